@@ -1,0 +1,144 @@
+/* campaign.h — the campaign model: workflows, their DAG, the target resource and
+ * its QoS policies, and the campaign-wide settings. Built from a config tree by
+ * socm_campaign_from_config; consumed by predict/, planner/ and exec/. */
+#ifndef SOCM_CAMPAIGN_H
+#define SOCM_CAMPAIGN_H
+
+#include "config/value.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct socm_workflow_type;
+
+/* ---- Resources (clusters) and QoS ---- */
+
+struct socm_qos {
+    char *name;
+    double max_walltime_min;
+    int64_t max_jobs;
+    int64_t max_cores;
+};
+
+struct socm_resource {
+    char *name;
+    int64_t nodes;
+    int64_t cores_per_node;
+    double memory_per_node_mb;
+    struct socm_qos *qos; /* in preference order */
+    size_t n_qos;
+};
+
+/* The built-in catalogue (tiger3, perlmutter, universe) plus user definitions from
+ * `[resources.NAME]` tables in `user` (may be NULL) and ~/.config/socm/resources.toml. */
+struct socm_resource *socm_resource_lookup(const char *name, const struct socm_value *user,
+                                           struct socm_error *err); /* caller frees */
+struct socm_resource *socm_resource_from_table(const char *name, const struct socm_value *t,
+                                               struct socm_error *err);
+struct socm_resource *socm_resource_clone(const struct socm_resource *r);
+void socm_resource_free(struct socm_resource *r);
+/* Names of all known resources (built-in then user), for `socm resources`. */
+void socm_resource_list(const struct socm_value *user, struct socm_strv *names);
+
+/* ---- Workflows ---- */
+
+struct socm_resources {
+    int64_t ranks;      /* default 1 */
+    int64_t threads;    /* default 1 */
+    double memory_mb;   /* 0 = not given */
+    double runtime_min; /* 0 = not given */
+    struct socm_value *extra; /* table of any other keys, owned; may be NULL */
+};
+
+struct socm_workflow {
+    int id;       /* 1-based, in file order */
+    char *name;
+    char *type;   /* registered type name */
+    char *executable;
+    char *subcommand;
+    char *context;
+    struct socm_strv env;      /* "KEY=VALUE", from `environment` */
+    struct socm_resources res;
+    struct socm_strv depends;  /* names of predecessors */
+    struct socm_pos *depends_pos; /* parallel to depends */
+    struct socm_value *fields; /* every key of the section, typed (owned table) */
+    struct socm_strv argv;     /* the command line, built by the type */
+    struct socm_pos pos;       /* where the section starts */
+    int max_retries;           /* -1 = campaign default */
+    char *job_name;            /* for history grouping; NULL = derived from name */
+    const struct socm_workflow_type *wtype;
+};
+
+struct socm_workflow *socm_workflow_new(void);
+void socm_workflow_free(struct socm_workflow *wf);
+
+/* A growable list of workflows (used by expansion). */
+struct socm_wflist {
+    struct socm_workflow **v;
+    size_t n, cap;
+};
+void socm_wflist_push(struct socm_wflist *l, struct socm_workflow *wf);
+void socm_wflist_free(struct socm_wflist *l); /* frees the workflows too */
+
+/* ---- DAG (nodes are 0-based indexes = workflow id - 1) ---- */
+
+struct socm_intv {
+    int *v;
+    size_t n, cap;
+};
+void socm_intv_push(struct socm_intv *iv, int x);
+void socm_intv_free(struct socm_intv *iv);
+
+struct socm_dag {
+    size_t n;
+    struct socm_intv *pred; /* in the order edges were added */
+    struct socm_intv *succ; /* in the order edges were added */
+};
+void socm_dag_init(struct socm_dag *d, size_t n);
+void socm_dag_free(struct socm_dag *d);
+/* Edge from → to: `to` depends on `from`. Duplicate edges are ignored. */
+void socm_dag_add_edge(struct socm_dag *d, int from, int to);
+/* Topological order (Kahn, smallest index first). On a cycle returns -1 and fills
+ * `cycle` with the nodes of one cycle, in order. */
+int socm_dag_topo(const struct socm_dag *d, int *order, struct socm_intv *cycle);
+/* Generations as the original computes them (see DESIGN / issue 3): `order` gets all
+ * nodes, generation by generation; gen_start[g] is where generation g starts in
+ * order, gen_start[ngen] = n. Caller frees *gen_start. Requires an acyclic DAG. */
+void socm_dag_generations(const struct socm_dag *d, int *order, size_t **gen_start, size_t *ngen);
+
+/* ---- Campaign ---- */
+
+enum socm_schema { SOCM_SCHEMA_BATCH, SOCM_SCHEMA_REMOTE };
+
+struct socm_campaign {
+    char *name;              /* [campaign] name, else the first file's stem */
+    double deadline_min;     /* required */
+    char *resource_name;
+    struct socm_resource *resource; /* resolved (owned) */
+    char *policy;            /* planner name, default "time" */
+    char *planner_plugin;    /* optional shared object */
+    enum socm_schema schema; /* default remote */
+    int64_t requested_cores; /* 0 = whole resource */
+    char *state_dir;         /* default ./socm-<name> */
+    char *enactor;           /* default "local" */
+    int max_retries;         /* default 0 */
+    bool fail_fast;
+    char *base_dir;          /* directory of the first file (relative paths) */
+    struct socm_workflow **wfs; /* by id - 1 */
+    size_t n_wfs;
+    struct socm_dag dag;
+    struct socm_value *config; /* the whole merged config (owned) */
+    struct socm_pos pos;       /* position of [campaign] */
+};
+
+/* Builds a campaign from a merged config tree (takes ownership of config). Reports
+ * every problem found into errs (each "file:line:col: message"); returns NULL if any. */
+struct socm_campaign *socm_campaign_from_config(struct socm_value *config, const char *first_file,
+                                                struct socm_errlist *errs);
+/* Loads, merges and builds from files. */
+struct socm_campaign *socm_campaign_load(const char *const *files, size_t n,
+                                         struct socm_errlist *errs);
+void socm_campaign_free(struct socm_campaign *c);
+struct socm_workflow *socm_campaign_find(const struct socm_campaign *c, const char *name);
+
+#endif

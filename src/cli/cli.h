@@ -1,0 +1,34 @@
+/* cli.h — the subcommands of the socm executable and what they share. Only code in
+ * src/cli/ may exit the process; everything below returns error values. */
+#ifndef SOCM_CLI_H
+#define SOCM_CLI_H
+
+#include "util/error.h"
+
+#include <stdio.h>
+
+/* Each subcommand: argv[0] is the subcommand name; returns the exit code
+ * (0 success, 1 campaign failed, 2 bad input or usage, 130/143 interrupted). */
+int socm_cmd_validate(int argc, char **argv);
+int socm_cmd_config(int argc, char **argv);
+int socm_cmd_plan(int argc, char **argv);
+int socm_cmd_run(int argc, char **argv);
+int socm_cmd_resume(int argc, char **argv);
+int socm_cmd_status(int argc, char **argv);
+int socm_cmd_report(int argc, char **argv);
+int socm_cmd_cancel(int argc, char **argv);
+int socm_cmd_agent(int argc, char **argv);
+int socm_cmd_supervise(int argc, char **argv);
+int socm_cmd_resources(int argc, char **argv);
+int socm_cmd_history(int argc, char **argv);
+int socm_cmd_predict(int argc, char **argv);
+int socm_cmd_render(int argc, char **argv);
+
+/* Prints "socm <cmd>: <msg>" to stderr and returns err->code (or 2). */
+int socm_cli_fail(const char *cmd, const struct socm_error *err);
+/* Prints a usage error with a hint to --help; returns 2. */
+int socm_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* For stages not built yet: says so plainly; returns 2. */
+int socm_cli_not_built(const char *cmd, const char *what);
+
+#endif

@@ -1,0 +1,457 @@
+/* value.c — the config tree (see value.h): construction, lookup, cloning, text. */
+#include "config/value.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Tables at or above this size get a hash index; below it a linear scan is faster. */
+#define SOCM_TABLE_INDEX_MIN 16
+
+struct socm_value *socm_value_new(enum socm_vtype type, const struct socm_pos *pos)
+{
+    struct socm_value *v = socm_xcalloc(1, sizeof *v);
+    v->type = type;
+    if (pos)
+        v->pos = *pos;
+    return v;
+}
+
+struct socm_value *socm_value_string(const char *s, size_t len, const struct socm_pos *pos)
+{
+    struct socm_value *v = socm_value_new(SOCM_V_STRING, pos);
+    v->u.str.s = socm_strndup(s, len);
+    v->u.str.len = len;
+    return v;
+}
+
+struct socm_value *socm_value_integer(int64_t i, const struct socm_pos *pos)
+{
+    struct socm_value *v = socm_value_new(SOCM_V_INTEGER, pos);
+    v->u.i = i;
+    return v;
+}
+
+struct socm_value *socm_value_float(double f, const struct socm_pos *pos)
+{
+    struct socm_value *v = socm_value_new(SOCM_V_FLOAT, pos);
+    v->u.f = f;
+    return v;
+}
+
+struct socm_value *socm_value_bool(bool b, const struct socm_pos *pos)
+{
+    struct socm_value *v = socm_value_new(SOCM_V_BOOL, pos);
+    v->u.b = b;
+    return v;
+}
+
+struct socm_value *socm_value_table(const struct socm_pos *pos)
+{
+    return socm_value_new(SOCM_V_TABLE, pos);
+}
+
+struct socm_value *socm_value_array(const struct socm_pos *pos)
+{
+    return socm_value_new(SOCM_V_ARRAY, pos);
+}
+
+void socm_value_free(struct socm_value *v)
+{
+    if (!v)
+        return;
+    switch (v->type) {
+    case SOCM_V_STRING:
+        free(v->u.str.s);
+        break;
+    case SOCM_V_ARRAY:
+        for (size_t i = 0; i < v->u.arr.n; i++)
+            socm_value_free(v->u.arr.items[i]);
+        free(v->u.arr.items);
+        break;
+    case SOCM_V_TABLE:
+        for (size_t i = 0; i < v->u.tbl.n; i++) {
+            free(v->u.tbl.items[i].key);
+            socm_value_free(v->u.tbl.items[i].value);
+        }
+        free(v->u.tbl.items);
+        free(v->u.tbl.index);
+        break;
+    default:
+        break;
+    }
+    free(v);
+}
+
+struct socm_value *socm_value_clone(const struct socm_value *v)
+{
+    if (!v)
+        return NULL;
+    struct socm_value *c = socm_value_new(v->type, &v->pos);
+    c->flags = v->flags;
+    switch (v->type) {
+    case SOCM_V_STRING:
+        c->u.str.s = socm_strndup(v->u.str.s, v->u.str.len);
+        c->u.str.len = v->u.str.len;
+        break;
+    case SOCM_V_ARRAY:
+        for (size_t i = 0; i < v->u.arr.n; i++)
+            socm_array_push(c, socm_value_clone(v->u.arr.items[i]));
+        break;
+    case SOCM_V_TABLE:
+        for (size_t i = 0; i < v->u.tbl.n; i++) {
+            const struct socm_kv *kv = &v->u.tbl.items[i];
+            socm_table_add(c, kv->key, kv->keylen, &kv->key_pos, socm_value_clone(kv->value));
+        }
+        break;
+    default:
+        c->u = v->u;
+        break;
+    }
+    return c;
+}
+
+void socm_array_push(struct socm_value *arr, struct socm_value *item)
+{
+    if (arr->u.arr.n == arr->u.arr.cap) {
+        arr->u.arr.cap = arr->u.arr.cap ? arr->u.arr.cap * 2 : 4;
+        arr->u.arr.items = socm_xrealloc(arr->u.arr.items, arr->u.arr.cap * sizeof(void *));
+    }
+    arr->u.arr.items[arr->u.arr.n++] = item;
+}
+
+/* FNV-1a over the key bytes. */
+static size_t socm_key_hash(const char *key, size_t len)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)key[i];
+        h *= 1099511628211ull;
+    }
+    return (size_t)h;
+}
+
+/* The index stores item positions + 1 (0 = empty slot). */
+static void socm_table_index_put(struct socm_value *t, size_t item)
+{
+    const struct socm_kv *kv = &t->u.tbl.items[item];
+    size_t mask = t->u.tbl.index_cap - 1;
+    size_t h = socm_key_hash(kv->key, kv->keylen) & mask;
+    while (t->u.tbl.index[h])
+        h = (h + 1) & mask;
+    t->u.tbl.index[h] = item + 1;
+}
+
+static void socm_table_reindex(struct socm_value *t)
+{
+    free(t->u.tbl.index);
+    t->u.tbl.index = NULL;
+    t->u.tbl.index_cap = 0;
+    if (t->u.tbl.n < SOCM_TABLE_INDEX_MIN)
+        return;
+    size_t cap = 32;
+    while (cap < t->u.tbl.n * 2)
+        cap *= 2;
+    t->u.tbl.index = socm_xcalloc(cap, sizeof(size_t));
+    t->u.tbl.index_cap = cap;
+    for (size_t i = 0; i < t->u.tbl.n; i++)
+        socm_table_index_put(t, i);
+}
+
+static long socm_table_find(const struct socm_value *t, const char *key, size_t len)
+{
+    if (!t || t->type != SOCM_V_TABLE)
+        return -1;
+    if (t->u.tbl.index) {
+        size_t mask = t->u.tbl.index_cap - 1;
+        size_t h = socm_key_hash(key, len) & mask;
+        while (t->u.tbl.index[h]) {
+            size_t i = t->u.tbl.index[h] - 1;
+            const struct socm_kv *kv = &t->u.tbl.items[i];
+            if (kv->keylen == len && memcmp(kv->key, key, len) == 0)
+                return (long)i;
+            h = (h + 1) & mask;
+        }
+        return -1;
+    }
+    for (size_t i = 0; i < t->u.tbl.n; i++) {
+        const struct socm_kv *kv = &t->u.tbl.items[i];
+        if (kv->keylen == len && memcmp(kv->key, key, len) == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
+struct socm_value *socm_table_getn(const struct socm_value *tbl, const char *key, size_t keylen)
+{
+    long i = socm_table_find(tbl, key, keylen);
+    return i < 0 ? NULL : tbl->u.tbl.items[i].value;
+}
+
+struct socm_value *socm_table_get(const struct socm_value *tbl, const char *key)
+{
+    return socm_table_getn(tbl, key, strlen(key));
+}
+
+const struct socm_kv *socm_table_get_kv(const struct socm_value *tbl, const char *key)
+{
+    long i = socm_table_find(tbl, key, strlen(key));
+    return i < 0 ? NULL : &tbl->u.tbl.items[i];
+}
+
+int socm_table_add(struct socm_value *tbl, const char *key, size_t keylen,
+                   const struct socm_pos *key_pos, struct socm_value *value)
+{
+    if (socm_table_find(tbl, key, keylen) >= 0)
+        return -1;
+    if (tbl->u.tbl.n == tbl->u.tbl.cap) {
+        tbl->u.tbl.cap = tbl->u.tbl.cap ? tbl->u.tbl.cap * 2 : 8;
+        tbl->u.tbl.items = socm_xrealloc(tbl->u.tbl.items, tbl->u.tbl.cap * sizeof(struct socm_kv));
+    }
+    struct socm_kv *kv = &tbl->u.tbl.items[tbl->u.tbl.n++];
+    kv->key = socm_strndup(key, keylen);
+    kv->keylen = keylen;
+    kv->value = value;
+    if (key_pos)
+        kv->key_pos = *key_pos;
+    else
+        kv->key_pos = value ? value->pos : (struct socm_pos){0};
+    if (tbl->u.tbl.index && tbl->u.tbl.n * 2 <= tbl->u.tbl.index_cap)
+        socm_table_index_put(tbl, tbl->u.tbl.n - 1);
+    else if (tbl->u.tbl.n >= SOCM_TABLE_INDEX_MIN)
+        socm_table_reindex(tbl);
+    return 0;
+}
+
+void socm_table_set(struct socm_value *tbl, const char *key, struct socm_value *value)
+{
+    long i = socm_table_find(tbl, key, strlen(key));
+    if (i >= 0) {
+        socm_value_free(tbl->u.tbl.items[i].value);
+        tbl->u.tbl.items[i].value = value;
+        return;
+    }
+    socm_table_add(tbl, key, strlen(key), NULL, value);
+}
+
+struct socm_value *socm_table_take(struct socm_value *tbl, const char *key)
+{
+    long i = socm_table_find(tbl, key, strlen(key));
+    if (i < 0)
+        return NULL;
+    struct socm_value *v = tbl->u.tbl.items[i].value;
+    free(tbl->u.tbl.items[i].key);
+    memmove(&tbl->u.tbl.items[i], &tbl->u.tbl.items[i + 1],
+            (tbl->u.tbl.n - (size_t)i - 1) * sizeof(struct socm_kv));
+    tbl->u.tbl.n--;
+    socm_table_reindex(tbl);
+    return v;
+}
+
+bool socm_table_remove(struct socm_value *tbl, const char *key)
+{
+    struct socm_value *v = socm_table_take(tbl, key);
+    socm_value_free(v);
+    return v != NULL;
+}
+
+static int socm_type_error(const struct socm_value *v, const char *key, const char *want,
+                           struct socm_error *err)
+{
+    return socm_error_at(err, &v->pos, "'%s' must be %s, not %s", key, want,
+                         socm_vtype_name(v->type));
+}
+
+int socm_table_get_string(const struct socm_value *tbl, const char *key, const char **out,
+                          struct socm_error *err)
+{
+    const struct socm_value *v = socm_table_get(tbl, key);
+    if (!v)
+        return 0;
+    if (v->type != SOCM_V_STRING)
+        return socm_type_error(v, key, "a string", err);
+    *out = v->u.str.s;
+    return 0;
+}
+
+int socm_table_get_int(const struct socm_value *tbl, const char *key, int64_t *out,
+                       struct socm_error *err)
+{
+    const struct socm_value *v = socm_table_get(tbl, key);
+    if (!v)
+        return 0;
+    if (v->type != SOCM_V_INTEGER)
+        return socm_type_error(v, key, "an integer", err);
+    *out = v->u.i;
+    return 0;
+}
+
+int socm_table_get_number(const struct socm_value *tbl, const char *key, double *out,
+                          struct socm_error *err)
+{
+    const struct socm_value *v = socm_table_get(tbl, key);
+    if (!v)
+        return 0;
+    if (!socm_value_is_number(v))
+        return socm_type_error(v, key, "a number", err);
+    *out = socm_value_as_double(v);
+    return 0;
+}
+
+int socm_table_get_bool(const struct socm_value *tbl, const char *key, bool *out,
+                        struct socm_error *err)
+{
+    const struct socm_value *v = socm_table_get(tbl, key);
+    if (!v)
+        return 0;
+    if (v->type != SOCM_V_BOOL)
+        return socm_type_error(v, key, "a boolean", err);
+    *out = v->u.b;
+    return 0;
+}
+
+struct socm_value *socm_value_path(const struct socm_value *root, const char *path)
+{
+    const struct socm_value *v = root;
+    while (v && *path) {
+        const char *dot = strchr(path, '.');
+        size_t n = dot ? (size_t)(dot - path) : strlen(path);
+        v = socm_table_getn(v, path, n);
+        path += n + (dot ? 1 : 0);
+    }
+    return (struct socm_value *)v;
+}
+
+const char *socm_vtype_name(enum socm_vtype t)
+{
+    switch (t) {
+    case SOCM_V_NULL: return "null";
+    case SOCM_V_STRING: return "string";
+    case SOCM_V_INTEGER: return "integer";
+    case SOCM_V_FLOAT: return "float";
+    case SOCM_V_BOOL: return "bool";
+    case SOCM_V_DATETIME: return "datetime";
+    case SOCM_V_DATETIME_LOCAL: return "datetime-local";
+    case SOCM_V_DATE_LOCAL: return "date-local";
+    case SOCM_V_TIME_LOCAL: return "time-local";
+    case SOCM_V_ARRAY: return "array";
+    case SOCM_V_TABLE: return "table";
+    }
+    return "?";
+}
+
+bool socm_value_is_scalar(const struct socm_value *v)
+{
+    return v->type != SOCM_V_ARRAY && v->type != SOCM_V_TABLE;
+}
+
+bool socm_value_is_number(const struct socm_value *v)
+{
+    return v->type == SOCM_V_INTEGER || v->type == SOCM_V_FLOAT;
+}
+
+double socm_value_as_double(const struct socm_value *v)
+{
+    return v->type == SOCM_V_INTEGER ? (double)v->u.i : v->u.f;
+}
+
+void socm_float_format(double f, struct socm_buf *out)
+{
+    if (isnan(f)) {
+        socm_buf_puts(out, "nan");
+        return;
+    }
+    if (isinf(f)) {
+        socm_buf_puts(out, f < 0 ? "-inf" : "inf");
+        return;
+    }
+    /* Python's repr(): the shortest digits that read back to the same double, in
+     * fixed notation when the exponent is in [-4, 16), else scientific ("1e+16");
+     * integral values keep ".0" ("200.0"). */
+    char tmp[64];
+    int prec = 1;
+    for (; prec <= 17; prec++) {
+        snprintf(tmp, sizeof tmp, "%.*e", prec - 1, f);
+        if (strtod(tmp, NULL) == f)
+            break;
+    }
+    int exp10 = atoi(strchr(tmp, 'e') + 1);
+    if (exp10 >= -4 && exp10 < 16) {
+        int decimals = prec - 1 - exp10;
+        snprintf(tmp, sizeof tmp, "%.*f", decimals > 0 ? decimals : 0, f);
+        socm_buf_puts(out, tmp);
+        if (decimals <= 0)
+            socm_buf_puts(out, ".0");
+        return;
+    }
+    socm_buf_puts(out, tmp);
+}
+
+void socm_datetime_format(const struct socm_value *v, struct socm_buf *out)
+{
+    const struct socm_datetime *d = &v->u.dt;
+    bool date = v->type != SOCM_V_TIME_LOCAL;
+    bool time = v->type != SOCM_V_DATE_LOCAL;
+    if (date)
+        socm_buf_printf(out, "%04d-%02d-%02d", d->year, d->month, d->day);
+    if (date && time)
+        socm_buf_putc(out, 'T');
+    if (time) {
+        socm_buf_printf(out, "%02d:%02d:%02d", d->hour, d->minute, d->second);
+        if (d->frac_digits > 0) {
+            char frac[16];
+            snprintf(frac, sizeof frac, "%09d", d->nanosecond);
+            int digits = d->frac_digits > 9 ? 9 : d->frac_digits;
+            socm_buf_putc(out, '.');
+            socm_buf_putn(out, frac, (size_t)digits);
+        }
+    }
+    if (v->type == SOCM_V_DATETIME) {
+        if (d->offset_z || d->offset_minutes == 0)
+            socm_buf_putc(out, 'Z');
+        else {
+            int m = d->offset_minutes < 0 ? -d->offset_minutes : d->offset_minutes;
+            socm_buf_printf(out, "%c%02d:%02d", d->offset_minutes < 0 ? '-' : '+', m / 60, m % 60);
+        }
+    }
+}
+
+static void socm_value_text(const struct socm_value *v, struct socm_buf *out)
+{
+    switch (v->type) {
+    case SOCM_V_NULL: socm_buf_puts(out, "None"); break;
+    case SOCM_V_STRING: socm_buf_putn(out, v->u.str.s, v->u.str.len); break;
+    case SOCM_V_INTEGER: socm_buf_printf(out, "%" PRId64, v->u.i); break;
+    case SOCM_V_FLOAT: socm_float_format(v->u.f, out); break;
+    case SOCM_V_BOOL: socm_buf_puts(out, v->u.b ? "True" : "False"); break;
+    case SOCM_V_DATETIME:
+    case SOCM_V_DATETIME_LOCAL:
+    case SOCM_V_DATE_LOCAL:
+    case SOCM_V_TIME_LOCAL: socm_datetime_format(v, out); break;
+    case SOCM_V_ARRAY:
+        for (size_t i = 0; i < v->u.arr.n; i++) {
+            if (i)
+                socm_buf_putc(out, ',');
+            socm_value_text(v->u.arr.items[i], out);
+        }
+        break;
+    case SOCM_V_TABLE:
+        socm_buf_putc(out, '{');
+        for (size_t i = 0; i < v->u.tbl.n; i++) {
+            if (i)
+                socm_buf_puts(out, ", ");
+            socm_buf_printf(out, "%s: ", v->u.tbl.items[i].key);
+            socm_value_text(v->u.tbl.items[i].value, out);
+        }
+        socm_buf_putc(out, '}');
+        break;
+    }
+}
+
+char *socm_value_to_text(const struct socm_value *v)
+{
+    struct socm_buf b = SOCM_BUF_INIT;
+    socm_value_text(v, &b);
+    return socm_buf_steal(&b);
+}

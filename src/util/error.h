@@ -1,0 +1,53 @@
+/* error.h — errors travel as values: a code and a message, optionally tied to a
+ * position (file:line:col) in an input file. No function below src/cli/ exits. */
+#ifndef SOCM_ERROR_H
+#define SOCM_ERROR_H
+
+#include <stddef.h>
+
+/* A position in an input file. `file` is an interned string (see str.h) so that
+ * positions can be copied freely and outlive the parser that made them. */
+struct socm_pos {
+    const char *file;
+    int line; /* 1-based; 0 = unknown */
+    int col;  /* 1-based; 0 = unknown */
+};
+
+/* Codes double as the CLI's exit codes. */
+enum socm_errcode {
+    SOCM_OK = 0,
+    SOCM_E_FAILED = 1, /* the campaign (or an operation on it) failed */
+    SOCM_E_INPUT = 2,  /* bad input or usage */
+    SOCM_E_SYSTEM = 3, /* the OS refused: I/O, fork, disk full... */
+};
+
+struct socm_error {
+    enum socm_errcode code;
+    char msg[2048];
+};
+
+/* All setters return -1 so that `return socm_error_set(...)` reads naturally. */
+int socm_error_set(struct socm_error *err, enum socm_errcode code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* "file:line:col: message" (or just "file: message" when line is 0); code INPUT. */
+int socm_error_at(struct socm_error *err, const struct socm_pos *pos, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Appends ": strerror(errno)" to the message; code SYSTEM. */
+int socm_error_errno(struct socm_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void socm_error_clear(struct socm_error *err);
+
+/* Formats a position as "file:line:col" into buf (at most n bytes). */
+const char *socm_pos_format(const struct socm_pos *pos, char *buf, size_t n);
+
+/* A list of errors, for checks that report every problem they find (validate). */
+struct socm_errlist {
+    char **msgs;
+    size_t n, cap;
+};
+void socm_errlist_add(struct socm_errlist *l, const char *msg);
+void socm_errlist_addf(struct socm_errlist *l, const struct socm_pos *pos, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void socm_errlist_free(struct socm_errlist *l);
+
+#endif

@@ -1,0 +1,224 @@
+/* str.c — memory and string helpers (see str.h). */
+#include "util/str.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void socm_oom(void)
+{
+    fputs("socm: out of memory\n", stderr);
+    abort();
+}
+
+void *socm_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        socm_oom();
+    return p;
+}
+
+void *socm_xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        socm_oom();
+    return p;
+}
+
+void *socm_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        socm_oom();
+    return q;
+}
+
+char *socm_strdup(const char *s)
+{
+    return socm_strndup(s, strlen(s));
+}
+
+char *socm_strndup(const char *s, size_t n)
+{
+    char *p = socm_xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *socm_vasprintf(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        n = 0;
+    char *p = socm_xmalloc((size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+char *socm_asprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = socm_vasprintf(fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+bool socm_str_startswith(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool socm_str_endswith(const char *s, const char *suffix)
+{
+    size_t ls = strlen(s), lx = strlen(suffix);
+    return ls >= lx && memcmp(s + ls - lx, suffix, lx) == 0;
+}
+
+void socm_buf_reserve(struct socm_buf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    b->data = socm_xrealloc(b->data, cap);
+    b->cap = cap;
+}
+
+void socm_buf_putn(struct socm_buf *b, const char *s, size_t n)
+{
+    socm_buf_reserve(b, n);
+    if (n)
+        memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void socm_buf_putc(struct socm_buf *b, char c)
+{
+    socm_buf_putn(b, &c, 1);
+}
+
+void socm_buf_puts(struct socm_buf *b, const char *s)
+{
+    socm_buf_putn(b, s, strlen(s));
+}
+
+void socm_buf_printf(struct socm_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = socm_vasprintf(fmt, ap);
+    va_end(ap);
+    socm_buf_puts(b, p);
+    free(p);
+}
+
+void socm_buf_clear(struct socm_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+char *socm_buf_steal(struct socm_buf *b)
+{
+    char *p = b->data ? b->data : socm_strdup("");
+    b->data = NULL;
+    b->len = b->cap = 0;
+    return p;
+}
+
+void socm_buf_free(struct socm_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+void socm_strv_push_owned(struct socm_strv *sv, char *s)
+{
+    if (sv->n + 2 > sv->cap) {
+        sv->cap = sv->cap ? sv->cap * 2 : 8;
+        sv->v = socm_xrealloc(sv->v, sv->cap * sizeof *sv->v);
+    }
+    sv->v[sv->n++] = s;
+    sv->v[sv->n] = NULL;
+}
+
+void socm_strv_push(struct socm_strv *sv, const char *s)
+{
+    socm_strv_push_owned(sv, socm_strdup(s));
+}
+
+void socm_strv_pushf(struct socm_strv *sv, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = socm_vasprintf(fmt, ap);
+    va_end(ap);
+    socm_strv_push_owned(sv, p);
+}
+
+char *socm_strv_join(const struct socm_strv *sv, const char *sep)
+{
+    struct socm_buf b = SOCM_BUF_INIT;
+    for (size_t i = 0; i < sv->n; i++) {
+        if (i)
+            socm_buf_puts(&b, sep);
+        socm_buf_puts(&b, sv->v[i]);
+    }
+    return socm_buf_steal(&b);
+}
+
+void socm_strv_copy(struct socm_strv *dst, const struct socm_strv *src)
+{
+    for (size_t i = 0; i < src->n; i++)
+        socm_strv_push(dst, src->v[i]);
+}
+
+void socm_strv_free(struct socm_strv *sv)
+{
+    for (size_t i = 0; i < sv->n; i++)
+        free(sv->v[i]);
+    free(sv->v);
+    sv->v = NULL;
+    sv->n = sv->cap = 0;
+}
+
+/* A small linked list is enough: only file names are interned. */
+struct socm_interned {
+    struct socm_interned *next;
+    char s[];
+};
+static struct socm_interned *interned;
+
+const char *socm_intern(const char *s)
+{
+    if (!s)
+        return NULL;
+    for (struct socm_interned *i = interned; i; i = i->next)
+        if (strcmp(i->s, s) == 0)
+            return i->s;
+    size_t n = strlen(s);
+    struct socm_interned *i = socm_xmalloc(sizeof *i + n + 1);
+    memcpy(i->s, s, n + 1);
+    i->next = interned;
+    interned = i;
+    return i->s;
+}
+
+void socm_intern_free_all(void)
+{
+    while (interned) {
+        struct socm_interned *next = interned->next;
+        free(interned);
+        interned = next;
+    }
+}

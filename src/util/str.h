@@ -1,0 +1,57 @@
+/* str.h — memory and string helpers: checked allocation, a growable byte buffer,
+ * a NULL-terminated string vector (argv), and interned strings. */
+#ifndef SOCM_STR_H
+#define SOCM_STR_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+
+/* Allocation failure aborts: an HPC manager out of memory cannot recover usefully,
+ * and checking every small allocation would hide the real logic. */
+void *socm_xmalloc(size_t n);
+void *socm_xcalloc(size_t n, size_t size);
+void *socm_xrealloc(void *p, size_t n);
+char *socm_strdup(const char *s);
+char *socm_strndup(const char *s, size_t n);
+char *socm_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *socm_vasprintf(const char *fmt, va_list ap);
+
+bool socm_str_startswith(const char *s, const char *prefix);
+bool socm_str_endswith(const char *s, const char *suffix);
+
+/* Growable buffer; data is always NUL-terminated (may also hold NULs inside). */
+struct socm_buf {
+    char *data;
+    size_t len, cap;
+};
+#define SOCM_BUF_INIT {NULL, 0, 0}
+void socm_buf_reserve(struct socm_buf *b, size_t extra);
+void socm_buf_putc(struct socm_buf *b, char c);
+void socm_buf_putn(struct socm_buf *b, const char *s, size_t n);
+void socm_buf_puts(struct socm_buf *b, const char *s);
+void socm_buf_printf(struct socm_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void socm_buf_clear(struct socm_buf *b);
+char *socm_buf_steal(struct socm_buf *b); /* returns data ("" if empty), resets b */
+void socm_buf_free(struct socm_buf *b);
+
+/* String vector, always NULL-terminated so v can be passed to execvp. */
+struct socm_strv {
+    char **v;
+    size_t n, cap;
+};
+#define SOCM_STRV_INIT {NULL, 0, 0}
+void socm_strv_push(struct socm_strv *sv, const char *s);           /* copies s */
+void socm_strv_pushf(struct socm_strv *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void socm_strv_push_owned(struct socm_strv *sv, char *s);          /* takes s */
+char *socm_strv_join(const struct socm_strv *sv, const char *sep); /* malloc'd */
+void socm_strv_copy(struct socm_strv *dst, const struct socm_strv *src);
+void socm_strv_free(struct socm_strv *sv);
+
+/* Interned strings live until socm_intern_free_all() (called at exit). Used for
+ * file names in positions, which many nodes share. */
+const char *socm_intern(const char *s);
+void socm_intern_free_all(void);
+
+#endif

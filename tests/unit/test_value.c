@@ -1,0 +1,101 @@
+/* test_value.c — the config tree: tables keep order and find keys (also past the
+ * hash threshold), clone is deep, text forms follow Python's str(). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "config/value.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static void test_table_order_and_lookup(void **state)
+{
+    (void)state;
+    struct socm_value *t = socm_value_table(NULL);
+    char key[32];
+    for (int i = 0; i < 100; i++) {
+        snprintf(key, sizeof key, "k%d", i);
+        assert_int_equal(socm_table_add(t, key, strlen(key), NULL, socm_value_integer(i, NULL)), 0);
+    }
+    assert_int_equal(socm_table_add(t, "k5", 2, NULL, NULL), -1); /* duplicate refused */
+    assert_int_equal(t->u.tbl.n, 100);
+    for (int i = 0; i < 100; i++) {
+        snprintf(key, sizeof key, "k%d", i);
+        struct socm_value *v = socm_table_get(t, key);
+        assert_non_null(v);
+        assert_int_equal(v->u.i, i);
+        assert_string_equal(t->u.tbl.items[i].key, key);
+    }
+    assert_null(socm_table_get(t, "k100"));
+    assert_true(socm_table_remove(t, "k50"));
+    assert_null(socm_table_get(t, "k50"));
+    assert_int_equal(socm_table_get(t, "k99")->u.i, 99);
+    socm_value_free(t);
+}
+
+static void test_clone_is_deep(void **state)
+{
+    (void)state;
+    struct socm_value *t = socm_value_table(NULL);
+    struct socm_value *a = socm_value_array(NULL);
+    socm_array_push(a, socm_value_string("x", 1, NULL));
+    socm_table_set(t, "a", a);
+    struct socm_value *c = socm_value_clone(t);
+    socm_value_free(t);
+    struct socm_value *ca = socm_table_get(c, "a");
+    assert_non_null(ca);
+    assert_int_equal(ca->u.arr.n, 1);
+    assert_string_equal(ca->u.arr.items[0]->u.str.s, "x");
+    socm_value_free(c);
+}
+
+static void test_text_forms(void **state)
+{
+    (void)state;
+    struct { struct socm_value *v; const char *want; } cases[] = {
+        {socm_value_float(200.0, NULL), "200.0"},
+        {socm_value_float(0.1, NULL), "0.1"},
+        {socm_value_float(0.0015, NULL), "0.0015"},
+        {socm_value_float(1e16, NULL), "1e+16"},
+        {socm_value_float(1.5e-5, NULL), "1.5e-05"},
+        {socm_value_float(INFINITY, NULL), "inf"},
+        {socm_value_integer(-42, NULL), "-42"},
+        {socm_value_bool(true, NULL), "True"},
+        {socm_value_string("a b", 3, NULL), "a b"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *s = socm_value_to_text(cases[i].v);
+        assert_string_equal(s, cases[i].want);
+        free(s);
+        socm_value_free(cases[i].v);
+    }
+}
+
+static void test_path(void **state)
+{
+    (void)state;
+    struct socm_value *root = socm_value_table(NULL);
+    struct socm_value *c = socm_value_table(NULL);
+    socm_table_set(c, "deadline", socm_value_string("24h", 3, NULL));
+    socm_table_set(root, "campaign", c);
+    struct socm_value *d = socm_value_path(root, "campaign.deadline");
+    assert_non_null(d);
+    assert_string_equal(d->u.str.s, "24h");
+    assert_null(socm_value_path(root, "campaign.nope"));
+    socm_value_free(root);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_table_order_and_lookup),
+        cmocka_unit_test(test_clone_is_deep),
+        cmocka_unit_test(test_text_forms),
+        cmocka_unit_test(test_path),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
