@@ -66,7 +66,9 @@ static int socm_yaml_next(struct socm_yaml *y, yaml_event_t *ev)
     if (p->error == YAML_MEMORY_ERROR)
         problem = "out of memory";
     if (p->context)
-        return socm_error_at(y->err, &pos, "%s %s", p->context, problem);
+        return socm_error_at(y->err, &pos, "%s (%s started at line %d, column %d)", problem,
+                             p->context, (int)p->context_mark.line + 1,
+                             (int)p->context_mark.column + 1);
     return socm_error_at(y->err, &pos, "%s", problem);
 }
 
