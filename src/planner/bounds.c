@@ -40,3 +40,57 @@ void socm_plan_bounds(const struct socm_plan_input *in, struct socm_plan *plan)
     plan->lower_bound = plan->cp_bound > plan->work_bound ? plan->cp_bound : plan->work_bound;
     plan->efficiency = plan->makespan > 0 ? plan->lower_bound / plan->makespan : 1.0;
 }
+
+/* ---- Memory per node of a finished plan ---- */
+
+struct memev {
+    int64_t node;
+    double t, delta;
+};
+
+static int memev_cmp(const void *a, const void *b)
+{
+    const struct memev *x = a, *y = b;
+    if (x->node != y->node)
+        return x->node < y->node ? -1 : 1;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    /* Ends before starts at the same instant: [start, end) intervals. */
+    return (x->delta > y->delta) - (x->delta < y->delta);
+}
+
+int64_t socm_plan_node_memory_violation(const struct socm_plan_input *in, const struct socm_plan *plan)
+{
+    int64_t cpn = in->resource->cores_per_node;
+    size_t cap = 0, n = 0;
+    for (size_t i = 0; i < plan->n; i++)
+        cap += (size_t)(plan->entries[i].core_last / cpn - plan->entries[i].core_first / cpn + 1) * 2;
+    struct memev *ev = socm_xmalloc((cap ? cap : 1) * sizeof *ev);
+    for (size_t i = 0; i < plan->n; i++) {
+        const struct socm_plan_entry *e = &plan->entries[i];
+        if (!(e->start < e->end) || e->memory_mb <= 0)
+            continue;
+        double k = (double)(e->core_last - e->core_first + 1);
+        for (int64_t j = e->core_first / cpn; j <= e->core_last / cpn; j++) {
+            int64_t lo = e->core_first > j * cpn ? e->core_first : j * cpn;
+            int64_t hi = e->core_last < (j + 1) * cpn - 1 ? e->core_last : (j + 1) * cpn - 1;
+            double share = e->memory_mb * (double)(hi - lo + 1) / k;
+            ev[n++] = (struct memev){j, e->start, share};
+            ev[n++] = (struct memev){j, e->end, -share};
+        }
+    }
+    qsort(ev, n, sizeof *ev, memev_cmp);
+    int64_t bad = -1;
+    double use = 0;
+    for (size_t i = 0; i < n && bad < 0; i++) {
+        if (i > 0 && ev[i].node != ev[i - 1].node)
+            use = 0;
+        use += ev[i].delta;
+        int64_t nc = plan->cores - ev[i].node * cpn < cpn ? plan->cores - ev[i].node * cpn : cpn;
+        double capmb = in->resource->memory_per_node_mb * (double)nc / (double)cpn;
+        if (use > capmb * (1 + 1e-9) + 1e-6)
+            bad = ev[i].node;
+    }
+    free(ev);
+    return bad;
+}

@@ -34,6 +34,19 @@ static void sort_level(const struct socm_plan_input *in, int *v, int *tmp, size_
     memcpy(v, tmp, n * sizeof *v);
 }
 
+int socm_plan_heft_order(const struct socm_plan_input *in, int *order)
+{
+    size_t *gs = NULL, ngen = 0;
+    if (socm_plan_generations(in->dag, order, &gs, &ngen) < 0)
+        return -1;
+    int *tmp = socm_xmalloc((in->n ? in->n : 1) * sizeof *tmp);
+    for (size_t g = 0; g < ngen; g++)
+        sort_level(in, order + gs[g], tmp, gs[g + 1] - gs[g]);
+    free(tmp);
+    free(gs);
+    return 0;
+}
+
 static int no_fit(const struct socm_plan_input *in, int w, int64_t cores, double pool, double best_free,
                   struct socm_error *err)
 {

@@ -13,6 +13,9 @@ extern const struct socm_planner socm_planner_time;
  * nodes generation by generation; gen_start (ngen + 1 entries, malloc'd) marks where
  * each starts. Returns -1 on a cycle. */
 int socm_plan_generations(const struct socm_dag *d, int *order, size_t **gen_start, size_t *ngen);
+/* heft-socm's placement order: generations, each by walltime (longest first,
+ * stable). -1 on a cycle. */
+int socm_plan_heft_order(const struct socm_plan_input *in, int *order);
 /* Kahn's order, smallest index first; -1 on a cycle. */
 int socm_plan_topo(const struct socm_dag *d, int *order);
 
@@ -31,6 +34,9 @@ double socm_plan_pilot_walltime(double makespan, double deadline);
 /* Fills cp_bound, work_bound, lower_bound and efficiency of `plan` (plan->cores and
  * plan->makespan must be set). */
 void socm_plan_bounds(const struct socm_plan_input *in, struct socm_plan *plan);
+/* The first node whose memory the plan overcommits at some time (memory split
+ * over a workflow's nodes in proportion to its cores there), or -1. */
+int64_t socm_plan_node_memory_violation(const struct socm_plan_input *in, const struct socm_plan *plan);
 /* Checks the input (sizes, cpus ≥ 1, no negative memory or walltime, acyclic). */
 int socm_plan_check_input(const struct socm_plan_input *in, struct socm_error *err);
 

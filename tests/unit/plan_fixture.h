@@ -20,7 +20,7 @@ struct fx {
     struct socm_plan_input in;
 };
 
-static void fx_push(struct socm_intv *iv, int x)
+static inline void fx_push(struct socm_intv *iv, int x)
 {
     if (iv->n == iv->cap) {
         iv->cap = iv->cap ? 2 * iv->cap : 4;
@@ -30,7 +30,7 @@ static void fx_push(struct socm_intv *iv, int x)
 }
 
 /* A cluster with the given QoS list ({name, walltime, jobs, cores}...). */
-static void fx_resource(struct fx *f, const char *name, int64_t nodes, int64_t cpn, double mem,
+static inline void fx_resource(struct fx *f, const char *name, int64_t nodes, int64_t cpn, double mem,
                         const struct socm_qos *q, size_t nq)
 {
     f->res = (struct socm_resource){.name = (char *)name, .nodes = nodes, .cores_per_node = cpn,
@@ -39,7 +39,7 @@ static void fx_resource(struct fx *f, const char *name, int64_t nodes, int64_t c
         f->qos[i] = q[i];
 }
 
-static void fx_tiger3(struct fx *f)
+static inline void fx_tiger3(struct fx *f)
 {
     static const struct socm_qos q[] = {{"test", 60, 1, 8000},     {"vshort", 300, 2000, 55104},
                                         {"short", 1440, 50, 8000}, {"medium", 4320, 80, 4000},
@@ -47,7 +47,7 @@ static void fx_tiger3(struct fx *f)
     fx_resource(f, "tiger3", 492, 112, 1000000, q, 6);
 }
 
-static void fx_perlmutter(struct fx *f)
+static inline void fx_perlmutter(struct fx *f)
 {
     static const struct socm_qos q[] = {{"regular", 2880, 5000, 393216},
                                         {"interactive", 240, 2, 512},
@@ -56,14 +56,14 @@ static void fx_perlmutter(struct fx *f)
     fx_resource(f, "perlmutter", 3072, 128, 1000000, q, 4);
 }
 
-static void fx_universe(struct fx *f)
+static inline void fx_universe(struct fx *f)
 {
     static const struct socm_qos q[] = {{"main", 43200, 5000, 6272}};
     fx_resource(f, "universe", 28, 224, 1000000, q, 1);
 }
 
 /* Workflow i+1 (appended). */
-static int fx_add(struct fx *f, int64_t cpus, double mem, double wall)
+static inline int fx_add(struct fx *f, int64_t cpus, double mem, double wall)
 {
     size_t i = f->n++;
     f->reqs[i] = (struct socm_req){cpus, mem, wall};
@@ -72,7 +72,7 @@ static int fx_add(struct fx *f, int64_t cpus, double mem, double wall)
 }
 
 /* After all fx_add: sizes the DAG. */
-static void fx_dag(struct fx *f)
+static inline void fx_dag(struct fx *f)
 {
     f->dag.n = f->n;
     f->dag.pred = socm_xcalloc(f->n ? f->n : 1, sizeof *f->dag.pred);
@@ -80,13 +80,13 @@ static void fx_dag(struct fx *f)
 }
 
 /* `to` depends on `from` (0-based). */
-static void fx_edge(struct fx *f, int from, int to)
+static inline void fx_edge(struct fx *f, int from, int to)
 {
     fx_push(&f->dag.succ[from], to);
     fx_push(&f->dag.pred[to], from);
 }
 
-static const struct socm_plan_input *fx_input(struct fx *f, enum socm_schema schema, int64_t cores,
+static inline const struct socm_plan_input *fx_input(struct fx *f, enum socm_schema schema, int64_t cores,
                                               double deadline)
 {
     f->in = (struct socm_plan_input){.n = f->n, .reqs = f->reqs, .names = (const char *const *)f->names,
@@ -95,7 +95,7 @@ static const struct socm_plan_input *fx_input(struct fx *f, enum socm_schema sch
     return &f->in;
 }
 
-static void fx_free(struct fx *f)
+static inline void fx_free(struct fx *f)
 {
     for (size_t i = 0; i < f->n; i++) {
         free(f->names[i]);
