@@ -983,6 +983,10 @@ static struct socm_value *toml_value(struct toml_parser *ps, int depth)
             else
                 break;
         }
+        if (toml_peek(ps, 0) == ':') {
+            toml_fail_at(ps, tok, "invalid time (expected HH:MM:SS)");
+            return NULL;
+        }
         return toml_number(ps, tok, (size_t)(ps->p - tok), &pos);
     }
     toml_fail_at(ps, ps->p, "expected a value, found %s", toml_describe(ps, ps->p, b, sizeof b));
