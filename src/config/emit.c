@@ -67,13 +67,12 @@ static json_t *emit_json(const struct socm_value *v, bool tagged)
         json_t *o = json_object();
         for (size_t i = 0; i < v->u.tbl.n; i++) {
             const struct socm_kv *kv = &v->u.tbl.items[i];
-            json_t *val = emit_json(kv->value, tagged);
-            if (json_object_setn_new(o, kv->key, kv->keylen, val) < 0) {
-                /* Key not valid UTF-8: store it repaired. */
-                json_t *k = emit_json_string(kv->key, kv->keylen);
-                json_object_set_new(o, json_string_value(k), val);
-                json_decref(k);
-            }
+            /* The key goes through a JSON string so that a key that is not
+             * valid UTF-8 (never from our parsers) is repaired, not dropped. */
+            json_t *k = emit_json_string(kv->key, kv->keylen);
+            json_object_setn_new(o, json_string_value(k), json_string_length(k),
+                                 emit_json(kv->value, tagged));
+            json_decref(k);
         }
         return o;
     }
