@@ -62,6 +62,7 @@ static inline bool tree_equal(const struct socm_value *a, const struct socm_valu
 /* Whole file into a malloc'd buffer (NUL-terminated); NULL if unreadable. */
 static inline char *slurp(const char *path, size_t *len)
 {
+    *len = 0;
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
