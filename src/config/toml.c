@@ -1122,6 +1122,10 @@ static int toml_header(struct toml_parser *ps)
     for (size_t i = 0; i + 1 < key.n; i++) {
         const struct toml_keyseg *sg = &key.seg[i];
         struct socm_value *next = socm_table_getn(tbl, sg->s, sg->len);
+        if (depth + 3 > SOCM_CONFIG_MAX_DEPTH) { /* never build past the limit */
+            toml_fail_pos(ps, &hpos, "tables nest deeper than %d levels", SOCM_CONFIG_MAX_DEPTH);
+            goto fail;
+        }
         if (!next) {
             next = socm_value_table(&sg->pos);
             next->flags |= SOCM_VF_IMPLICIT;

@@ -174,6 +174,25 @@ static void test_toml_roundtrip_documents(void **state)
     socm_value_free(r);
 }
 
+static void test_writers_repair_bad_utf8(void **state)
+{
+    (void)state;
+    /* Trees built by hand may hold bytes that are not UTF-8: the writers still make
+     * valid TOML and JSON, with U+FFFD in their place. */
+    struct socm_value *t = socm_value_table(NULL);
+    socm_table_add(t, "k\xff", 2, NULL, socm_value_string("a\xff" "b\xc3", 4, NULL));
+    char *text = socm_config_to_toml(t);
+    struct socm_error err = {0};
+    struct socm_value *back = socm_toml_parse(text, strlen(text), "o.toml", &err);
+    if (!back)
+        fail_msg("%s\n%s", err.msg, text);
+    assert_string_equal(socm_table_get(back, "k\xef\xbf\xbd")->u.str.s, "a\xef\xbf\xbd" "b\xef\xbf\xbd");
+    socm_value_free(back);
+    free(text);
+    assert_json(socm_config_to_json(t), "{\"k\\ufffd\": \"a\\ufffdb\\ufffd\"}");
+    socm_value_free(t);
+}
+
 /* ---- random trees ---- */
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
@@ -290,6 +309,7 @@ int main(void)
         cmocka_unit_test(test_tagged_json_structure),
         cmocka_unit_test(test_null_and_plain_json),
         cmocka_unit_test(test_toml_roundtrip_documents),
+        cmocka_unit_test(test_writers_repair_bad_utf8),
         cmocka_unit_test(test_toml_roundtrip_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
