@@ -271,6 +271,55 @@ static void test_define(void **state)
     socm_value_free(v);
 }
 
+/* Mutated templates: every render succeeds or fails with a positioned message;
+ * never a crash or a leak. */
+static void test_fuzz_never_crashes(void **state)
+{
+    (void)state;
+    static const char *const seeds[] = {
+        "{% for b in bands %}{{ loop.index }}:{{ b | upper }}{% if loop.last %}.{% endif %}"
+        "{% endfor %}",
+        "{% if n > 3 and 'f090' in bands %}{{ site.name | default('x') }}{% elif not on %}"
+        "{{ -n * (pi + 1) }}{% else %}{# c #}{% endif %}",
+        "{%- set x = [1, 'a', none] -%}{{ x[1] ~ x | length }}{{ name is defined }}",
+    };
+    struct socm_value *v = vars();
+    uint64_t rng = 0x243F6A8885A308D3ull;
+    char buf[512];
+    size_t ok = 0, bad = 0;
+    for (int iter = 0; iter < 3000; iter++) {
+        const char *seed = seeds[iter % 3];
+        size_t n = strlen(seed);
+        memcpy(buf, seed, n);
+        int edits = 1 + iter % 3;
+        for (int e = 0; e < edits; e++) {
+            rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+            size_t at = (size_t)(rng >> 33) % n;
+            unsigned char c = (unsigned char)(rng >> 17);
+            if ((rng >> 8) % 3 == 0)
+                buf[at] = (char)c;
+            else if ((rng >> 8) % 3 == 1)
+                buf[at] = "{}%#-|.()[]'\" ,~"[c % 17];
+            else if (n > 1) {
+                memmove(buf + at, buf + at + 1, n - at - 1);
+                n--;
+            }
+        }
+        struct socm_error err = {0};
+        char *out = socm_template_render(buf, n, "fuzz.j2", v, NULL, &err);
+        if (out) {
+            ok++;
+            free(out);
+        } else {
+            bad++;
+            assert_true(strncmp(err.msg, "fuzz.j2", 7) == 0);
+        }
+    }
+    socm_value_free(v);
+    assert_true(ok > 50);
+    assert_true(bad > 50);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -282,6 +331,7 @@ int main(void)
         cmocka_unit_test(test_errors_with_positions),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_define),
+        cmocka_unit_test(test_fuzz_never_crashes),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     socm_intern_free_all();
