@@ -58,7 +58,7 @@ static int opt_string(const struct socm_value *t, const char *key, char **dst,
 
 /* The [campaign] settings; each bad one is reported and the rest still read. */
 static void read_settings(struct socm_campaign *c, const struct socm_value *camp,
-                          const char *first_file, struct socm_errlist *errs)
+                          const char *first_file, bool report_missing, struct socm_errlist *errs)
 {
     struct socm_error err;
     opt_string(camp, "name", &c->name, errs);
@@ -72,9 +72,10 @@ static void read_settings(struct socm_campaign *c, const struct socm_value *camp
     }
     const struct socm_value *v = socm_table_get(camp, "deadline");
     struct socm_pos cpos = fallback_pos(camp, first_file);
-    if (!v)
-        socm_errlist_addf(errs, &cpos, "[campaign] needs a 'deadline' (e.g. deadline = \"24h\")");
-    else if (socm_units_duration_min(v, "deadline", &c->deadline_min, &err) < 0)
+    if (!v) {
+        if (report_missing)
+            socm_errlist_addf(errs, &cpos, "[campaign] needs a 'deadline' (e.g. deadline = \"24h\")");
+    } else if (socm_units_duration_min(v, "deadline", &c->deadline_min, &err) < 0)
         add_err(errs, &err);
     else if (c->deadline_min <= 0)
         socm_errlist_addf(errs, &v->pos, "'deadline' must be positive");
@@ -380,6 +381,37 @@ static void link_workflows(struct socm_campaign *c, const struct socm_value *fai
     free(order);
 }
 
+/* What can never fit: more cores requested than the cluster has, or a workflow
+ * larger (cores or memory) than the allocation it would run in. */
+static void check_capacity(const struct socm_campaign *c, const struct socm_value *camp,
+                           struct socm_errlist *errs)
+{
+    const struct socm_resource *r = c->resource;
+    if (!r)
+        return;
+    int64_t total = r->nodes * r->cores_per_node;
+    const struct socm_value *req = socm_table_get(camp, "requested_resources");
+    if (c->requested_cores > total)
+        socm_errlist_addf(errs, &req->pos,
+                          "'requested_resources' is %" PRId64 " cores but %s has %" PRId64,
+                          c->requested_cores, r->name, total);
+    int64_t cores = c->requested_cores && c->requested_cores < total ? c->requested_cores : total;
+    double memory = r->memory_per_node_mb * (double)r->nodes;
+    for (size_t i = 0; i < c->n_wfs; i++) {
+        const struct socm_workflow *wf = c->wfs[i];
+        const struct socm_value *res = socm_table_get(wf->fields, "resources");
+        const struct socm_pos *pos = res ? &res->pos : &wf->pos;
+        int64_t need = wf->res.ranks * wf->res.threads;
+        if (need > cores)
+            socm_errlist_addf(errs, pos, "workflow '%s' needs %" PRId64 " cores (%" PRId64
+                              " ranks x %" PRId64 " threads) but at most %" PRId64 " are available",
+                              wf->name, need, wf->res.ranks, wf->res.threads, cores);
+        if (wf->res.memory_mb > memory)
+            socm_errlist_addf(errs, pos, "workflow '%s' needs %.15g MB of memory but %s has %.15g MB",
+                              wf->name, wf->res.memory_mb, r->name, memory);
+    }
+}
+
 static char *dir_of(const char *file)
 {
     if (!file || !strcmp(file, "-"))
@@ -420,7 +452,7 @@ struct socm_campaign *socm_campaign_from_config(struct socm_value *config, const
         camp = empty = socm_value_table(&camp->pos);
     }
     c->pos = camp->pos;
-    read_settings(c, camp, first_file, errs);
+    read_settings(c, camp, first_file, !empty, errs);
     if (!camp->u.tbl.n && empty) {
         /* Already reported: no campaign table at all. */
     } else {
@@ -442,6 +474,7 @@ struct socm_campaign *socm_campaign_from_config(struct socm_value *config, const
     c->wfs = st.wfs.v;
     c->n_wfs = st.wfs.n;
     link_workflows(c, st.failed, errs);
+    check_capacity(c, camp, errs);
     socm_value_free(st.failed);
     socm_value_free(empty);
     if (errs->n > errs_before) {
