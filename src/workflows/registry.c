@@ -85,3 +85,27 @@ void socm_workflow_registry_reset(void)
     extra_subs = NULL;
     n_extra_types = n_extra_subs = 0;
 }
+
+static void push_unique(struct socm_strv *names, const char *name)
+{
+    for (size_t i = 0; i < names->n; i++)
+        if (!strcmp(names->v[i], name))
+            return;
+    socm_strv_push(names, name);
+}
+
+void socm_workflow_type_names(struct socm_strv *names)
+{
+    for (size_t i = 0; i < sizeof builtin_types / sizeof builtin_types[0]; i++)
+        push_unique(names, builtin_types[i]->name);
+    for (size_t i = 0; i < n_extra_types; i++)
+        push_unique(names, extra_types[i]->name);
+}
+
+void socm_subcampaign_names(struct socm_strv *names)
+{
+    for (size_t i = 0; builtin_subcampaigns[i]; i++)
+        push_unique(names, builtin_subcampaigns[i]->name);
+    for (size_t i = 0; i < n_extra_subs; i++)
+        push_unique(names, extra_subs[i]->name);
+}
