@@ -289,6 +289,7 @@ int socm_bk_apply(struct socm_bk *bk, json_t *ev, size_t line, struct socm_error
             return -1;
         build_index(bk);
         bk->t_begin = t;
+        bk->manager_pid = (long)json_integer_value(json_object_get(ev, "pid"));
         return 0;
     }
     if (!bk->spec.campaign)
@@ -312,6 +313,7 @@ int socm_bk_apply(struct socm_bk *bk, json_t *ev, size_t line, struct socm_error
     }
     if (!strcmp(kind, "resume")) {
         bk->interrupt_signal = 0;
+        bk->manager_pid = (long)json_integer_value(json_object_get(ev, "pid"));
         return 0;
     }
     if (strcmp(kind, "wf") && strcmp(kind, "retry"))
@@ -909,7 +911,8 @@ int socm_bk_run(struct socm_spec *spec, const struct socm_run_opts *o, struct so
     build_index(bk);
     bk->err = err;
     bk->t_begin = socm_now();
-    json_t *ev = json_pack("{s:s,s:o,s:f}", "ev", "begin", "spec", sj, "t", bk->t_begin);
+    json_t *ev = json_pack("{s:s,s:o,s:f,s:i}", "ev", "begin", "spec", sj, "t", bk->t_begin,
+                            "pid", (int)getpid());
     jappend(bk, ev);
     set_campaign(bk, SOCM_C_NEW, NULL);
     set_campaign(bk, SOCM_C_PLANNING, NULL);

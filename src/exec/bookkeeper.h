@@ -55,6 +55,7 @@ struct socm_bk {
     double t_begin, t_end;     /* first/last journal times */
     int interrupt_signal;      /* set once stopping */
     bool resumed;
+    long manager_pid;          /* of the last run/resume (journal) */
     /* running */
     struct socm_journal j;
     struct socm_enactor *e;
