@@ -4,6 +4,7 @@
  * features with the file parsers, awk ones run as an argv child with a timeout. */
 #include "predict/jobspec.h"
 
+#include "predict/child.h"
 #include "predict/history.h"
 #include "predict/predict.h"
 #include "util/str.h"
@@ -13,17 +14,10 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <math.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
-
-extern char **environ;
 
 enum tok_kind { TOK_NUMERIC, TOK_CATEGORY, TOK_FILE, TOK_IGNORE };
 
@@ -481,25 +475,10 @@ static int count_lines(const char *path, double *out, struct socm_error *err)
     return 0;
 }
 
-static double now_mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Runs `awk SCRIPT FILE` (or `awk -f SCRIPT FILE`) without a shell; stdout into out.
  * Killed after the parser's timeout. */
 static int run_awk(const struct parser *p, const char *path, struct socm_buf *out, struct socm_error *err)
 {
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0)
-        return socm_error_errno(err, "pipe");
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
     char *argv[5];
     int a = 0;
     argv[a++] = "awk";
@@ -508,55 +487,9 @@ static int run_awk(const struct parser *p, const char *path, struct socm_buf *ou
     argv[a++] = p->awk_script;
     argv[a++] = (char *)path;
     argv[a] = NULL;
-    pid_t pid;
-    int rc = posix_spawnp(&pid, "awk", &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(fds[1]);
-    if (rc != 0) {
-        close(fds[0]);
-        errno = rc;
-        return socm_error_errno(err, "parser %s: cannot run awk", p->name);
-    }
-    double deadline = now_mono() + p->timeout_s;
-    bool timed_out = false, too_big = false;
-    for (;;) {
-        double left = deadline - now_mono();
-        if (left <= 0) {
-            timed_out = true;
-            break;
-        }
-        struct pollfd pfd = {fds[0], POLLIN, 0};
-        int pr = poll(&pfd, 1, (int)(left * 1000) + 1);
-        if (pr < 0 && errno == EINTR)
-            continue;
-        if (pr <= 0)
-            continue; /* the deadline check ends the loop */
-        char buf[4096];
-        ssize_t n = read(fds[0], buf, sizeof buf);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        if (out->len + (size_t)n > 1024 * 1024) {
-            too_big = true;
-            break;
-        }
-        socm_buf_putn(out, buf, (size_t)n);
-    }
-    close(fds[0]);
-    if (timed_out || too_big)
-        kill(pid, SIGKILL);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    if (timed_out)
-        return socm_error_set(err, SOCM_E_FAILED, "parser %s: awk timed out after %.6g s on %s",
-                              p->name, p->timeout_s, path);
-    if (too_big)
-        return socm_error_set(err, SOCM_E_FAILED, "parser %s: awk wrote more than 1 MB", p->name);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return socm_error_set(err, SOCM_E_FAILED, "parser %s: awk failed (status %d) on %s", p->name,
-                              WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), path);
+    struct socm_error e = {0};
+    if (socm_child_capture(argv, p->timeout_s, 1024 * 1024, out, &e) != 0)
+        return socm_error_set(err, e.code, "parser %s on %s: %s", p->name, path, e.msg);
     return 0;
 }
 
