@@ -128,6 +128,11 @@ if [ -f "$dag" ]; then
     [ "$n" = "8 8" ] || fail "dag.yml: stages/aliases '$n', want '8 8'"
 fi
 
+# Input beyond the size bound (64 MiB) is refused, not read without end.
+head -c 67108865 /dev/zero | tr '\0' '#' >"$tmp/in"
+expect_err "yaml too large" 'larger than' "$SOCM" config decode --yaml
+: >"$tmp/in"
+
 # ---- show ----
 cat >"$tmp/base.yml" <<'Y'
 campaign:
