@@ -5,7 +5,8 @@
  *   {% for x in expr %}…{% else %}…{% endfor %}
  *                                    loop.index, loop.index0, loop.revindex,
  *                                    loop.revindex0, loop.first, loop.last, loop.length;
- *                                    a table iterates over its keys; else runs when empty
+ *                                    a table iterates over its keys; else runs when empty;
+ *                                    `for k, v in t.items()` (also keys(), values())
  *   {% if e %}…{% elif e %}…{% else %}…{% endif %}
  *   {% set name = expr %}            assigns in the current scope
  *   {# comment #}                    {%- -%} {#- -#} strip whitespace as in Jinja

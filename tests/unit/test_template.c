@@ -110,6 +110,10 @@ static void test_for_loops(void **state)
            "3/3 2/3 1/3 ");
     expect("{% for k in site %}{{ k }} {% endfor %}", "name cores qos ");
     expect("{% for x in [] %}x{% else %}none{% endfor %}", "none");
+    expect("{% for k, v in site.items() %}{{ k }}={{ v }};{% endfor %}",
+           "name=tiger3;cores=112;qos={'test': 60};");
+    expect("{{ site.keys() | join(',') }} {{ site.qos.values() }}", "name,cores,qos [60]");
+    expect("{% for a, b in [[1, 'x'], [2, 'y']] %}{{ a }}{{ b }}{% endfor %}", "1x2y");
     /* Nested loops: the inner loop's `loop` shadows the outer one. */
     expect("{% for a in [1, 2] %}{% for b in ['x', 'y'] %}{{ a }}{{ b }}{{ loop.index }} "
            "{% endfor %}{% endfor %}",
@@ -199,6 +203,9 @@ static void test_errors_with_positions(void **state)
     expect_err("{% set = 3 %}", 1, 8, "expected a name");
     expect_err("{{ 99999999999999999999 }}", 1, 4, "out of range");
     expect_err("{{ name is happy }}", 1, 9, "unknown test 'happy'");
+    expect_err("{{ site.pop() }}", 1, 9, "unknown method 'pop'");
+    expect_err("{{ bands.items() }}", 1, 4, "items() needs a table");
+    expect_err("{% for a, b in bands %}{% endfor %}", 1, 16, "cannot unpack string");
 }
 
 static void test_limits(void **state)
