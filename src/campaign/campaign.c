@@ -381,6 +381,38 @@ static void link_workflows(struct socm_campaign *c, const struct socm_value *fai
     free(order);
 }
 
+/* [campaign.environment]: variables every workflow gets unless it sets them. */
+static void apply_campaign_env(struct socm_campaign *c, const struct socm_value *camp,
+                               struct socm_errlist *errs)
+{
+    const struct socm_value *env = socm_table_get(camp, "environment");
+    if (!env)
+        return;
+    if (env->type != SOCM_V_TABLE) {
+        socm_errlist_addf(errs, &env->pos, "'environment' must be a table of NAME = value, not %s",
+                          socm_vtype_name(env->type));
+        return;
+    }
+    for (size_t k = 0; k < env->u.tbl.n; k++) {
+        const struct socm_kv *kv = &env->u.tbl.items[k];
+        if (!socm_value_is_scalar(kv->value) || kv->value->type == SOCM_V_NULL ||
+            !kv->key[0] || strchr(kv->key, '=') || strlen(kv->key) != kv->keylen) {
+            socm_errlist_addf(errs, &kv->value->pos, "invalid environment variable '%s'", kv->key);
+            continue;
+        }
+        char *text = socm_value_to_text(kv->value);
+        for (size_t i = 0; i < c->n_wfs; i++) {
+            struct socm_workflow *wf = c->wfs[i];
+            bool set = false;
+            for (size_t j = 0; j < wf->env.n && !set; j++)
+                set = !strncmp(wf->env.v[j], kv->key, kv->keylen) && wf->env.v[j][kv->keylen] == '=';
+            if (!set)
+                socm_strv_pushf(&wf->env, "%s=%s", kv->key, text);
+        }
+        free(text);
+    }
+}
+
 /* What can never fit: more cores requested than the cluster has, or a workflow
  * larger (cores or memory) than the allocation it would run in. */
 static void check_capacity(const struct socm_campaign *c, const struct socm_value *camp,
@@ -475,6 +507,7 @@ struct socm_campaign *socm_campaign_from_config(struct socm_value *config, const
     c->n_wfs = st.wfs.n;
     link_workflows(c, st.failed, errs);
     check_capacity(c, camp, errs);
+    apply_campaign_env(c, camp, errs);
     socm_value_free(st.failed);
     socm_value_free(empty);
     if (errs->n > errs_before) {
