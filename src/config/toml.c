@@ -598,6 +598,10 @@ static struct socm_value *toml_number(struct toml_parser *ps, const char *tok, s
         double f = s[0] == 'i' ? INFINITY : NAN;
         return socm_value_float(negative ? -f : f, pos);
     }
+    if (!sign && len && !toml_is_digit((unsigned char)s[0])) {
+        toml_fail_pos(ps, pos, "invalid value '%.*s' (strings must be quoted)", (int)n, tok);
+        return NULL;
+    }
     /* Prefixed integers: no sign allowed. */
     if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'o' || s[1] == 'b')) {
         int base = s[1] == 'x' ? 16 : s[1] == 'o' ? 8 : 2;
@@ -983,13 +987,48 @@ static struct socm_value *toml_value(struct toml_parser *ps, int depth)
             else
                 break;
         }
+        if (toml_peek(ps, 0) == ':') {
+            toml_fail_at(ps, tok, "invalid time (expected HH:MM:SS)");
+            return NULL;
+        }
         return toml_number(ps, tok, (size_t)(ps->p - tok), &pos);
+    }
+    if (toml_is_bare(c)) {
+        /* Most likely an unquoted string: name the whole word. */
+        const char *w = ps->p;
+        while (w < ps->end && w - ps->p < 40 && toml_is_bare((unsigned char)*w))
+            w++;
+        toml_fail_at(ps, ps->p, "invalid value '%.*s' (strings must be quoted)", (int)(w - ps->p), ps->p);
+        return NULL;
     }
     toml_fail_at(ps, ps->p, "expected a value, found %s", toml_describe(ps, ps->p, b, sizeof b));
     return NULL;
 }
 
 /* ---- key/value pairs and tables ---- */
+
+/* "an integer", "an inline table", "an array of tables"... for messages. */
+static const char *toml_type_phrase(const struct socm_value *v)
+{
+    switch (v->type) {
+    case SOCM_V_STRING: return "a string";
+    case SOCM_V_INTEGER: return "an integer";
+    case SOCM_V_FLOAT: return "a float";
+    case SOCM_V_BOOL: return "a boolean";
+    case SOCM_V_DATETIME:
+    case SOCM_V_DATETIME_LOCAL:
+    case SOCM_V_DATE_LOCAL:
+    case SOCM_V_TIME_LOCAL: return "a date/time";
+    case SOCM_V_ARRAY: return v->flags & SOCM_VF_AOT ? "an array of tables" : "a static array";
+    case SOCM_V_TABLE:
+        if (v->flags & SOCM_VF_INLINE)
+            return "an inline table";
+        if (v->flags & SOCM_VF_DOTTED)
+            return "a table by dotted keys";
+        return "a table";
+    default: return socm_vtype_name(v->type);
+    }
+}
 
 /* Walks/creates the tables named by key segments [0, n-1) below tbl for a dotted
  * key/value; returns the table that gets the last segment. */
@@ -1007,7 +1046,7 @@ static struct socm_value *toml_dotted_parent(struct toml_parser *ps, struct socm
         } else if (next->type != SOCM_V_TABLE) {
             toml_key_text(key, i + 1, kt, sizeof kt);
             toml_fail_pos(ps, &sg->pos, "key '%s' is already defined as %s and cannot be used as a table",
-                          kt, socm_vtype_name(next->type));
+                          kt, toml_type_phrase(next));
             return NULL;
         } else if (next->flags & SOCM_VF_INLINE && !(inline_tbl && next->flags & SOCM_VF_DOTTED)) {
             toml_key_text(key, i + 1, kt, sizeof kt);
@@ -1015,7 +1054,8 @@ static struct socm_value *toml_dotted_parent(struct toml_parser *ps, struct socm
             return NULL;
         } else if (!(next->flags & SOCM_VF_DOTTED)) {
             toml_key_text(key, i + 1, kt, sizeof kt);
-            toml_fail_pos(ps, &sg->pos, "table '%s' is already defined; dotted keys cannot extend it", kt);
+            toml_fail_pos(ps, &sg->pos,
+                          "table '%s' is defined by a [table] header; dotted keys cannot add to it", kt);
             return NULL;
         }
         tbl = next;
@@ -1082,6 +1122,10 @@ static int toml_header(struct toml_parser *ps)
     for (size_t i = 0; i + 1 < key.n; i++) {
         const struct toml_keyseg *sg = &key.seg[i];
         struct socm_value *next = socm_table_getn(tbl, sg->s, sg->len);
+        if (depth + 3 > SOCM_CONFIG_MAX_DEPTH) { /* never build past the limit */
+            toml_fail_pos(ps, &hpos, "tables nest deeper than %d levels", SOCM_CONFIG_MAX_DEPTH);
+            goto fail;
+        }
         if (!next) {
             next = socm_value_table(&sg->pos);
             next->flags |= SOCM_VF_IMPLICIT;
@@ -1092,7 +1136,7 @@ static int toml_header(struct toml_parser *ps)
         } else if (next->type != SOCM_V_TABLE) {
             toml_key_text(&key, i + 1, kt, sizeof kt);
             toml_fail_pos(ps, &sg->pos, "key '%s' is already defined as %s, not a table", kt,
-                          next->type == SOCM_V_ARRAY ? "a static array" : socm_vtype_name(next->type));
+                          toml_type_phrase(next));
             goto fail;
         } else if (next->flags & SOCM_VF_INLINE) {
             toml_key_text(&key, i + 1, kt, sizeof kt);
@@ -1116,7 +1160,7 @@ static int toml_header(struct toml_parser *ps)
             socm_table_add(tbl, last->s, last->len, &last->pos, cur);
         } else if (cur->type != SOCM_V_ARRAY || !(cur->flags & SOCM_VF_AOT)) {
             toml_fail_pos(ps, &last->pos, "cannot define array of tables '%s': already defined as %s",
-                          kt, cur->type == SOCM_V_ARRAY ? "a static array" : socm_vtype_name(cur->type));
+                          kt, toml_type_phrase(cur));
             goto fail;
         }
         struct socm_value *elem = socm_value_table(&hpos);
@@ -1131,9 +1175,13 @@ static int toml_header(struct toml_parser *ps)
             socm_table_add(tbl, last->s, last->len, &last->pos, cur);
         } else if (cur->type != SOCM_V_TABLE) {
             toml_fail_pos(ps, &last->pos, "cannot define table '%s': already defined as %s", kt,
-                          cur->type == SOCM_V_ARRAY ? "an array" : socm_vtype_name(cur->type));
+                          toml_type_phrase(cur));
             goto fail;
-        } else if (cur->flags & (SOCM_VF_EXPLICIT | SOCM_VF_DOTTED | SOCM_VF_INLINE)) {
+        } else if (cur->flags & (SOCM_VF_DOTTED | SOCM_VF_INLINE)) {
+            toml_fail_pos(ps, &last->pos, "table '%s' is defined twice (already defined as %s)", kt,
+                          toml_type_phrase(cur));
+            goto fail;
+        } else if (cur->flags & SOCM_VF_EXPLICIT) {
             toml_fail_pos(ps, &last->pos, "table '%s' is defined twice", kt);
             goto fail;
         } else {

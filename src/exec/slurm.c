@@ -195,3 +195,23 @@ int socm_slurm_qos_show(struct socm_slurm_qoslist *out, struct socm_error *err)
     socm_strv_free(&argv);
     return rc;
 }
+
+int socm_slurm_user_qos(const char *user, struct socm_strv *names, struct socm_error *err)
+{
+    struct socm_strv argv = SOCM_STRV_INIT;
+    push_cmd(&argv, "sacctmgr");
+    socm_strv_push(&argv, "--noheader");
+    socm_strv_push(&argv, "--parsable2");
+    socm_strv_push(&argv, "show");
+    socm_strv_push(&argv, "assoc");
+    socm_strv_push(&argv, "where");
+    socm_strv_pushf(&argv, "user=%s", user);
+    socm_strv_push(&argv, "format=qos");
+    struct socm_slurm_cmd_result res;
+    int rc = run(&argv, &res, err);
+    if (rc == 0)
+        socm_slurm_assoc_qos_parse(res.out, names);
+    socm_slurm_cmd_result_free(&res);
+    socm_strv_free(&argv);
+    return rc;
+}

@@ -188,6 +188,12 @@ void socm_slurm_qoslist_free(struct socm_slurm_qoslist *l);
  * MaxTRES cpu), -1 if none. */
 int64_t socm_slurm_qos_max_cores(const struct socm_slurm_qos *q);
 
+/* ---- sacctmgr show assoc ---- */
+
+/* `sacctmgr -n -P show assoc where user=U format=qos`: one comma list per
+ * association ("long,normal,short,test"); the union, in first-seen order. */
+void socm_slurm_assoc_qos_parse(const char *text, struct socm_strv *names);
+
 /* ---- Running the commands ---- */
 
 /* Timeout for every command, seconds; SOCM_SLURM_TIMEOUT in the environment
@@ -212,5 +218,7 @@ int socm_slurm_sacct(const char *name, const struct socm_strv *ids, const char *
 int socm_slurm_scancel(const struct socm_strv *ids, struct socm_error *err);
 int socm_slurm_sinfo(struct socm_sinfo *out, struct socm_error *err);
 int socm_slurm_qos_show(struct socm_slurm_qoslist *out, struct socm_error *err);
+/* The QoS names the user's associations allow (empty if the user has none). */
+int socm_slurm_user_qos(const char *user, struct socm_strv *names, struct socm_error *err);
 
 #endif

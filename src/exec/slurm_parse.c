@@ -689,3 +689,29 @@ int64_t socm_slurm_qos_max_cores(const struct socm_slurm_qos *q)
             best = v[i];
     return best;
 }
+
+/* ---- sacctmgr show assoc format=qos ---- */
+
+static void assoc_line(const char *line, size_t len, void *ctx)
+{
+    struct socm_strv *names = ctx;
+    struct socm_strv f = SOCM_STRV_INIT;
+    split(line, len, ',', &f);
+    for (size_t i = 0; i < f.n; i++) {
+        const char *q = f.v[i];
+        /* A QoS name is one word; anything else (an error message) is skipped. */
+        if (!q[0] || strpbrk(q, " |:\t"))
+            continue;
+        bool seen = false;
+        for (size_t j = 0; j < names->n && !seen; j++)
+            seen = !strcmp(names->v[j], q);
+        if (!seen)
+            socm_strv_push(names, q);
+    }
+    socm_strv_free(&f);
+}
+
+void socm_slurm_assoc_qos_parse(const char *text, struct socm_strv *names)
+{
+    each_line(text, assoc_line, names);
+}
