@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Tables under [campaign] that configure socm rather than define workflows. */
 static const char *const reserved_sections[] = {
@@ -114,6 +115,29 @@ static void read_settings(struct socm_campaign *c, const struct socm_value *camp
         add_err(errs, &err);
 }
 
+/* No cluster named or defined: this machine, one node with its CPUs (at least the
+ * requested cores, since a local run may oversubscribe) and its memory, and one
+ * unlimited QoS — what a laptop campaign run with the local enactor needs. */
+static struct socm_resource *local_machine(int64_t requested)
+{
+    struct socm_resource *r = socm_xcalloc(1, sizeof *r);
+    r->name = socm_strdup("local");
+    r->nodes = 1;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    r->cores_per_node = cpus > 0 ? cpus : 1;
+    if (requested > r->cores_per_node)
+        r->cores_per_node = requested;
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    r->memory_per_node_mb = pages > 0 && page > 0 ? (double)pages * (double)page / 1e6 : 1000;
+    r->qos = socm_xcalloc(1, sizeof *r->qos);
+    r->n_qos = 1;
+    r->qos[0].name = socm_strdup("default");
+    r->qos[0].max_walltime_min = 1e9;
+    r->qos[0].max_jobs = INT32_MAX;
+    r->qos[0].max_cores = r->cores_per_node;
+    return r;
+}
+
 /* The target cluster: a named one (catalogue, [resources.NAME], user file) or the
  * campaign's own [campaign.resources] when no name (or "campaign") is given. */
 static void resolve_resource(struct socm_campaign *c, const struct socm_value *root,
@@ -134,10 +158,9 @@ static void resolve_resource(struct socm_campaign *c, const struct socm_value *r
             free(c->resource_name);
             c->resource_name = socm_strdup("campaign");
         } else if (!own) {
-            struct socm_pos p = fallback_pos(camp, first_file);
-            socm_errlist_addf(errs, &p,
-                              "no resource: set [campaign] resource = \"NAME\" (tiger3, perlmutter, "
-                              "universe or a [resources.NAME] table) or define [campaign.resources]");
+            c->resource = local_machine(c->requested_cores);
+            free(c->resource_name);
+            c->resource_name = socm_strdup("local");
         }
         return;
     }
@@ -145,6 +168,10 @@ static void resolve_resource(struct socm_campaign *c, const struct socm_value *r
     const struct socm_value *user = socm_table_get(root, "resources");
     if (user && user->type != SOCM_V_TABLE)
         user = NULL;
+    if (!strcmp(c->resource_name, "local") && !socm_table_get(user, "local")) {
+        c->resource = local_machine(c->requested_cores);
+        return;
+    }
     c->resource = socm_resource_lookup(c->resource_name, user, &err);
     if (c->resource)
         return;

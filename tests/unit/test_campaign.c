@@ -232,6 +232,21 @@ static void test_campaign_cluster_and_duplicates(void **state)
     assert_int_equal(c->resource->cores_per_node, 8);
     assert_true(c->resource->memory_per_node_mb == 32000);
     socm_campaign_free(c);
+
+    /* Neither a resource nor [campaign.resources]: this machine, with at least the
+     * requested cores. */
+    root = socm_value_table(NULL);
+    camp = tb_put(root, "campaign", tb_tbl(1));
+    tb_put(camp, "deadline", tb_str("1h", 2, 12));
+    tb_put(camp, "requested_resources", tb_int(100000, 3, 23));
+    c = socm_campaign_from_config(root, "t.toml", &errs);
+    dump(&errs);
+    assert_non_null(c);
+    assert_string_equal(c->resource_name, "local");
+    assert_int_equal(c->resource->nodes, 1);
+    assert_int_equal(c->resource->cores_per_node, 100000);
+    assert_true(c->resource->memory_per_node_mb > 0);
+    socm_campaign_free(c);
 }
 
 /* ---- a test-only type and subcampaign ---- */
