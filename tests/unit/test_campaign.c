@@ -456,6 +456,33 @@ static void test_campaign_environment(void **state)
     socm_campaign_free(c);
 }
 
+/* Every built-in subcampaign member has a registered type, and the SO types are
+ * built in. */
+static void test_builtin_registry(void **state)
+{
+    (void)state;
+    assert_non_null(socm_workflow_type_find("ml-mapmaking"));
+    assert_non_null(socm_workflow_type_find("sat-sims"));
+    const struct socm_subcampaign *nt = socm_subcampaign_find("ml-null-tests");
+    assert_non_null(nt);
+    struct socm_strv subs = SOCM_STRV_INIT;
+    socm_subcampaign_names(&subs);
+    for (size_t s = 0; s < subs.n; s++) {
+        const struct socm_subcampaign *sub = socm_subcampaign_find(subs.v[s]);
+        size_t n = 0;
+        for (; sub->members[n]; n++) {
+            char name[256];
+            snprintf(name, sizeof name, "%s.%s", sub->name, sub->members[n]);
+            const struct socm_workflow_type *t = socm_workflow_type_find(name);
+            assert_non_null(t);
+            assert_string_equal(t->name, name);
+        }
+        assert_true(n > 0);
+    }
+    socm_strv_free(&subs);
+    assert_null(socm_workflow_type_find("ml-null-tests.no-such-member"));
+}
+
 int main(void)
 {
     /* Keep the developer's own ~/.config/socm/resources.toml out of the tests. */
@@ -470,6 +497,7 @@ int main(void)
         cmocka_unit_test(test_yaml_stages),
         cmocka_unit_test(test_user_resource_file),
         cmocka_unit_test(test_campaign_environment),
+        cmocka_unit_test(test_builtin_registry),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     socm_intern_free_all();
