@@ -42,7 +42,7 @@ while :; do
   if kill -9 "$mgr" 2>/dev/null; then
     kills=$((kills + 1))
     wait "$mgr" 2>/dev/null || true
-    cmd=(resume socm-k9 --quiet)
+    cmd=(run k9.toml --resume --quiet)
     continue
   fi
   set +e

@@ -72,8 +72,8 @@ depends = ["a", "b"]
 TOML
 "$SOCM_BIN" run stop.toml --cores 2 --quiet &
 mgr=$!
-for _ in $(seq 100); do
-  [ "$(jq -s 'map(select(.ev=="wf" and .state=="RUNNING")) | length' socm-stop/journal.jsonl 2>/dev/null || echo 0)" -ge 2 ] && break
+for _ in $(seq 400); do   # until both commands really run
+  [ -e a.runs ] && [ -e b.runs ] && break
   sleep 0.05
 done
 kill -TERM "$mgr"
