@@ -16,7 +16,15 @@ cat > wall.toml <<TOML
 name = "wall"
 deadline = "1h"
 requested_resources = 2
+resource = "testbox"
+execution_schema = "batch"
 grace = "1s"
+
+[resources.testbox]
+nodes = 1
+cores_per_node = 2
+memory_per_node = "4G"
+qos = [{ name = "local", max_walltime = "1d", max_jobs = 1000, max_cores = 2 }]
 
 [campaign.sleepy]
 type = "generic"
@@ -54,7 +62,15 @@ cat > stop.toml <<TOML
 name = "stop"
 deadline = "1h"
 requested_resources = 2
+resource = "testbox"
+execution_schema = "batch"
 grace = "1s"
+
+[resources.testbox]
+nodes = 1
+cores_per_node = 2
+memory_per_node = "4G"
+qos = [{ name = "local", max_walltime = "1d", max_jobs = 1000, max_cores = 2 }]
 
 [campaign.a]
 type = "generic"
