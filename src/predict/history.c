@@ -1,0 +1,407 @@
+/* history.c — the run history database: opening it safely for several concurrent
+ * socm processes (WAL, busy timeout, IMMEDIATE transactions), recording runs,
+ * querying and pruning them. Features of a workflow are in history_features.c and
+ * the sacct parser in history_sacct.c. */
+#include "predict/history.h"
+
+#include "util/str.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+struct socm_history {
+    sqlite3 *db;
+    char *path;
+};
+
+/* Long enough for another process's training transaction to finish. */
+#define HISTORY_BUSY_TIMEOUT_MS 60000
+
+static const char *const schema_sql =
+    "CREATE TABLE IF NOT EXISTS runs ("
+    " id INTEGER PRIMARY KEY,"
+    " job_name TEXT NOT NULL,"
+    " workflow TEXT NOT NULL DEFAULT '',"
+    " command TEXT NOT NULL DEFAULT '',"
+    " categorical TEXT NOT NULL DEFAULT '{}',"
+    " numeric TEXT NOT NULL DEFAULT '{}',"
+    " ranks INTEGER NOT NULL DEFAULT 1,"
+    " threads INTEGER NOT NULL DEFAULT 1,"
+    " req_memory_mb REAL NOT NULL DEFAULT 0,"
+    " req_runtime_min REAL NOT NULL DEFAULT 0,"
+    " elapsed_s REAL NOT NULL DEFAULT 0,"
+    " max_rss_mb REAL NOT NULL DEFAULT 0,"
+    " cpu_s REAL NOT NULL DEFAULT 0,"
+    " state TEXT NOT NULL DEFAULT '',"
+    " resource TEXT NOT NULL DEFAULT '',"
+    " location TEXT NOT NULL DEFAULT '',"
+    " started_at REAL NOT NULL DEFAULT 0,"
+    " finished_at REAL NOT NULL DEFAULT 0,"
+    " recorded_at REAL NOT NULL DEFAULT 0);"
+    "CREATE INDEX IF NOT EXISTS runs_group ON runs(job_name, categorical);"
+    "CREATE TABLE IF NOT EXISTS models ("
+    " job_name TEXT NOT NULL,"
+    " categorical TEXT NOT NULL,"
+    " target TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " features TEXT NOT NULL,"
+    " n_train INTEGER NOT NULL,"
+    " n_test INTEGER NOT NULL,"
+    " n_runs INTEGER NOT NULL,"
+    " mean_pct_error REAL NOT NULL,"
+    " mse REAL NOT NULL,"
+    " margin REAL NOT NULL,"
+    " blob BLOB NOT NULL,"
+    " trained_at REAL NOT NULL,"
+    " PRIMARY KEY (job_name, categorical, target));";
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+char *socm_history_default_path(void)
+{
+    const char *env = getenv("SOCM_HISTORY_DB");
+    if (env && *env)
+        return socm_strdup(env);
+    const char *xdg = getenv("XDG_DATA_HOME");
+    if (xdg && *xdg)
+        return socm_asprintf("%s/socm/history.db", xdg);
+    const char *home = getenv("HOME");
+    return socm_asprintf("%s/.local/share/socm/history.db", home && *home ? home : ".");
+}
+
+/* mkdir -p of the directory part of `path`, new directories 0700. */
+static int make_parent_dirs(const char *path, struct socm_error *err)
+{
+    char *dir = socm_strdup(path);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir) {
+        free(dir);
+        return 0;
+    }
+    *slash = '\0';
+    for (char *p = dir + 1; ; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char c = *p;
+        *p = '\0';
+        if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+            socm_error_errno(err, "cannot create directory %s", dir);
+            free(dir);
+            return -1;
+        }
+        *p = c;
+        if (c == '\0')
+            break;
+    }
+    free(dir);
+    return 0;
+}
+
+/* Creates the file with mode 0600 before SQLite sees it, so the history (which
+ * holds command lines) is private; SQLite gives -wal/-shm the same mode. */
+static int create_private(const char *path, struct socm_error *err)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return socm_error_errno(err, "cannot open history database %s", path);
+    close(fd);
+    return 0;
+}
+
+static int exec_sql(sqlite3 *db, const char *sql, const char *path, struct socm_error *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        socm_error_set(err, SOCM_E_SYSTEM, "history database %s: %s", path,
+                       msg ? msg : sqlite3_errmsg(db));
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+struct socm_history *socm_history_open(const char *path, struct socm_error *err)
+{
+    char *p = path ? socm_strdup(path) : socm_history_default_path();
+    if (make_parent_dirs(p, err) != 0 || create_private(p, err) != 0) {
+        free(p);
+        return NULL;
+    }
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(p, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
+        socm_error_set(err, SOCM_E_SYSTEM, "cannot open history database %s: %s", p,
+                       db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        free(p);
+        return NULL;
+    }
+    sqlite3_busy_timeout(db, HISTORY_BUSY_TIMEOUT_MS);
+    /* journal_mode=WAL needs a moment of exclusive access on a new file; the busy
+     * handler covers it. The schema goes in one IMMEDIATE transaction so that two
+     * processes creating it at once do not trip over each other. */
+    if (exec_sql(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", p, err) != 0 ||
+        exec_sql(db, "BEGIN IMMEDIATE;", p, err) != 0) {
+        sqlite3_close(db);
+        free(p);
+        return NULL;
+    }
+    if (exec_sql(db, schema_sql, p, err) != 0 || exec_sql(db, "COMMIT;", p, err) != 0) {
+        sqlite3_exec(db, "ROLLBACK;", NULL, NULL, NULL);
+        sqlite3_close(db);
+        free(p);
+        return NULL;
+    }
+    struct socm_history *h = socm_xcalloc(1, sizeof *h);
+    h->db = db;
+    h->path = p;
+    return h;
+}
+
+void socm_history_close(struct socm_history *h)
+{
+    if (!h)
+        return;
+    sqlite3_close(h->db);
+    free(h->path);
+    free(h);
+}
+
+const char *socm_history_path(const struct socm_history *h) { return h->path; }
+struct sqlite3 *socm_history_sqlite(struct socm_history *h) { return h->db; }
+
+void socm_history_run_clear(struct socm_history_run *r)
+{
+    free(r->job_name);
+    free(r->workflow);
+    free(r->command);
+    free(r->categorical_json);
+    free(r->numeric_json);
+    free(r->state);
+    free(r->resource);
+    free(r->location);
+    memset(r, 0, sizeof *r);
+}
+
+void socm_history_runs_free(struct socm_history_runs *runs)
+{
+    for (size_t i = 0; i < runs->n; i++)
+        socm_history_run_clear(&runs->v[i]);
+    free(runs->v);
+    memset(runs, 0, sizeof *runs);
+}
+
+static int db_fail(struct socm_history *h, const char *what, struct socm_error *err)
+{
+    return socm_error_set(err, SOCM_E_SYSTEM, "history database %s: %s: %s", h->path, what,
+                          sqlite3_errmsg(h->db));
+}
+
+static const char *or_empty(const char *s) { return s ? s : ""; }
+
+int socm_history_record(struct socm_history *h, struct socm_history_run *run,
+                        struct socm_error *err)
+{
+    static const char *sql =
+        "INSERT INTO runs (job_name, workflow, command, categorical, numeric, ranks,"
+        " threads, req_memory_mb, req_runtime_min, elapsed_s, max_rss_mb, cpu_s, state,"
+        " resource, location, started_at, finished_at, recorded_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    if (!run->job_name || !*run->job_name)
+        return socm_error_set(err, SOCM_E_INPUT, "a history record needs a job name");
+    if (run->recorded_at == 0)
+        run->recorded_at = now_s();
+    if (exec_sql(h->db, "BEGIN IMMEDIATE;", h->path, err) != 0)
+        return -1;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        db_fail(h, "prepare insert", err);
+        sqlite3_exec(h->db, "ROLLBACK;", NULL, NULL, NULL);
+        return -1;
+    }
+    int i = 1;
+    sqlite3_bind_text(st, i++, run->job_name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, i++, or_empty(run->workflow), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, i++, or_empty(run->command), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, i++, run->categorical_json ? run->categorical_json : "{}", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, i++, run->numeric_json ? run->numeric_json : "{}", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, i++, run->ranks ? run->ranks : 1);
+    sqlite3_bind_int64(st, i++, run->threads ? run->threads : 1);
+    sqlite3_bind_double(st, i++, run->req_memory_mb);
+    sqlite3_bind_double(st, i++, run->req_runtime_min);
+    sqlite3_bind_double(st, i++, run->elapsed_s);
+    sqlite3_bind_double(st, i++, run->max_rss_mb);
+    sqlite3_bind_double(st, i++, run->cpu_s);
+    sqlite3_bind_text(st, i++, or_empty(run->state), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, i++, or_empty(run->resource), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, i++, or_empty(run->location), -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, i++, run->started_at);
+    sqlite3_bind_double(st, i++, run->finished_at);
+    sqlite3_bind_double(st, i++, run->recorded_at);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        db_fail(h, "insert run", err);
+        sqlite3_exec(h->db, "ROLLBACK;", NULL, NULL, NULL);
+        return -1;
+    }
+    run->id = sqlite3_last_insert_rowid(h->db);
+    return exec_sql(h->db, "COMMIT;", h->path, err);
+}
+
+/* Appends " AND ..." clauses for the filter; binds them in the same order. */
+static void filter_where(const struct socm_history_filter *f, struct socm_buf *sql, bool use_id)
+{
+    socm_buf_puts(sql, " WHERE 1=1");
+    if (!f)
+        return;
+    if (f->job_name)
+        socm_buf_puts(sql, " AND job_name = ?");
+    if (f->categorical_json)
+        socm_buf_puts(sql, " AND categorical = ?");
+    if (f->finished_before != 0)
+        socm_buf_puts(sql, " AND finished_at < ?");
+    if (f->state)
+        socm_buf_puts(sql, " AND state = ?");
+    if (use_id && f->id)
+        socm_buf_puts(sql, " AND id = ?");
+}
+
+static void filter_bind(const struct socm_history_filter *f, sqlite3_stmt *st, bool use_id)
+{
+    int i = 1;
+    if (!f)
+        return;
+    if (f->job_name)
+        sqlite3_bind_text(st, i++, f->job_name, -1, SQLITE_STATIC);
+    if (f->categorical_json)
+        sqlite3_bind_text(st, i++, f->categorical_json, -1, SQLITE_STATIC);
+    if (f->finished_before != 0)
+        sqlite3_bind_double(st, i++, f->finished_before);
+    if (f->state)
+        sqlite3_bind_text(st, i++, f->state, -1, SQLITE_STATIC);
+    if (use_id && f->id)
+        sqlite3_bind_int64(st, i++, f->id);
+}
+
+static char *col_text(sqlite3_stmt *st, int c)
+{
+    const unsigned char *t = sqlite3_column_text(st, c);
+    return socm_strdup(t ? (const char *)t : "");
+}
+
+static void read_row(sqlite3_stmt *st, struct socm_history_run *r)
+{
+    int c = 0;
+    r->id = sqlite3_column_int64(st, c++);
+    r->job_name = col_text(st, c++);
+    r->workflow = col_text(st, c++);
+    r->command = col_text(st, c++);
+    r->categorical_json = col_text(st, c++);
+    r->numeric_json = col_text(st, c++);
+    r->ranks = sqlite3_column_int64(st, c++);
+    r->threads = sqlite3_column_int64(st, c++);
+    r->req_memory_mb = sqlite3_column_double(st, c++);
+    r->req_runtime_min = sqlite3_column_double(st, c++);
+    r->elapsed_s = sqlite3_column_double(st, c++);
+    r->max_rss_mb = sqlite3_column_double(st, c++);
+    r->cpu_s = sqlite3_column_double(st, c++);
+    r->state = col_text(st, c++);
+    r->resource = col_text(st, c++);
+    r->location = col_text(st, c++);
+    r->started_at = sqlite3_column_double(st, c++);
+    r->finished_at = sqlite3_column_double(st, c++);
+    r->recorded_at = sqlite3_column_double(st, c++);
+}
+
+int socm_history_query(struct socm_history *h, const struct socm_history_filter *f,
+                       struct socm_history_runs *out, struct socm_error *err)
+{
+    struct socm_buf sql = SOCM_BUF_INIT;
+    socm_buf_puts(&sql, "SELECT id, job_name, workflow, command, categorical, numeric, ranks,"
+                        " threads, req_memory_mb, req_runtime_min, elapsed_s, max_rss_mb, cpu_s,"
+                        " state, resource, location, started_at, finished_at, recorded_at"
+                        " FROM runs");
+    filter_where(f, &sql, true);
+    if (f && f->limit)
+        socm_buf_printf(&sql, " ORDER BY id DESC LIMIT %zu", f->limit);
+    else
+        socm_buf_puts(&sql, " ORDER BY id");
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(h->db, sql.data, -1, &st, NULL);
+    socm_buf_free(&sql);
+    if (rc != SQLITE_OK)
+        return db_fail(h, "query runs", err);
+    filter_bind(f, st, true);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->n == out->cap) {
+            out->cap = out->cap ? 2 * out->cap : 16;
+            out->v = socm_xrealloc(out->v, out->cap * sizeof *out->v);
+        }
+        memset(&out->v[out->n], 0, sizeof out->v[out->n]);
+        read_row(st, &out->v[out->n++]);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(h, "query runs", err);
+    return 0;
+}
+
+int socm_history_count(struct socm_history *h, const struct socm_history_filter *f,
+                       int64_t *count, struct socm_error *err)
+{
+    struct socm_buf sql = SOCM_BUF_INIT;
+    socm_buf_puts(&sql, "SELECT count(*) FROM runs");
+    filter_where(f, &sql, true);
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(h->db, sql.data, -1, &st, NULL);
+    socm_buf_free(&sql);
+    if (rc != SQLITE_OK)
+        return db_fail(h, "count runs", err);
+    filter_bind(f, st, true);
+    rc = sqlite3_step(st);
+    *count = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return db_fail(h, "count runs", err);
+    return 0;
+}
+
+int socm_history_prune(struct socm_history *h, const struct socm_history_filter *f,
+                       int64_t *deleted, struct socm_error *err)
+{
+    struct socm_buf sql = SOCM_BUF_INIT;
+    socm_buf_puts(&sql, "DELETE FROM runs");
+    filter_where(f, &sql, false);
+    if (exec_sql(h->db, "BEGIN IMMEDIATE;", h->path, err) != 0) {
+        socm_buf_free(&sql);
+        return -1;
+    }
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(h->db, sql.data, -1, &st, NULL);
+    socm_buf_free(&sql);
+    if (rc != SQLITE_OK) {
+        db_fail(h, "prune", err);
+        sqlite3_exec(h->db, "ROLLBACK;", NULL, NULL, NULL);
+        return -1;
+    }
+    filter_bind(f, st, false);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        db_fail(h, "prune", err);
+        sqlite3_exec(h->db, "ROLLBACK;", NULL, NULL, NULL);
+        return -1;
+    }
+    *deleted = sqlite3_changes(h->db);
+    return exec_sql(h->db, "COMMIT;", h->path, err);
+}

@@ -1,0 +1,302 @@
+/* test_predict.c — models learned from synthetic histories recover the functions
+ * that made them (runtime = a + b·n, memory = c·n²) for every model kind; different
+ * categories get different models; each fallback (too few runs, held-out error too
+ * large, prediction ≤ 0, prediction > 100 × request) happens and says why; the
+ * safety margin follows the noise. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "predict/predict.h"
+#include "util/str.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char tmpdir[256];
+static int dbcount;
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/socm-test-predict-XXXXXX");
+    assert_non_null(mkdtemp(tmpdir));
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char *cmd[] = {"rm", "-rf", tmpdir, NULL};
+    pid_t pid = fork();
+    if (pid == 0) {
+        execvp(cmd[0], cmd);
+        _exit(127);
+    }
+    waitpid(pid, NULL, 0);
+    return 0;
+}
+
+static struct socm_history *fresh_db(void)
+{
+    char *p = socm_asprintf("%s/h%d.db", tmpdir, dbcount++);
+    struct socm_error err = {0};
+    struct socm_history *h = socm_history_open(p, &err);
+    free(p);
+    assert_non_null(h);
+    return h;
+}
+
+typedef double (*fn)(double n, uint64_t *rng);
+
+static double uniform(uint64_t *rng) { return (double)(socm_rand_next(rng) >> 11) / 9007199254740992.0; }
+
+/* Records `count` completed runs of job/mode with n spread over [10, 500]. */
+static void add_runs(struct socm_history *h, const char *job, const char *mode, int count,
+                     fn runtime_s, fn memory_mb)
+{
+    uint64_t rng = 7;
+    struct socm_error err = {0};
+    for (int i = 0; i < count; i++) {
+        double n = 10 + 490 * uniform(&rng);
+        struct socm_history_run r = {0};
+        r.job_name = socm_strdup(job);
+        r.categorical_json = socm_asprintf("{\"mode\":\"%s\"}", mode);
+        r.numeric_json = socm_asprintf("{\"n\":%.17g,\"ranks\":1,\"threads\":1}", n);
+        r.elapsed_s = runtime_s(n, &rng);
+        r.max_rss_mb = memory_mb(n, &rng);
+        r.state = socm_strdup(SOCM_HISTORY_COMPLETED);
+        assert_int_equal(socm_history_record(h, &r, &err), 0);
+        socm_history_run_clear(&r);
+    }
+}
+
+static double lin_a(double n, uint64_t *r) { (void)r; return 30 + 2 * n; }
+static double lin_b(double n, uint64_t *r) { (void)r; return 30 + 20 * n; }
+static double quad(double n, uint64_t *r) { (void)r; return 0.01 * n * n; }
+static double noisy_lin(double n, uint64_t *r) { return (30 + 2 * n) * (0.9 + 0.2 * uniform(r)); }
+static double pure_noise(double n, uint64_t *r) { (void)n; return 10 + 1000 * uniform(r); }
+static double falling(double n, uint64_t *r) { (void)r; return 1000 - 1.9 * n; }
+static double minutes_n(double n, uint64_t *r) { (void)r; return 60 * n; }
+
+static void predict_n(struct socm_predictor *p, const char *job, const char *mode, double n,
+                      double req_min, double req_mb, struct socm_prediction *out)
+{
+    char *cat = socm_asprintf("{\"mode\":\"%s\"}", mode);
+    char *num = socm_asprintf("{\"n\":%.17g,\"ranks\":1,\"threads\":1}", n);
+    struct socm_error err = {0};
+    assert_int_equal(socm_predict_features(p, job, cat, num, req_min, req_mb, true, out, &err), 0);
+    free(cat);
+    free(num);
+}
+
+static void assert_close(double got, double want, double rel)
+{
+    if (fabs(got - want) > rel * fabs(want))
+        fail_msg("got %g, want %g within %g %%", got, want, 100 * rel);
+}
+
+static void recover(const char *model, double tol)
+{
+    struct socm_history *h = fresh_db();
+    add_runs(h, "sim", "a", 200, lin_a, quad);
+    struct socm_predict_options o;
+    socm_predict_options_default(&o);
+    o.model = model;
+    struct socm_predictor *p = socm_predictor_new(h, &o);
+    struct socm_prediction pr;
+    predict_n(p, "sim", "a", 250, 60, 100000, &pr);
+    assert_true(pr.walltime.predicted);
+    assert_true(pr.memory.predicted);
+    assert_close(pr.walltime.raw, (30 + 2 * 250) / 60.0, tol);
+    assert_close(pr.memory.raw, 0.01 * 250 * 250, tol);
+    assert_non_null(strstr(pr.walltime.why, model));
+    assert_true(pr.walltime.value >= pr.walltime.raw);
+    socm_prediction_clear(&pr);
+    socm_predictor_close(p);
+    socm_history_close(h);
+}
+
+static void test_poly_recovers(void **state) { (void)state; recover("poly", 0.01); }
+static void test_knn_recovers(void **state) { (void)state; recover("knn", 0.08); }
+static void test_forest_recovers(void **state)
+{
+    (void)state;
+    if (!socm_model_find("forest"))
+        skip();
+    recover("forest", 0.08);
+}
+
+static void test_categories_select_models(void **state)
+{
+    (void)state;
+    struct socm_history *h = fresh_db();
+    add_runs(h, "sim", "a", 50, lin_a, quad);
+    add_runs(h, "sim", "b", 50, lin_b, quad);
+    struct socm_predictor *p = socm_predictor_new(h, NULL);
+    struct socm_prediction a, b;
+    predict_n(p, "sim", "a", 100, 60, 1000, &a);
+    predict_n(p, "sim", "b", 100, 60, 1000, &b);
+    assert_true(a.walltime.predicted && b.walltime.predicted);
+    assert_close(a.walltime.raw, 230 / 60.0, 0.01);
+    assert_close(b.walltime.raw, 2030 / 60.0, 0.01);
+    socm_prediction_clear(&a);
+    socm_prediction_clear(&b);
+    /* models are stored per group: training reports two groups × two targets */
+    int64_t n = 0;
+    assert_int_equal(socm_history_count(h, NULL, &n, NULL), 0);
+    assert_int_equal(n, 100);
+    socm_predictor_close(p);
+    socm_history_close(h);
+}
+
+static void test_fallback_few_runs(void **state)
+{
+    (void)state;
+    struct socm_history *h = fresh_db();
+    add_runs(h, "sim", "a", 9, lin_a, quad);
+    struct socm_predictor *p = socm_predictor_new(h, NULL);
+    struct socm_prediction pr;
+    predict_n(p, "sim", "a", 100, 60, 500, &pr);
+    assert_false(pr.walltime.predicted);
+    assert_false(pr.memory.predicted);
+    assert_true(fabs(pr.walltime.value - 66) < 1e-9); /* request + 10 % */
+    assert_true(pr.memory.value == 500);
+    assert_non_null(strstr(pr.walltime.why, "only 9 completed runs"));
+    socm_prediction_clear(&pr);
+    socm_predictor_close(p);
+    socm_history_close(h);
+}
+
+static void test_fallback_large_error(void **state)
+{
+    (void)state;
+    struct socm_history *h = fresh_db();
+    add_runs(h, "sim", "a", 100, pure_noise, quad);
+    struct socm_predictor *p = socm_predictor_new(h, NULL);
+    struct socm_prediction pr;
+    predict_n(p, "sim", "a", 100, 60, 500, &pr);
+    assert_false(pr.walltime.predicted);
+    assert_non_null(strstr(pr.walltime.why, "above max_error_percent 25"));
+    assert_true(pr.memory.predicted); /* memory is still a clean function of n */
+    socm_prediction_clear(&pr);
+    socm_predictor_close(p);
+    socm_history_close(h);
+}
+
+static void test_fallback_non_positive_and_huge(void **state)
+{
+    (void)state;
+    struct socm_history *h = fresh_db();
+    add_runs(h, "down", "a", 100, falling, quad);
+    add_runs(h, "long", "a", 100, minutes_n, quad);
+    struct socm_predict_options o;
+    socm_predict_options_default(&o);
+    o.params.degree = 1;
+    struct socm_predictor *p = socm_predictor_new(h, &o);
+    struct socm_prediction pr;
+    predict_n(p, "down", "a", 2000, 60, 500, &pr); /* 1000 - 3800 < 0 */
+    assert_false(pr.walltime.predicted);
+    assert_non_null(strstr(pr.walltime.why, "not positive"));
+    socm_prediction_clear(&pr);
+    predict_n(p, "long", "a", 400, 2, 500, &pr); /* 400 min against a 2 min request */
+    assert_false(pr.walltime.predicted);
+    assert_non_null(strstr(pr.walltime.why, "more than 100 x the request"));
+    assert_true(fabs(pr.walltime.value - 2.2) < 1e-9);
+    socm_prediction_clear(&pr);
+    predict_n(p, "long", "a", 400, 5, 500, &pr); /* 80 x: accepted */
+    assert_true(pr.walltime.predicted);
+    assert_close(pr.walltime.raw, 400, 0.01);
+    socm_prediction_clear(&pr);
+    socm_predictor_close(p);
+    socm_history_close(h);
+}
+
+static void test_margin_from_noise(void **state)
+{
+    (void)state;
+    struct socm_history *h = fresh_db();
+    add_runs(h, "sim", "a", 300, noisy_lin, quad);
+    struct socm_predictor *p = socm_predictor_new(h, NULL);
+    struct socm_prediction pr;
+    predict_n(p, "sim", "a", 250, 60, 1000, &pr);
+    assert_true(pr.walltime.predicted);
+    /* ±10 % uniform noise: the 90th percentile of under-prediction is about 8 % */
+    assert_true(pr.walltime.margin > 0.03 && pr.walltime.margin < 0.15);
+    assert_true(fabs(pr.walltime.value - pr.walltime.raw * (1 + pr.walltime.margin)) < 1e-9);
+    assert_true(pr.memory.margin < 1e-6); /* exact function: no margin */
+    assert_non_null(strstr(pr.walltime.why, "margin"));
+    socm_prediction_clear(&pr);
+    socm_predictor_close(p);
+    socm_history_close(h);
+}
+
+static void report_count(const struct socm_model_info *mi, void *arg)
+{
+    if (mi->kind)
+        ++*(int *)arg;
+}
+
+static void test_train_stores_metrics_and_workflow_predicts(void **state)
+{
+    (void)state;
+    struct socm_history *h = fresh_db();
+    add_runs(h, "sim", "a", 60, lin_a, quad);
+    add_runs(h, "sim", "b", 60, lin_b, quad);
+    add_runs(h, "other", "a", 5, lin_a, quad);
+    struct socm_predict_options o;
+    socm_predict_options_default(&o);
+    o.model = "knn";
+    int trained = 0;
+    struct socm_error err = {0};
+    assert_int_equal(socm_predict_train(h, NULL, &o, report_count, &trained, &err), 0);
+    assert_int_equal(trained, 4); /* sim/a, sim/b × runtime, memory; "other" too small */
+    trained = 0;
+    assert_int_equal(socm_predict_train(h, "other", &o, report_count, &trained, &err), 0);
+    assert_int_equal(trained, 0);
+
+    /* a workflow: job name from its name without the split suffix */
+    struct socm_workflow wf = {0};
+    wf.name = "sim_split_4";
+    wf.type = "generic";
+    wf.res.ranks = 1;
+    wf.res.threads = 1;
+    wf.res.runtime_min = 60;
+    wf.res.memory_mb = 1000;
+    wf.fields = socm_value_table(NULL);
+    socm_table_add(wf.fields, "mode", 4, NULL, socm_value_string("b", 1, NULL));
+    socm_table_add(wf.fields, "n", 1, NULL, socm_value_integer(300, NULL));
+    o.auto_train = false; /* uses the stored knn models */
+    struct socm_predictor *p = socm_predictor_new(h, &o);
+    struct socm_prediction pr;
+    assert_int_equal(socm_predict_workflow(p, &wf, &pr, &err), 0);
+    assert_string_equal(pr.job_name, "sim");
+    assert_true(pr.walltime.predicted);
+    assert_non_null(strstr(pr.walltime.why, "knn"));
+    assert_close(pr.walltime.raw, (30 + 20 * 300) / 60.0, 0.1);
+    socm_prediction_clear(&pr);
+    socm_predictor_close(p);
+    socm_value_free(wf.fields);
+    socm_history_close(h);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_poly_recovers),
+        cmocka_unit_test(test_knn_recovers),
+        cmocka_unit_test(test_forest_recovers),
+        cmocka_unit_test(test_categories_select_models),
+        cmocka_unit_test(test_fallback_few_runs),
+        cmocka_unit_test(test_fallback_large_error),
+        cmocka_unit_test(test_fallback_non_positive_and_huge),
+        cmocka_unit_test(test_margin_from_noise),
+        cmocka_unit_test(test_train_stores_metrics_and_workflow_predicts),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
