@@ -10,7 +10,8 @@
  *   100–600 GB, 60–240 min; null test 1×4..2×8 cores, 4–24 GB, 5–30 min; coadd
  *   28 cores, 64 GB, 30 min.
  * Each (shape, size, policy) runs in a child process so that its peak RSS is its
- * own. Usage: plan_bench [max_workflows] [policy...] (default 100000, all). */
+ * own. Usage: plan_bench [max_workflows] [policy...] (default 100000, all), or
+ * plan_bench one SHAPE N POLICY batch|remote (one measurement, for profiling). */
 #include "planner/planner_impl.h"
 #include "util/str.h"
 
@@ -186,6 +187,11 @@ static void run_one(const char *shape, size_t n, const char *policy, enum socm_s
 
 int main(int argc, char **argv)
 {
+    if (argc == 6 && strcmp(argv[1], "one") == 0) { /* one SHAPE N POLICY batch|remote */
+        run_one(argv[2], strtoul(argv[3], NULL, 10), argv[4],
+                strcmp(argv[5], "batch") == 0 ? SOCM_SCHEMA_BATCH : SOCM_SCHEMA_REMOTE);
+        return 0;
+    }
     size_t max = argc > 1 ? strtoul(argv[1], NULL, 10) : 100000;
     const char *all[] = {"heft-socm", "time"};
     const char **pols = argc > 2 ? (const char **)argv + 2 : all;
