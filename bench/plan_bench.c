@@ -11,7 +11,8 @@
  *   28 cores, 64 GB, 30 min.
  * Each (shape, size, policy) runs in a child process so that its peak RSS is its
  * own. Usage: plan_bench [max_workflows] [policy...] (default 100000, all), or
- * plan_bench one SHAPE N POLICY batch|remote (one measurement, for profiling). */
+ * plan_bench one SHAPE N POLICY batch|remote (one measurement, for profiling).
+ * Each measurement is stopped after PLAN_BENCH_LIMIT_S seconds (default 120). */
 #include "planner/planner_impl.h"
 #include "util/str.h"
 
@@ -144,12 +145,26 @@ static struct socm_resource *tiger3(void)
     return &r;
 }
 
-/* Deadline: a campaign should fit about 2,000 cores (remote) — the critical path
- * plus the work spread over that many cores. */
+static struct socm_resource *perlmutter(void)
+{
+    static struct socm_qos q[] = {{"regular", 2880, 5000, 393216},
+                                  {"interactive", 240, 2, 512},
+                                  {"shared_interactive", 240, 2, 64},
+                                  {"debug", 30, 5, 1024}};
+    static struct socm_resource r = {"perlmutter", 3072, 128, 1000000, q, 4};
+    return &r;
+}
+
+/* Remote deadline. Up to 1,000 workflows on tiger3: the critical path plus the
+ * work spread over 2,000 cores (a short-QoS campaign). Larger campaigns exceed
+ * every tiger3 QoS (cores × walltime), so they go to perlmutter with the regular
+ * QoS's 2 days. */
 static double deadline_for(const struct socm_plan_input *in)
 {
     struct socm_plan tmp = {.cores = 2000, .makespan = 1};
     socm_plan_bounds(in, &tmp);
+    if (in->n > 1000)
+        return tmp.cp_bound * 1.2 > 2880 ? ceil(tmp.cp_bound * 1.2) : 2880;
     return ceil(tmp.cp_bound + tmp.work_bound);
 }
 
@@ -159,7 +174,7 @@ static void run_one(const char *shape, size_t n, const char *policy, enum socm_s
     struct gen g = {0};
     make(&g, shape, n);
     struct socm_plan_input in = {.n = g.n, .reqs = g.reqs, .names = (const char *const *)g.names, .dag = &g.dag,
-                                 .resource = tiger3(), .schema = schema,
+                                 .resource = n > 1000 ? perlmutter() : tiger3(), .schema = schema,
                                  .requested_cores = schema == SOCM_SCHEMA_BATCH ? 2016 : 0};
     in.deadline_min = schema == SOCM_SCHEMA_BATCH ? 1e9 : deadline_for(&in);
     struct timespec t0, t1;
@@ -197,6 +212,8 @@ int main(int argc, char **argv)
     const char **pols = argc > 2 ? (const char **)argv + 2 : all;
     int npol = argc > 2 ? argc - 2 : 2;
     const size_t sizes[] = {100, 300, 1000, 10000, 100000};
+    const char *lim = getenv("PLAN_BENCH_LIMIT_S");
+    unsigned limit_s = lim ? (unsigned)atoi(lim) : 120;
     const char *shapes[] = {"layered", "chains", "wide"};
     printf("%-7s %-6s %7s %-9s %10s %7s %-7s %9s %9s %9s %11s %5s %7s\n", "shape", "schema", "n", "policy", "ms",
            "cores", "qos", "deadline", "makespan", "bound", "core-hours", "eff", "RSS-MB");
@@ -207,11 +224,15 @@ int main(int argc, char **argv)
                     fflush(stdout);
                     pid_t pid = fork();
                     if (pid == 0) {
+                        alarm(limit_s); /* a measurement that runs away is reported, not waited for */
                         run_one(shapes[sh], sizes[s], pols[p], sc ? SOCM_SCHEMA_BATCH : SOCM_SCHEMA_REMOTE);
                         _exit(0);
                     }
                     int st;
                     waitpid(pid, &st, 0);
+                    if (WIFSIGNALED(st))
+                        printf("%-7s %-6s %7zu %-9s  > %u s (stopped)\n", shapes[sh], sc ? "batch" : "remote",
+                               sizes[s], pols[p], limit_s);
                 }
     return 0;
 }

@@ -45,6 +45,7 @@ struct tstate {
     struct corebusy *busy;      /* per core */
     struct socm_memline *mem;   /* per node */
     double *node_mem;           /* per node capacity */
+    double min_node_mem;        /* the smallest (a partial last node) */
     int64_t *node_cores;
 };
 
@@ -103,17 +104,22 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
                          double limit)
 {
     int64_t j0 = first / st->cpn, j1 = (first + k - 1) / st->cpn;
-    for (int64_t j = j0; j <= j1 && m > 0; j++)
-        if (m * (double)cores_on_node(st, first, k, j) / (double)k > st->node_mem[j])
-            return INFINITY; /* this slot can never hold it (a small last node) */
+    double per_core = m / (double)k;
+    if (m > st->min_node_mem)
+        for (int64_t j = j0; j <= j1; j++)
+            if (per_core * (double)cores_on_node(st, first, k, j) > st->node_mem[j])
+                return INFINITY; /* this slot can never hold it (a small last node) */
     for (;;) {
         if (t >= limit)
             return INFINITY;
         bool moved = false;
         for (int64_t c = first; c < first + k; c++) {
             const struct corebusy *b = &st->busy[c];
+            /* Most cores are free from their last end on: no search needed. */
+            if (b->n == 0 || t >= b->v[b->n - 1].e)
+                continue;
             size_t i = first_ending_after(b, t);
-            if (i < b->n && b->v[i].s < t + w) {
+            if (b->v[i].s < t + w) {
                 t = b->v[i].e;
                 moved = true;
                 if (t >= limit)
@@ -123,8 +129,7 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
         if (moved)
             continue;
         for (int64_t j = j0; j <= j1 && m > 0; j++) {
-            double share = m * (double)cores_on_node(st, first, k, j) / (double)k;
-            double room = st->node_mem[j] - share;
+            double room = st->node_mem[j] - (j0 == j1 ? m : per_core * (double)cores_on_node(st, first, k, j));
             if (st->mem[j].total <= room)
                 continue;
             double after;
@@ -260,6 +265,8 @@ static int schedule_order(const struct socm_plan_input *in, const int *order, in
     for (int64_t j = 0; j < st.nnodes; j++) {
         st.node_cores[j] = cores - j * st.cpn < st.cpn ? cores - j * st.cpn : st.cpn;
         st.node_mem[j] = in->resource->memory_per_node_mb * (double)st.node_cores[j] / (double)st.cpn;
+        if (j == 0 || st.node_mem[j] < st.min_node_mem)
+            st.min_node_mem = st.node_mem[j];
     }
     struct socm_plan_entry *e = socm_xcalloc(n ? n : 1, sizeof *e);
     double makespan = 0;
