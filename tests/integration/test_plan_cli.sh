@@ -118,5 +118,42 @@ expect_err "bad.toml:1:" plan "$tmp/bad.toml"
 expect_err "no campaign file given" plan
 "$SOCM_BIN" plan --help | grep -q '^example:' || fail "--help has no example"
 
+# A planner from a shared object: planner_plugin = "lib.so" exporting
+# socm_planner_plugin (here: everything one after the other on cores 0..k-1).
+SOCM_SRC=${SOCM_SRC:-.}
+cat >"$tmp/serial.c" <<'EOT'
+#include "socm/planner.h"
+#include <stdlib.h>
+static int serial(const struct socm_planner *self, const struct socm_plan_input *in, int64_t cores,
+                  struct socm_plan *out, struct socm_error *err)
+{
+    (void)self; (void)err;
+    out->entries = calloc(in->n ? in->n : 1, sizeof *out->entries);
+    out->n = in->n;
+    out->cores = cores;
+    double t = 0;
+    for (size_t i = 0; i < in->n; i++) {
+        out->entries[i] = (struct socm_plan_entry){(int)i + 1, 0, in->reqs[i].cpus - 1, in->reqs[i].memory_mb, t,
+                                                   t + in->reqs[i].walltime_min};
+        t += in->reqs[i].walltime_min;
+    }
+    out->makespan = t;
+    return 0;
+}
+const struct socm_planner socm_planner_plugin = {"serial", "one after the other", serial, NULL};
+EOT
+if cc -shared -fPIC -I"$SOCM_SRC/include" -I"$SOCM_SRC/src" -o "$tmp/libserial.so" "$tmp/serial.c" 2>"$tmp/cc.err"; then
+    campaign "$tmp/plug.toml" "2000m" batch 224 32000 "2d"
+    sed -i 's|^requested_resources = 224$|requested_resources = 224\nplanner_plugin = "libserial.so"|' "$tmp/plug.toml"
+    "$SOCM_BIN" plan --json "$tmp/plug.toml" >"$tmp/p.json" 2>"$tmp/err" || fail "plug-in: $(cat "$tmp/err")"
+    [ "$(jq -r .policy "$tmp/p.json")" = serial ] || fail "plug-in not used: $(jq -r .policy "$tmp/p.json")"
+    [ "$(jq '.entries[7].start' "$tmp/p.json")" = "$(jq '[.entries[0:7][] | .end - .start] | add' "$tmp/p.json")" ] ||
+        fail "plug-in plan not taken as is"
+    sed -i 's|libserial.so|missing.so|' "$tmp/plug.toml"
+    expect_err "planner_plugin $tmp/missing.so" plan "$tmp/plug.toml"
+else
+    fail "cannot build the test plug-in: $(cat "$tmp/cc.err")"
+fi
+
 [ $fails = 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo "ok"
