@@ -12,7 +12,10 @@
  * Each (shape, size, policy) runs in a child process so that its peak RSS is its
  * own. Usage: plan_bench [max_workflows] [policy...] (default 100000, all), or
  * plan_bench one SHAPE N POLICY batch|remote (one measurement, for profiling).
- * Each measurement is stopped after PLAN_BENCH_LIMIT_S seconds (default 120). */
+ * Each measurement is stopped after PLAN_BENCH_LIMIT_S seconds (default 120).
+ * node-mem-ok says whether the plan keeps every node's memory (heft-socm pools memory
+ * over the allocation and may not); PLAN_BENCH_NODE_MEM=MB overrides the node memory
+ * (1e12 takes memory out of the comparison). */
 #include "planner/planner_impl.h"
 #include "util/str.h"
 
@@ -176,6 +179,10 @@ static void run_one(const char *shape, size_t n, const char *policy, enum socm_s
     struct socm_plan_input in = {.n = g.n, .reqs = g.reqs, .names = (const char *const *)g.names, .dag = &g.dag,
                                  .resource = n > 1000 ? perlmutter() : tiger3(), .schema = schema,
                                  .requested_cores = schema == SOCM_SCHEMA_BATCH ? 2016 : 0};
+    struct socm_resource res = *in.resource;
+    if (getenv("PLAN_BENCH_NODE_MEM")) /* e.g. 1e12: takes memory out of the comparison */
+        res.memory_per_node_mb = atof(getenv("PLAN_BENCH_NODE_MEM"));
+    in.resource = &res;
     in.deadline_min = schema == SOCM_SCHEMA_BATCH ? 1e9 : deadline_for(&in);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -190,10 +197,11 @@ static void run_one(const char *shape, size_t n, const char *policy, enum socm_s
         printf("%-7s %-6s %7zu %-9s %10.1f  error: %s\n", shape, schema == SOCM_SCHEMA_BATCH ? "batch" : "remote",
                g.n, policy, ms, err.msg);
     else
-        printf("%-7s %-6s %7zu %-9s %10.1f %7lld %-7s %9.1f %9.1f %9.1f %11.0f %5.3f %7.1f\n", shape,
+        printf("%-7s %-6s %7zu %-9s %10.1f %7lld %-7s %9.1f %9.1f %9.1f %11.0f %5.3f %7.1f %s\n", shape,
                schema == SOCM_SCHEMA_BATCH ? "batch" : "remote", g.n, policy, ms, (long long)p.cores,
                p.qos ? p.qos : "-", schema == SOCM_SCHEMA_BATCH ? in.deadline_min * 0 : in.deadline_min, p.makespan,
-               p.lower_bound, (double)p.cores * p.walltime / 60.0, p.efficiency, (double)ru.ru_maxrss / 1024.0);
+               p.lower_bound, (double)p.cores * p.walltime / 60.0, p.efficiency, (double)ru.ru_maxrss / 1024.0,
+               socm_plan_node_memory_violation(&in, &p) < 0 ? "yes" : "NO");
     fflush(stdout);
     if (rc == 0)
         socm_plan_free(&p);
@@ -215,8 +223,8 @@ int main(int argc, char **argv)
     const char *lim = getenv("PLAN_BENCH_LIMIT_S");
     unsigned limit_s = lim ? (unsigned)atoi(lim) : 120;
     const char *shapes[] = {"layered", "chains", "wide"};
-    printf("%-7s %-6s %7s %-9s %10s %7s %-7s %9s %9s %9s %11s %5s %7s\n", "shape", "schema", "n", "policy", "ms",
-           "cores", "qos", "deadline", "makespan", "bound", "core-hours", "eff", "RSS-MB");
+    printf("%-7s %-6s %7s %-9s %10s %7s %-7s %9s %9s %9s %11s %5s %7s %s\n", "shape", "schema", "n", "policy", "ms",
+           "cores", "qos", "deadline", "makespan", "bound", "core-hours", "eff", "RSS-MB", "node-mem-ok");
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0] && sizes[s] <= max; s++)
         for (int sh = 0; sh < 3; sh++)
             for (int sc = 0; sc < 2; sc++)
