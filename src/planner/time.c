@@ -43,6 +43,7 @@ struct tstate {
     const struct socm_plan_input *in;
     int64_t cores, cpn, nnodes;
     struct corebusy *busy;      /* per core */
+    double *last_end;           /* per core: end of its last interval (0 if none) */
     struct socm_memline *mem;   /* per node */
     double *node_mem;           /* per node capacity */
     double min_node_mem;        /* the smallest (a partial last node) */
@@ -114,10 +115,10 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
             return INFINITY;
         bool moved = false;
         for (int64_t c = first; c < first + k; c++) {
-            const struct corebusy *b = &st->busy[c];
             /* Most cores are free from their last end on: no search needed. */
-            if (b->n == 0 || t >= b->v[b->n - 1].e)
+            if (t >= st->last_end[c])
                 continue;
+            const struct corebusy *b = &st->busy[c];
             size_t i = first_ending_after(b, t);
             if (b->v[i].s < t + w) {
                 t = b->v[i].e;
@@ -146,8 +147,11 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
 
 static void place(struct tstate *st, int64_t first, int64_t k, double s, double e, double m)
 {
-    for (int64_t c = first; c < first + k; c++)
+    for (int64_t c = first; c < first + k; c++) {
         busy_add(&st->busy[c], s, e);
+        if (e > st->last_end[c])
+            st->last_end[c] = e;
+    }
     int64_t j0 = first / st->cpn, j1 = (first + k - 1) / st->cpn;
     for (int64_t j = j0; j <= j1; j++)
         socm_memline_add(&st->mem[j], s, e, m * (double)cores_on_node(st, first, k, j) / (double)k);
@@ -232,6 +236,7 @@ static void tstate_free(struct tstate *st)
     for (int64_t j = 0; j < st->nnodes; j++)
         socm_memline_free(&st->mem[j]);
     free(st->busy);
+    free(st->last_end);
     free(st->mem);
     free(st->node_mem);
     free(st->node_cores);
@@ -248,6 +253,7 @@ static int schedule_order(const struct socm_plan_input *in, const int *order, in
     struct tstate st = {.in = in, .cores = cores, .cpn = in->resource->cores_per_node};
     st.nnodes = (cores + st.cpn - 1) / st.cpn;
     st.busy = socm_xcalloc((size_t)cores, sizeof *st.busy);
+    st.last_end = socm_xcalloc((size_t)cores, sizeof *st.last_end);
     st.mem = socm_xcalloc((size_t)st.nnodes, sizeof *st.mem);
     st.node_mem = socm_xcalloc((size_t)st.nnodes, sizeof *st.node_mem);
     st.node_cores = socm_xcalloc((size_t)st.nnodes, sizeof *st.node_cores);
@@ -286,7 +292,24 @@ static int schedule_order(const struct socm_plan_input *in, const int *order, in
         double best_start = INFINITY;
         {
             bool best_split = true;
+            /* First the original's rule (after the last use of the slot's cores),
+             * which needs no walk through gaps: it bounds the insertion pass below,
+             * whose slots are then given up at the first gap that starts too late. */
             for (int64_t pos = next_slot(&st, k, -1); pos >= 0; pos = next_slot(&st, k, pos)) {
+                double a = est;
+                for (int64_t c = pos; c < pos + k; c++)
+                    if (st.last_end[c] > a)
+                        a = st.last_end[c];
+                if (a >= best_start)
+                    continue;
+                double t = slot_start(&st, pos, k, r->walltime_min, r->memory_mb, a, best_start);
+                if (t < best_start) {
+                    best_start = t;
+                    best = pos;
+                    best_split = k <= st.cpn && pos / st.cpn != (pos + k - 1) / st.cpn;
+                }
+            }
+            for (int64_t pos = next_slot(&st, k, -1); pos >= 0 && best_start > est; pos = next_slot(&st, k, pos)) {
                 bool split = k <= st.cpn && pos / st.cpn != (pos + k - 1) / st.cpn;
                 /* Equal starts: the first slot wins, but one inside a node beats one
                  * split across two. */
