@@ -29,8 +29,12 @@ struct socm_resource {
     size_t n_qos;
 };
 
-/* The built-in catalogue (tiger3, perlmutter, universe) plus user definitions from
- * `[resources.NAME]` tables in `user` (may be NULL) and ~/.config/socm/resources.toml. */
+/* The built-in catalogue (tiger3, perlmutter, universe) plus user definitions:
+ * `user` is the table whose keys are resource names (the config's top-level
+ * `resources` table, i.e. `[resources.NAME]`; may be NULL), then
+ * ~/.config/socm/resources.toml ($XDG_CONFIG_HOME/socm/resources.toml), whose
+ * resources are `[resources.NAME]` or bare `[NAME]` tables. Earlier sources win.
+ * A table without qos gets one unlimited policy named "default". */
 struct socm_resource *socm_resource_lookup(const char *name, const struct socm_value *user,
                                            struct socm_error *err); /* caller frees */
 struct socm_resource *socm_resource_from_table(const char *name, const struct socm_value *t,
@@ -131,8 +135,14 @@ struct socm_campaign {
     struct socm_pos pos;       /* position of [campaign] */
 };
 
-/* Builds a campaign from a merged config tree (takes ownership of config). Reports
- * every problem found into errs (each "file:line:col: message"); returns NULL if any. */
+/* Builds a campaign from a merged config tree (takes ownership of config, also on
+ * failure). Reads [campaign] (or the YAML `campaign:` map) and the workflow sections:
+ * TOML tables under [campaign] (by registered type name, else `type`, else a
+ * subcampaign) and the original's YAML `stages:` (power-spectra). The resource is
+ * `resource`, else [campaign.resources] ("campaign"), else this machine ("local").
+ * Also rejects allocations/workflows that can never fit. Reports every problem
+ * found into errs (each "file:line:col: message"); returns NULL if any.
+ * See docs/campaign-format.md. */
 struct socm_campaign *socm_campaign_from_config(struct socm_value *config, const char *first_file,
                                                 struct socm_errlist *errs);
 /* Loads, merges and builds from files. */

@@ -10,6 +10,32 @@
 
 /* ---- JSON ---- */
 
+/* Length of the valid UTF-8 sequence at p (2..4 bytes), or 0. */
+static size_t emit_utf8_len(const unsigned char *p, size_t avail)
+{
+    size_t n;
+    uint32_t v, min;
+    if ((p[0] & 0xE0) == 0xC0) {
+        n = 2, v = p[0] & 0x1F, min = 0x80;
+    } else if ((p[0] & 0xF0) == 0xE0) {
+        n = 3, v = p[0] & 0x0F, min = 0x800;
+    } else if ((p[0] & 0xF8) == 0xF0) {
+        n = 4, v = p[0] & 0x07, min = 0x10000;
+    } else
+        return 0;
+    if (avail < n)
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (p[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+
 /* A JSON string from bytes that should be UTF-8; invalid bytes (possible only in
  * trees not made by our parsers) become U+FFFD rather than failing the whole dump. */
 static json_t *emit_json_string(const char *s, size_t len)
@@ -20,10 +46,13 @@ static json_t *emit_json_string(const char *s, size_t len)
     struct socm_buf b = SOCM_BUF_INIT;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c < 0x80)
-            socm_buf_putc(&b, (char)c);
-        else
+        size_t k = c < 0x80 ? 1 : emit_utf8_len((const unsigned char *)s + i, len - i);
+        if (k == 0)
             socm_buf_puts(&b, "\xEF\xBF\xBD");
+        else {
+            socm_buf_putn(&b, s + i, k);
+            i += k - 1;
+        }
     }
     j = json_stringn(b.data ? b.data : "", b.len);
     socm_buf_free(&b);
@@ -67,13 +96,12 @@ static json_t *emit_json(const struct socm_value *v, bool tagged)
         json_t *o = json_object();
         for (size_t i = 0; i < v->u.tbl.n; i++) {
             const struct socm_kv *kv = &v->u.tbl.items[i];
-            json_t *val = emit_json(kv->value, tagged);
-            if (json_object_setn_new(o, kv->key, kv->keylen, val) < 0) {
-                /* Key not valid UTF-8: store it repaired. */
-                json_t *k = emit_json_string(kv->key, kv->keylen);
-                json_object_set_new(o, json_string_value(k), val);
-                json_decref(k);
-            }
+            /* The key goes through a JSON string so that a key that is not
+             * valid UTF-8 (never from our parsers) is repaired, not dropped. */
+            json_t *k = emit_json_string(kv->key, kv->keylen);
+            json_object_setn_new(o, json_string_value(k), json_string_length(k),
+                                 emit_json(kv->value, tagged));
+            json_decref(k);
         }
         return o;
     }
@@ -168,8 +196,19 @@ static void emit_toml_string(struct socm_buf *b, const char *s, size_t n)
         default:
             if (c < 0x20 || c == 0x7F)
                 socm_buf_printf(b, "\\u%04X", c);
-            else
+            else if (c < 0x80)
                 socm_buf_putc(b, (char)c);
+            else {
+                /* Copy a valid UTF-8 sequence; a stray byte (never from our parsers)
+                 * becomes U+FFFD so that the output is still TOML. */
+                size_t k = emit_utf8_len((const unsigned char *)s + i, n - i);
+                if (k == 0)
+                    socm_buf_puts(b, "\\uFFFD");
+                else {
+                    socm_buf_putn(b, s + i, k);
+                    i += k - 1;
+                }
+            }
         }
     }
     socm_buf_putc(b, '"');

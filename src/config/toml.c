@@ -109,7 +109,9 @@ __attribute__((format(printf, 3, 4))) static int toml_fail_pos(struct toml_parse
     return socm_error_at(ps->err, pos, "%s", msg);
 }
 
-/* Describes the byte at p for "unexpected ..." messages. */
+static int toml_utf8_len(const unsigned char *p, const unsigned char *end, uint32_t *cp);
+
+/* Describes the character at p for "unexpected ..." messages. */
 static const char *toml_describe(const struct toml_parser *ps, const char *p, char *buf, size_t n)
 {
     if (p >= ps->end)
@@ -117,8 +119,12 @@ static const char *toml_describe(const struct toml_parser *ps, const char *p, ch
     unsigned char c = (unsigned char)*p;
     if (c == '\n' || c == '\r')
         return "end of line";
+    uint32_t cp;
+    int len = toml_utf8_len((const unsigned char *)p, (const unsigned char *)ps->end, &cp);
     if (c >= 0x20 && c < 0x7F)
         snprintf(buf, n, "'%c'", c);
+    else if (len > 1) /* the whole character, e.g. 'é' (the input is valid UTF-8 here) */
+        snprintf(buf, n, "'%.*s' (U+%04X)", len, p, (unsigned)cp);
     else
         snprintf(buf, n, "byte 0x%02X", c);
     return buf;
@@ -264,7 +270,7 @@ static int toml_expect_eol(struct toml_parser *ps, const char *after)
         toml_newline(ps);
         return 0;
     }
-    char b[16];
+    char b[32];
     return toml_fail_at(ps, ps->p, "expected a newline after %s, found %s", after,
                         toml_describe(ps, ps->p, b, sizeof b));
 }
@@ -352,7 +358,7 @@ static int toml_escape(struct toml_parser *ps, struct socm_buf *out)
         return 0;
     }
     default: {
-        char b[16];
+        char b[32];
         ps->p--;
         return toml_fail_at(ps, bs, "invalid escape sequence '\\' followed by %s",
                             toml_describe(ps, ps->p, b, sizeof b));
@@ -479,7 +485,7 @@ static int toml_parse_key(struct toml_parser *ps, struct toml_key *key, int max_
                 ps->p++;
             socm_buf_putn(&b, s, (size_t)(ps->p - s));
         } else {
-            char d[16];
+            char d[32];
             return toml_fail_at(ps, ps->p, "expected a key, found %s",
                                 toml_describe(ps, ps->p, d, sizeof d));
         }
@@ -597,6 +603,10 @@ static struct socm_value *toml_number(struct toml_parser *ps, const char *tok, s
     if (len == 3 && (memcmp(s, "inf", 3) == 0 || memcmp(s, "nan", 3) == 0)) {
         double f = s[0] == 'i' ? INFINITY : NAN;
         return socm_value_float(negative ? -f : f, pos);
+    }
+    if (!sign && len && !toml_is_digit((unsigned char)s[0])) {
+        toml_fail_pos(ps, pos, "invalid value '%.*s' (strings must be quoted)", (int)n, tok);
+        return NULL;
     }
     /* Prefixed integers: no sign allowed. */
     if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'o' || s[1] == 'b')) {
@@ -855,7 +865,7 @@ static struct socm_value *toml_array(struct toml_parser *ps, int depth)
         if (toml_eof(ps))
             toml_fail_pos(ps, &pos, "unterminated array");
         else {
-            char b[16];
+            char b[32];
             toml_fail_at(ps, ps->p, "expected ',' or ']' in array, found %s",
                          toml_describe(ps, ps->p, b, sizeof b));
         }
@@ -881,7 +891,7 @@ static struct socm_value *toml_inline_table(struct toml_parser *ps, int depth)
         toml_skip_ws(ps);
         if (toml_at_newline(ps) || toml_eof(ps) || toml_peek(ps, 0) == '}' ||
             toml_peek(ps, 0) == '#') {
-            char b[16];
+            char b[32];
             toml_fail_at(ps, ps->p, "expected a key in inline table, found %s%s",
                          toml_describe(ps, ps->p, b, sizeof b),
                          toml_peek(ps, 0) == '}' ? " (no trailing comma allowed)" : "");
@@ -900,7 +910,7 @@ static struct socm_value *toml_inline_table(struct toml_parser *ps, int depth)
             tbl->flags |= SOCM_VF_INLINE;
             return tbl;
         }
-        char b[16];
+        char b[32];
         toml_fail_at(ps, ps->p, "expected ',' or '}' in inline table, found %s%s",
                      toml_describe(ps, ps->p, b, sizeof b),
                      toml_at_newline(ps) ? " (inline tables must be on one line)" : "");
@@ -927,7 +937,7 @@ static struct socm_value *toml_value(struct toml_parser *ps, int depth)
         return NULL;
     }
     int c = toml_peek(ps, 0);
-    char b[16];
+    char b[32];
     switch (c) {
     case '"':
     case '\'': {
@@ -983,13 +993,48 @@ static struct socm_value *toml_value(struct toml_parser *ps, int depth)
             else
                 break;
         }
+        if (toml_peek(ps, 0) == ':') {
+            toml_fail_at(ps, tok, "invalid time (expected HH:MM:SS)");
+            return NULL;
+        }
         return toml_number(ps, tok, (size_t)(ps->p - tok), &pos);
+    }
+    if (toml_is_bare(c)) {
+        /* Most likely an unquoted string: name the whole word. */
+        const char *w = ps->p;
+        while (w < ps->end && w - ps->p < 40 && toml_is_bare((unsigned char)*w))
+            w++;
+        toml_fail_at(ps, ps->p, "invalid value '%.*s' (strings must be quoted)", (int)(w - ps->p), ps->p);
+        return NULL;
     }
     toml_fail_at(ps, ps->p, "expected a value, found %s", toml_describe(ps, ps->p, b, sizeof b));
     return NULL;
 }
 
 /* ---- key/value pairs and tables ---- */
+
+/* "an integer", "an inline table", "an array of tables"... for messages. */
+static const char *toml_type_phrase(const struct socm_value *v)
+{
+    switch (v->type) {
+    case SOCM_V_STRING: return "a string";
+    case SOCM_V_INTEGER: return "an integer";
+    case SOCM_V_FLOAT: return "a float";
+    case SOCM_V_BOOL: return "a boolean";
+    case SOCM_V_DATETIME:
+    case SOCM_V_DATETIME_LOCAL:
+    case SOCM_V_DATE_LOCAL:
+    case SOCM_V_TIME_LOCAL: return "a date/time";
+    case SOCM_V_ARRAY: return v->flags & SOCM_VF_AOT ? "an array of tables" : "a static array";
+    case SOCM_V_TABLE:
+        if (v->flags & SOCM_VF_INLINE)
+            return "an inline table";
+        if (v->flags & SOCM_VF_DOTTED)
+            return "a table by dotted keys";
+        return "a table";
+    default: return socm_vtype_name(v->type);
+    }
+}
 
 /* Walks/creates the tables named by key segments [0, n-1) below tbl for a dotted
  * key/value; returns the table that gets the last segment. */
@@ -1007,7 +1052,7 @@ static struct socm_value *toml_dotted_parent(struct toml_parser *ps, struct socm
         } else if (next->type != SOCM_V_TABLE) {
             toml_key_text(key, i + 1, kt, sizeof kt);
             toml_fail_pos(ps, &sg->pos, "key '%s' is already defined as %s and cannot be used as a table",
-                          kt, socm_vtype_name(next->type));
+                          kt, toml_type_phrase(next));
             return NULL;
         } else if (next->flags & SOCM_VF_INLINE && !(inline_tbl && next->flags & SOCM_VF_DOTTED)) {
             toml_key_text(key, i + 1, kt, sizeof kt);
@@ -1015,7 +1060,8 @@ static struct socm_value *toml_dotted_parent(struct toml_parser *ps, struct socm
             return NULL;
         } else if (!(next->flags & SOCM_VF_DOTTED)) {
             toml_key_text(key, i + 1, kt, sizeof kt);
-            toml_fail_pos(ps, &sg->pos, "table '%s' is already defined; dotted keys cannot extend it", kt);
+            toml_fail_pos(ps, &sg->pos,
+                          "table '%s' is defined by a [table] header; dotted keys cannot add to it", kt);
             return NULL;
         }
         tbl = next;
@@ -1031,7 +1077,7 @@ static int toml_keyval(struct toml_parser *ps, struct socm_value *tbl, int depth
         goto fail;
     toml_skip_ws(ps);
     if (toml_peek(ps, 0) != '=') {
-        char b[16];
+        char b[32];
         toml_fail_at(ps, ps->p, "expected '=' after a key, found %s",
                      toml_describe(ps, ps->p, b, sizeof b));
         goto fail;
@@ -1069,7 +1115,7 @@ static int toml_header(struct toml_parser *ps)
     if (toml_parse_key(ps, &key, SOCM_CONFIG_MAX_DEPTH) < 0)
         goto fail;
     if (toml_peek(ps, 0) != ']' || (aot && toml_peek(ps, 1) != ']')) {
-        char b[16];
+        char b[32];
         toml_fail_at(ps, ps->p, "expected '%s' to close the table header, found %s",
                      aot ? "]]" : "]", toml_describe(ps, ps->p, b, sizeof b));
         goto fail;
@@ -1082,6 +1128,10 @@ static int toml_header(struct toml_parser *ps)
     for (size_t i = 0; i + 1 < key.n; i++) {
         const struct toml_keyseg *sg = &key.seg[i];
         struct socm_value *next = socm_table_getn(tbl, sg->s, sg->len);
+        if (depth + 3 > SOCM_CONFIG_MAX_DEPTH) { /* never build past the limit */
+            toml_fail_pos(ps, &hpos, "tables nest deeper than %d levels", SOCM_CONFIG_MAX_DEPTH);
+            goto fail;
+        }
         if (!next) {
             next = socm_value_table(&sg->pos);
             next->flags |= SOCM_VF_IMPLICIT;
@@ -1092,7 +1142,7 @@ static int toml_header(struct toml_parser *ps)
         } else if (next->type != SOCM_V_TABLE) {
             toml_key_text(&key, i + 1, kt, sizeof kt);
             toml_fail_pos(ps, &sg->pos, "key '%s' is already defined as %s, not a table", kt,
-                          next->type == SOCM_V_ARRAY ? "a static array" : socm_vtype_name(next->type));
+                          toml_type_phrase(next));
             goto fail;
         } else if (next->flags & SOCM_VF_INLINE) {
             toml_key_text(&key, i + 1, kt, sizeof kt);
@@ -1116,7 +1166,7 @@ static int toml_header(struct toml_parser *ps)
             socm_table_add(tbl, last->s, last->len, &last->pos, cur);
         } else if (cur->type != SOCM_V_ARRAY || !(cur->flags & SOCM_VF_AOT)) {
             toml_fail_pos(ps, &last->pos, "cannot define array of tables '%s': already defined as %s",
-                          kt, cur->type == SOCM_V_ARRAY ? "a static array" : socm_vtype_name(cur->type));
+                          kt, toml_type_phrase(cur));
             goto fail;
         }
         struct socm_value *elem = socm_value_table(&hpos);
@@ -1131,9 +1181,13 @@ static int toml_header(struct toml_parser *ps)
             socm_table_add(tbl, last->s, last->len, &last->pos, cur);
         } else if (cur->type != SOCM_V_TABLE) {
             toml_fail_pos(ps, &last->pos, "cannot define table '%s': already defined as %s", kt,
-                          cur->type == SOCM_V_ARRAY ? "an array" : socm_vtype_name(cur->type));
+                          toml_type_phrase(cur));
             goto fail;
-        } else if (cur->flags & (SOCM_VF_EXPLICIT | SOCM_VF_DOTTED | SOCM_VF_INLINE)) {
+        } else if (cur->flags & (SOCM_VF_DOTTED | SOCM_VF_INLINE)) {
+            toml_fail_pos(ps, &last->pos, "table '%s' is defined twice (already defined as %s)", kt,
+                          toml_type_phrase(cur));
+            goto fail;
+        } else if (cur->flags & SOCM_VF_EXPLICIT) {
             toml_fail_pos(ps, &last->pos, "table '%s' is defined twice", kt);
             goto fail;
         } else {

@@ -87,6 +87,7 @@ static int heft_schedule(const struct socm_planner *self, const struct socm_plan
     bool *done = socm_xcalloc(n ? n : 1, sizeof *done);
     int rc = 0;
     double makespan = 0;
+    int64_t used_hi = -1; /* highest core any workflow has used */
 
     for (size_t g = 0; g < ngen && rc == 0; g++) {
         sort_level(in, order + gs[g], tmp, gs[g + 1] - gs[g]);
@@ -114,6 +115,11 @@ static int heft_schedule(const struct socm_planner *self, const struct socm_plan
                     best_start = start;
                     best_end = end;
                 }
+                /* Every later slot lies beyond any core used so far: same start,
+                 * same end, same memory, so none can end strictly earlier. This
+                 * keeps the scan to the used cores without changing the plan. */
+                if (slot > used_hi)
+                    break;
             }
             if (best < 0) {
                 rc = no_fit(in, w, cores, pool, best_free, err);
@@ -121,6 +127,8 @@ static int heft_schedule(const struct socm_planner *self, const struct socm_plan
             }
             for (int64_t c = best; c < best + r->cpus; c++)
                 free_at[c] = best_end;
+            if (best + r->cpus - 1 > used_hi)
+                used_hi = best + r->cpus - 1;
             socm_memline_add(&mem, best_start, best_end, r->memory_mb);
             e[w] = (struct socm_plan_entry){.id = w + 1, .core_first = best, .core_last = best + r->cpus - 1,
                                             .memory_mb = r->memory_mb, .start = best_start, .end = best_end};

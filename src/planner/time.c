@@ -103,6 +103,9 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
                          double limit)
 {
     int64_t j0 = first / st->cpn, j1 = (first + k - 1) / st->cpn;
+    for (int64_t j = j0; j <= j1 && m > 0; j++)
+        if (m * (double)cores_on_node(st, first, k, j) / (double)k > st->node_mem[j])
+            return INFINITY; /* this slot can never hold it (a small last node) */
     for (;;) {
         if (t >= limit)
             return INFINITY;
@@ -126,7 +129,7 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
                 continue;
             double after;
             if (socm_memline_peak(&st->mem[j], t, t + w, room, &after) > room) {
-                t = after;
+                t = after > t ? after : nextafter(t, INFINITY);
                 moved = true;
                 break;
             }
@@ -422,7 +425,25 @@ static int time_plan(const struct socm_planner *self, const struct socm_plan_inp
     socm_plan_heft_order(in, ord.level);
     struct socm_plan best = {0};
     int64_t cmin = -1;
-    while (lo <= hi) {
+    /* Galloping up from the lower bound (the answer is usually within a few tens
+     * of percent of it, and small allocations plan fast), then bisection. */
+    for (int64_t c = lo;;) {
+        struct socm_plan tmp = {0};
+        struct socm_error e2 = {0};
+        if (try_cores(in, &ord, c, &tmp, &e2) == 0 && tmp.makespan <= in->deadline_min) {
+            best = tmp;
+            cmin = c;
+            hi = c - 1;
+            break;
+        }
+        socm_plan_free(&tmp);
+        lo = c + 1;
+        if (c == top)
+            break;
+        int64_t next = c + (c + 7) / 8;
+        c = next < top ? next : top;
+    }
+    while (cmin >= 0 && lo <= hi) {
         int64_t mid = lo + (hi - lo) / 2;
         struct socm_plan tmp = {0};
         struct socm_error e2 = {0};
