@@ -23,6 +23,7 @@ struct cached_model {
     struct socm_model_info mi;
     struct socm_strv features;
     char *why_none; /* set when model is NULL */
+    int64_t n_runs; /* completed runs of the group when first asked */
     struct cached_model *next;
 };
 
@@ -161,16 +162,27 @@ static void cached_reset(struct cached_model *c)
 /* The group's model: from the cache, the database, or (auto_train) trained now when
  * missing or stale (the group has 20 % more or fewer runs than it was trained on). */
 static struct cached_model *get_model(struct socm_predictor *p, const char *job, const char *cat,
-                                      enum socm_target target, int64_t n_runs,
-                                      struct socm_error *err)
+                                      enum socm_target target, struct socm_error *err)
 {
     for (struct cached_model *c = p->cache; c; c = c->next)
         if (c->target == target && strcmp(c->job_name, job) == 0 && strcmp(c->categorical, cat) == 0)
             return c;
+    int64_t n_runs = 0;
+    struct socm_history_filter f = {.job_name = job, .categorical_json = cat,
+                                    .state = SOCM_HISTORY_COMPLETED};
+    if (socm_history_count(p->h, &f, &n_runs, err) != 0)
+        return NULL;
     struct cached_model *c = socm_xcalloc(1, sizeof *c);
     c->job_name = socm_strdup(job);
     c->categorical = socm_strdup(cat);
     c->target = target;
+    c->n_runs = n_runs;
+    size_t min_runs = p->o.min_runs ? p->o.min_runs : 10;
+    if ((size_t)n_runs < min_runs) { /* nothing to load or train: the caller says why */
+        c->next = p->cache;
+        p->cache = c;
+        return c;
+    }
     int found = read_model(p, c, err);
     bool stale = found == 1 && fabs((double)n_runs - (double)c->mi.n_runs) > 0.2 * (double)c->mi.n_runs;
     if (found >= 0 && (found == 0 || stale) && p->o.auto_train) {
@@ -226,21 +238,16 @@ static int predict_target(struct socm_predictor *p, const char *job, const char 
                           struct socm_error *err)
 {
     char reason[400];
-    int64_t n = 0;
-    struct socm_history_filter f = {.job_name = job, .categorical_json = cat,
-                                    .state = SOCM_HISTORY_COMPLETED};
-    if (socm_history_count(p->h, &f, &n, err) != 0)
+    struct cached_model *c = get_model(p, job, cat, t, err);
+    if (!c)
         return -1;
     size_t min_runs = p->o.min_runs ? p->o.min_runs : 10;
-    if ((size_t)n < min_runs) {
+    if ((size_t)c->n_runs < min_runs) {
         snprintf(reason, sizeof reason, "only %lld completed runs of \"%s\" with these categories, need %zu",
-                 (long long)n, job, min_runs);
+                 (long long)c->n_runs, job, min_runs);
         fallback(o, t, pad, reason);
         return 0;
     }
-    struct cached_model *c = get_model(p, job, cat, t, n, err);
-    if (!c)
-        return -1;
     if (!c->model) {
         fallback(o, t, pad, c->why_none);
         return 0;
