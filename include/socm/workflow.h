@@ -39,6 +39,11 @@ int socm_workflow_type_register(const struct socm_workflow_type *type);
 const struct socm_workflow_type *socm_workflow_type_find(const char *name);
 int socm_subcampaign_register(const struct socm_subcampaign *sub);
 const struct socm_subcampaign *socm_subcampaign_find(const char *name);
+/* Names of every registered type / subcampaign (built-in first), for messages. */
+void socm_workflow_type_names(struct socm_strv *names);
+void socm_subcampaign_names(struct socm_strv *names);
+/* Forgets every run-time registration (tests). */
+void socm_workflow_registry_reset(void);
 
 /* Shared by types: fills the common fields of wf from a section — name (default
  * `default_name`), executable, subcommand, context, environment, resources (with

@@ -29,8 +29,12 @@ struct socm_resource {
     size_t n_qos;
 };
 
-/* The built-in catalogue (tiger3, perlmutter, universe) plus user definitions from
- * `[resources.NAME]` tables in `user` (may be NULL) and ~/.config/socm/resources.toml. */
+/* The built-in catalogue (tiger3, perlmutter, universe) plus user definitions:
+ * `user` is the table whose keys are resource names (the config's top-level
+ * `resources` table, i.e. `[resources.NAME]`; may be NULL), then
+ * ~/.config/socm/resources.toml ($XDG_CONFIG_HOME/socm/resources.toml), whose
+ * resources are `[resources.NAME]` or bare `[NAME]` tables. Earlier sources win.
+ * A table without qos gets one unlimited policy named "default". */
 struct socm_resource *socm_resource_lookup(const char *name, const struct socm_value *user,
                                            struct socm_error *err); /* caller frees */
 struct socm_resource *socm_resource_from_table(const char *name, const struct socm_value *t,

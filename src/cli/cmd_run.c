@@ -1,9 +1,230 @@
-/* cmd_run.c — `socm run`: placeholder until execution lands. */
+/* cmd_run.c — `socm run FILE...`: load, plan and execute a campaign (also reached
+ * through the original tool's forms `socm -t FILE`, `socm spectra -y FILE`). */
+#include "campaign/campaign.h"
 #include "cli/cli.h"
+#include "config/config.h"
+#include "exec/bookkeeper.h"
+#include "exec/spec.h"
+#include "socm/planner.h"
+#include "util/proc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void help(void)
+{
+    puts("usage: socm run FILE... [--dry-run] [--simulate] [--enactor NAME] [--cores N]\n"
+         "                [--memory SIZE] [--state-dir DIR] [--resume] [--profile] [--quiet]\n"
+         "                [-t FILE] [-y FILE]\n"
+         "\n"
+         "Plans the campaign in FILE (TOML or YAML; several files are merged) and runs it\n"
+         "to the end. Progress is journaled in the state directory (default\n"
+         "./socm-<campaign>/); a killed run continues with `socm resume DIR` or\n"
+         "`socm run FILE --resume`, never re-running finished work.\n"
+         "\n"
+         "  --dry-run        print the plan and run nothing\n"
+         "  --simulate       replay the plan on a virtual clock (dryrun enactor), with the\n"
+         "                   same events and journal as a real run\n"
+         "  --enactor NAME   local (default), dryrun, or a plug-in .so\n"
+         "  --cores N        cores the local enactor may use (default: all)\n"
+         "  --memory SIZE    memory it may use (default: MemAvailable), e.g. 8G\n"
+         "  --state-dir DIR  where the journal and sandboxes go\n"
+         "  --resume         continue the campaign's existing state directory\n"
+         "  --profile        print the time spent in each phase\n"
+         "\n"
+         "exit codes: 0 done, 1 failed (or cannot meet its deadline), 2 bad input,\n"
+         "130/143 stopped by SIGINT/SIGTERM.\n"
+         "\n"
+         "example:\n"
+         "  socm run examples/quickstart.toml --cores 2");
+}
+
+struct phase {
+    const char *name;
+    double s;
+};
+
+static void print_profile(const struct phase *ph, size_t n)
+{
+    double total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += ph[i].s;
+    fprintf(stderr, "profile:\n");
+    for (size_t i = 0; i < n; i++)
+        fprintf(stderr, "  %-14s %9.3f s  %5.1f%%\n", ph[i].name, ph[i].s,
+                total > 0 ? 100 * ph[i].s / total : 0);
+    fprintf(stderr, "  %-14s %9.3f s\n", "total", total);
+}
+
+/* A minimal plan table. TODO(planner merge): use the planner's printer (`socm plan`). */
+static void print_plan(const struct socm_campaign *c, const struct socm_plan *p)
+{
+    printf("campaign %s: %zu workflows, %lld cores, makespan %.1f min, deadline %.1f min%s%s\n",
+           c->name, c->n_wfs, (long long)p->cores, p->makespan, c->deadline_min,
+           p->qos ? ", QoS " : "", p->qos ? p->qos : "");
+    printf("%4s  %-28s %6s %9s %9s %9s  %s\n", "id", "workflow", "cores", "mem MB", "start",
+           "end", "command");
+    for (size_t i = 0; i < p->n && i < c->n_wfs; i++) {
+        const struct socm_plan_entry *e = &p->entries[i];
+        char *cmd = socm_strv_join(&c->wfs[i]->argv, " ");
+        printf("%4d  %-28s %6lld %9.0f %9.2f %9.2f  %s\n", e->id, c->wfs[i]->name,
+               (long long)(e->core_last - e->core_first + 1), e->memory_mb, e->start, e->end, cmd);
+        free(cmd);
+    }
+}
+
+static int plan_campaign(const struct socm_campaign *c, struct socm_plan *plan,
+                         struct socm_error *err, double *t_req)
+{
+    double t0 = socm_mono();
+    struct socm_req *reqs = socm_xcalloc(c->n_wfs ? c->n_wfs : 1, sizeof *reqs);
+    const char **names = socm_xcalloc(c->n_wfs ? c->n_wfs : 1, sizeof *names);
+    for (size_t i = 0; i < c->n_wfs; i++) {
+        const struct socm_workflow *w = c->wfs[i];
+        reqs[i].cpus = (w->res.ranks > 0 ? w->res.ranks : 1) * (w->res.threads > 0 ? w->res.threads : 1);
+        reqs[i].memory_mb = w->res.memory_mb;
+        reqs[i].walltime_min = w->res.runtime_min > 0 ? w->res.runtime_min : 1;
+        names[i] = w->name;
+    }
+    *t_req = socm_mono() - t0;
+    const struct socm_planner *pl = c->planner_plugin
+                                        ? socm_planner_load_plugin(c->planner_plugin, err)
+                                        : socm_planner_find(c->policy ? c->policy : "time");
+    int rc = -1;
+    if (!pl) {
+        if (!err->msg[0])
+            socm_error_set(err, SOCM_E_INPUT, "unknown planner policy '%s'", c->policy);
+    } else {
+        struct socm_plan_input in = {c->n_wfs, reqs, names, &c->dag, c->resource,
+                                     c->deadline_min, c->schema, c->requested_cores};
+        rc = socm_plan_make(pl, &in, plan, err);
+    }
+    free(reqs);
+    free(names);
+    return rc;
+}
 
 int socm_cmd_run(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return socm_cli_not_built("run", "execution");
+    struct socm_strv files = SOCM_STRV_INIT;
+    bool dry = false, resume = false, profile = false;
+    struct socm_run_opts o = {0};
+    const char *state_dir = NULL;
+    struct socm_error err = {0};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = NULL;
+#define VAL(opt) (!strcmp(a, opt) ? (i + 1 < argc ? (v = argv[++i]) : NULL) \
+                  : (!strncmp(a, opt "=", strlen(opt) + 1) ? (v = a + strlen(opt) + 1) : NULL))
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            help();
+            socm_strv_free(&files);
+            return 0;
+        } else if (!strcmp(a, "--dry-run"))
+            dry = true;
+        else if (!strcmp(a, "--simulate"))
+            o.simulate = true;
+        else if (!strcmp(a, "--resume"))
+            resume = true;
+        else if (!strcmp(a, "--profile"))
+            profile = true;
+        else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
+            o.quiet = true;
+        else if (VAL("--enactor"))
+            o.enactor = v;
+        else if (VAL("--state-dir"))
+            state_dir = v;
+        else if (VAL("--cores")) {
+            char *e;
+            o.cores = strtoll(v, &e, 10);
+            if (*e || o.cores <= 0) {
+                socm_strv_free(&files);
+                return socm_cli_usage("run", "--cores needs a positive integer, not '%s'", v);
+            }
+        } else if (VAL("--memory")) {
+            if (socm_units_parse_memory_mb(v, &o.memory_mb, &err) != 0 || o.memory_mb <= 0) {
+                socm_strv_free(&files);
+                return socm_cli_usage("run", "--memory: %s", err.msg[0] ? err.msg : "must be > 0");
+            }
+        } else if (VAL("-t") || VAL("--toml") || VAL("-y") || VAL("--yaml"))
+            socm_strv_push(&files, v);
+        else if (a[0] == '-' && a[1]) {
+            socm_strv_free(&files);
+            return socm_cli_usage("run", "unknown option '%s'", a);
+        } else
+            socm_strv_push(&files, a);
+#undef VAL
+    }
+    if (files.n == 0) {
+        socm_strv_free(&files);
+        return socm_cli_usage("run", "no campaign file given");
+    }
+    o.tty = isatty(2);
+    struct phase ph[4] = {{"parse+expand", 0}, {"requirements", 0}, {"plan", 0}, {"execute", 0}};
+    double t0 = socm_mono();
+    struct socm_errlist errs = {0};
+    struct socm_campaign *c = socm_campaign_load((const char *const *)files.v, files.n, &errs);
+    socm_strv_free(&files);
+    ph[0].s = socm_mono() - t0;
+    if (!c) {
+        for (size_t i = 0; i < errs.n; i++)
+            fprintf(stderr, "socm run: %s\n", errs.msgs[i]);
+        socm_errlist_free(&errs);
+        return 2;
+    }
+    socm_errlist_free(&errs);
+    int code;
+    if (resume) {
+        char *sd = state_dir ? socm_strdup(state_dir)
+                   : c->state_dir ? socm_strdup(c->state_dir)
+                                  : socm_asprintf("./socm-%s", c->name);
+        char *jp = socm_asprintf("%s/journal.jsonl", sd);
+        bool exists = access(jp, F_OK) == 0;
+        free(jp);
+        if (exists) {
+            socm_campaign_free(c);
+            double t1 = socm_mono();
+            code = socm_bk_resume(sd, &o, &err);
+            ph[3].s = socm_mono() - t1;
+            free(sd);
+            if (code < 0)
+                return socm_cli_fail("run", &err);
+            if (profile)
+                print_profile(ph, 4);
+            return code;
+        }
+        free(sd); /* nothing to resume: a fresh run */
+    }
+    t0 = socm_mono();
+    struct socm_plan plan;
+    memset(&plan, 0, sizeof plan);
+    if (plan_campaign(c, &plan, &err, &ph[1].s) != 0) {
+        socm_campaign_free(c);
+        return socm_cli_fail("run", &err);
+    }
+    ph[2].s = socm_mono() - t0 - ph[1].s;
+    if (dry) {
+        print_plan(c, &plan);
+        socm_plan_free(&plan);
+        socm_campaign_free(c);
+        if (profile)
+            print_profile(ph, 3);
+        return 0;
+    }
+    struct socm_spec spec;
+    int rc = socm_spec_from_campaign(c, &plan, state_dir, &spec, &err);
+    socm_plan_free(&plan);
+    socm_campaign_free(c);
+    if (rc != 0)
+        return socm_cli_fail("run", &err);
+    t0 = socm_mono();
+    code = socm_bk_run(&spec, &o, &err);
+    ph[3].s = socm_mono() - t0;
+    if (code < 0)
+        return socm_cli_fail("run", &err);
+    if (profile)
+        print_profile(ph, 4);
+    return code;
 }

@@ -1,9 +1,178 @@
-/* cmd_status.c — `socm status`: placeholder until execution lands. */
+/* cmd_status.c — `socm status STATE_DIR`: the campaign's state from its journal:
+ * counts per state, running workflows with elapsed time, failures with the tail of
+ * their stderr; --json for programs; --watch to follow it. */
 #include "cli/cli.h"
+#include "exec/bookkeeper.h"
+#include "util/proc.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+static bool manager_alive(const struct socm_bk *bk)
+{
+    return bk->manager_pid > 0 && kill((pid_t)bk->manager_pid, 0) == 0;
+}
+
+static void stderr_tail(const char *state_dir, const char *name, int lines)
+{
+    char *p = socm_asprintf("%s/workflows/%s/stderr", state_dir, name);
+    FILE *f = fopen(p, "re");
+    free(p);
+    if (!f)
+        return;
+    char *ring[16] = {0};
+    char *line = NULL;
+    size_t cap = 0;
+    size_t n = 0;
+    while (getline(&line, &cap, f) > 0) {
+        free(ring[n % lines]);
+        ring[n % lines] = socm_strdup(line);
+        n++;
+    }
+    free(line);
+    fclose(f);
+    size_t first = n > (size_t)lines ? n - (size_t)lines : 0;
+    for (size_t k = first; k < n; k++)
+        printf("      | %s", ring[k % lines]);
+    for (int k = 0; k < lines; k++)
+        free(ring[k]);
+}
+
+static void print_text(const struct socm_bk *bk, const char *dir)
+{
+    const struct socm_spec *s = &bk->spec;
+    printf("campaign %s: %s%s%s%s\n", s->campaign, socm_cstate_name(bk->cstate),
+           bk->creason ? " (" : "", bk->creason ? bk->creason : "", bk->creason ? ")" : "");
+    if (bk->cstate == SOCM_C_EXECUTING && !manager_alive(bk))
+        printf("  (no manager is running it: `socm resume %s` continues it)\n", dir);
+    printf("  %zu workflows:", s->n);
+    for (int st = SOCM_W_NEW; st <= SOCM_W_CANCELED; st++)
+        if (bk->count[st])
+            printf(" %zu %s", bk->count[st], socm_wstate_name(st));
+    printf("\n");
+    double now = socm_now();
+    for (size_t i = 0; i < s->n; i++) {
+        const struct socm_wfstate *w = &bk->w[i];
+        if (w->state == SOCM_W_RUNNING || w->state == SOCM_W_SUBMITTED)
+            printf("  running  %-30s attempt %d, %.0f s elapsed\n", s->tasks[i].name, w->attempts,
+                   w->start ? now - w->start : 0);
+    }
+    for (size_t i = 0; i < s->n; i++) {
+        const struct socm_wfstate *w = &bk->w[i];
+        if (w->state != SOCM_W_FAILED)
+            continue;
+        printf("  FAILED   %-30s after %d attempt%s: %s\n", s->tasks[i].name, w->attempts,
+               w->attempts == 1 ? "" : "s", w->reason ? w->reason : "");
+        stderr_tail(dir, s->tasks[i].name, 5);
+    }
+}
+
+static json_t *status_json(const struct socm_bk *bk)
+{
+    json_t *wfs = json_array();
+    for (size_t i = 0; i < bk->spec.n; i++) {
+        const struct socm_wfstate *w = &bk->w[i];
+        bool ended = w->state == SOCM_W_DONE || w->state == SOCM_W_FAILED ||
+                     (w->state == SOCM_W_CANCELED && w->end > 0);
+        json_t *o = json_pack("{s:i,s:s,s:s,s:i}", "id", bk->spec.tasks[i].id, "name",
+                              bk->spec.tasks[i].name, "state", socm_wstate_name(w->state),
+                              "attempts", w->attempts);
+        json_object_set_new(o, "exit_code", ended && w->attempts ? json_integer(w->exit_code) : json_null());
+        json_object_set_new(o, "start", w->start > 0 ? json_real(w->start) : json_null());
+        json_object_set_new(o, "end", ended && w->end > 0 ? json_real(w->end) : json_null());
+        double el = ended ? w->elapsed_s : w->start > 0 ? socm_now() - w->start : 0;
+        json_object_set_new(o, "elapsed_s", w->start > 0 ? json_real(el) : json_null());
+        json_object_set_new(o, "max_rss_mb", ended ? json_real(w->max_rss_mb) : json_null());
+        json_object_set_new(o, "cpu_s", ended ? json_real(w->cpu_s) : json_null());
+        if (w->reason)
+            json_object_set_new(o, "reason", json_string(w->reason));
+        json_array_append_new(wfs, o);
+    }
+    return json_pack("{s:s,s:s,s:o}", "campaign", bk->spec.campaign, "state",
+                     socm_cstate_name(bk->cstate), "workflows", wfs);
+}
+
+static int show(const char *dir, bool json, struct socm_error *err, bool *ended)
+{
+    struct socm_bk *bk = socm_bk_load(dir, err);
+    if (!bk)
+        return -1;
+    if (json) {
+        json_t *j = status_json(bk);
+        char *t = json_dumps(j, JSON_INDENT(2));
+        puts(t);
+        free(t);
+        json_decref(j);
+    } else
+        print_text(bk, dir);
+    *ended = bk->cstate == SOCM_C_DONE || bk->cstate == SOCM_C_FAILED ||
+             bk->cstate == SOCM_C_CANCELED || !manager_alive(bk);
+    socm_bk_free(bk);
+    fflush(stdout);
+    return 0;
+}
 
 int socm_cmd_status(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return socm_cli_not_built("status", "execution");
+    const char *dir = NULL;
+    bool json = false, watch = false;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            puts("usage: socm status STATE_DIR [--json] [--watch]\n"
+                 "\n"
+                 "Shows a campaign's state from its journal: counts per state, running\n"
+                 "workflows and their elapsed time, failures with the tail of their stderr.\n"
+                 "--json prints {\"campaign\", \"state\", \"workflows\": [{\"id\", \"name\",\n"
+                 "\"state\", \"attempts\", \"exit_code\", \"start\", \"end\", \"elapsed_s\",\n"
+                 "\"max_rss_mb\", \"cpu_s\"}]}; --watch redraws on every change until the\n"
+                 "campaign ends.\n"
+                 "\n"
+                 "example:\n"
+                 "  socm status ./socm-quickstart --json");
+            return 0;
+        } else if (!strcmp(argv[i], "--json"))
+            json = true;
+        else if (!strcmp(argv[i], "--watch"))
+            watch = true;
+        else if (argv[i][0] == '-')
+            return socm_cli_usage("status", "unknown option '%s'", argv[i]);
+        else if (!dir)
+            dir = argv[i];
+        else
+            return socm_cli_usage("status", "one state directory only");
+    }
+    if (!dir)
+        return socm_cli_usage("status", "no state directory given");
+    struct socm_error err = {0};
+    bool ended = false;
+    if (show(dir, json, &err, &ended) != 0)
+        return socm_cli_fail("status", &err);
+    if (!watch)
+        return 0;
+    /* Redraw when the journal changes (inotify), at least every 2 s for elapsed times. */
+    int in = inotify_init1(IN_CLOEXEC);
+    char *jp = socm_asprintf("%s/journal.jsonl", dir);
+    if (in >= 0)
+        inotify_add_watch(in, jp, IN_MODIFY);
+    free(jp);
+    while (!ended) {
+        struct pollfd p = {in, POLLIN, 0};
+        if (poll(&p, in >= 0 ? 1 : 0, 2000) > 0) {
+            char buf[4096];
+            if (read(in, buf, sizeof buf) < 0) {
+            }
+        }
+        if (!json && isatty(1))
+            fputs("\033[H\033[2J", stdout);
+        if (show(dir, json, &err, &ended) != 0)
+            break;
+    }
+    if (in >= 0)
+        close(in);
+    return 0;
 }

@@ -1,0 +1,211 @@
+/* plan_bench.c — planning time and plan quality per policy on generated campaigns.
+ *
+ * Campaign shapes (seeded, reproducible):
+ *   layered — map-making as run: per observation group a preprocessing step, then
+ *             mapmaking, then a null-test fan-out, then a coadd per 16 groups;
+ *   chains  — independent chains of 5 steps (per-wafer pipelines);
+ *   wide    — independent workflows (a flat null-test campaign).
+ * Mix per workflow, like real campaigns on tiger3 (112 cores, 1 TB per node):
+ *   preprocess 1×8 cores, 8–32 GB, 10–40 min; mapmaking 8×14 = 112 cores or 4×14,
+ *   100–600 GB, 60–240 min; null test 1×4..2×8 cores, 4–24 GB, 5–30 min; coadd
+ *   28 cores, 64 GB, 30 min.
+ * Each (shape, size, policy) runs in a child process so that its peak RSS is its
+ * own. Usage: plan_bench [max_workflows] [policy...] (default 100000, all). */
+#include "planner/planner_impl.h"
+#include "util/str.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static uint64_t seed;
+static uint64_t rnd(void)
+{
+    seed ^= seed << 13;
+    seed ^= seed >> 7;
+    seed ^= seed << 17;
+    return seed;
+}
+static double urange(double a, double b) { return a + (b - a) * (double)(rnd() % 1000000) / 1e6; }
+
+struct gen {
+    size_t n, cap;
+    struct socm_req *reqs;
+    char **names;
+    struct socm_dag dag;
+};
+
+static void push(struct socm_intv *iv, int x)
+{
+    if (iv->n == iv->cap) {
+        iv->cap = iv->cap ? 2 * iv->cap : 2;
+        iv->v = socm_xrealloc(iv->v, iv->cap * sizeof *iv->v);
+    }
+    iv->v[iv->n++] = x;
+}
+
+static int add(struct gen *g, const char *kind, int64_t cpus, double mem, double wall)
+{
+    if (g->n == g->cap) {
+        g->cap = g->cap ? 2 * g->cap : 256;
+        g->reqs = socm_xrealloc(g->reqs, g->cap * sizeof *g->reqs);
+        g->names = socm_xrealloc(g->names, g->cap * sizeof *g->names);
+        g->dag.pred = socm_xrealloc(g->dag.pred, g->cap * sizeof *g->dag.pred);
+        g->dag.succ = socm_xrealloc(g->dag.succ, g->cap * sizeof *g->dag.succ);
+    }
+    size_t i = g->n++;
+    g->reqs[i] = (struct socm_req){cpus, mem, wall * 1.1};
+    g->names[i] = socm_asprintf("%s-%zu", kind, i + 1);
+    g->dag.pred[i] = (struct socm_intv){0};
+    g->dag.succ[i] = (struct socm_intv){0};
+    g->dag.n = g->n;
+    return (int)i;
+}
+
+static void edge(struct gen *g, int from, int to)
+{
+    push(&g->dag.succ[from], to);
+    push(&g->dag.pred[to], from);
+}
+
+static int preprocess(struct gen *g) { return add(g, "pre", 8, urange(8000, 32000), urange(10, 40)); }
+static int mapmaking(struct gen *g)
+{
+    return add(g, "map", rnd() % 3 ? 112 : 56, urange(100000, 600000), urange(60, 240));
+}
+static int nulltest(struct gen *g)
+{
+    static const int64_t c[] = {4, 8, 16};
+    return add(g, "null", c[rnd() % 3], urange(4000, 24000), urange(5, 30));
+}
+
+static void make(struct gen *g, const char *shape, size_t n)
+{
+    if (strcmp(shape, "wide") == 0) {
+        while (g->n < n) {
+            int k = (int)(rnd() % 10);
+            k < 6 ? nulltest(g) : k < 9 ? preprocess(g) : mapmaking(g);
+        }
+    } else if (strcmp(shape, "chains") == 0) {
+        while (g->n < n) {
+            int prev = preprocess(g);
+            for (int s = 1; s < 5 && g->n < n; s++) {
+                int cur = s == 2 ? mapmaking(g) : s == 1 ? preprocess(g) : nulltest(g);
+                edge(g, prev, cur);
+                prev = cur;
+            }
+        }
+    } else { /* layered */
+        int group = 0, coadd_deps[16], nd = 0;
+        while (g->n < n) {
+            int pre = preprocess(g);
+            if (g->n >= n)
+                break;
+            int map = mapmaking(g);
+            edge(g, pre, map);
+            coadd_deps[nd++] = map;
+            for (int k = 0; k < 4 && g->n < n; k++)
+                edge(g, map, nulltest(g));
+            if (++group % 16 == 0 && g->n < n) {
+                int co = add(g, "coadd", 28, 64000, 30);
+                for (int d = 0; d < nd; d++)
+                    edge(g, coadd_deps[d], co);
+                nd = 0;
+            }
+        }
+    }
+}
+
+static void gen_free(struct gen *g)
+{
+    for (size_t i = 0; i < g->n; i++) {
+        free(g->names[i]);
+        free(g->dag.pred[i].v);
+        free(g->dag.succ[i].v);
+    }
+    free(g->reqs);
+    free(g->names);
+    free(g->dag.pred);
+    free(g->dag.succ);
+}
+
+static struct socm_resource *tiger3(void)
+{
+    static struct socm_qos q[] = {{"test", 60, 1, 8000},     {"vshort", 300, 2000, 55104},
+                                  {"short", 1440, 50, 8000}, {"medium", 4320, 80, 4000},
+                                  {"long", 8640, 16, 1000},  {"vlong", 21600, 8, 900}};
+    static struct socm_resource r = {"tiger3", 492, 112, 1000000, q, 6};
+    return &r;
+}
+
+/* Deadline: a campaign should fit about 2,000 cores (remote) — the critical path
+ * plus the work spread over that many cores. */
+static double deadline_for(const struct socm_plan_input *in)
+{
+    struct socm_plan tmp = {.cores = 2000, .makespan = 1};
+    socm_plan_bounds(in, &tmp);
+    return ceil(tmp.cp_bound + tmp.work_bound);
+}
+
+static void run_one(const char *shape, size_t n, const char *policy, enum socm_schema schema)
+{
+    seed = 0x5eed0000ULL + n * 7 + (uint64_t)shape[0];
+    struct gen g = {0};
+    make(&g, shape, n);
+    struct socm_plan_input in = {.n = g.n, .reqs = g.reqs, .names = (const char *const *)g.names, .dag = &g.dag,
+                                 .resource = tiger3(), .schema = schema,
+                                 .requested_cores = schema == SOCM_SCHEMA_BATCH ? 2016 : 0};
+    in.deadline_min = schema == SOCM_SCHEMA_BATCH ? 1e9 : deadline_for(&in);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    struct socm_plan p;
+    struct socm_error err = {0};
+    int rc = socm_plan_make(socm_planner_find(policy), &in, &p, &err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    if (rc < 0)
+        printf("%-7s %-6s %7zu %-9s %10.1f  error: %s\n", shape, schema == SOCM_SCHEMA_BATCH ? "batch" : "remote",
+               g.n, policy, ms, err.msg);
+    else
+        printf("%-7s %-6s %7zu %-9s %10.1f %7lld %-7s %9.1f %9.1f %9.1f %11.0f %5.3f %7.1f\n", shape,
+               schema == SOCM_SCHEMA_BATCH ? "batch" : "remote", g.n, policy, ms, (long long)p.cores,
+               p.qos ? p.qos : "-", schema == SOCM_SCHEMA_BATCH ? in.deadline_min * 0 : in.deadline_min, p.makespan,
+               p.lower_bound, (double)p.cores * p.walltime / 60.0, p.efficiency, (double)ru.ru_maxrss / 1024.0);
+    fflush(stdout);
+    if (rc == 0)
+        socm_plan_free(&p);
+    gen_free(&g);
+}
+
+int main(int argc, char **argv)
+{
+    size_t max = argc > 1 ? strtoul(argv[1], NULL, 10) : 100000;
+    const char *all[] = {"heft-socm", "time"};
+    const char **pols = argc > 2 ? (const char **)argv + 2 : all;
+    int npol = argc > 2 ? argc - 2 : 2;
+    const size_t sizes[] = {100, 300, 1000, 10000, 100000};
+    const char *shapes[] = {"layered", "chains", "wide"};
+    printf("%-7s %-6s %7s %-9s %10s %7s %-7s %9s %9s %9s %11s %5s %7s\n", "shape", "schema", "n", "policy", "ms",
+           "cores", "qos", "deadline", "makespan", "bound", "core-hours", "eff", "RSS-MB");
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0] && sizes[s] <= max; s++)
+        for (int sh = 0; sh < 3; sh++)
+            for (int sc = 0; sc < 2; sc++)
+                for (int p = 0; p < npol; p++) {
+                    fflush(stdout);
+                    pid_t pid = fork();
+                    if (pid == 0) {
+                        run_one(shapes[sh], sizes[s], pols[p], sc ? SOCM_SCHEMA_BATCH : SOCM_SCHEMA_REMOTE);
+                        _exit(0);
+                    }
+                    int st;
+                    waitpid(pid, &st, 0);
+                }
+    return 0;
+}

@@ -1,0 +1,116 @@
+/* socm/enactor.h — the enactor interface (public plug-in API). An enactor runs the
+ * workflows the bookkeeper hands it — on this machine (local), nowhere (dryrun), or
+ * on Slurm — and reports their state changes back through callbacks. The bookkeeper
+ * owns the event loop: it polls the descriptors the enactor exposes and calls
+ * handle() when they are ready, so an enactor never blocks and never spins.
+ *
+ * Placement is separate from launching: place() reserves resources for one workflow
+ * (so that the bookkeeper can journal the decision), submit() starts it. */
+#ifndef SOCM_PUBLIC_ENACTOR_H
+#define SOCM_PUBLIC_ENACTOR_H
+
+#include "util/error.h"
+#include "util/str.h"
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct socm_task;
+
+/* What the enactor may use: the whole local machine, or the planned allocation. */
+struct socm_allocation {
+    const char *campaign;
+    const char *state_dir;
+    int64_t cores;      /* 0 = all of this machine */
+    double memory_mb;   /* 0 = MemAvailable */
+    bool pin;           /* bind each workflow to its cores */
+    double grace_s;     /* SIGTERM → SIGKILL on walltime and stop */
+    bool simulate;      /* dryrun: replay the plan on a virtual clock */
+};
+
+/* One attempt of one workflow. The bookkeeper fills index/attempt/task/sandbox;
+ * place() fills cores (the core numbers reserved, ncores = task->cores). */
+struct socm_launch {
+    int index;   /* 0-based workflow index */
+    int attempt; /* 1-based */
+    const struct socm_task *task;
+    const char *sandbox;   /* STATE_DIR/workflows/<name> */
+    int64_t *cores;        /* placement (owned by the launch, freed by the bookkeeper) */
+    size_t ncores;
+    long job;              /* enactor's handle once started: pid, Slurm job id... */
+};
+
+/* How an attempt ended. */
+enum socm_outcome { SOCM_OUT_DONE, SOCM_OUT_FAILED, SOCM_OUT_TIMEOUT, SOCM_OUT_CANCELED,
+                    SOCM_OUT_LOST };
+struct socm_result {
+    int index, attempt;
+    enum socm_outcome outcome;
+    int exit_code;       /* -1 if killed by a signal */
+    int signal;          /* 0 if none */
+    double start, end;   /* epoch seconds */
+    double elapsed_s, max_rss_mb, cpu_s;
+    const char *reason;  /* human text for failures, may be NULL */
+};
+
+struct socm_enactor;
+struct socm_enactor_callbacks {
+    void *ctx;
+    void (*running)(void *ctx, int index, int attempt, long job);
+    void (*finished)(void *ctx, const struct socm_result *r);
+    void (*log)(void *ctx, const char *msg);
+};
+
+struct socm_enactor_ops {
+    const char *name;
+    const char *description;
+    int (*setup)(struct socm_enactor *e, const struct socm_allocation *a, struct socm_error *err);
+    /* 0 placed, 1 no room now (try later), -1 can never fit (err says why). */
+    int (*place)(struct socm_enactor *e, struct socm_launch *l, struct socm_error *err);
+    void (*unplace)(struct socm_enactor *e, struct socm_launch *l);
+    /* Starts placed launches; a launch that cannot start is reported through finished(). */
+    void (*submit)(struct socm_enactor *e, struct socm_launch *const *l, size_t n);
+    /* After a restart: 0 live again (resources re-reserved), 1 it ended meanwhile
+     * (result delivered through finished()), 2 never started (start it again). */
+    int (*reattach)(struct socm_enactor *e, struct socm_launch *l, struct socm_error *err);
+    /* Descriptors to poll (returns how many were written, at most max). */
+    size_t (*pollfds)(struct socm_enactor *e, struct pollfd *fds, size_t max);
+    /* Longest the loop may sleep for this enactor (ms), -1 = no limit. */
+    int (*timeout_ms)(struct socm_enactor *e);
+    /* Handles ready descriptors (and due timers) and reports through callbacks. */
+    void (*handle)(struct socm_enactor *e, const struct pollfd *fds, size_t n);
+    /* The enactor's clock (epoch seconds); NULL = wall clock. */
+    double (*now)(struct socm_enactor *e);
+    /* Stops one workflow (SIGTERM, grace, SIGKILL); its end comes through finished(). */
+    void (*cancel)(struct socm_enactor *e, int index);
+    /* Stops everything (same as cancel on each). */
+    void (*terminate)(struct socm_enactor *e);
+    size_t (*active)(struct socm_enactor *e); /* launches started and not yet reported */
+    void (*destroy)(struct socm_enactor *e);
+};
+
+struct socm_enactor {
+    const struct socm_enactor_ops *ops;
+    struct socm_enactor_callbacks cb;
+    void *priv;
+};
+
+int socm_enactor_register(const struct socm_enactor_ops *ops);
+const struct socm_enactor_ops *socm_enactor_find(const char *name);
+void socm_enactor_names(struct socm_strv *names);
+/* Loads an enactor from a shared object exporting `socm_enactor_plugin`. */
+const struct socm_enactor_ops *socm_enactor_load_plugin(const char *path, struct socm_error *err);
+
+/* Creates an enactor by name (or path to a .so) and sets it up. */
+struct socm_enactor *socm_enactor_create(const char *name, const struct socm_allocation *a,
+                                         const struct socm_enactor_callbacks *cb,
+                                         struct socm_error *err);
+void socm_enactor_destroy(struct socm_enactor *e);
+double socm_enactor_now(struct socm_enactor *e);
+
+/* Built-ins. */
+extern const struct socm_enactor_ops socm_enactor_local;
+extern const struct socm_enactor_ops socm_enactor_dryrun;
+
+#endif

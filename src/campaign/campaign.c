@@ -1,0 +1,513 @@
+/* campaign.c — builds the campaign model from a merged config tree: the [campaign]
+ * settings, the target resource, every workflow section expanded by its type (TOML
+ * sections, subcampaign members, or the original's YAML `stages:`), ids, argv, the
+ * dependency DAG. Every problem is reported (not just the first), each with the
+ * position of the value at fault. */
+#include "socm/workflow.h"
+#include "config/config.h"
+
+#include <inttypes.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Tables under [campaign] that configure socm rather than define workflows. */
+static const char *const reserved_sections[] = {
+    "resources", "hooks", "slurm", "sites", "predict", "history", "planner", "exec",
+    "report", "environment", "templates", "agent", "notify", NULL,
+};
+
+static bool is_reserved(const char *key)
+{
+    for (size_t i = 0; reserved_sections[i]; i++)
+        if (!strcmp(key, reserved_sections[i]))
+            return true;
+    return false;
+}
+
+/* Adds err's message (already "file:line:col: ...") to the list. */
+static void add_err(struct socm_errlist *errs, const struct socm_error *err)
+{
+    socm_errlist_add(errs, err->msg);
+}
+
+/* A position to blame when the input has none (an empty file). */
+static struct socm_pos fallback_pos(const struct socm_value *v, const char *file)
+{
+    if (v && v->pos.line > 0)
+        return v->pos;
+    return (struct socm_pos){socm_intern(file ? file : "<input>"), 1, 1};
+}
+
+static int opt_string(const struct socm_value *t, const char *key, char **dst,
+                      struct socm_errlist *errs)
+{
+    struct socm_error err;
+    const char *s = NULL;
+    if (socm_table_get_string(t, key, &s, &err) < 0) {
+        add_err(errs, &err);
+        return -1;
+    }
+    if (s) {
+        free(*dst);
+        *dst = socm_strdup(s);
+    }
+    return 0;
+}
+
+/* The [campaign] settings; each bad one is reported and the rest still read. */
+static void read_settings(struct socm_campaign *c, const struct socm_value *camp,
+                          const char *first_file, bool report_missing, struct socm_errlist *errs)
+{
+    struct socm_error err;
+    opt_string(camp, "name", &c->name, errs);
+    if (!c->name) {
+        char *copy = socm_strdup(first_file ? first_file : "campaign");
+        char *base = basename(copy), *dot = strrchr(base, '.');
+        if (dot && dot != base)
+            *dot = '\0';
+        c->name = socm_strdup(base);
+        free(copy);
+    }
+    const struct socm_value *v = socm_table_get(camp, "deadline");
+    struct socm_pos cpos = fallback_pos(camp, first_file);
+    if (!v) {
+        if (report_missing)
+            socm_errlist_addf(errs, &cpos, "[campaign] needs a 'deadline' (e.g. deadline = \"24h\")");
+    } else if (socm_units_duration_min(v, "deadline", &c->deadline_min, &err) < 0)
+        add_err(errs, &err);
+    else if (c->deadline_min <= 0)
+        socm_errlist_addf(errs, &v->pos, "'deadline' must be positive");
+
+    opt_string(camp, "resource", &c->resource_name, errs);
+    opt_string(camp, "policy", &c->policy, errs);
+    opt_string(camp, "planner_plugin", &c->planner_plugin, errs);
+    opt_string(camp, "state_dir", &c->state_dir, errs);
+    opt_string(camp, "enactor", &c->enactor, errs);
+
+    char *schema = NULL;
+    if (opt_string(camp, "execution_schema", &schema, errs) == 0 && schema) {
+        if (!strcmp(schema, "batch"))
+            c->schema = SOCM_SCHEMA_BATCH;
+        else if (!strcmp(schema, "remote"))
+            c->schema = SOCM_SCHEMA_REMOTE;
+        else
+            socm_errlist_addf(errs, &socm_table_get(camp, "execution_schema")->pos,
+                              "'execution_schema' must be \"batch\" or \"remote\", not \"%s\"", schema);
+    }
+    free(schema);
+
+    if ((v = socm_table_get(camp, "requested_resources"))) {
+        if (v->type != SOCM_V_INTEGER || v->u.i <= 0)
+            socm_errlist_addf(errs, &v->pos, "'requested_resources' must be a positive integer (cores)");
+        else
+            c->requested_cores = v->u.i;
+    }
+    if ((v = socm_table_get(camp, "max_retries"))) {
+        if (v->type != SOCM_V_INTEGER || v->u.i < 0 || v->u.i > 1000)
+            socm_errlist_addf(errs, &v->pos, "'max_retries' must be an integer between 0 and 1000");
+        else
+            c->max_retries = (int)v->u.i;
+    }
+    if (socm_table_get_bool(camp, "fail_fast", &c->fail_fast, &err) < 0)
+        add_err(errs, &err);
+}
+
+/* The target cluster: a named one (catalogue, [resources.NAME], user file) or the
+ * campaign's own [campaign.resources] when no name (or "campaign") is given. */
+static void resolve_resource(struct socm_campaign *c, const struct socm_value *root,
+                             const struct socm_value *camp, const char *first_file,
+                             struct socm_errlist *errs)
+{
+    struct socm_error err;
+    const struct socm_value *own = socm_table_get(camp, "resources");
+    struct socm_resource *own_res = NULL;
+    if (own) {
+        own_res = socm_resource_from_table("campaign", own, &err);
+        if (!own_res)
+            add_err(errs, &err);
+    }
+    if (!c->resource_name || !strcmp(c->resource_name, "campaign")) {
+        if (own_res) {
+            c->resource = own_res;
+            free(c->resource_name);
+            c->resource_name = socm_strdup("campaign");
+        } else if (!own) {
+            struct socm_pos p = fallback_pos(camp, first_file);
+            socm_errlist_addf(errs, &p,
+                              "no resource: set [campaign] resource = \"NAME\" (tiger3, perlmutter, "
+                              "universe or a [resources.NAME] table) or define [campaign.resources]");
+        }
+        return;
+    }
+    socm_resource_free(own_res);
+    const struct socm_value *user = socm_table_get(root, "resources");
+    if (user && user->type != SOCM_V_TABLE)
+        user = NULL;
+    c->resource = socm_resource_lookup(c->resource_name, user, &err);
+    if (c->resource)
+        return;
+    const struct socm_value *v = socm_table_get(camp, "resource");
+    /* Errors from a user table already carry their position; "unknown resource"
+     * is blamed on the `resource` value. */
+    if (socm_str_startswith(err.msg, "unknown resource"))
+        socm_errlist_addf(errs, &v->pos, "%s", err.msg);
+    else
+        add_err(errs, &err);
+}
+
+/* dst gets every key of src it lacks; tables are filled recursively (the member's
+ * own keys win over the subcampaign's common keys). */
+static void fill_missing(struct socm_value *dst, const struct socm_value *src)
+{
+    for (size_t i = 0; i < src->u.tbl.n; i++) {
+        const struct socm_kv *kv = &src->u.tbl.items[i];
+        struct socm_value *have = socm_table_getn(dst, kv->key, kv->keylen);
+        if (!have)
+            socm_table_add(dst, kv->key, kv->keylen, &kv->key_pos, socm_value_clone(kv->value));
+        else if (have->type == SOCM_V_TABLE && kv->value->type == SOCM_V_TABLE)
+            fill_missing(have, kv->value);
+    }
+}
+
+static bool is_member(const struct socm_subcampaign *sub, const char *key)
+{
+    for (size_t i = 0; sub->members[i]; i++)
+        if (!strcmp(sub->members[i], key))
+            return true;
+    return false;
+}
+
+struct expand_state {
+    struct socm_campaign *c;
+    const struct socm_value *camp;
+    struct socm_wflist wfs;
+    struct socm_errlist *errs;
+    /* Sections that failed to expand (name → true): a dependency on one of them
+     * is not reported again as "unknown". */
+    struct socm_value *failed;
+};
+
+/* `where` is the position of the section's name (its header or key), which is
+ * where messages about the workflow as a whole point. */
+static void expand_with(struct expand_state *st, const struct socm_workflow_type *type,
+                        const char *section_name, const struct socm_value *section,
+                        const struct socm_pos *where)
+{
+    struct socm_wf_ctx ctx = {st->camp, section_name, st->c->base_dir};
+    struct socm_error err;
+    size_t before = st->wfs.n;
+    if (type->expand(type, &ctx, section, &st->wfs, &err) < 0) {
+        add_err(st->errs, &err);
+        if (!socm_table_get(st->failed, section_name))
+            socm_table_add(st->failed, section_name, strlen(section_name), NULL,
+                           socm_value_bool(true, NULL));
+        /* A type may have pushed some workflows before failing: drop them. */
+        while (st->wfs.n > before)
+            socm_workflow_free(st->wfs.v[--st->wfs.n]);
+        return;
+    }
+    for (size_t i = before; i < st->wfs.n; i++) {
+        struct socm_workflow *wf = st->wfs.v[i];
+        wf->wtype = type;
+        if (!wf->type)
+            wf->type = socm_strdup(type->name);
+        if (where && where->line > 0)
+            wf->pos = *where;
+        else if (wf->pos.line == 0)
+            wf->pos = section->pos;
+    }
+}
+
+static void expand_subcampaign(struct expand_state *st, const struct socm_subcampaign *sub,
+                               const struct socm_value *section)
+{
+    struct socm_value *common = socm_value_table(&section->pos);
+    for (size_t i = 0; i < section->u.tbl.n; i++) {
+        const struct socm_kv *kv = &section->u.tbl.items[i];
+        if (!(kv->value->type == SOCM_V_TABLE && is_member(sub, kv->key)))
+            socm_table_add(common, kv->key, kv->keylen, &kv->key_pos, socm_value_clone(kv->value));
+    }
+    for (size_t i = 0; i < section->u.tbl.n; i++) {
+        const struct socm_kv *kv = &section->u.tbl.items[i];
+        if (kv->value->type != SOCM_V_TABLE || !is_member(sub, kv->key))
+            continue;
+        char *tname = socm_asprintf("%s.%s", sub->name, kv->key);
+        const struct socm_workflow_type *type = socm_workflow_type_find(tname);
+        if (!type) {
+            socm_errlist_addf(st->errs, &kv->value->pos, "no workflow type '%s' is registered",
+                              tname);
+        } else {
+            struct socm_value *merged = socm_value_clone(kv->value);
+            fill_missing(merged, common);
+            expand_with(st, type, tname, merged, &kv->key_pos);
+            socm_value_free(merged);
+        }
+        free(tname);
+    }
+    socm_value_free(common);
+}
+
+static void unknown_type_error(struct expand_state *st, const struct socm_pos *pos,
+                               const char *what, const char *name)
+{
+    struct socm_strv names = SOCM_STRV_INIT;
+    socm_workflow_type_names(&names);
+    socm_subcampaign_names(&names);
+    char *known = socm_strv_join(&names, ", ");
+    socm_errlist_addf(st->errs, pos, "unknown workflow type '%s'%s (known: %s)", name, what, known);
+    free(known);
+    socm_strv_free(&names);
+}
+
+/* One table under [campaign]: a registered type by name, else its `type` key,
+ * else a subcampaign. */
+static void expand_section(struct expand_state *st, const struct socm_kv *kv)
+{
+    const struct socm_value *section = kv->value;
+    const struct socm_workflow_type *type = socm_workflow_type_find(kv->key);
+    if (type) {
+        expand_with(st, type, kv->key, section, &kv->key_pos);
+        return;
+    }
+    const struct socm_value *tv = socm_table_get(section, "type");
+    if (tv) {
+        if (tv->type != SOCM_V_STRING) {
+            socm_errlist_addf(st->errs, &tv->pos, "'type' must be a string, not %s",
+                              socm_vtype_name(tv->type));
+            return;
+        }
+        type = socm_workflow_type_find(tv->u.str.s);
+        if (!type)
+            unknown_type_error(st, &tv->pos, "", tv->u.str.s);
+        else
+            expand_with(st, type, kv->key, section, &kv->key_pos);
+        return;
+    }
+    const struct socm_subcampaign *sub = socm_subcampaign_find(kv->key);
+    if (sub) {
+        expand_subcampaign(st, sub, section);
+        return;
+    }
+    unknown_type_error(st, &section->pos, " (a section under [campaign] names a workflow type "
+                       "or says type = \"generic\")", kv->key);
+}
+
+static void expand_toml(struct expand_state *st)
+{
+    const struct socm_value *camp = st->camp;
+    for (size_t i = 0; i < camp->u.tbl.n; i++) {
+        const struct socm_kv *kv = &camp->u.tbl.items[i];
+        if (kv->value->type == SOCM_V_TABLE && !is_reserved(kv->key))
+            expand_section(st, kv);
+    }
+}
+
+/* The original's YAML: every entry of `stages:` is a power-spectra workflow. */
+static void expand_stages(struct expand_state *st, const struct socm_value *stages)
+{
+    const struct socm_workflow_type *type = socm_workflow_type_find("power-spectra");
+    if (stages->type != SOCM_V_TABLE) {
+        socm_errlist_addf(st->errs, &stages->pos, "'stages' must be a map of stage name to stage");
+        return;
+    }
+    for (size_t i = 0; i < stages->u.tbl.n; i++) {
+        const struct socm_kv *kv = &stages->u.tbl.items[i];
+        if (kv->value->type != SOCM_V_TABLE) {
+            socm_errlist_addf(st->errs, &kv->value->pos, "stage '%s' must be a map, not %s",
+                              kv->key, socm_vtype_name(kv->value->type));
+            if (!socm_table_get(st->failed, kv->key))
+                socm_table_add(st->failed, kv->key, kv->keylen, NULL, socm_value_bool(true, NULL));
+        } else
+            expand_with(st, type, kv->key, kv->value, &kv->key_pos);
+    }
+}
+
+static void format_cycle(struct socm_campaign *c, const struct socm_intv *cycle,
+                         struct socm_errlist *errs)
+{
+    struct socm_buf b = SOCM_BUF_INIT;
+    for (size_t i = 0; i < cycle->n; i++)
+        socm_buf_printf(&b, "%s -> ", c->wfs[cycle->v[i]]->name);
+    socm_buf_puts(&b, c->wfs[cycle->v[0]]->name);
+    socm_errlist_addf(errs, &c->wfs[cycle->v[0]]->pos, "dependency cycle: %s", b.data);
+    socm_buf_free(&b);
+}
+
+/* Ids, unique names, argv, edges (workflows in id order, each in depends order). */
+static void link_workflows(struct socm_campaign *c, const struct socm_value *failed,
+                           struct socm_errlist *errs)
+{
+    /* A config table doubles as a hash map from name to index. */
+    struct socm_value *index = socm_value_table(NULL);
+    for (size_t i = 0; i < c->n_wfs; i++) {
+        struct socm_workflow *wf = c->wfs[i];
+        wf->id = (int)i + 1;
+        struct socm_value *idx = socm_value_integer((int64_t)i, &wf->pos);
+        if (socm_table_add(index, wf->name, strlen(wf->name), &wf->pos, idx) < 0) {
+            socm_value_free(idx);
+            const struct socm_kv *first = socm_table_get_kv(index, wf->name);
+            char where[1024];
+            socm_pos_format(&first->key_pos, where, sizeof where);
+            socm_errlist_addf(errs, &wf->pos, "duplicate workflow name '%s' (first defined at %s)",
+                              wf->name, where);
+        }
+        struct socm_error err;
+        if (wf->wtype && wf->wtype->build_argv(wf, &wf->argv, &err) < 0)
+            add_err(errs, &err);
+    }
+    socm_dag_init(&c->dag, c->n_wfs);
+    for (size_t i = 0; i < c->n_wfs; i++) {
+        struct socm_workflow *wf = c->wfs[i];
+        for (size_t k = 0; k < wf->depends.n; k++) {
+            const struct socm_value *to = socm_table_get(index, wf->depends.v[k]);
+            if (!to && socm_table_get(failed, wf->depends.v[k]))
+                continue; /* its section is already reported */
+            if (!to)
+                socm_errlist_addf(errs, &wf->depends_pos[k],
+                                  "workflow '%s' depends on unknown workflow '%s'", wf->name,
+                                  wf->depends.v[k]);
+            else
+                socm_dag_add_edge(&c->dag, (int)to->u.i, (int)i);
+        }
+    }
+    socm_value_free(index);
+    int *order = socm_xmalloc((c->n_wfs ? c->n_wfs : 1) * sizeof *order);
+    struct socm_intv cycle = {0};
+    if (socm_dag_topo(&c->dag, order, &cycle) < 0)
+        format_cycle(c, &cycle, errs);
+    socm_intv_free(&cycle);
+    free(order);
+}
+
+/* What can never fit: more cores requested than the cluster has, or a workflow
+ * larger (cores or memory) than the allocation it would run in. */
+static void check_capacity(const struct socm_campaign *c, const struct socm_value *camp,
+                           struct socm_errlist *errs)
+{
+    const struct socm_resource *r = c->resource;
+    if (!r)
+        return;
+    int64_t total = r->nodes * r->cores_per_node;
+    const struct socm_value *req = socm_table_get(camp, "requested_resources");
+    if (c->requested_cores > total)
+        socm_errlist_addf(errs, &req->pos,
+                          "'requested_resources' is %" PRId64 " cores but %s has %" PRId64,
+                          c->requested_cores, r->name, total);
+    int64_t cores = c->requested_cores && c->requested_cores < total ? c->requested_cores : total;
+    double memory = r->memory_per_node_mb * (double)r->nodes;
+    for (size_t i = 0; i < c->n_wfs; i++) {
+        const struct socm_workflow *wf = c->wfs[i];
+        const struct socm_value *res = socm_table_get(wf->fields, "resources");
+        const struct socm_pos *pos = res ? &res->pos : &wf->pos;
+        int64_t need = wf->res.ranks * wf->res.threads;
+        if (need > cores)
+            socm_errlist_addf(errs, pos, "workflow '%s' needs %" PRId64 " cores (%" PRId64
+                              " ranks x %" PRId64 " threads) but at most %" PRId64 " are available",
+                              wf->name, need, wf->res.ranks, wf->res.threads, cores);
+        if (wf->res.memory_mb > memory)
+            socm_errlist_addf(errs, pos, "workflow '%s' needs %.15g MB of memory but %s has %.15g MB",
+                              wf->name, wf->res.memory_mb, r->name, memory);
+    }
+}
+
+static char *dir_of(const char *file)
+{
+    if (!file || !strcmp(file, "-"))
+        return socm_strdup(".");
+    char *copy = socm_strdup(file);
+    char *d = socm_strdup(dirname(copy));
+    free(copy);
+    char real[PATH_MAX];
+    if (realpath(d, real)) {
+        free(d);
+        return socm_strdup(real);
+    }
+    return d;
+}
+
+struct socm_campaign *socm_campaign_from_config(struct socm_value *config, const char *first_file,
+                                                struct socm_errlist *errs)
+{
+    size_t errs_before = errs->n;
+    struct socm_campaign *c = socm_xcalloc(1, sizeof *c);
+    c->config = config;
+    c->base_dir = dir_of(first_file);
+    struct socm_pos root_pos = fallback_pos(config, first_file);
+    if (!config || config->type != SOCM_V_TABLE) {
+        socm_errlist_addf(errs, &root_pos, "a campaign file must be a table/map at the top level");
+        socm_campaign_free(c);
+        return NULL;
+    }
+    const struct socm_value *camp = socm_table_get(config, "campaign");
+    const struct socm_value *stages = socm_table_get(config, "stages");
+    struct socm_value *empty = NULL;
+    if (!camp) {
+        socm_errlist_addf(errs, &root_pos, "no [campaign] table (it holds at least the deadline)");
+        camp = empty = socm_value_table(&root_pos);
+    } else if (camp->type != SOCM_V_TABLE) {
+        socm_errlist_addf(errs, &camp->pos, "'campaign' must be a table, not %s",
+                          socm_vtype_name(camp->type));
+        camp = empty = socm_value_table(&camp->pos);
+    }
+    c->pos = camp->pos;
+    read_settings(c, camp, first_file, !empty, errs);
+    if (!camp->u.tbl.n && empty) {
+        /* Already reported: no campaign table at all. */
+    } else {
+        resolve_resource(c, config, camp, first_file, errs);
+    }
+    if (!c->policy)
+        c->policy = socm_strdup("time");
+    if (!c->enactor)
+        c->enactor = socm_strdup("local");
+    if (!socm_table_get(camp, "execution_schema"))
+        c->schema = SOCM_SCHEMA_REMOTE;
+    if (!c->state_dir)
+        c->state_dir = socm_asprintf("./socm-%s", c->name);
+
+    struct expand_state st = {c, camp, {0}, errs, socm_value_table(NULL)};
+    if (stages)
+        expand_stages(&st, stages);
+    expand_toml(&st);
+    c->wfs = st.wfs.v;
+    c->n_wfs = st.wfs.n;
+    link_workflows(c, st.failed, errs);
+    check_capacity(c, camp, errs);
+    socm_value_free(st.failed);
+    socm_value_free(empty);
+    if (errs->n > errs_before) {
+        socm_campaign_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void socm_campaign_free(struct socm_campaign *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n_wfs; i++)
+        socm_workflow_free(c->wfs[i]);
+    free(c->wfs);
+    socm_dag_free(&c->dag);
+    socm_resource_free(c->resource);
+    socm_value_free(c->config);
+    free(c->name);
+    free(c->resource_name);
+    free(c->policy);
+    free(c->planner_plugin);
+    free(c->state_dir);
+    free(c->enactor);
+    free(c->base_dir);
+    free(c);
+}
+
+struct socm_workflow *socm_campaign_find(const struct socm_campaign *c, const char *name)
+{
+    for (size_t i = 0; i < c->n_wfs; i++)
+        if (!strcmp(c->wfs[i]->name, name))
+            return c->wfs[i];
+    return NULL;
+}

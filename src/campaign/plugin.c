@@ -1,0 +1,152 @@
+/* plugin.c — loads plug-ins with dlopen, checks their API version, and lets them
+ * register workflow types, subcampaigns, planners and enactors (see socm/plugin.h). */
+#include "campaign/plugin.h"
+#include "socm/plugin.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int (*socm_plugin_enactor_hook)(const void *enactor);
+
+/* Paths already loaded (realpath), so a plug-in named twice registers once. */
+static struct socm_strv loaded = SOCM_STRV_INIT;
+static char init_failure[512];
+
+static int plugin_fail(const char *message)
+{
+    snprintf(init_failure, sizeof init_failure, "%s", message ? message : "refused to load");
+    return -1;
+}
+
+static int plugin_register_enactor(const void *enactor)
+{
+    if (!socm_plugin_enactor_hook)
+        return plugin_fail("this socm has no enactor registry");
+    return socm_plugin_enactor_hook(enactor);
+}
+
+static int plugin_register_planner(const struct socm_planner *p)
+{
+    return socm_planner_register(p);
+}
+
+int socm_plugin_load(const char *path, struct socm_error *err)
+{
+    char real[PATH_MAX];
+    if (!realpath(path, real))
+        return socm_error_errno(err, "plug-in %s", path);
+    for (size_t i = 0; i < loaded.n; i++)
+        if (!strcmp(loaded.v[i], real))
+            return 0;
+    void *h = dlopen(real, RTLD_NOW | RTLD_LOCAL);
+    if (!h)
+        return socm_error_set(err, SOCM_E_INPUT, "plug-in %s: %s", path, dlerror());
+    const int *version = dlsym(h, "socm_plugin_api_version");
+    int (*init)(const struct socm_plugin_api *) =
+        (int (*)(const struct socm_plugin_api *))dlsym(h, "socm_plugin_init");
+    if (!version || !init) {
+        dlclose(h);
+        return socm_error_set(err, SOCM_E_INPUT,
+                              "plug-in %s: not a socm plug-in (it must export socm_plugin_api_version "
+                              "and socm_plugin_init)",
+                              path);
+    }
+    if (*version != SOCM_PLUGIN_API_VERSION) {
+        int v = *version;
+        dlclose(h);
+        return socm_error_set(err, SOCM_E_INPUT,
+                              "plug-in %s was built for socm plug-in API version %d, but this socm "
+                              "provides version %d: rebuild it against this socm's include/socm/",
+                              path, v, SOCM_PLUGIN_API_VERSION);
+    }
+    const struct socm_plugin_api api = {
+        .version = SOCM_PLUGIN_API_VERSION,
+        .path = real,
+        .register_workflow_type = socm_workflow_type_register,
+        .register_subcampaign = socm_subcampaign_register,
+        .register_planner = plugin_register_planner,
+        .register_enactor = plugin_register_enactor,
+        .fill_common = socm_workflow_fill_common,
+        .fail = plugin_fail,
+    };
+    init_failure[0] = '\0';
+    if (init(&api) != 0) {
+        /* Registrations may point into the object: it stays loaded, but unused. */
+        return socm_error_set(err, SOCM_E_INPUT, "plug-in %s: %s", path,
+                              init_failure[0] ? init_failure : "initialisation failed");
+    }
+    socm_strv_push(&loaded, real);
+    return 0;
+}
+
+static int plugin_load_dir(const char *dir, struct socm_error *err)
+{
+    struct dirent **names;
+    int n = scandir(dir, &names, NULL, alphasort);
+    if (n < 0)
+        return socm_error_errno(err, "SOCM_PLUGIN_PATH entry %s", dir);
+    int rc = 0;
+    for (int i = 0; i < n; i++) {
+        if (rc == 0 && socm_str_endswith(names[i]->d_name, ".so")) {
+            char *p = socm_asprintf("%s/%s", dir, names[i]->d_name);
+            rc = socm_plugin_load(p, err);
+            free(p);
+        }
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
+int socm_plugin_load_env(struct socm_error *err)
+{
+    const char *env = getenv("SOCM_PLUGIN_PATH");
+    if (!env || !*env)
+        return 0;
+    char *copy = socm_strdup(env), *save = NULL;
+    int rc = 0;
+    for (char *tok = strtok_r(copy, ":", &save); tok && rc == 0; tok = strtok_r(NULL, ":", &save)) {
+        DIR *d = opendir(tok);
+        if (d) {
+            closedir(d);
+            rc = plugin_load_dir(tok, err);
+        } else {
+            rc = socm_plugin_load(tok, err);
+        }
+    }
+    free(copy);
+    return rc;
+}
+
+static int plugin_load_list(const struct socm_value *list, const char *base_dir, struct socm_error *err)
+{
+    if (!list)
+        return 0;
+    if (list->type != SOCM_V_ARRAY)
+        return socm_error_at(err, &list->pos, "'plugins' must be an array of paths");
+    for (size_t i = 0; i < list->u.arr.n; i++) {
+        const struct socm_value *item = list->u.arr.items[i];
+        if (item->type != SOCM_V_STRING)
+            return socm_error_at(err, &item->pos, "'plugins' entries must be strings (paths)");
+        const char *p = item->u.str.s;
+        char *path = (p[0] == '/' || !base_dir) ? socm_strdup(p) : socm_asprintf("%s/%s", base_dir, p);
+        struct socm_error e;
+        int rc = socm_plugin_load(path, &e);
+        free(path);
+        if (rc < 0)
+            return socm_error_at(err, &item->pos, "%s", e.msg);
+    }
+    return 0;
+}
+
+int socm_plugin_load_config(const struct socm_value *root, const char *base_dir,
+                            struct socm_error *err)
+{
+    if (plugin_load_list(socm_table_get(root, "plugins"), base_dir, err) < 0)
+        return -1;
+    return plugin_load_list(socm_value_path(root, "campaign.plugins"), base_dir, err);
+}

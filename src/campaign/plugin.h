@@ -1,0 +1,22 @@
+/* plugin.h — loading plug-ins (shared objects) named by `plugins = [...]` in a
+ * campaign file or by $SOCM_PLUGIN_PATH, before workflow sections are expanded. */
+#ifndef SOCM_PLUGIN_H
+#define SOCM_PLUGIN_H
+
+#include "config/value.h"
+
+/* Loads one shared object; loading the same path twice is a no-op. */
+int socm_plugin_load(const char *path, struct socm_error *err);
+/* Loads every entry of $SOCM_PLUGIN_PATH (colon-separated files, or directories
+ * whose *.so files are loaded in name order). */
+int socm_plugin_load_env(struct socm_error *err);
+/* Loads `plugins` (array of paths, relative to base_dir) found at the top level or
+ * in [campaign] of a config tree; errors carry the entry's position. */
+int socm_plugin_load_config(const struct socm_value *root, const char *base_dir,
+                            struct socm_error *err);
+
+/* Enactor registration is owned by exec/; it installs this hook at start-up so that
+ * campaign/ does not depend on exec/ (data flows one way). */
+extern int (*socm_plugin_enactor_hook)(const void *enactor);
+
+#endif

@@ -1,0 +1,336 @@
+/* agent.c — placement on this machine's cores and memory, and the fork/exec launch
+ * method that starts one supervisor per workflow attempt (see agent.h). */
+#include "exec/agent.h"
+#include "exec/spec.h"
+#include "util/proc.h"
+#include "util/str.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+extern char **environ;
+
+void socm_pool_init(struct socm_pool *p, int64_t ncores, double mem_mb)
+{
+    p->ncores = p->nfree = ncores;
+    p->used = socm_xcalloc((size_t)(ncores > 0 ? ncores : 1), 1);
+    p->mem_total = mem_mb;
+    p->mem_used = 0;
+}
+
+void socm_pool_free(struct socm_pool *p)
+{
+    free(p->used);
+    p->used = NULL;
+}
+
+int socm_pool_place(struct socm_pool *p, int64_t cores, double mem_mb, int64_t *out,
+                    struct socm_error *err)
+{
+    if (cores > p->ncores)
+        return socm_error_set(err, SOCM_E_FAILED, "needs %lld cores, only %lld available",
+                              (long long)cores, (long long)p->ncores);
+    if (mem_mb > p->mem_total)
+        return socm_error_set(err, SOCM_E_FAILED, "needs %.0f MB of memory, only %.0f MB available",
+                              mem_mb, p->mem_total);
+    if (cores > p->nfree || p->mem_used + mem_mb > p->mem_total + 1e-9)
+        return 1;
+    int64_t k = 0;
+    for (int64_t c = 0; c < p->ncores && k < cores; c++)
+        if (!p->used[c]) {
+            p->used[c] = 1;
+            out[k++] = c;
+        }
+    p->nfree -= cores;
+    p->mem_used += mem_mb;
+    return 0;
+}
+
+void socm_pool_release(struct socm_pool *p, const int64_t *cores, size_t n, double mem_mb)
+{
+    for (size_t i = 0; i < n; i++)
+        if (cores[i] >= 0 && cores[i] < p->ncores && p->used[cores[i]]) {
+            p->used[cores[i]] = 0;
+            p->nfree++;
+        }
+    p->mem_used -= mem_mb;
+    if (p->mem_used < 0)
+        p->mem_used = 0;
+}
+
+void socm_pool_reserve(struct socm_pool *p, const int64_t *cores, size_t n, double mem_mb)
+{
+    for (size_t i = 0; i < n; i++)
+        if (cores[i] >= 0 && cores[i] < p->ncores && !p->used[cores[i]]) {
+            p->used[cores[i]] = 1;
+            p->nfree--;
+        }
+    p->mem_used += mem_mb;
+}
+
+int64_t socm_machine_cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? n : 1;
+}
+
+double socm_machine_mem_available_mb(void)
+{
+    FILE *f = fopen("/proc/meminfo", "re");
+    double mb = 1024;
+    if (!f)
+        return mb;
+    char line[256];
+    while (fgets(line, sizeof line, f)) {
+        long long kb;
+        if (sscanf(line, "MemAvailable: %lld kB", &kb) == 1) {
+            mb = kb / 1024.0;
+            break;
+        }
+    }
+    fclose(f);
+    return mb;
+}
+
+/* srun options that take a separate value (`-n 4`, `--ntasks 4`). */
+static bool srun_takes_value(const char *o)
+{
+    static const char *const with[] = {
+        "-n", "-c", "-N", "-t", "-p", "-J", "-o", "-e", "-w", "-m", "-A", "-q", "-C", "-G",
+        "--ntasks", "--cpus-per-task", "--nodes", "--mem", "--time", "--partition",
+        "--job-name", "--export", "--mpi", "--distribution", "--cpu-bind", "--mem-per-cpu",
+        "--account", "--qos", "--constraint", "--output", "--error", "--gpus", NULL};
+    for (size_t i = 0; with[i]; i++)
+        if (!strcmp(o, with[i]))
+            return true;
+    return false;
+}
+
+static void set_env(struct socm_strv *env, const char *key, const char *val)
+{
+    size_t kl = strlen(key);
+    for (size_t i = 0; i < env->n; i++)
+        if (!strncmp(env->v[i], key, kl) && env->v[i][kl] == '=') {
+            free(env->v[i]);
+            env->v[i] = socm_asprintf("%s=%s", key, val);
+            return;
+        }
+    socm_strv_pushf(env, "%s=%s", key, val);
+}
+
+bool socm_srun_strip(const struct socm_strv *argv, struct socm_strv *out, struct socm_strv *env)
+{
+    if (argv->n == 0)
+        return false;
+    const char *base = strrchr(argv->v[0], '/');
+    base = base ? base + 1 : argv->v[0];
+    if (strcmp(base, "srun") != 0 || getenv("SLURM_JOB_ID"))
+        return false;
+    size_t i = 1;
+    const char *ntasks = "1", *cpt = "1", *nodes = "1";
+    for (; i < argv->n; i++) {
+        const char *o = argv->v[i];
+        if (o[0] != '-')
+            break;
+        const char *val = NULL;
+        const char *eq = strchr(o, '=');
+        char opt[64] = "";
+        if (eq) {
+            snprintf(opt, sizeof opt, "%.*s", (int)(eq - o), o);
+            val = eq + 1;
+        } else if (srun_takes_value(o) && i + 1 < argv->n) {
+            snprintf(opt, sizeof opt, "%s", o);
+            val = argv->v[++i];
+        } else if (o[1] != '-' && strlen(o) > 2 && strchr("ncN", o[1])) {
+            snprintf(opt, sizeof opt, "-%c", o[1]); /* -n4 */
+            val = o + 2;
+        } else
+            continue; /* a flag such as --exact */
+        if (!strcmp(opt, "-n") || !strcmp(opt, "--ntasks"))
+            ntasks = val;
+        else if (!strcmp(opt, "-c") || !strcmp(opt, "--cpus-per-task"))
+            cpt = val;
+        else if (!strcmp(opt, "-N") || !strcmp(opt, "--nodes"))
+            nodes = val;
+    }
+    if (i >= argv->n)
+        return false; /* no program: leave it alone, srun will say what's wrong */
+    for (; i < argv->n; i++)
+        socm_strv_push(out, argv->v[i]);
+    set_env(env, "SLURM_NTASKS", ntasks);
+    set_env(env, "SLURM_CPUS_PER_TASK", cpt);
+    set_env(env, "SLURM_NNODES", nodes);
+    return true;
+}
+
+static void build_env(const struct socm_launch *l, const struct socm_allocation *a,
+                      struct socm_strv *env)
+{
+    for (char **e = environ; *e; e++)
+        socm_strv_push(env, *e);
+    const struct socm_task *t = l->task;
+    for (size_t i = 0; i < t->env.n; i++) {
+        const char *eq = strchr(t->env.v[i], '=');
+        if (!eq)
+            continue;
+        char *k = socm_strndup(t->env.v[i], (size_t)(eq - t->env.v[i]));
+        set_env(env, k, eq + 1);
+        free(k);
+    }
+    char num[32];
+    set_env(env, "SOCM_CAMPAIGN", a->campaign);
+    set_env(env, "SOCM_WORKFLOW", t->name);
+    snprintf(num, sizeof num, "%lld", (long long)t->cores);
+    set_env(env, "SOCM_CORES", num);
+    snprintf(num, sizeof num, "%d", l->attempt);
+    set_env(env, "SOCM_ATTEMPT", num);
+    snprintf(num, sizeof num, "%lld", (long long)(t->threads > 0 ? t->threads : 1));
+    set_env(env, "OMP_NUM_THREADS", num);
+}
+
+pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocation *a,
+                        int *pidfd, bool *srun_stripped, struct socm_error *err)
+{
+    if (socm_mkdir_p(l->sandbox, 0700, err) != 0)
+        return -1;
+    char *p = socm_asprintf("%s/result.json", l->sandbox);
+    unlink(p); /* of an earlier attempt */
+    free(p);
+    /* The lock lives as long as the supervisor: a restarted manager that can take it
+     * knows the supervisor is gone. It is taken here, before the spawn, so there is no
+     * moment where a live supervisor holds no lock. */
+    p = socm_asprintf("%s/lock", l->sandbox);
+    int fd0 = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    free(p);
+    if (fd0 < 0)
+        return socm_error_errno(err, "cannot create lock in %s", l->sandbox);
+    int lockfd = fcntl(fd0, F_DUPFD_CLOEXEC, 10);
+    close(fd0);
+    if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
+        if (lockfd >= 0)
+            close(lockfd);
+        return socm_error_set(err, SOCM_E_SYSTEM,
+                              "%s: a supervisor for this workflow is still running", l->sandbox);
+    }
+    p = socm_asprintf("%s/supervisor.log", l->sandbox);
+    int logfd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    free(p);
+
+    struct socm_strv env = SOCM_STRV_INIT, cmd = SOCM_STRV_INIT, argv = SOCM_STRV_INIT;
+    build_env(l, a, &env);
+    *srun_stripped = socm_srun_strip(&l->task->argv, &cmd, &env);
+    if (!*srun_stripped)
+        socm_strv_copy(&cmd, &l->task->argv);
+    socm_strv_push(&argv, socm_self_exe());
+    socm_strv_push(&argv, "supervise");
+    socm_strv_push(&argv, "--sandbox");
+    socm_strv_push(&argv, l->sandbox);
+    socm_strv_pushf(&argv, "--attempt=%d", l->attempt);
+    socm_strv_pushf(&argv, "--walltime=%.3f", l->task->walltime_min * 60);
+    socm_strv_pushf(&argv, "--grace=%.3f", a->grace_s);
+    socm_strv_push(&argv, "--lock-fd=3");
+    if (a->pin && l->ncores) {
+        struct socm_buf b = SOCM_BUF_INIT;
+        for (size_t i = 0; i < l->ncores; i++)
+            socm_buf_printf(&b, "%s%lld", i ? "," : "", (long long)l->cores[i]);
+        socm_strv_push(&argv, "--cpus");
+        socm_strv_push_owned(&argv, socm_buf_steal(&b));
+    }
+    socm_strv_push(&argv, "--");
+    for (size_t i = 0; i < cmd.n; i++)
+        socm_strv_push(&argv, cmd.v[i]);
+
+    struct socm_spawn_opts o;
+    socm_spawn_opts_init(&o);
+    o.envp = (const char *const *)env.v;
+    o.new_session = true;
+    o.keep_fd = lockfd;
+    o.stdout_fd = o.stderr_fd = logfd;
+    pid_t pid = socm_spawn((const char *const *)argv.v, &o, err);
+    close(lockfd);
+    if (logfd >= 0)
+        close(logfd);
+    socm_strv_free(&env);
+    socm_strv_free(&cmd);
+    socm_strv_free(&argv);
+    if (pid < 0)
+        return -1;
+    *pidfd = socm_pidfd_open(pid);
+    return pid;
+}
+
+static pid_t read_pidfile(const char *sandbox, int attempt)
+{
+    char *p = socm_asprintf("%s/supervisor.pid", sandbox);
+    FILE *f = fopen(p, "re");
+    free(p);
+    long pid = -1;
+    int att = -1;
+    if (f) {
+        if (fscanf(f, "%ld %d", &pid, &att) != 2)
+            pid = -1;
+        fclose(f);
+    }
+    return att == attempt ? (pid_t)pid : -1;
+}
+
+enum socm_sandbox_state socm_agent_probe(const char *sandbox, int attempt, pid_t *pid)
+{
+    *pid = -1;
+    char *p = socm_asprintf("%s/lock", sandbox);
+    int fd = open(p, O_RDWR | O_CLOEXEC);
+    free(p);
+    bool live = false;
+    if (fd >= 0) {
+        live = flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+        close(fd);
+    }
+    if (live) {
+        /* The supervisor writes its pid first thing; give it a moment if it was
+         * started just before the manager died. */
+        for (int i = 0; i < 200 && (*pid = read_pidfile(sandbox, attempt)) < 0; i++)
+            usleep(10000);
+        if (*pid > 0)
+            return SOCM_SB_LIVE;
+    }
+    struct socm_result r;
+    char *reason = NULL;
+    if (socm_result_read(sandbox, attempt, &r, &reason) == 0) {
+        free(reason);
+        return SOCM_SB_ENDED;
+    }
+    return SOCM_SB_GONE;
+}
+
+int socm_result_read(const char *sandbox, int attempt, struct socm_result *r, char **reason)
+{
+    char *p = socm_asprintf("%s/result.json", sandbox);
+    json_t *j = json_load_file(p, 0, NULL);
+    free(p);
+    if (!j)
+        return -1;
+    memset(r, 0, sizeof *r);
+    const char *out = "failed", *why = NULL;
+    int att = -1;
+    if (json_unpack(j, "{s:i,s:s,s:i,s:i,s:F,s:F,s:F,s:F,s:F,s?s}", "attempt", &att, "outcome",
+                    &out, "exit_code", &r->exit_code, "signal", &r->signal, "start", &r->start,
+                    "end", &r->end, "elapsed_s", &r->elapsed_s, "max_rss_mb", &r->max_rss_mb,
+                    "cpu_s", &r->cpu_s, "reason", &why) != 0 ||
+        att != attempt) {
+        json_decref(j);
+        return -1;
+    }
+    r->attempt = att;
+    r->outcome = !strcmp(out, "done")      ? SOCM_OUT_DONE
+                 : !strcmp(out, "timeout")  ? SOCM_OUT_TIMEOUT
+                 : !strcmp(out, "canceled") ? SOCM_OUT_CANCELED
+                                            : SOCM_OUT_FAILED;
+    *reason = why ? socm_strdup(why) : NULL;
+    json_decref(j);
+    return 0;
+}

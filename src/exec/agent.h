@@ -1,0 +1,54 @@
+/* agent.h — the agent owns a set of cores and memory and runs workflows on them.
+ * Placement (which cores, how much memory; never oversubscribed) is kept apart from
+ * launching (here: a supervisor started with posix_spawn; inside a Slurm allocation
+ * the launch method will be srun), so the same placement serves both. */
+#ifndef SOCM_AGENT_H
+#define SOCM_AGENT_H
+
+#include "socm/enactor.h"
+#include "util/error.h"
+#include "util/str.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct socm_pool {
+    int64_t ncores, nfree;
+    unsigned char *used; /* per core */
+    double mem_total, mem_used;
+};
+void socm_pool_init(struct socm_pool *p, int64_t ncores, double mem_mb);
+void socm_pool_free(struct socm_pool *p);
+/* 0 placed (out gets `cores` core numbers), 1 no room now, -1 never fits. */
+int socm_pool_place(struct socm_pool *p, int64_t cores, double mem_mb, int64_t *out,
+                    struct socm_error *err);
+void socm_pool_release(struct socm_pool *p, const int64_t *cores, size_t n, double mem_mb);
+/* Marks given cores/memory as used (re-attached work); out-of-range cores ignored. */
+void socm_pool_reserve(struct socm_pool *p, const int64_t *cores, size_t n, double mem_mb);
+
+int64_t socm_machine_cores(void);
+double socm_machine_mem_available_mb(void);
+
+/* Starts the supervisor for one placed launch (fork/exec launch method): sandbox
+ * created, its lock handed to the supervisor, environment built. Returns the pid
+ * and a pidfd in *pidfd. *srun_stripped tells whether an `srun` prefix was replaced
+ * by exported geometry (no Slurm allocation here). */
+pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocation *a,
+                        int *pidfd, bool *srun_stripped, struct socm_error *err);
+
+/* The state of an attempt found in its sandbox after a restart. */
+enum socm_sandbox_state { SOCM_SB_LIVE, SOCM_SB_ENDED, SOCM_SB_GONE };
+enum socm_sandbox_state socm_agent_probe(const char *sandbox, int attempt, pid_t *pid);
+
+/* Result file of the supervisor (STATE_DIR/workflows/<name>/result.json). Reading
+ * fills r; *reason is malloc'd (may be NULL). Returns -1 if absent or of another
+ * attempt. */
+int socm_result_read(const char *sandbox, int attempt, struct socm_result *r, char **reason);
+
+/* Rewrites argv for a machine without Slurm: `srun [opts] prog args` → `prog args`,
+ * the task geometry going to env as SLURM_NTASKS / SLURM_CPUS_PER_TASK / SLURM_NNODES.
+ * Returns whether it did. */
+bool socm_srun_strip(const struct socm_strv *argv, struct socm_strv *out, struct socm_strv *env);
+
+#endif

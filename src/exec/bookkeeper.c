@@ -1,0 +1,1017 @@
+/* bookkeeper.c — campaign and workflow state machine, journal replay and the event
+ * loop that drives an enactor (see bookkeeper.h). */
+#include "exec/bookkeeper.h"
+#include "util/proc.h"
+#include "util/str.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const cnames[] = {"NEW", "PLANNING", "EXECUTING", "DONE", "FAILED", "CANCELED"};
+static const char *const wnames[] = {"NEW",  "READY",  "SUBMITTED", "RUNNING",
+                                     "DONE", "FAILED", "CANCELED"};
+
+const char *socm_cstate_name(enum socm_cstate s) { return cnames[s]; }
+const char *socm_wstate_name(enum socm_wstate s) { return wnames[s]; }
+
+static int wstate_from(const char *s)
+{
+    for (int i = 0; i <= SOCM_W_CANCELED; i++)
+        if (!strcmp(s, wnames[i]))
+            return i;
+    return -1;
+}
+
+static int cstate_from(const char *s)
+{
+    for (int i = 0; i <= SOCM_C_CANCELED; i++)
+        if (!strcmp(s, cnames[i]))
+            return i;
+    return -1;
+}
+
+static double bk_now(struct socm_bk *bk)
+{
+    return bk->e ? socm_enactor_now(bk->e) : socm_now();
+}
+
+/* ---- output: socm.log always; stderr as timestamped lines or one live line ---- */
+
+static void clear_progress(struct socm_bk *bk)
+{
+    if (bk->opts.tty && bk->progress_len) {
+        fputs("\r\033[K", stderr);
+        bk->progress_len = 0;
+    }
+}
+
+static void draw_progress(struct socm_bk *bk)
+{
+    if (!bk->opts.tty || bk->opts.quiet || !bk->e)
+        return;
+    double now = bk_now(bk), el = now - bk->t_begin;
+    double eta = bk->t_begin + bk->spec.makespan_min * 60 - now;
+    size_t running = bk->count[SOCM_W_RUNNING] + bk->count[SOCM_W_SUBMITTED];
+    char line[256];
+    int n = snprintf(line, sizeof line,
+                     "%s: %zu/%zu done, %zu running, %zu failed, %zu canceled  elapsed "
+                     "%02d:%02d:%02d",
+                     bk->spec.campaign, bk->count[SOCM_W_DONE], bk->spec.n, running,
+                     bk->count[SOCM_W_FAILED], bk->count[SOCM_W_CANCELED], (int)(el / 3600),
+                     (int)fmod(el / 60, 60), (int)fmod(el, 60));
+    if (eta > 0 && n > 0 && (size_t)n < sizeof line)
+        snprintf(line + n, sizeof line - (size_t)n, "  ETA %02d:%02d:%02d (plan)",
+                 (int)(eta / 3600), (int)fmod(eta / 60, 60), (int)fmod(eta, 60));
+    fprintf(stderr, "\r\033[K%s", line);
+    fflush(stderr);
+    bk->progress_len = 1;
+}
+
+static void bk_logv(struct socm_bk *bk, const char *fmt, va_list ap)
+{
+    char msg[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    time_t t = (time_t)bk_now(bk);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char ts[32];
+    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (bk->log) {
+        fprintf(bk->log, "%s %s\n", ts, msg);
+        fflush(bk->log);
+    }
+    if (bk->opts.quiet)
+        return;
+    if (bk->opts.tty) {
+        clear_progress(bk);
+        fprintf(stderr, "%s\n", msg);
+        draw_progress(bk);
+    } else
+        fprintf(stderr, "%s %s\n", ts, msg);
+}
+
+static void bk_log(struct socm_bk *bk, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void bk_log(struct socm_bk *bk, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    bk_logv(bk, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- journal ---- */
+
+static void jappend(struct socm_bk *bk, json_t *ev)
+{
+    if (bk->j.fd >= 0 && !bk->failed_io) {
+        json_object_set_new(ev, "t", json_real(bk_now(bk)));
+        if (socm_journal_append(&bk->j, ev, bk->err) != 0)
+            bk->failed_io = true;
+    }
+    json_decref(ev);
+}
+
+static bool jsync(struct socm_bk *bk)
+{
+    if (bk->j.fd >= 0 && !bk->failed_io && socm_journal_sync(&bk->j, bk->err) != 0)
+        bk->failed_io = true;
+    return !bk->failed_io;
+}
+
+static json_t *wf_event(struct socm_bk *bk, int i, enum socm_wstate st)
+{
+    return json_pack("{s:s,s:i,s:s,s:s}", "ev", "wf", "id", bk->spec.tasks[i].id, "name",
+                     bk->spec.tasks[i].name, "state", wnames[st]);
+}
+
+static void set_state(struct socm_bk *bk, int i, enum socm_wstate st)
+{
+    bk->count[bk->w[i].state]--;
+    bk->count[st]++;
+    bk->w[i].state = st;
+}
+
+static void set_campaign(struct socm_bk *bk, enum socm_cstate st, const char *reason)
+{
+    bk->cstate = st;
+    free(bk->creason);
+    bk->creason = reason ? socm_strdup(reason) : NULL;
+    json_t *ev = json_pack("{s:s,s:s}", "ev", "campaign", "state", cnames[st]);
+    if (reason)
+        json_object_set_new(ev, "reason", json_string(reason));
+    jappend(bk, ev);
+}
+
+/* ---- ready heap, ordered by plan (start, id) ---- */
+
+static bool heap_less(struct socm_bk *bk, int a, int b) { return bk->rank[a] < bk->rank[b]; }
+
+static void heap_push(struct socm_bk *bk, int i)
+{
+    if (bk->w[i].in_heap)
+        return;
+    bk->w[i].in_heap = true;
+    size_t k = bk->nheap++;
+    bk->heap[k] = i;
+    while (k > 0 && heap_less(bk, bk->heap[k], bk->heap[(k - 1) / 2])) {
+        int t = bk->heap[k];
+        bk->heap[k] = bk->heap[(k - 1) / 2];
+        bk->heap[(k - 1) / 2] = t;
+        k = (k - 1) / 2;
+    }
+}
+
+static int heap_pop(struct socm_bk *bk)
+{
+    int top = bk->heap[0];
+    bk->w[top].in_heap = false;
+    bk->heap[0] = bk->heap[--bk->nheap];
+    size_t k = 0;
+    for (;;) {
+        size_t l = 2 * k + 1, r = l + 1, m = k;
+        if (l < bk->nheap && heap_less(bk, bk->heap[l], bk->heap[m]))
+            m = l;
+        if (r < bk->nheap && heap_less(bk, bk->heap[r], bk->heap[m]))
+            m = r;
+        if (m == k)
+            break;
+        int t = bk->heap[k];
+        bk->heap[k] = bk->heap[m];
+        bk->heap[m] = t;
+        k = m;
+    }
+    return top;
+}
+
+static const struct socm_spec *cmp_spec;
+static int cmp_plan(const void *a, const void *b)
+{
+    const struct socm_task *x = &cmp_spec->tasks[*(const int *)a];
+    const struct socm_task *y = &cmp_spec->tasks[*(const int *)b];
+    if (x->plan_start != y->plan_start)
+        return x->plan_start < y->plan_start ? -1 : 1;
+    return x->id - y->id;
+}
+
+/* Successors in CSR form, built from the predecessors the spec carries. */
+struct succ {
+    size_t *off;
+    int *v;
+};
+static struct succ *bk_succ(struct socm_bk *bk)
+{
+    static struct succ s; /* one campaign per process */
+    return &s;
+}
+
+static void build_index(struct socm_bk *bk)
+{
+    size_t n = bk->spec.n;
+    bk->w = socm_xcalloc(n ? n : 1, sizeof *bk->w);
+    bk->count[SOCM_W_NEW] = n;
+    bk->rank = socm_xcalloc(n ? n : 1, sizeof *bk->rank);
+    bk->heap = socm_xcalloc(n ? n : 1, sizeof *bk->heap);
+    int *order = socm_xcalloc(n ? n : 1, sizeof *order);
+    for (size_t i = 0; i < n; i++)
+        order[i] = (int)i;
+    cmp_spec = &bk->spec;
+    qsort(order, n, sizeof *order, cmp_plan);
+    for (size_t k = 0; k < n; k++)
+        bk->rank[order[k]] = (int)k;
+    free(order);
+    struct succ *s = bk_succ(bk);
+    s->off = socm_xcalloc(n + 1, sizeof *s->off);
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < bk->spec.tasks[i].npred; k++)
+            s->off[bk->spec.tasks[i].pred[k] + 1]++;
+    for (size_t i = 0; i < n; i++)
+        s->off[i + 1] += s->off[i];
+    s->v = socm_xcalloc(s->off[n] ? s->off[n] : 1, sizeof *s->v);
+    size_t *fill = socm_xcalloc(n ? n : 1, sizeof *fill);
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < bk->spec.tasks[i].npred; k++) {
+            int p = bk->spec.tasks[i].pred[k];
+            s->v[s->off[p] + fill[p]++] = (int)i;
+        }
+    free(fill);
+}
+
+/* ---- replay ---- */
+
+static void copy_cores(struct socm_wfstate *w, const json_t *a)
+{
+    free(w->cores);
+    w->ncores = json_array_size(a);
+    w->cores = socm_xcalloc(w->ncores ? w->ncores : 1, sizeof *w->cores);
+    for (size_t k = 0; k < w->ncores; k++)
+        w->cores[k] = json_integer_value(json_array_get(a, k));
+}
+
+static void read_result(struct socm_wfstate *w, const json_t *ev)
+{
+    json_t *v;
+    if ((v = json_object_get(ev, "exit_code")))
+        w->exit_code = (int)json_integer_value(v);
+    if ((v = json_object_get(ev, "signal")))
+        w->signal = (int)json_integer_value(v);
+    if ((v = json_object_get(ev, "start")))
+        w->start = json_number_value(v);
+    if ((v = json_object_get(ev, "end")))
+        w->end = json_number_value(v);
+    if ((v = json_object_get(ev, "elapsed_s")))
+        w->elapsed_s = json_number_value(v);
+    if ((v = json_object_get(ev, "max_rss_mb")))
+        w->max_rss_mb = json_number_value(v);
+    if ((v = json_object_get(ev, "cpu_s")))
+        w->cpu_s = json_number_value(v);
+    if ((v = json_object_get(ev, "reason")) && json_is_string(v)) {
+        free(w->reason);
+        w->reason = socm_strdup(json_string_value(v));
+    }
+}
+
+int socm_bk_apply(struct socm_bk *bk, json_t *ev, size_t line, struct socm_error *err)
+{
+    const char *kind = json_string_value(json_object_get(ev, "ev"));
+    double t = json_number_value(json_object_get(ev, "t"));
+    if (!strcmp(kind, "begin")) {
+        if (bk->spec.tasks || bk->spec.campaign)
+            return socm_error_set(err, SOCM_E_INPUT, "journal line %zu: a second campaign record",
+                                  line);
+        if (socm_spec_from_json(json_object_get(ev, "spec"), &bk->spec, err) != 0)
+            return -1;
+        build_index(bk);
+        bk->t_begin = t;
+        bk->manager_pid = (long)json_integer_value(json_object_get(ev, "pid"));
+        return 0;
+    }
+    if (!bk->spec.campaign)
+        return socm_error_set(err, SOCM_E_INPUT,
+                              "journal line %zu: event before the campaign record", line);
+    bk->t_end = t;
+    if (!strcmp(kind, "campaign")) {
+        int st = cstate_from(json_string_value(json_object_get(ev, "state")) ?: "");
+        if (st < 0)
+            return socm_error_set(err, SOCM_E_INPUT, "journal line %zu: unknown campaign state",
+                                  line);
+        bk->cstate = st;
+        free(bk->creason);
+        const char *r = json_string_value(json_object_get(ev, "reason"));
+        bk->creason = r ? socm_strdup(r) : NULL;
+        return 0;
+    }
+    if (!strcmp(kind, "interrupted")) {
+        bk->interrupt_signal = (int)json_integer_value(json_object_get(ev, "signal"));
+        return 0;
+    }
+    if (!strcmp(kind, "resume")) {
+        bk->interrupt_signal = 0;
+        bk->manager_pid = (long)json_integer_value(json_object_get(ev, "pid"));
+        return 0;
+    }
+    if (strcmp(kind, "wf") && strcmp(kind, "retry"))
+        return 0; /* log, hook, ...: for people, not for state */
+    json_int_t id = json_integer_value(json_object_get(ev, "id"));
+    if (id < 1 || (size_t)id > bk->spec.n)
+        return socm_error_set(err, SOCM_E_INPUT, "journal line %zu: unknown workflow id %lld",
+                              line, (long long)id);
+    int i = (int)id - 1;
+    struct socm_wfstate *w = &bk->w[i];
+    if (!strcmp(kind, "retry")) {
+        read_result(w, ev);
+        w->not_before = json_number_value(json_object_get(ev, "not_before"));
+        set_state(bk, i, SOCM_W_READY);
+        return 0;
+    }
+    int st = wstate_from(json_string_value(json_object_get(ev, "state")) ?: "");
+    if (st < 0)
+        return socm_error_set(err, SOCM_E_INPUT, "journal line %zu: unknown workflow state", line);
+    json_t *v;
+    if ((v = json_object_get(ev, "attempt")))
+        w->attempts = (int)json_integer_value(v);
+    switch (st) {
+    case SOCM_W_NEW:
+        w->interrupted = false;
+        break;
+    case SOCM_W_SUBMITTED:
+        copy_cores(w, json_object_get(ev, "cores"));
+        w->submit_t = t;
+        w->start = w->end = 0;
+        w->elapsed_s = w->max_rss_mb = w->cpu_s = 0;
+        break;
+    case SOCM_W_RUNNING:
+        w->job = (long)json_integer_value(json_object_get(ev, "job"));
+        if (!w->start)
+            w->start = t;
+        break;
+    case SOCM_W_DONE:
+    case SOCM_W_FAILED:
+    case SOCM_W_CANCELED:
+        read_result(w, ev);
+        w->interrupted = json_is_true(json_object_get(ev, "interrupted"));
+        if (!w->end)
+            w->end = t;
+        break;
+    default:
+        break;
+    }
+    set_state(bk, i, st);
+    return 0;
+}
+
+static int apply_cb(void *ctx, json_t *ev, size_t line, struct socm_error *err)
+{
+    return socm_bk_apply(ctx, ev, line, err);
+}
+
+static struct socm_bk *bk_new(void)
+{
+    struct socm_bk *bk = socm_xcalloc(1, sizeof *bk);
+    bk->j.fd = -1;
+    return bk;
+}
+
+struct socm_bk *socm_bk_load(const char *state_dir, struct socm_error *err)
+{
+    struct socm_bk *bk = bk_new();
+    if (socm_journal_replay(state_dir, apply_cb, bk, NULL, err) != 0) {
+        socm_bk_free(bk);
+        return NULL;
+    }
+    if (!bk->spec.campaign) {
+        socm_error_set(err, SOCM_E_INPUT, "%s: the journal holds no campaign record", state_dir);
+        socm_bk_free(bk);
+        return NULL;
+    }
+    return bk;
+}
+
+void socm_bk_free(struct socm_bk *bk)
+{
+    if (!bk)
+        return;
+    for (size_t i = 0; bk->w && i < bk->spec.n; i++) {
+        free(bk->w[i].reason);
+        free(bk->w[i].cores);
+        if (bk->w[i].launch) {
+            free(bk->w[i].launch->cores);
+            free((char *)bk->w[i].launch->sandbox);
+            free(bk->w[i].launch);
+        }
+    }
+    free(bk->w);
+    free(bk->rank);
+    free(bk->heap);
+    struct succ *s = bk_succ(bk);
+    free(s->off);
+    free(s->v);
+    s->off = NULL;
+    s->v = NULL;
+    free(bk->creason);
+    socm_spec_free(&bk->spec);
+    socm_journal_close(&bk->j);
+    if (bk->log)
+        fclose(bk->log);
+    free(bk);
+}
+
+/* ---- state changes while running ---- */
+
+static void on_final(struct socm_bk *bk, int i);
+
+static void cancel_wf(struct socm_bk *bk, int i, const char *why)
+{
+    json_t *ev = wf_event(bk, i, SOCM_W_CANCELED);
+    json_object_set_new(ev, "reason", json_string(why));
+    jappend(bk, ev);
+    free(bk->w[i].reason);
+    bk->w[i].reason = socm_strdup(why);
+    set_state(bk, i, SOCM_W_CANCELED);
+    bk_log(bk, "%s CANCELED: %s", bk->spec.tasks[i].name, why);
+    on_final(bk, i);
+}
+
+/* A NEW workflow whose predecessors are all DONE becomes READY; one with a failed or
+ * canceled predecessor is canceled (and so, in turn, are its dependants). */
+static void ready_check(struct socm_bk *bk, int i)
+{
+    struct socm_wfstate *w = &bk->w[i];
+    if (w->state != SOCM_W_NEW)
+        return;
+    const struct socm_task *t = &bk->spec.tasks[i];
+    bool all_done = true;
+    for (size_t k = 0; k < t->npred; k++) {
+        const struct socm_wfstate *p = &bk->w[t->pred[k]];
+        if (p->state == SOCM_W_FAILED || (p->state == SOCM_W_CANCELED && !p->interrupted)) {
+            char why[512];
+            snprintf(why, sizeof why, "predecessor %s %s", bk->spec.tasks[t->pred[k]].name,
+                     p->state == SOCM_W_FAILED ? "failed" : "was canceled");
+            cancel_wf(bk, i, why);
+            return;
+        }
+        if (p->state != SOCM_W_DONE)
+            all_done = false;
+    }
+    if (!all_done)
+        return;
+    jappend(bk, wf_event(bk, i, SOCM_W_READY));
+    set_state(bk, i, SOCM_W_READY);
+    heap_push(bk, i);
+}
+
+static void on_final(struct socm_bk *bk, int i)
+{
+    struct succ *s = bk_succ(bk);
+    for (size_t k = s->off[i]; k < s->off[i + 1]; k++)
+        ready_check(bk, s->v[k]);
+}
+
+static void run_hook(struct socm_bk *bk, enum socm_hook_kind k, int i, const char *state, int code)
+{
+    if (bk->spec.hooks[k].n == 0 || bk->opts.simulate)
+        return;
+    if (!jsync(bk)) /* the change the hook reports is durable first */
+        return;
+    struct socm_hook_vars v = {bk->spec.campaign, i >= 0 ? bk->spec.tasks[i].name : "", state,
+                               bk->spec.state_dir, i >= 0 ? bk->spec.tasks[i].id : 0, code};
+    socm_hooks_start(&bk->hooks, socm_hook_names[k], &bk->spec.hooks[k], &v);
+}
+
+static void cancel_all(struct socm_bk *bk, const char *why)
+{
+    for (size_t i = 0; i < bk->spec.n; i++) {
+        enum socm_wstate st = bk->w[i].state;
+        if (st == SOCM_W_NEW || st == SOCM_W_READY)
+            cancel_wf(bk, (int)i, why);
+        else if ((st == SOCM_W_SUBMITTED || st == SOCM_W_RUNNING) && bk->e)
+            bk->e->ops->cancel(bk->e, (int)i);
+    }
+}
+
+static void cb_running(void *ctx, int i, int attempt, long job)
+{
+    struct socm_bk *bk = ctx;
+    struct socm_wfstate *w = &bk->w[i];
+    w->job = job;
+    w->start = bk_now(bk);
+    json_t *ev = wf_event(bk, i, SOCM_W_RUNNING);
+    json_object_set_new(ev, "attempt", json_integer(attempt));
+    json_object_set_new(ev, "job", json_integer(job));
+    jappend(bk, ev);
+    set_state(bk, i, SOCM_W_RUNNING);
+    if (job > 0)
+        bk_log(bk, "%s RUNNING (attempt %d, pid %ld)", bk->spec.tasks[i].name, attempt, job);
+    else
+        bk_log(bk, "%s RUNNING (attempt %d)", bk->spec.tasks[i].name, attempt);
+}
+
+static const char *outcome_name(enum socm_outcome o)
+{
+    static const char *const n[] = {"done", "failed", "timeout", "canceled", "lost"};
+    return n[o];
+}
+
+static void cb_finished(void *ctx, const struct socm_result *r)
+{
+    struct socm_bk *bk = ctx;
+    int i = r->index;
+    struct socm_wfstate *w = &bk->w[i];
+    const struct socm_task *t = &bk->spec.tasks[i];
+    if (w->launch) {
+        free(w->launch->cores);
+        free((char *)w->launch->sandbox);
+        free(w->launch);
+        w->launch = NULL;
+    }
+    w->exit_code = r->exit_code;
+    w->signal = r->signal;
+    w->start = r->start;
+    w->end = r->end;
+    w->elapsed_s = r->elapsed_s;
+    w->max_rss_mb = r->max_rss_mb;
+    w->cpu_s = r->cpu_s;
+    free(w->reason);
+    w->reason = r->reason ? socm_strdup(r->reason) : NULL;
+    json_t *res = json_pack("{s:i,s:s,s:i,s:i,s:f,s:f,s:f,s:f,s:f}", "attempt", r->attempt,
+                            "outcome", outcome_name(r->outcome), "exit_code", r->exit_code,
+                            "signal", r->signal, "start", r->start, "end", r->end, "elapsed_s",
+                            r->elapsed_s, "max_rss_mb", r->max_rss_mb, "cpu_s", r->cpu_s);
+    if (r->reason)
+        json_object_set_new(res, "reason", json_string(r->reason));
+
+    if (r->outcome == SOCM_OUT_DONE) {
+        json_object_update(res, wf_event(bk, i, SOCM_W_DONE));
+        jappend(bk, res);
+        set_state(bk, i, SOCM_W_DONE);
+        bk_log(bk, "%s DONE in %.1f s (max RSS %.0f MB)", t->name, r->elapsed_s, r->max_rss_mb);
+        run_hook(bk, SOCM_HOOK_WF_DONE, i, "DONE", r->exit_code);
+        on_final(bk, i);
+        return;
+    }
+    if (r->outcome == SOCM_OUT_CANCELED) {
+        json_object_update(res, wf_event(bk, i, SOCM_W_CANCELED));
+        if (bk->interrupt_signal) {
+            json_object_set_new(res, "interrupted", json_true());
+            w->interrupted = true;
+        }
+        jappend(bk, res);
+        set_state(bk, i, SOCM_W_CANCELED);
+        bk_log(bk, "%s CANCELED (%s)", t->name,
+               bk->interrupt_signal ? "manager stopped" : "stopped on request");
+        if (!bk->interrupt_signal)
+            on_final(bk, i);
+        return;
+    }
+    /* failed, timed out, or could not be started */
+    if (w->attempts <= t->max_retries && !bk->interrupt_signal) {
+        double delay = bk->spec.retry_backoff_s * pow(2, w->attempts - 1);
+        if (delay > 60)
+            delay = 60;
+        w->not_before = bk_now(bk) + delay;
+        json_object_set_new(res, "ev", json_string("retry"));
+        json_object_set_new(res, "id", json_integer(t->id));
+        json_object_set_new(res, "name", json_string(t->name));
+        json_object_set_new(res, "not_before", json_real(w->not_before));
+        jappend(bk, res);
+        set_state(bk, i, SOCM_W_READY);
+        heap_push(bk, i);
+        bk_log(bk, "%s attempt %d %s (%s); retrying in %.1f s", t->name, w->attempts,
+               outcome_name(r->outcome), r->reason ? r->reason : "", delay);
+        return;
+    }
+    json_object_update(res, wf_event(bk, i, SOCM_W_FAILED));
+    jappend(bk, res);
+    set_state(bk, i, SOCM_W_FAILED);
+    bk_log(bk, "%s FAILED after %d attempt%s: %s", t->name, w->attempts,
+           w->attempts == 1 ? "" : "s", r->reason ? r->reason : outcome_name(r->outcome));
+    run_hook(bk, SOCM_HOOK_WF_FAILED, i, "FAILED", r->exit_code);
+    on_final(bk, i);
+    if (bk->spec.fail_fast && !bk->interrupt_signal) {
+        char why[512];
+        snprintf(why, sizeof why, "fail_fast: %s failed", t->name);
+        cancel_all(bk, why);
+    }
+}
+
+static void cb_log(void *ctx, const char *msg)
+{
+    struct socm_bk *bk = ctx;
+    bk_log(bk, "%s", msg);
+    jappend(bk, json_pack("{s:s,s:s}", "ev", "log", "msg", msg));
+}
+
+static char *sandbox_of(struct socm_bk *bk, int i)
+{
+    char *name = socm_strdup(bk->spec.tasks[i].name);
+    for (char *p = name; *p; p++)
+        if (*p == '/' || (p == name && *p == '.'))
+            *p = '_';
+    char *s = socm_asprintf("%s/workflows/%s", bk->spec.state_dir, name);
+    free(name);
+    return s;
+}
+
+static struct socm_launch *new_launch(struct socm_bk *bk, int i, int attempt)
+{
+    struct socm_launch *l = socm_xcalloc(1, sizeof *l);
+    l->index = i;
+    l->attempt = attempt;
+    l->task = &bk->spec.tasks[i];
+    l->sandbox = sandbox_of(bk, i);
+    return l;
+}
+
+static void free_launch(struct socm_launch *l)
+{
+    free(l->cores);
+    free((char *)l->sandbox);
+    free(l);
+}
+
+/* Hands READY work to the enactor in plan order; whatever fits starts now. Returns
+ * the earliest retry time still waiting (or 0). */
+static double schedule(struct socm_bk *bk)
+{
+    if (bk->interrupt_signal || bk->failed_io)
+        return 0;
+    double now = bk_now(bk), next_retry = 0;
+    struct socm_launch **ls = NULL;
+    size_t nl = 0, capl = 0;
+    int *aside = NULL;
+    size_t na = 0, capa = 0;
+    int misses = 0;
+    while (bk->nheap && misses < 64) {
+        int i = heap_pop(bk);
+        struct socm_wfstate *w = &bk->w[i];
+        if (w->state != SOCM_W_READY)
+            continue;
+        bool later = w->not_before > now;
+        struct socm_launch *l = NULL;
+        int rc = 1;
+        struct socm_error perr = {0};
+        if (!later) {
+            l = new_launch(bk, i, w->attempts + 1);
+            rc = bk->e->ops->place(bk->e, l, &perr);
+        }
+        if (rc == 1) {
+            if (later && (next_retry == 0 || w->not_before < next_retry))
+                next_retry = w->not_before;
+            if (!later)
+                misses++;
+            if (l)
+                free_launch(l);
+            if (na == capa) {
+                capa = capa ? 2 * capa : 64;
+                aside = socm_xrealloc(aside, capa * sizeof *aside);
+            }
+            aside[na++] = i;
+            continue;
+        }
+        if (rc < 0) {
+            free_launch(l);
+            json_t *ev = wf_event(bk, i, SOCM_W_FAILED);
+            json_object_set_new(ev, "reason", json_string(perr.msg));
+            jappend(bk, ev);
+            free(w->reason);
+            w->reason = socm_strdup(perr.msg);
+            set_state(bk, i, SOCM_W_FAILED);
+            bk_log(bk, "%s FAILED: %s", bk->spec.tasks[i].name, perr.msg);
+            on_final(bk, i);
+            continue;
+        }
+        misses = 0;
+        w->attempts++;
+        w->launch = l;
+        free(w->cores);
+        w->ncores = l->ncores;
+        w->cores = socm_xcalloc(l->ncores ? l->ncores : 1, sizeof *w->cores);
+        memcpy(w->cores, l->cores, l->ncores * sizeof *w->cores);
+        json_t *ev = wf_event(bk, i, SOCM_W_SUBMITTED);
+        json_t *cores = json_array();
+        for (size_t k = 0; k < l->ncores; k++)
+            json_array_append_new(cores, json_integer(l->cores[k]));
+        json_object_set_new(ev, "attempt", json_integer(l->attempt));
+        json_object_set_new(ev, "cores", cores);
+        json_object_set_new(ev, "memory_mb", json_real(l->task->memory_mb));
+        jappend(bk, ev);
+        set_state(bk, i, SOCM_W_SUBMITTED);
+        w->submit_t = now;
+        if (nl == capl) {
+            capl = capl ? 2 * capl : 64;
+            ls = socm_xrealloc(ls, capl * sizeof *ls);
+        }
+        ls[nl++] = l;
+    }
+    for (size_t k = 0; k < na; k++)
+        heap_push(bk, aside[k]);
+    free(aside);
+    /* Durable before acted upon: the submissions are in the journal first. */
+    if (nl && jsync(bk))
+        bk->e->ops->submit(bk->e, ls, nl);
+    free(ls);
+    return next_retry;
+}
+
+static bool all_final(struct socm_bk *bk)
+{
+    return bk->count[SOCM_W_DONE] + bk->count[SOCM_W_FAILED] + bk->count[SOCM_W_CANCELED] ==
+           bk->spec.n;
+}
+
+static int wait_ms(double until, double now)
+{
+    double ms = (until - now) * 1000;
+    return ms <= 0 ? 0 : ms > 3.6e6 ? 3600000 : (int)ms + 1;
+}
+
+static void on_signal(struct socm_bk *bk, int sig)
+{
+    if (bk->interrupt_signal) {
+        bk_log(bk, "second %s: still stopping (grace %.0f s, then SIGKILL)", strsignal(sig),
+               bk->spec.grace_s);
+        return;
+    }
+    bk->interrupt_signal = sig;
+    jappend(bk, json_pack("{s:s,s:i}", "ev", "interrupted", "signal", sig));
+    jsync(bk);
+    bk_log(bk, "%s: stopping running workflows (SIGTERM, %.0f s grace, SIGKILL)",
+           strsignal(sig), bk->spec.grace_s);
+    bk->e->ops->terminate(bk->e);
+}
+
+/* The event loop: sleeps in ppoll on the signalfd, the enactor's and the hooks'
+ * descriptors, with a timeout only for due retries, hook deadlines and the
+ * progress line. */
+static int loop(struct socm_bk *bk, int sfd)
+{
+    size_t cap = 64;
+    struct pollfd *fds = socm_xcalloc(cap, sizeof *fds);
+    for (;;) {
+        double next_retry = schedule(bk);
+        if (bk->failed_io)
+            break;
+        size_t active = bk->e->ops->active(bk->e);
+        if (active == 0 && (all_final(bk) || bk->interrupt_signal))
+            break;
+        if (active == 0 && bk->nheap == 0 && next_retry == 0) {
+            socm_error_set(bk->err, SOCM_E_FAILED, "internal: nothing runs and nothing can start");
+            bk->failed_io = true;
+            break;
+        }
+        size_t want = 1 + active + bk->hooks.n + 16;
+        if (want > cap) {
+            cap = want * 2;
+            fds = socm_xrealloc(fds, cap * sizeof *fds);
+        }
+        fds[0] = (struct pollfd){sfd, POLLIN, 0};
+        size_t ne = bk->e->ops->pollfds(bk->e, fds + 1, cap - 1);
+        size_t nh = socm_hooks_pollfds(&bk->hooks, fds + 1 + ne, cap - 1 - ne);
+        int tmo = bk->e->ops->timeout_ms(bk->e);
+        int ht = socm_hooks_timeout_ms(&bk->hooks);
+        if (ht >= 0 && (tmo < 0 || ht < tmo))
+            tmo = ht;
+        if (next_retry > 0) {
+            int rt = wait_ms(next_retry, bk_now(bk));
+            if (tmo < 0 || rt < tmo)
+                tmo = rt;
+        }
+        if (bk->opts.tty && !bk->opts.quiet && (tmo < 0 || tmo > 1000))
+            tmo = 1000;
+        int rc;
+        if (tmo == 0)
+            rc = poll(fds, 1 + ne + nh, 0);
+        else {
+            struct timespec ts = {tmo / 1000, (tmo % 1000) * 1000000L};
+            rc = ppoll(fds, 1 + ne + nh, tmo < 0 ? NULL : &ts, NULL);
+        }
+        if (rc < 0 && errno != EINTR) {
+            socm_error_errno(bk->err, "ppoll");
+            bk->failed_io = true;
+            break;
+        }
+        if (fds[0].revents & POLLIN) {
+            struct signalfd_siginfo si;
+            while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
+                on_signal(bk, (int)si.ssi_signo);
+        }
+        bk->e->ops->handle(bk->e, fds + 1, ne);
+        socm_hooks_handle(&bk->hooks, fds + 1 + ne, nh);
+        draw_progress(bk);
+    }
+    free(fds);
+    return bk->failed_io ? -1 : 0;
+}
+
+static int finish(struct socm_bk *bk)
+{
+    int code;
+    if (bk->interrupt_signal) {
+        char why[64];
+        snprintf(why, sizeof why, "interrupted by %s", sigabbrev_np(bk->interrupt_signal)
+                                                            ? sigabbrev_np(bk->interrupt_signal)
+                                                            : "signal");
+        set_campaign(bk, SOCM_C_CANCELED, why);
+        code = 128 + bk->interrupt_signal;
+    } else if (bk->count[SOCM_W_FAILED] > 0 || bk->count[SOCM_W_CANCELED] > 0) {
+        set_campaign(bk, SOCM_C_FAILED, NULL);
+        code = 1;
+    } else {
+        set_campaign(bk, SOCM_C_DONE, NULL);
+        code = 0;
+    }
+    jsync(bk);
+    run_hook(bk, code == 0 ? SOCM_HOOK_CAMPAIGN_DONE : SOCM_HOOK_CAMPAIGN_FAILED, -1,
+             cnames[bk->cstate], code);
+    socm_hooks_drain(&bk->hooks);
+    clear_progress(bk);
+    bk_log(bk, "campaign %s %s: %zu done, %zu failed, %zu canceled of %zu (%.1f s)%s",
+           bk->spec.campaign, cnames[bk->cstate], bk->count[SOCM_W_DONE],
+           bk->count[SOCM_W_FAILED], bk->count[SOCM_W_CANCELED], bk->spec.n,
+           bk_now(bk) - bk->t_begin,
+           bk->interrupt_signal ? "; `socm resume` continues it" : "");
+    return code;
+}
+
+static int setup_run(struct socm_bk *bk, const struct socm_run_opts *o, struct socm_error *err)
+{
+    bk->opts = *o;
+    bk->err = err;
+    char *logp = socm_asprintf("%s/socm.log", bk->spec.state_dir);
+    int fd = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    free(logp);
+    bk->log = fd >= 0 ? fdopen(fd, "a") : NULL;
+    const char *name = o->enactor ? o->enactor : bk->spec.enactor;
+    if (o->simulate)
+        name = "dryrun";
+    struct socm_allocation a = {bk->spec.campaign, bk->spec.state_dir, o->cores, o->memory_mb,
+                                bk->spec.pin, bk->spec.grace_s, o->simulate};
+    if (o->simulate && a.cores == 0)
+        a.cores = bk->spec.plan_cores;
+    struct socm_enactor_callbacks cb = {bk, cb_running, cb_finished, cb_log};
+    bk->e = socm_enactor_create(name, &a, &cb, err);
+    if (!bk->e)
+        return -1;
+    socm_hooks_init(&bk->hooks, bk->spec.state_dir, bk->spec.hook_timeout_s,
+                    (socm_hook_log_fn)cb_log, bk);
+    return 0;
+}
+
+static int run_loop(struct socm_bk *bk)
+{
+    int sigs[] = {SIGINT, SIGTERM, 0};
+    sigset_t old;
+    int sfd = socm_signalfd_open(sigs, &old, bk->err);
+    if (sfd < 0)
+        return -1;
+    int rc = loop(bk, sfd);
+    int code = rc == 0 ? finish(bk) : -1;
+    if (rc != 0) {
+        /* The journal cannot record what we do: stop acting, leave supervisors be. */
+        clear_progress(bk);
+    }
+    close(sfd);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return code;
+}
+
+static void teardown(struct socm_bk *bk)
+{
+    socm_hooks_free(&bk->hooks);
+    socm_enactor_destroy(bk->e);
+    bk->e = NULL;
+}
+
+int socm_bk_run(struct socm_spec *spec, const struct socm_run_opts *o, struct socm_error *err)
+{
+    if (spec->deadline_min > 0 && spec->makespan_min > spec->deadline_min + 1e-9) {
+        int rc = socm_error_set(err, SOCM_E_FAILED,
+                                "campaign %s cannot meet its deadline: the plan takes %.1f min, "
+                                "the deadline is %.1f min; refusing to start (raise the deadline "
+                                "or the resources)",
+                                spec->campaign, spec->makespan_min, spec->deadline_min);
+        socm_spec_free(spec);
+        return rc;
+    }
+    struct socm_bk *bk = bk_new();
+    if (socm_journal_open(&bk->j, spec->state_dir, true, -1, err) != 0) {
+        socm_spec_free(spec);
+        socm_bk_free(bk);
+        return -1;
+    }
+    json_t *sj = socm_spec_to_json(spec);
+    bk->spec = *spec;
+    memset(spec, 0, sizeof *spec);
+    build_index(bk);
+    bk->err = err;
+    bk->t_begin = socm_now();
+    json_t *ev = json_pack("{s:s,s:o,s:f,s:i}", "ev", "begin", "spec", sj, "t", bk->t_begin,
+                            "pid", (int)getpid());
+    jappend(bk, ev);
+    set_campaign(bk, SOCM_C_NEW, NULL);
+    set_campaign(bk, SOCM_C_PLANNING, NULL);
+    if (!jsync(bk) || setup_run(bk, o, err) != 0) {
+        socm_bk_free(bk);
+        return -1;
+    }
+    bk->t_begin = bk_now(bk);
+    set_campaign(bk, SOCM_C_EXECUTING, NULL);
+    bk_log(bk, "campaign %s: %zu workflows, state in %s (enactor %s)", bk->spec.campaign,
+           bk->spec.n, bk->spec.state_dir, bk->e->ops->name);
+    for (size_t i = 0; i < bk->spec.n; i++)
+        ready_check(bk, (int)i);
+    int code = run_loop(bk);
+    teardown(bk);
+    socm_bk_free(bk);
+    return code;
+}
+
+int socm_bk_resume(const char *state_dir, const struct socm_run_opts *o, struct socm_error *err)
+{
+    struct socm_bk *bk = bk_new();
+    long long valid = -1;
+    if (socm_journal_replay(state_dir, apply_cb, bk, &valid, err) != 0 || !bk->spec.campaign) {
+        if (!bk->spec.campaign && !err->msg[0])
+            socm_error_set(err, SOCM_E_INPUT, "%s: the journal holds no campaign record", state_dir);
+        socm_bk_free(bk);
+        return -1;
+    }
+    if (bk->cstate == SOCM_C_DONE || bk->cstate == SOCM_C_FAILED) {
+        fprintf(stderr, "socm resume: campaign %s already ended %s; nothing to do\n",
+                bk->spec.campaign, cnames[bk->cstate]);
+        int code = bk->cstate == SOCM_C_DONE ? 0 : 1;
+        socm_bk_free(bk);
+        return code;
+    }
+    /* The directory may have moved: the sandboxes are where the journal is now. */
+    free(bk->spec.state_dir);
+    bk->spec.state_dir = socm_strdup(state_dir);
+    if (socm_journal_open(&bk->j, state_dir, false, valid, err) != 0 ||
+        setup_run(bk, o, err) != 0) {
+        socm_bk_free(bk);
+        return -1;
+    }
+    bk->resumed = true;
+    bk->interrupt_signal = 0;
+    jappend(bk, json_pack("{s:s,s:i}", "ev", "resume", "pid", (int)getpid()));
+    set_campaign(bk, SOCM_C_EXECUTING, NULL);
+    bk_log(bk, "campaign %s resumed from %s", bk->spec.campaign, state_dir);
+    for (size_t i = 0; i < bk->spec.n; i++) {
+        struct socm_wfstate *w = &bk->w[i];
+        if (w->state == SOCM_W_CANCELED && w->interrupted) {
+            jappend(bk, wf_event(bk, (int)i, SOCM_W_NEW));
+            w->interrupted = false;
+            set_state(bk, (int)i, SOCM_W_NEW);
+        }
+    }
+    for (size_t i = 0; i < bk->spec.n; i++) {
+        struct socm_wfstate *w = &bk->w[i];
+        if (w->state != SOCM_W_SUBMITTED && w->state != SOCM_W_RUNNING)
+            continue;
+        struct socm_launch *l = new_launch(bk, (int)i, w->attempts);
+        l->ncores = w->ncores;
+        l->cores = socm_xcalloc(w->ncores ? w->ncores : 1, sizeof *l->cores);
+        memcpy(l->cores, w->cores, w->ncores * sizeof *l->cores);
+        w->launch = l;
+        struct socm_error rerr = {0};
+        int rc = bk->e->ops->reattach(bk->e, l, &rerr);
+        if (rc == 0) {
+            bk_log(bk, "%s re-attached (attempt %d, pid %ld)", bk->spec.tasks[i].name,
+                   l->attempt, l->job);
+            if (w->state == SOCM_W_SUBMITTED)
+                cb_running(bk, (int)i, l->attempt, l->job);
+        } else if (rc == 2) {
+            /* Its supervisor never ran it: the same attempt starts again. */
+            w->launch = NULL;
+            free_launch(l);
+            w->attempts--;
+            json_t *ev = wf_event(bk, (int)i, SOCM_W_READY);
+            json_object_set_new(ev, "attempt", json_integer(w->attempts));
+            json_object_set_new(ev, "reason", json_string("supervisor gone without a result"));
+            jappend(bk, ev);
+            set_state(bk, (int)i, SOCM_W_READY);
+            heap_push(bk, (int)i);
+            bk_log(bk, "%s was never started by its supervisor: starting it again",
+                   bk->spec.tasks[i].name);
+        } else
+            bk_log(bk, "%s ended while the manager was away: result collected",
+                   bk->spec.tasks[i].name);
+    }
+    for (size_t i = 0; i < bk->spec.n; i++) {
+        if (bk->w[i].state == SOCM_W_READY)
+            heap_push(bk, (int)i);
+        else
+            ready_check(bk, (int)i);
+    }
+    jsync(bk);
+    int code = run_loop(bk);
+    teardown(bk);
+    socm_bk_free(bk);
+    return code;
+}

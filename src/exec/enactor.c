@@ -1,0 +1,102 @@
+/* enactor.c — the enactor registry: built-ins plus plug-ins, by name. */
+#include "socm/enactor.h"
+#include "util/proc.h"
+#include "util/str.h"
+
+#include <dlfcn.h>
+#include <string.h>
+
+#define MAX_ENACTORS 32
+static const struct socm_enactor_ops *registry[MAX_ENACTORS];
+static size_t nregistry;
+
+static void register_builtins(void)
+{
+    if (nregistry == 0) {
+        registry[nregistry++] = &socm_enactor_local;
+        registry[nregistry++] = &socm_enactor_dryrun;
+    }
+}
+
+int socm_enactor_register(const struct socm_enactor_ops *ops)
+{
+    register_builtins();
+    if (socm_enactor_find(ops->name) || nregistry == MAX_ENACTORS)
+        return -1;
+    registry[nregistry++] = ops;
+    return 0;
+}
+
+const struct socm_enactor_ops *socm_enactor_find(const char *name)
+{
+    register_builtins();
+    for (size_t i = 0; i < nregistry; i++)
+        if (!strcmp(registry[i]->name, name))
+            return registry[i];
+    return NULL;
+}
+
+void socm_enactor_names(struct socm_strv *names)
+{
+    register_builtins();
+    for (size_t i = 0; i < nregistry; i++)
+        socm_strv_push(names, registry[i]->name);
+}
+
+const struct socm_enactor_ops *socm_enactor_load_plugin(const char *path, struct socm_error *err)
+{
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        socm_error_set(err, SOCM_E_INPUT, "cannot load enactor plug-in %s: %s", path, dlerror());
+        return NULL;
+    }
+    const struct socm_enactor_ops *ops = dlsym(h, "socm_enactor_plugin");
+    if (!ops) {
+        socm_error_set(err, SOCM_E_INPUT, "%s does not export socm_enactor_plugin", path);
+        dlclose(h);
+        return NULL;
+    }
+    socm_enactor_register(ops);
+    return ops; /* the handle stays open: the ops live in it */
+}
+
+struct socm_enactor *socm_enactor_create(const char *name, const struct socm_allocation *a,
+                                         const struct socm_enactor_callbacks *cb,
+                                         struct socm_error *err)
+{
+    const struct socm_enactor_ops *ops =
+        strchr(name, '/') ? socm_enactor_load_plugin(name, err) : socm_enactor_find(name);
+    if (!ops) {
+        if (!strchr(name, '/')) {
+            struct socm_strv names = SOCM_STRV_INIT;
+            socm_enactor_names(&names);
+            char *all = socm_strv_join(&names, ", ");
+            socm_error_set(err, SOCM_E_INPUT, "unknown enactor '%s' (known: %s)", name, all);
+            free(all);
+            socm_strv_free(&names);
+        }
+        return NULL;
+    }
+    struct socm_enactor *e = socm_xcalloc(1, sizeof *e);
+    e->ops = ops;
+    e->cb = *cb;
+    if (ops->setup(e, a, err) != 0) {
+        free(e);
+        return NULL;
+    }
+    return e;
+}
+
+void socm_enactor_destroy(struct socm_enactor *e)
+{
+    if (!e)
+        return;
+    if (e->ops->destroy)
+        e->ops->destroy(e);
+    free(e);
+}
+
+double socm_enactor_now(struct socm_enactor *e)
+{
+    return e->ops->now ? e->ops->now(e) : socm_now();
+}

@@ -1,0 +1,163 @@
+/* journal.c — the append-only JSON-lines event log (see journal.h). */
+#include "exec/journal.h"
+#include "util/proc.h"
+#include "util/str.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+char *socm_journal_path(const char *state_dir)
+{
+    return socm_asprintf("%s/%s", state_dir, SOCM_JOURNAL_FILE);
+}
+
+int socm_journal_open(struct socm_journal *j, const char *state_dir, bool exclusive,
+                      long long valid_len, struct socm_error *err)
+{
+    memset(j, 0, sizeof *j);
+    j->fd = -1;
+    if (socm_mkdir_p(state_dir, 0700, err) != 0)
+        return -1;
+    j->path = socm_journal_path(state_dir);
+    int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (exclusive ? O_EXCL : 0);
+    j->fd = open(j->path, flags, 0600);
+    if (j->fd < 0) {
+        if (errno == EEXIST)
+            socm_error_set(err, SOCM_E_INPUT,
+                           "%s already holds a campaign journal; use `socm resume %s` to "
+                           "continue it, or remove the directory to start afresh",
+                           state_dir, state_dir);
+        else
+            socm_error_errno(err, "cannot open journal %s", j->path);
+        free(j->path);
+        j->path = NULL;
+        return -1;
+    }
+    /* A torn tail must go before the next event, or that event would glue onto it. */
+    if (valid_len >= 0) {
+        struct stat st;
+        if (fstat(j->fd, &st) == 0 && st.st_size > valid_len && ftruncate(j->fd, valid_len) != 0) {
+            socm_error_errno(err, "cannot truncate torn journal tail %s", j->path);
+            socm_journal_close(j);
+            return -1;
+        }
+    }
+    if (exclusive)
+        socm_fsync_dir_of(j->path);
+    return 0;
+}
+
+int socm_journal_append(struct socm_journal *j, json_t *ev, struct socm_error *err)
+{
+    if (!json_object_get(ev, "t"))
+        json_object_set_new(ev, "t", json_real(socm_now()));
+    char *line = json_dumps(ev, JSON_COMPACT | JSON_ENSURE_ASCII);
+    if (!line)
+        return socm_error_set(err, SOCM_E_SYSTEM, "cannot encode journal event");
+    size_t len = strlen(line);
+    line = socm_xrealloc(line, len + 2);
+    line[len++] = '\n';
+    /* One write per line: O_APPEND keeps concurrent lines whole, and a crash leaves at
+     * most the last line torn. */
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(j->fd, line + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0) {
+            free(line);
+            return socm_error_errno(err, "cannot write journal %s", j->path);
+        }
+        off += (size_t)w;
+    }
+    free(line);
+    j->unsynced++;
+    return 0;
+}
+
+int socm_journal_sync(struct socm_journal *j, struct socm_error *err)
+{
+    if (j->unsynced == 0)
+        return 0;
+    if (fdatasync(j->fd) != 0)
+        return socm_error_errno(err, "cannot sync journal %s", j->path);
+    j->unsynced = 0;
+    return 0;
+}
+
+int socm_journal_write(struct socm_journal *j, json_t *ev, struct socm_error *err)
+{
+    int rc = socm_journal_append(j, ev, err);
+    json_decref(ev);
+    if (rc == 0)
+        rc = socm_journal_sync(j, err);
+    return rc;
+}
+
+void socm_journal_close(struct socm_journal *j)
+{
+    if (j->fd >= 0)
+        close(j->fd);
+    j->fd = -1;
+    free(j->path);
+    j->path = NULL;
+}
+
+int socm_journal_replay(const char *state_dir, socm_journal_fn fn, void *ctx,
+                        long long *valid_len, struct socm_error *err)
+{
+    char *path = socm_journal_path(state_dir);
+    FILE *f = fopen(path, "re");
+    if (!f) {
+        if (errno == ENOENT)
+            socm_error_set(err, SOCM_E_INPUT, "%s: no campaign journal here (%s missing)",
+                           state_dir, SOCM_JOURNAL_FILE);
+        else
+            socm_error_errno(err, "cannot read %s", path);
+        free(path);
+        return -1;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    size_t lineno = 0;
+    long long good = 0;
+    int rc = 0;
+    while ((n = getline(&line, &cap, f)) > 0) {
+        lineno++;
+        bool complete = line[n - 1] == '\n';
+        json_error_t jerr;
+        json_t *ev = json_loadb(line, (size_t)n, 0, &jerr);
+        if (!complete) {
+            /* The last line without its newline: never synced, so never acted upon. */
+            json_decref(ev);
+            break;
+        }
+        if (!ev || !json_is_object(ev) || !json_is_string(json_object_get(ev, "ev"))) {
+            socm_error_set(err, SOCM_E_INPUT,
+                           "%s:%zu: corrupt journal event (%s); the journal is damaged before "
+                           "its end, so socm will not guess the campaign's state",
+                           path, lineno, ev ? "not an event object" : jerr.text);
+            json_decref(ev);
+            rc = -1;
+            break;
+        }
+        if (fn && fn(ctx, ev, lineno, err) != 0) {
+            json_decref(ev);
+            rc = -1;
+            break;
+        }
+        json_decref(ev);
+        good += n;
+    }
+    free(line);
+    fclose(f);
+    free(path);
+    if (valid_len)
+        *valid_len = good;
+    return rc;
+}

@@ -1,0 +1,46 @@
+/* journal.h — the campaign's append-only event log: one JSON object per line in
+ * STATE_DIR/journal.jsonl (directory 0700, file 0600). An event is written and
+ * fsync'd before the change it records is acted upon; replay tolerates a torn last
+ * line (a write the crash cut short, never synced, never acted upon) and reports any
+ * other damage as an error with the line number, never a guess. */
+#ifndef SOCM_JOURNAL_H
+#define SOCM_JOURNAL_H
+
+#include "util/error.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SOCM_JOURNAL_FILE "journal.jsonl"
+
+struct socm_journal {
+    int fd;
+    char *path;
+    size_t unsynced; /* events appended since the last fsync */
+};
+
+/* Opens STATE_DIR/journal.jsonl for appending, creating the directory (0700) and the
+ * file (0600). `exclusive` refuses an existing journal (a fresh run must not mix with
+ * an old one). `valid_len` (from replay) truncates a torn tail first; pass -1 to keep. */
+int socm_journal_open(struct socm_journal *j, const char *state_dir, bool exclusive,
+                      long long valid_len, struct socm_error *err);
+/* Appends one event (borrowed); adds "t" (now) unless present. Not yet durable. */
+int socm_journal_append(struct socm_journal *j, json_t *ev, struct socm_error *err);
+/* Makes every appended event durable (fsync). */
+int socm_journal_sync(struct socm_journal *j, struct socm_error *err);
+/* append + sync, for single events. Steals ev. */
+int socm_journal_write(struct socm_journal *j, json_t *ev, struct socm_error *err);
+void socm_journal_close(struct socm_journal *j);
+
+/* Calls fn for each event in order (ev borrowed for the call). A torn last line is
+ * skipped; *valid_len (may be NULL) gets the length of the intact prefix. fn may stop
+ * the replay by returning -1 with err filled. */
+typedef int (*socm_journal_fn)(void *ctx, json_t *ev, size_t line, struct socm_error *err);
+int socm_journal_replay(const char *state_dir, socm_journal_fn fn, void *ctx,
+                        long long *valid_len, struct socm_error *err);
+
+/* The journal path of a state directory (malloc'd). */
+char *socm_journal_path(const char *state_dir);
+
+#endif

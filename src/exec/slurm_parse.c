@@ -1,0 +1,717 @@
+/* slurm_parse.c — parsers of Slurm command output (sacct -P, squeue, sinfo,
+ * sacctmgr show qos -P) and of the values inside it (durations, sizes, exit codes,
+ * TRES strings, states). Pure functions of their text, so they can be fuzzed: a
+ * malformed line is skipped and counted; an odd value becomes -1 ("not known"). */
+#include "exec/slurm.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- small text helpers ---- */
+
+/* Splits one line (without its newline) at sep into copies. */
+static void split(const char *s, size_t len, char sep, struct socm_strv *out)
+{
+    size_t start = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i == len || s[i] == sep) {
+            socm_strv_push_owned(out, socm_strndup(s + start, i - start));
+            start = i + 1;
+        }
+    }
+}
+
+/* Calls fn on each non-blank line of text (handles \r\n). */
+typedef void (*line_fn)(const char *line, size_t len, void *ctx);
+static void each_line(const char *text, line_fn fn, void *ctx)
+{
+    if (!text)
+        return;
+    const char *p = text;
+    while (*p) {
+        const char *e = strchr(p, '\n');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        size_t l = len;
+        while (l > 0 && (p[l - 1] == '\r' || p[l - 1] == ' ' || p[l - 1] == '\t'))
+            l--;
+        if (l > 0)
+            fn(p, l, ctx);
+        p += len;
+        if (*p == '\n')
+            p++;
+    }
+}
+
+/* A whole-string non-negative decimal integer; -1 otherwise (or on overflow). */
+static int64_t parse_count(const char *s)
+{
+    if (!s)
+        return -1;
+    while (*s == ' ')
+        s++;
+    if (!isdigit((unsigned char)*s))
+        return -1;
+    int64_t v = 0;
+    for (; isdigit((unsigned char)*s); s++) {
+        int d = *s - '0';
+        if (v > (INT64_MAX - d) / 10)
+            return -1;
+        v = v * 10 + d;
+    }
+    while (*s == ' ')
+        s++;
+    return *s ? -1 : v;
+}
+
+static bool is_unknown_word(const char *s)
+{
+    static const char *words[] = {"", "Unknown", "INVALID", "None", "N/A", "(null)"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (!strcasecmp(s, words[i]))
+            return true;
+    return false;
+}
+
+/* ---- states ---- */
+
+static const struct {
+    const char *name, *code;
+    enum socm_slurm_state st;
+} states[] = {
+    {"PENDING", "PD", SOCM_SLURM_PENDING},
+    {"CONFIGURING", "CF", SOCM_SLURM_CONFIGURING},
+    {"RUNNING", "R", SOCM_SLURM_RUNNING},
+    {"COMPLETING", "CG", SOCM_SLURM_COMPLETING},
+    {"SUSPENDED", "S", SOCM_SLURM_SUSPENDED},
+    {"REQUEUED", "RQ", SOCM_SLURM_REQUEUED},
+    {"REQUEUE_HOLD", "RH", SOCM_SLURM_REQUEUED},
+    {"REQUEUE_FED", "RF", SOCM_SLURM_REQUEUED},
+    {"RESIZING", "RS", SOCM_SLURM_RESIZING},
+    {"COMPLETED", "CD", SOCM_SLURM_COMPLETED},
+    {"FAILED", "F", SOCM_SLURM_FAILED},
+    {"CANCELLED", "CA", SOCM_SLURM_CANCELLED},
+    {"TIMEOUT", "TO", SOCM_SLURM_TIMEOUT},
+    {"NODE_FAIL", "NF", SOCM_SLURM_NODE_FAIL},
+    {"OUT_OF_MEMORY", "OOM", SOCM_SLURM_OUT_OF_MEMORY},
+    {"PREEMPTED", "PR", SOCM_SLURM_PREEMPTED},
+    {"BOOT_FAIL", "BF", SOCM_SLURM_BOOT_FAIL},
+    {"DEADLINE", "DL", SOCM_SLURM_DEADLINE},
+    {"SIGNALING", "SI", SOCM_SLURM_RUNNING},
+    {"STAGE_OUT", "SO", SOCM_SLURM_COMPLETING},
+    {"STOPPED", "ST", SOCM_SLURM_SUSPENDED},
+    {"SPECIAL_EXIT", "SE", SOCM_SLURM_FAILED},
+    {"REVOKED", "RV", SOCM_SLURM_CANCELLED},
+};
+
+enum socm_slurm_state socm_slurm_state_parse(const char *s)
+{
+    if (!s)
+        return SOCM_SLURM_UNKNOWN;
+    while (*s == ' ')
+        s++;
+    /* The state word ends at a space ("CANCELLED by 0") or '+' ("CANCELLED+"). */
+    size_t n = strcspn(s, " +");
+    for (size_t i = 0; i < sizeof states / sizeof *states; i++) {
+        if ((strlen(states[i].name) == n && !strncasecmp(s, states[i].name, n)) ||
+            (strlen(states[i].code) == n && !strncmp(s, states[i].code, n)))
+            return states[i].st;
+    }
+    return SOCM_SLURM_UNKNOWN;
+}
+
+const char *socm_slurm_state_name(enum socm_slurm_state st)
+{
+    if (st == SOCM_SLURM_UNKNOWN)
+        return "UNKNOWN";
+    for (size_t i = 0; i < sizeof states / sizeof *states; i++)
+        if (states[i].st == st)
+            return states[i].name;
+    return "UNKNOWN";
+}
+
+bool socm_slurm_state_is_final(enum socm_slurm_state st)
+{
+    return st >= SOCM_SLURM_COMPLETED;
+}
+
+enum socm_slurm_outcome socm_slurm_outcome(enum socm_slurm_state st, int exit_code)
+{
+    switch (st) {
+    case SOCM_SLURM_COMPLETED:
+        return exit_code == 0 ? SOCM_SLURM_OUT_DONE : SOCM_SLURM_OUT_FAILED;
+    case SOCM_SLURM_FAILED:
+    case SOCM_SLURM_OUT_OF_MEMORY:
+        return SOCM_SLURM_OUT_FAILED;
+    case SOCM_SLURM_TIMEOUT:
+    case SOCM_SLURM_DEADLINE:
+        return SOCM_SLURM_OUT_TIMEOUT;
+    case SOCM_SLURM_CANCELLED:
+        return SOCM_SLURM_OUT_CANCELLED;
+    case SOCM_SLURM_NODE_FAIL:
+    case SOCM_SLURM_BOOT_FAIL:
+    case SOCM_SLURM_PREEMPTED:
+        return SOCM_SLURM_OUT_LOST;
+    default:
+        return SOCM_SLURM_OUT_ACTIVE;
+    }
+}
+
+bool socm_slurm_error_retryable(const char *text)
+{
+    /* Messages of refusals that go away by themselves: per-user submission and
+     * job-count limits, a busy or briefly unreachable controller, step creation
+     * held while nodes are being set up. */
+    static const char *marks[] = {
+        "QOSMaxSubmitJobPerUserLimit",
+        "QOSMaxSubmitJobPerAccountLimit",
+        "AssocMaxSubmitJobLimit",
+        "MaxSubmitJobLimit",
+        "Job step creation temporarily disabled",
+        "Socket timed out",
+        "Unable to contact slurm controller",
+        "Slurm temporarily unable to accept job",
+        "Resource temporarily unavailable",
+        "Zero Bytes were transmitted or received",
+        "Connection refused",
+        "Requested nodes are busy",
+    };
+    if (!text)
+        return false;
+    for (size_t i = 0; i < sizeof marks / sizeof *marks; i++)
+        if (strstr(text, marks[i]))
+            return true;
+    return false;
+}
+
+/* ---- values ---- */
+
+int64_t socm_slurm_duration_parse(const char *s)
+{
+    if (!s)
+        return -1;
+    while (*s == ' ')
+        s++;
+    if (!strcasecmp(s, "UNLIMITED") || !strcasecmp(s, "INFINITE") || !strcasecmp(s, "Partition_Limit"))
+        return INT64_MAX;
+    if (is_unknown_word(s))
+        return -1;
+    int64_t days = 0;
+    const char *dash = strchr(s, '-');
+    char buf[64];
+    if (strlen(s) >= sizeof buf)
+        return -1;
+    if (dash) {
+        memcpy(buf, s, (size_t)(dash - s));
+        buf[dash - s] = '\0';
+        days = parse_count(buf);
+        if (days < 0 || days > 1000000)
+            return -1;
+        s = dash + 1;
+    }
+    /* Up to three ':'-separated fields, the last with optional ".mmm" (dropped). */
+    snprintf(buf, sizeof buf, "%s", s);
+    char *dot = strchr(buf, '.');
+    if (dot) {
+        for (char *q = dot + 1; *q; q++)
+            if (!isdigit((unsigned char)*q))
+                return -1;
+        *dot = '\0';
+    }
+    int64_t part[3];
+    int np = 0;
+    char *tok = buf;
+    for (;;) {
+        char *colon = strchr(tok, ':');
+        if (colon)
+            *colon = '\0';
+        if (np == 3)
+            return -1;
+        part[np] = parse_count(tok);
+        if (part[np] < 0 || part[np] > 100000000)
+            return -1;
+        np++;
+        if (!colon)
+            break;
+        tok = colon + 1;
+    }
+    int64_t h = 0, m = 0, sec = 0;
+    if (np == 3)
+        h = part[0], m = part[1], sec = part[2];
+    else if (np == 2)
+        m = part[0], sec = part[1];
+    else
+        sec = part[0];
+    /* "1-02" means days-hours in Slurm's input syntax; sacct never prints it. */
+    if (dash && np == 1)
+        h = sec, sec = 0;
+    return ((days * 24 + h) * 60 + m) * 60 + sec;
+}
+
+int64_t socm_slurm_size_kib_parse(const char *s)
+{
+    if (!s)
+        return -1;
+    while (*s == ' ')
+        s++;
+    if (!isdigit((unsigned char)*s))
+        return -1;
+    errno = 0;
+    char *end;
+    double v = strtod(s, &end);
+    if (errno || end == s || !isfinite(v) || v < 0)
+        return -1;
+    double mult = 1;
+    switch (*end) {
+    case '\0': break;
+    case 'K': case 'k': mult = 1; end++; break;
+    case 'M': case 'm': mult = 1024; end++; break;
+    case 'G': case 'g': mult = 1024.0 * 1024; end++; break;
+    case 'T': case 't': mult = 1024.0 * 1024 * 1024; end++; break;
+    case 'P': case 'p': mult = 1024.0 * 1024 * 1024 * 1024; end++; break;
+    default: return -1;
+    }
+    if (*end == 'i' || *end == 'B') /* tolerate "KiB", "MB" */
+        end++;
+    if (*end == 'B')
+        end++;
+    if (*end)
+        return -1;
+    double kib = v * mult;
+    if (kib >= 9.2e18)
+        return -1;
+    return (int64_t)llround(kib);
+}
+
+int socm_slurm_exitcode_parse(const char *s, int *code, int *sig)
+{
+    *code = -1;
+    *sig = -1;
+    if (!s)
+        return -1;
+    const char *colon = strchr(s, ':');
+    if (!colon)
+        return -1;
+    char a[32];
+    size_t n = (size_t)(colon - s);
+    if (n == 0 || n >= sizeof a)
+        return -1;
+    memcpy(a, s, n);
+    a[n] = '\0';
+    int64_t c = parse_count(a), g = parse_count(colon + 1);
+    if (c < 0 || g < 0 || c > 255 || g > 255)
+        return -1;
+    *code = (int)c;
+    *sig = (int)g;
+    return 0;
+}
+
+int64_t socm_slurm_tres_get(const char *tres, const char *name)
+{
+    if (!tres || !name)
+        return -1;
+    size_t nl = strlen(name);
+    const char *p = tres;
+    while (*p) {
+        size_t len = strcspn(p, ",");
+        if (len > nl && !strncmp(p, name, nl) && p[nl] == '=') {
+            char buf[32];
+            size_t vl = len - nl - 1;
+            if (vl >= sizeof buf)
+                return -1;
+            memcpy(buf, p + nl + 1, vl);
+            buf[vl] = '\0';
+            return parse_count(buf);
+        }
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    return -1;
+}
+
+int64_t socm_slurm_jobid_parse(const char *s)
+{
+    if (!s)
+        return -1;
+    char buf[32];
+    size_t n = strcspn(s, ";\r\n");
+    if (n == 0 || n >= sizeof buf)
+        return -1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    int64_t id = parse_count(buf);
+    return id > 0 ? id : -1;
+}
+
+/* "123", "123.batch", "123_4.0", "123+1.0" → job 123, step after the first '.'. */
+static int64_t split_jobid(const char *jobid, char **step)
+{
+    *step = NULL;
+    const char *dot = strchr(jobid, '.');
+    size_t n = dot ? (size_t)(dot - jobid) : strlen(jobid);
+    size_t digits = strspn(jobid, "0123456789");
+    if (digits == 0 || digits > 18 || (digits < n && jobid[digits] != '_' && jobid[digits] != '+'))
+        return -1;
+    if (dot) {
+        if (!dot[1])
+            return -1;
+        *step = socm_strdup(dot + 1);
+    }
+    char buf[24];
+    memcpy(buf, jobid, digits);
+    buf[digits] = '\0';
+    return parse_count(buf);
+}
+
+/* ---- header-driven '|' tables (sacct -P, sacctmgr -P) ---- */
+
+struct ptable {
+    struct socm_strv header;
+    bool have_header;
+    const char *must;    /* the column that identifies the header line */
+    const char *freecol; /* column whose text may contain '|' (rejoined), or NULL */
+    int freeidx;
+    void (*row)(struct ptable *t, struct socm_strv *f);
+    size_t *n_bad;
+    void *out;
+};
+
+static int col(const struct ptable *t, const char *name)
+{
+    for (size_t i = 0; i < t->header.n; i++)
+        if (!strcasecmp(t->header.v[i], name))
+            return (int)i;
+    return -1;
+}
+
+static const char *field(const struct ptable *t, const struct socm_strv *f, const char *name)
+{
+    int i = col(t, name);
+    return i >= 0 && (size_t)i < f->n ? f->v[i] : "";
+}
+
+/* Rejoins fields freeidx..freeidx+extra into one (a name that contained '|'). */
+static void rejoin(struct socm_strv *f, int freeidx, size_t extra)
+{
+    struct socm_buf b = SOCM_BUF_INIT;
+    for (size_t i = 0; i <= extra; i++) {
+        if (i)
+            socm_buf_putc(&b, '|');
+        socm_buf_puts(&b, f->v[freeidx + i]);
+        free(f->v[freeidx + i]);
+    }
+    f->v[freeidx] = socm_buf_steal(&b);
+    memmove(&f->v[freeidx + 1], &f->v[freeidx + 1 + extra], (f->n - freeidx - 1 - extra + 1) * sizeof *f->v);
+    f->n -= extra;
+}
+
+static void ptable_line(const char *line, size_t len, void *ctx)
+{
+    struct ptable *t = ctx;
+    struct socm_strv f = SOCM_STRV_INIT;
+    split(line, len, '|', &f);
+    /* With -P, sacct/sacctmgr end each line with '|' in some versions: drop it. */
+    if (f.n > 1 && f.v[f.n - 1][0] == '\0' && (!t->have_header || f.n == t->header.n + 1)) {
+        free(f.v[--f.n]);
+        f.v[f.n] = NULL;
+    }
+    if (!t->have_header) {
+        t->header = f;
+        t->have_header = col(t, t->must) >= 0;
+        if (!t->have_header) {
+            socm_strv_free(&t->header);
+            (*t->n_bad)++;
+        } else if (t->freecol) {
+            t->freeidx = col(t, t->freecol);
+        }
+        return;
+    }
+    if (f.n > t->header.n && t->freecol && t->freeidx >= 0)
+        rejoin(&f, t->freeidx, f.n - t->header.n);
+    if (f.n != t->header.n)
+        (*t->n_bad)++;
+    else
+        t->row(t, &f);
+    socm_strv_free(&f);
+}
+
+/* ---- sacct ---- */
+
+static void sacct_row(struct ptable *t, struct socm_strv *f)
+{
+    struct socm_sacct *s = t->out;
+    const char *jobid = field(t, f, "JobID");
+    char *step;
+    int64_t job = split_jobid(jobid, &step);
+    if (job < 0) {
+        s->n_bad++;
+        free(step);
+        return;
+    }
+    s->v = socm_xrealloc(s->v, (s->n + 1) * sizeof *s->v);
+    struct socm_sacct_row *r = &s->v[s->n++];
+    memset(r, 0, sizeof *r);
+    r->jobid = socm_strdup(jobid);
+    r->job = job;
+    r->step = step;
+    r->name = socm_strdup(field(t, f, "JobName"));
+    r->state_text = socm_strdup(field(t, f, "State"));
+    r->state = socm_slurm_state_parse(r->state_text);
+    socm_slurm_exitcode_parse(field(t, f, "ExitCode"), &r->exit_code, &r->exit_signal);
+    r->elapsed_s = socm_slurm_duration_parse(field(t, f, "Elapsed"));
+    if (r->elapsed_s == INT64_MAX)
+        r->elapsed_s = -1;
+    /* MaxRSS belongs to steps; an allocation row never carries it. */
+    r->max_rss_kib = step ? socm_slurm_size_kib_parse(field(t, f, "MaxRSS")) : -1;
+    r->ntasks = parse_count(field(t, f, "NTasks"));
+    r->nodelist = socm_strdup(field(t, f, "NodeList"));
+    r->start = socm_strdup(field(t, f, "Start"));
+    r->end = socm_strdup(field(t, f, "End"));
+}
+
+int socm_sacct_parse(const char *text, struct socm_sacct *out, struct socm_error *err)
+{
+    memset(out, 0, sizeof *out);
+    struct ptable t = {SOCM_STRV_INIT, false, "JobID", "JobName", -1, sacct_row, &out->n_bad, out};
+    each_line(text, ptable_line, &t);
+    bool had_text = t.have_header || out->n_bad > 0;
+    bool ok = t.have_header;
+    socm_strv_free(&t.header);
+    if (!ok && had_text)
+        return socm_error_set(err, SOCM_E_FAILED, "sacct output has no header line with JobID");
+    return 0;
+}
+
+void socm_sacct_free(struct socm_sacct *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        struct socm_sacct_row *r = &s->v[i];
+        free(r->jobid), free(r->step), free(r->name), free(r->state_text);
+        free(r->nodelist), free(r->start), free(r->end);
+    }
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
+const struct socm_sacct_row *socm_sacct_find_job(const struct socm_sacct *s, int64_t job)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].job == job && !s->v[i].step)
+            return &s->v[i];
+    return NULL;
+}
+
+int64_t socm_sacct_job_max_rss_kib(const struct socm_sacct *s, int64_t job, int64_t *ntasks)
+{
+    int64_t best = -1, tasks = 1;
+    for (size_t i = 0; i < s->n; i++) {
+        const struct socm_sacct_row *r = &s->v[i];
+        if (r->job == job && r->step && r->max_rss_kib > best) {
+            best = r->max_rss_kib;
+            tasks = r->ntasks > 0 ? r->ntasks : 1;
+        }
+    }
+    if (ntasks)
+        *ntasks = tasks;
+    return best;
+}
+
+/* ---- squeue ---- */
+
+static void squeue_line(const char *line, size_t len, void *ctx)
+{
+    struct socm_squeue *q = ctx;
+    struct socm_strv f = SOCM_STRV_INIT;
+    split(line, len, '|', &f);
+    char *step = NULL;
+    int64_t job = f.n >= 6 ? split_jobid(f.v[0], &step) : -1;
+    if (job < 0 || step) {
+        q->n_bad++;
+        free(step);
+        socm_strv_free(&f);
+        return;
+    }
+    if (f.n > 6)
+        rejoin(&f, 5, f.n - 6);
+    q->v = socm_xrealloc(q->v, (q->n + 1) * sizeof *q->v);
+    struct socm_squeue_row *r = &q->v[q->n++];
+    r->jobid = socm_strdup(f.v[0]);
+    r->job = job;
+    r->state = socm_slurm_state_parse(f.v[1]);
+    r->elapsed_s = socm_slurm_duration_parse(f.v[2]);
+    if (r->elapsed_s == INT64_MAX)
+        r->elapsed_s = -1;
+    r->nodes = parse_count(f.v[3]);
+    /* %R prints the pending reason in parentheses. */
+    const char *reason = f.v[4];
+    size_t rl = strlen(reason);
+    if (rl >= 2 && reason[0] == '(' && reason[rl - 1] == ')')
+        r->reason = socm_strndup(reason + 1, rl - 2);
+    else
+        r->reason = socm_strdup(reason);
+    r->name = socm_strdup(f.v[5]);
+    socm_strv_free(&f);
+}
+
+void socm_squeue_parse(const char *text, struct socm_squeue *out)
+{
+    memset(out, 0, sizeof *out);
+    each_line(text, squeue_line, out);
+}
+
+void socm_squeue_free(struct socm_squeue *q)
+{
+    for (size_t i = 0; i < q->n; i++)
+        free(q->v[i].jobid), free(q->v[i].reason), free(q->v[i].name);
+    free(q->v);
+    memset(q, 0, sizeof *q);
+}
+
+/* ---- sinfo ---- */
+
+static void sinfo_line(const char *line, size_t len, void *ctx)
+{
+    struct socm_sinfo *s = ctx;
+    struct socm_strv f = SOCM_STRV_INIT;
+    split(line, len, '|', &f);
+    int64_t cpus = f.n == 5 ? parse_count(f.v[2]) : -1;
+    /* Memory may print as "8000+" when nodes of a group differ. */
+    if (f.n == 5) {
+        size_t ml = strlen(f.v[3]);
+        if (ml > 1 && f.v[3][ml - 1] == '+')
+            f.v[3][ml - 1] = '\0';
+    }
+    int64_t mem = f.n == 5 ? parse_count(f.v[3]) : -1;
+    if (cpus < 0 || mem < 0 || !f.v[0][0]) {
+        s->n_bad++;
+        socm_strv_free(&f);
+        return;
+    }
+    s->v = socm_xrealloc(s->v, (s->n + 1) * sizeof *s->v);
+    struct socm_sinfo_node *n = &s->v[s->n++];
+    n->name = socm_strdup(f.v[0]);
+    n->state = socm_strdup(f.v[1]);
+    n->cpus = cpus;
+    n->memory_mb = mem;
+    size_t pl = strlen(f.v[4]);
+    n->default_partition = pl > 0 && f.v[4][pl - 1] == '*';
+    n->partition = socm_strndup(f.v[4], n->default_partition ? pl - 1 : pl);
+    socm_strv_free(&f);
+}
+
+void socm_sinfo_parse(const char *text, struct socm_sinfo *out)
+{
+    memset(out, 0, sizeof *out);
+    each_line(text, sinfo_line, out);
+}
+
+void socm_sinfo_free(struct socm_sinfo *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i].name), free(s->v[i].state), free(s->v[i].partition);
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
+bool socm_sinfo_node_usable(const struct socm_sinfo_node *n)
+{
+    static const char *bad[] = {"down", "drain", "fail", "maint", "inval", "unknown", "future"};
+    if (strchr(n->state, '*'))
+        return false; /* not responding */
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        if (strcasestr(n->state, bad[i]))
+            return false;
+    return true;
+}
+
+/* ---- sacctmgr show qos -P ---- */
+
+/* A limit column: blank means no limit (-1). */
+static int64_t limit(const char *s)
+{
+    int64_t v = parse_count(s);
+    return v < 0 ? -1 : v;
+}
+
+static void qos_row(struct ptable *t, struct socm_strv *f)
+{
+    struct socm_slurm_qoslist *l = t->out;
+    const char *name = field(t, f, "Name");
+    if (!name[0]) {
+        l->n_bad++;
+        return;
+    }
+    l->v = socm_xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+    struct socm_slurm_qos *q = &l->v[l->n++];
+    q->name = socm_strdup(name);
+    q->priority = limit(field(t, f, "Priority"));
+    q->max_wall_s = socm_slurm_duration_parse(field(t, f, "MaxWall"));
+    if (q->max_wall_s == INT64_MAX)
+        q->max_wall_s = -1;
+    q->max_jobs_pu = limit(field(t, f, "MaxJobsPU"));
+    q->max_submit_pu = limit(field(t, f, "MaxSubmitPU"));
+    q->grp_cpus = socm_slurm_tres_get(field(t, f, "GrpTRES"), "cpu");
+    q->max_cpus_pu = socm_slurm_tres_get(field(t, f, "MaxTRESPU"), "cpu");
+    q->max_cpus_job = socm_slurm_tres_get(field(t, f, "MaxTRES"), "cpu");
+}
+
+int socm_slurm_qos_parse(const char *text, struct socm_slurm_qoslist *out, struct socm_error *err)
+{
+    memset(out, 0, sizeof *out);
+    struct ptable t = {SOCM_STRV_INIT, false, "Name", NULL, -1, qos_row, &out->n_bad, out};
+    each_line(text, ptable_line, &t);
+    bool had_text = t.have_header || out->n_bad > 0;
+    bool ok = t.have_header;
+    socm_strv_free(&t.header);
+    if (!ok && had_text)
+        return socm_error_set(err, SOCM_E_FAILED, "sacctmgr output has no header line with Name");
+    return 0;
+}
+
+void socm_slurm_qoslist_free(struct socm_slurm_qoslist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i].name);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+int64_t socm_slurm_qos_max_cores(const struct socm_slurm_qos *q)
+{
+    int64_t v[3] = {q->grp_cpus, q->max_cpus_pu, q->max_cpus_job}, best = -1;
+    for (int i = 0; i < 3; i++)
+        if (v[i] >= 0 && (best < 0 || v[i] < best))
+            best = v[i];
+    return best;
+}
+
+/* ---- sacctmgr show assoc format=qos ---- */
+
+static void assoc_line(const char *line, size_t len, void *ctx)
+{
+    struct socm_strv *names = ctx;
+    struct socm_strv f = SOCM_STRV_INIT;
+    split(line, len, ',', &f);
+    for (size_t i = 0; i < f.n; i++) {
+        const char *q = f.v[i];
+        /* A QoS name is one word; anything else (an error message) is skipped. */
+        if (!q[0] || strpbrk(q, " |:\t"))
+            continue;
+        bool seen = false;
+        for (size_t j = 0; j < names->n && !seen; j++)
+            seen = !strcmp(names->v[j], q);
+        if (!seen)
+            socm_strv_push(names, q);
+    }
+    socm_strv_free(&f);
+}
+
+void socm_slurm_assoc_qos_parse(const char *text, struct socm_strv *names)
+{
+    each_line(text, assoc_line, names);
+}

@@ -1,0 +1,290 @@
+/* spec.c — the campaign resolved for execution, and its JSON form (see spec.h). */
+#include "exec/spec.h"
+#include "campaign/campaign.h"
+#include "config/config.h"
+#include "socm/planner.h"
+
+#include <string.h>
+
+const char *const socm_hook_names[SOCM_HOOK_N] = {
+    "on_workflow_done", "on_workflow_failed", "on_campaign_done", "on_campaign_failed"};
+
+static int read_hooks(const struct socm_value *config, struct socm_spec *s, struct socm_error *err)
+{
+    const struct socm_value *h = socm_value_path(config, "campaign.hooks");
+    if (!h)
+        return 0;
+    if (h->type != SOCM_V_TABLE)
+        return socm_error_at(err, &h->pos, "[campaign.hooks] must be a table");
+    for (int k = 0; k < SOCM_HOOK_N; k++) {
+        const struct socm_value *a = socm_table_get(h, socm_hook_names[k]);
+        if (!a)
+            continue;
+        if (a->type != SOCM_V_ARRAY || a->u.arr.n == 0)
+            return socm_error_at(err, &a->pos,
+                                 "hooks.%s must be a non-empty array of strings (an argv)",
+                                 socm_hook_names[k]);
+        for (size_t i = 0; i < a->u.arr.n; i++) {
+            const struct socm_value *it = a->u.arr.items[i];
+            if (it->type != SOCM_V_STRING)
+                return socm_error_at(err, &it->pos, "hooks.%s: every item must be a string",
+                                     socm_hook_names[k]);
+            socm_strv_push(&s->hooks[k], it->u.str.s);
+        }
+    }
+    double t = 0;
+    const struct socm_value *tv = socm_table_get(h, "timeout");
+    if (tv) {
+        if (socm_units_duration_min(tv, "hooks.timeout", &t, err) != 0)
+            return -1;
+        s->hook_timeout_s = t * 60;
+    }
+    return 0;
+}
+
+static int read_settings(const struct socm_value *config, struct socm_spec *s, struct socm_error *err)
+{
+    const struct socm_value *camp = socm_value_path(config, "campaign");
+    if (!camp || camp->type != SOCM_V_TABLE)
+        return 0;
+    if (socm_table_get_bool(camp, "pin", &s->pin, err) != 0)
+        return -1;
+    const struct socm_value *v = socm_table_get(camp, "grace");
+    double m;
+    if (v) {
+        if (socm_units_duration_min(v, "grace", &m, err) != 0)
+            return -1;
+        s->grace_s = m * 60;
+    }
+    v = socm_table_get(camp, "retry_backoff");
+    if (v) {
+        if (socm_units_duration_min(v, "retry_backoff", &m, err) != 0)
+            return -1;
+        s->retry_backoff_s = m * 60;
+    }
+    return read_hooks(config, s, err);
+}
+
+int socm_spec_from_campaign(const struct socm_campaign *c, const struct socm_plan *p,
+                            const char *state_dir, struct socm_spec *out,
+                            struct socm_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->campaign = socm_strdup(c->name);
+    out->state_dir = socm_strdup(state_dir ? state_dir
+                                           : c->state_dir ? c->state_dir : "");
+    if (!out->state_dir[0]) {
+        free(out->state_dir);
+        out->state_dir = socm_asprintf("./socm-%s", c->name);
+    }
+    out->enactor = socm_strdup(c->enactor ? c->enactor : "local");
+    out->fail_fast = c->fail_fast;
+    out->deadline_min = c->deadline_min;
+    out->makespan_min = p ? p->makespan : 0;
+    out->plan_cores = p ? p->cores : 0;
+    out->grace_s = 10;
+    out->hook_timeout_s = 30;
+    out->retry_backoff_s = 1;
+    if (c->config && read_settings(c->config, out, err) != 0) {
+        socm_spec_free(out);
+        return -1;
+    }
+    out->n = c->n_wfs;
+    out->tasks = socm_xcalloc(out->n ? out->n : 1, sizeof *out->tasks);
+    for (size_t i = 0; i < c->n_wfs; i++) {
+        const struct socm_workflow *wf = c->wfs[i];
+        struct socm_task *t = &out->tasks[i];
+        t->id = wf->id;
+        t->name = socm_strdup(wf->name);
+        socm_strv_copy(&t->argv, &wf->argv);
+        socm_strv_copy(&t->env, &wf->env);
+        int64_t ranks = wf->res.ranks > 0 ? wf->res.ranks : 1;
+        int64_t threads = wf->res.threads > 0 ? wf->res.threads : 1;
+        t->cores = ranks * threads;
+        t->threads = threads;
+        t->memory_mb = wf->res.memory_mb;
+        t->walltime_min = wf->res.runtime_min;
+        t->max_retries = wf->max_retries >= 0 ? wf->max_retries : c->max_retries;
+        if (i < c->dag.n) {
+            t->npred = c->dag.pred[i].n;
+            t->pred = socm_xcalloc(t->npred ? t->npred : 1, sizeof *t->pred);
+            memcpy(t->pred, c->dag.pred[i].v, t->npred * sizeof *t->pred);
+        }
+        if (p && i < p->n) {
+            const struct socm_plan_entry *e = &p->entries[i];
+            t->plan_start = e->start;
+            t->plan_end = e->end;
+            if (t->memory_mb <= 0)
+                t->memory_mb = e->memory_mb;
+        }
+        if (t->argv.n == 0) {
+            int rc = socm_error_at(err, &wf->pos, "workflow '%s' has no command to run", wf->name);
+            socm_spec_free(out);
+            return rc;
+        }
+    }
+    if (c->config) {
+        char *js = socm_config_to_json(c->config);
+        out->config = js ? json_loads(js, 0, NULL) : NULL;
+        free(js);
+    }
+    out->plan = p ? socm_plan_to_json(p) : NULL;
+    return 0;
+}
+
+json_t *socm_plan_to_json(const struct socm_plan *p)
+{
+    json_t *entries = json_array();
+    for (size_t i = 0; i < p->n; i++) {
+        const struct socm_plan_entry *e = &p->entries[i];
+        json_array_append_new(entries, json_pack("{s:i,s:I,s:I,s:f,s:f,s:f}", "id", e->id,
+                                                 "core_first", (json_int_t)e->core_first,
+                                                 "core_last", (json_int_t)e->core_last,
+                                                 "memory_mb", e->memory_mb, "start", e->start,
+                                                 "end", e->end));
+    }
+    return json_pack("{s:s?,s:I,s:s?,s:f,s:f,s:f,s:f,s:f,s:f,s:o}", "policy", p->policy, "cores",
+                     (json_int_t)p->cores, "qos", p->qos, "makespan", p->makespan, "walltime",
+                     p->walltime, "cp_bound", p->cp_bound, "work_bound", p->work_bound,
+                     "lower_bound", p->lower_bound, "efficiency", p->efficiency, "entries",
+                     entries);
+}
+
+static json_t *strv_json(const struct socm_strv *sv)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < sv->n; i++)
+        json_array_append_new(a, json_string(sv->v[i]));
+    return a;
+}
+
+json_t *socm_spec_to_json(const struct socm_spec *s)
+{
+    json_t *tasks = json_array();
+    for (size_t i = 0; i < s->n; i++) {
+        const struct socm_task *t = &s->tasks[i];
+        json_t *pred = json_array();
+        for (size_t k = 0; k < t->npred; k++)
+            json_array_append_new(pred, json_integer(t->pred[k]));
+        json_array_append_new(
+            tasks, json_pack("{s:i,s:s,s:o,s:o,s:I,s:I,s:f,s:f,s:i,s:o,s:f,s:f}", "id", t->id, "name",
+                             t->name, "argv", strv_json(&t->argv), "env", strv_json(&t->env),
+                             "cores", (json_int_t)t->cores, "threads", (json_int_t)t->threads, "memory_mb", t->memory_mb,
+                             "walltime_min", t->walltime_min, "max_retries", t->max_retries,
+                             "pred", pred, "plan_start", t->plan_start, "plan_end", t->plan_end));
+    }
+    json_t *hooks = json_object();
+    for (int k = 0; k < SOCM_HOOK_N; k++)
+        if (s->hooks[k].n)
+            json_object_set_new(hooks, socm_hook_names[k], strv_json(&s->hooks[k]));
+    json_t *j = json_pack(
+        "{s:s,s:s,s:s,s:b,s:b,s:f,s:f,s:I,s:f,s:f,s:f,s:o,s:o}", "campaign", s->campaign,
+        "state_dir", s->state_dir, "enactor", s->enactor, "fail_fast", s->fail_fast, "pin", s->pin,
+        "deadline_min", s->deadline_min, "makespan_min", s->makespan_min, "plan_cores",
+        (json_int_t)s->plan_cores, "grace_s", s->grace_s, "hook_timeout_s", s->hook_timeout_s,
+        "retry_backoff_s", s->retry_backoff_s, "hooks", hooks, "tasks", tasks);
+    if (s->config)
+        json_object_set(j, "config", s->config);
+    if (s->plan)
+        json_object_set(j, "plan", s->plan);
+    return j;
+}
+
+static int strv_from(const json_t *a, struct socm_strv *sv)
+{
+    if (!json_is_array(a))
+        return -1;
+    size_t i;
+    const json_t *v;
+    json_array_foreach(a, i, v)
+    {
+        if (!json_is_string(v))
+            return -1;
+        socm_strv_push(sv, json_string_value(v));
+    }
+    return 0;
+}
+
+int socm_spec_from_json(const json_t *j, struct socm_spec *s, struct socm_error *err)
+{
+    memset(s, 0, sizeof *s);
+    const char *campaign, *state_dir, *enactor;
+    int ff = 0, pin = 0;
+    json_int_t cores = 0;
+    json_t *tasks = NULL, *hooks = NULL;
+    json_error_t je;
+    if (json_unpack_ex((json_t *)j, &je, 0, "{s:s,s:s,s:s,s:b,s:b,s:F,s:F,s:I,s:F,s:F,s:F,s:o,s:o}",
+                       "campaign", &campaign, "state_dir", &state_dir, "enactor", &enactor,
+                       "fail_fast", &ff, "pin", &pin, "deadline_min", &s->deadline_min,
+                       "makespan_min", &s->makespan_min, "plan_cores", &cores, "grace_s",
+                       &s->grace_s, "hook_timeout_s", &s->hook_timeout_s, "retry_backoff_s",
+                       &s->retry_backoff_s, "hooks", &hooks, "tasks", &tasks) != 0 ||
+        !json_is_array(tasks))
+        return socm_error_set(err, SOCM_E_INPUT, "journal: bad campaign record: %s", je.text);
+    s->campaign = socm_strdup(campaign);
+    s->state_dir = socm_strdup(state_dir);
+    s->enactor = socm_strdup(enactor);
+    s->fail_fast = ff;
+    s->pin = pin;
+    s->plan_cores = cores;
+    for (int k = 0; k < SOCM_HOOK_N; k++) {
+        json_t *a = json_object_get(hooks, socm_hook_names[k]);
+        if (a)
+            strv_from(a, &s->hooks[k]);
+    }
+    s->n = json_array_size(tasks);
+    s->tasks = socm_xcalloc(s->n ? s->n : 1, sizeof *s->tasks);
+    for (size_t i = 0; i < s->n; i++) {
+        struct socm_task *t = &s->tasks[i];
+        const char *name;
+        json_t *argv, *env, *pred;
+        json_int_t tc, th;
+        if (json_unpack_ex(json_array_get(tasks, i), &je, 0,
+                           "{s:i,s:s,s:o,s:o,s:I,s:I,s:F,s:F,s:i,s:o,s:F,s:F}", "id", &t->id, "name",
+                           &name, "argv", &argv, "env", &env, "cores", &tc, "threads", &th, "memory_mb",
+                           &t->memory_mb, "walltime_min", &t->walltime_min, "max_retries",
+                           &t->max_retries, "pred", &pred, "plan_start", &t->plan_start,
+                           "plan_end", &t->plan_end) != 0 ||
+            strv_from(argv, &t->argv) || strv_from(env, &t->env) || !json_is_array(pred)) {
+            socm_spec_free(s);
+            return socm_error_set(err, SOCM_E_INPUT, "journal: bad task record %zu: %s", i + 1,
+                                  je.text);
+        }
+        t->name = socm_strdup(name);
+        t->cores = tc;
+        t->threads = th;
+        t->npred = json_array_size(pred);
+        t->pred = socm_xcalloc(t->npred ? t->npred : 1, sizeof *t->pred);
+        for (size_t k = 0; k < t->npred; k++) {
+            json_int_t p = json_integer_value(json_array_get(pred, k));
+            if (p < 0 || (size_t)p >= s->n) {
+                socm_spec_free(s);
+                return socm_error_set(err, SOCM_E_INPUT, "journal: bad predecessor in task %zu",
+                                      i + 1);
+            }
+            t->pred[k] = (int)p;
+        }
+    }
+    s->config = json_incref(json_object_get(j, "config"));
+    s->plan = json_incref(json_object_get(j, "plan"));
+    return 0;
+}
+
+void socm_spec_free(struct socm_spec *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->tasks[i].name);
+        socm_strv_free(&s->tasks[i].argv);
+        socm_strv_free(&s->tasks[i].env);
+        free(s->tasks[i].pred);
+    }
+    free(s->tasks);
+    for (int k = 0; k < SOCM_HOOK_N; k++)
+        socm_strv_free(&s->hooks[k]);
+    free(s->campaign);
+    free(s->state_dir);
+    free(s->enactor);
+    json_decref(s->config);
+    json_decref(s->plan);
+    memset(s, 0, sizeof *s);
+}

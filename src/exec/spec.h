@@ -1,0 +1,72 @@
+/* spec.h — what the execution engine runs: the campaign resolved into tasks (argv,
+ * environment, cores, memory, walltime, predecessors, planned start/end) plus the
+ * campaign-wide execution settings. It is built once from the campaign and its plan,
+ * written into the journal's first event, and read back on resume, so a resumed run
+ * needs nothing but the state directory. */
+#ifndef SOCM_EXEC_SPEC_H
+#define SOCM_EXEC_SPEC_H
+
+#include "util/error.h"
+#include "util/str.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct socm_campaign;
+struct socm_plan;
+
+enum socm_hook_kind {
+    SOCM_HOOK_WF_DONE,
+    SOCM_HOOK_WF_FAILED,
+    SOCM_HOOK_CAMPAIGN_DONE,
+    SOCM_HOOK_CAMPAIGN_FAILED,
+    SOCM_HOOK_N
+};
+extern const char *const socm_hook_names[SOCM_HOOK_N];
+
+struct socm_task {
+    int id;               /* workflow id, 1-based */
+    char *name;
+    struct socm_strv argv;
+    struct socm_strv env; /* KEY=VALUE */
+    int64_t cores;        /* ranks × threads */
+    int64_t threads;      /* per rank: OMP_NUM_THREADS */
+    double memory_mb;
+    double walltime_min;  /* 0 = unlimited */
+    int max_retries;
+    int *pred;            /* 0-based indexes */
+    size_t npred;
+    double plan_start, plan_end; /* minutes */
+};
+
+struct socm_spec {
+    char *campaign;
+    char *state_dir;
+    char *enactor;
+    bool fail_fast;
+    bool pin;
+    double deadline_min;
+    double makespan_min;
+    int64_t plan_cores;
+    double grace_s;        /* SIGTERM → SIGKILL */
+    double hook_timeout_s;
+    double retry_backoff_s; /* first retry delay; doubles each time, capped at 60 s */
+    struct socm_strv hooks[SOCM_HOOK_N]; /* empty = none */
+    struct socm_task *tasks;
+    size_t n;
+    json_t *config; /* resolved configuration, for the record (may be NULL) */
+    json_t *plan;   /* the plan, for the record and reports */
+};
+
+/* Builds the spec from a campaign and its plan; state_dir overrides the campaign's
+ * when non-NULL. */
+int socm_spec_from_campaign(const struct socm_campaign *c, const struct socm_plan *p,
+                            const char *state_dir, struct socm_spec *out,
+                            struct socm_error *err);
+json_t *socm_spec_to_json(const struct socm_spec *s);
+int socm_spec_from_json(const json_t *j, struct socm_spec *out, struct socm_error *err);
+json_t *socm_plan_to_json(const struct socm_plan *p);
+void socm_spec_free(struct socm_spec *s);
+
+#endif

@@ -1,0 +1,26 @@
+/* supervise.h — the per-attempt supervisor (`socm supervise`): runs one workflow in
+ * its own process group inside its sandbox, enforces the walltime (SIGTERM, grace,
+ * SIGKILL), forwards a stop request the same way, and writes exit status, elapsed
+ * time, max RSS and CPU time atomically as result.json. It lives in its own session,
+ * so the work outlives a killed manager. */
+#ifndef SOCM_SUPERVISE_H
+#define SOCM_SUPERVISE_H
+
+#include "util/error.h"
+
+#include <stddef.h>
+
+struct socm_supervise_opts {
+    const char *sandbox;
+    int attempt;
+    double walltime_s; /* 0 = none */
+    double grace_s;
+    int lock_fd;       /* -1 = none */
+    const char *cpus;  /* "0,1" to pin, NULL = no pinning */
+    char *const *argv; /* the workflow's command */
+};
+
+/* Returns 0 once result.json is written (whatever the workflow's outcome). */
+int socm_supervise(const struct socm_supervise_opts *o, struct socm_error *err);
+
+#endif

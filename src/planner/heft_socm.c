@@ -1,0 +1,162 @@
+/* heft_socm.c — policy `heft-socm`: the original tool's planner reproduced exactly
+ * (issue 3): level by level over the original's topological generations, longest
+ * walltime first (stable), core slots stepping by the workflow's cpus, one global
+ * memory pool checked at the start time, smallest end with the first slot winning
+ * ties. Where the original silently misplaces a workflow that fits nowhere, this
+ * reports an error. The deadline search and QoS choice are planner.c's generic ones. */
+#include "planner/memline.h"
+#include "planner/planner_impl.h"
+#include "util/str.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Stable sort of one generation by walltime, longest first (a merge sort so that equal walltimes keep the generation's order, as Python's sort does). */
+static void sort_level(const struct socm_plan_input *in, int *v, int *tmp, size_t n)
+{
+    if (n < 2)
+        return;
+    size_t h = n / 2;
+    sort_level(in, v, tmp, h);
+    sort_level(in, v + h, tmp, n - h);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n) {
+        /* Take from the right half only if strictly longer: ties keep order. */
+        if (in->reqs[v[j]].walltime_min > in->reqs[v[i]].walltime_min)
+            tmp[k++] = v[j++];
+        else
+            tmp[k++] = v[i++];
+    }
+    while (i < h)
+        tmp[k++] = v[i++];
+    while (j < n)
+        tmp[k++] = v[j++];
+    memcpy(v, tmp, n * sizeof *v);
+}
+
+int socm_plan_heft_order(const struct socm_plan_input *in, int *order)
+{
+    size_t *gs = NULL, ngen = 0;
+    if (socm_plan_generations(in->dag, order, &gs, &ngen) < 0)
+        return -1;
+    int *tmp = socm_xmalloc((in->n ? in->n : 1) * sizeof *tmp);
+    for (size_t g = 0; g < ngen; g++)
+        sort_level(in, order + gs[g], tmp, gs[g + 1] - gs[g]);
+    free(tmp);
+    free(gs);
+    return 0;
+}
+
+static int no_fit(const struct socm_plan_input *in, int w, int64_t cores, double pool, double best_free,
+                  struct socm_error *err)
+{
+    const struct socm_req *r = &in->reqs[w];
+    const char *name = in->names ? in->names[w] : "?";
+    if (r->cpus > cores)
+        return socm_error_set(err, SOCM_E_INPUT, "workflow %s needs %lld cores; the allocation has %lld cores",
+                              name, (long long)r->cpus, (long long)cores);
+    return socm_error_set(err, SOCM_E_INPUT,
+                          "workflow %s needs %g MB of memory; the allocation of %lld cores has %g MB "
+                          "(at most %g MB free where it could start)",
+                          name, r->memory_mb, (long long)cores, pool, best_free);
+}
+
+static int heft_schedule(const struct socm_planner *self, const struct socm_plan_input *in, int64_t cores,
+                         struct socm_plan *out, struct socm_error *err)
+{
+    (void)self;
+    size_t n = in->n;
+    memset(out, 0, sizeof *out);
+    if (cores < 1)
+        return socm_error_set(err, SOCM_E_INPUT, "cannot plan on %lld cores", (long long)cores);
+    int *order = socm_xmalloc((n ? n : 1) * sizeof *order);
+    int *tmp = socm_xmalloc((n ? n : 1) * sizeof *tmp);
+    size_t *gs = NULL, ngen = 0;
+    if (socm_plan_generations(in->dag, order, &gs, &ngen) < 0) {
+        free(order);
+        free(tmp);
+        return socm_error_set(err, SOCM_E_INPUT, "planner: the workflow DAG has a cycle");
+    }
+    const struct socm_resource *res = in->resource;
+    /* The original pools memory over the allocation: cores / cores_per_node nodes,
+     * as a real number, each with memory_per_node. */
+    double pool = (double)cores / (double)res->cores_per_node * res->memory_per_node_mb;
+    double *free_at = socm_xcalloc((size_t)cores, sizeof *free_at);
+    struct socm_memline mem = {0};
+    struct socm_plan_entry *e = socm_xcalloc(n ? n : 1, sizeof *e);
+    bool *done = socm_xcalloc(n ? n : 1, sizeof *done);
+    int rc = 0;
+    double makespan = 0;
+    int64_t used_hi = -1; /* highest core any workflow has used */
+
+    for (size_t g = 0; g < ngen && rc == 0; g++) {
+        sort_level(in, order + gs[g], tmp, gs[g + 1] - gs[g]);
+        for (size_t k = gs[g]; k < gs[g + 1]; k++) {
+            int w = order[k];
+            const struct socm_req *r = &in->reqs[w];
+            double earliest = 0;
+            const struct socm_intv *p = &in->dag->pred[w];
+            for (size_t j = 0; j < p->n; j++)
+                if (done[p->v[j]] && e[p->v[j]].end > earliest)
+                    earliest = e[p->v[j]].end;
+            int64_t best = -1;
+            double best_start = 0, best_end = 0, best_free = 0;
+            for (int64_t slot = 0; slot + r->cpus <= cores; slot += r->cpus) {
+                double start = earliest;
+                for (int64_t c = slot; c < slot + r->cpus; c++)
+                    if (free_at[c] > start)
+                        start = free_at[c];
+                double end = start + r->walltime_min;
+                double avail = pool - socm_memline_at(&mem, start);
+                if (slot == 0 || avail > best_free)
+                    best_free = avail;
+                if (avail >= r->memory_mb && (best < 0 || end < best_end)) {
+                    best = slot;
+                    best_start = start;
+                    best_end = end;
+                }
+                /* Every later slot lies beyond any core used so far: same start,
+                 * same end, same memory, so none can end strictly earlier. This
+                 * keeps the scan to the used cores without changing the plan. */
+                if (slot > used_hi)
+                    break;
+            }
+            if (best < 0) {
+                rc = no_fit(in, w, cores, pool, best_free, err);
+                break;
+            }
+            for (int64_t c = best; c < best + r->cpus; c++)
+                free_at[c] = best_end;
+            if (best + r->cpus - 1 > used_hi)
+                used_hi = best + r->cpus - 1;
+            socm_memline_add(&mem, best_start, best_end, r->memory_mb);
+            e[w] = (struct socm_plan_entry){.id = w + 1, .core_first = best, .core_last = best + r->cpus - 1,
+                                            .memory_mb = r->memory_mb, .start = best_start, .end = best_end};
+            done[w] = true;
+            if (best_end > makespan)
+                makespan = best_end;
+        }
+    }
+    free(order);
+    free(tmp);
+    free(gs);
+    free(free_at);
+    free(done);
+    socm_memline_free(&mem);
+    if (rc < 0) {
+        free(e);
+        return -1;
+    }
+    out->entries = e;
+    out->n = n;
+    out->cores = cores;
+    out->makespan = makespan;
+    return 0;
+}
+
+const struct socm_planner socm_planner_heft_socm = {
+    .name = "heft-socm",
+    .description = "the original tool's planner, reproduced exactly (level-by-level HEFT, one memory pool)",
+    .schedule = heft_schedule,
+    .plan = NULL, /* planner.c's search is the original's */
+};

@@ -1,0 +1,25 @@
+/* memline.h — memory in use over time as a step function (sorted breakpoints), so
+ * that "how much is in use at t" and "the peak over [a, b)" need no rescan of the
+ * whole plan. Shared by heft_socm.c (one pool) and time.c (one per node). */
+#ifndef SOCM_MEMLINE_H
+#define SOCM_MEMLINE_H
+
+#include <stddef.h>
+
+struct socm_memline {
+    double *t;   /* breakpoint times, increasing */
+    double *use; /* memory in use on [t[i], t[i+1]) */
+    size_t n, cap;
+    double total; /* Σ memory ever added (a quick upper bound of the peak) */
+};
+
+void socm_memline_free(struct socm_memline *m);
+/* Memory in use at time t (0 before the first breakpoint). */
+double socm_memline_at(const struct socm_memline *m, double t);
+/* Largest use over [a, b); *after gets the end of the last step that reaches
+ * the peak while exceeding `limit` (so a caller can retry from there), or b. */
+double socm_memline_peak(const struct socm_memline *m, double a, double b, double limit, double *after);
+/* Adds `mb` on [a, b) (nothing if a >= b). */
+void socm_memline_add(struct socm_memline *m, double a, double b, double mb);
+
+#endif

@@ -1,0 +1,48 @@
+/* planner_impl.h — what the planner files share but the public API does not
+ * promise: DAG orders used by the policies, the QoS choice, the pilot walltime,
+ * the lower bounds, and the built-in policies. */
+#ifndef SOCM_PLANNER_IMPL_H
+#define SOCM_PLANNER_IMPL_H
+
+#include "socm/planner.h"
+
+extern const struct socm_planner socm_planner_heft_socm;
+extern const struct socm_planner socm_planner_time;
+
+/* The original's topological generations (issue 3, step 1): `order` (n) gets all
+ * nodes generation by generation; gen_start (ngen + 1 entries, malloc'd) marks where
+ * each starts. Returns -1 on a cycle. */
+int socm_plan_generations(const struct socm_dag *d, int *order, size_t **gen_start, size_t *ngen);
+/* heft-socm's placement order: generations, each by walltime (longest first,
+ * stable). -1 on a cycle. */
+int socm_plan_heft_order(const struct socm_plan_input *in, int *order);
+/* Kahn's order, smallest index first; -1 on a cycle. */
+int socm_plan_topo(const struct socm_dag *d, int *order);
+
+/* Allocation size when the input leaves it open: requested_cores, else the whole
+ * resource. */
+int64_t socm_plan_max_cores(const struct socm_plan_input *in);
+/* Largest cpus of any workflow. */
+int64_t socm_plan_max_cpus(const struct socm_plan_input *in);
+/* First QoS (in the resource's order) whose max walltime ≥ walltime, max cores ≥
+ * cores and job limit allows one job; -1 if none. */
+int socm_plan_qos_first_fit(const struct socm_resource *r, double walltime, int64_t cores);
+/* "name (W min, C cores, J jobs), ..." for the no-QoS error. */
+void socm_plan_qos_describe(const struct socm_resource *r, char *buf, size_t n);
+/* ceil(min(makespan × 1.25, deadline)). */
+double socm_plan_pilot_walltime(double makespan, double deadline);
+/* Fills cp_bound, work_bound, lower_bound and efficiency of `plan` (plan->cores and
+ * plan->makespan must be set). */
+void socm_plan_bounds(const struct socm_plan_input *in, struct socm_plan *plan);
+/* The first node whose memory the plan overcommits at some time (memory split
+ * over a workflow's nodes in proportion to its cores there), or -1. */
+int64_t socm_plan_node_memory_violation(const struct socm_plan_input *in, const struct socm_plan *plan);
+/* Checks the input (sizes, cpus ≥ 1, no negative memory or walltime, acyclic). */
+int socm_plan_check_input(const struct socm_plan_input *in, struct socm_error *err);
+
+/* The original's search: batch plans on the allocation; remote binary-searches the
+ * smallest core count meeting the deadline, then takes the first QoS that fits. */
+int socm_plan_search(const struct socm_planner *p, const struct socm_plan_input *in,
+                     struct socm_plan *out, struct socm_error *err);
+
+#endif

@@ -1,0 +1,30 @@
+/* requirements.h — what each workflow of a campaign needs, as the planner takes it,
+ * until prediction from history exists: cpus = ranks × threads; memory =
+ * resources.memory (MB); walltime = resources.runtime (minutes) × 1.1. */
+#ifndef SOCM_REQUIREMENTS_H
+#define SOCM_REQUIREMENTS_H
+
+#include "campaign/campaign.h"
+#include "socm/planner.h"
+
+/* A planner input built from a campaign; owns reqs and names' array (the names
+ * themselves belong to the campaign, which must outlive it). */
+struct socm_requirements {
+    struct socm_plan_input in;
+    struct socm_req *reqs;
+    const char **names;
+};
+
+/* The margin on the runtime a workflow declares (the original's 10 %). */
+#define SOCM_WALLTIME_MARGIN 1.1
+
+/* One workflow's requirement from its resources. */
+struct socm_req socm_requirement_of(const struct socm_workflow *wf);
+/* The whole planner input of a campaign: requirements, names, DAG, resource,
+ * deadline, schema and requested cores (0 = the whole resource). Fails on a
+ * campaign without a resource or with an impossible count (ranks × threads
+ * overflowing). */
+int socm_requirements_build(const struct socm_campaign *c, struct socm_requirements *out, struct socm_error *err);
+void socm_requirements_free(struct socm_requirements *r);
+
+#endif

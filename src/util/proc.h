@@ -1,0 +1,52 @@
+/* proc.h — processes without a shell: spawning argv vectors (posix_spawn) in a new
+ * session or process group, pidfds to wait on them in poll(), a signalfd for the
+ * signals a manager handles, and an atomic file write for results and state. */
+#ifndef SOCM_PROC_H
+#define SOCM_PROC_H
+
+#include "util/error.h"
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct socm_spawn_opts {
+    const char *const *envp; /* NULL = inherit environ */
+    const char *cwd;         /* NULL = inherit; applied by the child (posix_spawn can't) */
+    int stdin_fd, stdout_fd, stderr_fd; /* -1 = inherit (stdin: /dev/null if -2) */
+    bool new_session;        /* setsid(): survives the manager, own process group */
+    bool new_pgroup;         /* setpgid(0,0) (ignored with new_session) */
+    int keep_fd;             /* -1 or a descriptor made available as fd 3 in the child */
+};
+void socm_spawn_opts_init(struct socm_spawn_opts *o);
+
+/* Starts argv[0] (searched in PATH) with argv; never a shell. Returns the pid or -1. */
+pid_t socm_spawn(const char *const *argv, const struct socm_spawn_opts *o, struct socm_error *err);
+
+/* pidfd_open(2): a descriptor that becomes readable when pid exits (any process). */
+int socm_pidfd_open(pid_t pid);
+/* Signal a process via its pidfd (race-free against pid reuse). */
+int socm_pidfd_signal(int pidfd, int sig);
+
+/* Blocks `sigs` (NULL-less list ending in 0) and returns a CLOEXEC non-blocking
+ * signalfd for them; the previous mask goes to *old if non-NULL. */
+int socm_signalfd_open(const int *sigs, sigset_t *old, struct socm_error *err);
+
+/* Writes data to path atomically: path.tmp, fsync, rename, fsync of the directory.
+ * mode applies to a new file. */
+int socm_write_atomic(const char *path, const void *data, size_t len, int mode,
+                      struct socm_error *err);
+/* fsync of the directory holding `path` (after a create or rename). */
+int socm_fsync_dir_of(const char *path);
+/* mkdir -p with mode for each created component. */
+int socm_mkdir_p(const char *path, int mode, struct socm_error *err);
+
+/* Wall clock, seconds since the epoch, and a monotonic clock in seconds. */
+double socm_now(void);
+double socm_mono(void);
+
+/* The running executable's absolute path (/proc/self/exe), cached. */
+const char *socm_self_exe(void);
+
+#endif

@@ -1,0 +1,317 @@
+/* test_journal.c — the event journal: append/replay, a torn last line is ignored
+ * (and truncated before the next append), a corrupted line before the end is an
+ * error naming the line; the bookkeeper's replay of every event kind rebuilds the
+ * campaign and workflow states; the run spec survives its JSON round trip. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "exec/bookkeeper.h"
+#include "exec/journal.h"
+#include "exec/spec.h"
+#include "util/proc.h"
+
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[256];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/socm-test-journal-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    strcat(dir, "/state");
+    return 0;
+}
+
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char *slash = strrchr(dir, '/'); /* the test's own temporary directory */
+    *slash = '\0';
+    assert_int_equal(nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+    return 0;
+}
+
+static void append_raw(const char *text)
+{
+    char *p = socm_journal_path(dir);
+    int fd = open(p, O_WRONLY | O_APPEND);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    free(p);
+}
+
+struct collect {
+    int n;
+    json_int_t ids[16];
+};
+static int collect_cb(void *ctx, json_t *ev, size_t line, struct socm_error *err)
+{
+    struct collect *c = ctx;
+    c->ids[c->n++] = json_integer_value(json_object_get(ev, "id"));
+    return 0;
+}
+
+static void test_append_replay_modes(void **state)
+{
+    (void)state;
+    struct socm_journal j;
+    struct socm_error err = {0};
+    assert_int_equal(socm_journal_open(&j, dir, true, -1, &err), 0);
+    for (int i = 1; i <= 3; i++)
+        assert_int_equal(socm_journal_write(&j, json_pack("{s:s,s:i}", "ev", "log", "id", i), &err), 0);
+    socm_journal_close(&j);
+    struct stat st;
+    assert_int_equal(stat(dir, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0700);
+    char *p = socm_journal_path(dir);
+    assert_int_equal(stat(p, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    free(p);
+    /* a fresh run must not mix with an existing journal */
+    assert_int_equal(socm_journal_open(&j, dir, true, -1, &err), -1);
+    assert_non_null(strstr(err.msg, "socm resume"));
+
+    struct collect c = {0};
+    long long valid = 0;
+    assert_int_equal(socm_journal_replay(dir, collect_cb, &c, &valid, &err), 0);
+    assert_int_equal(c.n, 3);
+    assert_int_equal(c.ids[2], 3);
+    assert_true(valid > 0);
+}
+
+static void test_torn_last_line(void **state)
+{
+    (void)state;
+    struct socm_journal j;
+    struct socm_error err = {0};
+    assert_int_equal(socm_journal_open(&j, dir, true, -1, &err), 0);
+    assert_int_equal(socm_journal_write(&j, json_pack("{s:s,s:i}", "ev", "log", "id", 1), &err), 0);
+    socm_journal_close(&j);
+    append_raw("{\"ev\":\"log\",\"id\":2,\"t\":1"); /* the crash cut it */
+    struct collect c = {0};
+    long long valid = 0;
+    assert_int_equal(socm_journal_replay(dir, collect_cb, &c, &valid, &err), 0);
+    assert_int_equal(c.n, 1);
+    /* reopening truncates the torn tail, so the next event is a line of its own */
+    assert_int_equal(socm_journal_open(&j, dir, false, valid, &err), 0);
+    assert_int_equal(socm_journal_write(&j, json_pack("{s:s,s:i}", "ev", "log", "id", 3), &err), 0);
+    socm_journal_close(&j);
+    memset(&c, 0, sizeof c);
+    assert_int_equal(socm_journal_replay(dir, collect_cb, &c, NULL, &err), 0);
+    assert_int_equal(c.n, 2);
+    assert_int_equal(c.ids[1], 3);
+}
+
+static void test_corrupt_middle_line(void **state)
+{
+    (void)state;
+    struct socm_journal j;
+    struct socm_error err = {0};
+    assert_int_equal(socm_journal_open(&j, dir, true, -1, &err), 0);
+    assert_int_equal(socm_journal_write(&j, json_pack("{s:s,s:i}", "ev", "log", "id", 1), &err), 0);
+    socm_journal_close(&j);
+    append_raw("{\"ev\":\"log\",\"id\":2,GARBAGE}\n");
+    append_raw("{\"ev\":\"log\",\"id\":3}\n");
+    struct collect c = {0};
+    assert_int_equal(socm_journal_replay(dir, collect_cb, &c, NULL, &err), -1);
+    assert_non_null(strstr(err.msg, "journal.jsonl:2:"));
+    assert_non_null(strstr(err.msg, "corrupt"));
+    /* a complete line that is valid JSON but not an event is corruption too */
+    teardown(NULL);
+    setup(NULL);
+    assert_int_equal(socm_journal_open(&j, dir, true, -1, &err), 0);
+    socm_journal_close(&j);
+    append_raw("[1,2]\n{\"ev\":\"log\"}\n");
+    assert_int_equal(socm_journal_replay(dir, NULL, NULL, NULL, &err), -1);
+    assert_non_null(strstr(err.msg, ":1:"));
+}
+
+static void make_spec(struct socm_spec *s)
+{
+    memset(s, 0, sizeof *s);
+    s->campaign = socm_strdup("unit");
+    s->state_dir = socm_strdup(dir);
+    s->enactor = socm_strdup("local");
+    s->deadline_min = 60;
+    s->makespan_min = 3;
+    s->plan_cores = 2;
+    s->grace_s = 1;
+    s->hook_timeout_s = 5;
+    s->retry_backoff_s = 0.5;
+    socm_strv_push(&s->hooks[SOCM_HOOK_WF_DONE], "echo");
+    socm_strv_push(&s->hooks[SOCM_HOOK_WF_DONE], "{workflow}");
+    s->n = 4;
+    s->tasks = socm_xcalloc(4, sizeof *s->tasks);
+    for (int i = 0; i < 4; i++) {
+        struct socm_task *t = &s->tasks[i];
+        t->id = i + 1;
+        t->name = socm_asprintf("w%d", i + 1);
+        socm_strv_push(&t->argv, "true");
+        socm_strv_pushf(&t->env, "K=%d", i);
+        t->cores = 1 + i % 2;
+        t->threads = 1;
+        t->memory_mb = 100;
+        t->walltime_min = 1;
+        t->max_retries = i == 1 ? 2 : 0;
+        t->npred = i ? 1 : 0;
+        t->pred = socm_xcalloc(1, sizeof *t->pred);
+        t->pred[0] = i - 1;
+        t->plan_start = i;
+        t->plan_end = i + 1;
+    }
+}
+
+static void test_spec_roundtrip(void **state)
+{
+    (void)state;
+    struct socm_spec s, r;
+    make_spec(&s);
+    json_t *j = socm_spec_to_json(&s);
+    struct socm_error err = {0};
+    assert_int_equal(socm_spec_from_json(j, &r, &err), 0);
+    assert_string_equal(r.campaign, "unit");
+    assert_int_equal(r.n, 4);
+    assert_int_equal(r.tasks[3].pred[0], 2);
+    assert_int_equal(r.tasks[1].max_retries, 2);
+    assert_int_equal(r.tasks[1].cores, 2);
+    assert_string_equal(r.tasks[2].env.v[0], "K=2");
+    assert_string_equal(r.hooks[SOCM_HOOK_WF_DONE].v[1], "{workflow}");
+    assert_true(r.retry_backoff_s == 0.5);
+    /* a damaged record is an error, not a guess */
+    json_object_del(json_array_get(json_object_get(j, "tasks"), 1), "argv");
+    struct socm_spec bad;
+    assert_int_equal(socm_spec_from_json(j, &bad, &err), -1);
+    json_decref(j);
+    socm_spec_free(&s);
+    socm_spec_free(&r);
+}
+
+static void ev(struct socm_journal *j, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    json_t *e = json_vpack_ex(NULL, 0, fmt, ap);
+    va_end(ap);
+    assert_non_null(e);
+    struct socm_error err = {0};
+    assert_int_equal(socm_journal_append(j, e, &err), 0);
+    json_decref(e);
+}
+
+static void test_replay_every_kind(void **state)
+{
+    (void)state;
+    struct socm_spec s;
+    make_spec(&s);
+    struct socm_journal j;
+    struct socm_error err = {0};
+    assert_int_equal(socm_journal_open(&j, dir, true, -1, &err), 0);
+    ev(&j, "{s:s,s:o,s:f,s:i}", "ev", "begin", "spec", socm_spec_to_json(&s), "t", 100.0, "pid", 4242);
+    ev(&j, "{s:s,s:s}", "ev", "campaign", "state", "NEW");
+    ev(&j, "{s:s,s:s}", "ev", "campaign", "state", "PLANNING");
+    ev(&j, "{s:s,s:s}", "ev", "campaign", "state", "EXECUTING");
+    ev(&j, "{s:s,s:i,s:s}", "ev", "wf", "id", 1, "state", "READY");
+    ev(&j, "{s:s,s:i,s:s,s:i,s:[i]}", "ev", "wf", "id", 1, "state", "SUBMITTED", "attempt", 1, "cores", 1);
+    ev(&j, "{s:s,s:i,s:s,s:i,s:i,s:f}", "ev", "wf", "id", 1, "state", "RUNNING", "attempt", 1, "job", 77, "t", 101.0);
+    ev(&j, "{s:s,s:i,s:s,s:i,s:i,s:f,s:f,s:f,s:f,s:f}", "ev", "wf", "id", 1, "state", "DONE", "attempt", 1,
+       "exit_code", 0, "start", 101.0, "end", 103.0, "elapsed_s", 2.0, "max_rss_mb", 12.5, "cpu_s", 1.5);
+    ev(&j, "{s:s,s:s}", "ev", "log", "msg", "hello");
+    ev(&j, "{s:s,s:s}", "ev", "hook", "hook", "on_workflow_done");
+    ev(&j, "{s:s,s:i,s:s}", "ev", "wf", "id", 2, "state", "READY");
+    ev(&j, "{s:s,s:i,s:s,s:i,s:[i,i]}", "ev", "wf", "id", 2, "state", "SUBMITTED", "attempt", 1, "cores", 0, 1);
+    ev(&j, "{s:s,s:i,s:i,s:i,s:s,s:f}", "ev", "retry", "id", 2, "attempt", 1, "exit_code", 3, "reason", "exit code 3",
+       "not_before", 110.0);
+    ev(&j, "{s:s,s:i,s:s,s:i,s:[i,i]}", "ev", "wf", "id", 2, "state", "SUBMITTED", "attempt", 2, "cores", 0, 1);
+    ev(&j, "{s:s,s:i,s:s,s:i,s:i,s:s}", "ev", "wf", "id", 2, "state", "FAILED", "attempt", 2, "exit_code", 4, "reason",
+       "exit code 4");
+    ev(&j, "{s:s,s:i,s:s,s:s}", "ev", "wf", "id", 3, "state", "CANCELED", "reason", "predecessor w2 failed");
+    ev(&j, "{s:s,s:i}", "ev", "interrupted", "signal", 15);
+    ev(&j, "{s:s,s:i,s:s,s:b}", "ev", "wf", "id", 4, "state", "CANCELED", "interrupted", 1);
+    ev(&j, "{s:s,s:s,s:s}", "ev", "campaign", "state", "CANCELED", "reason", "interrupted by TERM");
+    socm_journal_close(&j);
+
+    struct socm_bk *bk = socm_bk_load(dir, &err);
+    assert_non_null(bk);
+    assert_int_equal(bk->cstate, SOCM_C_CANCELED);
+    assert_string_equal(bk->creason, "interrupted by TERM");
+    assert_int_equal(bk->interrupt_signal, 15);
+    assert_int_equal(bk->manager_pid, 4242);
+    assert_int_equal(bk->w[0].state, SOCM_W_DONE);
+    assert_int_equal(bk->w[0].job, 77);
+    assert_true(bk->w[0].max_rss_mb == 12.5 && bk->w[0].elapsed_s == 2.0);
+    assert_int_equal(bk->w[1].state, SOCM_W_FAILED);
+    assert_int_equal(bk->w[1].attempts, 2);
+    assert_int_equal(bk->w[1].exit_code, 4);
+    assert_int_equal(bk->w[1].ncores, 2);
+    assert_int_equal(bk->w[2].state, SOCM_W_CANCELED);
+    assert_false(bk->w[2].interrupted);
+    assert_string_equal(bk->w[2].reason, "predecessor w2 failed");
+    assert_true(bk->w[3].interrupted);
+    assert_int_equal(bk->count[SOCM_W_DONE], 1);
+    assert_int_equal(bk->count[SOCM_W_FAILED], 1);
+    assert_int_equal(bk->count[SOCM_W_CANCELED], 2);
+    assert_int_equal(bk->count[SOCM_W_NEW], 0);
+    socm_bk_free(bk);
+
+    /* a resume event clears the interruption; an unknown workflow id is an error */
+    assert_int_equal(socm_journal_open(&j, dir, false, -1, &err), 0);
+    ev(&j, "{s:s,s:i}", "ev", "resume", "pid", 99);
+    ev(&j, "{s:s,s:i,s:s}", "ev", "wf", "id", 4, "state", "NEW");
+    socm_journal_close(&j);
+    bk = socm_bk_load(dir, &err);
+    assert_non_null(bk);
+    assert_int_equal(bk->interrupt_signal, 0);
+    assert_int_equal(bk->manager_pid, 99);
+    assert_int_equal(bk->w[3].state, SOCM_W_NEW);
+    assert_false(bk->w[3].interrupted);
+    socm_bk_free(bk);
+    assert_int_equal(socm_journal_open(&j, dir, false, -1, &err), 0);
+    ev(&j, "{s:s,s:i,s:s}", "ev", "wf", "id", 9, "state", "DONE");
+    socm_journal_close(&j);
+    assert_null(socm_bk_load(dir, &err));
+    assert_non_null(strstr(err.msg, "unknown workflow id 9"));
+    socm_spec_free(&s);
+}
+
+static void test_event_before_begin(void **state)
+{
+    (void)state;
+    struct socm_journal j;
+    struct socm_error err = {0};
+    assert_int_equal(socm_journal_open(&j, dir, true, -1, &err), 0);
+    ev(&j, "{s:s,s:s}", "ev", "campaign", "state", "EXECUTING");
+    socm_journal_close(&j);
+    assert_null(socm_bk_load(dir, &err));
+    assert_non_null(strstr(err.msg, "before the campaign record"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_append_replay_modes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_torn_last_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_corrupt_middle_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_spec_roundtrip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_replay_every_kind, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_event_before_begin, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

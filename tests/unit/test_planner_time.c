@@ -1,0 +1,254 @@
+/* test_planner_time.c — policy `time`: on many random campaigns every plan keeps
+ * dependencies, never puts two workflows on one core at once, keeps each node's
+ * memory, keeps small workflows inside one node, reports bound ≤ makespan, and
+ * never takes more cores than heft-socm for the same deadline; plus hand cases for
+ * backfill, whole-DAG ranking and memory per node, and the error cases. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "planner/planner_impl.h"
+#include "plan_fixture.h"
+
+#include <math.h>
+
+static uint64_t rng_state;
+static uint64_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+static int64_t rnd_in(int64_t lo, int64_t hi) { return lo + (int64_t)(rnd() % (uint64_t)(hi - lo + 1)); }
+
+/* Every constraint of the model in time.c, checked pairwise (small n). */
+static void check_plan(const struct fx *f, const struct socm_plan *p)
+{
+    const int64_t cpn = f->res.cores_per_node;
+    assert_int_equal(p->n, f->n);
+    for (size_t i = 0; i < f->n; i++) {
+        const struct socm_plan_entry *e = &p->entries[i];
+        const struct socm_req *r = &f->reqs[i];
+        assert_int_equal(e->id, (int)i + 1);
+        assert_int_equal(e->core_last - e->core_first + 1, r->cpus);
+        assert_true(e->core_first >= 0 && e->core_last < p->cores);
+        assert_true(fabs(e->end - e->start - r->walltime_min) < 1e-9);
+        assert_true(e->end <= p->makespan);
+        const struct socm_intv *pr = &f->dag.pred[i];
+        for (size_t j = 0; j < pr->n; j++)
+            assert_true(e->start >= p->entries[pr->v[j]].end);
+        for (size_t j = 0; j < i; j++) {
+            const struct socm_plan_entry *o = &p->entries[j];
+            /* A zero-walltime workflow holds no core time (documented). */
+            bool time_overlap = e->start < o->end && o->start < e->end && e->start < e->end && o->start < o->end;
+            bool core_overlap = e->core_first <= o->core_last && o->core_first <= e->core_last;
+            if (time_overlap && core_overlap)
+                fail_msg("W%zu [%lld,%lld] %g-%g and W%zu [%lld,%lld] %g-%g share cores", i + 1, (long long)e->core_first,
+                         (long long)e->core_last, e->start, e->end, j + 1, (long long)o->core_first,
+                         (long long)o->core_last, o->start, o->end);
+        }
+    }
+    /* Memory per node at every start (the use only rises at starts). */
+    int64_t nnodes = (p->cores + cpn - 1) / cpn;
+    for (size_t i = 0; i < f->n; i++) {
+        double t = p->entries[i].start;
+        for (int64_t nd = 0; nd < nnodes; nd++) {
+            int64_t a = nd * cpn, b = a + cpn < p->cores ? a + cpn : p->cores;
+            double cap = f->res.memory_per_node_mb * (double)(b - a) / (double)cpn, use = 0;
+            for (size_t j = 0; j < f->n; j++) {
+                const struct socm_plan_entry *o = &p->entries[j];
+                if (!(o->start <= t && t < o->end))
+                    continue;
+                int64_t lo = o->core_first > a ? o->core_first : a, hi = o->core_last + 1 < b ? o->core_last + 1 : b;
+                if (hi > lo)
+                    use += o->memory_mb * (double)(hi - lo) / (double)(o->core_last - o->core_first + 1);
+            }
+            if (use > cap * (1 + 1e-9))
+                fail_msg("node %lld holds %g MB of %g at %g", (long long)nd, use, cap, t);
+        }
+    }
+    assert_true(p->lower_bound <= p->makespan * (1 + 1e-12));
+    assert_true(p->cp_bound <= p->makespan * (1 + 1e-12));
+    assert_true(p->work_bound <= p->makespan * (1 + 1e-12));
+}
+
+static void random_campaign(struct fx *f)
+{
+    static const int64_t cpns[] = {4, 8, 16, 112};
+    int64_t cpn = cpns[rnd() % 4];
+    static const struct socm_qos q[] = {{"short", 120, 10, 100000}, {"long", 100000, 10, 100000}};
+    fx_resource(f, "rand", rnd_in(1, 6), cpn, (double)rnd_in(1000, 64000), q, 2);
+    size_t n = (size_t)rnd_in(1, 40);
+    for (size_t i = 0; i < n; i++) {
+        int64_t cpus = rnd() % 4 == 0 ? rnd_in(1, f->res.nodes * cpn) : rnd_in(1, cpn);
+        double mem = (double)rnd_in(0, (int64_t)f->res.memory_per_node_mb / 2);
+        fx_add(f, cpus, mem, (double)rnd_in(0, 120) + (rnd() % 2 ? 0.5 : 0));
+    }
+    fx_dag(f);
+    for (size_t i = 1; i < n; i++) {
+        int deps = (int)rnd_in(0, 3);
+        for (int d = 0; d < deps; d++) {
+            int from = (int)rnd_in(0, (int64_t)i - 1);
+            bool dup = false;
+            for (size_t j = 0; j < f->dag.pred[i].n; j++)
+                dup |= f->dag.pred[i].v[j] == from;
+            if (!dup)
+                fx_edge(f, from, (int)i);
+        }
+    }
+}
+
+static void test_property(void **state)
+{
+    (void)state;
+    rng_state = 0x9e3779b97f4a7c15ULL;
+    const struct socm_planner *tp = socm_planner_find("time"), *hp = socm_planner_find("heft-socm");
+    int compared = 0;
+    for (int iter = 0; iter < 2000; iter++) {
+        struct fx f = {0};
+        random_campaign(&f);
+        int64_t all = f.res.nodes * f.res.cores_per_node;
+        struct socm_plan p, h;
+        struct socm_error err = {0}, herr = {0};
+        /* Batch on the whole resource with an easy deadline: always plannable. */
+        if (socm_plan_make(tp, fx_input(&f, SOCM_SCHEMA_BATCH, all, 1e9), &p, &err) != 0)
+            fail_msg("iteration %d: %s", iter, err.msg);
+        check_plan(&f, &p);
+        /* Remote with a deadline between the bound and the batch makespan. */
+        double deadline = ceil(p.cp_bound + (p.makespan - p.cp_bound) * (double)(rnd() % 100) / 100.0 * 3) + 1;
+        socm_plan_free(&p);
+        int rt = socm_plan_make(tp, fx_input(&f, SOCM_SCHEMA_REMOTE, all, deadline), &p, &err);
+        int rh = socm_plan_make(hp, fx_input(&f, SOCM_SCHEMA_REMOTE, all, deadline), &h, &herr);
+        if (rt == 0) {
+            check_plan(&f, &p);
+            assert_true(p.makespan <= deadline);
+            assert_non_null(p.qos);
+        }
+        if (rh == 0) {
+            if (rt != 0)
+                fail_msg("iteration %d: heft-socm meets %g min with %lld cores, time: %s", iter, deadline, (long long)h.cores, err.msg);
+            /* heft-socm pools memory over the allocation; where its plan overcommits
+             * a node it is not a plan time may copy, and time may need more cores. */
+            if (p.cores > h.cores && socm_plan_node_memory_violation(&f.in, &h) < 0)
+                fail_msg("iteration %d: time takes %lld cores, heft-socm %lld", iter, (long long)p.cores,
+                         (long long)h.cores);
+            compared++;
+            socm_plan_free(&h);
+        }
+        if (rt == 0)
+            socm_plan_free(&p);
+        fx_free(&f);
+    }
+    assert_true(compared > 500);
+}
+
+/* A short workflow fills the gap before a long one (insertion), where heft-socm
+ * appends after the last use of the cores. */
+static void test_backfill(void **state)
+{
+    (void)state;
+    struct fx f = {0};
+    fx_resource(&f, "t", 1, 2, 1000, NULL, 0);
+    fx_add(&f, 1, 0, 10); /* W1 */
+    fx_add(&f, 2, 0, 10); /* W2 after W1: both cores 10–20 */
+    fx_add(&f, 1, 0, 30); /* W3 after W2 */
+    fx_add(&f, 1, 0, 5);  /* W4: independent, short */
+    fx_dag(&f);
+    fx_edge(&f, 0, 1);
+    fx_edge(&f, 1, 2);
+    struct socm_plan p;
+    struct socm_error err = {0};
+    assert_int_equal(socm_plan_make(socm_planner_find("time"), fx_input(&f, SOCM_SCHEMA_BATCH, 2, 100), &p, &err), 0);
+    check_plan(&f, &p);
+    assert_true(p.entries[3].start == 0); /* W4 on core 1 while W1 runs */
+    assert_true(p.makespan == 50);
+    assert_true(p.cp_bound == 50);
+    assert_true(p.efficiency == 1.0);
+    socm_plan_free(&p);
+    fx_free(&f);
+}
+
+/* Memory is per node: two 600 MB workflows on two 1000 MB nodes run side by side
+ * on different nodes, never on the same node. */
+static void test_memory_per_node(void **state)
+{
+    (void)state;
+    struct fx f = {0};
+    fx_resource(&f, "t", 2, 4, 1000, NULL, 0);
+    fx_add(&f, 1, 600, 10);
+    fx_add(&f, 1, 600, 10);
+    fx_add(&f, 1, 600, 10);
+    fx_dag(&f);
+    struct socm_plan p;
+    struct socm_error err = {0};
+    assert_int_equal(socm_plan_make(socm_planner_find("time"), fx_input(&f, SOCM_SCHEMA_BATCH, 8, 100), &p, &err), 0);
+    check_plan(&f, &p);
+    assert_true(p.makespan == 20);
+    assert_true(p.entries[0].core_first / 4 != p.entries[1].core_first / 4);
+    socm_plan_free(&p);
+    /* 1200 MB fits on no node even though the allocation has 2000 MB. */
+    f.reqs[2].memory_mb = 1200;
+    assert_int_equal(socm_plan_make(socm_planner_find("time"), fx_input(&f, SOCM_SCHEMA_BATCH, 8, 100), &p, &err), -1);
+    assert_non_null(strstr(err.msg, "W3 needs 1200 MB"));
+    assert_non_null(strstr(err.msg, "1000 MB per node"));
+    /* Spread over two nodes, 1200 MB is 600 per node: fine. */
+    f.reqs[2].cpus = 8;
+    assert_int_equal(socm_plan_make(socm_planner_find("time"), fx_input(&f, SOCM_SCHEMA_BATCH, 8, 100), &p, &err), 0);
+    check_plan(&f, &p);
+    socm_plan_free(&p);
+    fx_free(&f);
+}
+
+/* Whole-DAG rank: the head of a long chain goes first even though a longer
+ * independent workflow exists in the same generation. */
+static void test_upward_rank(void **state)
+{
+    (void)state;
+    struct fx f = {0};
+    fx_resource(&f, "t", 1, 1, 1000, NULL, 0);
+    fx_add(&f, 1, 0, 20); /* W1: alone */
+    fx_add(&f, 1, 0, 10); /* W2 → W3 (rank 40) */
+    fx_add(&f, 1, 0, 30);
+    fx_dag(&f);
+    fx_edge(&f, 1, 2);
+    struct socm_plan p;
+    struct socm_error err = {0};
+    assert_int_equal(socm_plan_make(socm_planner_find("time"), fx_input(&f, SOCM_SCHEMA_BATCH, 1, 100), &p, &err), 0);
+    assert_true(p.entries[1].start == 0);
+    assert_true(p.entries[2].start == 10);
+    assert_true(p.entries[0].start == 40);
+    socm_plan_free(&p);
+    fx_free(&f);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    struct fx f = {0};
+    static const struct socm_qos q[] = {{"only", 30, 1, 1000}};
+    fx_resource(&f, "t", 1, 4, 1000, q, 1);
+    fx_add(&f, 2, 0, 50);
+    fx_dag(&f);
+    const struct socm_planner *tp = socm_planner_find("time");
+    struct socm_plan p;
+    struct socm_error err = {0};
+    assert_int_equal(socm_plan_make(tp, fx_input(&f, SOCM_SCHEMA_REMOTE, 4, 40), &p, &err), -1);
+    assert_string_equal(err.msg, "cannot meet 40 min deadline with 4 cores");
+    assert_int_equal(socm_plan_make(tp, fx_input(&f, SOCM_SCHEMA_REMOTE, 4, 100), &p, &err), -1);
+    assert_non_null(strstr(err.msg, "no QoS of t admits 2 cores"));
+    assert_non_null(strstr(err.msg, "only (max 30 min, 1000 cores, 1 jobs)"));
+    fx_free(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_property),        cmocka_unit_test(test_backfill),
+        cmocka_unit_test(test_memory_per_node), cmocka_unit_test(test_upward_rank),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,178 @@
+/* test_workflows.c — the built-in workflow types build the command lines the
+ * original builds (generic: args, sorted --k=v, --flags; power-spectra: srun
+ * prefix, split executable, absolute script args, base-path precedence), and the
+ * common fields reject bad values at their positions. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "socm/workflow.h"
+#include "tree_builder.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Expands `section` with type `tname` and returns its command line joined by
+ * spaces (NULL on error, message in err). */
+static char *command(const char *tname, const struct socm_value *campaign,
+                     const struct socm_value *section, struct socm_error *err)
+{
+    const struct socm_workflow_type *t = socm_workflow_type_find(tname);
+    assert_non_null(t);
+    struct socm_wf_ctx ctx = {campaign, "wf", "."};
+    struct socm_wflist l = {0};
+    char *r = NULL;
+    if (t->expand(t, &ctx, section, &l, err) == 0) {
+        assert_int_equal(l.n, 1);
+        struct socm_strv argv = SOCM_STRV_INIT;
+        if (t->build_argv(l.v[0], &argv, err) == 0)
+            r = socm_strv_join(&argv, " ");
+        socm_strv_free(&argv);
+    }
+    socm_wflist_free(&l);
+    return r;
+}
+
+static void test_generic(void **state)
+{
+    (void)state;
+    struct socm_value *s = tb_tbl(1);
+    tb_put(s, "executable", tb_str("tool", 2, 1));
+    tb_put(s, "subcommand", tb_str("run", 3, 1));
+    tb_put(s, "args", tb_strs(4, 1, "in.fits", "out dir", NULL));
+    struct socm_value *kw = tb_put(s, "kwargs", tb_tbl(5));
+    tb_put(kw, "zeta", tb_int(3, 6, 1));
+    tb_put(kw, "alpha", tb_str("x", 7, 1));
+    tb_put(kw, "Mid", socm_value_float(2.0, NULL));
+    tb_put(s, "flags", tb_strs(8, 1, "verbose", "dry", NULL));
+    struct socm_error err;
+    char *cmd = command("generic", NULL, s, &err);
+    assert_non_null(cmd);
+    assert_string_equal(cmd, "tool run in.fits out dir --Mid=2.0 --alpha=x --zeta=3 --verbose --dry");
+    free(cmd);
+
+    /* args must be an array; error at its position */
+    socm_table_set(s, "args", tb_str("in.fits", 9, 8));
+    assert_null(command("generic", NULL, s, &err));
+    assert_true(socm_str_startswith(err.msg, "t.toml:9:8: 'args' must be an array"));
+    socm_table_remove(s, "args");
+    socm_table_remove(s, "executable");
+    assert_null(command("generic", NULL, s, &err));
+    assert_true(socm_str_startswith(err.msg, "t.toml:1:1: "));
+    assert_non_null(strstr(err.msg, "executable"));
+    socm_value_free(s);
+}
+
+static void test_power_spectra(void **state)
+{
+    (void)state;
+    char cwd[PATH_MAX];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    struct socm_value *camp = tb_tbl(1);
+    struct socm_value *s = tb_tbl(10);
+    tb_put(s, "executable", tb_str("python  -u", 11, 1));
+    tb_put(s, "script", tb_str("spectra.py", 12, 1));
+    tb_put(s, "script-args", tb_strs(13, 1, "file://params/p.dict", "/abs/q.dict", "rel.txt", NULL));
+    struct socm_value *kw = tb_put(s, "script-kwargs", tb_tbl(14));
+    tb_put(kw, "stop", tb_int(10, 15, 1));
+    tb_put(kw, "start", tb_int(0, 16, 1));
+    tb_put(s, "script-flags", tb_strs(17, 1, "simulate-syst", NULL));
+    tb_res(s, 18, 17, 4, "600G", "15m");
+    struct socm_error err;
+
+    /* no base-path anywhere: the current directory */
+    char *cmd = command("power-spectra", camp, s, &err);
+    assert_non_null(cmd);
+    char want[4 * PATH_MAX];
+    snprintf(want, sizeof want,
+             "srun --cpu_bind=cores --export=ALL --ntasks-per-node=17 --cpus-per-task=4 python -u "
+             "spectra.py %s/params/p.dict /abs/q.dict %s/rel.txt --start=0 --stop=10 --simulate-syst",
+             cwd, cwd);
+    assert_string_equal(cmd, want);
+    free(cmd);
+
+    /* the campaign's base-path, then the stage's own wins */
+    tb_put(camp, "base-path", tb_str("/camp", 2, 1));
+    cmd = command("power-spectra", camp, s, &err);
+    assert_non_null(strstr(cmd, " /camp/params/p.dict /abs/q.dict /camp/rel.txt "));
+    free(cmd);
+    tb_put(s, "base-path", tb_str("/stage", 30, 1));
+    cmd = command("power-spectra", camp, s, &err);
+    assert_non_null(strstr(cmd, " /stage/params/p.dict /abs/q.dict /stage/rel.txt "));
+    free(cmd);
+
+    socm_table_remove(s, "script");
+    assert_null(command("power-spectra", camp, s, &err));
+    assert_non_null(strstr(err.msg, "script"));
+    socm_value_free(s);
+    socm_value_free(camp);
+}
+
+static void test_common_fields(void **state)
+{
+    (void)state;
+    struct socm_value *s = tb_tbl(1);
+    tb_put(s, "executable", tb_str("x", 2, 1));
+    struct socm_value *env = tb_put(s, "environment", tb_tbl(3));
+    tb_put(env, "OMP_NUM_THREADS", tb_int(8, 4, 1));
+    tb_put(s, "depends", tb_str("other", 5, 11));
+    struct socm_value *r = tb_res(s, 6, 2, 4, "2.5T", "1h30m");
+    tb_put(r, "gpus", tb_int(1, 11, 1));
+    struct socm_workflow *wf = socm_workflow_new();
+    struct socm_error err;
+    assert_int_equal(socm_workflow_fill_common(wf, s, "dflt", &err), 0);
+    assert_string_equal(wf->name, "dflt");
+    assert_string_equal(wf->env.v[0], "OMP_NUM_THREADS=8");
+    assert_int_equal(wf->depends.n, 1);
+    assert_int_equal(wf->depends_pos[0].line, 5);
+    assert_int_equal(wf->res.ranks, 2);
+    assert_int_equal(wf->res.threads, 4);
+    assert_true(wf->res.memory_mb == 2500000);
+    assert_true(wf->res.runtime_min == 90);
+    assert_non_null(socm_table_get(wf->res.extra, "gpus"));
+    assert_null(socm_table_get(wf->res.extra, "ranks"));
+    assert_non_null(socm_table_get(wf->fields, "environment"));
+    socm_workflow_free(wf);
+
+    struct {
+        const char *key;
+        struct socm_value *v;
+        const char *want;
+    } bad[] = {
+        {"ranks", tb_int(-2, 7, 9), "t.toml:7:9: 'ranks' must be a positive integer"},
+        {"threads", tb_str("four", 8, 11), "t.toml:8:11: 'threads' must be a positive integer"},
+        {"memory", tb_str("lots", 9, 10), "t.toml:9:10: 'memory': invalid size"},
+        {"runtime", tb_str("soon", 10, 11), "t.toml:10:11: 'runtime': invalid duration"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct socm_value *c = socm_value_clone(s);
+        socm_table_set(socm_table_get(c, "resources"), bad[i].key, bad[i].v);
+        wf = socm_workflow_new();
+        assert_int_equal(socm_workflow_fill_common(wf, c, "dflt", &err), -1);
+        assert_true(socm_str_startswith(err.msg, bad[i].want));
+        socm_workflow_free(wf);
+        socm_value_free(c);
+    }
+    socm_table_set(s, "depends", tb_int(3, 12, 11));
+    wf = socm_workflow_new();
+    assert_int_equal(socm_workflow_fill_common(wf, s, "dflt", &err), -1);
+    assert_true(socm_str_startswith(err.msg, "t.toml:12:11: 'depends' must be a list"));
+    socm_workflow_free(wf);
+    socm_value_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_generic),
+        cmocka_unit_test(test_power_spectra),
+        cmocka_unit_test(test_common_fields),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    socm_intern_free_all();
+    return rc;
+}
