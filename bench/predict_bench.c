@@ -62,6 +62,57 @@ struct campaign_wf {
     double n, threads, true_min, requested_min;
 };
 
+/* A generated campaign: 1000 workflows; users ask for 1.5 x the slowest run of
+ * their thread count, rounded up to the hour, as people do. */
+static void campaign(struct socm_history *h, const char *kind)
+{
+    struct socm_predict_options o;
+    socm_predict_options_default(&o);
+    o.model = kind;
+    o.auto_train = false; /* the model just trained */
+    struct socm_predictor *p = socm_predictor_new(h, &o);
+    struct socm_error err = {0};
+    uint64_t rng = 2024;
+    double req_ch = 0, pred_ch = 0, true_ch = 0;
+    int exceeded = 0, fallbacks = 0;
+    for (int i = 0; i < 1000; i++) {
+        double n = 100 + 9900 * unif(&rng), th = (double)(1u << (socm_rand_next(&rng) % 5));
+        double true_min = true_runtime_s(n, th) * (0.95 + 0.1 * unif(&rng)) / 60;
+        double req_min = ceil(1.5 * true_runtime_s(10000, th) / 3600) * 60;
+        char *num = socm_asprintf("{\"n\":%.17g,\"ranks\":1,\"threads\":%g}", n, th);
+        struct socm_prediction pr;
+        if (socm_predict_features(p, "bench", "{\"mode\":\"fast\"}", num, req_min, 1000, true, &pr, &err) != 0) {
+            fprintf(stderr, "%s\n", err.msg);
+            exit(1);
+        }
+        double wall = pr.walltime.value;
+        fallbacks += !pr.walltime.predicted;
+        exceeded += true_min > wall;
+        req_ch += th * req_min / 60;
+        pred_ch += th * wall / 60;
+        true_ch += th * true_min / 60;
+        socm_prediction_clear(&pr);
+        free(num);
+    }
+    printf("        campaign of 1000: core-hours reserved %.0f requested (x1.1) vs %.0f predicted "
+           "(%.1f %% saved), %.0f used; %d outrun the prediction; %d fallbacks\n",
+           req_ch, pred_ch, 100 * (1 - pred_ch / req_ch), true_ch, exceeded, fallbacks);
+    socm_predictor_close(p);
+}
+
+/* Insert rate into a fresh database, one transaction per run as socm records. */
+static void record_rate(const char *dir)
+{
+    char *path = socm_asprintf("%s/rate.db", dir);
+    struct socm_error err = {0};
+    struct socm_history *h = socm_history_open(path, &err);
+    if (h) {
+        record_history(h, 3000);
+        socm_history_close(h);
+    }
+    free(path);
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -78,6 +129,11 @@ int main(int argc, char **argv)
     if (!h) {
         fprintf(stderr, "%s\n", err.msg);
         return 1;
+    }
+    if (!strchr(path, '/')) {
+        char *abs = socm_asprintf("./%s", path);
+        free(path);
+        path = abs;
     }
     int64_t have = 0;
     socm_history_count(h, NULL, &have, &err);
@@ -130,45 +186,13 @@ int main(int argc, char **argv)
             socm_model_info_clear(&mi[t]);
         }
         socm_predictor_close(p);
+        campaign(h, kinds[k]);
     }
+    char *dir = socm_strdup(path);
+    *strrchr(dir, '/') = '\0';
+    record_rate(dir);
+    free(dir);
 
-    /* A generated campaign: 1000 workflows, users ask for 1.5 x the slowest run
-     * of their size class plus rounding up to the hour, as people do. */
-    printf("\ncampaign of 1000 workflows (true runtimes from the hidden function):\n");
-    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
-        if (!socm_model_find(kinds[k]))
-            continue;
-        struct socm_predict_options o;
-        socm_predict_options_default(&o);
-        o.model = kinds[k];
-        struct socm_predictor *p = socm_predictor_new(h, &o);
-        uint64_t rng = 2024;
-        double req_ch = 0, pred_ch = 0, true_ch = 0;
-        int exceeded = 0, fallbacks = 0;
-        for (int i = 0; i < 1000; i++) {
-            double n = 100 + 9900 * unif(&rng), th = (double)(1u << (socm_rand_next(&rng) % 5));
-            double true_min = true_runtime_s(n, th) * (0.95 + 0.1 * unif(&rng)) / 60;
-            double req_min = ceil(1.5 * true_runtime_s(10000, th) / 3600) * 60;
-            char *num = socm_asprintf("{\"n\":%.17g,\"ranks\":1,\"threads\":%g}", n, th);
-            struct socm_prediction pr;
-            if (socm_predict_features(p, "bench", cat, num, req_min, 1000, true, &pr, &err) != 0) {
-                fprintf(stderr, "%s\n", err.msg);
-                return 1;
-            }
-            double wall = pr.walltime.value;
-            fallbacks += !pr.walltime.predicted;
-            exceeded += true_min > wall;
-            req_ch += th * req_min / 60;
-            pred_ch += th * wall / 60;
-            true_ch += th * true_min / 60;
-            socm_prediction_clear(&pr);
-            free(num);
-        }
-        printf("  %-7s core-hours reserved: requested %.0f, predicted %.0f (%.1f %% saved); "
-               "actually used %.0f; %d of 1000 would outrun the prediction; %d fallbacks\n",
-               kinds[k], req_ch, pred_ch, 100 * (1 - pred_ch / req_ch), true_ch, exceeded, fallbacks);
-        socm_predictor_close(p);
-    }
     socm_history_close(h);
     free(path);
     return 0;

@@ -4,6 +4,7 @@
  * outcome carries a sentence saying how it was obtained. */
 #include "predict/predict.h"
 
+#include "socm/planner.h"
 #include "util/str.h"
 
 #include <jansson.h>
@@ -226,8 +227,8 @@ static void fallback(struct socm_predicted *o, enum socm_target t, bool pad, con
     o->value = o->requested * f;
     const char *unit = t == SOCM_TARGET_RUNTIME ? "min" : "MB";
     if (o->requested > 0)
-        say(o, "requested %.6g %s%s (fallback: %s)", o->requested, unit, f > 1 ? " + 10 %" : "",
-            reason);
+        say(o, "%s %.6g %s%s (fallback: %s)", pad ? "requested" : "default", o->requested, unit,
+            f > 1 ? " + 10 %" : "", reason);
     else
         say(o, "no request and no prediction (fallback: %s)", reason);
 }
@@ -349,4 +350,31 @@ int socm_predict_workflow(struct socm_predictor *p, const struct socm_workflow *
                                    wf->res.runtime_min, wf->res.memory_mb, true, out, err);
     socm_history_run_clear(&run);
     return rc;
+}
+
+bool socm_campaign_wants_prediction(const struct socm_campaign *c)
+{
+    const struct socm_value *camp = c->config ? socm_table_get(c->config, "campaign") : NULL;
+    const struct socm_value *v = camp && camp->type == SOCM_V_TABLE ? socm_table_get(camp, "predict") : NULL;
+    return v && v->type == SOCM_V_BOOL && v->u.b;
+}
+
+int socm_predict_requirements(struct socm_predictor *p, const struct socm_campaign *c,
+                              struct socm_req *reqs, struct socm_prediction *preds,
+                              struct socm_error *err)
+{
+    for (size_t i = 0; i < c->n_wfs; i++) {
+        struct socm_prediction pr;
+        if (socm_predict_workflow(p, c->wfs[i], &pr, err) != 0)
+            return -1;
+        if (pr.walltime.predicted)
+            reqs[i].walltime_min = pr.walltime.value;
+        if (pr.memory.predicted)
+            reqs[i].memory_mb = pr.memory.value;
+        if (preds)
+            preds[i] = pr;
+        else
+            socm_prediction_clear(&pr);
+    }
+    return 0;
 }

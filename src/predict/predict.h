@@ -113,6 +113,19 @@ int socm_predict_features(struct socm_predictor *p, const char *job_name,
                           double req_walltime_min, double req_memory_mb, bool pad_fallback,
                           struct socm_prediction *out, struct socm_error *err);
 
+/* ---- For the planner's requirements stage ---- */
+
+struct socm_req;
+/* Whether `[campaign] predict = true` (a non-boolean counts as false). */
+bool socm_campaign_wants_prediction(const struct socm_campaign *c);
+/* Replaces the walltime and memory of reqs[i] (workflow id i+1, c->n_wfs entries) by
+ * the predictions; a fallback keeps the request (walltime × 1.1). `preds` (NULL or
+ * c->n_wfs entries, cleared by the caller) receives each outcome and its reason,
+ * for `socm plan --explain`. */
+int socm_predict_requirements(struct socm_predictor *p, const struct socm_campaign *c,
+                              struct socm_req *reqs, struct socm_prediction *preds,
+                              struct socm_error *err);
+
 /* Flattens a numeric-features JSON object into sorted names and values: a list
  * "x": [a, b] gives "x[0]", "x[1]". Returns the count, or -1 if not an object. */
 int socm_features_flatten(const char *numeric_json, struct socm_strv *names, double **values);

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "predict/predict.h"
+#include "socm/planner.h"
 #include "util/str.h"
 
 #include <math.h>
@@ -285,6 +286,53 @@ static void test_train_stores_metrics_and_workflow_predicts(void **state)
     socm_history_close(h);
 }
 
+/* The planner's stage: a workflow with history gets its prediction, one without
+ * keeps its request; [campaign] predict = true turns it on. */
+static void test_requirements_of_campaign(void **state)
+{
+    (void)state;
+    struct socm_history *h = fresh_db();
+    add_runs(h, "sim", "a", 50, lin_a, quad);
+    struct socm_workflow w1 = {0}, w2 = {0};
+    w1.name = "sim";
+    w2.name = "unknown";
+    struct socm_workflow *wfs[] = {&w1, &w2};
+    for (int i = 0; i < 2; i++) {
+        wfs[i]->fields = socm_value_table(NULL);
+        socm_table_add(wfs[i]->fields, "mode", 4, NULL, socm_value_string("a", 1, NULL));
+        socm_table_add(wfs[i]->fields, "n", 1, NULL, socm_value_integer(200, NULL));
+        wfs[i]->res.runtime_min = 100;
+        wfs[i]->res.memory_mb = 5000;
+    }
+    struct socm_campaign c = {0};
+    c.wfs = wfs;
+    c.n_wfs = 2;
+    c.config = socm_value_table(NULL);
+    struct socm_value *camp = socm_value_table(NULL);
+    socm_table_add(c.config, "campaign", 8, NULL, camp);
+    assert_false(socm_campaign_wants_prediction(&c));
+    socm_table_add(camp, "predict", 7, NULL, socm_value_bool(true, NULL));
+    assert_true(socm_campaign_wants_prediction(&c));
+    /* ranks/threads default to 1 in features; the history was recorded with 1 too */
+    w1.res.ranks = w1.res.threads = w2.res.ranks = w2.res.threads = 1;
+    struct socm_req reqs[2] = {{1, 5000, 110}, {1, 5000, 110}};
+    struct socm_prediction preds[2];
+    struct socm_predictor *p = socm_predictor_new(h, NULL);
+    struct socm_error err = {0};
+    assert_int_equal(socm_predict_requirements(p, &c, reqs, preds, &err), 0);
+    assert_true(preds[0].walltime.predicted && !preds[1].walltime.predicted);
+    assert_true(reqs[0].walltime_min < 10 && reqs[0].walltime_min >= 430 / 60.0);
+    assert_true(fabs(reqs[0].memory_mb - 400) < 5);
+    assert_true(reqs[1].walltime_min == 110 && reqs[1].memory_mb == 5000);
+    for (int i = 0; i < 2; i++) {
+        socm_prediction_clear(&preds[i]);
+        socm_value_free(wfs[i]->fields);
+    }
+    socm_value_free(c.config);
+    socm_predictor_close(p);
+    socm_history_close(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -297,6 +345,7 @@ int main(void)
         cmocka_unit_test(test_fallback_non_positive_and_huge),
         cmocka_unit_test(test_margin_from_noise),
         cmocka_unit_test(test_train_stores_metrics_and_workflow_predicts),
+        cmocka_unit_test(test_requirements_of_campaign),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
