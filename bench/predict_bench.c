@@ -94,7 +94,7 @@ static void campaign(struct socm_history *h, const char *kind)
         socm_prediction_clear(&pr);
         free(num);
     }
-    printf("        campaign of 1000: core-hours reserved %.0f requested (x1.1) vs %.0f predicted "
+    printf("        campaign of 1000: core-hours reserved %.0f requested vs %.0f predicted "
            "(%.1f %% saved), %.0f used; %d outrun the prediction; %d fallbacks\n",
            req_ch, pred_ch, 100 * (1 - pred_ch / req_ch), true_ch, exceeded, fallbacks);
     socm_predictor_close(p);

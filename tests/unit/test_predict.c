@@ -286,6 +286,45 @@ static void test_train_stores_metrics_and_workflow_predicts(void **state)
     socm_history_close(h);
 }
 
+/* [predict] settings: units, bad values with positions, and the global minimums
+ * raising a prediction (said in the explanation). */
+static void test_options_and_minimums(void **state)
+{
+    (void)state;
+    struct socm_value *t = socm_value_table(NULL);
+    socm_table_add(t, "minimum_time", 12, NULL, socm_value_string("30m", 3, NULL));
+    socm_table_add(t, "minimum_mem", 11, NULL, socm_value_string("2G", 2, NULL));
+    socm_table_add(t, "model", 5, NULL, socm_value_string("knn", 3, NULL));
+    socm_table_add(t, "max_error_percent", 17, NULL, socm_value_integer(40, NULL));
+    struct socm_predict_options o;
+    struct socm_error err = {0};
+    assert_int_equal(socm_predict_options_from_config(t, &o, &err), 0);
+    assert_true(o.minimum_time_min == 30 && o.minimum_mem_mb == 2000);
+    assert_string_equal(o.model, "knn");
+    assert_true(o.max_error_percent == 40);
+    struct socm_pos pos = {socm_intern("p.toml"), 3, 9};
+    socm_table_set(t, "model", socm_value_string("magic", 5, &pos));
+    assert_int_equal(socm_predict_options_from_config(t, &o, &err), -1);
+    assert_non_null(strstr(err.msg, "p.toml:3:9"));
+    socm_table_set(t, "model", socm_value_string("poly", 4, NULL));
+    assert_int_equal(socm_predict_options_from_config(t, &o, &err), 0);
+
+    struct socm_history *h = fresh_db();
+    add_runs(h, "sim", "a", 50, lin_a, quad);
+    struct socm_predictor *p = socm_predictor_new(h, &o);
+    struct socm_prediction pr;
+    predict_n(p, "sim", "a", 100, 60, 10000, &pr);
+    assert_true(pr.walltime.predicted);
+    assert_close(pr.walltime.raw, 230 / 60.0, 0.01);
+    assert_true(pr.walltime.value == 30);
+    assert_non_null(strstr(pr.walltime.why, "raised to the minimum 30 min"));
+    assert_true(pr.memory.value == 2000);
+    socm_prediction_clear(&pr);
+    socm_predictor_close(p);
+    socm_history_close(h);
+    socm_value_free(t);
+}
+
 /* The planner's stage: a workflow with history gets its prediction, one without
  * keeps its request; [campaign] predict = true turns it on. */
 static void test_requirements_of_campaign(void **state)
@@ -346,6 +385,9 @@ int main(void)
         cmocka_unit_test(test_margin_from_noise),
         cmocka_unit_test(test_train_stores_metrics_and_workflow_predicts),
         cmocka_unit_test(test_requirements_of_campaign),
+        cmocka_unit_test(test_options_and_minimums),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    int rc = cmocka_run_group_tests(tests, setup, teardown);
+    socm_intern_free_all();
+    return rc;
 }
