@@ -50,14 +50,19 @@ struct socm_predictor *socm_predictor_new(struct socm_history *h,
 struct socm_predictor *socm_predictor_open(const struct socm_value *config, const char *history_db,
                                            struct socm_error *err)
 {
+    /* settings: a top-level [predict], else [campaign.predict] */
+    const struct socm_value *camp = config ? socm_table_get(config, "campaign") : NULL;
     const struct socm_value *t = config ? socm_table_get(config, "predict") : NULL;
+    if (!t && camp && camp->type == SOCM_V_TABLE) {
+        const struct socm_value *cp = socm_table_get(camp, "predict");
+        t = cp && cp->type == SOCM_V_TABLE ? cp : NULL;
+    }
     struct socm_predict_options o;
     if (socm_predict_options_from_config(t, &o, err) != 0)
         return NULL;
     const char *path = history_db;
     if (!path && t && socm_table_get_string(t, "history_db", &path, err) != 0)
         return NULL;
-    const struct socm_value *camp = config ? socm_table_get(config, "campaign") : NULL;
     if (!path && camp && camp->type == SOCM_V_TABLE &&
         socm_table_get_string(camp, "history_db", &path, err) != 0)
         return NULL;
@@ -356,6 +361,10 @@ bool socm_campaign_wants_prediction(const struct socm_campaign *c)
 {
     const struct socm_value *camp = c->config ? socm_table_get(c->config, "campaign") : NULL;
     const struct socm_value *v = camp && camp->type == SOCM_V_TABLE ? socm_table_get(camp, "predict") : NULL;
+    if (v && v->type == SOCM_V_TABLE) { /* [campaign.predict] settings: on unless enabled = false */
+        const struct socm_value *e = socm_table_get(v, "enabled");
+        return !e || e->type != SOCM_V_BOOL || e->u.b;
+    }
     return v && v->type == SOCM_V_BOOL && v->u.b;
 }
 

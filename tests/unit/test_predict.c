@@ -352,6 +352,28 @@ static void test_requirements_of_campaign(void **state)
     assert_false(socm_campaign_wants_prediction(&c));
     socm_table_add(camp, "predict", 7, NULL, socm_value_bool(true, NULL));
     assert_true(socm_campaign_wants_prediction(&c));
+    /* [campaign.predict] as a settings table turns it on too, and names the database */
+    {
+        struct socm_value *cfg = socm_value_table(NULL), *cc = socm_value_table(NULL);
+        struct socm_value *cpred = socm_value_table(NULL);
+        char *path = socm_asprintf("%s/from-config.db", tmpdir);
+        socm_table_add(cpred, "model", 5, NULL, socm_value_string("knn", 3, NULL));
+        socm_table_add(cpred, "history_db", 10, NULL, socm_value_string(path, strlen(path), NULL));
+        socm_table_add(cc, "predict", 7, NULL, cpred);
+        socm_table_add(cfg, "campaign", 8, NULL, cc);
+        struct socm_campaign c2 = {0};
+        c2.config = cfg;
+        assert_true(socm_campaign_wants_prediction(&c2));
+        struct socm_error e2 = {0};
+        struct socm_predictor *p2 = socm_predictor_open(cfg, NULL, &e2);
+        assert_non_null(p2);
+        assert_string_equal(socm_history_path(socm_predictor_history(p2)), path);
+        socm_predictor_close(p2);
+        socm_table_add(cpred, "enabled", 7, NULL, socm_value_bool(false, NULL));
+        assert_false(socm_campaign_wants_prediction(&c2));
+        free(path);
+        socm_value_free(cfg);
+    }
     /* ranks/threads default to 1 in features; the history was recorded with 1 too */
     w1.res.ranks = w1.res.threads = w2.res.ranks = w2.res.threads = 1;
     struct socm_req reqs[2] = {{1, 5000, 110}, {1, 5000, 110}};
