@@ -583,7 +583,7 @@ static void deliver(struct socm_enactor *e, const struct socm_sacct *acct, bool 
             int64_t nt = row->ntasks > 0 ? row->ntasks : 1;
             res.max_rss_mb = (double)row->max_rss_kib * (double)nt / 1024.0;
         }
-        if (ready && row->elapsed_s >= 0)
+        if (ready && row->elapsed_s > 0) /* whole seconds: keep the finer figure below 1 s */
             res.elapsed_s = (double)row->elapsed_s;
         out = socm_xrealloc(out, (no + 1) * sizeof *out);
         reasons = socm_xrealloc(reasons, (no + 1) * sizeof *reasons);
