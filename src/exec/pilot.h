@@ -17,6 +17,7 @@
 #include "util/error.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Single-quote shell quoting: 'it'\''s' — safe for any byte string (newlines,
  * $, ;, quotes) in a POSIX shell. Returns a malloc'd string. */
@@ -28,6 +29,10 @@ char *socm_pilot_path(const char *state_dir, const char *sub);
 int socm_pilot_mkdirs(const char *state_dir, struct socm_error *err);
 /* Parses "I.A.<ext>" → index, attempt; returns false for other names (tmp files). */
 bool socm_pilot_name_parse(const char *name, const char *ext, int *index, int *attempt);
+
+/* `socm cancel`: scancel of every pilot job the campaign started (pilot/jobs) that
+ * Slurm still has queued or running; *n gets how many. 0 without pilots. */
+int socm_pilot_scancel(const char *state_dir, size_t *n, struct socm_error *err);
 
 /* Runs the agent in the current Slurm allocation until the manager says stop (and
  * nothing runs) or Slurm ends the job. Returns 0, or -1 with err filled. */
