@@ -14,6 +14,7 @@ extern const struct socm_workflow_type socm_wftype_power_spectra;
 static const struct socm_workflow_type *const builtin_types[] = {
     &socm_wftype_generic,
     &socm_wftype_power_spectra,
+    /* Simons Observatory (so_types.h) */
     &socm_wftype_ml_mapmaking,
     &socm_wftype_sat_sims,
     &socm_wftype_ml_null_mission,
