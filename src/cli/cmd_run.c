@@ -26,7 +26,7 @@ static void help(void)
          "\n"
          "  --dry-run        print the plan and run nothing\n"
          "  --simulate       replay the plan on a virtual clock (dryrun enactor), with the\n"
-         "                   same events and journal as a real run\n"
+         "                   same events and journal as a real run (in DIR-simulate)\n"
          "  --enactor NAME   local (default), dryrun, or a plug-in .so\n"
          "  --cores N        cores the local enactor may use (default: all)\n"
          "  --memory SIZE    memory it may use (default: MemAvailable), e.g. 8G\n"
@@ -213,8 +213,14 @@ int socm_cmd_run(int argc, char **argv)
             print_profile(ph, 3);
         return 0;
     }
+    /* A simulation journals like a real run, but must not take the real run's place. */
+    char *sim_dir = NULL;
+    if (o.simulate && !state_dir)
+        state_dir = sim_dir = c->state_dir ? socm_asprintf("%s-simulate", c->state_dir)
+                                           : socm_asprintf("./socm-%s-simulate", c->name);
     struct socm_spec spec;
     int rc = socm_spec_from_campaign(c, &plan, state_dir, &spec, &err);
+    free(sim_dir);
     socm_plan_free(&plan);
     socm_campaign_free(c);
     if (rc != 0)

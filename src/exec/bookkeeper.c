@@ -530,6 +530,7 @@ static void cb_finished(void *ctx, const struct socm_result *r)
     int i = r->index;
     struct socm_wfstate *w = &bk->w[i];
     const struct socm_task *t = &bk->spec.tasks[i];
+    bk->resched = true;
     if (w->launch) {
         free(w->launch->cores);
         free((char *)w->launch->sandbox);
@@ -761,9 +762,12 @@ static int loop(struct socm_bk *bk, int sfd)
     size_t cap = 64;
     struct pollfd *fds = socm_xcalloc(cap, sizeof *fds);
     for (;;) {
+        bk->resched = false;
         double next_retry = schedule(bk);
         if (bk->failed_io)
             break;
+        if (bk->resched && !bk->interrupt_signal)
+            continue; /* a launch failed at once: its resources are free again */
         size_t active = bk->e->ops->active(bk->e);
         if (active == 0 && (all_final(bk) || bk->interrupt_signal))
             break;
@@ -922,6 +926,7 @@ int socm_bk_run(struct socm_spec *spec, const struct socm_run_opts *o, struct so
     build_index(bk);
     bk->err = err;
     bk->t_begin = t0;
+    bk->j.no_sync = o->simulate;
     set_campaign(bk, SOCM_C_NEW, NULL);
     set_campaign(bk, SOCM_C_PLANNING, NULL);
     if (!jsync(bk) || setup_run(bk, o, err) != 0) {

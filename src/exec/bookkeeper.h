@@ -68,6 +68,7 @@ struct socm_bk {
     size_t count[SOCM_W_CANCELED + 1];
     struct socm_error *err;
     bool failed_io;
+    bool resched;              /* something ended: schedule again before sleeping */
     int progress_len;
 };
 

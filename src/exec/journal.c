@@ -120,7 +120,7 @@ int socm_journal_append(struct socm_journal *j, json_t *ev, struct socm_error *e
 
 int socm_journal_sync(struct socm_journal *j, struct socm_error *err)
 {
-    if (j->unsynced == 0)
+    if (j->unsynced == 0 || j->no_sync)
         return 0;
     if (fdatasync(j->fd) != 0)
         return socm_error_errno(err, "cannot sync journal %s", j->path);

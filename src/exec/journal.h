@@ -18,6 +18,7 @@ struct socm_journal {
     int fd;
     char *path;
     size_t unsynced; /* events appended since the last fsync */
+    bool no_sync;    /* a simulation: nothing is acted upon, so nothing needs fsync */
 };
 
 /* Opens STATE_DIR/journal.jsonl for appending, creating the directory (0700) and the
