@@ -912,10 +912,9 @@ int socm_bk_run(struct socm_spec *spec, const struct socm_run_opts *o, struct so
     }
     struct socm_bk *bk = bk_new();
     double t0 = socm_now();
-    json_t *ev = json_pack("{s:s,s:o,s:f,s:i}", "ev", "begin", "spec", socm_spec_to_json(spec),
-                           "t", t0, "pid", (int)getpid());
-    int rc = socm_journal_create(&bk->j, spec->state_dir, ev, err);
-    json_decref(ev);
+    char *line = socm_spec_begin_line(spec, t0, (long)getpid());
+    int rc = socm_journal_create(&bk->j, spec->state_dir, line, err);
+    free(line);
     if (rc != 0) {
         socm_spec_free(spec);
         socm_bk_free(bk);
