@@ -115,6 +115,9 @@ int socm_spec_from_campaign(const struct socm_campaign *c, const struct socm_pla
             const struct socm_plan_entry *e = &p->entries[i];
             t->plan_start = e->start;
             t->plan_end = e->end;
+            /* The plan's slot carries the margin on the declared runtime: enforce that. */
+            if (t->walltime_min > 0 && e->end - e->start > t->walltime_min)
+                t->walltime_min = e->end - e->start;
             if (t->memory_mb <= 0)
                 t->memory_mb = e->memory_mb;
         }

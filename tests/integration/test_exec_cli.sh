@@ -66,8 +66,9 @@ grep -q "geo" plan.txt && grep -q "after" plan.txt || { echo "dry-run: no plan p
 S=socm-cli-simulate/journal.jsonl
 [ -e "$S" ] || { echo "simulate: no journal"; exit 1; }
 jq -s -e 'map(select(.ev=="wf" and .state=="DONE")) | length == 3' "$S" >/dev/null || { echo "simulate: not all DONE"; exit 1; }
-# 'after' planned 3 min: its simulated run lasts 180 s of virtual time and starts after geo (2 min)
-jq -s -e 'map(select(.ev=="wf" and .name=="after" and .state=="DONE")) | .[0].elapsed_s == 180' "$S" >/dev/null \
+# each simulated run lasts its planned duration (virtual seconds) and starts after its predecessor
+jq -s -e '(.[0].spec.tasks[2] | (.plan_end - .plan_start) * 60) as $d
+  | map(select(.ev=="wf" and .name=="after" and .state=="DONE")) | (.[0].elapsed_s - $d | fabs) < 0.001 and $d >= 180' "$S" >/dev/null \
   || { echo "simulate: virtual duration wrong"; exit 1; }
 jq -s -e '(map(select(.ev=="wf" and .name=="geo" and .state=="DONE"))[0].end) as $g
   | map(select(.ev=="wf" and .name=="after" and .state=="RUNNING"))[0].t >= $g' "$S" >/dev/null \
