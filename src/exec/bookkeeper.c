@@ -615,15 +615,20 @@ static void cb_log(void *ctx, const char *msg)
     jappend(bk, json_pack("{s:s,s:s}", "ev", "log", "msg", msg));
 }
 
-static char *sandbox_of(struct socm_bk *bk, int i)
+char *socm_bk_sandbox(const struct socm_spec *spec, const char *state_dir, int i)
 {
-    char *name = socm_strdup(bk->spec.tasks[i].name);
+    char *name = socm_strdup(spec->tasks[i].name);
     for (char *p = name; *p; p++)
         if (*p == '/' || (p == name && *p == '.'))
             *p = '_';
-    char *s = socm_asprintf("%s/workflows/%s", bk->spec.state_dir, name);
+    char *s = socm_asprintf("%s/workflows/%s", state_dir, name);
     free(name);
     return s;
+}
+
+static char *sandbox_of(struct socm_bk *bk, int i)
+{
+    return socm_bk_sandbox(&bk->spec, bk->spec.state_dir, i);
 }
 
 static struct socm_launch *new_launch(struct socm_bk *bk, int i, int attempt)

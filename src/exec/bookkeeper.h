@@ -85,6 +85,9 @@ int socm_bk_run(struct socm_spec *spec, const struct socm_run_opts *o, struct so
  * results collected, only work whose supervisor is gone restarted). */
 int socm_bk_resume(const char *state_dir, const struct socm_run_opts *o, struct socm_error *err);
 
+/* STATE_DIR/workflows/<name> of workflow index i (malloc'd). */
+char *socm_bk_sandbox(const struct socm_spec *spec, const char *state_dir, int i);
+
 /* Applies one journal event to the in-memory state (used by replay). */
 int socm_bk_apply(struct socm_bk *bk, json_t *ev, size_t line, struct socm_error *err);
 

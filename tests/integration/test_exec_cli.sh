@@ -130,6 +130,25 @@ set -e
 [ "$rc" -ne 0 ] && grep -qi "deadline" tight.err || { echo "deadline not refused: $rc"; cat tight.err; exit 1; }
 [ ! -e socm-tight/workflows ] || { echo "deadline: work was started"; exit 1; }
 
+# hooks: a slow hook is killed after the timeout, a failing one is logged; neither
+# holds up nor fails the campaign
+{ header hk 1h; cat <<'TOML'
+[campaign.hooks]
+timeout = "1s"
+on_workflow_done = ["sleep", "60"]
+on_campaign_done = ["false"]
+
+[campaign.one]
+type = "generic"
+executable = "true"
+TOML
+} > hk.toml
+start=$(date +%s)
+"$SOCM_BIN" run hk.toml --quiet || { echo "hooks: campaign failed"; exit 1; }
+[ $(( $(date +%s) - start )) -lt 10 ] || { echo "hooks: the slow hook held the campaign up"; exit 1; }
+grep -q "hook on_workflow_done timed out" socm-hk/socm.log || { echo "hooks: timeout not logged"; exit 1; }
+grep -q "hook on_campaign_done failed with exit code 1" socm-hk/socm.log || { echo "hooks: failure not logged"; exit 1; }
+
 # cancel: a live manager is stopped cleanly
 { header canc 1h; cat <<'TOML'
 [campaign.long]
