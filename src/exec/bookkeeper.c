@@ -54,7 +54,7 @@ static void clear_progress(struct socm_bk *bk)
 
 static void draw_progress(struct socm_bk *bk)
 {
-    if (!bk->opts.tty || bk->opts.quiet || !bk->e)
+    if (!bk->opts.tty || bk->opts.quiet || !bk->e || bk->progress_off)
         return;
     double now = bk_now(bk), el = now - bk->t_begin;
     double eta = bk->t_begin + bk->spec.makespan_min * 60 - now;
@@ -66,7 +66,9 @@ static void draw_progress(struct socm_bk *bk)
                      bk->spec.campaign, bk->count[SOCM_W_DONE], bk->spec.n, running,
                      bk->count[SOCM_W_FAILED], bk->count[SOCM_W_CANCELED], (int)(el / 3600),
                      (int)fmod(el / 60, 60), (int)fmod(el, 60));
-    if (eta > 0 && n > 0 && (size_t)n < sizeof line)
+    bool left = bk->count[SOCM_W_DONE] + bk->count[SOCM_W_FAILED] + bk->count[SOCM_W_CANCELED] <
+                bk->spec.n;
+    if (left && eta > 0 && n > 0 && (size_t)n < sizeof line)
         snprintf(line + n, sizeof line - (size_t)n, "  ETA %02d:%02d:%02d (plan)",
                  (int)(eta / 3600), (int)fmod(eta / 60, 60), (int)fmod(eta, 60));
     fprintf(stderr, "\r\033[K%s", line);
@@ -847,6 +849,7 @@ static int finish(struct socm_bk *bk)
              cnames[bk->cstate], code);
     socm_hooks_drain(&bk->hooks);
     clear_progress(bk);
+    bk->progress_off = true;
     bk_log(bk, "campaign %s %s: %zu done, %zu failed, %zu canceled of %zu (%.1f s)%s",
            bk->spec.campaign, cnames[bk->cstate], bk->count[SOCM_W_DONE],
            bk->count[SOCM_W_FAILED], bk->count[SOCM_W_CANCELED], bk->spec.n,

@@ -70,6 +70,7 @@ struct socm_bk {
     bool failed_io;
     bool resched;              /* something ended: schedule again before sleeping */
     int progress_len;
+    bool progress_off;         /* the run has ended: no more live line */
 };
 
 /* Replays STATE_DIR's journal into a bookkeeper (no enactor, nothing started): for
