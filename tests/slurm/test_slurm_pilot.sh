@@ -17,7 +17,12 @@ fail() { echo "FAIL: $*" >&2; [ -n "${cur:-}" ] && tail -30 "$cur/socm.log" >&2;
 "$src/scripts/slurm-cluster" start >/dev/null
 eval "$("$src/scripts/slurm-cluster" env)"
 T=$(mktemp -d)
-trap 'for d in "$T"/*/pilot; do [ -d "$d" ] && "$bin" cancel "${d%/pilot}" >/dev/null 2>&1 || true; done; [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
+cleanup() {
+  [ -n "${mpid:-}" ] && kill -9 "$mpid" 2>/dev/null
+  for d in "$T"/*/pilot; do [ -d "$d" ] && "$bin" cancel "${d%/pilot}" >/dev/null 2>&1; done
+  [ -n "${KEEP:-}" ] || rm -rf "$T"
+}
+trap cleanup EXIT
 cd "$T"
 tag=$$-$RANDOM   # campaign names unique per run: sacct counts by job name
 
@@ -149,13 +154,14 @@ J=$cur/journal.jsonl
 "$bin" run b.toml --quiet &
 mpid=$!
 for ((i = 0; i < 200; i++)); do
-  n=$(jq -r 'select(.ev=="wf" and .state=="RUNNING") | .name' "$J" 2>/dev/null | wc -l)
+  n=$({ jq -r 'select(.ev=="wf" and .state=="RUNNING") | .name' "$J" 2>/dev/null || true; } | wc -l)
   [ "$n" -ge 2 ] && break
   sleep 0.1
 done
 [ "$n" -ge 2 ] || fail "campaign B never ran"
 kill -9 "$mpid"
 wait "$mpid" 2>/dev/null || true
+mpid=
 sleep 5   # the first steps end while no manager runs
 "$bin" resume "$cur" --quiet || fail "resume exited $?"
 ndone=$(jq -r 'select(.ev=="wf" and .state=="DONE") | .name' "$J" | sort -u | wc -l)
