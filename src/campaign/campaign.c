@@ -3,6 +3,7 @@
  * sections, subcampaign members, or the original's YAML `stages:`), ids, argv, the
  * dependency DAG. Every problem is reported (not just the first), each with the
  * position of the value at fault. */
+#include "campaign/plugin.h"
 #include "socm/workflow.h"
 #include "config/config.h"
 
@@ -11,6 +12,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Tables under [campaign] that configure socm rather than define workflows. */
 static const char *const reserved_sections[] = {
@@ -114,6 +116,29 @@ static void read_settings(struct socm_campaign *c, const struct socm_value *camp
         add_err(errs, &err);
 }
 
+/* No cluster named or defined: this machine, one node with its CPUs (at least the
+ * requested cores, since a local run may oversubscribe) and its memory, and one
+ * unlimited QoS — what a laptop campaign run with the local enactor needs. */
+static struct socm_resource *local_machine(int64_t requested)
+{
+    struct socm_resource *r = socm_xcalloc(1, sizeof *r);
+    r->name = socm_strdup("local");
+    r->nodes = 1;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    r->cores_per_node = cpus > 0 ? cpus : 1;
+    if (requested > r->cores_per_node)
+        r->cores_per_node = requested;
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    r->memory_per_node_mb = pages > 0 && page > 0 ? (double)pages * (double)page / 1e6 : 1000;
+    r->qos = socm_xcalloc(1, sizeof *r->qos);
+    r->n_qos = 1;
+    r->qos[0].name = socm_strdup("default");
+    r->qos[0].max_walltime_min = 1e9;
+    r->qos[0].max_jobs = INT32_MAX;
+    r->qos[0].max_cores = r->cores_per_node;
+    return r;
+}
+
 /* The target cluster: a named one (catalogue, [resources.NAME], user file) or the
  * campaign's own [campaign.resources] when no name (or "campaign") is given. */
 static void resolve_resource(struct socm_campaign *c, const struct socm_value *root,
@@ -134,10 +159,9 @@ static void resolve_resource(struct socm_campaign *c, const struct socm_value *r
             free(c->resource_name);
             c->resource_name = socm_strdup("campaign");
         } else if (!own) {
-            struct socm_pos p = fallback_pos(camp, first_file);
-            socm_errlist_addf(errs, &p,
-                              "no resource: set [campaign] resource = \"NAME\" (tiger3, perlmutter, "
-                              "universe or a [resources.NAME] table) or define [campaign.resources]");
+            c->resource = local_machine(c->requested_cores);
+            free(c->resource_name);
+            c->resource_name = socm_strdup("local");
         }
         return;
     }
@@ -145,6 +169,10 @@ static void resolve_resource(struct socm_campaign *c, const struct socm_value *r
     const struct socm_value *user = socm_table_get(root, "resources");
     if (user && user->type != SOCM_V_TABLE)
         user = NULL;
+    if (!strcmp(c->resource_name, "local") && !socm_table_get(user, "local")) {
+        c->resource = local_machine(c->requested_cores);
+        return;
+    }
     c->resource = socm_resource_lookup(c->resource_name, user, &err);
     if (c->resource)
         return;
@@ -381,6 +409,38 @@ static void link_workflows(struct socm_campaign *c, const struct socm_value *fai
     free(order);
 }
 
+/* [campaign.environment]: variables every workflow gets unless it sets them. */
+static void apply_campaign_env(struct socm_campaign *c, const struct socm_value *camp,
+                               struct socm_errlist *errs)
+{
+    const struct socm_value *env = socm_table_get(camp, "environment");
+    if (!env)
+        return;
+    if (env->type != SOCM_V_TABLE) {
+        socm_errlist_addf(errs, &env->pos, "'environment' must be a table of NAME = value, not %s",
+                          socm_vtype_name(env->type));
+        return;
+    }
+    for (size_t k = 0; k < env->u.tbl.n; k++) {
+        const struct socm_kv *kv = &env->u.tbl.items[k];
+        if (!socm_value_is_scalar(kv->value) || kv->value->type == SOCM_V_NULL ||
+            !kv->key[0] || strchr(kv->key, '=') || strlen(kv->key) != kv->keylen) {
+            socm_errlist_addf(errs, &kv->value->pos, "invalid environment variable '%s'", kv->key);
+            continue;
+        }
+        char *text = socm_value_to_text(kv->value);
+        for (size_t i = 0; i < c->n_wfs; i++) {
+            struct socm_workflow *wf = c->wfs[i];
+            bool set = false;
+            for (size_t j = 0; j < wf->env.n && !set; j++)
+                set = !strncmp(wf->env.v[j], kv->key, kv->keylen) && wf->env.v[j][kv->keylen] == '=';
+            if (!set)
+                socm_strv_pushf(&wf->env, "%s=%s", kv->key, text);
+        }
+        free(text);
+    }
+}
+
 /* What can never fit: more cores requested than the cluster has, or a workflow
  * larger (cores or memory) than the allocation it would run in. */
 static void check_capacity(const struct socm_campaign *c, const struct socm_value *camp,
@@ -467,6 +527,11 @@ struct socm_campaign *socm_campaign_from_config(struct socm_value *config, const
     if (!c->state_dir)
         c->state_dir = socm_asprintf("./socm-%s", c->name);
 
+    /* Plug-ins first: they may register the types the sections below name. */
+    struct socm_error perr;
+    if (socm_plugin_load_env(&perr) < 0 || socm_plugin_load_config(config, c->base_dir, &perr) < 0)
+        socm_errlist_add(errs, perr.msg);
+
     struct expand_state st = {c, camp, {0}, errs, socm_value_table(NULL)};
     if (stages)
         expand_stages(&st, stages);
@@ -475,6 +540,7 @@ struct socm_campaign *socm_campaign_from_config(struct socm_value *config, const
     c->n_wfs = st.wfs.n;
     link_workflows(c, st.failed, errs);
     check_capacity(c, camp, errs);
+    apply_campaign_env(c, camp, errs);
     socm_value_free(st.failed);
     socm_value_free(empty);
     if (errs->n > errs_before) {

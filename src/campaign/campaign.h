@@ -135,8 +135,14 @@ struct socm_campaign {
     struct socm_pos pos;       /* position of [campaign] */
 };
 
-/* Builds a campaign from a merged config tree (takes ownership of config). Reports
- * every problem found into errs (each "file:line:col: message"); returns NULL if any. */
+/* Builds a campaign from a merged config tree (takes ownership of config, also on
+ * failure). Reads [campaign] (or the YAML `campaign:` map) and the workflow sections:
+ * TOML tables under [campaign] (by registered type name, else `type`, else a
+ * subcampaign) and the original's YAML `stages:` (power-spectra). The resource is
+ * `resource`, else [campaign.resources] ("campaign"), else this machine ("local").
+ * Also rejects allocations/workflows that can never fit. Reports every problem
+ * found into errs (each "file:line:col: message"); returns NULL if any.
+ * See docs/campaign-format.md. */
 struct socm_campaign *socm_campaign_from_config(struct socm_value *config, const char *first_file,
                                                 struct socm_errlist *errs);
 /* Loads, merges and builds from files. */

@@ -1,9 +1,98 @@
-/* cmd_cancel.c — `socm cancel`: placeholder until execution lands. */
+/* cmd_cancel.c — `socm cancel STATE_DIR`: stops everything the campaign started. A
+ * running manager is asked to stop (SIGTERM: it stops its work cleanly and journals
+ * it); without one, every live supervisor is told to stop its workflow, and the next
+ * `socm resume` collects the results. */
 #include "cli/cli.h"
+#include "exec/agent.h"
+#include "exec/bookkeeper.h"
+#include "util/proc.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static bool alive(long pid)
+{
+    return pid > 0 && kill((pid_t)pid, 0) == 0;
+}
+
+/* Waits (at most `s` seconds) for a process to end, sleeping on its pidfd. */
+static bool wait_gone(long pid, double s)
+{
+    int fd = socm_pidfd_open((pid_t)pid);
+    if (fd < 0)
+        return true;
+    struct pollfd p = {fd, POLLIN, 0};
+    int rc = poll(&p, 1, (int)(s * 1000));
+    close(fd);
+    return rc > 0;
+}
 
 int socm_cmd_cancel(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return socm_cli_not_built("cancel", "execution");
+    const char *dir = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            puts("usage: socm cancel STATE_DIR\n"
+                 "\n"
+                 "Stops everything the campaign in STATE_DIR started: a running `socm run`\n"
+                 "stops its workflows (SIGTERM, grace, SIGKILL) and records it; workflows left\n"
+                 "running by a killed manager are stopped through their supervisors. Nothing\n"
+                 "else is touched.\n"
+                 "\n"
+                 "example:\n"
+                 "  socm cancel ./socm-quickstart");
+            return 0;
+        } else if (argv[i][0] == '-')
+            return socm_cli_usage("cancel", "unknown option '%s'", argv[i]);
+        else if (!dir)
+            dir = argv[i];
+        else
+            return socm_cli_usage("cancel", "one state directory only");
+    }
+    if (!dir)
+        return socm_cli_usage("cancel", "no state directory given");
+    struct socm_error err = {0};
+    struct socm_bk *bk = socm_bk_load(dir, &err);
+    if (!bk)
+        return socm_cli_fail("cancel", &err);
+    if (bk->cstate == SOCM_C_DONE || bk->cstate == SOCM_C_FAILED) {
+        printf("campaign %s already ended %s; nothing to cancel\n", bk->spec.campaign,
+               socm_cstate_name(bk->cstate));
+        socm_bk_free(bk);
+        return 0;
+    }
+    int code = 0;
+    if (alive(bk->manager_pid)) {
+        printf("asking the manager (pid %ld) to stop campaign %s\n", bk->manager_pid,
+               bk->spec.campaign);
+        if (kill((pid_t)bk->manager_pid, SIGTERM) != 0)
+            code = 1;
+        else if (!wait_gone(bk->manager_pid, bk->spec.grace_s + 30))
+            fprintf(stderr, "socm cancel: the manager is still stopping; see `socm status %s`\n",
+                    dir);
+    } else {
+        size_t n = 0;
+        for (size_t i = 0; i < bk->spec.n; i++) {
+            const struct socm_wfstate *w = &bk->w[i];
+            if (w->state != SOCM_W_SUBMITTED && w->state != SOCM_W_RUNNING)
+                continue;
+            char *sb = socm_asprintf("%s/workflows/%s", dir, bk->spec.tasks[i].name);
+            pid_t pid;
+            if (socm_agent_probe(sb, w->attempts, &pid) == SOCM_SB_LIVE && kill(pid, SIGTERM) == 0) {
+                printf("stopping %s (supervisor pid %ld)\n", bk->spec.tasks[i].name, (long)pid);
+                n++;
+            }
+            free(sb);
+        }
+        printf("no manager is running campaign %s; %zu workflow%s told to stop. `socm resume "
+               "%s` records the outcome.\n",
+               bk->spec.campaign, n, n == 1 ? "" : "s", dir);
+    }
+    socm_bk_free(bk);
+    return code;
 }

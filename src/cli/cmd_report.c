@@ -1,9 +1,103 @@
-/* cmd_report.c — `socm report`: placeholder until execution lands. */
+/* cmd_report.c — `socm report STATE_DIR`: planned vs actual per workflow, as a table,
+ * JSON (--json) or an SVG Gantt chart (--gantt FILE.svg). */
 #include "cli/cli.h"
+#include "exec/bookkeeper.h"
+#include "report/run_gantt.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void rows_of(const struct socm_bk *bk, struct socm_gantt_row *rows)
+{
+    for (size_t i = 0; i < bk->spec.n; i++) {
+        const struct socm_wfstate *w = &bk->w[i];
+        const struct socm_task *t = &bk->spec.tasks[i];
+        rows[i].name = t->name;
+        rows[i].state = socm_wstate_name(w->state);
+        rows[i].plan_start = t->plan_start;
+        rows[i].plan_end = t->plan_end;
+        rows[i].start = w->start > 0 ? (w->start - bk->t_begin) / 60 : -1;
+        double end = w->end > 0 ? w->end : bk->t_end;
+        rows[i].end = w->start > 0 ? (end - bk->t_begin) / 60 : -1;
+    }
+}
 
 int socm_cmd_report(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return socm_cli_not_built("report", "execution");
+    const char *dir = NULL, *gantt = NULL;
+    bool json = false;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            puts("usage: socm report STATE_DIR [--gantt FILE.svg] [--json]\n"
+                 "\n"
+                 "Planned vs actual for each workflow of a campaign (from its journal): a\n"
+                 "table, JSON, or a Gantt chart in SVG with the planned bar above the actual.\n"
+                 "\n"
+                 "example:\n"
+                 "  socm report ./socm-quickstart --gantt quickstart.svg");
+            return 0;
+        } else if (!strcmp(argv[i], "--gantt") && i + 1 < argc)
+            gantt = argv[++i];
+        else if (!strncmp(argv[i], "--gantt=", 8))
+            gantt = argv[i] + 8;
+        else if (!strcmp(argv[i], "--json"))
+            json = true;
+        else if (argv[i][0] == '-')
+            return socm_cli_usage("report", "unknown option '%s'", argv[i]);
+        else if (!dir)
+            dir = argv[i];
+        else
+            return socm_cli_usage("report", "one state directory only");
+    }
+    if (!dir)
+        return socm_cli_usage("report", "no state directory given");
+    struct socm_error err = {0};
+    struct socm_bk *bk = socm_bk_load(dir, &err);
+    if (!bk)
+        return socm_cli_fail("report", &err);
+    struct socm_gantt_row *rows = calloc(bk->spec.n ? bk->spec.n : 1, sizeof *rows);
+    rows_of(bk, rows);
+    int code = 0;
+    if (gantt) {
+        FILE *f = fopen(gantt, "w");
+        if (!f) {
+            fprintf(stderr, "socm report: cannot write %s\n", gantt);
+            code = 2;
+        } else {
+            socm_run_gantt_svg(f, bk->spec.campaign, rows, bk->spec.n, bk->spec.deadline_min);
+            fclose(f);
+            printf("wrote %s\n", gantt);
+        }
+    } else if (json) {
+        json_t *a = json_array();
+        for (size_t i = 0; i < bk->spec.n; i++)
+            json_array_append_new(
+                a, json_pack("{s:i,s:s,s:s,s:f,s:f,s:f,s:f,s:f,s:f}", "id", bk->spec.tasks[i].id,
+                             "name", rows[i].name, "state", rows[i].state, "plan_start",
+                             rows[i].plan_start, "plan_end", rows[i].plan_end, "start",
+                             rows[i].start, "end", rows[i].end, "max_rss_mb", bk->w[i].max_rss_mb,
+                             "cpu_s", bk->w[i].cpu_s));
+        json_t *j = json_pack("{s:s,s:s,s:f,s:f,s:o}", "campaign", bk->spec.campaign, "state",
+                              socm_cstate_name(bk->cstate), "planned_makespan_min",
+                              bk->spec.makespan_min, "actual_min", (bk->t_end - bk->t_begin) / 60,
+                              "workflows", a);
+        char *t = json_dumps(j, JSON_INDENT(2));
+        puts(t);
+        free(t);
+        json_decref(j);
+    } else {
+        printf("campaign %s: %s — planned makespan %.2f min, actual %.2f min\n",
+               bk->spec.campaign, socm_cstate_name(bk->cstate), bk->spec.makespan_min,
+               (bk->t_end - bk->t_begin) / 60);
+        printf("%4s  %-28s %-9s %9s %9s %9s %9s %8s\n", "id", "workflow", "state", "plan.beg",
+               "plan.end", "act.beg", "act.end", "RSS MB");
+        for (size_t i = 0; i < bk->spec.n; i++)
+            printf("%4d  %-28s %-9s %9.2f %9.2f %9.2f %9.2f %8.0f\n", bk->spec.tasks[i].id,
+                   rows[i].name, rows[i].state, rows[i].plan_start, rows[i].plan_end,
+                   rows[i].start, rows[i].end, bk->w[i].max_rss_mb);
+    }
+    free(rows);
+    socm_bk_free(bk);
+    return code;
 }

@@ -321,6 +321,7 @@ struct expr {
     struct expr **args;
     size_t nargs;
     bool negate;
+    bool call; /* E_ATTR written as a method call: items(), keys(), values() */
 };
 
 static void expr_free(struct expr *e)
@@ -368,6 +369,7 @@ struct node {
     size_t len;
     struct expr *e;   /* N_OUT, N_FOR iterable, N_SET value */
     char *var;        /* N_FOR loop variable, N_SET name */
+    char *var2;       /* N_FOR second variable (`for k, v in t.items()`) */
     struct nodes body, else_body; /* N_FOR */
     struct branch *br;            /* N_IF */
     size_t nbr;
@@ -390,6 +392,7 @@ static void node_free(struct node *n)
         return;
     expr_free(n->e);
     free(n->var);
+    free(n->var2);
     nodes_free(&n->body);
     nodes_free(&n->else_body);
     for (size_t i = 0; i < n->nbr; i++) {
@@ -565,6 +568,21 @@ static struct expr *parse_postfix(struct parser *p)
             a->path = socm_asprintf("%s.%s", e->path ? e->path : "(value)", a->name);
             p->i++;
             e = a;
+            if (is_op(pk(p), "(")) {
+                if (strcmp(a->name, "items") && strcmp(a->name, "keys") &&
+                    strcmp(a->name, "values")) {
+                    socm_error_at(p->err, &n->pos, "unknown method '%s' (items, keys, values)",
+                                  a->name);
+                    expr_free(e);
+                    return NULL;
+                }
+                p->i++;
+                if (expect_op(p, ")") < 0) {
+                    expr_free(e);
+                    return NULL;
+                }
+                a->call = true;
+            }
         } else if (is_op(t, "[")) {
             p->i++;
             struct expr *ix = expr_new(E_INDEX, e->pos);
@@ -803,6 +821,16 @@ static struct node *parse_for(struct parser *p, struct socm_pos pos)
     }
     n->var = socm_strdup(v->text);
     p->i++;
+    if (is_op(pk(p), ",")) {
+        p->i++;
+        struct tok *v2 = pk(p);
+        if (v2->kind != T_NAME || !strcmp(v2->text, "in")) {
+            socm_error_at(p->err, &v2->pos, "expected a second loop variable after ','");
+            goto fail;
+        }
+        n->var2 = socm_strdup(v2->text);
+        p->i++;
+    }
     if (!is_name(pk(p), "in")) {
         socm_error_at(p->err, &pk(p)->pos, "expected 'in', found %s", tok_desc(pk(p)));
         goto fail;
@@ -1453,6 +1481,33 @@ static int eval(struct render *r, const struct expr *e, struct socm_value **out)
             socm_value_free(base);
             return -1;
         }
+        if (e->kind == E_ATTR && e->call) {
+            if (base->type != SOCM_V_TABLE) {
+                int rc = socm_error_at(r->err, &e->pos, "%s() needs a table, not %s", e->name,
+                                       socm_vtype_name(base->type));
+                socm_value_free(base);
+                return rc;
+            }
+            struct socm_value *arr = socm_value_array(&e->pos);
+            for (size_t i = 0; i < base->u.tbl.n; i++) {
+                const struct socm_kv *kv = &base->u.tbl.items[i];
+                struct socm_value *k = socm_value_string(kv->key, kv->keylen, &e->pos);
+                if (e->name[0] == 'k')
+                    socm_array_push(arr, k);
+                else if (e->name[0] == 'v') {
+                    socm_value_free(k);
+                    socm_array_push(arr, socm_value_clone(kv->value));
+                } else {
+                    struct socm_value *pair = socm_value_array(&e->pos);
+                    socm_array_push(pair, k);
+                    socm_array_push(pair, socm_value_clone(kv->value));
+                    socm_array_push(arr, pair);
+                }
+            }
+            socm_value_free(base);
+            *out = arr;
+            return 0;
+        }
         const struct socm_value *found = NULL;
         if (base->type == SOCM_V_TABLE) {
             if (e->kind == E_ATTR)
@@ -1620,11 +1675,25 @@ static int render_for(struct render *r, const struct node *nd)
                 : socm_value_string(seq->u.tbl.items[i].key, seq->u.tbl.items[i].keylen, &nd->pos);
         /* Each iteration starts from a clean scope: a `set` in the body (which adds a
          * third key) does not carry over to the next iteration or out of the loop. */
-        if (sc.vars->u.tbl.n > 2) {
+        if (sc.vars->u.tbl.n > (nd->var2 ? 3u : 2u)) {
             socm_value_free(sc.vars);
             sc.vars = socm_value_table(&nd->pos);
         }
-        socm_table_set(sc.vars, nd->var, item);
+        if (nd->var2) {
+            /* `for a, b in pairs`: each item must be a two-element list. */
+            if (item->type != SOCM_V_ARRAY || item->u.arr.n != 2) {
+                rc = socm_error_at(r->err, &nd->e->pos, "cannot unpack %s into '%s, %s' (a "
+                                                        "list of pairs is needed)",
+                                   socm_vtype_name(item->type), nd->var, nd->var2);
+                socm_value_free(item);
+                break;
+            }
+            socm_table_set(sc.vars, nd->var, item->u.arr.items[0]);
+            socm_table_set(sc.vars, nd->var2, item->u.arr.items[1]);
+            item->u.arr.n = 0;
+            socm_value_free(item);
+        } else
+            socm_table_set(sc.vars, nd->var, item);
         struct socm_value *loop = socm_table_get(sc.vars, "loop");
         if (!loop || loop->type != SOCM_V_TABLE) {
             loop = socm_value_table(&nd->pos);
@@ -1794,4 +1863,43 @@ int socm_template_define(struct socm_value *vars, const char *def, struct socm_e
     socm_table_set(parent, last, value);
     free(key);
     return 0;
+}
+
+/* Whether a template's output is YAML: its name without ".j2" ends in .yml/.yaml. */
+static bool socm_template_yields_yaml(const char *path)
+{
+    size_t n = strlen(path);
+    if (n >= 3 && !strcmp(path + n - 3, ".j2"))
+        n -= 3;
+    return (n >= 4 && !strncmp(path + n - 4, ".yml", 4)) ||
+           (n >= 5 && !strncmp(path + n - 5, ".yaml", 5));
+}
+
+struct socm_value *socm_template_load(const char *path, const char *const *defs, size_t ndefs,
+                                      const char *values_path, struct socm_error *err)
+{
+    struct socm_value *vars = values_path ? socm_config_load_file(values_path, err)
+                                          : socm_value_table(NULL);
+    if (!vars)
+        return NULL;
+    for (size_t i = 0; i < ndefs; i++)
+        if (socm_template_define(vars, defs[i], err) < 0) {
+            socm_value_free(vars);
+            return NULL;
+        }
+    size_t len = 0, out_len = 0;
+    char *text = socm_file_read(path, &len, err);
+    const char *name = strcmp(path, "-") ? path : "<stdin>";
+    char *out = text ? socm_template_render(text, len, name, vars, &out_len, err) : NULL;
+    free(text);
+    socm_value_free(vars);
+    if (!out)
+        return NULL;
+    char *rendered = socm_asprintf("%s (rendered)", name);
+    struct socm_value *root = socm_template_yields_yaml(path)
+                                  ? socm_yaml_parse(out, out_len, rendered, err)
+                                  : socm_toml_parse(out, out_len, rendered, err);
+    free(rendered);
+    free(out);
+    return root;
 }

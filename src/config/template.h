@@ -5,7 +5,8 @@
  *   {% for x in expr %}…{% else %}…{% endfor %}
  *                                    loop.index, loop.index0, loop.revindex,
  *                                    loop.revindex0, loop.first, loop.last, loop.length;
- *                                    a table iterates over its keys; else runs when empty
+ *                                    a table iterates over its keys; else runs when empty;
+ *                                    `for k, v in t.items()` (also keys(), values())
  *   {% if e %}…{% elif e %}…{% else %}…{% endif %}
  *   {% set name = expr %}            assigns in the current scope
  *   {# comment #}                    {%- -%} {#- -#} strip whitespace as in Jinja
@@ -38,5 +39,13 @@ char *socm_template_render(const char *text, size_t len, const char *filename,
  * string itself (`deadline=8h`). A dotted key (`campaign.deadline=8h`) sets a key in
  * a nested table. Later definitions replace earlier ones. */
 int socm_template_define(struct socm_value *vars, const char *def, struct socm_error *err);
+
+/* Loads a templated campaign file as `socm run campaign.toml.j2 -D ...` does: the
+ * variables come from values_path (TOML or YAML, may be NULL) and then the ndefs
+ * `key=value` strings of defs; the template at path ("-" = stdin) is rendered and
+ * the result parsed as YAML if the name without ".j2" ends in .yml/.yaml, else as
+ * TOML. Errors in the rendered text are reported against "PATH (rendered)". */
+struct socm_value *socm_template_load(const char *path, const char *const *defs, size_t ndefs,
+                                      const char *values_path, struct socm_error *err);
 
 #endif

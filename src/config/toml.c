@@ -109,7 +109,9 @@ __attribute__((format(printf, 3, 4))) static int toml_fail_pos(struct toml_parse
     return socm_error_at(ps->err, pos, "%s", msg);
 }
 
-/* Describes the byte at p for "unexpected ..." messages. */
+static int toml_utf8_len(const unsigned char *p, const unsigned char *end, uint32_t *cp);
+
+/* Describes the character at p for "unexpected ..." messages. */
 static const char *toml_describe(const struct toml_parser *ps, const char *p, char *buf, size_t n)
 {
     if (p >= ps->end)
@@ -117,8 +119,12 @@ static const char *toml_describe(const struct toml_parser *ps, const char *p, ch
     unsigned char c = (unsigned char)*p;
     if (c == '\n' || c == '\r')
         return "end of line";
+    uint32_t cp;
+    int len = toml_utf8_len((const unsigned char *)p, (const unsigned char *)ps->end, &cp);
     if (c >= 0x20 && c < 0x7F)
         snprintf(buf, n, "'%c'", c);
+    else if (len > 1) /* the whole character, e.g. 'é' (the input is valid UTF-8 here) */
+        snprintf(buf, n, "'%.*s' (U+%04X)", len, p, (unsigned)cp);
     else
         snprintf(buf, n, "byte 0x%02X", c);
     return buf;
@@ -264,7 +270,7 @@ static int toml_expect_eol(struct toml_parser *ps, const char *after)
         toml_newline(ps);
         return 0;
     }
-    char b[16];
+    char b[32];
     return toml_fail_at(ps, ps->p, "expected a newline after %s, found %s", after,
                         toml_describe(ps, ps->p, b, sizeof b));
 }
@@ -352,7 +358,7 @@ static int toml_escape(struct toml_parser *ps, struct socm_buf *out)
         return 0;
     }
     default: {
-        char b[16];
+        char b[32];
         ps->p--;
         return toml_fail_at(ps, bs, "invalid escape sequence '\\' followed by %s",
                             toml_describe(ps, ps->p, b, sizeof b));
@@ -479,7 +485,7 @@ static int toml_parse_key(struct toml_parser *ps, struct toml_key *key, int max_
                 ps->p++;
             socm_buf_putn(&b, s, (size_t)(ps->p - s));
         } else {
-            char d[16];
+            char d[32];
             return toml_fail_at(ps, ps->p, "expected a key, found %s",
                                 toml_describe(ps, ps->p, d, sizeof d));
         }
@@ -859,7 +865,7 @@ static struct socm_value *toml_array(struct toml_parser *ps, int depth)
         if (toml_eof(ps))
             toml_fail_pos(ps, &pos, "unterminated array");
         else {
-            char b[16];
+            char b[32];
             toml_fail_at(ps, ps->p, "expected ',' or ']' in array, found %s",
                          toml_describe(ps, ps->p, b, sizeof b));
         }
@@ -885,7 +891,7 @@ static struct socm_value *toml_inline_table(struct toml_parser *ps, int depth)
         toml_skip_ws(ps);
         if (toml_at_newline(ps) || toml_eof(ps) || toml_peek(ps, 0) == '}' ||
             toml_peek(ps, 0) == '#') {
-            char b[16];
+            char b[32];
             toml_fail_at(ps, ps->p, "expected a key in inline table, found %s%s",
                          toml_describe(ps, ps->p, b, sizeof b),
                          toml_peek(ps, 0) == '}' ? " (no trailing comma allowed)" : "");
@@ -904,7 +910,7 @@ static struct socm_value *toml_inline_table(struct toml_parser *ps, int depth)
             tbl->flags |= SOCM_VF_INLINE;
             return tbl;
         }
-        char b[16];
+        char b[32];
         toml_fail_at(ps, ps->p, "expected ',' or '}' in inline table, found %s%s",
                      toml_describe(ps, ps->p, b, sizeof b),
                      toml_at_newline(ps) ? " (inline tables must be on one line)" : "");
@@ -931,7 +937,7 @@ static struct socm_value *toml_value(struct toml_parser *ps, int depth)
         return NULL;
     }
     int c = toml_peek(ps, 0);
-    char b[16];
+    char b[32];
     switch (c) {
     case '"':
     case '\'': {
@@ -1071,7 +1077,7 @@ static int toml_keyval(struct toml_parser *ps, struct socm_value *tbl, int depth
         goto fail;
     toml_skip_ws(ps);
     if (toml_peek(ps, 0) != '=') {
-        char b[16];
+        char b[32];
         toml_fail_at(ps, ps->p, "expected '=' after a key, found %s",
                      toml_describe(ps, ps->p, b, sizeof b));
         goto fail;
@@ -1109,7 +1115,7 @@ static int toml_header(struct toml_parser *ps)
     if (toml_parse_key(ps, &key, SOCM_CONFIG_MAX_DEPTH) < 0)
         goto fail;
     if (toml_peek(ps, 0) != ']' || (aot && toml_peek(ps, 1) != ']')) {
-        char b[16];
+        char b[32];
         toml_fail_at(ps, ps->p, "expected '%s' to close the table header, found %s",
                      aot ? "]]" : "]", toml_describe(ps, ps->p, b, sizeof b));
         goto fail;

@@ -43,6 +43,8 @@ struct socm_yaml_anchor {
 struct socm_yaml {
     yaml_parser_t parser;
     const char *file; /* interned */
+    const char *data; /* the input, for positions of encoding errors */
+    size_t len;
     struct socm_error *err;
     struct socm_yaml_anchor *anchors;
     size_t nanchors, capanchors;
@@ -62,6 +64,16 @@ static int socm_yaml_next(struct socm_yaml *y, yaml_event_t *ev)
         return 0;
     const yaml_parser_t *p = &y->parser;
     struct socm_pos pos = socm_yaml_pos(y, p->problem_mark);
+    if (p->error == YAML_READER_ERROR) {
+        /* Encoding errors carry a byte offset, not a mark: count lines up to it. */
+        pos = (struct socm_pos){y->file, 1, 1};
+        for (size_t i = 0; i < p->problem_offset && i < y->len; i++) {
+            if (y->data[i] == '\n')
+                pos.line++, pos.col = 1;
+            else if (((unsigned char)y->data[i] & 0xC0) != 0x80)
+                pos.col++;
+        }
+    }
     const char *problem = p->problem ? p->problem : "invalid YAML";
     if (p->error == YAML_MEMORY_ERROR)
         problem = "out of memory";
@@ -569,7 +581,8 @@ fail:
 struct socm_value *socm_yaml_parse(const char *data, size_t len, const char *filename,
                                    struct socm_error *err)
 {
-    struct socm_yaml y = {.file = socm_intern(filename ? filename : "<yaml>"), .err = err};
+    struct socm_yaml y = {.file = socm_intern(filename ? filename : "<yaml>"), .data = data,
+                          .len = len, .err = err};
     if (len > SOCM_CONFIG_MAX_BYTES) {
         socm_error_at(err, &(struct socm_pos){y.file, 0, 0},
                       "file is larger than %u bytes", SOCM_CONFIG_MAX_BYTES);

@@ -249,6 +249,7 @@ pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocatio
     socm_spawn_opts_init(&o);
     o.envp = (const char *const *)env.v;
     o.new_session = true;
+    o.block_stop = true;
     o.keep_fd = lockfd;
     o.stdout_fd = o.stderr_fd = logfd;
     pid_t pid = socm_spawn((const char *const *)argv.v, &o, err);

@@ -518,6 +518,12 @@ static const char *outcome_name(enum socm_outcome o)
     return n[o];
 }
 
+static void merge_event(json_t *dst, json_t *src)
+{
+    json_object_update(dst, src);
+    json_decref(src);
+}
+
 static void cb_finished(void *ctx, const struct socm_result *r)
 {
     struct socm_bk *bk = ctx;
@@ -547,7 +553,7 @@ static void cb_finished(void *ctx, const struct socm_result *r)
         json_object_set_new(res, "reason", json_string(r->reason));
 
     if (r->outcome == SOCM_OUT_DONE) {
-        json_object_update(res, wf_event(bk, i, SOCM_W_DONE));
+        merge_event(res, wf_event(bk, i, SOCM_W_DONE));
         jappend(bk, res);
         set_state(bk, i, SOCM_W_DONE);
         bk_log(bk, "%s DONE in %.1f s (max RSS %.0f MB)", t->name, r->elapsed_s, r->max_rss_mb);
@@ -555,8 +561,9 @@ static void cb_finished(void *ctx, const struct socm_result *r)
         on_final(bk, i);
         return;
     }
-    if (r->outcome == SOCM_OUT_CANCELED) {
-        json_object_update(res, wf_event(bk, i, SOCM_W_CANCELED));
+    if (r->outcome == SOCM_OUT_CANCELED ||
+        (r->outcome == SOCM_OUT_LOST && bk->interrupt_signal)) {
+        merge_event(res, wf_event(bk, i, SOCM_W_CANCELED));
         if (bk->interrupt_signal) {
             json_object_set_new(res, "interrupted", json_true());
             w->interrupted = true;
@@ -586,7 +593,7 @@ static void cb_finished(void *ctx, const struct socm_result *r)
                outcome_name(r->outcome), r->reason ? r->reason : "", delay);
         return;
     }
-    json_object_update(res, wf_event(bk, i, SOCM_W_FAILED));
+    merge_event(res, wf_event(bk, i, SOCM_W_FAILED));
     jappend(bk, res);
     set_state(bk, i, SOCM_W_FAILED);
     bk_log(bk, "%s FAILED after %d attempt%s: %s", t->name, w->attempts,
@@ -900,20 +907,21 @@ int socm_bk_run(struct socm_spec *spec, const struct socm_run_opts *o, struct so
         return rc;
     }
     struct socm_bk *bk = bk_new();
-    if (socm_journal_open(&bk->j, spec->state_dir, true, -1, err) != 0) {
+    double t0 = socm_now();
+    json_t *ev = json_pack("{s:s,s:o,s:f,s:i}", "ev", "begin", "spec", socm_spec_to_json(spec),
+                           "t", t0, "pid", (int)getpid());
+    int rc = socm_journal_create(&bk->j, spec->state_dir, ev, err);
+    json_decref(ev);
+    if (rc != 0) {
         socm_spec_free(spec);
         socm_bk_free(bk);
         return -1;
     }
-    json_t *sj = socm_spec_to_json(spec);
     bk->spec = *spec;
     memset(spec, 0, sizeof *spec);
     build_index(bk);
     bk->err = err;
-    bk->t_begin = socm_now();
-    json_t *ev = json_pack("{s:s,s:o,s:f,s:i}", "ev", "begin", "spec", sj, "t", bk->t_begin,
-                            "pid", (int)getpid());
-    jappend(bk, ev);
+    bk->t_begin = t0;
     set_campaign(bk, SOCM_C_NEW, NULL);
     set_campaign(bk, SOCM_C_PLANNING, NULL);
     if (!jsync(bk) || setup_run(bk, o, err) != 0) {

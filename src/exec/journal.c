@@ -51,6 +51,45 @@ int socm_journal_open(struct socm_journal *j, const char *state_dir, bool exclus
     return 0;
 }
 
+int socm_journal_create(struct socm_journal *j, const char *state_dir, json_t *first,
+                        struct socm_error *err)
+{
+    memset(j, 0, sizeof *j);
+    j->fd = -1;
+    if (socm_mkdir_p(state_dir, 0700, err) != 0)
+        return -1;
+    char *path = socm_journal_path(state_dir);
+    if (access(path, F_OK) == 0) {
+        free(path);
+        return socm_error_set(err, SOCM_E_INPUT,
+                              "%s already holds a campaign journal; use `socm resume %s` to "
+                              "continue it, or remove the directory to start afresh",
+                              state_dir, state_dir);
+    }
+    if (!json_object_get(first, "t"))
+        json_object_set_new(first, "t", json_real(socm_now()));
+    char *line = json_dumps(first, JSON_COMPACT | JSON_ENSURE_ASCII);
+    char *text = socm_asprintf("%s\n", line ? line : "{}");
+    free(line);
+    char *tmp = socm_asprintf("%s.new", path);
+    unlink(tmp);
+    int rc = socm_write_atomic(tmp, text, strlen(text), 0600, err);
+    free(text);
+    if (rc == 0 && link(tmp, path) != 0) {
+        rc = errno == EEXIST
+                 ? socm_error_set(err, SOCM_E_INPUT, "%s already holds a campaign journal", state_dir)
+                 : socm_error_errno(err, "cannot create %s", path);
+    }
+    unlink(tmp);
+    free(tmp);
+    free(path);
+    if (rc != 0)
+        return -1;
+    socm_fsync_dir_of(path = socm_journal_path(state_dir));
+    free(path);
+    return socm_journal_open(j, state_dir, false, -1, err);
+}
+
 int socm_journal_append(struct socm_journal *j, json_t *ev, struct socm_error *err)
 {
     if (!json_object_get(ev, "t"))

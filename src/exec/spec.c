@@ -108,7 +108,8 @@ int socm_spec_from_campaign(const struct socm_campaign *c, const struct socm_pla
         if (i < c->dag.n) {
             t->npred = c->dag.pred[i].n;
             t->pred = socm_xcalloc(t->npred ? t->npred : 1, sizeof *t->pred);
-            memcpy(t->pred, c->dag.pred[i].v, t->npred * sizeof *t->pred);
+            if (t->npred) /* an empty list may have no storage at all */
+                memcpy(t->pred, c->dag.pred[i].v, t->npred * sizeof *t->pred);
         }
         if (p && i < p->n) {
             const struct socm_plan_entry *e = &p->entries[i];

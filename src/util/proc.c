@@ -41,6 +41,11 @@ pid_t socm_spawn(const char *const *argv, const struct socm_spawn_opts *o, struc
     posix_spawnattr_setflags(&at, flags);
     sigset_t none, def;
     sigemptyset(&none);
+    if (o->block_stop) {
+        sigaddset(&none, SIGTERM);
+        sigaddset(&none, SIGINT);
+        sigaddset(&none, SIGHUP);
+    }
     posix_spawnattr_setsigmask(&at, &none);
     sigemptyset(&def);
     int defsigs[] = {SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGPIPE, SIGQUIT, SIGUSR1, SIGUSR2};

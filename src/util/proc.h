@@ -18,6 +18,8 @@ struct socm_spawn_opts {
     bool new_session;        /* setsid(): survives the manager, own process group */
     bool new_pgroup;         /* setpgid(0,0) (ignored with new_session) */
     int keep_fd;             /* -1 or a descriptor made available as fd 3 in the child */
+    bool block_stop;         /* start with SIGTERM/SIGINT/SIGHUP blocked (a supervisor
+                                picks them up from its signalfd, none is lost early) */
 };
 void socm_spawn_opts_init(struct socm_spawn_opts *o);
 

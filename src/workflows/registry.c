@@ -2,6 +2,7 @@
  * line each in the static tables below; plug-ins (dlopen) and tests register more at
  * run time. A run-time registration with a built-in's name replaces it. */
 #include "socm/workflow.h"
+#include "workflows/so_types.h"
 
 #include <string.h>
 
@@ -13,10 +14,25 @@ extern const struct socm_workflow_type socm_wftype_power_spectra;
 static const struct socm_workflow_type *const builtin_types[] = {
     &socm_wftype_generic,
     &socm_wftype_power_spectra,
+    /* Simons Observatory (so_types.h) */
+    &socm_wftype_ml_mapmaking,
+    &socm_wftype_sat_sims,
+    &socm_wftype_ml_null_mission,
+    &socm_wftype_ml_null_wafer,
+    &socm_wftype_ml_null_direction,
+    &socm_wftype_ml_null_pwv,
+    &socm_wftype_ml_null_day_night,
+    &socm_wftype_ml_null_moonrise_set,
+    &socm_wftype_ml_null_elevation,
+    &socm_wftype_ml_null_sun_close,
+    &socm_wftype_ml_null_moon_close,
 };
 
-/* Built-in subcampaign maps (the SO null-test families arrive with their types). */
-static const struct socm_subcampaign *const builtin_subcampaigns[] = {NULL};
+/* Built-in subcampaign maps. */
+static const struct socm_subcampaign *const builtin_subcampaigns[] = {
+    &socm_subcampaign_ml_null_tests,
+    NULL,
+};
 
 static const struct socm_workflow_type **extra_types;
 static size_t n_extra_types;

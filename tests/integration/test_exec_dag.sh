@@ -16,8 +16,16 @@ cat <<TOML
 name = "dag30"
 deadline = "1h"
 requested_resources = 2
+resource = "testbox"
+execution_schema = "batch"
 max_retries = 0
 retry_backoff = "0.2s"
+
+[resources.testbox]
+nodes = 1
+cores_per_node = 2
+memory_per_node = "4G"
+qos = [{ name = "local", max_walltime = "1d", max_jobs = 1000, max_cores = 2 }]
 
 [campaign.hooks]
 on_workflow_done = ["sh", "-c", "echo \"\$0|\$1|\$2|\$3|\$4|\$5\" >> $T/hooks.txt", "{campaign}", "{workflow}", "{id}", "{state}", "{exit_code}", "{state_dir}"]

@@ -14,6 +14,16 @@ N=16
   echo 'name = "k9"'
   echo 'deadline = "1h"'
   echo 'requested_resources = 2'
+  cat <<'RES'
+resource = "testbox"
+execution_schema = "batch"
+
+[resources.testbox]
+nodes = 1
+cores_per_node = 2
+memory_per_node = "4G"
+qos = [{ name = "local", max_walltime = "1d", max_jobs = 1000, max_cores = 2 }]
+RES
   for i in $(seq 1 $N); do
     # a layered DAG: w(i) depends on w(i-2) and w(i-3) when they exist
     deps=()
@@ -42,7 +52,7 @@ while :; do
   if kill -9 "$mgr" 2>/dev/null; then
     kills=$((kills + 1))
     wait "$mgr" 2>/dev/null || true
-    cmd=(resume socm-k9 --quiet)
+    cmd=(run k9.toml --resume --quiet)
     continue
   fi
   set +e

@@ -16,7 +16,15 @@ cat > wall.toml <<TOML
 name = "wall"
 deadline = "1h"
 requested_resources = 2
+resource = "testbox"
+execution_schema = "batch"
 grace = "1s"
+
+[resources.testbox]
+nodes = 1
+cores_per_node = 2
+memory_per_node = "4G"
+qos = [{ name = "local", max_walltime = "1d", max_jobs = 1000, max_cores = 2 }]
 
 [campaign.sleepy]
 type = "generic"
@@ -54,7 +62,15 @@ cat > stop.toml <<TOML
 name = "stop"
 deadline = "1h"
 requested_resources = 2
+resource = "testbox"
+execution_schema = "batch"
 grace = "1s"
+
+[resources.testbox]
+nodes = 1
+cores_per_node = 2
+memory_per_node = "4G"
+qos = [{ name = "local", max_walltime = "1d", max_jobs = 1000, max_cores = 2 }]
 
 [campaign.a]
 type = "generic"
@@ -72,8 +88,8 @@ depends = ["a", "b"]
 TOML
 "$SOCM_BIN" run stop.toml --cores 2 --quiet &
 mgr=$!
-for _ in $(seq 100); do
-  [ "$(jq -s 'map(select(.ev=="wf" and .state=="RUNNING")) | length' socm-stop/journal.jsonl 2>/dev/null || echo 0)" -ge 2 ] && break
+for _ in $(seq 400); do   # until both commands really run
+  [ -e a.runs ] && [ -e b.runs ] && break
   sleep 0.05
 done
 kill -TERM "$mgr"

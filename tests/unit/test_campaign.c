@@ -1,7 +1,8 @@
 /* test_campaign.c — the campaign model built from config trees (made in code, so
  * independent of the parsers): settings and defaults, the resource catalogue and
  * user clusters, workflow sections by name / type / subcampaign, ids, DAG edges,
- * and that every error is collected with its position. */
+ * and that every error is collected with its position. (The user-file test parses
+ * TOML.) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* A generic workflow section with optional depends. */
 static struct socm_value *generic(struct socm_value *camp, const char *name, int line,
@@ -229,6 +232,21 @@ static void test_campaign_cluster_and_duplicates(void **state)
     assert_int_equal(c->resource->cores_per_node, 8);
     assert_true(c->resource->memory_per_node_mb == 32000);
     socm_campaign_free(c);
+
+    /* Neither a resource nor [campaign.resources]: this machine, with at least the
+     * requested cores. */
+    root = socm_value_table(NULL);
+    camp = tb_put(root, "campaign", tb_tbl(1));
+    tb_put(camp, "deadline", tb_str("1h", 2, 12));
+    tb_put(camp, "requested_resources", tb_int(100000, 3, 23));
+    c = socm_campaign_from_config(root, "t.toml", &errs);
+    dump(&errs);
+    assert_non_null(c);
+    assert_string_equal(c->resource_name, "local");
+    assert_int_equal(c->resource->nodes, 1);
+    assert_int_equal(c->resource->cores_per_node, 100000);
+    assert_true(c->resource->memory_per_node_mb > 0);
+    socm_campaign_free(c);
 }
 
 /* ---- a test-only type and subcampaign ---- */
@@ -355,6 +373,116 @@ static void test_yaml_stages(void **state)
     socm_errlist_free(&errs);
 }
 
+/* ~/.config/socm/resources.toml ($XDG_CONFIG_HOME) adds clusters; the campaign's
+ * own [resources.NAME] wins over it, and it wins over the built-ins. */
+static void test_user_resource_file(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/socm-test-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char sub[256], path[300];
+    snprintf(sub, sizeof sub, "%s/socm", dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    snprintf(path, sizeof path, "%s/resources.toml", sub);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("[resources.filecluster]\nnodes = 3\ncores_per_node = 4\nmemory_per_node = \"8G\"\n"
+          "[resources.tiger3]\nnodes = 1\ncores_per_node = 2\nmemory_per_node = 1000\n"
+          "qos = [{ name = \"mine\", max_walltime = \"2h\" }]\n",
+          f);
+    fclose(f);
+    setenv("XDG_CONFIG_HOME", dir, 1);
+    struct socm_error err;
+    struct socm_resource *r = socm_resource_lookup("filecluster", NULL, &err);
+    assert_non_null(r);
+    assert_int_equal(r->nodes * r->cores_per_node, 12);
+    assert_string_equal(r->qos[0].name, "default"); /* no qos given: one unlimited policy */
+    assert_int_equal(r->qos[0].max_cores, 12);
+    socm_resource_free(r);
+    r = socm_resource_lookup("tiger3", NULL, &err); /* the file overrides the built-in */
+    assert_int_equal(r->nodes, 1);
+    assert_true(r->qos[0].max_walltime_min == 120);
+    socm_resource_free(r);
+
+    struct socm_value *user = tb_tbl(1); /* the campaign's own table wins over the file */
+    struct socm_value *t = tb_put(user, "tiger3", tb_tbl(2));
+    tb_put(t, "nodes", tb_int(7, 3, 9));
+    tb_put(t, "cores_per_node", tb_int(1, 4, 9));
+    tb_put(t, "memory_per_node", tb_int(100, 5, 9));
+    r = socm_resource_lookup("tiger3", user, &err);
+    assert_int_equal(r->nodes, 7);
+    socm_resource_free(r);
+    struct socm_strv names = SOCM_STRV_INIT;
+    socm_resource_list(user, &names);
+    assert_int_equal(names.n, 4);
+    assert_string_equal(names.v[3], "filecluster");
+    socm_strv_free(&names);
+    socm_value_free(user);
+
+    /* a broken file is an error with its position, not silence */
+    f = fopen(path, "w");
+    fputs("[resources.x]\nnodes = \n", f);
+    fclose(f);
+    assert_null(socm_resource_lookup("x", NULL, &err));
+    assert_non_null(strstr(err.msg, "resources.toml:2:"));
+    unlink(path);
+    rmdir(sub);
+    rmdir(dir);
+    setenv("XDG_CONFIG_HOME", "/nonexistent-socm-test", 1);
+}
+
+static void test_campaign_environment(void **state)
+{
+    (void)state;
+    struct socm_value *camp;
+    struct socm_value *root = base_config(&camp);
+    struct socm_value *env = tb_put(camp, "environment", tb_tbl(5));
+    tb_put(env, "OMP_NUM_THREADS", tb_int(4, 6, 19));
+    tb_put(env, "MODE", tb_str("prod", 7, 8));
+    struct socm_value *a = generic(camp, "a", 10, NULL);
+    struct socm_value *ae = tb_put(a, "environment", tb_tbl(14));
+    tb_put(ae, "MODE", tb_str("test", 15, 8));
+    generic(camp, "b", 20, NULL);
+    struct socm_errlist errs = {0};
+    struct socm_campaign *c = socm_campaign_from_config(root, "t.toml", &errs);
+    dump(&errs);
+    assert_non_null(c);
+    assert_int_equal(c->n_wfs, 2); /* environment is not a workflow */
+    assert_int_equal(c->wfs[0]->env.n, 2);
+    assert_string_equal(c->wfs[0]->env.v[0], "MODE=test"); /* its own value wins */
+    assert_string_equal(c->wfs[0]->env.v[1], "OMP_NUM_THREADS=4");
+    assert_string_equal(c->wfs[1]->env.v[0], "OMP_NUM_THREADS=4");
+    assert_string_equal(c->wfs[1]->env.v[1], "MODE=prod");
+    socm_campaign_free(c);
+}
+
+/* Every built-in subcampaign member has a registered type, and the SO types are
+ * built in. */
+static void test_builtin_registry(void **state)
+{
+    (void)state;
+    assert_non_null(socm_workflow_type_find("ml-mapmaking"));
+    assert_non_null(socm_workflow_type_find("sat-sims"));
+    const struct socm_subcampaign *nt = socm_subcampaign_find("ml-null-tests");
+    assert_non_null(nt);
+    struct socm_strv subs = SOCM_STRV_INIT;
+    socm_subcampaign_names(&subs);
+    for (size_t s = 0; s < subs.n; s++) {
+        const struct socm_subcampaign *sub = socm_subcampaign_find(subs.v[s]);
+        size_t n = 0;
+        for (; sub->members[n]; n++) {
+            char name[256];
+            snprintf(name, sizeof name, "%s.%s", sub->name, sub->members[n]);
+            const struct socm_workflow_type *t = socm_workflow_type_find(name);
+            assert_non_null(t);
+            assert_string_equal(t->name, name);
+        }
+        assert_true(n > 0);
+    }
+    socm_strv_free(&subs);
+    assert_null(socm_workflow_type_find("ml-null-tests.no-such-member"));
+}
+
 int main(void)
 {
     /* Keep the developer's own ~/.config/socm/resources.toml out of the tests. */
@@ -367,6 +495,9 @@ int main(void)
         cmocka_unit_test(test_campaign_cluster_and_duplicates),
         cmocka_unit_test(test_subcampaign),
         cmocka_unit_test(test_yaml_stages),
+        cmocka_unit_test(test_user_resource_file),
+        cmocka_unit_test(test_campaign_environment),
+        cmocka_unit_test(test_builtin_registry),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     socm_intern_free_all();

@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Variables used by most tests, defined as -D would. */
 static struct socm_value *vars(void)
@@ -109,6 +110,10 @@ static void test_for_loops(void **state)
            "3/3 2/3 1/3 ");
     expect("{% for k in site %}{{ k }} {% endfor %}", "name cores qos ");
     expect("{% for x in [] %}x{% else %}none{% endfor %}", "none");
+    expect("{% for k, v in site.items() %}{{ k }}={{ v }};{% endfor %}",
+           "name=tiger3;cores=112;qos={'test': 60};");
+    expect("{{ site.keys() | join(',') }} {{ site.qos.values() }}", "name,cores,qos [60]");
+    expect("{% for a, b in [[1, 'x'], [2, 'y']] %}{{ a }}{{ b }}{% endfor %}", "1x2y");
     /* Nested loops: the inner loop's `loop` shadows the outer one. */
     expect("{% for a in [1, 2] %}{% for b in ['x', 'y'] %}{{ a }}{{ b }}{{ loop.index }} "
            "{% endfor %}{% endfor %}",
@@ -198,6 +203,9 @@ static void test_errors_with_positions(void **state)
     expect_err("{% set = 3 %}", 1, 8, "expected a name");
     expect_err("{{ 99999999999999999999 }}", 1, 4, "out of range");
     expect_err("{{ name is happy }}", 1, 9, "unknown test 'happy'");
+    expect_err("{{ site.pop() }}", 1, 9, "unknown method 'pop'");
+    expect_err("{{ bands.items() }}", 1, 4, "items() needs a table");
+    expect_err("{% for a, b in bands %}{% endfor %}", 1, 16, "cannot unpack string");
 }
 
 static void test_limits(void **state)
@@ -320,6 +328,55 @@ static void test_fuzz_never_crashes(void **state)
     assert_true(bad > 50);
 }
 
+static void test_template_load(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/socm-tpl-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *toml = socm_asprintf("%s/c.toml.j2", dir);
+    char *yml = socm_asprintf("%s/d.yml.j2", dir);
+    char *vals = socm_asprintf("%s/v.toml", dir);
+    FILE *f = fopen(toml, "w");
+    fputs("[campaign]\ndeadline = \"{{ deadline }}\"\n{% for b in bands %}"
+          "[campaign.ml-mapmaking-{{ b }}]\nid = {{ loop.index }}\n{% endfor %}", f);
+    fclose(f);
+    f = fopen(yml, "w");
+    fputs("stages:\n{% for b in bands %}  s{{ loop.index }}: {n: {{ n }}}\n{% endfor %}", f);
+    fclose(f);
+    f = fopen(vals, "w");
+    fputs("deadline = \"1d\"\nn = 7\n", f);
+    fclose(f);
+    const char *defs[] = {"bands=[\"f090\",\"f150\"]", "deadline=8h"};
+    struct socm_error err = {0};
+    struct socm_value *v = socm_template_load(toml, defs, 2, vals, &err);
+    if (!v)
+        fail_msg("%s", err.msg);
+    assert_string_equal(socm_value_path(v, "campaign.deadline")->u.str.s, "8h");
+    struct socm_value *c = socm_table_get(v, "campaign");
+    assert_int_equal(socm_table_get(socm_table_get(c, "ml-mapmaking-f150"), "id")->u.i, 2);
+    socm_value_free(v);
+    v = socm_template_load(yml, defs, 1, vals, &err);
+    if (!v)
+        fail_msg("%s", err.msg);
+    assert_int_equal(socm_value_path(v, "stages.s2.n")->u.i, 7);
+    socm_value_free(v);
+    /* An error in the rendered text names the rendered file. */
+    const char *bad[] = {"bands=[]", "deadline=a\"b"};
+    v = socm_template_load(toml, bad, 2, vals, &err);
+    assert_null(v);
+    char *want = socm_asprintf("%s (rendered):2:", toml);
+    if (strncmp(err.msg, want, strlen(want)) != 0)
+        fail_msg("error '%s' does not start with '%s'", err.msg, want);
+    free(want);
+    /* An undefined variable names the template itself. */
+    v = socm_template_load(toml, NULL, 0, NULL, &err);
+    assert_null(v);
+    assert_non_null(strstr(err.msg, "undefined variable 'deadline'"));
+    assert_true(strncmp(err.msg, toml, strlen(toml)) == 0);
+    unlink(toml), unlink(yml), unlink(vals), rmdir(dir);
+    free(toml), free(yml), free(vals);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -331,6 +388,7 @@ int main(void)
         cmocka_unit_test(test_errors_with_positions),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_define),
+        cmocka_unit_test(test_template_load),
         cmocka_unit_test(test_fuzz_never_crashes),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -249,11 +249,40 @@ static void test_invalid_documents(void **state)
     free(dir);
 }
 
+/* The original tool's example campaign (../shared/compat/, beside the checkout). */
+static void test_compat_campaign(void **state)
+{
+    (void)state;
+    const char *src = getenv("SOCM_SRC");
+    char *path = socm_asprintf("%s/../shared/compat/campaign.toml", src ? src : ".");
+    size_t len = 0;
+    char *doc = slurp(path, &len);
+    free(path);
+    if (!doc)
+        skip();
+    struct socm_error err = {0};
+    struct socm_value *r = socm_toml_parse(doc, len, "campaign.toml", &err);
+    if (!r)
+        fail_msg("%s", err.msg);
+    assert_string_equal(socm_value_path(r, "campaign.resource")->u.str.s, "tiger3");
+    assert_int_equal(socm_value_path(r, "campaign.requested_resources")->u.i, 3359);
+    const struct socm_value *ranks = socm_value_path(r, "campaign.ml-mapmaking.resources.ranks");
+    assert_int_equal(ranks->u.i, 70);
+    assert_int_equal(ranks->pos.line, 22);
+    assert_int_equal(ranks->pos.col, 9);
+    const struct socm_value *w = socm_value_path(r, "campaign.ml-null-tests.wafer-tests");
+    assert_int_equal(socm_table_get(w, "nsplits")->u.i, 4);
+    assert_string_equal(socm_value_path(w, "resources.runtime")->u.str.s, "4h");
+    socm_value_free(r);
+    free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_documents),
         cmocka_unit_test(test_invalid_documents),
+        cmocka_unit_test(test_compat_campaign),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -59,6 +59,8 @@ static const char *const tokens[] = {
     "9223372036854775808", "1e999", "[a.b]\n", "[[a]]\n", "x = 1\n", "a = [\n", "\"\"\"\n",
 };
 
+static long n_parsed; /* inputs that parsed (and went through the writers) */
+
 /* Parses a buffer and checks every property that must hold for any input. */
 static void check_one(const char *data, size_t len)
 {
@@ -72,6 +74,7 @@ static void check_one(const char *data, size_t len)
             fail_msg("error without line:col: '%s'", err.msg);
         return;
     }
+    n_parsed++;
     free(socm_config_to_tagged_json(v));
     free(socm_config_to_json(v));
     char *text = socm_config_to_toml(v);
@@ -98,6 +101,7 @@ static void test_random_bytes(void **state)
         check_one((const char *)buf, len);
         n++;
     }
+    print_message("random bytes: %ld inputs\n", n);
     assert_true(n > 0);
 }
 
@@ -117,6 +121,7 @@ static void test_token_soup(void **state)
         n++;
     }
     socm_buf_free(&b);
+    print_message("token soup: %ld inputs\n", n);
     assert_true(n > 0);
 }
 
@@ -131,6 +136,7 @@ static void test_mutations(void **state)
             fail_msg("seed %zu does not parse: %s", s, err.msg);
         socm_value_free(v);
     }
+    n_parsed = 0;
     double end = now() + budget(2.0);
     struct socm_buf b = SOCM_BUF_INIT;
     long n = 0;
@@ -187,6 +193,7 @@ static void test_mutations(void **state)
         n++;
     }
     socm_buf_free(&b);
+    print_message("mutations: %ld inputs, %ld of them valid TOML\n", n, n_parsed);
     assert_true(n > 0);
 }
 

@@ -211,6 +211,9 @@ static void test_errors_with_positions(void **state)
     parse_err("a: !custom x\n", "t.yml:1:4: ", "unsupported tag");
     parse_err("? [a, b]\n: 1\n", "t.yml:1:3: ", "keys must be scalars");
     parse_err("a: \tb\n\x01", "t.yml:", NULL);
+    /* Invalid UTF-8 and control characters are placed where they are. */
+    parse_err("a: 1\nb: x\xff\n", "t.yml:2:5: ", "invalid");
+    parse_err("a: 1\nbb: \x01\n", "t.yml:2:5: ", "control");
     /* Errors never crash on truncated or binary input. */
     const char bin[] = "a: [\x00\xff\xfe";
     struct socm_error err = {0};
