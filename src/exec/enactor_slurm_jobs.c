@@ -321,7 +321,8 @@ static void poll_jobs(struct socm_enactor *e)
                     double mb = kib > 0 ? (double)kib * (double)tasks / 1024.0 : 0;
                     changed = true;
                     report(e, j, map_outcome(socm_slurm_outcome(r->state, r->exit_code)), r->exit_code,
-                           r->exit_signal > 0 ? r->exit_signal : 0, (double)r->elapsed_s, mb, r->state_text);
+                           r->exit_signal > 0 ? r->exit_signal : 0, (double)r->elapsed_s, mb,
+                           r->state == SOCM_SLURM_COMPLETED && r->exit_code == 0 ? NULL : r->state_text);
                 } else if (t - j->gone_since > LOST_AFTER_S) {
                     changed = true;
                     report(e, j, SOCM_OUT_LOST, -1, 0, 0, 0, "job left squeue and never reached sacct");
