@@ -71,7 +71,12 @@ static int sj_setup(struct socm_enactor *e, const struct socm_allocation *a, str
 
 static int sj_place(struct socm_enactor *e, struct socm_launch *l, struct socm_error *err)
 {
-    return 0; /* Slurm places */
+    /* Slurm places; no core numbers are known here. A non-NULL empty array keeps
+     * the bookkeeper's copy of it well-defined. */
+    free(l->cores);
+    l->cores = socm_xcalloc(1, sizeof *l->cores);
+    l->ncores = 0;
+    return 0;
 }
 
 static void sj_unplace(struct socm_enactor *e, struct socm_launch *l) {}
