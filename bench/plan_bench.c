@@ -10,7 +10,12 @@
  *   100–600 GB, 60–240 min; null test 1×4..2×8 cores, 4–24 GB, 5–30 min; coadd
  *   28 cores, 64 GB, 30 min.
  * Each (shape, size, policy) runs in a child process so that its peak RSS is its
- * own. Usage: plan_bench [max_workflows] [policy...] (default 100000, all). */
+ * own. Usage: plan_bench [max_workflows] [policy...] (default 100000, all), or
+ * plan_bench one SHAPE N POLICY batch|remote (one measurement, for profiling).
+ * Each measurement is stopped after PLAN_BENCH_LIMIT_S seconds (default 120).
+ * node-mem-ok says whether the plan keeps every node's memory (heft-socm pools memory
+ * over the allocation and may not); PLAN_BENCH_NODE_MEM=MB overrides the node memory
+ * (1e12 takes memory out of the comparison). */
 #include "planner/planner_impl.h"
 #include "util/str.h"
 
@@ -143,12 +148,26 @@ static struct socm_resource *tiger3(void)
     return &r;
 }
 
-/* Deadline: a campaign should fit about 2,000 cores (remote) — the critical path
- * plus the work spread over that many cores. */
+static struct socm_resource *perlmutter(void)
+{
+    static struct socm_qos q[] = {{"regular", 2880, 5000, 393216},
+                                  {"interactive", 240, 2, 512},
+                                  {"shared_interactive", 240, 2, 64},
+                                  {"debug", 30, 5, 1024}};
+    static struct socm_resource r = {"perlmutter", 3072, 128, 1000000, q, 4};
+    return &r;
+}
+
+/* Remote deadline. Up to 1,000 workflows on tiger3: the critical path plus the
+ * work spread over 2,000 cores (a short-QoS campaign). Larger campaigns exceed
+ * every tiger3 QoS (cores × walltime), so they go to perlmutter with the regular
+ * QoS's 2 days. */
 static double deadline_for(const struct socm_plan_input *in)
 {
     struct socm_plan tmp = {.cores = 2000, .makespan = 1};
     socm_plan_bounds(in, &tmp);
+    if (in->n > 1000)
+        return tmp.cp_bound * 1.2 > 2880 ? ceil(tmp.cp_bound * 1.2) : 2880;
     return ceil(tmp.cp_bound + tmp.work_bound);
 }
 
@@ -158,8 +177,12 @@ static void run_one(const char *shape, size_t n, const char *policy, enum socm_s
     struct gen g = {0};
     make(&g, shape, n);
     struct socm_plan_input in = {.n = g.n, .reqs = g.reqs, .names = (const char *const *)g.names, .dag = &g.dag,
-                                 .resource = tiger3(), .schema = schema,
+                                 .resource = n > 1000 ? perlmutter() : tiger3(), .schema = schema,
                                  .requested_cores = schema == SOCM_SCHEMA_BATCH ? 2016 : 0};
+    struct socm_resource res = *in.resource;
+    if (getenv("PLAN_BENCH_NODE_MEM")) /* e.g. 1e12: takes memory out of the comparison */
+        res.memory_per_node_mb = atof(getenv("PLAN_BENCH_NODE_MEM"));
+    in.resource = &res;
     in.deadline_min = schema == SOCM_SCHEMA_BATCH ? 1e9 : deadline_for(&in);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -174,10 +197,11 @@ static void run_one(const char *shape, size_t n, const char *policy, enum socm_s
         printf("%-7s %-6s %7zu %-9s %10.1f  error: %s\n", shape, schema == SOCM_SCHEMA_BATCH ? "batch" : "remote",
                g.n, policy, ms, err.msg);
     else
-        printf("%-7s %-6s %7zu %-9s %10.1f %7lld %-7s %9.1f %9.1f %9.1f %11.0f %5.3f %7.1f\n", shape,
+        printf("%-7s %-6s %7zu %-9s %10.1f %7lld %-7s %9.1f %9.1f %9.1f %11.0f %5.3f %7.1f %s\n", shape,
                schema == SOCM_SCHEMA_BATCH ? "batch" : "remote", g.n, policy, ms, (long long)p.cores,
                p.qos ? p.qos : "-", schema == SOCM_SCHEMA_BATCH ? in.deadline_min * 0 : in.deadline_min, p.makespan,
-               p.lower_bound, (double)p.cores * p.walltime / 60.0, p.efficiency, (double)ru.ru_maxrss / 1024.0);
+               p.lower_bound, (double)p.cores * p.walltime / 60.0, p.efficiency, (double)ru.ru_maxrss / 1024.0,
+               socm_plan_node_memory_violation(&in, &p) < 0 ? "yes" : "NO");
     fflush(stdout);
     if (rc == 0)
         socm_plan_free(&p);
@@ -186,14 +210,21 @@ static void run_one(const char *shape, size_t n, const char *policy, enum socm_s
 
 int main(int argc, char **argv)
 {
+    if (argc == 6 && strcmp(argv[1], "one") == 0) { /* one SHAPE N POLICY batch|remote */
+        run_one(argv[2], strtoul(argv[3], NULL, 10), argv[4],
+                strcmp(argv[5], "batch") == 0 ? SOCM_SCHEMA_BATCH : SOCM_SCHEMA_REMOTE);
+        return 0;
+    }
     size_t max = argc > 1 ? strtoul(argv[1], NULL, 10) : 100000;
     const char *all[] = {"heft-socm", "time"};
     const char **pols = argc > 2 ? (const char **)argv + 2 : all;
     int npol = argc > 2 ? argc - 2 : 2;
     const size_t sizes[] = {100, 300, 1000, 10000, 100000};
+    const char *lim = getenv("PLAN_BENCH_LIMIT_S");
+    unsigned limit_s = lim ? (unsigned)atoi(lim) : 120;
     const char *shapes[] = {"layered", "chains", "wide"};
-    printf("%-7s %-6s %7s %-9s %10s %7s %-7s %9s %9s %9s %11s %5s %7s\n", "shape", "schema", "n", "policy", "ms",
-           "cores", "qos", "deadline", "makespan", "bound", "core-hours", "eff", "RSS-MB");
+    printf("%-7s %-6s %7s %-9s %10s %7s %-7s %9s %9s %9s %11s %5s %7s %s\n", "shape", "schema", "n", "policy", "ms",
+           "cores", "qos", "deadline", "makespan", "bound", "core-hours", "eff", "RSS-MB", "node-mem-ok");
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0] && sizes[s] <= max; s++)
         for (int sh = 0; sh < 3; sh++)
             for (int sc = 0; sc < 2; sc++)
@@ -201,11 +232,15 @@ int main(int argc, char **argv)
                     fflush(stdout);
                     pid_t pid = fork();
                     if (pid == 0) {
+                        alarm(limit_s); /* a measurement that runs away is reported, not waited for */
                         run_one(shapes[sh], sizes[s], pols[p], sc ? SOCM_SCHEMA_BATCH : SOCM_SCHEMA_REMOTE);
                         _exit(0);
                     }
                     int st;
                     waitpid(pid, &st, 0);
+                    if (WIFSIGNALED(st))
+                        printf("%-7s %-6s %7zu %-9s  > %u s (stopped)\n", shapes[sh], sc ? "batch" : "remote",
+                               sizes[s], pols[p], limit_s);
                 }
     return 0;
 }

@@ -23,8 +23,9 @@ struct socm_plugin_api {
     int (*register_workflow_type)(const struct socm_workflow_type *type);
     int (*register_subcampaign)(const struct socm_subcampaign *sub);
     int (*register_planner)(const struct socm_planner *planner);
-    /* struct socm_enactor (socm/enactor.h); void here to keep this header small. */
-    int (*register_enactor)(const void *enactor);
+    /* A const struct socm_enactor_ops * (socm/enactor.h); void here to keep this
+     * header small. */
+    int (*register_enactor)(const void *enactor_ops);
     /* Helpers a workflow type needs, passed so a plug-in links against nothing. */
     int (*fill_common)(struct socm_workflow *wf, const struct socm_value *section,
                        const char *default_name, struct socm_error *err);

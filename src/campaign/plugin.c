@@ -1,6 +1,7 @@
 /* plugin.c — loads plug-ins with dlopen, checks their API version, and lets them
  * register workflow types, subcampaigns, planners and enactors (see socm/plugin.h). */
 #include "campaign/plugin.h"
+#include "socm/enactor.h"
 #include "socm/plugin.h"
 
 #include <dirent.h>
@@ -9,8 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int (*socm_plugin_enactor_hook)(const void *enactor);
 
 /* Paths already loaded (realpath), so a plug-in named twice registers once. */
 static struct socm_strv loaded = SOCM_STRV_INIT;
@@ -24,9 +23,7 @@ static int plugin_fail(const char *message)
 
 static int plugin_register_enactor(const void *enactor)
 {
-    if (!socm_plugin_enactor_hook)
-        return plugin_fail("this socm has no enactor registry");
-    return socm_plugin_enactor_hook(enactor);
+    return socm_enactor_register(enactor);
 }
 
 static int plugin_register_planner(const struct socm_planner *p)

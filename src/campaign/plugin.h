@@ -15,8 +15,4 @@ int socm_plugin_load_env(struct socm_error *err);
 int socm_plugin_load_config(const struct socm_value *root, const char *base_dir,
                             struct socm_error *err);
 
-/* Enactor registration is owned by exec/; it installs this hook at start-up so that
- * campaign/ does not depend on exec/ (data flows one way). */
-extern int (*socm_plugin_enactor_hook)(const void *enactor);
-
 #endif

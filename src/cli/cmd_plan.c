@@ -1,9 +1,162 @@
-/* cmd_plan.c — `socm plan`: placeholder until the planner lands. */
+/* cmd_plan.c — `socm plan FILE...`: load a campaign, work out each workflow's
+ * requirements, plan it with the chosen policy (deadline search, QoS, bounds) and
+ * print the plan as a table or JSON; optionally write a Gantt SVG and the DAG in
+ * DOT. */
 #include "cli/cli.h"
+#include "predict/requirements.h"
+#include "report/dot.h"
+#include "report/gantt_svg.h"
+#include "report/plan_print.h"
+#include "socm/planner.h"
+#include "util/str.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+static void plan_help(void)
+{
+    puts("usage: socm plan [--policy NAME] [--json] [--gantt FILE.svg] [--dot FILE.dot] FILE...\n"
+         "       socm plan -t FILE [-t FILE...] | -y FILE   (the original's forms)\n"
+         "\n"
+         "Plans a campaign without running it: for each workflow a core range, memory,\n"
+         "start and end (minutes from the campaign's start); then the policy, the\n"
+         "allocation (cores), the QoS, the makespan, the pilot walltime, the lower bound\n"
+         "(critical path, total work / cores) and the efficiency (bound / makespan).\n"
+         "Requirements come from each workflow's resources: cores = ranks x threads,\n"
+         "memory = memory (MB), walltime = runtime x 1.1.\n"
+         "\n"
+         "options:\n"
+         "  --policy NAME     planner policy (default: the campaign's `policy`, else\n"
+         "                    \"time\"; \"heft-socm\" gives the original tool's plan)\n"
+         "  --json            print the plan as JSON (times in minutes, memory in MB)\n"
+         "  --gantt FILE.svg  write a Gantt chart (cores x time, deadline line)\n"
+         "  --dot FILE.dot    write the DAG in Graphviz DOT\n"
+         "  -t, --toml FILE, -y, --yaml FILE   campaign files (same as positional FILE)\n"
+         "  -h, --help        this help\n"
+         "\n"
+         "The campaign may name a planner in a shared object: planner_plugin =\n"
+         "\"path/lib.so\" in [campaign] (exporting `socm_planner_plugin`).\n"
+         "\n"
+         "example:\n"
+         "  socm plan examples/quickstart.toml\n"
+         "  socm plan --policy heft-socm --json --gantt plan.svg campaign.toml\n"
+         "\n"
+         "exit status: 0 planned, 2 bad input, impossible deadline or memory, or no QoS.");
+}
+
+/* The planner: --policy, else the campaign's plug-in, else its policy. */
+static const struct socm_planner *choose_planner(const struct socm_campaign *c, const char *policy,
+                                                 struct socm_error *err)
+{
+    const struct socm_planner *p = NULL;
+    if (c->planner_plugin) {
+        char *path = c->planner_plugin[0] != '/' && c->base_dir
+                         ? socm_asprintf("%s/%s", c->base_dir, c->planner_plugin)
+                         : socm_strdup(c->planner_plugin);
+        p = socm_planner_load_plugin(path, err);
+        free(path);
+        if (!p)
+            return NULL;
+    }
+    if (policy || !p) {
+        const char *name = policy ? policy : c->policy ? c->policy : "time";
+        p = socm_planner_find(name);
+        if (!p) {
+            struct socm_strv names = SOCM_STRV_INIT;
+            socm_planner_names(&names);
+            char *list = socm_strv_join(&names, ", ");
+            socm_error_set(err, SOCM_E_INPUT, "unknown planner policy '%s' (known: %s)", name, list);
+            free(list);
+            socm_strv_free(&names);
+        }
+    }
+    return p;
+}
+
+static int write_outputs(const struct socm_campaign *c, const struct socm_requirements *rq,
+                         const struct socm_plan *plan, const char *gantt, const char *dot,
+                         struct socm_error *err)
+{
+    if (gantt && socm_gantt_svg_write(gantt, plan, rq->names, c->deadline_min, err) < 0)
+        return -1;
+    if (dot && socm_dot_write(dot, c->name, &c->dag, rq->names, rq->reqs, err) < 0)
+        return -1;
+    return 0;
+}
 
 int socm_cmd_plan(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return socm_cli_not_built("plan", "the planner");
+    static const struct option opts[] = {
+        {"policy", required_argument, NULL, 'p'}, {"json", no_argument, NULL, 'j'},
+        {"gantt", required_argument, NULL, 'g'},  {"dot", required_argument, NULL, 'd'},
+        {"toml", required_argument, NULL, 't'},   {"yaml", required_argument, NULL, 'y'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+    };
+    struct socm_strv files = SOCM_STRV_INIT;
+    const char *policy = NULL, *gantt = NULL, *dot = NULL;
+    bool json = false;
+    int ch;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "t:y:h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'p': policy = optarg; break;
+        case 'j': json = true; break;
+        case 'g': gantt = optarg; break;
+        case 'd': dot = optarg; break;
+        case 't':
+        case 'y': socm_strv_push(&files, optarg); break;
+        case 'h':
+            socm_strv_free(&files);
+            plan_help();
+            return 0;
+        default:
+            socm_strv_free(&files);
+            return socm_cli_usage("plan", "unknown option");
+        }
+    }
+    for (int i = optind; i < argc; i++)
+        socm_strv_push(&files, argv[i]);
+    if (files.n == 0) {
+        socm_strv_free(&files);
+        return socm_cli_usage("plan", "no campaign file given");
+    }
+    struct socm_errlist errs = {0};
+    struct socm_campaign *c = socm_campaign_load((const char *const *)files.v, files.n, &errs);
+    socm_strv_free(&files);
+    if (!c) {
+        for (size_t i = 0; i < errs.n; i++)
+            fprintf(stderr, "%s\n", errs.msgs[i]);
+        fprintf(stderr, "socm plan: %zu error%s\n", errs.n, errs.n == 1 ? "" : "s");
+        socm_errlist_free(&errs);
+        return 2;
+    }
+    socm_errlist_free(&errs);
+
+    struct socm_error err = {0};
+    struct socm_requirements rq = {0};
+    struct socm_plan plan = {0};
+    const struct socm_planner *p = NULL;
+    int rc = 0;
+    if (socm_requirements_build(c, &rq, &err) < 0 || !(p = choose_planner(c, policy, &err)) ||
+        socm_plan_make(p, &rq.in, &plan, &err) < 0) {
+        rc = socm_cli_fail("plan", &err);
+        goto out;
+    }
+    if (json) {
+        json_t *j = socm_plan_report_json(&plan, rq.names);
+        json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+        fputc('\n', stdout);
+        json_decref(j);
+    } else {
+        socm_plan_print_table(stdout, &plan, rq.names);
+    }
+    if (write_outputs(c, &rq, &plan, gantt, dot, &err) < 0)
+        rc = socm_cli_fail("plan", &err);
+out:
+    socm_plan_free(&plan);
+    socm_requirements_free(&rq);
+    socm_campaign_free(c);
+    return rc;
 }

@@ -20,16 +20,34 @@ static struct ln_lnlat_posn socm_site(void)
     return o;
 }
 
+/* libnova's solar and lunar series give coordinates referred to the J2000 equator
+ * and equinox, while its horizontal conversions use the sidereal time of date: the
+ * 24 years of precession since then would shift rise and set by ~2 minutes and
+ * positions by ~0.3°. Everything here is therefore precessed to the date. */
+static void socm_sun_of_date(double jd, struct ln_equ_posn *out)
+{
+    struct ln_equ_posn j2000;
+    ln_get_solar_equ_coords(jd, &j2000);
+    ln_get_equ_prec(&j2000, jd, out);
+}
+
+static void socm_moon_of_date(double jd, struct ln_equ_posn *out) /* geocentric */
+{
+    struct ln_equ_posn j2000;
+    ln_get_lunar_equ_coords(jd, &j2000);
+    ln_get_equ_prec(&j2000, jd, out);
+}
+
 /* libnova returns the next events after the given instant; asked at 0h UT, an event
  * that falls on the following day means there is none on this one. */
-static void socm_day_events(double t, int (*fn)(double, struct ln_lnlat_posn *, struct ln_rst_time *),
+static void socm_day_events(double t, void (*coords)(double, struct ln_equ_posn *), double horizon,
                             double *rise, double *set)
 {
     double day0 = floor(t / 86400.0) * 86400.0;
     struct ln_lnlat_posn o = socm_site();
     struct ln_rst_time r;
     *rise = *set = NAN;
-    if (fn(socm_jd(day0), &o, &r) != 0)
+    if (ln_get_body_rst_horizon(socm_jd(day0), &o, coords, horizon, &r) != 0)
         return;
     double ur = socm_unix(r.rise), us = socm_unix(r.set);
     if (ur >= day0 && ur < day0 + 86400.0)
@@ -40,13 +58,13 @@ static void socm_day_events(double t, int (*fn)(double, struct ln_lnlat_posn *, 
 
 int socm_ephem_sun_rise_set(double t, double *rise, double *set)
 {
-    socm_day_events(t, ln_get_solar_rst, rise, set);
+    socm_day_events(t, socm_sun_of_date, LN_SOLAR_STANDART_HORIZON, rise, set);
     return 0;
 }
 
 int socm_ephem_moon_rise_set(double t, double *rise, double *set)
 {
-    socm_day_events(t, ln_get_lunar_rst, rise, set);
+    socm_day_events(t, socm_moon_of_date, LN_LUNAR_STANDART_HORIZON, rise, set);
     return 0;
 }
 
@@ -68,7 +86,7 @@ bool socm_ephem_is_day(double t)
     /* No sunrise or sunset that day (never at this latitude): the Sun's altitude
      * against the same horizon decides. */
     struct ln_equ_posn sun;
-    ln_get_solar_equ_coords(socm_jd(t), &sun);
+    socm_sun_of_date(socm_jd(t), &sun);
     return socm_altitude(t, &sun) > LN_SOLAR_STANDART_HORIZON;
 }
 
@@ -77,14 +95,14 @@ bool socm_ephem_moon_in_sky(double t)
     /* Geocentric altitude against libnova's lunar horizon (which folds in the Moon's
      * parallax and refraction): exactly the condition rise and set times mark. */
     struct ln_equ_posn moon;
-    ln_get_lunar_equ_coords(socm_jd(t), &moon);
+    socm_moon_of_date(socm_jd(t), &moon);
     return socm_altitude(t, &moon) > LN_LUNAR_STANDART_HORIZON;
 }
 
 void socm_ephem_sun_equ(double t, double *ra, double *dec)
 {
     struct ln_equ_posn e;
-    ln_get_solar_equ_coords(socm_jd(t), &e);
+    socm_sun_of_date(socm_jd(t), &e);
     *ra = e.ra;
     *dec = e.dec;
 }
@@ -94,7 +112,7 @@ void socm_ephem_moon_equ(double t, double *ra, double *dec)
     double jd = socm_jd(t);
     struct ln_equ_posn e, par;
     struct ln_lnlat_posn o = socm_site();
-    ln_get_lunar_equ_coords(jd, &e);
+    socm_moon_of_date(jd, &e);
     /* The Moon is close enough for the observer's place to move it by up to ~1°. */
     ln_get_parallax(&e, ln_get_lunar_earth_dist(jd) / SOCM_AU_KM, &o, SOCM_SITE_ALT_M, jd, &par);
     *ra = fmod(e.ra + par.ra + 360.0, 360.0);

@@ -88,7 +88,7 @@ bool socm_ephem_is_day(double t);
  * rise/set times stand for; also right on days without a moonrise or moonset). */
 bool socm_ephem_moon_in_sky(double t);
 
-/* Apparent equatorial coordinates of date (degrees). */
+/* Equatorial coordinates of the equator and equinox of date (degrees). */
 void socm_ephem_sun_equ(double t, double *ra, double *dec);
 void socm_ephem_moon_equ(double t, double *ra, double *dec); /* topocentric */
 /* Horizontal (azimuth from north through east, elevation; degrees) at the site to

@@ -107,10 +107,8 @@ static int heft_schedule(const struct socm_planner *self, const struct socm_plan
                     if (free_at[c] > start)
                         start = free_at[c];
                 double end = start + r->walltime_min;
-                double avail = pool - socm_memline_at(&mem, start);
-                if (slot == 0 || avail > best_free)
-                    best_free = avail;
-                if (avail >= r->memory_mb && (best < 0 || end < best_end)) {
+                /* Memory is only looked up where the slot would win. */
+                if ((best < 0 || end < best_end) && pool - socm_memline_at(&mem, start) >= r->memory_mb) {
                     best = slot;
                     best_start = start;
                     best_end = end;
@@ -122,6 +120,15 @@ static int heft_schedule(const struct socm_planner *self, const struct socm_plan
                     break;
             }
             if (best < 0) {
+                for (int64_t slot = 0; slot + r->cpus <= cores; slot += r->cpus) {
+                    double start = earliest;
+                    for (int64_t c = slot; c < slot + r->cpus; c++)
+                        if (free_at[c] > start)
+                            start = free_at[c];
+                    double avail = pool - socm_memline_at(&mem, start);
+                    if (slot == 0 || avail > best_free)
+                        best_free = avail;
+                }
                 rc = no_fit(in, w, cores, pool, best_free, err);
                 break;
             }

@@ -87,38 +87,14 @@ const struct socm_planner *socm_planner_load_plugin(const char *path, struct soc
 
 int socm_plan_generations(const struct socm_dag *d, int *order, size_t **gen_start, size_t *ngen)
 {
-    size_t n = d->n;
-    size_t *indeg = socm_xcalloc(n ? n : 1, sizeof *indeg);
-    size_t *starts = socm_xmalloc((n + 2) * sizeof *starts);
-    size_t k = 0, g = 0;
-    for (size_t i = 0; i < n; i++) {
-        indeg[i] = d->pred[i].n;
-        if (indeg[i] == 0)
-            order[k++] = (int)i;
-    }
-    /* Generation g is order[starts[g] .. starts[g+1]); walking it in order and each
-     * node's successors in edge order gives the next one (networkx's
-     * topological_generations, which the original calls). */
-    size_t begin = 0;
-    while (begin < k) {
-        starts[g++] = begin;
-        size_t end = k;
-        for (size_t i = begin; i < end; i++) {
-            const struct socm_intv *s = &d->succ[order[i]];
-            for (size_t j = 0; j < s->n; j++)
-                if (--indeg[s->v[j]] == 0)
-                    order[k++] = s->v[j];
-        }
-        begin = end;
-    }
-    starts[g] = k;
-    free(indeg);
-    if (k != n) {
-        free(starts);
+    /* campaign/dag.c computes the original's generations (networkx's
+     * topological_generations); on a cycle they cover fewer than n nodes. */
+    socm_dag_generations(d, order, gen_start, ngen);
+    if ((*gen_start)[*ngen] != d->n) {
+        free(*gen_start);
+        *gen_start = NULL;
         return -1;
     }
-    *gen_start = starts;
-    *ngen = g;
     return 0;
 }
 

@@ -43,7 +43,8 @@ static const char *const schema_sql =
     " started_at REAL NOT NULL DEFAULT 0,"
     " finished_at REAL NOT NULL DEFAULT 0,"
     " recorded_at REAL NOT NULL DEFAULT 0);"
-    "CREATE INDEX IF NOT EXISTS runs_group ON runs(job_name, categorical);"
+    /* covers the per-group counts and the training query without reading rows */
+    "CREATE INDEX IF NOT EXISTS runs_group ON runs(job_name, categorical, state);"
     "CREATE TABLE IF NOT EXISTS models ("
     " job_name TEXT NOT NULL,"
     " categorical TEXT NOT NULL,"

@@ -105,6 +105,12 @@ int socm_file_md5(const char *path, char hex[33], struct socm_error *err);
  * its steps. Fills elapsed_s, max_rss_mb, cpu_s, state and location of run. */
 int socm_history_parse_sacct(const char *text, const char *jobid, struct socm_history_run *run,
                              struct socm_error *err);
+/* Measures of a local run from wait4()'s rusage (children's peak RSS, user +
+ * system CPU) and the wall time the caller measured. */
+struct rusage;
+void socm_history_run_set_rusage(struct socm_history_run *run, const struct rusage *ru,
+                                 double elapsed_s);
+
 /* [D-]HH:MM:SS[.frac], MM:SS[.frac] → seconds; -1 if malformed. */
 double socm_slurm_duration_s(const char *s);
 /* "1234K", "12M", "3G", "0" → MB (1024 K = 1 M); -1 if malformed. */

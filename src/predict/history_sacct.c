@@ -1,6 +1,6 @@
-/* history_sacct.c — turning Slurm accounting (sacct -P) lines into a history run's
- * measures, the way slurmise does: Elapsed of the job (or step), MaxRSS × NTasks
- * of the largest step in MB, TotalCPU, State. */
+/* history_sacct.c — a run's measures: from Slurm accounting (sacct -P lines) the way
+ * slurmise does it — Elapsed of the job (or step), MaxRSS × NTasks of the largest
+ * step in MB, TotalCPU, State — and for local runs from wait4()'s rusage. */
 #include "predict/history.h"
 
 #include "util/str.h"
@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 double socm_slurm_duration_s(const char *s)
 {
@@ -128,4 +129,15 @@ int socm_history_parse_sacct(const char *text, const char *jobid, struct socm_hi
     free(run->location);
     run->location = socm_strdup(jobid);
     return 0;
+}
+
+void socm_history_run_set_rusage(struct socm_history_run *run, const struct rusage *ru,
+                                 double elapsed_s)
+{
+    run->elapsed_s = elapsed_s;
+    run->max_rss_mb = (double)ru->ru_maxrss / 1024.0; /* Linux: KiB */
+    run->cpu_s = (double)ru->ru_utime.tv_sec + ru->ru_utime.tv_usec / 1e6 +
+                 (double)ru->ru_stime.tv_sec + ru->ru_stime.tv_usec / 1e6;
+    free(run->location);
+    run->location = socm_strdup("local");
 }

@@ -367,6 +367,7 @@ struct matcher {
     size_t *cap_start, *cap_end; /* per segment */
     long budget;                 /* backtracking steps left */
     bool files_exist;            /* first pass: a file token must name an existing file */
+    unsigned char *failed;       /* (segment, position) known not to match: keeps it polynomial */
 };
 
 static bool numeral_char(char c)
@@ -398,9 +399,24 @@ static bool match_literal(struct matcher *m, size_t si, size_t pos)
     return match_from(m, si + 1, pos);
 }
 
+/* Whether the segment after a token can start at `end` (cheap pruning). */
+static bool next_can_start(const struct matcher *m, size_t si, size_t end)
+{
+    if (si + 1 == m->j->nseg)
+        return end == m->len;
+    const char *l = m->j->seg[si + 1].literal;
+    if (!l)
+        return true;
+    if (end >= m->len)
+        return false;
+    return isspace((unsigned char)*l) ? isspace((unsigned char)m->cmd[end]) != 0 : m->cmd[end] == *l;
+}
+
 static bool try_end(struct matcher *m, size_t si, size_t pos, size_t end)
 {
     const struct segment *sg = &m->j->seg[si];
+    if (!next_can_start(m, si, end))
+        return false;
     if (sg->kind == TOK_NUMERIC) {
         char buf[64];
         if (end - pos >= sizeof buf)
@@ -424,12 +440,25 @@ static bool try_end(struct matcher *m, size_t si, size_t pos, size_t end)
     return match_from(m, si + 1, end);
 }
 
+static bool match_tokens(struct matcher *m, size_t si, size_t pos);
+
 static bool match_from(struct matcher *m, size_t si, size_t pos)
 {
     if (--m->budget < 0)
         return false;
     if (si == m->j->nseg)
         return pos == m->len;
+    size_t key = si * (m->len + 1) + pos;
+    if (m->failed[key])
+        return false;
+    bool ok = match_tokens(m, si, pos);
+    if (!ok)
+        m->failed[key] = 1;
+    return ok;
+}
+
+static bool match_tokens(struct matcher *m, size_t si, size_t pos)
+{
     const struct segment *sg = &m->j->seg[si];
     if (sg->literal)
         return match_literal(m, si, pos);
@@ -589,13 +618,16 @@ int socm_jobspec_parse(const struct socm_jobspecs *s, const struct socm_jobspec 
      * name existing files, else take the plain one (the parser then says what is
      * missing). */
     struct matcher m = {j, cmd, len, socm_xcalloc(j->nseg + 1, sizeof(size_t)),
-                        socm_xcalloc(j->nseg + 1, sizeof(size_t)), 1000000, true};
+                        socm_xcalloc(j->nseg + 1, sizeof(size_t)), 1000000, true,
+                        socm_xcalloc((j->nseg + 1) * (len + 1), 1)};
     bool ok = match_from(&m, 0, 0);
     if (!ok) {
         m.files_exist = false;
         m.budget = 1000000;
+        memset(m.failed, 0, (j->nseg + 1) * (len + 1));
         ok = match_from(&m, 0, 0);
     }
+    free(m.failed);
     if (!ok) {
         free(m.cap_start);
         free(m.cap_end);

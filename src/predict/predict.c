@@ -4,6 +4,7 @@
  * outcome carries a sentence saying how it was obtained. */
 #include "predict/predict.h"
 
+#include "socm/planner.h"
 #include "util/str.h"
 
 #include <jansson.h>
@@ -23,6 +24,7 @@ struct cached_model {
     struct socm_model_info mi;
     struct socm_strv features;
     char *why_none; /* set when model is NULL */
+    int64_t n_runs; /* completed runs of the group when first asked */
     struct cached_model *next;
 };
 
@@ -48,14 +50,19 @@ struct socm_predictor *socm_predictor_new(struct socm_history *h,
 struct socm_predictor *socm_predictor_open(const struct socm_value *config, const char *history_db,
                                            struct socm_error *err)
 {
+    /* settings: a top-level [predict], else [campaign.predict] */
+    const struct socm_value *camp = config ? socm_table_get(config, "campaign") : NULL;
     const struct socm_value *t = config ? socm_table_get(config, "predict") : NULL;
+    if (!t && camp && camp->type == SOCM_V_TABLE) {
+        const struct socm_value *cp = socm_table_get(camp, "predict");
+        t = cp && cp->type == SOCM_V_TABLE ? cp : NULL;
+    }
     struct socm_predict_options o;
     if (socm_predict_options_from_config(t, &o, err) != 0)
         return NULL;
     const char *path = history_db;
     if (!path && t && socm_table_get_string(t, "history_db", &path, err) != 0)
         return NULL;
-    const struct socm_value *camp = config ? socm_table_get(config, "campaign") : NULL;
     if (!path && camp && camp->type == SOCM_V_TABLE &&
         socm_table_get_string(camp, "history_db", &path, err) != 0)
         return NULL;
@@ -161,16 +168,27 @@ static void cached_reset(struct cached_model *c)
 /* The group's model: from the cache, the database, or (auto_train) trained now when
  * missing or stale (the group has 20 % more or fewer runs than it was trained on). */
 static struct cached_model *get_model(struct socm_predictor *p, const char *job, const char *cat,
-                                      enum socm_target target, int64_t n_runs,
-                                      struct socm_error *err)
+                                      enum socm_target target, struct socm_error *err)
 {
     for (struct cached_model *c = p->cache; c; c = c->next)
         if (c->target == target && strcmp(c->job_name, job) == 0 && strcmp(c->categorical, cat) == 0)
             return c;
+    int64_t n_runs = 0;
+    struct socm_history_filter f = {.job_name = job, .categorical_json = cat,
+                                    .state = SOCM_HISTORY_COMPLETED};
+    if (socm_history_count(p->h, &f, &n_runs, err) != 0)
+        return NULL;
     struct cached_model *c = socm_xcalloc(1, sizeof *c);
     c->job_name = socm_strdup(job);
     c->categorical = socm_strdup(cat);
     c->target = target;
+    c->n_runs = n_runs;
+    size_t min_runs = p->o.min_runs ? p->o.min_runs : 10;
+    if ((size_t)n_runs < min_runs) { /* nothing to load or train: the caller says why */
+        c->next = p->cache;
+        p->cache = c;
+        return c;
+    }
     int found = read_model(p, c, err);
     bool stale = found == 1 && fabs((double)n_runs - (double)c->mi.n_runs) > 0.2 * (double)c->mi.n_runs;
     if (found >= 0 && (found == 0 || stale) && p->o.auto_train) {
@@ -214,8 +232,8 @@ static void fallback(struct socm_predicted *o, enum socm_target t, bool pad, con
     o->value = o->requested * f;
     const char *unit = t == SOCM_TARGET_RUNTIME ? "min" : "MB";
     if (o->requested > 0)
-        say(o, "requested %.6g %s%s (fallback: %s)", o->requested, unit, f > 1 ? " + 10 %" : "",
-            reason);
+        say(o, "%s %.6g %s%s (fallback: %s)", pad ? "requested" : "default", o->requested, unit,
+            f > 1 ? " + 10 %" : "", reason);
     else
         say(o, "no request and no prediction (fallback: %s)", reason);
 }
@@ -226,21 +244,16 @@ static int predict_target(struct socm_predictor *p, const char *job, const char 
                           struct socm_error *err)
 {
     char reason[400];
-    int64_t n = 0;
-    struct socm_history_filter f = {.job_name = job, .categorical_json = cat,
-                                    .state = SOCM_HISTORY_COMPLETED};
-    if (socm_history_count(p->h, &f, &n, err) != 0)
+    struct cached_model *c = get_model(p, job, cat, t, err);
+    if (!c)
         return -1;
     size_t min_runs = p->o.min_runs ? p->o.min_runs : 10;
-    if ((size_t)n < min_runs) {
+    if ((size_t)c->n_runs < min_runs) {
         snprintf(reason, sizeof reason, "only %lld completed runs of \"%s\" with these categories, need %zu",
-                 (long long)n, job, min_runs);
+                 (long long)c->n_runs, job, min_runs);
         fallback(o, t, pad, reason);
         return 0;
     }
-    struct cached_model *c = get_model(p, job, cat, t, n, err);
-    if (!c)
-        return -1;
     if (!c->model) {
         fallback(o, t, pad, c->why_none);
         return 0;
@@ -342,4 +355,35 @@ int socm_predict_workflow(struct socm_predictor *p, const struct socm_workflow *
                                    wf->res.runtime_min, wf->res.memory_mb, true, out, err);
     socm_history_run_clear(&run);
     return rc;
+}
+
+bool socm_campaign_wants_prediction(const struct socm_campaign *c)
+{
+    const struct socm_value *camp = c->config ? socm_table_get(c->config, "campaign") : NULL;
+    const struct socm_value *v = camp && camp->type == SOCM_V_TABLE ? socm_table_get(camp, "predict") : NULL;
+    if (v && v->type == SOCM_V_TABLE) { /* [campaign.predict] settings: on unless enabled = false */
+        const struct socm_value *e = socm_table_get(v, "enabled");
+        return !e || e->type != SOCM_V_BOOL || e->u.b;
+    }
+    return v && v->type == SOCM_V_BOOL && v->u.b;
+}
+
+int socm_predict_requirements(struct socm_predictor *p, const struct socm_campaign *c,
+                              struct socm_req *reqs, struct socm_prediction *preds,
+                              struct socm_error *err)
+{
+    for (size_t i = 0; i < c->n_wfs; i++) {
+        struct socm_prediction pr;
+        if (socm_predict_workflow(p, c->wfs[i], &pr, err) != 0)
+            return -1;
+        if (pr.walltime.predicted)
+            reqs[i].walltime_min = pr.walltime.value;
+        if (pr.memory.predicted)
+            reqs[i].memory_mb = pr.memory.value;
+        if (preds)
+            preds[i] = pr;
+        else
+            socm_prediction_clear(&pr);
+    }
+    return 0;
 }

@@ -73,8 +73,9 @@ int socm_predict_train_group(struct socm_history *h, const char *job_name,
 
 struct socm_predictor;
 
-/* `config` is the whole merged config (its `predict` table and `campaign.history_db`
- * are used; may be NULL); `history_db` overrides the path. */
+/* `config` is the whole merged config (may be NULL): settings from `[predict]`, else
+ * `[campaign.predict]`; the database from `history_db` there or in `[campaign]`;
+ * `history_db` (non-NULL) overrides the path. */
 struct socm_predictor *socm_predictor_open(const struct socm_value *config, const char *history_db,
                                            struct socm_error *err);
 /* With explicit options and an already open history (borrowed). */
@@ -112,6 +113,20 @@ int socm_predict_features(struct socm_predictor *p, const char *job_name,
                           const char *categorical_json, const char *numeric_json,
                           double req_walltime_min, double req_memory_mb, bool pad_fallback,
                           struct socm_prediction *out, struct socm_error *err);
+
+/* ---- For the planner's requirements stage ---- */
+
+struct socm_req;
+/* Whether `[campaign] predict = true`, or a `[campaign.predict]` settings table
+ * without `enabled = false`. */
+bool socm_campaign_wants_prediction(const struct socm_campaign *c);
+/* Replaces the walltime and memory of reqs[i] (workflow id i+1, c->n_wfs entries) by
+ * the predictions; a fallback keeps the request (walltime × 1.1). `preds` (NULL or
+ * c->n_wfs entries, cleared by the caller) receives each outcome and its reason,
+ * for `socm plan --explain`. */
+int socm_predict_requirements(struct socm_predictor *p, const struct socm_campaign *c,
+                              struct socm_req *reqs, struct socm_prediction *preds,
+                              struct socm_error *err);
 
 /* Flattens a numeric-features JSON object into sorted names and values: a list
  * "x": [a, b] gives "x[0]", "x[1]". Returns the count, or -1 if not an object. */

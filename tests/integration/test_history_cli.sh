@@ -98,7 +98,8 @@ history_db = "$DB"
 job_spec = "--n {n:numeric} --mode {mode:category}"
 default_time = 10
 EOF
-if "$SOCM" config "$D/p.toml" >/dev/null 2>&1; then
+if "$SOCM" config decode "$D/p.toml" >/dev/null 2>&1; then
+    "$SOCM" history train --model poly --job-name sim --history-db "$DB" >/dev/null
     pj=$("$SOCM" predict --json --config "$D/p.toml" "sim --n 100 --mode a")
     [ "$(jq '.walltime_min.predicted' <<<"$pj")" = true ] || fail "predict: $pj"
     awk -v v="$(jq '.walltime_min.value' <<<"$pj")" 'BEGIN { exit !(v > 3.5 && v < 4.5) }' ||

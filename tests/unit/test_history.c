@@ -15,7 +15,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -306,6 +308,50 @@ static void test_sacct_parsing(void **state)
     socm_history_run_clear(&r);
 }
 
+/* A real local run: a child touching 80 MB for ~0.3 s is recorded with its peak RSS
+ * and elapsed time as measured through wait4. */
+static void test_local_run_measures(void **state)
+{
+    (void)state;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        size_t n = 80u << 20;
+        volatile char *p = malloc(n);
+        for (size_t i = 0; i < n; i += 4096)
+            p[i] = 1;
+        struct timespec d = {0, 300000000};
+        nanosleep(&d, NULL);
+        _exit(p[4096] == 1 ? 0 : 1);
+    }
+    int status = 0;
+    struct rusage ru;
+    assert_int_equal(wait4(pid, &status, 0, &ru), pid);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    struct socm_history_run r;
+    fill_run(&r, "local-run", 0);
+    socm_history_run_set_rusage(&r, &ru, (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+    char *p = dbpath("local.db");
+    struct socm_error err = {0};
+    struct socm_history *h = socm_history_open(p, &err);
+    assert_non_null(h);
+    assert_int_equal(socm_history_record(h, &r, &err), 0);
+    struct socm_history_runs runs = {0};
+    struct socm_history_filter f = {.id = r.id};
+    assert_int_equal(socm_history_query(h, &f, &runs, &err), 0);
+    assert_int_equal(runs.n, 1);
+    assert_true(runs.v[0].max_rss_mb >= 80 && runs.v[0].max_rss_mb < 80 + 40);
+    assert_true(runs.v[0].elapsed_s >= 0.3 && runs.v[0].elapsed_s < 5);
+    assert_string_equal(runs.v[0].location, "local");
+    socm_history_runs_free(&runs);
+    socm_history_run_clear(&r);
+    socm_history_close(h);
+    free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -314,6 +360,7 @@ int main(void)
         cmocka_unit_test(test_concurrent_writers_lose_nothing),
         cmocka_unit_test(test_features_md5_and_exclusions),
         cmocka_unit_test(test_sacct_parsing),
+        cmocka_unit_test(test_local_run_measures),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

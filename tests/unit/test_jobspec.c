@@ -237,6 +237,33 @@ static void test_bad_specs(void **state)
     socm_value_free(predict);
 }
 
+/* An ambiguous spec against a long command that cannot match fails fast (the
+ * matcher remembers dead ends instead of trying every split). */
+static void test_ambiguous_spec_fails_fast(void **state)
+{
+    (void)state;
+    struct socm_value *predict = socm_value_table(NULL);
+    struct socm_value *job = tbl(tbl(predict, "job"), "x");
+    set(job, "job_spec", str("{a:category} {b:category} {c:category} {d:category} {e:file} z"));
+    struct socm_error err = {0};
+    struct socm_jobspecs *s = socm_jobspecs_from_config(predict, &err);
+    assert_non_null(s);
+    struct socm_buf cmd = SOCM_BUF_INIT;
+    for (int i = 0; i < 400; i++)
+        socm_buf_puts(&cmd, "a ");
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    char *cat = NULL, *num = NULL;
+    assert_int_equal(socm_jobspec_parse(s, socm_jobspecs_find(s, "x"), cmd.data, &cat, &num, &err), -1);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    assert_non_null(strstr(err.msg, "does not match"));
+    assert_null(strstr(err.msg, "gave up"));
+    assert_true((double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9 < 2);
+    socm_buf_free(&cmd);
+    socm_jobspecs_free(s);
+    socm_value_free(predict);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -244,6 +271,7 @@ int main(void)
         cmocka_unit_test(test_prefix_and_literal_braces),
         cmocka_unit_test(test_awk_never_a_shell_and_timeout),
         cmocka_unit_test(test_bad_specs),
+        cmocka_unit_test(test_ambiguous_spec_fails_fast),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);
     socm_intern_free_all();

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "predict/predict.h"
+#include "socm/planner.h"
 #include "util/str.h"
 
 #include <math.h>
@@ -285,6 +286,114 @@ static void test_train_stores_metrics_and_workflow_predicts(void **state)
     socm_history_close(h);
 }
 
+/* [predict] settings: units, bad values with positions, and the global minimums
+ * raising a prediction (said in the explanation). */
+static void test_options_and_minimums(void **state)
+{
+    (void)state;
+    struct socm_value *t = socm_value_table(NULL);
+    socm_table_add(t, "minimum_time", 12, NULL, socm_value_string("30m", 3, NULL));
+    socm_table_add(t, "minimum_mem", 11, NULL, socm_value_string("2G", 2, NULL));
+    socm_table_add(t, "model", 5, NULL, socm_value_string("knn", 3, NULL));
+    socm_table_add(t, "max_error_percent", 17, NULL, socm_value_integer(40, NULL));
+    struct socm_predict_options o;
+    struct socm_error err = {0};
+    assert_int_equal(socm_predict_options_from_config(t, &o, &err), 0);
+    assert_true(o.minimum_time_min == 30 && o.minimum_mem_mb == 2000);
+    assert_string_equal(o.model, "knn");
+    assert_true(o.max_error_percent == 40);
+    struct socm_pos pos = {socm_intern("p.toml"), 3, 9};
+    socm_table_set(t, "model", socm_value_string("magic", 5, &pos));
+    assert_int_equal(socm_predict_options_from_config(t, &o, &err), -1);
+    assert_non_null(strstr(err.msg, "p.toml:3:9"));
+    socm_table_set(t, "model", socm_value_string("poly", 4, NULL));
+    assert_int_equal(socm_predict_options_from_config(t, &o, &err), 0);
+
+    struct socm_history *h = fresh_db();
+    add_runs(h, "sim", "a", 50, lin_a, quad);
+    struct socm_predictor *p = socm_predictor_new(h, &o);
+    struct socm_prediction pr;
+    predict_n(p, "sim", "a", 100, 60, 10000, &pr);
+    assert_true(pr.walltime.predicted);
+    assert_close(pr.walltime.raw, 230 / 60.0, 0.01);
+    assert_true(pr.walltime.value == 30);
+    assert_non_null(strstr(pr.walltime.why, "raised to the minimum 30 min"));
+    assert_true(pr.memory.value == 2000);
+    socm_prediction_clear(&pr);
+    socm_predictor_close(p);
+    socm_history_close(h);
+    socm_value_free(t);
+}
+
+/* The planner's stage: a workflow with history gets its prediction, one without
+ * keeps its request; [campaign] predict = true turns it on. */
+static void test_requirements_of_campaign(void **state)
+{
+    (void)state;
+    struct socm_history *h = fresh_db();
+    add_runs(h, "sim", "a", 50, lin_a, quad);
+    struct socm_workflow w1 = {0}, w2 = {0};
+    w1.name = "sim";
+    w2.name = "unknown";
+    struct socm_workflow *wfs[] = {&w1, &w2};
+    for (int i = 0; i < 2; i++) {
+        wfs[i]->fields = socm_value_table(NULL);
+        socm_table_add(wfs[i]->fields, "mode", 4, NULL, socm_value_string("a", 1, NULL));
+        socm_table_add(wfs[i]->fields, "n", 1, NULL, socm_value_integer(200, NULL));
+        wfs[i]->res.runtime_min = 100;
+        wfs[i]->res.memory_mb = 5000;
+    }
+    struct socm_campaign c = {0};
+    c.wfs = wfs;
+    c.n_wfs = 2;
+    c.config = socm_value_table(NULL);
+    struct socm_value *camp = socm_value_table(NULL);
+    socm_table_add(c.config, "campaign", 8, NULL, camp);
+    assert_false(socm_campaign_wants_prediction(&c));
+    socm_table_add(camp, "predict", 7, NULL, socm_value_bool(true, NULL));
+    assert_true(socm_campaign_wants_prediction(&c));
+    /* [campaign.predict] as a settings table turns it on too, and names the database */
+    {
+        struct socm_value *cfg = socm_value_table(NULL), *cc = socm_value_table(NULL);
+        struct socm_value *cpred = socm_value_table(NULL);
+        char *path = socm_asprintf("%s/from-config.db", tmpdir);
+        socm_table_add(cpred, "model", 5, NULL, socm_value_string("knn", 3, NULL));
+        socm_table_add(cpred, "history_db", 10, NULL, socm_value_string(path, strlen(path), NULL));
+        socm_table_add(cc, "predict", 7, NULL, cpred);
+        socm_table_add(cfg, "campaign", 8, NULL, cc);
+        struct socm_campaign c2 = {0};
+        c2.config = cfg;
+        assert_true(socm_campaign_wants_prediction(&c2));
+        struct socm_error e2 = {0};
+        struct socm_predictor *p2 = socm_predictor_open(cfg, NULL, &e2);
+        assert_non_null(p2);
+        assert_string_equal(socm_history_path(socm_predictor_history(p2)), path);
+        socm_predictor_close(p2);
+        socm_table_add(cpred, "enabled", 7, NULL, socm_value_bool(false, NULL));
+        assert_false(socm_campaign_wants_prediction(&c2));
+        free(path);
+        socm_value_free(cfg);
+    }
+    /* ranks/threads default to 1 in features; the history was recorded with 1 too */
+    w1.res.ranks = w1.res.threads = w2.res.ranks = w2.res.threads = 1;
+    struct socm_req reqs[2] = {{1, 5000, 110}, {1, 5000, 110}};
+    struct socm_prediction preds[2];
+    struct socm_predictor *p = socm_predictor_new(h, NULL);
+    struct socm_error err = {0};
+    assert_int_equal(socm_predict_requirements(p, &c, reqs, preds, &err), 0);
+    assert_true(preds[0].walltime.predicted && !preds[1].walltime.predicted);
+    assert_true(reqs[0].walltime_min < 10 && reqs[0].walltime_min >= 430 / 60.0);
+    assert_true(fabs(reqs[0].memory_mb - 400) < 5);
+    assert_true(reqs[1].walltime_min == 110 && reqs[1].memory_mb == 5000);
+    for (int i = 0; i < 2; i++) {
+        socm_prediction_clear(&preds[i]);
+        socm_value_free(wfs[i]->fields);
+    }
+    socm_value_free(c.config);
+    socm_predictor_close(p);
+    socm_history_close(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -297,6 +406,10 @@ int main(void)
         cmocka_unit_test(test_fallback_non_positive_and_huge),
         cmocka_unit_test(test_margin_from_noise),
         cmocka_unit_test(test_train_stores_metrics_and_workflow_predicts),
+        cmocka_unit_test(test_requirements_of_campaign),
+        cmocka_unit_test(test_options_and_minimums),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    int rc = cmocka_run_group_tests(tests, setup, teardown);
+    socm_intern_free_all();
+    return rc;
 }

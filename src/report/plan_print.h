@@ -1,0 +1,17 @@
+/* plan_print.h — a plan as text (the `socm plan` table, also for `socm run
+ * --dry-run`) and as JSON: {"policy", "cores", "qos", "makespan", "walltime",
+ * "lower_bound", "entries": [{"id", "name", "cores": [first, last], "memory",
+ * "start", "end"}]} with times in minutes and memory in MB. */
+#ifndef SOCM_PLAN_PRINT_H
+#define SOCM_PLAN_PRINT_H
+
+#include "socm/planner.h"
+
+#include <jansson.h>
+#include <stdio.h>
+
+/* names[i] names entry i (workflow id i+1). */
+void socm_plan_print_table(FILE *out, const struct socm_plan *plan, const char *const *names);
+json_t *socm_plan_report_json(const struct socm_plan *plan, const char *const *names); /* new reference */
+
+#endif
