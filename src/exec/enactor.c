@@ -16,6 +16,7 @@ static void register_builtins(void)
         registry[nregistry++] = &socm_enactor_local;
         registry[nregistry++] = &socm_enactor_dryrun;
         registry[nregistry++] = &socm_enactor_slurm_pilot;
+        registry[nregistry++] = &socm_enactor_slurm_jobs;
     }
 }
 
