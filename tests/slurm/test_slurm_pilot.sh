@@ -9,6 +9,8 @@
 #     for byte (argv and environment).
 #  B. kill -9 of the manager while steps run, then `socm resume`: it re-attaches to the
 #     same pilot (still one sbatch), nothing is submitted twice, all DONE.
+#  C. `socm cancel STATE_DIR` while steps run: the manager stops (exit 143, campaign
+#     CANCELED, workflows CANCELED) and the pilot job leaves the queue (scancel).
 set -euo pipefail
 src=${SOCM_SRC:?}
 bin=${SOCM_BIN:?}
@@ -175,3 +177,33 @@ pjob=$(head -1 "$cur/pilot/jobs")
 nsteps=$(sacct -n -P -j "$pjob" -o JobID | grep -c "^$pjob\.[0-9]*$")
 [ "$nsteps" -eq 8 ] || fail "expected 8 steps in pilot $pjob, sacct has $nsteps"
 echo "B ok"
+
+# ---------------------------------------------------------------- C. socm cancel
+C=pcan-$tag
+sed -e "s/name = \"$B\"/name = \"$C\"/" -e 's/args = \["[0-9]*"\]/args = ["60"]/' b.toml > c.toml
+cur=$T/socm-$C
+J=$cur/journal.jsonl
+"$bin" run c.toml --quiet &
+mpid=$!
+for ((i = 0; i < 300; i++)); do
+  n=$({ jq -r 'select(.ev=="wf" and .state=="RUNNING") | .name' "$J" 2>/dev/null || true; } | wc -l)
+  [ "$n" -ge 2 ] && break
+  sleep 0.1
+done
+[ "$n" -ge 2 ] || fail "campaign C never ran"
+"$bin" cancel "$cur" >/dev/null || fail "socm cancel exited $?"
+set +e
+wait "$mpid"
+rc=$?
+set -e
+mpid=
+[ "$rc" -eq 143 ] || fail "manager of C exited $rc, expected 143"
+jq -e -s 'map(select(.ev=="campaign")) | last | .state == "CANCELED"' "$J" >/dev/null || fail "campaign C not CANCELED"
+pjob=$(head -1 "$cur/pilot/jobs")
+for ((i = 0; i < 60; i++)); do
+  st=$(squeue -h -j "$pjob" -o %T 2>/dev/null || true)
+  case "$st" in "" | COMPLETED | CANCELLED | FAILED) break ;; esac
+  sleep 0.5
+done
+case "$st" in "" | COMPLETED | CANCELLED | FAILED) ;; *) fail "pilot $pjob still $st after socm cancel" ;; esac
+echo "C ok"
