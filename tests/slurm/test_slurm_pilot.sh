@@ -11,6 +11,8 @@
 #     same pilot (still one sbatch), nothing is submitted twice, all DONE.
 #  C. `socm cancel STATE_DIR` while steps run: the manager stops (exit 143, campaign
 #     CANCELED, workflows CANCELED) and the pilot job leaves the queue (scancel).
+#  D. the pilot is cancelled behind socm's back while steps run: a new pilot takes
+#     the unfinished work and the campaign ends DONE (two pilots in sacct).
 set -euo pipefail
 src=${SOCM_SRC:?}
 bin=${SOCM_BIN:?}
@@ -207,3 +209,29 @@ for ((i = 0; i < 60; i++)); do
 done
 case "$st" in "" | COMPLETED | CANCELLED | FAILED) ;; *) fail "pilot $pjob still $st after socm cancel" ;; esac
 echo "C ok"
+
+# ---------------------------------------------------------------- D. pilot lost
+D=plost-$tag
+sed -e "s/name = \"$B\"/name = \"$D\"/" -e 's/args = \["[0-9]*"\]/args = ["3"]/' b.toml > d.toml
+cur=$T/socm-$D
+J=$cur/journal.jsonl
+"$bin" run d.toml --quiet &
+mpid=$!
+for ((i = 0; i < 300; i++)); do
+  n=$({ jq -r 'select(.ev=="wf" and .state=="RUNNING") | .name' "$J" 2>/dev/null || true; } | wc -l)
+  [ "$n" -ge 2 ] && break
+  sleep 0.1
+done
+[ "$n" -ge 2 ] || fail "campaign D never ran"
+scancel "$(head -1 "$cur/pilot/jobs")"
+set +e
+wait "$mpid"
+rc=$?
+set -e
+mpid=
+[ "$rc" -eq 0 ] || fail "campaign D exited $rc after losing its pilot"
+ndone=$(jq -r 'select(.ev=="wf" and .state=="DONE") | .name' "$J" | sort -u | wc -l)
+[ "$ndone" -eq 8 ] || fail "expected 8 DONE in D, got $ndone"
+npilot=$(sacct -n -X -P --starttime=now-1hour --name="socm-$D" -o JobID | sort -u | wc -l)
+[ "$npilot" -eq 2 ] || fail "expected 2 pilots for D, sacct has $npilot"
+echo "D ok"
