@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 #include "config/config.h"
 #include "exec/bookkeeper.h"
+#include "exec/program.h"
 #include "exec/spec.h"
 #include "socm/planner.h"
 #include "util/proc.h"
@@ -20,6 +21,8 @@ static void help(void)
          "                [-t FILE] [-y FILE] [-D KEY=VALUE]... [--values FILE]\n"
          "\n"
          "Plans the campaign in FILE (TOML or YAML; several files are merged) and runs it\n"
+         "(a program file with [[campaign_set]] entries runs its campaigns as a DAG, see\n"
+         "docs/programs-and-sites.md)\n"
          "to the end. Progress is journaled in the state directory (default\n"
          "./socm-<campaign>/); a killed run continues with `socm resume DIR` or\n"
          "`socm run FILE --resume`, never re-running finished work.\n"
@@ -178,6 +181,20 @@ int socm_cmd_run(int argc, char **argv)
         return socm_cli_usage("run", "no campaign file given");
     }
     o.tty = isatty(2);
+    if (files.n == 1) {
+        /* A program of campaigns runs as a DAG of campaigns. */
+        struct socm_value *root = socm_config_load_file(files.v[0], &err);
+        bool is_prog = socm_program_detect(root);
+        socm_value_free(root);
+        if (is_prog) {
+            o.tty = false; /* several campaigns: log lines, not one live line */
+            int code = socm_program_run(files.v[0], state_dir, &o, resume, &err);
+            socm_strv_free(&files);
+            socm_strv_free(&defs);
+            return code < 0 ? socm_cli_fail("run", &err) : code;
+        }
+        memset(&err, 0, sizeof err);
+    }
     struct phase ph[4] = {{"parse+expand", 0}, {"requirements", 0}, {"plan", 0}, {"execute", 0}};
     double t0 = socm_mono();
     struct socm_errlist errs = {0};
