@@ -159,6 +159,12 @@ int socm_cmd_run(int argc, char **argv)
         struct socm_value *root = socm_config_load_file(files.v[0], &err);
         bool is_prog = socm_program_detect(root);
         socm_value_free(root);
+        if (is_prog && dry) {
+            socm_strv_free(&files);
+            socm_strv_free(&defs);
+            return socm_cli_usage("run", "--dry-run plans one campaign; run it on each "
+                                  "campaign file of the program");
+        }
         if (is_prog) {
             o.tty = false; /* several campaigns: log lines, not one live line */
             int code = socm_program_run(files.v[0], state_dir, &o, resume, &err);

@@ -100,4 +100,10 @@ printf '[[campaign_set]]\nname = "a"\nfile = "x.toml"\nafter = ["a"]\n' >cyc.tom
 [ $? = 2 ] || fail "cycle: not exit 2"
 grep -q "cycle" err || fail "cycle message: $(cat err)"
 
+printf "[[campaign_set]]\nname = \"a\"\nfile = \"preprocess.toml\"\n" >dry.toml
+"$SOCM_BIN" run dry.toml --dry-run >out 2>&1
+[ $? = 2 ] || fail "program --dry-run: not exit 2"
+[ -e socm-dry ] && fail "program --dry-run ran something"
+
+
 [ $fails = 0 ] && echo ok || exit 1
