@@ -7,7 +7,9 @@
  * socm checks the version before calling anything, then calls socm_plugin_init,
  * which registers workflow types, subcampaigns, planners or enactors through `api`
  * and returns 0 (or -1 after api->fail(...) to refuse loading). The structs it
- * registers must live as long as the process (static storage). */
+ * registers must live as long as the process (static storage); `api` itself does
+ * too, so a plug-in may keep the pointer for later calls (api->path changes with
+ * each plug-in loaded). */
 #ifndef SOCM_PUBLIC_PLUGIN_H
 #define SOCM_PUBLIC_PLUGIN_H
 

@@ -60,9 +60,12 @@ int socm_plugin_load(const char *path, struct socm_error *err)
                               "provides version %d: rebuild it against this socm's include/socm/",
                               path, v, SOCM_PLUGIN_API_VERSION);
     }
-    const struct socm_plugin_api api = {
+    /* Static: plug-ins keep the pointer for their callbacks (socm/plugin.h). */
+    static char api_path[PATH_MAX];
+    snprintf(api_path, sizeof api_path, "%s", real);
+    static const struct socm_plugin_api api = {
         .version = SOCM_PLUGIN_API_VERSION,
-        .path = real,
+        .path = api_path,
         .register_workflow_type = socm_workflow_type_register,
         .register_subcampaign = socm_subcampaign_register,
         .register_planner = plugin_register_planner,

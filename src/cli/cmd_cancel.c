@@ -81,7 +81,7 @@ int socm_cmd_cancel(int argc, char **argv)
             const struct socm_wfstate *w = &bk->w[i];
             if (w->state != SOCM_W_SUBMITTED && w->state != SOCM_W_RUNNING)
                 continue;
-            char *sb = socm_asprintf("%s/workflows/%s", dir, bk->spec.tasks[i].name);
+            char *sb = socm_bk_sandbox(&bk->spec, dir, (int)i);
             pid_t pid;
             if (socm_agent_probe(sb, w->attempts, &pid) == SOCM_SB_LIVE && kill(pid, SIGTERM) == 0) {
                 printf("stopping %s (supervisor pid %ld)\n", bk->spec.tasks[i].name, (long)pid);

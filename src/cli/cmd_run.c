@@ -5,6 +5,8 @@
 #include "config/config.h"
 #include "exec/bookkeeper.h"
 #include "exec/spec.h"
+#include "predict/requirements.h"
+#include "report/plan_print.h"
 #include "socm/planner.h"
 #include "util/proc.h"
 
@@ -26,7 +28,7 @@ static void help(void)
          "\n"
          "  --dry-run        print the plan and run nothing\n"
          "  --simulate       replay the plan on a virtual clock (dryrun enactor), with the\n"
-         "                   same events and journal as a real run\n"
+         "                   same events and journal as a real run (in DIR-simulate)\n"
          "  --enactor NAME   local (default), dryrun, or a plug-in .so\n"
          "  --cores N        cores the local enactor may use (default: all)\n"
          "  --memory SIZE    memory it may use (default: MemAvailable), e.g. 8G\n"
@@ -58,52 +60,23 @@ static void print_profile(const struct phase *ph, size_t n)
     fprintf(stderr, "  %-14s %9.3f s\n", "total", total);
 }
 
-/* A minimal plan table. TODO(planner merge): use the planner's printer (`socm plan`). */
-static void print_plan(const struct socm_campaign *c, const struct socm_plan *p)
+/* The planner: the campaign's plug-in (relative to the campaign file), else its policy. */
+static const struct socm_planner *choose_planner(const struct socm_campaign *c,
+                                                 struct socm_error *err)
 {
-    printf("campaign %s: %zu workflows, %lld cores, makespan %.1f min, deadline %.1f min%s%s\n",
-           c->name, c->n_wfs, (long long)p->cores, p->makespan, c->deadline_min,
-           p->qos ? ", QoS " : "", p->qos ? p->qos : "");
-    printf("%4s  %-28s %6s %9s %9s %9s  %s\n", "id", "workflow", "cores", "mem MB", "start",
-           "end", "command");
-    for (size_t i = 0; i < p->n && i < c->n_wfs; i++) {
-        const struct socm_plan_entry *e = &p->entries[i];
-        char *cmd = socm_strv_join(&c->wfs[i]->argv, " ");
-        printf("%4d  %-28s %6lld %9.0f %9.2f %9.2f  %s\n", e->id, c->wfs[i]->name,
-               (long long)(e->core_last - e->core_first + 1), e->memory_mb, e->start, e->end, cmd);
-        free(cmd);
+    if (c->planner_plugin) {
+        char *path = c->planner_plugin[0] != '/' && c->base_dir
+                         ? socm_asprintf("%s/%s", c->base_dir, c->planner_plugin)
+                         : socm_strdup(c->planner_plugin);
+        const struct socm_planner *p = socm_planner_load_plugin(path, err);
+        free(path);
+        return p;
     }
-}
-
-static int plan_campaign(const struct socm_campaign *c, struct socm_plan *plan,
-                         struct socm_error *err, double *t_req)
-{
-    double t0 = socm_mono();
-    struct socm_req *reqs = socm_xcalloc(c->n_wfs ? c->n_wfs : 1, sizeof *reqs);
-    const char **names = socm_xcalloc(c->n_wfs ? c->n_wfs : 1, sizeof *names);
-    for (size_t i = 0; i < c->n_wfs; i++) {
-        const struct socm_workflow *w = c->wfs[i];
-        reqs[i].cpus = (w->res.ranks > 0 ? w->res.ranks : 1) * (w->res.threads > 0 ? w->res.threads : 1);
-        reqs[i].memory_mb = w->res.memory_mb;
-        reqs[i].walltime_min = w->res.runtime_min > 0 ? w->res.runtime_min : 1;
-        names[i] = w->name;
-    }
-    *t_req = socm_mono() - t0;
-    const struct socm_planner *pl = c->planner_plugin
-                                        ? socm_planner_load_plugin(c->planner_plugin, err)
-                                        : socm_planner_find(c->policy ? c->policy : "time");
-    int rc = -1;
-    if (!pl) {
-        if (!err->msg[0])
-            socm_error_set(err, SOCM_E_INPUT, "unknown planner policy '%s'", c->policy);
-    } else {
-        struct socm_plan_input in = {c->n_wfs, reqs, names, &c->dag, c->resource,
-                                     c->deadline_min, c->schema, c->requested_cores};
-        rc = socm_plan_make(pl, &in, plan, err);
-    }
-    free(reqs);
-    free(names);
-    return rc;
+    const char *name = c->policy ? c->policy : "time";
+    const struct socm_planner *p = socm_planner_find(name);
+    if (!p)
+        socm_error_set(err, SOCM_E_INPUT, "unknown planner policy '%s'", name);
+    return p;
 }
 
 int socm_cmd_run(int argc, char **argv)
@@ -198,23 +171,40 @@ int socm_cmd_run(int argc, char **argv)
         free(sd); /* nothing to resume: a fresh run */
     }
     t0 = socm_mono();
+    struct socm_requirements rq = {0};
     struct socm_plan plan;
     memset(&plan, 0, sizeof plan);
-    if (plan_campaign(c, &plan, &err, &ph[1].s) != 0) {
+    const struct socm_planner *pl = NULL;
+    if (socm_requirements_build(c, &rq, &err) < 0) {
         socm_campaign_free(c);
         return socm_cli_fail("run", &err);
     }
-    ph[2].s = socm_mono() - t0 - ph[1].s;
+    ph[1].s = socm_mono() - t0;
+    t0 = socm_mono();
+    if (!(pl = choose_planner(c, &err)) || socm_plan_make(pl, &rq.in, &plan, &err) < 0) {
+        socm_requirements_free(&rq);
+        socm_campaign_free(c);
+        return socm_cli_fail("run", &err);
+    }
+    ph[2].s = socm_mono() - t0;
     if (dry) {
-        print_plan(c, &plan);
+        socm_plan_print_table(stdout, &plan, rq.names);
+        socm_requirements_free(&rq);
         socm_plan_free(&plan);
         socm_campaign_free(c);
         if (profile)
             print_profile(ph, 3);
         return 0;
     }
+    socm_requirements_free(&rq);
+    /* A simulation journals like a real run, but must not take the real run's place. */
+    char *sim_dir = NULL;
+    if (o.simulate && !state_dir)
+        state_dir = sim_dir = c->state_dir ? socm_asprintf("%s-simulate", c->state_dir)
+                                           : socm_asprintf("./socm-%s-simulate", c->name);
     struct socm_spec spec;
     int rc = socm_spec_from_campaign(c, &plan, state_dir, &spec, &err);
+    free(sim_dir);
     socm_plan_free(&plan);
     socm_campaign_free(c);
     if (rc != 0)

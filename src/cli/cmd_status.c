@@ -18,9 +18,9 @@ static bool manager_alive(const struct socm_bk *bk)
     return bk->manager_pid > 0 && kill((pid_t)bk->manager_pid, 0) == 0;
 }
 
-static void stderr_tail(const char *state_dir, const char *name, int lines)
+static void stderr_tail(const char *sandbox, int lines)
 {
-    char *p = socm_asprintf("%s/workflows/%s/stderr", state_dir, name);
+    char *p = socm_asprintf("%s/stderr", sandbox);
     FILE *f = fopen(p, "re");
     free(p);
     if (!f)
@@ -68,7 +68,9 @@ static void print_text(const struct socm_bk *bk, const char *dir)
             continue;
         printf("  FAILED   %-30s after %d attempt%s: %s\n", s->tasks[i].name, w->attempts,
                w->attempts == 1 ? "" : "s", w->reason ? w->reason : "");
-        stderr_tail(dir, s->tasks[i].name, 5);
+        char *sb = socm_bk_sandbox(s, dir, (int)i);
+        stderr_tail(sb, 5);
+        free(sb);
     }
 }
 

@@ -2,6 +2,7 @@
  * method that starts one supervisor per workflow attempt (see agent.h). */
 #include "exec/agent.h"
 #include "exec/spec.h"
+#include "exec/supervise.h"
 #include "util/proc.h"
 #include "util/str.h"
 
@@ -168,6 +169,14 @@ bool socm_srun_strip(const struct socm_strv *argv, struct socm_strv *out, struct
     return true;
 }
 
+static char *supervisor_exe;
+
+void socm_agent_set_supervisor_exe(const char *path)
+{
+    free(supervisor_exe);
+    supervisor_exe = path ? socm_strdup(path) : NULL;
+}
+
 static void build_env(const struct socm_launch *l, const struct socm_allocation *a,
                       struct socm_strv *env)
 {
@@ -191,6 +200,52 @@ static void build_env(const struct socm_launch *l, const struct socm_allocation 
     set_env(env, "SOCM_ATTEMPT", num);
     snprintf(num, sizeof num, "%lld", (long long)(t->threads > 0 ? t->threads : 1));
     set_env(env, "OMP_NUM_THREADS", num);
+}
+
+/* fork launch: the supervisor is this very program, forked without an exec — the
+ * same code as `socm supervise`, without loading the executable again (an exec of
+ * socm costs tens of milliseconds on a slow machine; a fork of the manager, one). */
+static pid_t fork_supervisor(const struct socm_launch *l, const struct socm_allocation *a,
+                             struct socm_strv *cmd, struct socm_strv *env, int lockfd, int logfd,
+                             struct socm_error *err)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        return socm_error_errno(err, "cannot fork a supervisor");
+    if (pid > 0)
+        return pid;
+    /* child: its own session, the lock as fd 3, the log as stdout/stderr, nothing else
+     * of the manager's descriptors. The manager's stop signals stay blocked: the
+     * supervisor reads them from its signalfd. */
+    setsid();
+    int devnull = open("/dev/null", O_RDONLY);
+    if (devnull >= 0 && devnull != 0) {
+        dup2(devnull, 0);
+        close(devnull);
+    }
+    if (logfd >= 0) {
+        dup2(logfd, 1);
+        dup2(logfd, 2);
+    }
+    dup2(lockfd, 3);
+    close_range(4, ~0U, 0);
+    extern char **environ;
+    environ = env->v;
+    char cpus[4096] = "";
+    if (a->pin && l->ncores) {
+        size_t off = 0;
+        for (size_t i = 0; i < l->ncores && off + 24 < sizeof cpus; i++)
+            off += (size_t)snprintf(cpus + off, sizeof cpus - off, "%s%lld", i ? "," : "",
+                                    (long long)l->cores[i]);
+    }
+    struct socm_supervise_opts so = {l->sandbox, l->attempt, l->task->walltime_min * 60,
+                                     a->grace_s, 3, cpus[0] ? cpus : NULL, cmd->v};
+    struct socm_error serr = {0};
+    int rc = socm_supervise(&so, &serr);
+    if (rc != 0)
+        fprintf(stderr, "socm supervise: %s\n", serr.msg);
+    _exit(rc == 0 ? 0 : 3);
 }
 
 pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocation *a,
@@ -243,7 +298,7 @@ pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocatio
     *srun_stripped = socm_srun_strip(&l->task->argv, &cmd, &env);
     if (!*srun_stripped)
         socm_strv_copy(&cmd, &l->task->argv);
-    socm_strv_push(&argv, socm_self_exe());
+    socm_strv_push(&argv, supervisor_exe ? supervisor_exe : socm_self_exe());
     socm_strv_push(&argv, "supervise");
     socm_strv_push(&argv, "--sandbox");
     socm_strv_push(&argv, l->sandbox);
@@ -262,14 +317,19 @@ pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocatio
     for (size_t i = 0; i < cmd.n; i++)
         socm_strv_push(&argv, cmd.v[i]);
 
-    struct socm_spawn_opts o;
-    socm_spawn_opts_init(&o);
-    o.envp = (const char *const *)env.v;
-    o.new_session = true;
-    o.block_stop = true;
-    o.keep_fd = lockfd;
-    o.stdout_fd = o.stderr_fd = logfd;
-    pid_t pid = socm_spawn((const char *const *)argv.v, &o, err);
+    pid_t pid;
+    if (supervisor_exe) {
+        /* exec launch: `socm supervise ...` (the form srun will use inside Slurm) */
+        struct socm_spawn_opts o;
+        socm_spawn_opts_init(&o);
+        o.envp = (const char *const *)env.v;
+        o.new_session = true;
+        o.block_stop = true;
+        o.keep_fd = lockfd;
+        o.stdout_fd = o.stderr_fd = logfd;
+        pid = socm_spawn((const char *const *)argv.v, &o, err);
+    } else
+        pid = fork_supervisor(l, a, &cmd, &env, lockfd, logfd, err);
     close(lockfd);
     if (logfd >= 0)
         close(logfd);

@@ -30,6 +30,10 @@ void socm_pool_reserve(struct socm_pool *p, const int64_t *cores, size_t n, doub
 int64_t socm_machine_cores(void);
 double socm_machine_mem_available_mb(void);
 
+/* The executable that provides `socm supervise` (default: this process's own
+ * executable, which is socm; benchmarks and tests linking the library set it). */
+void socm_agent_set_supervisor_exe(const char *path);
+
 /* Starts the supervisor for one placed launch (fork/exec launch method): sandbox
  * created, its lock handed to the supervisor, environment built. Returns the pid
  * and a pidfd in *pidfd. *srun_stripped tells whether an `srun` prefix was replaced

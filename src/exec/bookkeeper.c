@@ -54,7 +54,7 @@ static void clear_progress(struct socm_bk *bk)
 
 static void draw_progress(struct socm_bk *bk)
 {
-    if (!bk->opts.tty || bk->opts.quiet || !bk->e)
+    if (!bk->opts.tty || bk->opts.quiet || !bk->e || bk->progress_off)
         return;
     double now = bk_now(bk), el = now - bk->t_begin;
     double eta = bk->t_begin + bk->spec.makespan_min * 60 - now;
@@ -66,7 +66,9 @@ static void draw_progress(struct socm_bk *bk)
                      bk->spec.campaign, bk->count[SOCM_W_DONE], bk->spec.n, running,
                      bk->count[SOCM_W_FAILED], bk->count[SOCM_W_CANCELED], (int)(el / 3600),
                      (int)fmod(el / 60, 60), (int)fmod(el, 60));
-    if (eta > 0 && n > 0 && (size_t)n < sizeof line)
+    bool left = bk->count[SOCM_W_DONE] + bk->count[SOCM_W_FAILED] + bk->count[SOCM_W_CANCELED] <
+                bk->spec.n;
+    if (left && eta > 0 && n > 0 && (size_t)n < sizeof line)
         snprintf(line + n, sizeof line - (size_t)n, "  ETA %02d:%02d:%02d (plan)",
                  (int)(eta / 3600), (int)fmod(eta / 60, 60), (int)fmod(eta, 60));
     fprintf(stderr, "\r\033[K%s", line);
@@ -530,6 +532,7 @@ static void cb_finished(void *ctx, const struct socm_result *r)
     int i = r->index;
     struct socm_wfstate *w = &bk->w[i];
     const struct socm_task *t = &bk->spec.tasks[i];
+    bk->resched = true;
     if (w->launch) {
         free(w->launch->cores);
         free((char *)w->launch->sandbox);
@@ -614,12 +617,12 @@ static void cb_log(void *ctx, const char *msg)
     jappend(bk, json_pack("{s:s,s:s}", "ev", "log", "msg", msg));
 }
 
-static char *sandbox_of(struct socm_bk *bk, int i)
+char *socm_bk_sandbox(const struct socm_spec *spec, const char *state_dir, int i)
 {
     /* The name becomes one path component under workflows/: '/', '%' and a leading
      * '.' (".", "..", hidden) are percent-encoded, so no name can leave the directory
      * and two names never share a sandbox. */
-    const char *n = bk->spec.tasks[i].name;
+    const char *n = spec->tasks[i].name;
     struct socm_buf b = {0};
     if (!*n)
         socm_buf_puts(&b, "%");
@@ -630,9 +633,14 @@ static char *sandbox_of(struct socm_bk *bk, int i)
             socm_buf_putc(&b, *p);
     }
     char *enc = socm_buf_steal(&b);
-    char *s = socm_asprintf("%s/workflows/%s", bk->spec.state_dir, enc);
+    char *s = socm_asprintf("%s/workflows/%s", state_dir, enc);
     free(enc);
     return s;
+}
+
+static char *sandbox_of(struct socm_bk *bk, int i)
+{
+    return socm_bk_sandbox(&bk->spec, bk->spec.state_dir, i);
 }
 
 static struct socm_launch *new_launch(struct socm_bk *bk, int i, int attempt)
@@ -771,9 +779,12 @@ static int loop(struct socm_bk *bk, int sfd)
     size_t cap = 64;
     struct pollfd *fds = socm_xcalloc(cap, sizeof *fds);
     for (;;) {
+        bk->resched = false;
         double next_retry = schedule(bk);
         if (bk->failed_io)
             break;
+        if (bk->resched && !bk->interrupt_signal)
+            continue; /* a launch failed at once: its resources are free again */
         size_t active = bk->e->ops->active(bk->e);
         if (active == 0 && (all_final(bk) || bk->interrupt_signal))
             break;
@@ -848,6 +859,7 @@ static int finish(struct socm_bk *bk)
              cnames[bk->cstate], code);
     socm_hooks_drain(&bk->hooks);
     clear_progress(bk);
+    bk->progress_off = true;
     bk_log(bk, "campaign %s %s: %zu done, %zu failed, %zu canceled of %zu (%.1f s)%s",
            bk->spec.campaign, cnames[bk->cstate], bk->count[SOCM_W_DONE],
            bk->count[SOCM_W_FAILED], bk->count[SOCM_W_CANCELED], bk->spec.n,
@@ -918,10 +930,9 @@ int socm_bk_run(struct socm_spec *spec, const struct socm_run_opts *o, struct so
     }
     struct socm_bk *bk = bk_new();
     double t0 = socm_now();
-    json_t *ev = json_pack("{s:s,s:o,s:f,s:i}", "ev", "begin", "spec", socm_spec_to_json(spec),
-                           "t", t0, "pid", (int)getpid());
-    int rc = socm_journal_create(&bk->j, spec->state_dir, ev, err);
-    json_decref(ev);
+    char *line = socm_spec_begin_line(spec, t0, (long)getpid());
+    int rc = socm_journal_create(&bk->j, spec->state_dir, line, err);
+    free(line);
     if (rc != 0) {
         socm_spec_free(spec);
         socm_bk_free(bk);
@@ -932,6 +943,7 @@ int socm_bk_run(struct socm_spec *spec, const struct socm_run_opts *o, struct so
     build_index(bk);
     bk->err = err;
     bk->t_begin = t0;
+    bk->j.no_sync = o->simulate;
     set_campaign(bk, SOCM_C_NEW, NULL);
     set_campaign(bk, SOCM_C_PLANNING, NULL);
     if (!jsync(bk) || setup_run(bk, o, err) != 0) {

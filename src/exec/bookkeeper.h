@@ -68,7 +68,9 @@ struct socm_bk {
     size_t count[SOCM_W_CANCELED + 1];
     struct socm_error *err;
     bool failed_io;
+    bool resched;              /* something ended: schedule again before sleeping */
     int progress_len;
+    bool progress_off;         /* the run has ended: no more live line */
 };
 
 /* Replays STATE_DIR's journal into a bookkeeper (no enactor, nothing started): for
@@ -83,6 +85,9 @@ int socm_bk_run(struct socm_spec *spec, const struct socm_run_opts *o, struct so
 /* Resumes from STATE_DIR (see issue: DONE never re-run, live supervisors re-attached,
  * results collected, only work whose supervisor is gone restarted). */
 int socm_bk_resume(const char *state_dir, const struct socm_run_opts *o, struct socm_error *err);
+
+/* STATE_DIR/workflows/<name> of workflow index i (malloc'd). */
+char *socm_bk_sandbox(const struct socm_spec *spec, const char *state_dir, int i);
 
 /* Applies one journal event to the in-memory state (used by replay). */
 int socm_bk_apply(struct socm_bk *bk, json_t *ev, size_t line, struct socm_error *err);

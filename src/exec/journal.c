@@ -51,7 +51,7 @@ int socm_journal_open(struct socm_journal *j, const char *state_dir, bool exclus
     return 0;
 }
 
-int socm_journal_create(struct socm_journal *j, const char *state_dir, json_t *first,
+int socm_journal_create(struct socm_journal *j, const char *state_dir, const char *first,
                         struct socm_error *err)
 {
     memset(j, 0, sizeof *j);
@@ -66,11 +66,7 @@ int socm_journal_create(struct socm_journal *j, const char *state_dir, json_t *f
                               "continue it, or remove the directory to start afresh",
                               state_dir, state_dir);
     }
-    if (!json_object_get(first, "t"))
-        json_object_set_new(first, "t", json_real(socm_now()));
-    char *line = json_dumps(first, JSON_COMPACT | JSON_ENSURE_ASCII);
-    char *text = socm_asprintf("%s\n", line ? line : "{}");
-    free(line);
+    char *text = socm_asprintf("%s\n", first);
     char *tmp = socm_asprintf("%s.new", path);
     unlink(tmp);
     int rc = socm_write_atomic(tmp, text, strlen(text), 0600, err);
@@ -120,7 +116,7 @@ int socm_journal_append(struct socm_journal *j, json_t *ev, struct socm_error *e
 
 int socm_journal_sync(struct socm_journal *j, struct socm_error *err)
 {
-    if (j->unsynced == 0)
+    if (j->unsynced == 0 || j->no_sync)
         return 0;
     if (fdatasync(j->fd) != 0)
         return socm_error_errno(err, "cannot sync journal %s", j->path);

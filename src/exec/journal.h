@@ -18,6 +18,7 @@ struct socm_journal {
     int fd;
     char *path;
     size_t unsynced; /* events appended since the last fsync */
+    bool no_sync;    /* a simulation: nothing is acted upon, so nothing needs fsync */
 };
 
 /* Opens STATE_DIR/journal.jsonl for appending, creating the directory (0700) and the
@@ -25,10 +26,10 @@ struct socm_journal {
  * an old one). `valid_len` (from replay) truncates a torn tail first; pass -1 to keep. */
 int socm_journal_open(struct socm_journal *j, const char *state_dir, bool exclusive,
                       long long valid_len, struct socm_error *err);
-/* Creates a new journal whose first line is `first` (borrowed), atomically: the
+/* Creates a new journal whose first line is `first` (an event, no newline), atomically: the
  * journal either does not exist or starts with that event (tmp file, fsync, link,
  * fsync of the directory). Refuses an existing journal. Then open for appending. */
-int socm_journal_create(struct socm_journal *j, const char *state_dir, json_t *first,
+int socm_journal_create(struct socm_journal *j, const char *state_dir, const char *first,
                         struct socm_error *err);
 /* Appends one event (borrowed); adds "t" (now) unless present. Not yet durable. */
 int socm_journal_append(struct socm_journal *j, json_t *ev, struct socm_error *err);

@@ -115,6 +115,9 @@ int socm_spec_from_campaign(const struct socm_campaign *c, const struct socm_pla
             const struct socm_plan_entry *e = &p->entries[i];
             t->plan_start = e->start;
             t->plan_end = e->end;
+            /* The plan's slot carries the margin on the declared runtime: enforce that. */
+            if (t->walltime_min > 0 && e->end - e->start > t->walltime_min)
+                t->walltime_min = e->end - e->start;
             if (t->memory_mb <= 0)
                 t->memory_mb = e->memory_mb;
         }
@@ -159,36 +162,73 @@ static json_t *strv_json(const struct socm_strv *sv)
     return a;
 }
 
-json_t *socm_spec_to_json(const struct socm_spec *s)
+static json_t *task_json(const struct socm_task *t)
 {
-    json_t *tasks = json_array();
-    for (size_t i = 0; i < s->n; i++) {
-        const struct socm_task *t = &s->tasks[i];
-        json_t *pred = json_array();
-        for (size_t k = 0; k < t->npred; k++)
-            json_array_append_new(pred, json_integer(t->pred[k]));
-        json_array_append_new(
-            tasks, json_pack("{s:i,s:s,s:o,s:o,s:I,s:I,s:f,s:f,s:i,s:o,s:f,s:f}", "id", t->id, "name",
-                             t->name, "argv", strv_json(&t->argv), "env", strv_json(&t->env),
-                             "cores", (json_int_t)t->cores, "threads", (json_int_t)t->threads, "memory_mb", t->memory_mb,
-                             "walltime_min", t->walltime_min, "max_retries", t->max_retries,
-                             "pred", pred, "plan_start", t->plan_start, "plan_end", t->plan_end));
-    }
+    json_t *pred = json_array();
+    for (size_t k = 0; k < t->npred; k++)
+        json_array_append_new(pred, json_integer(t->pred[k]));
+    return json_pack("{s:i,s:s,s:o,s:o,s:I,s:I,s:f,s:f,s:i,s:o,s:f,s:f}", "id", t->id, "name",
+                     t->name, "argv", strv_json(&t->argv), "env", strv_json(&t->env), "cores",
+                     (json_int_t)t->cores, "threads", (json_int_t)t->threads, "memory_mb",
+                     t->memory_mb, "walltime_min", t->walltime_min, "max_retries",
+                     t->max_retries, "pred", pred, "plan_start", t->plan_start, "plan_end",
+                     t->plan_end);
+}
+
+/* Everything but the tasks. */
+static json_t *spec_head(const struct socm_spec *s)
+{
     json_t *hooks = json_object();
     for (int k = 0; k < SOCM_HOOK_N; k++)
         if (s->hooks[k].n)
             json_object_set_new(hooks, socm_hook_names[k], strv_json(&s->hooks[k]));
     json_t *j = json_pack(
-        "{s:s,s:s,s:s,s:b,s:b,s:f,s:f,s:I,s:f,s:f,s:f,s:o,s:o}", "campaign", s->campaign,
+        "{s:s,s:s,s:s,s:b,s:b,s:f,s:f,s:I,s:f,s:f,s:f,s:o}", "campaign", s->campaign,
         "state_dir", s->state_dir, "enactor", s->enactor, "fail_fast", s->fail_fast, "pin", s->pin,
         "deadline_min", s->deadline_min, "makespan_min", s->makespan_min, "plan_cores",
         (json_int_t)s->plan_cores, "grace_s", s->grace_s, "hook_timeout_s", s->hook_timeout_s,
-        "retry_backoff_s", s->retry_backoff_s, "hooks", hooks, "tasks", tasks);
+        "retry_backoff_s", s->retry_backoff_s, "hooks", hooks);
     if (s->config)
         json_object_set(j, "config", s->config);
     if (s->plan)
         json_object_set(j, "plan", s->plan);
     return j;
+}
+
+json_t *socm_spec_to_json(const struct socm_spec *s)
+{
+    json_t *j = spec_head(s);
+    json_t *tasks = json_array();
+    for (size_t i = 0; i < s->n; i++)
+        json_array_append_new(tasks, task_json(&s->tasks[i]));
+    json_object_set_new(j, "tasks", tasks);
+    return j;
+}
+
+char *socm_spec_begin_line(const struct socm_spec *s, double t, long pid)
+{
+    /* Written task by task: a tree of 100,000 tasks would cost far more memory than
+     * its text. */
+    struct socm_buf b = SOCM_BUF_INIT;
+    socm_buf_printf(&b, "{\"ev\":\"begin\",\"pid\":%ld,\"t\":%.6f,\"spec\":", pid, t);
+    json_t *head = spec_head(s);
+    char *h = json_dumps(head, JSON_COMPACT | JSON_ENSURE_ASCII);
+    json_decref(head);
+    size_t hl = strlen(h);
+    socm_buf_putn(&b, h, hl - 1); /* without its closing brace */
+    free(h);
+    socm_buf_puts(&b, ",\"tasks\":[");
+    for (size_t i = 0; i < s->n; i++) {
+        json_t *tj = task_json(&s->tasks[i]);
+        char *tt = json_dumps(tj, JSON_COMPACT | JSON_ENSURE_ASCII);
+        json_decref(tj);
+        if (i)
+            socm_buf_putc(&b, ',');
+        socm_buf_puts(&b, tt);
+        free(tt);
+    }
+    socm_buf_puts(&b, "]}}");
+    return socm_buf_steal(&b);
 }
 
 static int strv_from(const json_t *a, struct socm_strv *sv)

@@ -65,6 +65,9 @@ int socm_spec_from_campaign(const struct socm_campaign *c, const struct socm_pla
                             const char *state_dir, struct socm_spec *out,
                             struct socm_error *err);
 json_t *socm_spec_to_json(const struct socm_spec *s);
+/* The journal's first event, {"ev":"begin","pid","t","spec"}, as one line of text
+ * (no newline), built task by task. */
+char *socm_spec_begin_line(const struct socm_spec *s, double t, long pid);
 int socm_spec_from_json(const json_t *j, struct socm_spec *out, struct socm_error *err);
 json_t *socm_plan_to_json(const struct socm_plan *p);
 void socm_spec_free(struct socm_spec *s);

@@ -48,7 +48,9 @@ while :; do
   [ "$rounds" -le 60 ] || { echo "campaign did not finish in 60 rounds"; exit 1; }
   "$SOCM_BIN" "${cmd[@]}" 2>>mgr.err &
   mgr=$!
-  sleep "0.$(( RANDOM % 6 ))$(( RANDOM % 10 ))"
+  # A random moment in the first 0.6 s, later rounds a little later each: on a slow
+  # (sanitizer, loaded) machine the manager must get the chance to make progress.
+  sleep "$(( rounds / 10 )).$(( RANDOM % 6 ))$(( RANDOM % 10 ))"
   if kill -9 "$mgr" 2>/dev/null; then
     kills=$((kills + 1))
     wait "$mgr" 2>/dev/null || true

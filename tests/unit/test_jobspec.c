@@ -237,8 +237,9 @@ static void test_bad_specs(void **state)
     socm_value_free(predict);
 }
 
-/* An ambiguous spec against a long command that cannot match fails fast (the
- * matcher remembers dead ends instead of trying every split). */
+/* An ambiguous spec against a long command that cannot match is answered "does
+ * not match", not "gave up": the matcher remembers dead ends instead of trying
+ * every split, so it stays within its step budget. (How fast is bench's business.) */
 static void test_ambiguous_spec_fails_fast(void **state)
 {
     (void)state;
@@ -251,14 +252,10 @@ static void test_ambiguous_spec_fails_fast(void **state)
     struct socm_buf cmd = SOCM_BUF_INIT;
     for (int i = 0; i < 400; i++)
         socm_buf_puts(&cmd, "a ");
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
     char *cat = NULL, *num = NULL;
     assert_int_equal(socm_jobspec_parse(s, socm_jobspecs_find(s, "x"), cmd.data, &cat, &num, &err), -1);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
     assert_non_null(strstr(err.msg, "does not match"));
     assert_null(strstr(err.msg, "gave up"));
-    assert_true((double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9 < 2);
     socm_buf_free(&cmd);
     socm_jobspecs_free(s);
     socm_value_free(predict);

@@ -345,6 +345,16 @@ static void test_bad_input(void **state)
     s = base_section(10);
     sec_s(s, "context", "file://missing/context.yaml");
     expect_error(&socm_wftype_ml_null_mission, s, "campaign.toml:", "missing/context.yaml");
+    /* an obsdb without an obs table: the error points at the query it could not run */
+    char *noobs = socm_asprintf("%s/db/noobs.sqlite", g_dir);
+    char *ctxp = socm_asprintf("%s/ctx-noobs.yaml", g_dir);
+    fix_write_obsdb(noobs, 0);
+    fix_write_file(ctxp, "obsdb: db/noobs.sqlite\n");
+    s = base_section(10);
+    sec_s(s, "context", ctxp);
+    expect_error(&socm_wftype_ml_null_mission, s, "campaign.toml:", "no `obs` table");
+    free(noobs);
+    free(ctxp);
     s = base_section(10);
     sec_s(s, "query", "pwv >>> 1");
     expect_error(&socm_wftype_ml_null_mission, s, "campaign.toml:", "pwv >>> 1");
