@@ -6,7 +6,7 @@ set -euo pipefail
 SOCM_BIN=${SOCM_BIN:-socm}
 SOCM_SRC=${SOCM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 command -v valgrind >/dev/null || { echo "skip: valgrind is not installed"; exit 0; }
-if ldd "$SOCM_BIN" 2>/dev/null | grep -q libasan; then
+if grep -qa __asan_init "$SOCM_BIN" || ldd "$SOCM_BIN" 2>/dev/null | grep -q libasan; then
   echo "skip: $SOCM_BIN is built with ASan (its own leak check runs instead)"; exit 0
 fi
 T=$(mktemp -d)
