@@ -408,7 +408,6 @@ static int do_prune(const struct opts *o)
         if (parse_age_s(o->older_than, &age) != 0)
             return socm_cli_usage("history", "--older-than wants an age like 30d, 12h, 90m (not \"%s\")",
                                   o->older_than);
-        /* a run that never said when it finished counts by when it was recorded */
         f.finished_before = (double)time(NULL) - age;
     }
     struct socm_error err = {0};

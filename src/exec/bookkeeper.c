@@ -717,7 +717,8 @@ static double schedule(struct socm_bk *bk)
         free(w->cores);
         w->ncores = l->ncores;
         w->cores = socm_xcalloc(l->ncores ? l->ncores : 1, sizeof *w->cores);
-        memcpy(w->cores, l->cores, l->ncores * sizeof *w->cores);
+        if (l->ncores) /* an enactor that places nothing may give no list at all */
+            memcpy(w->cores, l->cores, l->ncores * sizeof *w->cores);
         json_t *ev = wf_event(bk, i, SOCM_W_SUBMITTED);
         json_t *cores = json_array();
         for (size_t k = 0; k < l->ncores; k++)
@@ -1007,7 +1008,8 @@ int socm_bk_resume(const char *state_dir, const struct socm_run_opts *o, struct 
         struct socm_launch *l = new_launch(bk, (int)i, w->attempts);
         l->ncores = w->ncores;
         l->cores = socm_xcalloc(w->ncores ? w->ncores : 1, sizeof *l->cores);
-        memcpy(l->cores, w->cores, w->ncores * sizeof *l->cores);
+        if (w->ncores)
+            memcpy(l->cores, w->cores, w->ncores * sizeof *l->cores);
         w->launch = l;
         struct socm_error rerr = {0};
         int rc = bk->e->ops->reattach(bk->e, l, &rerr);

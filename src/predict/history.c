@@ -270,7 +270,8 @@ static void filter_where(const struct socm_history_filter *f, struct socm_buf *s
     if (f->categorical_json)
         socm_buf_puts(sql, " AND categorical = ?");
     if (f->finished_before != 0)
-        socm_buf_puts(sql, " AND finished_at < ?");
+        /* a run that never said when it finished counts by when it was recorded */
+        socm_buf_puts(sql, " AND (CASE WHEN finished_at > 0 THEN finished_at ELSE recorded_at END) < ?");
     if (f->state)
         socm_buf_puts(sql, " AND state = ?");
     if (use_id && f->id)

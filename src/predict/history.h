@@ -65,7 +65,7 @@ int socm_history_record(struct socm_history *h, struct socm_history_run *run,
 struct socm_history_filter {
     const char *job_name;
     const char *categorical_json; /* exact (canonical) categories */
-    double finished_before;       /* finished_at < this */
+    double finished_before;       /* finished_at (else recorded_at) < this */
     const char *state;            /* e.g. "COMPLETED" */
     int64_t id;                   /* one run */
     size_t limit;                 /* newest first when set */

@@ -377,26 +377,32 @@ static bool numeral_char(char c)
 
 static bool match_from(struct matcher *m, size_t si, size_t pos);
 
-/* A literal: its whitespace runs match one or more whitespace characters. */
-static bool match_literal(struct matcher *m, size_t si, size_t pos)
+/* Where literal `l` ends when it matches at pos, or -1. Its whitespace runs match one
+ * or more whitespace characters. */
+static long literal_at(const struct matcher *m, const char *l, size_t pos)
 {
-    const char *l = m->j->seg[si].literal;
     while (*l) {
         if (isspace((unsigned char)*l)) {
             while (isspace((unsigned char)*l))
                 l++;
             if (pos >= m->len || !isspace((unsigned char)m->cmd[pos]))
-                return false;
+                return -1;
             while (pos < m->len && isspace((unsigned char)m->cmd[pos]))
                 pos++;
             continue;
         }
         if (pos >= m->len || m->cmd[pos] != *l)
-            return false;
+            return -1;
         pos++;
         l++;
     }
-    return match_from(m, si + 1, pos);
+    return (long)pos;
+}
+
+static bool match_literal(struct matcher *m, size_t si, size_t pos)
+{
+    long end = literal_at(m, m->j->seg[si].literal, pos);
+    return end >= 0 && match_from(m, si + 1, (size_t)end);
 }
 
 /* Whether the segment after a token can start at `end` (cheap pruning). */
@@ -405,11 +411,7 @@ static bool next_can_start(const struct matcher *m, size_t si, size_t end)
     if (si + 1 == m->j->nseg)
         return end == m->len;
     const char *l = m->j->seg[si + 1].literal;
-    if (!l)
-        return true;
-    if (end >= m->len)
-        return false;
-    return isspace((unsigned char)*l) ? isspace((unsigned char)m->cmd[end]) != 0 : m->cmd[end] == *l;
+    return !l || literal_at(m, l, end) >= 0;
 }
 
 static bool try_end(struct matcher *m, size_t si, size_t pos, size_t end)

@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 #include <xgboost/c_api.h>
 
@@ -93,30 +94,27 @@ static void *forest_train(const struct socm_model_params *params, const double *
     return m;
 }
 
+/* In-place prediction on the caller's doubles (no DMatrix: a planner asks one row
+ * at a time, and building a DMatrix costs more than the trees). */
 static int forest_predict(const void *model, const double *x, size_t n, double *out,
                           struct socm_error *err)
 {
     const struct forest *m = model;
-    float *fx = to_float(x, n * m->p);
-    DMatrixHandle dm = NULL;
+    char values[256];
+    snprintf(values, sizeof values,
+             "{\"data\": [%llu, true], \"shape\": [%zu, %zu], \"typestr\": \"<f8\", \"version\": 3}",
+             (unsigned long long)(uintptr_t)x, n, m->p);
     const bst_ulong *shape = NULL;
     bst_ulong dim = 0;
     const float *res = NULL;
-    int rc = XGDMatrixCreateFromMat(fx, n, m->p, NAN, &dm);
-    if (rc == 0)
-        rc = XGBoosterPredictFromDMatrix(m->booster, dm,
-                                         "{\"type\": 0, \"training\": false, \"iteration_begin\": 0,"
-                                         " \"iteration_end\": 0, \"strict_shape\": false}",
-                                         &shape, &dim, &res);
-    if (rc == 0)
-        for (size_t i = 0; i < n; i++)
-            out[i] = res[i];
-    else
-        xgb_fail(err, "prediction");
-    if (dm)
-        XGDMatrixFree(dm);
-    free(fx);
-    return rc == 0 ? 0 : -1;
+    if (XGBoosterPredictFromDense(m->booster, values,
+                                  "{\"type\": 0, \"training\": false, \"iteration_begin\": 0,"
+                                  " \"iteration_end\": 0, \"strict_shape\": false, \"missing\": NaN, \"cache_id\": 0}",
+                                  NULL, &shape, &dim, &res) != 0)
+        return xgb_fail(err, "prediction");
+    for (size_t i = 0; i < n; i++)
+        out[i] = res[i];
+    return 0;
 }
 
 static char *forest_describe(const void *model)
@@ -152,7 +150,9 @@ static void *forest_load(const void *data, size_t len, struct socm_error *err)
     m->p = p;
     m->rounds = (int)rounds;
     if (XGBoosterCreate(NULL, 0, &m->booster) != 0 ||
-        XGBoosterLoadModelFromBuffer(m->booster, r.p, r.left) != 0) {
+        XGBoosterLoadModelFromBuffer(m->booster, r.p, r.left) != 0 ||
+        /* one row at a time: OpenMP start-up would cost more than the trees */
+        XGBoosterSetParam(m->booster, "nthread", "1") != 0) {
         xgb_fail(err, "loading");
         forest_free(m);
         return NULL;

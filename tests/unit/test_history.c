@@ -133,6 +133,21 @@ static void test_filters_and_prune(void **state)
     assert_true(runs.v[0].id > runs.v[1].id);
     assert_true(runs.v[0].elapsed_s == 9);
     socm_history_runs_free(&runs);
+
+    /* without finished_at, a run's age is when it was recorded */
+    struct socm_history_run r;
+    fill_run(&r, "nofinish", 0);
+    r.finished_at = 0;
+    r.recorded_at = 500; /* long ago */
+    assert_int_equal(socm_history_record(h, &r, &err), 0);
+    socm_history_run_clear(&r);
+    fill_run(&r, "nofinish", 0);
+    r.finished_at = 0; /* recorded now */
+    assert_int_equal(socm_history_record(h, &r, &err), 0);
+    socm_history_run_clear(&r);
+    struct socm_history_filter old = {.job_name = "nofinish", .finished_before = 1005};
+    assert_int_equal(socm_history_prune(h, &old, &del, &err), 0);
+    assert_int_equal(del, 1);
     socm_history_close(h);
     free(p);
 }

@@ -1,0 +1,419 @@
+/* enactor_slurm_jobs.c — the `slurm-jobs` enactor: one sbatch per workflow attempt,
+ * named socm-<campaign>; one squeue call per poll for all active jobs and one sacct
+ * call for those that left the queue (never one call per job). The batch script is a
+ * fixed text: the workflow's argv and environment travel in NUL-separated files, so
+ * no value is ever parsed by a shell. Refusals that go away by themselves
+ * (QOSMaxSubmitJobPerUserLimit, timeouts) are retried with back-off. */
+#include "socm/enactor.h"
+
+#include "exec/slurm.h"
+#include "exec/spec.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define POLL_MIN_S 1.0
+#define POLL_MAX_S 15.0
+#define LOST_AFTER_S 120.0 /* gone from squeue and never in sacct */
+
+struct sj_job {
+    struct socm_launch *l;
+    int64_t id;           /* 0 = not submitted yet (waiting to retry) */
+    double retry_at;      /* for id 0 */
+    double backoff_s;
+    double gone_since;    /* first poll it was missing from squeue; 0 = seen */
+    bool running_told;
+    bool done;
+};
+
+struct sj {
+    char *job_name;
+    struct sj_job **v; /* pointers: callbacks may submit (and grow v) mid-poll */
+    size_t n, cap;
+    double next_poll, interval;
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void say(struct socm_enactor *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(struct socm_enactor *e, const char *fmt, ...)
+{
+    if (!e->cb.log)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = socm_vasprintf(fmt, ap);
+    va_end(ap);
+    e->cb.log(e->cb.ctx, m);
+    free(m);
+}
+
+static int sj_setup(struct socm_enactor *e, const struct socm_allocation *a, struct socm_error *err)
+{
+    struct sj *s = socm_xcalloc(1, sizeof *s);
+    s->job_name = socm_asprintf("socm-%s", a->campaign ? a->campaign : "campaign");
+    s->interval = POLL_MIN_S;
+    e->priv = s;
+    return 0;
+}
+
+static int sj_place(struct socm_enactor *e, struct socm_launch *l, struct socm_error *err)
+{
+    /* Slurm places; no core numbers are known here. A non-NULL empty array keeps
+     * the bookkeeper's copy of it well-defined. */
+    free(l->cores);
+    l->cores = socm_xcalloc(1, sizeof *l->cores);
+    l->ncores = 0;
+    return 0;
+}
+
+static void sj_unplace(struct socm_enactor *e, struct socm_launch *l) {}
+
+static struct sj_job *add_job(struct sj *s, struct socm_launch *l)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 16;
+        s->v = socm_xrealloc(s->v, s->cap * sizeof *s->v);
+    }
+    struct sj_job *j = socm_xcalloc(1, sizeof *j);
+    s->v[s->n++] = j;
+    j->l = l;
+    return j;
+}
+
+/* Writes strings NUL-separated (they cannot contain NUL). */
+static int write_nul_file(const char *path, char *const *v, size_t n, struct socm_error *err)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return socm_error_errno(err, "%s", path);
+    for (size_t i = 0; i < n; i++)
+        fwrite(v[i], 1, strlen(v[i]) + 1, f);
+    if (fclose(f) != 0)
+        return socm_error_errno(err, "%s", path);
+    return 0;
+}
+
+static const char batch_script[] =
+    "#!/bin/bash\n"
+    "# Written by socm (slurm-jobs enactor). The workflow's argv and environment are in\n"
+    "# socm-argv.nul and socm-env.nul (NUL-separated): no value is parsed by the shell.\n"
+    "while IFS= read -r -d '' kv; do export \"$kv\"; done < socm-env.nul\n"
+    "mapfile -d '' -t argv < socm-argv.nul\n"
+    "exec srun --export=ALL \"${argv[@]}\"\n";
+
+static void mkdirs(const char *path)
+{
+    char *p = socm_strdup(path);
+    for (char *q = p + 1; *q; q++)
+        if (*q == '/') {
+            *q = '\0';
+            mkdir(p, 0755);
+            *q = '/';
+        }
+    mkdir(p, 0755);
+    free(p);
+}
+
+/* Prepares the sandbox and submits; 0 ok, 1 retry later, -1 refused (err). */
+static int submit_one(struct sj *s, struct sj_job *j, struct socm_error *err)
+{
+    const struct socm_launch *l = j->l;
+    const struct socm_task *t = l->task;
+    mkdirs(l->sandbox);
+    /* Absolute: Slurm resolves --output against --chdir, on another host. */
+    char *dir = realpath(l->sandbox, NULL);
+    if (!dir)
+        return socm_error_errno(err, "%s", l->sandbox);
+    char *script = socm_asprintf("%s/socm-job.sh", dir);
+    char *argvf = socm_asprintf("%s/socm-argv.nul", dir);
+    char *envf = socm_asprintf("%s/socm-env.nul", dir);
+    int rc = -1;
+    FILE *f = fopen(script, "w");
+    if (!f) {
+        socm_error_errno(err, "%s", script);
+        goto out;
+    }
+    fputs(batch_script, f);
+    if (fclose(f) != 0) {
+        socm_error_errno(err, "%s", script);
+        goto out;
+    }
+    if (write_nul_file(argvf, t->argv.v, t->argv.n, err) < 0 || write_nul_file(envf, t->env.v, t->env.n, err) < 0)
+        goto out;
+    int64_t threads = t->threads > 0 ? t->threads : 1;
+    int64_t ranks = t->cores > threads ? t->cores / threads : 1;
+    struct socm_strv args = SOCM_STRV_INIT;
+    socm_strv_pushf(&args, "--job-name=%s", s->job_name);
+    socm_strv_pushf(&args, "--chdir=%s", dir);
+    socm_strv_pushf(&args, "--output=%s/slurm-%%j.out", dir);
+    socm_strv_pushf(&args, "--ntasks=%" PRId64, ranks);
+    socm_strv_pushf(&args, "--cpus-per-task=%" PRId64, threads);
+    if (t->memory_mb > 0)
+        socm_strv_pushf(&args, "--mem-per-cpu=%.0f", ceil(t->memory_mb / (double)(ranks * threads)));
+    if (t->walltime_min > 0)
+        socm_strv_pushf(&args, "--time=%.0f", ceil(t->walltime_min));
+    socm_strv_push(&args, "--export=ALL");
+    bool retry = false;
+    rc = socm_slurm_sbatch(&args, script, &j->id, &retry, err);
+    socm_strv_free(&args);
+    if (rc < 0 && retry)
+        rc = 1;
+out:
+    free(script), free(argvf), free(envf), free(dir);
+    return rc;
+}
+
+static void report(struct socm_enactor *e, struct sj_job *j, enum socm_outcome o, int code, int sig,
+                   double elapsed, double rss_mb, const char *reason)
+{
+    j->done = true;
+    if (!j->running_told && e->cb.running && j->id > 0)
+        e->cb.running(e->cb.ctx, j->l->index, j->l->attempt, (long)j->id);
+    struct socm_result r = {0};
+    r.index = j->l->index;
+    r.attempt = j->l->attempt;
+    r.outcome = o;
+    r.exit_code = code;
+    r.signal = sig;
+    r.end = now_s();
+    r.elapsed_s = elapsed > 0 ? elapsed : 0;
+    r.start = r.end - r.elapsed_s;
+    r.max_rss_mb = rss_mb;
+    r.reason = reason;
+    if (e->cb.finished)
+        e->cb.finished(e->cb.ctx, &r);
+}
+
+static void try_submit(struct socm_enactor *e, struct sj_job *j)
+{
+    struct sj *s = e->priv;
+    struct socm_error err = {0};
+    int rc = submit_one(s, j, &err);
+    if (rc == 0) {
+        j->l->job = (long)j->id;
+        say(e, "workflow %d: Slurm job %" PRId64, j->l->index + 1, j->id);
+        s->interval = POLL_MIN_S;
+        s->next_poll = now_s() + POLL_MIN_S;
+    } else if (rc == 1) {
+        j->id = 0;
+        j->backoff_s = j->backoff_s > 0 ? fmin(j->backoff_s * 2, 60) : 2;
+        j->retry_at = now_s() + j->backoff_s;
+        say(e, "workflow %d: sbatch refused for now, retrying in %.0f s: %s", j->l->index + 1, j->backoff_s,
+            err.msg);
+    } else {
+        report(e, j, SOCM_OUT_FAILED, -1, 0, 0, 0, err.msg);
+    }
+}
+
+static void sj_submit(struct socm_enactor *e, struct socm_launch *const *l, size_t n)
+{
+    struct sj *s = e->priv;
+    for (size_t i = 0; i < n; i++)
+        try_submit(e, add_job(s, l[i]));
+}
+
+static int sj_reattach(struct socm_enactor *e, struct socm_launch *l, struct socm_error *err)
+{
+    if (l->job <= 0)
+        return 2;
+    struct sj_job *j = add_job(e->priv, l);
+    j->id = l->job;
+    return 0; /* its end, if it came meanwhile, is found by the next poll's sacct */
+}
+
+static size_t sj_pollfds(struct socm_enactor *e, struct pollfd *fds, size_t max)
+{
+    return 0;
+}
+
+static int sj_timeout(struct socm_enactor *e)
+{
+    struct sj *s = e->priv;
+    double due = s->next_poll;
+    for (size_t i = 0; i < s->n; i++)
+        if (!s->v[i]->done && s->v[i]->id == 0 && (due == 0 || s->v[i]->retry_at < due))
+            due = s->v[i]->retry_at;
+    bool any = false;
+    for (size_t i = 0; i < s->n && !any; i++)
+        any = !s->v[i]->done;
+    if (!any)
+        return -1;
+    double ms = (due - now_s()) * 1000;
+    return ms < 0 ? 0 : ms > 60000 ? 60000 : (int)ms;
+}
+
+static enum socm_outcome map_outcome(enum socm_slurm_outcome o)
+{
+    switch (o) {
+    case SOCM_SLURM_OUT_DONE: return SOCM_OUT_DONE;
+    case SOCM_SLURM_OUT_TIMEOUT: return SOCM_OUT_TIMEOUT;
+    case SOCM_SLURM_OUT_CANCELLED: return SOCM_OUT_CANCELED;
+    case SOCM_SLURM_OUT_LOST: return SOCM_OUT_LOST;
+    default: return SOCM_OUT_FAILED;
+    }
+}
+
+/* One squeue for every active job; one sacct for those that ended or left. */
+static void poll_jobs(struct socm_enactor *e)
+{
+    struct sj *s = e->priv;
+    struct socm_strv ids = SOCM_STRV_INIT;
+    for (size_t i = 0; i < s->n; i++)
+        if (!s->v[i]->done && s->v[i]->id > 0)
+            socm_strv_pushf(&ids, "%" PRId64, s->v[i]->id);
+    if (!ids.n)
+        return;
+    struct socm_error err = {0};
+    struct socm_squeue q;
+    if (socm_slurm_squeue(s->job_name, &ids, &q, &err) < 0) {
+        say(e, "squeue: %s", err.msg);
+        socm_strv_free(&ids);
+        return;
+    }
+    double t = now_s();
+    struct socm_strv ended = SOCM_STRV_INIT;
+    bool changed = false;
+    for (size_t i = 0; i < s->n; i++) {
+        struct sj_job *j = s->v[i];
+        if (j->done || j->id == 0)
+            continue;
+        const struct socm_squeue_row *r = NULL;
+        for (size_t k = 0; k < q.n && !r; k++)
+            if (q.v[k].job == j->id)
+                r = &q.v[k];
+        if (r && !socm_slurm_state_is_final(r->state)) {
+            j->gone_since = 0;
+            if (r->state == SOCM_SLURM_RUNNING && !j->running_told) {
+                j->running_told = true;
+                changed = true;
+                if (e->cb.running)
+                    e->cb.running(e->cb.ctx, j->l->index, j->l->attempt, (long)j->id);
+            }
+            continue;
+        }
+        if (j->gone_since == 0)
+            j->gone_since = t;
+        socm_strv_pushf(&ended, "%" PRId64, j->id);
+    }
+    socm_squeue_free(&q);
+    socm_strv_free(&ids);
+    if (ended.n) {
+        struct socm_sacct a;
+        if (socm_slurm_sacct(s->job_name, &ended, NULL, &a, &err) < 0) {
+            say(e, "sacct: %s", err.msg);
+        } else {
+            for (size_t i = 0; i < s->n; i++) {
+                struct sj_job *j = s->v[i];
+                if (j->done || j->id == 0 || j->gone_since == 0)
+                    continue;
+                const struct socm_sacct_row *r = socm_sacct_find_job(&a, j->id);
+                if (r && socm_slurm_state_is_final(r->state)) {
+                    int64_t tasks = 1;
+                    int64_t kib = socm_sacct_job_max_rss_kib(&a, j->id, &tasks);
+                    double mb = kib > 0 ? (double)kib * (double)tasks / 1024.0 : 0;
+                    changed = true;
+                    report(e, j, map_outcome(socm_slurm_outcome(r->state, r->exit_code)), r->exit_code,
+                           r->exit_signal > 0 ? r->exit_signal : 0, (double)r->elapsed_s, mb,
+                           r->state == SOCM_SLURM_COMPLETED && r->exit_code == 0 ? NULL : r->state_text);
+                } else if (t - j->gone_since > LOST_AFTER_S) {
+                    changed = true;
+                    report(e, j, SOCM_OUT_LOST, -1, 0, 0, 0, "job left squeue and never reached sacct");
+                }
+            }
+            socm_sacct_free(&a);
+        }
+    }
+    socm_strv_free(&ended);
+    /* Fast while things change, slower for long jobs. */
+    s->interval = changed ? POLL_MIN_S : fmin(s->interval * 1.5, POLL_MAX_S);
+}
+
+static void sj_handle(struct socm_enactor *e, const struct pollfd *fds, size_t n)
+{
+    struct sj *s = e->priv;
+    double t = now_s();
+    for (size_t i = 0; i < s->n; i++)
+        if (!s->v[i]->done && s->v[i]->id == 0 && s->v[i]->retry_at <= t)
+            try_submit(e, s->v[i]);
+    if (t >= s->next_poll) {
+        poll_jobs(e);
+        s->next_poll = now_s() + s->interval;
+    }
+}
+
+static void sj_cancel(struct socm_enactor *e, int index)
+{
+    struct sj *s = e->priv;
+    struct socm_strv ids = SOCM_STRV_INIT;
+    for (size_t i = 0; i < s->n; i++) {
+        struct sj_job *j = s->v[i];
+        if (j->done || (index >= 0 && j->l->index != index))
+            continue;
+        if (j->id > 0)
+            socm_strv_pushf(&ids, "%" PRId64, j->id);
+        else
+            report(e, j, SOCM_OUT_CANCELED, -1, 0, 0, 0, "canceled before submission");
+    }
+    struct socm_error err = {0};
+    if (socm_slurm_scancel(&ids, &err) < 0)
+        say(e, "scancel: %s", err.msg);
+    socm_strv_free(&ids);
+    s->next_poll = now_s(); /* the ends come through the next poll */
+}
+
+static void sj_terminate(struct socm_enactor *e)
+{
+    sj_cancel(e, -1);
+}
+
+static size_t sj_active(struct socm_enactor *e)
+{
+    struct sj *s = e->priv;
+    size_t n = 0;
+    for (size_t i = 0; i < s->n; i++)
+        n += !s->v[i]->done;
+    return n;
+}
+
+static void sj_destroy(struct socm_enactor *e)
+{
+    struct sj *s = e->priv;
+    if (!s)
+        return;
+    free(s->job_name);
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i]);
+    free(s->v);
+    free(s);
+    e->priv = NULL;
+}
+
+const struct socm_enactor_ops socm_enactor_slurm_jobs = {
+    .name = "slurm-jobs",
+    .description = "Slurm: one sbatch per workflow; one squeue and one sacct per poll",
+    .setup = sj_setup,
+    .place = sj_place,
+    .unplace = sj_unplace,
+    .submit = sj_submit,
+    .reattach = sj_reattach,
+    .pollfds = sj_pollfds,
+    .timeout_ms = sj_timeout,
+    .handle = sj_handle,
+    .cancel = sj_cancel,
+    .terminate = sj_terminate,
+    .active = sj_active,
+    .destroy = sj_destroy,
+};
