@@ -488,6 +488,38 @@ static char *dir_of(const char *file)
     return d;
 }
 
+/* Strings become argv items, environment values and file names, which are C strings:
+ * a NUL (TOML "\u0000") would silently cut them short, so it is refused wherever it
+ * appears. */
+static void refuse_nul_strings(const struct socm_value *v, struct socm_errlist *errs)
+{
+    if (!v)
+        return;
+    switch (v->type) {
+    case SOCM_V_STRING:
+        if (memchr(v->u.str.s, 0, v->u.str.len))
+            socm_errlist_addf(errs, &v->pos,
+                              "a string may not contain a NUL character (\\u0000): "
+                              "programs cannot receive it");
+        break;
+    case SOCM_V_ARRAY:
+        for (size_t i = 0; i < v->u.arr.n; i++)
+            refuse_nul_strings(v->u.arr.items[i], errs);
+        break;
+    case SOCM_V_TABLE:
+        for (size_t i = 0; i < v->u.tbl.n; i++) {
+            const struct socm_kv *kv = &v->u.tbl.items[i];
+            if (memchr(kv->key, 0, kv->keylen))
+                socm_errlist_addf(errs, &kv->key_pos,
+                                  "a key may not contain a NUL character (\\u0000)");
+            refuse_nul_strings(kv->value, errs);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
 struct socm_campaign *socm_campaign_from_config(struct socm_value *config, const char *first_file,
                                                 struct socm_errlist *errs)
 {
@@ -513,6 +545,7 @@ struct socm_campaign *socm_campaign_from_config(struct socm_value *config, const
         camp = empty = socm_value_table(&camp->pos);
     }
     c->pos = camp->pos;
+    refuse_nul_strings(config, errs);
     read_settings(c, camp, first_file, !empty, errs);
     if (!camp->u.tbl.n && empty) {
         /* Already reported: no campaign table at all. */

@@ -253,6 +253,23 @@ pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocatio
 {
     if (socm_mkdir_p(l->sandbox, 0700, err) != 0)
         return -1;
+    /* A symlink planted at STATE_DIR/workflows/<name> (or at workflows/) must not
+     * send the sandbox's files elsewhere: both must be real directories. */
+    char *wdir = socm_strdup(l->sandbox);
+    char *slash = strrchr(wdir, '/');
+    if (slash)
+        *slash = '\0';
+    const char *dirs[2] = {wdir, l->sandbox};
+    for (int k = 0; k < 2; k++) {
+        int dfd = open(dirs[k], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dfd < 0) {
+            socm_error_errno(err, "sandbox %s is not a plain directory (symlink?)", dirs[k]);
+            free(wdir);
+            return -1;
+        }
+        close(dfd);
+    }
+    free(wdir);
     char *p = socm_asprintf("%s/result.json", l->sandbox);
     unlink(p); /* of an earlier attempt */
     free(p);

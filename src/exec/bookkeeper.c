@@ -619,12 +619,22 @@ static void cb_log(void *ctx, const char *msg)
 
 char *socm_bk_sandbox(const struct socm_spec *spec, const char *state_dir, int i)
 {
-    char *name = socm_strdup(spec->tasks[i].name);
-    for (char *p = name; *p; p++)
-        if (*p == '/' || (p == name && *p == '.'))
-            *p = '_';
-    char *s = socm_asprintf("%s/workflows/%s", state_dir, name);
-    free(name);
+    /* The name becomes one path component under workflows/: '/', '%' and a leading
+     * '.' (".", "..", hidden) are percent-encoded, so no name can leave the directory
+     * and two names never share a sandbox. */
+    const char *n = spec->tasks[i].name;
+    struct socm_buf b = {0};
+    if (!*n)
+        socm_buf_puts(&b, "%");
+    for (const char *p = n; *p; p++) {
+        if (*p == '/' || *p == '%' || (p == n && *p == '.'))
+            socm_buf_printf(&b, "%%%02X", (unsigned char)*p);
+        else
+            socm_buf_putc(&b, *p);
+    }
+    char *enc = socm_buf_steal(&b);
+    char *s = socm_asprintf("%s/workflows/%s", state_dir, enc);
+    free(enc);
     return s;
 }
 
