@@ -19,6 +19,7 @@ static void help(void)
 {
     puts("usage: socm run FILE... [--dry-run] [--simulate] [--enactor NAME] [--cores N]\n"
          "                [--memory SIZE] [--state-dir DIR] [--resume] [--profile] [--quiet]\n"
+         "                [--predict]\n"
          "                [-t FILE] [-y FILE]\n"
          "\n"
          "Plans the campaign in FILE (TOML or YAML; several files are merged) and runs it\n"
@@ -35,6 +36,8 @@ static void help(void)
          "  --state-dir DIR  where the journal and sandboxes go\n"
          "  --resume         continue the campaign's existing state directory\n"
          "  --profile        print the time spent in each phase\n"
+         "  --predict        plan with walltime and memory predicted from the run history\n"
+         "                   (as `predict = true` in [campaign]; see `socm plan --explain`)\n"
          "\n"
          "exit codes: 0 done, 1 failed (or cannot meet its deadline), 2 bad input,\n"
          "130/143 stopped by SIGINT/SIGTERM.\n"
@@ -82,7 +85,7 @@ static const struct socm_planner *choose_planner(const struct socm_campaign *c,
 int socm_cmd_run(int argc, char **argv)
 {
     struct socm_strv files = SOCM_STRV_INIT;
-    bool dry = false, resume = false, profile = false;
+    bool dry = false, resume = false, profile = false, predict = false;
     struct socm_run_opts o = {0};
     const char *state_dir = NULL;
     struct socm_error err = {0};
@@ -103,6 +106,8 @@ int socm_cmd_run(int argc, char **argv)
             resume = true;
         else if (!strcmp(a, "--profile"))
             profile = true;
+        else if (!strcmp(a, "--predict"))
+            predict = true;
         else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
             o.quiet = true;
         else if (VAL("--enactor"))
@@ -175,7 +180,7 @@ int socm_cmd_run(int argc, char **argv)
     struct socm_plan plan;
     memset(&plan, 0, sizeof plan);
     const struct socm_planner *pl = NULL;
-    if (socm_requirements_build(c, &rq, &err) < 0) {
+    if (socm_requirements_build_for(c, predict, NULL, &rq, &err) < 0) {
         socm_campaign_free(c);
         return socm_cli_fail("run", &err);
     }
