@@ -112,6 +112,7 @@ double socm_enactor_now(struct socm_enactor *e);
 /* Built-ins. */
 extern const struct socm_enactor_ops socm_enactor_local;
 extern const struct socm_enactor_ops socm_enactor_dryrun;
+extern const struct socm_enactor_ops socm_enactor_slurm_pilot;
 extern const struct socm_enactor_ops socm_enactor_slurm_jobs;
 
 #endif

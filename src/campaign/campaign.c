@@ -3,6 +3,7 @@
  * sections, subcampaign members, or the original's YAML `stages:`), ids, argv, the
  * dependency DAG. Every problem is reported (not just the first), each with the
  * position of the value at fault. */
+#include "campaign/matrix.h"
 #include "campaign/plugin.h"
 #include "socm/workflow.h"
 #include "config/config.h"
@@ -531,6 +532,10 @@ struct socm_campaign *socm_campaign_from_config(struct socm_value *config, const
     struct socm_error perr;
     if (socm_plugin_load_env(&perr) < 0 || socm_plugin_load_config(config, c->base_dir, &perr) < 0)
         socm_errlist_add(errs, perr.msg);
+
+    /* Matrix sections become one section per combination before any is expanded. */
+    if (!empty)
+        socm_matrix_expand(socm_table_get(config, "campaign"), errs);
 
     struct expand_state st = {c, camp, {0}, errs, socm_value_table(NULL)};
     if (stages)

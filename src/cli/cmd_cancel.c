@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "exec/agent.h"
 #include "exec/bookkeeper.h"
+#include "exec/pilot.h"
 #include "util/proc.h"
 
 #include <errno.h>
@@ -93,6 +94,14 @@ int socm_cmd_cancel(int argc, char **argv)
                "%s` records the outcome.\n",
                bk->spec.campaign, n, n == 1 ? "" : "s", dir);
     }
+    /* slurm-pilot: the pilot jobs go too (scancel), so no allocation is left behind. */
+    size_t npilots = 0;
+    struct socm_error serr = {0};
+    if (socm_pilot_scancel(dir, &npilots, &serr) != 0) {
+        fprintf(stderr, "socm cancel: scancel of the pilot: %s\n", serr.msg);
+        code = 1;
+    } else if (npilots)
+        printf("cancelled %zu pilot job%s (scancel)\n", npilots, npilots == 1 ? "" : "s");
     socm_bk_free(bk);
     return code;
 }

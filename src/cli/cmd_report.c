@@ -2,6 +2,7 @@
  * JSON (--json) or an SVG Gantt chart (--gantt FILE.svg). */
 #include "cli/cli.h"
 #include "exec/bookkeeper.h"
+#include "report/profile.h"
 #include "report/run_gantt.h"
 
 #include <stdio.h>
@@ -26,13 +27,15 @@ static void rows_of(const struct socm_bk *bk, struct socm_gantt_row *rows)
 int socm_cmd_report(int argc, char **argv)
 {
     const char *dir = NULL, *gantt = NULL;
-    bool json = false;
+    bool json = false, profile = false;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            puts("usage: socm report STATE_DIR [--gantt FILE.svg] [--json]\n"
+            puts("usage: socm report STATE_DIR [--gantt FILE.svg] [--json] [--profile]\n"
                  "\n"
                  "Planned vs actual for each workflow of a campaign (from its journal): a\n"
                  "table, JSON, or a Gantt chart in SVG with the planned bar above the actual.\n"
+                 "--profile prints the recorded time of planning, submission, queue wait and\n"
+                 "execution, with percent of total, overall and per workflow type.\n"
                  "\n"
                  "example:\n"
                  "  socm report ./socm-quickstart --gantt quickstart.svg");
@@ -43,6 +46,8 @@ int socm_cmd_report(int argc, char **argv)
             gantt = argv[i] + 8;
         else if (!strcmp(argv[i], "--json"))
             json = true;
+        else if (!strcmp(argv[i], "--profile"))
+            profile = true;
         else if (argv[i][0] == '-')
             return socm_cli_usage("report", "unknown option '%s'", argv[i]);
         else if (!dir)
@@ -53,6 +58,8 @@ int socm_cmd_report(int argc, char **argv)
     if (!dir)
         return socm_cli_usage("report", "no state directory given");
     struct socm_error err = {0};
+    if (profile)
+        return socm_profile_report(dir, stdout, &err) == 0 ? 0 : socm_cli_fail("report", &err);
     struct socm_bk *bk = socm_bk_load(dir, &err);
     if (!bk)
         return socm_cli_fail("report", &err);

@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 #include "config/config.h"
 #include "exec/bookkeeper.h"
+#include "exec/program.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +46,8 @@ int socm_cmd_resume(int argc, char **argv)
     if (!dir)
         return socm_cli_usage("resume", "no state directory given");
     o.tty = isatty(2);
-    int code = socm_bk_resume(dir, &o, &err);
+    int code = socm_program_is_state_dir(dir) ? socm_program_resume(dir, &o, &err)
+                                              : socm_bk_resume(dir, &o, &err);
     if (code < 0)
         return socm_cli_fail("resume", &err);
     return code;

@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 #include "config/config.h"
 #include "exec/bookkeeper.h"
+#include "exec/program.h"
 #include "exec/spec.h"
 #include "predict/requirements.h"
 #include "report/plan_print.h"
@@ -19,10 +20,11 @@ static void help(void)
 {
     puts("usage: socm run FILE... [--dry-run] [--simulate] [--enactor NAME] [--cores N]\n"
          "                [--memory SIZE] [--state-dir DIR] [--resume] [--profile] [--quiet]\n"
-         "                [--predict]\n"
-         "                [-t FILE] [-y FILE]\n"
+         "                [--predict] [-t FILE] [-y FILE] [-D KEY=VALUE]... [--values FILE]\n"
          "\n"
          "Plans the campaign in FILE (TOML or YAML; several files are merged) and runs it\n"
+         "(a program file with [[campaign_set]] entries runs its campaigns as a DAG, see\n"
+         "docs/programs-and-sites.md)\n"
          "to the end. Progress is journaled in the state directory (default\n"
          "./socm-<campaign>/); a killed run continues with `socm resume DIR` or\n"
          "`socm run FILE --resume`, never re-running finished work.\n"
@@ -38,12 +40,15 @@ static void help(void)
          "  --profile        print the time spent in each phase\n"
          "  --predict        plan with walltime and memory predicted from the run history\n"
          "                   (as `predict = true` in [campaign]; see `socm plan --explain`)\n"
+         "  -D KEY=VALUE     a variable for FILE.j2 templates (a TOML value, else a string)\n"
+         "  --values FILE    variables for templates from a TOML/YAML file (-D wins)\n"
          "\n"
          "exit codes: 0 done, 1 failed (or cannot meet its deadline), 2 bad input,\n"
          "130/143 stopped by SIGINT/SIGTERM.\n"
          "\n"
          "example:\n"
-         "  socm run examples/quickstart.toml --cores 2");
+         "  socm run examples/quickstart.toml --cores 2\n"
+         "  socm run campaign.toml.j2 -D 'bands=[\"f090\",\"f150\"]' -D deadline=8h");
 }
 
 struct phase {
@@ -85,6 +90,8 @@ static const struct socm_planner *choose_planner(const struct socm_campaign *c,
 int socm_cmd_run(int argc, char **argv)
 {
     struct socm_strv files = SOCM_STRV_INIT;
+    struct socm_strv defs = SOCM_STRV_INIT;
+    const char *values = NULL;
     bool dry = false, resume = false, profile = false, predict = false;
     struct socm_run_opts o = {0};
     const char *state_dir = NULL;
@@ -97,6 +104,7 @@ int socm_cmd_run(int argc, char **argv)
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             help();
             socm_strv_free(&files);
+            socm_strv_free(&defs);
             return 0;
         } else if (!strcmp(a, "--dry-run"))
             dry = true;
@@ -112,6 +120,12 @@ int socm_cmd_run(int argc, char **argv)
             o.quiet = true;
         else if (VAL("--enactor"))
             o.enactor = v;
+        else if (VAL("-D") || VAL("--define"))
+            socm_strv_push(&defs, v);
+        else if (!strncmp(a, "-D", 2) && a[2])
+            socm_strv_push(&defs, a + 2);
+        else if (VAL("--values"))
+            values = v;
         else if (VAL("--state-dir"))
             state_dir = v;
         else if (VAL("--cores")) {
@@ -119,17 +133,20 @@ int socm_cmd_run(int argc, char **argv)
             o.cores = strtoll(v, &e, 10);
             if (*e || o.cores <= 0) {
                 socm_strv_free(&files);
+                socm_strv_free(&defs);
                 return socm_cli_usage("run", "--cores needs a positive integer, not '%s'", v);
             }
         } else if (VAL("--memory")) {
             if (socm_units_parse_memory_mb(v, &o.memory_mb, &err) != 0 || o.memory_mb <= 0) {
                 socm_strv_free(&files);
+                socm_strv_free(&defs);
                 return socm_cli_usage("run", "--memory: %s", err.msg[0] ? err.msg : "must be > 0");
             }
         } else if (VAL("-t") || VAL("--toml") || VAL("-y") || VAL("--yaml"))
             socm_strv_push(&files, v);
         else if (a[0] == '-' && a[1]) {
             socm_strv_free(&files);
+            socm_strv_free(&defs);
             return socm_cli_usage("run", "unknown option '%s'", a);
         } else
             socm_strv_push(&files, a);
@@ -137,13 +154,37 @@ int socm_cmd_run(int argc, char **argv)
     }
     if (files.n == 0) {
         socm_strv_free(&files);
+        socm_strv_free(&defs);
         return socm_cli_usage("run", "no campaign file given");
     }
     o.tty = isatty(2);
+    if (files.n == 1) {
+        /* A program of campaigns runs as a DAG of campaigns. */
+        struct socm_value *root = socm_config_load_file(files.v[0], &err);
+        bool is_prog = socm_program_detect(root);
+        socm_value_free(root);
+        if (is_prog && dry) {
+            socm_strv_free(&files);
+            socm_strv_free(&defs);
+            return socm_cli_usage("run", "--dry-run plans one campaign; run it on each "
+                                  "campaign file of the program");
+        }
+        if (is_prog) {
+            o.tty = false; /* several campaigns: log lines, not one live line */
+            int code = socm_program_run(files.v[0], state_dir, &o, resume, &err);
+            socm_strv_free(&files);
+            socm_strv_free(&defs);
+            return code < 0 ? socm_cli_fail("run", &err) : code;
+        }
+        memset(&err, 0, sizeof err);
+    }
     struct phase ph[4] = {{"parse+expand", 0}, {"requirements", 0}, {"plan", 0}, {"execute", 0}};
     double t0 = socm_mono();
     struct socm_errlist errs = {0};
+    socm_config_set_template_vars((const char *const *)defs.v, defs.n, values);
     struct socm_campaign *c = socm_campaign_load((const char *const *)files.v, files.n, &errs);
+    socm_config_set_template_vars(NULL, 0, NULL);
+    socm_strv_free(&defs);
     socm_strv_free(&files);
     ph[0].s = socm_mono() - t0;
     if (!c) {

@@ -2,6 +2,7 @@
  * counts per state, running workflows with elapsed time, failures with the tail of
  * their stderr; --json for programs; --watch to follow it. */
 #include "cli/cli.h"
+#include "exec/program.h"
 #include "exec/bookkeeper.h"
 #include "util/proc.h"
 
@@ -152,6 +153,8 @@ int socm_cmd_status(int argc, char **argv)
         return socm_cli_usage("status", "no state directory given");
     struct socm_error err = {0};
     bool ended = false;
+    if (socm_program_is_state_dir(dir))
+        return socm_program_status(dir, stdout, &err) == 0 ? 0 : socm_cli_fail("status", &err);
     if (show(dir, json, &err, &ended) != 0)
         return socm_cli_fail("status", &err);
     if (!watch)

@@ -18,8 +18,14 @@ struct socm_value *socm_yaml_parse(const char *data, size_t len, const char *fil
 /* Reads a whole file (bounded by SOCM_CONFIG_MAX_BYTES); "-" is stdin. */
 char *socm_file_read(const char *path, size_t *len, struct socm_error *err);
 
-/* Loads one file, choosing the parser by extension (.yml/.yaml → YAML, else TOML). */
+/* Loads one file, choosing the parser by extension (.yml/.yaml → YAML, else TOML);
+ * a .j2 file is a template rendered first with the variables set below. */
 struct socm_value *socm_config_load_file(const char *path, struct socm_error *err);
+/* Variables for .j2 files loaded afterwards (`socm run X.j2 -D k=v --values F`):
+ * defs (ndefs "key=value" strings, not copied: they must outlive the loads) and
+ * values_path (may be NULL). Process-wide, set once by the command line. */
+void socm_config_set_template_vars(const char *const *defs, size_t ndefs,
+                                   const char *values_path);
 /* Loads several files and deep-merges them in order (see merge). */
 struct socm_value *socm_config_load_files(const char *const *paths, size_t n,
                                           struct socm_error *err);

@@ -1,6 +1,7 @@
 /* load.c — reading campaign files: whole-file reads with a size bound (stdin as "-"),
  * choosing the parser by extension, and loading several files merged in order. */
 #include "config/config.h"
+#include "config/template.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -54,8 +55,28 @@ static bool socm_path_is_yaml(const char *path)
     return dot && (!strcasecmp(dot, ".yml") || !strcasecmp(dot, ".yaml"));
 }
 
+static struct {
+    const char *const *defs;
+    size_t ndefs;
+    const char *values_path;
+} template_vars;
+
+void socm_config_set_template_vars(const char *const *defs, size_t ndefs,
+                                   const char *values_path)
+{
+    template_vars.defs = defs;
+    template_vars.ndefs = ndefs;
+    template_vars.values_path = values_path;
+}
+
 struct socm_value *socm_config_load_file(const char *path, struct socm_error *err)
 {
+    if (socm_str_endswith(path, ".j2")) {
+        /* A .j2 values file is rendered without itself as values. */
+        const char *vp = template_vars.values_path;
+        return socm_template_load(path, template_vars.defs, template_vars.ndefs,
+                                  vp && strcmp(vp, path) ? vp : NULL, err);
+    }
     size_t len = 0;
     char *data = socm_file_read(path, &len, err);
     if (!data)

@@ -664,7 +664,7 @@ static struct socm_value *toml_number(struct toml_parser *ps, const char *tok, s
     if (!bad && has_exp) {
         socm_buf_putc(&d, 'e');
         size_t x = ep + 1;
-        if (s[x] == '+' || s[x] == '-')
+        if (x < ee && (s[x] == '+' || s[x] == '-'))
             socm_buf_putc(&d, s[x++]);
         if (!toml_digits(s + x, ee - x, 10, &d))
             bad = "invalid exponent";

@@ -15,6 +15,7 @@ static void register_builtins(void)
     if (nregistry == 0) {
         registry[nregistry++] = &socm_enactor_local;
         registry[nregistry++] = &socm_enactor_dryrun;
+        registry[nregistry++] = &socm_enactor_slurm_pilot;
         registry[nregistry++] = &socm_enactor_slurm_jobs;
     }
 }

@@ -354,6 +354,15 @@ static void test_floats(void **state)
     BAD("a = 1.2.3\n", 1, 5);
     BAD("a = 1e\n", 1, 5);
     BAD("a = 1e+\n", 1, 5);
+    {
+        /* An exponent mark as the input's very last byte (found by fuzz_toml): the
+         * scanner must not look past the buffer, which has no terminating NUL. */
+        static const char doc[] = "a = 16e";
+        char *exact = malloc(sizeof doc - 1);
+        memcpy(exact, doc, sizeof doc - 1);
+        expect_error_at(exact, sizeof doc - 1, 1, 5);
+        free(exact);
+    }
     BAD("a = 1ee2\n", 1, 5);
     BAD("a = 1e2.3\n", 1, 5);
     BAD("a = 1_.5\n", 1, 5);

@@ -1,0 +1,804 @@
+/* enactor_slurm_pilot.c — the `slurm-pilot` enactor: one pilot job per campaign
+ * (`sbatch --parsable`, nodes/ntasks for the planned cores, --time = the pilot
+ * walltime, --qos = the planned QoS, account/partition/constraint from
+ * [campaign.slurm], job name socm-<campaign>) whose batch script runs `socm agent`
+ * inside the allocation. Work goes to the agent, and step ids and results come back,
+ * through files in STATE_DIR/pilot (pilot.h), watched with inotify; a timerfd paces
+ * one squeue call per poll for the pilot and one sacct -P call per poll for the
+ * accounting (elapsed, MaxRSS × tasks) of ended steps. A pilot that ends with work
+ * left (walltime, cancel) is followed by a new one for the remaining work. */
+#include "exec/agent.h"
+#include "exec/journal.h"
+#include "exec/pilot.h"
+#include "exec/slurm.h"
+#include "exec/spec.h"
+#include "socm/enactor.h"
+#include "util/proc.h"
+#include "util/str.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#define MAX_PILOTS 20          /* pilots one manager run may submit */
+#define ACCOUNTING_WAIT_S 20.0 /* how long an ended step waits for sacct's figures */
+
+struct prun {
+    struct socm_launch *l;
+    bool running_said;
+    bool canceled_here; /* taken back from the queue before the agent saw it */
+    json_t *end;        /* the agent's end report, once there */
+    double ended_at;
+    char *step;         /* "JOBID.STEPID" */
+};
+
+struct pilot {
+    struct socm_allocation a;
+    char *dir;     /* absolute state directory */
+    char *jobname; /* socm-<campaign> */
+    struct socm_pool pool;
+    int64_t cores, nodes;
+    double walltime_min;
+    char *qos, *account, *partition, *constraint;
+    struct socm_strv jobs; /* every pilot id of this campaign */
+    int64_t cur;           /* the live pilot, -1 = none */
+    int npilots;
+    double sbatch_at;      /* retry of a refused sbatch, 0 = none due */
+    int sbatch_tries;
+    struct prun *runs;
+    size_t n, cap;
+    int ifd, tfd;
+    double interval;
+    bool pending_said;
+};
+
+/* ---- small helpers ---- */
+
+static char *lpath(struct pilot *P, const char *sub, const struct socm_launch *l, const char *ext)
+{
+    return socm_asprintf("%s/pilot/%s/%d.%d%s%s", P->dir, sub, l->index, l->attempt,
+                         ext ? "." : "", ext ? ext : "");
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return NULL;
+    struct socm_buf b = SOCM_BUF_INIT;
+    int c;
+    while ((c = fgetc(f)) != EOF)
+        socm_buf_putc(&b, (char)c);
+    fclose(f);
+    return socm_buf_steal(&b);
+}
+
+static void say(struct socm_enactor *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(struct socm_enactor *e, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    e->cb.log(e->cb.ctx, msg);
+}
+
+static void arm(struct pilot *P, double s)
+{
+    struct itimerspec its = {0};
+    if (s < 0.001)
+        s = 0.001;
+    its.it_value.tv_sec = (time_t)s;
+    its.it_value.tv_nsec = (long)((s - (double)(time_t)s) * 1e9);
+    timerfd_settime(P->tfd, 0, &its, NULL);
+}
+
+static const char *jstr(const json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+/* The campaign record (first journal line): plan and configuration. */
+static json_t *read_spec(const char *dir)
+{
+    char *p = socm_journal_path(dir);
+    FILE *f = fopen(p, "re");
+    free(p);
+    if (!f)
+        return NULL;
+    char *line = NULL;
+    size_t cap = 0;
+    json_t *spec = NULL;
+    if (getline(&line, &cap, f) > 0) {
+        json_t *ev = json_loads(line, 0, NULL);
+        spec = json_incref(json_object_get(ev, "spec"));
+        json_decref(ev);
+    }
+    free(line);
+    fclose(f);
+    return spec;
+}
+
+static char *opt_string(const json_t *slurm, const char *key)
+{
+    const char *v = jstr(slurm, key);
+    return v && *v ? socm_strdup(v) : NULL;
+}
+
+/* Cores per node of the partition (sinfo); 0 if unknown. */
+static int64_t cpus_per_node(const char *partition, struct socm_error *err)
+{
+    struct socm_sinfo si;
+    if (socm_slurm_sinfo(&si, err) != 0)
+        return 0;
+    int64_t c = 0;
+    for (size_t i = 0; i < si.n && !c; i++)
+        if (socm_sinfo_node_usable(&si.v[i]) &&
+            (partition ? !strcmp(si.v[i].partition, partition) : si.v[i].default_partition))
+            c = si.v[i].cpus;
+    for (size_t i = 0; i < si.n && !c; i++)
+        c = si.v[i].cpus;
+    socm_sinfo_free(&si);
+    return c;
+}
+
+static void read_jobs(struct pilot *P)
+{
+    char *p = socm_pilot_path(P->dir, "jobs");
+    char *text = slurp(p);
+    free(p);
+    if (!text)
+        return;
+    char *save = NULL;
+    for (char *t = strtok_r(text, "\n", &save); t; t = strtok_r(NULL, "\n", &save))
+        if (socm_slurm_jobid_parse(t) > 0)
+            socm_strv_push(&P->jobs, t);
+    free(text);
+    if (P->jobs.n)
+        P->cur = socm_slurm_jobid_parse(P->jobs.v[P->jobs.n - 1]);
+}
+
+/* ---- setup ---- */
+
+static int sp_setup(struct socm_enactor *e, const struct socm_allocation *a, struct socm_error *err)
+{
+    struct pilot *P = socm_xcalloc(1, sizeof *P);
+    e->priv = P;
+    P->a = *a;
+    P->cur = -1;
+    P->ifd = P->tfd = -1;
+    P->interval = 1;
+    P->dir = realpath(a->state_dir, NULL);
+    if (!P->dir)
+        return socm_error_errno(err, "%s", a->state_dir);
+    P->jobname = socm_asprintf("socm-%s", a->campaign);
+    json_t *spec = read_spec(P->dir);
+    json_t *plan = json_object_get(spec, "plan");
+    json_t *cfg = json_object_get(spec, "config");
+    json_t *camp = json_object_get(cfg, "campaign");
+    json_t *slurm = json_object_get(camp ? camp : cfg, "slurm");
+    P->cores = a->cores > 0 ? a->cores : (int64_t)json_integer_value(json_object_get(plan, "cores"));
+    if (P->cores <= 0)
+        P->cores = (int64_t)json_integer_value(json_object_get(spec, "plan_cores"));
+    if (P->cores <= 0)
+        P->cores = 1;
+    P->walltime_min = json_number_value(json_object_get(plan, "walltime"));
+    if (P->walltime_min <= 0)
+        P->walltime_min = json_number_value(json_object_get(spec, "makespan_min")) * 2 + 5;
+    const char *q = jstr(plan, "qos");
+    P->qos = q && *q && strcmp(q, "default") ? socm_strdup(q) : NULL;
+    P->account = opt_string(slurm, "account");
+    P->partition = opt_string(slurm, "partition");
+    P->constraint = opt_string(slurm, "constraint");
+    json_decref(spec);
+    struct socm_error serr = {0};
+    int64_t cpn = cpus_per_node(P->partition, &serr);
+    if (cpn <= 0)
+        return socm_error_set(err, SOCM_E_FAILED, "slurm-pilot: cannot read the cluster's nodes: %s",
+                              serr.msg[0] ? serr.msg : "sinfo listed none");
+    P->nodes = (P->cores + cpn - 1) / cpn;
+    socm_pool_init(&P->pool, P->cores, a->memory_mb > 0 ? a->memory_mb : 1e15);
+    if (socm_pilot_mkdirs(P->dir, err) != 0)
+        return -1;
+    char *stop = socm_pilot_path(P->dir, "stop");
+    unlink(stop); /* there is work again */
+    free(stop);
+    read_jobs(P);
+    char *rep = socm_pilot_path(P->dir, "reports");
+    P->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    int w = P->ifd >= 0 ? inotify_add_watch(P->ifd, rep, IN_MOVED_TO | IN_CLOSE_WRITE) : -1;
+    free(rep);
+    P->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+    if (w < 0 || P->tfd < 0)
+        return socm_error_errno(err, "slurm-pilot: inotify/timerfd");
+    arm(P, 0.2); /* the first poll finds out whether a known pilot still lives */
+    return 0;
+}
+
+/* ---- placement (the pilot's cores, so the agent is never handed more than fits) ---- */
+
+static int sp_place(struct socm_enactor *e, struct socm_launch *l, struct socm_error *err)
+{
+    struct pilot *P = e->priv;
+    int64_t want = l->task->cores > 0 ? l->task->cores : 1;
+    int64_t *cores = socm_xcalloc((size_t)want, sizeof *cores);
+    int rc = socm_pool_place(&P->pool, want, l->task->memory_mb, cores, err);
+    if (rc != 0) {
+        free(cores);
+        return rc;
+    }
+    free(l->cores);
+    l->cores = cores;
+    l->ncores = (size_t)want;
+    return 0;
+}
+
+static void sp_unplace(struct socm_enactor *e, struct socm_launch *l)
+{
+    struct pilot *P = e->priv;
+    socm_pool_release(&P->pool, l->cores, l->ncores, l->task->memory_mb);
+}
+
+/* ---- the pilot job ---- */
+
+static int write_script(struct pilot *P, char **path, struct socm_error *err)
+{
+    char *qc = socm_sh_quote(P->a.campaign), *qe = socm_sh_quote(socm_self_exe()),
+         *qd = socm_sh_quote(P->dir);
+    char *text = socm_asprintf("#!/bin/sh\n"
+                               "# socm pilot of campaign %s: runs the agent in the allocation\n"
+                               "export SOCM_CAMPAIGN=%s\n"
+                               "export SOCM_GRACE='%.3f'\n"
+                               "exec %s agent %s\n",
+                               qc, qc, P->a.grace_s, qe, qd);
+    free(qc);
+    free(qe);
+    free(qd);
+    *path = socm_pilot_path(P->dir, "pilot.sh");
+    int rc = socm_write_atomic(*path, text, strlen(text), 0700, err);
+    free(text);
+    return rc;
+}
+
+static void fail_unstarted(struct socm_enactor *e, const char *why);
+
+static void submit_pilot(struct socm_enactor *e)
+{
+    struct pilot *P = e->priv;
+    if (P->npilots >= MAX_PILOTS) {
+        fail_unstarted(e, "slurm-pilot: too many pilots ended with work left; giving up");
+        return;
+    }
+    struct socm_error err = {0};
+    char *script = NULL;
+    if (write_script(P, &script, &err) != 0) {
+        free(script);
+        fail_unstarted(e, err.msg);
+        return;
+    }
+    struct socm_strv args = SOCM_STRV_INIT;
+    socm_strv_pushf(&args, "--job-name=%s", P->jobname);
+    socm_strv_pushf(&args, "--nodes=%lld", (long long)P->nodes);
+    socm_strv_pushf(&args, "--ntasks=%lld", (long long)P->cores);
+    socm_strv_pushf(&args, "--time=%lld", (long long)ceil(P->walltime_min));
+    socm_strv_push(&args, "--mem=0"); /* the nodes' memory: steps ask for theirs */
+    if (P->qos)
+        socm_strv_pushf(&args, "--qos=%s", P->qos);
+    if (P->account)
+        socm_strv_pushf(&args, "--account=%s", P->account);
+    if (P->partition)
+        socm_strv_pushf(&args, "--partition=%s", P->partition);
+    if (P->constraint)
+        socm_strv_pushf(&args, "--constraint=%s", P->constraint);
+    socm_strv_pushf(&args, "--chdir=%s", P->dir);
+    socm_strv_pushf(&args, "--output=%s/pilot/pilot-%%j.out", P->dir);
+    int64_t id = -1;
+    bool retry = false;
+    int rc = socm_slurm_sbatch(&args, script, &id, &retry, &err);
+    socm_strv_free(&args);
+    free(script);
+    if (rc != 0) {
+        if (retry && P->sbatch_tries < 12) {
+            double d = fmin(60, 2 * pow(2, P->sbatch_tries++));
+            P->sbatch_at = socm_mono() + d;
+            say(e, "slurm-pilot: sbatch refused for now (%s); trying again in %.0f s", err.msg, d);
+        } else
+            fail_unstarted(e, err.msg);
+        return;
+    }
+    P->sbatch_tries = 0;
+    P->sbatch_at = 0;
+    P->npilots++;
+    P->cur = id;
+    P->pending_said = false;
+    char idtext[32];
+    snprintf(idtext, sizeof idtext, "%lld", (long long)id);
+    socm_strv_push(&P->jobs, idtext);
+    /* Durable record of the pilot before anything else: cancel and resume find it. */
+    char *jp = socm_pilot_path(P->dir, "jobs");
+    int fd = open(jp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    free(jp);
+    if (fd >= 0) {
+        dprintf(fd, "%s\n", idtext);
+        fsync(fd);
+        close(fd);
+    }
+    say(e, "slurm-pilot: pilot job %lld submitted (%s: %lld nodes, %lld cores, %.0f min%s%s)",
+        (long long)id, P->jobname, (long long)P->nodes, (long long)P->cores, P->walltime_min,
+        P->qos ? ", qos " : "", P->qos ? P->qos : "");
+}
+
+/* ---- runs ---- */
+
+static bool needs_pilot(struct pilot *P)
+{
+    for (size_t i = 0; i < P->n; i++)
+        if (!P->runs[i].end && !P->runs[i].canceled_here)
+            return true;
+    return false;
+}
+
+static void add_run(struct pilot *P, struct socm_launch *l)
+{
+    if (P->n == P->cap) {
+        P->cap = P->cap ? 2 * P->cap : 32;
+        P->runs = socm_xrealloc(P->runs, P->cap * sizeof *P->runs);
+    }
+    P->runs[P->n++] = (struct prun){.l = l};
+}
+
+static json_t *strv_json(const struct socm_strv *sv)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < sv->n; i++)
+        json_array_append_new(a, json_string(sv->v[i]));
+    return a;
+}
+
+static int write_work(struct pilot *P, const struct socm_launch *l, struct socm_error *err)
+{
+    const struct socm_task *t = l->task;
+    /* The sandbox relative to the state directory: the agent may see another path. */
+    const char *sb = strrchr(l->sandbox, '/');
+    char *rel = socm_asprintf("workflows/%s", sb ? sb + 1 : l->sandbox);
+    json_t *j = json_pack("{s:i,s:i,s:s,s:s,s:o,s:o,s:I,s:I,s:f,s:f}", "index", l->index,
+                          "attempt", l->attempt, "name", t->name, "sandbox", rel, "argv",
+                          strv_json(&t->argv), "env", strv_json(&t->env), "cores",
+                          (json_int_t)t->cores, "threads", (json_int_t)t->threads, "memory_mb",
+                          t->memory_mb, "walltime_min", t->walltime_min);
+    free(rel);
+    char *text = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    /* Reports of an earlier try of the same attempt (never started) are stale. */
+    char *stale = lpath(P, "reports", l, "step");
+    unlink(stale);
+    free(stale);
+    stale = lpath(P, "reports", l, "end");
+    unlink(stale);
+    free(stale);
+    char *p = lpath(P, "queue", l, "json");
+    int rc = socm_write_atomic(p, text, strlen(text), 0600, err);
+    free(p);
+    free(text);
+    return rc;
+}
+
+static void report(struct socm_enactor *e, const struct socm_launch *l, enum socm_outcome o,
+                   const char *why)
+{
+    struct socm_result r = {0};
+    r.index = l->index;
+    r.attempt = l->attempt;
+    r.outcome = o;
+    r.exit_code = -1;
+    r.start = r.end = socm_now();
+    r.reason = why;
+    e->cb.finished(e->cb.ctx, &r);
+}
+
+static void remove_run(struct pilot *P, size_t k)
+{
+    struct prun *r = &P->runs[k];
+    socm_pool_release(&P->pool, r->l->cores, r->l->ncores, r->l->task->memory_mb);
+    json_decref(r->end);
+    free(r->step);
+    P->runs[k] = P->runs[--P->n];
+}
+
+/* Work not yet taken by an agent cannot run without a pilot: report it. */
+static void fail_unstarted(struct socm_enactor *e, const char *why)
+{
+    struct pilot *P = e->priv;
+    struct socm_launch **gone = socm_xcalloc(P->n + 1, sizeof *gone);
+    size_t ng = 0;
+    for (size_t k = 0; k < P->n; k++) {
+        struct prun *r = &P->runs[k];
+        if (r->end)
+            continue;
+        char *q = lpath(P, "queue", r->l, "json");
+        if (unlink(q) == 0) {
+            gone[ng++] = r->l;
+            remove_run(P, k--);
+        }
+        free(q);
+    }
+    for (size_t i = 0; i < ng; i++)
+        report(e, gone[i], SOCM_OUT_LOST, why);
+    free(gone);
+}
+
+static void sp_submit(struct socm_enactor *e, struct socm_launch *const *ls, size_t n)
+{
+    struct pilot *P = e->priv;
+    for (size_t i = 0; i < n; i++) {
+        struct socm_error err = {0};
+        if (write_work(P, ls[i], &err) != 0) {
+            socm_pool_release(&P->pool, ls[i]->cores, ls[i]->ncores, ls[i]->task->memory_mb);
+            report(e, ls[i], SOCM_OUT_LOST, err.msg);
+            continue;
+        }
+        ls[i]->job = P->cur;
+        add_run(P, ls[i]);
+    }
+    if (P->cur < 0 && !P->sbatch_at && needs_pilot(P))
+        submit_pilot(e);
+}
+
+static int sp_reattach(struct socm_enactor *e, struct socm_launch *l, struct socm_error *err)
+{
+    (void)err;
+    struct pilot *P = e->priv;
+    const char *where[][2] = {{"reports", "end"}, {"reports", "step"}, {"queue", "json"},
+                              {"taken", "json"}};
+    for (size_t i = 0; i < 4; i++) {
+        char *p = lpath(P, where[i][0], l, where[i][1]);
+        bool there = access(p, F_OK) == 0;
+        free(p);
+        if (there) {
+            socm_pool_reserve(&P->pool, l->cores, l->ncores, l->task->memory_mb);
+            l->job = P->cur;
+            add_run(P, l);
+            arm(P, 0.01);
+            return 0; /* the next poll reads its reports */
+        }
+    }
+    return 2;
+}
+
+static size_t sp_pollfds(struct socm_enactor *e, struct pollfd *fds, size_t max)
+{
+    struct pilot *P = e->priv;
+    size_t k = 0;
+    if (k < max)
+        fds[k++] = (struct pollfd){P->ifd, POLLIN, 0};
+    if (k < max)
+        fds[k++] = (struct pollfd){P->tfd, POLLIN, 0};
+    return k;
+}
+
+static int sp_timeout(struct socm_enactor *e)
+{
+    (void)e;
+    return -1;
+}
+
+/* ---- reports and accounting ---- */
+
+static void read_reports(struct socm_enactor *e)
+{
+    struct pilot *P = e->priv;
+    for (size_t k = 0; k < P->n; k++) {
+        struct prun *r = &P->runs[k];
+        if (!r->step) {
+            char *p = lpath(P, "reports", r->l, "step");
+            char *text = slurp(p);
+            free(p);
+            if (text) {
+                text[strcspn(text, "\n")] = '\0';
+                r->step = text;
+            }
+        }
+        if (!r->end) {
+            char *p = lpath(P, "reports", r->l, "end");
+            r->end = json_load_file(p, 0, NULL);
+            free(p);
+            if (r->end) {
+                r->ended_at = socm_mono();
+                if (!r->step && jstr(r->end, "step"))
+                    r->step = socm_strdup(jstr(r->end, "step"));
+            }
+        }
+        if ((r->step || r->end) && !r->running_said) {
+            r->running_said = true;
+            long job = r->step ? atol(r->step) : P->cur;
+            r->l->job = job;
+            e->cb.running(e->cb.ctx, r->l->index, r->l->attempt, job);
+            if (r->step)
+                say(e, "%s runs as Slurm step %s", r->l->task->name, r->step);
+        }
+    }
+}
+
+static enum socm_outcome outcome_of(const char *s)
+{
+    return !s                        ? SOCM_OUT_FAILED
+           : !strcmp(s, "done")      ? SOCM_OUT_DONE
+           : !strcmp(s, "timeout")   ? SOCM_OUT_TIMEOUT
+           : !strcmp(s, "canceled")  ? SOCM_OUT_CANCELED
+                                     : SOCM_OUT_FAILED;
+}
+
+/* Delivers ended runs: with sacct's elapsed and MaxRSS (× tasks) of their step once
+ * accounting has them, or with the supervisor's figures after ACCOUNTING_WAIT_S. */
+static void deliver(struct socm_enactor *e, const struct socm_sacct *acct, bool final_call)
+{
+    struct pilot *P = e->priv;
+    struct socm_result *out = NULL;
+    char **reasons = NULL;
+    size_t no = 0;
+    for (size_t k = 0; k < P->n; k++) {
+        struct prun *r = &P->runs[k];
+        if (r->canceled_here) {
+            out = socm_xrealloc(out, (no + 1) * sizeof *out);
+            reasons = socm_xrealloc(reasons, (no + 1) * sizeof *reasons);
+            double now = socm_now();
+            out[no] = (struct socm_result){.index = r->l->index, .attempt = r->l->attempt,
+                                           .outcome = SOCM_OUT_CANCELED, .exit_code = -1,
+                                           .start = now, .end = now};
+            reasons[no++] = socm_strdup("stopped on request");
+            remove_run(P, k--);
+            continue;
+        }
+        if (!r->end)
+            continue;
+        const struct socm_sacct_row *row = NULL;
+        for (size_t i = 0; acct && r->step && i < acct->n; i++)
+            if (!strcmp(acct->v[i].jobid, r->step))
+                row = &acct->v[i];
+        /* A step too short to be sampled never gets a MaxRSS: its final row is enough
+         * after a short grace (the row can come before its figures). */
+        bool ready = row && socm_slurm_state_is_final(row->state) &&
+                     (row->max_rss_kib >= 0 || socm_mono() - r->ended_at > 3);
+        if (!ready && !final_call && socm_mono() - r->ended_at < ACCOUNTING_WAIT_S)
+            continue;
+        struct socm_result res = {0};
+        double rss = 0;
+        json_unpack(r->end, "{s?i,s?i,s?F,s?F,s?F,s?F,s?F}", "exit_code", &res.exit_code,
+                    "signal", &res.signal, "start", &res.start, "end", &res.end, "elapsed_s",
+                    &res.elapsed_s, "max_rss_mb", &rss, "cpu_s", &res.cpu_s);
+        res.index = r->l->index;
+        res.attempt = r->l->attempt;
+        res.outcome = outcome_of(jstr(r->end, "outcome"));
+        res.max_rss_mb = rss;
+        if (ready && row->max_rss_kib >= 0) {
+            int64_t nt = row->ntasks > 0 ? row->ntasks : 1;
+            res.max_rss_mb = (double)row->max_rss_kib * (double)nt / 1024.0;
+        }
+        if (ready && row->elapsed_s > 0) /* whole seconds: keep the finer figure below 1 s */
+            res.elapsed_s = (double)row->elapsed_s;
+        out = socm_xrealloc(out, (no + 1) * sizeof *out);
+        reasons = socm_xrealloc(reasons, (no + 1) * sizeof *reasons);
+        out[no] = res;
+        const char *why = jstr(r->end, "reason");
+        reasons[no++] = why ? socm_strdup(why) : NULL;
+        remove_run(P, k--);
+    }
+    for (size_t i = 0; i < no; i++) {
+        out[i].reason = reasons[i];
+        e->cb.finished(e->cb.ctx, &out[i]);
+        free(reasons[i]);
+    }
+    free(out);
+    free(reasons);
+}
+
+static bool accounting_due(struct pilot *P)
+{
+    for (size_t k = 0; k < P->n; k++)
+        if (P->runs[k].end && P->runs[k].step)
+            return true;
+    return false;
+}
+
+/* The pilot ended with work left: what it took back into the queue, for the next. */
+static void requeue_taken(struct socm_enactor *e)
+{
+    struct pilot *P = e->priv;
+    size_t n = 0;
+    for (size_t k = 0; k < P->n; k++) {
+        struct prun *r = &P->runs[k];
+        if (r->end)
+            continue;
+        char *t = lpath(P, "taken", r->l, "json"), *q = lpath(P, "queue", r->l, "json");
+        char *s = lpath(P, "reports", r->l, "step");
+        unlink(s);
+        free(r->step);
+        r->step = NULL;
+        if (rename(t, q) == 0)
+            n++;
+        else if (access(q, F_OK) != 0) {
+            struct socm_error err = {0};
+            write_work(P, r->l, &err);
+            n++;
+        }
+        free(t);
+        free(q);
+        free(s);
+    }
+    if (n)
+        say(e, "slurm-pilot: pilot %lld ended with %zu workflow%s unfinished; a new pilot takes "
+               "them", (long long)P->cur, n, n == 1 ? "" : "s");
+}
+
+/* One poll: one squeue (the pilot), one sacct when ended steps await accounting. */
+static void poll_slurm(struct socm_enactor *e)
+{
+    struct pilot *P = e->priv;
+    read_reports(e);
+    if (P->cur > 0) {
+        struct socm_squeue q;
+        struct socm_error err = {0};
+        if (socm_slurm_squeue(P->jobname, NULL, &q, &err) == 0) {
+            const struct socm_squeue_row *row = NULL;
+            for (size_t i = 0; i < q.n; i++)
+                if (q.v[i].job == P->cur)
+                    row = &q.v[i];
+            bool dead = !row || socm_slurm_state_is_final(row->state);
+            if (row && row->state == SOCM_SLURM_PENDING && !P->pending_said) {
+                P->pending_said = true;
+                say(e, "slurm-pilot: pilot %lld pending (%s)", (long long)P->cur, row->reason);
+            }
+            if (dead) {
+                read_reports(e); /* what it finished before it went */
+                if (needs_pilot(P))
+                    requeue_taken(e);
+                P->cur = -1;
+            }
+            socm_squeue_free(&q);
+        } else
+            say(e, "slurm-pilot: squeue failed: %s (trying again)", err.msg);
+    }
+    if (accounting_due(P)) {
+        struct socm_sacct acct;
+        struct socm_error err = {0};
+        if (socm_slurm_sacct(NULL, &P->jobs, NULL, &acct, &err) == 0) {
+            deliver(e, &acct, false);
+            socm_sacct_free(&acct);
+        } else
+            deliver(e, NULL, false);
+    } else
+        deliver(e, NULL, false);
+    if (P->cur < 0 && needs_pilot(P) && (!P->sbatch_at || socm_mono() >= P->sbatch_at))
+        submit_pilot(e);
+}
+
+static void sp_handle(struct socm_enactor *e, const struct pollfd *fds, size_t n)
+{
+    struct pilot *P = e->priv;
+    bool tick = false, news = false;
+    for (size_t i = 0; i < n; i++) {
+        if (!fds[i].revents)
+            continue;
+        char buf[4096];
+        if (fds[i].fd == P->ifd) {
+            while (read(P->ifd, buf, sizeof buf) > 0) {
+            }
+            news = true;
+        } else if (fds[i].fd == P->tfd) {
+            uint64_t x;
+            if (read(P->tfd, &x, sizeof x) < 0) {
+            }
+            tick = true;
+        }
+    }
+    if (tick) {
+        poll_slurm(e);
+        /* Adaptive: quick while things happen, slower while steps just run. */
+        P->interval = accounting_due(P) || P->cur < 0 ? 1 : fmin(10, P->interval * 1.5);
+        arm(P, P->interval);
+    } else if (news) {
+        read_reports(e);
+        deliver(e, NULL, false); /* canceled-here runs; ended ones wait for the poll */
+        if (accounting_due(P)) {
+            P->interval = 1;
+            struct itimerspec cur;
+            timerfd_gettime(P->tfd, &cur);
+            if (cur.it_value.tv_sec >= 1)
+                arm(P, 1);
+        }
+    }
+}
+
+/* ---- stopping ---- */
+
+static void sp_cancel(struct socm_enactor *e, int index)
+{
+    struct pilot *P = e->priv;
+    for (size_t k = 0; k < P->n; k++) {
+        struct prun *r = &P->runs[k];
+        if (r->l->index != index || r->end)
+            continue;
+        char *q = lpath(P, "queue", r->l, "json");
+        if (unlink(q) == 0) {
+            r->canceled_here = true; /* reported from handle(), not from inside this call */
+            arm(P, 0.001);
+        } else {
+            char *c = lpath(P, "cancel", r->l, NULL);
+            struct socm_error err = {0};
+            socm_write_atomic(c, "", 0, 0600, &err);
+            free(c);
+        }
+        free(q);
+    }
+}
+
+static void sp_terminate(struct socm_enactor *e)
+{
+    struct pilot *P = e->priv;
+    for (size_t k = 0; k < P->n; k++)
+        sp_cancel(e, P->runs[k].l->index);
+}
+
+static size_t sp_active(struct socm_enactor *e)
+{
+    return ((struct pilot *)e->priv)->n;
+}
+
+static void sp_destroy(struct socm_enactor *e)
+{
+    struct pilot *P = e->priv;
+    if (!P)
+        return;
+    if (P->dir && P->n == 0) {
+        /* Nothing left for the agent: it exits and the pilot ends. A killed or
+         * interrupted manager leaves the pilot to the work it still has. */
+        char *stop = socm_pilot_path(P->dir, "stop");
+        struct socm_error err = {0};
+        socm_write_atomic(stop, "", 0, 0600, &err);
+        free(stop);
+    }
+    for (size_t k = 0; k < P->n; k++) {
+        json_decref(P->runs[k].end);
+        free(P->runs[k].step);
+    }
+    free(P->runs);
+    if (P->ifd >= 0)
+        close(P->ifd);
+    if (P->tfd >= 0)
+        close(P->tfd);
+    socm_pool_free(&P->pool);
+    socm_strv_free(&P->jobs);
+    free(P->dir);
+    free(P->jobname);
+    free(P->qos);
+    free(P->account);
+    free(P->partition);
+    free(P->constraint);
+    free(P);
+}
+
+const struct socm_enactor_ops socm_enactor_slurm_pilot = {
+    .name = "slurm-pilot",
+    .description = "Slurm: one pilot job per campaign; its agent runs each workflow as an srun step",
+    .setup = sp_setup,
+    .place = sp_place,
+    .unplace = sp_unplace,
+    .submit = sp_submit,
+    .reattach = sp_reattach,
+    .pollfds = sp_pollfds,
+    .timeout_ms = sp_timeout,
+    .handle = sp_handle,
+    .cancel = sp_cancel,
+    .terminate = sp_terminate,
+    .active = sp_active,
+    .destroy = sp_destroy,
+};

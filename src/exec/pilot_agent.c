@@ -1,0 +1,591 @@
+/* pilot_agent.c — the slurm-pilot agent (`socm agent STATE_DIR`), run by the pilot's
+ * batch script inside the allocation. It takes work from STATE_DIR/pilot/queue,
+ * places it on the allocation's nodes and cores (never oversubscribed), launches
+ * each attempt with the local agent's supervisor whose command is an srun step
+ * (`srun --exact --nodes --ntasks --cpus-per-task --mem --export=ALL -w <nodes>`),
+ * and reports results back through STATE_DIR/pilot/reports (see pilot.h). A step
+ * refused with "Job step creation temporarily disabled" is retried with back-off.
+ * It sleeps in poll() on inotify, a signalfd, a timerfd and the supervisors' pidfds. */
+#include "exec/agent.h"
+#include "exec/pilot.h"
+#include "exec/slurm.h"
+#include "exec/slurm_cmd.h"
+#include "exec/spec.h"
+#include "util/proc.h"
+#include "util/str.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define STEP_RETRIES 8
+
+struct node {
+    char *name;
+    int64_t cpus, free;
+};
+
+struct item {
+    int index, attempt;
+    struct socm_task task;
+    char *sandbox;
+    int64_t *use; /* cores used per node while running */
+    pid_t pid;
+    int pidfd;    /* -1 while pending */
+    int tries;    /* step creation refusals so far */
+    double not_before;
+    bool cancel;
+};
+
+struct agent {
+    char *dir;
+    const char *campaign;
+    double grace_s;
+    struct node *nodes;
+    size_t nn;
+    struct item **items;
+    size_t n, cap;
+};
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return NULL;
+    struct socm_buf b = SOCM_BUF_INIT;
+    char buf[4096];
+    size_t k;
+    while ((k = fread(buf, 1, sizeof buf, f)) > 0)
+        for (size_t i = 0; i < k; i++)
+            socm_buf_putc(&b, buf[i]);
+    fclose(f);
+    return socm_buf_steal(&b);
+}
+
+/* "8(x3)" or "8,4(x2)" (SLURM_JOB_CPUS_PER_NODE) → cpus of node k. */
+static int64_t cpus_of(const char *spec, size_t k)
+{
+    const char *p = spec;
+    size_t at = 0;
+    while (p && *p) {
+        char *end;
+        long long c = strtoll(p, &end, 10);
+        long long rep = 1;
+        if (*end == '(' && end[1] == 'x')
+            rep = strtoll(end + 2, &end, 10), end++; /* past ')' */
+        if (k < at + (size_t)rep)
+            return c;
+        at += (size_t)rep;
+        p = *end == ',' ? end + 1 : NULL;
+    }
+    return 1;
+}
+
+static int discover_nodes(struct agent *A, struct socm_error *err)
+{
+    const char *list = getenv("SLURM_JOB_NODELIST");
+    const char *cpn = getenv("SLURM_JOB_CPUS_PER_NODE");
+    if (!list || !cpn || !getenv("SLURM_JOB_ID"))
+        return socm_error_set(err, SOCM_E_INPUT,
+                              "not inside a Slurm allocation (SLURM_JOB_ID, SLURM_JOB_NODELIST "
+                              "unset): `socm agent` is started by the slurm-pilot batch script");
+    const char *bindir = getenv("SOCM_SLURM_BINDIR");
+    char *scontrol = bindir ? socm_asprintf("%s/scontrol", bindir) : socm_strdup("scontrol");
+    const char *argv[] = {scontrol, "show", "hostnames", list, NULL};
+    struct socm_slurm_cmd_result r;
+    int rc = socm_slurm_cmd_run(argv, socm_slurm_timeout(), &r, err);
+    free(scontrol);
+    if (rc != 0)
+        return -1;
+    char *save = NULL;
+    for (char *t = strtok_r(r.out, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
+        if (!*t)
+            continue;
+        A->nodes = socm_xrealloc(A->nodes, (A->nn + 1) * sizeof *A->nodes);
+        int64_t c = cpus_of(cpn, A->nn);
+        A->nodes[A->nn++] = (struct node){socm_strdup(t), c, c};
+    }
+    socm_slurm_cmd_result_free(&r);
+    if (A->nn == 0)
+        return socm_error_set(err, SOCM_E_FAILED, "scontrol listed no node of %s", list);
+    return 0;
+}
+
+static void item_free(struct item *it)
+{
+    free(it->task.name);
+    socm_strv_free(&it->task.argv);
+    socm_strv_free(&it->task.env);
+    free(it->sandbox);
+    free(it->use);
+    free(it);
+}
+
+static void write_json(const char *path, json_t *j)
+{
+    char *text = json_dumps(j, JSON_COMPACT);
+    struct socm_error err = {0};
+    if (socm_write_atomic(path, text, strlen(text), 0600, &err) != 0)
+        fprintf(stderr, "socm agent: %s\n", err.msg);
+    free(text);
+}
+
+static char *report_path(struct agent *A, const struct item *it, const char *ext)
+{
+    return socm_asprintf("%s/pilot/reports/%d.%d.%s", A->dir, it->index, it->attempt, ext);
+}
+
+/* The end report: the supervisor's result plus the step id, or a failure of ours. */
+static void report_end(struct agent *A, struct item *it, const char *outcome, const char *why)
+{
+    char *rp = socm_asprintf("%s/result.json", it->sandbox);
+    json_t *j = json_load_file(rp, 0, NULL);
+    free(rp);
+    if (!j || outcome) {
+        json_decref(j);
+        double now = socm_now();
+        j = json_pack("{s:i,s:s,s:i,s:i,s:f,s:f,s:f,s:f,s:f}", "attempt", it->attempt, "outcome",
+                      outcome ? outcome : "failed", "exit_code", -1, "signal", 0, "start", now,
+                      "end", now, "elapsed_s", 0.0, "max_rss_mb", 0.0, "cpu_s", 0.0);
+        json_object_set_new(j, "reason", json_string(why ? why : "the supervisor left no result"));
+    }
+    char *sp = report_path(A, it, "step");
+    char *step = slurp(sp);
+    free(sp);
+    if (step) {
+        step[strcspn(step, "\n")] = '\0';
+        json_object_set_new(j, "step", json_string(step));
+        free(step);
+    }
+    char *p = report_path(A, it, "end");
+    write_json(p, j);
+    free(p);
+    json_decref(j);
+}
+
+static struct item *item_load(struct agent *A, const char *path, int index, int attempt)
+{
+    json_t *j = json_load_file(path, 0, NULL);
+    if (!j)
+        return NULL;
+    struct item *it = socm_xcalloc(1, sizeof *it);
+    it->index = index;
+    it->attempt = attempt;
+    it->pidfd = -1;
+    const char *name = "", *sandbox = "";
+    json_int_t cores = 1, threads = 1;
+    double mem = 0, wall = 0;
+    json_t *argv = NULL, *env = NULL;
+    json_unpack(j, "{s?s,s?s,s?I,s?I,s?F,s?F,s?o,s?o}", "name", &name, "sandbox", &sandbox,
+                "cores", &cores, "threads", &threads, "memory_mb", &mem, "walltime_min", &wall,
+                "argv", &argv, "env", &env);
+    it->task.name = socm_strdup(name);
+    it->task.cores = cores > 0 ? cores : 1;
+    it->task.threads = threads > 0 ? threads : 1;
+    it->task.memory_mb = mem;
+    it->task.walltime_min = wall;
+    size_t i;
+    json_t *v;
+    json_array_foreach(argv, i, v) socm_strv_push(&it->task.argv, json_string_value(v) ?: "");
+    json_array_foreach(env, i, v) socm_strv_push(&it->task.env, json_string_value(v) ?: "");
+    it->sandbox = socm_asprintf("%s/%s", A->dir, sandbox);
+    it->use = socm_xcalloc(A->nn, sizeof *it->use);
+    json_decref(j);
+    return it;
+}
+
+/* Takes new work: queue/ → taken/ (the rename is the claim). */
+static void take_work(struct agent *A)
+{
+    char *q = socm_pilot_path(A->dir, "queue");
+    DIR *d = opendir(q);
+    if (!d) {
+        free(q);
+        return;
+    }
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        int idx, att;
+        if (!socm_pilot_name_parse(de->d_name, "json", &idx, &att))
+            continue;
+        char *from = socm_asprintf("%s/%s", q, de->d_name);
+        char *to = socm_asprintf("%s/pilot/taken/%s", A->dir, de->d_name);
+        if (rename(from, to) == 0) {
+            struct item *it = item_load(A, to, idx, att);
+            if (it) {
+                if (A->n == A->cap) {
+                    A->cap = A->cap ? 2 * A->cap : 32;
+                    A->items = socm_xrealloc(A->items, A->cap * sizeof *A->items);
+                }
+                A->items[A->n++] = it;
+            }
+        }
+        free(from);
+        free(to);
+    }
+    closedir(d);
+    free(q);
+}
+
+/* Ranks on nodes: one node if one has room (the fullest that fits), else spread. */
+static int place(struct agent *A, struct item *it)
+{
+    int64_t T = it->task.threads, R = it->task.cores / T;
+    if (R < 1)
+        R = 1;
+    int64_t total = 0;
+    for (size_t k = 0; k < A->nn; k++)
+        total += A->nodes[k].cpus / T;
+    if (total < R)
+        return -1;
+    ssize_t best = -1;
+    for (size_t k = 0; k < A->nn; k++)
+        if (A->nodes[k].free >= R * T && (best < 0 || A->nodes[k].free < A->nodes[best].free))
+            best = (ssize_t)k;
+    memset(it->use, 0, A->nn * sizeof *it->use);
+    if (best >= 0) {
+        it->use[best] = R * T;
+    } else {
+        int64_t left = R;
+        for (size_t k = 0; k < A->nn && left > 0; k++) {
+            int64_t r = A->nodes[k].free / T;
+            if (r > left)
+                r = left;
+            it->use[k] = r * T;
+            left -= r;
+        }
+        if (left > 0)
+            return 1;
+    }
+    for (size_t k = 0; k < A->nn; k++)
+        A->nodes[k].free -= it->use[k];
+    return 0;
+}
+
+static void release(struct agent *A, struct item *it)
+{
+    for (size_t k = 0; k < A->nn; k++) {
+        A->nodes[k].free += it->use[k];
+        it->use[k] = 0;
+    }
+}
+
+static int launch(struct agent *A, struct item *it, struct socm_error *err)
+{
+    int64_t T = it->task.threads, R = it->task.cores / T;
+    if (R < 1)
+        R = 1;
+    struct socm_buf nodes = SOCM_BUF_INIT;
+    int64_t nnodes = 0;
+    for (size_t k = 0; k < A->nn; k++)
+        if (it->use[k]) {
+            socm_buf_printf(&nodes, "%s%s", nnodes ? "," : "", A->nodes[k].name);
+            nnodes++;
+        }
+    double mem = it->task.memory_mb / (double)nnodes;
+    long long mem_mb = mem < 1 ? 1 : (long long)(mem + 0.999);
+    /* The step is the launch method: the supervisor runs srun, which runs the program
+     * through `socm agent --step-report`, which records JOBID.STEPID and execs it. */
+    struct socm_task t = it->task;
+    struct socm_strv argv = SOCM_STRV_INIT;
+    socm_strv_push(&argv, "srun");
+    socm_strv_push(&argv, "--exact");
+    socm_strv_pushf(&argv, "--nodes=%lld", (long long)nnodes);
+    socm_strv_pushf(&argv, "--ntasks=%lld", (long long)R);
+    socm_strv_pushf(&argv, "--cpus-per-task=%lld", (long long)T);
+    socm_strv_pushf(&argv, "--mem=%lld", mem_mb);
+    socm_strv_push(&argv, "--export=ALL");
+    socm_strv_push(&argv, "-w");
+    socm_strv_push_owned(&argv, socm_buf_steal(&nodes));
+    socm_strv_pushf(&argv, "--job-name=%s", it->task.name);
+    socm_strv_push(&argv, "--");
+    socm_strv_push(&argv, socm_self_exe());
+    socm_strv_push(&argv, "agent");
+    socm_strv_push(&argv, "--step-report");
+    socm_strv_push_owned(&argv, report_path(A, it, "step"));
+    socm_strv_push(&argv, "--");
+    for (size_t i = 0; i < it->task.argv.n; i++)
+        socm_strv_push(&argv, it->task.argv.v[i]);
+    t.argv = argv;
+    struct socm_launch l = {.index = it->index, .attempt = it->attempt, .task = &t,
+                            .sandbox = it->sandbox};
+    struct socm_allocation a = {.campaign = A->campaign, .state_dir = A->dir,
+                                .grace_s = A->grace_s};
+    bool stripped = false;
+    it->pid = socm_agent_launch(&l, &a, &it->pidfd, &stripped, err);
+    socm_strv_free(&argv);
+    if (it->pid < 0 || it->pidfd < 0) {
+        if (it->pid > 0)
+            kill(it->pid, SIGKILL);
+        it->pidfd = -1;
+        return -1;
+    }
+    return 0;
+}
+
+static void remove_item(struct agent *A, size_t k)
+{
+    struct item *it = A->items[k];
+    char *p = socm_asprintf("%s/pilot/taken/%d.%d.json", A->dir, it->index, it->attempt);
+    unlink(p);
+    free(p);
+    item_free(it);
+    A->items[k] = A->items[--A->n];
+}
+
+/* Starts what fits, in order of taking; returns the earliest back-off still due. */
+static double start_work(struct agent *A)
+{
+    double now = socm_now(), next = 0;
+    for (size_t k = 0; k < A->n; k++) {
+        struct item *it = A->items[k];
+        if (it->pidfd >= 0)
+            continue;
+        if (it->cancel) {
+            report_end(A, it, "canceled", "stopped on request");
+            remove_item(A, k--);
+            continue;
+        }
+        if (it->not_before > now) {
+            if (!next || it->not_before < next)
+                next = it->not_before;
+            continue;
+        }
+        int rc = place(A, it);
+        if (rc < 0) {
+            report_end(A, it, "failed", "needs more cores than the pilot has");
+            remove_item(A, k--);
+            continue;
+        }
+        if (rc > 0)
+            continue;
+        struct socm_error err = {0};
+        if (launch(A, it, &err) != 0) {
+            release(A, it);
+            report_end(A, it, "failed", err.msg);
+            remove_item(A, k--);
+        }
+    }
+    return next;
+}
+
+static bool step_refused(struct item *it)
+{
+    char *p = socm_asprintf("%s/stderr", it->sandbox);
+    char *text = slurp(p);
+    free(p);
+    bool r = text && strstr(text, "step creation temporarily disabled");
+    free(text);
+    return r;
+}
+
+static void finish(struct agent *A, size_t k)
+{
+    struct item *it = A->items[k];
+    int status;
+    waitpid(it->pid, &status, 0);
+    close(it->pidfd);
+    it->pidfd = -1;
+    release(A, it);
+    char *sp = report_path(A, it, "step");
+    bool stepped = access(sp, F_OK) == 0;
+    free(sp);
+    struct socm_result r;
+    char *reason = NULL;
+    bool failed = socm_result_read(it->sandbox, it->attempt, &r, &reason) != 0 ||
+                  r.outcome == SOCM_OUT_FAILED;
+    free(reason);
+    if (failed && !stepped && !it->cancel && it->tries < STEP_RETRIES && step_refused(it)) {
+        double delay = 0.5 * (1 << it->tries);
+        it->tries++;
+        it->not_before = socm_now() + delay;
+        fprintf(stderr, "socm agent: %s: step creation temporarily disabled; retry %d in %.1f s\n",
+                it->task.name, it->tries, delay);
+        return;
+    }
+    report_end(A, it, NULL, NULL);
+    remove_item(A, k);
+}
+
+static void handle_cancels(struct agent *A)
+{
+    char *cd = socm_pilot_path(A->dir, "cancel");
+    DIR *d = opendir(cd);
+    if (!d) {
+        free(cd);
+        return;
+    }
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        int idx, att;
+        if (!socm_pilot_name_parse(de->d_name, NULL, &idx, &att))
+            continue;
+        for (size_t k = 0; k < A->n; k++) {
+            struct item *it = A->items[k];
+            if (it->index == idx && it->attempt == att && !it->cancel) {
+                it->cancel = true;
+                if (it->pidfd >= 0)
+                    socm_pidfd_signal(it->pidfd, SIGTERM); /* the supervisor does the grace */
+            }
+        }
+    }
+    closedir(d);
+    free(cd);
+}
+
+static void arm(int tfd, double at)
+{
+    struct itimerspec its = {0};
+    double s = at - socm_now();
+    if (s < 0.001)
+        s = 0.001;
+    its.it_value.tv_sec = (time_t)s;
+    its.it_value.tv_nsec = (long)((s - (double)(time_t)s) * 1e9);
+    timerfd_settime(tfd, 0, &its, NULL);
+}
+
+static double idle_limit(void)
+{
+    const char *s = getenv("SOCM_AGENT_IDLE");
+    double v = s ? atof(s) : 600;
+    return v > 0 ? v : 600;
+}
+
+static int agent_loop(struct agent *A, int ifd, int sfd, int tfd)
+{
+    char *stop = socm_pilot_path(A->dir, "stop");
+    double idle_since = socm_mono(), idle = idle_limit();
+    struct pollfd *fds = NULL;
+    int rc = 0;
+    for (;;) {
+        take_work(A);
+        handle_cancels(A);
+        double next = start_work(A);
+        size_t running = 0;
+        for (size_t k = 0; k < A->n; k++)
+            running += A->items[k]->pidfd >= 0;
+        if (A->n == 0) {
+            if (access(stop, F_OK) == 0)
+                break;
+            if (socm_mono() - idle_since > idle) {
+                fprintf(stderr, "socm agent: idle for %.0f s without a stop; exiting\n", idle);
+                break;
+            }
+            if (!next)
+                next = socm_now() + idle - (socm_mono() - idle_since) + 0.1;
+        } else
+            idle_since = socm_mono();
+        if (next)
+            arm(tfd, next);
+        fds = socm_xrealloc(fds, (3 + A->n) * sizeof *fds);
+        fds[0] = (struct pollfd){ifd, POLLIN, 0};
+        fds[1] = (struct pollfd){sfd, POLLIN, 0};
+        fds[2] = (struct pollfd){tfd, POLLIN, 0};
+        size_t nf = 3;
+        for (size_t k = 0; k < A->n; k++)
+            if (A->items[k]->pidfd >= 0)
+                fds[nf++] = (struct pollfd){A->items[k]->pidfd, POLLIN, 0};
+        if (poll(fds, nf, -1) < 0 && errno != EINTR) {
+            perror("socm agent: poll");
+            rc = -1;
+            break;
+        }
+        char buf[4096];
+        if (fds[0].revents)
+            while (read(ifd, buf, sizeof buf) > 0) {
+            }
+        if (fds[2].revents) {
+            uint64_t x;
+            if (read(tfd, &x, sizeof x) < 0) {
+            }
+        }
+        if (fds[1].revents) {
+            /* Slurm ends the pilot (walltime, scancel): stop the steps and leave the
+             * unfinished work in taken/ for the manager to hand to a new pilot. */
+            fprintf(stderr, "socm agent: the pilot is being stopped; %zu steps running\n", running);
+            for (size_t k = 0; k < A->n; k++)
+                if (A->items[k]->pidfd >= 0)
+                    socm_pidfd_signal(A->items[k]->pidfd, SIGTERM);
+            break;
+        }
+        for (size_t f = 3; f < nf; f++) {
+            if (!fds[f].revents)
+                continue;
+            for (size_t k = 0; k < A->n; k++)
+                if (A->items[k]->pidfd == fds[f].fd) {
+                    finish(A, k);
+                    break;
+                }
+        }
+    }
+    free(fds);
+    free(stop);
+    return rc;
+}
+
+int socm_pilot_agent_run(const char *state_dir, struct socm_error *err)
+{
+    struct agent A = {0};
+    char *abs = realpath(state_dir, NULL);
+    if (!abs)
+        return socm_error_errno(err, "%s", state_dir);
+    A.dir = abs;
+    A.campaign = getenv("SOCM_CAMPAIGN") ? getenv("SOCM_CAMPAIGN") : "";
+    A.grace_s = getenv("SOCM_GRACE") ? atof(getenv("SOCM_GRACE")) : 10;
+    int ifd = -1, sfd = -1, tfd = -1, rc = -1;
+    if (discover_nodes(&A, err) != 0 || socm_pilot_mkdirs(A.dir, err) != 0)
+        goto out;
+    ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    char *q = socm_pilot_path(A.dir, "queue"), *c = socm_pilot_path(A.dir, "cancel"),
+         *p = socm_asprintf("%s/pilot", A.dir);
+    if (ifd < 0 || inotify_add_watch(ifd, q, IN_MOVED_TO | IN_CLOSE_WRITE) < 0 ||
+        inotify_add_watch(ifd, c, IN_MOVED_TO | IN_CLOSE_WRITE) < 0 ||
+        inotify_add_watch(ifd, p, IN_MOVED_TO | IN_CLOSE_WRITE) < 0)
+        socm_error_errno(err, "inotify on %s", p);
+    else
+        rc = 0;
+    free(q);
+    free(c);
+    free(p);
+    if (rc != 0)
+        goto out;
+    int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGCONT, 0};
+    sfd = socm_signalfd_open(sigs, NULL, err);
+    tfd = timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC | TFD_NONBLOCK);
+    if (sfd < 0 || tfd < 0) {
+        rc = -1;
+        goto out;
+    }
+    fprintf(stderr, "socm agent: job %s, %zu node%s, state in %s\n", getenv("SLURM_JOB_ID"), A.nn,
+            A.nn == 1 ? "" : "s", A.dir);
+    rc = agent_loop(&A, ifd, sfd, tfd);
+    if (rc != 0)
+        socm_error_set(err, SOCM_E_SYSTEM, "the agent's event loop failed");
+out:
+    if (ifd >= 0)
+        close(ifd);
+    if (sfd >= 0)
+        close(sfd);
+    if (tfd >= 0)
+        close(tfd);
+    for (size_t k = 0; k < A.n; k++) {
+        if (A.items[k]->pidfd >= 0)
+            close(A.items[k]->pidfd);
+        item_free(A.items[k]);
+    }
+    free(A.items);
+    for (size_t k = 0; k < A.nn; k++)
+        free(A.nodes[k].name);
+    free(A.nodes);
+    free(A.dir);
+    return rc;
+}

@@ -1,0 +1,165 @@
+/* profile.c — the recorded timings of a run, by phase and per workflow type. The
+ * phases, from journal timestamps:
+ *   planning    campaign PLANNING → EXECUTING
+ *   submission  workflow READY → SUBMITTED (waiting for the manager to hand it to the
+ *               enactor, which includes waiting for free cores)
+ *   queue wait  SUBMITTED → the process started (the batch queue on Slurm)
+ *   execution   started → ended
+ * summed over workflows and attempts, so they measure workflow-time, not wall time. */
+#include "report/profile.h"
+#include "util/str.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { PH_PLAN, PH_SUBMIT, PH_QUEUE, PH_EXEC, PH_N };
+static const char *const ph_names[PH_N] = {"planning", "submission", "queue wait", "execution"};
+
+struct wprof {
+    double ready, submitted, running;
+    const char *type;
+};
+
+struct tprof {
+    const char *type;
+    size_t n;
+    double s[PH_N];
+};
+
+/* The workflow's type: its section's `type` in the recorded config, else the
+ * section name when it is a type name, else its executable. */
+static const char *type_of(json_t *config, json_t *task)
+{
+    const char *name = json_string_value(json_object_get(task, "name"));
+    json_t *sec = json_object_get(json_object_get(config, "campaign"), name ? name : "");
+    const char *t = json_string_value(json_object_get(sec, "type"));
+    if (t)
+        return t;
+    const char *a0 = json_string_value(json_array_get(json_object_get(task, "argv"), 0));
+    if (!a0)
+        return "?";
+    const char *slash = strrchr(a0, '/');
+    return slash ? slash + 1 : a0;
+}
+
+static void add(struct tprof *tp, size_t *ntp, const char *type, int ph, double s, bool count)
+{
+    size_t i = 0;
+    while (i < *ntp && strcmp(tp[i].type, type))
+        i++;
+    if (i == *ntp)
+        tp[(*ntp)++] = (struct tprof){type, 0, {0}};
+    tp[i].s[ph] += s > 0 ? s : 0;
+    tp[i].n += count;
+}
+
+static void print_row(FILE *out, const char *label, const double *s, double total)
+{
+    for (int p = 0; p < PH_N; p++)
+        if (p != PH_PLAN || s[p] > 0)
+            fprintf(out, "  %-22s %-11s %10.3f s %6.1f%%\n", label, ph_names[p], s[p],
+                    total > 0 ? 100 * s[p] / total : 0);
+}
+
+int socm_profile_report(const char *state_dir, FILE *out, struct socm_error *err)
+{
+    char *jp = socm_asprintf("%s/journal.jsonl", state_dir);
+    FILE *f = fopen(jp, "r");
+    free(jp);
+    if (!f)
+        return socm_error_errno(err, "%s/journal.jsonl", state_dir);
+    json_t *begin = NULL;
+    struct wprof *w = NULL;
+    size_t nw = 0, ntp = 0;
+    struct tprof *tp = NULL;
+    double tot[PH_N] = {0}, planning_from = 0, first_t = 0, last_t = 0;
+    char *line = NULL;
+    size_t cap = 0;
+    while (getline(&line, &cap, f) > 0) {
+        json_t *ev = json_loads(line, 0, NULL);
+        if (!ev)
+            continue; /* a torn last line */
+        const char *e = json_string_value(json_object_get(ev, "ev"));
+        double t = json_number_value(json_object_get(ev, "t"));
+        if (t > 0) {
+            first_t = first_t > 0 ? first_t : t;
+            last_t = t;
+        }
+        if (e && !strcmp(e, "begin") && !begin) {
+            begin = json_incref(ev);
+            json_t *tasks = json_object_get(json_object_get(begin, "spec"), "tasks");
+            nw = json_array_size(tasks);
+            w = socm_xcalloc(nw ? nw : 1, sizeof *w);
+            tp = socm_xcalloc(nw ? nw : 1, sizeof *tp);
+            json_t *config = json_object_get(json_object_get(begin, "spec"), "config");
+            for (size_t i = 0; i < nw; i++) {
+                w[i].type = type_of(config, json_array_get(tasks, i));
+                add(tp, &ntp, w[i].type, PH_EXEC, 0, true);
+            }
+        } else if (e && !strcmp(e, "campaign")) {
+            const char *s = json_string_value(json_object_get(ev, "state"));
+            if (s && !strcmp(s, "PLANNING"))
+                planning_from = t;
+            else if (s && !strcmp(s, "EXECUTING") && planning_from > 0) {
+                tot[PH_PLAN] += t - planning_from;
+                planning_from = 0;
+            }
+        } else if (e && !strcmp(e, "wf") && w) {
+            json_int_t id = json_integer_value(json_object_get(ev, "id"));
+            const char *s = json_string_value(json_object_get(ev, "state"));
+            if (id < 1 || (size_t)id > nw || !s) {
+                json_decref(ev);
+                continue;
+            }
+            struct wprof *x = &w[id - 1];
+            double start = json_number_value(json_object_get(ev, "start"));
+            double end = json_number_value(json_object_get(ev, "end"));
+            double d[PH_N] = {0};
+            if (!strcmp(s, "READY"))
+                x->ready = t;
+            else if (!strcmp(s, "SUBMITTED")) {
+                x->submitted = t;
+                d[PH_SUBMIT] = x->ready > 0 ? t - x->ready : 0;
+            } else if (!strcmp(s, "RUNNING"))
+                x->running = t;
+            if (start > 0 && end >= start && x->submitted > 0) {
+                d[PH_QUEUE] = start - x->submitted;
+                d[PH_EXEC] = end - start;
+                x->ready = x->submitted = x->running = 0;
+            }
+            for (int p = PH_SUBMIT; p < PH_N; p++) {
+                tot[p] += d[p] > 0 ? d[p] : 0;
+                add(tp, &ntp, x->type, p, d[p], false);
+            }
+        }
+        json_decref(ev);
+    }
+    free(line);
+    fclose(f);
+    if (!begin) {
+        free(w);
+        free(tp);
+        return socm_error_set(err, SOCM_E_INPUT, "%s/journal.jsonl has no begin event", state_dir);
+    }
+    double total = 0;
+    for (int p = 0; p < PH_N; p++)
+        total += tot[p];
+    const char *name = json_string_value(json_object_get(json_object_get(begin, "spec"), "campaign"));
+    fprintf(out, "profile of campaign %s: wall %.3f s, recorded phases %.3f s (workflow-time)\n",
+            name ? name : "?", last_t - first_t, total);
+    fprintf(out, "by phase:\n");
+    for (int p = 0; p < PH_N; p++)
+        fprintf(out, "  %-11s %10.3f s %6.1f%%\n", ph_names[p], tot[p],
+                total > 0 ? 100 * tot[p] / total : 0);
+    fprintf(out, "by workflow type (percent of the total above):\n");
+    for (size_t i = 0; i < ntp; i++) {
+        char label[128];
+        snprintf(label, sizeof label, "%s (%zu)", tp[i].type, tp[i].n);
+        print_row(out, label, tp[i].s, total);
+    }
+    json_decref(begin);
+    free(w);
+    free(tp);
+    return 0;
+}

@@ -1,0 +1,109 @@
+#!/bin/bash
+# test_program.sh — programs of campaigns: preprocess → mapmaking → analysis where
+# mapmaking fails: with on_failure = "stop" analysis is not started and the exit is 1;
+# with "continue" it runs. Each campaign has its own state directory under the
+# program's, `socm status` shows them, `socm resume` re-runs only what did not finish.
+set -u
+SOCM_BIN=$(realpath "${SOCM_BIN:-build/socm}")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+cd "$tmp" || exit 1
+
+camp() { # NAME COMMAND
+    cat >"$1.toml" <<TOML
+[campaign]
+name = "$1"
+deadline = "1h"
+resource = "laptop"
+requested_resources = 1
+[resources.laptop]
+nodes = 1
+cores_per_node = 2
+memory_per_node = "4G"
+qos = [{ name = "local", max_walltime = "1d", max_jobs = 100, max_cores = 2 }]
+[campaign.step]
+type = "generic"
+executable = "sh"
+args = ["-c", "$2"]
+TOML
+}
+camp preprocess "echo pre >> $tmp/ran.txt"
+camp mapmaking "echo map >> $tmp/ran.txt; test -e $tmp/fixed"
+camp analysis "echo ana >> $tmp/ran.txt"
+
+cat >prog.toml <<'TOML'
+[program]
+name = "season"
+[[campaign_set]]
+name = "preprocess"
+file = "preprocess.toml"
+[[campaign_set]]
+name = "mapmaking"
+file = "mapmaking.toml"
+after = ["preprocess"]
+on_failure = "stop"
+[[campaign_set]]
+name = "analysis"
+file = ["analysis.toml"]
+after = ["mapmaking"]
+TOML
+"$SOCM_BIN" run prog.toml --state-dir st -q >out 2>err
+rc=$?
+[ $rc = 1 ] || fail "stop: exit $rc, want 1 ($(cat err))"
+[ "$(tr '\n' ' ' <ran.txt)" = "pre map " ] || fail "stop: ran $(cat ran.txt)"
+[ -f st/campaigns/preprocess/journal.jsonl ] || fail "no per-campaign state dir"
+[ -e st/campaigns/analysis ] && fail "analysis was started"
+grep -q '"name":"analysis","state":"canceled"' st/program.jsonl || fail "analysis not recorded canceled"
+"$SOCM_BIN" status st >status || fail "status: exit $?"
+grep -q '^program season: failed' status || fail "status program line: $(cat status)"
+grep -Eq 'campaign preprocess +done +1/1 workflows done' status || fail "status preprocess: $(cat status)"
+grep -Eq 'campaign mapmaking +failed' status || fail "status mapmaking"
+grep -Eq 'campaign analysis +not started' status || fail "status analysis"
+
+# resume after the fix: preprocess is not run again, mapmaking and analysis are
+touch fixed
+"$SOCM_BIN" resume st -q >out 2>err || fail "resume: exit $? $(cat err)"
+[ "$(tr '\n' ' ' <ran.txt)" = "pre map map ana " ] || fail "resume: ran $(cat ran.txt)"
+"$SOCM_BIN" status st | grep -q '^program season: done' || fail "status after resume"
+
+# on_failure = "continue": analysis runs although mapmaking failed; still exit 1
+rm -f fixed ran.txt
+sed -i 's/on_failure = "stop"/on_failure = "continue"/' prog.toml
+"$SOCM_BIN" run prog.toml --state-dir st2 -q >out 2>err
+rc=$?
+[ $rc = 1 ] || fail "continue: exit $rc, want 1"
+[ "$(tr '\n' ' ' <ran.txt)" = "pre map ana " ] || fail "continue: ran $(cat ran.txt)"
+
+# all good: exit 0; the [program.campaigns.NAME] form
+rm -f ran.txt
+touch fixed
+cat >prog2.toml <<'TOML'
+[program.campaigns.a]
+file = "preprocess.toml"
+[program.campaigns.b]
+file = "analysis.toml"
+after = "a"
+TOML
+"$SOCM_BIN" run prog2.toml -q >out 2>err || fail "ok program: exit $? $(cat err)"
+[ -f socm-prog2/campaigns/b/journal.jsonl ] || fail "default state dir socm-prog2"
+[ "$(tr '\n' ' ' <ran.txt)" = "pre ana " ] || fail "ok program: ran $(cat ran.txt)"
+
+# bad input: unknown predecessor, cycle
+printf '[[campaign_set]]\nname = "a"\nfile = "x.toml"\nafter = ["zz"]\n' >bad.toml
+"$SOCM_BIN" run bad.toml -q >out 2>err
+[ $? = 2 ] || fail "unknown after: not exit 2"
+grep -q "unknown campaign 'zz'" err || fail "unknown after message: $(cat err)"
+printf '[[campaign_set]]\nname = "a"\nfile = "x.toml"\nafter = ["a"]\n' >cyc.toml
+"$SOCM_BIN" run cyc.toml -q >out 2>err
+[ $? = 2 ] || fail "cycle: not exit 2"
+grep -q "cycle" err || fail "cycle message: $(cat err)"
+
+printf "[[campaign_set]]\nname = \"a\"\nfile = \"preprocess.toml\"\n" >dry.toml
+"$SOCM_BIN" run dry.toml --dry-run >out 2>&1
+[ $? = 2 ] || fail "program --dry-run: not exit 2"
+[ -e socm-dry ] && fail "program --dry-run ran something"
+
+
+[ $fails = 0 ] && echo ok || exit 1
