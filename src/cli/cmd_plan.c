@@ -3,6 +3,7 @@
  * print the plan as a table or JSON; optionally write a Gantt SVG and the DAG in
  * DOT. */
 #include "cli/cli.h"
+#include "predict/predict.h"
 #include "predict/requirements.h"
 #include "report/dot.h"
 #include "report/gantt_svg.h"
@@ -17,7 +18,8 @@
 
 static void plan_help(void)
 {
-    puts("usage: socm plan [--policy NAME] [--json] [--gantt FILE.svg] [--dot FILE.dot] FILE...\n"
+    puts("usage: socm plan [--policy NAME] [--json] [--gantt FILE.svg] [--dot FILE.dot]\n"
+         "                 [--predict [--explain] [--history-db PATH]] FILE...\n"
          "       socm plan -t FILE [-t FILE...] | -y FILE   (the original's forms)\n"
          "\n"
          "Plans a campaign without running it: for each workflow a core range, memory,\n"
@@ -25,7 +27,10 @@ static void plan_help(void)
          "allocation (cores), the QoS, the makespan, the pilot walltime, the lower bound\n"
          "(critical path, total work / cores) and the efficiency (bound / makespan).\n"
          "Requirements come from each workflow's resources: cores = ranks x threads,\n"
-         "memory = memory (MB), walltime = runtime x 1.1.\n"
+         "memory = memory (MB), walltime = runtime x 1.1 -- or, with --predict (or\n"
+         "`predict = true` in [campaign]), walltime and memory predicted from the run\n"
+         "history; then the requested and predicted values of each workflow and the\n"
+         "core-hours saved are printed too.\n"
          "\n"
          "options:\n"
          "  --policy NAME     planner policy (default: the campaign's `policy`, else\n"
@@ -33,6 +38,11 @@ static void plan_help(void)
          "  --json            print the plan as JSON (times in minutes, memory in MB)\n"
          "  --gantt FILE.svg  write a Gantt chart (cores x time, deadline line)\n"
          "  --dot FILE.dot    write the DAG in Graphviz DOT\n"
+         "  --predict         plan with walltime and memory predicted from history\n"
+         "  --explain         (implies --predict) each workflow's model and margin, or\n"
+         "                    why it fell back to its request\n"
+         "  --history-db PATH the history database (default: the campaign's\n"
+         "                    history_db, $SOCM_HISTORY_DB, ~/.local/share/socm/history.db)\n"
          "  -t, --toml FILE, -y, --yaml FILE   campaign files (same as positional FILE)\n"
          "  -h, --help        this help\n"
          "\n"
@@ -42,6 +52,7 @@ static void plan_help(void)
          "example:\n"
          "  socm plan examples/quickstart.toml\n"
          "  socm plan --policy heft-socm --json --gantt plan.svg campaign.toml\n"
+         "  socm plan --predict --explain campaign.toml\n"
          "\n"
          "exit status: 0 planned, 2 bad input, impossible deadline or memory, or no QoS.");
 }
@@ -75,6 +86,44 @@ static const struct socm_planner *choose_planner(const struct socm_campaign *c, 
     return p;
 }
 
+/* Requested vs predicted per workflow, and the core-hours saved. */
+static json_t *predictions_json(const struct socm_requirements *rq)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < rq->in.n; i++) {
+        const struct socm_prediction *pr = &rq->preds[i];
+        json_array_append_new(
+            a, json_pack("{s:s,s:s?,s:f,s:f,s:b,s:f,s:f,s:b,s:f,s:s,s:s}", "name", rq->names[i],
+                         "job_name", pr->job_name, "requested_walltime_min",
+                         rq->requested[i].walltime_min, "walltime_min", rq->reqs[i].walltime_min,
+                         "walltime_predicted", pr->walltime.predicted, "requested_memory_mb",
+                         rq->requested[i].memory_mb, "memory_mb", rq->reqs[i].memory_mb,
+                         "memory_predicted", pr->memory.predicted, "walltime_margin",
+                         pr->walltime.margin, "walltime_why", pr->walltime.why, "memory_why",
+                         pr->memory.why));
+    }
+    return json_pack("{s:o,s:f}", "workflows", a, "core_hours_saved",
+                     socm_requirements_core_hours_saved(rq));
+}
+
+static void print_predictions(const struct socm_requirements *rq, bool explain)
+{
+    printf("\npredictions (requested -> planned):\n");
+    printf("  %-24s %12s %12s %12s %12s\n", "workflow", "walltime", "predicted", "memory MB",
+           "predicted");
+    for (size_t i = 0; i < rq->in.n; i++) {
+        const struct socm_prediction *pr = &rq->preds[i];
+        printf("  %-24s %10.1fm %10.1fm%s %12.0f %11.0f%s\n", rq->names[i],
+               rq->requested[i].walltime_min, rq->reqs[i].walltime_min,
+               pr->walltime.predicted ? " " : "*", rq->requested[i].memory_mb, rq->reqs[i].memory_mb,
+               pr->memory.predicted ? " " : "*");
+        if (explain)
+            printf("    walltime: %s\n    memory:   %s\n", pr->walltime.why, pr->memory.why);
+    }
+    printf("  (* = fell back to the request%s)\n", explain ? "" : "; --explain says why");
+    printf("core-hours saved: %.2f\n", socm_requirements_core_hours_saved(rq));
+}
+
 static int write_outputs(const struct socm_campaign *c, const struct socm_requirements *rq,
                          const struct socm_plan *plan, const char *gantt, const char *dot,
                          struct socm_error *err)
@@ -92,11 +141,13 @@ int socm_cmd_plan(int argc, char **argv)
         {"policy", required_argument, NULL, 'p'}, {"json", no_argument, NULL, 'j'},
         {"gantt", required_argument, NULL, 'g'},  {"dot", required_argument, NULL, 'd'},
         {"toml", required_argument, NULL, 't'},   {"yaml", required_argument, NULL, 'y'},
+        {"predict", no_argument, NULL, 'P'},      {"explain", no_argument, NULL, 'x'},
+        {"history-db", required_argument, NULL, 'H'},
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
     struct socm_strv files = SOCM_STRV_INIT;
-    const char *policy = NULL, *gantt = NULL, *dot = NULL;
-    bool json = false;
+    const char *policy = NULL, *gantt = NULL, *dot = NULL, *history_db = NULL;
+    bool json = false, predict = false, explain = false;
     int ch;
     optind = 1;
     while ((ch = getopt_long(argc, argv, "t:y:h", opts, NULL)) != -1) {
@@ -105,6 +156,9 @@ int socm_cmd_plan(int argc, char **argv)
         case 'j': json = true; break;
         case 'g': gantt = optarg; break;
         case 'd': dot = optarg; break;
+        case 'P': predict = true; break;
+        case 'x': explain = predict = true; break;
+        case 'H': history_db = optarg; break;
         case 't':
         case 'y': socm_strv_push(&files, optarg); break;
         case 'h':
@@ -139,18 +193,22 @@ int socm_cmd_plan(int argc, char **argv)
     struct socm_plan plan = {0};
     const struct socm_planner *p = NULL;
     int rc = 0;
-    if (socm_requirements_build(c, &rq, &err) < 0 || !(p = choose_planner(c, policy, &err)) ||
+    if (socm_requirements_build_for(c, predict, history_db, &rq, &err) < 0 || !(p = choose_planner(c, policy, &err)) ||
         socm_plan_make(p, &rq.in, &plan, &err) < 0) {
         rc = socm_cli_fail("plan", &err);
         goto out;
     }
     if (json) {
         json_t *j = socm_plan_report_json(&plan, rq.names);
+        if (rq.preds)
+            json_object_set_new(j, "predictions", predictions_json(&rq));
         json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
         fputc('\n', stdout);
         json_decref(j);
     } else {
         socm_plan_print_table(stdout, &plan, rq.names);
+        if (rq.preds)
+            print_predictions(&rq, explain);
     }
     if (write_outputs(c, &rq, &plan, gantt, dot, &err) < 0)
         rc = socm_cli_fail("plan", &err);

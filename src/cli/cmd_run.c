@@ -20,7 +20,7 @@ static void help(void)
 {
     puts("usage: socm run FILE... [--dry-run] [--simulate] [--enactor NAME] [--cores N]\n"
          "                [--memory SIZE] [--state-dir DIR] [--resume] [--profile] [--quiet]\n"
-         "                [-t FILE] [-y FILE] [-D KEY=VALUE]... [--values FILE]\n"
+         "                [--predict] [-t FILE] [-y FILE] [-D KEY=VALUE]... [--values FILE]\n"
          "\n"
          "Plans the campaign in FILE (TOML or YAML; several files are merged) and runs it\n"
          "(a program file with [[campaign_set]] entries runs its campaigns as a DAG, see\n"
@@ -38,6 +38,8 @@ static void help(void)
          "  --state-dir DIR  where the journal and sandboxes go\n"
          "  --resume         continue the campaign's existing state directory\n"
          "  --profile        print the time spent in each phase\n"
+         "  --predict        plan with walltime and memory predicted from the run history\n"
+         "                   (as `predict = true` in [campaign]; see `socm plan --explain`)\n"
          "  -D KEY=VALUE     a variable for FILE.j2 templates (a TOML value, else a string)\n"
          "  --values FILE    variables for templates from a TOML/YAML file (-D wins)\n"
          "\n"
@@ -90,7 +92,7 @@ int socm_cmd_run(int argc, char **argv)
     struct socm_strv files = SOCM_STRV_INIT;
     struct socm_strv defs = SOCM_STRV_INIT;
     const char *values = NULL;
-    bool dry = false, resume = false, profile = false;
+    bool dry = false, resume = false, profile = false, predict = false;
     struct socm_run_opts o = {0};
     const char *state_dir = NULL;
     struct socm_error err = {0};
@@ -112,6 +114,8 @@ int socm_cmd_run(int argc, char **argv)
             resume = true;
         else if (!strcmp(a, "--profile"))
             profile = true;
+        else if (!strcmp(a, "--predict"))
+            predict = true;
         else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
             o.quiet = true;
         else if (VAL("--enactor"))
@@ -217,7 +221,7 @@ int socm_cmd_run(int argc, char **argv)
     struct socm_plan plan;
     memset(&plan, 0, sizeof plan);
     const struct socm_planner *pl = NULL;
-    if (socm_requirements_build(c, &rq, &err) < 0) {
+    if (socm_requirements_build_for(c, predict, NULL, &rq, &err) < 0) {
         socm_campaign_free(c);
         return socm_cli_fail("run", &err);
     }

@@ -1,6 +1,8 @@
 /* bookkeeper.c — campaign and workflow state machine, journal replay and the event
  * loop that drives an enactor (see bookkeeper.h). */
 #include "exec/bookkeeper.h"
+#include "exec/record.h"
+#include "predict/history.h"
 #include "util/proc.h"
 #include "util/str.h"
 
@@ -419,6 +421,7 @@ void socm_bk_free(struct socm_bk *bk)
     free(bk->creason);
     socm_spec_free(&bk->spec);
     socm_journal_close(&bk->j);
+    socm_history_close(bk->history);
     if (bk->log)
         fclose(bk->log);
     free(bk);
@@ -526,6 +529,27 @@ static void merge_event(json_t *dst, json_t *src)
     json_decref(src);
 }
 
+/* Writes a finished attempt into the run history; a failure is logged, never fatal. */
+static void record_history(struct socm_bk *bk, const struct socm_result *r)
+{
+    const struct socm_task *t = &bk->spec.tasks[r->index];
+    if (!bk->spec.history_db || !t->history || bk->opts.simulate || bk->history_off ||
+        r->outcome == SOCM_OUT_CANCELED || r->outcome == SOCM_OUT_LOST)
+        return;
+    struct socm_error e = {0};
+    if (!bk->history && !(bk->history = socm_history_open(bk->spec.history_db, &e))) {
+        bk_log(bk, "history %s: %s (runs are not recorded)", bk->spec.history_db, e.msg);
+        bk->history_off = true;
+        return;
+    }
+    const char *resource = bk->e ? bk->e->ops->name : "local";
+    char where[32] = "local";
+    if (strcmp(resource, "local") != 0 && bk->w[r->index].job > 0) /* a Slurm job id */
+        snprintf(where, sizeof where, "%ld", bk->w[r->index].job);
+    if (socm_record_result(bk->history, t->history, r, resource, where, &e) != 0)
+        bk_log(bk, "%s: not recorded in the history: %s", t->name, e.msg);
+}
+
 static void cb_finished(void *ctx, const struct socm_result *r)
 {
     struct socm_bk *bk = ctx;
@@ -554,6 +578,7 @@ static void cb_finished(void *ctx, const struct socm_result *r)
                             r->elapsed_s, "max_rss_mb", r->max_rss_mb, "cpu_s", r->cpu_s);
     if (r->reason)
         json_object_set_new(res, "reason", json_string(r->reason));
+    record_history(bk, r);
 
     if (r->outcome == SOCM_OUT_DONE) {
         merge_event(res, wf_event(bk, i, SOCM_W_DONE));

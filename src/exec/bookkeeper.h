@@ -71,6 +71,8 @@ struct socm_bk {
     bool resched;              /* something ended: schedule again before sleeping */
     int progress_len;
     bool progress_off;         /* the run has ended: no more live line */
+    struct socm_history *history; /* opened at the first finished run */
+    bool history_off;          /* opening it failed once: stop trying (logged) */
 };
 
 /* Replays STATE_DIR's journal into a bookkeeper (no enactor, nothing started): for

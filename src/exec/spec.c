@@ -2,6 +2,7 @@
 #include "exec/spec.h"
 #include "campaign/campaign.h"
 #include "config/config.h"
+#include "exec/record.h"
 #include "socm/planner.h"
 
 #include <string.h>
@@ -85,7 +86,8 @@ int socm_spec_from_campaign(const struct socm_campaign *c, const struct socm_pla
     out->grace_s = 10;
     out->hook_timeout_s = 30;
     out->retry_backoff_s = 1;
-    if (c->config && read_settings(c->config, out, err) != 0) {
+    if ((c->config && read_settings(c->config, out, err) != 0) ||
+        socm_record_db_path(c->config, &out->history_db, err) != 0) {
         socm_spec_free(out);
         return -1;
     }
@@ -105,6 +107,8 @@ int socm_spec_from_campaign(const struct socm_campaign *c, const struct socm_pla
         t->memory_mb = wf->res.memory_mb;
         t->walltime_min = wf->res.runtime_min;
         t->max_retries = wf->max_retries >= 0 ? wf->max_retries : c->max_retries;
+        if (out->history_db)
+            t->history = socm_record_prepare(wf);
         if (i < c->dag.n) {
             t->npred = c->dag.pred[i].n;
             t->pred = socm_xcalloc(t->npred ? t->npred : 1, sizeof *t->pred);
@@ -167,12 +171,15 @@ static json_t *task_json(const struct socm_task *t)
     json_t *pred = json_array();
     for (size_t k = 0; k < t->npred; k++)
         json_array_append_new(pred, json_integer(t->pred[k]));
-    return json_pack("{s:i,s:s,s:o,s:o,s:I,s:I,s:f,s:f,s:i,s:o,s:f,s:f}", "id", t->id, "name",
+    json_t *j = json_pack("{s:i,s:s,s:o,s:o,s:I,s:I,s:f,s:f,s:i,s:o,s:f,s:f}", "id", t->id, "name",
                      t->name, "argv", strv_json(&t->argv), "env", strv_json(&t->env), "cores",
                      (json_int_t)t->cores, "threads", (json_int_t)t->threads, "memory_mb",
                      t->memory_mb, "walltime_min", t->walltime_min, "max_retries",
                      t->max_retries, "pred", pred, "plan_start", t->plan_start, "plan_end",
                      t->plan_end);
+    if (t->history)
+        json_object_set(j, "history", t->history);
+    return j;
 }
 
 /* Everything but the tasks. */
@@ -188,6 +195,8 @@ static json_t *spec_head(const struct socm_spec *s)
         "deadline_min", s->deadline_min, "makespan_min", s->makespan_min, "plan_cores",
         (json_int_t)s->plan_cores, "grace_s", s->grace_s, "hook_timeout_s", s->hook_timeout_s,
         "retry_backoff_s", s->retry_backoff_s, "hooks", hooks);
+    if (s->history_db)
+        json_object_set_new(j, "history_db", json_string(s->history_db));
     if (s->config)
         json_object_set(j, "config", s->config);
     if (s->plan)
@@ -292,6 +301,7 @@ int socm_spec_from_json(const json_t *j, struct socm_spec *s, struct socm_error 
                                   je.text);
         }
         t->name = socm_strdup(name);
+        t->history = json_incref(json_object_get(json_array_get(tasks, i), "history"));
         t->cores = tc;
         t->threads = th;
         t->npred = json_array_size(pred);
@@ -306,6 +316,8 @@ int socm_spec_from_json(const json_t *j, struct socm_spec *s, struct socm_error 
             t->pred[k] = (int)p;
         }
     }
+    const char *db = json_string_value(json_object_get(j, "history_db"));
+    s->history_db = db ? socm_strdup(db) : NULL;
     s->config = json_incref(json_object_get(j, "config"));
     s->plan = json_incref(json_object_get(j, "plan"));
     return 0;
@@ -318,6 +330,7 @@ void socm_spec_free(struct socm_spec *s)
         socm_strv_free(&s->tasks[i].argv);
         socm_strv_free(&s->tasks[i].env);
         free(s->tasks[i].pred);
+        json_decref(s->tasks[i].history);
     }
     free(s->tasks);
     for (int k = 0; k < SOCM_HOOK_N; k++)
@@ -325,6 +338,7 @@ void socm_spec_free(struct socm_spec *s)
     free(s->campaign);
     free(s->state_dir);
     free(s->enactor);
+    free(s->history_db);
     json_decref(s->config);
     json_decref(s->plan);
     memset(s, 0, sizeof *s);

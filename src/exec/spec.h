@@ -38,6 +38,8 @@ struct socm_task {
     int *pred;            /* 0-based indexes */
     size_t npred;
     double plan_start, plan_end; /* minutes */
+    json_t *history;      /* what the history records before the run (job_name, workflow,
+                           * command, features, request); NULL = not recorded */
 };
 
 struct socm_spec {
@@ -55,6 +57,7 @@ struct socm_spec {
     struct socm_strv hooks[SOCM_HOOK_N]; /* empty = none */
     struct socm_task *tasks;
     size_t n;
+    char *history_db; /* where finished runs are recorded; NULL = nowhere */
     json_t *config; /* resolved configuration, for the record (may be NULL) */
     json_t *plan;   /* the plan, for the record and reports */
 };

@@ -1,6 +1,7 @@
 /* requirements.c — per-workflow requirements from the campaign file (see
  * requirements.h), and the planner input of a whole campaign. */
 #include "predict/requirements.h"
+#include "predict/predict.h"
 #include "util/str.h"
 
 #include <stdint.h>
@@ -46,8 +47,44 @@ int socm_requirements_build(const struct socm_campaign *c, struct socm_requireme
     return 0;
 }
 
+int socm_requirements_build_for(const struct socm_campaign *c, bool predict, const char *history_db,
+                                struct socm_requirements *out, struct socm_error *err)
+{
+    if (socm_requirements_build(c, out, err) != 0)
+        return -1;
+    if (!predict && !socm_campaign_wants_prediction(c))
+        return 0;
+    struct socm_predictor *p = socm_predictor_open(c->config, history_db, err);
+    if (!p) {
+        socm_requirements_free(out);
+        return -1;
+    }
+    size_t n = c->n_wfs;
+    out->requested = socm_xcalloc(n ? n : 1, sizeof *out->requested);
+    if (n)
+        memcpy(out->requested, out->reqs, n * sizeof *out->reqs);
+    out->preds = socm_xcalloc(n ? n : 1, sizeof *out->preds);
+    int rc = socm_predict_requirements(p, c, out->reqs, out->preds, err);
+    socm_predictor_close(p);
+    if (rc != 0)
+        socm_requirements_free(out);
+    return rc;
+}
+
+double socm_requirements_core_hours_saved(const struct socm_requirements *r)
+{
+    double saved = 0;
+    for (size_t i = 0; r->requested && i < r->in.n; i++)
+        saved += (double)r->reqs[i].cpus * (r->requested[i].walltime_min - r->reqs[i].walltime_min) / 60.0;
+    return saved;
+}
+
 void socm_requirements_free(struct socm_requirements *r)
 {
+    for (size_t i = 0; r->preds && i < r->in.n; i++)
+        socm_prediction_clear(&r->preds[i]);
+    free(r->preds);
+    free(r->requested);
     free(r->reqs);
     free(r->names);
     memset(r, 0, sizeof *r);
