@@ -412,3 +412,23 @@ int socm_result_read(const char *sandbox, int attempt, struct socm_result *r, ch
     json_decref(j);
     return 0;
 }
+
+int socm_pool_place_launch(struct socm_pool *p, struct socm_launch *l, struct socm_error *err)
+{
+    int64_t want = l->task->cores > 0 ? l->task->cores : 1;
+    int64_t *cores = socm_xcalloc((size_t)want, sizeof *cores);
+    int rc = socm_pool_place(p, want, l->task->memory_mb, cores, err);
+    if (rc != 0) {
+        free(cores);
+        return rc;
+    }
+    free(l->cores);
+    l->cores = cores;
+    l->ncores = (size_t)want;
+    return 0;
+}
+
+void socm_pool_release_launch(struct socm_pool *p, const struct socm_launch *l)
+{
+    socm_pool_release(p, l->cores, l->ncores, l->task->memory_mb);
+}

@@ -24,6 +24,10 @@ void socm_pool_free(struct socm_pool *p);
 int socm_pool_place(struct socm_pool *p, int64_t cores, double mem_mb, int64_t *out,
                     struct socm_error *err);
 void socm_pool_release(struct socm_pool *p, const int64_t *cores, size_t n, double mem_mb);
+/* The same for one launch: places its task (at least one core) and stores the cores
+ * in l->cores; releases what l holds. Shared by every enactor that owns a pool. */
+int socm_pool_place_launch(struct socm_pool *p, struct socm_launch *l, struct socm_error *err);
+void socm_pool_release_launch(struct socm_pool *p, const struct socm_launch *l);
 /* Marks given cores/memory as used (re-attached work); out-of-range cores ignored. */
 void socm_pool_reserve(struct socm_pool *p, const int64_t *cores, size_t n, double mem_mb);
 

@@ -35,23 +35,13 @@ static int dry_setup(struct socm_enactor *e, const struct socm_allocation *a, st
 static int dry_place(struct socm_enactor *e, struct socm_launch *l, struct socm_error *err)
 {
     struct dry *D = e->priv;
-    int64_t want = l->task->cores > 0 ? l->task->cores : 1;
-    int64_t *cores = socm_xcalloc((size_t)want, sizeof *cores);
-    int rc = socm_pool_place(&D->pool, want, l->task->memory_mb, cores, err);
-    if (rc != 0) {
-        free(cores);
-        return rc;
-    }
-    free(l->cores);
-    l->cores = cores;
-    l->ncores = (size_t)want;
-    return 0;
+    return socm_pool_place_launch(&D->pool, l, err);
 }
 
 static void dry_unplace(struct socm_enactor *e, struct socm_launch *l)
 {
     struct dry *D = e->priv;
-    socm_pool_release(&D->pool, l->cores, l->ncores, l->task->memory_mb);
+    socm_pool_release_launch(&D->pool, l);
 }
 
 static void dry_submit(struct socm_enactor *e, struct socm_launch *const *ls, size_t n)

@@ -43,23 +43,13 @@ static int local_setup(struct socm_enactor *e, const struct socm_allocation *a,
 static int local_place(struct socm_enactor *e, struct socm_launch *l, struct socm_error *err)
 {
     struct local *L = e->priv;
-    int64_t want = l->task->cores > 0 ? l->task->cores : 1;
-    int64_t *cores = socm_xcalloc((size_t)want, sizeof *cores);
-    int rc = socm_pool_place(&L->pool, want, l->task->memory_mb, cores, err);
-    if (rc != 0) {
-        free(cores);
-        return rc;
-    }
-    free(l->cores);
-    l->cores = cores;
-    l->ncores = (size_t)want;
-    return 0;
+    return socm_pool_place_launch(&L->pool, l, err);
 }
 
 static void local_unplace(struct socm_enactor *e, struct socm_launch *l)
 {
     struct local *L = e->priv;
-    socm_pool_release(&L->pool, l->cores, l->ncores, l->task->memory_mb);
+    socm_pool_release_launch(&L->pool, l);
 }
 
 static void add_run(struct local *L, struct socm_launch *l, pid_t pid, int pidfd, bool child)
@@ -93,7 +83,7 @@ static void local_submit(struct socm_enactor *e, struct socm_launch *const *ls, 
         bool stripped = false;
         pid_t pid = socm_agent_launch(l, &L->a, &pidfd, &stripped, &err);
         if (pid < 0 || pidfd < 0) {
-            socm_pool_release(&L->pool, l->cores, l->ncores, l->task->memory_mb);
+            socm_pool_release_launch(&L->pool, l);
             report_lost(e, l, err.msg[0] ? err.msg : "cannot start the supervisor");
             continue;
         }
@@ -162,7 +152,7 @@ static void finish_run(struct socm_enactor *e, struct run *r)
         waitpid(r->pid, &status, 0); /* exited: the pidfd said so */
     close(r->pidfd);
     struct socm_launch *l = r->l;
-    socm_pool_release(&L->pool, l->cores, l->ncores, l->task->memory_mb);
+    socm_pool_release_launch(&L->pool, l);
     struct socm_result res;
     char *reason = NULL;
     if (socm_result_read(l->sandbox, l->attempt, &res, &reason) == 0) {

@@ -229,23 +229,13 @@ static int sp_setup(struct socm_enactor *e, const struct socm_allocation *a, str
 static int sp_place(struct socm_enactor *e, struct socm_launch *l, struct socm_error *err)
 {
     struct pilot *P = e->priv;
-    int64_t want = l->task->cores > 0 ? l->task->cores : 1;
-    int64_t *cores = socm_xcalloc((size_t)want, sizeof *cores);
-    int rc = socm_pool_place(&P->pool, want, l->task->memory_mb, cores, err);
-    if (rc != 0) {
-        free(cores);
-        return rc;
-    }
-    free(l->cores);
-    l->cores = cores;
-    l->ncores = (size_t)want;
-    return 0;
+    return socm_pool_place_launch(&P->pool, l, err);
 }
 
 static void sp_unplace(struct socm_enactor *e, struct socm_launch *l)
 {
     struct pilot *P = e->priv;
-    socm_pool_release(&P->pool, l->cores, l->ncores, l->task->memory_mb);
+    socm_pool_release_launch(&P->pool, l);
 }
 
 /* ---- the pilot job ---- */
