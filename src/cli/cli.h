@@ -4,6 +4,7 @@
 #define SOCM_CLI_H
 
 #include "util/error.h"
+#include "util/str.h"
 
 #include <stdio.h>
 
@@ -28,6 +29,13 @@ int socm_cmd_render(int argc, char **argv);
 int socm_cli_fail(const char *cmd, const struct socm_error *err);
 /* Prints a usage error with a hint to --help; returns 2. */
 int socm_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+struct socm_campaign;
+/* The campaign of a command that names its files with -t/-y (already pushed to
+ * *files) and by position (argv[first..argc)): loads and merges them. On failure
+ * prints the usage error, or every input error and "socm CMD: N errors", sets *rc
+ * (2) and returns NULL. Always empties *files. */
+struct socm_campaign *socm_cli_load_campaign(const char *cmd, int argc, char **argv, int first,
+                                             struct socm_strv *files, int *rc);
 /* For stages not built yet: says so plainly; returns 2. */
 int socm_cli_not_built(const char *cmd, const char *what);
 
