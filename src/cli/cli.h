@@ -9,7 +9,8 @@
 #include <stdio.h>
 
 /* Each subcommand: argv[0] is the subcommand name; returns the exit code
- * (0 success, 1 campaign failed, 2 bad input or usage, 130/143 interrupted). */
+ * (0 success, 1 campaign failed, 2 bad input or usage, 3 system error such as an
+ * unwritable state directory, 130/143 interrupted); main.c's help lists them. */
 int socm_cmd_validate(int argc, char **argv);
 int socm_cmd_config(int argc, char **argv);
 int socm_cmd_plan(int argc, char **argv);
