@@ -5,12 +5,9 @@
 # written (the full-disk case of the same code is in test_faults.sh), 130 SIGINT and
 # 143 SIGTERM to the manager. The help text lists every one of them.
 set -u
-SOCM_BIN=$(realpath "${SOCM_BIN:-build/socm}")
-tmp=$(mktemp -d)
+. "$(dirname "$0")/lib.sh"
 mgr=""
 trap '[ -n "$mgr" ] && kill -9 "$mgr" 2>/dev/null; rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 cd "$tmp" || exit 1
 export SOCM_HISTORY_DB="$tmp/history.db"
 
@@ -79,5 +76,4 @@ for code in 0 1 2 3 130 143; do
         fail "socm --help does not document exit code $code"
 done
 
-[ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
-echo "all exit codes as documented"
+finish "all exit codes as documented"

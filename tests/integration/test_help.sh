@@ -4,11 +4,7 @@
 # example that runs that subcommand; `socm --help` itself has one; an unknown
 # command is exit 2 with the command list on stderr.
 set -u
-SOCM_BIN=$(realpath "${SOCM_BIN:-build/socm}")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/lib.sh"
 
 "$SOCM_BIN" --help >"$tmp/main" 2>"$tmp/err" || fail "socm --help: exit $?"
 [ -s "$tmp/err" ] && fail "socm --help wrote to stderr: $(cat "$tmp/err")"
@@ -35,5 +31,4 @@ rc=$?
 [ "$rc" -eq 2 ] || fail "unknown command: exit $rc, not 2"
 grep -q "unknown command 'no-such-command'" "$tmp/err" || fail "unknown command: no clear message"
 
-[ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
-echo "every subcommand has --help with an example"
+finish "every subcommand has --help with an example"
