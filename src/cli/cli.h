@@ -37,6 +37,9 @@ struct socm_campaign;
  * (2) and returns NULL. Always empties *files. */
 struct socm_campaign *socm_cli_load_campaign(const char *cmd, int argc, char **argv, int first,
                                              struct socm_strv *files, int *rc);
+/* A non-option argument of a command that takes one STATE_DIR: sets *dir and
+ * returns 0; an unknown option or a second directory is a usage error (returns 2). */
+int socm_cli_state_dir_arg(const char *cmd, const char *arg, const char **dir);
 /* For stages not built yet: says so plainly; returns 2. */
 int socm_cli_not_built(const char *cmd, const char *what);
 

@@ -1,5 +1,5 @@
-/* cli_load.c — what the commands that read a campaign share: the files named by
- * -t/-y and by position, and loading them with every error printed. */
+/* cli_args.c — the arguments several commands share: campaign files (named by -t/-y
+ * and by position, loaded with every error printed) and one state directory. */
 #include "cli/cli.h"
 #include "campaign/campaign.h"
 
@@ -26,4 +26,14 @@ struct socm_campaign *socm_cli_load_campaign(const char *cmd, int argc, char **a
     }
     socm_errlist_free(&errs);
     return c;
+}
+
+int socm_cli_state_dir_arg(const char *cmd, const char *arg, const char **dir)
+{
+    if (arg[0] == '-')
+        return socm_cli_usage(cmd, "unknown option '%s'", arg);
+    if (*dir)
+        return socm_cli_usage(cmd, "one state directory only");
+    *dir = arg;
+    return 0;
 }
