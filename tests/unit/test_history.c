@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tmpdir_fixture.h"
+
 #include "predict/history.h"
 #include "slurm/slurm.h"
 #include "util/str.h"
@@ -22,28 +24,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char tmpdir[256];
-
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/socm-test-history-XXXXXX");
-    assert_non_null(mkdtemp(tmpdir));
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char *cmd[] = {"rm", "-rf", tmpdir, NULL};
-    pid_t pid = fork();
-    if (pid == 0) {
-        execvp(cmd[0], cmd);
-        _exit(127);
-    }
-    waitpid(pid, NULL, 0);
-    return 0;
-}
 
 static char *dbpath(const char *name) { return socm_asprintf("%s/%s", tmpdir, name); }
 
@@ -375,5 +355,5 @@ int main(void)
         cmocka_unit_test(test_sacct_measures),
         cmocka_unit_test(test_local_run_measures),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }
