@@ -4,6 +4,7 @@
  * the sacct parser in history_sacct.c. */
 #include "predict/history.h"
 
+#include "util/proc.h"
 #include "util/str.h"
 
 #include <errno.h>
@@ -131,6 +132,32 @@ static int exec_sql(sqlite3 *db, const char *sql, const char *path, struct socm_
     return 0;
 }
 
+/* WAL mode and the schema. journal_mode=WAL needs a moment of exclusive access on
+ * a new file, and SQLite answers "database is locked" at once, without the busy
+ * handler, when another process is switching the same new file at that moment: so
+ * a busy answer is retried for as long as the busy timeout. The schema goes in one
+ * IMMEDIATE transaction so that two processes creating it do not trip over each
+ * other. */
+static int setup_db(sqlite3 *db, const char *p, struct socm_error *err)
+{
+    double t0 = socm_mono();
+    for (;;) {
+        if (exec_sql(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", p, err) == 0 &&
+            exec_sql(db, "BEGIN IMMEDIATE;", p, err) == 0)
+            break;
+        int code = sqlite3_errcode(db) & 0xFF;
+        if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) ||
+            (socm_mono() - t0) * 1000 >= HISTORY_BUSY_TIMEOUT_MS)
+            return -1;
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    }
+    if (exec_sql(db, schema_sql, p, err) != 0 || exec_sql(db, "COMMIT;", p, err) != 0) {
+        sqlite3_exec(db, "ROLLBACK;", NULL, NULL, NULL);
+        return -1;
+    }
+    return 0;
+}
+
 struct socm_history *socm_history_open(const char *path, struct socm_error *err)
 {
     char *p = path ? socm_strdup(path) : socm_history_default_path();
@@ -147,17 +174,7 @@ struct socm_history *socm_history_open(const char *path, struct socm_error *err)
         return NULL;
     }
     sqlite3_busy_timeout(db, HISTORY_BUSY_TIMEOUT_MS);
-    /* journal_mode=WAL needs a moment of exclusive access on a new file; the busy
-     * handler covers it. The schema goes in one IMMEDIATE transaction so that two
-     * processes creating it at once do not trip over each other. */
-    if (exec_sql(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", p, err) != 0 ||
-        exec_sql(db, "BEGIN IMMEDIATE;", p, err) != 0) {
-        sqlite3_close(db);
-        free(p);
-        return NULL;
-    }
-    if (exec_sql(db, schema_sql, p, err) != 0 || exec_sql(db, "COMMIT;", p, err) != 0) {
-        sqlite3_exec(db, "ROLLBACK;", NULL, NULL, NULL);
+    if (setup_db(db, p, err) != 0) {
         sqlite3_close(db);
         free(p);
         return NULL;
@@ -295,6 +312,22 @@ static void filter_bind(const struct socm_history_filter *f, sqlite3_stmt *st, b
         sqlite3_bind_int64(st, i++, f->id);
 }
 
+/* Prepares sql (which is freed) and binds the filter's values to its WHERE clause;
+ * NULL if SQLite refuses it. */
+static sqlite3_stmt *prepare_filtered(struct socm_history *h, struct socm_buf *sql,
+                                      const struct socm_history_filter *f, bool use_id)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(h->db, sql->data, -1, &st, NULL);
+    socm_buf_free(sql);
+    if (rc != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    filter_bind(f, st, use_id);
+    return st;
+}
+
 static char *col_text(sqlite3_stmt *st, int c)
 {
     const unsigned char *t = sqlite3_column_text(st, c);
@@ -338,12 +371,10 @@ int socm_history_query(struct socm_history *h, const struct socm_history_filter 
         socm_buf_printf(&sql, " ORDER BY id DESC LIMIT %zu", f->limit);
     else
         socm_buf_puts(&sql, " ORDER BY id");
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(h->db, sql.data, -1, &st, NULL);
-    socm_buf_free(&sql);
-    if (rc != SQLITE_OK)
+    sqlite3_stmt *st = prepare_filtered(h, &sql, f, true);
+    if (!st)
         return db_fail(h, "query runs", err);
-    filter_bind(f, st, true);
+    int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (out->n == out->cap) {
             out->cap = out->cap ? 2 * out->cap : 16;
@@ -364,13 +395,10 @@ int socm_history_count(struct socm_history *h, const struct socm_history_filter 
     struct socm_buf sql = SOCM_BUF_INIT;
     socm_buf_puts(&sql, "SELECT count(*) FROM runs");
     filter_where(f, &sql, true);
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(h->db, sql.data, -1, &st, NULL);
-    socm_buf_free(&sql);
-    if (rc != SQLITE_OK)
+    sqlite3_stmt *st = prepare_filtered(h, &sql, f, true);
+    if (!st)
         return db_fail(h, "count runs", err);
-    filter_bind(f, st, true);
-    rc = sqlite3_step(st);
+    int rc = sqlite3_step(st);
     *count = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW)
@@ -388,16 +416,13 @@ int socm_history_prune(struct socm_history *h, const struct socm_history_filter 
         socm_buf_free(&sql);
         return -1;
     }
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(h->db, sql.data, -1, &st, NULL);
-    socm_buf_free(&sql);
-    if (rc != SQLITE_OK) {
+    sqlite3_stmt *st = prepare_filtered(h, &sql, f, false);
+    if (!st) {
         db_fail(h, "prune", err);
         sqlite3_exec(h->db, "ROLLBACK;", NULL, NULL, NULL);
         return -1;
     }
-    filter_bind(f, st, false);
-    rc = sqlite3_step(st);
+    int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
         db_fail(h, "prune", err);

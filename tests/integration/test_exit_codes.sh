@@ -11,25 +11,6 @@ trap '[ -n "$mgr" ] && kill -9 "$mgr" 2>/dev/null; rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
 export SOCM_HISTORY_DB="$tmp/history.db"
 
-camp() { # NAME COMMAND
-    cat >"$1.toml" <<TOML
-[campaign]
-name = "$1"
-deadline = "1h"
-resource = "laptop"
-requested_resources = 1
-[resources.laptop]
-nodes = 1
-cores_per_node = 2
-memory_per_node = "4G"
-qos = [{ name = "local", max_walltime = "1d", max_jobs = 100, max_cores = 2 }]
-[campaign.step]
-type = "generic"
-executable = "sh"
-args = ["-c", "$2"]
-TOML
-}
-
 expect() { # CODE WHAT COMMAND...
     local want=$1 what=$2
     shift 2

@@ -7,24 +7,6 @@ set -u
 . "$(dirname "$0")/lib.sh"
 cd "$tmp" || exit 1
 
-camp() { # NAME COMMAND
-    cat >"$1.toml" <<TOML
-[campaign]
-name = "$1"
-deadline = "1h"
-resource = "laptop"
-requested_resources = 1
-[resources.laptop]
-nodes = 1
-cores_per_node = 2
-memory_per_node = "4G"
-qos = [{ name = "local", max_walltime = "1d", max_jobs = 100, max_cores = 2 }]
-[campaign.step]
-type = "generic"
-executable = "sh"
-args = ["-c", "$2"]
-TOML
-}
 camp preprocess "echo pre >> $tmp/ran.txt"
 camp mapmaking "echo map >> $tmp/ran.txt; test -e $tmp/fixed"
 camp analysis "echo ana >> $tmp/ran.txt"
