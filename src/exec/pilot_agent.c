@@ -4,7 +4,9 @@
  * each attempt with the local agent's supervisor whose command is an srun step
  * (`srun --exact --nodes --ntasks --cpus-per-task --mem --export=ALL -w <nodes>`),
  * and reports results back through STATE_DIR/pilot/reports (see pilot.h). A step
- * refused with "Job step creation temporarily disabled" is retried with back-off.
+ * refused for a passing reason ("Job step creation temporarily disabled", an
+ * unreachable controller) is retried with back-off; a step Slurm itself ended (node
+ * failure, time limit, scancel) is reported "lost", for the manager to run it again.
  * It sleeps in poll() on inotify, a signalfd, a timerfd and the supervisors' pidfds. */
 #include "exec/agent.h"
 #include "exec/pilot.h"
@@ -378,14 +380,17 @@ static double start_work(struct agent *A)
     return next;
 }
 
-static bool step_refused(struct item *it)
+/* Why Slurm ended a step under the program (srun's and slurmstepd's words), or NULL. */
+static const char *slurm_ended(const char *text)
 {
-    char *p = socm_asprintf("%s/stderr", it->sandbox);
-    char *text = slurp(p);
-    free(p);
-    bool r = text && strstr(text, "step creation temporarily disabled");
-    free(text);
-    return r;
+    static const char *const marks[][2] = {
+        {"NODE FAILURE", "its node failed"},     {"Node failure", "its node failed"},
+        {"DUE TO TIME LIMIT", "time limit"},     {"CANCELLED AT", "cancelled"},
+        {"Job step aborted", "job step aborted"}};
+    for (size_t i = 0; text && i < sizeof marks / sizeof *marks; i++)
+        if (strstr(text, marks[i][0]))
+            return marks[i][1];
+    return NULL;
 }
 
 static void finish(struct agent *A, size_t k)
@@ -404,15 +409,27 @@ static void finish(struct agent *A, size_t k)
     bool failed = socm_result_read(it->sandbox, it->attempt, &r, &reason) != 0 ||
                   r.outcome == SOCM_OUT_FAILED;
     free(reason);
-    if (failed && !stepped && !it->cancel && it->tries < STEP_RETRIES && step_refused(it)) {
+    char *ep = socm_asprintf("%s/stderr", it->sandbox);
+    char *text = failed && !it->cancel ? slurp(ep) : NULL;
+    free(ep);
+    const char *ended = stepped ? slurm_ended(text) : NULL;
+    if (text && !stepped && it->tries < STEP_RETRIES && socm_slurm_error_retryable(text)) {
+        /* srun never made the step: Slurm said "not now", not "no". */
         double delay = 0.5 * (1 << it->tries);
         it->tries++;
         it->not_before = socm_now() + delay;
-        fprintf(stderr, "socm agent: %s: step creation temporarily disabled; retry %d in %.1f s\n",
+        fprintf(stderr, "socm agent: %s: step refused for now; retry %d in %.1f s\n",
                 it->task.name, it->tries, delay);
+        free(text);
         return;
     }
-    report_end(A, it, NULL, NULL);
+    free(text);
+    if (ended) {
+        char why[128];
+        snprintf(why, sizeof why, "Slurm ended its step: %s", ended);
+        report_end(A, it, "lost", why);
+    } else
+        report_end(A, it, NULL, NULL);
     remove_item(A, k);
 }
 
