@@ -341,6 +341,8 @@ static void submit_pilot(struct socm_enactor *e)
     socm_strv_pushf(&args, "--ntasks=%lld", (long long)P->cores);
     socm_strv_pushf(&args, "--time=%lld", (long long)ceil(P->walltime_min));
     socm_strv_push(&args, "--mem=0"); /* the nodes' memory: steps ask for theirs */
+    /* Never requeued by Slurm (node failure): the manager plans and submits the next. */
+    socm_strv_push(&args, "--no-requeue");
     if (P->qos)
         socm_strv_pushf(&args, "--qos=%s", P->qos);
     if (P->account)

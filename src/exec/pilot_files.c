@@ -70,7 +70,9 @@ char *socm_slurm_step_of(const char *state_dir, const char *enactor, int index, 
     char *id = NULL;
     if (fgets(line, sizeof line, f)) {
         line[strcspn(line, "\n")] = '\0';
-        if (socm_slurm_jobid_parse(line) > 0)
+        long long j, st;
+        int n = 0;
+        if (sscanf(line, "%lld.%lld%n", &j, &st, &n) == 2 && line[n] == '\0' && j > 0 && st >= 0)
             id = socm_strdup(line);
     }
     fclose(f);
