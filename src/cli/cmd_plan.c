@@ -170,29 +170,15 @@ int socm_cmd_plan(int argc, char **argv)
             return socm_cli_usage("plan", "unknown option");
         }
     }
-    for (int i = optind; i < argc; i++)
-        socm_strv_push(&files, argv[i]);
-    if (files.n == 0) {
-        socm_strv_free(&files);
-        return socm_cli_usage("plan", "no campaign file given");
-    }
-    struct socm_errlist errs = {0};
-    struct socm_campaign *c = socm_campaign_load((const char *const *)files.v, files.n, &errs);
-    socm_strv_free(&files);
-    if (!c) {
-        for (size_t i = 0; i < errs.n; i++)
-            fprintf(stderr, "%s\n", errs.msgs[i]);
-        fprintf(stderr, "socm plan: %zu error%s\n", errs.n, errs.n == 1 ? "" : "s");
-        socm_errlist_free(&errs);
-        return 2;
-    }
-    socm_errlist_free(&errs);
+    int rc = 0;
+    struct socm_campaign *c = socm_cli_load_campaign("plan", argc, argv, optind, &files, &rc);
+    if (!c)
+        return rc;
 
     struct socm_error err = {0};
     struct socm_requirements rq = {0};
     struct socm_plan plan = {0};
     const struct socm_planner *p = NULL;
-    int rc = 0;
     if (socm_requirements_build_for(c, predict, history_db, &rq, &err) < 0 || !(p = choose_planner(c, policy, &err)) ||
         socm_plan_make(p, &rq.in, &plan, &err) < 0) {
         rc = socm_cli_fail("plan", &err);
