@@ -6,7 +6,7 @@
 #     ends TIMEOUT and the remaining work is RE-PLANNED (remaining workflow, remaining
 #     deadline): the second pilot has 1 core instead of 4 and the QoS of the new plan;
 #     the cut workflow runs again without spending a retry; DONE.
-#     During W slurmctld is stopped for 10 s and started again: squeue fails, the pilot
+#     During W slurmctld is stopped for 15 s and started again: squeue fails, the pilot
 #     is not declared lost, polling backs off and recovers; exactly 2 pilots in all.
 #  N. node loss: the node of a running pilot goes DOWN; its steps run again in a new
 #     pilot on another node; DONE, every workflow at attempt 1.
@@ -15,6 +15,8 @@
 #     foreign step holds a CPU of the pilot so the next step's srun meets "Job step
 #     creation temporarily disabled": it waits, the workflow is DONE at attempt 1.
 #     `socm status` shows each workflow's Slurm step (text and --json "slurm_id").
+#  J. (slurm-jobs) `socm status --json` gives the workflow's step as "slurm_id":
+#     JOBID.0, the step sacct knows.
 #  L. sacct lags (slurmdbd stopped): ended steps are delivered DONE with the agent's
 #     figures after the bounded wait (20 s), never FAILED, never waited for forever.
 set -euo pipefail
@@ -121,6 +123,12 @@ S=fstep-$tag
 } > s.toml
 SOCM_SLURM_BINDIR=$T/bin SOCM_SLURM_TIMEOUT=2 "$bin" run s.toml --quiet & spid=$!; pids+=("$spid")
 
+J=fjobs-$tag
+{ head_toml "$J" batch 1 1h | sed 's/"slurm-pilot"/"slurm-jobs"/'
+  wf_toml j1 1 1m "" sleep '["1"]'
+} > j.toml
+"$bin" run j.toml --quiet & jpid=$!; pids+=("$jpid")
+
 # ---------------------------------------------------------------- W: cut the walltime
 JW=$T/socm-$W/journal.jsonl
 wait_state "$JW" RUNNING 2 60 || fail "W: b never ran"
@@ -185,10 +193,18 @@ for w in s1 s2; do
 done
 echo "S ok"
 
+rc=0; wait "$jpid" || rc=$?
+[ "$rc" -eq 0 ] || fail "J exited $rc"
+jj=$(jq -r 'select(.ev=="wf" and .state=="RUNNING") | .job' "$T/socm-$J/journal.jsonl" | tail -1)
+sid=$("$bin" status "$T/socm-$J" --json | jq -r '.workflows[0].slurm_id')
+[ "$sid" = "$jj.0" ] || fail "J: slurm_id '$sid', expected $jj.0"
+sacct -n -P -j "$jj" -o JobID | grep -qx "$sid" || fail "J: sacct has no step $sid"
+echo "J ok"
+
 # ---------------------------------------------------------------- restart slurmctld during W
 kill -0 "$wpid" 2>/dev/null || fail "W ended before slurmctld was restarted"
 "$cluster" stop-ctld 2>/dev/null
-sleep 10
+sleep 15 # longer than the slowest poll interval (10 s)
 "$cluster" start-ctld 2>/dev/null
 
 # ---------------------------------------------------------------- L: sacct lags
