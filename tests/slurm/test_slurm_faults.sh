@@ -18,7 +18,8 @@
 #  J. (slurm-jobs) `socm status --json` gives the workflow's step as "slurm_id":
 #     JOBID.0, the step sacct knows.
 #  L. sacct lags (slurmdbd stopped): ended steps are delivered DONE with the agent's
-#     figures after the bounded wait (20 s), never FAILED, never waited for forever.
+#     figures after the bounded wait (20 s), never FAILED, never waited for forever;
+#     the same for a slurm-jobs job that squeue shows COMPLETED (after 20 s).
 set -euo pipefail
 src=${SOCM_SRC:?}
 bin=${SOCM_BIN:?}
@@ -213,11 +214,19 @@ L=flag-$tag
   wf_toml l1 1 1m "" sleep '["1"]'
   wf_toml l2 1 1m "" sleep '["1"]'
 } > l.toml
+{ head_toml "$L-j" batch 1 1h | sed 's/"slurm-pilot"/"slurm-jobs"/'
+  wf_toml lj 1 1m "" sleep '["1"]'
+} > lj.toml
 "$cluster" stop-dbd 2>/dev/null
 t0=$(date +%s)
+"$bin" run lj.toml --quiet & ljpid=$!; pids+=("$ljpid")
 "$bin" run l.toml --quiet || fail "L exited $? while sacct could not answer"
 dt=$(( $(date +%s) - t0 ))
+rc=0; wait "$ljpid" || rc=$?
+dtj=$(( $(date +%s) - t0 ))
 "$cluster" start-dbd 2>/dev/null
+[ "$rc" -eq 0 ] || fail "L (slurm-jobs) exited $rc while sacct could not answer"
+[ "$dtj" -lt 60 ] || fail "L (slurm-jobs) took $dtj s: an ended job waited too long for sacct"
 [ "$(n_in_state "$T/socm-$L/journal.jsonl" DONE)" -eq 2 ] || fail "L: expected 2 DONE"
 [ "$dt" -lt 50 ] || fail "L took $dt s: ended steps waited too long for sacct"
 "$bin" status "$T/socm-$L" --json | jq -e '[.workflows[] | .elapsed_s >= 1] | all' >/dev/null ||
