@@ -65,8 +65,8 @@ struct pilot {
     bool replan_due;     /* a pilot ended with work left: plan the next one again */
     double *min_wall;    /* per workflow index: walltime (min) a cut-off run showed it needs */
     size_t nmin;
-    double squeue_fail_since; /* squeue/sacct failing since (monotonic), 0 = answering */
-    int squeue_fails;
+    double squeue_fail_since; /* squeue failing since (monotonic) */
+    int squeue_fails;         /* failed squeue calls in a row, 0 = answering */
 };
 
 /* ---- small helpers ---- */
