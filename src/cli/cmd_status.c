@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 #include "exec/program.h"
 #include "exec/bookkeeper.h"
+#include "exec/pilot.h"
 #include "util/proc.h"
 
 #include <poll.h>
@@ -44,6 +45,12 @@ static void stderr_tail(const char *sandbox, int lines)
         free(ring[k]);
 }
 
+/* "JOBID.STEPID" of workflow i's latest attempt on Slurm, or NULL (malloc'd). */
+static char *slurm_id(const struct socm_bk *bk, const char *dir, size_t i)
+{
+    return socm_slurm_step_of(dir, bk->spec.enactor, (int)i, bk->w[i].attempts, bk->w[i].job);
+}
+
 static void print_text(const struct socm_bk *bk, const char *dir)
 {
     const struct socm_spec *s = &bk->spec;
@@ -59,23 +66,30 @@ static void print_text(const struct socm_bk *bk, const char *dir)
     double now = socm_now();
     for (size_t i = 0; i < s->n; i++) {
         const struct socm_wfstate *w = &bk->w[i];
-        if (w->state == SOCM_W_RUNNING || w->state == SOCM_W_SUBMITTED)
-            printf("  running  %-30s attempt %d, %.0f s elapsed\n", s->tasks[i].name, w->attempts,
-                   w->start ? now - w->start : 0);
+        if (w->state != SOCM_W_RUNNING && w->state != SOCM_W_SUBMITTED)
+            continue;
+        char *sid = slurm_id(bk, dir, i);
+        printf("  running  %-30s attempt %d, %.0f s elapsed%s%s\n", s->tasks[i].name,
+               w->attempts, w->start ? now - w->start : 0, sid ? ", Slurm step " : "",
+               sid ? sid : "");
+        free(sid);
     }
     for (size_t i = 0; i < s->n; i++) {
         const struct socm_wfstate *w = &bk->w[i];
         if (w->state != SOCM_W_FAILED)
             continue;
-        printf("  FAILED   %-30s after %d attempt%s: %s\n", s->tasks[i].name, w->attempts,
-               w->attempts == 1 ? "" : "s", w->reason ? w->reason : "");
+        char *sid = slurm_id(bk, dir, i);
+        printf("  FAILED   %-30s after %d attempt%s%s%s: %s\n", s->tasks[i].name, w->attempts,
+               w->attempts == 1 ? "" : "s", sid ? ", Slurm step " : "", sid ? sid : "",
+               w->reason ? w->reason : "");
+        free(sid);
         char *sb = socm_bk_sandbox(s, dir, (int)i);
         stderr_tail(sb, 5);
         free(sb);
     }
 }
 
-static json_t *status_json(const struct socm_bk *bk)
+static json_t *status_json(const struct socm_bk *bk, const char *dir)
 {
     json_t *wfs = json_array();
     for (size_t i = 0; i < bk->spec.n; i++) {
@@ -94,6 +108,10 @@ static json_t *status_json(const struct socm_bk *bk)
         json_object_set_new(o, "cpu_s", ended ? json_real(w->cpu_s) : json_null());
         if (w->reason)
             json_object_set_new(o, "reason", json_string(w->reason));
+        char *sid = slurm_id(bk, dir, i);
+        if (sid)
+            json_object_set_new(o, "slurm_id", json_string(sid));
+        free(sid);
         json_array_append_new(wfs, o);
     }
     return json_pack("{s:s,s:s,s:o}", "campaign", bk->spec.campaign, "state",
@@ -106,7 +124,7 @@ static int show(const char *dir, bool json, struct socm_error *err, bool *ended)
     if (!bk)
         return -1;
     if (json) {
-        json_t *j = status_json(bk);
+        json_t *j = status_json(bk, dir);
         char *t = json_dumps(j, JSON_INDENT(2));
         puts(t);
         free(t);
@@ -132,8 +150,8 @@ int socm_cmd_status(int argc, char **argv)
                  "workflows and their elapsed time, failures with the tail of their stderr.\n"
                  "--json prints {\"campaign\", \"state\", \"workflows\": [{\"id\", \"name\",\n"
                  "\"state\", \"attempts\", \"exit_code\", \"start\", \"end\", \"elapsed_s\",\n"
-                 "\"max_rss_mb\", \"cpu_s\"}]}; --watch redraws on every change until the\n"
-                 "campaign ends.\n"
+                 "\"max_rss_mb\", \"cpu_s\", and on Slurm \"slurm_id\": \"JOBID.STEPID\"}]};\n"
+                 "--watch redraws on every change until the campaign ends.\n"
                  "\n"
                  "example:\n"
                  "  socm status ./socm-quickstart --json");

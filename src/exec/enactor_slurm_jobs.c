@@ -22,6 +22,7 @@
 #define POLL_MIN_S 1.0
 #define POLL_MAX_S 15.0
 #define LOST_AFTER_S 120.0 /* gone from squeue and never in sacct */
+#define SACCT_DOWN_WAIT_S 20.0 /* ended in squeue, sacct failing: then squeue's word */
 
 struct sj_job {
     struct socm_launch *l;
@@ -29,6 +30,8 @@ struct sj_job {
     double retry_at;      /* for id 0 */
     double backoff_s;
     double gone_since;    /* first poll it was missing from squeue; 0 = seen */
+    enum socm_slurm_state sq_final; /* the final state squeue showed, or UNKNOWN */
+    int64_t sq_elapsed;             /* and its elapsed time (s) */
     bool running_told;
     bool done;
 };
@@ -267,6 +270,28 @@ static enum socm_outcome map_outcome(enum socm_slurm_outcome o)
 }
 
 /* One squeue for every active job; one sacct for those that ended or left. */
+/* sacct fails (slurmdbd down) while squeue already showed jobs' final states: after
+ * SACCT_DOWN_WAIT_S they end with squeue's state (COMPLETED is exit 0) and without
+ * accounting figures, rather than being waited for as long as slurmdbd is away. */
+static bool settle_from_squeue(struct socm_enactor *e, struct sj *s, double t)
+{
+    bool any = false;
+    for (size_t i = 0; i < s->n; i++) {
+        struct sj_job *j = s->v[i];
+        if (j->done || j->id == 0 || j->gone_since == 0 || j->sq_final == SOCM_SLURM_UNKNOWN ||
+            t - j->gone_since < SACCT_DOWN_WAIT_S)
+            continue;
+        bool ok = j->sq_final == SOCM_SLURM_COMPLETED;
+        char why[96];
+        snprintf(why, sizeof why, "sacct unavailable: %s from squeue",
+                 socm_slurm_state_name(j->sq_final));
+        any = true;
+        report(e, j, map_outcome(socm_slurm_outcome(j->sq_final, ok ? 0 : 1)), ok ? 0 : -1, 0,
+               j->sq_elapsed > 0 ? (double)j->sq_elapsed : 0, 0, ok ? NULL : why);
+    }
+    return any;
+}
+
 static void poll_jobs(struct socm_enactor *e)
 {
     struct sj *s = e->priv;
@@ -306,6 +331,10 @@ static void poll_jobs(struct socm_enactor *e)
         }
         if (j->gone_since == 0)
             j->gone_since = t;
+        if (r) {
+            j->sq_final = r->state;
+            j->sq_elapsed = r->elapsed_s;
+        }
         socm_strv_pushf(&ended, "%" PRId64, j->id);
     }
     socm_squeue_free(&q);
@@ -314,6 +343,7 @@ static void poll_jobs(struct socm_enactor *e)
         struct socm_sacct a;
         if (socm_slurm_sacct(s->job_name, &ended, NULL, &a, &err) < 0) {
             say(e, "sacct: %s", err.msg);
+            changed |= settle_from_squeue(e, s, t);
         } else {
             for (size_t i = 0; i < s->n; i++) {
                 struct sj_job *j = s->v[i];

@@ -6,7 +6,8 @@
  * through files in STATE_DIR/pilot (pilot.h), watched with inotify; a timerfd paces
  * one squeue call per poll for the pilot and one sacct -P call per poll for the
  * accounting (elapsed, MaxRSS × tasks) of ended steps. A pilot that ends with work
- * left (walltime, cancel) is followed by a new one for the remaining work. */
+ * left (walltime, cancel, node failure) is followed by a new one whose shape (cores,
+ * walltime, QoS) comes from planning the remaining work again (pilot_replan.c). */
 #include "exec/agent.h"
 #include "exec/journal.h"
 #include "exec/pilot.h"
@@ -30,6 +31,7 @@
 
 #define MAX_PILOTS 20          /* pilots one manager run may submit */
 #define ACCOUNTING_WAIT_S 20.0 /* how long an ended step waits for sacct's figures */
+#define MAX_RERUNS 3           /* re-runs of one attempt whose step Slurm ended (node lost) */
 
 struct prun {
     struct socm_launch *l;
@@ -37,7 +39,9 @@ struct prun {
     bool canceled_here; /* taken back from the queue before the agent saw it */
     json_t *end;        /* the agent's end report, once there */
     double ended_at;
+    double started_at;  /* when its step was first seen (monotonic), 0 = not seen */
     char *step;         /* "JOBID.STEPID" */
+    int reruns;         /* times its step was ended by Slurm and it was queued again */
 };
 
 struct pilot {
@@ -45,7 +49,7 @@ struct pilot {
     char *dir;     /* absolute state directory */
     char *jobname; /* socm-<campaign> */
     struct socm_pool pool;
-    int64_t cores, nodes;
+    int64_t cores, nodes, cpn;
     double walltime_min;
     char *qos, *account, *partition, *constraint;
     struct socm_strv jobs; /* every pilot id of this campaign */
@@ -58,6 +62,11 @@ struct pilot {
     int ifd, tfd;
     double interval;
     bool pending_said;
+    bool replan_due;     /* a pilot ended with work left: plan the next one again */
+    double *min_wall;    /* per workflow index: walltime (min) a cut-off run showed it needs */
+    size_t nmin;
+    double squeue_fail_since; /* squeue failing since (monotonic) */
+    int squeue_fails;         /* failed squeue calls in a row, 0 = answering */
 };
 
 /* ---- small helpers ---- */
@@ -167,9 +176,58 @@ static void read_jobs(struct pilot *P)
         P->cur = socm_slurm_jobid_parse(P->jobs.v[P->jobs.n - 1]);
 }
 
+/* The next pilot's shape from planning the remaining work again; on failure the old
+ * shape stays (said in the log). The enactor's pool follows the new core count. */
+static void replan(struct socm_enactor *e)
+{
+    struct pilot *P = e->priv;
+    P->replan_due = false;
+    struct socm_pilot_shape sh;
+    struct socm_error err = {0};
+    int rc = socm_pilot_replan(P->dir, P->min_wall, P->nmin, &sh, &err);
+    if (rc != 0) {
+        if (rc < 0)
+            say(e, "slurm-pilot: cannot re-plan the remaining work (%s); the next pilot keeps "
+                   "%lld cores, %.0f min", err.msg, (long long)P->cores, P->walltime_min);
+        return;
+    }
+    say(e, "slurm-pilot: re-planned %zu remaining workflow%s for %.1f min left: %lld cores "
+           "(was %lld), %.0f min (was %.0f), qos %s (was %s)", sh.workflows,
+        sh.workflows == 1 ? "" : "s", sh.deadline_left_min, (long long)sh.cores,
+        (long long)P->cores, sh.walltime_min, P->walltime_min, sh.qos ? sh.qos : "default",
+        P->qos ? P->qos : "default");
+    P->cores = sh.cores > 0 ? sh.cores : P->cores;
+    P->walltime_min = sh.walltime_min > 0 ? sh.walltime_min : P->walltime_min;
+    free(P->qos);
+    P->qos = sh.qos;
+    sh.qos = NULL;
+    P->nodes = (P->cores + P->cpn - 1) / P->cpn;
+    struct socm_pool old = P->pool;
+    socm_pool_init(&P->pool, P->cores, old.mem_total);
+    for (size_t k = 0; k < P->n; k++)
+        socm_pool_reserve(&P->pool, P->runs[k].l->cores, P->runs[k].l->ncores,
+                          P->runs[k].l->task->memory_mb);
+    socm_pool_free(&old);
+    socm_pilot_shape_free(&sh);
+}
+
 /* ---- setup ---- */
 
+static void pilot_free(struct pilot *P);
+
+static int setup(struct socm_enactor *e, const struct socm_allocation *a, struct socm_error *err);
+
+/* A failed setup leaves nothing behind (the caller frees only the enactor). */
 static int sp_setup(struct socm_enactor *e, const struct socm_allocation *a, struct socm_error *err)
+{
+    if (setup(e, a, err) == 0)
+        return 0;
+    pilot_free(e->priv);
+    e->priv = NULL;
+    return -1;
+}
+
+static int setup(struct socm_enactor *e, const struct socm_allocation *a, struct socm_error *err)
 {
     struct pilot *P = socm_xcalloc(1, sizeof *P);
     e->priv = P;
@@ -201,7 +259,7 @@ static int sp_setup(struct socm_enactor *e, const struct socm_allocation *a, str
     P->constraint = opt_string(slurm, "constraint");
     json_decref(spec);
     struct socm_error serr = {0};
-    int64_t cpn = cpus_per_node(P->partition, &serr);
+    int64_t cpn = P->cpn = cpus_per_node(P->partition, &serr);
     if (cpn <= 0)
         return socm_error_set(err, SOCM_E_FAILED, "slurm-pilot: cannot read the cluster's nodes: %s",
                               serr.msg[0] ? serr.msg : "sinfo listed none");
@@ -268,6 +326,8 @@ static void submit_pilot(struct socm_enactor *e)
         fail_unstarted(e, "slurm-pilot: too many pilots ended with work left; giving up");
         return;
     }
+    if (P->replan_due)
+        replan(e);
     struct socm_error err = {0};
     char *script = NULL;
     if (write_script(P, &script, &err) != 0) {
@@ -281,6 +341,8 @@ static void submit_pilot(struct socm_enactor *e)
     socm_strv_pushf(&args, "--ntasks=%lld", (long long)P->cores);
     socm_strv_pushf(&args, "--time=%lld", (long long)ceil(P->walltime_min));
     socm_strv_push(&args, "--mem=0"); /* the nodes' memory: steps ask for theirs */
+    /* Never requeued by Slurm (node failure): the manager plans and submits the next. */
+    socm_strv_push(&args, "--no-requeue");
     if (P->qos)
         socm_strv_pushf(&args, "--qos=%s", P->qos);
     if (P->account)
@@ -483,6 +545,29 @@ static int sp_timeout(struct socm_enactor *e)
 
 /* ---- reports and accounting ---- */
 
+/* The agent says Slurm ended the step under the program (its node failed, the pilot
+ * was cut): not the program's failure, so the attempt is queued again to run
+ * elsewhere (at most MAX_RERUNS times), without spending a retry. */
+static bool rerun_lost(struct socm_enactor *e, struct prun *r)
+{
+    struct pilot *P = e->priv;
+    const char *o = jstr(r->end, "outcome");
+    if (!o || strcmp(o, "lost") || r->reruns >= MAX_RERUNS)
+        return false;
+    const char *why = jstr(r->end, "reason");
+    say(e, "slurm-pilot: %s: step %s ended by Slurm (%s); it runs again", r->l->task->name,
+        r->step ? r->step : "?", why ? why : "");
+    struct socm_error err = {0};
+    if (write_work(P, r->l, &err) != 0) /* unlinks the step and end reports too */
+        return false;
+    json_decref(r->end);
+    r->end = NULL;
+    free(r->step);
+    r->step = NULL;
+    r->reruns++;
+    return true;
+}
+
 static void read_reports(struct socm_enactor *e)
 {
     struct pilot *P = e->priv;
@@ -501,14 +586,16 @@ static void read_reports(struct socm_enactor *e)
             char *p = lpath(P, "reports", r->l, "end");
             r->end = json_load_file(p, 0, NULL);
             free(p);
-            if (r->end) {
+            if (r->end && !r->step && jstr(r->end, "step"))
+                r->step = socm_strdup(jstr(r->end, "step"));
+            if (r->end && rerun_lost(e, r))
+                continue;
+            if (r->end)
                 r->ended_at = socm_mono();
-                if (!r->step && jstr(r->end, "step"))
-                    r->step = socm_strdup(jstr(r->end, "step"));
-            }
         }
         if ((r->step || r->end) && !r->running_said) {
             r->running_said = true;
+            r->started_at = socm_mono();
             long job = r->step ? atol(r->step) : P->cur;
             r->l->job = job;
             e->cb.running(e->cb.ctx, r->l->index, r->l->attempt, job);
@@ -524,6 +611,7 @@ static enum socm_outcome outcome_of(const char *s)
            : !strcmp(s, "done")      ? SOCM_OUT_DONE
            : !strcmp(s, "timeout")   ? SOCM_OUT_TIMEOUT
            : !strcmp(s, "canceled")  ? SOCM_OUT_CANCELED
+           : !strcmp(s, "lost")      ? SOCM_OUT_LOST
                                      : SOCM_OUT_FAILED;
 }
 
@@ -629,6 +717,39 @@ static void requeue_taken(struct socm_enactor *e)
                "them", (long long)P->cur, n, n == 1 ? "" : "s");
 }
 
+/* The delay before the next poll while squeue fails: 2, 4, ... 30 s. */
+static double backoff(const struct pilot *P)
+{
+    return fmin(30, pow(2, P->squeue_fails < 5 ? P->squeue_fails : 5));
+}
+
+/* The pilot ended with work left: its unfinished work goes back to the queue and the
+ * next pilot is planned again. A run cut by the pilot's walltime showed it needs
+ * more than it had: the re-plan gives it at least twice what it ran. */
+static void pilot_ended(struct socm_enactor *e, const struct socm_squeue_row *row)
+{
+    struct pilot *P = e->priv;
+    bool timeout = row && socm_slurm_outcome(row->state, 0) == SOCM_SLURM_OUT_TIMEOUT;
+    say(e, "slurm-pilot: pilot %lld ended (%s)", (long long)P->cur,
+        row ? socm_slurm_state_name(row->state) : "gone from squeue");
+    for (size_t k = 0; timeout && k < P->n; k++) {
+        struct prun *r = &P->runs[k];
+        if (r->end || r->started_at <= 0)
+            continue;
+        size_t i = (size_t)r->l->index;
+        if (i >= P->nmin) {
+            P->min_wall = socm_xrealloc(P->min_wall, (i + 1) * sizeof *P->min_wall);
+            memset(P->min_wall + P->nmin, 0, (i + 1 - P->nmin) * sizeof *P->min_wall);
+            P->nmin = i + 1;
+        }
+        double need = 2 * (socm_mono() - r->started_at) / 60.0;
+        if (need > P->min_wall[i])
+            P->min_wall[i] = need;
+    }
+    requeue_taken(e);
+    P->replan_due = true;
+}
+
 /* One poll: one squeue (the pilot), one sacct when ended steps await accounting. */
 static void poll_slurm(struct socm_enactor *e)
 {
@@ -647,15 +768,25 @@ static void poll_slurm(struct socm_enactor *e)
                 P->pending_said = true;
                 say(e, "slurm-pilot: pilot %lld pending (%s)", (long long)P->cur, row->reason);
             }
+            if (P->squeue_fails)
+                say(e, "slurm-pilot: squeue answers again after %d failed call%s (%.0f s)",
+                    P->squeue_fails, P->squeue_fails == 1 ? "" : "s",
+                    socm_mono() - P->squeue_fail_since);
+            P->squeue_fails = 0;
             if (dead) {
                 read_reports(e); /* what it finished before it went */
                 if (needs_pilot(P))
-                    requeue_taken(e);
+                    pilot_ended(e, row);
                 P->cur = -1;
             }
             socm_squeue_free(&q);
-        } else
-            say(e, "slurm-pilot: squeue failed: %s (trying again)", err.msg);
+        } else {
+            /* Never a reason to think the pilot is gone: poll again, backing off. */
+            if (!P->squeue_fails++)
+                P->squeue_fail_since = socm_mono();
+            say(e, "slurm-pilot: squeue failed (%d in a row): %s; polling again in %.0f s",
+                P->squeue_fails, err.msg, backoff(P));
+        }
     }
     if (accounting_due(P)) {
         struct socm_sacct acct;
@@ -693,7 +824,9 @@ static void sp_handle(struct socm_enactor *e, const struct pollfd *fds, size_t n
     if (tick) {
         poll_slurm(e);
         /* Adaptive: quick while things happen, slower while steps just run. */
-        P->interval = accounting_due(P) || P->cur < 0 ? 1 : fmin(10, P->interval * 1.5);
+        P->interval = P->squeue_fails            ? backoff(P)
+                      : accounting_due(P) || P->cur < 0 ? 1
+                                                        : fmin(10, P->interval * 1.5);
         arm(P, P->interval);
     } else if (news) {
         read_reports(e);
@@ -756,11 +889,17 @@ static void sp_destroy(struct socm_enactor *e)
         socm_write_atomic(stop, "", 0, 0600, &err);
         free(stop);
     }
+    pilot_free(P);
+}
+
+static void pilot_free(struct pilot *P)
+{
     for (size_t k = 0; k < P->n; k++) {
         json_decref(P->runs[k].end);
         free(P->runs[k].step);
     }
     free(P->runs);
+    free(P->min_wall);
     if (P->ifd >= 0)
         close(P->ifd);
     if (P->tfd >= 0)

@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Single-quote shell quoting: 'it'\''s' — safe for any byte string (newlines,
  * $, ;, quotes) in a POSIX shell. Returns a malloc'd string. */
@@ -30,9 +31,35 @@ int socm_pilot_mkdirs(const char *state_dir, struct socm_error *err);
 /* Parses "I.A.<ext>" → index, attempt; returns false for other names (tmp files). */
 bool socm_pilot_name_parse(const char *name, const char *ext, int *index, int *attempt);
 
+/* Where attempt A of workflow index I runs or ran on Slurm, "JOBID.STEPID" (malloc'd),
+ * or NULL when unknown or not a Slurm enactor: slurm-pilot reads the step report the
+ * step wrote (pilot/reports/I.A.step); slurm-jobs runs the program as step 0 of the
+ * workflow's job, so it is "JOB.0" once the job ran (job > 0). */
+char *socm_slurm_step_of(const char *state_dir, const char *enactor, int index, int attempt,
+                         long job);
+
 /* `socm cancel`: scancel of every pilot job the campaign started (pilot/jobs) that
  * Slurm still has queued or running; *n gets how many. 0 without pilots. */
 int socm_pilot_scancel(const char *state_dir, size_t *n, struct socm_error *err);
+
+/* The next pilot's shape, re-planned (pilot_replan.c). */
+struct socm_pilot_shape {
+    int64_t cores;
+    double walltime_min;
+    char *qos;                /* NULL = the site's default */
+    size_t workflows;         /* how many remain */
+    double deadline_left_min; /* what the plan was made against */
+};
+
+/* Plans the campaign's remaining workflows (journal state: not DONE, FAILED or
+ * CANCELED) with its planner, resource and schema against the deadline that is
+ * left. min_walltime (nmin entries by workflow index, minutes; may be NULL) raises a workflow's
+ * walltime, for one a pilot's walltime cut off after it ran that long. Returns 0
+ * with *out filled, 1 when nothing remains, -1 with err filled (deadline passed,
+ * no plan meets it, resource unknown): the caller keeps the old shape. */
+int socm_pilot_replan(const char *state_dir, const double *min_walltime, size_t nmin,
+                      struct socm_pilot_shape *out, struct socm_error *err);
+void socm_pilot_shape_free(struct socm_pilot_shape *s);
 
 /* Runs the agent in the current Slurm allocation until the manager says stop (and
  * nothing runs) or Slurm ends the job. Returns 0, or -1 with err filled. */

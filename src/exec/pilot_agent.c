@@ -4,7 +4,9 @@
  * each attempt with the local agent's supervisor whose command is an srun step
  * (`srun --exact --nodes --ntasks --cpus-per-task --mem --export=ALL -w <nodes>`),
  * and reports results back through STATE_DIR/pilot/reports (see pilot.h). A step
- * refused with "Job step creation temporarily disabled" is retried with back-off.
+ * refused for a passing reason ("Job step creation temporarily disabled", an
+ * unreachable controller) is retried with back-off; a step Slurm itself ended (node
+ * failure, time limit, scancel) is reported "lost", for the manager to run it again.
  * It sleeps in poll() on inotify, a signalfd, a timerfd and the supervisors' pidfds. */
 #include "exec/agent.h"
 #include "exec/pilot.h"
@@ -196,6 +198,36 @@ static struct item *item_load(struct agent *A, const char *path, int index, int 
     return it;
 }
 
+/* Work an earlier agent took and never finished (one agent runs at a time: that one
+ * is gone, e.g. Slurm requeued the pilot) goes back to the queue. */
+static void reclaim_taken(struct agent *A)
+{
+    char *t = socm_pilot_path(A->dir, "taken");
+    DIR *d = opendir(t);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        int idx, att;
+        if (!socm_pilot_name_parse(de->d_name, "json", &idx, &att))
+            continue;
+        char *end = socm_asprintf("%s/pilot/reports/%d.%d.end", A->dir, idx, att);
+        if (access(end, F_OK) != 0) {
+            char *from = socm_asprintf("%s/%s", t, de->d_name);
+            char *to = socm_asprintf("%s/pilot/queue/%s", A->dir, de->d_name);
+            char *step = socm_asprintf("%s/pilot/reports/%d.%d.step", A->dir, idx, att);
+            unlink(step);
+            if (rename(from, to) == 0)
+                fprintf(stderr, "socm agent: %s: left by an earlier agent; queued again\n", de->d_name);
+            free(from);
+            free(to);
+            free(step);
+        }
+        free(end);
+    }
+    if (d)
+        closedir(d);
+    free(t);
+}
+
 /* Takes new work: queue/ → taken/ (the rename is the claim). */
 static void take_work(struct agent *A)
 {
@@ -371,14 +403,38 @@ static double start_work(struct agent *A)
     return next;
 }
 
-static bool step_refused(struct item *it)
+/* The last `max` bytes of a file (srun's own words come at the end of the step's
+ * stderr, which may be huge), or NULL. */
+static char *tail_of(const char *path, long max)
 {
-    char *p = socm_asprintf("%s/stderr", it->sandbox);
-    char *text = slurp(p);
-    free(p);
-    bool r = text && strstr(text, "step creation temporarily disabled");
-    free(text);
-    return r;
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && ftell(f) > max)
+        fseek(f, -max, SEEK_END);
+    else
+        rewind(f);
+    char *buf = socm_xmalloc((size_t)max + 1);
+    size_t n = fread(buf, 1, (size_t)max, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* Why Slurm ended a step under the program (srun's and slurmstepd's words), or NULL:
+ * srun may even exit 0 after "Node failure", so this is asked of every step. */
+static const char *slurm_ended(const char *text)
+{
+    static const char *const marks[][2] = {
+        {"srun: error: Node failure on", "its node failed"},
+        {"DUE TO NODE FAILURE", "its node failed"},
+        {"DUE TO TIME LIMIT", "the pilot's time limit"},
+        {"DUE TO PREEMPTION", "preempted"},
+        {"srun: Job step aborted", "its step was aborted"}};
+    for (size_t i = 0; text && i < sizeof marks / sizeof *marks; i++)
+        if (strstr(text, marks[i][0]))
+            return marks[i][1];
+    return NULL;
 }
 
 static void finish(struct agent *A, size_t k)
@@ -397,15 +453,27 @@ static void finish(struct agent *A, size_t k)
     bool failed = socm_result_read(it->sandbox, it->attempt, &r, &reason) != 0 ||
                   r.outcome == SOCM_OUT_FAILED;
     free(reason);
-    if (failed && !stepped && !it->cancel && it->tries < STEP_RETRIES && step_refused(it)) {
+    char *ep = socm_asprintf("%s/stderr", it->sandbox);
+    char *text = it->cancel ? NULL : tail_of(ep, 65536);
+    free(ep);
+    const char *ended = stepped ? slurm_ended(text) : NULL;
+    if (failed && text && !stepped && it->tries < STEP_RETRIES && socm_slurm_error_retryable(text)) {
+        /* srun never made the step: Slurm said "not now", not "no". */
         double delay = 0.5 * (1 << it->tries);
         it->tries++;
         it->not_before = socm_now() + delay;
-        fprintf(stderr, "socm agent: %s: step creation temporarily disabled; retry %d in %.1f s\n",
+        fprintf(stderr, "socm agent: %s: step refused for now; retry %d in %.1f s\n",
                 it->task.name, it->tries, delay);
+        free(text);
         return;
     }
-    report_end(A, it, NULL, NULL);
+    free(text);
+    if (ended) {
+        char why[128];
+        snprintf(why, sizeof why, "Slurm ended its step: %s", ended);
+        report_end(A, it, "lost", why);
+    } else
+        report_end(A, it, NULL, NULL);
     remove_item(A, k);
 }
 
@@ -560,6 +628,7 @@ int socm_pilot_agent_run(const char *state_dir, struct socm_error *err)
     }
     fprintf(stderr, "socm agent: job %s, %zu node%s, state in %s\n", getenv("SLURM_JOB_ID"), A.nn,
             A.nn == 1 ? "" : "s", A.dir);
+    reclaim_taken(&A);
     rc = agent_loop(&A, ifd, sfd, tfd);
     if (rc != 0)
         socm_error_set(err, SOCM_E_SYSTEM, "the agent's event loop failed");

@@ -52,6 +52,33 @@ bool socm_pilot_name_parse(const char *name, const char *ext, int *index, int *a
     return rest[0] == '.' && !strcmp(rest + 1, ext);
 }
 
+char *socm_slurm_step_of(const char *state_dir, const char *enactor, int index, int attempt,
+                         long job)
+{
+    if (!enactor)
+        return NULL;
+    if (!strcmp(enactor, "slurm-jobs"))
+        return job > 0 ? socm_asprintf("%ld.0", job) : NULL;
+    if (strcmp(enactor, "slurm-pilot") || attempt < 1)
+        return NULL;
+    char *p = socm_asprintf("%s/pilot/reports/%d.%d.step", state_dir, index, attempt);
+    FILE *f = fopen(p, "re");
+    free(p);
+    if (!f)
+        return NULL;
+    char line[64];
+    char *id = NULL;
+    if (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        long long j, st;
+        int n = 0;
+        if (sscanf(line, "%lld.%lld%n", &j, &st, &n) == 2 && line[n] == '\0' && j > 0 && st >= 0)
+            id = socm_strdup(line);
+    }
+    fclose(f);
+    return id;
+}
+
 int socm_pilot_scancel(const char *state_dir, size_t *n, struct socm_error *err)
 {
     *n = 0;
