@@ -44,6 +44,26 @@ static void stderr_tail(const char *sandbox, int lines)
         free(ring[k]);
 }
 
+/* A campaign over several sites: per site its enactor and workflows per state. */
+static void print_sites(const struct socm_bk *bk)
+{
+    const struct socm_spec *s = &bk->spec;
+    for (size_t k = 0; k < s->nsites; k++) {
+        size_t count[SOCM_W_CANCELED + 1] = {0}, n = 0;
+        for (size_t i = 0; i < s->n; i++)
+            if (s->tasks[i].site == (int)k) {
+                count[bk->w[i].state]++;
+                n++;
+            }
+        printf("  site %s (%s, %lld cores): %zu workflows:", s->sites[k].name,
+               s->sites[k].enactor, (long long)s->sites[k].cores, n);
+        for (int st = SOCM_W_NEW; st <= SOCM_W_CANCELED; st++)
+            if (count[st])
+                printf(" %zu %s", count[st], socm_wstate_name(st));
+        printf("\n");
+    }
+}
+
 static void print_text(const struct socm_bk *bk, const char *dir)
 {
     const struct socm_spec *s = &bk->spec;
@@ -56,6 +76,7 @@ static void print_text(const struct socm_bk *bk, const char *dir)
         if (bk->count[st])
             printf(" %zu %s", bk->count[st], socm_wstate_name(st));
     printf("\n");
+    print_sites(bk);
     double now = socm_now();
     for (size_t i = 0; i < s->n; i++) {
         const struct socm_wfstate *w = &bk->w[i];
@@ -94,6 +115,8 @@ static json_t *status_json(const struct socm_bk *bk)
         json_object_set_new(o, "cpu_s", ended ? json_real(w->cpu_s) : json_null());
         if (w->reason)
             json_object_set_new(o, "reason", json_string(w->reason));
+        if (bk->spec.nsites)
+            json_object_set_new(o, "site", json_string(bk->spec.sites[bk->spec.tasks[i].site].name));
         json_array_append_new(wfs, o);
     }
     return json_pack("{s:s,s:s,s:o}", "campaign", bk->spec.campaign, "state",
@@ -132,7 +155,8 @@ int socm_cmd_status(int argc, char **argv)
                  "workflows and their elapsed time, failures with the tail of their stderr.\n"
                  "--json prints {\"campaign\", \"state\", \"workflows\": [{\"id\", \"name\",\n"
                  "\"state\", \"attempts\", \"exit_code\", \"start\", \"end\", \"elapsed_s\",\n"
-                 "\"max_rss_mb\", \"cpu_s\"}]}; --watch redraws on every change until the\n"
+                 "\"max_rss_mb\", \"cpu_s\"}]} (and \"site\" for a campaign over\n"
+                 "several sites, whose text form has a line per site); --watch redraws on every change until the\n"
                  "campaign ends.\n"
                  "\n"
                  "example:\n"

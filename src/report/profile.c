@@ -7,6 +7,7 @@
  *   execution   started → ended
  * summed over workflows and attempts, so they measure workflow-time, not wall time. */
 #include "report/profile.h"
+#include "planner/sites.h"
 #include "util/str.h"
 
 #include <jansson.h>
@@ -162,4 +163,38 @@ int socm_profile_report(const char *state_dir, FILE *out, struct socm_error *err
     free(w);
     free(tp);
     return 0;
+}
+
+void socm_profile_print_phases(FILE *out, const struct socm_phase *ph, size_t n)
+{
+    double total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += ph[i].s;
+    fprintf(out, "profile:\n");
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "  %-24s %9.3f s  %5.1f%%\n", ph[i].name, ph[i].s,
+                total > 0 ? 100 * ph[i].s / total : 0);
+    fprintf(out, "  %-24s %9.3f s\n", "total", total);
+}
+
+size_t socm_profile_plan_phases(const struct socm_sites_plan *sp, struct socm_phase *ph, size_t n,
+                                size_t max)
+{
+    if (n < max)
+        ph[n++] = (struct socm_phase){"requirements", sp->t_requirements};
+    if (!sp->site) {
+        if (n < max)
+            ph[n++] = (struct socm_phase){"plan", sp->t_plan};
+        return n;
+    }
+    double parts = 0;
+    for (size_t k = 0; k < sp->nparts && n < max; k++) {
+        ph[n] = (struct socm_phase){"", sp->parts[k].seconds};
+        snprintf(ph[n].name, sizeof ph[n].name, "plan %s", sp->parts[k].site->name);
+        parts += sp->parts[k].seconds;
+        n++;
+    }
+    if (n < max) /* partition and the merge of the sites' plans */
+        ph[n++] = (struct socm_phase){"plan: partition+merge", sp->t_plan > parts ? sp->t_plan - parts : 0};
+    return n;
 }
