@@ -191,6 +191,7 @@ void socm_campaign_read_sites(struct socm_campaign *c, const struct socm_value *
     read_policy(c, camp, errs);
     if (c->n_sites && c->sites[0].resource) {
         c->resource = socm_resource_clone(c->sites[0].resource);
+        free(c->resource_name); /* `resource` was refused above */
         c->resource_name = socm_strdup(c->sites[0].name);
     }
 }
