@@ -62,6 +62,16 @@ static void print_profile(const struct socm_phase *ph, size_t n, const char *sta
         fprintf(stderr, "socm run: profile: %s\n", err.msg);
 }
 
+/* A program's profile: each campaign's wall time, then each one's phases. */
+static void print_program_profile(const char *file, const char *state_dir)
+{
+    struct socm_error err = {0};
+    char *dir = socm_program_state_dir(file, state_dir, &err);
+    if (!dir || socm_profile_program(dir, stderr, &err) != 0)
+        fprintf(stderr, "socm run: profile: %s\n", err.msg);
+    free(dir);
+}
+
 int socm_cmd_run(int argc, char **argv)
 {
     struct socm_strv files = SOCM_STRV_INIT;
@@ -147,6 +157,8 @@ int socm_cmd_run(int argc, char **argv)
         if (is_prog) {
             o.tty = false; /* several campaigns: log lines, not one live line */
             int code = socm_program_run(files.v[0], state_dir, &o, resume, &err);
+            if (code >= 0 && profile)
+                print_program_profile(files.v[0], state_dir);
             socm_strv_free(&files);
             socm_strv_free(&defs);
             return code < 0 ? socm_cli_fail("run", &err) : code;

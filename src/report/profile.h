@@ -11,6 +11,10 @@
  * their sum), then the same per workflow type. Returns 0, or -1 with err. */
 int socm_profile_report(const char *state_dir, FILE *out, struct socm_error *err);
 
+/* A program's state directory: each campaign's wall time (program.jsonl) with its
+ * percent of the program's, then socm_profile_report of each campaign. */
+int socm_profile_program(const char *dir, FILE *out, struct socm_error *err);
+
 /* `--profile` of run and plan: named phases of this process, printed with their
  * percent of the total. */
 struct socm_phase {

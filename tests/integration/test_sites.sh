@@ -94,6 +94,15 @@ grep -q "site alpha (local, 2 cores): 5 workflows: 5 DONE" status.out &&
     { fail "status does not show the sites"; cat status.out; }
 "$SOCM_BIN" status st --json | grep -q '"site": "beta"' || fail "status --json has no site"
 
+# --profile: planning per site; the journal's phases per site.
+"$SOCM_BIN" report st --profile >prof.out 2>&1 || fail "report --profile exit $?"
+{ grep -q "^by site" prof.out && grep -Eq "^  alpha \(5\) +execution" prof.out &&
+    grep -Eq "^  beta \(2\) +execution" prof.out; } || { fail "report --profile by site"; cat prof.out; }
+"$SOCM_BIN" run run.toml --dry-run --profile >/dev/null 2>dry.err || fail "dry-run --profile exit $?"
+{ grep -q "plan alpha" dry.err && grep -q "plan beta" dry.err; } || { fail "run --profile per site"; cat dry.err; }
+"$SOCM_BIN" plan run.toml --profile >/dev/null 2>plan.err || fail "plan --profile exit $?"
+grep -q "plan beta" plan.err || { fail "plan --profile per site"; cat plan.err; }
+
 # The plan puts a cross-site successor after its predecessor.
 "$SOCM_BIN" plan --json run.toml >plan.json || fail "plan exit $?"
 python3 - plan.json <<'PY' || fail "plan checks (above)"
