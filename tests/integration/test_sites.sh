@@ -119,6 +119,40 @@ for x in p["entries"]:
     assert 0 <= lo <= hi < s[x["site"]]["cores"], x
 PY
 
+# ---- a killed multi-site run resumes: the running workflow is re-attached on its
+# site, not restarted, and the cross-site successor runs after it ----
+cat >rs.toml <<'TOML'
+[campaign]
+name = "rs"
+deadline = "1h"
+resources = ["a", "b"]
+execution_schema = "batch"
+[campaign.sites.a]
+cores = 1
+[campaign.sites.b]
+cores = 2
+[campaign.s1]
+type = "generic"
+executable = "sleep"
+args = ["2"]
+preferred_resource = "a"
+[campaign.s2]
+type = "generic"
+executable = "sleep"
+args = ["0.2"]
+depends = ["s1"]
+preferred_resource = "b"
+TOML
+"$SOCM_BIN" run rs.toml --state-dir rs -q &
+mpid=$!
+for _ in $(seq 50); do grep -q '"s1","state":"RUNNING"' rs/journal.jsonl 2>/dev/null && break; sleep 0.1; done
+kill -9 $mpid
+wait $mpid 2>/dev/null
+"$SOCM_BIN" resume rs -q || fail "resume of a multi-site run exit $?"
+"$SOCM_BIN" status rs | grep -q "site b (local, 2 cores): 1 workflows: 1 DONE" || fail "resume: s2 not DONE on b"
+n=$(grep -c '"name":"s1","state":"RUNNING"' rs/journal.jsonl)
+[ "$n" -eq 1 ] || fail "resume restarted s1 ($n RUNNING events)"
+
 # ---- site_policy and preferred_resource ----
 policy() { # POLICY CHARGE_B
     cat <<TOML
