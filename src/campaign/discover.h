@@ -5,7 +5,7 @@
 #define SOCM_DISCOVER_H
 
 #include "campaign/campaign.h"
-#include "exec/slurm.h"
+#include "slurm/slurm.h"
 
 /* A QoS with no walltime limit plans as this long (a year, in minutes); the TOML
  * writer prints it like any other walltime. */

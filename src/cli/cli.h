@@ -4,11 +4,13 @@
 #define SOCM_CLI_H
 
 #include "util/error.h"
+#include "util/str.h"
 
 #include <stdio.h>
 
 /* Each subcommand: argv[0] is the subcommand name; returns the exit code
- * (0 success, 1 campaign failed, 2 bad input or usage, 130/143 interrupted). */
+ * (0 success, 1 campaign failed, 2 bad input or usage, 3 system error such as an
+ * unwritable state directory, 130/143 interrupted); main.c's help lists them. */
 int socm_cmd_validate(int argc, char **argv);
 int socm_cmd_config(int argc, char **argv);
 int socm_cmd_plan(int argc, char **argv);
@@ -28,6 +30,16 @@ int socm_cmd_render(int argc, char **argv);
 int socm_cli_fail(const char *cmd, const struct socm_error *err);
 /* Prints a usage error with a hint to --help; returns 2. */
 int socm_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+struct socm_campaign;
+/* The campaign of a command that names its files with -t/-y (already pushed to
+ * *files) and by position (argv[first..argc)): loads and merges them. On failure
+ * prints the usage error, or every input error and "socm CMD: N errors", sets *rc
+ * (2) and returns NULL. Always empties *files. */
+struct socm_campaign *socm_cli_load_campaign(const char *cmd, int argc, char **argv, int first,
+                                             struct socm_strv *files, int *rc);
+/* A non-option argument of a command that takes one STATE_DIR: sets *dir and
+ * returns 0; an unknown option or a second directory is a usage error (returns 2). */
+int socm_cli_state_dir_arg(const char *cmd, const char *arg, const char **dir);
 /* For stages not built yet: says so plainly; returns 2. */
 int socm_cli_not_built(const char *cmd, const char *what);
 

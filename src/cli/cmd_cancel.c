@@ -48,12 +48,8 @@ int socm_cmd_cancel(int argc, char **argv)
                  "example:\n"
                  "  socm cancel ./socm-quickstart");
             return 0;
-        } else if (argv[i][0] == '-')
-            return socm_cli_usage("cancel", "unknown option '%s'", argv[i]);
-        else if (!dir)
-            dir = argv[i];
-        else
-            return socm_cli_usage("cancel", "one state directory only");
+        } else if (socm_cli_state_dir_arg("cancel", argv[i], &dir) != 0)
+            return 2;
     }
     if (!dir)
         return socm_cli_usage("cancel", "no state directory given");

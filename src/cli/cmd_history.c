@@ -3,10 +3,10 @@
  * outside socm (from Slurm's sacct, or from given measures). */
 #include "cli/cli.h"
 #include "config/config.h"
-#include "predict/child.h"
 #include "predict/history.h"
 #include "predict/jobspec.h"
 #include "predict/predict.h"
+#include "slurm/slurm.h"
 #include "util/str.h"
 
 #include <ctype.h>
@@ -530,19 +530,20 @@ static int features_from_cmd(const struct opts *o, struct socm_history_run *run,
     return rc;
 }
 
-/* Runs sacct as an argv child and parses its accounting into run. */
+/* Asks sacct about the job (or step) and takes its measures into run. */
 static int measures_from_sacct(const char *jobid, struct socm_history_run *run, struct socm_error *err)
 {
     for (const char *p = jobid; *p; p++)
         if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' && *p != '+')
             return socm_error_set(err, SOCM_E_INPUT, "\"%s\" is not a Slurm job ID", jobid);
-    char *argv[] = {"sacct", "-P", "-n", "-j", (char *)jobid, "-o",
-                    "JobID,Elapsed,MaxRSS,NTasks,TotalCPU,State", NULL};
-    struct socm_buf out = SOCM_BUF_INIT;
-    int rc = socm_child_capture(argv, 120, 16u * 1024 * 1024, &out, err);
+    struct socm_strv ids = SOCM_STRV_INIT;
+    socm_strv_push(&ids, jobid);
+    struct socm_sacct acct;
+    int rc = socm_slurm_sacct(NULL, &ids, NULL, &acct, err);
     if (rc == 0)
-        rc = socm_history_parse_sacct(out.data ? out.data : "", jobid, run, err);
-    socm_buf_free(&out);
+        rc = socm_history_run_from_sacct(&acct, jobid, run, err);
+    socm_sacct_free(&acct);
+    socm_strv_free(&ids);
     return rc;
 }
 

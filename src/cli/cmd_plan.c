@@ -154,30 +154,16 @@ int socm_cmd_plan(int argc, char **argv)
             return socm_cli_usage("plan", "unknown option");
         }
     }
-    for (int i = optind; i < argc; i++)
-        socm_strv_push(&files, argv[i]);
-    if (files.n == 0) {
-        socm_strv_free(&files);
-        return socm_cli_usage("plan", "no campaign file given");
-    }
-    struct socm_errlist errs = {0};
+    int rc = 0;
     double t_load = socm_mono();
-    struct socm_campaign *c = socm_campaign_load((const char *const *)files.v, files.n, &errs);
+    struct socm_campaign *c = socm_cli_load_campaign("plan", argc, argv, optind, &files, &rc);
     t_load = socm_mono() - t_load;
-    socm_strv_free(&files);
-    if (!c) {
-        for (size_t i = 0; i < errs.n; i++)
-            fprintf(stderr, "%s\n", errs.msgs[i]);
-        fprintf(stderr, "socm plan: %zu error%s\n", errs.n, errs.n == 1 ? "" : "s");
-        socm_errlist_free(&errs);
-        return 2;
-    }
-    socm_errlist_free(&errs);
+    if (!c)
+        return rc;
 
     struct socm_error err = {0};
     struct socm_sites_plan sp;
     struct socm_plan_request req = {policy, predict, history_db};
-    int rc = 0;
     if (socm_sites_plan_make(c, &req, &sp, &err) < 0) {
         socm_campaign_free(c);
         return socm_cli_fail("plan", &err);

@@ -51,12 +51,8 @@ int socm_cmd_report(int argc, char **argv)
             json = true;
         else if (!strcmp(argv[i], "--profile"))
             profile = true;
-        else if (argv[i][0] == '-')
-            return socm_cli_usage("report", "unknown option '%s'", argv[i]);
-        else if (!dir)
-            dir = argv[i];
-        else
-            return socm_cli_usage("report", "one state directory only");
+        else if (socm_cli_state_dir_arg("report", argv[i], &dir) != 0)
+            return 2;
     }
     if (!dir)
         return socm_cli_usage("report", "no state directory given");

@@ -36,12 +36,8 @@ int socm_cmd_resume(int argc, char **argv)
         } else if (!strcmp(a, "--memory") && i + 1 < argc) {
             if (socm_units_parse_memory_mb(argv[++i], &o.memory_mb, &err) != 0)
                 return socm_cli_usage("resume", "--memory: %s", err.msg);
-        } else if (a[0] == '-')
-            return socm_cli_usage("resume", "unknown option '%s'", a);
-        else if (!dir)
-            dir = a;
-        else
-            return socm_cli_usage("resume", "one state directory only");
+        } else if (socm_cli_state_dir_arg("resume", a, &dir) != 0)
+            return 2;
     }
     if (!dir)
         return socm_cli_usage("resume", "no state directory given");

@@ -25,11 +25,13 @@ int socm_cmd_supervise(int argc, char **argv)
     int i = 1;
     for (; i < argc; i++) {
         const char *v;
-        if (!strcmp(argv[i], "--help")) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             puts("usage: socm supervise --sandbox DIR [--attempt N] [--walltime S] [--grace S]\n"
                  "                      [--lock-fd FD] [--cpus LIST] -- COMMAND...\n"
                  "(internal) runs COMMAND in DIR in its own process group, enforces the\n"
-                 "walltime and writes DIR/result.json. Started by `socm run`; e.g.\n"
+                 "walltime and writes DIR/result.json. Started by `socm run`.\n"
+                 "\n"
+                 "example:\n"
                  "  socm supervise --sandbox /tmp/wf --walltime 60 -- sleep 1");
             return 0;
         }

@@ -183,27 +183,14 @@ int socm_cmd_validate(int argc, char **argv)
             return socm_cli_usage("validate", "unknown option");
         }
     }
-    for (int i = optind; i < argc; i++)
-        socm_strv_push(&files, argv[i]);
-    if (files.n == 0) {
-        socm_strv_free(&files);
-        return socm_cli_usage("validate", "no campaign file given");
-    }
     if (json && commands) {
         socm_strv_free(&files);
         return socm_cli_usage("validate", "--json and --commands exclude each other");
     }
-    struct socm_errlist errs = {0};
-    struct socm_campaign *c = socm_campaign_load((const char *const *)files.v, files.n, &errs);
-    socm_strv_free(&files);
-    if (!c) {
-        for (size_t i = 0; i < errs.n; i++)
-            fprintf(stderr, "%s\n", errs.msgs[i]);
-        fprintf(stderr, "socm validate: %zu error%s\n", errs.n, errs.n == 1 ? "" : "s");
-        socm_errlist_free(&errs);
-        return 2;
-    }
-    socm_errlist_free(&errs);
+    int rc = 0;
+    struct socm_campaign *c = socm_cli_load_campaign("validate", argc, argv, optind, &files, &rc);
+    if (!c)
+        return rc;
     int *order = socm_xmalloc((c->n_wfs ? c->n_wfs : 1) * sizeof *order);
     size_t *starts, ngen;
     socm_dag_generations(&c->dag, order, &starts, &ngen);

@@ -55,8 +55,16 @@ static void usage(FILE *out)
           "  socm validate examples/quickstart.toml\n"
           "  socm run examples/quickstart.toml\n"
           "\n"
-          "`socm <command> --help` explains each command. Exit codes: 0 success,\n"
-          "1 campaign failed, 2 bad input or usage.\n",
+          "`socm <command> --help` explains each command.\n"
+          "\n"
+          "exit codes (every command):\n"
+          "  0    success\n"
+          "  1    the campaign failed (a workflow failed or was canceled)\n"
+          "  2    bad input or usage (input errors are file:line:col: message)\n"
+          "  3    the system refused: the state directory cannot be written (disk full,\n"
+          "       read-only, not a directory), fork or I/O failed; what was recorded\n"
+          "       before stays, and `socm resume` continues once the cause is fixed\n"
+          "  130  stopped by SIGINT, 143 by SIGTERM (`socm resume` continues)\n",
           out);
 }
 

@@ -1,6 +1,7 @@
 /* emit.c — writing a config tree back out: tagged JSON (the TOML conformance suite's
  * decoder format), plain JSON, and TOML that re-parses to the same tree. */
 #include "config/config.h"
+#include "config/utf8.h"
 
 #include <inttypes.h>
 #include <jansson.h>
@@ -10,29 +11,11 @@
 
 /* ---- JSON ---- */
 
-/* Length of the valid UTF-8 sequence at p (2..4 bytes), or 0. */
+/* Length of the valid UTF-8 sequence at p, or 0. */
 static size_t emit_utf8_len(const unsigned char *p, size_t avail)
 {
-    size_t n;
-    uint32_t v, min;
-    if ((p[0] & 0xE0) == 0xC0) {
-        n = 2, v = p[0] & 0x1F, min = 0x80;
-    } else if ((p[0] & 0xF0) == 0xE0) {
-        n = 3, v = p[0] & 0x0F, min = 0x800;
-    } else if ((p[0] & 0xF8) == 0xF0) {
-        n = 4, v = p[0] & 0x07, min = 0x10000;
-    } else
-        return 0;
-    if (avail < n)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (p[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    return n;
+    uint32_t cp;
+    return socm_utf8_decode(p, avail, &cp);
 }
 
 

@@ -375,6 +375,14 @@ struct node {
     size_t nbr;
 };
 
+static struct node *node_new(enum node_kind kind, struct socm_pos pos)
+{
+    struct node *n = socm_xcalloc(1, sizeof *n);
+    n->kind = kind;
+    n->pos = pos;
+    return n;
+}
+
 static void nodes_push(struct nodes *l, struct node *n)
 {
     if (l->n == l->cap) {
@@ -600,19 +608,36 @@ static struct expr *parse_postfix(struct parser *p)
     return e;
 }
 
+/* The operator (a symbol or a word such as `and`) of ops that t is, or NULL. */
+static const char *match_op(const struct tok *t, const char *const *ops)
+{
+    for (; *ops; ops++)
+        if (is_op(t, *ops) || is_name(t, *ops))
+            return *ops;
+    return NULL;
+}
+
+typedef struct expr *parse_fn(struct parser *p);
+
+/* A prefix operator (`-x`, `not x`, repeatable), else an operand from next. */
+static struct expr *parse_prefix(struct parser *p, const char *op, enum expr_kind kind,
+                                 parse_fn *next)
+{
+    if (!is_op(pk(p), op) && !is_name(pk(p), op))
+        return next(p);
+    struct expr *e = expr_new(kind, pk(p)->pos);
+    p->i++;
+    if (enter(p, &e->pos) < 0 || !(e->a = parse_prefix(p, op, kind, next))) {
+        expr_free(e);
+        return NULL;
+    }
+    p->depth--;
+    return e;
+}
+
 static struct expr *parse_unary(struct parser *p)
 {
-    if (is_op(pk(p), "-")) {
-        struct expr *e = expr_new(E_NEG, pk(p)->pos);
-        p->i++;
-        if (enter(p, &e->pos) < 0 || !(e->a = parse_unary(p))) {
-            expr_free(e);
-            return NULL;
-        }
-        p->depth--;
-        return e;
-    }
-    return parse_postfix(p);
+    return parse_prefix(p, "-", E_NEG, parse_postfix);
 }
 
 /* unary ( '|' filter ('(' args ')')? | 'is' ['not'] test )* */
@@ -674,36 +699,36 @@ static struct expr *binary(enum expr_kind kind, const char *op, struct expr *a, 
     return e;
 }
 
-static struct expr *parse_mul(struct parser *p)
+/* One level of left-associative binary operators: operands from next, joined
+ * while the next token is one of ops (NULL-terminated). */
+static struct expr *parse_binary(struct parser *p, const char *const *ops, enum expr_kind kind,
+                                 parse_fn *next)
 {
-    struct expr *e = parse_filtered(p);
-    while (e && (is_op(pk(p), "*") || is_op(pk(p), "/"))) {
-        struct tok *t = pk(p);
+    struct expr *e = next(p);
+    const char *op;
+    while (e && (op = match_op(pk(p), ops))) {
+        struct socm_pos pos = pk(p)->pos;
         p->i++;
-        struct expr *b = parse_filtered(p);
+        struct expr *b = next(p);
         if (!b) {
             expr_free(e);
             return NULL;
         }
-        e = binary(E_ARITH, t->op, e, b, t->pos);
+        e = binary(kind, op, e, b, pos);
     }
     return e;
 }
 
+static struct expr *parse_mul(struct parser *p)
+{
+    static const char *const ops[] = {"*", "/", NULL};
+    return parse_binary(p, ops, E_ARITH, parse_filtered);
+}
+
 static struct expr *parse_add(struct parser *p)
 {
-    struct expr *e = parse_mul(p);
-    while (e && (is_op(pk(p), "+") || is_op(pk(p), "-") || is_op(pk(p), "~"))) {
-        struct tok *t = pk(p);
-        p->i++;
-        struct expr *b = parse_mul(p);
-        if (!b) {
-            expr_free(e);
-            return NULL;
-        }
-        e = binary(E_ARITH, t->op, e, b, t->pos);
-    }
-    return e;
+    static const char *const ops[] = {"+", "-", "~", NULL};
+    return parse_binary(p, ops, E_ARITH, parse_mul);
 }
 
 static struct expr *parse_cmp(struct parser *p)
@@ -712,14 +737,10 @@ static struct expr *parse_cmp(struct parser *p)
     if (!e)
         return NULL;
     struct tok *t = pk(p);
-    const char *op = NULL;
+    const char *op;
     size_t skip = 1;
-    static const char *const ops[] = {"==", "!=", "<", ">", "<=", ">="};
-    for (size_t k = 0; k < 6; k++)
-        if (is_op(t, ops[k]))
-            op = ops[k];
-    if (is_name(t, "in"))
-        op = "in";
+    static const char *const ops[] = {"==", "!=", "<", ">", "<=", ">=", "in", NULL};
+    op = match_op(t, ops);
     if (is_name(t, "not") && is_name(&p->t[p->i + 1], "in"))
         op = "notin", skip = 2;
     if (!op)
@@ -735,52 +756,22 @@ static struct expr *parse_cmp(struct parser *p)
 
 static struct expr *parse_not(struct parser *p)
 {
-    if (is_name(pk(p), "not")) {
-        struct expr *e = expr_new(E_NOT, pk(p)->pos);
-        p->i++;
-        if (enter(p, &e->pos) < 0 || !(e->a = parse_not(p))) {
-            expr_free(e);
-            return NULL;
-        }
-        p->depth--;
-        return e;
-    }
-    return parse_cmp(p);
+    return parse_prefix(p, "not", E_NOT, parse_cmp);
 }
 
 static struct expr *parse_and(struct parser *p)
 {
-    struct expr *e = parse_not(p);
-    while (e && is_name(pk(p), "and")) {
-        struct socm_pos pos = pk(p)->pos;
-        p->i++;
-        struct expr *b = parse_not(p);
-        if (!b) {
-            expr_free(e);
-            return NULL;
-        }
-        e = binary(E_AND, "and", e, b, pos);
-    }
-    return e;
+    static const char *const ops[] = {"and", NULL};
+    return parse_binary(p, ops, E_AND, parse_not);
 }
 
 static struct expr *parse_expr(struct parser *p)
 {
+    static const char *const ops[] = {"or", NULL};
     struct socm_pos pos = pk(p)->pos;
     if (enter(p, &pos) < 0)
         return NULL;
-    struct expr *e = parse_and(p);
-    while (e && is_name(pk(p), "or")) {
-        struct socm_pos opos = pk(p)->pos;
-        p->i++;
-        struct expr *b = parse_and(p);
-        if (!b) {
-            expr_free(e);
-            e = NULL;
-            break;
-        }
-        e = binary(E_OR, "or", e, b, opos);
-    }
+    struct expr *e = parse_binary(p, ops, E_OR, parse_and);
     p->depth--;
     return e;
 }
@@ -810,9 +801,7 @@ static const char *at_stop(struct parser *p, const char *const *stops)
 
 static struct node *parse_for(struct parser *p, struct socm_pos pos)
 {
-    struct node *n = socm_xcalloc(1, sizeof *n);
-    n->kind = N_FOR;
-    n->pos = pos;
+    struct node *n = node_new(N_FOR, pos);
     struct tok *v = pk(p);
     if (v->kind != T_NAME || !strcmp(v->text, "in") || !strcmp(v->text, "not") ||
         !strcmp(v->text, "and") || !strcmp(v->text, "or") || !strcmp(v->text, "is")) {
@@ -858,9 +847,7 @@ fail:
 
 static struct node *parse_if(struct parser *p, struct socm_pos pos)
 {
-    struct node *n = socm_xcalloc(1, sizeof *n);
-    n->kind = N_IF;
-    n->pos = pos;
+    struct node *n = node_new(N_IF, pos);
     static const char *const stops[] = {"elif", "else", "endif", NULL};
     bool seen_else = false;
     for (;;) {
@@ -891,9 +878,7 @@ fail:
 
 static struct node *parse_set(struct parser *p, struct socm_pos pos)
 {
-    struct node *n = socm_xcalloc(1, sizeof *n);
-    n->kind = N_SET;
-    n->pos = pos;
+    struct node *n = node_new(N_SET, pos);
     if (pk(p)->kind != T_NAME) {
         socm_error_at(p->err, &pk(p)->pos, "expected a name after 'set'");
         goto fail;
@@ -924,9 +909,7 @@ static int parse_body(struct parser *p, struct nodes *out, const char *const *st
             return 0;
         p->i++;
         if (t->kind == T_TEXT) {
-            struct node *n = socm_xcalloc(1, sizeof *n);
-            n->kind = N_TEXT;
-            n->pos = t->pos;
+            struct node *n = node_new(N_TEXT, t->pos);
             n->text = t->text;
             n->len = t->len;
             nodes_push(out, n);
@@ -936,9 +919,7 @@ static int parse_body(struct parser *p, struct nodes *out, const char *const *st
             struct expr *e = parse_expr(p);
             if (!e)
                 return -1;
-            struct node *n = socm_xcalloc(1, sizeof *n);
-            n->kind = N_OUT;
-            n->pos = t->pos;
+            struct node *n = node_new(N_OUT, t->pos);
             n->e = e;
             nodes_push(out, n);
             if (expect_end(p, T_VAR_END) < 0)
@@ -1114,18 +1095,21 @@ static bool values_equal(const struct socm_value *a, const struct socm_value *b)
 
 static int eval(struct render *r, const struct expr *e, struct socm_value **out);
 
+/* The error for e evaluating to nothing (a missing name, key or index). */
+static int undefined_error(struct render *r, const struct expr *e)
+{
+    return socm_error_at(r->err, &e->pos, "undefined %s '%s'",
+                         e->kind == E_NAME ? "variable" : "value", e->path ? e->path : "?");
+}
+
 /* Evaluates e, which must be defined. */
 static struct socm_value *eval_def(struct render *r, const struct expr *e)
 {
     struct socm_value *v;
     if (eval(r, e, &v) < 0)
         return NULL;
-    if (!v) {
-        if (e->kind == E_NAME)
-            socm_error_at(r->err, &e->pos, "undefined variable '%s'", e->name);
-        else
-            socm_error_at(r->err, &e->pos, "undefined value '%s'", e->path ? e->path : "?");
-    }
+    if (!v)
+        undefined_error(r, e);
     return v;
 }
 
@@ -1409,12 +1393,8 @@ static int eval_filter(struct render *r, const struct expr *e, struct socm_value
         *out = eval_def(r, e->args[0]);
         return *out ? 0 : -1;
     }
-    if (!v) {
-        *out = NULL;
-        return socm_error_at(r->err, &e->a->pos, "undefined %s '%s'",
-                             e->a->kind == E_NAME ? "variable" : "value",
-                             e->a->path ? e->a->path : "?");
-    }
+    if (!v)
+        return undefined_error(r, e->a);
     struct socm_value *args[2] = {NULL, NULL};
     int rc = 0;
     for (size_t i = 0; i < e->nargs && rc == 0; i++)
@@ -1441,11 +1421,9 @@ static int eval_test(struct render *r, const struct expr *e, struct socm_value *
     bool res;
     if (!strcmp(t, "defined") || !strcmp(t, "undefined"))
         res = (v != NULL) == (t[0] == 'd');
-    else if (!v) {
-        return socm_error_at(r->err, &e->a->pos, "undefined %s '%s'",
-                             e->a->kind == E_NAME ? "variable" : "value",
-                             e->a->path ? e->a->path : "?");
-    } else if (!strcmp(t, "none"))
+    else if (!v)
+        return undefined_error(r, e->a);
+    else if (!strcmp(t, "none"))
         res = v->type == SOCM_V_NULL;
     else if (!strcmp(t, "number"))
         res = socm_value_is_number(v);

@@ -7,6 +7,7 @@
  * headers and dotted keys can build. On any error the partial tree is freed and the
  * first error is reported as "file:line:col: message". */
 #include "config/config.h"
+#include "config/utf8.h"
 
 #include <errno.h>
 #include <math.h>
@@ -132,42 +133,10 @@ static const char *toml_describe(const struct toml_parser *ps, const char *p, ch
 
 /* ---- whole-input checks ---- */
 
-/* Length of the UTF-8 sequence at p (1..4), or 0 if invalid (overlong, surrogate,
- * above U+10FFFF, truncated). */
+/* Length of the UTF-8 sequence at p (1..4), or 0 if invalid (see utf8.h). */
 static int toml_utf8_len(const unsigned char *p, const unsigned char *end, uint32_t *cp)
 {
-    unsigned c = p[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    int n;
-    uint32_t v, min;
-    if ((c & 0xE0) == 0xC0) {
-        n = 2;
-        v = c & 0x1F;
-        min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-        n = 3;
-        v = c & 0x0F;
-        min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-        n = 4;
-        v = c & 0x07;
-        min = 0x10000;
-    } else
-        return 0;
-    if (end - p < n)
-        return 0;
-    for (int i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (p[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return n;
+    return p < end ? (int)socm_utf8_decode(p, (size_t)(end - p), cp) : 0;
 }
 
 /* Control characters other than tab and the newline forms are allowed nowhere in a

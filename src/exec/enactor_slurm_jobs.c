@@ -6,8 +6,8 @@
  * (QOSMaxSubmitJobPerUserLimit, timeouts) are retried with back-off. */
 #include "socm/enactor.h"
 
-#include "exec/slurm.h"
 #include "exec/spec.h"
+#include "slurm/slurm.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -10,9 +10,9 @@
 #include "exec/agent.h"
 #include "exec/journal.h"
 #include "exec/pilot.h"
-#include "exec/slurm.h"
 #include "exec/spec.h"
 #include "socm/enactor.h"
+#include "slurm/slurm.h"
 #include "util/proc.h"
 #include "util/str.h"
 

@@ -8,9 +8,8 @@
  * It sleeps in poll() on inotify, a signalfd, a timerfd and the supervisors' pidfds. */
 #include "exec/agent.h"
 #include "exec/pilot.h"
-#include "exec/slurm.h"
-#include "exec/slurm_cmd.h"
 #include "exec/spec.h"
+#include "slurm/slurm.h"
 #include "util/proc.h"
 #include "util/str.h"
 
@@ -98,23 +97,17 @@ static int discover_nodes(struct agent *A, struct socm_error *err)
         return socm_error_set(err, SOCM_E_INPUT,
                               "not inside a Slurm allocation (SLURM_JOB_ID, SLURM_JOB_NODELIST "
                               "unset): `socm agent` is started by the slurm-pilot batch script");
-    const char *bindir = getenv("SOCM_SLURM_BINDIR");
-    char *scontrol = bindir ? socm_asprintf("%s/scontrol", bindir) : socm_strdup("scontrol");
-    const char *argv[] = {scontrol, "show", "hostnames", list, NULL};
-    struct socm_slurm_cmd_result r;
-    int rc = socm_slurm_cmd_run(argv, socm_slurm_timeout(), &r, err);
-    free(scontrol);
-    if (rc != 0)
+    struct socm_strv names = SOCM_STRV_INIT;
+    if (socm_slurm_hostnames(list, &names, err) != 0) {
+        socm_strv_free(&names);
         return -1;
-    char *save = NULL;
-    for (char *t = strtok_r(r.out, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
-        if (!*t)
-            continue;
+    }
+    for (size_t i = 0; i < names.n; i++) {
         A->nodes = socm_xrealloc(A->nodes, (A->nn + 1) * sizeof *A->nodes);
         int64_t c = cpus_of(cpn, A->nn);
-        A->nodes[A->nn++] = (struct node){socm_strdup(t), c, c};
+        A->nodes[A->nn++] = (struct node){socm_strdup(names.v[i]), c, c};
     }
-    socm_slurm_cmd_result_free(&r);
+    socm_strv_free(&names);
     if (A->nn == 0)
         return socm_error_set(err, SOCM_E_FAILED, "scontrol listed no node of %s", list);
     return 0;

@@ -1,7 +1,7 @@
 /* pilot_files.c — the state-directory layout shared by the slurm-pilot manager and
  * its agent, and the shell quoting of batch-script values (see pilot.h). */
 #include "exec/pilot.h"
-#include "exec/slurm.h"
+#include "slurm/slurm.h"
 #include "util/proc.h"
 #include "util/str.h"
 

@@ -99,21 +99,18 @@ int socm_history_run_from_workflow(const struct socm_workflow *wf, struct socm_h
 /* MD5 of a file's content as 32 lowercase hex digits into hex[33]. */
 int socm_file_md5(const char *path, char hex[33], struct socm_error *err);
 
-/* Parses Slurm sacct -P output (JobID|Elapsed|MaxRSS|NTasks|TotalCPU|State lines) for
- * `jobid` (JOBID or JOBID.STEP): elapsed from the matching line (the job's line
- * when no step is given), MaxRSS × NTasks (in MB) and TotalCPU as the largest over
- * its steps. Fills elapsed_s, max_rss_mb, cpu_s, state and location of run. */
-int socm_history_parse_sacct(const char *text, const char *jobid, struct socm_history_run *run,
-                             struct socm_error *err);
+/* Measures of a Slurm run from its accounting rows (socm_slurm_sacct) for `jobid`
+ * (JOBID or JOBID.STEP): elapsed and state from the matching row (the job's row
+ * when no step is given), MaxRSS × NTasks (in MB) as the largest over the row and
+ * its steps, TotalCPU of the row (or the sum over its steps). Fills elapsed_s,
+ * max_rss_mb, cpu_s, state and location of run. */
+struct socm_sacct;
+int socm_history_run_from_sacct(const struct socm_sacct *acct, const char *jobid,
+                                struct socm_history_run *run, struct socm_error *err);
 /* Measures of a local run from wait4()'s rusage (children's peak RSS, user +
  * system CPU) and the wall time the caller measured. */
 struct rusage;
 void socm_history_run_set_rusage(struct socm_history_run *run, const struct rusage *ru,
                                  double elapsed_s);
-
-/* [D-]HH:MM:SS[.frac], MM:SS[.frac] → seconds; -1 if malformed. */
-double socm_slurm_duration_s(const char *s);
-/* "1234K", "12M", "3G", "0" → MB (1024 K = 1 M); -1 if malformed. */
-double socm_slurm_memory_mb(const char *s);
 
 #endif

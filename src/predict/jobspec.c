@@ -4,9 +4,9 @@
  * features with the file parsers, awk ones run as an argv child with a timeout. */
 #include "predict/jobspec.h"
 
-#include "predict/child.h"
 #include "predict/history.h"
 #include "predict/predict.h"
+#include "util/child.h"
 #include "util/str.h"
 
 #include <ctype.h>
@@ -510,13 +510,13 @@ static int count_lines(const char *path, double *out, struct socm_error *err)
  * Killed after the parser's timeout. */
 static int run_awk(const struct parser *p, const char *path, struct socm_buf *out, struct socm_error *err)
 {
-    char *argv[5];
+    const char *argv[5];
     int a = 0;
     argv[a++] = "awk";
     if (p->script_is_file)
         argv[a++] = "-f";
     argv[a++] = p->awk_script;
-    argv[a++] = (char *)path;
+    argv[a++] = path;
     argv[a] = NULL;
     struct socm_error e = {0};
     if (socm_child_capture(argv, p->timeout_s, 1024 * 1024, out, &e) != 0)

@@ -1,7 +1,7 @@
 /* fuzz_slurm.c — libFuzzer target: the parsers of sacct, squeue, sinfo and sacctmgr
  * output. Slurm output is outside our control (versions, site plug-ins), so any text
  * must parse or be refused without a crash. */
-#include "exec/slurm.h"
+#include "slurm/slurm.h"
 
 #include <stdint.h>
 #include <stdlib.h>

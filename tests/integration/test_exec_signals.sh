@@ -10,10 +10,11 @@ cleanup() { rm -rf "$T"; }
 trap cleanup EXIT
 cd "$T"
 
-# --- walltime ---
-cat > wall.toml <<TOML
+# header NAME: a campaign on a 2-core box, 1 s grace
+header() {
+cat <<TOML
 [campaign]
-name = "wall"
+name = "$1"
 deadline = "1h"
 requested_resources = 2
 resource = "testbox"
@@ -25,7 +26,11 @@ nodes = 1
 cores_per_node = 2
 memory_per_node = "4G"
 qos = [{ name = "local", max_walltime = "1d", max_jobs = 1000, max_cores = 2 }]
+TOML
+}
 
+# --- walltime ---
+{ header wall; cat <<TOML
 [campaign.sleepy]
 type = "generic"
 executable = "sleep"
@@ -40,6 +45,7 @@ args = ["-c", "trap '' TERM; sleep 30"]
 [campaign.stubborn.resources]
 runtime = "2s"
 TOML
+} > wall.toml
 start=$(date +%s)
 set +e
 "$SOCM_BIN" run wall.toml --cores 2 --quiet
@@ -57,21 +63,7 @@ jq -s -e 'map(select(.ev=="wf" and .name=="sleepy" and .state=="FAILED")) | .[0]
   || { echo "walltime: sleepy was not stopped by SIGTERM"; exit 1; }
 
 # --- SIGTERM to the manager ---
-cat > stop.toml <<TOML
-[campaign]
-name = "stop"
-deadline = "1h"
-requested_resources = 2
-resource = "testbox"
-execution_schema = "batch"
-grace = "1s"
-
-[resources.testbox]
-nodes = 1
-cores_per_node = 2
-memory_per_node = "4G"
-qos = [{ name = "local", max_walltime = "1d", max_jobs = 1000, max_cores = 2 }]
-
+{ header stop; cat <<TOML
 [campaign.a]
 type = "generic"
 executable = "sh"
@@ -86,6 +78,7 @@ executable = "sh"
 args = ["-c", "echo run >> $T/c.runs"]
 depends = ["a", "b"]
 TOML
+} > stop.toml
 "$SOCM_BIN" run stop.toml --cores 2 --quiet &
 mgr=$!
 for _ in $(seq 400); do   # until both commands really run

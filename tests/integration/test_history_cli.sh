@@ -55,11 +55,16 @@ jq -e '.models[0] | has("mean_pct_error") and has("mse") and has("margin")' <<<"
 mkdir -p "$D/bin"
 cat >"$D/bin/sacct" <<'EOF'
 #!/bin/sh
-# stand-in for Slurm's sacct: checks the arguments socm passes
-[ "$1 $2 $3 $5 $6" = "-P -n -j -o JobID,Elapsed,MaxRSS,NTasks,TotalCPU,State" ] || exit 3
-echo "$4|00:02:00||||COMPLETED"
-echo "$4.batch|00:02:00|2048K|1|00:00:01|COMPLETED"
-echo "$4.0|00:01:50|10M|4|00:06:00|COMPLETED"
+# stand-in for Slurm's sacct: checks the arguments socm passes (-P with a header, the
+# job by --jobs); prints its columns in an order of its own (read by header)
+[ "$1" = -P ] && [ "${2%%,*}" = --format=JobID ] || exit 3
+case "$2" in *TotalCPU*) ;; *) exit 3 ;; esac
+[ "${3%%=*}" = --jobs ] || exit 3
+j=${3#--jobs=}
+echo "JobID|Elapsed|MaxRSS|NTasks|TotalCPU|State"
+echo "$j|00:02:00||||COMPLETED"
+echo "$j.batch|00:02:00|2048K|1|00:00:01|COMPLETED"
+echo "$j.0|00:01:50|10M|4|00:06:00|COMPLETED"
 EOF
 chmod +x "$D/bin/sacct"
 PATH="$D/bin:$PATH" "$SOCM" history record --sacct 4242 --job-name slurmjob --history-db "$DB" >/dev/null

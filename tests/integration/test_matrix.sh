@@ -3,11 +3,7 @@
 # per combination with substituted arguments, dependants wait for every member, and a
 # malformed matrix exits 2 with its position.
 set -u
-SOCM_BIN=$(realpath "${SOCM_BIN:-build/socm}")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/lib.sh"
 
 cat >"$tmp/m.toml" <<'TOML'
 [campaign]
@@ -53,4 +49,4 @@ rc=$?
 [ $rc = 2 ] || fail "bad matrix: exit $rc"
 grep -q 'm.toml:19:.*non-empty list' "$tmp/err" || fail "bad matrix message: $(cat "$tmp/err")"
 
-[ $fails = 0 ] && echo "ok" || exit 1
+finish

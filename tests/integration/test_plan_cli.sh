@@ -6,11 +6,7 @@
 # errors (deadline impossible, memory impossible, no QoS, unknown policy, bad file)
 # are clear messages with exit 2.
 set -u
-SOCM_BIN=$(realpath "${SOCM_BIN:-build/socm}")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/lib.sh"
 
 # $1 file, $2 deadline, $3 schema, $4 requested cores, $5 memory of W4, $6 qos walltime
 campaign() {
@@ -155,5 +151,4 @@ else
     fail "cannot build the test plug-in: $(cat "$tmp/cc.err")"
 fi
 
-[ $fails = 0 ] || { echo "$fails failure(s)"; exit 1; }
-echo "ok"
+finish

@@ -4,11 +4,7 @@
 # its share of the program's, then each campaign's phases (and per site, for a
 # campaign over several sites).
 set -u
-SOCM_BIN=$(realpath "${SOCM_BIN:-build/socm}")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/lib.sh"
 cd "$tmp" || exit 1
 for n in pre map; do
     cat >$n.toml <<TOML
@@ -63,5 +59,4 @@ PY
 check run.err "run --profile of a program"
 "$SOCM_BIN" report st --profile >rep.out 2>&1 || fail "report --profile exit $?"
 check rep.out "report --profile of a program"
-[ $fails -eq 0 ] && echo "test_profile_program: all passed"
-exit $fails
+finish "test_profile_program: all passed"

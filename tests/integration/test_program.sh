@@ -4,11 +4,7 @@
 # with "continue" it runs. Each campaign has its own state directory under the
 # program's, `socm status` shows them, `socm resume` re-runs only what did not finish.
 set -u
-SOCM_BIN=$(realpath "${SOCM_BIN:-build/socm}")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/lib.sh"
 cd "$tmp" || exit 1
 
 camp() { # NAME COMMAND
@@ -106,4 +102,4 @@ printf "[[campaign_set]]\nname = \"a\"\nfile = \"preprocess.toml\"\n" >dry.toml
 [ -e socm-dry ] && fail "program --dry-run ran something"
 
 
-[ $fails = 0 ] && echo ok || exit 1
+finish

@@ -3,11 +3,7 @@
 # phase holds the workflows' run time (a 1 s sleep and a 0.5 s one, the second after
 # the first), the phases' percents add up to 100, and the per-type rows count both.
 set -u
-SOCM_BIN=$(realpath "${SOCM_BIN:-build/socm}")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/lib.sh"
 cd "$tmp" || exit 1
 cat >c.toml <<'TOML'
 [campaign]
@@ -43,4 +39,4 @@ assert 1.4 <= float(secs["execution"]) < 3, secs
 assert re.search(r"^  generic \(2\) +execution", text, re.M)
 PY
 "$SOCM_BIN" report nowhere --profile >/dev/null 2>&1 && fail "missing dir accepted"
-[ $fails = 0 ] && echo ok || exit 1
+finish

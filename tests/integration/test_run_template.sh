@@ -3,11 +3,7 @@
 # with the values (a -D replaces a --values entry), one workflow per band runs, and an
 # undefined variable is exit 2 with the template's line:col.
 set -u
-SOCM_BIN=$(realpath "${SOCM_BIN:-build/socm}")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/lib.sh"
 cd "$tmp" || exit 1
 
 cat >c.toml.j2 <<'TPL'
@@ -43,4 +39,4 @@ rc=$?
 grep -q 'c.toml.j2:3:16: undefined variable .deadline.' err || fail "message: $(cat err)"
 [ -e sd2 ] && fail "a state dir was made for a bad template"
 
-[ $fails = 0 ] && echo ok || exit 1
+finish

@@ -6,12 +6,8 @@
 # choose the sites (socm plan --json); `socm status` shows the sites; bad site input
 # is exit 2 with file:line:col.
 set -u
-SOCM_BIN=$(realpath "${SOCM_BIN:-build/socm}")
+. "$(dirname "$0")/lib.sh"
 SOCM_SRC=$(realpath "${SOCM_SRC:-.}")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 cd "$tmp" || exit 1
 
 # ---- run: two sites, a cross-site chain a → b → a ----
@@ -226,5 +222,4 @@ expect_err e7.toml "^e7.toml:[0-9]+:[0-9]+: workflow 'wide' .* does not fit on i
 "$SOCM_BIN" plan "$SOCM_SRC/examples/two-sites.toml" >ex.txt || fail "plan example"
 grep -Eq "^analyse +site-b " ex.txt || { fail "example: analyse not on site-b"; cat ex.txt; }
 
-[ $fails -eq 0 ] && echo "test_sites: all passed"
-exit $fails
+finish "test_sites: all passed"

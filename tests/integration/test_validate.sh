@@ -5,13 +5,9 @@
 # input in tests/data/invalid/ exits 2 with the position (file:line:col) and message
 # its "# expect: LINE:COL text" lines announce.
 set -u
-SOCM_BIN=$(realpath "${SOCM_BIN:-build/socm}")
+. "$(dirname "$0")/lib.sh"
 SOCM_SRC=${SOCM_SRC:-.}
 DAG="$SOCM_SRC/../shared/compat/dag.yml"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 # --- the original's dag.yml ---
 if [ -f "$DAG" ]; then
@@ -92,5 +88,4 @@ done
 grep -q '^socm validate: 5 errors$' <("$SOCM_BIN" validate "$SOCM_SRC/tests/data/invalid/multi_error.toml" 2>&1) ||
     fail "multi_error: not 5 errors"
 
-[ $fails -eq 0 ] && echo "ok: validate ($n malformed inputs)"
-exit $((fails > 0))
+finish "ok: validate ($n malformed inputs)"

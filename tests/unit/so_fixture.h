@@ -14,6 +14,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tmpdir_fixture.h"
+#include "util/str.h"
+
 #define FIX_NOBS 200
 #define FIX_T0 1704067200.0 /* 2024-01-01T00:00:00Z */
 
@@ -132,15 +135,26 @@ static char *fix_setup(void)
 
 static void fix_teardown(char *dir)
 {
-    char *argv[] = {"rm", "-rf", dir, NULL};
-    pid_t pid = fork();
-    if (pid == 0) {
-        execvp("rm", argv);
-        _exit(127);
-    }
-    int status;
-    waitpid(pid, &status, 0);
+    tmpdir_remove(dir);
     free(dir);
+}
+
+/* The fixture as a cmocka group setup/teardown: its directory in g_dir. */
+static char *g_dir;
+
+static int fix_group_setup(void **state)
+{
+    (void)state;
+    g_dir = fix_setup();
+    return 0;
+}
+
+static int fix_group_teardown(void **state)
+{
+    (void)state;
+    fix_teardown(g_dir);
+    socm_intern_free_all();
+    return 0;
 }
 
 #endif

@@ -8,7 +8,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tmpdir_fixture.h"
+
 #include "predict/history.h"
+#include "slurm/slurm.h"
 #include "util/str.h"
 
 #include <jansson.h>
@@ -21,28 +24,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char tmpdir[256];
-
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/socm-test-history-XXXXXX");
-    assert_non_null(mkdtemp(tmpdir));
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char *cmd[] = {"rm", "-rf", tmpdir, NULL};
-    pid_t pid = fork();
-    if (pid == 0) {
-        execvp(cmd[0], cmd);
-        _exit(127);
-    }
-    waitpid(pid, NULL, 0);
-    return 0;
-}
 
 static char *dbpath(const char *name) { return socm_asprintf("%s/%s", tmpdir, name); }
 
@@ -295,32 +276,29 @@ static void test_features_md5_and_exclusions(void **state)
     socm_value_free(wf.fields);
 }
 
-static void test_sacct_parsing(void **state)
+static void test_sacct_measures(void **state)
 {
     (void)state;
-    assert_true(socm_slurm_duration_s("00:01:02") == 62);
-    assert_true(socm_slurm_duration_s("1-02:00:00") == 93600);
-    assert_true(fabs(socm_slurm_duration_s("01:02.500") - 62.5) < 1e-9);
-    assert_true(socm_slurm_duration_s("x") < 0);
-    assert_true(socm_slurm_memory_mb("2048K") == 2);
-    assert_true(socm_slurm_memory_mb("3G") == 3072);
-    assert_true(socm_slurm_memory_mb("5Q") < 0);
-    const char *text = "77|00:02:00||||COMPLETED\n"
+    const char *text = "JobID|Elapsed|MaxRSS|NTasks|TotalCPU|State\n"
+                       "77|00:02:00||||COMPLETED\n"
                        "77.batch|00:02:00|1024K|1|00:00:01|COMPLETED\n"
                        "77.0|00:01:50|10M|4|00:06:00|COMPLETED\n"
                        "78|00:09:00||||FAILED\n";
+    struct socm_sacct acct;
     struct socm_history_run r = {0};
     struct socm_error err = {0};
-    assert_int_equal(socm_history_parse_sacct(text, "77", &r, &err), 0);
+    assert_int_equal(socm_sacct_parse(text, &acct, &err), 0);
+    assert_int_equal(socm_history_run_from_sacct(&acct, "77", &r, &err), 0);
     assert_true(r.elapsed_s == 120);
     assert_true(r.max_rss_mb == 40); /* 10M x 4 tasks */
     assert_true(r.cpu_s == 361);     /* job line empty: sum of steps */
     assert_string_equal(r.state, "COMPLETED");
     assert_string_equal(r.location, "77");
-    assert_int_equal(socm_history_parse_sacct(text, "77.0", &r, &err), 0);
+    assert_int_equal(socm_history_run_from_sacct(&acct, "77.0", &r, &err), 0);
     assert_true(r.elapsed_s == 110 && r.max_rss_mb == 40 && r.cpu_s == 360);
-    assert_int_equal(socm_history_parse_sacct(text, "79", &r, &err), -1);
+    assert_int_equal(socm_history_run_from_sacct(&acct, "79", &r, &err), -1);
     socm_history_run_clear(&r);
+    socm_sacct_free(&acct);
 }
 
 /* A real local run: a child touching 80 MB for ~0.3 s is recorded with its peak RSS
@@ -374,8 +352,8 @@ int main(void)
         cmocka_unit_test(test_filters_and_prune),
         cmocka_unit_test(test_concurrent_writers_lose_nothing),
         cmocka_unit_test(test_features_md5_and_exclusions),
-        cmocka_unit_test(test_sacct_parsing),
+        cmocka_unit_test(test_sacct_measures),
         cmocka_unit_test(test_local_run_measures),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }

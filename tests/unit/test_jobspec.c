@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tmpdir_fixture.h"
+
 #include "predict/jobspec.h"
 #include "util/str.h"
 
@@ -19,28 +21,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static char tmpdir[256];
-
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/socm-test-jobspec-XXXXXX");
-    assert_non_null(mkdtemp(tmpdir));
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char *cmd[] = {"rm", "-rf", tmpdir, NULL};
-    pid_t pid = fork();
-    if (pid == 0) {
-        execvp(cmd[0], cmd);
-        _exit(127);
-    }
-    waitpid(pid, NULL, 0);
-    return 0;
-}
 
 static struct socm_value *str(const char *s) { return socm_value_string(s, strlen(s), NULL); }
 
@@ -270,7 +250,7 @@ int main(void)
         cmocka_unit_test(test_bad_specs),
         cmocka_unit_test(test_ambiguous_spec_fails_fast),
     };
-    int rc = cmocka_run_group_tests(tests, setup, teardown);
+    int rc = cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
     socm_intern_free_all();
     return rc;
 }

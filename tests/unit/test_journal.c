@@ -69,15 +69,23 @@ static int collect_cb(void *ctx, json_t *ev, size_t line, struct socm_error *err
     return 0;
 }
 
+/* A new journal holding log events with ids 1..n. */
+static void journal_of_logs(int n)
+{
+    struct socm_journal j;
+    struct socm_error err = {0};
+    assert_int_equal(socm_journal_open(&j, dir, true, -1, &err), 0);
+    for (int i = 1; i <= n; i++)
+        assert_int_equal(socm_journal_write(&j, json_pack("{s:s,s:i}", "ev", "log", "id", i), &err), 0);
+    socm_journal_close(&j);
+}
+
 static void test_append_replay_modes(void **state)
 {
     (void)state;
     struct socm_journal j;
     struct socm_error err = {0};
-    assert_int_equal(socm_journal_open(&j, dir, true, -1, &err), 0);
-    for (int i = 1; i <= 3; i++)
-        assert_int_equal(socm_journal_write(&j, json_pack("{s:s,s:i}", "ev", "log", "id", i), &err), 0);
-    socm_journal_close(&j);
+    journal_of_logs(3);
     struct stat st;
     assert_int_equal(stat(dir, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0700);
@@ -102,9 +110,7 @@ static void test_torn_last_line(void **state)
     (void)state;
     struct socm_journal j;
     struct socm_error err = {0};
-    assert_int_equal(socm_journal_open(&j, dir, true, -1, &err), 0);
-    assert_int_equal(socm_journal_write(&j, json_pack("{s:s,s:i}", "ev", "log", "id", 1), &err), 0);
-    socm_journal_close(&j);
+    journal_of_logs(1);
     append_raw("{\"ev\":\"log\",\"id\":2,\"t\":1"); /* the crash cut it */
     struct collect c = {0};
     long long valid = 0;
@@ -125,9 +131,7 @@ static void test_corrupt_middle_line(void **state)
     (void)state;
     struct socm_journal j;
     struct socm_error err = {0};
-    assert_int_equal(socm_journal_open(&j, dir, true, -1, &err), 0);
-    assert_int_equal(socm_journal_write(&j, json_pack("{s:s,s:i}", "ev", "log", "id", 1), &err), 0);
-    socm_journal_close(&j);
+    journal_of_logs(1);
     append_raw("{\"ev\":\"log\",\"id\":2,GARBAGE}\n");
     append_raw("{\"ev\":\"log\",\"id\":3}\n");
     struct collect c = {0};

@@ -14,22 +14,13 @@
 
 #include <math.h>
 
-static char *g_dir;
 static struct fix_obs g_obs[FIX_NOBS];
 
 static int setup(void **state)
 {
-    g_dir = fix_setup();
     for (int i = 0; i < FIX_NOBS; i++)
         fix_obs_make(i, &g_obs[i]);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fix_teardown(g_dir);
-    socm_intern_free_all();
-    return 0;
+    return fix_group_setup(state);
 }
 
 static struct socm_value *base_section(int64_t chunk_nobs)
@@ -378,5 +369,5 @@ int main(void)
         cmocka_unit_test(test_same_splits_every_run),
         cmocka_unit_test(test_bad_input),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, fix_group_teardown);
 }

@@ -15,20 +15,6 @@
 #include <math.h>
 #include <zlib.h>
 
-static char *g_dir;
-
-static int setup(void **state)
-{
-    g_dir = fix_setup();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fix_teardown(g_dir);
-    return 0;
-}
-
 static char *p(const char *rel)
 {
     static char buf[4][4096];
@@ -282,7 +268,7 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_defaults_and_stored_types),
     };
-    int rc = cmocka_run_group_tests(tests, setup, teardown);
+    int rc = cmocka_run_group_tests(tests, fix_group_setup, fix_group_teardown);
     socm_intern_free_all();
     return rc;
 }

@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "exec/pilot.h"
-#include "exec/slurm_cmd.h"
+#include "util/child.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,14 +24,14 @@ static void assert_shell_roundtrip(const char *value)
     char *script = malloc(n);
     snprintf(script, n, "printf '%%s' %s", q);
     const char *argv[] = {"/bin/sh", "-c", script, NULL};
-    struct socm_slurm_cmd_result r;
+    struct socm_child_result r;
     struct socm_error err = {0};
-    assert_int_equal(socm_slurm_cmd_run(argv, 10, &r, &err), 0);
+    assert_int_equal(socm_child_run(argv, 10, 0, &r, &err), 0);
     assert_int_equal(r.status, 0);
     assert_int_equal(r.out_len, strlen(value));
     assert_memory_equal(r.out, value, strlen(value));
     assert_int_equal(r.err_len, 0);
-    socm_slurm_cmd_result_free(&r);
+    socm_child_result_free(&r);
     free(script);
     free(q);
 }

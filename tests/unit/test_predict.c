@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tmpdir_fixture.h"
+
 #include "predict/predict.h"
 #include "socm/planner.h"
 #include "util/str.h"
@@ -19,29 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char tmpdir[256];
 static int dbcount;
-
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/socm-test-predict-XXXXXX");
-    assert_non_null(mkdtemp(tmpdir));
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char *cmd[] = {"rm", "-rf", tmpdir, NULL};
-    pid_t pid = fork();
-    if (pid == 0) {
-        execvp(cmd[0], cmd);
-        _exit(127);
-    }
-    waitpid(pid, NULL, 0);
-    return 0;
-}
 
 static struct socm_history *fresh_db(void)
 {
@@ -409,7 +389,7 @@ int main(void)
         cmocka_unit_test(test_requirements_of_campaign),
         cmocka_unit_test(test_options_and_minimums),
     };
-    int rc = cmocka_run_group_tests(tests, setup, teardown);
+    int rc = cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
     socm_intern_free_all();
     return rc;
 }

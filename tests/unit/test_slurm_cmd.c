@@ -1,15 +1,14 @@
-/* test_slurm_cmd.c — running Slurm commands: output and exit status captured, a hung
- * command killed at its timeout, a missing command an error value; and the wrappers
- * against fake sbatch/squeue/sacct scripts ($SOCM_SLURM_BINDIR) that record their
- * argv, so values with spaces, quotes, '$' and ';' reach Slurm byte for byte. */
+/* test_slurm_cmd.c — the Slurm command wrappers against fake sbatch/squeue/sacct/
+ * scancel/scontrol scripts ($SOCM_SLURM_BINDIR) that record their argv, so values
+ * with spaces, quotes, '$' and ';' reach Slurm byte for byte; refusals carry Slurm's
+ * message; every call is counted. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "exec/slurm.h"
-#include "exec/slurm_cmd.h"
+#include "slurm/slurm.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,13 +63,14 @@ static int setup(void **state)
              rec);
     write_script("sacct", body);
     write_script("scancel", "echo 'scancel: error: Socket timed out on send/recv operation' >&2; exit 1\n");
+    write_script("scontrol", "[ \"$3\" = 'n[1-2],m' ] && printf 'n1\\nn2\\n\\nm\\n'\n");
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    const char *names[] = {"sbatch", "squeue", "sacct", "scancel", "sbatch.args", "squeue.args", "sacct.args"};
+    const char *names[] = {"sbatch", "squeue", "sacct", "scancel", "scontrol", "sbatch.args", "squeue.args", "sacct.args"};
     char path[256];
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
@@ -79,50 +79,6 @@ static int teardown(void **state)
     rmdir(dir);
     unsetenv("SOCM_SLURM_BINDIR");
     return 0;
-}
-
-static void test_capture_and_status(void **state)
-{
-    (void)state;
-    const char *argv[] = {"sh", "-c", "echo out; echo err >&2; exit 3", NULL};
-    struct socm_slurm_cmd_result r;
-    struct socm_error err = {0};
-    assert_int_equal(socm_slurm_cmd_run(argv, 10, &r, &err), 0);
-    assert_int_equal(r.status, 3);
-    assert_false(r.timed_out);
-    assert_string_equal(r.out, "out\n");
-    assert_string_equal(r.errtext, "err\n");
-    socm_slurm_cmd_result_free(&r);
-}
-
-static void test_timeout_kills(void **state)
-{
-    (void)state;
-    /* The child's own child holds the pipes too: the whole group must go. */
-    const char *argv[] = {"sh", "-c", "sleep 30 & echo started; wait", NULL};
-    struct socm_slurm_cmd_result r;
-    struct socm_error err = {0};
-    struct timespec a, b;
-    clock_gettime(CLOCK_MONOTONIC, &a);
-    assert_int_equal(socm_slurm_cmd_run(argv, 0.5, &r, &err), 0);
-    clock_gettime(CLOCK_MONOTONIC, &b);
-    double took = (double)(b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;
-    assert_true(r.timed_out);
-    assert_true(took < 5);
-    assert_string_equal(r.out, "started\n");
-    socm_slurm_cmd_result_free(&r);
-}
-
-static void test_missing_command(void **state)
-{
-    (void)state;
-    const char *argv[] = {"/nonexistent/sbatch", NULL};
-    struct socm_slurm_cmd_result r;
-    struct socm_error err = {0};
-    assert_int_equal(socm_slurm_cmd_run(argv, 5, &r, &err), -1);
-    assert_non_null(strstr(err.msg, "/nonexistent/sbatch"));
-    assert_non_null(strstr(err.msg, "No such file"));
-    socm_slurm_cmd_result_free(&r);
 }
 
 static void test_wrappers_pass_argv_verbatim(void **state)
@@ -172,13 +128,48 @@ static void test_wrappers_pass_argv_verbatim(void **state)
     socm_strv_free(&ids);
 }
 
+static void test_hostnames_and_counts(void **state)
+{
+    (void)state;
+    struct socm_error err = {0};
+    size_t before = socm_slurm_calls(SOCM_SLURM_SCONTROL);
+    struct socm_strv names = SOCM_STRV_INIT;
+    assert_int_equal(socm_slurm_hostnames("n[1-2],m", &names, &err), 0);
+    assert_int_equal(names.n, 3);
+    assert_string_equal(names.v[0], "n1");
+    assert_string_equal(names.v[2], "m");
+    /* The fake exits 1 for any other list: a failure, nothing added. */
+    assert_int_equal(socm_slurm_hostnames("x", &names, &err), -1);
+    assert_int_equal(names.n, 3);
+    assert_int_equal(socm_slurm_calls(SOCM_SLURM_SCONTROL), before + 2);
+    assert_string_equal(socm_slurm_cmd_name(SOCM_SLURM_SCONTROL), "scontrol");
+    socm_strv_free(&names);
+}
+
+static void test_squeue_left_queue_is_an_answer(void **state)
+{
+    (void)state;
+    write_script("squeue", "echo 'slurm_load_jobs error: Invalid job id specified' >&2; exit 1\n");
+    struct socm_error err = {0};
+    struct socm_strv ids = SOCM_STRV_INIT;
+    socm_strv_push(&ids, "99");
+    struct socm_squeue q;
+    assert_int_equal(socm_slurm_squeue(NULL, &ids, &q, &err), 0);
+    assert_int_equal(q.n, 0);
+    socm_squeue_free(&q);
+    write_script("squeue", "echo 'squeue: error: Unable to contact slurm controller' >&2; exit 1\n");
+    assert_int_equal(socm_slurm_squeue(NULL, &ids, &q, &err), -1);
+    assert_non_null(strstr(err.msg, "Unable to contact"));
+    socm_squeue_free(&q);
+    socm_strv_free(&ids);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_capture_and_status),
-        cmocka_unit_test(test_timeout_kills),
-        cmocka_unit_test(test_missing_command),
         cmocka_unit_test(test_wrappers_pass_argv_verbatim),
+        cmocka_unit_test(test_hostnames_and_counts),
+        cmocka_unit_test(test_squeue_left_queue_is_an_answer),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "exec/slurm.h"
+#include "slurm/slurm.h"
 
 #include <stdio.h>
 #include <string.h>

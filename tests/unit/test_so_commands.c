@@ -11,21 +11,6 @@
 #include "so_fixture.h"
 #include "so_section.h"
 
-static char *g_dir;
-
-static int setup(void **state)
-{
-    g_dir = fix_setup();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fix_teardown(g_dir);
-    socm_intern_free_all();
-    return 0;
-}
-
 static void assert_argv(const struct socm_strv *got, const char *const *want)
 {
     size_t n = 0;
@@ -222,5 +207,5 @@ int main(void)
         cmocka_unit_test(test_null_test_split),
         cmocka_unit_test(test_sat_sims_issue_example),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, fix_group_setup, fix_group_teardown);
 }

@@ -2,7 +2,7 @@
  * sacctmgr show qos -P) and of the values inside it (durations, sizes, exit codes,
  * TRES strings, states). Pure functions of their text, so they can be fuzzed: a
  * malformed line is skipped and counted; an odd value becomes -1 ("not known"). */
-#include "exec/slurm.h"
+#include "slurm/slurm.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -469,6 +469,8 @@ static void sacct_row(struct ptable *t, struct socm_strv *f)
     /* MaxRSS belongs to steps; an allocation row never carries it. */
     r->max_rss_kib = step ? socm_slurm_size_kib_parse(field(t, f, "MaxRSS")) : -1;
     r->ntasks = parse_count(field(t, f, "NTasks"));
+    int64_t cpu = socm_slurm_duration_parse(field(t, f, "TotalCPU"));
+    r->cpu_s = cpu >= 0 && cpu != INT64_MAX ? (double)cpu : -1;
     r->nodelist = socm_strdup(field(t, f, "NodeList"));
     r->start = socm_strdup(field(t, f, "Start"));
     r->end = socm_strdup(field(t, f, "End"));

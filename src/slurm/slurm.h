@@ -1,6 +1,7 @@
 /* slurm.h — socm's interface to Slurm through its standard commands (sbatch, squeue,
- * sacct, scancel, sinfo, sacctmgr), run as argv arrays with a timeout, and the
- * parsers of their output. The parsers are pure functions of the text (fuzzable):
+ * sacct, scancel, sinfo, sacctmgr, scontrol), run as argv arrays with a timeout, and
+ * the parsers of their output. A layer of its own below campaign/, predict/ and
+ * exec/, which all talk to Slurm: it depends on util/ only. The parsers are pure functions of the text (fuzzable):
  * malformed lines are skipped and counted, never a crash; values Slurm prints as
  * "Unknown", "INVALID", "None" or blank come out as -1 ("not known"). */
 #ifndef SOCM_SLURM_H
@@ -75,7 +76,7 @@ int64_t socm_slurm_jobid_parse(const char *s);
 /* ---- sacct -P ---- */
 
 /* The columns socm asks sacct for (the parser reads any order, by header). */
-#define SOCM_SACCT_FORMAT "JobID,JobName,State,ExitCode,Elapsed,MaxRSS,NTasks,NodeList,Start,End"
+#define SOCM_SACCT_FORMAT "JobID,JobName,State,ExitCode,Elapsed,MaxRSS,NTasks,TotalCPU,NodeList,Start,End"
 
 struct socm_sacct_row {
     char *jobid;    /* as printed: "123", "123.batch", "123.0", "123_4.extern" */
@@ -89,6 +90,7 @@ struct socm_sacct_row {
     int64_t elapsed_s;  /* -1 if not known */
     int64_t max_rss_kib; /* only on step rows; -1 on the allocation row or if blank */
     int64_t ntasks;      /* -1 if not known */
+    double cpu_s;        /* TotalCPU, seconds; -1 if not known */
     char *nodelist;      /* "" if not asked */
     char *start, *end;   /* as printed ("Unknown", ISO time) */
 };
@@ -210,8 +212,8 @@ int socm_slurm_sbatch(const struct socm_strv *args, const char *script, int64_t 
  * Slurm no longer knows is not an error (the job left the queue). */
 int socm_slurm_squeue(const char *name, const struct socm_strv *ids, struct socm_squeue *out,
                       struct socm_error *err);
-/* sacct -P for jobs with this name and/or ids since `starttime` ("now-7days" if
- * NULL), steps included. */
+/* sacct -P for jobs with this name and/or ids, steps included, since `starttime`;
+ * when NULL: "now-7days", or with ids, sacct's own default for --jobs (the epoch). */
 int socm_slurm_sacct(const char *name, const struct socm_strv *ids, const char *starttime,
                      struct socm_sacct *out, struct socm_error *err);
 /* scancel the given ids (a no-op for an empty list). */
@@ -220,5 +222,22 @@ int socm_slurm_sinfo(struct socm_sinfo *out, struct socm_error *err);
 int socm_slurm_qos_show(struct socm_slurm_qoslist *out, struct socm_error *err);
 /* The QoS names the user's associations allow (empty if the user has none). */
 int socm_slurm_user_qos(const char *user, struct socm_strv *names, struct socm_error *err);
+/* `scontrol show hostnames LIST`: "n[1-3]" → n1, n2, n3 appended to names. */
+int socm_slurm_hostnames(const char *nodelist, struct socm_strv *names, struct socm_error *err);
+
+/* How many times this process ran each command (whatever the outcome): what a
+ * campaign cost the controller, reported at the end of a run. */
+enum socm_slurm_cmd {
+    SOCM_SLURM_SBATCH,
+    SOCM_SLURM_SQUEUE,
+    SOCM_SLURM_SACCT,
+    SOCM_SLURM_SCANCEL,
+    SOCM_SLURM_SINFO,
+    SOCM_SLURM_SACCTMGR,
+    SOCM_SLURM_SCONTROL,
+    SOCM_SLURM_NCMD
+};
+size_t socm_slurm_calls(enum socm_slurm_cmd cmd);
+const char *socm_slurm_cmd_name(enum socm_slurm_cmd cmd);
 
 #endif
