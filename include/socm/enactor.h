@@ -27,6 +27,8 @@ struct socm_allocation {
     bool pin;           /* bind each workflow to its cores */
     double grace_s;     /* SIGTERM → SIGKILL on walltime and stop */
     bool simulate;      /* dryrun: replay the plan on a virtual clock */
+    const char *account;   /* Slurm --account of this site; NULL = none/the config's */
+    const char *partition; /* Slurm --partition of this site; NULL = none/the config's */
 };
 
 /* One attempt of one workflow. The bookkeeper fills index/attempt/task/sandbox;

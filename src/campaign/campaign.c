@@ -120,7 +120,7 @@ static void read_settings(struct socm_campaign *c, const struct socm_value *camp
 /* No cluster named or defined: this machine, one node with its CPUs (at least the
  * requested cores, since a local run may oversubscribe) and its memory, and one
  * unlimited QoS — what a laptop campaign run with the local enactor needs. */
-static struct socm_resource *local_machine(int64_t requested)
+struct socm_resource *socm_resource_local(int64_t requested)
 {
     struct socm_resource *r = socm_xcalloc(1, sizeof *r);
     r->name = socm_strdup("local");
@@ -149,6 +149,10 @@ static void resolve_resource(struct socm_campaign *c, const struct socm_value *r
     struct socm_error err;
     const struct socm_value *own = socm_table_get(camp, "resources");
     struct socm_resource *own_res = NULL;
+    if (own && own->type == SOCM_V_ARRAY) {
+        socm_campaign_read_sites(c, root, camp, errs); /* several sites */
+        return;
+    }
     if (own) {
         own_res = socm_resource_from_table("campaign", own, &err);
         if (!own_res)
@@ -160,7 +164,7 @@ static void resolve_resource(struct socm_campaign *c, const struct socm_value *r
             free(c->resource_name);
             c->resource_name = socm_strdup("campaign");
         } else if (!own) {
-            c->resource = local_machine(c->requested_cores);
+            c->resource = socm_resource_local(c->requested_cores);
             free(c->resource_name);
             c->resource_name = socm_strdup("local");
         }
@@ -171,7 +175,7 @@ static void resolve_resource(struct socm_campaign *c, const struct socm_value *r
     if (user && user->type != SOCM_V_TABLE)
         user = NULL;
     if (!strcmp(c->resource_name, "local") && !socm_table_get(user, "local")) {
-        c->resource = local_machine(c->requested_cores);
+        c->resource = socm_resource_local(c->requested_cores);
         return;
     }
     c->resource = socm_resource_lookup(c->resource_name, user, &err);
@@ -448,7 +452,7 @@ static void check_capacity(const struct socm_campaign *c, const struct socm_valu
                            struct socm_errlist *errs)
 {
     const struct socm_resource *r = c->resource;
-    if (!r)
+    if (!r || c->n_sites) /* sites are checked by socm_campaign_read_sites */
         return;
     int64_t total = r->nodes * r->cores_per_node;
     const struct socm_value *req = socm_table_get(camp, "requested_resources");
@@ -578,6 +582,7 @@ struct socm_campaign *socm_campaign_from_config(struct socm_value *config, const
     c->n_wfs = st.wfs.n;
     link_workflows(c, st.failed, errs);
     check_capacity(c, camp, errs);
+    socm_campaign_check_sites(c, errs);
     apply_campaign_env(c, camp, errs);
     socm_value_free(st.failed);
     socm_value_free(empty);
@@ -597,6 +602,9 @@ void socm_campaign_free(struct socm_campaign *c)
     free(c->wfs);
     socm_dag_free(&c->dag);
     socm_resource_free(c->resource);
+    for (size_t i = 0; i < c->n_sites; i++)
+        socm_site_free(&c->sites[i]);
+    free(c->sites);
     socm_value_free(c->config);
     free(c->name);
     free(c->resource_name);

@@ -41,6 +41,9 @@ struct socm_resource *socm_resource_from_table(const char *name, const struct so
                                                struct socm_error *err);
 struct socm_resource *socm_resource_clone(const struct socm_resource *r);
 void socm_resource_free(struct socm_resource *r);
+/* This machine as a resource: one node with its CPUs (at least `requested`), its
+ * memory, one unlimited QoS. */
+struct socm_resource *socm_resource_local(int64_t requested);
 /* Names of all known resources (built-in then user), for `socm resources`. */
 void socm_resource_list(const struct socm_value *user, struct socm_strv *names);
 
@@ -71,6 +74,7 @@ struct socm_workflow {
     int max_retries;           /* -1 = campaign default */
     char *job_name;            /* for history grouping; NULL = derived from name */
     const struct socm_workflow_type *wtype;
+    int site_pref;             /* `preferred_resource`: index in campaign sites, -1 none */
 };
 
 struct socm_workflow *socm_workflow_new(void);
@@ -114,6 +118,22 @@ void socm_dag_generations(const struct socm_dag *d, int *order, size_t **gen_sta
 
 enum socm_schema { SOCM_SCHEMA_BATCH, SOCM_SCHEMA_REMOTE };
 
+/* ---- Sites: a campaign over several resources (`resources = [...]`) ---- */
+
+struct socm_site {
+    char *name;                      /* as written in `resources` */
+    struct socm_resource *resource;  /* resolved (owned) */
+    char *enactor;                   /* default: the campaign's */
+    char *account, *partition;       /* for Slurm enactors; NULL = none */
+    char *state_dir;                 /* the enactor's directory; NULL = the campaign's */
+    int64_t cores;                   /* core budget; 0 = the resource's */
+    double memory_mb;                /* memory budget; 0 = the resource's */
+    double charge_factor;            /* price of a core-hour here (default 1) */
+    struct socm_pos pos;             /* the name in `resources` */
+};
+
+enum socm_site_policy { SOCM_SITE_SOONEST, SOCM_SITE_CHEAPEST };
+
 struct socm_campaign {
     char *name;              /* [campaign] name, else the first file's stem */
     double deadline_min;     /* required */
@@ -133,7 +153,22 @@ struct socm_campaign {
     struct socm_dag dag;
     struct socm_value *config; /* the whole merged config (owned) */
     struct socm_pos pos;       /* position of [campaign] */
+    struct socm_site *sites;   /* n_sites > 0 when `resources` lists them */
+    size_t n_sites;
+    enum socm_site_policy site_policy; /* default soonest */
 };
+
+/* Reads `resources = [...]`, `site_policy` and [campaign.sites.NAME]
+ * (src/campaign/sites.c); each problem is reported with its position. c->resource
+ * becomes a copy of the first site's. */
+void socm_campaign_read_sites(struct socm_campaign *c, const struct socm_value *root,
+                              const struct socm_value *camp, struct socm_errlist *errs);
+/* After expansion: each workflow's `preferred_resource` (must be a listed site, or
+ * the campaign's one resource) and that every workflow fits on a site it may use. */
+void socm_campaign_check_sites(struct socm_campaign *c, struct socm_errlist *errs);
+void socm_site_free(struct socm_site *s);
+/* Cores a site may use: its budget, else the whole resource. */
+int64_t socm_site_cores(const struct socm_site *s);
 
 /* Builds a campaign from a merged config tree (takes ownership of config, also on
  * failure). Reads [campaign] (or the YAML `campaign:` map) and the workflow sections:

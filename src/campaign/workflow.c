@@ -13,6 +13,7 @@ struct socm_workflow *socm_workflow_new(void)
     wf->res.ranks = 1;
     wf->res.threads = 1;
     wf->max_retries = -1;
+    wf->site_pref = -1;
     return wf;
 }
 

@@ -8,7 +8,10 @@
 #include "report/dot.h"
 #include "report/gantt_svg.h"
 #include "report/plan_print.h"
+#include "report/profile.h"
+#include "planner/sites.h"
 #include "socm/planner.h"
+#include "util/proc.h"
 #include "util/str.h"
 
 #include <getopt.h>
@@ -41,6 +44,8 @@ static void plan_help(void)
          "  --predict         plan with walltime and memory predicted from history\n"
          "  --explain         (implies --predict) each workflow's model and margin, or\n"
          "                    why it fell back to its request\n"
+         "  --profile         print the time spent loading, in requirements and planning\n"
+         "                    (per site for a campaign over several sites) on stderr\n"
          "  --history-db PATH the history database (default: the campaign's\n"
          "                    history_db, $SOCM_HISTORY_DB, ~/.local/share/socm/history.db)\n"
          "  -t, --toml FILE, -y, --yaml FILE   campaign files (same as positional FILE)\n"
@@ -57,33 +62,11 @@ static void plan_help(void)
          "exit status: 0 planned, 2 bad input, impossible deadline or memory, or no QoS.");
 }
 
-/* The planner: --policy, else the campaign's plug-in, else its policy. */
-static const struct socm_planner *choose_planner(const struct socm_campaign *c, const char *policy,
-                                                 struct socm_error *err)
+static void print_plan_profile(double t_load, const struct socm_sites_plan *sp)
 {
-    const struct socm_planner *p = NULL;
-    if (c->planner_plugin) {
-        char *path = c->planner_plugin[0] != '/' && c->base_dir
-                         ? socm_asprintf("%s/%s", c->base_dir, c->planner_plugin)
-                         : socm_strdup(c->planner_plugin);
-        p = socm_planner_load_plugin(path, err);
-        free(path);
-        if (!p)
-            return NULL;
-    }
-    if (policy || !p) {
-        const char *name = policy ? policy : c->policy ? c->policy : "time";
-        p = socm_planner_find(name);
-        if (!p) {
-            struct socm_strv names = SOCM_STRV_INIT;
-            socm_planner_names(&names);
-            char *list = socm_strv_join(&names, ", ");
-            socm_error_set(err, SOCM_E_INPUT, "unknown planner policy '%s' (known: %s)", name, list);
-            free(list);
-            socm_strv_free(&names);
-        }
-    }
-    return p;
+    struct socm_phase ph[40] = {{"parse+expand", t_load}};
+    size_t n = socm_profile_plan_phases(sp, ph, 1, 40);
+    socm_profile_print_phases(stderr, ph, n);
 }
 
 /* Requested vs predicted per workflow, and the core-hours saved. */
@@ -142,12 +125,12 @@ int socm_cmd_plan(int argc, char **argv)
         {"gantt", required_argument, NULL, 'g'},  {"dot", required_argument, NULL, 'd'},
         {"toml", required_argument, NULL, 't'},   {"yaml", required_argument, NULL, 'y'},
         {"predict", no_argument, NULL, 'P'},      {"explain", no_argument, NULL, 'x'},
-        {"history-db", required_argument, NULL, 'H'},
+        {"history-db", required_argument, NULL, 'H'}, {"profile", no_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
     struct socm_strv files = SOCM_STRV_INIT;
     const char *policy = NULL, *gantt = NULL, *dot = NULL, *history_db = NULL;
-    bool json = false, predict = false, explain = false;
+    bool json = false, predict = false, explain = false, profile = false;
     int ch;
     optind = 1;
     while ((ch = getopt_long(argc, argv, "t:y:h", opts, NULL)) != -1) {
@@ -159,6 +142,7 @@ int socm_cmd_plan(int argc, char **argv)
         case 'P': predict = true; break;
         case 'x': explain = predict = true; break;
         case 'H': history_db = optarg; break;
+        case 'F': profile = true; break;
         case 't':
         case 'y': socm_strv_push(&files, optarg); break;
         case 'h':
@@ -171,36 +155,37 @@ int socm_cmd_plan(int argc, char **argv)
         }
     }
     int rc = 0;
+    double t_load = socm_mono();
     struct socm_campaign *c = socm_cli_load_campaign("plan", argc, argv, optind, &files, &rc);
+    t_load = socm_mono() - t_load;
     if (!c)
         return rc;
 
     struct socm_error err = {0};
-    struct socm_requirements rq = {0};
-    struct socm_plan plan = {0};
-    const struct socm_planner *p = NULL;
-    if (socm_requirements_build_for(c, predict, history_db, &rq, &err) < 0 || !(p = choose_planner(c, policy, &err)) ||
-        socm_plan_make(p, &rq.in, &plan, &err) < 0) {
-        rc = socm_cli_fail("plan", &err);
-        goto out;
+    struct socm_sites_plan sp;
+    struct socm_plan_request req = {policy, predict, history_db};
+    if (socm_sites_plan_make(c, &req, &sp, &err) < 0) {
+        socm_campaign_free(c);
+        return socm_cli_fail("plan", &err);
     }
+    const struct socm_requirements *rq = &sp.rq;
     if (json) {
-        json_t *j = socm_plan_report_json(&plan, rq.names);
-        if (rq.preds)
-            json_object_set_new(j, "predictions", predictions_json(&rq));
+        json_t *j = socm_sites_plan_json(&sp);
+        if (rq->preds)
+            json_object_set_new(j, "predictions", predictions_json(rq));
         json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
         fputc('\n', stdout);
         json_decref(j);
     } else {
-        socm_plan_print_table(stdout, &plan, rq.names);
-        if (rq.preds)
-            print_predictions(&rq, explain);
+        socm_sites_plan_print_table(stdout, &sp);
+        if (rq->preds)
+            print_predictions(rq, explain);
     }
-    if (write_outputs(c, &rq, &plan, gantt, dot, &err) < 0)
+    if (profile)
+        print_plan_profile(t_load, &sp);
+    if (write_outputs(c, rq, &sp.plan, gantt, dot, &err) < 0)
         rc = socm_cli_fail("plan", &err);
-out:
-    socm_plan_free(&plan);
-    socm_requirements_free(&rq);
+    socm_sites_plan_free(&sp);
     socm_campaign_free(c);
     return rc;
 }

@@ -2,6 +2,7 @@
  * JSON (--json) or an SVG Gantt chart (--gantt FILE.svg). */
 #include "cli/cli.h"
 #include "exec/bookkeeper.h"
+#include "exec/program.h"
 #include "report/profile.h"
 #include "report/run_gantt.h"
 
@@ -35,7 +36,9 @@ int socm_cmd_report(int argc, char **argv)
                  "Planned vs actual for each workflow of a campaign (from its journal): a\n"
                  "table, JSON, or a Gantt chart in SVG with the planned bar above the actual.\n"
                  "--profile prints the recorded time of planning, submission, queue wait and\n"
-                 "execution, with percent of total, overall and per workflow type.\n"
+                 "execution, with percent of total, overall, per workflow type and per site\n"
+                 "(a campaign over several sites); for a program's state directory, each\n"
+                 "campaign's wall time, then each campaign's profile.\n"
                  "\n"
                  "example:\n"
                  "  socm report ./socm-quickstart --gantt quickstart.svg");
@@ -54,6 +57,8 @@ int socm_cmd_report(int argc, char **argv)
     if (!dir)
         return socm_cli_usage("report", "no state directory given");
     struct socm_error err = {0};
+    if (profile && socm_program_is_state_dir(dir))
+        return socm_profile_program(dir, stdout, &err) == 0 ? 0 : socm_cli_fail("report", &err);
     if (profile)
         return socm_profile_report(dir, stdout, &err) == 0 ? 0 : socm_cli_fail("report", &err);
     struct socm_bk *bk = socm_bk_load(dir, &err);

@@ -6,8 +6,9 @@
 #include "exec/bookkeeper.h"
 #include "exec/program.h"
 #include "exec/spec.h"
-#include "predict/requirements.h"
+#include "planner/sites.h"
 #include "report/plan_print.h"
+#include "report/profile.h"
 #include "socm/planner.h"
 #include "util/proc.h"
 
@@ -51,40 +52,24 @@ static void help(void)
          "  socm run campaign.toml.j2 -D 'bands=[\"f090\",\"f150\"]' -D deadline=8h");
 }
 
-struct phase {
-    const char *name;
-    double s;
-};
-
-static void print_profile(const struct phase *ph, size_t n)
+/* This process's phases, then — from the journal — where the workflows' time went,
+ * per phase, workflow type and site. */
+static void print_profile(const struct socm_phase *ph, size_t n, const char *state_dir)
 {
-    double total = 0;
-    for (size_t i = 0; i < n; i++)
-        total += ph[i].s;
-    fprintf(stderr, "profile:\n");
-    for (size_t i = 0; i < n; i++)
-        fprintf(stderr, "  %-14s %9.3f s  %5.1f%%\n", ph[i].name, ph[i].s,
-                total > 0 ? 100 * ph[i].s / total : 0);
-    fprintf(stderr, "  %-14s %9.3f s\n", "total", total);
+    socm_profile_print_phases(stderr, ph, n);
+    struct socm_error err = {0};
+    if (socm_profile_report(state_dir, stderr, &err) != 0)
+        fprintf(stderr, "socm run: profile: %s\n", err.msg);
 }
 
-/* The planner: the campaign's plug-in (relative to the campaign file), else its policy. */
-static const struct socm_planner *choose_planner(const struct socm_campaign *c,
-                                                 struct socm_error *err)
+/* A program's profile: each campaign's wall time, then each one's phases. */
+static void print_program_profile(const char *file, const char *state_dir)
 {
-    if (c->planner_plugin) {
-        char *path = c->planner_plugin[0] != '/' && c->base_dir
-                         ? socm_asprintf("%s/%s", c->base_dir, c->planner_plugin)
-                         : socm_strdup(c->planner_plugin);
-        const struct socm_planner *p = socm_planner_load_plugin(path, err);
-        free(path);
-        return p;
-    }
-    const char *name = c->policy ? c->policy : "time";
-    const struct socm_planner *p = socm_planner_find(name);
-    if (!p)
-        socm_error_set(err, SOCM_E_INPUT, "unknown planner policy '%s'", name);
-    return p;
+    struct socm_error err = {0};
+    char *dir = socm_program_state_dir(file, state_dir, &err);
+    if (!dir || socm_profile_program(dir, stderr, &err) != 0)
+        fprintf(stderr, "socm run: profile: %s\n", err.msg);
+    free(dir);
 }
 
 int socm_cmd_run(int argc, char **argv)
@@ -172,13 +157,16 @@ int socm_cmd_run(int argc, char **argv)
         if (is_prog) {
             o.tty = false; /* several campaigns: log lines, not one live line */
             int code = socm_program_run(files.v[0], state_dir, &o, resume, &err);
+            if (code >= 0 && profile)
+                print_program_profile(files.v[0], state_dir);
             socm_strv_free(&files);
             socm_strv_free(&defs);
             return code < 0 ? socm_cli_fail("run", &err) : code;
         }
         memset(&err, 0, sizeof err);
     }
-    struct phase ph[4] = {{"parse+expand", 0}, {"requirements", 0}, {"plan", 0}, {"execute", 0}};
+    struct socm_phase ph[40] = {{"parse+expand", 0}};
+    size_t nph = 1;
     double t0 = socm_mono();
     struct socm_errlist errs = {0};
     socm_config_set_template_vars((const char *const *)defs.v, defs.n, values);
@@ -206,61 +194,47 @@ int socm_cmd_run(int argc, char **argv)
             socm_campaign_free(c);
             double t1 = socm_mono();
             code = socm_bk_resume(sd, &o, &err);
-            ph[3].s = socm_mono() - t1;
+            ph[nph++] = (struct socm_phase){"execute", socm_mono() - t1};
+            if (code >= 0 && profile)
+                print_profile(ph, nph, sd);
             free(sd);
-            if (code < 0)
-                return socm_cli_fail("run", &err);
-            if (profile)
-                print_profile(ph, 4);
-            return code;
+            return code < 0 ? socm_cli_fail("run", &err) : code;
         }
         free(sd); /* nothing to resume: a fresh run */
     }
-    t0 = socm_mono();
-    struct socm_requirements rq = {0};
-    struct socm_plan plan;
-    memset(&plan, 0, sizeof plan);
-    const struct socm_planner *pl = NULL;
-    if (socm_requirements_build_for(c, predict, NULL, &rq, &err) < 0) {
+    struct socm_sites_plan sp;
+    struct socm_plan_request req = {NULL, predict, NULL};
+    if (socm_sites_plan_make(c, &req, &sp, &err) < 0) {
         socm_campaign_free(c);
         return socm_cli_fail("run", &err);
     }
-    ph[1].s = socm_mono() - t0;
-    t0 = socm_mono();
-    if (!(pl = choose_planner(c, &err)) || socm_plan_make(pl, &rq.in, &plan, &err) < 0) {
-        socm_requirements_free(&rq);
-        socm_campaign_free(c);
-        return socm_cli_fail("run", &err);
-    }
-    ph[2].s = socm_mono() - t0;
+    nph = socm_profile_plan_phases(&sp, ph, nph, 39);
     if (dry) {
-        socm_plan_print_table(stdout, &plan, rq.names);
-        socm_requirements_free(&rq);
-        socm_plan_free(&plan);
+        socm_sites_plan_print_table(stdout, &sp);
+        socm_sites_plan_free(&sp);
         socm_campaign_free(c);
         if (profile)
-            print_profile(ph, 3);
+            socm_profile_print_phases(stderr, ph, nph);
         return 0;
     }
-    socm_requirements_free(&rq);
     /* A simulation journals like a real run, but must not take the real run's place. */
     char *sim_dir = NULL;
     if (o.simulate && !state_dir)
         state_dir = sim_dir = c->state_dir ? socm_asprintf("%s-simulate", c->state_dir)
                                            : socm_asprintf("./socm-%s-simulate", c->name);
     struct socm_spec spec;
-    int rc = socm_spec_from_campaign(c, &plan, state_dir, &spec, &err);
+    int rc = socm_spec_from_sites_plan(c, &sp, state_dir, &spec, &err);
     free(sim_dir);
-    socm_plan_free(&plan);
+    socm_sites_plan_free(&sp);
     socm_campaign_free(c);
     if (rc != 0)
         return socm_cli_fail("run", &err);
+    char *sd = socm_strdup(spec.state_dir);
     t0 = socm_mono();
     code = socm_bk_run(&spec, &o, &err);
-    ph[3].s = socm_mono() - t0;
-    if (code < 0)
-        return socm_cli_fail("run", &err);
-    if (profile)
-        print_profile(ph, 4);
-    return code;
+    ph[nph++] = (struct socm_phase){"execute", socm_mono() - t0};
+    if (code >= 0 && profile)
+        print_profile(ph, nph, sd);
+    free(sd);
+    return code < 0 ? socm_cli_fail("run", &err) : code;
 }

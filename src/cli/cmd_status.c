@@ -48,7 +48,30 @@ static void stderr_tail(const char *sandbox, int lines)
 /* "JOBID.STEPID" of workflow i's latest attempt on Slurm, or NULL (malloc'd). */
 static char *slurm_id(const struct socm_bk *bk, const char *dir, size_t i)
 {
-    return socm_slurm_step_of(dir, bk->spec.enactor, (int)i, bk->w[i].attempts, bk->w[i].job);
+    const struct socm_spec *s = &bk->spec;
+    /* On a campaign over several sites the workflow's own site says which enactor. */
+    const char *enactor = s->nsites ? s->sites[s->tasks[i].site].enactor : s->enactor;
+    return socm_slurm_step_of(dir, enactor, (int)i, bk->w[i].attempts, bk->w[i].job);
+}
+
+/* A campaign over several sites: per site its enactor and workflows per state. */
+static void print_sites(const struct socm_bk *bk)
+{
+    const struct socm_spec *s = &bk->spec;
+    for (size_t k = 0; k < s->nsites; k++) {
+        size_t count[SOCM_W_CANCELED + 1] = {0}, n = 0;
+        for (size_t i = 0; i < s->n; i++)
+            if (s->tasks[i].site == (int)k) {
+                count[bk->w[i].state]++;
+                n++;
+            }
+        printf("  site %s (%s, %lld cores): %zu workflows:", s->sites[k].name,
+               s->sites[k].enactor, (long long)s->sites[k].cores, n);
+        for (int st = SOCM_W_NEW; st <= SOCM_W_CANCELED; st++)
+            if (count[st])
+                printf(" %zu %s", count[st], socm_wstate_name(st));
+        printf("\n");
+    }
 }
 
 static void print_text(const struct socm_bk *bk, const char *dir)
@@ -63,6 +86,7 @@ static void print_text(const struct socm_bk *bk, const char *dir)
         if (bk->count[st])
             printf(" %zu %s", bk->count[st], socm_wstate_name(st));
     printf("\n");
+    print_sites(bk);
     double now = socm_now();
     for (size_t i = 0; i < s->n; i++) {
         const struct socm_wfstate *w = &bk->w[i];
@@ -112,6 +136,8 @@ static json_t *status_json(const struct socm_bk *bk, const char *dir)
         if (sid)
             json_object_set_new(o, "slurm_id", json_string(sid));
         free(sid);
+        if (bk->spec.nsites)
+            json_object_set_new(o, "site", json_string(bk->spec.sites[bk->spec.tasks[i].site].name));
         json_array_append_new(wfs, o);
     }
     return json_pack("{s:s,s:s,s:o}", "campaign", bk->spec.campaign, "state",
@@ -150,8 +176,9 @@ int socm_cmd_status(int argc, char **argv)
                  "workflows and their elapsed time, failures with the tail of their stderr.\n"
                  "--json prints {\"campaign\", \"state\", \"workflows\": [{\"id\", \"name\",\n"
                  "\"state\", \"attempts\", \"exit_code\", \"start\", \"end\", \"elapsed_s\",\n"
-                 "\"max_rss_mb\", \"cpu_s\", and on Slurm \"slurm_id\": \"JOBID.STEPID\"}]};\n"
-                 "--watch redraws on every change until the campaign ends.\n"
+                 "\"max_rss_mb\", \"cpu_s\", on Slurm \"slurm_id\": \"JOBID.STEPID\"}]}\n"
+                 "(and \"site\" for a campaign over several sites, whose text form has a\n"
+                 "line per site); --watch redraws on every change until the campaign ends.\n"
                  "\n"
                  "example:\n"
                  "  socm status ./socm-quickstart --json");

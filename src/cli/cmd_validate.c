@@ -54,12 +54,22 @@ static void print_summary(const struct socm_campaign *c, const int *order, const
 {
     printf("campaign: %s\n", c->name);
     printf("  deadline: %.15g min\n", c->deadline_min);
-    const struct socm_resource *r = c->resource;
-    printf("  resource: %s (%lld nodes x %lld cores, %.15g MB/node; QoS:", c->resource_name,
-           (long long)r->nodes, (long long)r->cores_per_node, r->memory_per_node_mb);
-    for (size_t i = 0; i < r->n_qos; i++)
-        printf(" %s", r->qos[i].name);
-    printf(")\n");
+    for (size_t k = 0; k < (c->n_sites ? c->n_sites : 1); k++) {
+        const struct socm_site *st = c->n_sites ? &c->sites[k] : NULL;
+        const struct socm_resource *r = st ? st->resource : c->resource;
+        printf("  %s: %s (%lld nodes x %lld cores, %.15g MB/node; QoS:", st ? "site" : "resource",
+               st ? st->name : c->resource_name, (long long)r->nodes, (long long)r->cores_per_node,
+               r->memory_per_node_mb);
+        for (size_t i = 0; i < r->n_qos; i++)
+            printf(" %s", r->qos[i].name);
+        printf(")");
+        if (st)
+            printf(" enactor %s, budget %lld cores", st->enactor ? st->enactor : c->enactor,
+                   (long long)socm_site_cores(st));
+        printf("\n");
+    }
+    if (c->n_sites)
+        printf("  site policy: %s\n", c->site_policy == SOCM_SITE_CHEAPEST ? "cheapest" : "soonest");
     printf("  execution schema: %s, policy: %s, enactor: %s\n", schema_name(c->schema), c->policy,
            c->enactor);
     if (c->requested_cores)

@@ -1,6 +1,7 @@
 /* bookkeeper.c — campaign and workflow state machine, journal replay and the event
  * loop that drives an enactor (see bookkeeper.h). */
 #include "exec/bookkeeper.h"
+#include "exec/enactor_sites.h"
 #include "exec/record.h"
 #include "predict/history.h"
 #include "util/proc.h"
@@ -906,11 +907,11 @@ static int setup_run(struct socm_bk *bk, const struct socm_run_opts *o, struct s
     if (o->simulate)
         name = "dryrun";
     struct socm_allocation a = {bk->spec.campaign, bk->spec.state_dir, o->cores, o->memory_mb,
-                                bk->spec.pin, bk->spec.grace_s, o->simulate};
+                                bk->spec.pin, bk->spec.grace_s, o->simulate, NULL, NULL};
     if (o->simulate && a.cores == 0)
         a.cores = bk->spec.plan_cores;
     struct socm_enactor_callbacks cb = {bk, cb_running, cb_finished, cb_log};
-    bk->e = socm_enactor_create(name, &a, &cb, err);
+    bk->e = socm_enactor_for_spec(&bk->spec, name, &a, &cb, err); /* one per site */
     if (!bk->e)
         return -1;
     socm_hooks_init(&bk->hooks, bk->spec.state_dir, bk->spec.hook_timeout_s,

@@ -2,6 +2,7 @@
  * campaign loaded, planned and executed by its bookkeeper in a child process. */
 #include "socm/socm.h"
 #include "exec/spec.h"
+#include "planner/sites.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -19,33 +20,13 @@ struct socm_campaign_handle {
 int socm_campaign_plan(const struct socm_campaign *c, struct socm_plan *plan,
                        struct socm_error *err)
 {
-    size_t n = c->n_wfs ? c->n_wfs : 1;
-    struct socm_req *reqs = socm_xcalloc(n, sizeof *reqs);
-    const char **names = socm_xcalloc(n, sizeof *names);
-    for (size_t i = 0; i < c->n_wfs; i++) {
-        const struct socm_workflow *w = c->wfs[i];
-        reqs[i].cpus = (w->res.ranks > 0 ? w->res.ranks : 1) *
-                       (w->res.threads > 0 ? w->res.threads : 1);
-        reqs[i].memory_mb = w->res.memory_mb;
-        reqs[i].walltime_min = w->res.runtime_min > 0 ? w->res.runtime_min : 1;
-        names[i] = w->name;
-    }
-    const struct socm_planner *pl = c->planner_plugin
-                                        ? socm_planner_load_plugin(c->planner_plugin, err)
-                                        : socm_planner_find(c->policy ? c->policy : "time");
-    int rc = -1;
-    if (!pl) {
-        if (!err->msg[0])
-            socm_error_set(err, SOCM_E_INPUT, "unknown planner policy '%s'", c->policy);
-    } else {
-        struct socm_plan_input in = {c->n_wfs, reqs, names, &c->dag, c->resource,
-                                     c->deadline_min, c->schema, c->requested_cores};
-        memset(plan, 0, sizeof *plan);
-        rc = socm_plan_make(pl, &in, plan, err);
-    }
-    free(reqs);
-    free(names);
-    return rc;
+    struct socm_sites_plan sp;
+    if (socm_sites_plan_make(c, NULL, &sp, err) != 0)
+        return -1;
+    *plan = sp.plan; /* the merged plan when the campaign has several sites */
+    memset(&sp.plan, 0, sizeof sp.plan);
+    socm_sites_plan_free(&sp);
+    return 0;
 }
 
 /* The child's whole life: returns its exit code. */
@@ -71,15 +52,15 @@ static int child_main(const char *const *files, size_t nfiles, const char *state
     socm_errlist_free(&errs);
     if (!c)
         return 2;
-    struct socm_plan plan;
-    if (socm_campaign_plan(c, &plan, &err) != 0) {
+    struct socm_sites_plan sp;
+    if (socm_sites_plan_make(c, NULL, &sp, &err) != 0) {
         fprintf(stderr, "socm: %s\n", err.msg);
         socm_campaign_free(c);
         return 2;
     }
     struct socm_spec spec;
-    int rc = socm_spec_from_campaign(c, &plan, state_dir, &spec, &err);
-    socm_plan_free(&plan);
+    int rc = socm_spec_from_sites_plan(c, &sp, state_dir, &spec, &err);
+    socm_sites_plan_free(&sp);
     socm_campaign_free(c);
     if (rc != 0) {
         fprintf(stderr, "socm: %s\n", err.msg);

@@ -38,6 +38,7 @@ struct sj_job {
 
 struct sj {
     char *job_name;
+    char *account, *partition; /* the site's, or NULL */
     struct sj_job **v; /* pointers: callbacks may submit (and grow v) mid-poll */
     size_t n, cap;
     double next_poll, interval;
@@ -67,6 +68,8 @@ static int sj_setup(struct socm_enactor *e, const struct socm_allocation *a, str
 {
     struct sj *s = socm_xcalloc(1, sizeof *s);
     s->job_name = socm_asprintf("socm-%s", a->campaign ? a->campaign : "campaign");
+    s->account = a->account ? socm_strdup(a->account) : NULL;
+    s->partition = a->partition ? socm_strdup(a->partition) : NULL;
     s->interval = POLL_MIN_S;
     e->priv = s;
     return 0;
@@ -169,6 +172,10 @@ static int submit_one(struct sj *s, struct sj_job *j, struct socm_error *err)
     if (t->walltime_min > 0)
         socm_strv_pushf(&args, "--time=%.0f", ceil(t->walltime_min));
     socm_strv_push(&args, "--export=ALL");
+    if (s->account)
+        socm_strv_pushf(&args, "--account=%s", s->account);
+    if (s->partition)
+        socm_strv_pushf(&args, "--partition=%s", s->partition);
     bool retry = false;
     rc = socm_slurm_sbatch(&args, script, &j->id, &retry, err);
     socm_strv_free(&args);
@@ -424,6 +431,8 @@ static void sj_destroy(struct socm_enactor *e)
     if (!s)
         return;
     free(s->job_name);
+    free(s->account);
+    free(s->partition);
     for (size_t i = 0; i < s->n; i++)
         free(s->v[i]);
     free(s->v);

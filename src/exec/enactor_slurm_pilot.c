@@ -254,8 +254,8 @@ static int setup(struct socm_enactor *e, const struct socm_allocation *a, struct
         P->walltime_min = json_number_value(json_object_get(spec, "makespan_min")) * 2 + 5;
     const char *q = jstr(plan, "qos");
     P->qos = q && *q && strcmp(q, "default") ? socm_strdup(q) : NULL;
-    P->account = opt_string(slurm, "account");
-    P->partition = opt_string(slurm, "partition");
+    P->account = a->account ? socm_strdup(a->account) : opt_string(slurm, "account");
+    P->partition = a->partition ? socm_strdup(a->partition) : opt_string(slurm, "partition");
     P->constraint = opt_string(slurm, "constraint");
     json_decref(spec);
     struct socm_error serr = {0};

@@ -7,6 +7,7 @@
 #include "exec/program.h"
 #include "config/config.h"
 #include "socm/socm.h"
+#include "util/proc.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -226,7 +227,7 @@ static int journal(const struct program *p, json_t *ev, struct socm_error *err)
         json_decref(ev);
         return socm_error_errno(err, "%s/program.jsonl", p->state_dir);
     }
-    json_object_set_new(ev, "t", json_real((double)time(NULL)));
+    json_object_set_new(ev, "t", json_real(socm_now())); /* sub-second: --profile */
     char *line = json_dumps(ev, JSON_COMPACT);
     json_decref(ev);
     fprintf(f, "%s\n", line);
@@ -430,6 +431,18 @@ int socm_program_run(const char *path, const char *state_dir, const struct socm_
         rc = program_exec(&p, o, resume, err);
     program_free(&p);
     return rc;
+}
+
+char *socm_program_state_dir(const char *path, const char *state_dir, struct socm_error *err)
+{
+    struct program p;
+    if (program_load(path, state_dir, &p, err) != 0) {
+        program_free(&p);
+        return NULL;
+    }
+    char *d = socm_strdup(p.state_dir);
+    program_free(&p);
+    return d;
 }
 
 bool socm_program_is_state_dir(const char *dir)

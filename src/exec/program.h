@@ -20,6 +20,9 @@ bool socm_program_detect(const struct socm_value *root);
  * on bad input (code SOCM_E_INPUT) or I/O errors. */
 int socm_program_run(const char *path, const char *state_dir, const struct socm_run_opts *o,
                      bool resume, struct socm_error *err);
+/* The state directory socm_program_run uses for path and state_dir (malloc'd), or
+ * NULL with err. */
+char *socm_program_state_dir(const char *path, const char *state_dir, struct socm_error *err);
 /* Continues the program whose state directory is dir (socm resume DIR). */
 int socm_program_resume(const char *dir, const struct socm_run_opts *o, struct socm_error *err);
 /* Whether dir holds a program (its program.jsonl). */

@@ -3,6 +3,7 @@
 #include "campaign/campaign.h"
 #include "config/config.h"
 #include "exec/record.h"
+#include "planner/sites.h"
 #include "socm/planner.h"
 
 #include <string.h>
@@ -140,6 +141,73 @@ int socm_spec_from_campaign(const struct socm_campaign *c, const struct socm_pla
     return 0;
 }
 
+int socm_spec_from_sites_plan(const struct socm_campaign *c, const struct socm_sites_plan *sp,
+                              const char *state_dir, struct socm_spec *out,
+                              struct socm_error *err)
+{
+    if (socm_spec_from_campaign(c, &sp->plan, state_dir, out, err) != 0)
+        return -1;
+    if (!sp->site)
+        return 0;
+    out->nsites = sp->nparts;
+    out->sites = socm_xcalloc(out->nsites, sizeof *out->sites);
+    for (size_t k = 0; k < out->nsites; k++) {
+        const struct socm_site *st = sp->parts[k].site;
+        struct socm_spec_site *d = &out->sites[k];
+        d->name = socm_strdup(st->name);
+        d->enactor = socm_strdup(st->enactor ? st->enactor : out->enactor);
+        d->account = st->account ? socm_strdup(st->account) : NULL;
+        d->partition = st->partition ? socm_strdup(st->partition) : NULL;
+        d->state_dir = st->state_dir ? socm_strdup(st->state_dir) : NULL;
+        d->cores = st->cores > 0 ? st->cores : sp->parts[k].plan.cores;
+        d->memory_mb = st->memory_mb;
+    }
+    for (size_t i = 0; i < out->n; i++)
+        out->tasks[i].site = sp->site[i];
+    return 0;
+}
+
+static json_t *sites_json(const struct socm_spec *s)
+{
+    json_t *a = json_array();
+    for (size_t k = 0; k < s->nsites; k++) {
+        const struct socm_spec_site *d = &s->sites[k];
+        json_t *sj = json_pack("{s:s,s:s,s:I,s:f}", "name", d->name, "enactor", d->enactor,
+                               "cores", (json_int_t)d->cores, "memory_mb", d->memory_mb);
+        const char *keys[] = {"account", "partition", "state_dir"};
+        const char *vals[] = {d->account, d->partition, d->state_dir};
+        for (int k2 = 0; k2 < 3; k2++)
+            if (vals[k2])
+                json_object_set_new(sj, keys[k2], json_string(vals[k2]));
+        json_array_append_new(a, sj);
+    }
+    return a;
+}
+
+static int sites_from_json(const json_t *a, struct socm_spec *s, struct socm_error *err)
+{
+    if (!a)
+        return 0;
+    s->nsites = json_array_size(a);
+    s->sites = socm_xcalloc(s->nsites ? s->nsites : 1, sizeof *s->sites);
+    for (size_t k = 0; k < s->nsites; k++) {
+        const char *name = NULL, *en = NULL, *acc = NULL, *part = NULL, *dir = NULL;
+        json_int_t cores = 0;
+        struct socm_spec_site *d = &s->sites[k];
+        if (json_unpack(json_array_get(a, k), "{s:s,s:s,s?s,s?s,s?s,s:I,s:F}", "name", &name,
+                        "enactor", &en, "account", &acc, "partition", &part, "state_dir", &dir,
+                        "cores", &cores, "memory_mb", &d->memory_mb) != 0)
+            return socm_error_set(err, SOCM_E_INPUT, "journal: bad site record %zu", k + 1);
+        d->name = socm_strdup(name);
+        d->enactor = socm_strdup(en);
+        d->account = acc ? socm_strdup(acc) : NULL;
+        d->partition = part ? socm_strdup(part) : NULL;
+        d->state_dir = dir ? socm_strdup(dir) : NULL;
+        d->cores = cores;
+    }
+    return 0;
+}
+
 json_t *socm_plan_to_json(const struct socm_plan *p)
 {
     json_t *entries = json_array();
@@ -179,6 +247,8 @@ static json_t *task_json(const struct socm_task *t)
                      t->plan_end);
     if (t->history)
         json_object_set(j, "history", t->history);
+    if (t->site)
+        json_object_set_new(j, "site", json_integer(t->site));
     return j;
 }
 
@@ -201,6 +271,8 @@ static json_t *spec_head(const struct socm_spec *s)
         json_object_set(j, "config", s->config);
     if (s->plan)
         json_object_set(j, "plan", s->plan);
+    if (s->nsites)
+        json_object_set_new(j, "sites", sites_json(s));
     return j;
 }
 
@@ -302,6 +374,7 @@ int socm_spec_from_json(const json_t *j, struct socm_spec *s, struct socm_error 
         }
         t->name = socm_strdup(name);
         t->history = json_incref(json_object_get(json_array_get(tasks, i), "history"));
+        t->site = (int)json_integer_value(json_object_get(json_array_get(tasks, i), "site"));
         t->cores = tc;
         t->threads = th;
         t->npred = json_array_size(pred);
@@ -320,6 +393,15 @@ int socm_spec_from_json(const json_t *j, struct socm_spec *s, struct socm_error 
     s->history_db = db ? socm_strdup(db) : NULL;
     s->config = json_incref(json_object_get(j, "config"));
     s->plan = json_incref(json_object_get(j, "plan"));
+    if (sites_from_json(json_object_get(j, "sites"), s, err) != 0) {
+        socm_spec_free(s);
+        return -1;
+    }
+    for (size_t i = 0; i < s->n; i++)
+        if (s->tasks[i].site < 0 || (size_t)s->tasks[i].site >= (s->nsites ? s->nsites : 1)) {
+            socm_spec_free(s);
+            return socm_error_set(err, SOCM_E_INPUT, "journal: bad site in task %zu", i + 1);
+        }
     return 0;
 }
 
@@ -341,5 +423,10 @@ void socm_spec_free(struct socm_spec *s)
     free(s->history_db);
     json_decref(s->config);
     json_decref(s->plan);
+    for (size_t k = 0; k < s->nsites; k++) {
+        struct socm_spec_site *d = &s->sites[k];
+        free(d->name), free(d->enactor), free(d->account), free(d->partition), free(d->state_dir);
+    }
+    free(s->sites);
     memset(s, 0, sizeof *s);
 }

@@ -40,6 +40,17 @@ struct socm_task {
     double plan_start, plan_end; /* minutes */
     json_t *history;      /* what the history records before the run (job_name, workflow,
                            * command, features, request); NULL = not recorded */
+    int site;             /* index in spec->sites (0 when there are none) */
+};
+
+/* One site of a campaign over several resources: where its workflows run. */
+struct socm_spec_site {
+    char *name;
+    char *enactor;
+    char *account, *partition; /* NULL = none */
+    char *state_dir;           /* NULL = the campaign's */
+    int64_t cores;             /* what its enactor may use (budget, else the site's plan) */
+    double memory_mb;          /* 0 = enactor default */
 };
 
 struct socm_spec {
@@ -60,6 +71,8 @@ struct socm_spec {
     char *history_db; /* where finished runs are recorded; NULL = nowhere */
     json_t *config; /* resolved configuration, for the record (may be NULL) */
     json_t *plan;   /* the plan, for the record and reports */
+    struct socm_spec_site *sites; /* nsites > 0: each task runs on tasks[i].site */
+    size_t nsites;
 };
 
 /* Builds the spec from a campaign and its plan; state_dir overrides the campaign's
@@ -67,6 +80,12 @@ struct socm_spec {
 int socm_spec_from_campaign(const struct socm_campaign *c, const struct socm_plan *p,
                             const char *state_dir, struct socm_spec *out,
                             struct socm_error *err);
+struct socm_sites_plan;
+/* The same from a (possibly multi-site) plan: tasks carry their site, and the spec
+ * the sites' enactor settings. */
+int socm_spec_from_sites_plan(const struct socm_campaign *c, const struct socm_sites_plan *sp,
+                              const char *state_dir, struct socm_spec *out,
+                              struct socm_error *err);
 json_t *socm_spec_to_json(const struct socm_spec *s);
 /* The journal's first event, {"ev":"begin","pid","t","spec"}, as one line of text
  * (no newline), built task by task. */

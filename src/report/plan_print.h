@@ -14,4 +14,11 @@
 void socm_plan_print_table(FILE *out, const struct socm_plan *plan, const char *const *names);
 json_t *socm_plan_report_json(const struct socm_plan *plan, const char *const *names); /* new reference */
 
+/* A whole campaign's plan (planner/sites.h): the same without sites; with sites, a
+ * site column (cores numbered per site), a per-site summary (workflows, cores, QoS,
+ * makespan, core-hours), and in JSON "site"/"site_cores" per entry and "sites". */
+struct socm_sites_plan;
+void socm_sites_plan_print_table(FILE *out, const struct socm_sites_plan *sp);
+json_t *socm_sites_plan_json(const struct socm_sites_plan *sp); /* new reference */
+
 #endif

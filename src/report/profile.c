@@ -7,6 +7,7 @@
  *   execution   started → ended
  * summed over workflows and attempts, so they measure workflow-time, not wall time. */
 #include "report/profile.h"
+#include "planner/sites.h"
 #include "util/str.h"
 
 #include <jansson.h>
@@ -19,6 +20,7 @@ static const char *const ph_names[PH_N] = {"planning", "submission", "queue wait
 struct wprof {
     double ready, submitted, running;
     const char *type;
+    const char *site; /* NULL without sites */
 };
 
 struct tprof {
@@ -71,8 +73,8 @@ int socm_profile_report(const char *state_dir, FILE *out, struct socm_error *err
         return socm_error_errno(err, "%s/journal.jsonl", state_dir);
     json_t *begin = NULL;
     struct wprof *w = NULL;
-    size_t nw = 0, ntp = 0;
-    struct tprof *tp = NULL;
+    size_t nw = 0, ntp = 0, nsp = 0;
+    struct tprof *tp = NULL, *sp = NULL; /* per workflow type, per site */
     double tot[PH_N] = {0}, planning_from = 0, first_t = 0, last_t = 0;
     char *line = NULL;
     size_t cap = 0;
@@ -92,10 +94,18 @@ int socm_profile_report(const char *state_dir, FILE *out, struct socm_error *err
             nw = json_array_size(tasks);
             w = socm_xcalloc(nw ? nw : 1, sizeof *w);
             tp = socm_xcalloc(nw ? nw : 1, sizeof *tp);
+            sp = socm_xcalloc(nw ? nw : 1, sizeof *sp);
             json_t *config = json_object_get(json_object_get(begin, "spec"), "config");
+            json_t *sites = json_object_get(json_object_get(begin, "spec"), "sites");
             for (size_t i = 0; i < nw; i++) {
-                w[i].type = type_of(config, json_array_get(tasks, i));
+                json_t *task = json_array_get(tasks, i);
+                w[i].type = type_of(config, task);
                 add(tp, &ntp, w[i].type, PH_EXEC, 0, true);
+                w[i].site = json_string_value(json_object_get(
+                    json_array_get(sites, (size_t)json_integer_value(json_object_get(task, "site"))),
+                    "name"));
+                if (w[i].site)
+                    add(sp, &nsp, w[i].site, PH_EXEC, 0, true);
             }
         } else if (e && !strcmp(e, "campaign")) {
             const char *s = json_string_value(json_object_get(ev, "state"));
@@ -131,6 +141,8 @@ int socm_profile_report(const char *state_dir, FILE *out, struct socm_error *err
             for (int p = PH_SUBMIT; p < PH_N; p++) {
                 tot[p] += d[p] > 0 ? d[p] : 0;
                 add(tp, &ntp, x->type, p, d[p], false);
+                if (x->site)
+                    add(sp, &nsp, x->site, p, d[p], false);
             }
         }
         json_decref(ev);
@@ -140,6 +152,7 @@ int socm_profile_report(const char *state_dir, FILE *out, struct socm_error *err
     if (!begin) {
         free(w);
         free(tp);
+        free(sp);
         return socm_error_set(err, SOCM_E_INPUT, "%s/journal.jsonl has no begin event", state_dir);
     }
     double total = 0;
@@ -158,8 +171,115 @@ int socm_profile_report(const char *state_dir, FILE *out, struct socm_error *err
         snprintf(label, sizeof label, "%s (%zu)", tp[i].type, tp[i].n);
         print_row(out, label, tp[i].s, total);
     }
+    if (nsp)
+        fprintf(out, "by site (percent of the total above):\n");
+    for (size_t i = 0; i < nsp; i++) {
+        char label[128];
+        snprintf(label, sizeof label, "%s (%zu)", sp[i].type, sp[i].n);
+        print_row(out, label, sp[i].s, total);
+    }
     json_decref(begin);
     free(w);
     free(tp);
+    free(sp);
     return 0;
+}
+
+void socm_profile_print_phases(FILE *out, const struct socm_phase *ph, size_t n)
+{
+    double total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += ph[i].s;
+    fprintf(out, "profile:\n");
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "  %-24s %9.3f s  %5.1f%%\n", ph[i].name, ph[i].s,
+                total > 0 ? 100 * ph[i].s / total : 0);
+    fprintf(out, "  %-24s %9.3f s\n", "total", total);
+}
+
+size_t socm_profile_plan_phases(const struct socm_sites_plan *sp, struct socm_phase *ph, size_t n,
+                                size_t max)
+{
+    if (n < max)
+        ph[n++] = (struct socm_phase){"requirements", sp->t_requirements};
+    if (!sp->site) {
+        if (n < max)
+            ph[n++] = (struct socm_phase){"plan", sp->t_plan};
+        return n;
+    }
+    double parts = 0;
+    for (size_t k = 0; k < sp->nparts && n < max; k++) {
+        ph[n] = (struct socm_phase){"", sp->parts[k].seconds};
+        snprintf(ph[n].name, sizeof ph[n].name, "plan %s", sp->parts[k].site->name);
+        parts += sp->parts[k].seconds;
+        n++;
+    }
+    if (n < max) /* partition and the merge of the sites' plans */
+        ph[n++] = (struct socm_phase){"plan: partition+merge", sp->t_plan > parts ? sp->t_plan - parts : 0};
+    return n;
+}
+
+/* ---- Programs ---- */
+
+struct camp_wall {
+    char *name;
+    double from, to;
+};
+
+int socm_profile_program(const char *dir, FILE *out, struct socm_error *err)
+{
+    char *jp = socm_asprintf("%s/program.jsonl", dir);
+    FILE *f = fopen(jp, "r");
+    free(jp);
+    if (!f)
+        return socm_error_errno(err, "%s/program.jsonl", dir);
+    struct camp_wall *cw = NULL;
+    size_t n = 0, cap = 0, lcap = 0;
+    double first = 0, last = 0;
+    char *line = NULL;
+    while (getline(&line, &lcap, f) > 0) {
+        json_t *ev = json_loads(line, 0, NULL);
+        const char *e = json_string_value(json_object_get(ev, "ev"));
+        const char *name = json_string_value(json_object_get(ev, "name"));
+        const char *st = json_string_value(json_object_get(ev, "state"));
+        double t = json_number_value(json_object_get(ev, "t"));
+        first = first > 0 ? first : t;
+        last = t > last ? t : last;
+        if (e && !strcmp(e, "campaign") && name && st && strcmp(st, "canceled")) {
+            size_t i = 0;
+            while (i < n && strcmp(cw[i].name, name))
+                i++;
+            if (i == n) {
+                if (n == cap)
+                    cw = socm_xrealloc(cw, (cap = cap ? 2 * cap : 8) * sizeof *cw);
+                cw[n++] = (struct camp_wall){socm_strdup(name), 0, 0};
+            }
+            if (!strcmp(st, "running"))
+                cw[i].from = t; /* a resumed campaign: its last run */
+            else
+                cw[i].to = t;
+        }
+        json_decref(ev);
+    }
+    free(line);
+    fclose(f);
+    double total = last - first;
+    fprintf(out, "profile of program in %s: wall %.3f s\nby campaign (wall time, percent of the "
+            "program's):\n", dir, total);
+    for (size_t i = 0; i < n; i++) {
+        double w = cw[i].to > cw[i].from && cw[i].from > 0 ? cw[i].to - cw[i].from : 0;
+        fprintf(out, "  %-24s %10.3f s %6.1f%%\n", cw[i].name, w, total > 0 ? 100 * w / total : 0);
+    }
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        char *sd = socm_asprintf("%s/campaigns/%s", dir, cw[i].name);
+        struct socm_error e2 = {0};
+        fprintf(out, "\n");
+        if (socm_profile_report(sd, out, &e2) != 0)
+            fprintf(out, "campaign %s: %s\n", cw[i].name, e2.msg);
+        free(sd);
+        free(cw[i].name);
+    }
+    free(cw);
+    return rc;
 }

@@ -1,0 +1,17 @@
+/* enactor_sites.h — the enactor the bookkeeper drives for a spec: the named one for a
+ * single-resource campaign, or one per site behind a single enactor interface for a
+ * campaign over several sites (see enactor_sites.c). */
+#ifndef SOCM_ENACTOR_SITES_H
+#define SOCM_ENACTOR_SITES_H
+
+#include "exec/spec.h"
+#include "socm/enactor.h"
+
+/* `name` is the enactor for a single-resource spec (or the override for all, in a
+ * simulation); sites use their own. */
+struct socm_enactor *socm_enactor_for_spec(const struct socm_spec *spec, const char *name,
+                                           const struct socm_allocation *a,
+                                           const struct socm_enactor_callbacks *cb,
+                                           struct socm_error *err);
+
+#endif

@@ -1,0 +1,62 @@
+#!/bin/bash
+# test_profile_program.sh — `--profile` on a program: `socm run program.toml
+# --profile` and `socm report STATE --profile` give each campaign's wall time with
+# its share of the program's, then each campaign's phases (and per site, for a
+# campaign over several sites).
+set -u
+. "$(dirname "$0")/lib.sh"
+cd "$tmp" || exit 1
+for n in pre map; do
+    cat >$n.toml <<TOML
+[campaign]
+name = "$n"
+deadline = "1h"
+resources = ["a", "b"]
+[campaign.sites.a]
+cores = 1
+[campaign.sites.b]
+cores = 1
+[campaign.s1]
+type = "generic"
+executable = "sleep"
+args = ["0.3"]
+preferred_resource = "b"
+[campaign.s2]
+type = "generic"
+executable = "sleep"
+args = ["0.2"]
+depends = ["s1"]
+preferred_resource = "a"
+TOML
+done
+cat >prog.toml <<'TOML'
+[program]
+name = "pp"
+[[campaign_set]]
+name = "pre"
+file = "pre.toml"
+[[campaign_set]]
+name = "map"
+file = "map.toml"
+after = ["pre"]
+TOML
+"$SOCM_BIN" run prog.toml --state-dir st --profile -q 2>run.err
+rc=$?
+[ $rc -eq 0 ] || { fail "program run exit $rc"; cat run.err; }
+check() { # FILE WHAT
+    python3 - "$1" <<'PY' || { fail "$2"; cat "$1"; }
+import re, sys
+t = open(sys.argv[1]).read()
+m = {k: (float(s), float(p)) for k, s, p in re.findall(r"^  (pre|map) +([0-9.]+) s +([0-9.]+)%$", t, re.M)}
+assert set(m) == {"pre", "map"}, m
+# each campaign sleeps >= 0.5 s; the two run one after the other
+assert all(s >= 0.5 for s, _ in m.values()), m
+assert 50 <= sum(p for _, p in m.values()) <= 100.5, m
+assert "profile of campaign pre" in t and "profile of campaign map" in t
+assert re.search(r"^  b \(1\) +execution", t, re.M) and re.search(r"^  a \(1\) +execution", t, re.M)
+PY
+}
+check run.err "run --profile of a program"
+"$SOCM_BIN" report st --profile >rep.out 2>&1 || fail "report --profile exit $?"
+check rep.out "report --profile of a program"
+finish "test_profile_program: all passed"
