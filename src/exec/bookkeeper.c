@@ -315,8 +315,13 @@ int socm_bk_apply(struct socm_bk *bk, json_t *ev, size_t line, struct socm_error
         bk->interrupt_signal = (int)json_integer_value(json_object_get(ev, "signal"));
         return 0;
     }
+    if (!strcmp(kind, "cancel")) {
+        bk->cancel_pending = true;
+        return 0;
+    }
     if (!strcmp(kind, "resume")) {
         bk->interrupt_signal = 0;
+        bk->cancel_pending = false;
         bk->manager_pid = (long)json_integer_value(json_object_get(ev, "pid"));
         return 0;
     }
@@ -642,6 +647,20 @@ static void cb_log(void *ctx, const char *msg)
     jappend(bk, json_pack("{s:s,s:s}", "ev", "log", "msg", msg));
 }
 
+int socm_bk_request_cancel(const char *state_dir, struct socm_error *err)
+{
+    long long valid = -1;
+    if (socm_journal_replay(state_dir, NULL, NULL, &valid, err) != 0)
+        return -1;
+    struct socm_journal j;
+    if (socm_journal_open(&j, state_dir, false, valid, err) != 0)
+        return -1;
+    int rc = socm_journal_write(&j, json_pack("{s:s,s:i}", "ev", "cancel", "pid", (int)getpid()),
+                                err);
+    socm_journal_close(&j);
+    return rc;
+}
+
 char *socm_bk_sandbox(const struct socm_spec *spec, const char *state_dir, int i)
 {
     /* The name becomes one path component under workflows/: '/', '%' and a leading
@@ -868,9 +887,12 @@ static int finish(struct socm_bk *bk)
     int code;
     if (bk->interrupt_signal) {
         char why[64];
-        snprintf(why, sizeof why, "interrupted by %s", sigabbrev_np(bk->interrupt_signal)
-                                                            ? sigabbrev_np(bk->interrupt_signal)
-                                                            : "signal");
+        if (bk->cancel_pending)
+            snprintf(why, sizeof why, "canceled by `socm cancel`");
+        else
+            snprintf(why, sizeof why, "interrupted by %s",
+                     sigabbrev_np(bk->interrupt_signal) ? sigabbrev_np(bk->interrupt_signal)
+                                                        : "signal");
         set_campaign(bk, SOCM_C_CANCELED, why);
         code = 128 + bk->interrupt_signal;
     } else if (bk->count[SOCM_W_FAILED] > 0 || bk->count[SOCM_W_CANCELED] > 0) {
@@ -1018,6 +1040,15 @@ int socm_bk_resume(const char *state_dir, const struct socm_run_opts *o, struct 
     jappend(bk, json_pack("{s:s,s:i}", "ev", "resume", "pid", (int)getpid()));
     set_campaign(bk, SOCM_C_EXECUTING, NULL);
     bk_log(bk, "campaign %s resumed from %s", bk->spec.campaign, state_dir);
+    if (bk->cancel_pending) {
+        /* As if the manager had been stopped: what ran is collected (interrupted, so a
+         * later resume runs it again), nothing new starts, the campaign ends CANCELED. */
+        bk->interrupt_signal = SIGTERM;
+        jappend(bk, json_pack("{s:s,s:i,s:s}", "ev", "interrupted", "signal", SIGTERM, "by",
+                              "socm cancel"));
+        bk_log(bk, "`socm cancel` was asked while no manager ran: collecting what ran, "
+                   "starting nothing");
+    }
     for (size_t i = 0; i < bk->spec.n; i++) {
         struct socm_wfstate *w = &bk->w[i];
         if (w->state == SOCM_W_CANCELED && w->interrupted) {
@@ -1067,6 +1098,8 @@ int socm_bk_resume(const char *state_dir, const struct socm_run_opts *o, struct 
             ready_check(bk, (int)i);
     }
     jsync(bk);
+    if (bk->cancel_pending) /* a supervisor the cancel missed (or started since) stops too */
+        bk->e->ops->terminate(bk->e);
     int code = run_loop(bk);
     teardown(bk);
     socm_bk_free(bk);

@@ -55,6 +55,7 @@ struct socm_bk {
     double t_begin, t_end;     /* first/last journal times */
     int interrupt_signal;      /* set once stopping */
     bool resumed;
+    bool cancel_pending;       /* `socm cancel` found no manager: the next resume stops */
     long manager_pid;          /* of the last run/resume (journal) */
     /* running */
     struct socm_journal j;
@@ -87,6 +88,11 @@ int socm_bk_run(struct socm_spec *spec, const struct socm_run_opts *o, struct so
 /* Resumes from STATE_DIR (see issue: DONE never re-run, live supervisors re-attached,
  * results collected, only work whose supervisor is gone restarted). */
 int socm_bk_resume(const char *state_dir, const struct socm_run_opts *o, struct socm_error *err);
+
+/* Records durably in STATE_DIR's journal that the campaign is canceled while no
+ * manager runs it: the next resume collects what the supervisors leave and ends the
+ * campaign CANCELED without starting anything (as a stopped `socm run` does). */
+int socm_bk_request_cancel(const char *state_dir, struct socm_error *err);
 
 /* STATE_DIR/workflows/<name> of workflow index i (malloc'd). */
 char *socm_bk_sandbox(const struct socm_spec *spec, const char *state_dir, int i);
