@@ -210,6 +210,7 @@ static pid_t fork_supervisor(const struct socm_launch *l, const struct socm_allo
                              struct socm_error *err)
 {
     fflush(NULL);
+    long manager = (long)getpid();
     pid_t pid = fork();
     if (pid < 0)
         return socm_error_errno(err, "cannot fork a supervisor");
@@ -239,8 +240,9 @@ static pid_t fork_supervisor(const struct socm_launch *l, const struct socm_allo
             off += (size_t)snprintf(cpus + off, sizeof cpus - off, "%s%lld", i ? "," : "",
                                     (long long)l->cores[i]);
     }
-    struct socm_supervise_opts so = {l->sandbox, l->attempt, l->task->walltime_min * 60,
-                                     a->grace_s, 3, cpus[0] ? cpus : NULL, cmd->v};
+    struct socm_supervise_opts so = {l->sandbox,   l->attempt, l->task->walltime_min * 60,
+                                     a->grace_s,   3,          cpus[0] ? cpus : NULL,
+                                     cmd->v,       manager};
     struct socm_error serr = {0};
     int rc = socm_supervise(&so, &serr);
     if (rc != 0)
@@ -306,6 +308,7 @@ pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocatio
     socm_strv_pushf(&argv, "--walltime=%.3f", l->task->walltime_min * 60);
     socm_strv_pushf(&argv, "--grace=%.3f", a->grace_s);
     socm_strv_push(&argv, "--lock-fd=3");
+    socm_strv_pushf(&argv, "--manager-pid=%ld", (long)getpid());
     if (a->pin && l->ncores) {
         struct socm_buf b = SOCM_BUF_INIT;
         for (size_t i = 0; i < l->ncores; i++)

@@ -122,21 +122,56 @@ static void jappend(struct socm_bk *bk, json_t *ev)
     json_decref(ev);
 }
 
-static bool jsync(struct socm_bk *bk)
-{
-    if (bk->j.fd >= 0 && !bk->failed_io && socm_journal_sync(&bk->j, bk->err) != 0)
-        bk->failed_io = true;
-    return !bk->failed_io;
-}
-
 static json_t *wf_event(struct socm_bk *bk, int i, enum socm_wstate st)
 {
     return json_pack("{s:s,s:i,s:s,s:s}", "ev", "wf", "id", bk->spec.tasks[i].id, "name",
                      bk->spec.tasks[i].name, "state", wnames[st]);
 }
 
+/* READY is journaled lazily: a workflow that becomes READY and is submitted within
+ * the same group commit needs no READY line (replay derives it; its SUBMITTED line
+ * follows at once). Those still waiting for room are journaled at the commit. */
+static void append_held(struct socm_bk *bk)
+{
+    for (size_t k = 0; k < bk->nheld; k++) {
+        struct socm_wfstate *w = &bk->w[bk->held[k]];
+        if (!w->ready_held)
+            continue;
+        w->ready_held = false;
+        if (bk->j.fd < 0 || bk->failed_io)
+            continue;
+        json_t *ev = wf_event(bk, bk->held[k], SOCM_W_READY);
+        json_object_set_new(ev, "t", json_real(w->ready_t));
+        if (socm_journal_append(&bk->j, ev, bk->err) != 0)
+            bk->failed_io = true;
+        json_decref(ev);
+    }
+    bk->nheld = 0;
+}
+
+/* The group commit: everything decided so far, one write and one fdatasync. Called
+ * before anything decided is acted upon. */
+static bool jsync(struct socm_bk *bk)
+{
+    append_held(bk);
+    if (bk->j.fd >= 0 && !bk->failed_io && socm_journal_sync(&bk->j, bk->err) != 0)
+        bk->failed_io = true;
+    return !bk->failed_io;
+}
+
+/* Before sleeping: what was recorded after the commit (RUNNING, logs) is written for
+ * readers such as `socm status`; nothing is acted upon on the strength of it. */
+static void jflush(struct socm_bk *bk)
+{
+    append_held(bk);
+    if (bk->j.fd >= 0 && !bk->failed_io && socm_journal_flush(&bk->j, bk->err) != 0)
+        bk->failed_io = true;
+}
+
 static void set_state(struct socm_bk *bk, int i, enum socm_wstate st)
 {
+    if (st != SOCM_W_READY)
+        bk->w[i].ready_held = false;
     bk->count[bk->w[i].state]--;
     bk->count[st]++;
     bk->w[i].state = st;
@@ -222,6 +257,7 @@ static void build_index(struct socm_bk *bk)
     bk->count[SOCM_W_NEW] = n;
     bk->rank = socm_xcalloc(n ? n : 1, sizeof *bk->rank);
     bk->heap = socm_xcalloc(n ? n : 1, sizeof *bk->heap);
+    bk->held = socm_xcalloc(n ? n : 1, sizeof *bk->held);
     int *order = socm_xcalloc(n ? n : 1, sizeof *order);
     for (size_t i = 0; i < n; i++)
         order[i] = (int)i;
@@ -418,6 +454,7 @@ void socm_bk_free(struct socm_bk *bk)
     free(bk->w);
     free(bk->rank);
     free(bk->heap);
+    free(bk->held);
     struct succ *s = bk_succ(bk);
     free(s->off);
     free(s->v);
@@ -471,8 +508,12 @@ static void ready_check(struct socm_bk *bk, int i)
     }
     if (!all_done)
         return;
-    jappend(bk, wf_event(bk, i, SOCM_W_READY));
     set_state(bk, i, SOCM_W_READY);
+    if (bk->j.fd >= 0) { /* journaled at the next commit, unless submitted before it */
+        w->ready_held = true;
+        w->ready_t = bk_now(bk);
+        bk->held[bk->nheld++] = i;
+    }
     heap_push(bk, i);
 }
 
@@ -496,6 +537,8 @@ static void run_hook(struct socm_bk *bk, enum socm_hook_kind k, int i, const cha
 
 static void cancel_all(struct socm_bk *bk, const char *why)
 {
+    if (!jsync(bk)) /* the failure that causes it is durable before anything is stopped */
+        return;
     for (size_t i = 0; i < bk->spec.n; i++) {
         enum socm_wstate st = bk->w[i].state;
         if (st == SOCM_W_NEW || st == SOCM_W_READY)
@@ -838,6 +881,9 @@ static int loop(struct socm_bk *bk, int sfd)
             bk->failed_io = true;
             break;
         }
+        jflush(bk);
+        if (bk->failed_io)
+            break;
         size_t want = 1 + active + bk->hooks.n + 16;
         if (want > cap) {
             cap = want * 2;

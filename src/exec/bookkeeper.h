@@ -28,6 +28,8 @@ struct socm_wfstate {
     int attempts;         /* attempts started (or journaled as submitted) */
     double not_before;    /* retry back-off, enactor clock */
     bool in_heap;
+    bool ready_held;      /* READY not yet journaled: dropped if submitted before the commit */
+    double ready_t;
     bool interrupted;     /* CANCELED because the manager was stopped: resume re-runs it */
     int exit_code, signal;
     double submit_t, start, end, elapsed_s, max_rss_mb, cpu_s;
@@ -66,6 +68,8 @@ struct socm_bk {
     int *rank;                 /* plan order position by index */
     int *heap;                 /* READY indexes by rank */
     size_t nheap;
+    int *held;                 /* workflows with ready_held set */
+    size_t nheld;
     size_t count[SOCM_W_CANCELED + 1];
     struct socm_error *err;
     bool failed_io;
