@@ -87,10 +87,8 @@ static void bk_logv(struct socm_bk *bk, const char *fmt, va_list ap)
     gmtime_r(&t, &tm);
     char ts[32];
     strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    if (bk->log) {
+    if (bk->log) /* flushed with the journal, once per loop iteration */
         fprintf(bk->log, "%s %s\n", ts, msg);
-        fflush(bk->log);
-    }
     if (bk->opts.quiet)
         return;
     if (bk->opts.tty) {
@@ -154,6 +152,8 @@ static void append_held(struct socm_bk *bk)
 static bool jsync(struct socm_bk *bk)
 {
     append_held(bk);
+    if (bk->log)
+        fflush(bk->log);
     if (bk->j.fd >= 0 && !bk->failed_io && socm_journal_sync(&bk->j, bk->err) != 0)
         bk->failed_io = true;
     return !bk->failed_io;
@@ -164,6 +164,8 @@ static bool jsync(struct socm_bk *bk)
 static void jflush(struct socm_bk *bk)
 {
     append_held(bk);
+    if (bk->log)
+        fflush(bk->log);
     if (bk->j.fd >= 0 && !bk->failed_io && socm_journal_flush(&bk->j, bk->err) != 0)
         bk->failed_io = true;
 }
