@@ -176,19 +176,23 @@ static char *supervisor_exe;
  * launch (execvp tries each PATH directory in turn: a dozen failed execs per launch of
  * `true`). The lookup is execvp's: the first executable regular file in PATH. */
 struct path_cache {
-    char *name, *path;
+    char *name, *pathenv, *path;
 };
 static struct path_cache *pcache;
 static size_t npcache;
 
-static const char *resolve_cmd(const char *name)
+static const char *resolve_cmd(const char *name, const struct socm_strv *envv)
 {
     if (strchr(name, '/') || !*name)
         return name;
+    /* The PATH the command's supervisor would search: the one in its environment. */
+    const char *env = NULL;
+    for (size_t i = 0; i < envv->n; i++)
+        if (!strncmp(envv->v[i], "PATH=", 5))
+            env = envv->v[i] + 5;
     for (size_t i = 0; i < npcache; i++)
-        if (!strcmp(pcache[i].name, name))
+        if (!strcmp(pcache[i].name, name) && !strcmp(pcache[i].pathenv, env ? env : ""))
             return pcache[i].path ? pcache[i].path : name;
-    const char *env = getenv("PATH");
     char *found = NULL;
     if (env && npcache < 256) {
         char *dirs = socm_strdup(env), *save = NULL;
@@ -207,7 +211,7 @@ static const char *resolve_cmd(const char *name)
     if (npcache >= 256)
         return name;
     pcache = socm_xrealloc(pcache, (npcache + 1) * sizeof *pcache);
-    pcache[npcache++] = (struct path_cache){socm_strdup(name), found};
+    pcache[npcache++] = (struct path_cache){socm_strdup(name), socm_strdup(env ? env : ""), found};
     return found ? found : name;
 }
 
@@ -342,7 +346,7 @@ pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocatio
     if (!*srun_stripped)
         socm_strv_copy(&cmd, &l->task->argv);
     if (cmd.n) {
-        const char *full = resolve_cmd(cmd.v[0]);
+        const char *full = resolve_cmd(cmd.v[0], &env);
         if (full != cmd.v[0]) {
             free(cmd.v[0]);
             cmd.v[0] = socm_strdup(full);

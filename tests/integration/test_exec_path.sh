@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# test_exec_path.sh — a command named without a '/' is found in the PATH of the
+# workflow's own environment (as execvp in its supervisor would), even though the
+# manager looks commands up once and remembers them: two workflows with different
+# PATHs run their own `mytool`; one whose PATH has no `mytool` fails to start.
+set -euo pipefail
+SOCM_BIN=${SOCM_BIN:-socm}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cd "$T"
+mkdir one two
+printf '#!/bin/sh\necho one > "$OUT"\n' > one/mytool
+printf '#!/bin/sh\necho two > "$OUT"\n' > two/mytool
+chmod +x one/mytool two/mytool
+cat > p.toml <<TOML
+[campaign]
+name = "pa"
+deadline = "1h"
+requested_resources = 1
+resource = "testbox"
+execution_schema = "batch"
+
+[resources.testbox]
+nodes = 1
+cores_per_node = 1
+memory_per_node = "4G"
+qos = [{ name = "local", max_walltime = "1d", max_jobs = 1000, max_cores = 1 }]
+TOML
+for w in a b c d; do
+  case $w in a|c) dir=one ;; b) dir=two ;; d) dir=nowhere ;; esac
+  cat >> p.toml <<TOML
+[campaign.$w]
+type = "generic"
+executable = "mytool"
+environment = { PATH = "$T/$dir:/usr/bin:/bin", OUT = "$T/$w.out" }
+TOML
+done
+set +e
+"$SOCM_BIN" run p.toml --quiet
+rc=$?
+set -e
+[ "$rc" -eq 1 ] || { echo "exit $rc, want 1 (d cannot start)"; exit 1; }
+[ "$(cat a.out)" = one ] && [ "$(cat b.out)" = two ] && [ "$(cat c.out)" = one ] \
+  || { echo "wrong mytool: a=$(cat a.out 2>&1) b=$(cat b.out 2>&1) c=$(cat c.out 2>&1)"; exit 1; }
+[ ! -e d.out ] || { echo "d ran a mytool outside its PATH"; exit 1; }
+"$SOCM_BIN" status socm-pa --json | jq -e '.workflows[] | select(.name == "d") | .state == "FAILED"' >/dev/null \
+  || { echo "d not FAILED"; exit 1; }
+echo ok
