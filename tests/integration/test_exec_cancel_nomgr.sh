@@ -8,21 +8,8 @@ SOCM_BIN=${SOCM_BIN:-socm}
 T=$(mktemp -d)
 trap 'kill -9 "${mgr:-0}" 2>/dev/null || true; rm -rf "$T"' EXIT
 cd "$T"
-cat > c.toml <<TOML
-[campaign]
-name = "cn"
-deadline = "1h"
-requested_resources = 2
-resource = "testbox"
-execution_schema = "batch"
-grace = "1s"
-
-[resources.testbox]
-nodes = 1
-cores_per_node = 2
-memory_per_node = "4G"
-qos = [{ name = "local", max_walltime = "1d", max_jobs = 1000, max_cores = 2 }]
-
+. "$(dirname "$0")/lib_testbox.sh"
+{ testbox cn 2; cat <<TOML
 [campaign.long]
 type = "generic"
 executable = "sh"
@@ -36,10 +23,10 @@ executable = "sh"
 args = ["-c", "echo run >> $T/after.runs"]
 depends = ["long"]
 TOML
+} > c.toml
 "$SOCM_BIN" run c.toml --quiet &
 mgr=$!
-for _ in $(seq 200); do [ -s long.runs ] && break; sleep 0.05; done
-[ -s long.runs ] || { echo "the workflow never started"; exit 1; }
+wait_for long.runs || { echo "the workflow never started"; exit 1; }
 kill -9 "$mgr"
 wait "$mgr" 2>/dev/null || true
 "$SOCM_BIN" cancel socm-cn > cancel.out

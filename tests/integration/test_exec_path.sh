@@ -8,24 +8,12 @@ SOCM_BIN=${SOCM_BIN:-socm}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 cd "$T"
+. "$(dirname "$0")/lib_testbox.sh"
 mkdir one two
 printf '#!/bin/sh\necho one > "$OUT"\n' > one/mytool
 printf '#!/bin/sh\necho two > "$OUT"\n' > two/mytool
 chmod +x one/mytool two/mytool
-cat > p.toml <<TOML
-[campaign]
-name = "pa"
-deadline = "1h"
-requested_resources = 1
-resource = "testbox"
-execution_schema = "batch"
-
-[resources.testbox]
-nodes = 1
-cores_per_node = 1
-memory_per_node = "4G"
-qos = [{ name = "local", max_walltime = "1d", max_jobs = 1000, max_cores = 1 }]
-TOML
+testbox pa 1 > p.toml
 for w in a b c d; do
   case $w in a|c) dir=one ;; b) dir=two ;; d) dir=nowhere ;; esac
   cat >> p.toml <<TOML

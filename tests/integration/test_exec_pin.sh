@@ -8,6 +8,7 @@ SOCM_BIN=${SOCM_BIN:-socm}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 cd "$T"
+. "$(dirname "$0")/lib_testbox.sh"
 # Core numbers are the pool's 0..N-1: this needs a process allowed on CPUs 0 and 1.
 mine=$(awk '/^Cpus_allowed_list/ {print $2}' /proc/self/status)
 expand() { # "0-2,5" -> "0 1 2 5" (sorted)
@@ -18,22 +19,7 @@ case " $(expand "$mine")" in
   *) echo "skipped: this process may not run on CPUs 0 and 1 ($mine)"; exit 0 ;;
 esac
 write() { # name pin
-cat <<TOML
-[campaign]
-name = "$1"
-deadline = "1h"
-requested_resources = 2
-resource = "testbox"
-execution_schema = "batch"
-grace = "1s"
-pin = $2
-
-[resources.testbox]
-nodes = 1
-cores_per_node = 2
-memory_per_node = "4G"
-qos = [{ name = "local", max_walltime = "1d", max_jobs = 1000, max_cores = 2 }]
-TOML
+testbox "$1" 2 "pin = $2"
 for w in a b c; do cat <<TOML
 [campaign.$w]
 type = "generic"

@@ -8,25 +8,9 @@ SOCM_BIN=${SOCM_BIN:-socm}
 T=$(mktemp -d)
 trap 'kill -9 "${mgr:-0}" "${w:-0}" 2>/dev/null || true; rm -rf "$T"' EXIT
 cd "$T"
-header() {
-cat <<TOML
-[campaign]
-name = "$1"
-deadline = "1h"
-requested_resources = 1
-resource = "testbox"
-execution_schema = "batch"
-grace = "1s"
-
-[resources.testbox]
-nodes = 1
-cores_per_node = 1
-memory_per_node = "4G"
-qos = [{ name = "local", max_walltime = "1d", max_jobs = 1000, max_cores = 1 }]
-TOML
-}
-wait_journal() { for _ in $(seq 200); do [ -s "$1/journal.jsonl" ] && return 0; sleep 0.05; done; return 1; }
-{ header wt; for k in 1 2 3; do cat <<TOML
+. "$(dirname "$0")/lib_testbox.sh"
+wait_journal() { wait_for "$1/journal.jsonl"; }
+{ testbox wt 1; for k in 1 2 3; do cat <<TOML
 [campaign.s$k]
 type = "generic"
 executable = "sleep"
@@ -56,7 +40,7 @@ jq -s -e '[.[] | [.workflows[] | select(.state == "DONE")] | length] as $d
   || { echo "--watch frames went backwards"; exit 1; }
 
 # a failing campaign: --watch returns 1
-{ header wf; cat <<'TOML'
+{ testbox wf 1; cat <<'TOML'
 [campaign.bad]
 type = "generic"
 executable = "sh"
@@ -75,7 +59,7 @@ set -e
 tail -n 20 watch.txt | grep -q "FAILED" || { echo "--watch text does not end on FAILED"; exit 1; }
 
 # the manager is killed: --watch does not wait forever
-{ header wk; cat <<'TOML'
+{ testbox wk 1; cat <<'TOML'
 [campaign.long]
 type = "generic"
 executable = "sleep"

@@ -11,23 +11,11 @@ so=${SOCM_BUILD:?}/plugins/libsocm_test_enactor.so
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 cd "$T"
+. "$(dirname "$0")/lib_testbox.sh"
 cp "$so" .
 write() { # name extra-campaign-lines fail?
+testbox "$1" 2 "$2"
 cat <<TOML
-[campaign]
-name = "$1"
-deadline = "1h"
-requested_resources = 2
-resource = "testbox"
-execution_schema = "batch"
-$2
-
-[resources.testbox]
-nodes = 1
-cores_per_node = 2
-memory_per_node = "4G"
-qos = [{ name = "local", max_walltime = "1d", max_jobs = 1000, max_cores = 2 }]
-
 [campaign.a]
 type = "generic"
 executable = "echo"
