@@ -1,7 +1,7 @@
 /* launch_bench.c — launch throughput of the local enactor: N workflows of `true`
  * (default 10,000), no dependencies, one core each, on all cores, with the journal
  * and one supervisor per workflow as in a real run. Prints launches per second.
- *   build/bench/launch_bench [N] [path/to/socm]
+ *   build/bench/launch_bench [N] [fork|exec|path/to/socm] [N_SIMULATE]
  * Also: the manager's RSS for a large `dryrun --simulate` campaign. */
 #include "exec/agent.h"
 #include "exec/bookkeeper.h"
@@ -50,15 +50,21 @@ static void make_spec(struct socm_spec *s, size_t n, const char *dir, const char
 int main(int argc, char **argv)
 {
     size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 10000;
-    char exe[4096];
-    if (argc > 2)
-        snprintf(exe, sizeof exe, "%s", argv[2]);
-    else {
-        char self[4096];
-        snprintf(self, sizeof self, "%s", socm_self_exe());
-        snprintf(exe, sizeof exe, "%s/../socm", dirname(self));
+    /* Default: the supervisor is forked from the manager, as `socm run` does; with a
+     * path (or "exec" for build/socm), each supervisor is `socm supervise` exec'd, the
+     * launch form srun uses inside an allocation. */
+    const char *mode = "fork";
+    if (argc > 2 && strcmp(argv[2], "fork") != 0) {
+        char exe[4096];
+        if (!strcmp(argv[2], "exec")) {
+            char self[4096];
+            snprintf(self, sizeof self, "%s", socm_self_exe());
+            snprintf(exe, sizeof exe, "%s/../socm", dirname(self));
+        } else
+            snprintf(exe, sizeof exe, "%s", argv[2]);
+        socm_agent_set_supervisor_exe(exe);
+        mode = "exec";
     }
-    socm_agent_set_supervisor_exe(exe);
     char tmpl[] = "/tmp/socm-launch-bench-XXXXXX";
     if (!mkdtemp(tmpl))
         return 1;
@@ -74,8 +80,9 @@ int main(int argc, char **argv)
     double dt = socm_mono() - t0;
     if (code != 0)
         fprintf(stderr, "run ended %d: %s\n", code, err.msg);
-    printf("local enactor: %zu workflows of `true` on %ld cores in %.2f s: %.0f launches/s\n", n,
-           sysconf(_SC_NPROCESSORS_ONLN), dt, n / dt);
+    printf("local enactor (%s supervisors): %zu workflows of `true` on %ld cores in %.2f s: "
+           "%.0f launches/s\n",
+           mode, n, sysconf(_SC_NPROCESSORS_ONLN), dt, n / dt);
     nftw(tmpl, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 
     size_t big = argc > 3 ? strtoul(argv[3], NULL, 10) : 100000;

@@ -73,6 +73,12 @@ int socm_cmd_cancel(int argc, char **argv)
             fprintf(stderr, "socm cancel: the manager is still stopping; see `socm status %s`\n",
                     dir);
     } else {
+        /* Durable first: whatever the supervisors do next, the next resume ends the
+         * campaign CANCELED instead of going on with it. */
+        if (socm_bk_request_cancel(dir, &err) != 0) {
+            socm_bk_free(bk);
+            return socm_cli_fail("cancel", &err);
+        }
         size_t n = 0;
         for (size_t i = 0; i < bk->spec.n; i++) {
             const struct socm_wfstate *w = &bk->w[i];
@@ -87,7 +93,7 @@ int socm_cmd_cancel(int argc, char **argv)
             free(sb);
         }
         printf("no manager is running campaign %s; %zu workflow%s told to stop. `socm resume "
-               "%s` records the outcome.\n",
+               "%s` records the outcome and ends it CANCELED (a later resume continues it).\n",
                bk->spec.campaign, n, n == 1 ? "" : "s", dir);
     }
     /* slurm-pilot: the pilot jobs go too (scancel), so no allocation is left behind. */

@@ -144,7 +144,14 @@ static json_t *status_json(const struct socm_bk *bk, const char *dir)
                      socm_cstate_name(bk->cstate), "workflows", wfs);
 }
 
-static int show(const char *dir, bool json, struct socm_error *err, bool *ended)
+/* How a watch ends: 0 the campaign is DONE, 1 it FAILED or was CANCELED, or its
+ * manager is gone before the end (then `socm resume` continues it). */
+static int watch_code(const struct socm_bk *bk)
+{
+    return bk->cstate == SOCM_C_DONE ? 0 : 1;
+}
+
+static int show(const char *dir, bool json, struct socm_error *err, bool *ended, int *code)
 {
     struct socm_bk *bk = socm_bk_load(dir, err);
     if (!bk)
@@ -159,6 +166,7 @@ static int show(const char *dir, bool json, struct socm_error *err, bool *ended)
         print_text(bk, dir);
     *ended = bk->cstate == SOCM_C_DONE || bk->cstate == SOCM_C_FAILED ||
              bk->cstate == SOCM_C_CANCELED || !manager_alive(bk);
+    *code = watch_code(bk);
     socm_bk_free(bk);
     fflush(stdout);
     return 0;
@@ -178,7 +186,9 @@ int socm_cmd_status(int argc, char **argv)
                  "\"state\", \"attempts\", \"exit_code\", \"start\", \"end\", \"elapsed_s\",\n"
                  "\"max_rss_mb\", \"cpu_s\", on Slurm \"slurm_id\": \"JOBID.STEPID\"}]}\n"
                  "(and \"site\" for a campaign over several sites, whose text form has a\n"
-                 "line per site); --watch redraws on every change until the campaign ends.\n"
+                 "line per site); --watch redraws on every change (at most 5 times a second,\n"
+                 "at least every 2 s) until the campaign ends or its manager is gone, then\n"
+                 "exits 0 if the campaign is DONE, 1 otherwise.\n"
                  "\n"
                  "example:\n"
                  "  socm status ./socm-quickstart --json");
@@ -198,31 +208,42 @@ int socm_cmd_status(int argc, char **argv)
         return socm_cli_usage("status", "no state directory given");
     struct socm_error err = {0};
     bool ended = false;
+    int code = 0;
     if (socm_program_is_state_dir(dir))
         return socm_program_status(dir, stdout, &err) == 0 ? 0 : socm_cli_fail("status", &err);
-    if (show(dir, json, &err, &ended) != 0)
+    /* Watching: changes after this point wake the loop (the watch is set up before the
+     * first read, so no change between the two is missed). */
+    int in = watch ? inotify_init1(IN_CLOEXEC | IN_NONBLOCK) : -1;
+    if (in >= 0) {
+        char *jp = socm_asprintf("%s/journal.jsonl", dir);
+        inotify_add_watch(in, jp, IN_MODIFY);
+        free(jp);
+    }
+    if (show(dir, json, &err, &ended, &code) != 0) {
+        if (in >= 0)
+            close(in);
         return socm_cli_fail("status", &err);
+    }
     if (!watch)
         return 0;
-    /* Redraw when the journal changes (inotify), at least every 2 s for elapsed times. */
-    int in = inotify_init1(IN_CLOEXEC);
-    char *jp = socm_asprintf("%s/journal.jsonl", dir);
-    if (in >= 0)
-        inotify_add_watch(in, jp, IN_MODIFY);
-    free(jp);
     while (!ended) {
+        /* Redraw on a change, but not more than 5 times a second: a fast campaign
+         * writes the journal far more often than anyone can read. */
         struct pollfd p = {in, POLLIN, 0};
         if (poll(&p, in >= 0 ? 1 : 0, 2000) > 0) {
+            usleep(200000);
             char buf[4096];
-            if (read(in, buf, sizeof buf) < 0) {
+            while (read(in, buf, sizeof buf) > 0) {
             }
         }
         if (!json && isatty(1))
             fputs("\033[H\033[2J", stdout);
-        if (show(dir, json, &err, &ended) != 0)
-            break;
+        if (show(dir, json, &err, &ended, &code) != 0) {
+            close(in);
+            return socm_cli_fail("status", &err);
+        }
     }
     if (in >= 0)
         close(in);
-    return 0;
+    return code;
 }

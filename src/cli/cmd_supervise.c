@@ -27,9 +27,10 @@ int socm_cmd_supervise(int argc, char **argv)
         const char *v;
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             puts("usage: socm supervise --sandbox DIR [--attempt N] [--walltime S] [--grace S]\n"
-                 "                      [--lock-fd FD] [--cpus LIST] -- COMMAND...\n"
+                 "                      [--lock-fd FD] [--cpus LIST] [--manager-pid PID] -- COMMAND...\n"
                  "(internal) runs COMMAND in DIR in its own process group, enforces the\n"
-                 "walltime and writes DIR/result.json. Started by `socm run`.\n"
+                 "walltime and writes DIR/result.json (fsync'd unless PID, the manager that\n"
+                 "journals it, is still its parent). Started by `socm run`.\n"
                  "\n"
                  "example:\n"
                  "  socm supervise --sandbox /tmp/wf --walltime 60 -- sleep 1");
@@ -51,6 +52,8 @@ int socm_cmd_supervise(int argc, char **argv)
             o.lock_fd = atoi(v);
         else if ((v = opt_value(argv, &i, argc, "--cpus")))
             o.cpus = v;
+        else if ((v = opt_value(argv, &i, argc, "--manager-pid")))
+            o.manager_pid = atol(v);
         else
             return socm_cli_usage("supervise", "unknown option '%s'", argv[i]);
     }

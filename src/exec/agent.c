@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -171,6 +172,49 @@ bool socm_srun_strip(const struct socm_strv *argv, struct socm_strv *out, struct
 
 static char *supervisor_exe;
 
+/* A command named without a '/' is looked up in PATH once per manager, not at every
+ * launch (execvp tries each PATH directory in turn: a dozen failed execs per launch of
+ * `true`). The lookup is execvp's: the first executable regular file in PATH. */
+struct path_cache {
+    char *name, *pathenv, *path;
+};
+static struct path_cache *pcache;
+static size_t npcache;
+
+static const char *resolve_cmd(const char *name, const struct socm_strv *envv)
+{
+    if (strchr(name, '/') || !*name)
+        return name;
+    /* The PATH the command's supervisor would search: the one in its environment. */
+    const char *env = NULL;
+    for (size_t i = 0; i < envv->n; i++)
+        if (!strncmp(envv->v[i], "PATH=", 5))
+            env = envv->v[i] + 5;
+    for (size_t i = 0; i < npcache; i++)
+        if (!strcmp(pcache[i].name, name) && !strcmp(pcache[i].pathenv, env ? env : ""))
+            return pcache[i].path ? pcache[i].path : name;
+    char *found = NULL;
+    if (env && npcache < 256) {
+        char *dirs = socm_strdup(env), *save = NULL;
+        for (char *d = strtok_r(dirs, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+            if (*d != '/')
+                break; /* relative to the sandbox the command runs in: leave it to execvp */
+            char *p = socm_asprintf("%s/%s", d, name);
+            struct stat st;
+            if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0)
+                found = p;
+            else
+                free(p);
+        }
+        free(dirs);
+    }
+    if (npcache >= 256)
+        return name;
+    pcache = socm_xrealloc(pcache, (npcache + 1) * sizeof *pcache);
+    pcache[npcache++] = (struct path_cache){socm_strdup(name), socm_strdup(env ? env : ""), found};
+    return found ? found : name;
+}
+
 void socm_agent_set_supervisor_exe(const char *path)
 {
     free(supervisor_exe);
@@ -210,6 +254,7 @@ static pid_t fork_supervisor(const struct socm_launch *l, const struct socm_allo
                              struct socm_error *err)
 {
     fflush(NULL);
+    long manager = (long)getpid();
     pid_t pid = fork();
     if (pid < 0)
         return socm_error_errno(err, "cannot fork a supervisor");
@@ -239,8 +284,9 @@ static pid_t fork_supervisor(const struct socm_launch *l, const struct socm_allo
             off += (size_t)snprintf(cpus + off, sizeof cpus - off, "%s%lld", i ? "," : "",
                                     (long long)l->cores[i]);
     }
-    struct socm_supervise_opts so = {l->sandbox, l->attempt, l->task->walltime_min * 60,
-                                     a->grace_s, 3, cpus[0] ? cpus : NULL, cmd->v};
+    struct socm_supervise_opts so = {l->sandbox,   l->attempt, l->task->walltime_min * 60,
+                                     a->grace_s,   3,          cpus[0] ? cpus : NULL,
+                                     cmd->v,       manager};
     struct socm_error serr = {0};
     int rc = socm_supervise(&so, &serr);
     if (rc != 0)
@@ -251,7 +297,8 @@ static pid_t fork_supervisor(const struct socm_launch *l, const struct socm_allo
 pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocation *a,
                         int *pidfd, bool *srun_stripped, struct socm_error *err)
 {
-    if (socm_mkdir_p(l->sandbox, 0700, err) != 0)
+    /* Usually only the sandbox itself is new: one mkdir, not one per path component. */
+    if (mkdir(l->sandbox, 0700) != 0 && errno != EEXIST && socm_mkdir_p(l->sandbox, 0700, err) != 0)
         return -1;
     /* A symlink planted at STATE_DIR/workflows/<name> (or at workflows/) must not
      * send the sandbox's files elsewhere: both must be real directories. */
@@ -298,6 +345,13 @@ pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocatio
     *srun_stripped = socm_srun_strip(&l->task->argv, &cmd, &env);
     if (!*srun_stripped)
         socm_strv_copy(&cmd, &l->task->argv);
+    if (cmd.n) {
+        const char *full = resolve_cmd(cmd.v[0], &env);
+        if (full != cmd.v[0]) {
+            free(cmd.v[0]);
+            cmd.v[0] = socm_strdup(full);
+        }
+    }
     socm_strv_push(&argv, supervisor_exe ? supervisor_exe : socm_self_exe());
     socm_strv_push(&argv, "supervise");
     socm_strv_push(&argv, "--sandbox");
@@ -306,6 +360,7 @@ pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocatio
     socm_strv_pushf(&argv, "--walltime=%.3f", l->task->walltime_min * 60);
     socm_strv_pushf(&argv, "--grace=%.3f", a->grace_s);
     socm_strv_push(&argv, "--lock-fd=3");
+    socm_strv_pushf(&argv, "--manager-pid=%ld", (long)getpid());
     if (a->pin && l->ncores) {
         struct socm_buf b = SOCM_BUF_INIT;
         for (size_t i = 0; i < l->ncores; i++)

@@ -88,10 +88,8 @@ static void bk_logv(struct socm_bk *bk, const char *fmt, va_list ap)
     gmtime_r(&t, &tm);
     char ts[32];
     strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    if (bk->log) {
+    if (bk->log) /* flushed with the journal, once per loop iteration */
         fprintf(bk->log, "%s %s\n", ts, msg);
-        fflush(bk->log);
-    }
     if (bk->opts.quiet)
         return;
     if (bk->opts.tty) {
@@ -123,21 +121,60 @@ static void jappend(struct socm_bk *bk, json_t *ev)
     json_decref(ev);
 }
 
-static bool jsync(struct socm_bk *bk)
-{
-    if (bk->j.fd >= 0 && !bk->failed_io && socm_journal_sync(&bk->j, bk->err) != 0)
-        bk->failed_io = true;
-    return !bk->failed_io;
-}
-
 static json_t *wf_event(struct socm_bk *bk, int i, enum socm_wstate st)
 {
     return json_pack("{s:s,s:i,s:s,s:s}", "ev", "wf", "id", bk->spec.tasks[i].id, "name",
                      bk->spec.tasks[i].name, "state", wnames[st]);
 }
 
+/* READY is journaled lazily: a workflow that becomes READY and is submitted within
+ * the same group commit needs no READY line (replay derives it; its SUBMITTED line
+ * follows at once). Those still waiting for room are journaled at the commit. */
+static void append_held(struct socm_bk *bk)
+{
+    for (size_t k = 0; k < bk->nheld; k++) {
+        struct socm_wfstate *w = &bk->w[bk->held[k]];
+        if (!w->ready_held)
+            continue;
+        w->ready_held = false;
+        if (bk->j.fd < 0 || bk->failed_io)
+            continue;
+        json_t *ev = wf_event(bk, bk->held[k], SOCM_W_READY);
+        json_object_set_new(ev, "t", json_real(w->ready_t));
+        if (socm_journal_append(&bk->j, ev, bk->err) != 0)
+            bk->failed_io = true;
+        json_decref(ev);
+    }
+    bk->nheld = 0;
+}
+
+/* The group commit: everything decided so far, one write and one fdatasync. Called
+ * before anything decided is acted upon. */
+static bool jsync(struct socm_bk *bk)
+{
+    append_held(bk);
+    if (bk->log)
+        fflush(bk->log);
+    if (bk->j.fd >= 0 && !bk->failed_io && socm_journal_sync(&bk->j, bk->err) != 0)
+        bk->failed_io = true;
+    return !bk->failed_io;
+}
+
+/* Before sleeping: what was recorded after the commit (RUNNING, logs) is written for
+ * readers such as `socm status`; nothing is acted upon on the strength of it. */
+static void jflush(struct socm_bk *bk)
+{
+    append_held(bk);
+    if (bk->log)
+        fflush(bk->log);
+    if (bk->j.fd >= 0 && !bk->failed_io && socm_journal_flush(&bk->j, bk->err) != 0)
+        bk->failed_io = true;
+}
+
 static void set_state(struct socm_bk *bk, int i, enum socm_wstate st)
 {
+    if (st != SOCM_W_READY)
+        bk->w[i].ready_held = false;
     bk->count[bk->w[i].state]--;
     bk->count[st]++;
     bk->w[i].state = st;
@@ -223,6 +260,7 @@ static void build_index(struct socm_bk *bk)
     bk->count[SOCM_W_NEW] = n;
     bk->rank = socm_xcalloc(n ? n : 1, sizeof *bk->rank);
     bk->heap = socm_xcalloc(n ? n : 1, sizeof *bk->heap);
+    bk->held = socm_xcalloc(n ? n : 1, sizeof *bk->held);
     int *order = socm_xcalloc(n ? n : 1, sizeof *order);
     for (size_t i = 0; i < n; i++)
         order[i] = (int)i;
@@ -316,8 +354,13 @@ int socm_bk_apply(struct socm_bk *bk, json_t *ev, size_t line, struct socm_error
         bk->interrupt_signal = (int)json_integer_value(json_object_get(ev, "signal"));
         return 0;
     }
+    if (!strcmp(kind, "cancel")) {
+        bk->cancel_pending = true;
+        return 0;
+    }
     if (!strcmp(kind, "resume")) {
         bk->interrupt_signal = 0;
+        bk->cancel_pending = false;
         bk->manager_pid = (long)json_integer_value(json_object_get(ev, "pid"));
         return 0;
     }
@@ -414,6 +457,7 @@ void socm_bk_free(struct socm_bk *bk)
     free(bk->w);
     free(bk->rank);
     free(bk->heap);
+    free(bk->held);
     struct succ *s = bk_succ(bk);
     free(s->off);
     free(s->v);
@@ -467,8 +511,12 @@ static void ready_check(struct socm_bk *bk, int i)
     }
     if (!all_done)
         return;
-    jappend(bk, wf_event(bk, i, SOCM_W_READY));
     set_state(bk, i, SOCM_W_READY);
+    if (bk->j.fd >= 0) { /* journaled at the next commit, unless submitted before it */
+        w->ready_held = true;
+        w->ready_t = bk_now(bk);
+        bk->held[bk->nheld++] = i;
+    }
     heap_push(bk, i);
 }
 
@@ -492,6 +540,8 @@ static void run_hook(struct socm_bk *bk, enum socm_hook_kind k, int i, const cha
 
 static void cancel_all(struct socm_bk *bk, const char *why)
 {
+    if (!jsync(bk)) /* the failure that causes it is durable before anything is stopped */
+        return;
     for (size_t i = 0; i < bk->spec.n; i++) {
         enum socm_wstate st = bk->w[i].state;
         if (st == SOCM_W_NEW || st == SOCM_W_READY)
@@ -641,6 +691,20 @@ static void cb_log(void *ctx, const char *msg)
     struct socm_bk *bk = ctx;
     bk_log(bk, "%s", msg);
     jappend(bk, json_pack("{s:s,s:s}", "ev", "log", "msg", msg));
+}
+
+int socm_bk_request_cancel(const char *state_dir, struct socm_error *err)
+{
+    long long valid = -1;
+    if (socm_journal_replay(state_dir, NULL, NULL, &valid, err) != 0)
+        return -1;
+    struct socm_journal j;
+    if (socm_journal_open(&j, state_dir, false, valid, err) != 0)
+        return -1;
+    int rc = socm_journal_write(&j, json_pack("{s:s,s:i}", "ev", "cancel", "pid", (int)getpid()),
+                                err);
+    socm_journal_close(&j);
+    return rc;
 }
 
 char *socm_bk_sandbox(const struct socm_spec *spec, const char *state_dir, int i)
@@ -820,6 +884,9 @@ static int loop(struct socm_bk *bk, int sfd)
             bk->failed_io = true;
             break;
         }
+        jflush(bk);
+        if (bk->failed_io)
+            break;
         size_t want = 1 + active + bk->hooks.n + 16;
         if (want > cap) {
             cap = want * 2;
@@ -869,9 +936,12 @@ static int finish(struct socm_bk *bk)
     int code;
     if (bk->interrupt_signal) {
         char why[64];
-        snprintf(why, sizeof why, "interrupted by %s", sigabbrev_np(bk->interrupt_signal)
-                                                            ? sigabbrev_np(bk->interrupt_signal)
-                                                            : "signal");
+        if (bk->cancel_pending)
+            snprintf(why, sizeof why, "canceled by `socm cancel`");
+        else
+            snprintf(why, sizeof why, "interrupted by %s",
+                     sigabbrev_np(bk->interrupt_signal) ? sigabbrev_np(bk->interrupt_signal)
+                                                        : "signal");
         set_campaign(bk, SOCM_C_CANCELED, why);
         code = 128 + bk->interrupt_signal;
     } else if (bk->count[SOCM_W_FAILED] > 0 || bk->count[SOCM_W_CANCELED] > 0) {
@@ -1019,6 +1089,15 @@ int socm_bk_resume(const char *state_dir, const struct socm_run_opts *o, struct 
     jappend(bk, json_pack("{s:s,s:i}", "ev", "resume", "pid", (int)getpid()));
     set_campaign(bk, SOCM_C_EXECUTING, NULL);
     bk_log(bk, "campaign %s resumed from %s", bk->spec.campaign, state_dir);
+    if (bk->cancel_pending) {
+        /* As if the manager had been stopped: what ran is collected (interrupted, so a
+         * later resume runs it again), nothing new starts, the campaign ends CANCELED. */
+        bk->interrupt_signal = SIGTERM;
+        jappend(bk, json_pack("{s:s,s:i,s:s}", "ev", "interrupted", "signal", SIGTERM, "by",
+                              "socm cancel"));
+        bk_log(bk, "`socm cancel` was asked while no manager ran: collecting what ran, "
+                   "starting nothing");
+    }
     for (size_t i = 0; i < bk->spec.n; i++) {
         struct socm_wfstate *w = &bk->w[i];
         if (w->state == SOCM_W_CANCELED && w->interrupted) {
@@ -1068,6 +1147,8 @@ int socm_bk_resume(const char *state_dir, const struct socm_run_opts *o, struct 
             ready_check(bk, (int)i);
     }
     jsync(bk);
+    if (bk->cancel_pending) /* a supervisor the cancel missed (or started since) stops too */
+        bk->e->ops->terminate(bk->e);
     int code = run_loop(bk);
     teardown(bk);
     socm_bk_free(bk);

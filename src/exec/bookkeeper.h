@@ -28,6 +28,8 @@ struct socm_wfstate {
     int attempts;         /* attempts started (or journaled as submitted) */
     double not_before;    /* retry back-off, enactor clock */
     bool in_heap;
+    bool ready_held;      /* READY not yet journaled: dropped if submitted before the commit */
+    double ready_t;
     bool interrupted;     /* CANCELED because the manager was stopped: resume re-runs it */
     int exit_code, signal;
     double submit_t, start, end, elapsed_s, max_rss_mb, cpu_s;
@@ -55,6 +57,7 @@ struct socm_bk {
     double t_begin, t_end;     /* first/last journal times */
     int interrupt_signal;      /* set once stopping */
     bool resumed;
+    bool cancel_pending;       /* `socm cancel` found no manager: the next resume stops */
     long manager_pid;          /* of the last run/resume (journal) */
     /* running */
     struct socm_journal j;
@@ -65,6 +68,8 @@ struct socm_bk {
     int *rank;                 /* plan order position by index */
     int *heap;                 /* READY indexes by rank */
     size_t nheap;
+    int *held;                 /* workflows with ready_held set */
+    size_t nheld;
     size_t count[SOCM_W_CANCELED + 1];
     struct socm_error *err;
     bool failed_io;
@@ -87,6 +92,11 @@ int socm_bk_run(struct socm_spec *spec, const struct socm_run_opts *o, struct so
 /* Resumes from STATE_DIR (see issue: DONE never re-run, live supervisors re-attached,
  * results collected, only work whose supervisor is gone restarted). */
 int socm_bk_resume(const char *state_dir, const struct socm_run_opts *o, struct socm_error *err);
+
+/* Records durably in STATE_DIR's journal that the campaign is canceled while no
+ * manager runs it: the next resume collects what the supervisors leave and ends the
+ * campaign CANCELED without starting anything (as a stopped `socm run` does). */
+int socm_bk_request_cancel(const char *state_dir, struct socm_error *err);
 
 /* STATE_DIR/workflows/<name> of workflow index i (malloc'd). */
 char *socm_bk_sandbox(const struct socm_spec *spec, const char *state_dir, int i);

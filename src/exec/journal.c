@@ -93,29 +93,42 @@ int socm_journal_append(struct socm_journal *j, json_t *ev, struct socm_error *e
     char *line = json_dumps(ev, JSON_COMPACT | JSON_ENSURE_ASCII);
     if (!line)
         return socm_error_set(err, SOCM_E_SYSTEM, "cannot encode journal event");
-    size_t len = strlen(line);
-    line = socm_xrealloc(line, len + 2);
-    line[len++] = '\n';
-    /* One write per line: O_APPEND keeps concurrent lines whole, and a crash leaves at
-     * most the last line torn. */
+    socm_buf_puts(&j->pending, line);
+    socm_buf_putc(&j->pending, '\n');
+    free(line);
+    j->unsynced++;
+    /* A simulation may decide a whole campaign in one iteration: keep memory bounded. */
+    if (j->no_sync && j->pending.len >= 1 << 20)
+        return socm_journal_flush(j, err);
+    return 0;
+}
+
+int socm_journal_flush(struct socm_journal *j, struct socm_error *err)
+{
+    /* One write for the whole group: O_APPEND keeps it in one piece with respect to
+     * other writers, and a crash leaves at most the last line torn (the lines before
+     * it were never synced, so never acted upon). */
     size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(j->fd, line + off, len - off);
+    while (off < j->pending.len) {
+        ssize_t w = write(j->fd, j->pending.data + off, j->pending.len - off);
         if (w < 0 && errno == EINTR)
             continue;
         if (w < 0) {
-            free(line);
+            /* keep only what is not written, so nothing is written twice */
+            memmove(j->pending.data, j->pending.data + off, j->pending.len - off);
+            j->pending.len -= off;
             return socm_error_errno(err, "cannot write journal %s", j->path);
         }
         off += (size_t)w;
     }
-    free(line);
-    j->unsynced++;
+    j->pending.len = 0;
     return 0;
 }
 
 int socm_journal_sync(struct socm_journal *j, struct socm_error *err)
 {
+    if (socm_journal_flush(j, err) != 0)
+        return -1;
     if (j->unsynced == 0 || j->no_sync)
         return 0;
     if (fdatasync(j->fd) != 0)
@@ -135,8 +148,12 @@ int socm_journal_write(struct socm_journal *j, json_t *ev, struct socm_error *er
 
 void socm_journal_close(struct socm_journal *j)
 {
-    if (j->fd >= 0)
+    struct socm_error err = {0};
+    if (j->fd >= 0) {
+        socm_journal_flush(j, &err); /* best effort: not synced, so not acted upon */
         close(j->fd);
+    }
+    socm_buf_free(&j->pending);
     j->fd = -1;
     free(j->path);
     j->path = NULL;

@@ -2,11 +2,16 @@
  * STATE_DIR/journal.jsonl (directory 0700, file 0600). An event is written and
  * fsync'd before the change it records is acted upon; replay tolerates a torn last
  * line (a write the crash cut short, never synced, never acted upon) and reports any
- * other damage as an error with the line number, never a guess. */
+ * other damage as an error with the line number, never a guess.
+ *
+ * Group commit: appended events wait in memory; socm_journal_sync writes all of them
+ * with one write() and makes them durable with one fdatasync(), so a loop iteration
+ * that decides many changes pays for one disk flush before acting on any of them. */
 #ifndef SOCM_JOURNAL_H
 #define SOCM_JOURNAL_H
 
 #include "util/error.h"
+#include "util/str.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -17,6 +22,7 @@
 struct socm_journal {
     int fd;
     char *path;
+    struct socm_buf pending; /* appended lines not yet written */
     size_t unsynced; /* events appended since the last fsync */
     bool no_sync;    /* a simulation: nothing is acted upon, so nothing needs fsync */
 };
@@ -31,12 +37,17 @@ int socm_journal_open(struct socm_journal *j, const char *state_dir, bool exclus
  * fsync of the directory). Refuses an existing journal. Then open for appending. */
 int socm_journal_create(struct socm_journal *j, const char *state_dir, const char *first,
                         struct socm_error *err);
-/* Appends one event (borrowed); adds "t" (now) unless present. Not yet durable. */
+/* Appends one event (borrowed); adds "t" (now) unless present. Held in memory: not
+ * yet written, not yet durable. */
 int socm_journal_append(struct socm_journal *j, json_t *ev, struct socm_error *err);
-/* Makes every appended event durable (fsync). */
+/* Writes the held events (one write()), without waiting for the disk: readers such as
+ * `socm status` see them. For events nothing will be acted upon before the next sync. */
+int socm_journal_flush(struct socm_journal *j, struct socm_error *err);
+/* Writes the held events and makes every appended event durable (one fdatasync). */
 int socm_journal_sync(struct socm_journal *j, struct socm_error *err);
 /* append + sync, for single events. Steals ev. */
 int socm_journal_write(struct socm_journal *j, json_t *ev, struct socm_error *err);
+/* Writes what is held (not synced) and closes. */
 void socm_journal_close(struct socm_journal *j);
 
 /* Calls fn for each event in order (ev borrowed for the call). A torn last line is

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -60,7 +61,8 @@ static int write_result(const struct socm_supervise_opts *o, const char *outcome
     char *text = json_dumps(j, JSON_COMPACT);
     json_decref(j);
     char *path = socm_asprintf("%s/result.json", o->sandbox);
-    int rc = socm_write_atomic(path, text, strlen(text), 0600, err);
+    bool durable = o->manager_pid <= 0 || (long)getppid() != o->manager_pid;
+    int rc = socm_write_replace(path, text, strlen(text), 0600, durable, err);
     free(path);
     free(text);
     return rc;

@@ -18,6 +18,13 @@ struct socm_supervise_opts {
     int lock_fd;       /* -1 = none */
     const char *cpus;  /* "0,1" to pin, NULL = no pinning */
     char *const *argv; /* the workflow's command */
+    /* The manager that started this supervisor and journals its result (fsync'd)
+     * before acting on it. While it is still our parent, result.json is replaced
+     * atomically but not fsync'd (the journal makes the outcome durable, and a
+     * machine crash would stop the manager before it acted anyway); once it is gone
+     * the result is fsync'd, since it alone holds the outcome until a resume.
+     * 0 = always fsync. */
+    long manager_pid;
 };
 
 /* Returns 0 once result.json is written (whatever the workflow's outcome). */

@@ -124,6 +124,12 @@ int socm_fsync_dir_of(const char *path)
 int socm_write_atomic(const char *path, const void *data, size_t len, int mode,
                       struct socm_error *err)
 {
+    return socm_write_replace(path, data, len, mode, true, err);
+}
+
+int socm_write_replace(const char *path, const void *data, size_t len, int mode, bool durable,
+                       struct socm_error *err)
+{
     char *tmp = socm_asprintf("%s.tmp.%ld", path, (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
     if (fd < 0) {
@@ -147,7 +153,7 @@ int socm_write_atomic(const char *path, const void *data, size_t len, int mode,
         p += w;
         left -= (size_t)w;
     }
-    if (fsync(fd) != 0 || close(fd) != 0) {
+    if ((durable && fsync(fd) != 0) || close(fd) != 0) {
         socm_error_errno(err, "cannot sync %s", tmp);
         unlink(tmp);
         free(tmp);
@@ -160,7 +166,8 @@ int socm_write_atomic(const char *path, const void *data, size_t len, int mode,
         return -1;
     }
     free(tmp);
-    socm_fsync_dir_of(path);
+    if (durable)
+        socm_fsync_dir_of(path);
     return 0;
 }
 

@@ -37,6 +37,10 @@ int socm_signalfd_open(const int *sigs, sigset_t *old, struct socm_error *err);
 
 /* Writes data to path atomically: path.tmp, fsync, rename, fsync of the directory.
  * mode applies to a new file. */
+/* The same, durable only if `durable`: without it the file is still replaced in one
+ * piece (readers never see half of it) but may be lost in a machine crash. */
+int socm_write_replace(const char *path, const void *data, size_t len, int mode, bool durable,
+                       struct socm_error *err);
 int socm_write_atomic(const char *path, const void *data, size_t len, int mode,
                       struct socm_error *err);
 /* fsync of the directory holding `path` (after a create or rename). */

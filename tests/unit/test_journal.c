@@ -105,6 +105,59 @@ static void test_append_replay_modes(void **state)
     assert_true(valid > 0);
 }
 
+static off_t journal_size(void)
+{
+    char *p = socm_journal_path(dir);
+    struct stat st;
+    assert_int_equal(stat(p, &st), 0);
+    free(p);
+    return st.st_size;
+}
+
+/* Group commit: appended events stay in memory (nothing on disk could be acted upon
+ * half-way); sync writes the whole group at once; flush writes without syncing;
+ * close writes what is left. */
+static void test_group_commit(void **state)
+{
+    (void)state;
+    struct socm_journal j;
+    struct socm_error err = {0};
+    assert_int_equal(socm_journal_open(&j, dir, true, -1, &err), 0);
+    for (int i = 1; i <= 5; i++) {
+        json_t *e = json_pack("{s:s,s:i}", "ev", "log", "id", i);
+        assert_int_equal(socm_journal_append(&j, e, &err), 0);
+        json_decref(e);
+    }
+    assert_int_equal(journal_size(), 0);
+    assert_int_equal(j.unsynced, 5);
+    assert_int_equal(socm_journal_sync(&j, &err), 0);
+    assert_int_equal(j.unsynced, 0);
+    off_t after_sync = journal_size();
+    struct collect c = {0};
+    assert_int_equal(socm_journal_replay(dir, collect_cb, &c, NULL, &err), 0);
+    assert_int_equal(c.n, 5);
+    assert_int_equal(c.ids[4], 5);
+
+    json_t *e = json_pack("{s:s,s:i}", "ev", "log", "id", 6);
+    assert_int_equal(socm_journal_append(&j, e, &err), 0);
+    json_decref(e);
+    assert_int_equal(journal_size(), after_sync);
+    assert_int_equal(socm_journal_flush(&j, &err), 0);
+    assert_true(journal_size() > after_sync);
+    assert_int_equal(j.unsynced, 1); /* written, not yet durable */
+    off_t after_flush = journal_size();
+
+    e = json_pack("{s:s,s:i}", "ev", "log", "id", 7);
+    assert_int_equal(socm_journal_append(&j, e, &err), 0);
+    json_decref(e);
+    socm_journal_close(&j);
+    assert_true(journal_size() > after_flush);
+    memset(&c, 0, sizeof c);
+    assert_int_equal(socm_journal_replay(dir, collect_cb, &c, NULL, &err), 0);
+    assert_int_equal(c.n, 7);
+    assert_int_equal(c.ids[6], 7);
+}
+
 static void test_torn_last_line(void **state)
 {
     (void)state;
@@ -311,6 +364,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_append_replay_modes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_group_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_torn_last_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_corrupt_middle_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_spec_roundtrip, setup, teardown),

@@ -1,0 +1,26 @@
+# lib_testbox.sh — shared by the execution tests (sourced, not a test itself).
+# testbox NAME CORES [EXTRA]: the [campaign] head of a campaign on a one-node local
+# resource "testbox" with CORES cores (EXTRA: more [campaign] lines).
+testbox() {
+cat <<TOML
+[campaign]
+name = "$1"
+deadline = "1h"
+requested_resources = $2
+resource = "testbox"
+execution_schema = "batch"
+grace = "1s"
+${3:-}
+
+[resources.testbox]
+nodes = 1
+cores_per_node = $2
+memory_per_node = "4G"
+qos = [{ name = "local", max_walltime = "1d", max_jobs = 1000, max_cores = $2 }]
+TOML
+}
+# wait_for FILE: until FILE exists and is not empty (10 s at most).
+wait_for() {
+  for _ in $(seq 200); do [ -s "$1" ] && return 0; sleep 0.05; done
+  return 1
+}
