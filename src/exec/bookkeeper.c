@@ -242,17 +242,6 @@ static int cmp_plan(const void *a, const void *b)
     return x->id - y->id;
 }
 
-/* Successors in CSR form, built from the predecessors the spec carries. */
-struct succ {
-    size_t *off;
-    int *v;
-};
-static struct succ *bk_succ(struct socm_bk *bk)
-{
-    static struct succ s; /* one campaign per process */
-    return &s;
-}
-
 static void build_index(struct socm_bk *bk)
 {
     size_t n = bk->spec.n;
@@ -269,19 +258,20 @@ static void build_index(struct socm_bk *bk)
     for (size_t k = 0; k < n; k++)
         bk->rank[order[k]] = (int)k;
     free(order);
-    struct succ *s = bk_succ(bk);
-    s->off = socm_xcalloc(n + 1, sizeof *s->off);
+    /* Successors in CSR form, built from the predecessors the spec carries; kept in
+     * the bookkeeper (not a static) because one process may hold several campaigns. */
+    size_t *off = bk->succ_off = socm_xcalloc(n + 1, sizeof *off);
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < bk->spec.tasks[i].npred; k++)
-            s->off[bk->spec.tasks[i].pred[k] + 1]++;
+            off[bk->spec.tasks[i].pred[k] + 1]++;
     for (size_t i = 0; i < n; i++)
-        s->off[i + 1] += s->off[i];
-    s->v = socm_xcalloc(s->off[n] ? s->off[n] : 1, sizeof *s->v);
+        off[i + 1] += off[i];
+    bk->succ = socm_xcalloc(off[n] ? off[n] : 1, sizeof *bk->succ);
     size_t *fill = socm_xcalloc(n ? n : 1, sizeof *fill);
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < bk->spec.tasks[i].npred; k++) {
             int p = bk->spec.tasks[i].pred[k];
-            s->v[s->off[p] + fill[p]++] = (int)i;
+            bk->succ[off[p] + fill[p]++] = (int)i;
         }
     free(fill);
 }
@@ -458,11 +448,10 @@ void socm_bk_free(struct socm_bk *bk)
     free(bk->rank);
     free(bk->heap);
     free(bk->held);
-    struct succ *s = bk_succ(bk);
-    free(s->off);
-    free(s->v);
-    s->off = NULL;
-    s->v = NULL;
+    free(bk->succ_off);
+    free(bk->succ);
+    bk->succ_off = NULL;
+    bk->succ = NULL;
     free(bk->creason);
     socm_spec_free(&bk->spec);
     socm_journal_close(&bk->j);
@@ -522,9 +511,8 @@ static void ready_check(struct socm_bk *bk, int i)
 
 static void on_final(struct socm_bk *bk, int i)
 {
-    struct succ *s = bk_succ(bk);
-    for (size_t k = s->off[i]; k < s->off[i + 1]; k++)
-        ready_check(bk, s->v[k]);
+    for (size_t k = bk->succ_off[i]; k < bk->succ_off[i + 1]; k++)
+        ready_check(bk, bk->succ[k]);
 }
 
 static void run_hook(struct socm_bk *bk, enum socm_hook_kind k, int i, const char *state, int code)

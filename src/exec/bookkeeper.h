@@ -69,6 +69,8 @@ struct socm_bk {
     int *heap;                 /* READY indexes by rank */
     size_t nheap;
     int *held;                 /* workflows with ready_held set */
+    size_t *succ_off;          /* successors in CSR form: those of i are */
+    int *succ;                 /* succ[succ_off[i] .. succ_off[i + 1]) */
     size_t nheld;
     size_t count[SOCM_W_CANCELED + 1];
     struct socm_error *err;
