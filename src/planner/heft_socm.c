@@ -6,8 +6,10 @@
  * reports an error. The deadline search and QoS choice are planner.c's generic ones. */
 #include "planner/memline.h"
 #include "planner/planner_impl.h"
+#include "planner/slotidx.h"
 #include "util/str.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -61,6 +63,125 @@ static int no_fit(const struct socm_plan_input *in, int w, int64_t cores, double
                           name, r->memory_mb, (long long)cores, pool, best_free);
 }
 
+/* ---- Choosing the slot: the original's rule, two ways ----
+ * The rule: over slots s·k (k = cpus), start = max(latest free time of the slot's
+ * cores, earliest), end = start + walltime; the slot qualifies if the pool minus the
+ * memory in use at `start` holds the workflow; the smallest end wins, the first slot
+ * on ties. Both functions return the slot (-1 if none qualifies) and its start. */
+
+/* The plain scan, for campaigns with many distinct widths (one index per width
+ * would then cost more to keep up than it saves). Slots beyond every used core
+ * all start at `earliest` like the first of them, so they are not scanned. */
+static int64_t pick_scan(const double *free_at, int64_t cores, int64_t used_hi, const struct socm_memline *mem,
+                         double pool, double earliest, const struct socm_req *r, double *best_start)
+{
+    int64_t best = -1;
+    double best_end = 0;
+    for (int64_t slot = 0; slot + r->cpus <= cores; slot += r->cpus) {
+        double start = earliest;
+        for (int64_t c = slot; c < slot + r->cpus; c++)
+            if (free_at[c] > start)
+                start = free_at[c];
+        double end = start + r->walltime_min;
+        /* Memory is only looked up where the slot would win. */
+        if ((best < 0 || end < best_end) && pool - socm_memline_at(mem, start) >= r->memory_mb) {
+            best = slot;
+            *best_start = start;
+            best_end = end;
+        }
+        if (slot > used_hi)
+            break;
+    }
+    return best;
+}
+
+/* The same choice through the width's slot index: candidate starts are visited in
+ * increasing order (earliest — taken by the first slot free by then — then each
+ * larger free time, taken by the first slot with it), and the first whose memory
+ * check passes has the smallest end. Distinct starts can round to the same end
+ * (start + walltime in floating point): the original then takes the first slot, so
+ * the later starts with that same end are checked too. */
+static int64_t pick_indexed(const struct socm_slotidx *ix, const struct socm_memline *mem, double pool,
+                            double earliest, const struct socm_req *r, double *best_start)
+{
+    int64_t s = socm_slotidx_first_le(ix, earliest, 0);
+    double t = earliest;
+    if (s < 0)
+        t = socm_slotidx_next_gt(ix, earliest, &s);
+    while (s >= 0 && pool - socm_memline_at(mem, t) < r->memory_mb)
+        t = socm_slotidx_next_gt(ix, t, &s);
+    if (s < 0)
+        return -1;
+    int64_t best = s;
+    *best_start = t;
+    double end = t + r->walltime_min;
+    for (;;) {
+        t = socm_slotidx_next_gt(ix, t, &s);
+        if (s < 0 || t + r->walltime_min != end)
+            break;
+        if (s < best && pool - socm_memline_at(mem, t) >= r->memory_mb) {
+            best = s;
+            *best_start = t;
+        }
+    }
+    return best * ix->k;
+}
+
+/* One slot index per distinct width, or none when there are too many widths. */
+#define HEFT_MAX_WIDTHS 64
+struct widths {
+    struct socm_slotidx *ix;
+    size_t n;
+};
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void widths_init(struct widths *wi, const struct socm_plan_input *in, int64_t cores)
+{
+    memset(wi, 0, sizeof *wi);
+    int64_t *k = socm_xmalloc((in->n ? in->n : 1) * sizeof *k);
+    for (size_t i = 0; i < in->n; i++)
+        k[i] = in->reqs[i].cpus;
+    qsort(k, in->n, sizeof *k, cmp_i64);
+    size_t nd = 0;
+    for (size_t i = 0; i < in->n; i++)
+        if (i == 0 || k[i] != k[i - 1])
+            k[nd++] = k[i];
+    if (nd <= HEFT_MAX_WIDTHS) {
+        wi->ix = socm_xcalloc(nd ? nd : 1, sizeof *wi->ix);
+        wi->n = nd;
+        for (size_t i = 0; i < nd; i++)
+            socm_slotidx_init(&wi->ix[i], k[i], cores);
+    }
+    free(k);
+}
+
+static struct socm_slotidx *widths_find(const struct widths *wi, int64_t k)
+{
+    size_t lo = 0, hi = wi->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (wi->ix[mid].k == k)
+            return &wi->ix[mid];
+        if (wi->ix[mid].k < k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static void widths_free(struct widths *wi)
+{
+    for (size_t i = 0; i < wi->n; i++)
+        socm_slotidx_free(&wi->ix[i]);
+    free(wi->ix);
+}
+
 static int heft_schedule(const struct socm_planner *self, const struct socm_plan_input *in, int64_t cores,
                          struct socm_plan *out, struct socm_error *err)
 {
@@ -82,6 +203,8 @@ static int heft_schedule(const struct socm_planner *self, const struct socm_plan
      * as a real number, each with memory_per_node. */
     double pool = (double)cores / (double)res->cores_per_node * res->memory_per_node_mb;
     double *free_at = socm_xcalloc((size_t)cores, sizeof *free_at);
+    struct widths wi;
+    widths_init(&wi, in, cores);
     struct socm_memline mem = {0};
     struct socm_plan_entry *e = socm_xcalloc(n ? n : 1, sizeof *e);
     bool *done = socm_xcalloc(n ? n : 1, sizeof *done);
@@ -101,24 +224,12 @@ static int heft_schedule(const struct socm_planner *self, const struct socm_plan
                     earliest = e[p->v[j]].end;
             int64_t best = -1;
             double best_start = 0, best_end = 0, best_free = 0;
-            for (int64_t slot = 0; slot + r->cpus <= cores; slot += r->cpus) {
-                double start = earliest;
-                for (int64_t c = slot; c < slot + r->cpus; c++)
-                    if (free_at[c] > start)
-                        start = free_at[c];
-                double end = start + r->walltime_min;
-                /* Memory is only looked up where the slot would win. */
-                if ((best < 0 || end < best_end) && pool - socm_memline_at(&mem, start) >= r->memory_mb) {
-                    best = slot;
-                    best_start = start;
-                    best_end = end;
-                }
-                /* Every later slot lies beyond any core used so far: same start,
-                 * same end, same memory, so none can end strictly earlier. This
-                 * keeps the scan to the used cores without changing the plan. */
-                if (slot > used_hi)
-                    break;
-            }
+            struct socm_slotidx *ix = widths_find(&wi, r->cpus);
+            if (ix)
+                best = pick_indexed(ix, &mem, pool, earliest, r, &best_start);
+            else
+                best = pick_scan(free_at, cores, used_hi, &mem, pool, earliest, r, &best_start);
+            best_end = best_start + r->walltime_min;
             if (best < 0) {
                 for (int64_t slot = 0; slot + r->cpus <= cores; slot += r->cpus) {
                     double start = earliest;
@@ -134,6 +245,8 @@ static int heft_schedule(const struct socm_planner *self, const struct socm_plan
             }
             for (int64_t c = best; c < best + r->cpus; c++)
                 free_at[c] = best_end;
+            for (size_t i = 0; i < wi.n; i++)
+                socm_slotidx_raise(&wi.ix[i], best, r->cpus, best_end);
             if (best + r->cpus - 1 > used_hi)
                 used_hi = best + r->cpus - 1;
             socm_memline_add(&mem, best_start, best_end, r->memory_mb);
@@ -148,6 +261,7 @@ static int heft_schedule(const struct socm_planner *self, const struct socm_plan
     free(tmp);
     free(gs);
     free(free_at);
+    widths_free(&wi);
     free(done);
     socm_memline_free(&mem);
     if (rc < 0) {
