@@ -72,7 +72,7 @@ static int no_fit(const struct socm_plan_input *in, int w, int64_t cores, double
 /* The plain scan, for campaigns with many distinct widths (one index per width
  * would then cost more to keep up than it saves). Slots beyond every used core
  * all start at `earliest` like the first of them, so they are not scanned. */
-static int64_t pick_scan(const double *free_at, int64_t cores, int64_t used_hi, const struct socm_memline *mem,
+static int64_t pick_scan(const double *free_at, int64_t cores, int64_t used_hi, const struct socm_memsum *mem,
                          double pool, double earliest, const struct socm_req *r, double *best_start)
 {
     int64_t best = -1;
@@ -84,7 +84,7 @@ static int64_t pick_scan(const double *free_at, int64_t cores, int64_t used_hi, 
                 start = free_at[c];
         double end = start + r->walltime_min;
         /* Memory is only looked up where the slot would win. */
-        if ((best < 0 || end < best_end) && pool - socm_memline_at(mem, start) >= r->memory_mb) {
+        if ((best < 0 || end < best_end) && pool - socm_memsum_at(mem, start) >= r->memory_mb) {
             best = slot;
             *best_start = start;
             best_end = end;
@@ -101,25 +101,31 @@ static int64_t pick_scan(const double *free_at, int64_t cores, int64_t used_hi, 
  * check passes has the smallest end. Distinct starts can round to the same end
  * (start + walltime in floating point): the original then takes the first slot, so
  * the later starts with that same end are checked too. */
-static int64_t pick_indexed(const struct socm_slotidx *ix, const struct socm_memline *mem, double pool,
+static int64_t pick_indexed(const struct socm_slotidx *ix, const struct socm_memsum *mem, double pool,
                             double earliest, const struct socm_req *r, double *best_start)
 {
     int64_t s = socm_slotidx_first_le(ix, earliest, 0);
     double t = earliest;
     if (s < 0)
         t = socm_slotidx_next_gt(ix, earliest, &s);
-    while (s >= 0 && pool - socm_memline_at(mem, t) < r->memory_mb)
+    while (s >= 0 && pool - socm_memsum_at(mem, t) < r->memory_mb)
         t = socm_slotidx_next_gt(ix, t, &s);
     if (s < 0)
         return -1;
     int64_t best = s;
     *best_start = t;
     double end = t + r->walltime_min;
+    /* Rounding is monotone: if the next double after t already ends later, no
+     * later start can tie. Otherwise a tying start t' has t' − t ≤ ulp(end), so
+     * only values below t + 2 ulp(end) are looked at. */
+    if (nextafter(t, INFINITY) + r->walltime_min > end)
+        return best * ix->k;
+    double cap = t + 2 * (nextafter(end, INFINITY) - end);
     for (;;) {
-        t = socm_slotidx_next_gt(ix, t, &s);
+        t = socm_slotidx_next_gt_below(ix, t, cap, &s);
         if (s < 0 || t + r->walltime_min != end)
             break;
-        if (s < best && pool - socm_memline_at(mem, t) >= r->memory_mb) {
+        if (s < best && pool - socm_memsum_at(mem, t) >= r->memory_mb) {
             best = s;
             *best_start = t;
         }
@@ -205,7 +211,7 @@ static int heft_schedule(const struct socm_planner *self, const struct socm_plan
     double *free_at = socm_xcalloc((size_t)cores, sizeof *free_at);
     struct widths wi;
     widths_init(&wi, in, cores);
-    struct socm_memline mem = {0};
+    struct socm_memsum mem = {0};
     struct socm_plan_entry *e = socm_xcalloc(n ? n : 1, sizeof *e);
     bool *done = socm_xcalloc(n ? n : 1, sizeof *done);
     int rc = 0;
@@ -236,7 +242,7 @@ static int heft_schedule(const struct socm_planner *self, const struct socm_plan
                     for (int64_t c = slot; c < slot + r->cpus; c++)
                         if (free_at[c] > start)
                             start = free_at[c];
-                    double avail = pool - socm_memline_at(&mem, start);
+                    double avail = pool - socm_memsum_at(&mem, start);
                     if (slot == 0 || avail > best_free)
                         best_free = avail;
                 }
@@ -249,7 +255,7 @@ static int heft_schedule(const struct socm_planner *self, const struct socm_plan
                 socm_slotidx_raise(&wi.ix[i], best, r->cpus, best_end);
             if (best + r->cpus - 1 > used_hi)
                 used_hi = best + r->cpus - 1;
-            socm_memline_add(&mem, best_start, best_end, r->memory_mb);
+            socm_memsum_add(&mem, best_start, best_end, r->memory_mb);
             e[w] = (struct socm_plan_entry){.id = w + 1, .core_first = best, .core_last = best + r->cpus - 1,
                                             .memory_mb = r->memory_mb, .start = best_start, .end = best_end};
             done[w] = true;
@@ -263,7 +269,7 @@ static int heft_schedule(const struct socm_planner *self, const struct socm_plan
     free(free_at);
     widths_free(&wi);
     free(done);
-    socm_memline_free(&mem);
+    socm_memsum_free(&mem);
     if (rc < 0) {
         free(e);
         return -1;

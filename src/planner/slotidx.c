@@ -4,6 +4,7 @@
 #include "util/str.h"
 
 #include <math.h>
+#include <stdbool.h>
 
 /* Plain comparisons: fmin/fmax are library calls and NaN never occurs here. */
 static inline double dmin(double a, double b) { return a < b ? a : b; }
@@ -42,17 +43,26 @@ void socm_slotidx_raise(struct socm_slotidx *ix, int64_t first, int64_t n, doubl
     int64_t s0 = first / ix->k, s1 = (first + n - 1) / ix->k;
     if (s1 >= ix->nslots)
         s1 = ix->nslots - 1;
+    if (s0 > s1)
+        return;
+    bool changed = false;
     for (int64_t s = s0; s <= s1; s++) {
         int64_t i = ix->size + s;
-        if (ix->mn[i] >= t)
-            continue;
-        ix->mn[i] = ix->mx[i] = t;
-        for (i /= 2; i >= 1; i /= 2) {
+        if (ix->mn[i] < t) {
+            ix->mn[i] = ix->mx[i] = t;
+            changed = true;
+        }
+    }
+    /* Then the ancestors of the range, level by level: O(range + log). */
+    for (int64_t lo = (ix->size + s0) / 2, hi = (ix->size + s1) / 2; changed && lo >= 1; lo /= 2, hi /= 2) {
+        changed = false;
+        for (int64_t i = lo; i <= hi; i++) {
             double mn = dmin(ix->mn[2 * i], ix->mn[2 * i + 1]), mx = dmax(ix->mx[2 * i], ix->mx[2 * i + 1]);
-            if (mn == ix->mn[i] && mx == ix->mx[i])
-                break; /* nothing above changes either */
-            ix->mn[i] = mn;
-            ix->mx[i] = mx;
+            if (mn != ix->mn[i] || mx != ix->mx[i]) {
+                ix->mn[i] = mn;
+                ix->mx[i] = mx;
+                changed = true;
+            }
         }
     }
 }
@@ -109,10 +119,18 @@ static double next_gt(const struct socm_slotidx *ix, int64_t i, double x, double
     return best;
 }
 
-double socm_slotidx_next_gt(const struct socm_slotidx *ix, double x, int64_t *slot)
+double socm_slotidx_next_gt_below(const struct socm_slotidx *ix, double x, double cap, int64_t *slot)
 {
     *slot = -1;
     if (ix->nslots == 0)
         return INFINITY;
-    return next_gt(ix, 1, x, INFINITY, slot);
+    double v = next_gt(ix, 1, x, cap, slot);
+    if (*slot < 0)
+        return INFINITY;
+    return v;
+}
+
+double socm_slotidx_next_gt(const struct socm_slotidx *ix, double x, int64_t *slot)
+{
+    return socm_slotidx_next_gt_below(ix, x, INFINITY, slot);
 }

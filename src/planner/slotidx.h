@@ -30,5 +30,7 @@ int64_t socm_slotidx_first_le(const struct socm_slotidx *ix, double x, int64_t f
 /* Smallest value > x over all slots, and in *slot the first slot with it; returns
  * INFINITY (and *slot = -1) if there is none. */
 double socm_slotidx_next_gt(const struct socm_slotidx *ix, double x, int64_t *slot);
+/* The same, only among values < cap (INFINITY and -1 if none). */
+double socm_slotidx_next_gt_below(const struct socm_slotidx *ix, double x, double cap, int64_t *slot);
 
 #endif
