@@ -146,9 +146,10 @@ static int cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static void widths_init(struct widths *wi, const struct socm_plan_input *in, int64_t cores)
+/* The distinct widths (sorted), or none when there are more than the indexes are
+ * worth (the plain scan is used then). */
+static int64_t *distinct_widths(const struct socm_plan_input *in, size_t *nd_out)
 {
-    memset(wi, 0, sizeof *wi);
     int64_t *k = socm_xmalloc((in->n ? in->n : 1) * sizeof *k);
     for (size_t i = 0; i < in->n; i++)
         k[i] = in->reqs[i].cpus;
@@ -157,13 +158,16 @@ static void widths_init(struct widths *wi, const struct socm_plan_input *in, int
     for (size_t i = 0; i < in->n; i++)
         if (i == 0 || k[i] != k[i - 1])
             k[nd++] = k[i];
-    if (nd <= HEFT_MAX_WIDTHS) {
-        wi->ix = socm_xcalloc(nd ? nd : 1, sizeof *wi->ix);
-        wi->n = nd;
-        for (size_t i = 0; i < nd; i++)
-            socm_slotidx_init(&wi->ix[i], k[i], cores);
-    }
-    free(k);
+    *nd_out = nd <= HEFT_MAX_WIDTHS ? nd : 0;
+    return k;
+}
+
+static void widths_init(struct widths *wi, const int64_t *k, size_t nd, int64_t cores)
+{
+    wi->ix = socm_xcalloc(nd ? nd : 1, sizeof *wi->ix);
+    wi->n = nd;
+    for (size_t i = 0; i < nd; i++)
+        socm_slotidx_init(&wi->ix[i], k[i], cores);
 }
 
 static struct socm_slotidx *widths_find(const struct widths *wi, int64_t k)
@@ -188,29 +192,57 @@ static void widths_free(struct widths *wi)
     free(wi->ix);
 }
 
-static int heft_schedule(const struct socm_planner *self, const struct socm_plan_input *in, int64_t cores,
-                         struct socm_plan *out, struct socm_error *err)
+/* What does not depend on the core count, computed once per campaign: the
+ * placement order (generations, each sorted) and the distinct widths. */
+struct heft_prep {
+    int *order;
+    size_t *gs, ngen;
+    int64_t *widths;
+    size_t nwidths;
+};
+
+static int heft_prepare(const struct socm_plan_input *in, struct heft_prep *hp, struct socm_error *err)
 {
-    (void)self;
+    memset(hp, 0, sizeof *hp);
+    size_t n = in->n;
+    hp->order = socm_xmalloc((n ? n : 1) * sizeof *hp->order);
+    if (socm_plan_generations(in->dag, hp->order, &hp->gs, &hp->ngen) < 0) {
+        free(hp->order);
+        hp->order = NULL;
+        return socm_error_set(err, SOCM_E_INPUT, "planner: the workflow DAG has a cycle");
+    }
+    int *tmp = socm_xmalloc((n ? n : 1) * sizeof *tmp);
+    for (size_t g = 0; g < hp->ngen; g++)
+        sort_level(in, hp->order + hp->gs[g], tmp, hp->gs[g + 1] - hp->gs[g]);
+    free(tmp);
+    hp->widths = distinct_widths(in, &hp->nwidths);
+    return 0;
+}
+
+static void heft_prep_free(struct heft_prep *hp)
+{
+    free(hp->order);
+    free(hp->gs);
+    free(hp->widths);
+}
+
+/* Places every workflow on `cores` cores in the prepared order. */
+static int heft_run(const struct heft_prep *hp, const struct socm_plan_input *in, int64_t cores,
+                    struct socm_plan *out, struct socm_error *err)
+{
     size_t n = in->n;
     memset(out, 0, sizeof *out);
     if (cores < 1)
         return socm_error_set(err, SOCM_E_INPUT, "cannot plan on %lld cores", (long long)cores);
-    int *order = socm_xmalloc((n ? n : 1) * sizeof *order);
-    int *tmp = socm_xmalloc((n ? n : 1) * sizeof *tmp);
-    size_t *gs = NULL, ngen = 0;
-    if (socm_plan_generations(in->dag, order, &gs, &ngen) < 0) {
-        free(order);
-        free(tmp);
-        return socm_error_set(err, SOCM_E_INPUT, "planner: the workflow DAG has a cycle");
-    }
+    const int *order = hp->order;
+    const size_t *gs = hp->gs, ngen = hp->ngen;
     const struct socm_resource *res = in->resource;
     /* The original pools memory over the allocation: cores / cores_per_node nodes,
      * as a real number, each with memory_per_node. */
     double pool = (double)cores / (double)res->cores_per_node * res->memory_per_node_mb;
     double *free_at = socm_xcalloc((size_t)cores, sizeof *free_at);
     struct widths wi;
-    widths_init(&wi, in, cores);
+    widths_init(&wi, hp->widths, hp->nwidths, cores);
     struct socm_memsum mem = {0};
     struct socm_plan_entry *e = socm_xcalloc(n ? n : 1, sizeof *e);
     bool *done = socm_xcalloc(n ? n : 1, sizeof *done);
@@ -219,7 +251,6 @@ static int heft_schedule(const struct socm_planner *self, const struct socm_plan
     int64_t used_hi = -1; /* highest core any workflow has used */
 
     for (size_t g = 0; g < ngen && rc == 0; g++) {
-        sort_level(in, order + gs[g], tmp, gs[g + 1] - gs[g]);
         for (size_t k = gs[g]; k < gs[g + 1]; k++) {
             int w = order[k];
             const struct socm_req *r = &in->reqs[w];
@@ -263,9 +294,6 @@ static int heft_schedule(const struct socm_planner *self, const struct socm_plan
                 makespan = best_end;
         }
     }
-    free(order);
-    free(tmp);
-    free(gs);
     free(free_at);
     widths_free(&wi);
     free(done);
@@ -281,9 +309,44 @@ static int heft_schedule(const struct socm_planner *self, const struct socm_plan
     return 0;
 }
 
+static int heft_schedule(const struct socm_planner *self, const struct socm_plan_input *in, int64_t cores,
+                         struct socm_plan *out, struct socm_error *err)
+{
+    (void)self;
+    struct heft_prep hp;
+    if (heft_prepare(in, &hp, err) < 0)
+        return -1;
+    int rc = heft_run(&hp, in, cores, out, err);
+    heft_prep_free(&hp);
+    return rc;
+}
+
+static int heft_run_cb(void *ctx, const struct socm_plan_input *in, int64_t cores, struct socm_plan *out,
+                       struct socm_error *err)
+{
+    return heft_run(ctx, in, cores, out, err);
+}
+
+int socm_plan_heft_search(const struct socm_plan_input *in, struct socm_plan *out, struct socm_error *err)
+{
+    struct heft_prep hp;
+    if (heft_prepare(in, &hp, err) < 0)
+        return -1;
+    int rc = socm_plan_search_fn(in, heft_run_cb, &hp, out, err);
+    heft_prep_free(&hp);
+    return rc;
+}
+
+static int heft_plan(const struct socm_planner *self, const struct socm_plan_input *in, struct socm_plan *out,
+                     struct socm_error *err)
+{
+    (void)self;
+    return socm_plan_heft_search(in, out, err);
+}
+
 const struct socm_planner socm_planner_heft_socm = {
     .name = "heft-socm",
     .description = "the original tool's planner, reproduced exactly (level-by-level HEFT, one memory pool)",
     .schedule = heft_schedule,
-    .plan = NULL, /* planner.c's search is the original's */
+    .plan = heft_plan, /* planner.c's search (the original's), with the order prepared once */
 };

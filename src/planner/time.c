@@ -403,7 +403,7 @@ static void heft_guard(const struct socm_planner *self, const struct socm_plan_i
     (void)self;
     struct socm_plan h = {0};
     struct socm_error e2 = {0};
-    if (socm_plan_search(&socm_planner_heft_socm, in, &h, &e2) < 0)
+    if (socm_plan_heft_search(in, &h, &e2) < 0)
         return;
     if (h.cores < best->cores && socm_plan_node_memory_violation(in, &h) < 0) {
         struct socm_plan t = {0};
