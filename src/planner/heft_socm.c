@@ -240,7 +240,8 @@ static int heft_run(const struct heft_prep *hp, const struct socm_plan_input *in
     /* The original pools memory over the allocation: cores / cores_per_node nodes,
      * as a real number, each with memory_per_node. */
     double pool = (double)cores / (double)res->cores_per_node * res->memory_per_node_mb;
-    double *free_at = socm_xcalloc((size_t)cores, sizeof *free_at);
+    /* Per core free times are only kept for the plain scan (no indexes). */
+    double *free_at = hp->nwidths ? NULL : socm_xcalloc((size_t)cores, sizeof *free_at);
     struct widths wi;
     widths_init(&wi, hp->widths, hp->nwidths, cores);
     struct socm_memsum mem = {0};
@@ -269,10 +270,12 @@ static int heft_run(const struct heft_prep *hp, const struct socm_plan_input *in
             best_end = best_start + r->walltime_min;
             if (best < 0) {
                 for (int64_t slot = 0; slot + r->cpus <= cores; slot += r->cpus) {
-                    double start = earliest;
-                    for (int64_t c = slot; c < slot + r->cpus; c++)
+                    double start = ix ? socm_slotidx_value(ix, slot / r->cpus) : 0;
+                    for (int64_t c = slot; !ix && c < slot + r->cpus; c++)
                         if (free_at[c] > start)
                             start = free_at[c];
+                    if (earliest > start)
+                        start = earliest;
                     double avail = pool - socm_memsum_at(&mem, start);
                     if (slot == 0 || avail > best_free)
                         best_free = avail;
@@ -280,7 +283,7 @@ static int heft_run(const struct heft_prep *hp, const struct socm_plan_input *in
                 rc = no_fit(in, w, cores, pool, best_free, err);
                 break;
             }
-            for (int64_t c = best; c < best + r->cpus; c++)
+            for (int64_t c = best; free_at && c < best + r->cpus; c++)
                 free_at[c] = best_end;
             for (size_t i = 0; i < wi.n; i++)
                 socm_slotidx_raise(&wi.ix[i], best, r->cpus, best_end);
