@@ -140,25 +140,13 @@ struct widths {
     size_t n;
 };
 
-static int cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* The distinct widths (sorted), or none when there are more than the indexes are
  * worth (the plain scan is used then). */
 static int64_t *distinct_widths(const struct socm_plan_input *in, size_t *nd_out)
 {
-    int64_t *k = socm_xmalloc((in->n ? in->n : 1) * sizeof *k);
-    for (size_t i = 0; i < in->n; i++)
-        k[i] = in->reqs[i].cpus;
-    qsort(k, in->n, sizeof *k, cmp_i64);
-    size_t nd = 0;
-    for (size_t i = 0; i < in->n; i++)
-        if (i == 0 || k[i] != k[i - 1])
-            k[nd++] = k[i];
-    *nd_out = nd <= HEFT_MAX_WIDTHS ? nd : 0;
+    int64_t *k = socm_plan_widths(in, nd_out);
+    if (*nd_out > HEFT_MAX_WIDTHS)
+        *nd_out = 0;
     return k;
 }
 
@@ -167,7 +155,7 @@ static void widths_init(struct widths *wi, const int64_t *k, size_t nd, int64_t 
     wi->ix = socm_xcalloc(nd ? nd : 1, sizeof *wi->ix);
     wi->n = nd;
     for (size_t i = 0; i < nd; i++)
-        socm_slotidx_init(&wi->ix[i], k[i], cores);
+        socm_slotidx_init(&wi->ix[i], k[i], cores, 0);
 }
 
 static struct socm_slotidx *widths_find(const struct widths *wi, int64_t k)

@@ -163,6 +163,26 @@ int64_t socm_plan_max_cpus(const struct socm_plan_input *in)
     return m;
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+int64_t *socm_plan_widths(const struct socm_plan_input *in, size_t *n)
+{
+    int64_t *k = socm_xmalloc((in->n ? in->n : 1) * sizeof *k);
+    for (size_t i = 0; i < in->n; i++)
+        k[i] = in->reqs[i].cpus;
+    qsort(k, in->n, sizeof *k, cmp_i64);
+    size_t nd = 0;
+    for (size_t i = 0; i < in->n; i++)
+        if (i == 0 || k[i] != k[i - 1])
+            k[nd++] = k[i];
+    *n = nd;
+    return k;
+}
+
 int socm_plan_qos_first_fit(const struct socm_resource *r, double walltime, int64_t cores)
 {
     if (!r)

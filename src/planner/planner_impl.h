@@ -24,6 +24,8 @@ int socm_plan_topo(const struct socm_dag *d, int *order);
 int64_t socm_plan_max_cores(const struct socm_plan_input *in);
 /* Largest cpus of any workflow. */
 int64_t socm_plan_max_cpus(const struct socm_plan_input *in);
+/* The distinct cpus of the workflows, sorted (malloc'd; *n of them). */
+int64_t *socm_plan_widths(const struct socm_plan_input *in, size_t *n);
 /* First QoS (in the resource's order) whose max walltime ≥ walltime, max cores ≥
  * cores and job limit allows one job; -1 if none. */
 int socm_plan_qos_first_fit(const struct socm_resource *r, double walltime, int64_t cores);

@@ -10,7 +10,7 @@
 static inline double dmin(double a, double b) { return a < b ? a : b; }
 static inline double dmax(double a, double b) { return a > b ? a : b; }
 
-void socm_slotidx_init(struct socm_slotidx *ix, int64_t k, int64_t cores)
+void socm_slotidx_init(struct socm_slotidx *ix, int64_t k, int64_t cores, double v)
 {
     ix->k = k;
     ix->nslots = k > 0 && cores >= k ? cores / k : 0;
@@ -20,8 +20,8 @@ void socm_slotidx_init(struct socm_slotidx *ix, int64_t k, int64_t cores)
     ix->mn = socm_xmalloc((size_t)(2 * ix->size) * sizeof *ix->mn);
     ix->mx = socm_xmalloc((size_t)(2 * ix->size) * sizeof *ix->mx);
     for (int64_t s = 0; s < ix->size; s++) {
-        ix->mn[ix->size + s] = s < ix->nslots ? 0 : INFINITY;
-        ix->mx[ix->size + s] = s < ix->nslots ? 0 : -INFINITY;
+        ix->mn[ix->size + s] = s < ix->nslots ? v : INFINITY;
+        ix->mx[ix->size + s] = s < ix->nslots ? v : -INFINITY;
     }
     for (int64_t i = ix->size - 1; i >= 1; i--) {
         ix->mn[i] = dmin(ix->mn[2 * i], ix->mn[2 * i + 1]);
@@ -65,6 +65,38 @@ void socm_slotidx_raise(struct socm_slotidx *ix, int64_t first, int64_t n, doubl
             }
         }
     }
+}
+
+void socm_slotidx_set(struct socm_slotidx *ix, int64_t s, double v)
+{
+    int64_t i = ix->size + s;
+    ix->mn[i] = ix->mx[i] = v;
+    for (i /= 2; i >= 1; i /= 2) {
+        double mn = dmin(ix->mn[2 * i], ix->mn[2 * i + 1]), mx = dmax(ix->mx[2 * i], ix->mx[2 * i + 1]);
+        if (mn == ix->mn[i] && mx == ix->mx[i])
+            break;
+        ix->mn[i] = mn;
+        ix->mx[i] = mx;
+    }
+}
+
+/* First leaf ≥ from with value ≥ x below node i (covering leaves [lo, hi)). */
+static int64_t first_ge(const struct socm_slotidx *ix, int64_t i, int64_t lo, int64_t hi, double x, int64_t from)
+{
+    if (hi <= from || ix->mx[i] < x)
+        return -1;
+    if (hi - lo == 1)
+        return lo;
+    int64_t mid = lo + (hi - lo) / 2;
+    int64_t r = first_ge(ix, 2 * i, lo, mid, x, from);
+    return r >= 0 ? r : first_ge(ix, 2 * i + 1, mid, hi, x, from);
+}
+
+int64_t socm_slotidx_first_ge(const struct socm_slotidx *ix, double x, int64_t from)
+{
+    if (ix->nslots == 0 || from >= ix->nslots)
+        return -1;
+    return first_ge(ix, 1, 0, ix->size, x, from < 0 ? 0 : from);
 }
 
 double socm_slotidx_value(const struct socm_slotidx *ix, int64_t s)

@@ -17,12 +17,16 @@ struct socm_slotidx {
     double *mx;     /* per tree node: largest value below it (−inf for padding) */
 };
 
-/* All slots of width k on `cores` cores, every value 0. */
-void socm_slotidx_init(struct socm_slotidx *ix, int64_t k, int64_t cores);
+/* All slots of width k on `cores` cores, every value v. */
+void socm_slotidx_init(struct socm_slotidx *ix, int64_t k, int64_t cores, double v);
 void socm_slotidx_free(struct socm_slotidx *ix);
 /* Cores [first, first + n) become busy until t (t ≥ their current free time):
  * every slot overlapping them gets max(value, t). */
 void socm_slotidx_raise(struct socm_slotidx *ix, int64_t first, int64_t n, double t);
+/* Sets slot s to v (any value: for indexes whose values may fall). */
+void socm_slotidx_set(struct socm_slotidx *ix, int64_t s, double v);
+/* First slot ≥ from whose value ≥ x, or -1. */
+int64_t socm_slotidx_first_ge(const struct socm_slotidx *ix, double x, int64_t from);
 /* Value of slot s. */
 double socm_slotidx_value(const struct socm_slotidx *ix, int64_t s);
 /* First slot ≥ from whose value ≤ x, or -1. */
