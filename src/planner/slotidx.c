@@ -99,6 +99,27 @@ int64_t socm_slotidx_first_ge(const struct socm_slotidx *ix, double x, int64_t f
     return first_ge(ix, 1, 0, ix->size, x, from < 0 ? 0 : from);
 }
 
+/* first_ge over two indexes of the same width at once: both prune. */
+static int64_t first_ge2(const struct socm_slotidx *a, double xa, const struct socm_slotidx *b, double xb, int64_t i,
+                         int64_t lo, int64_t hi, int64_t from)
+{
+    if (hi <= from || a->mx[i] < xa || b->mx[i] < xb)
+        return -1;
+    if (hi - lo == 1)
+        return lo;
+    int64_t mid = lo + (hi - lo) / 2;
+    int64_t r = first_ge2(a, xa, b, xb, 2 * i, lo, mid, from);
+    return r >= 0 ? r : first_ge2(a, xa, b, xb, 2 * i + 1, mid, hi, from);
+}
+
+int64_t socm_slotidx_first_ge2(const struct socm_slotidx *a, double xa, const struct socm_slotidx *b, double xb,
+                               int64_t from)
+{
+    if (a->nslots == 0 || from >= a->nslots || a->size != b->size)
+        return -1;
+    return first_ge2(a, xa, b, xb, 1, 0, a->size, from < 0 ? 0 : from);
+}
+
 double socm_slotidx_value(const struct socm_slotidx *ix, int64_t s)
 {
     return ix->mn[ix->size + s];

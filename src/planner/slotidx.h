@@ -27,6 +27,10 @@ void socm_slotidx_raise(struct socm_slotidx *ix, int64_t first, int64_t n, doubl
 void socm_slotidx_set(struct socm_slotidx *ix, int64_t s, double v);
 /* First slot ≥ from whose value ≥ x, or -1. */
 int64_t socm_slotidx_first_ge(const struct socm_slotidx *ix, double x, int64_t from);
+/* First slot ≥ from whose value in a is ≥ xa and in b is ≥ xb (two indexes of
+ * the same width and cores), or -1. */
+int64_t socm_slotidx_first_ge2(const struct socm_slotidx *a, double xa, const struct socm_slotidx *b, double xb,
+                               int64_t from);
 /* Value of slot s. */
 double socm_slotidx_value(const struct socm_slotidx *ix, int64_t s);
 /* First slot ≥ from whose value ≤ x, or -1. */

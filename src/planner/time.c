@@ -50,12 +50,13 @@ struct tstate {
     double min_node_mem;        /* the smallest (a partial last node) */
     int64_t *node_cores;
     /* Per distinct width (when there are few): the slots' latest end, for the
-     * "after the last use" pass, and the slots' earliest start of a final busy
-     * run, which filters the insertion pass (see best_slot). */
-    struct socm_slotidx *last_ix, *gap_ix;
+     * "after the last use" pass; the slots' earliest start of a final busy run
+     * and shortest longest-gap, which filter the insertion pass (see best_slot). */
+    struct socm_slotidx *last_ix, *gap_ix, *gaplen_ix;
     int64_t *widths;
     size_t nw;
     double *run_start; /* per core: start of its final busy run (INFINITY if unused) */
+    double *gap_len;   /* per core: its longest idle gap before its last end (INFINITY if unused) */
 };
 
 #define TIME_MAX_WIDTHS 64
@@ -184,18 +185,29 @@ static void place(struct tstate *st, int64_t first, int64_t k, double s, double 
     int64_t j0 = first / st->cpn, j1 = (first + k - 1) / st->cpn;
     for (int64_t j = j0; j <= j1; j++)
         socm_memline_add(&st->mem[j], s, e, m * (double)cores_on_node(st, first, k, j) / (double)k);
-    for (int64_t c = first; c < first + k; c++) /* intervals that touch are glued */
-        st->run_start[c] = st->busy[c].v[st->busy[c].n - 1].s;
+    for (int64_t c = first; c < first + k; c++) { /* intervals that touch are glued */
+        const struct corebusy *b = &st->busy[c];
+        st->run_start[c] = b->v[b->n - 1].s;
+        double g = b->v[0].s;
+        for (size_t i = 1; i < b->n; i++)
+            if (b->v[i].s - b->v[i - 1].e > g)
+                g = b->v[i].s - b->v[i - 1].e;
+        st->gap_len[c] = g;
+    }
     for (size_t i = 0; i < st->nw; i++) {
         int64_t kw = st->widths[i];
         socm_slotidx_raise(&st->last_ix[i], first, k, e);
         int64_t s1 = (first + k - 1) / kw < st->gap_ix[i].nslots ? (first + k - 1) / kw : st->gap_ix[i].nslots - 1;
         for (int64_t sl = first / kw; sl <= s1; sl++) {
-            double g = INFINITY;
-            for (int64_t c = sl * kw; c < sl * kw + kw; c++)
+            double g = INFINITY, len = INFINITY;
+            for (int64_t c = sl * kw; c < sl * kw + kw; c++) {
                 if (st->run_start[c] < g)
                     g = st->run_start[c];
+                if (st->gap_len[c] < len)
+                    len = st->gap_len[c];
+            }
             socm_slotidx_set(&st->gap_ix[i], sl, g);
+            socm_slotidx_set(&st->gaplen_ix[i], sl, len);
         }
     }
 }
@@ -283,7 +295,10 @@ static void tstate_free(struct tstate *st)
     for (size_t i = 0; i < st->nw; i++) {
         socm_slotidx_free(&st->last_ix[i]);
         socm_slotidx_free(&st->gap_ix[i]);
+        socm_slotidx_free(&st->gaplen_ix[i]);
     }
+    free(st->gaplen_ix);
+    free(st->gap_len);
     free(st->last_ix);
     free(st->gap_ix);
     free(st->widths);
@@ -338,8 +353,9 @@ static bool try_insert(const struct tstate *st, struct pick *p, int64_t pos)
  * bounds the insertion pass, whose slots are then given up at the first gap that
  * starts too late. With the width's indexes, the first pass visits the slot free
  * earliest (and others only if memory delayed it), and the insertion pass only
- * slots whose every core's final busy run starts at or after est + walltime — a
- * window [t, t + w) with t ≥ est inside a core's busy period needs exactly that.
+ * slots whose every core's final busy run starts at or after est + walltime and
+ * has an idle gap at least walltime long — a window [t, t + w) with t ≥ est inside
+ * a core's busy period needs both.
  * (Slots mixing such cores with cores idle after their last end are left to the
  * first pass, and at most TIME_INSERT_TRIES candidates are tried: the price of
  * not scanning every core.) */
@@ -375,9 +391,12 @@ static int64_t best_slot(const struct tstate *st, const struct socm_req *r, doub
             if (s != s0)
                 try_after(st, &p, s * k, a > est ? a : est);
         }
+        /* Every core also needs an idle gap at least as long as the workflow. */
+        const struct socm_slotidx *gl = &st->gaplen_ix[wi];
         int tries = 0;
-        for (int64_t s = socm_slotidx_first_ge(gi, est + p.w, 0); s >= 0 && p.start > est && tries < TIME_INSERT_TRIES;
-             s = socm_slotidx_first_ge(gi, est + p.w, s + 1), tries++)
+        for (int64_t s = socm_slotidx_first_ge2(gi, est + p.w, gl, p.w, 0);
+             s >= 0 && p.start > est && tries < TIME_INSERT_TRIES;
+             s = socm_slotidx_first_ge2(gi, est + p.w, gl, p.w, s + 1), tries++)
             if (try_insert(st, &p, s * k))
                 break;
     }
@@ -411,13 +430,16 @@ static int schedule_order(const struct socm_plan_input *in, const int *order, in
         st.nw = 0;
     st.last_ix = socm_xcalloc(st.nw ? st.nw : 1, sizeof *st.last_ix);
     st.gap_ix = socm_xcalloc(st.nw ? st.nw : 1, sizeof *st.gap_ix);
+    st.gaplen_ix = socm_xcalloc(st.nw ? st.nw : 1, sizeof *st.gaplen_ix);
     for (size_t i = 0; i < st.nw; i++) {
         socm_slotidx_init(&st.last_ix[i], st.widths[i], cores, 0);
         socm_slotidx_init(&st.gap_ix[i], st.widths[i], cores, INFINITY);
+        socm_slotidx_init(&st.gaplen_ix[i], st.widths[i], cores, INFINITY);
     }
     st.run_start = socm_xmalloc((size_t)cores * sizeof *st.run_start);
+    st.gap_len = socm_xmalloc((size_t)cores * sizeof *st.gap_len);
     for (int64_t c = 0; c < cores; c++)
-        st.run_start[c] = INFINITY;
+        st.run_start[c] = st.gap_len[c] = INFINITY;
     struct socm_plan_entry *e = socm_xcalloc(n ? n : 1, sizeof *e);
     double makespan = 0;
     int rc = 0;
