@@ -5,6 +5,7 @@
 #define SOCM_MEMLINE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct socm_memline {
     double *t;   /* breakpoint times, increasing */
@@ -23,3 +24,19 @@ double socm_memline_peak(const struct socm_memline *m, double a, double b, doubl
 void socm_memline_add(struct socm_memline *m, double a, double b, double mb);
 
 #endif
+
+/* Memory in use over time when only "how much at t" is asked (heft-socm's one
+ * pool): starts and ends as +mb/−mb events in a treap keyed by time with subtree
+ * sums, so adding and asking are O(log n) however many workflows overlap. */
+struct socm_memsum_node;
+struct socm_memsum {
+    struct socm_memsum_node *v; /* node 0 unused (0 = no child) */
+    size_t n, cap;
+    size_t root;
+    uint64_t rng;
+};
+
+void socm_memsum_free(struct socm_memsum *m);
+/* Memory in use at t: Σ mb over the added [a, b) with a ≤ t < b. */
+double socm_memsum_at(const struct socm_memsum *m, double t);
+void socm_memsum_add(struct socm_memsum *m, double a, double b, double mb);

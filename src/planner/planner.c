@@ -163,6 +163,26 @@ int64_t socm_plan_max_cpus(const struct socm_plan_input *in)
     return m;
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+int64_t *socm_plan_widths(const struct socm_plan_input *in, size_t *n)
+{
+    int64_t *k = socm_xmalloc((in->n ? in->n : 1) * sizeof *k);
+    for (size_t i = 0; i < in->n; i++)
+        k[i] = in->reqs[i].cpus;
+    qsort(k, in->n, sizeof *k, cmp_i64);
+    size_t nd = 0;
+    for (size_t i = 0; i < in->n; i++)
+        if (i == 0 || k[i] != k[i - 1])
+            k[nd++] = k[i];
+    *n = nd;
+    return k;
+}
+
 int socm_plan_qos_first_fit(const struct socm_resource *r, double walltime, int64_t cores)
 {
     if (!r)
@@ -237,12 +257,25 @@ static int cannot_meet(const struct socm_plan_input *in, int64_t cores, struct s
                           (long long)cores);
 }
 
+static int schedule_cb(void *ctx, const struct socm_plan_input *in, int64_t cores, struct socm_plan *out,
+                       struct socm_error *err)
+{
+    const struct socm_planner *p = ctx;
+    return p->schedule(p, in, cores, out, err);
+}
+
 int socm_plan_search(const struct socm_planner *p, const struct socm_plan_input *in, struct socm_plan *out,
                      struct socm_error *err)
 {
+    return socm_plan_search_fn(in, schedule_cb, (void *)p, out, err);
+}
+
+int socm_plan_search_fn(const struct socm_plan_input *in, socm_schedule_fn fn, void *ctx, struct socm_plan *out,
+                        struct socm_error *err)
+{
     int64_t hi = socm_plan_max_cores(in);
     if (in->schema == SOCM_SCHEMA_BATCH) {
-        if (p->schedule(p, in, hi, out, err) < 0)
+        if (fn(ctx, in, hi, out, err) < 0)
             return -1;
         if (out->makespan > in->deadline_min) {
             socm_plan_free(out);
@@ -256,7 +289,7 @@ int socm_plan_search(const struct socm_planner *p, const struct socm_plan_input 
         int64_t mid = lo + (hi - lo) / 2;
         struct socm_error e2 = {0};
         struct socm_plan tmp = {0};
-        if (p->schedule(p, in, mid, &tmp, &e2) == 0 && tmp.makespan <= in->deadline_min) {
+        if (fn(ctx, in, mid, &tmp, &e2) == 0 && tmp.makespan <= in->deadline_min) {
             socm_plan_free(&cand);
             cand = tmp;
             best = mid;
@@ -270,7 +303,7 @@ int socm_plan_search(const struct socm_planner *p, const struct socm_plan_input 
         /* Say why: the largest allocation either cannot hold a workflow at all
          * (memory, cores) or is too slow. */
         struct socm_plan tmp = {0};
-        if (p->schedule(p, in, top, &tmp, err) < 0)
+        if (fn(ctx, in, top, &tmp, err) < 0)
             return -1;
         socm_plan_free(&tmp);
         return cannot_meet(in, top, err);

@@ -24,6 +24,8 @@ int socm_plan_topo(const struct socm_dag *d, int *order);
 int64_t socm_plan_max_cores(const struct socm_plan_input *in);
 /* Largest cpus of any workflow. */
 int64_t socm_plan_max_cpus(const struct socm_plan_input *in);
+/* The distinct cpus of the workflows, sorted (malloc'd; *n of them). */
+int64_t *socm_plan_widths(const struct socm_plan_input *in, size_t *n);
 /* First QoS (in the resource's order) whose max walltime ≥ walltime, max cores ≥
  * cores and job limit allows one job; -1 if none. */
 int socm_plan_qos_first_fit(const struct socm_resource *r, double walltime, int64_t cores);
@@ -44,5 +46,13 @@ int socm_plan_check_input(const struct socm_plan_input *in, struct socm_error *e
  * smallest core count meeting the deadline, then takes the first QoS that fits. */
 int socm_plan_search(const struct socm_planner *p, const struct socm_plan_input *in,
                      struct socm_plan *out, struct socm_error *err);
+/* The same search over any "plan on this many cores" function (with its context:
+ * a policy may prepare what does not depend on the core count once). */
+typedef int (*socm_schedule_fn)(void *ctx, const struct socm_plan_input *in, int64_t cores,
+                                struct socm_plan *out, struct socm_error *err);
+int socm_plan_search_fn(const struct socm_plan_input *in, socm_schedule_fn fn, void *ctx,
+                        struct socm_plan *out, struct socm_error *err);
+/* heft-socm's whole search (order prepared once). */
+int socm_plan_heft_search(const struct socm_plan_input *in, struct socm_plan *out, struct socm_error *err);
 
 #endif

@@ -243,12 +243,39 @@ static void test_errors(void **state)
     fx_free(&f);
 }
 
+/* The window bound: work that waits behind a chain. 2 cores; W1 (1 core, 10 min)
+ * before W2 and W3 (2 cores, 10 min each): critical path 20, work 50 / 2 = 25,
+ * but W2 and W3 cannot start before 10 and need 20 min of both cores: 30, which
+ * the plan reaches. */
+static void test_window_bound(void **state)
+{
+    (void)state;
+    struct fx f = {0};
+    fx_resource(&f, "t", 1, 2, 1000, NULL, 0);
+    fx_add(&f, 1, 0, 10);
+    fx_add(&f, 2, 0, 10);
+    fx_add(&f, 2, 0, 10);
+    fx_dag(&f);
+    fx_edge(&f, 0, 1);
+    fx_edge(&f, 0, 2);
+    struct socm_plan p;
+    struct socm_error err = {0};
+    assert_int_equal(socm_plan_make(socm_planner_find("time"), fx_input(&f, SOCM_SCHEMA_BATCH, 2, 100), &p, &err), 0);
+    assert_true(p.cp_bound == 20);
+    assert_true(p.work_bound == 25);
+    assert_true(p.lower_bound == 30);
+    assert_true(p.makespan == 30);
+    assert_true(p.efficiency == 1);
+    socm_plan_free(&p);
+    fx_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_property),        cmocka_unit_test(test_backfill),
         cmocka_unit_test(test_memory_per_node), cmocka_unit_test(test_upward_rank),
-        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_errors),          cmocka_unit_test(test_window_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
