@@ -38,7 +38,7 @@ struct socm_plan {
     double walltime;         /* pilot walltime, minutes */
     double cp_bound;         /* critical path length */
     double work_bound;       /* total work / cores */
-    double lower_bound;      /* max of the two */
+    double lower_bound;      /* max of the two and the window bound (bounds.c) */
     double efficiency;       /* lower_bound / makespan */
     struct socm_plan_entry *entries; /* n, in workflow id order */
     size_t n;

@@ -5,6 +5,17 @@
 #include <string.h>
 
 /* The entries; with sites, a site column and each site's own core numbers. */
+/* The lower bound and where it comes from; the window bound (bounds.c) can exceed
+ * both the critical path and work / cores, and then it is the one named. */
+static void print_bound(FILE *out, const struct socm_plan *plan)
+{
+    fprintf(out, "lower bound:    %.1f min (critical path %.1f, work / cores %.1f", plan->lower_bound,
+            plan->cp_bound, plan->work_bound);
+    if (plan->lower_bound > plan->cp_bound && plan->lower_bound > plan->work_bound)
+        fprintf(out, "; window bound %.1f", plan->lower_bound);
+    fprintf(out, ")\n");
+}
+
 static void print_entries(FILE *out, const struct socm_plan *plan, const char *const *names,
                           const struct socm_sites_plan *sp)
 {
@@ -43,8 +54,7 @@ void socm_plan_print_table(FILE *out, const struct socm_plan *plan, const char *
     fprintf(out, "qos:            %s\n", plan->qos ? plan->qos : "- (batch)");
     fprintf(out, "makespan:       %.1f min\n", plan->makespan);
     fprintf(out, "pilot walltime: %.0f min\n", plan->walltime);
-    fprintf(out, "lower bound:    %.1f min (critical path %.1f, work / cores %.1f)\n", plan->lower_bound,
-            plan->cp_bound, plan->work_bound);
+    print_bound(out, plan);
     fprintf(out, "efficiency:     %.3f\n", plan->efficiency);
 }
 
@@ -83,8 +93,7 @@ void socm_sites_plan_print_table(FILE *out, const struct socm_sites_plan *sp)
     fprintf(out, "policy:         %s\n", plan->policy ? plan->policy : "?");
     fprintf(out, "cores:          %lld (all sites)\n", (long long)plan->cores);
     fprintf(out, "makespan:       %.1f min\n", plan->makespan);
-    fprintf(out, "lower bound:    %.1f min (critical path %.1f, work / cores %.1f)\n",
-            plan->lower_bound, plan->cp_bound, plan->work_bound);
+    print_bound(out, plan);
     fprintf(out, "efficiency:     %.3f\n", plan->efficiency);
 }
 
