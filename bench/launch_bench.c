@@ -2,6 +2,9 @@
  * (default 10,000), no dependencies, one core each, on all cores, with the journal
  * and one supervisor per workflow as in a real run. Prints launches per second.
  *   build/bench/launch_bench [N] [fork|exec|path/to/socm] [N_SIMULATE]
+ * First it measures this machine's floor: the CPU one bare posix_spawn + wait of `true`
+ * costs, and the launch rate that alone allows on all cores — no launcher that starts
+ * each workflow as its own process can beat it.
  * Also: the manager's RSS for a large `dryrun --simulate` campaign. */
 #include "exec/agent.h"
 #include "exec/bookkeeper.h"
@@ -10,11 +13,15 @@
 
 #include <ftw.h>
 #include <libgen.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+extern char **environ;
 
 static int rm_one(const char *p, const struct stat *sb, int f, struct FTW *ftw)
 {
@@ -47,8 +54,35 @@ static void make_spec(struct socm_spec *s, size_t n, const char *dir, const char
     }
 }
 
+static double cpu_s(int who)
+{
+    struct rusage r;
+    getrusage(who, &r);
+    return r.ru_utime.tv_sec + r.ru_stime.tv_sec + (r.ru_utime.tv_usec + r.ru_stime.tv_usec) / 1e6;
+}
+
+/* The floor: 1,000 bare spawns of `true` from this (still small) process. */
+static void spawn_floor(void)
+{
+    const int k = 1000;
+    double c0 = cpu_s(RUSAGE_SELF) + cpu_s(RUSAGE_CHILDREN), t0 = socm_mono();
+    for (int i = 0; i < k; i++) {
+        pid_t pid;
+        char *av[] = {"true", NULL};
+        if (posix_spawnp(&pid, "true", NULL, NULL, av, environ) != 0)
+            return;
+        waitpid(pid, NULL, 0);
+    }
+    double cpu = (cpu_s(RUSAGE_SELF) + cpu_s(RUSAGE_CHILDREN) - c0) / k;
+    double wall = (socm_mono() - t0) / k;
+    printf("machine floor: a bare spawn + wait of `true` costs %.2f ms CPU (%.2f ms wall): at most "
+           "%.0f launches/s on %ld cores for any one-process-per-workflow launcher\n",
+           cpu * 1e3, wall * 1e3, sysconf(_SC_NPROCESSORS_ONLN) / cpu, sysconf(_SC_NPROCESSORS_ONLN));
+}
+
 int main(int argc, char **argv)
 {
+    spawn_floor();
     size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 10000;
     /* Default: the supervisor is forked from the manager, as `socm run` does; with a
      * path (or "exec" for build/socm), each supervisor is `socm supervise` exec'd, the
