@@ -115,6 +115,8 @@ static void read_settings(struct socm_campaign *c, const struct socm_value *camp
     }
     if (socm_table_get_bool(camp, "fail_fast", &c->fail_fast, &err) < 0)
         add_err(errs, &err);
+    if (socm_table_get_bool(camp, "grow_walltime_on_timeout", &c->grow_walltime, &err) < 0)
+        add_err(errs, &err);
 }
 
 /* No cluster named or defined: this machine, one node with its CPUs (at least the

@@ -3,9 +3,17 @@
  * call for those that left the queue (never one call per job). The batch script is a
  * fixed text: the workflow's argv and environment travel in NUL-separated files, so
  * no value is ever parsed by a shell. Refusals that go away by themselves
- * (QOSMaxSubmitJobPerUserLimit, timeouts) are retried with back-off. */
+ * (QOSMaxSubmitJobPerUserLimit, timeouts) are retried with back-off.
+ *
+ * DAG edges are Slurm's to order: a dependant is submitted as soon as its
+ * predecessors have job ids (the bookkeeper hands it over then, see
+ * orders_dependencies) with --dependency=afterok:<ids> --kill-on-invalid-dep=yes, so
+ * it starts the moment they complete, without waiting for socm's next poll. Each job
+ * gets --time from the workflow's walltime, --qos from the QoS admitting it, and
+ * --account/--partition/--constraint from [campaign.slurm]. */
 #include "socm/enactor.h"
 
+#include "exec/journal.h"
 #include "exec/spec.h"
 #include "slurm/slurm.h"
 
@@ -35,6 +43,7 @@ struct sj_job {
 
 struct sj {
     char *job_name;
+    char *account, *partition, *constraint; /* [campaign.slurm]; NULL = Slurm's default */
     struct sj_job **v; /* pointers: callbacks may submit (and grow v) mid-poll */
     size_t n, cap;
     double next_poll, interval;
@@ -60,12 +69,28 @@ static void say(struct socm_enactor *e, const char *fmt, ...)
     free(m);
 }
 
+/* A [campaign.slurm] string, or NULL when absent or empty. */
+static char *slurm_setting(const json_t *slurm, const char *key)
+{
+    const char *v = json_string_value(json_object_get(slurm, key));
+    return v && *v ? socm_strdup(v) : NULL;
+}
+
 static int sj_setup(struct socm_enactor *e, const struct socm_allocation *a, struct socm_error *err)
 {
     struct sj *s = socm_xcalloc(1, sizeof *s);
     s->job_name = socm_asprintf("socm-%s", a->campaign ? a->campaign : "campaign");
     s->interval = POLL_MIN_S;
     e->priv = s;
+    e->orders_dependencies = true;
+    json_t *spec = socm_journal_read_spec(a->state_dir);
+    json_t *cfg = json_object_get(spec, "config");
+    json_t *camp = json_object_get(cfg, "campaign");
+    json_t *slurm = json_object_get(camp ? camp : cfg, "slurm");
+    s->account = slurm_setting(slurm, "account");
+    s->partition = slurm_setting(slurm, "partition");
+    s->constraint = slurm_setting(slurm, "constraint");
+    json_decref(spec);
     return 0;
 }
 
@@ -163,8 +188,26 @@ static int submit_one(struct sj *s, struct sj_job *j, struct socm_error *err)
     socm_strv_pushf(&args, "--cpus-per-task=%" PRId64, threads);
     if (t->memory_mb > 0)
         socm_strv_pushf(&args, "--mem-per-cpu=%.0f", ceil(t->memory_mb / (double)(ranks * threads)));
-    if (t->walltime_min > 0)
+    if (t->walltime_min > 0) /* Slurm counts whole minutes */
         socm_strv_pushf(&args, "--time=%.0f", ceil(t->walltime_min));
+    if (t->qos)
+        socm_strv_pushf(&args, "--qos=%s", t->qos);
+    if (s->account)
+        socm_strv_pushf(&args, "--account=%s", s->account);
+    if (s->partition)
+        socm_strv_pushf(&args, "--partition=%s", s->partition);
+    if (s->constraint)
+        socm_strv_pushf(&args, "--constraint=%s", s->constraint);
+    if (l->nafter) {
+        /* Slurm cancels it if a predecessor fails (no job left pending forever with
+         * DependencyNeverSatisfied); socm records it CANCELED. */
+        struct socm_buf dep = SOCM_BUF_INIT;
+        socm_buf_puts(&dep, "--dependency=afterok");
+        for (size_t k = 0; k < l->nafter; k++)
+            socm_buf_printf(&dep, ":%ld", l->after[k]);
+        socm_strv_push_owned(&args, socm_buf_steal(&dep));
+        socm_strv_push(&args, "--kill-on-invalid-dep=yes");
+    }
     socm_strv_push(&args, "--export=ALL");
     bool retry = false;
     rc = socm_slurm_sbatch(&args, script, &j->id, &retry, err);
@@ -394,6 +437,7 @@ static void sj_destroy(struct socm_enactor *e)
     if (!s)
         return;
     free(s->job_name);
+    free(s->account), free(s->partition), free(s->constraint);
     for (size_t i = 0; i < s->n; i++)
         free(s->v[i]);
     free(s->v);
