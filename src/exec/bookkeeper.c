@@ -3,6 +3,7 @@
 #include "exec/bookkeeper.h"
 #include "exec/record.h"
 #include "predict/history.h"
+#include "slurm/slurm.h"
 #include "util/proc.h"
 #include "util/str.h"
 
@@ -1032,8 +1033,25 @@ static int run_loop(struct socm_bk *bk)
     return code;
 }
 
+/* What the run cost Slurm's controller, in commands this manager ran (the
+ * benchmark bench/slurm_bench reads this line from the log). */
+static void log_slurm_calls(struct socm_bk *bk)
+{
+    struct socm_buf b = SOCM_BUF_INIT;
+    for (int c = 0; c < SOCM_SLURM_NCMD; c++)
+        if (socm_slurm_calls(c))
+            socm_buf_printf(&b, " %s=%zu", socm_slurm_cmd_name(c), socm_slurm_calls(c));
+    if (b.len) {
+        char *m = socm_asprintf("slurm commands:%s", b.data);
+        cb_log(bk, m);
+        free(m);
+    }
+    socm_buf_free(&b);
+}
+
 static void teardown(struct socm_bk *bk)
 {
+    log_slurm_calls(bk);
     socm_hooks_free(&bk->hooks);
     socm_enactor_destroy(bk->e);
     bk->e = NULL;
