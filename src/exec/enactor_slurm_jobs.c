@@ -219,8 +219,9 @@ out:
     return rc;
 }
 
+/* end: when the job ended (sacct), <= 0 if not known: then now. */
 static void report(struct socm_enactor *e, struct sj_job *j, enum socm_outcome o, int code, int sig,
-                   double elapsed, double rss_mb, const char *reason)
+                   double elapsed, double end, double rss_mb, const char *reason)
 {
     j->done = true;
     if (!j->running_told && e->cb.running && j->id > 0)
@@ -231,7 +232,7 @@ static void report(struct socm_enactor *e, struct sj_job *j, enum socm_outcome o
     r.outcome = o;
     r.exit_code = code;
     r.signal = sig;
-    r.end = now_s();
+    r.end = end > 0 ? end : now_s();
     r.elapsed_s = elapsed > 0 ? elapsed : 0;
     r.start = r.end - r.elapsed_s;
     r.max_rss_mb = rss_mb;
@@ -257,7 +258,7 @@ static void try_submit(struct socm_enactor *e, struct sj_job *j)
         say(e, "workflow %d: sbatch refused for now, retrying in %.0f s: %s", j->l->index + 1, j->backoff_s,
             err.msg);
     } else {
-        report(e, j, SOCM_OUT_FAILED, -1, 0, 0, 0, err.msg);
+        report(e, j, SOCM_OUT_FAILED, -1, 0, 0, 0, 0, err.msg);
     }
 }
 
@@ -369,11 +370,12 @@ static void poll_jobs(struct socm_enactor *e)
                     double mb = kib > 0 ? (double)kib * (double)tasks / 1024.0 : 0;
                     changed = true;
                     report(e, j, map_outcome(socm_slurm_outcome(r->state, r->exit_code)), r->exit_code,
-                           r->exit_signal > 0 ? r->exit_signal : 0, (double)r->elapsed_s, mb,
+                           r->exit_signal > 0 ? r->exit_signal : 0, (double)r->elapsed_s,
+                           socm_slurm_time_parse(r->end), mb,
                            r->state == SOCM_SLURM_COMPLETED && r->exit_code == 0 ? NULL : r->state_text);
                 } else if (t - j->gone_since > LOST_AFTER_S) {
                     changed = true;
-                    report(e, j, SOCM_OUT_LOST, -1, 0, 0, 0, "job left squeue and never reached sacct");
+                    report(e, j, SOCM_OUT_LOST, -1, 0, 0, 0, 0, "job left squeue and never reached sacct");
                 }
             }
             socm_sacct_free(&a);
@@ -408,7 +410,7 @@ static void sj_cancel(struct socm_enactor *e, int index)
         if (j->id > 0)
             socm_strv_pushf(&ids, "%" PRId64, j->id);
         else
-            report(e, j, SOCM_OUT_CANCELED, -1, 0, 0, 0, "canceled before submission");
+            report(e, j, SOCM_OUT_CANCELED, -1, 0, 0, 0, 0, "canceled before submission");
     }
     struct socm_error err = {0};
     if (socm_slurm_scancel(&ids, &err) < 0)
