@@ -41,6 +41,11 @@ struct socm_launch {
     int64_t *cores;        /* placement (owned by the launch, freed by the bookkeeper) */
     size_t ncores;
     long job;              /* enactor's handle once started: pid, Slurm job id... */
+    /* Only for an enactor that orders dependencies itself (orders_dependencies):
+     * the job handles of the predecessors that have not ended yet, which this launch
+     * must wait for (Slurm: --dependency=afterok:<ids>). Owned by the bookkeeper. */
+    long *after;
+    size_t nafter;
 };
 
 /* How an attempt ended. */
@@ -96,6 +101,11 @@ struct socm_enactor {
     const struct socm_enactor_ops *ops;
     struct socm_enactor_callbacks cb;
     void *priv;
+    /* Set by setup() when the enactor makes a launch wait for launch->after itself
+     * (Slurm's afterok): the bookkeeper then hands over a workflow as soon as each
+     * predecessor is DONE or has a job handle and cannot be resubmitted, rather
+     * than when all are DONE. */
+    bool orders_dependencies;
 };
 
 int socm_enactor_register(const struct socm_enactor_ops *ops);

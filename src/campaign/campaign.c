@@ -3,6 +3,7 @@
  * sections, subcampaign members, or the original's YAML `stages:`), ids, argv, the
  * dependency DAG. Every problem is reported (not just the first), each with the
  * position of the value at fault. */
+#include "campaign/discover.h"
 #include "campaign/matrix.h"
 #include "campaign/plugin.h"
 #include "socm/workflow.h"
@@ -115,6 +116,8 @@ static void read_settings(struct socm_campaign *c, const struct socm_value *camp
     }
     if (socm_table_get_bool(camp, "fail_fast", &c->fail_fast, &err) < 0)
         add_err(errs, &err);
+    if (socm_table_get_bool(camp, "grow_walltime_on_timeout", &c->grow_walltime, &err) < 0)
+        add_err(errs, &err);
 }
 
 /* No cluster named or defined: this machine, one node with its CPUs (at least the
@@ -137,6 +140,24 @@ struct socm_resource *socm_resource_local(int64_t requested)
     r->qos[0].max_walltime_min = 1e9;
     r->qos[0].max_jobs = INT32_MAX;
     r->qos[0].max_cores = r->cores_per_node;
+    return r;
+}
+
+/* resource = "discover": the live Slurm cluster (sinfo, sacctmgr), restricted to
+ * [campaign.slurm] partition when given. Unreachable Slurm is an input error on the
+ * `resource` value, saying what failed. */
+static struct socm_resource *discover_live(const struct socm_value *camp, struct socm_errlist *errs)
+{
+    const struct socm_value *v = socm_table_get(camp, "resource");
+    const struct socm_value *part = socm_value_path(camp, "slurm.partition");
+    const char *partition = part && part->type == SOCM_V_STRING && part->u.str.s[0] ? part->u.str.s : NULL;
+    struct socm_error err = {0};
+    struct socm_resource *r = socm_resource_discover("discover", partition, NULL, &err);
+    if (!r)
+        socm_errlist_addf(errs, &v->pos,
+                          "resource = \"discover\" plans against the live Slurm cluster, which "
+                          "cannot be read: %s",
+                          err.msg);
     return r;
 }
 
@@ -176,6 +197,10 @@ static void resolve_resource(struct socm_campaign *c, const struct socm_value *r
         user = NULL;
     if (!strcmp(c->resource_name, "local") && !socm_table_get(user, "local")) {
         c->resource = socm_resource_local(c->requested_cores);
+        return;
+    }
+    if (!strcmp(c->resource_name, "discover") && !socm_table_get(user, "discover")) {
+        c->resource = discover_live(camp, errs);
         return;
     }
     c->resource = socm_resource_lookup(c->resource_name, user, &err);

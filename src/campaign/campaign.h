@@ -72,6 +72,7 @@ struct socm_workflow {
     struct socm_strv argv;     /* the command line, built by the type */
     struct socm_pos pos;       /* where the section starts */
     int max_retries;           /* -1 = campaign default */
+    int grow_walltime;         /* grow_walltime_on_timeout: -1 = campaign default, 0, 1 */
     char *job_name;            /* for history grouping; NULL = derived from name */
     const struct socm_workflow_type *wtype;
     int site_pref;             /* `preferred_resource`: index in campaign sites, -1 none */
@@ -146,6 +147,7 @@ struct socm_campaign {
     char *state_dir;         /* default ./socm-<name> */
     char *enactor;           /* default "local" */
     int max_retries;         /* default 0 */
+    bool grow_walltime;      /* grow_walltime_on_timeout: resubmit a TIMEOUT longer */
     bool fail_fast;
     char *base_dir;          /* directory of the first file (relative paths) */
     struct socm_workflow **wfs; /* by id - 1 */

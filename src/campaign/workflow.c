@@ -14,6 +14,7 @@ struct socm_workflow *socm_workflow_new(void)
     wf->res.threads = 1;
     wf->max_retries = -1;
     wf->site_pref = -1;
+    wf->grow_walltime = -1;
     return wf;
 }
 
@@ -204,6 +205,12 @@ int socm_workflow_fill_common(struct socm_workflow *wf, const struct socm_value 
     if ((v = socm_table_get(section, "max_retries")) && (retries < 0 || retries > 1000))
         return socm_error_at(err, &v->pos, "'max_retries' must be between 0 and 1000");
     wf->max_retries = (int)retries;
+    if (socm_table_get(section, "grow_walltime_on_timeout")) {
+        bool grow = false;
+        if (socm_table_get_bool(section, "grow_walltime_on_timeout", &grow, err) < 0)
+            return -1;
+        wf->grow_walltime = grow;
+    }
     socm_value_free(wf->fields);
     wf->fields = socm_value_clone(section);
     return 0;

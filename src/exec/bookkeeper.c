@@ -4,6 +4,7 @@
 #include "exec/enactor_sites.h"
 #include "exec/record.h"
 #include "predict/history.h"
+#include "slurm/slurm.h"
 #include "util/proc.h"
 #include "util/str.h"
 
@@ -365,6 +366,11 @@ int socm_bk_apply(struct socm_bk *bk, json_t *ev, size_t line, struct socm_error
     if (!strcmp(kind, "retry")) {
         read_result(w, ev);
         w->not_before = json_number_value(json_object_get(ev, "not_before"));
+        json_t *grown = json_object_get(ev, "walltime_min");
+        if (json_is_number(grown)) { /* a TIMEOUT resubmitted with a longer walltime */
+            bk->spec.tasks[i].walltime_min = json_number_value(grown);
+            w->growths++;
+        }
         set_state(bk, i, SOCM_W_READY);
         return 0;
     }
@@ -431,6 +437,14 @@ struct socm_bk *socm_bk_load(const char *state_dir, struct socm_error *err)
     return bk;
 }
 
+static void free_launch(struct socm_launch *l)
+{
+    free(l->cores);
+    free(l->after);
+    free((char *)l->sandbox);
+    free(l);
+}
+
 void socm_bk_free(struct socm_bk *bk)
 {
     if (!bk)
@@ -438,11 +452,8 @@ void socm_bk_free(struct socm_bk *bk)
     for (size_t i = 0; bk->w && i < bk->spec.n; i++) {
         free(bk->w[i].reason);
         free(bk->w[i].cores);
-        if (bk->w[i].launch) {
-            free(bk->w[i].launch->cores);
-            free((char *)bk->w[i].launch->sandbox);
-            free(bk->w[i].launch);
-        }
+        if (bk->w[i].launch)
+            free_launch(bk->w[i].launch);
     }
     free(bk->w);
     free(bk->rank);
@@ -477,8 +488,29 @@ static void cancel_wf(struct socm_bk *bk, int i, const char *why)
     on_final(bk, i);
 }
 
-/* A NEW workflow whose predecessors are all DONE becomes READY; one with a failed or
- * canceled predecessor is canceled (and so, in turn, are its dependants). */
+/* A TIMEOUT of task i may still be resubmitted with a longer walltime. */
+static bool can_grow(const struct socm_bk *bk, int i)
+{
+    const struct socm_task *t = &bk->spec.tasks[i];
+    return t->grow_walltime && t->walltime_min > 0 && bk->w[i].growths < SOCM_WALLTIME_GROWTHS &&
+           (t->walltime_cap_min <= 0 || t->walltime_min < t->walltime_cap_min);
+}
+
+/* With an enactor that orders dependencies: predecessor p is submitted with a job
+ * handle, and its current attempt is its last (no retry, no walltime growth would
+ * replace the job a dependant waits on, which Slurm's afterok could never see). */
+static bool chainable(const struct socm_bk *bk, int p)
+{
+    const struct socm_wfstate *w = &bk->w[p];
+    if (!bk->e || !bk->e->orders_dependencies || !w->launch || w->launch->job <= 0 ||
+        (w->state != SOCM_W_SUBMITTED && w->state != SOCM_W_RUNNING))
+        return false;
+    return w->attempts - w->growths > bk->spec.tasks[p].max_retries && !can_grow(bk, p);
+}
+
+/* A NEW workflow whose predecessors are all DONE (or chainable) becomes READY; one
+ * with a failed or canceled predecessor is canceled (and so, in turn, are its
+ * dependants). */
 static void ready_check(struct socm_bk *bk, int i)
 {
     struct socm_wfstate *w = &bk->w[i];
@@ -495,7 +527,7 @@ static void ready_check(struct socm_bk *bk, int i)
             cancel_wf(bk, i, why);
             return;
         }
-        if (p->state != SOCM_W_DONE)
+        if (p->state != SOCM_W_DONE && !chainable(bk, t->pred[k]))
             all_done = false;
     }
     if (!all_done)
@@ -509,10 +541,40 @@ static void ready_check(struct socm_bk *bk, int i)
     heap_push(bk, i);
 }
 
+/* Workflow i ended: its dependants may start, or (if it failed or was canceled) are
+ * canceled — including those already submitted behind it (afterok), whose jobs
+ * could never start. */
 static void on_final(struct socm_bk *bk, int i)
 {
+    enum socm_wstate st = bk->w[i].state;
+    bool bad = st == SOCM_W_FAILED || (st == SOCM_W_CANCELED && !bk->w[i].interrupted);
+    for (size_t k = bk->succ_off[i]; k < bk->succ_off[i + 1]; k++) {
+        int j = bk->succ[k];
+        struct socm_wfstate *w = &bk->w[j];
+        if (bad && bk->e && (w->state == SOCM_W_SUBMITTED || w->state == SOCM_W_RUNNING)) {
+            free(w->reason);
+            w->reason = socm_asprintf("predecessor %s %s", bk->spec.tasks[i].name,
+                                      st == SOCM_W_FAILED ? "failed" : "was canceled");
+            w->pred_canceled = true;
+            bk_log(bk, "%s: canceling (%s)", bk->spec.tasks[j].name, w->reason);
+            bk->e->ops->cancel(bk->e, j);
+            continue;
+        }
+        ready_check(bk, j);
+    }
+}
+
+/* Workflow i got a job handle: with an enactor that orders dependencies, its
+ * dependants may be handed over now. */
+static void on_job_known(struct socm_bk *bk, int i)
+{
+    if (!bk->e || !bk->e->orders_dependencies)
+        return;
     for (size_t k = bk->succ_off[i]; k < bk->succ_off[i + 1]; k++)
-        ready_check(bk, bk->succ[k]);
+        if (bk->w[bk->succ[k]].state == SOCM_W_NEW) {
+            ready_check(bk, bk->succ[k]);
+            bk->resched = true;
+        }
 }
 
 static void run_hook(struct socm_bk *bk, enum socm_hook_kind k, int i, const char *state, int code)
@@ -554,6 +616,8 @@ static void cb_running(void *ctx, int i, int attempt, long job)
         bk_log(bk, "%s RUNNING (attempt %d, pid %ld)", bk->spec.tasks[i].name, attempt, job);
     else
         bk_log(bk, "%s RUNNING (attempt %d)", bk->spec.tasks[i].name, attempt);
+    if (job > 0)
+        on_job_known(bk, i);
 }
 
 static const char *outcome_name(enum socm_outcome o)
@@ -597,9 +661,7 @@ static void cb_finished(void *ctx, const struct socm_result *r)
     const struct socm_task *t = &bk->spec.tasks[i];
     bk->resched = true;
     if (w->launch) {
-        free(w->launch->cores);
-        free((char *)w->launch->sandbox);
-        free(w->launch);
+        free_launch(w->launch);
         w->launch = NULL;
     }
     w->exit_code = r->exit_code;
@@ -609,14 +671,20 @@ static void cb_finished(void *ctx, const struct socm_result *r)
     w->elapsed_s = r->elapsed_s;
     w->max_rss_mb = r->max_rss_mb;
     w->cpu_s = r->cpu_s;
-    free(w->reason);
-    w->reason = r->reason ? socm_strdup(r->reason) : NULL;
+    /* A dependant canceled because its predecessor failed keeps that reason. */
+    bool pred_gone = r->outcome == SOCM_OUT_CANCELED && w->pred_canceled;
+    w->pred_canceled = false;
+    if (!pred_gone) {
+        free(w->reason);
+        w->reason = r->reason ? socm_strdup(r->reason) : NULL;
+    }
+    const char *reason = w->reason;
     json_t *res = json_pack("{s:i,s:s,s:i,s:i,s:f,s:f,s:f,s:f,s:f}", "attempt", r->attempt,
                             "outcome", outcome_name(r->outcome), "exit_code", r->exit_code,
                             "signal", r->signal, "start", r->start, "end", r->end, "elapsed_s",
                             r->elapsed_s, "max_rss_mb", r->max_rss_mb, "cpu_s", r->cpu_s);
-    if (r->reason)
-        json_object_set_new(res, "reason", json_string(r->reason));
+    if (reason)
+        json_object_set_new(res, "reason", json_string(reason));
     record_history(bk, r);
 
     if (r->outcome == SOCM_OUT_DONE) {
@@ -638,16 +706,33 @@ static void cb_finished(void *ctx, const struct socm_result *r)
         jappend(bk, res);
         set_state(bk, i, SOCM_W_CANCELED);
         bk_log(bk, "%s CANCELED (%s)", t->name,
-               bk->interrupt_signal ? "manager stopped" : "stopped on request");
+               bk->interrupt_signal ? "manager stopped" : reason ? reason : "stopped on request");
         if (!bk->interrupt_signal)
             on_final(bk, i);
         return;
     }
+    /* Hit its walltime, with grow_walltime_on_timeout: again at once, longer; this
+     * does not count against max_retries. */
+    bool grow = r->outcome == SOCM_OUT_TIMEOUT && can_grow(bk, i) && !bk->interrupt_signal;
     /* failed, timed out, or could not be started */
-    if (w->attempts <= t->max_retries && !bk->interrupt_signal) {
-        double delay = bk->spec.retry_backoff_s * pow(2, w->attempts - 1);
+    if (grow || (w->attempts - w->growths <= t->max_retries && !bk->interrupt_signal)) {
+        double delay = bk->spec.retry_backoff_s * pow(2, w->attempts - w->growths - 1);
         if (delay > 60)
             delay = 60;
+        if (grow) {
+            struct socm_task *gt = &bk->spec.tasks[i];
+            double old = gt->walltime_min;
+            /* At least a whole minute past the old limit rounded up: Slurm counts
+             * whole minutes, so 0.4 → 0.6 min would be the same 1-minute limit. */
+            gt->walltime_min = fmax(old * SOCM_WALLTIME_GROWTH, ceil(old) + 1);
+            if (gt->walltime_cap_min > 0 && gt->walltime_min > gt->walltime_cap_min)
+                gt->walltime_min = gt->walltime_cap_min;
+            w->growths++;
+            delay = 0;
+            json_object_set_new(res, "walltime_min", json_real(gt->walltime_min));
+            bk_log(bk, "%s hit its walltime of %.1f min: resubmitting with %.1f min (growth %d of %d)",
+                   t->name, old, gt->walltime_min, w->growths, SOCM_WALLTIME_GROWTHS);
+        }
         w->not_before = bk_now(bk) + delay;
         json_object_set_new(res, "ev", json_string("retry"));
         json_object_set_new(res, "id", json_integer(t->id));
@@ -657,14 +742,14 @@ static void cb_finished(void *ctx, const struct socm_result *r)
         set_state(bk, i, SOCM_W_READY);
         heap_push(bk, i);
         bk_log(bk, "%s attempt %d %s (%s); retrying in %.1f s", t->name, w->attempts,
-               outcome_name(r->outcome), r->reason ? r->reason : "", delay);
+               outcome_name(r->outcome), reason ? reason : "", delay);
         return;
     }
     merge_event(res, wf_event(bk, i, SOCM_W_FAILED));
     jappend(bk, res);
     set_state(bk, i, SOCM_W_FAILED);
     bk_log(bk, "%s FAILED after %d attempt%s: %s", t->name, w->attempts,
-           w->attempts == 1 ? "" : "s", r->reason ? r->reason : outcome_name(r->outcome));
+           w->attempts == 1 ? "" : "s", reason ? reason : outcome_name(r->outcome));
     run_hook(bk, SOCM_HOOK_WF_FAILED, i, "FAILED", r->exit_code);
     on_final(bk, i);
     if (bk->spec.fail_fast && !bk->interrupt_signal) {
@@ -728,15 +813,18 @@ static struct socm_launch *new_launch(struct socm_bk *bk, int i, int attempt)
     l->attempt = attempt;
     l->task = &bk->spec.tasks[i];
     l->sandbox = sandbox_of(bk, i);
+    /* Predecessors still running or queued: the enactor makes this one wait for them. */
+    const struct socm_task *t = l->task;
+    for (size_t k = 0; bk->e && bk->e->orders_dependencies && k < t->npred; k++) {
+        const struct socm_wfstate *p = &bk->w[t->pred[k]];
+        if (p->state == SOCM_W_DONE || !p->launch || p->launch->job <= 0)
+            continue;
+        l->after = socm_xrealloc(l->after, (l->nafter + 1) * sizeof *l->after);
+        l->after[l->nafter++] = p->launch->job;
+    }
     return l;
 }
 
-static void free_launch(struct socm_launch *l)
-{
-    free(l->cores);
-    free((char *)l->sandbox);
-    free(l);
-}
 
 /* Hands READY work to the enactor in plan order; whatever fits starts now. Returns
  * the earliest retry time still waiting (or 0). */
@@ -746,6 +834,7 @@ static double schedule(struct socm_bk *bk)
         return 0;
     double now = bk_now(bk), next_retry = 0;
     struct socm_launch **ls = NULL;
+    int *ls_index = NULL;
     size_t nl = 0, capl = 0;
     int *aside = NULL;
     size_t na = 0, capa = 0;
@@ -810,16 +899,23 @@ static double schedule(struct socm_bk *bk)
         if (nl == capl) {
             capl = capl ? 2 * capl : 64;
             ls = socm_xrealloc(ls, capl * sizeof *ls);
+            ls_index = socm_xrealloc(ls_index, capl * sizeof *ls_index);
         }
+        ls_index[nl] = i;
         ls[nl++] = l;
     }
     for (size_t k = 0; k < na; k++)
         heap_push(bk, aside[k]);
     free(aside);
     /* Durable before acted upon: the submissions are in the journal first. */
-    if (nl && jsync(bk))
+    if (nl && jsync(bk)) {
         bk->e->ops->submit(bk->e, ls, nl);
+        for (size_t k = 0; k < nl; k++) /* a launch that failed at once is freed already */
+            if (bk->w[ls_index[k]].launch == ls[k] && ls[k]->job > 0)
+                on_job_known(bk, ls_index[k]);
+    }
     free(ls);
+    free(ls_index);
     return next_retry;
 }
 
@@ -995,8 +1091,25 @@ static int run_loop(struct socm_bk *bk)
     return code;
 }
 
+/* What the run cost Slurm's controller, in commands this manager ran (the
+ * benchmark bench/slurm_bench reads this line from the log). */
+static void log_slurm_calls(struct socm_bk *bk)
+{
+    struct socm_buf b = SOCM_BUF_INIT;
+    for (int c = 0; c < SOCM_SLURM_NCMD; c++)
+        if (socm_slurm_calls(c))
+            socm_buf_printf(&b, " %s=%zu", socm_slurm_cmd_name(c), socm_slurm_calls(c));
+    if (b.len) {
+        char *m = socm_asprintf("slurm commands:%s", b.data);
+        cb_log(bk, m);
+        free(m);
+    }
+    socm_buf_free(&b);
+}
+
 static void teardown(struct socm_bk *bk)
 {
+    log_slurm_calls(bk);
     socm_hooks_free(&bk->hooks);
     socm_enactor_destroy(bk->e);
     bk->e = NULL;

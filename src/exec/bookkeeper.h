@@ -38,6 +38,8 @@ struct socm_wfstate {
     int64_t *cores;       /* placement of the current/last attempt */
     size_t ncores;
     struct socm_launch *launch; /* while with the enactor */
+    int growths;          /* walltime growths after a TIMEOUT (grow_walltime_on_timeout) */
+    bool pred_canceled;   /* being canceled because a predecessor failed */
 };
 
 struct socm_run_opts {

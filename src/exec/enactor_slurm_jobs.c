@@ -3,9 +3,18 @@
  * call for those that left the queue (never one call per job). The batch script is a
  * fixed text: the workflow's argv and environment travel in NUL-separated files, so
  * no value is ever parsed by a shell. Refusals that go away by themselves
- * (QOSMaxSubmitJobPerUserLimit, timeouts) are retried with back-off. */
+ * (QOSMaxSubmitJobPerUserLimit, timeouts) are retried with back-off.
+ *
+ * DAG edges are Slurm's to order: a dependant is submitted as soon as its
+ * predecessors have job ids (the bookkeeper hands it over then, see
+ * orders_dependencies) with --dependency=afterok:<ids> --kill-on-invalid-dep=yes, so
+ * it starts the moment they complete, without waiting for socm's next poll. Each job
+ * gets --time from the workflow's walltime, --qos from the QoS admitting it, and
+ * --account/--partition from the site ([campaign.sites.NAME]) else [campaign.slurm],
+ * --constraint from [campaign.slurm]. */
 #include "socm/enactor.h"
 
+#include "exec/journal.h"
 #include "exec/spec.h"
 #include "slurm/slurm.h"
 
@@ -38,7 +47,7 @@ struct sj_job {
 
 struct sj {
     char *job_name;
-    char *account, *partition; /* the site's, or NULL */
+    char *account, *partition, *constraint; /* the site's, else [campaign.slurm]; NULL = Slurm's default */
     struct sj_job **v; /* pointers: callbacks may submit (and grow v) mid-poll */
     size_t n, cap;
     double next_poll, interval;
@@ -64,14 +73,29 @@ static void say(struct socm_enactor *e, const char *fmt, ...)
     free(m);
 }
 
+/* A [campaign.slurm] string, or NULL when absent or empty. */
+static char *slurm_setting(const json_t *slurm, const char *key)
+{
+    const char *v = json_string_value(json_object_get(slurm, key));
+    return v && *v ? socm_strdup(v) : NULL;
+}
+
 static int sj_setup(struct socm_enactor *e, const struct socm_allocation *a, struct socm_error *err)
 {
     struct sj *s = socm_xcalloc(1, sizeof *s);
     s->job_name = socm_asprintf("socm-%s", a->campaign ? a->campaign : "campaign");
-    s->account = a->account ? socm_strdup(a->account) : NULL;
-    s->partition = a->partition ? socm_strdup(a->partition) : NULL;
     s->interval = POLL_MIN_S;
     e->priv = s;
+    e->orders_dependencies = true;
+    json_t *spec = socm_journal_read_spec(a->state_dir);
+    json_t *cfg = json_object_get(spec, "config");
+    json_t *camp = json_object_get(cfg, "campaign");
+    json_t *slurm = json_object_get(camp ? camp : cfg, "slurm");
+    /* A site's own account and partition come first ([campaign.sites.NAME]). */
+    s->account = a->account ? socm_strdup(a->account) : slurm_setting(slurm, "account");
+    s->partition = a->partition ? socm_strdup(a->partition) : slurm_setting(slurm, "partition");
+    s->constraint = slurm_setting(slurm, "constraint");
+    json_decref(spec);
     return 0;
 }
 
@@ -169,13 +193,27 @@ static int submit_one(struct sj *s, struct sj_job *j, struct socm_error *err)
     socm_strv_pushf(&args, "--cpus-per-task=%" PRId64, threads);
     if (t->memory_mb > 0)
         socm_strv_pushf(&args, "--mem-per-cpu=%.0f", ceil(t->memory_mb / (double)(ranks * threads)));
-    if (t->walltime_min > 0)
+    if (t->walltime_min > 0) /* Slurm counts whole minutes */
         socm_strv_pushf(&args, "--time=%.0f", ceil(t->walltime_min));
-    socm_strv_push(&args, "--export=ALL");
+    if (t->qos)
+        socm_strv_pushf(&args, "--qos=%s", t->qos);
     if (s->account)
         socm_strv_pushf(&args, "--account=%s", s->account);
     if (s->partition)
         socm_strv_pushf(&args, "--partition=%s", s->partition);
+    if (s->constraint)
+        socm_strv_pushf(&args, "--constraint=%s", s->constraint);
+    if (l->nafter) {
+        /* Slurm cancels it if a predecessor fails (no job left pending forever with
+         * DependencyNeverSatisfied); socm records it CANCELED. */
+        struct socm_buf dep = SOCM_BUF_INIT;
+        socm_buf_puts(&dep, "--dependency=afterok");
+        for (size_t k = 0; k < l->nafter; k++)
+            socm_buf_printf(&dep, ":%ld", l->after[k]);
+        socm_strv_push_owned(&args, socm_buf_steal(&dep));
+        socm_strv_push(&args, "--kill-on-invalid-dep=yes");
+    }
+    socm_strv_push(&args, "--export=ALL");
     bool retry = false;
     rc = socm_slurm_sbatch(&args, script, &j->id, &retry, err);
     socm_strv_free(&args);
@@ -186,8 +224,9 @@ out:
     return rc;
 }
 
+/* end: when the job ended (sacct), <= 0 if not known: then now. */
 static void report(struct socm_enactor *e, struct sj_job *j, enum socm_outcome o, int code, int sig,
-                   double elapsed, double rss_mb, const char *reason)
+                   double elapsed, double end, double rss_mb, const char *reason)
 {
     j->done = true;
     if (!j->running_told && e->cb.running && j->id > 0)
@@ -198,7 +237,7 @@ static void report(struct socm_enactor *e, struct sj_job *j, enum socm_outcome o
     r.outcome = o;
     r.exit_code = code;
     r.signal = sig;
-    r.end = now_s();
+    r.end = end > 0 ? end : now_s();
     r.elapsed_s = elapsed > 0 ? elapsed : 0;
     r.start = r.end - r.elapsed_s;
     r.max_rss_mb = rss_mb;
@@ -224,7 +263,7 @@ static void try_submit(struct socm_enactor *e, struct sj_job *j)
         say(e, "workflow %d: sbatch refused for now, retrying in %.0f s: %s", j->l->index + 1, j->backoff_s,
             err.msg);
     } else {
-        report(e, j, SOCM_OUT_FAILED, -1, 0, 0, 0, err.msg);
+        report(e, j, SOCM_OUT_FAILED, -1, 0, 0, 0, 0, err.msg);
     }
 }
 
@@ -294,7 +333,7 @@ static bool settle_from_squeue(struct socm_enactor *e, struct sj *s, double t)
                  socm_slurm_state_name(j->sq_final));
         any = true;
         report(e, j, map_outcome(socm_slurm_outcome(j->sq_final, ok ? 0 : 1)), ok ? 0 : -1, 0,
-               j->sq_elapsed > 0 ? (double)j->sq_elapsed : 0, 0, ok ? NULL : why);
+               j->sq_elapsed > 0 ? (double)j->sq_elapsed : 0, 0 /* end: now */, 0, ok ? NULL : why);
     }
     return any;
 }
@@ -363,11 +402,12 @@ static void poll_jobs(struct socm_enactor *e)
                     double mb = kib > 0 ? (double)kib * (double)tasks / 1024.0 : 0;
                     changed = true;
                     report(e, j, map_outcome(socm_slurm_outcome(r->state, r->exit_code)), r->exit_code,
-                           r->exit_signal > 0 ? r->exit_signal : 0, (double)r->elapsed_s, mb,
+                           r->exit_signal > 0 ? r->exit_signal : 0, (double)r->elapsed_s,
+                           socm_slurm_time_parse(r->end), mb,
                            r->state == SOCM_SLURM_COMPLETED && r->exit_code == 0 ? NULL : r->state_text);
                 } else if (t - j->gone_since > LOST_AFTER_S) {
                     changed = true;
-                    report(e, j, SOCM_OUT_LOST, -1, 0, 0, 0, "job left squeue and never reached sacct");
+                    report(e, j, SOCM_OUT_LOST, -1, 0, 0, 0, 0, "job left squeue and never reached sacct");
                 }
             }
             socm_sacct_free(&a);
@@ -402,7 +442,7 @@ static void sj_cancel(struct socm_enactor *e, int index)
         if (j->id > 0)
             socm_strv_pushf(&ids, "%" PRId64, j->id);
         else
-            report(e, j, SOCM_OUT_CANCELED, -1, 0, 0, 0, "canceled before submission");
+            report(e, j, SOCM_OUT_CANCELED, -1, 0, 0, 0, 0, "canceled before submission");
     }
     struct socm_error err = {0};
     if (socm_slurm_scancel(&ids, &err) < 0)
@@ -431,8 +471,7 @@ static void sj_destroy(struct socm_enactor *e)
     if (!s)
         return;
     free(s->job_name);
-    free(s->account);
-    free(s->partition);
+    free(s->account), free(s->partition), free(s->constraint);
     for (size_t i = 0; i < s->n; i++)
         free(s->v[i]);
     free(s->v);

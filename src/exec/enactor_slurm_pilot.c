@@ -116,27 +116,6 @@ static const char *jstr(const json_t *o, const char *k)
     return json_string_value(json_object_get(o, k));
 }
 
-/* The campaign record (first journal line): plan and configuration. */
-static json_t *read_spec(const char *dir)
-{
-    char *p = socm_journal_path(dir);
-    FILE *f = fopen(p, "re");
-    free(p);
-    if (!f)
-        return NULL;
-    char *line = NULL;
-    size_t cap = 0;
-    json_t *spec = NULL;
-    if (getline(&line, &cap, f) > 0) {
-        json_t *ev = json_loads(line, 0, NULL);
-        spec = json_incref(json_object_get(ev, "spec"));
-        json_decref(ev);
-    }
-    free(line);
-    fclose(f);
-    return spec;
-}
-
 static char *opt_string(const json_t *slurm, const char *key)
 {
     const char *v = jstr(slurm, key);
@@ -239,7 +218,7 @@ static int setup(struct socm_enactor *e, const struct socm_allocation *a, struct
     if (!P->dir)
         return socm_error_errno(err, "%s", a->state_dir);
     P->jobname = socm_asprintf("socm-%s", a->campaign);
-    json_t *spec = read_spec(P->dir);
+    json_t *spec = socm_journal_read_spec(P->dir);
     json_t *plan = json_object_get(spec, "plan");
     json_t *cfg = json_object_get(spec, "config");
     json_t *camp = json_object_get(cfg, "campaign");

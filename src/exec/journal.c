@@ -213,3 +213,23 @@ int socm_journal_replay(const char *state_dir, socm_journal_fn fn, void *ctx,
         *valid_len = good;
     return rc;
 }
+
+json_t *socm_journal_read_spec(const char *dir)
+{
+    char *p = socm_journal_path(dir);
+    FILE *f = fopen(p, "re");
+    free(p);
+    if (!f)
+        return NULL;
+    char *line = NULL;
+    size_t cap = 0;
+    json_t *spec = NULL;
+    if (getline(&line, &cap, f) > 0) {
+        json_t *ev = json_loads(line, 0, NULL);
+        spec = json_incref(json_object_get(ev, "spec"));
+        json_decref(ev);
+    }
+    free(line);
+    fclose(f);
+    return spec;
+}

@@ -59,5 +59,9 @@ int socm_journal_replay(const char *state_dir, socm_journal_fn fn, void *ctx,
 
 /* The journal path of a state directory (malloc'd). */
 char *socm_journal_path(const char *state_dir);
+/* The campaign record of the journal's first line ({"ev":"begin","spec":...}): the
+ * spec as JSON (new reference), or NULL if there is none. Enactors read their
+ * settings (plan, [campaign.slurm]) from it, so a resumed run needs nothing else. */
+json_t *socm_journal_read_spec(const char *state_dir);
 
 #endif

@@ -67,6 +67,24 @@ static int read_settings(const struct socm_value *config, struct socm_spec *s, s
     return read_hooks(config, s, err);
 }
 
+/* The QoS a task is submitted with (slurm-jobs) and the walltime it may grow to:
+ * the first QoS in the resource's preference order that admits both its walltime
+ * and its cores; the cap is the longest walltime among QoS admitting its cores. A
+ * QoS named "default" (a resource defined without QoS) is not a Slurm name. */
+static void task_qos(const struct socm_resource *r, struct socm_task *t)
+{
+    for (size_t k = 0; r && k < r->n_qos; k++) {
+        const struct socm_qos *q = &r->qos[k];
+        if (q->max_cores > 0 && t->cores > q->max_cores)
+            continue;
+        if (q->max_walltime_min > t->walltime_cap_min)
+            t->walltime_cap_min = q->max_walltime_min;
+        if (!t->qos && strcmp(q->name, "default") &&
+            (t->walltime_min <= 0 || q->max_walltime_min <= 0 || t->walltime_min <= q->max_walltime_min))
+            t->qos = socm_strdup(q->name);
+    }
+}
+
 int socm_spec_from_campaign(const struct socm_campaign *c, const struct socm_plan *p,
                             const char *state_dir, struct socm_spec *out,
                             struct socm_error *err)
@@ -126,6 +144,8 @@ int socm_spec_from_campaign(const struct socm_campaign *c, const struct socm_pla
             if (t->memory_mb <= 0)
                 t->memory_mb = e->memory_mb;
         }
+        t->grow_walltime = wf->grow_walltime >= 0 ? wf->grow_walltime : c->grow_walltime;
+        task_qos(c->resource, t);
         if (t->argv.n == 0) {
             int rc = socm_error_at(err, &wf->pos, "workflow '%s' has no command to run", wf->name);
             socm_spec_free(out);
@@ -249,6 +269,12 @@ static json_t *task_json(const struct socm_task *t)
         json_object_set(j, "history", t->history);
     if (t->site)
         json_object_set_new(j, "site", json_integer(t->site));
+    if (t->qos)
+        json_object_set_new(j, "qos", json_string(t->qos));
+    if (t->walltime_cap_min > 0)
+        json_object_set_new(j, "walltime_cap_min", json_real(t->walltime_cap_min));
+    if (t->grow_walltime)
+        json_object_set_new(j, "grow_walltime", json_true());
     return j;
 }
 
@@ -373,8 +399,13 @@ int socm_spec_from_json(const json_t *j, struct socm_spec *s, struct socm_error 
                                   je.text);
         }
         t->name = socm_strdup(name);
-        t->history = json_incref(json_object_get(json_array_get(tasks, i), "history"));
-        t->site = (int)json_integer_value(json_object_get(json_array_get(tasks, i), "site"));
+        const json_t *tj = json_array_get(tasks, i);
+        t->history = json_incref(json_object_get(tj, "history"));
+        const char *qos = json_string_value(json_object_get(tj, "qos"));
+        t->qos = qos ? socm_strdup(qos) : NULL;
+        t->walltime_cap_min = json_number_value(json_object_get(tj, "walltime_cap_min"));
+        t->grow_walltime = json_is_true(json_object_get(tj, "grow_walltime"));
+        t->site = (int)json_integer_value(json_object_get(tj, "site"));
         t->cores = tc;
         t->threads = th;
         t->npred = json_array_size(pred);
@@ -413,6 +444,7 @@ void socm_spec_free(struct socm_spec *s)
         socm_strv_free(&s->tasks[i].env);
         free(s->tasks[i].pred);
         json_decref(s->tasks[i].history);
+        free(s->tasks[i].qos);
     }
     free(s->tasks);
     for (int k = 0; k < SOCM_HOOK_N; k++)

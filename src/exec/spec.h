@@ -40,6 +40,9 @@ struct socm_task {
     double plan_start, plan_end; /* minutes */
     json_t *history;      /* what the history records before the run (job_name, workflow,
                            * command, features, request); NULL = not recorded */
+    char *qos;            /* the resource's first QoS admitting walltime and cores; NULL = none */
+    double walltime_cap_min; /* longest walltime a QoS admitting the cores allows; 0 = no limit */
+    bool grow_walltime;   /* grow_walltime_on_timeout: a TIMEOUT is resubmitted longer */
     int site;             /* index in spec->sites (0 when there are none) */
 };
 
@@ -52,6 +55,12 @@ struct socm_spec_site {
     int64_t cores;             /* what its enactor may use (budget, else the site's plan) */
     double memory_mb;          /* 0 = enactor default */
 };
+
+/* A TIMEOUT grows the walltime by this factor, and at least to one minute past the
+ * old walltime rounded up (up to walltime_cap_min), at most SOCM_WALLTIME_GROWTHS
+ * times per workflow. */
+#define SOCM_WALLTIME_GROWTH 1.5
+#define SOCM_WALLTIME_GROWTHS 3
 
 struct socm_spec {
     char *campaign;

@@ -70,6 +70,9 @@ int64_t socm_slurm_size_kib_parse(const char *s);
 int socm_slurm_exitcode_parse(const char *s, int *code, int *sig);
 /* The count of `name` in a TRES string "cpu=16,mem=100G,node=2" (-1 if absent). */
 int64_t socm_slurm_tres_get(const char *tres, const char *name);
+/* sacct's Start/End "2026-11-24T21:08:12" (local time) → epoch seconds; -1 for
+ * "Unknown", "None" or anything else. */
+double socm_slurm_time_parse(const char *s);
 /* sbatch --parsable output "123" or "123;cluster" → 123; -1 if not a job id. */
 int64_t socm_slurm_jobid_parse(const char *s);
 

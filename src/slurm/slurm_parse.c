@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 /* ---- small text helpers ---- */
 
@@ -332,6 +333,20 @@ int64_t socm_slurm_tres_get(const char *tres, const char *name)
             p++;
     }
     return -1;
+}
+
+double socm_slurm_time_parse(const char *s)
+{
+    if (!s)
+        return -1;
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    const char *end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!end || *end)
+        return -1;
+    tm.tm_isdst = -1;
+    time_t t = mktime(&tm);
+    return t == (time_t)-1 ? -1 : (double)t;
 }
 
 int64_t socm_slurm_jobid_parse(const char *s)

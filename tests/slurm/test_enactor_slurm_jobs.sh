@@ -4,6 +4,12 @@
 # spaces, quotes, '$', ';' and a newline reaches the program byte for byte; MaxRSS
 # of a ~200 MB step comes back from sacct into `socm status --json`; a failing
 # workflow is FAILED with its exit code and its dependant CANCELED.
+# Slurm orders the DAG: a dependant's job is submitted (afterok) while its
+# predecessor still runs and starts after it ends; the dependant of the failed job is
+# a Slurm job that gets CANCELLED. --qos (the resource's QoS admitting the workflow),
+# --account and --partition ([campaign.slurm]) reach every job. With
+# grow_walltime_on_timeout a workflow whose first attempt hits its walltime is
+# resubmitted with a longer one and ends DONE; without it a TIMEOUT is FAILED.
 set -euo pipefail
 
 src=${SOCM_SRC:?}
@@ -30,12 +36,16 @@ enactor = "slurm-jobs"
 nodes = 3
 cores_per_node = 8
 memory_per_node = 8000
-qos = [{ name = "short", max_walltime = "1d", max_jobs = 50, max_cores = 24 }]
+qos = [{ name = "long", max_walltime = "7d", max_jobs = 5, max_cores = 16 }]
+
+[campaign.slurm]
+account = "socm"
+partition = "debug"
 
 [campaign.first]
 type = "generic"
 executable = "python3"
-args = ["-c", "import sys, time; open('arg.bin', 'w').write(sys.argv[1]); open('t', 'w').write(repr(time.time()))", "a b 'c' \"d\" \$HOME; echo pwned\\nnext"]
+args = ["-c", "import sys, time; open('arg.bin', 'w').write(sys.argv[1]); time.sleep(3)", "a b 'c' \"d\" \$HOME; echo pwned\\nnext"]
 [campaign.first.resources]
 memory = "100M"
 runtime = "5m"
@@ -60,6 +70,23 @@ runtime = "5m"
 type = "generic"
 executable = "true"
 depends = ["bad"]
+
+# Its first attempt outlives its walltime (24 s: 20 s + the plan's margin); the
+# second, given 1.5 x longer, finishes at once.
+[campaign.grows]
+type = "generic"
+executable = "sh"
+args = ["-c", "if [ -e tried ]; then exit 0; fi; touch tried; sleep 600"]
+grow_walltime_on_timeout = true
+[campaign.grows.resources]
+runtime = "20s"
+
+[campaign.times-out]
+type = "generic"
+executable = "sleep"
+args = ["600"]
+[campaign.times-out.resources]
+runtime = "20s"
 EOF
 
 set +e
@@ -70,8 +97,13 @@ cat run.log
 [ "$rc" -eq 1 ] || fail "socm run exit $rc, expected 1 (one workflow fails)"
 
 # One Slurm job per workflow that ran, under the campaign's job name.
-njobs=$(sacct -n -X -P -o JobID --name="socm-$name" --starttime=now-1hour | wc -l)
-[ "$njobs" -eq 3 ] || fail "expected 3 Slurm jobs named socm-$name, sacct shows $njobs"
+# One Slurm job per attempt that became eligible (grows runs twice); after-bad, held
+# behind bad (afterok) and canceled, is checked through scontrol below.
+sacct -X -P -o JobID,WorkDir,State,Timelimit,QOS,Account,Partition,Submit,Start,End \
+  --name="socm-$name" --starttime=now-1hour >acct.txt
+cat acct.txt
+njobs=$(($(wc -l <acct.txt) - 1))
+[ "$njobs" -eq 6 ] || fail "expected 6 Slurm jobs named socm-$name, sacct shows $njobs"
 
 python3 - "socm-$name" <<'EOF'
 import json, subprocess, sys
@@ -89,5 +121,29 @@ assert w["big"]["max_rss_mb"] >= 150, w["big"]
 assert w["big"]["elapsed_s"] >= 2, w["big"]
 assert w["bad"]["state"] == "FAILED" and w["bad"]["exit_code"] == 3, w["bad"]
 assert w["after-bad"]["state"] == "CANCELED", w["after-bad"]
+assert "predecessor bad failed" in w["after-bad"].get("reason", ""), w["after-bad"]
+assert w["grows"]["state"] == "DONE", w["grows"]
+assert w["times-out"]["state"] == "FAILED" and "TIMEOUT" in w["times-out"].get("reason", ""), w["times-out"]
+
+# Slurm's own record: who waited for whom, with which QoS, account and partition.
+rows = [l.split("|") for l in open("acct.txt").read().splitlines()]
+head, rows = rows[0], [dict(zip(rows[0], r)) for r in rows[1:]]
+by = {}
+for r in rows:
+    by.setdefault(r["WorkDir"].rstrip("/").split("/")[-1], []).append(r)
+for r in rows:
+    assert (r["QOS"], r["Account"], r["Partition"]) == ("long", "socm", "debug"), r
+first, big = by["first"][0], by["big"][0]
+assert big["Submit"] < first["End"], ("afterok: big submitted while first ran", first, big)
+assert big["Start"] >= first["End"], ("big started after first ended", first, big)
+import re
+m = re.search(r"after-bad RUNNING \(attempt 1, pid (\d+)\)", open("run.log").read())
+assert m, "after-bad had no Slurm job"
+job = subprocess.run(["scontrol", "-o", "show", "job", m.group(1)], capture_output=True, text=True).stdout
+assert "JobState=CANCELLED" in job, job
+g = sorted(by["grows"], key=lambda r: int(r["JobID"]))
+assert [r["State"] for r in g] == ["TIMEOUT", "COMPLETED"], g
+assert (g[0]["Timelimit"], g[1]["Timelimit"]) == ("00:01:00", "00:02:00"), ("walltime grew", g)
+assert by["times-out"][0]["State"] == "TIMEOUT" and len(by["times-out"]) == 1, by["times-out"]
 EOF
 echo ok

@@ -190,6 +190,18 @@ static void test_durations_sizes_codes(void **state)
     assert_int_equal(socm_slurm_jobid_parse("99999999999999999999999"), -1);
 }
 
+static void test_times(void **state)
+{
+    (void)state;
+    double a = socm_slurm_time_parse("2026-11-24T21:08:12");
+    double b = socm_slurm_time_parse("2026-11-24T21:09:22");
+    assert_true(a > 0 && b - a == 70);
+    assert_true(socm_slurm_time_parse("Unknown") < 0);
+    assert_true(socm_slurm_time_parse("None") < 0);
+    assert_true(socm_slurm_time_parse("2026-11-24T21:08:12x") < 0);
+    assert_true(socm_slurm_time_parse("") < 0);
+}
+
 static void test_states_and_retry(void **state)
 {
     (void)state;
@@ -368,7 +380,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sacct_real_output), cmocka_unit_test(test_sacct_odd_input),
-        cmocka_unit_test(test_durations_sizes_codes), cmocka_unit_test(test_states_and_retry),
+        cmocka_unit_test(test_durations_sizes_codes), cmocka_unit_test(test_times),
+        cmocka_unit_test(test_states_and_retry),
         cmocka_unit_test(test_squeue), cmocka_unit_test(test_sinfo),
         cmocka_unit_test(test_qos), cmocka_unit_test(test_prefixes_do_not_crash),
     };
