@@ -55,6 +55,8 @@ struct agent {
     size_t nn;
     struct item **items;
     size_t n, cap;
+    bool ending; /* Slurm is ending this pilot (a step saw its node fail or its time
+                  * run out): take no more work, the manager hands it to a new pilot */
 };
 
 static char *slurp(const char *path)
@@ -231,6 +233,8 @@ static void reclaim_taken(struct agent *A)
 /* Takes new work: queue/ → taken/ (the rename is the claim). */
 static void take_work(struct agent *A)
 {
+    if (A->ending)
+        return;
     char *q = socm_pilot_path(A->dir, "queue");
     DIR *d = opendir(q);
     if (!d) {
@@ -437,6 +441,18 @@ static const char *slurm_ended(const char *text)
     return NULL;
 }
 
+/* srun refused because the pilot itself is ending or gone (its node failed and Slurm
+ * is completing the job): the program never ran, so this is no failure of it. */
+static const char *pilot_gone(const char *text)
+{
+    static const char *const marks[] = {"already completing or completed", "Invalid job id",
+                                        "Job has already finished", "job has expired"};
+    for (size_t i = 0; text && i < sizeof marks / sizeof *marks; i++)
+        if (strstr(text, marks[i]))
+            return "its pilot was ending";
+    return NULL;
+}
+
 static void finish(struct agent *A, size_t k)
 {
     struct item *it = A->items[k];
@@ -457,6 +473,10 @@ static void finish(struct agent *A, size_t k)
     char *text = it->cancel ? NULL : tail_of(ep, 65536);
     free(ep);
     const char *ended = stepped ? slurm_ended(text) : NULL;
+    if (!ended && failed && !stepped)
+        ended = pilot_gone(text);
+    if (ended)
+        A->ending = true;
     if (failed && text && !stepped && it->tries < STEP_RETRIES && socm_slurm_error_retryable(text)) {
         /* srun never made the step: Slurm said "not now", not "no". */
         double delay = 0.5 * (1 << it->tries);
@@ -535,7 +555,7 @@ static int agent_loop(struct agent *A, int ifd, int sfd, int tfd)
         for (size_t k = 0; k < A->n; k++)
             running += A->items[k]->pidfd >= 0;
         if (A->n == 0) {
-            if (access(stop, F_OK) == 0)
+            if (access(stop, F_OK) == 0 || A->ending)
                 break;
             if (socm_mono() - idle_since > idle) {
                 fprintf(stderr, "socm agent: idle for %.0f s without a stop; exiting\n", idle);

@@ -10,17 +10,7 @@
 # --account and --partition ([campaign.slurm]) reach every job. With
 # grow_walltime_on_timeout a workflow whose first attempt hits its walltime is
 # resubmitted with a longer one and ends DONE; without it a TIMEOUT is FAILED.
-set -euo pipefail
-
-src=${SOCM_SRC:?}
-bin=${SOCM_BIN:?}
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-"$src/scripts/slurm-cluster" start >/dev/null
-eval "$("$src/scripts/slurm-cluster" env)"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
+. "$(dirname "$0")/lib.sh"
 name="sj$$"
 
 cat >c.toml <<EOF

@@ -3,17 +3,7 @@
 # history with the right measures: a batch job whose step runs 2 tasks that each
 # touch ~200 MB for 3 s is recorded by `socm history record --sacct` with elapsed
 # ≥ 3 s and max RSS = MaxRSS × NTasks ≈ 400 MB (job and step forms).
-set -euo pipefail
-
-src=${SOCM_SRC:?}
-bin=${SOCM_BIN:?}
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-"$src/scripts/slurm-cluster" start >/dev/null
-eval "$("$src/scripts/slurm-cluster" env)"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
+. "$(dirname "$0")/lib.sh"
 db="$tmp/history.db"
 
 cat >job.sh <<'EOF'

@@ -3,17 +3,7 @@
 # the plan uses the cluster's cores (3 nodes x 8) and the QoS its live limits
 # admit (sacctmgr); with the controller unreachable, planning stops with exit 2 and a
 # message naming the cause (never a crash, never a plan for a made-up cluster).
-set -euo pipefail
-
-src=${SOCM_SRC:?}
-bin=${SOCM_BIN:?}
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-"$src/scripts/slurm-cluster" start >/dev/null
-eval "$("$src/scripts/slurm-cluster" env)"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
+. "$(dirname "$0")/lib.sh"
 
 cat >c.toml <<'EOF2'
 [campaign]

@@ -5,17 +5,7 @@
 # (local). sim runs as a Slurm job submitted with the site's account and partition;
 # each step starts only after its predecessor on the other site ended; the local
 # steps' cores are inside their site's budget.
-set -euo pipefail
-
-src=${SOCM_SRC:?}
-bin=${SOCM_BIN:?}
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-"$src/scripts/slurm-cluster" start >/dev/null
-eval "$("$src/scripts/slurm-cluster" env)"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
+. "$(dirname "$0")/lib.sh"
 name="sites$$"
 
 cat >c.toml <<EOF

@@ -4,17 +4,7 @@
 # rows, the three site-shaped QoS; and `socm resources --discover` reads it back as a
 # TOML table with 3 nodes x 8 cores and those QoS. Starts the cluster if needed and
 # leaves it running for the next Slurm test (scripts/dev stops it after the suite).
-set -euo pipefail
-
-src=${SOCM_SRC:?}
-bin=${SOCM_BIN:?}
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-"$src/scripts/slurm-cluster" start >/dev/null
-eval "$("$src/scripts/slurm-cluster" env)"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
+. "$(dirname "$0")/lib.sh"
 
 # Three idle nodes of 8 CPUs and 8000 MB.
 mapfile -t nodes < <(sinfo -h -N -o '%N %T %c %m' | sort -u)
