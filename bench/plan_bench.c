@@ -11,7 +11,10 @@
  *   28 cores, 64 GB, 30 min.
  * Each (shape, size, policy) runs in a child process so that its peak RSS is its
  * own. Usage: plan_bench [max_workflows] [policy...] (default 100000, all), or
- * plan_bench one SHAPE N POLICY batch|remote (one measurement, for profiling).
+ * plan_bench one SHAPE N POLICY batch|remote (one measurement, for profiling), or
+ * plan_bench quality N SEEDS [POLICY] (batch makespan ÷ bounds over SEEDS campaigns
+ * per shape; PLAN_BENCH_SEED=K picks the K-th campaign of each shape and size in the
+ * other modes, 0 = the default ones).
  * Each measurement is stopped after PLAN_BENCH_LIMIT_S seconds (default 120).
  * Per policy it prints wall and CPU time, cores, QoS, deadline, makespan, bound,
  * core-hours (cores × pilot walltime), efficiency, peak RSS, and for `time` its
@@ -179,9 +182,11 @@ static double deadline_for(const struct socm_plan_input *in)
 /* One measurement; returns the plan's core-hours (0 on error) and in *work_ch the
  * total work in core-hours (no plan can use fewer: its pilot walltime ≥ its
  * makespan ≥ work ÷ cores). */
+static uint64_t seed_offset; /* PLAN_BENCH_SEED: other campaigns of the same shape and size */
+
 static double run_one(const char *shape, size_t n, const char *policy, enum socm_schema schema, double *work_ch)
 {
-    seed = 0x5eed0000ULL + n * 7 + (uint64_t)shape[0];
+    seed = 0x5eed0000ULL + n * 7 + (uint64_t)shape[0] + seed_offset * 0x9e3779b97f4a7c15ULL;
     struct gen g = {0};
     make(&g, shape, n);
     struct socm_plan_input in = {.n = g.n, .reqs = g.reqs, .names = (const char *const *)g.names, .dag = &g.dag,
@@ -260,8 +265,66 @@ static double measure(const char *shape, size_t n, const char *policy, enum socm
     return res[0];
 }
 
+/* Batch quality over several seeds: makespan ÷ the issue's bound max(critical
+ * path, work ÷ cores), and ÷ the reported lower bound (which adds the window
+ * bound), per campaign, then the mean and the worst per shape. */
+static void quality(size_t n, unsigned seeds, const char *policy)
+{
+    const char *shapes[] = {"layered", "chains", "wide"};
+    printf("%-7s %7s %5s %-9s %9s %9s %9s %9s %7s %7s %9s\n", "shape", "n", "seed", "policy", "makespan", "cp",
+           "work/C", "bound", "ms/cpw", "ms/lb", "cpu-ms");
+    for (int sh = 0; sh < 3; sh++) {
+        double sum = 0, worst = 0, sum_lb = 0, worst_lb = 0, cpu_max = 0;
+        unsigned ok = 0;
+        for (unsigned k = 0; k < seeds; k++) {
+            seed_offset = k;
+            seed = 0x5eed0000ULL + n * 7 + (uint64_t)shapes[sh][0] + seed_offset * 0x9e3779b97f4a7c15ULL;
+            struct gen g = {0};
+            make(&g, shapes[sh], n);
+            struct socm_plan_input in = {.n = g.n, .reqs = g.reqs, .names = (const char *const *)g.names,
+                                         .dag = &g.dag, .resource = tiger3(), .schema = SOCM_SCHEMA_BATCH,
+                                         .requested_cores = 2016, .deadline_min = 1e9};
+            struct timespec c0, c1;
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
+            struct socm_plan p;
+            struct socm_error err = {0};
+            int rc = socm_plan_make(socm_planner_find(policy), &in, &p, &err);
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+            double cpu = (double)(c1.tv_sec - c0.tv_sec) * 1e3 + (double)(c1.tv_nsec - c0.tv_nsec) / 1e6;
+            if (rc < 0) {
+                printf("%-7s %7zu %5u %-9s error: %s\n", shapes[sh], g.n, k, policy, err.msg);
+            } else {
+                double cpw = p.cp_bound > p.work_bound ? p.cp_bound : p.work_bound;
+                double r = p.makespan / cpw, rl = p.makespan / p.lower_bound;
+                printf("%-7s %7zu %5u %-9s %9.1f %9.1f %9.1f %9.1f %7.3f %7.3f %9.1f %s\n", shapes[sh], g.n, k, policy,
+                       p.makespan, p.cp_bound, p.work_bound, p.lower_bound, r, rl, cpu,
+                       socm_plan_node_memory_violation(&in, &p) < 0 ? "" : "node memory overcommitted");
+                sum += r;
+                sum_lb += rl;
+                worst = r > worst ? r : worst;
+                worst_lb = rl > worst_lb ? rl : worst_lb;
+                cpu_max = cpu > cpu_max ? cpu : cpu_max;
+                ok++;
+                socm_plan_free(&p);
+            }
+            gen_free(&g);
+        }
+        if (ok)
+            printf("%-7s %7zu  all  %-9s makespan/max(cp, work/C): mean %.3f, worst %.3f; makespan/lower bound: "
+                   "mean %.3f, worst %.3f; cpu up to %.1f ms\n",
+                   shapes[sh], n, policy, sum / ok, worst, sum_lb / ok, worst_lb, cpu_max);
+    }
+    seed_offset = 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (getenv("PLAN_BENCH_SEED"))
+        seed_offset = strtoull(getenv("PLAN_BENCH_SEED"), NULL, 10);
+    if (argc >= 4 && strcmp(argv[1], "quality") == 0) { /* quality N SEEDS [POLICY] */
+        quality(strtoul(argv[2], NULL, 10), (unsigned)strtoul(argv[3], NULL, 10), argc > 4 ? argv[4] : "time");
+        return 0;
+    }
     if (argc == 6 && strcmp(argv[1], "one") == 0) { /* one SHAPE N POLICY batch|remote */
         double w;
         run_one(argv[2], strtoul(argv[3], NULL, 10), argv[4],
