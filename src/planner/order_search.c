@@ -15,7 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Relative perturbation of the upward rank in the randomised orders. */
+/* Relative perturbation of the upward rank in the randomised orders (and twice
+ * and three times it in turn). On the 300-workflow benchmark, 5 %, 15 %, 30 % and
+ * this cycle gave mean makespan ÷ bound within 0.01 of each other; the cycle
+ * also finds orders where a long job must follow shorter ones (a test). */
 #define SEARCH_PERTURB 0.15
 /* Forward–backward rounds after each order (while they improve); 1 round gave
  * 1.177 and 3 gave 1.166 mean makespan ÷ bound on the 300-workflow benchmark. */
@@ -224,12 +227,14 @@ int socm_plan_order_search(const struct socm_plan_input *in, int64_t cores, socm
         }
         consider(&s, &o);
     }
-    /* 3. GRASP: upward rank with a random perturbation of up to ±15 % (the best
-     * of 5, 15 and 30 % on the benchmark), from a fixed seed. */
+    /* 3. GRASP: upward rank times a random factor in 1 ± 15 %, 30 % or 45 % in
+     * turn (the larger ones let a long job go after shorter ones, which packing
+     * whole jobs on few nodes needs), from a fixed seed. */
     uint64_t rng = 0x5ca1ab1e0ddba11ULL ^ (uint64_t)n * 0x9e3779b97f4a7c15ULL;
-    while (rc >= 0 && s.evals < s.budget && n > 1) {
+    for (size_t it = 0; rc >= 0 && s.evals < s.budget && n > 1; it++) {
+        double perturb = SEARCH_PERTURB * (double)(1 + it % 3);
         for (size_t i = 0; i < n; i++) {
-            k1[i] = rank[i] * (1 + SEARCH_PERTURB * (2 * unit(&rng) - 1));
+            k1[i] = rank[i] * (1 + perturb * (2 * unit(&rng) - 1));
             k2[i] = 0;
         }
         consider(&s, &o);
