@@ -124,7 +124,15 @@ struct search {
     struct socm_plan best;
     size_t evals, budget;
     int fbi_rounds;
+    double bound; /* max(critical path, work ÷ cores): no plan is shorter */
 };
+
+/* Whether another plan may still be tried: budget left and the best plan not
+ * already at the bound. */
+static bool more(const struct search *s, size_t evals)
+{
+    return s->evals + evals <= s->budget && s->best.makespan > s->bound * (1 + 1e-12);
+}
 
 /* Keeps p if its makespan is smaller than the best so far (else frees it). */
 static void keep(struct search *s, struct socm_plan *p)
@@ -161,7 +169,7 @@ static int consider(struct search *s, const struct okeys *o)
     struct socm_dag rdag = {n, in->dag->succ, in->dag->pred};
     struct socm_plan_input rin = *in;
     rin.dag = &rdag;
-    for (int round = 0; round < s->fbi_rounds && s->evals + 2 <= s->budget; round++) {
+    for (int round = 0; round < s->fbi_rounds && more(s, 2); round++) {
         struct socm_plan b = {0};
         list_order(&rin, &fk, s->indeg, s->heap, s->order);
         s->evals++;
@@ -196,13 +204,15 @@ int socm_plan_order_search(const struct socm_plan_input *in, int64_t cores, socm
     size_t *pos = socm_xcalloc(nn, sizeof *pos);
     socm_plan_topo(in->dag, topo);
     socm_plan_upward_rank(in, topo, rank, pos);
-    double maxrank = 0;
+    double maxrank = 0, work = 0;
     for (size_t i = 0; i < n; i++) {
         area[i] = (double)in->reqs[i].cpus * in->reqs[i].walltime_min;
         maxrank = rank[i] > maxrank ? rank[i] : maxrank;
+        work += area[i];
     }
     struct search s = {.in = in, .cores = cores, .fn = fn, .ctx = ctx, .budget = budget ? budget : 1,
-                        .fbi_rounds = SEARCH_FBI_ROUNDS};
+                        .fbi_rounds = SEARCH_FBI_ROUNDS,
+                        .bound = cores > 0 && work / (double)cores > maxrank ? work / (double)cores : maxrank};
     s.indeg = socm_xmalloc(nn * sizeof *s.indeg);
     s.heap = socm_xmalloc(nn * sizeof *s.heap);
     s.order = socm_xmalloc(nn * sizeof *s.order);
@@ -219,7 +229,7 @@ int socm_plan_order_search(const struct socm_plan_input *in, int64_t cores, socm
     }
     /* 2. Fixed rules: ties by area; largest area first within rank bands. */
     static const double bands[] = {0, 0.02, 0.05, 0.1, 0.2};
-    for (size_t b = 0; rc >= 0 && b < sizeof bands / sizeof bands[0] && s.evals < s.budget; b++) {
+    for (size_t b = 0; rc >= 0 && b < sizeof bands / sizeof bands[0] && more(&s, 1); b++) {
         double w = bands[b] * maxrank;
         for (size_t i = 0; i < n; i++) {
             k1[i] = w > 0 ? floor(rank[i] / w) : rank[i];
@@ -231,7 +241,7 @@ int socm_plan_order_search(const struct socm_plan_input *in, int64_t cores, socm
      * turn (the larger ones let a long job go after shorter ones, which packing
      * whole jobs on few nodes needs), from a fixed seed. */
     uint64_t rng = 0x5ca1ab1e0ddba11ULL ^ (uint64_t)n * 0x9e3779b97f4a7c15ULL;
-    for (size_t it = 0; rc >= 0 && s.evals < s.budget && n > 1; it++) {
+    for (size_t it = 0; rc >= 0 && more(&s, 1) && n > 1; it++) {
         double perturb = SEARCH_PERTURB * (double)(1 + it % 3);
         for (size_t i = 0; i < n; i++) {
             k1[i] = rank[i] * (1 + perturb * (2 * unit(&rng) - 1));
