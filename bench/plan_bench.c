@@ -11,7 +11,11 @@
  *   28 cores, 64 GB, 30 min.
  * Each (shape, size, policy) runs in a child process so that its peak RSS is its
  * own. Usage: plan_bench [max_workflows] [policy...] (default 100000, all), or
- * plan_bench one SHAPE N POLICY batch|remote (one measurement, for profiling).
+ * plan_bench one SHAPE N POLICY batch|remote (one measurement, for profiling), or
+ * plan_bench quality N SEEDS [POLICY] (batch makespan ÷ bounds over SEEDS campaigns
+ * per shape, with an energetic bound no plan can beat and, for `time`, the plain
+ * upward-rank plan's makespan ÷ max(cp, work ÷ cores); PLAN_BENCH_SEED=K picks the K-th campaign of each shape and size in the
+ * other modes, 0 = the default ones).
  * Each measurement is stopped after PLAN_BENCH_LIMIT_S seconds (default 120).
  * Per policy it prints wall and CPU time, cores, QoS, deadline, makespan, bound,
  * core-hours (cores × pilot walltime), efficiency, peak RSS, and for `time` its
@@ -179,9 +183,11 @@ static double deadline_for(const struct socm_plan_input *in)
 /* One measurement; returns the plan's core-hours (0 on error) and in *work_ch the
  * total work in core-hours (no plan can use fewer: its pilot walltime ≥ its
  * makespan ≥ work ÷ cores). */
+static uint64_t seed_offset; /* PLAN_BENCH_SEED: other campaigns of the same shape and size */
+
 static double run_one(const char *shape, size_t n, const char *policy, enum socm_schema schema, double *work_ch)
 {
-    seed = 0x5eed0000ULL + n * 7 + (uint64_t)shape[0];
+    seed = 0x5eed0000ULL + n * 7 + (uint64_t)shape[0] + seed_offset * 0x9e3779b97f4a7c15ULL;
     struct gen g = {0};
     make(&g, shape, n);
     struct socm_plan_input in = {.n = g.n, .reqs = g.reqs, .names = (const char *const *)g.names, .dag = &g.dag,
@@ -260,8 +266,146 @@ static double measure(const char *shape, size_t n, const char *policy, enum socm
     return res[0];
 }
 
+/* Work that can be done in the first x minutes of any plan: at most cores × x,
+ * and each workflow at most cpus × (x − its head), within its walltime. f[x] for
+ * x = 0, 1, …, len − 1 minutes; `from` is the head (or, for the last x minutes,
+ * the tail) of each workflow. */
+static void early_work(const struct socm_plan_input *in, const double *from, int64_t cores, double *f, size_t len)
+{
+    for (size_t x = 0; x < len; x++) {
+        double a = 0;
+        for (size_t j = 0; j < in->n; j++) {
+            double d = (double)x - from[j], w = in->reqs[j].walltime_min;
+            a += (double)in->reqs[j].cpus * (d < 0 ? 0 : d > w ? w : d);
+        }
+        f[x] = a < (double)cores * (double)x ? a : (double)cores * (double)x;
+    }
+}
+
+/* An energetic lower bound, for the benchmark only (it tells how close to the
+ * issue's bound any plan could come; the planner reports the issue's bounds and
+ * the window bound). In a plan of makespan M, for x + y ≤ M: the work done in
+ * [0, x] is at most early(x) (heads), in [M − y, M] at most late(y) (tails), in
+ * between at most cores × (M − x − y); so M ≥ x + y + (work − early(x) −
+ * late(y)) ÷ cores. M is scanned up in steps of 0.25 min from max(cp, work ÷
+ * cores); an interval [M, M + 0.25) is ruled out when some x + y ≤ M (whole
+ * minutes) gives more than M + 0.25. Returns the first M not ruled out. */
+static double energetic_bound(const struct socm_plan_input *in, int64_t cores, double cp)
+{
+    size_t n = in->n;
+    int *topo = socm_xmalloc((n ? n : 1) * sizeof *topo);
+    double *head = socm_xcalloc(n ? n : 1, sizeof *head), *tail = socm_xcalloc(n ? n : 1, sizeof *tail), work = 0;
+    socm_plan_topo(in->dag, topo);
+    for (size_t k = 0; k < n; k++) {
+        int u = topo[k], v = topo[n - 1 - k];
+        const struct socm_intv *p = &in->dag->pred[u], *s = &in->dag->succ[v];
+        for (size_t j = 0; j < p->n; j++)
+            head[u] = fmax(head[u], head[p->v[j]] + in->reqs[p->v[j]].walltime_min);
+        for (size_t j = 0; j < s->n; j++)
+            tail[v] = fmax(tail[v], tail[s->v[j]] + in->reqs[s->v[j]].walltime_min);
+        work += (double)in->reqs[u].cpus * in->reqs[u].walltime_min;
+    }
+    double m = fmax(cp, work / (double)cores);
+    size_t len = (size_t)(2 * m) + 2;
+    double *ea = socm_xmalloc(len * sizeof *ea), *lb = socm_xmalloc(len * sizeof *lb);
+    early_work(in, head, cores, ea, len);
+    early_work(in, tail, cores, lb, len);
+    /* lb[y] becomes max over y' ≤ y of y' − late(y') ÷ cores. */
+    for (size_t y = 0; y < len; y++) {
+        lb[y] = (double)y - lb[y] / (double)cores;
+        if (y > 0 && lb[y - 1] > lb[y])
+            lb[y] = lb[y - 1];
+    }
+    for (; m < 2 * (double)len; m += 0.25) {
+        double best = -INFINITY;
+        for (size_t x = 0; (double)x <= m && x < len; x++) {
+            size_t y = (size_t)floor(m - (double)x);
+            double v = (double)x - ea[x] / (double)cores + lb[y < len ? y : len - 1];
+            best = v > best ? v : best;
+        }
+        if (!(work / (double)cores + best > m + 0.25))
+            break;
+    }
+    free(topo);
+    free(head);
+    free(tail);
+    free(ea);
+    free(lb);
+    return m;
+}
+
+/* Batch quality over several seeds: makespan ÷ the issue's bound max(critical
+ * path, work ÷ cores), and ÷ the reported lower bound (which adds the window
+ * bound), per campaign, then the mean and the worst per shape. */
+static void quality(size_t n, unsigned seeds, const char *policy)
+{
+    const char *shapes[] = {"layered", "chains", "wide"};
+    printf("%-7s %7s %5s %-9s %9s %9s %9s %9s %7s %7s %9s %9s %7s %7s\n", "shape", "n", "seed", "policy", "makespan",
+           "cp", "work/C", "bound", "ms/cpw", "ms/lb", "cpu-ms", "energetic", "en/cpw", "plain");
+    for (int sh = 0; sh < 3; sh++) {
+        double sum = 0, worst = 0, sum_lb = 0, worst_lb = 0, cpu_max = 0, sum_en = 0, sum_plain = 0;
+        unsigned ok = 0, met = 0, impossible = 0;
+        for (unsigned k = 0; k < seeds; k++) {
+            seed_offset = k;
+            seed = 0x5eed0000ULL + n * 7 + (uint64_t)shapes[sh][0] + seed_offset * 0x9e3779b97f4a7c15ULL;
+            struct gen g = {0};
+            make(&g, shapes[sh], n);
+            struct socm_plan_input in = {.n = g.n, .reqs = g.reqs, .names = (const char *const *)g.names,
+                                         .dag = &g.dag, .resource = tiger3(), .schema = SOCM_SCHEMA_BATCH,
+                                         .requested_cores = 2016, .deadline_min = 1e9};
+            struct timespec c0, c1;
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
+            struct socm_plan p;
+            struct socm_error err = {0};
+            int rc = socm_plan_make(socm_planner_find(policy), &in, &p, &err);
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+            double cpu = (double)(c1.tv_sec - c0.tv_sec) * 1e3 + (double)(c1.tv_nsec - c0.tv_nsec) / 1e6;
+            if (rc < 0) {
+                printf("%-7s %7zu %5u %-9s error: %s\n", shapes[sh], g.n, k, policy, err.msg);
+            } else {
+                double cpw = p.cp_bound > p.work_bound ? p.cp_bound : p.work_bound;
+                double r = p.makespan / cpw, rl = p.makespan / p.lower_bound;
+                double en = energetic_bound(&in, p.cores, p.cp_bound), plain = NAN;
+                struct socm_plan q;
+                if (strcmp(policy, "time") == 0 && socm_plan_time_on(&in, p.cores, 1, &q, &err) == 0) {
+                    plain = q.makespan / cpw;
+                    sum_plain += plain;
+                    socm_plan_free(&q);
+                }
+                printf("%-7s %7zu %5u %-9s %9.1f %9.1f %9.1f %9.1f %7.3f %7.3f %9.1f %9.1f %7.3f %7.3f %s\n", shapes[sh],
+                       g.n, k, policy, p.makespan, p.cp_bound, p.work_bound, p.lower_bound, r, rl, cpu, en, en / cpw, plain,
+                       socm_plan_node_memory_violation(&in, &p) < 0 ? "" : "node memory overcommitted");
+                sum_en += en / cpw;
+                met += r <= 1.10;
+                impossible += en > 1.10 * cpw;
+                sum += r;
+                sum_lb += rl;
+                worst = r > worst ? r : worst;
+                worst_lb = rl > worst_lb ? rl : worst_lb;
+                cpu_max = cpu > cpu_max ? cpu : cpu_max;
+                ok++;
+                socm_plan_free(&p);
+            }
+            gen_free(&g);
+        }
+        if (ok)
+            printf("%-7s %7zu  all  %-9s makespan/max(cp, work/C): mean %.3f, worst %.3f, within 1.10 in %u of %u "
+                   "(no plan can be in %u; energetic bound/max(cp, work/C): mean %.3f; plain upward rank: mean %.3f); "
+                   "makespan/lower bound: mean %.3f, worst %.3f; cpu up to %.1f ms\n",
+                   shapes[sh], n, policy, sum / ok, worst, met, ok, impossible, sum_en / ok, sum_plain / ok, sum_lb / ok,
+                   worst_lb, cpu_max);
+    }
+    seed_offset = 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (getenv("PLAN_BENCH_SEED"))
+        seed_offset = strtoull(getenv("PLAN_BENCH_SEED"), NULL, 10);
+    if (argc >= 4 && strcmp(argv[1], "quality") == 0) { /* quality N SEEDS [POLICY] */
+        quality(strtoul(argv[2], NULL, 10), (unsigned)strtoul(argv[3], NULL, 10), argc > 4 ? argv[4] : "time");
+        return 0;
+    }
     if (argc == 6 && strcmp(argv[1], "one") == 0) { /* one SHAPE N POLICY batch|remote */
         double w;
         run_one(argv[2], strtoul(argv[3], NULL, 10), argv[4],

@@ -55,4 +55,22 @@ int socm_plan_search_fn(const struct socm_plan_input *in, socm_schedule_fn fn, v
 /* heft-socm's whole search (order prepared once). */
 int socm_plan_heft_search(const struct socm_plan_input *in, struct socm_plan *out, struct socm_error *err);
 
+/* HEFT upward rank: rank[u] = walltime(u) + the largest rank of its successors;
+ * pos[u] = u's index in `topo` (a topological order of the n workflows). */
+void socm_plan_upward_rank(const struct socm_plan_input *in, const int *topo, double *rank, size_t *pos);
+/* "Plan on `cores` cores taking the workflows in `order`" (a topological order). */
+typedef int (*socm_order_fn)(void *ctx, const struct socm_plan_input *in, const int *order, int64_t cores,
+                             struct socm_plan *out, struct socm_error *err);
+/* The best plan on `cores` cores over up to `budget` orders (order_search.c):
+ * upward rank first, then other priority rules and a seeded local search over
+ * orders; the smallest makespan wins (the earliest found on ties). Deterministic. */
+int socm_plan_order_search(const struct socm_plan_input *in, int64_t cores, socm_order_fn fn, void *ctx,
+                           size_t budget, struct socm_plan *out, struct socm_error *err);
+/* Policy `time` on exactly `cores` cores with a search budget of `budget` plans
+ * (1: the plain upward-rank plan); socm_plan_time_search_budget(n) is the budget
+ * its schedule() uses for n workflows. */
+int socm_plan_time_on(const struct socm_plan_input *in, int64_t cores, size_t budget, struct socm_plan *out,
+                      struct socm_error *err);
+size_t socm_plan_time_search_budget(size_t n);
+
 #endif

@@ -2,7 +2,9 @@
  * dependencies, never puts two workflows on one core at once, keeps each node's
  * memory, keeps small workflows inside one node, reports bound ≤ makespan, and
  * never takes more cores than heft-socm for the same deadline; plus hand cases for
- * backfill, whole-DAG ranking and memory per node, and the error cases. */
+ * backfill, whole-DAG ranking and memory per node, and the error cases; and the
+ * batch search over placement orders (never worse than the plain order, valid,
+ * deterministic). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -113,9 +115,14 @@ static void test_property(void **state)
         int64_t all = f.res.nodes * f.res.cores_per_node;
         struct socm_plan p, h;
         struct socm_error err = {0}, herr = {0};
-        /* Batch on the whole resource with an easy deadline: always plannable. */
-        if (socm_plan_make(tp, fx_input(&f, SOCM_SCHEMA_BATCH, all, 1e9), &p, &err) != 0)
+        /* Batch on the whole resource with an easy deadline: always plannable.
+         * The plain upward-rank plan (the batch search over orders is checked in
+         * test_search_never_worse; planning 40 orders here would make this test
+         * five times slower). */
+        const struct socm_plan_input *bin = fx_input(&f, SOCM_SCHEMA_BATCH, all, 1e9);
+        if (socm_plan_time_on(bin, all, 1, &p, &err) != 0)
             fail_msg("iteration %d: %s", iter, err.msg);
+        socm_plan_bounds(bin, &p);
         check_plan(&f, &p);
         /* Remote with a deadline between the bound and the batch makespan. */
         double deadline = ceil(p.cp_bound + (p.makespan - p.cp_bound) * (double)(rnd() % 100) / 100.0 * 3) + 1;
@@ -270,12 +277,78 @@ static void test_window_bound(void **state)
     fx_free(&f);
 }
 
+
+/* The batch search (order_search.c) over many random campaigns: its plan keeps
+ * every constraint, is never longer than the plain upward-rank plan (search budget
+ * 1), is the same plan when asked twice, and is shorter somewhere. */
+static void test_search_never_worse(void **state)
+{
+    (void)state;
+    rng_state = 0x2545f4914f6cdd1dULL;
+    const struct socm_planner *tp = socm_planner_find("time");
+    int shorter = 0;
+    for (int iter = 0; iter < 150; iter++) {
+        struct fx f = {0};
+        random_campaign(&f);
+        int64_t all = f.res.nodes * f.res.cores_per_node;
+        const struct socm_plan_input *in = fx_input(&f, SOCM_SCHEMA_BATCH, all, 1e9);
+        struct socm_plan plain, p, again;
+        struct socm_error err = {0};
+        if (socm_plan_make(tp, in, &p, &err) != 0)
+            fail_msg("iteration %d: %s", iter, err.msg);
+        check_plan(&f, &p);
+        assert_true(socm_plan_node_memory_violation(in, &p) < 0);
+        assert_int_equal(socm_plan_time_on(in, all, 1, &plain, &err), 0);
+        if (p.makespan > plain.makespan)
+            fail_msg("iteration %d: search %g min, plain upward rank %g min", iter, p.makespan, plain.makespan);
+        shorter += p.makespan < plain.makespan;
+        assert_int_equal(socm_plan_make(tp, in, &again, &err), 0);
+        assert_true(again.makespan == p.makespan);
+        for (size_t i = 0; i < f.n; i++) {
+            assert_int_equal(again.entries[i].core_first, p.entries[i].core_first);
+            assert_true(again.entries[i].start == p.entries[i].start);
+        }
+        socm_plan_free(&plain);
+        socm_plan_free(&p);
+        socm_plan_free(&again);
+        fx_free(&f);
+    }
+    assert_true(shorter > 0); /* 89 of the 150 when this test was written */
+}
+
+/* Where longest-first is not the best order: 2 single-core nodes, walltimes 30,
+ * 30, 20, 20, 20. Upward rank (longest first) ends at 70 (30+20+20 on one core);
+ * 30+30 on one core and 20+20+20 on the other end at 60, the work bound. The
+ * batch plan of `time` finds a 60-minute plan. */
+static void test_search_beats_longest_first(void **state)
+{
+    (void)state;
+    struct fx f = {0};
+    fx_resource(&f, "t", 2, 1, 1000, NULL, 0);
+    static const double w[] = {30, 30, 20, 20, 20};
+    for (size_t i = 0; i < 5; i++)
+        fx_add(&f, 1, 0, w[i]);
+    fx_dag(&f);
+    struct socm_plan plain, p;
+    struct socm_error err = {0};
+    const struct socm_plan_input *in = fx_input(&f, SOCM_SCHEMA_BATCH, 2, 1e9);
+    assert_int_equal(socm_plan_time_on(in, 2, 1, &plain, &err), 0);
+    assert_int_equal(socm_plan_make(socm_planner_find("time"), in, &p, &err), 0);
+    check_plan(&f, &p);
+    assert_true(plain.makespan > p.work_bound);
+    assert_true(p.makespan == p.work_bound);
+    socm_plan_free(&plain);
+    socm_plan_free(&p);
+    fx_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_property),        cmocka_unit_test(test_backfill),
         cmocka_unit_test(test_memory_per_node), cmocka_unit_test(test_upward_rank),
         cmocka_unit_test(test_errors),          cmocka_unit_test(test_window_bound),
+        cmocka_unit_test(test_search_never_worse), cmocka_unit_test(test_search_beats_longest_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
