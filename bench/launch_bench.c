@@ -1,7 +1,7 @@
 /* launch_bench.c — launch throughput of the local enactor: N workflows of `true`
  * (default 10,000), no dependencies, one core each, on all cores, with the journal
  * and one supervisor per workflow as in a real run. Prints launches per second.
- *   build/bench/launch_bench [N] [fork|exec|path/to/socm] [N_SIMULATE]
+ *   build/bench/launch_bench [N] [small|fork|exec|path] [N_SIMULATE]
  * First it measures this machine's floor: the CPU one bare posix_spawn + wait of `true`
  * costs, and the launch rate that alone allows on all cores — no launcher that starts
  * each workflow as its own process can beat it.
@@ -84,47 +84,78 @@ int main(int argc, char **argv)
 {
     spawn_floor();
     size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 10000;
-    /* Default: the supervisor is forked from the manager, as `socm run` does; with a
-     * path (or "exec" for build/socm), each supervisor is `socm supervise` exec'd, the
-     * launch form srun uses inside an allocation. */
-    const char *mode = "fork";
-    if (argc > 2 && strcmp(argv[2], "fork") != 0) {
-        char exe[4096];
-        if (!strcmp(argv[2], "exec")) {
-            char self[4096];
-            snprintf(self, sizeof self, "%s", socm_self_exe());
-            snprintf(exe, sizeof exe, "%s/../socm", dirname(self));
-        } else
-            snprintf(exe, sizeof exe, "%s", argv[2]);
+    /* Default: each supervisor is socm-supervise (next to socm) started with
+     * posix_spawn, as `socm run` does; "fork": a fork of the manager (what socm does
+     * when socm-supervise is missing); "exec": `socm supervise` exec'd; or a path. */
+    const char *mode = argc > 2 ? argv[2] : "small";
+    char self[4096];
+    snprintf(self, sizeof self, "%s", socm_self_exe());
+    char *bindir = dirname(self);
+    char exe[4096 + 32];
+    if (!strcmp(mode, "fork"))
+        socm_agent_set_supervisor_fork();
+    else {
+        if (!strcmp(mode, "small"))
+            snprintf(exe, sizeof exe, "%s/../socm-supervise", bindir);
+        else if (!strcmp(mode, "exec"))
+            snprintf(exe, sizeof exe, "%s/../socm", bindir);
+        else
+            snprintf(exe, sizeof exe, "%s", mode);
         socm_agent_set_supervisor_exe(exe);
-        mode = "exec";
     }
     char tmpl[] = "/tmp/socm-launch-bench-XXXXXX";
     if (!mkdtemp(tmpl))
         return 1;
     char *dir = socm_asprintf("%s/state", tmpl);
 
+    /* Twice: on the machine's cores (at most that many `true`s at once), and on a
+     * local site declaring 64 cores (`--cores 64`): `true` uses no core to speak of,
+     * so the wide run shows what the launcher itself sustains. */
+    int64_t widths[2] = {0, 64};
     struct socm_spec spec;
-    make_spec(&spec, n, dir, "true");
-    struct socm_run_opts o = {0};
-    o.quiet = true;
     struct socm_error err = {0};
-    double t0 = socm_mono();
-    int code = socm_bk_run(&spec, &o, &err);
-    double dt = socm_mono() - t0;
-    if (code != 0)
-        fprintf(stderr, "run ended %d: %s\n", code, err.msg);
-    printf("local enactor (%s supervisors): %zu workflows of `true` on %ld cores in %.2f s: "
-           "%.0f launches/s\n",
-           mode, n, sysconf(_SC_NPROCESSORS_ONLN), dt, n / dt);
-    nftw(tmpl, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    for (int k = 0; k < 2; k++) {
+        make_spec(&spec, n, dir, "true");
+        struct socm_run_opts o = {0};
+        o.quiet = true;
+        o.cores = widths[k];
+        double self0 = cpu_s(RUSAGE_SELF), kids0 = cpu_s(RUSAGE_CHILDREN);
+        double t0 = socm_mono();
+        int code = socm_bk_run(&spec, &o, &err);
+        double dt = socm_mono() - t0;
+        double self = cpu_s(RUSAGE_SELF) - self0, kids = cpu_s(RUSAGE_CHILDREN) - kids0;
+        if (code != 0)
+            fprintf(stderr, "run ended %d: %s\n", code, err.msg);
+        /* The command's own CPU, as each supervisor measured it (result.json). */
+        double cmd = 0;
+        for (size_t i = 0; i < n; i++) {
+            char *sb = socm_asprintf("%s/workflows/w%zu", dir, i + 1);
+            struct socm_result r;
+            char *reason = NULL;
+            if (socm_result_read(sb, 1, &r, &reason) == 0)
+                cmd += r.cpu_s;
+            free(reason);
+            free(sb);
+        }
+        char width[32];
+        snprintf(width, sizeof width, k ? "a 64-core local site" : "%ld cores",
+                 sysconf(_SC_NPROCESSORS_ONLN));
+        printf("local enactor (%s supervisor), %zu workflows of `true` on %s: %.2f s, "
+               "%.0f launches/s; CPU per workflow %.2f ms = manager %.2f + supervisor %.2f + "
+               "command %.2f\n",
+               mode, n, width, dt, n / dt, (self + kids) / n * 1e3, self / n * 1e3,
+               (kids - cmd) / n * 1e3, cmd / n * 1e3);
+        nftw(tmpl, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    }
 
     size_t big = argc > 3 ? strtoul(argv[3], NULL, 10) : 100000;
     make_spec(&spec, big, dir, "true");
+    struct socm_run_opts o = {0};
+    o.quiet = true;
     o.simulate = true;
-    t0 = socm_mono();
-    code = socm_bk_run(&spec, &o, &err);
-    dt = socm_mono() - t0;
+    double t0 = socm_mono();
+    int code = socm_bk_run(&spec, &o, &err);
+    double dt = socm_mono() - t0;
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("dryrun --simulate: %zu workflows in %.2f s, manager max RSS %.0f MB (exit %d)\n", big,
