@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -61,28 +62,46 @@ static double cpu_s(int who)
     return r.ru_utime.tv_sec + r.ru_stime.tv_sec + (r.ru_utime.tv_usec + r.ru_stime.tv_usec) / 1e6;
 }
 
-/* The floor: 1,000 bare spawns of `true` from this (still small) process. */
-static void spawn_floor(void)
+/* CPU (and wall) per spawn + wait of argv, over k runs, from this (small) process. */
+static double spawn_cost(char *const *argv, int k, double *wall)
 {
-    const int k = 1000;
     double c0 = cpu_s(RUSAGE_SELF) + cpu_s(RUSAGE_CHILDREN), t0 = socm_mono();
     for (int i = 0; i < k; i++) {
         pid_t pid;
-        char *av[] = {"true", NULL};
-        if (posix_spawnp(&pid, "true", NULL, NULL, av, environ) != 0)
-            return;
+        if (posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ) != 0)
+            return -1;
         waitpid(pid, NULL, 0);
     }
-    double cpu = (cpu_s(RUSAGE_SELF) + cpu_s(RUSAGE_CHILDREN) - c0) / k;
-    double wall = (socm_mono() - t0) / k;
+    *wall = (socm_mono() - t0) / k;
+    return (cpu_s(RUSAGE_SELF) + cpu_s(RUSAGE_CHILDREN) - c0) / k;
+}
+
+/* The floors: bare spawns of `true`, and — with socm-supervise — of the supervisor
+ * running `true` in a sandbox it reuses (two process starts and its files: what each
+ * workflow costs at least, before the manager does anything). */
+static void spawn_floor(const char *supervisor, const char *dir)
+{
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    double wall;
+    char *av[] = {"true", NULL};
+    double cpu = spawn_cost(av, 1000, &wall);
     printf("machine floor: a bare spawn + wait of `true` costs %.2f ms CPU (%.2f ms wall): at most "
            "%.0f launches/s on %ld cores for any one-process-per-workflow launcher\n",
-           cpu * 1e3, wall * 1e3, sysconf(_SC_NPROCESSORS_ONLN) / cpu, sysconf(_SC_NPROCESSORS_ONLN));
+           cpu * 1e3, wall * 1e3, ncpu / cpu, ncpu);
+    if (!supervisor)
+        return;
+    char *sb = socm_asprintf("%s/floor", dir);
+    mkdir(sb, 0700);
+    char *sv[] = {(char *)supervisor, "--sandbox", sb, "--", "/bin/true", NULL};
+    cpu = spawn_cost(sv, 500, &wall);
+    printf("supervisor floor: a spawn + wait of socm-supervise running `true` costs %.2f ms CPU "
+           "(%.2f ms wall): at most %.0f workflows/s on %ld cores\n",
+           cpu * 1e3, wall * 1e3, ncpu / cpu, ncpu);
+    free(sb);
 }
 
 int main(int argc, char **argv)
 {
-    spawn_floor();
     size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 10000;
     /* Default: each supervisor is socm-supervise (next to socm) started with
      * posix_spawn, as `socm run` does; "fork": a fork of the manager (what socm does
@@ -106,6 +125,7 @@ int main(int argc, char **argv)
     char tmpl[] = "/tmp/socm-launch-bench-XXXXXX";
     if (!mkdtemp(tmpl))
         return 1;
+    spawn_floor(!strcmp(mode, "small") ? exe : NULL, tmpl);
     char *dir = socm_asprintf("%s/state", tmpl);
 
     /* Twice: on the machine's cores (at most that many `true`s at once), and on a
