@@ -4,7 +4,8 @@
 # command that cannot start, strict JSON even for odd names), its pid in the lock it
 # holds, supervisor.log only when it has something to say, usage errors; and that
 # `socm run` starts it, in a session of its own (the command's parent is
-# socm-supervise, whose pid is the session id), with the command in its own group.
+# socm-supervise, whose pid is the session id), with the command in its own group;
+# and that a socm without socm-supervise beside it forks itself instead.
 set -euo pipefail
 SOCM_BIN=${SOCM_BIN:-socm}
 SUP=${SOCM_BUILD:-$(dirname "$SOCM_BIN")}/socm-supervise
@@ -95,4 +96,19 @@ read -r pp pg sid self exe < st/workflows/w/who
 case "$exe" in */socm-supervise) ;; *) fail "the command's parent is $exe" ;; esac
 [ "$sid" = "$pp" ] || fail "session $sid is not the supervisor's ($pp)"
 [ "$pg" = "$self" ] || fail "command's group $pg is not its own ($self)"
+read -r lpid latt < st/workflows/w/lock
+[ "$lpid" = "$pp" ] && [ "$latt" = 1 ] || fail "the lock holds '$lpid $latt', not the supervisor's pid"
+[ -e st/workflows/w/supervisor.log ] && fail "supervisor.log without a message"
+
+# 9. without socm-supervise beside it, socm forks itself as the supervisor: same
+#    session and group rules, same result
+mkdir alone
+cp "$SOCM_BIN" alone/socm
+alone/socm run sess.toml --state-dir st2 >/dev/null 2>&1 || fail "socm run (fork) failed"
+read -r pp pg sid self exe < st2/workflows/w/who
+[ "$exe" = "$T/alone/socm" ] || fail "fork fallback: the command's parent is $exe"
+[ "$sid" = "$pp" ] && [ "$pg" = "$self" ] || fail "fork fallback: session $sid/group $pg"
+[ "$(field outcome st2/workflows/w/result.json)" = done ] || fail "fork fallback result"
+read -r lpid latt < st2/workflows/w/lock
+[ "$lpid" = "$pp" ] && [ "$latt" = 1 ] || fail "fork fallback: lock holds '$lpid $latt'"
 echo "ok"
