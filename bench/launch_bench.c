@@ -1,7 +1,7 @@
 /* launch_bench.c — launch throughput of the local enactor: N workflows of `true`
  * (default 10,000), no dependencies, one core each, on all cores, with the journal
  * and one supervisor per workflow as in a real run. Prints launches per second.
- *   build/bench/launch_bench [N] [fork|exec|path/to/socm] [N_SIMULATE]
+ *   build/bench/launch_bench [N] [small|fork|exec|path] [N_SIMULATE]
  * First it measures this machine's floor: the CPU one bare posix_spawn + wait of `true`
  * costs, and the launch rate that alone allows on all cores — no launcher that starts
  * each workflow as its own process can beat it.
@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -61,70 +62,123 @@ static double cpu_s(int who)
     return r.ru_utime.tv_sec + r.ru_stime.tv_sec + (r.ru_utime.tv_usec + r.ru_stime.tv_usec) / 1e6;
 }
 
-/* The floor: 1,000 bare spawns of `true` from this (still small) process. */
-static void spawn_floor(void)
+/* CPU (and wall) per spawn + wait of argv, over k runs, from this (small) process. */
+static double spawn_cost(char *const *argv, int k, double *wall)
 {
-    const int k = 1000;
     double c0 = cpu_s(RUSAGE_SELF) + cpu_s(RUSAGE_CHILDREN), t0 = socm_mono();
     for (int i = 0; i < k; i++) {
         pid_t pid;
-        char *av[] = {"true", NULL};
-        if (posix_spawnp(&pid, "true", NULL, NULL, av, environ) != 0)
-            return;
+        if (posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ) != 0)
+            return -1;
         waitpid(pid, NULL, 0);
     }
-    double cpu = (cpu_s(RUSAGE_SELF) + cpu_s(RUSAGE_CHILDREN) - c0) / k;
-    double wall = (socm_mono() - t0) / k;
+    *wall = (socm_mono() - t0) / k;
+    return (cpu_s(RUSAGE_SELF) + cpu_s(RUSAGE_CHILDREN) - c0) / k;
+}
+
+/* The floors: bare spawns of `true`, and — with socm-supervise — of the supervisor
+ * running `true` in a sandbox it reuses (two process starts and its files: what each
+ * workflow costs at least, before the manager does anything). */
+static void spawn_floor(const char *supervisor, const char *dir)
+{
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    double wall;
+    char *av[] = {"true", NULL};
+    double cpu = spawn_cost(av, 1000, &wall);
     printf("machine floor: a bare spawn + wait of `true` costs %.2f ms CPU (%.2f ms wall): at most "
            "%.0f launches/s on %ld cores for any one-process-per-workflow launcher\n",
-           cpu * 1e3, wall * 1e3, sysconf(_SC_NPROCESSORS_ONLN) / cpu, sysconf(_SC_NPROCESSORS_ONLN));
+           cpu * 1e3, wall * 1e3, ncpu / cpu, ncpu);
+    if (!supervisor)
+        return;
+    char *sb = socm_asprintf("%s/floor", dir);
+    mkdir(sb, 0700);
+    /* As its manager, this process journals the result: no fsync (as in a run). */
+    char *mgr = socm_asprintf("--manager-pid=%ld", (long)getpid());
+    char *sv[] = {(char *)supervisor, "--sandbox", sb, mgr, "--", "/bin/true", NULL};
+    cpu = spawn_cost(sv, 500, &wall);
+    printf("supervisor floor: a spawn + wait of socm-supervise running `true` costs %.2f ms CPU "
+           "(%.2f ms wall): at most %.0f workflows/s on %ld cores\n",
+           cpu * 1e3, wall * 1e3, ncpu / cpu, ncpu);
+    free(mgr);
+    free(sb);
 }
 
 int main(int argc, char **argv)
 {
-    spawn_floor();
     size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 10000;
-    /* Default: the supervisor is forked from the manager, as `socm run` does; with a
-     * path (or "exec" for build/socm), each supervisor is `socm supervise` exec'd, the
-     * launch form srun uses inside an allocation. */
-    const char *mode = "fork";
-    if (argc > 2 && strcmp(argv[2], "fork") != 0) {
-        char exe[4096];
-        if (!strcmp(argv[2], "exec")) {
-            char self[4096];
-            snprintf(self, sizeof self, "%s", socm_self_exe());
-            snprintf(exe, sizeof exe, "%s/../socm", dirname(self));
-        } else
-            snprintf(exe, sizeof exe, "%s", argv[2]);
+    /* Default: each supervisor is socm-supervise (next to socm) started with
+     * posix_spawn, as `socm run` does; "fork": a fork of the manager (what socm does
+     * when socm-supervise is missing); "exec": `socm supervise` exec'd; or a path. */
+    const char *mode = argc > 2 ? argv[2] : "small";
+    char self[4096];
+    snprintf(self, sizeof self, "%s", socm_self_exe());
+    char *bindir = dirname(self);
+    char exe[4096 + 32];
+    if (!strcmp(mode, "fork"))
+        socm_agent_set_supervisor_fork();
+    else {
+        if (!strcmp(mode, "small"))
+            snprintf(exe, sizeof exe, "%s/../socm-supervise", bindir);
+        else if (!strcmp(mode, "exec"))
+            snprintf(exe, sizeof exe, "%s/../socm", bindir);
+        else
+            snprintf(exe, sizeof exe, "%s", mode);
         socm_agent_set_supervisor_exe(exe);
-        mode = "exec";
     }
     char tmpl[] = "/tmp/socm-launch-bench-XXXXXX";
     if (!mkdtemp(tmpl))
         return 1;
+    spawn_floor(!strcmp(mode, "small") ? exe : NULL, tmpl);
     char *dir = socm_asprintf("%s/state", tmpl);
 
+    /* Twice: on the machine's cores (at most that many `true`s at once), and on a
+     * local site declaring 64 cores (`--cores 64`): `true` uses no core to speak of,
+     * so the wide run shows what the launcher itself sustains. */
+    int64_t widths[2] = {0, 64};
     struct socm_spec spec;
-    make_spec(&spec, n, dir, "true");
-    struct socm_run_opts o = {0};
-    o.quiet = true;
     struct socm_error err = {0};
-    double t0 = socm_mono();
-    int code = socm_bk_run(&spec, &o, &err);
-    double dt = socm_mono() - t0;
-    if (code != 0)
-        fprintf(stderr, "run ended %d: %s\n", code, err.msg);
-    printf("local enactor (%s supervisors): %zu workflows of `true` on %ld cores in %.2f s: "
-           "%.0f launches/s\n",
-           mode, n, sysconf(_SC_NPROCESSORS_ONLN), dt, n / dt);
-    nftw(tmpl, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    for (int k = 0; k < 2; k++) {
+        make_spec(&spec, n, dir, "true");
+        struct socm_run_opts o = {0};
+        o.quiet = true;
+        o.cores = widths[k];
+        double self0 = cpu_s(RUSAGE_SELF), kids0 = cpu_s(RUSAGE_CHILDREN);
+        double t0 = socm_mono();
+        int code = socm_bk_run(&spec, &o, &err);
+        double dt = socm_mono() - t0;
+        double self = cpu_s(RUSAGE_SELF) - self0, kids = cpu_s(RUSAGE_CHILDREN) - kids0;
+        if (code != 0)
+            fprintf(stderr, "run ended %d: %s\n", code, err.msg);
+        /* The command's own CPU, as each supervisor measured it (result.json). */
+        double cmd = 0;
+        for (size_t i = 0; i < n; i++) {
+            char *sb = socm_asprintf("%s/workflows/w%zu", dir, i + 1);
+            struct socm_result r;
+            char *reason = NULL;
+            if (socm_result_read(sb, 1, &r, &reason) == 0)
+                cmd += r.cpu_s;
+            free(reason);
+            free(sb);
+        }
+        char width[32];
+        snprintf(width, sizeof width, k ? "a 64-core local site" : "%ld cores",
+                 sysconf(_SC_NPROCESSORS_ONLN));
+        printf("local enactor (%s supervisor), %zu workflows of `true` on %s: %.2f s, "
+               "%.0f launches/s; CPU per workflow %.2f ms = manager %.2f + supervisor %.2f + "
+               "command %.2f\n",
+               mode, n, width, dt, n / dt, (self + kids) / n * 1e3, self / n * 1e3,
+               (kids - cmd) / n * 1e3, cmd / n * 1e3);
+        nftw(tmpl, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    }
 
     size_t big = argc > 3 ? strtoul(argv[3], NULL, 10) : 100000;
     make_spec(&spec, big, dir, "true");
+    struct socm_run_opts o = {0};
+    o.quiet = true;
     o.simulate = true;
-    t0 = socm_mono();
-    code = socm_bk_run(&spec, &o, &err);
-    dt = socm_mono() - t0;
+    double t0 = socm_mono();
+    int code = socm_bk_run(&spec, &o, &err);
+    double dt = socm_mono() - t0;
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("dryrun --simulate: %zu workflows in %.2f s, manager max RSS %.0f MB (exit %d)\n", big,

@@ -170,7 +170,38 @@ bool socm_srun_strip(const struct socm_strv *argv, struct socm_strv *out, struct
     return true;
 }
 
-static char *supervisor_exe;
+static bool supervisor_fork;   /* forced fork launch (benchmarks) */
+static char *supervisor_exe; /* set explicitly: NULL = the default below */
+static bool supervisor_small;  /* it is socm-supervise (no `supervise` word) */
+
+/* socm-supervise next to this executable (build/socm → build/socm-supervise), or
+ * NULL: then the supervisor is a fork of this process. Looked up once. */
+static const char *default_supervisor(void)
+{
+    static char *found; /* kept for the process's life */
+    static bool looked;
+    if (!looked) {
+        looked = true;
+        char *self = socm_strdup(socm_self_exe());
+        char *slash = strrchr(self, '/');
+        if (slash) {
+            *slash = '\0';
+            char *p = socm_asprintf("%s/socm-supervise", self);
+            if (access(p, X_OK) == 0)
+                found = p;
+            else
+                free(p);
+        }
+        free(self);
+    }
+    return found;
+}
+
+static bool is_small_supervisor(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    return socm_str_startswith(base ? base + 1 : path, "socm-supervise");
+}
 
 /* A command named without a '/' is looked up in PATH once per manager, not at every
  * launch (execvp tries each PATH directory in turn: a dozen failed execs per launch of
@@ -219,6 +250,14 @@ void socm_agent_set_supervisor_exe(const char *path)
 {
     free(supervisor_exe);
     supervisor_exe = path ? socm_strdup(path) : NULL;
+    supervisor_small = path && is_small_supervisor(path);
+    supervisor_fork = false;
+}
+
+void socm_agent_set_supervisor_fork(void)
+{
+    socm_agent_set_supervisor_exe(NULL);
+    supervisor_fork = true;
 }
 
 static void build_env(const struct socm_launch *l, const struct socm_allocation *a,
@@ -336,9 +375,25 @@ pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocatio
         return socm_error_set(err, SOCM_E_SYSTEM,
                               "%s: a supervisor for this workflow is still running", l->sandbox);
     }
-    p = socm_asprintf("%s/supervisor.log", l->sandbox);
-    int logfd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    free(p);
+    /* The pid of an earlier supervisor must not pass for this one's. */
+    if (ftruncate(lockfd, 0) != 0) {
+        close(lockfd);
+        return socm_error_errno(err, "cannot empty %s/lock", l->sandbox);
+    }
+    const char *exe = supervisor_exe;
+    bool small = supervisor_small;
+    if (!exe && !supervisor_fork && (exe = default_supervisor()))
+        small = true;
+    /* socm-supervise writes its own messages to supervisor.log when it has any; the
+     * other two forms get it as stdout/stderr (the loader's or socm's messages). */
+    int logfd;
+    if (small)
+        logfd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    else {
+        p = socm_asprintf("%s/supervisor.log", l->sandbox);
+        logfd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        free(p);
+    }
 
     struct socm_strv env = SOCM_STRV_INIT, cmd = SOCM_STRV_INIT, argv = SOCM_STRV_INIT;
     build_env(l, a, &env);
@@ -352,29 +407,29 @@ pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocatio
             cmd.v[0] = socm_strdup(full);
         }
     }
-    socm_strv_push(&argv, supervisor_exe ? supervisor_exe : socm_self_exe());
-    socm_strv_push(&argv, "supervise");
-    socm_strv_push(&argv, "--sandbox");
-    socm_strv_push(&argv, l->sandbox);
-    socm_strv_pushf(&argv, "--attempt=%d", l->attempt);
-    socm_strv_pushf(&argv, "--walltime=%.3f", l->task->walltime_min * 60);
-    socm_strv_pushf(&argv, "--grace=%.3f", a->grace_s);
-    socm_strv_push(&argv, "--lock-fd=3");
-    socm_strv_pushf(&argv, "--manager-pid=%ld", (long)getpid());
-    if (a->pin && l->ncores) {
-        struct socm_buf b = SOCM_BUF_INIT;
-        for (size_t i = 0; i < l->ncores; i++)
-            socm_buf_printf(&b, "%s%lld", i ? "," : "", (long long)l->cores[i]);
-        socm_strv_push(&argv, "--cpus");
-        socm_strv_push_owned(&argv, socm_buf_steal(&b));
-    }
-    socm_strv_push(&argv, "--");
-    for (size_t i = 0; i < cmd.n; i++)
-        socm_strv_push(&argv, cmd.v[i]);
-
     pid_t pid;
-    if (supervisor_exe) {
-        /* exec launch: `socm supervise ...` (the form srun will use inside Slurm) */
+    if (exe) {
+        /* exec launch: socm-supervise, or `socm supervise` (the form srun can use) */
+        socm_strv_push(&argv, exe);
+        if (!small)
+            socm_strv_push(&argv, "supervise");
+        socm_strv_push(&argv, "--sandbox");
+        socm_strv_push(&argv, l->sandbox);
+        socm_strv_pushf(&argv, "--attempt=%d", l->attempt);
+        socm_strv_pushf(&argv, "--walltime=%.3f", l->task->walltime_min * 60);
+        socm_strv_pushf(&argv, "--grace=%.3f", a->grace_s);
+        socm_strv_push(&argv, "--lock-fd=3");
+        socm_strv_pushf(&argv, "--manager-pid=%ld", (long)getpid());
+        if (a->pin && l->ncores) {
+            struct socm_buf b = SOCM_BUF_INIT;
+            for (size_t i = 0; i < l->ncores; i++)
+                socm_buf_printf(&b, "%s%lld", i ? "," : "", (long long)l->cores[i]);
+            socm_strv_push(&argv, "--cpus");
+            socm_strv_push_owned(&argv, socm_buf_steal(&b));
+        }
+        socm_strv_push(&argv, "--");
+        for (size_t i = 0; i < cmd.n; i++)
+            socm_strv_push(&argv, cmd.v[i]);
         struct socm_spawn_opts o;
         socm_spawn_opts_init(&o);
         o.envp = (const char *const *)env.v;
@@ -397,9 +452,9 @@ pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocatio
     return pid;
 }
 
-static pid_t read_pidfile(const char *sandbox, int attempt)
+static pid_t read_pid_in(const char *sandbox, const char *file, int attempt)
 {
-    char *p = socm_asprintf("%s/supervisor.pid", sandbox);
+    char *p = socm_asprintf("%s/%s", sandbox, file);
     FILE *f = fopen(p, "re");
     free(p);
     long pid = -1;
@@ -410,6 +465,14 @@ static pid_t read_pidfile(const char *sandbox, int attempt)
         fclose(f);
     }
     return att == attempt ? (pid_t)pid : -1;
+}
+
+/* The supervisor writes "PID ATTEMPT" into the lock file it holds; one started by
+ * an older socm wrote supervisor.pid. */
+static pid_t read_pidfile(const char *sandbox, int attempt)
+{
+    pid_t pid = read_pid_in(sandbox, "lock", attempt);
+    return pid > 0 ? pid : read_pid_in(sandbox, "supervisor.pid", attempt);
 }
 
 enum socm_sandbox_state socm_agent_probe(const char *sandbox, int attempt, pid_t *pid)

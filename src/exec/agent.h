@@ -34,9 +34,13 @@ void socm_pool_reserve(struct socm_pool *p, const int64_t *cores, size_t n, doub
 int64_t socm_machine_cores(void);
 double socm_machine_mem_available_mb(void);
 
-/* The executable that provides `socm supervise` (default: this process's own
- * executable, which is socm; benchmarks and tests linking the library set it). */
+/* How supervisors are started. Default: socm-supervise found next to this
+ * process's executable, started with posix_spawn; without it, a fork of this
+ * process. A path sets the executable: one named socm-supervise*, or a socm that
+ * provides `socm supervise`; NULL goes back to the default. _fork forces the fork
+ * (benchmarks compare the forms). */
 void socm_agent_set_supervisor_exe(const char *path);
+void socm_agent_set_supervisor_fork(void);
 
 /* Starts the supervisor for one placed launch (fork/exec launch method): sandbox
  * created, its lock handed to the supervisor, environment built. Returns the pid

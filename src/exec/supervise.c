@@ -1,11 +1,14 @@
-/* supervise.c — the supervisor of one workflow attempt (see supervise.h). */
+/* supervise.c — the supervisor of one workflow attempt (see supervise.h). It uses
+ * only libc and src/util, so that it also builds as the small standalone supervisor
+ * executable socm-supervise (src/supervisor/). */
 #include "exec/supervise.h"
+#include "config/utf8.h"
 #include "util/proc.h"
 #include "util/str.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
+#include <stdarg.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <sched.h>
@@ -40,6 +43,34 @@ static int pin_cpus(const char *list)
     return sched_setaffinity(0, sizeof set, &set);
 }
 
+/* s as a JSON string: quotes, backslashes and control characters escaped, bytes
+ * that are not UTF-8 replaced by U+FFFD (a reader such as jansson refuses them). */
+static void json_str(struct socm_buf *b, const char *s)
+{
+    socm_buf_putc(b, '"');
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)s[i];
+        uint32_t cp;
+        size_t n = socm_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+        if (n == 0) {
+            socm_buf_puts(b, "\ufffd");
+            i++;
+        } else if (c == '"' || c == '\\') {
+            socm_buf_putc(b, '\\');
+            socm_buf_putc(b, (char)c);
+            i++;
+        } else if (c < 0x20) {
+            socm_buf_printf(b, "\\u%04x", c);
+            i++;
+        } else {
+            socm_buf_putn(b, s + i, n);
+            i += n;
+        }
+    }
+    socm_buf_putc(b, '"');
+}
+
 static int write_result(const struct socm_supervise_opts *o, const char *outcome, int status,
                         double start, double end, const char *reason, struct socm_error *err)
 {
@@ -52,19 +83,63 @@ static int write_result(const struct socm_supervise_opts *o, const char *outcome
         code = WEXITSTATUS(status);
     else if (status >= 0 && WIFSIGNALED(status))
         sig = WTERMSIG(status);
-    json_t *j = json_pack("{s:i,s:s,s:i,s:i,s:f,s:f,s:f,s:f,s:f}", "attempt", o->attempt,
-                          "outcome", outcome, "exit_code", code, "signal", sig, "start", start,
-                          "end", end, "elapsed_s", end - start, "max_rss_mb",
-                          ru.ru_maxrss / 1024.0, "cpu_s", cpu);
-    if (reason)
-        json_object_set_new(j, "reason", json_string(reason));
-    char *text = json_dumps(j, JSON_COMPACT);
-    json_decref(j);
+    /* One flat object, written by hand: the supervisor links no JSON library. */
+    struct socm_buf b = SOCM_BUF_INIT;
+    socm_buf_printf(&b, "{\"attempt\":%d,\"outcome\":", o->attempt);
+    json_str(&b, outcome);
+    socm_buf_printf(&b,
+                    ",\"exit_code\":%d,\"signal\":%d,\"start\":%.17g,\"end\":%.17g,"
+                    "\"elapsed_s\":%.17g,\"max_rss_mb\":%.17g,\"cpu_s\":%.17g",
+                    code, sig, start, end, end - start, ru.ru_maxrss / 1024.0, cpu);
+    if (reason) {
+        socm_buf_puts(&b, ",\"reason\":");
+        json_str(&b, reason);
+    }
+    socm_buf_putc(&b, '}');
     char *path = socm_asprintf("%s/result.json", o->sandbox);
     bool durable = o->manager_pid <= 0 || (long)getppid() != o->manager_pid;
-    int rc = socm_write_replace(path, text, strlen(text), 0600, durable, err);
+    int rc = socm_write_replace(path, b.data, b.len, 0600, durable, err);
     free(path);
-    free(text);
+    socm_buf_free(&b);
+    return rc;
+}
+
+void socm_supervise_say(const char *sandbox, const char *fmt, ...)
+{
+    char *p = socm_asprintf("%s/supervisor.log", sandbox);
+    int fd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    free(p);
+    if (fd < 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = socm_vasprintf(fmt, ap);
+    va_end(ap);
+    char *line = socm_asprintf("socm supervise: %s\n", m);
+    if (write(fd, line, strlen(line)) < 0) {
+    } /* nowhere else to say it */
+    free(line);
+    free(m);
+    close(fd);
+}
+
+/* Where a restarted manager finds this supervisor's pid: in the lock file it holds
+ * (no extra file per workflow), else — no lock, a manual run — in supervisor.pid.
+ * The lock file was emptied by the manager before the start; one small write is
+ * seen whole or not at all by a reader, who also checks the attempt. No fsync:
+ * after a machine crash the supervisor is gone whatever the file says. */
+static int write_pid(const struct socm_supervise_opts *o, struct socm_error *err)
+{
+    char text[64];
+    int n = snprintf(text, sizeof text, "%ld %d\n", (long)getpid(), o->attempt);
+    if (o->lock_fd >= 0) {
+        if (pwrite(o->lock_fd, text, (size_t)n, 0) == n)
+            return 0;
+        return socm_error_errno(err, "cannot write the supervisor's pid in %s/lock", o->sandbox);
+    }
+    char *path = socm_asprintf("%s/supervisor.pid", o->sandbox);
+    int rc = socm_write_replace(path, text, (size_t)n, 0600, false, err);
+    free(path);
     return rc;
 }
 
@@ -73,28 +148,14 @@ int socm_supervise(const struct socm_supervise_opts *o, struct socm_error *err)
     /* The workflow must not inherit the lock: the lock says "the supervisor lives". */
     if (o->lock_fd >= 0)
         fcntl(o->lock_fd, F_SETFD, FD_CLOEXEC);
-    char *pidpath = socm_asprintf("%s/supervisor.pid", o->sandbox);
-    char pidtext[64];
-    int n = snprintf(pidtext, sizeof pidtext, "%ld %d\n", (long)getpid(), o->attempt);
-    /* No fsync: after a machine crash the supervisor is gone whatever this file says. */
-    char *tmp = socm_asprintf("%s.tmp", pidpath);
-    FILE *pf = fopen(tmp, "we");
-    int rc = pf && fputs(pidtext, pf) >= 0 ? 0 : -1;
-    if (pf && fclose(pf) != 0)
-        rc = -1;
-    if (rc == 0 && rename(tmp, pidpath) != 0)
-        rc = -1;
-    free(tmp);
-    free(pidpath);
-    (void)n;
-    if (rc != 0)
-        return socm_error_errno(err, "cannot write the supervisor's pid file in %s", o->sandbox);
+    if (write_pid(o, err) != 0)
+        return -1;
     int sigs[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP, 0};
     int sfd = socm_signalfd_open(sigs, NULL, err);
     if (sfd < 0)
         return -1;
     if (o->cpus && pin_cpus(o->cpus) != 0)
-        fprintf(stderr, "socm supervise: cannot pin to cpus %s: %s\n", o->cpus, strerror(errno));
+        socm_supervise_say(o->sandbox, "cannot pin to cpus %s: %s", o->cpus, strerror(errno));
 
     char *p = socm_asprintf("%s/stdout", o->sandbox);
     int outfd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -116,7 +177,7 @@ int socm_supervise(const struct socm_supervise_opts *o, struct socm_error *err)
     if (errfd >= 0)
         close(errfd);
     if (child < 0) {
-        rc = write_result(o, "failed", -1, start, socm_now(), serr.msg, err);
+        int rc = write_result(o, "failed", -1, start, socm_now(), serr.msg, err);
         close(sfd);
         return rc;
     }
@@ -187,4 +248,54 @@ int socm_supervise(const struct socm_supervise_opts *o, struct socm_error *err)
         reason = buf;
     }
     return write_result(o, outcome, status, start, end, reason, err);
+}
+
+static const char *opt_value(char **argv, int *i, int argc, const char *name)
+{
+    size_t n = strlen(name);
+    if (!strncmp(argv[*i], name, n) && argv[*i][n] == '=')
+        return argv[*i] + n + 1;
+    if (!strcmp(argv[*i], name) && *i + 1 < argc)
+        return argv[++*i];
+    return NULL;
+}
+
+int socm_supervise_args(int argc, char **argv, struct socm_supervise_opts *o,
+                        struct socm_error *err)
+{
+    memset(o, 0, sizeof *o);
+    o->lock_fd = -1;
+    o->grace_s = 10;
+    int i = 1;
+    for (; i < argc; i++) {
+        const char *v;
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+            return 1;
+        if (!strcmp(argv[i], "--")) {
+            i++;
+            break;
+        }
+        if ((v = opt_value(argv, &i, argc, "--sandbox")))
+            o->sandbox = v;
+        else if ((v = opt_value(argv, &i, argc, "--attempt")))
+            o->attempt = atoi(v);
+        else if ((v = opt_value(argv, &i, argc, "--walltime")))
+            o->walltime_s = atof(v);
+        else if ((v = opt_value(argv, &i, argc, "--grace")))
+            o->grace_s = atof(v);
+        else if ((v = opt_value(argv, &i, argc, "--lock-fd")))
+            o->lock_fd = atoi(v);
+        else if ((v = opt_value(argv, &i, argc, "--cpus")))
+            o->cpus = v;
+        else if ((v = opt_value(argv, &i, argc, "--manager-pid")))
+            o->manager_pid = atol(v);
+        else
+            return socm_error_set(err, SOCM_E_INPUT, "unknown option '%s'", argv[i]);
+    }
+    if (!o->sandbox || i >= argc)
+        return socm_error_set(err, SOCM_E_INPUT, "needs --sandbox DIR and -- COMMAND");
+    if (o->attempt <= 0)
+        o->attempt = 1;
+    o->argv = argv + i;
+    return 0;
 }

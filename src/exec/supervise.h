@@ -30,4 +30,16 @@ struct socm_supervise_opts {
 /* Returns 0 once result.json is written (whatever the workflow's outcome). */
 int socm_supervise(const struct socm_supervise_opts *o, struct socm_error *err);
 
+/* The command line shared by `socm supervise` and socm-supervise (argv[0] is the
+ * program or subcommand): --sandbox DIR [--attempt N] [--walltime S] [--grace S]
+ * [--lock-fd FD] [--cpus LIST] [--manager-pid PID] -- COMMAND... Returns 0 (o
+ * filled, pointing into argv), 1 for --help, -1 for a usage error. */
+int socm_supervise_args(int argc, char **argv, struct socm_supervise_opts *o,
+                        struct socm_error *err);
+
+/* Appends one line to SANDBOX/supervisor.log, created only when there is something
+ * to say (the supervisor's own messages; the workflow's go to stdout/stderr). */
+void socm_supervise_say(const char *sandbox, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 #endif
