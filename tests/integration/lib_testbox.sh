@@ -1,11 +1,12 @@
 # lib_testbox.sh — shared by the execution tests (sourced, not a test itself).
-# testbox NAME CORES [EXTRA]: the [campaign] head of a campaign on a one-node local
-# resource "testbox" with CORES cores (EXTRA: more [campaign] lines).
+# testbox NAME CORES [EXTRA] [DEADLINE]: the [campaign] head of a campaign on a
+# one-node local resource "testbox" with CORES cores, 1 s grace (EXTRA: more
+# [campaign] lines; DEADLINE: 1h unless given).
 testbox() {
 cat <<TOML
 [campaign]
 name = "$1"
-deadline = "1h"
+deadline = "${4:-1h}"
 requested_resources = $2
 resource = "testbox"
 execution_schema = "batch"
