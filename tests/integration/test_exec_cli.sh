@@ -5,11 +5,6 @@
 # directly with the geometry and the workflow's environment exported; a second run
 # refuses an existing journal; status shows a failure with its stderr tail; report
 # draws planned vs actual; cancel stops a live manager; the original's `socm -t`.
-set -euo pipefail
-SOCM_BIN=${SOCM_BIN:-socm}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T"
 . "$(dirname "$0")/lib_testbox.sh"
 { testbox cli 2; cat <<'TOML'
 [campaign.geo]

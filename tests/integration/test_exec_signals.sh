@@ -3,13 +3,6 @@
 # for a workflow that ignores SIGTERM) and SIGTERM to the manager: running work is
 # stopped, the journal records it, exit 143, nothing is left running, and resume
 # finishes the campaign.
-set -euo pipefail
-SOCM_BIN=${SOCM_BIN:-socm}
-T=$(mktemp -d)
-cleanup() { rm -rf "$T"; }
-trap cleanup EXIT
-cd "$T"
-
 . "$(dirname "$0")/lib_testbox.sh"
 
 # --- walltime ---

@@ -129,10 +129,7 @@ run_like_b() {
 C=pcan-$tag
 run_like_b C "$C" 60
 "$bin" cancel "$cur" >/dev/null || fail "socm cancel exited $?"
-set +e
-wait "$mpid"
-rc=$?
-set -e
+rc=0; wait "$mpid" || rc=$?
 mpid=
 [ "$rc" -eq 143 ] || fail "manager of C exited $rc, expected 143"
 jq -e -s 'map(select(.ev=="campaign")) | last | .state == "CANCELED"' "$J" >/dev/null || fail "campaign C not CANCELED"
@@ -149,10 +146,7 @@ echo "C ok"
 D=plost-$tag
 run_like_b D "$D" 3
 scancel "$(head -1 "$cur/pilot/jobs")"
-set +e
-wait "$mpid"
-rc=$?
-set -e
+rc=0; wait "$mpid" || rc=$?
 mpid=
 [ "$rc" -eq 0 ] || fail "campaign D exited $rc after losing its pilot"
 ndone=$(n_in_state "$J" DONE)
