@@ -79,19 +79,6 @@ static char *lpath(struct pilot *P, const char *sub, const struct socm_launch *l
                          ext ? "." : "", ext ? ext : "");
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return NULL;
-    struct socm_buf b = SOCM_BUF_INIT;
-    int c;
-    while ((c = fgetc(f)) != EOF)
-        socm_buf_putc(&b, (char)c);
-    fclose(f);
-    return socm_buf_steal(&b);
-}
-
 static void arm(struct pilot *P, double s)
 {
     struct itimerspec its = {0};
@@ -127,7 +114,7 @@ static int64_t cpus_per_node(const char *partition, struct socm_error *err)
 static void read_jobs(struct pilot *P)
 {
     char *p = socm_pilot_path(P->dir, "jobs");
-    char *text = slurp(p);
+    char *text = socm_pilot_read(p);
     free(p);
     if (!text)
         return;
@@ -534,7 +521,7 @@ static void read_reports(struct socm_enactor *e)
         struct prun *r = &P->runs[k];
         if (!r->step) {
             char *p = lpath(P, "reports", r->l, "step");
-            char *text = slurp(p);
+            char *text = socm_pilot_read(p);
             free(p);
             if (text) {
                 text[strcspn(text, "\n")] = '\0';

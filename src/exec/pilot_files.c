@@ -52,6 +52,20 @@ bool socm_pilot_name_parse(const char *name, const char *ext, int *index, int *a
     return rest[0] == '.' && !strcmp(rest + 1, ext);
 }
 
+char *socm_pilot_read(const char *path)
+{
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return NULL;
+    struct socm_buf b = SOCM_BUF_INIT;
+    char chunk[4096];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+        socm_buf_putn(&b, chunk, k);
+    fclose(f);
+    return socm_buf_steal(&b);
+}
+
 char *socm_slurm_step_of(const char *state_dir, const char *enactor, int index, int attempt,
                          long job)
 {
