@@ -1,11 +1,11 @@
-/* plugin.c — loads plug-ins with dlopen, checks their API version, and lets them
+/* plugin.c — loads plug-ins (util/plugin.h: dlopen, API version) and lets them
  * register workflow types, subcampaigns, planners and enactors (see socm/plugin.h). */
 #include "campaign/plugin.h"
 #include "socm/enactor.h"
 #include "socm/plugin.h"
+#include "util/plugin.h"
 
 #include <dirent.h>
-#include <dlfcn.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,27 +39,10 @@ int socm_plugin_load(const char *path, struct socm_error *err)
     for (size_t i = 0; i < loaded.n; i++)
         if (!strcmp(loaded.v[i], real))
             return 0;
-    void *h = dlopen(real, RTLD_NOW | RTLD_LOCAL);
-    if (!h)
-        return socm_error_set(err, SOCM_E_INPUT, "plug-in %s: %s", path, dlerror());
-    const int *version = dlsym(h, "socm_plugin_api_version");
-    int (*init)(const struct socm_plugin_api *) =
-        (int (*)(const struct socm_plugin_api *))dlsym(h, "socm_plugin_init");
-    if (!version || !init) {
-        dlclose(h);
-        return socm_error_set(err, SOCM_E_INPUT,
-                              "plug-in %s: not a socm plug-in (it must export socm_plugin_api_version "
-                              "and socm_plugin_init)",
-                              path);
-    }
-    if (*version != SOCM_PLUGIN_API_VERSION) {
-        int v = *version;
-        dlclose(h);
-        return socm_error_set(err, SOCM_E_INPUT,
-                              "plug-in %s was built for socm plug-in API version %d, but this socm "
-                              "provides version %d: rebuild it against this socm's include/socm/",
-                              path, v, SOCM_PLUGIN_API_VERSION);
-    }
+    int (*init)(const struct socm_plugin_api *) = (int (*)(const struct socm_plugin_api *))
+        socm_plugin_open(real, "plug-in", "socm_plugin_init", SOCM_PLUGIN_API_VERSION, NULL, err);
+    if (!init)
+        return -1;
     /* Static: plug-ins keep the pointer for their callbacks (socm/plugin.h). */
     static char api_path[PATH_MAX];
     snprintf(api_path, sizeof api_path, "%s", real);

@@ -335,6 +335,17 @@ static int toml_escape(struct toml_parser *ps, struct socm_buf *out)
     }
 }
 
+/* Copies a run of plain string bytes at once: up to the quote q, a line end, or (in a
+ * basic string) a backslash. */
+static void toml_string_run(struct toml_parser *ps, char q, struct socm_buf *out)
+{
+    const char *s = ps->p;
+    while (ps->p < ps->end && *ps->p != q && *ps->p != '\n' && *ps->p != '\r' &&
+           !(q == '"' && *ps->p == '\\'))
+        ps->p++;
+    socm_buf_putn(out, s, (size_t)(ps->p - s));
+}
+
 /* "basic" or 'literal' single-line string; p at the opening quote. */
 static int toml_string_line(struct toml_parser *ps, struct socm_buf *out)
 {
@@ -353,12 +364,7 @@ static int toml_string_line(struct toml_parser *ps, struct socm_buf *out)
                 return -1;
             continue;
         }
-        /* Copy a run of plain bytes at once. */
-        const char *s = ps->p;
-        while (ps->p < ps->end && *ps->p != q && *ps->p != '\n' && *ps->p != '\r' &&
-               !(q == '"' && *ps->p == '\\'))
-            ps->p++;
-        socm_buf_putn(out, s, (size_t)(ps->p - s));
+        toml_string_run(ps, q, out);
     }
 }
 
@@ -416,11 +422,7 @@ static int toml_string_multi(struct toml_parser *ps, struct socm_buf *out)
                 return -1;
             continue;
         }
-        const char *s = ps->p;
-        while (ps->p < ps->end && *ps->p != q && *ps->p != '\n' && *ps->p != '\r' &&
-               !(q == '"' && *ps->p == '\\'))
-            ps->p++;
-        socm_buf_putn(out, s, (size_t)(ps->p - s));
+        toml_string_run(ps, q, out);
     }
 }
 

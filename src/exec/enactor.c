@@ -1,9 +1,9 @@
 /* enactor.c — the enactor registry: built-ins plus plug-ins, by name. */
 #include "socm/enactor.h"
+#include "util/plugin.h"
 #include "util/proc.h"
 #include "util/str.h"
 
-#include <dlfcn.h>
 #include <string.h>
 
 #define MAX_ENACTORS 32
@@ -47,18 +47,10 @@ void socm_enactor_names(struct socm_strv *names)
 
 const struct socm_enactor_ops *socm_enactor_load_plugin(const char *path, struct socm_error *err)
 {
-    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    if (!h) {
-        socm_error_set(err, SOCM_E_INPUT, "cannot load enactor plug-in %s: %s", path, dlerror());
-        return NULL;
-    }
-    const struct socm_enactor_ops *ops = dlsym(h, "socm_enactor_plugin");
-    if (!ops) {
-        socm_error_set(err, SOCM_E_INPUT, "%s does not export socm_enactor_plugin", path);
-        dlclose(h);
-        return NULL;
-    }
-    socm_enactor_register(ops);
+    const struct socm_enactor_ops *ops =
+        socm_plugin_open(path, "enactor plug-in", "socm_enactor_plugin", 0, NULL, err);
+    if (ops)
+        socm_enactor_register(ops);
     return ops; /* the handle stays open: the ops live in it */
 }
 

@@ -14,6 +14,7 @@
  * --constraint from [campaign.slurm]. */
 #include "socm/enactor.h"
 
+#include "exec/enactor_slurm.h"
 #include "exec/journal.h"
 #include "exec/spec.h"
 #include "slurm/slurm.h"
@@ -47,7 +48,7 @@ struct sj_job {
 
 struct sj {
     char *job_name;
-    char *account, *partition, *constraint; /* the site's, else [campaign.slurm]; NULL = Slurm's default */
+    struct socm_slurm_where where;
     struct sj_job **v; /* pointers: callbacks may submit (and grow v) mid-poll */
     size_t n, cap;
     double next_poll, interval;
@@ -60,26 +61,6 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void say(struct socm_enactor *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(struct socm_enactor *e, const char *fmt, ...)
-{
-    if (!e->cb.log)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    char *m = socm_vasprintf(fmt, ap);
-    va_end(ap);
-    e->cb.log(e->cb.ctx, m);
-    free(m);
-}
-
-/* A [campaign.slurm] string, or NULL when absent or empty. */
-static char *slurm_setting(const json_t *slurm, const char *key)
-{
-    const char *v = json_string_value(json_object_get(slurm, key));
-    return v && *v ? socm_strdup(v) : NULL;
-}
-
 static int sj_setup(struct socm_enactor *e, const struct socm_allocation *a, struct socm_error *err)
 {
     struct sj *s = socm_xcalloc(1, sizeof *s);
@@ -88,13 +69,7 @@ static int sj_setup(struct socm_enactor *e, const struct socm_allocation *a, str
     e->priv = s;
     e->orders_dependencies = true;
     json_t *spec = socm_journal_read_spec(a->state_dir);
-    json_t *cfg = json_object_get(spec, "config");
-    json_t *camp = json_object_get(cfg, "campaign");
-    json_t *slurm = json_object_get(camp ? camp : cfg, "slurm");
-    /* A site's own account and partition come first ([campaign.sites.NAME]). */
-    s->account = a->account ? socm_strdup(a->account) : slurm_setting(slurm, "account");
-    s->partition = a->partition ? socm_strdup(a->partition) : slurm_setting(slurm, "partition");
-    s->constraint = slurm_setting(slurm, "constraint");
+    socm_slurm_where_read(&s->where, a, spec);
     json_decref(spec);
     return 0;
 }
@@ -197,12 +172,7 @@ static int submit_one(struct sj *s, struct sj_job *j, struct socm_error *err)
         socm_strv_pushf(&args, "--time=%.0f", ceil(t->walltime_min));
     if (t->qos)
         socm_strv_pushf(&args, "--qos=%s", t->qos);
-    if (s->account)
-        socm_strv_pushf(&args, "--account=%s", s->account);
-    if (s->partition)
-        socm_strv_pushf(&args, "--partition=%s", s->partition);
-    if (s->constraint)
-        socm_strv_pushf(&args, "--constraint=%s", s->constraint);
+    socm_slurm_where_args(&s->where, &args);
     if (l->nafter) {
         /* Slurm cancels it if a predecessor fails (no job left pending forever with
          * DependencyNeverSatisfied); socm records it CANCELED. */
@@ -253,15 +223,15 @@ static void try_submit(struct socm_enactor *e, struct sj_job *j)
     int rc = submit_one(s, j, &err);
     if (rc == 0) {
         j->l->job = (long)j->id;
-        say(e, "workflow %d: Slurm job %" PRId64, j->l->index + 1, j->id);
+        socm_slurm_say(e, "workflow %d: Slurm job %" PRId64, j->l->index + 1, j->id);
         s->interval = POLL_MIN_S;
         s->next_poll = now_s() + POLL_MIN_S;
     } else if (rc == 1) {
         j->id = 0;
         j->backoff_s = j->backoff_s > 0 ? fmin(j->backoff_s * 2, 60) : 2;
         j->retry_at = now_s() + j->backoff_s;
-        say(e, "workflow %d: sbatch refused for now, retrying in %.0f s: %s", j->l->index + 1, j->backoff_s,
-            err.msg);
+        socm_slurm_say(e, "workflow %d: sbatch refused for now, retrying in %.0f s: %s",
+                       j->l->index + 1, j->backoff_s, err.msg);
     } else {
         report(e, j, SOCM_OUT_FAILED, -1, 0, 0, 0, 0, err.msg);
     }
@@ -350,7 +320,7 @@ static void poll_jobs(struct socm_enactor *e)
     struct socm_error err = {0};
     struct socm_squeue q;
     if (socm_slurm_squeue(s->job_name, &ids, &q, &err) < 0) {
-        say(e, "squeue: %s", err.msg);
+        socm_slurm_say(e, "squeue: %s", err.msg);
         socm_strv_free(&ids);
         return;
     }
@@ -388,7 +358,7 @@ static void poll_jobs(struct socm_enactor *e)
     if (ended.n) {
         struct socm_sacct a;
         if (socm_slurm_sacct(s->job_name, &ended, NULL, &a, &err) < 0) {
-            say(e, "sacct: %s", err.msg);
+            socm_slurm_say(e, "sacct: %s", err.msg);
             changed |= settle_from_squeue(e, s, t);
         } else {
             for (size_t i = 0; i < s->n; i++) {
@@ -446,7 +416,7 @@ static void sj_cancel(struct socm_enactor *e, int index)
     }
     struct socm_error err = {0};
     if (socm_slurm_scancel(&ids, &err) < 0)
-        say(e, "scancel: %s", err.msg);
+        socm_slurm_say(e, "scancel: %s", err.msg);
     socm_strv_free(&ids);
     s->next_poll = now_s(); /* the ends come through the next poll */
 }
@@ -471,7 +441,7 @@ static void sj_destroy(struct socm_enactor *e)
     if (!s)
         return;
     free(s->job_name);
-    free(s->account), free(s->partition), free(s->constraint);
+    socm_slurm_where_free(&s->where);
     for (size_t i = 0; i < s->n; i++)
         free(s->v[i]);
     free(s->v);

@@ -9,6 +9,7 @@
  * left (walltime, cancel, node failure) is followed by a new one whose shape (cores,
  * walltime, QoS) comes from planning the remaining work again (pilot_replan.c). */
 #include "exec/agent.h"
+#include "exec/enactor_slurm.h"
 #include "exec/journal.h"
 #include "exec/pilot.h"
 #include "exec/spec.h"
@@ -51,7 +52,8 @@ struct pilot {
     struct socm_pool pool;
     int64_t cores, nodes, cpn;
     double walltime_min;
-    char *qos, *account, *partition, *constraint;
+    char *qos;
+    struct socm_slurm_where where;
     struct socm_strv jobs; /* every pilot id of this campaign */
     int64_t cur;           /* the live pilot, -1 = none */
     int npilots;
@@ -77,30 +79,6 @@ static char *lpath(struct pilot *P, const char *sub, const struct socm_launch *l
                          ext ? "." : "", ext ? ext : "");
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return NULL;
-    struct socm_buf b = SOCM_BUF_INIT;
-    int c;
-    while ((c = fgetc(f)) != EOF)
-        socm_buf_putc(&b, (char)c);
-    fclose(f);
-    return socm_buf_steal(&b);
-}
-
-static void say(struct socm_enactor *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(struct socm_enactor *e, const char *fmt, ...)
-{
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    e->cb.log(e->cb.ctx, msg);
-}
-
 static void arm(struct pilot *P, double s)
 {
     struct itimerspec its = {0};
@@ -114,12 +92,6 @@ static void arm(struct pilot *P, double s)
 static const char *jstr(const json_t *o, const char *k)
 {
     return json_string_value(json_object_get(o, k));
-}
-
-static char *opt_string(const json_t *slurm, const char *key)
-{
-    const char *v = jstr(slurm, key);
-    return v && *v ? socm_strdup(v) : NULL;
 }
 
 /* Cores per node of the partition (sinfo); 0 if unknown. */
@@ -142,7 +114,7 @@ static int64_t cpus_per_node(const char *partition, struct socm_error *err)
 static void read_jobs(struct pilot *P)
 {
     char *p = socm_pilot_path(P->dir, "jobs");
-    char *text = slurp(p);
+    char *text = socm_pilot_read(p);
     free(p);
     if (!text)
         return;
@@ -166,15 +138,18 @@ static void replan(struct socm_enactor *e)
     int rc = socm_pilot_replan(P->dir, P->min_wall, P->nmin, &sh, &err);
     if (rc != 0) {
         if (rc < 0)
-            say(e, "slurm-pilot: cannot re-plan the remaining work (%s); the next pilot keeps "
-                   "%lld cores, %.0f min", err.msg, (long long)P->cores, P->walltime_min);
+            socm_slurm_say(e,
+                           "slurm-pilot: cannot re-plan the remaining work (%s); the next pilot "
+                           "keeps %lld cores, %.0f min",
+                           err.msg, (long long)P->cores, P->walltime_min);
         return;
     }
-    say(e, "slurm-pilot: re-planned %zu remaining workflow%s for %.1f min left: %lld cores "
-           "(was %lld), %.0f min (was %.0f), qos %s (was %s)", sh.workflows,
-        sh.workflows == 1 ? "" : "s", sh.deadline_left_min, (long long)sh.cores,
-        (long long)P->cores, sh.walltime_min, P->walltime_min, sh.qos ? sh.qos : "default",
-        P->qos ? P->qos : "default");
+    socm_slurm_say(e,
+                   "slurm-pilot: re-planned %zu remaining workflow%s for %.1f min left: %lld "
+                   "cores (was %lld), %.0f min (was %.0f), qos %s (was %s)", sh.workflows,
+                   sh.workflows == 1 ? "" : "s", sh.deadline_left_min, (long long)sh.cores,
+                   (long long)P->cores, sh.walltime_min, P->walltime_min, sh.qos ? sh.qos : "default",
+                   P->qos ? P->qos : "default");
     P->cores = sh.cores > 0 ? sh.cores : P->cores;
     P->walltime_min = sh.walltime_min > 0 ? sh.walltime_min : P->walltime_min;
     free(P->qos);
@@ -220,9 +195,6 @@ static int setup(struct socm_enactor *e, const struct socm_allocation *a, struct
     P->jobname = socm_asprintf("socm-%s", a->campaign);
     json_t *spec = socm_journal_read_spec(P->dir);
     json_t *plan = json_object_get(spec, "plan");
-    json_t *cfg = json_object_get(spec, "config");
-    json_t *camp = json_object_get(cfg, "campaign");
-    json_t *slurm = json_object_get(camp ? camp : cfg, "slurm");
     P->cores = a->cores > 0 ? a->cores : (int64_t)json_integer_value(json_object_get(plan, "cores"));
     if (P->cores <= 0)
         P->cores = (int64_t)json_integer_value(json_object_get(spec, "plan_cores"));
@@ -233,12 +205,10 @@ static int setup(struct socm_enactor *e, const struct socm_allocation *a, struct
         P->walltime_min = json_number_value(json_object_get(spec, "makespan_min")) * 2 + 5;
     const char *q = jstr(plan, "qos");
     P->qos = q && *q && strcmp(q, "default") ? socm_strdup(q) : NULL;
-    P->account = a->account ? socm_strdup(a->account) : opt_string(slurm, "account");
-    P->partition = a->partition ? socm_strdup(a->partition) : opt_string(slurm, "partition");
-    P->constraint = opt_string(slurm, "constraint");
+    socm_slurm_where_read(&P->where, a, spec);
     json_decref(spec);
     struct socm_error serr = {0};
-    int64_t cpn = P->cpn = cpus_per_node(P->partition, &serr);
+    int64_t cpn = P->cpn = cpus_per_node(P->where.partition, &serr);
     if (cpn <= 0)
         return socm_error_set(err, SOCM_E_FAILED, "slurm-pilot: cannot read the cluster's nodes: %s",
                               serr.msg[0] ? serr.msg : "sinfo listed none");
@@ -324,12 +294,7 @@ static void submit_pilot(struct socm_enactor *e)
     socm_strv_push(&args, "--no-requeue");
     if (P->qos)
         socm_strv_pushf(&args, "--qos=%s", P->qos);
-    if (P->account)
-        socm_strv_pushf(&args, "--account=%s", P->account);
-    if (P->partition)
-        socm_strv_pushf(&args, "--partition=%s", P->partition);
-    if (P->constraint)
-        socm_strv_pushf(&args, "--constraint=%s", P->constraint);
+    socm_slurm_where_args(&P->where, &args);
     socm_strv_pushf(&args, "--chdir=%s", P->dir);
     socm_strv_pushf(&args, "--output=%s/pilot/pilot-%%j.out", P->dir);
     int64_t id = -1;
@@ -341,7 +306,8 @@ static void submit_pilot(struct socm_enactor *e)
         if (retry && P->sbatch_tries < 12) {
             double d = fmin(60, 2 * pow(2, P->sbatch_tries++));
             P->sbatch_at = socm_mono() + d;
-            say(e, "slurm-pilot: sbatch refused for now (%s); trying again in %.0f s", err.msg, d);
+            socm_slurm_say(e, "slurm-pilot: sbatch refused for now (%s); trying again in %.0f s",
+                           err.msg, d);
         } else
             fail_unstarted(e, err.msg);
         return;
@@ -363,9 +329,10 @@ static void submit_pilot(struct socm_enactor *e)
         fsync(fd);
         close(fd);
     }
-    say(e, "slurm-pilot: pilot job %lld submitted (%s: %lld nodes, %lld cores, %.0f min%s%s)",
-        (long long)id, P->jobname, (long long)P->nodes, (long long)P->cores, P->walltime_min,
-        P->qos ? ", qos " : "", P->qos ? P->qos : "");
+    socm_slurm_say(e,
+                   "slurm-pilot: pilot job %lld submitted (%s: %lld nodes, %lld cores, %.0f min%s%s)",
+                   (long long)id, P->jobname, (long long)P->nodes, (long long)P->cores, P->walltime_min,
+                   P->qos ? ", qos " : "", P->qos ? P->qos : "");
 }
 
 /* ---- runs ---- */
@@ -534,8 +501,8 @@ static bool rerun_lost(struct socm_enactor *e, struct prun *r)
     if (!o || strcmp(o, "lost") || r->reruns >= MAX_RERUNS)
         return false;
     const char *why = jstr(r->end, "reason");
-    say(e, "slurm-pilot: %s: step %s ended by Slurm (%s); it runs again", r->l->task->name,
-        r->step ? r->step : "?", why ? why : "");
+    socm_slurm_say(e, "slurm-pilot: %s: step %s ended by Slurm (%s); it runs again",
+                   r->l->task->name, r->step ? r->step : "?", why ? why : "");
     struct socm_error err = {0};
     if (write_work(P, r->l, &err) != 0) /* unlinks the step and end reports too */
         return false;
@@ -554,7 +521,7 @@ static void read_reports(struct socm_enactor *e)
         struct prun *r = &P->runs[k];
         if (!r->step) {
             char *p = lpath(P, "reports", r->l, "step");
-            char *text = slurp(p);
+            char *text = socm_pilot_read(p);
             free(p);
             if (text) {
                 text[strcspn(text, "\n")] = '\0';
@@ -579,7 +546,7 @@ static void read_reports(struct socm_enactor *e)
             r->l->job = job;
             e->cb.running(e->cb.ctx, r->l->index, r->l->attempt, job);
             if (r->step)
-                say(e, "%s runs as Slurm step %s", r->l->task->name, r->step);
+                socm_slurm_say(e, "%s runs as Slurm step %s", r->l->task->name, r->step);
         }
     }
 }
@@ -692,8 +659,9 @@ static void requeue_taken(struct socm_enactor *e)
         free(s);
     }
     if (n)
-        say(e, "slurm-pilot: pilot %lld ended with %zu workflow%s unfinished; a new pilot takes "
-               "them", (long long)P->cur, n, n == 1 ? "" : "s");
+        socm_slurm_say(e,
+                       "slurm-pilot: pilot %lld ended with %zu workflow%s unfinished; a new pilot "
+                       "takes them", (long long)P->cur, n, n == 1 ? "" : "s");
 }
 
 /* The delay before the next poll while squeue fails: 2, 4, ... 30 s. */
@@ -709,8 +677,8 @@ static void pilot_ended(struct socm_enactor *e, const struct socm_squeue_row *ro
 {
     struct pilot *P = e->priv;
     bool timeout = row && socm_slurm_outcome(row->state, 0) == SOCM_SLURM_OUT_TIMEOUT;
-    say(e, "slurm-pilot: pilot %lld ended (%s)", (long long)P->cur,
-        row ? socm_slurm_state_name(row->state) : "gone from squeue");
+    socm_slurm_say(e, "slurm-pilot: pilot %lld ended (%s)", (long long)P->cur,
+                   row ? socm_slurm_state_name(row->state) : "gone from squeue");
     for (size_t k = 0; timeout && k < P->n; k++) {
         struct prun *r = &P->runs[k];
         if (r->end || r->started_at <= 0)
@@ -745,12 +713,14 @@ static void poll_slurm(struct socm_enactor *e)
             bool dead = !row || socm_slurm_state_is_final(row->state);
             if (row && row->state == SOCM_SLURM_PENDING && !P->pending_said) {
                 P->pending_said = true;
-                say(e, "slurm-pilot: pilot %lld pending (%s)", (long long)P->cur, row->reason);
+                socm_slurm_say(e, "slurm-pilot: pilot %lld pending (%s)", (long long)P->cur,
+                               row->reason);
             }
             if (P->squeue_fails)
-                say(e, "slurm-pilot: squeue answers again after %d failed call%s (%.0f s)",
-                    P->squeue_fails, P->squeue_fails == 1 ? "" : "s",
-                    socm_mono() - P->squeue_fail_since);
+                socm_slurm_say(e,
+                               "slurm-pilot: squeue answers again after %d failed call%s (%.0f s)",
+                               P->squeue_fails, P->squeue_fails == 1 ? "" : "s",
+                               socm_mono() - P->squeue_fail_since);
             P->squeue_fails = 0;
             if (dead) {
                 read_reports(e); /* what it finished before it went */
@@ -763,8 +733,9 @@ static void poll_slurm(struct socm_enactor *e)
             /* Never a reason to think the pilot is gone: poll again, backing off. */
             if (!P->squeue_fails++)
                 P->squeue_fail_since = socm_mono();
-            say(e, "slurm-pilot: squeue failed (%d in a row): %s; polling again in %.0f s",
-                P->squeue_fails, err.msg, backoff(P));
+            socm_slurm_say(e,
+                           "slurm-pilot: squeue failed (%d in a row): %s; polling again in %.0f s",
+                           P->squeue_fails, err.msg, backoff(P));
         }
     }
     if (accounting_due(P)) {
@@ -888,9 +859,7 @@ static void pilot_free(struct pilot *P)
     free(P->dir);
     free(P->jobname);
     free(P->qos);
-    free(P->account);
-    free(P->partition);
-    free(P->constraint);
+    socm_slurm_where_free(&P->where);
     free(P);
 }
 

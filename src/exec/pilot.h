@@ -30,6 +30,9 @@ char *socm_pilot_path(const char *state_dir, const char *sub);
 int socm_pilot_mkdirs(const char *state_dir, struct socm_error *err);
 /* Parses "I.A.<ext>" → index, attempt; returns false for other names (tmp files). */
 bool socm_pilot_name_parse(const char *name, const char *ext, int *index, int *attempt);
+/* The whole of a file under pilot/ (malloc'd), or NULL when it is not there (yet).
+ * Files there are written atomically, so what is read is never half of one. */
+char *socm_pilot_read(const char *path);
 
 /* Where attempt A of workflow index I runs or ran on Slurm, "JOBID.STEPID" (malloc'd),
  * or NULL when unknown or not a Slurm enactor: slurm-pilot reads the step report the

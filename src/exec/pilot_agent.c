@@ -59,21 +59,6 @@ struct agent {
                   * run out): take no more work, the manager hands it to a new pilot */
 };
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return NULL;
-    struct socm_buf b = SOCM_BUF_INIT;
-    char buf[4096];
-    size_t k;
-    while ((k = fread(buf, 1, sizeof buf, f)) > 0)
-        for (size_t i = 0; i < k; i++)
-            socm_buf_putc(&b, buf[i]);
-    fclose(f);
-    return socm_buf_steal(&b);
-}
-
 /* "8(x3)" or "8,4(x2)" (SLURM_JOB_CPUS_PER_NODE) → cpus of node k. */
 static int64_t cpus_of(const char *spec, size_t k)
 {
@@ -156,7 +141,7 @@ static void report_end(struct agent *A, struct item *it, const char *outcome, co
         json_object_set_new(j, "reason", json_string(why ? why : "the supervisor left no result"));
     }
     char *sp = report_path(A, it, "step");
-    char *step = slurp(sp);
+    char *step = socm_pilot_read(sp);
     free(sp);
     if (step) {
         step[strcspn(step, "\n")] = '\0';

@@ -1,6 +1,7 @@
 /* pilot_files.c — the state-directory layout shared by the slurm-pilot manager and
  * its agent, and the shell quoting of batch-script values (see pilot.h). */
 #include "exec/pilot.h"
+#include "config/config.h"
 #include "slurm/slurm.h"
 #include "util/proc.h"
 #include "util/str.h"
@@ -50,6 +51,13 @@ bool socm_pilot_name_parse(const char *name, const char *ext, int *index, int *a
     if (!ext)
         return *rest == '\0';
     return rest[0] == '.' && !strcmp(rest + 1, ext);
+}
+
+char *socm_pilot_read(const char *path)
+{
+    size_t len;
+    struct socm_error err; /* not there (yet) is NULL, nothing to report */
+    return socm_file_read(path, &len, &err);
 }
 
 char *socm_slurm_step_of(const char *state_dir, const char *enactor, int index, int attempt,

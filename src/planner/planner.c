@@ -2,6 +2,7 @@
  * the generic deadline/core search and QoS choice the original uses, and the plan
  * value's helpers. Policies live one per file (heft_socm.c, time.c). */
 #include "planner/planner_impl.h"
+#include "util/plugin.h"
 #include "util/str.h"
 
 #include <dlfcn.h>
@@ -55,17 +56,11 @@ const struct socm_planner *socm_planner_load_plugin(const char *path, struct soc
 {
     /* The handle stays open for the life of the process: the registry keeps
      * pointers into the shared object. */
-    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    if (!h) {
-        socm_error_set(err, SOCM_E_INPUT, "planner_plugin %s: %s", path, dlerror());
+    void *h;
+    const struct socm_planner *p =
+        socm_plugin_open(path, "planner_plugin", "socm_planner_plugin", 0, &h, err);
+    if (!p)
         return NULL;
-    }
-    const struct socm_planner *p = dlsym(h, "socm_planner_plugin");
-    if (!p) {
-        socm_error_set(err, SOCM_E_INPUT, "planner_plugin %s: no symbol socm_planner_plugin", path);
-        dlclose(h);
-        return NULL;
-    }
     if (!p->name || !p->schedule) {
         socm_error_set(err, SOCM_E_INPUT, "planner_plugin %s: socm_planner_plugin has no name or schedule()", path);
         dlclose(h);

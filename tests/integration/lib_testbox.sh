@@ -1,11 +1,25 @@
-# lib_testbox.sh — shared by the execution tests (sourced, not a test itself).
-# testbox NAME CORES [EXTRA]: the [campaign] head of a campaign on a one-node local
-# resource "testbox" with CORES cores (EXTRA: more [campaign] lines).
+# lib_testbox.sh — shared by the execution tests (sourced first, not a test itself):
+# their opening (set -euo pipefail, SOCM_BIN, a scratch directory $T as the working
+# directory, removed on exit after the test's own cleanup function when it defines
+# one), the campaign head testbox and wait_for.
+set -euo pipefail
+SOCM_BIN=${SOCM_BIN:-socm}
+T=$(mktemp -d)
+testbox_exit() {
+  if declare -F cleanup >/dev/null; then cleanup || true; fi
+  rm -rf "$T"
+}
+trap testbox_exit EXIT
+cd "$T"
+
+# testbox NAME CORES [EXTRA] [DEADLINE]: the [campaign] head of a campaign on a
+# one-node local resource "testbox" with CORES cores, 1 s grace (EXTRA: more
+# [campaign] lines; DEADLINE: 1h unless given).
 testbox() {
 cat <<TOML
 [campaign]
 name = "$1"
-deadline = "1h"
+deadline = "${4:-1h}"
 requested_resources = $2
 resource = "testbox"
 execution_schema = "batch"

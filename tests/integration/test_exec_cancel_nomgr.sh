@@ -3,12 +3,8 @@
 # the workflow its supervisor left running is stopped, the next `socm resume` collects
 # it and ends the campaign CANCELED (exit 143, as a stopped `socm run`) without
 # starting the dependant; a later resume continues the campaign to DONE.
-set -euo pipefail
-SOCM_BIN=${SOCM_BIN:-socm}
-T=$(mktemp -d)
-trap 'kill -9 "${mgr:-0}" 2>/dev/null || true; rm -rf "$T"' EXIT
-cd "$T"
 . "$(dirname "$0")/lib_testbox.sh"
+cleanup() { kill -9 "${mgr:-0}" 2>/dev/null; }
 { testbox cn 2; cat <<TOML
 [campaign.long]
 type = "generic"

@@ -5,29 +5,8 @@
 # directly with the geometry and the workflow's environment exported; a second run
 # refuses an existing journal; status shows a failure with its stderr tail; report
 # draws planned vs actual; cancel stops a live manager; the original's `socm -t`.
-set -euo pipefail
-SOCM_BIN=${SOCM_BIN:-socm}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T"
-header() {
-cat <<TOML
-[campaign]
-name = "$1"
-deadline = "$2"
-requested_resources = 2
-resource = "testbox"
-execution_schema = "batch"
-grace = "1s"
-
-[resources.testbox]
-nodes = 1
-cores_per_node = 2
-memory_per_node = "4G"
-qos = [{ name = "local", max_walltime = "1d", max_jobs = 1000, max_cores = 2 }]
-TOML
-}
-{ header cli 1h; cat <<'TOML'
+. "$(dirname "$0")/lib_testbox.sh"
+{ testbox cli 2; cat <<'TOML'
 [campaign.geo]
 type = "generic"
 executable = "srun"
@@ -115,7 +94,7 @@ grep -q "FAILED" st.txt && grep -q "the-last-words" st.txt && grep -q "exit code
   || { echo "gantt bars wrong"; exit 1; }
 
 # an unreachable deadline: refused, nothing started
-{ header tight 1m; cat <<'TOML'
+{ testbox tight 2 "" 1m; cat <<'TOML'
 [campaign.long]
 type = "generic"
 executable = "true"
@@ -132,7 +111,7 @@ set -e
 
 # hooks: a slow hook is killed after the timeout, a failing one is logged; neither
 # holds up nor fails the campaign
-{ header hk 1h; cat <<'TOML'
+{ testbox hk 2; cat <<'TOML'
 [campaign.hooks]
 timeout = "1s"
 on_workflow_done = ["sleep", "60"]
@@ -150,7 +129,7 @@ grep -q "hook on_workflow_done timed out" socm-hk/socm.log || { echo "hooks: tim
 grep -q "hook on_campaign_done failed with exit code 1" socm-hk/socm.log || { echo "hooks: failure not logged"; exit 1; }
 
 # cancel: a live manager is stopped cleanly
-{ header canc 1h; cat <<'TOML'
+{ testbox canc 2; cat <<'TOML'
 [campaign.long]
 type = "generic"
 executable = "sleep"

@@ -3,11 +3,6 @@
 # workflow's own environment (as execvp in its supervisor would), even though the
 # manager looks commands up once and remembers them: two workflows with different
 # PATHs run their own `mytool`; one whose PATH has no `mytool` fails to start.
-set -euo pipefail
-SOCM_BIN=${SOCM_BIN:-socm}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T"
 . "$(dirname "$0")/lib_testbox.sh"
 mkdir one two
 printf '#!/bin/sh\necho one > "$OUT"\n' > one/mytool

@@ -3,11 +3,6 @@
 # (Cpus_allowed_list of /proc/self/status, read inside the command) equal to the cores
 # it was placed on (the journal's SUBMITTED event); without pin it keeps the whole
 # machine's affinity.
-set -euo pipefail
-SOCM_BIN=${SOCM_BIN:-socm}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T"
 . "$(dirname "$0")/lib_testbox.sh"
 # Core numbers are the pool's 0..N-1: this needs a process allowed on CPUs 0 and 1.
 mine=$(awk '/^Cpus_allowed_list/ {print $2}' /proc/self/status)

@@ -3,34 +3,10 @@
 # for a workflow that ignores SIGTERM) and SIGTERM to the manager: running work is
 # stopped, the journal records it, exit 143, nothing is left running, and resume
 # finishes the campaign.
-set -euo pipefail
-SOCM_BIN=${SOCM_BIN:-socm}
-T=$(mktemp -d)
-cleanup() { rm -rf "$T"; }
-trap cleanup EXIT
-cd "$T"
-
-# header NAME: a campaign on a 2-core box, 1 s grace
-header() {
-cat <<TOML
-[campaign]
-name = "$1"
-deadline = "1h"
-requested_resources = 2
-resource = "testbox"
-execution_schema = "batch"
-grace = "1s"
-
-[resources.testbox]
-nodes = 1
-cores_per_node = 2
-memory_per_node = "4G"
-qos = [{ name = "local", max_walltime = "1d", max_jobs = 1000, max_cores = 2 }]
-TOML
-}
+. "$(dirname "$0")/lib_testbox.sh"
 
 # --- walltime ---
-{ header wall; cat <<TOML
+{ testbox wall 2; cat <<TOML
 [campaign.sleepy]
 type = "generic"
 executable = "sleep"
@@ -63,7 +39,7 @@ jq -s -e 'map(select(.ev=="wf" and .name=="sleepy" and .state=="FAILED")) | .[0]
   || { echo "walltime: sleepy was not stopped by SIGTERM"; exit 1; }
 
 # --- SIGTERM to the manager ---
-{ header stop; cat <<TOML
+{ testbox stop 2; cat <<TOML
 [campaign.a]
 type = "generic"
 executable = "sh"

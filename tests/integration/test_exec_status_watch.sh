@@ -3,12 +3,8 @@
 # redraws as the journal changes (frames showing the work in progress, then the end),
 # returns by itself when the campaign ends (exit 0 for DONE, 1 for FAILED), and ends
 # too when the manager is killed before the end (exit 1) instead of watching forever.
-set -euo pipefail
-SOCM_BIN=${SOCM_BIN:-socm}
-T=$(mktemp -d)
-trap 'kill -9 "${mgr:-0}" "${w:-0}" 2>/dev/null || true; rm -rf "$T"' EXIT
-cd "$T"
 . "$(dirname "$0")/lib_testbox.sh"
+cleanup() { kill -9 "${mgr:-0}" "${w:-0}" 2>/dev/null; }
 wait_journal() { wait_for "$1/journal.jsonl"; }
 { testbox wt 1; for k in 1 2 3; do cat <<TOML
 [campaign.s$k]

@@ -5,13 +5,9 @@
 # workflow reaches it exactly once, after its predecessors, within its slots; its
 # job ids and results come back into the journal and `socm status`; a failure it
 # reports cancels exactly the dependants.
-set -euo pipefail
-SOCM_BIN=${SOCM_BIN:?}
-so=${SOCM_BUILD:?}/plugins/libsocm_test_enactor.so
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T"
+: "${SOCM_BIN:?}"
 . "$(dirname "$0")/lib_testbox.sh"
+so=${SOCM_BUILD:?}/plugins/libsocm_test_enactor.so
 cp "$so" .
 write() { # name extra-campaign-lines fail?
 testbox "$1" 2 "$2"

@@ -6,29 +6,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 cd "$tmp" || exit 1
-for n in pre map; do
-    cat >$n.toml <<TOML
-[campaign]
-name = "$n"
-deadline = "1h"
-resources = ["a", "b"]
-[campaign.sites.a]
-cores = 1
-[campaign.sites.b]
-cores = 1
-[campaign.s1]
-type = "generic"
-executable = "sleep"
-args = ["0.3"]
-preferred_resource = "b"
-[campaign.s2]
-type = "generic"
-executable = "sleep"
-args = ["0.2"]
-depends = ["s1"]
-preferred_resource = "a"
-TOML
-done
+for n in pre map; do two_sites $n 1 1 b 0.3 a 0.2; done
 cat >prog.toml <<'TOML'
 [program]
 name = "pp"

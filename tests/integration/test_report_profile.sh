@@ -5,17 +5,8 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 cd "$tmp" || exit 1
-cat >c.toml <<'TOML'
-[campaign]
-name = "prof"
-deadline = "1h"
-resource = "laptop"
-requested_resources = 1
-[resources.laptop]
-nodes = 1
-cores_per_node = 2
-memory_per_node = "4G"
-qos = [{ name = "local", max_walltime = "1d", max_jobs = 100, max_cores = 2 }]
+{ laptop_head prof
+  cat <<'TOML'
 [campaign.a]
 type = "generic"
 executable = "sleep"
@@ -26,6 +17,7 @@ executable = "sleep"
 args = ["0.5"]
 depends = ["a"]
 TOML
+} >c.toml
 "$SOCM_BIN" run c.toml --state-dir sd -q || fail "run: exit $?"
 "$SOCM_BIN" report sd --profile >out 2>err || fail "report --profile: exit $? $(cat err)"
 python3 - out <<'PY' || fail "profile figures: $(cat out)"

@@ -117,28 +117,7 @@ PY
 
 # ---- a killed multi-site run resumes: the running workflow is re-attached on its
 # site, not restarted, and the cross-site successor runs after it ----
-cat >rs.toml <<'TOML'
-[campaign]
-name = "rs"
-deadline = "1h"
-resources = ["a", "b"]
-execution_schema = "batch"
-[campaign.sites.a]
-cores = 1
-[campaign.sites.b]
-cores = 2
-[campaign.s1]
-type = "generic"
-executable = "sleep"
-args = ["2"]
-preferred_resource = "a"
-[campaign.s2]
-type = "generic"
-executable = "sleep"
-args = ["0.2"]
-depends = ["s1"]
-preferred_resource = "b"
-TOML
+two_sites rs 1 2 a 2 b 0.2 'execution_schema = "batch"'
 "$SOCM_BIN" run rs.toml --state-dir rs -q &
 mpid=$!
 for _ in $(seq 50); do grep -q '"s1","state":"RUNNING"' rs/journal.jsonl 2>/dev/null && break; sleep 0.1; done

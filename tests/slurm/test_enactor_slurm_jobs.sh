@@ -13,25 +13,9 @@
 . "$(dirname "$0")/lib.sh"
 name="sj$$"
 
-cat >c.toml <<EOF
-[campaign]
-name = "$name"
-deadline = "1h"
-resource = "local3"
-execution_schema = "batch"
-requested_resources = 8
-enactor = "slurm-jobs"
-
-[resources.local3]
-nodes = 3
-cores_per_node = 8
-memory_per_node = 8000
-qos = [{ name = "long", max_walltime = "7d", max_jobs = 5, max_cores = 16 }]
-
-[campaign.slurm]
-account = "socm"
-partition = "debug"
-
+qos_long='{ name = "long", max_walltime = "7d", max_jobs = 5, max_cores = 16 }'
+{ slurm_head "$name" slurm-jobs 8 batch 1h "$qos_long"
+cat <<EOF
 [campaign.first]
 type = "generic"
 executable = "python3"
@@ -78,6 +62,7 @@ args = ["600"]
 [campaign.times-out.resources]
 runtime = "20s"
 EOF
+} >c.toml
 
 set +e
 timeout 300 "$bin" run c.toml >run.log 2>&1

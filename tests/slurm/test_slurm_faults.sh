@@ -20,55 +20,27 @@
 #  L. sacct lags (slurmdbd stopped): ended steps are delivered DONE with the agent's
 #     figures after the bounded wait (20 s), never FAILED, never waited for forever;
 #     the same for a slurm-jobs job that squeue shows COMPLETED (after 20 s).
-set -euo pipefail
-src=${SOCM_SRC:?}
-bin=${SOCM_BIN:?}
-cluster=$src/scripts/slurm-cluster
+. "$(dirname "$0")/lib.sh"
 fail() {
   echo "FAIL: $*" >&2
-  for d in "$T"/socm-*; do [ -f "$d/socm.log" ] && { echo "== $d" >&2; tail -15 "$d/socm.log" >&2; }; done
+  for d in "$tmp"/socm-*; do [ -f "$d/socm.log" ] && { echo "== $d" >&2; tail -15 "$d/socm.log" >&2; }; done
   exit 1
 }
-
-"$cluster" start >/dev/null
-eval "$("$cluster" env)"
-T=$(mktemp -d)
 pids=()
 downed=
-cleanup() {
+cleanup() { # run by lib.sh on exit, before $tmp goes
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   "$cluster" start-ctld >/dev/null 2>&1 || true
   "$cluster" start-dbd >/dev/null 2>&1 || true
   [ -n "$downed" ] && "$cluster" node-up "$downed" >/dev/null 2>&1
-  for d in "$T"/*/pilot; do [ -d "$d" ] && "$bin" cancel "${d%/pilot}" >/dev/null 2>&1; done
-  [ -n "${KEEP:-}" ] || rm -rf "$T"
+  for d in "$tmp"/*/pilot; do [ -d "$d" ] && "$bin" cancel "${d%/pilot}" >/dev/null 2>&1; done
 }
-trap cleanup EXIT
-cd "$T"
 tag=$$-$RANDOM
 
-head_toml() { # NAME SCHEMA CORES DEADLINE
-  cat <<TOML
-[campaign]
-name = "$1"
-deadline = "$4"
-requested_resources = $3
-resource = "cl"
-execution_schema = "$2"
-enactor = "slurm-pilot"
-max_retries = 0
-
-[campaign.slurm]
-account = "socm"
-partition = "debug"
-
-[resources.cl]
-nodes = 3
-cores_per_node = 8
-memory_per_node = "8000M"
-qos = [{ name = "test", max_walltime = "10m", max_jobs = 2, max_cores = 16 },
-       { name = "short", max_walltime = "1d", max_jobs = 50, max_cores = 24 }]
-TOML
+qos_test='{ name = "test", max_walltime = "10m", max_jobs = 2, max_cores = 16 }'
+head_toml() { # NAME SCHEMA CORES DEADLINE [ENACTOR]
+  slurm_head "$1" "${5:-slurm-pilot}" "$3" "$2" "$4" "$qos_test,
+       $qos_short"
 }
 
 wf_toml() { # NAME THREADS RUNTIME DEPENDS EXECUTABLE ARGS-JSON
@@ -83,31 +55,18 @@ wf_toml() { # NAME THREADS RUNTIME DEPENDS EXECUTABLE ARGS-JSON
   echo "runtime = \"$3\""
 }
 
-n_in_state() { # JOURNAL STATE
-  { jq -r "select(.ev==\"wf\" and .state==\"$2\") | .name" "$1" 2>/dev/null || true; } | sort -u | wc -l
-}
-wait_state() { # JOURNAL STATE N SECONDS
-  local i
-  for ((i = 0; i < $4 * 10; i++)); do
-    [ "$(n_in_state "$1" "$2")" -ge "$3" ] && return 0
-    sleep 0.1
-  done
-  return 1
-}
-pilots() { sacct -n -X -P --starttime=now-1hour --name="socm-$1" -o "$2" | sort -u; }
-
 # ---------------------------------------------------------------- start W, N, S
 W=fwall-$tag
 { head_toml "$W" remote 8 11m
   wf_toml a 4 10s "" sleep '["1"]'
-  wf_toml b 1 2m a sh "[\"-c\", \"if [ -e $T/b-once ]; then exit 0; fi; touch $T/b-once; exec sleep 300\"]"
+  wf_toml b 1 2m a sh "[\"-c\", \"if [ -e $tmp/b-once ]; then exit 0; fi; touch $tmp/b-once; exec sleep 300\"]"
 } > w.toml
 "$bin" run w.toml --quiet & wpid=$!; pids+=("$wpid")
 
 N=fnode-$tag
 { head_toml "$N" batch 8 1h
   for i in 1 2 3 4; do # long the first time (the node dies under it), quick when run again
-    wf_toml "n$i" 2 2m "" sh "[\"-c\", \"if [ -e $T/n$i-once ]; then exit 0; fi; touch $T/n$i-once; exec sleep 60\"]"
+    wf_toml "n$i" 2 2m "" sh "[\"-c\", \"if [ -e $tmp/n$i-once ]; then exit 0; fi; touch $tmp/n$i-once; exec sleep 60\"]"
   done
 } > n.toml
 "$bin" run n.toml --quiet & npid=$!; pids+=("$npid")
@@ -115,41 +74,41 @@ N=fnode-$tag
 # S's Slurm commands come from a wrapper directory whose squeue hangs on demand.
 mkdir bin
 for c in sbatch srun scancel sacct sinfo scontrol sacctmgr; do ln -s "$(command -v "$c")" "bin/$c"; done
-printf '#!/bin/sh\nif [ -e %s/hang ]; then sleep 30; fi\nexec %s "$@"\n' "$T" "$(command -v squeue)" > bin/squeue
+printf '#!/bin/sh\nif [ -e %s/hang ]; then sleep 30; fi\nexec %s "$@"\n' "$tmp" "$(command -v squeue)" > bin/squeue
 chmod +x bin/squeue
 S=fstep-$tag
 { head_toml "$S" batch 2 1h
-  wf_toml s1 1 2m "" sh "[\"-c\", \"while [ ! -e $T/go ]; do sleep 0.2; done\"]"
+  wf_toml s1 1 2m "" sh "[\"-c\", \"while [ ! -e $tmp/go ]; do sleep 0.2; done\"]"
   wf_toml s2 2 1m s1 sh '["-c", "echo ran"]'
 } > s.toml
-SOCM_SLURM_BINDIR=$T/bin SOCM_SLURM_TIMEOUT=2 "$bin" run s.toml --quiet & spid=$!; pids+=("$spid")
+SOCM_SLURM_BINDIR=$tmp/bin SOCM_SLURM_TIMEOUT=2 "$bin" run s.toml --quiet & spid=$!; pids+=("$spid")
 
 J=fjobs-$tag
-{ head_toml "$J" batch 1 1h | sed 's/"slurm-pilot"/"slurm-jobs"/'
+{ head_toml "$J" batch 1 1h slurm-jobs
   wf_toml j1 1 1m "" sleep '["1"]'
 } > j.toml
 "$bin" run j.toml --quiet & jpid=$!; pids+=("$jpid")
 
 # ---------------------------------------------------------------- W: cut the walltime
-JW=$T/socm-$W/journal.jsonl
+JW=$tmp/socm-$W/journal.jsonl
 wait_state "$JW" RUNNING 2 60 || fail "W: b never ran"
-pw=$(head -1 "$T/socm-$W/pilot/jobs")
+pw=$(head -1 "$tmp/socm-$W/pilot/jobs")
 scontrol update jobid="$pw" TimeLimit=1
 
 # ---------------------------------------------------------------- N: lose the node
-JN=$T/socm-$N/journal.jsonl
+JN=$tmp/socm-$N/journal.jsonl
 wait_state "$JN" RUNNING 2 60 || fail "N never ran"
-pn=$(head -1 "$T/socm-$N/pilot/jobs")
+pn=$(head -1 "$tmp/socm-$N/pilot/jobs")
 downed=$(squeue -h -j "$pn" -o %N)
 [ -n "$downed" ] || fail "N: pilot $pn has no node"
 "$cluster" node-down "$downed" 2>/dev/null
 
 # ---------------------------------------------------------------- S: hang squeue, busy CPUs
-JS=$T/socm-$S/journal.jsonl
+JS=$tmp/socm-$S/journal.jsonl
 wait_state "$JS" RUNNING 1 60 || fail "S: s1 never ran"
-ps_=$(head -1 "$T/socm-$S/pilot/jobs")
-"$bin" status "$T/socm-$S" | grep -Eq "running  s1 .*Slurm step $ps_\.[0-9]+$" ||
-  fail "S: text status lacks s1's step: $("$bin" status "$T/socm-$S")"
+ps_=$(head -1 "$tmp/socm-$S/pilot/jobs")
+"$bin" status "$tmp/socm-$S" | grep -Eq "running  s1 .*Slurm step $ps_\.[0-9]+$" ||
+  fail "S: text status lacks s1's step: $("$bin" status "$tmp/socm-$S")"
 touch hang
 sleep 12
 rm hang
@@ -167,7 +126,7 @@ rc=0; wait "$npid" || rc=$?
 [ "$(n_in_state "$JN" DONE)" -eq 4 ] || fail "N: expected 4 DONE"
 jq -e -s '[.[] | select(.ev=="wf" and .state=="DONE") | .attempt] | all(. == 1)' "$JN" >/dev/null ||
   fail "N: a re-run spent a retry"
-pilots "$N" JobID,State,NodeList > n.sacct
+sacct_jobs "$N" JobID,State,NodeList > n.sacct
 [ "$(wc -l < n.sacct)" -eq 2 ] || fail "N: expected 2 pilots: $(cat n.sacct)"
 grep -q "^$pn|NODE_FAIL|$downed$" n.sacct || fail "N: pilot $pn not NODE_FAIL on $downed: $(cat n.sacct)"
 grep -v "^$pn|" n.sacct | grep -q "|COMPLETED|" || fail "N: the second pilot did not complete: $(cat n.sacct)"
@@ -180,13 +139,13 @@ rc=0; wait "$spid" || rc=$?
 wait "$foreign" 2>/dev/null || true
 [ "$rc" -eq 0 ] || fail "S exited $rc"
 [ "$(n_in_state "$JS" DONE)" -eq 2 ] || fail "S: expected 2 DONE"
-grep -q "temporarily disabled" "$T/socm-$S/workflows/s2/stderr" ||
-  fail "S: s2 never met a busy allocation: $(cat "$T/socm-$S/workflows/s2/stderr")"
+grep -q "temporarily disabled" "$tmp/socm-$S/workflows/s2/stderr" ||
+  fail "S: s2 never met a busy allocation: $(cat "$tmp/socm-$S/workflows/s2/stderr")"
 jq -e -s 'map(select(.ev=="retry")) | length == 0' "$JS" >/dev/null || fail "S: a retry was spent"
-grep -q "squeue failed (1 in a row).*timed out" "$T/socm-$S/socm.log" || fail "S: squeue never timed out"
-grep -q "squeue answers again" "$T/socm-$S/socm.log" || fail "S: squeue never recovered"
-[ "$(wc -l < "$T/socm-$S/pilot/jobs")" -eq 1 ] || fail "S: the pilot was taken for lost"
-"$bin" status "$T/socm-$S" --json > s.json
+grep -q "squeue failed (1 in a row).*timed out" "$tmp/socm-$S/socm.log" || fail "S: squeue never timed out"
+grep -q "squeue answers again" "$tmp/socm-$S/socm.log" || fail "S: squeue never recovered"
+[ "$(wc -l < "$tmp/socm-$S/pilot/jobs")" -eq 1 ] || fail "S: the pilot was taken for lost"
+"$bin" status "$tmp/socm-$S" --json > s.json
 for w in s1 s2; do
   want=$(jq -r "select(.ev==\"log\") | .msg | select(startswith(\"$w runs as Slurm step \")) | sub(\".* \"; \"\")" "$JS" | tail -1)
   got=$(jq -r ".workflows[] | select(.name==\"$w\") | .slurm_id" s.json)
@@ -196,8 +155,8 @@ echo "S ok"
 
 rc=0; wait "$jpid" || rc=$?
 [ "$rc" -eq 0 ] || fail "J exited $rc"
-jj=$(jq -r 'select(.ev=="wf" and .state=="RUNNING") | .job' "$T/socm-$J/journal.jsonl" | tail -1)
-sid=$("$bin" status "$T/socm-$J" --json | jq -r '.workflows[0].slurm_id')
+jj=$(jq -r 'select(.ev=="wf" and .state=="RUNNING") | .job' "$tmp/socm-$J/journal.jsonl" | tail -1)
+sid=$("$bin" status "$tmp/socm-$J" --json | jq -r '.workflows[0].slurm_id')
 [ "$sid" = "$jj.0" ] || fail "J: slurm_id '$sid', expected $jj.0"
 sacct -n -P -j "$jj" -o JobID | grep -qx "$sid" || fail "J: sacct has no step $sid"
 echo "J ok"
@@ -214,7 +173,7 @@ L=flag-$tag
   wf_toml l1 1 1m "" sleep '["1"]'
   wf_toml l2 1 1m "" sleep '["1"]'
 } > l.toml
-{ head_toml "$L-j" batch 1 1h | sed 's/"slurm-pilot"/"slurm-jobs"/'
+{ head_toml "$L-j" batch 1 1h slurm-jobs
   wf_toml lj 1 1m "" sleep '["1"]'
 } > lj.toml
 "$cluster" stop-dbd 2>/dev/null
@@ -227,9 +186,9 @@ dtj=$(( $(date +%s) - t0 ))
 "$cluster" start-dbd 2>/dev/null
 [ "$rc" -eq 0 ] || fail "L (slurm-jobs) exited $rc while sacct could not answer"
 [ "$dtj" -lt 60 ] || fail "L (slurm-jobs) took $dtj s: an ended job waited too long for sacct"
-[ "$(n_in_state "$T/socm-$L/journal.jsonl" DONE)" -eq 2 ] || fail "L: expected 2 DONE"
+[ "$(n_in_state "$tmp/socm-$L/journal.jsonl" DONE)" -eq 2 ] || fail "L: expected 2 DONE"
 [ "$dt" -lt 50 ] || fail "L took $dt s: ended steps waited too long for sacct"
-"$bin" status "$T/socm-$L" --json | jq -e '[.workflows[] | .elapsed_s >= 1] | all' >/dev/null ||
+"$bin" status "$tmp/socm-$L" --json | jq -e '[.workflows[] | .elapsed_s >= 1] | all' >/dev/null ||
   fail "L: the agent's elapsed figures were not kept"
 echo "L ok ($dt s)"
 
@@ -241,17 +200,17 @@ jq -e -s 'map(select(.ev=="wf" and .name=="b" and .state=="DONE"))[0].attempt ==
   fail "W: b's re-run spent a retry"
 dup=$(jq -r 'select(.ev=="wf" and .state=="SUBMITTED") | "\(.name) \(.attempt)"' "$JW" | sort | uniq -d)
 [ -z "$dup" ] || fail "W: submitted twice: $dup"
-grep -q "squeue failed" "$T/socm-$W/socm.log" || fail "W: squeue never failed while slurmctld was down"
-grep -q "squeue answers again" "$T/socm-$W/socm.log" || fail "W: squeue never recovered"
-grep -q "re-planned 1 remaining workflow" "$T/socm-$W/socm.log" || fail "W: no re-plan"
+grep -q "squeue failed" "$tmp/socm-$W/socm.log" || fail "W: squeue never failed while slurmctld was down"
+grep -q "squeue answers again" "$tmp/socm-$W/socm.log" || fail "W: squeue never recovered"
+grep -q "re-planned 1 remaining workflow" "$tmp/socm-$W/socm.log" || fail "W: no re-plan"
 for ((i = 0; i < 50; i++)); do # accounting catches up after slurmdbd's restart
-  pilots "$W" JobID,State,QOS,ReqCPUS > w.sacct
+  sacct_jobs "$W" JobID,State,QOS,ReqCPUS > w.sacct
   [ "$(grep -c COMPLETED w.sacct)" -ge 1 ] && break
   sleep 0.2
 done
 [ "$(wc -l < w.sacct)" -eq 2 ] || fail "W: expected exactly 2 pilots: $(cat w.sacct)"
 grep -q "^$pw|TIMEOUT|[a-z]*|4$" w.sacct || fail "W: first pilot not TIMEOUT with 4 cores: $(cat w.sacct)"
-q2=$(sed -n 's/.*re-planned 1 remaining workflow .* qos \([a-z]*\) (was.*/\1/p' "$T/socm-$W/socm.log")
+q2=$(sed -n 's/.*re-planned 1 remaining workflow .* qos \([a-z]*\) (was.*/\1/p' "$tmp/socm-$W/socm.log")
 grep -v "^$pw|" w.sacct | grep -q "|COMPLETED|$q2|1$" ||
   fail "W: second pilot not re-planned to 1 core, QoS $q2: $(cat w.sacct)"
 echo "W ok"

@@ -10,49 +10,8 @@
 fail() { echo "FAIL: $*" >&2; [ -n "${cur:-}" ] && tail -30 "$cur/socm.log" >&2; exit 1; }
 name=jdag-$$-$RANDOM   # unique per run: sacct is queried by job name
 
-: > edges
-{
-cat <<TOML
-[campaign]
-name = "$name"
-deadline = "1h"
-requested_resources = 12
-resource = "cl"
-execution_schema = "batch"
-enactor = "slurm-jobs"
-max_retries = 0
-
-[campaign.slurm]
-account = "socm"
-partition = "debug"
-
-[resources.cl]
-nodes = 3
-cores_per_node = 8
-memory_per_node = "8000M"
-qos = [{ name = "short", max_walltime = "1d", max_jobs = 50, max_cores = 24 }]
-TOML
-for i in $(seq 1 20); do
-  echo "[campaign.w$i]"
-  echo 'type = "generic"'
-  if (( i == 18 )); then
-    echo 'executable = "python3"'
-    echo 'args = ["-c", "import time\nb = bytearray(150 * 1024 * 1024)\nfor i in range(0, len(b), 4096): b[i] = 1\ntime.sleep(2.5)"]'
-  else
-    echo 'executable = "sleep"'; echo 'args = ["0.5"]'
-  fi
-  deps=()
-  if (( (i - 1) % 5 != 0 )); then deps+=("w$((i - 1))"); fi
-  if (( i == 14 )); then deps+=("w8"); fi
-  if (( i == 19 )); then deps+=("w3" "w10"); fi
-  if (( ${#deps[@]} )); then
-    printf 'depends = [%s]\n' "$(printf '"%s",' "${deps[@]}" | sed 's/,$//')"
-    for d in "${deps[@]}"; do echo "$d w$i" >> edges; done
-  fi
-  echo "[campaign.w$i.resources]"
-  if (( i == 18 )); then echo 'ranks = 2'; echo 'memory = "800M"'; else echo 'memory = "50M"'; fi
-  echo 'runtime = "2m"'
-done
+{ slurm_head "$name" slurm-jobs 12 batch 1h
+  dag20 0.5
 } > c.toml
 [ "$(wc -l < edges)" -eq 19 ] || fail "generator: expected 19 edges, got $(wc -l < edges)"
 
@@ -64,7 +23,7 @@ timeout 300 "$bin" run c.toml --quiet || fail "campaign exited $?"
 ndone=$(jq '[.workflows[] | select(.state == "DONE")] | length' st.json)
 [ "$ndone" -eq 20 ] || fail "expected 20 DONE, got $ndone"
 
-njobs=$(sacct -n -X -P --starttime=now-1hour --name="socm-$name" -o JobID | sort -u | wc -l)
+njobs=$(sacct_jobs "$name" JobID | wc -l)
 [ "$njobs" -eq 20 ] || fail "expected one Slurm job per workflow (20), sacct has $njobs"
 
 # Dependency order, from the times Slurm recorded.

@@ -13,84 +13,39 @@
 #     CANCELED, workflows CANCELED) and the pilot job leaves the queue (scancel).
 #  D. the pilot is cancelled behind socm's back while steps run: a new pilot takes
 #     the unfinished work and the campaign ends DONE (two pilots in sacct).
-set -euo pipefail
-src=${SOCM_SRC:?}
-bin=${SOCM_BIN:?}
+. "$(dirname "$0")/lib.sh"
 fail() { echo "FAIL: $*" >&2; [ -n "${cur:-}" ] && tail -30 "$cur/socm.log" >&2; exit 1; }
-
-"$src/scripts/slurm-cluster" start >/dev/null
-eval "$("$src/scripts/slurm-cluster" env)"
-T=$(mktemp -d)
-cleanup() {
+cleanup() { # run by lib.sh on exit, before $tmp goes
   [ -n "${mpid:-}" ] && kill -9 "$mpid" 2>/dev/null
-  for d in "$T"/*/pilot; do [ -d "$d" ] && "$bin" cancel "${d%/pilot}" >/dev/null 2>&1; done
-  [ -n "${KEEP:-}" ] || rm -rf "$T"
+  for d in "$tmp"/*/pilot; do [ -d "$d" ] && "$bin" cancel "${d%/pilot}" >/dev/null 2>&1; done
 }
-trap cleanup EXIT
-cd "$T"
 tag=$$-$RANDOM   # campaign names unique per run: sacct counts by job name
 
 # ---------------------------------------------------------------- A. the DAG
 A=pdag-$tag
-{
-cat <<TOML
-[campaign]
-name = "$A"
-deadline = "1h"
-requested_resources = 12
-resource = "cl"
-execution_schema = "batch"
-enactor = "slurm-pilot"
-max_retries = 0
-retry_backoff = "0.2s"
-
-[campaign.slurm]
-account = "socm"
-partition = "debug"
-
-[resources.cl]
-nodes = 3
-cores_per_node = 8
-memory_per_node = "8000M"
-qos = [{ name = "short", max_walltime = "1d", max_jobs = 50, max_cores = 24 }]
-TOML
-for i in $(seq 1 20); do
-  echo "[campaign.w$i]"
-  echo 'type = "generic"'
-  case $i in
-    5)  echo 'executable = "printf"'
-        echo 'args = ["%s|", "a b", "it'"'"'s \"q\"", "$HOME $(id) `id`", "x;y && z", "back\\slash", "l1\nl2", ""]' ;;
-    10) echo 'executable = "printenv"'
-        echo 'args = ["HOSTILE"]' ;;
-    12) echo 'executable = "sh"'
-        echo "args = [\"-c\", \"if [ -e $T/flaky ]; then exit 0; fi; touch $T/flaky; exit 3\"]"
-        echo 'max_retries = 1' ;;
-    18) echo 'executable = "python3"'
-        echo 'args = ["-c", "import time\nb = bytearray(150 * 1024 * 1024)\nfor i in range(0, len(b), 4096): b[i] = 1\ntime.sleep(2.5)"]' ;;
-    *)  echo 'executable = "sleep"'; echo 'args = ["0.3"]' ;;
+pilot_dag() { # PART I: A's workflows beyond dag20's defaults
+  case $1:$2 in
+    program:5)  echo 'executable = "printf"'
+                echo 'args = ["%s|", "a b", "it'"'"'s \"q\"", "$HOME $(id) `id`", "x;y && z", "back\\slash", "l1\nl2", ""]' ;;
+    program:10) echo 'executable = "printenv"'
+                echo 'args = ["HOSTILE"]' ;;
+    program:12) echo 'executable = "sh"'
+                echo "args = [\"-c\", \"if [ -e $tmp/flaky ]; then exit 0; fi; touch $tmp/flaky; exit 3\"]"
+                echo 'max_retries = 1' ;;
+    tables:10)  echo '[campaign.w10.environment]'
+                echo 'HOSTILE = "v '"'"'a'"'"' \"b\" $X; rm -rf /nonexistent\nend"' ;;
+    resources:*) echo "threads = $(( $2 % 4 == 0 ? 2 : 1 ))"; echo 'memory = "50M"' ;;
+    *) return 1 ;;
   esac
-  deps=()
-  if (( (i - 1) % 5 != 0 )); then deps+=("\"w$((i - 1))\""); fi
-  if (( i == 14 )); then deps+=("\"w8\""); fi
-  if (( i == 19 )); then deps+=("\"w3\"" "\"w10\""); fi
-  if (( ${#deps[@]} )); then (IFS=,; echo "depends = [${deps[*]}]"); fi
-  if (( i == 10 )); then
-    echo '[campaign.w10.environment]'
-    echo 'HOSTILE = "v '"'"'a'"'"' \"b\" $X; rm -rf /nonexistent\nend"'
-  fi
-  echo "[campaign.w$i.resources]"
-  case $i in
-    18) echo 'ranks = 2'; echo 'memory = "800M"' ;;
-    *)  echo "threads = $(( i % 4 == 0 ? 2 : 1 ))"; echo 'memory = "50M"' ;;
-  esac
-  echo 'runtime = "2m"'
-done
+}
+{ slurm_head "$A" slurm-pilot 12 batch 1h "$qos_short" 'retry_backoff = "0.2s"'
+  dag20 0.3 pilot_dag
 } > a.toml
-cur=$T/socm-$A
+cur=$tmp/socm-$A
 t0=$(date +%s)
 "$bin" run a.toml --quiet || fail "campaign A exited $?"
 J=$cur/journal.jsonl
-ndone=$(jq -r 'select(.ev=="wf" and .state=="DONE") | .name' "$J" | sort -u | wc -l)
+ndone=$(n_in_state "$J" DONE)
 [ "$ndone" -eq 20 ] || fail "expected 20 DONE, got $ndone"
 # every workflow submitted after all its predecessors were DONE
 jq -s -e '
@@ -100,7 +55,7 @@ jq -s -e '
       | $tasks[$s.id - 1].pred[] | $done[(. + 1 | tostring)] <= $s.t ] | all' "$J" >/dev/null ||
   fail "a workflow was submitted before a predecessor was DONE"
 # one pilot, and every workflow ran as one of its steps
-npilot=$(sacct -n -X -P --starttime=now-1hour --name="socm-$A" -o JobID | sort -u | wc -l)
+npilot=$(sacct_jobs "$A" JobID | wc -l)
 [ "$npilot" -eq 1 ] || fail "expected 1 pilot job, sacct has $npilot"
 pjob=$(head -1 "$cur/pilot/jobs")
 nstep=$(jq -r 'select(.ev=="log") | .msg | select(test(" runs as Slurm step '"$pjob"'\\.[0-9]+$"))' "$J" | wc -l)
@@ -125,23 +80,7 @@ echo "A ok ($(( $(date +%s) - t0 )) s)"
 
 # ---------------------------------------------------------------- B. kill -9 + resume
 B=pkill-$tag
-{
-cat <<TOML
-[campaign]
-name = "$B"
-deadline = "1h"
-requested_resources = 4
-resource = "cl"
-execution_schema = "batch"
-enactor = "slurm-pilot"
-max_retries = 0
-
-[resources.cl]
-nodes = 3
-cores_per_node = 8
-memory_per_node = "8000M"
-qos = [{ name = "short", max_walltime = "1d", max_jobs = 50, max_cores = 24 }]
-TOML
+{ slurm_head "$B" slurm-pilot 4 batch 1h
 for i in $(seq 1 8); do
   echo "[campaign.k$i]"
   echo 'type = "generic"'
@@ -153,24 +92,19 @@ for i in $(seq 1 8); do
   echo 'runtime = "2m"'
 done
 } > b.toml
-cur=$T/socm-$B
+cur=$tmp/socm-$B
 J=$cur/journal.jsonl
 "$bin" run b.toml --quiet &
 mpid=$!
-for ((i = 0; i < 200; i++)); do
-  n=$({ jq -r 'select(.ev=="wf" and .state=="RUNNING") | .name' "$J" 2>/dev/null || true; } | wc -l)
-  [ "$n" -ge 2 ] && break
-  sleep 0.1
-done
-[ "$n" -ge 2 ] || fail "campaign B never ran"
+wait_state "$J" RUNNING 2 20 || fail "campaign B never ran"
 kill -9 "$mpid"
 wait "$mpid" 2>/dev/null || true
 mpid=
 sleep 5   # the first steps end while no manager runs
 "$bin" resume "$cur" --quiet || fail "resume exited $?"
-ndone=$(jq -r 'select(.ev=="wf" and .state=="DONE") | .name' "$J" | sort -u | wc -l)
+ndone=$(n_in_state "$J" DONE)
 [ "$ndone" -eq 8 ] || fail "expected 8 DONE after resume, got $ndone"
-npilot=$(sacct -n -X -P --starttime=now-1hour --name="socm-$B" -o JobID | sort -u | wc -l)
+npilot=$(sacct_jobs "$B" JobID | wc -l)
 [ "$npilot" -eq 1 ] || fail "resume submitted another pilot: sacct has $npilot jobs named socm-$B"
 dup=$(jq -r 'select(.ev=="wf" and .state=="SUBMITTED") | .name' "$J" | sort | uniq -d)
 [ -z "$dup" ] || fail "submitted twice: $dup"
@@ -180,24 +114,22 @@ nsteps=$(sacct -n -P -j "$pjob" -o JobID | grep -c "^$pjob\.[0-9]*$")
 [ "$nsteps" -eq 8 ] || fail "expected 8 steps in pilot $pjob, sacct has $nsteps"
 echo "B ok"
 
+# run_like_b LABEL NAME SLEEP: campaign B again as NAME, every workflow sleeping SLEEP s,
+# its manager in the background ($mpid) until two workflows run; sets cur and J.
+run_like_b() {
+  sed -e "s/name = \"$B\"/name = \"$2\"/" -e 's/args = \["[0-9]*"\]/args = ["'"$3"'"]/' b.toml > "$1.toml"
+  cur=$tmp/socm-$2
+  J=$cur/journal.jsonl
+  "$bin" run "$1.toml" --quiet &
+  mpid=$!
+  wait_state "$J" RUNNING 2 30 || fail "campaign $1 never ran"
+}
+
 # ---------------------------------------------------------------- C. socm cancel
 C=pcan-$tag
-sed -e "s/name = \"$B\"/name = \"$C\"/" -e 's/args = \["[0-9]*"\]/args = ["60"]/' b.toml > c.toml
-cur=$T/socm-$C
-J=$cur/journal.jsonl
-"$bin" run c.toml --quiet &
-mpid=$!
-for ((i = 0; i < 300; i++)); do
-  n=$({ jq -r 'select(.ev=="wf" and .state=="RUNNING") | .name' "$J" 2>/dev/null || true; } | wc -l)
-  [ "$n" -ge 2 ] && break
-  sleep 0.1
-done
-[ "$n" -ge 2 ] || fail "campaign C never ran"
+run_like_b C "$C" 60
 "$bin" cancel "$cur" >/dev/null || fail "socm cancel exited $?"
-set +e
-wait "$mpid"
-rc=$?
-set -e
+rc=0; wait "$mpid" || rc=$?
 mpid=
 [ "$rc" -eq 143 ] || fail "manager of C exited $rc, expected 143"
 jq -e -s 'map(select(.ev=="campaign")) | last | .state == "CANCELED"' "$J" >/dev/null || fail "campaign C not CANCELED"
@@ -212,26 +144,13 @@ echo "C ok"
 
 # ---------------------------------------------------------------- D. pilot lost
 D=plost-$tag
-sed -e "s/name = \"$B\"/name = \"$D\"/" -e 's/args = \["[0-9]*"\]/args = ["3"]/' b.toml > d.toml
-cur=$T/socm-$D
-J=$cur/journal.jsonl
-"$bin" run d.toml --quiet &
-mpid=$!
-for ((i = 0; i < 300; i++)); do
-  n=$({ jq -r 'select(.ev=="wf" and .state=="RUNNING") | .name' "$J" 2>/dev/null || true; } | wc -l)
-  [ "$n" -ge 2 ] && break
-  sleep 0.1
-done
-[ "$n" -ge 2 ] || fail "campaign D never ran"
+run_like_b D "$D" 3
 scancel "$(head -1 "$cur/pilot/jobs")"
-set +e
-wait "$mpid"
-rc=$?
-set -e
+rc=0; wait "$mpid" || rc=$?
 mpid=
 [ "$rc" -eq 0 ] || fail "campaign D exited $rc after losing its pilot"
-ndone=$(jq -r 'select(.ev=="wf" and .state=="DONE") | .name' "$J" | sort -u | wc -l)
+ndone=$(n_in_state "$J" DONE)
 [ "$ndone" -eq 8 ] || fail "expected 8 DONE in D, got $ndone"
-npilot=$(sacct -n -X -P --starttime=now-1hour --name="socm-$D" -o JobID | sort -u | wc -l)
+npilot=$(sacct_jobs "$D" JobID | wc -l)
 [ "$npilot" -eq 2 ] || fail "expected 2 pilots for D, sacct has $npilot"
 echo "D ok"

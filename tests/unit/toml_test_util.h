@@ -62,18 +62,9 @@ static inline bool tree_equal(const struct socm_value *a, const struct socm_valu
 /* Whole file into a malloc'd buffer (NUL-terminated); NULL if unreadable. */
 static inline char *slurp(const char *path, size_t *len)
 {
+    struct socm_error err;
     *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    struct socm_buf b = SOCM_BUF_INIT;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        socm_buf_putn(&b, chunk, n);
-    fclose(f);
-    *len = b.len;
-    return socm_buf_steal(&b);
+    return socm_file_read(path, len, &err);
 }
 
 #endif
