@@ -114,6 +114,10 @@ void socm_enactor_names(struct socm_strv *names);
 /* Loads an enactor from a shared object exporting `socm_enactor_plugin`. */
 const struct socm_enactor_ops *socm_enactor_load_plugin(const char *path, struct socm_error *err);
 
+/* The operations of an enactor by name (a built-in or registered one) or path to a
+ * .so (loaded); an unknown name or a bad plug-in is an error listing what exists. */
+const struct socm_enactor_ops *socm_enactor_resolve(const char *name, struct socm_error *err);
+
 /* Creates an enactor by name (or path to a .so) and sets it up. */
 struct socm_enactor *socm_enactor_create(const char *name, const struct socm_allocation *a,
                                          const struct socm_enactor_callbacks *cb,

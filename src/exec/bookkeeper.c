@@ -1049,6 +1049,13 @@ static int finish(struct socm_bk *bk)
     return code;
 }
 
+/* The enactor a run uses: the dryrun one for a simulation, else --enactor, else the
+ * campaign's. */
+static const char *enactor_name(const struct socm_spec *spec, const struct socm_run_opts *o)
+{
+    return o->simulate ? "dryrun" : o->enactor ? o->enactor : spec->enactor;
+}
+
 static int setup_run(struct socm_bk *bk, const struct socm_run_opts *o, struct socm_error *err)
 {
     bk->opts = *o;
@@ -1057,9 +1064,7 @@ static int setup_run(struct socm_bk *bk, const struct socm_run_opts *o, struct s
     int fd = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     free(logp);
     bk->log = fd >= 0 ? fdopen(fd, "a") : NULL;
-    const char *name = o->enactor ? o->enactor : bk->spec.enactor;
-    if (o->simulate)
-        name = "dryrun";
+    const char *name = enactor_name(&bk->spec, o);
     struct socm_allocation a = {bk->spec.campaign, bk->spec.state_dir, o->cores, o->memory_mb,
                                 bk->spec.pin, bk->spec.grace_s, o->simulate, NULL, NULL};
     if (o->simulate && a.cores == 0)
@@ -1125,6 +1130,10 @@ int socm_bk_run(struct socm_spec *spec, const struct socm_run_opts *o, struct so
                                 spec->campaign, spec->makespan_min, spec->deadline_min);
         socm_spec_free(spec);
         return rc;
+    }
+    if (socm_enactor_check_spec(spec, enactor_name(spec, o), o->simulate, err) != 0) {
+        socm_spec_free(spec);
+        return -1;
     }
     struct socm_bk *bk = bk_new();
     double t0 = socm_now();

@@ -54,23 +54,28 @@ const struct socm_enactor_ops *socm_enactor_load_plugin(const char *path, struct
     return ops; /* the handle stays open: the ops live in it */
 }
 
+const struct socm_enactor_ops *socm_enactor_resolve(const char *name, struct socm_error *err)
+{
+    const struct socm_enactor_ops *ops =
+        strchr(name, '/') ? socm_enactor_load_plugin(name, err) : socm_enactor_find(name);
+    if (!ops && !strchr(name, '/')) {
+        struct socm_strv names = SOCM_STRV_INIT;
+        socm_enactor_names(&names);
+        char *all = socm_strv_join(&names, ", ");
+        socm_error_set(err, SOCM_E_INPUT, "unknown enactor '%s' (known: %s)", name, all);
+        free(all);
+        socm_strv_free(&names);
+    }
+    return ops;
+}
+
 struct socm_enactor *socm_enactor_create(const char *name, const struct socm_allocation *a,
                                          const struct socm_enactor_callbacks *cb,
                                          struct socm_error *err)
 {
-    const struct socm_enactor_ops *ops =
-        strchr(name, '/') ? socm_enactor_load_plugin(name, err) : socm_enactor_find(name);
-    if (!ops) {
-        if (!strchr(name, '/')) {
-            struct socm_strv names = SOCM_STRV_INIT;
-            socm_enactor_names(&names);
-            char *all = socm_strv_join(&names, ", ");
-            socm_error_set(err, SOCM_E_INPUT, "unknown enactor '%s' (known: %s)", name, all);
-            free(all);
-            socm_strv_free(&names);
-        }
+    const struct socm_enactor_ops *ops = socm_enactor_resolve(name, err);
+    if (!ops)
         return NULL;
-    }
     struct socm_enactor *e = socm_xcalloc(1, sizeof *e);
     e->ops = ops;
     e->cb = *cb;

@@ -198,3 +198,18 @@ struct socm_enactor *socm_enactor_for_spec(const struct socm_spec *spec, const c
     }
     return e;
 }
+
+int socm_enactor_check_spec(const struct socm_spec *spec, const char *name, bool simulate,
+                            struct socm_error *err)
+{
+    if (spec->nsites == 0 || simulate)
+        return socm_enactor_resolve(name, err) ? 0 : -1;
+    for (size_t k = 0; k < spec->nsites; k++) {
+        if (!socm_enactor_resolve(spec->sites[k].enactor, err)) {
+            char msg[sizeof err->msg];
+            snprintf(msg, sizeof msg, "%s", err->msg);
+            return socm_error_set(err, err->code, "site %s: %s", spec->sites[k].name, msg);
+        }
+    }
+    return 0;
+}

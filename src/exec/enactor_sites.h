@@ -14,4 +14,10 @@ struct socm_enactor *socm_enactor_for_spec(const struct socm_spec *spec, const c
                                            const struct socm_enactor_callbacks *cb,
                                            struct socm_error *err);
 
+/* Resolves, without setting anything up, every enactor socm_enactor_for_spec would
+ * create (loading plug-ins): a run checks this before it writes any state, so an
+ * unknown enactor or a bad plug-in leaves no state directory behind. */
+int socm_enactor_check_spec(const struct socm_spec *spec, const char *name, bool simulate,
+                            struct socm_error *err);
+
 #endif

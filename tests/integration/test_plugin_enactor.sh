@@ -80,4 +80,16 @@ rm -rf socm-qa
 rc=$?
 set -e
 [ "$rc" -eq 2 ] && grep -q "unknown enactor 'nosuch'" err.txt || { echo "unknown enactor: exit $rc: $(cat err.txt)"; exit 1; }
+# ... and refused before any state is written: no state directory is left behind,
+# so the corrected command just works (it used to say "already holds a journal")
+[ ! -e socm-qa ] || { echo "a refused enactor left socm-qa behind"; exit 1; }
+# a plug-in path that is not a plug-in: the same, exit 2 and nothing written
+printf 'not an ELF\n' > bad.so
+set +e
+"$SOCM_BIN" run qa.toml --enactor "$T/bad.so" --quiet 2> err.txt
+rc=$?
+set -e
+[ "$rc" -eq 2 ] && grep -q "bad.so" err.txt || { echo "bad plug-in: exit $rc: $(cat err.txt)"; exit 1; }
+[ ! -e socm-qa ] || { echo "a bad enactor plug-in left socm-qa behind"; exit 1; }
+"$SOCM_BIN" run qa.toml --enactor "$T/libsocm_test_enactor.so" --quiet || { echo "the corrected run failed"; exit 1; }
 echo ok
