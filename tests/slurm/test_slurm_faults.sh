@@ -6,8 +6,8 @@
 #     ends TIMEOUT and the remaining work is RE-PLANNED (remaining workflow, remaining
 #     deadline): the second pilot has 1 core instead of 4 and the QoS of the new plan;
 #     the cut workflow runs again without spending a retry; DONE.
-#     During W slurmctld is stopped for 15 s and started again: squeue fails, the pilot
-#     is not declared lost, polling backs off and recovers; exactly 2 pilots in all.
+#     During W slurmctld is stopped until socm has seen squeue fail (squeue itself
+#     retries for 10 s), then started again: squeue fails, the pilot is not declared lost, polling backs off and recovers; exactly 2 pilots in all.
 #  N. node loss: the node of a running pilot goes DOWN; its steps run again in a new
 #     pilot on another node; DONE, every workflow at attempt 1.
 #  S. squeue hangs (a wrapper in SOCM_SLURM_BINDIR, SOCM_SLURM_TIMEOUT=2) for 12 s:
@@ -164,7 +164,16 @@ echo "J ok"
 # ---------------------------------------------------------------- restart slurmctld during W
 kill -0 "$wpid" 2>/dev/null || fail "W ended before slurmctld was restarted"
 "$cluster" stop-ctld 2>/dev/null
-sleep 15 # longer than the slowest poll interval (10 s)
+# slurmctld stays down until socm has seen squeue fail, at most 60 s. A fixed outage
+# made this flaky: squeue itself retries the controller for MessageTimeout (10 s), so
+# a poll that began late in a 15 s outage simply got its answer when slurmctld came
+# back. The next poll comes within 10 s and then fails after squeue's own 10 s.
+t_down=$(date +%s)
+until grep -q "squeue failed" "$tmp/socm-$W/socm.log" 2>/dev/null; do
+  [ $(( $(date +%s) - t_down )) -lt 60 ] || break
+  sleep 1
+done
+sleep 2 # one failed call more or less does not matter; let the back-off show
 "$cluster" start-ctld 2>/dev/null
 
 # ---------------------------------------------------------------- L: sacct lags
