@@ -7,6 +7,7 @@
 #include "socm/planner.h"
 #include "util/str.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,6 +20,24 @@ struct fx {
     struct socm_qos qos[8];
     struct socm_plan_input in;
 };
+
+/* A seeded xorshift64 generator for the random-campaign tests: reproducible on every
+ * platform, unlike rand(). fx_seed() first (the state must not be 0). */
+static inline uint64_t *fx_rng_state(void)
+{
+    static uint64_t state;
+    return &state;
+}
+static inline void fx_seed(uint64_t seed) { *fx_rng_state() = seed; }
+static inline uint64_t fx_rnd(void)
+{
+    uint64_t *s = fx_rng_state();
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+static inline int64_t fx_rnd_in(int64_t lo, int64_t hi) { return lo + (int64_t)(fx_rnd() % (uint64_t)(hi - lo + 1)); }
 
 static inline void fx_push(struct socm_intv *iv, int x)
 {

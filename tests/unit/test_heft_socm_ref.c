@@ -86,45 +86,35 @@ static int ref_schedule(const struct socm_planner *self, const struct socm_plan_
 
 static const struct socm_planner ref_planner = {.name = "heft-ref", .schedule = ref_schedule};
 
-static uint64_t rng_state;
-static uint64_t rnd(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
-static int64_t rnd_in(int64_t lo, int64_t hi) { return lo + (int64_t)(rnd() % (uint64_t)(hi - lo + 1)); }
-
 /* Few widths (so slots tie and share cores), walltimes on a coarse grid plus
  * tenths (equal ends, and ends that round together), memory up to the whole pool. */
 static void random_campaign(struct fx *f, bool many_widths)
 {
     static const int64_t cpns[] = {4, 8, 12, 112};
-    int64_t cpn = cpns[rnd() % 4];
+    int64_t cpn = cpns[fx_rnd() % 4];
     static const struct socm_qos q[] = {{"short", 600, 10, 100000}, {"long", 6000, 10, 100000}};
-    fx_resource(f, "rand", rnd_in(1, 4), cpn, (double)rnd_in(1000, 64000), q, 2);
+    fx_resource(f, "rand", fx_rnd_in(1, 4), cpn, (double)fx_rnd_in(1000, 64000), q, 2);
     int64_t total = f->res.nodes * cpn;
     int64_t widths[4];
     for (int i = 0; i < 4; i++)
-        widths[i] = rnd_in(1, total);
-    size_t n = many_widths ? (size_t)rnd_in(65, 90) : (size_t)rnd_in(1, 60);
+        widths[i] = fx_rnd_in(1, total);
+    size_t n = many_widths ? (size_t)fx_rnd_in(65, 90) : (size_t)fx_rnd_in(1, 60);
     for (size_t i = 0; i < n; i++) {
-        int64_t cpus = many_widths ? (int64_t)i + 1 : rnd() % 3 ? widths[rnd() % 4] : rnd_in(1, cpn);
+        int64_t cpus = many_widths ? (int64_t)i + 1 : fx_rnd() % 3 ? widths[fx_rnd() % 4] : fx_rnd_in(1, cpn);
         if (cpus > total)
-            cpus = rnd_in(1, total);
+            cpus = fx_rnd_in(1, total);
         double pool = f->res.memory_per_node_mb * (double)f->res.nodes;
         /* Whole MB (as requirements give), so sums are exact in both. */
-        double mem = rnd() % 4 == 0 ? floor(pool * (double)rnd_in(30, 100) / 100.0) : (double)rnd_in(0, 2000);
-        double wall = (double)(rnd_in(0, 12) * 10) + (rnd() % 2 ? 0.1 * (double)rnd_in(1, 9) : 0);
-        if (rnd() % 3 == 0)
+        double mem = fx_rnd() % 4 == 0 ? floor(pool * (double)fx_rnd_in(30, 100) / 100.0) : (double)fx_rnd_in(0, 2000);
+        double wall = (double)(fx_rnd_in(0, 12) * 10) + (fx_rnd() % 2 ? 0.1 * (double)fx_rnd_in(1, 9) : 0);
+        if (fx_rnd() % 3 == 0)
             wall *= 1.1; /* as requirements do: ends that differ in the last bits */
         fx_add(f, cpus, mem, wall);
     }
     fx_dag(f);
     for (size_t i = 1; i < n; i++)
-        for (int d = (int)rnd_in(0, 3); d > 0; d--)
-            fx_edge(f, (int)rnd_in(0, (int64_t)i - 1), (int)i);
+        for (int d = (int)fx_rnd_in(0, 3); d > 0; d--)
+            fx_edge(f, (int)fx_rnd_in(0, (int64_t)i - 1), (int)i);
 }
 
 static void expect_same(const struct socm_plan *a, const struct socm_plan *b)
@@ -162,12 +152,12 @@ static void compare(struct fx *f, enum socm_schema schema, double deadline)
 
 static void run_many(bool many_widths, int count, uint64_t seed)
 {
-    rng_state = seed;
+    fx_seed(seed);
     for (int it = 0; it < count; it++) {
         struct fx f = {0};
         random_campaign(&f, many_widths);
         compare(&f, SOCM_SCHEMA_BATCH, 1e9);
-        compare(&f, SOCM_SCHEMA_REMOTE, (double)rnd_in(50, 2000));
+        compare(&f, SOCM_SCHEMA_REMOTE, (double)fx_rnd_in(50, 2000));
         fx_free(&f);
     }
 }

@@ -16,16 +16,6 @@
 
 #include <math.h>
 
-static uint64_t rng_state;
-static uint64_t rnd(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
-static int64_t rnd_in(int64_t lo, int64_t hi) { return lo + (int64_t)(rnd() % (uint64_t)(hi - lo + 1)); }
-
 /* Every constraint of the model in time.c, checked pairwise (small n). */
 static void check_plan(const struct fx *f, const struct socm_plan *p)
 {
@@ -80,20 +70,20 @@ static void check_plan(const struct fx *f, const struct socm_plan *p)
 static void random_campaign(struct fx *f)
 {
     static const int64_t cpns[] = {4, 8, 16, 112};
-    int64_t cpn = cpns[rnd() % 4];
+    int64_t cpn = cpns[fx_rnd() % 4];
     static const struct socm_qos q[] = {{"short", 120, 10, 100000}, {"long", 100000, 10, 100000}};
-    fx_resource(f, "rand", rnd_in(1, 6), cpn, (double)rnd_in(1000, 64000), q, 2);
-    size_t n = (size_t)rnd_in(1, 40);
+    fx_resource(f, "rand", fx_rnd_in(1, 6), cpn, (double)fx_rnd_in(1000, 64000), q, 2);
+    size_t n = (size_t)fx_rnd_in(1, 40);
     for (size_t i = 0; i < n; i++) {
-        int64_t cpus = rnd() % 4 == 0 ? rnd_in(1, f->res.nodes * cpn) : rnd_in(1, cpn);
-        double mem = (double)rnd_in(0, (int64_t)f->res.memory_per_node_mb / 2);
-        fx_add(f, cpus, mem, (double)rnd_in(0, 120) + (rnd() % 2 ? 0.5 : 0));
+        int64_t cpus = fx_rnd() % 4 == 0 ? fx_rnd_in(1, f->res.nodes * cpn) : fx_rnd_in(1, cpn);
+        double mem = (double)fx_rnd_in(0, (int64_t)f->res.memory_per_node_mb / 2);
+        fx_add(f, cpus, mem, (double)fx_rnd_in(0, 120) + (fx_rnd() % 2 ? 0.5 : 0));
     }
     fx_dag(f);
     for (size_t i = 1; i < n; i++) {
-        int deps = (int)rnd_in(0, 3);
+        int deps = (int)fx_rnd_in(0, 3);
         for (int d = 0; d < deps; d++) {
-            int from = (int)rnd_in(0, (int64_t)i - 1);
+            int from = (int)fx_rnd_in(0, (int64_t)i - 1);
             bool dup = false;
             for (size_t j = 0; j < f->dag.pred[i].n; j++)
                 dup |= f->dag.pred[i].v[j] == from;
@@ -106,7 +96,7 @@ static void random_campaign(struct fx *f)
 static void test_property(void **state)
 {
     (void)state;
-    rng_state = 0x9e3779b97f4a7c15ULL;
+    fx_seed(0x9e3779b97f4a7c15ULL);
     const struct socm_planner *tp = socm_planner_find("time"), *hp = socm_planner_find("heft-socm");
     int compared = 0;
     for (int iter = 0; iter < 2000; iter++) {
@@ -125,7 +115,7 @@ static void test_property(void **state)
         socm_plan_bounds(bin, &p);
         check_plan(&f, &p);
         /* Remote with a deadline between the bound and the batch makespan. */
-        double deadline = ceil(p.cp_bound + (p.makespan - p.cp_bound) * (double)(rnd() % 100) / 100.0 * 3) + 1;
+        double deadline = ceil(p.cp_bound + (p.makespan - p.cp_bound) * (double)(fx_rnd() % 100) / 100.0 * 3) + 1;
         socm_plan_free(&p);
         int rt = socm_plan_make(tp, fx_input(&f, SOCM_SCHEMA_REMOTE, all, deadline), &p, &err);
         int rh = socm_plan_make(hp, fx_input(&f, SOCM_SCHEMA_REMOTE, all, deadline), &h, &herr);
@@ -284,7 +274,7 @@ static void test_window_bound(void **state)
 static void test_search_never_worse(void **state)
 {
     (void)state;
-    rng_state = 0x2545f4914f6cdd1dULL;
+    fx_seed(0x2545f4914f6cdd1dULL);
     const struct socm_planner *tp = socm_planner_find("time");
     int shorter = 0;
     for (int iter = 0; iter < 150; iter++) {
