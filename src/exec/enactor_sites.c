@@ -149,6 +149,14 @@ static const struct socm_enactor_ops sites_ops = {
     .destroy = st_destroy,
 };
 
+/* Prefixes err's message with the site it concerns; returns -1. */
+static int site_error(struct socm_error *err, const char *site)
+{
+    char msg[sizeof err->msg];
+    snprintf(msg, sizeof msg, "%s", err->msg);
+    return socm_error_set(err, err->code, "site %s: %s", site, msg);
+}
+
 struct socm_enactor *socm_enactor_for_spec(const struct socm_spec *spec, const char *name,
                                            const struct socm_allocation *a,
                                            const struct socm_enactor_callbacks *cb,
@@ -182,9 +190,7 @@ struct socm_enactor *socm_enactor_for_spec(const struct socm_spec *spec, const c
         sa.partition = st->partition;
         S->sub[k] = socm_enactor_create(st->enactor, &sa, cb, err);
         if (!S->sub[k]) {
-            char msg[sizeof err->msg];
-            snprintf(msg, sizeof msg, "%s", err->msg);
-            socm_error_set(err, err->code, "site %s: %s", st->name, msg);
+            site_error(err, st->name);
             socm_enactor_destroy(e);
             return NULL;
         }
@@ -205,11 +211,8 @@ int socm_enactor_check_spec(const struct socm_spec *spec, const char *name, bool
     if (spec->nsites == 0 || simulate)
         return socm_enactor_resolve(name, err) ? 0 : -1;
     for (size_t k = 0; k < spec->nsites; k++) {
-        if (!socm_enactor_resolve(spec->sites[k].enactor, err)) {
-            char msg[sizeof err->msg];
-            snprintf(msg, sizeof msg, "%s", err->msg);
-            return socm_error_set(err, err->code, "site %s: %s", spec->sites[k].name, msg);
-        }
+        if (!socm_enactor_resolve(spec->sites[k].enactor, err))
+            return site_error(err, spec->sites[k].name);
     }
     return 0;
 }
