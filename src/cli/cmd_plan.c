@@ -17,6 +17,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void plan_help(void)
@@ -39,7 +40,8 @@ static void plan_help(void)
          "  --policy NAME     planner policy (default: the campaign's `policy`, else\n"
          "                    \"time\"; \"heft-socm\" gives the original tool's plan)\n"
          "  --json            print the plan as JSON (times in minutes, memory in MB)\n"
-         "  --gantt FILE.svg  write a Gantt chart (cores x time, deadline line)\n"
+         "  --gantt FILE.svg  write a Gantt chart (cores x time, coloured by workflow\n"
+         "                    type, with the deadline)\n"
          "  --dot FILE.dot    write the DAG in Graphviz DOT\n"
          "  --predict         plan with walltime and memory predicted from history\n"
          "  --explain         (implies --predict) each workflow's model and margin, or\n"
@@ -111,8 +113,17 @@ static int write_outputs(const struct socm_campaign *c, const struct socm_requir
                          const struct socm_plan *plan, const char *gantt, const char *dot,
                          struct socm_error *err)
 {
-    if (gantt && socm_gantt_svg_write(gantt, plan, rq->names, c->deadline_min, err) < 0)
-        return -1;
+    if (gantt) {
+        /* Colour by workflow type (a subcampaign's members are "SUB.MEMBER"). */
+        const char **types = calloc(c->n_wfs ? c->n_wfs : 1, sizeof *types);
+        for (size_t i = 0; i < c->n_wfs && i < plan->n; i++)
+            types[i] = c->wfs[i]->type;
+        struct socm_gantt_opts go = {c->name, c->deadline_min, types, "workflow type"};
+        int rc = socm_gantt_svg_write(gantt, plan, rq->names, &go, err);
+        free(types);
+        if (rc < 0)
+            return -1;
+    }
     if (dot && socm_dot_write(dot, c->name, &c->dag, rq->names, rq->reqs, err) < 0)
         return -1;
     return 0;
