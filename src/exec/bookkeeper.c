@@ -645,7 +645,7 @@ static void record_history(struct socm_bk *bk, const struct socm_result *r)
     char where[32] = "local";
     if (strcmp(resource, "local") != 0 && bk->w[r->index].job > 0) /* a Slurm job id */
         snprintf(where, sizeof where, "%ld", bk->w[r->index].job);
-    if (socm_record_result(bk->history, t->history, r, resource, where, &e) != 0)
+    if (socm_record_result(bk->history, t->history, bk->spec.campaign, r, resource, where, &e) != 0)
         bk_log(bk, "%s: not recorded in the history: %s", t->name, e.msg);
 }
 
