@@ -34,12 +34,15 @@ double socm_chart_text_px(const char *s)
 
 void socm_chart_duration(double minutes, char *buf, size_t n)
 {
+    /* The smaller unit up to twice the larger one, unless the value is a whole
+     * number of the larger: "90 s", "1 min", "90 min", "1 h", "36 h", "3 days". */
     double s = minutes * 60;
+    bool whole_min = fabs(s - 60 * round(s / 60)) < 1e-6, whole_h = fabs(minutes - 60 * round(minutes / 60)) < 1e-6;
     if (!(s >= 0))
         snprintf(buf, n, "-");
-    else if (s < 119.5)
+    else if (s < 119.5 && !(s >= 60 && whole_min))
         snprintf(buf, n, "%.3g s", s);
-    else if (minutes < 119.5)
+    else if (minutes < 119.5 && !(minutes >= 60 && whole_h))
         snprintf(buf, n, "%.3g min", minutes);
     else if (minutes < 48 * 60)
         snprintf(buf, n, "%.3g h", minutes / 60);
@@ -47,7 +50,6 @@ void socm_chart_duration(double minutes, char *buf, size_t n)
         snprintf(buf, n, "%.3g days", minutes / 1440);
 }
 
-/* The smallest of 1, 2, 5 × 10^k that is ≥ raw. */
 double socm_chart_nice(double raw)
 {
     double p = pow(10, floor(log10(raw)));
