@@ -41,7 +41,7 @@ static void plan_help(void)
          "                    \"time\"; \"heft-socm\" gives the original tool's plan)\n"
          "  --json            print the plan as JSON (times in minutes, memory in MB)\n"
          "  --gantt FILE.svg  write a Gantt chart (cores x time, coloured by workflow\n"
-         "                    type, with the deadline)\n"
+         "                    type, or by site over several sites; the deadline)\n"
          "  --dot FILE.dot    write the DAG in Graphviz DOT\n"
          "  --predict         plan with walltime and memory predicted from history\n"
          "  --explain         (implies --predict) each workflow's model and margin, or\n"
@@ -109,18 +109,20 @@ static void print_predictions(const struct socm_requirements *rq, bool explain)
     printf("core-hours saved: %.2f\n", socm_requirements_core_hours_saved(rq));
 }
 
-static int write_outputs(const struct socm_campaign *c, const struct socm_requirements *rq,
-                         const struct socm_plan *plan, const char *gantt, const char *dot,
-                         struct socm_error *err)
+static int write_outputs(const struct socm_campaign *c, const struct socm_sites_plan *sp, const char *gantt,
+                         const char *dot, struct socm_error *err)
 {
+    const struct socm_requirements *rq = &sp->rq;
+    const struct socm_plan *plan = &sp->plan;
     if (gantt) {
-        /* Colour by workflow type (a subcampaign's members are "SUB.MEMBER"). */
-        const char **types = calloc(c->n_wfs ? c->n_wfs : 1, sizeof *types);
+        /* Colour by site on a campaign over several sites, else by workflow type
+         * (a subcampaign's members are "SUB.MEMBER"). */
+        const char **groups = calloc(plan->n ? plan->n : 1, sizeof *groups);
         for (size_t i = 0; i < c->n_wfs && i < plan->n; i++)
-            types[i] = c->wfs[i]->type;
-        struct socm_gantt_opts go = {c->name, c->deadline_min, types, "workflow type"};
+            groups[i] = sp->site ? c->sites[sp->site[i]].name : c->wfs[i]->type;
+        struct socm_gantt_opts go = {c->name, c->deadline_min, groups, sp->site ? "site" : "workflow type"};
         int rc = socm_gantt_svg_write(gantt, plan, rq->names, &go, err);
-        free(types);
+        free(groups);
         if (rc < 0)
             return -1;
     }
@@ -194,7 +196,7 @@ int socm_cmd_plan(int argc, char **argv)
     }
     if (profile)
         print_plan_profile(t_load, &sp);
-    if (write_outputs(c, rq, &sp.plan, gantt, dot, &err) < 0)
+    if (write_outputs(c, &sp, gantt, dot, &err) < 0)
         rc = socm_cli_fail("plan", &err);
     socm_sites_plan_free(&sp);
     socm_campaign_free(c);

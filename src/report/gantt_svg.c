@@ -98,23 +98,11 @@ static double next_start(const struct core_starts *cs, const struct socm_plan_en
     return best;
 }
 
-/* The label text at (x, y): the whole name, or its first `chars` characters and "…". */
-static void label(FILE *out, double x, double y, const char *name, size_t chars)
+/* The label text at (x, y), cut with "…" to px pixels. */
+static void label(FILE *out, double x, double y, const char *name, double px)
 {
     fprintf(out, "<text class=\"label\" x=\"%.1f\" y=\"%.1f\" dominant-baseline=\"central\">", x, y);
-    size_t len = strlen(name), cut = len, seen = 0;
-    for (size_t i = 0; i < len; i++)
-        if (((unsigned char)name[i] & 0xC0) != 0x80 && seen++ == chars) {
-            cut = i;
-            break;
-        }
-    if (cut < len) {
-        char *s = socm_strndup(name, cut);
-        socm_svg_text(out, s);
-        free(s);
-        fputs("…", out);
-    } else
-        socm_svg_text(out, name);
+    socm_svg_text_fit(out, name, px);
     fputs("</text>", out);
 }
 
@@ -148,11 +136,11 @@ static void bar(const struct socm_chart *c, const struct socm_plan_entry *e, con
         if (gap > right)
             gap = right;
         if (w >= tw + 6)
-            label(out, x + 3, y + h / 2, name, (size_t)-1);
+            label(out, x + 3, y + h / 2, name, tw);
         else if (x + w + 3 + tw + 3 <= gap)
-            label(out, x + w + 3, y + h / 2, name, (size_t)-1);
-        else if (w >= 6 * 4 + 6)
-            label(out, x + 3, y + h / 2, name, (size_t)((w - 6) / 6) - 1);
+            label(out, x + w + 3, y + h / 2, name, tw);
+        else if (w >= 6 * 4 + 6) /* room for 3 characters and "…" */
+            label(out, x + 3, y + h / 2, name, w - 6);
     }
     fputs("</g>\n", out);
 }

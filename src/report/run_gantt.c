@@ -111,20 +111,8 @@ static void tooltip(FILE *out, const struct socm_gantt_row *rows, const size_t *
 /* The name in the left column, cut with "…" to fit `px`. */
 static void row_name(FILE *out, double x, double y, const char *name, double px)
 {
-    size_t fit = (size_t)(px / 6), len = strlen(name), chars = 0, cut = len;
-    for (size_t i = 0; i < len; i++)
-        if (((unsigned char)name[i] & 0xC0) != 0x80 && chars++ == fit - 1) {
-            cut = i;
-            break;
-        }
     fprintf(out, "<text class=\"name\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" dominant-baseline=\"central\">", x, y);
-    if (cut < len && socm_chart_text_px(name) > px) {
-        char *s = socm_strndup(name, cut);
-        socm_svg_text(out, s);
-        free(s);
-        fputs("…", out);
-    } else
-        socm_svg_text(out, name);
+    socm_svg_text_fit(out, name, px);
     fputs("</text>\n", out);
 }
 

@@ -1,7 +1,10 @@
 /* svg_chart.c — the parts the SVG Gantt charts share (see svg_chart.h). */
 #include "report/svg_chart.h"
 
+#include "util/str.h"
+
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define FONT_PX 10.0
@@ -22,6 +25,25 @@ void socm_svg_text(FILE *out, const char *s)
                 fputc(*s, out);
         }
     }
+}
+
+void socm_svg_text_fit(FILE *out, const char *s, double px)
+{
+    if (socm_chart_text_px(s) <= px) {
+        socm_svg_text(out, s);
+        return;
+    }
+    /* Whole characters (UTF-8 code points) that fit with the ellipsis. */
+    size_t keep = px > 2 * CHAR_PX ? (size_t)(px / CHAR_PX) - 1 : 1, seen = 0, cut = strlen(s);
+    for (size_t i = 0; s[i]; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80 && seen++ == keep) {
+            cut = i;
+            break;
+        }
+    char *head = socm_strndup(s, cut);
+    socm_svg_text(out, head);
+    free(head);
+    fputs("…", out);
 }
 
 double socm_chart_text_px(const char *s)

@@ -15,6 +15,9 @@
  * newline dropped (XML and HTML text and attribute values). */
 void socm_svg_text(FILE *out, const char *s);
 
+/* The same, cut to about px pixels of the charts' font with "…" when longer. */
+void socm_svg_text_fit(FILE *out, const char *s, double px);
+
 /* A duration for people: "40 s", "2.2 min", "1.5 h", "3 days". */
 void socm_chart_duration(double minutes, char *buf, size_t n);
 

@@ -2,8 +2,9 @@
 # test_charts_cli.sh — the Gantt charts of `socm plan --gantt` and `socm report
 # --gantt` as files: well-formed XML (xmllint, when installed), a title naming the
 # campaign, a legend, a <title> tooltip on every bar, ticks at round values, and an
-# axis that spans the plan (the quickstart's 2.2 minutes), not its 1 h deadline;
-# 10,000 workflows give a chart of at most 500 aggregated rows of bounded size.
+# axis that spans the plan (the quickstart's 2.2 minutes), not its 1 h deadline; a
+# campaign over two sites is coloured by site; 10,000 workflows give a chart of at
+# most 500 aggregated rows of bounded size.
 set -u
 . "$(dirname "$0")/lib.sh"
 cd "$tmp" || exit 1
@@ -47,6 +48,12 @@ grep -q 'time since the start (min)' plan.svg || fail "plan chart: axis unit"
 for w in prepare-a prepare-b combine; do
     grep -q "<title>$w (generic)" plan.svg || fail "plan chart: no tooltip for $w"
 done
+
+# Over several sites the colours are the sites.
+"$SOCM_BIN" plan "$SOCM_SRC/examples/two-sites.toml" --gantt two.svg >/dev/null || fail "two sites: exit $?"
+check_svg two.svg
+grep -q 'colour = site' two.svg && grep -q '>site-a<' two.svg && grep -q '>site-b<' two.svg ||
+    fail "two sites: legend by site"
 
 # The quickstart's run: planned vs actual, coloured by state.
 "$SOCM_BIN" run "$qs" --state-dir sd -q || fail "run: exit $?"
