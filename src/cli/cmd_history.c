@@ -2,6 +2,7 @@
  * from — list, show, export as CSV, prune, train models, and record runs made
  * outside socm (from Slurm's sacct, or from given measures). */
 #include "cli/cli.h"
+#include "cli/history_train.h"
 #include "config/config.h"
 #include "predict/history.h"
 #include "predict/jobspec.h"
@@ -166,12 +167,6 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 
 /* ---- output helpers ---- */
 
-static json_t *json_or_text(const char *s)
-{
-    json_t *j = json_loads(s ? s : "{}", 0, NULL);
-    return j ? j : json_string(s ? s : "");
-}
-
 static json_t *run_json(const struct socm_history_run *r)
 {
     json_t *o = json_object();
@@ -179,8 +174,8 @@ static json_t *run_json(const struct socm_history_run *r)
     json_object_set_new(o, "job_name", json_string(r->job_name));
     json_object_set_new(o, "workflow", json_string(r->workflow));
     json_object_set_new(o, "command", json_string(r->command));
-    json_object_set_new(o, "categorical", json_or_text(r->categorical_json));
-    json_object_set_new(o, "numeric", json_or_text(r->numeric_json));
+    json_object_set_new(o, "categorical", socm_history_json_or_text(r->categorical_json));
+    json_object_set_new(o, "numeric", socm_history_json_or_text(r->numeric_json));
     json_object_set_new(o, "ranks", json_integer(r->ranks));
     json_object_set_new(o, "threads", json_integer(r->threads));
     json_object_set_new(o, "req_memory_mb", json_real(r->req_memory_mb));
@@ -460,105 +455,6 @@ static int do_prune(const struct opts *o)
     return rc == 0 ? 0 : socm_cli_fail("history", &err);
 }
 
-/* Why models were skipped, counted: "fewer than 10 completed runs with a measured
- * runtime" once with its count, not once per job name and target. */
-#define TRAIN_REASONS 16
-struct train_out {
-    bool json, verbose;
-    json_t *arr;
-    int trained, skipped, by_target[2];
-    struct socm_strv jobs; /* job names with a model */
-    char *reason[TRAIN_REASONS + 1];
-    int count[TRAIN_REASONS + 1];
-};
-
-static void count_reason(struct train_out *t, const struct socm_model_info *mi)
-{
-    size_t have = 0, need = 0;
-    char target[32];
-    char *key;
-    if (mi->detail && sscanf(mi->detail, "only %zu completed runs with a measured %31s (need %zu)", &have, target,
-                             &need) == 3)
-        key = socm_asprintf("fewer than %zu completed runs with a measured %s", need, socm_target_name(mi->target));
-    else
-        key = socm_strdup(mi->detail && *mi->detail ? mi->detail : "no reason given");
-    size_t k = 0;
-    while (k < TRAIN_REASONS && t->reason[k] && strcmp(t->reason[k], key) != 0)
-        k++;
-    if (k == TRAIN_REASONS) { /* the rest together */
-        free(key);
-        if (!t->reason[k])
-            t->reason[k] = socm_strdup("other reasons");
-    } else if (!t->reason[k])
-        t->reason[k] = key;
-    else
-        free(key);
-    t->count[k]++;
-}
-
-static void train_report(const struct socm_model_info *mi, void *arg)
-{
-    struct train_out *t = arg;
-    if (mi->kind) {
-        t->trained++;
-        t->by_target[mi->target == SOCM_TARGET_MEMORY]++;
-        size_t j = 0;
-        while (j < t->jobs.n && strcmp(t->jobs.v[j], mi->job_name) != 0)
-            j++;
-        if (j == t->jobs.n)
-            socm_strv_push(&t->jobs, mi->job_name);
-    } else {
-        t->skipped++;
-        count_reason(t, mi);
-    }
-    if (t->json) {
-        json_t *o = json_object();
-        json_object_set_new(o, "job_name", json_string(mi->job_name));
-        json_object_set_new(o, "categorical", json_or_text(mi->categorical));
-        json_object_set_new(o, "target", json_string(socm_target_name(mi->target)));
-        json_object_set_new(o, "model", mi->kind ? json_string(mi->kind) : json_null());
-        json_object_set_new(o, "detail", json_string(mi->detail ? mi->detail : ""));
-        json_object_set_new(o, "n_runs", json_integer((json_int_t)mi->n_runs));
-        if (mi->kind) {
-            json_object_set_new(o, "n_train", json_integer((json_int_t)mi->n_train));
-            json_object_set_new(o, "n_test", json_integer((json_int_t)mi->n_test));
-            json_object_set_new(o, "mean_pct_error", json_real(mi->mean_pct_error));
-            json_object_set_new(o, "mse", json_real(mi->mse));
-            json_object_set_new(o, "margin", json_real(mi->margin));
-        }
-        json_array_append_new(t->arr, o);
-        return;
-    }
-    if (!t->verbose)
-        return;
-    if (mi->kind)
-        printf("%-20s %-8s %-40s %-6s train %zu test %zu: error %.2f %%, MSE %.4g, margin +%.1f %% (%s)\n",
-               mi->job_name, socm_target_name(mi->target), mi->categorical, mi->kind, mi->n_train,
-               mi->n_test, mi->mean_pct_error, mi->mse, 100 * mi->margin, mi->detail);
-    else
-        printf("%-20s %-8s %-40s skipped: %s\n", mi->job_name, socm_target_name(mi->target),
-               mi->categorical, mi->detail ? mi->detail : "");
-}
-
-static void train_summary(const struct train_out *t)
-{
-    printf("trained %d model%s (%d runtime, %d memory) for %zu job name%s; skipped %d\n", t->trained,
-           t->trained == 1 ? "" : "s", t->by_target[0], t->by_target[1], t->jobs.n, t->jobs.n == 1 ? "" : "s",
-           t->skipped);
-    for (size_t k = 0; k <= TRAIN_REASONS && t->reason[k]; k++)
-        printf("  %6d  %s\n", t->count[k], t->reason[k]);
-    if (t->skipped && !t->verbose)
-        printf("(--verbose: one line per model)\n");
-}
-
-static void train_out_free(struct train_out *t)
-{
-    json_decref(t->arr);
-    socm_strv_free(&t->jobs);
-    for (size_t k = 0; k <= TRAIN_REASONS; k++)
-        free(t->reason[k]);
-}
-
 static int do_train(const struct opts *o)
 {
     struct socm_predict_options po;
@@ -587,9 +483,9 @@ static int do_train(const struct opts *o)
     struct socm_history *h = open_db(o, &err);
     if (!h)
         return socm_cli_fail("history", &err);
-    struct train_out t = {.json = o->json, .verbose = o->verbose, .arr = o->json ? json_array() : NULL,
-                          .jobs = SOCM_STRV_INIT};
-    int rc = socm_predict_train(h, o->job_name, &po, train_report, &t, &err);
+    struct socm_train_out t;
+    socm_train_out_init(&t, o->json, o->verbose);
+    int rc = socm_predict_train(h, o->job_name, &po, socm_train_out_report, &t, &err);
     if (rc == 0 && o->json) {
         json_t *root = json_object();
         json_object_set_new(root, "models", t.arr);
@@ -597,9 +493,9 @@ static int do_train(const struct opts *o)
         put_json(root);
         json_decref(root);
     } else if (rc == 0) {
-        train_summary(&t);
+        socm_train_out_summary(&t, stdout);
     }
-    train_out_free(&t);
+    socm_train_out_free(&t);
     socm_history_close(h);
     return rc == 0 ? 0 : socm_cli_fail("history", &err);
 }
