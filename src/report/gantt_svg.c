@@ -83,7 +83,7 @@ static void core_starts_free(struct core_starts *cs)
 static double next_start(const struct core_starts *cs, const struct socm_plan_entry *e, double t, double none)
 {
     double best = none;
-    for (int64_t c = e->core_first; c <= e->core_last && c < cs->cores; c++) {
+    for (int64_t c = e->core_first > 0 ? e->core_first : 0; c <= e->core_last && c < cs->cores; c++) {
         size_t lo = 0, hi = cs->n[c];
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;

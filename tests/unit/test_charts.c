@@ -207,12 +207,32 @@ static void test_run_chart_aggregates(void **state)
     free(names);
 }
 
+/* Nothing to draw, and a plug-in planner's entry outside the allocation: still a
+ * chart, no crash. */
+static void test_degenerate(void **state)
+{
+    (void)state;
+    struct socm_plan empty = {.policy = "time", .cores = 0};
+    char *svg = plan_chart(&empty, NULL, NULL, 0);
+    assert_non_null(strstr(svg, "</svg>"));
+    free(svg);
+    struct socm_plan_entry e[2] = {{1, -3, 5, 10, 0, 1}, {2, 0, 0, 10, 0, 1}};
+    struct socm_plan odd = {.policy = "x", .cores = 2, .makespan = 1, .entries = e, .n = 2};
+    const char *names[] = {"outside", "inside"};
+    svg = plan_chart(&odd, names, NULL, 0);
+    assert_int_equal(count(svg, "<g class=\"bar\">"), 2);
+    free(svg);
+    svg = run_chart(NULL, 0);
+    assert_non_null(strstr(svg, "</svg>"));
+    free(svg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_axis),      cmocka_unit_test(test_duration),
         cmocka_unit_test(test_plan_chart), cmocka_unit_test(test_run_chart),
-        cmocka_unit_test(test_run_chart_aggregates),
+        cmocka_unit_test(test_run_chart_aggregates), cmocka_unit_test(test_degenerate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
