@@ -1,5 +1,6 @@
 /* html_report.c — a run as one self-contained HTML page (see html_report.h). */
 #include "report/html_report.h"
+#include "report/gantt_svg.h"
 #include "report/profile.h"
 #include "report/run_rows.h"
 #include "report/svg_chart.h"
@@ -213,6 +214,46 @@ static void workflows(FILE *out, const struct socm_bk *bk, const struct socm_run
     fputs("</tbody></table></section>\n", out);
 }
 
+/* The plan the run followed (the journal keeps it), as the plan chart: cores ×
+ * time, coloured by workflow type. Nothing when the journal has no plan. */
+static void plan_chart(FILE *out, const struct socm_bk *bk)
+{
+    const struct socm_spec *s = &bk->spec;
+    const json_t *j = s->plan, *entries = json_object_get(j, "entries");
+    if (!json_is_array(entries) || json_array_size(entries) != s->n)
+        return;
+    struct socm_plan p = {
+        .policy = (char *)json_string_value(json_object_get(j, "policy")),
+        .qos = (char *)json_string_value(json_object_get(j, "qos")),
+        .cores = (int64_t)json_integer_value(json_object_get(j, "cores")),
+        .makespan = json_number_value(json_object_get(j, "makespan")),
+        .n = s->n,
+        .entries = socm_xcalloc(s->n ? s->n : 1, sizeof *p.entries),
+    };
+    const char **names = socm_xcalloc(s->n ? s->n : 1, sizeof *names);
+    const char **types = socm_xcalloc(s->n ? s->n : 1, sizeof *types);
+    for (size_t i = 0; i < s->n; i++) {
+        const json_t *e = json_array_get(entries, i);
+        p.entries[i] = (struct socm_plan_entry){
+            (int)json_integer_value(json_object_get(e, "id")),
+            (int64_t)json_integer_value(json_object_get(e, "core_first")),
+            (int64_t)json_integer_value(json_object_get(e, "core_last")),
+            json_number_value(json_object_get(e, "memory_mb")),
+            json_number_value(json_object_get(e, "start")),
+            json_number_value(json_object_get(e, "end")),
+        };
+        names[i] = s->tasks[i].name;
+        types[i] = json_string_value(json_object_get(s->tasks[i].history, "workflow"));
+    }
+    struct socm_gantt_opts o = {s->campaign, s->deadline_min, types, "workflow type"};
+    fputs("<section id=\"plan\"><h2>Plan (cores × time)</h2><div class=\"chart\">\n", out);
+    socm_gantt_svg(out, &p, names, &o);
+    fputs("</div></section>\n", out);
+    free(types);
+    free(names);
+    free(p.entries);
+}
+
 static void profile(FILE *out, const char *dir)
 {
     char *text = NULL;
@@ -242,6 +283,7 @@ void socm_html_report(FILE *out, const char *dir, const struct socm_bk *bk)
     fputs("<section id=\"chart\"><h2>Planned vs actual</h2><div class=\"chart\">\n", out);
     socm_run_gantt_svg(out, &rr.o, rr.v, rr.n);
     fputs("</div></section>\n", out);
+    plan_chart(out, bk);
     failures(out, dir, bk);
     workflows(out, bk, &rr);
     profile(out, dir);

@@ -1,8 +1,9 @@
 /* html_report.h — `socm report DIR --html FILE`: one self-contained HTML page about
- * a run (no network: styles, the chart and the script are inline) — the summary,
- * the planned vs actual chart, the failures with the tail of their stderr, the
- * per-workflow table (sorted by clicking a column heading, or by #sort=COLUMN in
- * the address) and the profile. The page a scientist attaches to a run log. */
+ * a run (no network: styles, the charts and the script are inline) — the summary,
+ * the planned vs actual chart, the plan's chart (cores × time), the failures with
+ * the tail of their stderr, the per-workflow table (sorted by clicking a column
+ * heading, or by #sort=COLUMN in the address) and the profile. The page a
+ * scientist attaches to a run log. */
 #ifndef SOCM_HTML_REPORT_H
 #define SOCM_HTML_REPORT_H
 

@@ -1,9 +1,10 @@
 #!/bin/bash
 # test_report_html.sh — `socm report DIR --html FILE` writes one self-contained page:
-# the summary, the chart as inline SVG, the failures with the tail of their stderr
-# (HTML-escaped, only the last 4 KB of a large one, never through a symbolic link),
-# the per-workflow table and the profile; nothing in it is fetched from elsewhere
-# (no src=, href=, url() or @import). An unwritable FILE is refused with a message.
+# the summary, the run's and the plan's charts as inline SVG, the failures with the
+# tail of their stderr (HTML-escaped, only the last 4 KB of a large one, never
+# through a symbolic link), the per-workflow table and the profile; nothing in it is
+# fetched from elsewhere (no src=, href=, url() or @import). An unwritable FILE is
+# refused with a message.
 # Rendering it in a browser is test_report_html_chromium.sh.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -37,9 +38,9 @@ python3 - page.html <<'PY' || fail "page structure"
 import re, sys
 page = open(sys.argv[1]).read()
 assert page.startswith("<!DOCTYPE html>"), page[:40]
-for sec in ("summary", "chart", "failures", "workflows", "profile"):
+for sec in ("summary", "chart", "plan", "failures", "workflows", "profile"):
     assert f'<section id="{sec}">' in page, sec
-assert page.count("<svg ") == 1 and "</svg>" in page
+assert page.count("<svg ") == 2 and page.count("</svg>") == 2, "the run's and the plan's charts"
 assert "<h2>Failures (3)</h2>" in page
 assert "the &lt;last&gt; words &amp; more" in page and "the <last>" not in page
 loud = page[page.index("<h3>loud</h3>"):]
@@ -51,7 +52,7 @@ assert rows == ["good", "bad", "loud", "linked"], rows
 assert '<table id="wf" class="sortable">' in page and "<script>" in page
 # Nothing fetched from elsewhere: the one URL is the SVG namespace.
 assert not re.search(r'\b(src|href)\s*=|url\(|@import', page, re.I), "external reference"
-assert re.findall(r'https?://[^"\s<]*', page) == ["http://www.w3.org/2000/svg"], re.findall(r'https?://[^"\s<]*', page)
+assert set(re.findall(r'https?://[^"\s<]*', page)) == {"http://www.w3.org/2000/svg"}, re.findall(r'https?://[^"\s<]*', page)
 PY
 "$SOCM_BIN" report sd --html /nonexistent-dir/page.html >/dev/null 2>err && fail "unwritable --html accepted"
 grep -q 'cannot write /nonexistent-dir/page.html' err || fail "unwritable --html: $(cat err)"
