@@ -2,6 +2,7 @@
  * from — list, show, export as CSV, prune, train models, and record runs made
  * outside socm (from Slurm's sacct, or from given measures). */
 #include "cli/cli.h"
+#include "cli/history_import.h"
 #include "cli/history_train.h"
 #include "config/config.h"
 #include "predict/history.h"
@@ -37,6 +38,9 @@ static const char *const usage_text =
     "        [--all]                              ...or every run\n"
     "  train [--job-name N] [--model poly|knn|forest] [--degree 1-3] [--k K]\n"
     "        [--seed S] [--min-runs N] [--json]   fit one model per job name and categories\n"
+    "  import --csv FILE [--skip-bad]              runs from CSV: export's columns, or at least\n"
+    "                                             job_name, elapsed_s, max_rss_mb and one\n"
+    "                                             column per feature (FILE - = stdin)\n"
     "  record --job-name NAME [--sacct JOBID[.STEP]] [--cmd \"COMMAND\" --config FILE]\n"
     "        [--elapsed S --max-rss MB --cpu S --state STATE] [--workflow TYPE]\n"
     "        [--resource NAME] [--numeric JSON] [--categorical JSON]\n"
@@ -67,14 +71,14 @@ struct opts {
     const char *numeric, *categorical, *state, *older_than, *campaign;
     double elapsed, max_rss, cpu, req_mem, req_min;
     long limit, degree, k, seed, min_runs;
-    bool json, csv, all, verbose;
+    bool json, csv, all, verbose, skip_bad;
     struct socm_strv pos; /* action and its operands */
 };
 
 enum {
     O_DB = 1000, O_JOB, O_MODEL, O_SACCT, O_CMD, O_CONFIG, O_WORKFLOW, O_RESOURCE, O_NUMERIC,
     O_CATEGORICAL, O_STATE, O_OLDER, O_ELAPSED, O_MAXRSS, O_CPU, O_REQMEM, O_REQMIN, O_LIMIT,
-    O_DEGREE, O_K, O_SEED, O_MINRUNS, O_JSON, O_CSV, O_ALL, O_HELP, O_CAMPAIGN, O_VERBOSE,
+    O_DEGREE, O_K, O_SEED, O_MINRUNS, O_JSON, O_CSV, O_ALL, O_HELP, O_CAMPAIGN, O_VERBOSE, O_SKIPBAD,
 };
 
 static const struct option long_opts[] = {
@@ -93,7 +97,8 @@ static const struct option long_opts[] = {
     {"min-runs", required_argument, NULL, O_MINRUNS}, {"json", no_argument, NULL, O_JSON},
     {"csv", no_argument, NULL, O_CSV}, {"all", no_argument, NULL, O_ALL},
     {"help", no_argument, NULL, O_HELP}, {"campaign", required_argument, NULL, O_CAMPAIGN},
-    {"verbose", no_argument, NULL, O_VERBOSE}, {NULL, 0, NULL, 0},
+    {"verbose", no_argument, NULL, O_VERBOSE}, {"skip-bad", no_argument, NULL, O_SKIPBAD},
+    {NULL, 0, NULL, 0},
 };
 
 static int number_arg(const char *opt, const char *s, double *out)
@@ -154,6 +159,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         case O_ALL: o->all = true; break;
         case O_CAMPAIGN: o->campaign = optarg; break;
         case O_VERBOSE: o->verbose = true; break;
+        case O_SKIPBAD: o->skip_bad = true; break;
         case 'h':
         case O_HELP: fputs(usage_text, stdout); return 0;
         case ':': return socm_cli_usage("history", "%s needs a value", argv[optind - 1]);
@@ -560,6 +566,17 @@ static char *canonical_json(const char *s)
     return c;
 }
 
+/* import --csv FILE: the file is the operand after the action (--csv is a flag,
+ * as for export). */
+static int do_import(const struct opts *o)
+{
+    if (!o->csv)
+        return socm_cli_usage("history", "import needs a source: --csv FILE");
+    if (o->pos.n != 2)
+        return socm_cli_usage("history", "import --csv wants one FILE (- for stdin)");
+    return socm_history_import_csv_cmd(o->db, o->pos.v[1], o->skip_bad);
+}
+
 static int do_record(const struct opts *o)
 {
     if (!o->job_name)
@@ -624,10 +641,10 @@ int socm_cmd_history(int argc, char **argv)
         return rc;
     }
     const char *action = o.pos.n ? o.pos.v[0] : NULL;
-    if (action && strcmp(action, "show") != 0 && o.pos.n > 1)
+    if (action && strcmp(action, "show") != 0 && strcmp(action, "import") != 0 && o.pos.n > 1)
         rc = socm_cli_usage("history", "unexpected argument \"%s\"", o.pos.v[1]);
     else if (!action)
-        rc = socm_cli_usage("history", "which action? list, show, export, prune, train or record");
+        rc = socm_cli_usage("history", "which action? list, show, export, import, prune, train or record");
     else if (!strcmp(action, "list"))
         rc = do_list(&o);
     else if (!strcmp(action, "show"))
@@ -640,6 +657,8 @@ int socm_cmd_history(int argc, char **argv)
         rc = do_train(&o);
     else if (!strcmp(action, "record"))
         rc = do_record(&o);
+    else if (!strcmp(action, "import"))
+        rc = do_import(&o);
     else
         rc = socm_cli_usage("history", "unknown action \"%s\"", action);
     socm_strv_free(&o.pos);
