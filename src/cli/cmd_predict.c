@@ -14,7 +14,7 @@
 
 static const char *const usage_text =
     "usage: socm predict [--job-name NAME] [--config FILE] [--history-db PATH]\n"
-    "                    [--model poly|knn|forest] [--json] \"COMMAND LINE\"\n"
+    "                    [--model M] [--json] \"COMMAND LINE\"\n"
     "\n"
     "Predicts the walltime and memory of a command from past runs of its job, the way\n"
     "slurmise does: the job's `job_spec` in FILE turns the command line into numeric\n"
@@ -77,7 +77,7 @@ static int parse(int argc, char **argv, struct popts *o)
     if (o->words.n == 0)
         return socm_cli_usage("predict", "give the command line to predict, in quotes");
     if (o->model && !socm_model_find(o->model))
-        return socm_cli_usage("predict", "unknown model \"%s\" (poly, knn, forest)", o->model);
+        return socm_cli_usage("predict", "unknown model \"%s\" (poly, knn, random_forest, gbtree)", o->model);
     return -1;
 }
 

@@ -16,7 +16,7 @@
 struct socm_train_out {
     bool json, verbose;
     json_t *arr;
-    int trained, skipped, by_target[2];
+    int trained, skipped, by_target[SOCM_TARGET_COUNT];
     struct socm_strv jobs; /* job names with a model */
     char *reason[SOCM_TRAIN_REASONS + 1];
     int count[SOCM_TRAIN_REASONS + 1];

@@ -62,6 +62,7 @@ static const char *const schema_sql =
     " margin REAL NOT NULL,"
     " blob BLOB NOT NULL,"
     " trained_at REAL NOT NULL,"
+    " r2 REAL NOT NULL DEFAULT 0,"
     " PRIMARY KEY (job_name, categorical, target));";
 
 static double now_s(void)
@@ -144,6 +145,15 @@ static int add_campaign_column(sqlite3 *db, const char *p, struct socm_error *er
     return has ? 0 : exec_sql(db, "ALTER TABLE runs ADD COLUMN campaign TEXT NOT NULL DEFAULT '';", p, err);
 }
 
+/* Models stored before R² was measured get 0 (retraining measures it). */
+static int add_r2_column(sqlite3 *db, const char *p, struct socm_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    bool has = sqlite3_prepare_v2(db, "SELECT r2 FROM models LIMIT 0", -1, &st, NULL) == SQLITE_OK;
+    sqlite3_finalize(st);
+    return has ? 0 : exec_sql(db, "ALTER TABLE models ADD COLUMN r2 REAL NOT NULL DEFAULT 0;", p, err);
+}
+
 /* A database made before imports gets the fingerprint column (empty for the old
  * runs, which an import therefore cannot recognise) and its index. */
 static int add_fingerprint_column(sqlite3 *db, const char *p, struct socm_error *err)
@@ -176,7 +186,7 @@ static int setup_db(sqlite3 *db, const char *p, struct socm_error *err)
         nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
     }
     if (exec_sql(db, schema_sql, p, err) != 0 || add_campaign_column(db, p, err) != 0 ||
-        add_fingerprint_column(db, p, err) != 0 ||
+        add_fingerprint_column(db, p, err) != 0 || add_r2_column(db, p, err) != 0 ||
         exec_sql(db, "COMMIT;", p, err) != 0) {
         sqlite3_exec(db, "ROLLBACK;", NULL, NULL, NULL);
         return -1;

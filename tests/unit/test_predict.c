@@ -105,13 +105,14 @@ static void recover(const char *model, double tol)
 
 static void test_poly_recovers(void **state) { (void)state; recover("poly", 0.01); }
 static void test_knn_recovers(void **state) { (void)state; recover("knn", 0.08); }
-static void test_forest_recovers(void **state)
+static void test_gbtree_recovers(void **state)
 {
     (void)state;
-    if (!socm_model_find("forest"))
+    if (!socm_model_find("gbtree"))
         skip();
-    recover("forest", 0.08);
+    recover("gbtree", 0.08);
 }
+static void test_random_forest_recovers(void **state) { (void)state; recover("random_forest", 0.08); }
 
 static void test_categories_select_models(void **state)
 {
@@ -379,7 +380,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_poly_recovers),
         cmocka_unit_test(test_knn_recovers),
-        cmocka_unit_test(test_forest_recovers),
+        cmocka_unit_test(test_gbtree_recovers),
+        cmocka_unit_test(test_random_forest_recovers),
         cmocka_unit_test(test_categories_select_models),
         cmocka_unit_test(test_fallback_few_runs),
         cmocka_unit_test(test_fallback_large_error),
