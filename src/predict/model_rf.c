@@ -11,7 +11,7 @@
 
 #define RF_BINS 64
 #define RF_MAX_DEPTH 40
-#define RF_MIN_LEAF 3
+#define RF_MIN_LEAF 1 /* grown deep, as forests are: averaging, not pruning, tames them */
 #define RF_MAGIC 0x31465246524d4353ull /* "SCMRFRF1" */
 
 struct rf_node {
@@ -123,6 +123,8 @@ struct grow {
     size_t mtry, max_depth;
     uint64_t rng;
     size_t *feat; /* scratch: a permutation of the inputs */
+    double bs[RF_BINS]; /* scratch: per bin, sum of y and count (zero between uses) */
+    size_t bc[RF_BINS];
 };
 
 static int64_t add_node(struct rf_tree *t)
@@ -162,16 +164,19 @@ static void grow(struct grow *g, struct rf_tree *t, int64_t at, size_t *idx, siz
         int nb = b->nbins[f];
         if (nb < 2)
             continue;
-        double bs[RF_BINS] = {0};
-        size_t bc[RF_BINS] = {0};
+        double *bs = g->bs;
+        size_t *bc = g->bc;
+        int bmin = nb, bmax = 0; /* a small node fills few bins: only those are scanned */
         for (size_t i = 0; i < n; i++) {
             unsigned char v = b->bin[idx[i] * b->p + f];
             bs[v] += g->y[idx[i]];
             bc[v]++;
+            bmin = v < bmin ? v : bmin;
+            bmax = v > bmax ? v : bmax;
         }
         double sl = 0;
         size_t cl = 0;
-        for (int s = 0; s < nb - 1; s++) {
+        for (int s = bmin; s < bmax; s++) {
             sl += bs[s];
             cl += bc[s];
             if (cl < RF_MIN_LEAF || n - cl < RF_MIN_LEAF)
@@ -184,6 +189,8 @@ static void grow(struct grow *g, struct rf_tree *t, int64_t at, size_t *idx, siz
                 best_bin = s;
             }
         }
+        for (int s = bmin; s <= bmax; s++) /* only the bins this node filled */
+            bs[s] = 0, bc[s] = 0;
     }
     if (best_f < 0)
         return;
@@ -220,10 +227,10 @@ static void *rf_train(const struct socm_model_params *params, const double *x, c
     m->p = p;
     m->ntrees = (size_t)(params->n_trees ? params->n_trees : 100);
     m->trees = socm_xcalloc(m->ntrees, sizeof *m->trees);
-    /* a third of the inputs at each split (at least one), as for regression forests */
-    struct grow g = {&b, y, p > 0 ? (p + 2) / 3 : 0,
-                     (size_t)(params->max_depth ? params->max_depth : RF_MAX_DEPTH), 0,
-                     socm_xmalloc((p ? p : 1) * sizeof(size_t))};
+    /* half of the inputs at each split (at least one): on few inputs a third leaves
+     * too many splits on the ones that matter least */
+    struct grow g = {&b, y, (p + 1) / 2, (size_t)(params->max_depth ? params->max_depth : RF_MAX_DEPTH), 0,
+                     socm_xmalloc((p ? p : 1) * sizeof(size_t)), {0}, {0}};
     size_t *idx = socm_xmalloc(n * sizeof *idx);
     uint64_t seed = params->seed ? params->seed : 42;
     for (size_t t = 0; t < m->ntrees; t++) {
@@ -350,7 +357,7 @@ static void *rf_load(const void *data, size_t len, struct socm_error *err)
 
 const struct socm_model_kind socm_model_rf = {
     .name = "random_forest",
-    .description = "random forest: bagged regression trees, a third of the inputs tried at each split",
+    .description = "random forest: bagged regression trees, half of the inputs tried at each split",
     .train = rf_train,
     .predict = rf_predict,
     .describe = rf_describe,

@@ -28,6 +28,7 @@ struct socm_predict_options {
     double test_fraction;
     bool auto_train;
     double minimum_mem_mb, minimum_time_min;
+    double margin_percentile; /* of held-out under-prediction, the safety margin (default 95) */
     /* From `[slurmise]` (see slurmise.h): */
     unsigned targets; /* bits 1u << enum socm_target; 0 = runtime and memory */
     /* Arrays of strings (borrowed from the config) or NULL: when either is given,
@@ -70,7 +71,7 @@ struct socm_model_info {
     size_t n_train, n_test, n_runs;
     double mean_pct_error, mse;
     double r2;     /* coefficient of determination on the held-out runs */
-    double margin; /* 90th percentile of (actual/predicted - 1) on held-out runs, ≥ 0 */
+    double margin; /* margin_percentile of (actual/predicted - 1) on held-out runs, ≥ 0 */
 };
 void socm_model_info_clear(struct socm_model_info *mi);
 
@@ -108,7 +109,7 @@ void socm_dataset_free(struct socm_dataset *d);
 /* Held-out figures of a fitted model on rows (x, y): mean percent error, MSE, R²
  * and margin into mi. */
 int socm_model_evaluate(const struct socm_model_kind *kind, const void *model, const double *x, const double *y,
-                        size_t n, struct socm_model_info *mi, struct socm_error *err);
+                        size_t n, double margin_percentile, struct socm_model_info *mi, struct socm_error *err);
 
 /* Completed runs in a group (after the feature lists' split, when o has them). */
 int socm_predict_group_count(struct socm_history *h, const struct socm_predict_options *o, const char *job,

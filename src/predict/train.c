@@ -60,6 +60,7 @@ void socm_predict_options_default(struct socm_predict_options *o)
     o->test_fraction = 0.2;
     o->auto_train = true;
     o->params.seed = 42;
+    o->margin_percentile = 95;
 }
 
 /* "2G" → 2000 MB (decimal, as config/ units), "512M", "1.5T", "64000K"; a number is MB. */
@@ -164,6 +165,13 @@ int socm_predict_options_from_config(const struct socm_value *t, struct socm_pre
     if (socm_table_get_bool(t, "auto_train", &o->auto_train, err) != 0)
         return -1;
     const struct socm_value *v;
+    d = o->margin_percentile;
+    if (socm_table_get_number(t, "margin_percentile", &d, err) != 0)
+        return -1;
+    if (!(d >= 50 && d <= 100))
+        return socm_error_at(err, &socm_table_get(t, "margin_percentile")->pos,
+                             "margin_percentile is between 50 and 100");
+    o->margin_percentile = d;
     if ((v = socm_table_get(t, "minimum_mem")) && memory_mb(v, &o->minimum_mem_mb, err) != 0)
         return -1;
     if ((v = socm_table_get(t, "minimum_time")) && duration_min(v, &o->minimum_time_min, err) != 0)
@@ -304,7 +312,8 @@ static void gather(const struct socm_dataset *d, const size_t *idx, size_t n, do
 }
 
 int socm_model_evaluate(const struct socm_model_kind *kind, const void *model, const double *x,
-                    const double *y, size_t n, struct socm_model_info *mi, struct socm_error *err)
+                    const double *y, size_t n, double margin_percentile, struct socm_model_info *mi,
+                    struct socm_error *err)
 {
     double *pred = socm_xmalloc((n ? n : 1) * sizeof *pred);
     double *under = socm_xmalloc((n ? n : 1) * sizeof *under);
@@ -326,7 +335,8 @@ int socm_model_evaluate(const struct socm_model_kind *kind, const void *model, c
         under[i] = pred[i] > 0 ? y[i] / pred[i] - 1 : INFINITY;
     }
     qsort(under, n, sizeof *under, cmp_double);
-    size_t q = (size_t)ceil(0.9 * (double)n);
+    double pct = margin_percentile > 0 && margin_percentile <= 100 ? margin_percentile : 95;
+    size_t q = (size_t)ceil(pct / 100 * (double)n);
     double p90 = n ? under[(q ? q : 1) - 1] : 0;
     mi->mean_pct_error = n ? 100 * pe / (double)n : INFINITY;
     mi->mse = n ? se / (double)n : INFINITY;
@@ -477,7 +487,7 @@ static int train_on_runs(struct socm_history *h, const char *job_name, const cha
     gather(&d, idx + n_train, n_test, xte, yte);
     int rc = -1;
     void *model = kind->train(&o->params, xtr, ytr, n_train, d.p, err);
-    if (model && socm_model_evaluate(kind, model, xte, yte, n_test, mi, err) == 0) {
+    if (model && socm_model_evaluate(kind, model, xte, yte, n_test, o->margin_percentile, mi, err) == 0) {
         struct socm_buf blob = SOCM_BUF_INIT;
         mi->kind = socm_strdup(kind->name);
         mi->features_json = names_json(&d.names);

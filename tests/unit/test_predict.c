@@ -208,7 +208,7 @@ static void test_margin_from_noise(void **state)
     struct socm_prediction pr;
     predict_n(p, "sim", "a", 250, 60, 1000, &pr);
     assert_true(pr.walltime.predicted);
-    /* ±10 % uniform noise: the 90th percentile of under-prediction is about 8 % */
+    /* ±10 % uniform noise: the 95th percentile of under-prediction is about 9 % */
     assert_true(pr.walltime.margin > 0.03 && pr.walltime.margin < 0.15);
     assert_true(fabs(pr.walltime.value - pr.walltime.raw * (1 + pr.walltime.margin)) < 1e-9);
     assert_true(pr.memory.margin < 1e-6); /* exact function: no margin */
