@@ -80,8 +80,13 @@ void socm_train_out_report(const struct socm_model_info *mi, void *arg)
         json_array_append_new(t->arr, o);
         return;
     }
-    if (!t->verbose)
+    if (!t->verbose) {
+        if (mi->kind && t->lines.n <= SOCM_TRAIN_LINES)
+            socm_strv_pushf(&t->lines, "%-20s %-14s %-32s %-14s R2 %6.3f  RMSE %-10.4g error %6.2f %%  margin +%.1f %%",
+                            mi->job_name, socm_target_name(mi->target), mi->categorical, mi->kind, mi->r2,
+                            sqrt(mi->mse), mi->mean_pct_error, 100 * mi->margin);
         return;
+    }
     if (mi->kind)
         printf("%-20s %-8s %-40s %-6s train %zu test %zu: R2 %.3f, RMSE %.4g, error %.2f %%, margin +%.1f %% (%s)\n",
                mi->job_name, socm_target_name(mi->target), mi->categorical, mi->kind, mi->n_train,
@@ -101,9 +106,12 @@ void socm_train_out_summary(const struct socm_train_out *t, FILE *out)
     fprintf(out, "trained %d model%s (%d runtime, %d memory%s) for %zu job name%s; skipped %d\n", t->trained,
            t->trained == 1 ? "" : "s", t->by_target[0], t->by_target[1], more, t->jobs.n,
            t->jobs.n == 1 ? "" : "s", t->skipped);
+    if (t->lines.n && t->lines.n <= SOCM_TRAIN_LINES)
+        for (size_t i = 0; i < t->lines.n; i++)
+            fprintf(out, "  %s\n", t->lines.v[i]);
     for (size_t k = 0; k <= SOCM_TRAIN_REASONS && t->reason[k]; k++)
         fprintf(out, "  %6d  %s\n", t->count[k], t->reason[k]);
-    if (t->skipped && !t->verbose)
+    if ((t->skipped || t->lines.n > SOCM_TRAIN_LINES) && !t->verbose)
         fprintf(out, "(--verbose: one line per model)\n");
 }
 
@@ -111,6 +119,7 @@ void socm_train_out_free(struct socm_train_out *t)
 {
     json_decref(t->arr);
     socm_strv_free(&t->jobs);
+    socm_strv_free(&t->lines);
     for (size_t k = 0; k <= SOCM_TRAIN_REASONS; k++)
         free(t->reason[k]);
 }
