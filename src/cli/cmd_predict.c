@@ -5,6 +5,7 @@
 #include "config/config.h"
 #include "predict/jobspec.h"
 #include "predict/predict.h"
+#include "predict/slurmise.h"
 #include "util/str.h"
 
 #include <getopt.h>
@@ -127,7 +128,8 @@ static int run(const struct popts *o, const char *cmd)
     const struct socm_value *ptab = cfg ? socm_table_get(cfg, "predict") : NULL;
     struct socm_jobspecs *specs = socm_jobspecs_from_config(ptab, &err);
     struct socm_predict_options po;
-    int rc = specs ? socm_predict_options_from_config(ptab, &po, &err) : -1;
+    /* [predict] and [slurmise] (its model_path, feature lists, model_type) */
+    int rc = specs ? socm_predict_options_from_root(cfg, &po, NULL, &err) : -1;
     const struct socm_jobspec *j = NULL;
     if (rc == 0) {
         j = o->job_name ? socm_jobspecs_find(specs, o->job_name) : socm_jobspecs_match(specs, cmd);
