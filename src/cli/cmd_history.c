@@ -46,6 +46,9 @@ static const char *const usage_text =
     "  import --csv FILE [--skip-bad]              runs from CSV: export's columns, or at least\n"
     "                                             job_name, elapsed_s, max_rss_mb and one\n"
     "                                             column per feature (FILE - = stdin)\n"
+    "  import --sacct [--user U] [--since 90d] [--job-name PATTERN] [--config FILE]\n"
+    "                                             finished Slurm jobs (one sacct query);\n"
+    "                                             features by [predict.job.NAME] job_spec\n"
     "  record --job-name NAME [--sacct JOBID[.STEP]] [--cmd \"COMMAND\" --config FILE]\n"
     "        [--elapsed S --max-rss MB --cpu S --state STATE] [--workflow TYPE]\n"
     "        [--resource NAME] [--numeric JSON] [--categorical JSON]\n"
@@ -84,14 +87,15 @@ struct opts {
     const char *numeric, *categorical, *state, *older_than, *campaign;
     double elapsed, max_rss, cpu, req_mem, req_min;
     long limit, degree, k, seed, min_runs, folds;
-    bool json, csv, all, verbose, skip_bad;
+    bool json, csv, all, verbose, skip_bad, sacct_all;
+    const char *user, *since;
     struct socm_strv pos; /* action and its operands */
 };
 
 enum {
     O_DB = 1000, O_JOB, O_MODEL, O_SACCT, O_CMD, O_CONFIG, O_WORKFLOW, O_RESOURCE, O_NUMERIC,
     O_CATEGORICAL, O_STATE, O_OLDER, O_ELAPSED, O_MAXRSS, O_CPU, O_REQMEM, O_REQMIN, O_LIMIT,
-    O_DEGREE, O_K, O_SEED, O_MINRUNS, O_JSON, O_CSV, O_ALL, O_HELP, O_CAMPAIGN, O_VERBOSE, O_SKIPBAD, O_FOLDS,
+    O_DEGREE, O_K, O_SEED, O_MINRUNS, O_JSON, O_CSV, O_ALL, O_HELP, O_CAMPAIGN, O_VERBOSE, O_SKIPBAD, O_FOLDS, O_SACCT_ALL, O_USER, O_SINCE,
 };
 
 static const struct option long_opts[] = {
@@ -111,7 +115,8 @@ static const struct option long_opts[] = {
     {"csv", no_argument, NULL, O_CSV}, {"all", no_argument, NULL, O_ALL},
     {"help", no_argument, NULL, O_HELP}, {"campaign", required_argument, NULL, O_CAMPAIGN},
     {"verbose", no_argument, NULL, O_VERBOSE}, {"skip-bad", no_argument, NULL, O_SKIPBAD},
-    {"folds", required_argument, NULL, O_FOLDS},
+    {"folds", required_argument, NULL, O_FOLDS}, {"sacct-all", no_argument, NULL, O_SACCT_ALL},
+    {"user", required_argument, NULL, O_USER}, {"since", required_argument, NULL, O_SINCE},
     {NULL, 0, NULL, 0},
 };
 
@@ -175,6 +180,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         case O_VERBOSE: o->verbose = true; break;
         case O_SKIPBAD: o->skip_bad = true; break;
         case O_FOLDS: rc = long_arg("--folds", optarg, &o->folds); break;
+        case O_SACCT_ALL: o->sacct_all = true; break;
+        case O_USER: o->user = optarg; break;
+        case O_SINCE: o->since = optarg; break;
         case 'h':
         case O_HELP: fputs(usage_text, stdout); return 0;
         case ':': return socm_cli_usage("history", "%s needs a value", argv[optind - 1]);
@@ -545,12 +553,23 @@ static char *canonical_json(const char *s)
     return c;
 }
 
-/* import --csv FILE: the file is the operand after the action (--csv is a flag,
- * as for export). */
+static int parse_age_s(const char *s, double *out);
+
+/* import --csv FILE (the file is the operand after the action: --csv is a flag, as
+ * for export), or import --sacct (see socm_cmd_history). */
 static int do_import(const struct opts *o)
 {
+    if (o->sacct_all) {
+        double since = 90 * 86400.0;
+        if (o->since && parse_age_s(o->since, &since) != 0)
+            return socm_cli_usage("history", "--since wants an age like 90d, 12h (not \"%s\")", o->since);
+        if (o->pos.n != 1 || o->csv)
+            return socm_cli_usage("history", "import --sacct takes no file");
+        struct socm_sacct_import_args a = {o->db, o->config, o->user, o->job_name, since};
+        return socm_history_import_sacct_cmd(&a);
+    }
     if (!o->csv)
-        return socm_cli_usage("history", "import needs a source: --csv FILE");
+        return socm_cli_usage("history", "import needs a source: --csv FILE or --sacct");
     if (o->pos.n != 2)
         return socm_cli_usage("history", "import --csv wants one FILE (- for stdin)");
     return socm_history_import_csv_cmd(o->db, o->pos.v[1], o->skip_bad);
@@ -613,6 +632,14 @@ static int do_record(const struct opts *o)
 
 int socm_cmd_history(int argc, char **argv)
 {
+    /* `import --sacct` takes no job id (record's --sacct does): spelled apart so that
+     * the option after it is not taken for one */
+    bool importing = false;
+    for (int i = 1; i < argc && !importing; i++)
+        importing = !strcmp(argv[i], "import");
+    for (int i = 1; importing && i < argc; i++)
+        if (!strcmp(argv[i], "--sacct"))
+            argv[i] = (char *)"--sacct-all";
     struct opts o = {0};
     int rc = parse_opts(argc, argv, &o);
     if (rc >= 0) {

@@ -16,4 +16,13 @@ int socm_history_import_csv_file(struct socm_history *h, const char *path, bool 
 /* `socm history import --csv FILE [--skip-bad]`: the exit code. */
 int socm_history_import_csv_cmd(const char *db, const char *path, bool skip_bad);
 
+/* `socm history import --sacct [--user U] [--since 90d] [--job-name PATTERN]
+ * [--config FILE]`: one sacct query, the jobs mapped by the config's job
+ * specifications, imported in one transaction. Returns the exit code. */
+struct socm_sacct_import_args {
+    const char *db, *config, *user, *pattern;
+    double since_s;
+};
+int socm_history_import_sacct_cmd(const struct socm_sacct_import_args *a);
+
 #endif

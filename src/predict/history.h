@@ -123,6 +123,26 @@ void socm_md5_hex(const void *data, size_t len, char hex[33]);
 struct socm_sacct;
 int socm_history_run_from_sacct(const struct socm_sacct *acct, const char *jobid,
                                 struct socm_history_run *run, struct socm_error *err);
+/* Runs from a batch of sacct rows (socm_slurm_sacct_history): each finished job whose
+ * name matches name_pattern (fnmatch; NULL = all) becomes a run — of the job
+ * specification whose job_prefix starts its command line (SubmitLine) at a word, or
+ * else its name, with that specification's features; without specifications
+ * (specs NULL), of its own name with no features. Measures as
+ * socm_history_run_from_sacct, cores = AllocCPUS (as threads), fingerprint
+ * "slurm:JOBID@START" (so that importing twice adds nothing). */
+struct socm_jobspecs;
+struct socm_sacct_import {
+    struct socm_history_runs runs;
+    size_t jobs;        /* allocation rows seen */
+    size_t other_names; /* not matching the pattern */
+    size_t unfinished;  /* still pending or running */
+    size_t unmatched;   /* no specification matches */
+    size_t unparsed;    /* a specification matched but could not take the features */
+    struct socm_strv problems; /* why, for the unparsed ones */
+};
+int socm_history_runs_from_sacct_import(const struct socm_sacct *acct, const struct socm_jobspecs *specs,
+                                        const char *name_pattern, struct socm_sacct_import *imp);
+void socm_sacct_import_free(struct socm_sacct_import *imp);
 /* Measures of a local run from wait4()'s rusage (children's peak RSS, user +
  * system CPU) and the wall time the caller measured. */
 struct rusage;
