@@ -85,4 +85,41 @@ grep -q 'open.csv:2: unterminated' err || fail "unterminated quote: $(cat err)"
 expect2 "$S" history import --csv nosuch.csv --history-db m.db
 expect2 "$S" history import --history-db m.db
 expect2 "$S" history import --csv --history-db m.db
+
+# --- import --sacct through a stand-in sacct on PATH: the arguments socm passes, the
+# jobs mapped by the job specifications, and a second import adds nothing
+mkdir -p bin
+cat >bin/sacct <<SH
+#!/bin/sh
+# stand-in for Slurm's sacct: -P, the history columns, a start time, the user
+echo "\$*" >>"$tmp/sacct.args"
+[ "\$1" = -P ] || exit 3
+case "\$2" in --format=JobID,*SubmitLine*) ;; *) exit 3 ;; esac
+case "\$3" in --starttime=20[0-9][0-9]-*) ;; *) exit 3 ;; esac
+cat "$data/sacct_history.txt"
+SH
+chmod +x bin/sacct
+cat >spec.toml <<'TOML'
+[predict.job.mapmaker]
+job_prefix = "mapmaker.sh"
+job_spec = "--band {band:category} --dets {dets:numeric} --size {size:numeric}"
+[predict.job.mapname]
+job_prefix = "mapmaker_"
+job_spec = "{band:category}_{dets:numeric}_{size:numeric}"
+TOML
+out=$(PATH="$tmp/bin:$PATH" "$S" history import --sacct --user alice --since 30d --config spec.toml \
+    --history-db s.db 2>err) || fail "import --sacct: $out $(cat err)"
+grep -q '^imported 4 new runs from sacct (7 jobs since .*: 0 already in s.db, 1 matching no job specification, 1 unfinished, 1 unusable)$' <<<"$out" ||
+    fail "import --sacct said: $out"
+grep -q 'skipped job 106' err || fail "the unusable job should be named: $(cat err)"
+grep -q -- '--user=alice' sacct.args || fail "sacct was not asked for the user: $(cat sacct.args)"
+[ "$(wc -l <sacct.args)" = 1 ] || fail "one sacct query expected: $(cat sacct.args)"
+[ "$("$S" history list --json --job-name mapmaker --history-db s.db | jq -c '[.runs[] | .numeric.dets]')" = '[1000,2000]' ] ||
+    fail "features from the command lines"
+out=$(PATH="$tmp/bin:$PATH" "$S" history import --sacct --job-name 'mapmaker_*' --config spec.toml --history-db s.db 2>/dev/null)
+grep -q '^imported 0 new runs from sacct (7 jobs .*2 already in s.db, 5 with other names' <<<"$out" ||
+    fail "import --sacct twice: $out"
+expect2 "$S" history import --sacct --user '-x' --history-db s.db
+expect2 "$S" history import --sacct --since soon --history-db s.db
+expect2 "$S" history import --sacct --csv x.csv --history-db s.db
 finish
