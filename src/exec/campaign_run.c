@@ -42,7 +42,7 @@ static int child_main(const char *const *files, size_t nfiles, const char *state
             int code = socm_bk_resume(state_dir, opts, &err);
             if (code < 0)
                 fprintf(stderr, "socm: %s\n", err.msg);
-            return code < 0 ? 2 : code;
+            return code < 0 ? (err.code ? (int)err.code : 2) : code;
         }
     }
     struct socm_errlist errs = {0};
@@ -69,7 +69,7 @@ static int child_main(const char *const *files, size_t nfiles, const char *state
     int code = socm_bk_run(&spec, opts, &err);
     if (code < 0)
         fprintf(stderr, "socm: %s\n", err.msg);
-    return code < 0 ? 2 : code;
+    return code < 0 ? (err.code ? (int)err.code : 2) : code; /* 3: e.g. another manager */
 }
 
 struct socm_campaign_handle *socm_campaign_run(const char *const *files, size_t nfiles,
