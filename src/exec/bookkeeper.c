@@ -1105,12 +1105,18 @@ static const char *enactor_name(const struct socm_spec *spec, const struct socm_
     return o->simulate ? "dryrun" : o->enactor ? o->enactor : spec->enactor;
 }
 
+/* STATE_DIR/socm.log, opened before anything is journaled: a link planted there stops
+ * the run before it has begun. */
+static FILE *open_log(struct socm_bk *bk, struct socm_error *err)
+{
+    return socm_dirfd_fopen(bk->sd.fd, bk->sd.path, "socm.log", "a", err);
+}
+
 static int setup_run(struct socm_bk *bk, const struct socm_run_opts *o, struct socm_error *err)
 {
     bk->opts = *o;
     bk->err = err;
-    bk->log = socm_dirfd_fopen(bk->sd.fd, bk->sd.path, "socm.log", "a", err);
-    if (!bk->log)
+    if (!bk->log && !(bk->log = open_log(bk, err)))
         return -1;
     const char *name = enactor_name(&bk->spec, o);
     struct socm_allocation a = {bk->spec.campaign, bk->spec.state_dir, o->cores, o->memory_mb,
@@ -1189,6 +1195,8 @@ static int bk_run(struct socm_spec *spec, const struct socm_run_opts *o, struct 
     int rc = socm_statedir_open(&bk->sd, spec->state_dir, SOCM_SD_CREATE, err);
     if (rc == 0)
         rc = socm_statedir_lock(&bk->sd, "run", spec->campaign, err);
+    if (rc == 0 && !(bk->log = open_log(bk, err)))
+        rc = -1;
     if (rc == 0) {
         char *line = socm_spec_begin_line(spec, t0, (long)getpid());
         rc = socm_journal_create_at(&bk->j, bk->sd.fd, bk->sd.path, line, err);
@@ -1229,7 +1237,7 @@ static int bk_resume(const char *state_dir, const struct socm_run_opts *o, struc
     long long valid = -1;
     /* One manager per state directory: the lock comes before the journal is read. */
     if (socm_statedir_open(&bk->sd, state_dir, 0, err) != 0 ||
-        socm_statedir_lock(&bk->sd, "resume", NULL, err) != 0) {
+        socm_statedir_lock(&bk->sd, "resume", NULL, err) != 0 || !(bk->log = open_log(bk, err))) {
         socm_bk_free(bk);
         return -1;
     }

@@ -20,9 +20,9 @@ char *socm_journal_path(const char *state_dir)
 
 static int exists_error(const char *dir, struct socm_error *err)
 {
-    /* Exit 3: the directory is taken, not the input wrong (two runs into one new
-     * directory: the second one meets the first one's journal). */
-    return socm_error_set(err, SOCM_E_SYSTEM,
+    /* Exit 2, a usage error: the campaign is there to be resumed. (Two runs into one
+     * new directory at once never get here: the second meets the first's lock.) */
+    return socm_error_set(err, SOCM_E_INPUT,
                           "%s already holds a campaign journal; use `socm resume %s` to "
                           "continue it, or remove the directory to start afresh",
                           dir, dir);

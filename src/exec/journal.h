@@ -44,7 +44,7 @@ int socm_journal_open_at(struct socm_journal *j, int dfd, const char *dir, bool 
                          long long valid_len, struct socm_error *err);
 /* Creates a new journal whose first line is `first` (an event, no newline), atomically: the
  * journal either does not exist or starts with that event (tmp file, fsync, link,
- * fsync of the directory). Refuses an existing journal (exit 3). Then open for appending. */
+ * fsync of the directory). Refuses an existing journal (exit 2: resume it). Then open for appending. */
 int socm_journal_create(struct socm_journal *j, const char *state_dir, const char *first,
                         struct socm_error *err);
 int socm_journal_create_at(struct socm_journal *j, int dfd, const char *dir, const char *first,
