@@ -5,6 +5,7 @@
 #include "planner/sites.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,13 @@ struct socm_campaign_handle *socm_campaign_run(const char *const *files, size_t 
         return NULL;
     }
     if (pid == 0) {
+        /* The manager handles SIGHUP itself (it goes on, see bookkeeper.c), even when
+         * the caller ignores it: blocked first, so one that comes now waits for it. */
+        sigset_t hup;
+        sigemptyset(&hup);
+        sigaddset(&hup, SIGHUP);
+        sigprocmask(SIG_BLOCK, &hup, NULL);
+        signal(SIGHUP, SIG_DFL);
         int code = child_main(files, nfiles, state_dir, &o, resume);
         fflush(NULL);
         _exit(code); /* the caller's atexit handlers and buffers are not ours */
