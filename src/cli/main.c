@@ -5,6 +5,7 @@
 #include "util/str.h"
 
 #include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -72,6 +73,12 @@ int socm_cli_fail(const char *cmd, const struct socm_error *err)
 {
     fprintf(stderr, "socm %s: %s\n", cmd, err->msg[0] ? err->msg : "failed");
     return err->code ? (int)err->code : 2;
+}
+
+void socm_cli_outlive_terminal(void)
+{
+    signal(SIGHUP, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN);
 }
 
 int socm_cli_usage(const char *cmd, const char *fmt, ...)

@@ -3,6 +3,7 @@
 #include "exec/agent.h"
 #include "exec/spec.h"
 #include "exec/supervise.h"
+#include "util/dirfd.h"
 #include "util/proc.h"
 #include "util/str.h"
 
@@ -354,7 +355,7 @@ static int open_sandbox(const char *sandbox, struct socm_error *err)
     int dfd = -1;
     if (wfd < 0)
         socm_error_errno(err, "%s is not a plain directory (symlink?)", wdir);
-    else if ((dfd = socm_open_in(wfd, wdir, slash ? slash + 1 : sandbox, O_RDONLY | O_DIRECTORY,
+    else if ((dfd = socm_dirfd_open(wfd, wdir, slash ? slash + 1 : sandbox, O_RDONLY | O_DIRECTORY,
                                  0, err)) < 0 && errno == ENOTDIR)
         socm_error_set(err, SOCM_E_SYSTEM, "sandbox %s is not a directory", sandbox);
     if (wfd >= 0)
@@ -368,7 +369,7 @@ static int open_sandbox(const char *sandbox, struct socm_error *err)
  * moment where a live supervisor holds no lock. Returned as a descriptor above 10. */
 static int take_lock(int dfd, const char *sandbox, struct socm_error *err)
 {
-    int fd0 = socm_open_in(dfd, sandbox, "lock", O_RDWR | O_CREAT, 0600, err);
+    int fd0 = socm_dirfd_open(dfd, sandbox, "lock", O_RDWR | O_CREAT, 0600, err);
     if (fd0 < 0)
         return -1;
     int lockfd = fcntl(fd0, F_DUPFD_CLOEXEC, 10);
@@ -414,7 +415,7 @@ pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocatio
     if (small)
         logfd = open("/dev/null", O_WRONLY | O_CLOEXEC);
     else
-        logfd = socm_open_in(dfd, l->sandbox, "supervisor.log", O_WRONLY | O_CREAT | O_APPEND,
+        logfd = socm_dirfd_open(dfd, l->sandbox, "supervisor.log", O_WRONLY | O_CREAT | O_APPEND,
                              0600, err);
     close(dfd);
     if (logfd < 0) {

@@ -3,6 +3,7 @@
  * executable socm-supervise (src/supervisor/). */
 #include "exec/supervise.h"
 #include "config/utf8.h"
+#include "util/dirfd.h"
 #include "util/proc.h"
 #include "util/str.h"
 
@@ -135,7 +136,7 @@ static int write_pid(const struct socm_supervise_opts *o, int dfd, struct socm_e
             return 0;
         return socm_error_errno(err, "cannot write the supervisor's pid in %s/lock", o->sandbox);
     }
-    return socm_write_replace_in(dfd, o->sandbox, "supervisor.pid", text, (size_t)n, 0600, false,
+    return socm_dirfd_write_replace(dfd, o->sandbox, "supervisor.pid", text, (size_t)n, 0600, false,
                                  err);
 }
 
@@ -265,7 +266,7 @@ static int deliver_result(const struct socm_supervise_opts *o, int dfd, int sfd,
     for (;;) {
         bool durable = o->manager_pid <= 0 || (long)getppid() != o->manager_pid;
         struct socm_error werr = {0};
-        if (socm_write_replace_in(dfd, o->sandbox, "result.json", text->data, text->len, 0600,
+        if (socm_dirfd_write_replace(dfd, o->sandbox, "result.json", text->data, text->len, 0600,
                                   durable, &werr) == 0) {
             if (said)
                 socm_supervise_say(o->sandbox, "result written after all");
@@ -300,14 +301,14 @@ static int open_outputs(const struct socm_supervise_opts *o, int dfd, struct com
     /* A record left by an earlier attempt must not pass for this one's. */
     if (unlinkat(dfd, SOCM_SUPERVISE_STARTED, 0) != 0 && errno != ENOENT)
         return socm_error_errno(err, "cannot remove %s/%s", o->sandbox, SOCM_SUPERVISE_STARTED);
-    c->recfd = socm_open_in(dfd, o->sandbox, SOCM_SUPERVISE_STARTED,
+    c->recfd = socm_dirfd_open(dfd, o->sandbox, SOCM_SUPERVISE_STARTED,
                             O_WRONLY | O_CREAT | O_EXCL, 0600, err);
     if (c->recfd < 0)
         return -1;
-    c->outfd = socm_open_in(dfd, o->sandbox, "stdout", O_WRONLY | O_CREAT | O_TRUNC, 0600, err);
+    c->outfd = socm_dirfd_open(dfd, o->sandbox, "stdout", O_WRONLY | O_CREAT | O_TRUNC, 0600, err);
     if (c->outfd < 0)
         return -1;
-    c->errfd = socm_open_in(dfd, o->sandbox, "stderr", O_WRONLY | O_CREAT | O_TRUNC, 0600, err);
+    c->errfd = socm_dirfd_open(dfd, o->sandbox, "stderr", O_WRONLY | O_CREAT | O_TRUNC, 0600, err);
     return c->errfd < 0 ? -1 : 0;
 }
 

@@ -171,68 +171,6 @@ int socm_write_replace(const char *path, const void *data, size_t len, int mode,
     return 0;
 }
 
-int socm_open_in(int dfd, const char *dir, const char *name, int flags, int mode,
-                 struct socm_error *err)
-{
-    int fd = openat(dfd, name, flags | O_NOFOLLOW | O_CLOEXEC, mode);
-    if (fd >= 0)
-        return fd;
-    int e = errno;
-    if (e == ELOOP)
-        socm_error_set(err, SOCM_E_SYSTEM,
-                       "%s/%s is a symbolic link; socm does not follow links in its state "
-                       "directory (remove it)", dir, name);
-    else {
-        errno = e;
-        socm_error_errno(err, "cannot open %s/%s", dir, name);
-    }
-    errno = e;
-    return -1;
-}
-
-static int write_all(int fd, const char *p, size_t left)
-{
-    while (left > 0) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        p += w;
-        left -= (size_t)w;
-    }
-    return 0;
-}
-
-int socm_write_replace_in(int dfd, const char *dir, const char *name, const void *data,
-                          size_t len, int mode, bool durable, struct socm_error *err)
-{
-    char tmp[256];
-    snprintf(tmp, sizeof tmp, "%.200s.tmp.%ld", name, (long)getpid());
-    unlinkat(dfd, tmp, 0); /* left by a killed writer that had our pid */
-    int fd = socm_open_in(dfd, dir, tmp, O_WRONLY | O_CREAT | O_EXCL, mode, err);
-    if (fd < 0)
-        return -1;
-    int rc = 0;
-    if (write_all(fd, data, len) != 0)
-        rc = socm_error_errno(err, "cannot write %s/%s", dir, tmp);
-    else if (durable && fsync(fd) != 0)
-        rc = socm_error_errno(err, "cannot sync %s/%s", dir, tmp);
-    if (close(fd) != 0 && rc == 0)
-        rc = socm_error_errno(err, "cannot write %s/%s", dir, tmp);
-    if (rc == 0 && renameat(dfd, tmp, dfd, name) != 0)
-        rc = socm_error_errno(err, "cannot rename %s/%s to %s", dir, tmp, name);
-    if (rc != 0) {
-        int e = errno;
-        unlinkat(dfd, tmp, 0);
-        errno = e;
-        return -1;
-    }
-    if (durable)
-        fsync(dfd);
-    return 0;
-}
-
 int socm_mkdir_p(const char *path, int mode, struct socm_error *err)
 {
     char *p = socm_strdup(path);

@@ -43,16 +43,6 @@ int socm_write_replace(const char *path, const void *data, size_t len, int mode,
                        struct socm_error *err);
 int socm_write_atomic(const char *path, const void *data, size_t len, int mode,
                       struct socm_error *err);
-/* Opens `name`, one path component inside the directory open as dfd (`dir` is its
- * path, for messages), with `flags` | O_NOFOLLOW | O_CLOEXEC: a symbolic link planted
- * where socm expects its own file is refused, never followed. -1 with err naming
- * dir/name (errno kept: ELOOP for a link). */
-int socm_open_in(int dfd, const char *dir, const char *name, int flags, int mode,
-                 struct socm_error *err);
-/* socm_write_replace for `name` inside the directory dfd: the temporary file is new
- * (O_EXCL), nothing follows a link, the rename stays inside the directory. */
-int socm_write_replace_in(int dfd, const char *dir, const char *name, const void *data,
-                          size_t len, int mode, bool durable, struct socm_error *err);
 /* fsync of the directory holding `path` (after a create or rename). */
 int socm_fsync_dir_of(const char *path);
 /* mkdir -p with mode for each created component. */
