@@ -334,9 +334,7 @@ static pid_t fork_supervisor(const struct socm_launch *l, const struct socm_allo
                                      a->grace_s,   3,          cpus[0] ? cpus : NULL,
                                      cmd->v,       manager,    fault_reports};
     struct socm_error serr = {0};
-    int rc = socm_supervise(&so, &serr);
-    if (rc != 0)
-        fprintf(stderr, "socm supervise: %s\n", serr.msg);
+    int rc = socm_supervise(&so, &serr); /* a failure is in supervisor.log */
     _exit(rc == 0 ? 0 : 3);
 }
 

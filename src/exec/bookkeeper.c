@@ -714,14 +714,15 @@ static void infra_fault(struct socm_bk *bk, const char *fmt, ...)
     bk->failed_io = true;
 }
 
-/* A supervisor of ours cannot write its result (it keeps it and tries again). */
+/* A supervisor of ours cannot write in its sandbox: its result (which it keeps and
+ * writes again until it can), or what it needs to start the command. */
 static void on_fault_report(struct socm_bk *bk, long pid, int e)
 {
     for (size_t i = 0; i < bk->spec.n; i++) {
         const struct socm_wfstate *w = &bk->w[i];
         if (w->job == pid && (w->state == SOCM_W_RUNNING || w->state == SOCM_W_SUBMITTED)) {
             char *sb = socm_bk_sandbox(&bk->spec, bk->spec.state_dir, (int)i);
-            infra_fault(bk, "%s: its supervisor cannot write its result in %s: %s",
+            infra_fault(bk, "%s: its supervisor cannot write in %s: %s",
                         bk->spec.tasks[i].name, sb, strerror(e));
             free(sb);
             return;

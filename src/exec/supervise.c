@@ -103,23 +103,29 @@ static void result_text(struct socm_buf *b, const struct socm_supervise_opts *o,
     socm_buf_putc(b, '}');
 }
 
-void socm_supervise_say(const char *sandbox, const char *fmt, ...)
+/* One line to SANDBOX/supervisor.log; whether it was written. */
+static bool say_line(const char *sandbox, const char *msg)
 {
     char *p = socm_asprintf("%s/supervisor.log", sandbox);
     int fd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
     free(p);
     if (fd < 0)
-        return;
+        return false;
+    char *line = socm_asprintf("socm supervise: %s\n", msg);
+    size_t n = strlen(line);
+    bool ok = write(fd, line, n) == (ssize_t)n;
+    free(line);
+    return close(fd) == 0 && ok;
+}
+
+void socm_supervise_say(const char *sandbox, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
     char *m = socm_vasprintf(fmt, ap);
     va_end(ap);
-    char *line = socm_asprintf("socm supervise: %s\n", m);
-    if (write(fd, line, strlen(line)) < 0) {
-    } /* nowhere else to say it */
-    free(line);
+    say_line(sandbox, m); /* nowhere else to say it */
     free(m);
-    close(fd);
 }
 
 /* Where a restarted manager finds this supervisor's pid: in the lock file it holds
@@ -314,9 +320,11 @@ static int open_outputs(const struct socm_supervise_opts *o, int dfd, struct com
 
 static void close_fd(int *fd)
 {
+    int e = errno; /* a failure before it is the one to report */
     if (*fd >= 0)
         close(*fd);
     *fd = -1;
+    errno = e;
 }
 
 /* Waits for the command, stopping it at its walltime or on request. Returns the
@@ -398,7 +406,7 @@ static const char *describe(const struct socm_supervise_opts *o, const char *out
 }
 
 static int supervise_in(const struct socm_supervise_opts *o, int dfd, int sfd, int mgr_fd,
-                        struct socm_error *err)
+                        struct socm_error *err, int *started)
 {
     if (o->cpus && pin_cpus(o->cpus) != 0)
         socm_supervise_say(o->sandbox, "cannot pin to cpus %s: %s", o->cpus, strerror(errno));
@@ -418,6 +426,7 @@ static int supervise_in(const struct socm_supervise_opts *o, int dfd, int sfd, i
         *err = serr;
         return -1;
     }
+    *started = 1;
     struct socm_buf text = SOCM_BUF_INIT;
     if (child == -2)
         result_text(&text, o, "failed", -1, start, socm_now(), serr.msg);
@@ -451,17 +460,26 @@ int socm_supervise(const struct socm_supervise_opts *o, struct socm_error *err)
         }
     }
     int dfd = open(o->sandbox, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    int rc = -1;
+    int rc = -1, started = 0;
     if (dfd < 0)
         socm_error_errno(err, "sandbox %s is not a plain directory", o->sandbox);
     else if (write_pid(o, dfd, err) == 0) {
         int sigs[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP, 0};
         int sfd = socm_signalfd_open(sigs, NULL, err);
         if (sfd >= 0) {
-            rc = supervise_in(o, dfd, sfd, mgr_fd, err);
+            rc = supervise_in(o, dfd, sfd, mgr_fd, err, &started);
             close(sfd);
         }
     }
+    /* Could not even start the command: why goes to supervisor.log, where the manager
+     * reads it when we are gone; if that cannot be written either, the manager hears
+     * the errno at once. */
+    if (rc != 0 && !started) {
+        int e = errno;
+        if (!say_line(o->sandbox, err->msg))
+            report_fault(o, mgr_fd, e);
+    } else if (rc != 0)
+        say_line(o->sandbox, err->msg);
     if (dfd >= 0)
         close(dfd);
     if (mgr_fd >= 0)

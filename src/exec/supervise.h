@@ -48,7 +48,7 @@ struct socm_supervise_opts {
 
 /* Returns 0 once result.json is written (whatever the workflow's outcome); -1 if
  * the command could not be started for a reason of the machine (nothing of it ran:
- * no start record) or the sandbox is gone. */
+ * no start record) or the sandbox is gone — said in SANDBOX/supervisor.log too. */
 int socm_supervise(const struct socm_supervise_opts *o, struct socm_error *err);
 
 /* The command line shared by `socm supervise` and socm-supervise (argv[0] is the

@@ -28,8 +28,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "socm-supervise: %s (try --help)\n", err.msg);
         return 2;
     }
-    if (socm_supervise(&o, &err) != 0) {
-        socm_supervise_say(o.sandbox, "%s", err.msg);
+    if (socm_supervise(&o, &err) != 0) { /* said in supervisor.log already */
         fprintf(stderr, "socm-supervise: %s\n", err.msg);
         return 3;
     }
