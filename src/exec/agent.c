@@ -353,9 +353,9 @@ static int open_sandbox(const char *sandbox, struct socm_error *err)
     int dfd = -1;
     if (wfd < 0)
         socm_error_errno(err, "%s is not a plain directory (symlink?)", wdir);
-    else if ((dfd = socm_dirfd_open(wfd, wdir, slash ? slash + 1 : sandbox, O_RDONLY | O_DIRECTORY,
-                                 0, err)) < 0 && errno == ENOTDIR)
-        socm_error_set(err, SOCM_E_SYSTEM, "sandbox %s is not a directory", sandbox);
+    else
+        dfd = socm_dirfd_open(wfd, wdir, slash ? slash + 1 : sandbox, O_RDONLY | O_DIRECTORY, 0,
+                              err);
     if (wfd >= 0)
         close(wfd);
     free(wdir);
