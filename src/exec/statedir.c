@@ -172,7 +172,9 @@ void socm_manager_describe(const struct socm_manager *m, const char *path, char 
                  m->local ? "" : m->host);
     else
         snprintf(who, sizeof who, "a process outside this pid namespace");
-    if (!strcmp(m->role, "cancel"))
+    if (!strcmp(m->role, "program"))
+        snprintf(buf, n, "program %s in %s is run by %s%s", m->campaign, path, who, since);
+    else if (!strcmp(m->role, "cancel"))
         snprintf(buf, n, "%s is being canceled by `socm cancel` (%s)%s", path, who, since);
     else if (m->campaign[0])
         snprintf(buf, n, "campaign %s in %s is managed by %s%s", m->campaign, path, who, since);
