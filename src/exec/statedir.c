@@ -19,6 +19,7 @@ static struct {
     dev_t dev;
     ino_t ino;
     int fd;
+    pid_t pid; /* a forked child has the table but not the lock */
 } held[16];
 
 static void held_set(int fd, bool on)
@@ -31,6 +32,7 @@ static void held_set(int fd, bool on)
             held[k].dev = st.st_dev;
             held[k].ino = st.st_ino;
             held[k].fd = fd + 1; /* 0 = free slot */
+            held[k].pid = getpid();
             return;
         }
         if (!on && held[k].fd == fd + 1)
@@ -41,7 +43,7 @@ static void held_set(int fd, bool on)
 static int held_fd(dev_t dev, ino_t ino)
 {
     for (size_t k = 0; k < sizeof held / sizeof *held; k++)
-        if (held[k].fd && held[k].dev == dev && held[k].ino == ino)
+        if (held[k].fd && held[k].dev == dev && held[k].ino == ino && held[k].pid == getpid())
             return held[k].fd - 1;
     return -1;
 }
