@@ -240,6 +240,32 @@ static void test_lock_one_manager(void **state)
     close(pfd[1]);
 }
 
+/* The path-based atomic write (results, pilot files) never writes through a link
+ * planted under its temporary name. */
+static void test_write_replace_tmp_link(void **state)
+{
+    (void)state;
+    struct socm_error err = {0};
+    char *victim = socm_asprintf("%s/victim", top);
+    write_file(victim, "precious\n");
+    char *path = socm_asprintf("%s/result.json", top);
+    char *tmp = socm_asprintf("%s.tmp.%ld", path, (long)getpid());
+    assert_int_equal(symlink(victim, tmp), 0);
+    assert_int_equal(socm_write_atomic(path, "{}", 2, 0600, &err), 0);
+    FILE *f = fopen(victim, "r");
+    char buf[64] = {0};
+    assert_non_null(fgets(buf, sizeof buf, f));
+    fclose(f);
+    assert_string_equal(buf, "precious\n");
+    f = fopen(path, "r");
+    assert_non_null(fgets(buf, sizeof buf, f));
+    fclose(f);
+    assert_string_equal(buf, "{}");
+    free(tmp);
+    free(path);
+    free(victim);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +273,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_symlinks_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unsafe_dir_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lock_one_manager, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_replace_tmp_link, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
