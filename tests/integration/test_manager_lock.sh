@@ -27,7 +27,7 @@ dag() { # NAME N SLEEP
 }
 
 # --- a second manager while the first lives: refused at once, exit 3, its pid named
-dag live 6 0.5
+dag live 6 1.5
 "$SOCM_BIN" run live.toml --quiet 2>live.err &
 mgr=$! bg=$mgr
 wait_for "m/live-w1.start" || fail "the first run never started"
