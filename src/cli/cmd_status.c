@@ -221,7 +221,7 @@ int socm_cmd_status(int argc, char **argv)
     int in = watch ? inotify_init1(IN_CLOEXEC | IN_NONBLOCK) : -1;
     if (in >= 0) {
         char *jp = socm_asprintf("%s/journal.jsonl", dir);
-        inotify_add_watch(in, jp, IN_MODIFY);
+        inotify_add_watch(in, jp, IN_MODIFY | IN_DONT_FOLLOW);
         free(jp);
     }
     if (show(dir, json, &err, &ended, &code) != 0) {

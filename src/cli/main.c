@@ -64,7 +64,8 @@ static void usage(FILE *out)
           "  2    bad input or usage (input errors are file:line:col: message)\n"
           "  3    the system refused: the state directory cannot be written (disk full,\n"
           "       read-only, not a directory), fork or I/O failed; what was recorded\n"
-          "       before stays, and `socm resume` continues once the cause is fixed\n"
+          "       before stays, and `socm resume` continues once the cause is fixed;\n"
+          "       another manager runs it; the directory is not yours or others can write\n"
           "  130  stopped by SIGINT, 143 by SIGTERM (`socm resume` continues)\n",
           out);
 }

@@ -74,11 +74,8 @@ static void output_lost(struct socm_bk *bk, const char *why)
 
 static void check_stderr(struct socm_bk *bk)
 {
-    if (ferror(stderr)) {
-        char why[128];
-        snprintf(why, sizeof why, "stderr is gone (%s)", strerror(errno));
-        output_lost(bk, why);
-    }
+    if (ferror(stderr))
+        output_lost(bk, "stderr is gone (a write to it failed: closed pipe or terminal)");
 }
 
 static void clear_progress(struct socm_bk *bk)
@@ -106,7 +103,6 @@ static void draw_progress(struct socm_bk *bk)
     fprintf(stderr, "\r\033[K%s", line);
     fflush(stderr);
     bk->progress_len = 1;
-    check_stderr(bk);
 }
 
 static void bk_logv(struct socm_bk *bk, const char *fmt, va_list ap)
@@ -128,7 +124,6 @@ static void bk_logv(struct socm_bk *bk, const char *fmt, va_list ap)
         draw_progress(bk);
     } else
         fprintf(stderr, "%s %s\n", ts, msg);
-    check_stderr(bk);
 }
 
 static void bk_log(struct socm_bk *bk, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -1106,6 +1101,7 @@ static int loop(struct socm_bk *bk, int sfd)
         bk->e->ops->handle(bk->e, fds + 1, ne);
         socm_hooks_handle(&bk->hooks, fds + 1 + ne, nh);
         draw_progress(bk);
+        check_stderr(bk); /* stderr's error flag stays set: once a turn is enough */
     }
     free(fds);
     return bk->failed_io ? -1 : 0;

@@ -19,6 +19,7 @@ static struct {
     dev_t dev;
     ino_t ino;
     int fd;
+    pid_t pid; /* a forked child has the table but not the lock */
 } held[16];
 
 static void held_set(int fd, bool on)
@@ -31,6 +32,7 @@ static void held_set(int fd, bool on)
             held[k].dev = st.st_dev;
             held[k].ino = st.st_ino;
             held[k].fd = fd + 1; /* 0 = free slot */
+            held[k].pid = getpid();
             return;
         }
         if (!on && held[k].fd == fd + 1)
@@ -41,7 +43,7 @@ static void held_set(int fd, bool on)
 static int held_fd(dev_t dev, ino_t ino)
 {
     for (size_t k = 0; k < sizeof held / sizeof *held; k++)
-        if (held[k].fd && held[k].dev == dev && held[k].ino == ino)
+        if (held[k].fd && held[k].dev == dev && held[k].ino == ino && held[k].pid == getpid())
             return held[k].fd - 1;
     return -1;
 }
@@ -172,7 +174,9 @@ void socm_manager_describe(const struct socm_manager *m, const char *path, char 
                  m->local ? "" : m->host);
     else
         snprintf(who, sizeof who, "a process outside this pid namespace");
-    if (!strcmp(m->role, "cancel"))
+    if (!strcmp(m->role, "program"))
+        snprintf(buf, n, "program %s in %s is run by %s%s", m->campaign, path, who, since);
+    else if (!strcmp(m->role, "cancel"))
         snprintf(buf, n, "%s is being canceled by `socm cancel` (%s)%s", path, who, since);
     else if (m->campaign[0])
         snprintf(buf, n, "campaign %s in %s is managed by %s%s", m->campaign, path, who, since);
@@ -180,11 +184,10 @@ void socm_manager_describe(const struct socm_manager *m, const char *path, char 
         snprintf(buf, n, "%s is managed by %s%s", path, who, since);
 }
 
-int socm_statedir_lock(struct socm_statedir *sd, const char *role, const char *campaign,
-                       struct socm_error *err)
+/* One try: 0 locked, 1 held by another (m filled), -1 error. */
+static int try_lock(struct socm_statedir *sd, const char *role, const char *campaign,
+                    struct socm_manager *m, struct socm_error *err)
 {
-    if (sd->lock_fd >= 0)
-        return 0;
     int fd = socm_dirfd_open(sd->fd, sd->path, SOCM_STATEDIR_LOCK, O_RDWR | O_CREAT, 0600, err);
     if (fd < 0)
         return -1;
@@ -204,14 +207,25 @@ int socm_statedir_lock(struct socm_statedir *sd, const char *role, const char *c
                                 "to keep a second manager out)",
                                 sd->path, SOCM_STATEDIR_LOCK);
     }
-    struct socm_manager m;
-    if (query_fd(fd, sd->path, &m, err) != 0) {
-        close(fd);
-        return -1;
-    }
+    int rc = query_fd(fd, sd->path, m, err);
     close(fd); /* we hold nothing on it: closing drops nothing */
-    if (!m.held) /* it went away between the two calls: as if we had come a moment later */
-        return socm_statedir_lock(sd, role, campaign, err);
+    return rc != 0 ? -1 : 1;
+}
+
+int socm_statedir_lock(struct socm_statedir *sd, const char *role, const char *campaign,
+                       struct socm_error *err)
+{
+    if (sd->lock_fd >= 0)
+        return 0;
+    struct socm_manager m = {0};
+    for (int tries = 0; tries < 3; tries++) {
+        int rc = try_lock(sd, role, campaign, &m, err);
+        if (rc <= 0)
+            return rc;
+        if (m.held)
+            break;
+        /* released between our two calls: as if we had come a moment later */
+    }
     char msg[1024];
     socm_manager_describe(&m, sd->path, msg, sizeof msg);
     return socm_error_set(err, SOCM_E_SYSTEM, "%s", msg);

@@ -5,7 +5,7 @@
 # directory at once: one runs, the other exits 3, and the journal describes the one
 # that runs; status, status --watch and cancel know the manager from its lock, not
 # from a pid in the journal (a reused pid is never signalled; a dead or zombie
-# manager is not reported as stopped).
+# manager is not reported as stopped); a program of campaigns has one runner.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib_testbox.sh"
 cleanup() { kill -9 ${bg:-} 2>/dev/null; }
@@ -27,7 +27,7 @@ dag() { # NAME N SLEEP
 }
 
 # --- a second manager while the first lives: refused at once, exit 3, its pid named
-dag live 6 0.5
+dag live 6 1.5
 "$SOCM_BIN" run live.toml --quiet 2>live.err &
 mgr=$! bg=$mgr
 wait_for "m/live-w1.start" || fail "the first run never started"
@@ -146,6 +146,28 @@ grep -Eq "no manager is running campaign zomb; 2 workflows told to stop" cancel.
 grep -q '"ev":"cancel"' socm-zomb/journal.jsonl || fail "zomb: the cancel is not journaled"
 kill -9 "$parent" 2>/dev/null || true
 wait "$parent" 2>/dev/null || true
+
+# --- a program of campaigns: one runner per program state directory too
+dag pa 1 2
+cat > prog.toml <<'TOML'
+[program]
+name = "season"
+[[campaign_set]]
+name = "pa"
+file = "pa.toml"
+TOML
+"$SOCM_BIN" run prog.toml --state-dir ps -q 2>/dev/null &
+prun=$! bg=$prun
+wait_for "m/pa-w1.start" || fail "program: never started"
+set +e
+"$SOCM_BIN" resume ps -q 2>second.err
+rc=$?
+set -e
+[ "$rc" -eq 3 ] || fail "program resume while it runs: exit $rc, want 3"
+grep -q "program season in ps is run by pid $prun" second.err || { fail "program: message:"; cat second.err; }
+wait "$prun" || fail "program run failed"
+[ "$(wc -l < m/pa-w1.start)" -eq 1 ] || fail "program: w1 started twice"
+[ "$(stat -c %a ps)" = 700 ] || fail "program state dir mode $(stat -c %a ps)"
 
 [ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo "ok"

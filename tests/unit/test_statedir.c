@@ -182,6 +182,10 @@ static void test_lock_one_manager(void **state)
             snprintf(want, sizeof want, "campaign camp in %s is managed by pid %ld (since ", dir,
                      (long)getppid());
             code = strstr(e2.msg, want) && e2.code == SOCM_E_SYSTEM ? 0 : 2;
+            /* the child inherited the parent's table of held locks, not the lock */
+            struct socm_manager m2;
+            if (socm_statedir_manager(dir, &m2, &e2) != 0 || !m2.held || m2.pid != (long)getppid())
+                code = 3;
             if (code)
                 fprintf(stderr, "got: %s\n", e2.msg);
         }
@@ -236,6 +240,32 @@ static void test_lock_one_manager(void **state)
     close(pfd[1]);
 }
 
+/* The path-based atomic write (results, pilot files) never writes through a link
+ * planted under its temporary name. */
+static void test_write_replace_tmp_link(void **state)
+{
+    (void)state;
+    struct socm_error err = {0};
+    char *victim = socm_asprintf("%s/victim", top);
+    write_file(victim, "precious\n");
+    char *path = socm_asprintf("%s/result.json", top);
+    char *tmp = socm_asprintf("%s.tmp.%ld", path, (long)getpid());
+    assert_int_equal(symlink(victim, tmp), 0);
+    assert_int_equal(socm_write_atomic(path, "{}", 2, 0600, &err), 0);
+    FILE *f = fopen(victim, "r");
+    char buf[64] = {0};
+    assert_non_null(fgets(buf, sizeof buf, f));
+    fclose(f);
+    assert_string_equal(buf, "precious\n");
+    f = fopen(path, "r");
+    assert_non_null(fgets(buf, sizeof buf, f));
+    fclose(f);
+    assert_string_equal(buf, "{}");
+    free(tmp);
+    free(path);
+    free(victim);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -243,6 +273,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_symlinks_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unsafe_dir_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lock_one_manager, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_replace_tmp_link, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
