@@ -522,18 +522,20 @@ static bool lock_held(int dfd)
     return held;
 }
 
-/* The start record of `attempt`: its process group and whether it names a group on
- * this machine in this boot. Returns whether the record is there. */
-static bool read_started(int dfd, int attempt, pid_t *pgid, bool *here)
+/* The start record of `attempt`: its process group, the mark in its processes'
+ * environment (SOCM_RUN_ID=...) and whether it names a group on this machine in this
+ * boot. Returns whether the record is there. */
+static bool read_started(int dfd, int attempt, pid_t *pgid, char mark[96], bool *here)
 {
-    char text[160], boot[64], mine[64];
+    char text[200], boot[64], id[64], mine[64];
     read_small(dfd, SOCM_SUPERVISE_STARTED, text, sizeof text);
     long g = -1;
     int att = -1;
-    if (sscanf(text, "%ld %d %63s", &g, &att, boot) != 3 || att != attempt || g <= 1)
+    if (sscanf(text, "%ld %d %63s %63s", &g, &att, boot, id) != 4 || att != attempt || g <= 1)
         return false;
     socm_boot_id(mine);
     *pgid = (pid_t)g;
+    snprintf(mark, 96, "%s=%s", SOCM_SUPERVISE_RUN_ID, id);
     *here = mine[0] && !strcmp(mine, boot);
     return true;
 }
@@ -544,17 +546,14 @@ bool socm_agent_kill_leftovers(const char *sandbox, int attempt)
     if (dfd < 0)
         return false;
     pid_t g;
-    bool here, started = read_started(dfd, attempt, &g, &here);
+    char mark[96];
+    bool here, started = read_started(dfd, attempt, &g, mark, &here);
     close(dfd);
-    if (!started || !here)
-        return started;
-    /* The group's id stays taken while any member lives, so the kill reaches only
-     * what is left of this command. */
-    if (kill(-g, SIGKILL) != 0)
-        return true;
-    for (int i = 0; i < 1000 && kill(-g, 0) == 0; i++)
-        usleep(10000);
-    return true;
+    /* Only processes of that group that carry the attempt's mark: a group id reused
+     * by others after the command's group died is never hit. */
+    if (started && here)
+        socm_kill_marked_group(g, mark, 10);
+    return started;
 }
 
 enum socm_sandbox_state socm_agent_probe(const char *sandbox, int attempt, pid_t *pid,
@@ -598,11 +597,12 @@ enum socm_sandbox_state socm_agent_probe(const char *sandbox, int attempt, pid_t
     struct socm_result r;
     char *reason = NULL;
     pid_t g;
+    char mark[96];
     bool here;
     if (socm_result_read(sandbox, attempt, &r, &reason) == 0) {
         free(reason);
         st = SOCM_SB_ENDED;
-    } else if (read_started(dfd, attempt, &g, &here))
+    } else if (read_started(dfd, attempt, &g, mark, &here))
         st = SOCM_SB_INTERRUPTED;
     close(dfd);
     return st;

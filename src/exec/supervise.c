@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -25,6 +26,8 @@
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+extern char **environ;
 
 static void arm(int tfd, double s)
 {
@@ -156,7 +159,8 @@ struct command {
     int dfd, outfd, errfd, recfd;
     int report;   /* pipe to the supervisor: {stage, errno} if the exec never happens */
     pid_t parent; /* the supervisor */
-    char tail[96]; /* " ATTEMPT BOOT_ID\n" after the pgid in the start record */
+    char *const *envp; /* environ and SOCM_RUN_ID */
+    char tail[160]; /* " ATTEMPT BOOT_ID RUN_ID\n" after the pgid in the start record */
 };
 
 static void __attribute__((noreturn)) child_fail(const struct command *c, int stage)
@@ -184,7 +188,7 @@ static void __attribute__((noreturn)) command_child(const struct command *c)
     if (nul < 0 || dup2(nul, 0) < 0 || dup2(c->outfd, 1) < 0 || dup2(c->errfd, 2) < 0 ||
         fchdir(c->dfd) != 0)
         child_fail(c, STAGE_SETUP);
-    char rec[160];
+    char rec[200];
     size_t n = 0;
     char digits[24];
     size_t nd = 0;
@@ -199,8 +203,23 @@ static void __attribute__((noreturn)) command_child(const struct command *c)
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    execvp(c->argv[0], c->argv);
+    execvpe(c->argv[0], c->argv, c->envp);
     child_fail(c, STAGE_EXEC);
+}
+
+/* A random id for this attempt's processes (hex); time and pid if the kernel has no
+ * randomness to give. */
+static void run_id(char *buf, size_t n)
+{
+    unsigned char r[12];
+    if (getrandom(r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r) {
+        uint64_t t = (uint64_t)(socm_now() * 1e6) ^ ((uint64_t)getpid() << 40);
+        memcpy(r, &t, 8);
+        memset(r + 8, 0, 4);
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < sizeof r && k + 2 < n; i++)
+        k += (size_t)snprintf(buf + k, n - k, "%02x", r[i]);
 }
 
 /* Forks the command (a plain fork: the supervisor is small and single-threaded, and
@@ -411,17 +430,26 @@ static int supervise_in(const struct socm_supervise_opts *o, int dfd, int sfd, i
     if (o->cpus && pin_cpus(o->cpus) != 0)
         socm_supervise_say(o->sandbox, "cannot pin to cpus %s: %s", o->cpus, strerror(errno));
     struct command c = {.sandbox = o->sandbox, .argv = o->argv, .dfd = dfd, .outfd = -1, .errfd = -1, .recfd = -1};
-    char boot[64];
+    char boot[64], id[40];
     socm_boot_id(boot);
-    snprintf(c.tail, sizeof c.tail, " %d %s\n", o->attempt, boot[0] ? boot : "-");
+    run_id(id, sizeof id);
+    snprintf(c.tail, sizeof c.tail, " %d %s %s\n", o->attempt, boot[0] ? boot : "-", id);
+    struct socm_strv env = SOCM_STRV_INIT;
+    for (char **e = environ; *e; e++)
+        if (strncmp(*e, SOCM_SUPERVISE_RUN_ID "=", sizeof SOCM_SUPERVISE_RUN_ID))
+            socm_strv_push(&env, *e);
+    socm_strv_pushf(&env, "%s=%s", SOCM_SUPERVISE_RUN_ID, id);
+    c.envp = env.v;
     if (open_outputs(o, dfd, &c, err) != 0) {
         close_fd(&c.recfd), close_fd(&c.outfd), close_fd(&c.errfd);
+        socm_strv_free(&env);
         return -1;
     }
     double start = socm_now();
     struct socm_error serr = {0};
     pid_t child = start_command(&c, &serr);
     close_fd(&c.recfd), close_fd(&c.outfd), close_fd(&c.errfd);
+    socm_strv_free(&env);
     if (child == -1) {
         *err = serr;
         return -1;

@@ -5,7 +5,7 @@
  * so the work outlives a killed manager; the command does not outlive its supervisor
  * (it gets SIGKILL when the supervisor dies, PR_SET_PDEATHSIG).
  *
- * Just before the command is exec'd, SANDBOX/started holds "PGID ATTEMPT BOOT_ID":
+ * Just before the command is exec'd, SANDBOX/started holds "PGID ATTEMPT BOOT_ID RUN_ID":
  * written by the command's own process, so an attempt without it provably never
  * started, and the process group to kill is known if the supervisor dies. Every
  * file is opened inside the sandbox without following a symbolic link. A result
@@ -45,6 +45,10 @@ struct socm_supervise_opts {
 #define SOCM_SUPERVISE_FAULT_SIGNAL SIGUSR2
 /* The start record in a sandbox (see above). */
 #define SOCM_SUPERVISE_STARTED "started"
+/* The variable in the command's environment that marks the processes of one attempt
+ * (a random id, also in the start record): what is left of a command is told apart
+ * from strangers who reused its process group's id. */
+#define SOCM_SUPERVISE_RUN_ID "SOCM_RUN_ID"
 
 /* Returns 0 once result.json is written (whatever the workflow's outcome); -1 if
  * the command could not be started for a reason of the machine (nothing of it ran:

@@ -9,6 +9,8 @@
 #     again (interrupted, not "never started"), never beside the old one;
 #  3. resume waits for a supervisor that holds its lock without having written its
 #     pid yet for as long as it holds it (not a fixed 2 s), never starting a second;
+#     a stranger whose process group reuses the id in a start record is never killed
+#     (only processes carrying the attempt's SOCM_RUN_ID are);
 #  4. a symbolic link planted where a sandbox file belongs (lock, stdout) is never
 #     followed: the file it points to is untouched and the run stops with exit 3
 #     naming the link, nothing FAILED.
@@ -115,6 +117,27 @@ read -r -a m < <(markers slow | sed 's/ E[0-9]*//g')
 [ "${m[*]}" = "${m[0]} released ${m[2]:-}" ] && [ "${m[2]:0:1}" = S ] ||
   fail "slow: markers '$(markers slow)': resume started w while its lock was held"
 [ "$(state_of slow .state)" = DONE ] || fail "slow: not DONE"
+
+# ---- 3b. a process group id reused by a stranger is never killed --------------------
+camp reuse 0
+"$SOCM_BIN" run reuse.toml --state-dir reuse --quiet 2>reuse.err &
+mgr=$!
+wait_for reuse.m || fail "w never started"
+sup=$(supervisor reuse)
+kill -9 "$mgr"; wait "$mgr" 2>/dev/null || true
+kill -9 "$sup"
+gone "$sup"
+pkill -9 -f "sleep $tag" || true   # what the command left, gone by other means
+# a stranger leads a group of its own, and the start record now names that group
+setsid sleep 60 &
+stranger=$!
+sleep 0.2
+read -r _ att boot id < reuse/workflows/w/started
+echo "$stranger $att $boot $id" > reuse/workflows/w/started
+"$SOCM_BIN" resume reuse --quiet 2>>reuse.err || fail "reuse: resume exit $?: $(cat reuse.err)"
+kill -0 "$stranger" 2>/dev/null || fail "reuse: a stranger in a reused process group was killed"
+kill "$stranger"
+[ "$(state_of reuse .state)" = DONE ] || fail "reuse: not DONE"
 
 # ---- 4. planted symbolic links ----------------------------------------------------------
 for f in lock stdout; do
