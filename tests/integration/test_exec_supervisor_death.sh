@@ -43,6 +43,18 @@ supervisor() {
 }
 # gone PID: until PID has exited (the supervisor's death is complete, not just sent)
 gone() { for _ in $(seq 200); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.05; done; fail "pid $1 lives on"; }
+# orphaned NAME: a campaign NAME (max_retries = 0) whose manager and then supervisor
+# are killed once w's command has started
+orphaned() {
+  camp "$1" 0
+  "$SOCM_BIN" run "$1.toml" --state-dir "$1" --quiet 2>"$1.err" &
+  local mgr=$! sup
+  wait_for "$1.m" || fail "$1: w never started"
+  sup=$(supervisor "$1")
+  kill -9 "$mgr"; wait "$mgr" 2>/dev/null || true
+  kill -9 "$sup"
+  gone "$sup"
+}
 # markers NAME: the markers in one line
 markers() { echo $(cat "$T/$1.m"); }
 # check_once NAME: the first execution was cut short (no E), the second ran whole
@@ -78,14 +90,7 @@ sleep 3.3
 "$SOCM_BIN" status zero | grep -q "supervisor died" || fail "zero: no reason: $("$SOCM_BIN" status zero)"
 
 # ---- 2. manager and supervisor killed; resume -----------------------------------------
-camp both 0
-"$SOCM_BIN" run both.toml --state-dir both --quiet 2>both.err &
-mgr=$!
-wait_for both.m || fail "w never started"
-sup=$(supervisor both)
-kill -9 "$mgr"; wait "$mgr" 2>/dev/null || true
-kill -9 "$sup"
-gone "$sup"
+orphaned both
 "$SOCM_BIN" resume both --quiet 2>>both.err || fail "resume exit $?: $(cat both.err)"
 sleep 3.3
 markers both > both.m.all
@@ -95,14 +100,7 @@ grep -q "interrupted" both/socm.log || fail "resume did not say the attempt was 
 [ "$(state_of both .state)" = DONE ] || fail "both: not DONE"
 
 # ---- 3. a supervisor slow to write its pid -----------------------------------------
-camp slow 0
-"$SOCM_BIN" run slow.toml --state-dir slow --quiet 2>slow.err &
-mgr=$!
-wait_for slow.m || fail "w never started"
-sup=$(supervisor slow)
-kill -9 "$mgr"; wait "$mgr" 2>/dev/null || true
-kill -9 "$sup"
-gone "$sup"
+orphaned slow
 # a stand-in for a live supervisor that has not yet written its pid: it holds the
 # lock, empty, for 4 s
 : > slow/workflows/w/lock
@@ -119,14 +117,7 @@ read -r -a m < <(markers slow | sed 's/ E[0-9]*//g')
 [ "$(state_of slow .state)" = DONE ] || fail "slow: not DONE"
 
 # ---- 3b. a process group id reused by a stranger is never killed --------------------
-camp reuse 0
-"$SOCM_BIN" run reuse.toml --state-dir reuse --quiet 2>reuse.err &
-mgr=$!
-wait_for reuse.m || fail "w never started"
-sup=$(supervisor reuse)
-kill -9 "$mgr"; wait "$mgr" 2>/dev/null || true
-kill -9 "$sup"
-gone "$sup"
+orphaned reuse
 pkill -9 -f "sleep $tag" || true   # what the command left, gone by other means
 # a stranger leads a group of its own, and the start record now names that group
 setsid sleep 60 &
