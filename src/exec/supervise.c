@@ -434,22 +434,28 @@ static int supervise_in(const struct socm_supervise_opts *o, int dfd, int sfd, i
     socm_boot_id(boot);
     run_id(id, sizeof id);
     snprintf(c.tail, sizeof c.tail, " %d %s %s\n", o->attempt, boot[0] ? boot : "-", id);
-    struct socm_strv env = SOCM_STRV_INIT;
-    for (char **e = environ; *e; e++)
-        if (strncmp(*e, SOCM_SUPERVISE_RUN_ID "=", sizeof SOCM_SUPERVISE_RUN_ID))
-            socm_strv_push(&env, *e);
-    socm_strv_pushf(&env, "%s=%s", SOCM_SUPERVISE_RUN_ID, id);
-    c.envp = env.v;
+    /* The command's environment: ours (pointers, not copies) and its mark. */
+    size_t ne = 0;
+    while (environ[ne])
+        ne++;
+    char **env = socm_xcalloc(ne + 2, sizeof *env), mark[96];
+    snprintf(mark, sizeof mark, "%s=%s", SOCM_SUPERVISE_RUN_ID, id);
+    size_t k = 0;
+    for (size_t i = 0; i < ne; i++)
+        if (strncmp(environ[i], mark, sizeof SOCM_SUPERVISE_RUN_ID))
+            env[k++] = environ[i];
+    env[k] = mark;
+    c.envp = env;
     if (open_outputs(o, dfd, &c, err) != 0) {
         close_fd(&c.recfd), close_fd(&c.outfd), close_fd(&c.errfd);
-        socm_strv_free(&env);
+        free(env);
         return -1;
     }
     double start = socm_now();
     struct socm_error serr = {0};
     pid_t child = start_command(&c, &serr);
     close_fd(&c.recfd), close_fd(&c.outfd), close_fd(&c.errfd);
-    socm_strv_free(&env);
+    free(env);
     if (child == -1) {
         *err = serr;
         return -1;
