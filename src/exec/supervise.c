@@ -109,9 +109,13 @@ static void result_text(struct socm_buf *b, const struct socm_supervise_opts *o,
 /* One line to SANDBOX/supervisor.log; whether it was written. */
 static bool say_line(const char *sandbox, const char *msg)
 {
-    char *p = socm_asprintf("%s/supervisor.log", sandbox);
-    int fd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
-    free(p);
+    int dfd = open(sandbox, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dfd < 0)
+        return false;
+    struct socm_error err = {0};
+    int fd = socm_dirfd_open(dfd, sandbox, "supervisor.log", O_WRONLY | O_CREAT | O_APPEND, 0600,
+                             &err);
+    close(dfd);
     if (fd < 0)
         return false;
     char *line = socm_asprintf("socm supervise: %s\n", msg);
