@@ -2,6 +2,7 @@
  * catalogue (as the original ships it), `[resources.NAME]` tables in the campaign,
  * and ~/.config/socm/resources.toml. User definitions win over built-ins. */
 #include "campaign/campaign.h"
+#include "campaign/schema.h"
 #include "config/config.h"
 
 #include <inttypes.h>
@@ -144,6 +145,17 @@ struct socm_resource *socm_resource_from_table(const char *name, const struct so
 {
     if (!t || t->type != SOCM_V_TABLE) {
         socm_error_at(err, t ? &t->pos : NULL, "resource '%s' must be a table", name);
+        return NULL;
+    }
+    /* Every source (campaign, resources file) is checked for unknown keys here. */
+    struct socm_errlist unknown = {0};
+    char *path = strcmp(name, "campaign") ? socm_asprintf("resources.%s", name)
+                                          : socm_strdup("campaign.resources");
+    socm_schema_check(t, &socm_schema_cluster, path, &unknown);
+    free(path);
+    if (unknown.n) {
+        socm_error_set(err, SOCM_E_INPUT, "%s", unknown.msgs[0]);
+        socm_errlist_free(&unknown);
         return NULL;
     }
     struct socm_resource *r = socm_xcalloc(1, sizeof *r);

@@ -266,10 +266,15 @@ static int socm_ml_build_argv(const struct socm_workflow *wf, struct socm_strv *
 static const char *const socm_ml_feature_exclude[] = {"area", "output_dir", "query",
                                                       "preprocess_config", NULL};
 
+const char *const socm_so_ml_keys[] = {"query", "area", "output_dir", "preprocess_config",
+                                        "maxiter", "downsample", NULL};
+
 const struct socm_workflow_type socm_wftype_ml_mapmaking = {
     .name = "ml-mapmaking",
     .expand = socm_ml_expand,
     .build_argv = socm_ml_build_argv,
     .feature_exclude = socm_ml_feature_exclude,
     .data = NULL,
+    .keys = socm_so_ml_keys,
+    .flags = SOCM_WFTYPE_OPTION_KEYS,
 };

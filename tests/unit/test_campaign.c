@@ -273,8 +273,8 @@ static int probe_argv(const struct socm_workflow *wf, struct socm_strv *argv, st
     return 0;
 }
 
-static const struct socm_workflow_type probe_alpha = {"nulls.alpha", probe_expand, probe_argv, NULL, NULL};
-static const struct socm_workflow_type probe_beta = {"nulls.beta", probe_expand, probe_argv, NULL, NULL};
+static const struct socm_workflow_type probe_alpha = {"nulls.alpha", probe_expand, probe_argv, NULL, NULL, NULL, 0};
+static const struct socm_workflow_type probe_beta = {"nulls.beta", probe_expand, probe_argv, NULL, NULL, NULL, 0};
 static const char *const null_members[] = {"alpha", "beta", "gamma", NULL};
 static const struct socm_subcampaign nulls = {"nulls", null_members};
 
