@@ -24,7 +24,7 @@ static const struct socm_table_schema environment = {"[campaign.environment]", N
 
 static const char *const qos_keys[] = {"name", "max_walltime", "max-walltime", "max_jobs",
                                        "max-jobs", "max_cores", "max-cores", NULL};
-static const struct socm_table_schema qos = {"qos", qos_keys, 0, NULL, NULL};
+static const struct socm_table_schema qos = {"[resources.NAME] qos", qos_keys, 0, NULL, NULL};
 static const char *const cluster_keys[] = {"nodes", "cores_per_node", "cores-per-node",
                                            "memory_per_node", "memory-per-node", "qos", NULL};
 static const struct socm_schema_sub cluster_subs[] = {{"qos", &qos}, {NULL, NULL}};
