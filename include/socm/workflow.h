@@ -49,6 +49,9 @@ struct socm_subcampaign {
 
 int socm_workflow_type_register(const struct socm_workflow_type *type);
 const struct socm_workflow_type *socm_workflow_type_find(const char *name);
+/* The type of a section named "<type>-<suffix>" (ml-mapmaking-f090): the longest
+ * registered type name followed by '-' that starts `section`; NULL if none. */
+const struct socm_workflow_type *socm_workflow_type_find_prefix(const char *section);
 int socm_subcampaign_register(const struct socm_subcampaign *sub);
 const struct socm_subcampaign *socm_subcampaign_find(const char *name);
 /* Names of every registered type / subcampaign (built-in first), for messages. */

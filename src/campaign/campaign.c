@@ -96,9 +96,14 @@ static void read_settings(struct socm_campaign *c, const struct socm_value *camp
             c->schema = SOCM_SCHEMA_BATCH;
         else if (!strcmp(schema, "remote"))
             c->schema = SOCM_SCHEMA_REMOTE;
-        else
+        else if (!strcmp(schema, "local")) {
+            /* The original's development setting: this machine, batch on its cores. */
+            c->schema = SOCM_SCHEMA_BATCH;
+            c->schema_local = true;
+        } else
             socm_errlist_addf(errs, &socm_table_get(camp, "execution_schema")->pos,
-                              "'execution_schema' must be \"batch\" or \"remote\", not \"%s\"", schema);
+                              "'execution_schema' must be \"batch\", \"remote\" or \"local\", "
+                              "not \"%s\"", schema);
     }
     free(schema);
 
@@ -213,6 +218,32 @@ static void resolve_resource(struct socm_campaign *c, const struct socm_value *r
         socm_errlist_addf(errs, &v->pos, "%s", err.msg);
     else
         add_err(errs, &err);
+}
+
+/* execution_schema = "local": whatever `resource` says, the campaign runs on this
+ * machine (its cores, all of them the batch allocation). */
+static void use_this_machine(struct socm_campaign *c)
+{
+    if (c->n_sites)
+        return; /* each site says where it runs */
+    socm_resource_free(c->resource);
+    c->resource = socm_resource_local(0);
+    free(c->resource_name);
+    c->resource_name = socm_strdup("local");
+    c->requested_cores = 0;
+}
+
+/* A campaign whose resource is a Slurm cluster runs there, as the original's pilot
+ * did: slurm-pilot. This machine (resource "local" or none, a [resources.NAME] of
+ * the user's, several sites, execution_schema = "local") runs locally. */
+static const char *default_enactor(const struct socm_campaign *c)
+{
+    if (c->n_sites || c->schema_local || !c->resource_name)
+        return "local";
+    if (socm_resource_is_builtin(c->resource_name) || !strcmp(c->resource_name, "discover") ||
+        !strcmp(c->resource_name, "campaign"))
+        return "slurm-pilot";
+    return "local";
 }
 
 /* dst gets every key of src it lacks; tables are filled recursively (the member's
@@ -379,6 +410,11 @@ static void expand_section(struct expand_state *st, const struct socm_kv *kv)
     const struct socm_subcampaign *sub = socm_subcampaign_find(kv->key);
     if (sub) {
         expand_subcampaign(st, sub, section);
+        return;
+    }
+    /* The original's `<type>-<suffix>` form ([campaign.ml-mapmaking-f090]). */
+    if ((type = socm_workflow_type_find_prefix(kv->key))) {
+        expand_with(st, type, kv->key, section, &kv->key_pos);
         return;
     }
     unknown_type_error(st, &section->pos, " (a section under [campaign] names a workflow type "
@@ -615,10 +651,12 @@ struct socm_campaign *socm_campaign_from_config(struct socm_value *config, const
     } else {
         resolve_resource(c, config, camp, first_file, errs);
     }
+    if (c->schema_local)
+        use_this_machine(c);
     if (!c->policy)
         c->policy = socm_strdup("time");
     if (!c->enactor)
-        c->enactor = socm_strdup("local");
+        c->enactor = socm_strdup(default_enactor(c));
     if (!socm_table_get(camp, "execution_schema"))
         c->schema = SOCM_SCHEMA_REMOTE;
     if (!c->state_dir)

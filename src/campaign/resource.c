@@ -165,10 +165,10 @@ struct socm_resource *socm_resource_from_table(const char *name, const struct so
         goto fail;
     const struct socm_value *m = get2(t, "memory_per_node");
     if (!m) {
-        socm_error_at(err, &t->pos, "resource needs 'memory_per_node'");
-        goto fail;
-    }
-    if (socm_units_memory_mb(m, "memory_per_node", &r->memory_per_node_mb, err) < 0)
+        /* The original's README form: nodes and cores only. */
+        r->memory_unchecked = true;
+        r->memory_per_node_mb = SOCM_MEMORY_UNCHECKED;
+    } else if (socm_units_memory_mb(m, "memory_per_node", &r->memory_per_node_mb, err) < 0)
         goto fail;
     if (r->memory_per_node_mb <= 0) {
         socm_error_at(err, &m->pos, "'memory_per_node' must be positive");
@@ -268,6 +268,14 @@ struct socm_resource *socm_resource_lookup(const char *name, const struct socm_v
     free(known);
     socm_strv_free(&names);
     return NULL;
+}
+
+bool socm_resource_is_builtin(const char *name)
+{
+    for (size_t i = 0; name && i < NBUILTINS; i++)
+        if (!strcmp(builtins[i].name, name))
+            return true;
+    return false;
 }
 
 static bool strv_has(const struct socm_strv *sv, const char *s)

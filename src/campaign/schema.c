@@ -95,7 +95,7 @@ const struct socm_table_schema socm_schema_wf_resources = {"[campaign.NAME.resou
 const char *const socm_schema_workflow_keys[] = {
     "name", "type", "executable", "subcommand", "context", "environment", "resources",
     "depends", "max_retries", "job_name", "preferred_resource", "grow_walltime_on_timeout",
-    "matrix", NULL};
+    "matrix", "features", NULL};
 
 const struct socm_table_schema *const socm_schema_all[] = {
     &socm_schema_root, &socm_schema_campaign, &socm_schema_cluster, &qos, &hooks, &slurm, &site,

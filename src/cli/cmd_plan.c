@@ -3,6 +3,7 @@
  * print the plan as a table or JSON; optionally write a Gantt SVG and the DAG in
  * DOT. */
 #include "cli/cli.h"
+#include "cli/cli_checks.h"
 #include "predict/predict.h"
 #include "predict/requirements.h"
 #include "report/dot.h"
@@ -165,6 +166,7 @@ int socm_cmd_plan(int argc, char **argv)
     struct socm_sites_plan sp;
     struct socm_plan_request req = {policy, predict, history_db};
     if (socm_sites_plan_make(c, &req, &sp, &err) < 0) {
+        socm_cli_explain_deadline(c, &err);
         socm_campaign_free(c);
         return socm_cli_fail("plan", &err);
     }

@@ -2,6 +2,7 @@
  * through the original tool's forms `socm -t FILE`, `socm spectra -y FILE`). */
 #include "campaign/campaign.h"
 #include "cli/cli.h"
+#include "cli/cli_checks.h"
 #include "config/config.h"
 #include "exec/bookkeeper.h"
 #include "exec/program.h"
@@ -70,6 +71,36 @@ static void print_program_profile(const char *file, const char *state_dir)
     if (!dir || socm_profile_program(dir, stderr, &err) != 0)
         fprintf(stderr, "socm run: profile: %s\n", err.msg);
     free(dir);
+}
+
+/* Whether the enactor can run this campaign here, before any state is written: it
+ * exists, its workflows fit (local) or are sized (Slurm), and Slurm's commands are
+ * there when a Slurm enactor — the default on a Slurm cluster — is to be used. */
+static int check_can_run(const struct socm_campaign *c, const struct socm_run_opts *o)
+{
+    struct socm_errlist errs = {0};
+    socm_cli_check_enactors(c, o->enactor, o->cores, o->memory_mb, &errs);
+    for (size_t i = 0; i < errs.n; i++)
+        fprintf(stderr, "socm run: %s\n", errs.msgs[i]);
+    size_t n = errs.n;
+    socm_errlist_free(&errs);
+    if (n)
+        return -1;
+    bool slurm = socm_cli_enactor_is_slurm(o->enactor ? o->enactor : c->enactor);
+    for (size_t k = 0; k < c->n_sites && !o->enactor; k++)
+        slurm |= socm_cli_enactor_is_slurm(c->sites[k].enactor);
+    if (slurm && !socm_cli_slurm_reachable()) {
+        fprintf(stderr,
+                "socm run: campaign %s runs on %s with the %s enactor%s, but Slurm's commands "
+                "(sbatch) are not found here: see the plan with --dry-run, or run on this "
+                "machine with enactor = \"local\" in [campaign] or --enactor local\n",
+                c->name, c->resource_name ? c->resource_name : "its resource",
+                o->enactor ? o->enactor : c->enactor,
+                o->enactor || (c->config && socm_value_path(c->config, "campaign.enactor"))
+                    ? "" : " (the default for a Slurm cluster)");
+        return -1;
+    }
+    return 0;
 }
 
 int socm_cmd_run(int argc, char **argv)
@@ -182,6 +213,10 @@ int socm_cmd_run(int argc, char **argv)
         return 2;
     }
     socm_errlist_free(&errs);
+    if (!dry && !o.simulate && check_can_run(c, &o) != 0) {
+        socm_campaign_free(c);
+        return 2;
+    }
     int code;
     if (resume) {
         char *sd = state_dir ? socm_strdup(state_dir)
@@ -205,6 +240,7 @@ int socm_cmd_run(int argc, char **argv)
     struct socm_sites_plan sp;
     struct socm_plan_request req = {NULL, predict, NULL};
     if (socm_sites_plan_make(c, &req, &sp, &err) < 0) {
+        socm_cli_explain_deadline(c, &err);
         socm_campaign_free(c);
         return socm_cli_fail("run", &err);
     }

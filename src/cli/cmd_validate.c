@@ -1,6 +1,7 @@
 /* cmd_validate.c — `socm validate FILE...`: parse, merge, expand and check campaign
  * files; print what they expand to (summary, --json, or --commands). */
 #include "cli/cli.h"
+#include "cli/cli_checks.h"
 #include "socm/workflow.h"
 
 #include <getopt.h>
@@ -191,6 +192,21 @@ int socm_cmd_validate(int argc, char **argv)
     struct socm_campaign *c = socm_cli_load_campaign("validate", argc, argv, optind, &files, &rc);
     if (!c)
         return rc;
+    /* What would only fail at plan or run: enactor, planner, capacity, deadline. */
+    struct socm_errlist errs = {0};
+    struct socm_strv notes = SOCM_STRV_INIT;
+    socm_cli_check_campaign(c, &errs, &notes);
+    for (size_t i = 0; i < notes.n; i++)
+        fprintf(stderr, "socm validate: note: %s\n", notes.v[i]);
+    socm_strv_free(&notes);
+    if (errs.n) {
+        for (size_t i = 0; i < errs.n; i++)
+            fprintf(stderr, "%s\n", errs.msgs[i]);
+        fprintf(stderr, "socm validate: %zu error%s\n", errs.n, errs.n == 1 ? "" : "s");
+        socm_errlist_free(&errs);
+        socm_campaign_free(c);
+        return 2;
+    }
     int *order = socm_xmalloc((c->n_wfs ? c->n_wfs : 1) * sizeof *order);
     size_t *starts, ngen;
     socm_dag_generations(&c->dag, order, &starts, &ngen);

@@ -242,7 +242,11 @@ static int socm_ml_expand(const struct socm_workflow_type *type, const struct so
 {
     struct socm_workflow *wf = socm_workflow_new();
     struct socm_obslist obs = {0};
-    if (socm_so_ml_fill(wf, section, "ml_mapmaking_workflow", ctx->base_dir, err) < 0 ||
+    /* [campaign.ml-mapmaking] is the original's ml_mapmaking_workflow; a section
+     * [campaign.ml-mapmaking-f090] (or type = "ml-mapmaking") is named after itself. */
+    const char *dname = strcmp(ctx->section_name, type->name) ? ctx->section_name
+                                                               : "ml_mapmaking_workflow";
+    if (socm_so_ml_fill(wf, section, dname, ctx->base_dir, err) < 0 ||
         socm_so_query(wf, ctx->base_dir, &obs, err) < 0) {
         socm_obslist_free(&obs);
         socm_workflow_free(wf);

@@ -69,7 +69,8 @@ static int socm_sat_expand(const struct socm_workflow_type *type, const struct s
                            struct socm_error *err)
 {
     struct socm_workflow *wf = socm_workflow_new();
-    if (socm_workflow_fill_common(wf, section, "sat_sims", err) < 0)
+    const char *dname = strcmp(ctx->section_name, type->name) ? ctx->section_name : "sat_sims";
+    if (socm_workflow_fill_common(wf, section, dname, err) < 0)
         goto fail;
     if (!wf->executable)
         wf->executable = socm_strdup("toast_so_sim");

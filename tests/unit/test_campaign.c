@@ -70,7 +70,7 @@ static void test_settings_and_dag(void **state)
     assert_string_equal(c->name, "my-campaign");
     assert_true(fabs(c->deadline_min - 120) < 1e-9);
     assert_string_equal(c->policy, "time");
-    assert_string_equal(c->enactor, "local");
+    assert_string_equal(c->enactor, "slurm-pilot"); /* tiger3 is a Slurm cluster */
     assert_int_equal(c->schema, SOCM_SCHEMA_REMOTE);
     assert_int_equal(c->requested_cores, 3359);
     assert_string_equal(c->state_dir, "./socm-my-campaign");
