@@ -7,6 +7,7 @@
 #include "cli/cli_checks.h"
 #include "exec/agent.h"
 #include "planner/sites.h"
+#include "slurm/slurm.h"
 #include "socm/enactor.h"
 
 #include <inttypes.h>
@@ -112,7 +113,7 @@ static void note_defaults(const struct socm_campaign *c, struct socm_strv *notes
                         "no time, run without a time limit",
                         no_runtime, no_runtime == 1 ? "" : "s", first, no_runtime > 1 ? ", ..." : "");
     const struct socm_resource *r = c->resource;
-    if (r && !c->n_sites && r->memory_per_node_mb <= 0)
+    if (r && !c->n_sites && r->memory_unchecked)
         socm_strv_pushf(notes, "resource %s gives no memory per node: memory is not checked "
                         "or planned on it", r->name);
 }
@@ -217,25 +218,31 @@ void socm_cli_explain_deadline(struct socm_campaign *c, struct socm_error *err)
     socm_buf_free(&b);
 }
 
-bool socm_cli_slurm_reachable(void)
+bool socm_cli_slurm_reachable(struct socm_error *why)
 {
     const char *dir = getenv("SOCM_SLURM_BINDIR");
+    bool found = false;
     if (dir && *dir) {
         char *p = socm_asprintf("%s/sbatch", dir);
-        bool ok = access(p, X_OK) == 0;
+        found = access(p, X_OK) == 0;
         free(p);
-        return ok;
+    } else if (getenv("PATH")) {
+        char *copy = socm_strdup(getenv("PATH")), *save = NULL;
+        for (char *d = strtok_r(copy, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+            char *p = socm_asprintf("%s/sbatch", *d ? d : ".");
+            found = access(p, X_OK) == 0;
+            free(p);
+        }
+        free(copy);
     }
-    const char *path = getenv("PATH");
-    if (!path)
+    if (!found) {
+        socm_error_set(why, SOCM_E_INPUT, "sbatch is not found%s%s", dir && *dir ? " in " : " on PATH",
+                       dir && *dir ? dir : "");
         return false;
-    char *copy = socm_strdup(path), *save = NULL;
-    bool ok = false;
-    for (char *d = strtok_r(copy, ":", &save); d && !ok; d = strtok_r(NULL, ":", &save)) {
-        char *p = socm_asprintf("%s/sbatch", *d ? d : ".");
-        ok = access(p, X_OK) == 0;
-        free(p);
     }
-    free(copy);
-    return ok;
+    /* The commands exist: does the controller answer? (what the pilot asks first) */
+    struct socm_sinfo info = {0};
+    int rc = socm_slurm_sinfo(&info, why);
+    socm_sinfo_free(&info);
+    return rc == 0;
 }

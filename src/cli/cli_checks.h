@@ -23,7 +23,8 @@ void socm_cli_check_enactors(const struct socm_campaign *c, const char *enactor,
 void socm_cli_explain_deadline(struct socm_campaign *c, struct socm_error *err);
 /* Whether the enactor is one of the Slurm ones (sized by runtime and memory). */
 bool socm_cli_enactor_is_slurm(const char *name);
-/* Whether sbatch can be run ($SOCM_SLURM_BINDIR, else PATH). */
-bool socm_cli_slurm_reachable(void);
+/* Whether Slurm can be used here: sbatch is found ($SOCM_SLURM_BINDIR, else PATH)
+ * and sinfo answers. If not, why says what failed. */
+bool socm_cli_slurm_reachable(struct socm_error *why);
 
 #endif

@@ -89,15 +89,17 @@ static int check_can_run(const struct socm_campaign *c, const struct socm_run_op
     bool slurm = socm_cli_enactor_is_slurm(o->enactor ? o->enactor : c->enactor);
     for (size_t k = 0; k < c->n_sites && !o->enactor; k++)
         slurm |= socm_cli_enactor_is_slurm(c->sites[k].enactor);
-    if (slurm && !socm_cli_slurm_reachable()) {
+    struct socm_error why = {0};
+    if (slurm && !socm_cli_slurm_reachable(&why)) {
         fprintf(stderr,
-                "socm run: campaign %s runs on %s with the %s enactor%s, but Slurm's commands "
-                "(sbatch) are not found here: see the plan with --dry-run, or run on this "
-                "machine with enactor = \"local\" in [campaign] or --enactor local\n",
+                "socm run: campaign %s runs on %s with the %s enactor%s, but Slurm cannot be "
+                "used here (%s): see the plan with --dry-run, or run on this machine with "
+                "enactor = \"local\" in [campaign] or --enactor local\n",
                 c->name, c->resource_name ? c->resource_name : "its resource",
                 o->enactor ? o->enactor : c->enactor,
                 o->enactor || (c->config && socm_value_path(c->config, "campaign.enactor"))
-                    ? "" : " (the default for a Slurm cluster)");
+                    ? "" : " (the default for a Slurm cluster)",
+                why.msg);
         return -1;
     }
     return 0;

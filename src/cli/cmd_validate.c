@@ -32,9 +32,9 @@ static void validate_help(void)
          "exit status: 0 valid, 2 invalid input or usage.");
 }
 
-static const char *schema_name(enum socm_schema s)
+static const char *schema_name(const struct socm_campaign *c)
 {
-    return s == SOCM_SCHEMA_BATCH ? "batch" : "remote";
+    return c->schema_local ? "local" : c->schema == SOCM_SCHEMA_BATCH ? "batch" : "remote";
 }
 
 static char *command_line(const struct socm_workflow *wf)
@@ -58,9 +58,12 @@ static void print_summary(const struct socm_campaign *c, const int *order, const
     for (size_t k = 0; k < (c->n_sites ? c->n_sites : 1); k++) {
         const struct socm_site *st = c->n_sites ? &c->sites[k] : NULL;
         const struct socm_resource *r = st ? st->resource : c->resource;
-        printf("  %s: %s (%lld nodes x %lld cores, %.15g MB/node; QoS:", st ? "site" : "resource",
-               st ? st->name : c->resource_name, (long long)r->nodes, (long long)r->cores_per_node,
-               r->memory_per_node_mb);
+        printf("  %s: %s (%lld nodes x %lld cores, ", st ? "site" : "resource",
+               st ? st->name : c->resource_name, (long long)r->nodes, (long long)r->cores_per_node);
+        if (r->memory_unchecked)
+            printf("memory not given, not checked; QoS:");
+        else
+            printf("%.15g MB/node; QoS:", r->memory_per_node_mb);
         for (size_t i = 0; i < r->n_qos; i++)
             printf(" %s", r->qos[i].name);
         printf(")");
@@ -71,7 +74,7 @@ static void print_summary(const struct socm_campaign *c, const int *order, const
     }
     if (c->n_sites)
         printf("  site policy: %s\n", c->site_policy == SOCM_SITE_CHEAPEST ? "cheapest" : "soonest");
-    printf("  execution schema: %s, policy: %s, enactor: %s\n", schema_name(c->schema), c->policy,
+    printf("  execution schema: %s, policy: %s, enactor: %s\n", schema_name(c), c->policy,
            c->enactor);
     if (c->requested_cores)
         printf("  requested cores: %lld\n", (long long)c->requested_cores);
@@ -117,7 +120,7 @@ static void print_json(const struct socm_campaign *c, const int *order, const si
     json_object_set_new(camp, "name", json_string(c->name));
     json_object_set_new(camp, "deadline_min", json_real(c->deadline_min));
     json_object_set_new(camp, "resource", json_string(c->resource_name));
-    json_object_set_new(camp, "execution_schema", json_string(schema_name(c->schema)));
+    json_object_set_new(camp, "execution_schema", json_string(schema_name(c)));
     json_object_set_new(camp, "policy", json_string(c->policy));
     json_object_set_new(camp, "enactor", json_string(c->enactor));
     json_object_set_new(camp, "requested_resources", json_integer(c->requested_cores));
