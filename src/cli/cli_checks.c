@@ -145,7 +145,7 @@ void socm_cli_check_enactors(const struct socm_campaign *c, const char *enactor,
 }
 
 void socm_cli_check_campaign(struct socm_campaign *c, struct socm_errlist *errs,
-                             struct socm_strv *notes)
+                             struct socm_strv *notes, struct socm_strv *warnings)
 {
     socm_cli_check_enactors(c, NULL, 0, 0, errs);
     check_planner(c, errs);
@@ -160,6 +160,9 @@ void socm_cli_check_campaign(struct socm_campaign *c, struct socm_errlist *errs,
         socm_errlist_add(errs, err.msg);
         return;
     }
+    char *late = socm_cli_deadline_warning(c, sp.plan.makespan);
+    if (late)
+        socm_strv_push_owned(warnings, late);
     socm_sites_plan_free(&sp);
 }
 
@@ -216,6 +219,18 @@ void socm_cli_explain_deadline(struct socm_campaign *c, struct socm_error *err)
     struct socm_pos pos = dv ? dv->pos : c->pos;
     socm_error_at(err, &pos, "%s", b.data);
     socm_buf_free(&b);
+}
+
+char *socm_cli_deadline_warning(const struct socm_campaign *c, double makespan_min)
+{
+    if (!(c->deadline_min > 0) || makespan_min <= c->deadline_min + 1e-9)
+        return NULL;
+    struct socm_pos pos = key_pos(c, "deadline");
+    char where[1024];
+    socm_pos_format(&pos, where, sizeof where);
+    return socm_asprintf("%s: warning: the plan takes %.4g min, %.4g min past the %.4g min "
+                         "deadline; batch runs it anyway (its runtimes are upper bounds)",
+                         where, makespan_min, makespan_min - c->deadline_min, c->deadline_min);
 }
 
 bool socm_cli_slurm_reachable(struct socm_error *why)

@@ -8,9 +8,10 @@
 
 /* Enactor and planner names, whether the enactor can run every workflow, and the
  * plan (a missed deadline explained). Problems go to errs ("file:line:col: ...");
- * documented defaults that apply (no runtime, no memory per node) to notes. */
+ * documented defaults that apply (no runtime, no memory per node) to notes; a batch
+ * plan past its deadline to warnings. */
 void socm_cli_check_campaign(struct socm_campaign *c, struct socm_errlist *errs,
-                             struct socm_strv *notes);
+                             struct socm_strv *notes, struct socm_strv *warnings);
 /* Whether the enactor (NULL: the campaign's and its sites') exists and can run
  * every workflow: local — this machine's cores and memory (or `cores`, `memory_mb`
  * when given, as run's --cores/--memory); Slurm — every workflow gives runtime and
@@ -21,6 +22,9 @@ void socm_cli_check_enactors(const struct socm_campaign *c, const char *enactor,
  * position, saying what a bare number means and the smallest deadline that works.
  * Other errors are left alone. */
 void socm_cli_explain_deadline(struct socm_campaign *c, struct socm_error *err);
+/* A batch plan past its deadline runs anyway: the warning that says by how much
+ * (at the deadline key), or NULL when the plan is in time. Caller frees. */
+char *socm_cli_deadline_warning(const struct socm_campaign *c, double makespan_min);
 /* Whether the enactor is one of the Slurm ones (sized by runtime and memory). */
 bool socm_cli_enactor_is_slurm(const char *name);
 /* Whether Slurm can be used here: sbatch is found ($SOCM_SLURM_BINDIR, else PATH)

@@ -170,6 +170,10 @@ int socm_cmd_plan(int argc, char **argv)
         socm_campaign_free(c);
         return socm_cli_fail("plan", &err);
     }
+    char *late = socm_cli_deadline_warning(c, sp.plan.makespan);
+    if (late)
+        fprintf(stderr, "%s\n", late);
+    free(late);
     const struct socm_requirements *rq = &sp.rq;
     if (json) {
         json_t *j = socm_sites_plan_json(&sp);

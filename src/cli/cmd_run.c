@@ -248,6 +248,10 @@ int socm_cmd_run(int argc, char **argv)
         return socm_cli_fail("run", &err);
     }
     nph = socm_profile_plan_phases(&sp, ph, nph, 39);
+    char *late = socm_cli_deadline_warning(c, sp.plan.makespan);
+    if (late)
+        fprintf(stderr, "%s\n", late);
+    free(late);
     if (dry) {
         socm_sites_plan_print_table(stdout, &sp);
         socm_sites_plan_free(&sp);

@@ -199,11 +199,14 @@ int socm_cmd_validate(int argc, char **argv)
         return rc;
     /* What would only fail at plan or run: enactor, planner, capacity, deadline. */
     struct socm_errlist errs = {0};
-    struct socm_strv notes = SOCM_STRV_INIT;
-    socm_cli_check_campaign(c, &errs, &notes);
+    struct socm_strv notes = SOCM_STRV_INIT, warnings = SOCM_STRV_INIT;
+    socm_cli_check_campaign(c, &errs, &notes, &warnings);
     for (size_t i = 0; i < notes.n; i++)
         fprintf(stderr, "socm validate: note: %s\n", notes.v[i]);
+    for (size_t i = 0; i < warnings.n; i++)
+        fprintf(stderr, "%s\n", warnings.v[i]);
     socm_strv_free(&notes);
+    socm_strv_free(&warnings);
     if (errs.n) {
         for (size_t i = 0; i < errs.n; i++)
             fprintf(stderr, "%s\n", errs.msgs[i]);

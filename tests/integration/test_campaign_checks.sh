@@ -50,7 +50,7 @@ expect_err e4.toml "^e4.toml:6:11: workflow 'big' needs $big cores but this mach
 expect_err e5.toml "^e5.toml:5:11: workflow 'a' has no resources.runtime: the slurm-pilot enactor needs it" "slurm: no runtime"
 
 # --- the deadline ---
-{ printf '[campaign]\nname = "c"\ndeadline = 2\nexecution_schema = "batch"\nrequested_resources = 1\nenactor = "local"\n'
+{ printf '[campaign]\nname = "c"\ndeadline = 2\nexecution_schema = "remote"\nrequested_resources = 1\nenactor = "local"\n'
   wf a 1 'runtime = "30m"'; wf b 1 'runtime = "20m"
 memory = "1M"'; } >e6.toml
 expect_err e6.toml "^e6.toml:3:12: cannot meet 0.0333333 min deadline with 1 cores \(deadline = 2 is read as 2 seconds: a bare number is seconds; write a unit, e.g. \"2h\"\); the plan needs 55 min on 1 cores: the smallest deadline that works is deadline = \"55m\"" "deadline = 2"
