@@ -133,8 +133,8 @@ int socm_cmd_plan(int argc, char **argv)
     const char *policy = NULL, *gantt = NULL, *dot = NULL, *history_db = NULL;
     bool json = false, predict = false, explain = false, profile = false;
     int ch;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "t:y:h", opts, NULL)) != -1) {
+    socm_cli_getopt_start();
+    while ((ch = socm_cli_getopt("plan", argc, argv, "t:y:h", opts)) != -1) {
         switch (ch) {
         case 'p': policy = optarg; break;
         case 'j': json = true; break;
@@ -150,9 +150,9 @@ int socm_cmd_plan(int argc, char **argv)
             socm_strv_free(&files);
             plan_help();
             return 0;
-        default:
+        default: /* the usage error is printed */
             socm_strv_free(&files);
-            return socm_cli_usage("plan", "unknown option");
+            return 2;
         }
     }
     int rc = 0;

@@ -13,6 +13,7 @@
 #include "socm/planner.h"
 #include "util/proc.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,62 +116,53 @@ int socm_cmd_run(int argc, char **argv)
     struct socm_run_opts o = {0};
     const char *state_dir = NULL;
     struct socm_error err = {0};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = NULL;
-#define VAL(opt) (!strcmp(a, opt) ? (i + 1 < argc ? (v = argv[++i]) : NULL) \
-                  : (!strncmp(a, opt "=", strlen(opt) + 1) ? (v = a + strlen(opt) + 1) : NULL))
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+    enum { O_DRY = SOCM_CLI_OPT_FIRST_FREE, O_SIMULATE, O_RESUME, O_PROFILE, O_PREDICT, O_VALUES,
+           O_STATE_DIR };
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"dry-run", no_argument, NULL, O_DRY},
+        {"simulate", no_argument, NULL, O_SIMULATE},
+        {"resume", no_argument, NULL, O_RESUME},
+        {"profile", no_argument, NULL, O_PROFILE},
+        {"predict", no_argument, NULL, O_PREDICT},
+        {"define", required_argument, NULL, 'D'},
+        {"values", required_argument, NULL, O_VALUES},
+        {"state-dir", required_argument, NULL, O_STATE_DIR},
+        {"toml", required_argument, NULL, 't'},
+        {"yaml", required_argument, NULL, 'y'},
+        SOCM_CLI_EXEC_OPTIONS,
+        {NULL, 0, NULL, 0},
+    };
+    socm_cli_getopt_start();
+    int ch;
+    while ((ch = socm_cli_getopt("run", argc, argv, "hqD:t:y:", opts)) != -1) {
+        int used = socm_cli_exec_option("run", ch, optarg, &o);
+        if (used == 1)
+            continue;
+        switch (used < 0 ? '?' : ch) {
+        case 'h':
             help();
             socm_strv_free(&files);
             socm_strv_free(&defs);
             return 0;
-        } else if (!strcmp(a, "--dry-run"))
-            dry = true;
-        else if (!strcmp(a, "--simulate"))
-            o.simulate = true;
-        else if (!strcmp(a, "--resume"))
-            resume = true;
-        else if (!strcmp(a, "--profile"))
-            profile = true;
-        else if (!strcmp(a, "--predict"))
-            predict = true;
-        else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
-            o.quiet = true;
-        else if (VAL("--enactor"))
-            o.enactor = v;
-        else if (VAL("-D") || VAL("--define"))
-            socm_strv_push(&defs, v);
-        else if (!strncmp(a, "-D", 2) && a[2])
-            socm_strv_push(&defs, a + 2);
-        else if (VAL("--values"))
-            values = v;
-        else if (VAL("--state-dir"))
-            state_dir = v;
-        else if (VAL("--cores")) {
-            char *e;
-            o.cores = strtoll(v, &e, 10);
-            if (*e || o.cores <= 0) {
-                socm_strv_free(&files);
-                socm_strv_free(&defs);
-                return socm_cli_usage("run", "--cores needs a positive integer, not '%s'", v);
-            }
-        } else if (VAL("--memory")) {
-            if (socm_units_parse_memory_mb(v, &o.memory_mb, &err) != 0 || o.memory_mb <= 0) {
-                socm_strv_free(&files);
-                socm_strv_free(&defs);
-                return socm_cli_usage("run", "--memory: %s", err.msg[0] ? err.msg : "must be > 0");
-            }
-        } else if (VAL("-t") || VAL("--toml") || VAL("-y") || VAL("--yaml"))
-            socm_strv_push(&files, v);
-        else if (a[0] == '-' && a[1]) {
+        case O_DRY: dry = true; break;
+        case O_SIMULATE: o.simulate = true; break;
+        case O_RESUME: resume = true; break;
+        case O_PROFILE: profile = true; break;
+        case O_PREDICT: predict = true; break;
+        case 'D': socm_strv_push(&defs, optarg); break;
+        case O_VALUES: values = optarg; break;
+        case O_STATE_DIR: state_dir = optarg; break;
+        case 't':
+        case 'y': socm_strv_push(&files, optarg); break;
+        default:
             socm_strv_free(&files);
             socm_strv_free(&defs);
-            return socm_cli_usage("run", "unknown option '%s'", a);
-        } else
-            socm_strv_push(&files, a);
-#undef VAL
+            return 2;
+        }
     }
+    for (int i = optind; i < argc; i++)
+        socm_strv_push(&files, argv[i]);
     if (files.n == 0) {
         socm_strv_free(&files);
         socm_strv_free(&defs);

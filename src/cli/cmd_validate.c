@@ -173,8 +173,8 @@ int socm_cmd_validate(int argc, char **argv)
     struct socm_strv files = SOCM_STRV_INIT;
     bool json = false, commands = false;
     int ch;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "t:y:h", opts, NULL)) != -1) {
+    socm_cli_getopt_start();
+    while ((ch = socm_cli_getopt("validate", argc, argv, "t:y:h", opts)) != -1) {
         switch (ch) {
         case 'j': json = true; break;
         case 'c': commands = true; break;
@@ -184,9 +184,9 @@ int socm_cmd_validate(int argc, char **argv)
             socm_strv_free(&files);
             validate_help();
             return 0;
-        default:
+        default: /* the usage error is printed */
             socm_strv_free(&files);
-            return socm_cli_usage("validate", "unknown option");
+            return 2;
         }
     }
     if (json && commands) {
