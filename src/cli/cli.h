@@ -45,7 +45,8 @@ int socm_cli_state_dir_arg(const char *cmd, const char *arg, const char **dir);
  * unambiguous abbreviations of long options (--dry for --dry-run), --opt=value and
  * --opt value, -tF and -t F. Call socm_cli_getopt_start first, then
  * socm_cli_getopt until it returns -1; '?' means a usage error was printed (the
- * command returns 2). Operands are argv[optind..argc) afterwards. */
+ * command returns 2). Operands are argv[optind..argc) afterwards. shortopts may
+ * start with '+' (stop at the first operand) or '-' (operands returned as 1). */
 struct option;
 void socm_cli_getopt_start(void);
 int socm_cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts,

@@ -22,9 +22,13 @@ void socm_cli_getopt_start(void)
 int socm_cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
                     const struct option *longopts)
 {
-    /* A leading ':' makes a missing argument ':' rather than '?'; '+' is not used:
-     * options may follow operands, as argparse allows. */
-    char *spec = socm_asprintf(":%s", shortopts);
+    /* A leading ':' (after a '+' or '-' mode character) makes a missing argument
+     * ':' rather than '?'. Without a mode, options may follow operands, as argparse
+     * allows; '+' (stop at the first operand) is for commands whose operands are
+     * another program's command line. */
+    bool mode = shortopts[0] == '+' || shortopts[0] == '-';
+    char *spec = mode ? socm_asprintf("%c:%s", shortopts[0], shortopts + 1)
+                      : socm_asprintf(":%s", shortopts);
     int ch = getopt_long(argc, argv, spec, longopts, NULL);
     free(spec);
     if (ch == ':') {

@@ -65,4 +65,8 @@ printf '[campaign]\ndeadline = "{{ d }}"\n' >t.j2
 ok "render -Dk=v --out=F" "$SOCM_BIN" render t.j2 -Dd=2h --out=r.toml
 grep -qx 'deadline = "2h"' r.toml || fail "render: $(cat r.toml)"
 
+ok "config show --js after the file" "$SOCM_BIN" config show q.toml --js
+grep -q '"deadline": "1h"' out || fail "config show --js: $(cat out)"
+refused "resources unknown option" "unknown or ambiguous option '--nope'" "$SOCM_BIN" resources --nope
+
 finish "ok: cli options"
