@@ -78,6 +78,14 @@ memory = "900G"'; } >r.toml
 grep -q "note: resource campaign gives no memory per node: memory is not checked" err ||
     fail "no memory per node: no note in $(cat err)"
 
+# --- ~/.config/socm/resources.toml is checked like the campaign's own tables ---
+mkdir -p xdg/socm
+printf '[lab]\nnodes = 1\ncores_per_node = 2\nmemory_per_node = "1G"\nmax_walltme = "1h"\n' >xdg/socm/resources.toml
+{ head_ 'resource = "lab"'; wf a 1; } >u.toml
+XDG_CONFIG_HOME="$tmp/xdg" "$SOCM_BIN" validate u.toml >out 2>err
+grep -q "xdg/socm/resources.toml:5:1: unknown key 'max_walltme' in \[resources.lab\]" err ||
+    fail "resources.toml typo: $(cat err)"
+
 # --- default enactor: slurm-pilot on a Slurm cluster; run stops before any state ---
 { head_ 'resource = "tiger3"'; wf a 1; } >s.toml
 "$SOCM_BIN" validate s.toml | grep -q 'enactor: slurm-pilot' || fail "tiger3: default enactor not slurm-pilot"
