@@ -13,7 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const socm_so_socm_keys[] = {"depends", "max_retries", "grow_walltime_on_timeout", "job_name", "type", NULL};
+const char *const socm_so_socm_keys[] = {"depends", "max_retries", "grow_walltime_on_timeout", "job_name", "type",
+                                         "features", "preferred_resource", NULL};
 
 static const char *const socm_ml_required[] = {"context", "area", "output_dir", "preprocess_config",
                                                NULL};

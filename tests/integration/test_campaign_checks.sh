@@ -125,6 +125,11 @@ w = json.load(open(sys.argv[1]))["workflows"]
 assert [(x["name"], x["type"]) for x in w] == [("ml-mapmaking-" + b, "ml-mapmaking") for b in ("f090", "f150", "f220")], w
 assert "--bands=f150" in w[1]["argv"], w[1]["argv"]
 PY
+# socm's own keys never become options of an SO command
+printf '[campaign]\ndeadline = "8h"\nresource = "tiger3"\n[campaign.ml-mapmaking]\ncontext = "%s/ctx.yaml"\narea = "a.fits"\npreprocess_config = "p.yaml"\noutput_dir = "out"\nfeatures = { nobs = 3 }\npreferred_resource = "tiger3"\ntiled = 1\nresources = { runtime = "1h", memory = "1G" }\n' "$tmp" >ml.toml
+"$SOCM_BIN" validate --commands ml.toml >out 2>err || fail "ml features: $(cat err)"
+grep -q -- '--tiled=1' out || fail "ml: an option key is not passed: $(cat out)"
+grep -Eq -- '--(features|preferred_resource)' out && fail "ml: socm's keys became options: $(cat out)"
 # type = "..." still wins over the prefix
 printf '[campaign]\ndeadline = "1h"\n[campaign.ml-mapmaking-x]\ntype = "generic"\nexecutable = "true"\n' >t.toml
 "$SOCM_BIN" validate --json t.toml | grep -q '"type": "generic"' || fail "type = wins over the prefix"
