@@ -150,7 +150,10 @@ const char *socm_schema_nearest(const char *key, const char *const *const *lists
 
 void socm_errlist_add_once(struct socm_errlist *errs, const char *msg)
 {
-    for (size_t i = 0; i < errs->n; i++)
+    /* The repeats come close together (a subcampaign's members, a cluster checked
+     * twice); looking back a bounded way keeps hostile input with a million errors
+     * linear. */
+    for (size_t i = errs->n > 256 ? errs->n - 256 : 0; i < errs->n; i++)
         if (!strcmp(errs->msgs[i], msg))
             return;
     socm_errlist_add(errs, msg);

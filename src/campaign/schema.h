@@ -67,8 +67,8 @@ void socm_schema_unknown(struct socm_errlist *errs, const struct socm_pos *pos, 
                          const char *key, const char *path, const char *const *const *lists);
 /* The candidate closest to key, if close enough to be a likely typo; else NULL. */
 const char *socm_schema_nearest(const char *key, const char *const *const *lists);
-/* Adds msg unless errs already holds it (a key checked twice, e.g. a subcampaign's
- * common key merged into each member, is reported once). */
+/* Adds msg unless errs already holds it among its last 256 messages (a key checked
+ * twice, e.g. a subcampaign's common key merged into each member, is reported once). */
 void socm_errlist_add_once(struct socm_errlist *errs, const char *msg);
 
 #endif
