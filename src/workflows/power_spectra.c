@@ -118,6 +118,10 @@ static int ps_build_argv(const struct socm_workflow *wf, struct socm_strv *argv,
     return 0;
 }
 
+/* Strict: a misspelt script-args is an error, not a lost argument. */
+static const char *const ps_keys[] = {"script", "script-args", "script-kwargs", "script-flags",
+                                      "base-path", "base_path", NULL};
+
 static const char *const ps_exclude[] = {"script", "script-args", "script-kwargs", "script-flags",
                                          "base-path", NULL};
 
@@ -126,4 +130,5 @@ const struct socm_workflow_type socm_wftype_power_spectra = {
     .expand = ps_expand,
     .build_argv = ps_build_argv,
     .feature_exclude = ps_exclude,
+    .keys = ps_keys,
 };
