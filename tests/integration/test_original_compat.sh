@@ -1,6 +1,6 @@
 #!/bin/bash
 # test_original_compat.sh — socm does what the original program does on the
-# original's files (tests/data/original, see its README for how the expected
+# original's files (tests/data/compat, see its README for how the expected
 # outputs were made by running the original):
 #  - power-spectra commands: the original's, word for word (argument order,
 #    file:// arguments made absolute against the start directory as Python's
@@ -11,7 +11,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 SOCM_SRC=$(realpath "${SOCM_SRC:-.}")
-D="$SOCM_SRC/tests/data/original"
+D="$SOCM_SRC/tests/data/compat"
 
 # Started in a directory of its own, away from the campaign files: relative file://
 # arguments are taken from there, not from the file's directory.
