@@ -10,6 +10,8 @@
  * the workflow's fields, since the command runs in its own sandbox. */
 #include "workflows/common.h"
 
+#include "obsdb/obsdb.h"
+
 #include <limits.h>
 #include <string.h>
 #include <unistd.h>
@@ -81,48 +83,16 @@ fail:
     return -1;
 }
 
-/* Python's Path(p).absolute() against `cwd`: "//" and "." components dropped, a
- * trailing "/" too, ".." kept; a path starting with exactly two slashes keeps them
- * (POSIX leaves that root to the implementation); "" is ".". Absolute paths are
- * only normalised, relative ones are put after cwd. */
-static char *path_absolute_py(const char *p, const char *cwd)
-{
-    struct socm_buf b = SOCM_BUF_INIT;
-    if (p[0] == '/')
-        socm_buf_puts(&b, p[1] == '/' && p[2] != '/' ? "//" : "/");
-    else
-        socm_buf_puts(&b, cwd);
-    bool sep = b.len > 0 && b.data[b.len - 1] != '/';
-    for (const char *s = p; *s;) {
-        while (*s == '/')
-            s++;
-        const char *w = s;
-        while (*s && *s != '/')
-            s++;
-        size_t n = (size_t)(s - w);
-        if (n == 0 || (n == 1 && w[0] == '.'))
-            continue;
-        if (sep)
-            socm_buf_putc(&b, '/');
-        socm_buf_putn(&b, w, n);
-        sep = true;
-    }
-    return socm_buf_steal(&b);
-}
-
 /* A script argument as the stage's command gets it. */
-static char *ps_arg(const struct socm_value *v, const char *base, const char *cwd)
+static char *ps_arg(const struct socm_value *v, const char *base)
 {
     char *text = socm_wfargv_pystr(v);
     if (v->type != SOCM_V_STRING)
         return text;
     char *r;
-    if (socm_str_startswith(text, "file://")) {
-        const char *p = text;
-        for (const char *q = strstr(p, "file://"); q; q = strstr(q + 1, "file://"))
-            p = q + strlen("file://");
-        r = path_absolute_py(p, cwd);
-    } else if (text[0] == '/' || text[0] == '-' || !text[0])
+    if (socm_str_startswith(text, "file://"))
+        r = socm_path_absolute(socm_uri_strip_file(text), NULL); /* Path(...).absolute() */
+    else if (text[0] == '/' || text[0] == '-' || !text[0])
         r = socm_strdup(text);
     else
         r = socm_asprintf("%s/%s", base, text);
@@ -143,17 +113,13 @@ static int ps_build_argv(const struct socm_workflow *wf, struct socm_strv *argv,
     socm_wfargv_words(argv, wf->executable);
     if (wf->subcommand)
         socm_strv_push(argv, wf->subcommand);
-    char *cwd = getcwd(NULL, 0);
-    if (!cwd)
-        return socm_error_errno(err, "cannot read the current directory (for the file:// arguments of %s)",
-                                wf->name);
     const struct socm_value *args = socm_table_get(wf->fields, "script-args");
     for (size_t i = 0; args && args->type == SOCM_V_ARRAY && i < args->u.arr.n; i++)
-        socm_strv_push_owned(argv, ps_arg(args->u.arr.items[i], base, cwd));
-    free(cwd);
+        socm_strv_push_owned(argv, ps_arg(args->u.arr.items[i], base));
     /* The original's order: flags before the sorted options. */
     socm_wfargv_flags(argv, socm_table_get(wf->fields, "script-flags"));
     socm_wfargv_kwargs(argv, socm_table_get(wf->fields, "script-kwargs"));
+    (void)err;
     return 0;
 }
 
