@@ -13,7 +13,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export SOCM_HISTORY_DB="$T/history.db"
 files=("$SOCM_SRC"/examples/*.toml "$SOCM_SRC"/examples/*.yml)
-dag="$SOCM_SRC/tests/data/compat/dag.yml"
+dag="$SOCM_SRC/../shared/compat/dag.yml"
 [ -e "$dag" ] && files+=("$dag") || echo "note: $dag not found, not checked"
 n=0
 vg() { # vg LABEL ALLOWED_EXIT_CODES... -- ARGS...
