@@ -39,6 +39,17 @@ static int open_error(int at, const char *name, const char *dir, const char *sho
 static int open_parent(int dfd, const char *dir, char *path, char **base, bool create, int mode,
                        bool *own, struct socm_error *err)
 {
+    /* Nothing outside the directory: no "..", no absolute path. */
+    for (const char *c = path; *c;) {
+        size_t n = strcspn(c, "/");
+        if ((n == 2 && c[0] == '.' && c[1] == '.') || (c == path && n == 0)) {
+            *own = false;
+            errno = EINVAL;
+            return socm_error_set(err, SOCM_E_SYSTEM, "internal: %s/%s leaves the directory",
+                                  dir, path);
+        }
+        c += n + (c[n] == '/');
+    }
     int cur = dfd;
     *own = false;
     char *p = path;

@@ -116,6 +116,10 @@ static void test_symlinks_refused(void **state)
     assert_non_null(fgets(buf, sizeof buf, f));
     fclose(f);
     assert_string_equal(buf, "precious\n");
+    /* nothing outside the directory */
+    assert_int_equal(socm_dirfd_open(sd.fd, sd.path, "../victim", O_RDONLY, 0, &err), -1);
+    assert_int_equal(socm_dirfd_open(sd.fd, sd.path, "/etc/passwd", O_RDONLY, 0, &err), -1);
+    assert_non_null(strstr(err.msg, "leaves the directory"));
     /* a FIFO where a file belongs: refused at once, not waited on */
     char *fifo = socm_asprintf("%s/journal.jsonl", dir);
     assert_int_equal(mkfifo(fifo, 0600), 0);
