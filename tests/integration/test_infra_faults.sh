@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # test_infra_faults.sh — a fault of the machine is not a workflow's failure:
+#  0. a supervisor whose result cannot be written (full disk) keeps it and writes it
+#     once there is room;
 #  1. the state directory's file system fills up mid-run (a small tmpfs), with
 #     max_retries = 0: the manager stops with exit 3 and the reason, nothing is FAILED
 #     or CANCELED; after space is freed, `socm resume` completes the campaign and every
@@ -54,6 +56,22 @@ once() {
   done
 }
 mkdir m
+
+# ---- 0. a supervisor keeps a result it cannot write ---------------------------------
+SUP=${SOCM_BUILD:-$(dirname "$SOCM_BIN")}/socm-supervise
+mkdir mnt/keep
+"$SUP" --sandbox mnt/keep -- sh -c "sleep 0.5; echo ran >> $T/m/keep" &
+sup=$!
+sleep 0.2
+head -c 4M /dev/zero > mnt/filler 2>/dev/null || true
+sleep 1.5
+[ "$(cat m/keep 2>/dev/null)" = ran ] || fail "keep: the command did not run"
+kill -0 "$sup" 2>/dev/null || fail "keep: the supervisor gave up on a result it could not write"
+[ ! -e mnt/keep/result.json ] || fail "keep: result.json written on a full disk?"
+rm mnt/filler
+wait "$sup" || fail "keep: supervisor exit $? once there was room"
+[ "$(jq -r .outcome mnt/keep/result.json)" = done ] || fail "keep: result $(cat mnt/keep/result.json)"
+rm -rf mnt/keep m/keep
 
 # ---- 1. disk full -------------------------------------------------------------------
 dag full
