@@ -7,7 +7,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 SOCM_SRC=${SOCM_SRC:-.}
-DAG="$SOCM_SRC/../shared/compat/dag.yml"
+DAG="$SOCM_SRC/tests/data/compat/dag.yml"
 
 # --- the original's dag.yml ---
 if [ -f "$DAG" ]; then

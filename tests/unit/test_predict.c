@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "skip_fixture.h"
 #include "tmpdir_fixture.h"
 
 #include "predict/predict.h"
@@ -109,7 +110,7 @@ static void test_forest_recovers(void **state)
 {
     (void)state;
     if (!socm_model_find("forest"))
-        skip();
+        socm_test_skip("built without XGBoost");
     recover("forest", 0.08);
 }
 
