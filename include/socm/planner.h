@@ -3,7 +3,11 @@
 #ifndef SOCM_PUBLIC_PLANNER_H
 #define SOCM_PUBLIC_PLANNER_H
 
-#include "campaign/campaign.h"
+#include "socm/model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* What one workflow needs (from the file, or predicted). Times are minutes. */
 struct socm_req {
@@ -66,5 +70,9 @@ const struct socm_planner *socm_planner_load_plugin(const char *path, struct soc
 int socm_plan_make(const struct socm_planner *p, const struct socm_plan_input *in,
                    struct socm_plan *out, struct socm_error *err);
 void socm_plan_free(struct socm_plan *plan);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

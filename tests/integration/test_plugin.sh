@@ -68,7 +68,7 @@ set +e
 rc=$?
 set -e
 [ $rc -eq 2 ] || fail "mismatch exit $rc"
-grep -q "e.toml:7:12: plug-in .*libsocm_example_plugin_wrong_api.so was built for socm plug-in API version 42, but this socm provides version 1" err.txt \
+grep -q "e.toml:7:12: plug-in .*libsocm_example_plugin_wrong_api.so was built for socm plug-in API version 43, but this socm provides version 2" err.txt \
   || { cat err.txt; fail "mismatch message"; }
 
 # Not a plug-in at all.

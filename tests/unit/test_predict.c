@@ -13,6 +13,7 @@
 #include "tmpdir_fixture.h"
 
 #include "predict/predict.h"
+#include "campaign/campaign.h"
 #include "socm/planner.h"
 #include "util/str.h"
 
