@@ -62,3 +62,9 @@ if(SCDOC)
 else()
   set(SOCM_FEATURE_MAN "man pages: OFF (scdoc not found: apt-get install scdoc)")
 endif()
+
+# The example campaigns, plug-in and embedding program, to start from.
+file(GLOB SOCM_EXAMPLE_FILES ${CMAKE_SOURCE_DIR}/examples/*.toml ${CMAKE_SOURCE_DIR}/examples/*.yml)
+install(FILES ${SOCM_EXAMPLE_FILES} DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
+install(DIRECTORY ${CMAKE_SOURCE_DIR}/examples/plugin ${CMAKE_SOURCE_DIR}/examples/embed
+  DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)

@@ -54,6 +54,7 @@ static int my_build_argv(const struct socm_workflow *wf, struct socm_strv *argv,
                          struct socm_error *err)
 {
     const struct socm_value *fields = socm_workflow_fields(wf);
+    (void)err; /* every key was checked by my_expand */
     socm_strv_push(argv, "my-tool");
     push_option(argv, "--context", socm_table_get(fields, "context"));
     push_option(argv, "--param1", socm_table_get(fields, "custom_param1"));
