@@ -34,6 +34,8 @@ struct socm_plan_entry {
     double start, end;       /* minutes from campaign start */
 };
 
+/* A plan. policy, qos and entries are malloc'd (a planner allocates them with
+ * malloc; socm_plan_free frees them). */
 struct socm_plan {
     char *policy;
     int64_t cores;           /* allocation */
@@ -42,7 +44,7 @@ struct socm_plan {
     double walltime;         /* pilot walltime, minutes */
     double cp_bound;         /* critical path length */
     double work_bound;       /* total work / cores */
-    double lower_bound;      /* max of the two and the window bound (bounds.c) */
+    double lower_bound;      /* max of the two and the deadline window's bound */
     double efficiency;       /* lower_bound / makespan */
     struct socm_plan_entry *entries; /* n, in workflow id order */
     size_t n;
@@ -55,7 +57,7 @@ struct socm_planner {
     int (*schedule)(const struct socm_planner *self, const struct socm_plan_input *in,
                     int64_t cores, struct socm_plan *out, struct socm_error *err);
     /* Full planning: schema, deadline/core search and QoS. NULL = the generic
-     * search in planner.c using schedule(). */
+     * search (smallest allocation meeting the deadline) using schedule(). */
     int (*plan)(const struct socm_planner *self, const struct socm_plan_input *in,
                 struct socm_plan *out, struct socm_error *err);
 };
