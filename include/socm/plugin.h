@@ -24,12 +24,15 @@
  *     to the plug-in, which never allocates them: struct socm_plugin_api,
  *     struct socm_enactor, struct socm_launch, struct socm_allocation,
  *     struct socm_wf_ctx, struct socm_plan_input;
+ *   - new values at the end of an enum that only plug-ins produce (enum
+ *     socm_outcome), or a new return value a plug-in may give (reattach);
  *   - what the opaque handles of socm/model.h hold (their layout is not the ABI).
  * Anything else raises SOCM_PLUGIN_API_VERSION: removing or changing a function or a
  * field, reordering fields, adding a field to a struct the plug-in allocates
  * (struct socm_workflow_type, struct socm_subcampaign, struct socm_planner,
  * struct socm_enactor_ops, struct socm_result, struct socm_plan, struct
- * socm_plan_entry, struct socm_req), or a new value in an enum a plug-in returns.
+ * socm_plan_entry, struct socm_req), or a new value socm may hand to a plug-in
+ * that it must understand (enum socm_schema, a callback's argument).
  * The same version is libsocm.so's SONAME: programs that embed socm (socm/socm.h)
  * get the same promise. */
 #ifndef SOCM_PUBLIC_PLUGIN_H
