@@ -11,8 +11,6 @@
 #include "exec/hooks.h"
 #include "exec/journal.h"
 #include "exec/spec.h"
-#include "util/error.h"
-#include "util/str.h"
 #include "socm/enactor.h"
 
 #include <stdbool.h>

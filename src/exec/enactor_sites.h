@@ -5,8 +5,6 @@
 #define SOCM_ENACTOR_SITES_H
 
 #include "exec/spec.h"
-#include "util/error.h"
-#include "util/str.h"
 #include "socm/enactor.h"
 
 /* `name` is the enactor for a single-resource spec (or the override for all, in a

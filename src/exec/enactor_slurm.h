@@ -4,7 +4,6 @@
 #ifndef SOCM_ENACTOR_SLURM_H
 #define SOCM_ENACTOR_SLURM_H
 
-#include "util/error.h"
 #include "socm/enactor.h"
 #include "util/str.h"
 

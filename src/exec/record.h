@@ -6,7 +6,6 @@
 #define SOCM_EXEC_RECORD_H
 
 #include "campaign/campaign.h"
-#include "util/str.h"
 #include "socm/enactor.h"
 #include "util/error.h"
 
