@@ -34,6 +34,17 @@ for c in $cmds; do
     covers "socm-$c.1" "$("$SOCM_BIN" "$c" --help)"
     n=$((n + 1))
 done
+# socm-campaign(5)'s examples are campaigns socm accepts: the SYNOPSIS one alone,
+# the cluster table added to it.
+src=${SOCM_SRC:?}/man/socm-campaign.5.scd
+awk '/^```/ {n++; next} n == 1' "$src" >"$tmp/syn.toml"
+awk '/^```/ {n++; next} n == 3' "$src" >"$tmp/clusters.toml"
+"$SOCM_BIN" validate "$tmp/syn.toml" >"$tmp/syn.out" 2>&1 || fail "socm-campaign(5) SYNOPSIS: $(cat "$tmp/syn.out")"
+grep -q '^workflows: 2' "$tmp/syn.out" || fail "socm-campaign(5) SYNOPSIS: $(cat "$tmp/syn.out")"
+{ cat "$tmp/syn.toml" "$tmp/clusters.toml"; } | sed 's/^resource = "local"/resource = "laptop"/' >"$tmp/cl.toml"
+"$SOCM_BIN" validate "$tmp/cl.toml" >"$tmp/cl.out" 2>&1 || fail "socm-campaign(5) clusters: $(cat "$tmp/cl.out")"
+grep -q 'resource: laptop (1 nodes x 2 cores' "$tmp/cl.out" || fail "socm-campaign(5) clusters: $(cat "$tmp/cl.out")"
+
 # The test can fail: a page without an option is caught.
 sed 's/--json//g' "$man/socm-status.1" >"$tmp/socm-status.1"
 man_saved=$man; man=$tmp
