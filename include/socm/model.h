@@ -53,6 +53,11 @@ int socm_value_error(struct socm_error *err, const struct socm_value *v, const c
 
 /* ---- String vectors ---- */
 
+/* An empty vector of your own (for the *_names functions); socm_strv_destroy frees
+ * it with its strings. */
+struct socm_strv *socm_strv_new(void);
+void socm_strv_destroy(struct socm_strv *sv);
+
 void socm_strv_push(struct socm_strv *sv, const char *s);  /* copies s */
 void socm_strv_push_owned(struct socm_strv *sv, char *s); /* takes s (malloc'd) */
 size_t socm_strv_count(const struct socm_strv *sv);

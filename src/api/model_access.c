@@ -29,6 +29,16 @@ int socm_value_error(struct socm_error *err, const struct socm_value *v, const c
     return socm_error_at(err, &v->pos, "%s", msg);
 }
 
+struct socm_strv *socm_strv_new(void) { return socm_xcalloc(1, sizeof(struct socm_strv)); }
+
+void socm_strv_destroy(struct socm_strv *sv)
+{
+    if (!sv)
+        return;
+    socm_strv_free(sv);
+    free(sv);
+}
+
 size_t socm_strv_count(const struct socm_strv *sv) { return sv ? sv->n : 0; }
 
 const char *socm_strv_get(const struct socm_strv *sv, size_t i)

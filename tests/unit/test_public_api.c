@@ -11,6 +11,7 @@
 
 #include "tmpdir_fixture.h"
 
+#include "socm/enactor.h"
 #include "socm/socm.h"
 #include "socm/version.h"
 
@@ -69,6 +70,16 @@ static void test_strv(void **state)
     assert_int_equal(socm_strv_count(NULL), 0);
     assert_null(socm_strv_get(NULL, 0));
     socm_strv_free(&sv);
+
+    /* A vector of one's own, filled by a *_names function. */
+    struct socm_strv *names = socm_strv_new();
+    socm_enactor_names(names);
+    bool local = false;
+    for (size_t i = 0; i < socm_strv_count(names); i++)
+        local |= !strcmp(socm_strv_get(names, i), "local");
+    assert_true(local);
+    socm_strv_destroy(names);
+    socm_strv_destroy(NULL);
 }
 
 static const char campaign_toml[] =
