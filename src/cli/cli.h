@@ -28,6 +28,9 @@ int socm_cmd_render(int argc, char **argv);
 
 /* Prints "socm <cmd>: <msg>" to stderr and returns err->code (or 2). */
 int socm_cli_fail(const char *cmd, const struct socm_error *err);
+/* A program runner (the parent of its campaigns' managers) outlives its terminal and
+ * its output as a manager does: SIGHUP and SIGPIPE are ignored from here on. */
+void socm_cli_outlive_terminal(void);
 /* Prints a usage error with a hint to --help; returns 2. */
 int socm_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 struct socm_campaign;

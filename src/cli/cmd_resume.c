@@ -42,8 +42,10 @@ int socm_cmd_resume(int argc, char **argv)
     if (!dir)
         return socm_cli_usage("resume", "no state directory given");
     o.tty = isatty(2);
-    int code = socm_program_is_state_dir(dir) ? socm_program_resume(dir, &o, &err)
-                                              : socm_bk_resume(dir, &o, &err);
+    bool prog = socm_program_is_state_dir(dir);
+    if (prog)
+        socm_cli_outlive_terminal();
+    int code = prog ? socm_program_resume(dir, &o, &err) : socm_bk_resume(dir, &o, &err);
     if (code < 0)
         return socm_cli_fail("resume", &err);
     return code;

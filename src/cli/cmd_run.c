@@ -156,6 +156,7 @@ int socm_cmd_run(int argc, char **argv)
         }
         if (is_prog) {
             o.tty = false; /* several campaigns: log lines, not one live line */
+            socm_cli_outlive_terminal();
             int code = socm_program_run(files.v[0], state_dir, &o, resume, &err);
             if (code >= 0 && profile)
                 print_program_profile(files.v[0], state_dir);

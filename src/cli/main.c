@@ -5,6 +5,7 @@
 #include "util/str.h"
 
 #include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -63,7 +64,8 @@ static void usage(FILE *out)
           "  2    bad input or usage (input errors are file:line:col: message)\n"
           "  3    the system refused: the state directory cannot be written (disk full,\n"
           "       read-only, not a directory), fork or I/O failed; what was recorded\n"
-          "       before stays, and `socm resume` continues once the cause is fixed\n"
+          "       before stays, and `socm resume` continues once the cause is fixed;\n"
+          "       another manager runs it; the directory is not yours or others can write\n"
           "  130  stopped by SIGINT, 143 by SIGTERM (`socm resume` continues)\n",
           out);
 }
@@ -72,6 +74,12 @@ int socm_cli_fail(const char *cmd, const struct socm_error *err)
 {
     fprintf(stderr, "socm %s: %s\n", cmd, err->msg[0] ? err->msg : "failed");
     return err->code ? (int)err->code : 2;
+}
+
+void socm_cli_outlive_terminal(void)
+{
+    signal(SIGHUP, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN);
 }
 
 int socm_cli_usage(const char *cmd, const char *fmt, ...)
