@@ -47,8 +47,8 @@
 extern "C" {
 #endif
 
-/* socm/version.h. 2: the public headers stand alone; socm's data is reached
- * through socm/model.h. */
+/* socm/version.h. 2: the public headers stand alone, socm's data is reached
+ * through socm/model.h; struct socm_workflow_type declares its keys and flags. */
 #define SOCM_PLUGIN_API_VERSION SOCM_API_VERSION
 
 struct socm_enactor_ops; /* socm/enactor.h */

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,21 +95,26 @@ static int cancel_managed(const char *dir, int pidfd, const struct socm_manager 
 int socm_cmd_cancel(int argc, char **argv)
 {
     const char *dir = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            puts("usage: socm cancel STATE_DIR\n"
-                 "\n"
-                 "Stops everything the campaign in STATE_DIR started: a running `socm run`\n"
-                 "stops its workflows (SIGTERM, grace, SIGKILL) and records it; workflows left\n"
-                 "running by a killed manager are stopped through their supervisors. Nothing\n"
-                 "else is touched.\n"
-                 "\n"
-                 "example:\n"
-                 "  socm cancel ./socm-quickstart");
-            return 0;
-        } else if (socm_cli_state_dir_arg("cancel", argv[i], &dir) != 0)
+    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    socm_cli_getopt_start();
+    int ch;
+    while ((ch = socm_cli_getopt("cancel", argc, argv, "h", opts)) != -1) {
+        if (ch != 'h')
             return 2;
+        puts("usage: socm cancel STATE_DIR\n"
+             "\n"
+             "Stops everything the campaign in STATE_DIR started: a running `socm run`\n"
+             "stops its workflows (SIGTERM, grace, SIGKILL) and records it; workflows left\n"
+             "running by a killed manager are stopped through their supervisors. Nothing\n"
+             "else is touched.\n"
+             "\n"
+             "example:\n"
+             "  socm cancel ./socm-quickstart");
+        return 0;
     }
+    for (int i = optind; i < argc; i++)
+        if (socm_cli_state_dir_arg("cancel", argv[i], &dir) != 0)
+            return 2;
     if (!dir)
         return socm_cli_usage("cancel", "no state directory given");
     struct socm_error err = {0};

@@ -10,6 +10,7 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,8 +182,15 @@ int socm_cmd_status(int argc, char **argv)
 {
     const char *dir = NULL;
     bool json = false, watch = false;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    enum { O_JSON = 0x100, O_WATCH };
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'}, {"json", no_argument, NULL, O_JSON},
+        {"watch", no_argument, NULL, O_WATCH}, {NULL, 0, NULL, 0},
+    };
+    socm_cli_getopt_start();
+    int ch;
+    while ((ch = socm_cli_getopt("status", argc, argv, "h", opts)) != -1) {
+        if (ch == 'h') {
             puts("usage: socm status STATE_DIR [--json] [--watch]\n"
                  "\n"
                  "Shows a campaign's state from its journal: counts per state, running\n"
@@ -198,17 +206,16 @@ int socm_cmd_status(int argc, char **argv)
                  "example:\n"
                  "  socm status ./socm-quickstart --json");
             return 0;
-        } else if (!strcmp(argv[i], "--json"))
+        } else if (ch == O_JSON)
             json = true;
-        else if (!strcmp(argv[i], "--watch"))
+        else if (ch == O_WATCH)
             watch = true;
-        else if (argv[i][0] == '-')
-            return socm_cli_usage("status", "unknown option '%s'", argv[i]);
-        else if (!dir)
-            dir = argv[i];
         else
-            return socm_cli_usage("status", "one state directory only");
+            return 2;
     }
+    for (int i = optind; i < argc; i++)
+        if (socm_cli_state_dir_arg("status", argv[i], &dir) != 0)
+            return 2;
     if (!dir)
         return socm_cli_usage("status", "no state directory given");
     struct socm_error err = {0};

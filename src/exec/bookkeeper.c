@@ -1168,7 +1168,8 @@ static void teardown(struct socm_bk *bk)
 
 static int bk_run(struct socm_spec *spec, const struct socm_run_opts *o, struct socm_error *err)
 {
-    if (spec->deadline_min > 0 && spec->makespan_min > spec->deadline_min + 1e-9) {
+    if (!spec->deadline_soft && spec->deadline_min > 0 &&
+        spec->makespan_min > spec->deadline_min + 1e-9) {
         int rc = socm_error_set(err, SOCM_E_FAILED,
                                 "campaign %s cannot meet its deadline: the plan takes %.1f min, "
                                 "the deadline is %.1f min; refusing to start (raise the deadline "

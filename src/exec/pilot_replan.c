@@ -199,7 +199,8 @@ int socm_pilot_replan(const char *state_dir, const double *min_walltime, size_t 
     struct socm_plan_input in = {
         .n = s.m, .reqs = s.reqs, .names = s.names, .dag = &s.dag, .resource = res,
         .deadline_min = left,
-        .schema = schema && !strcmp(schema, "batch") ? SOCM_SCHEMA_BATCH : SOCM_SCHEMA_REMOTE,
+        .schema = schema && (!strcmp(schema, "batch") || !strcmp(schema, "local")) /* local: batch here */
+                      ? SOCM_SCHEMA_BATCH : SOCM_SCHEMA_REMOTE,
         .requested_cores = (int64_t)json_integer_value(json_object_get(camp, "requested_resources"))};
     if (!(left > 0)) {
         socm_error_set(err, SOCM_E_INPUT, "the campaign's deadline has passed (%.1f min ago)", -left);

@@ -5,6 +5,7 @@
  * process with its own bookkeeper and state directory. Every campaign state change is
  * appended to program.jsonl first, so a resume knows which campaigns are done. */
 #include "exec/program.h"
+#include "campaign/schema.h"
 #include "config/config.h"
 #include "exec/statedir.h"
 #include "socm/socm.h"
@@ -177,6 +178,18 @@ static int program_load(const char *path, const char *state_dir, struct program 
     struct socm_value *root = socm_config_load_file(path, err);
     if (!root)
         return -1;
+    struct socm_errlist unknown = {0};
+    socm_schema_check(root, &socm_schema_program, "", &unknown);
+    if (unknown.n) {
+        /* Every unknown key, one per line, as validate prints them. */
+        struct socm_strv lines = {unknown.msgs, unknown.n, unknown.cap};
+        char *all = socm_strv_join(&lines, "\n");
+        socm_error_set(err, SOCM_E_INPUT, "%s", all);
+        free(all);
+        socm_errlist_free(&unknown);
+        socm_value_free(root);
+        return -1;
+    }
     char real[PATH_MAX];
     p->path = socm_strdup(realpath(path, real) ? real : path);
     char *copy = socm_strdup(p->path);
