@@ -70,6 +70,8 @@ nsplits = 2
 [campaign.ml-null-tests.day-night-tests.resources]
 ranks = 1
 threads = 1
+runtime = "10m"
+memory = "1G"
 TOML
 "$SOCM_BIN" validate nt.toml >nt.txt 2>&1
 rc=$?
