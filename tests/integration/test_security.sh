@@ -175,7 +175,7 @@ set +e; "$SOCM_BIN" resume sym-state --cores 1 --quiet > sym.out 2>&1; rc=$?; se
 echo "planted symlink: exit $rc: $(head -c 200 sym.out)"
 [ -z "$(ls -A outside)" ] || fail "files written through the planted symlink: $(ls -A outside)"
 [ "$rc" -ne 0 ] || fail "the run with a planted symlink reported success"
-grep -q 'symlink\|not a plain directory' sym.out sym-state/*.log 2>/dev/null \
+grep -q 'symlink\|symbolic link\|not a plain directory' sym.out sym-state/*.log 2>/dev/null \
   || fail "no message about the planted symlink: $(cat sym.out)"
 
 
