@@ -43,7 +43,7 @@ static const char *const usage_text =
     "                                             and target; held-out R2, RMSE, error\n"
     "  evaluate [--folds 5] [--model M] [--job-name N] [--config FILE] [--json]\n"
     "                                             cross-validate every model kind (or M)\n"
-    "  import --csv FILE [--skip-bad]              runs from CSV: export's columns, or at least\n"
+    "  import --csv FILE [--skip-bad]             runs from CSV: export's columns, or at least\n"
     "                                             job_name, elapsed_s, max_rss_mb and one\n"
     "                                             column per feature (FILE - = stdin)\n"
     "  import --sacct [--user U] [--since 90d] [--job-name PATTERN] [--config FILE]\n"
@@ -79,6 +79,7 @@ static const char *const usage_text =
     "  socm history train --config slurmise.toml\n"
     "  socm history evaluate --folds 5 --json\n"
     "  socm history import --csv jobs.csv --skip-bad\n"
+    "  socm history import --sacct --since 180d --config slurmise.toml\n"
     "  socm history prune --older-than 180d\n"
     "  socm history export --csv -o runs.csv\n";
 
@@ -143,10 +144,9 @@ static int long_arg(const char *opt, const char *s, long *out)
 /* Returns -1 to continue, or the exit code. */
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
-    optind = 0; /* GNU: full reinitialisation */
-    opterr = 0;
+    socm_cli_getopt_start();
     int c;
-    while ((c = getopt_long(argc, argv, "-:o:h", long_opts, NULL)) != -1) {
+    while ((c = socm_cli_getopt("history", argc, argv, "-o:h", long_opts)) != -1) {
         int rc = 0;
         switch (c) {
         case 1: socm_strv_push(&o->pos, optarg); break;
@@ -185,8 +185,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         case O_SINCE: o->since = optarg; break;
         case 'h':
         case O_HELP: fputs(usage_text, stdout); return 0;
-        case ':': return socm_cli_usage("history", "%s needs a value", argv[optind - 1]);
-        default: return socm_cli_usage("history", "unknown option %s", argv[optind - 1]);
+        default: return 2; /* the usage error is printed */
         }
         if (rc)
             return rc;

@@ -6,6 +6,7 @@
  * detectors / ranks is a plane; with degree 0 ("auto") the degree, and in any case
  * the space, are chosen on a validation split of the training rows, by the error of
  * the predictions on the original scale. */
+#ifdef SOCM_HAVE_GSL /* else model_poly_missing.c */
 #include "predict/model.h"
 
 #include <gsl/gsl_errno.h>
@@ -332,3 +333,4 @@ const struct socm_model_kind socm_model_poly = {
     .load = poly_load,
     .free = poly_free,
 };
+#endif

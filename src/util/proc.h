@@ -35,8 +35,8 @@ int socm_pidfd_signal(int pidfd, int sig);
  * signalfd for them; the previous mask goes to *old if non-NULL. */
 int socm_signalfd_open(const int *sigs, sigset_t *old, struct socm_error *err);
 
-/* Writes data to path atomically: path.tmp, fsync, rename, fsync of the directory.
- * mode applies to a new file. */
+/* Writes data to path atomically: path.tmp.PID (created new, O_EXCL, never through a
+ * link), fsync, rename, fsync of the directory. mode applies to a new file. */
 /* The same, durable only if `durable`: without it the file is still replaced in one
  * piece (readers never see half of it) but may be lost in a machine crash. */
 int socm_write_replace(const char *path, const void *data, size_t len, int mode, bool durable,
@@ -47,6 +47,16 @@ int socm_write_atomic(const char *path, const void *data, size_t len, int mode,
 int socm_fsync_dir_of(const char *path);
 /* mkdir -p with mode for each created component. */
 int socm_mkdir_p(const char *path, int mode, struct socm_error *err);
+
+/* SIGKILLs every process in process group pgid whose environment holds the entry
+ * `mark` ("NAME=VALUE"), through pidfds, and scans again until none is left or
+ * timeout_s has passed. A group id that strangers reused after the group died is
+ * never hit: their processes lack the mark. Returns how many were signalled. */
+int socm_kill_marked_group(pid_t pgid, const char *mark, double timeout_s);
+
+/* This boot of this machine (/proc/sys/kernel/random/boot_id) into buf: a pid
+ * recorded under another boot id names nothing here. "" if unknown. */
+void socm_boot_id(char buf[64]);
 
 /* Wall clock, seconds since the epoch, and a monotonic clock in seconds. */
 double socm_now(void);

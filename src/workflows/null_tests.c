@@ -228,6 +228,8 @@ static int socm_nt_day_night(const struct socm_obslist *obs, const struct socm_n
                              struct socm_nt_groups *g, const struct socm_value *section,
                              struct socm_error *err)
 {
+    if (socm_ephem_check("day-night null tests", err) < 0)
+        return -1;
     static const char *const l[] = {"day", "night"};
     return socm_nt_by_label(obs, p, g, l, 2, socm_cls_day, err);
 }
@@ -242,6 +244,8 @@ static int socm_nt_moonrise_set(const struct socm_obslist *obs, const struct soc
                                 struct socm_nt_groups *g, const struct socm_value *section,
                                 struct socm_error *err)
 {
+    if (socm_ephem_check("moonrise-set null tests", err) < 0)
+        return -1;
     static const char *const l[] = {"moon_insky", "moon_outsky"};
     return socm_nt_by_label(obs, p, g, l, 2, socm_cls_moon_sky, err);
 }
@@ -260,6 +264,8 @@ static int socm_nt_sun_close(const struct socm_obslist *obs, const struct socm_n
                              struct socm_nt_groups *g, const struct socm_value *section,
                              struct socm_error *err)
 {
+    if (socm_ephem_check("sun-close null tests", err) < 0)
+        return -1;
     static const char *const l[] = {"sun_close", "sun_far"};
     return socm_nt_by_label(obs, p, g, l, 2, socm_cls_sun_close, err);
 }
@@ -278,6 +284,8 @@ static int socm_nt_moon_close(const struct socm_obslist *obs, const struct socm_
                               struct socm_nt_groups *g, const struct socm_value *section,
                               struct socm_error *err)
 {
+    if (socm_ephem_check("moon-close null tests", err) < 0)
+        return -1;
     static const char *const l[] = {"moon_close", "moon_far"};
     return socm_nt_by_label(obs, p, g, l, 2, socm_cls_moon_close, err);
 }
@@ -520,6 +528,11 @@ static int socm_nt_build_argv(const struct socm_workflow *wf, struct socm_strv *
     return socm_so_ml_argv(wf, socm_nt_exclude, argv, err);
 }
 
+static const char *const socm_nt_keys[] = {
+    "query", "area", "output_dir", "preprocess_config", "maxiter", "downsample", "site",
+    "pwv_limit", "elevation_threshold", "sun_distance_threshold", "chunk_nobs", "chunk_duration",
+    "nsplits", NULL};
+
 static const char *const socm_nt_feature_exclude[] = {"area", "output_dir", "query",
                                                       "preprocess_config", "wafer", NULL};
 
@@ -531,6 +544,8 @@ static const char *const socm_nt_feature_exclude[] = {"area", "output_dir", "que
         .build_argv = socm_nt_build_argv,                                                      \
         .feature_exclude = socm_nt_feature_exclude,                                            \
         .data = (void *)&var##_kind,                                                           \
+        .keys = socm_nt_keys,                                                                  \
+        .flags = SOCM_WFTYPE_OPTION_KEYS,                                                      \
     };
 
 SOCM_NT_KIND(socm_wftype_ml_null_mission, "mission-tests", "mission_null_test_workflow", 8, true,

@@ -5,6 +5,7 @@
 #define SOCM_WORKFLOWS_SO_TYPES_H
 
 #include "obsdb/obsdb.h"
+#include "campaign/campaign.h"
 #include "socm/workflow.h"
 
 extern const struct socm_workflow_type socm_wftype_ml_mapmaking;
@@ -23,6 +24,8 @@ extern const struct socm_subcampaign socm_subcampaign_ml_null_tests;
 
 /* ---- shared by ml_mapmaking.c and null_tests.c ---- */
 
+/* Keys the ML types read (besides every workflow's); others become options. */
+extern const char *const socm_so_ml_keys[];
 /* Keys socm itself reads that never become program options. */
 extern const char *const socm_so_socm_keys[];
 

@@ -9,9 +9,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "skip_fixture.h"
 #include "tmpdir_fixture.h"
 
 #include "predict/predict.h"
+#include "campaign/campaign.h"
 #include "socm/planner.h"
 #include "util/str.h"
 
@@ -109,7 +111,7 @@ static void test_gbtree_recovers(void **state)
 {
     (void)state;
     if (!socm_model_find("gbtree"))
-        skip();
+        socm_test_skip("built without XGBoost");
     recover("gbtree", 0.08);
 }
 static void test_random_forest_recovers(void **state) { (void)state; recover("random_forest", 0.08); }
