@@ -5,6 +5,7 @@
  * models table, renamed into place only when complete). */
 #include "predict/slurmise.h"
 
+#include "campaign/schema.h"
 #include "util/str.h"
 
 #include <errno.h>
@@ -16,43 +17,15 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const slurmise_keys[] = {"model_type", "model_path", "numeric_features",
-                                            "categorical_features", "targets", "training_data_path", NULL};
-
-/* Edit distance, for "did you mean" (keys are short). */
-static size_t distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 40 || lb > 40)
-        return 99;
-    size_t d[41][41];
-    for (size_t i = 0; i <= la; i++)
-        d[i][0] = i;
-    for (size_t j = 0; j <= lb; j++)
-        d[0][j] = j;
-    for (size_t i = 1; i <= la; i++)
-        for (size_t j = 1; j <= lb; j++) {
-            size_t sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            size_t del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
-            d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-        }
-    return d[la][lb];
-}
-
+/* The same keys as the campaign schema's [slurmise] (campaign/schema.c), which
+ * checks campaign files; this reader checks any file given to --config. */
 static int unknown_key(const struct socm_kv *kv, struct socm_error *err)
 {
     if (strcmp(kv->key, "job") == 0 || strcmp(kv->key, "file_parsers") == 0)
         return socm_error_at(err, &kv->key_pos, "unknown key '%s' in [slurmise]: job specifications go in "
                              "[predict.job.NAME] (and [predict.file_parsers.NAME])", kv->key);
-    const char *best = NULL;
-    size_t bd = 4;
-    for (size_t i = 0; slurmise_keys[i]; i++) {
-        size_t d = distance(kv->key, slurmise_keys[i]);
-        if (d < bd) {
-            bd = d;
-            best = slurmise_keys[i];
-        }
-    }
+    const char *const *lists[] = {socm_schema_slurmise.keys, NULL};
+    const char *best = socm_schema_nearest(kv->key, lists);
     if (best)
         return socm_error_at(err, &kv->key_pos, "unknown key '%s' in [slurmise]; did you mean '%s'?", kv->key, best);
     return socm_error_at(err, &kv->key_pos,

@@ -66,8 +66,7 @@ qos = [{ name = "local", max_walltime = "1d", max_jobs = 100, max_cores = 2 }]
 type = "generic"
 executable = "true"
 job_name = "sim"
-n = 100
-wafer = 2
+features = { n = 100, wafer = 2 }
 [campaign.sim.resources]
 memory = "2G"
 runtime = "1h"
@@ -103,6 +102,9 @@ printf '[slurmise]\nmodel_type = "random_forest"\n' >bad3.toml
 expect2 plan --predict --history-db h.db bad3.toml
 printf '[slurmise]\ntraining_data_path = "nosuch.csv"\n' >bad4.toml
 expect2 history train --config bad4.toml --history-db h.db
+sed 's/^model_path = /model_pth = /' c.toml >typo.toml
+expect2 validate typo.toml
+grep -q "typo.toml:8:1: unknown key 'model_pth' in \[slurmise\]; did you mean 'model_path'?" err || fail "campaign [slurmise] typo: $(cat err)"
 expect2 history evaluate --folds 1 --history-db h.db
 expect2 history train --model nosuch --history-db h.db
 finish
