@@ -50,7 +50,7 @@ struct socm_predictor *socm_predictor_new(struct socm_history *h,
     /* saved models (`socm history train` with a model_path); a missing file means
      * none saved yet: the history's own models are used */
     if (p->o.model_path[0] &&
-        sqlite3_open_v2(p->o.model_path, &p->saved, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
+        sqlite3_open_v2(p->o.model_path, &p->saved, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
         sqlite3_close(p->saved);
         p->saved = NULL;
     }
@@ -117,7 +117,10 @@ static int read_model_from(sqlite3 *db, struct cached_model *c, struct socm_erro
     const char *sql = "SELECT kind, features, n_train, n_test, n_runs, mean_pct_error, mse, margin,"
                       " blob, r2 FROM models WHERE job_name = ? AND categorical = ? AND target = ?";
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        return socm_error_set(err, SOCM_E_SYSTEM, "%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+        /* the history failing is the system's; model_path not being models, the user's */
+        return socm_error_set(err, c->saved ? SOCM_E_INPUT : SOCM_E_SYSTEM, "%s%s: %s",
+                              c->saved ? "model_path " : "history database ", sqlite3_db_filename(db, "main"),
+                              sqlite3_errmsg(db));
     sqlite3_bind_text(st, 1, c->job_name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, c->categorical, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, socm_target_name(c->target), -1, SQLITE_STATIC);
@@ -183,7 +186,14 @@ static struct cached_model *get_model(struct socm_predictor *p, const char *job,
     c->categorical = socm_strdup(cat);
     c->target = target;
     /* a saved model (model_path) is used whatever this machine's history holds */
-    if (p->saved && read_model_from(p->saved, c, err) == 1) {
+    c->saved = p->saved != NULL; /* for read_model_from's message */
+    int saved = p->saved ? read_model_from(p->saved, c, err) : 0;
+    c->saved = false;
+    if (saved < 0) { /* model_path is there but is not a file of models */
+        cached_free(c);
+        return NULL;
+    }
+    if (saved == 1) {
         c->saved = true;
         c->n_runs = (int64_t)c->mi.n_runs;
         c->next = p->cache;

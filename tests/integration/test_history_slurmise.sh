@@ -105,6 +105,10 @@ expect2 history train --config bad4.toml --history-db h.db
 sed 's/^model_path = /model_pth = /' c.toml >typo.toml
 expect2 validate typo.toml
 grep -q "typo.toml:8:1: unknown key 'model_pth' in \[slurmise\]; did you mean 'model_path'?" err || fail "campaign [slurmise] typo: $(cat err)"
+# a model_path that is not a file of models is said, not silently passed over
+mkdir junk && echo "not models" >junk/models.db && cp c.toml junk/
+expect2 plan --history-db empty.db junk/c.toml
+grep -q 'model_path .*junk/models.db: file is not a database' err || fail "junk model_path: $(cat err)"
 expect2 history evaluate --folds 1 --history-db h.db
 expect2 history train --model nosuch --history-db h.db
 finish
