@@ -5,6 +5,7 @@
  * position of the value at fault. */
 #include "campaign/discover.h"
 #include "campaign/matrix.h"
+#include "campaign/names.h"
 #include "campaign/plugin.h"
 #include "socm/workflow.h"
 #include "config/config.h"
@@ -605,6 +606,7 @@ struct socm_campaign *socm_campaign_from_config(struct socm_value *config, const
     expand_toml(&st);
     c->wfs = st.wfs.v;
     c->n_wfs = st.wfs.n;
+    socm_campaign_check_names(c, camp, errs);
     link_workflows(c, st.failed, errs);
     check_capacity(c, camp, errs);
     socm_campaign_check_sites(c, errs);
