@@ -104,8 +104,9 @@ static void read_settings(struct socm_campaign *c, const struct socm_value *camp
     free(schema);
 
     if ((v = socm_table_get(camp, "requested_resources"))) {
-        if (v->type != SOCM_V_INTEGER || v->u.i <= 0)
-            socm_errlist_addf(errs, &v->pos, "'requested_resources' must be a positive integer (cores)");
+        if (v->type != SOCM_V_INTEGER || v->u.i <= 0 || v->u.i > SOCM_MAX_CORES)
+            socm_errlist_addf(errs, &v->pos, "'requested_resources' must be a positive integer "
+                              "of at most %" PRId64 " (cores)", SOCM_MAX_CORES);
         else
             c->requested_cores = v->u.i;
     }

@@ -11,10 +11,13 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Bounds on hostile or runaway templates. */
-#define SOCM_TPL_MAX_NEST 100           /* nested blocks / expression depth */
+/* Bounds on hostile or runaway templates (documented in docs/templates.md). */
+#define SOCM_TPL_MAX_NEST 100           /* nested blocks / parenthesised expressions */
+#define SOCM_TPL_MAX_HEIGHT 500u        /* operators and filters chained in one expression */
 #define SOCM_TPL_MAX_ITER 1000000ull   /* loop iterations in one render */
 #define SOCM_TPL_MAX_OUT SOCM_CONFIG_MAX_BYTES
+#define SOCM_TPL_MAX_VALUE (16u << 20)  /* bytes of memory of any one value */
+#define SOCM_TPL_MAX_WORK (4ull << 30)  /* bytes of values made in one render */
 
 /* ---------------------------------------------------------------- lexer ---- */
 
@@ -322,6 +325,7 @@ struct expr {
     size_t nargs;
     bool negate;
     bool call; /* E_ATTR written as a method call: items(), keys(), values() */
+    unsigned height; /* 1 + the tallest operand: bounds eval's recursion */
 };
 
 static void expr_free(struct expr *e)
@@ -344,6 +348,7 @@ static struct expr *expr_new(enum expr_kind kind, struct socm_pos pos)
     struct expr *e = socm_xcalloc(1, sizeof *e);
     e->kind = kind;
     e->pos = pos;
+    e->height = 1;
     return e;
 }
 
@@ -475,6 +480,30 @@ static int enter(struct parser *p, const struct socm_pos *pos)
     return 0;
 }
 
+/* Sets e's height from its operands. A chain (`a ~ b ~ …`, `x | f | g …`) is parsed
+ * by a loop but evaluated (and freed) by recursion, one level per operator, so a
+ * chain taller than SOCM_TPL_MAX_HEIGHT is refused here (and e freed), while its
+ * tree is still shallow enough to free. */
+static struct expr *grown(struct parser *p, struct expr *e)
+{
+    unsigned h = 0;
+    if (e->a && e->a->height > h)
+        h = e->a->height;
+    if (e->b && e->b->height > h)
+        h = e->b->height;
+    for (size_t i = 0; i < e->nargs; i++)
+        if (e->args[i]->height > h)
+            h = e->args[i]->height;
+    e->height = h + 1;
+    if (e->height <= SOCM_TPL_MAX_HEIGHT)
+        return e;
+    socm_error_at(p->err, &e->pos, "expression too long: more than %u operators, filters or "
+                                   "tests in a chain (split it with {%% set %%})",
+                  SOCM_TPL_MAX_HEIGHT);
+    expr_free(e);
+    return NULL;
+}
+
 /* Comma-separated expressions up to `close` (consumed). */
 static int parse_args(struct parser *p, struct expr *e, const char *close)
 {
@@ -546,7 +575,7 @@ static struct expr *parse_atom(struct parser *p)
                 expr_free(e);
                 return NULL;
             }
-            return e;
+            return grown(p, e);
         }
         break;
     default:
@@ -575,7 +604,8 @@ static struct expr *parse_postfix(struct parser *p)
             a->name = n->kind == T_NAME ? socm_strdup(n->text) : socm_asprintf("%" PRId64, n->i);
             a->path = socm_asprintf("%s.%s", e->path ? e->path : "(value)", a->name);
             p->i++;
-            e = a;
+            if (!(e = grown(p, a)))
+                return NULL;
             if (is_op(pk(p), "(")) {
                 if (strcmp(a->name, "items") && strcmp(a->name, "keys") &&
                     strcmp(a->name, "values")) {
@@ -602,6 +632,8 @@ static struct expr *parse_postfix(struct parser *p)
                 return NULL;
             }
             ix->path = socm_asprintf("%s[...]", ix->a->path ? ix->a->path : "(value)");
+            if (!(e = grown(p, ix)))
+                return NULL;
         } else
             break;
     }
@@ -632,7 +664,7 @@ static struct expr *parse_prefix(struct parser *p, const char *op, enum expr_kin
         return NULL;
     }
     p->depth--;
-    return e;
+    return grown(p, e);
 }
 
 static struct expr *parse_unary(struct parser *p)
@@ -666,6 +698,7 @@ static struct expr *parse_filtered(struct parser *p)
                     return NULL;
                 }
             }
+            e = grown(p, f);
         } else if (is_name(t, "is")) {
             p->i++;
             struct expr *te = expr_new(E_TEST, t->pos);
@@ -683,6 +716,7 @@ static struct expr *parse_filtered(struct parser *p)
             }
             te->name = socm_strdup(n->text);
             p->i++;
+            e = grown(p, te);
         } else
             break;
     }
@@ -714,7 +748,7 @@ static struct expr *parse_binary(struct parser *p, const char *const *ops, enum 
             expr_free(e);
             return NULL;
         }
-        e = binary(kind, op, e, b, pos);
+        e = grown(p, binary(kind, op, e, b, pos));
     }
     return e;
 }
@@ -751,7 +785,7 @@ static struct expr *parse_cmp(struct parser *p)
         expr_free(e);
         return NULL;
     }
-    return binary(E_CMP, op, e, b, t->pos);
+    return grown(p, binary(E_CMP, op, e, b, t->pos));
 }
 
 static struct expr *parse_not(struct parser *p)
@@ -967,6 +1001,7 @@ struct render {
     struct scope *scope;
     struct socm_buf out;
     unsigned long long iterations;
+    unsigned long long work; /* bytes of values made so far (SOCM_TPL_MAX_WORK) */
     struct socm_error *err;
 };
 
@@ -1093,6 +1128,37 @@ static bool values_equal(const struct socm_value *a, const struct socm_value *b)
     }
 }
 
+/* The memory a value takes, about: its text, and each node with its slot in a
+ * list or table and the allocator's overhead. Stops counting
+ * past `limit` (the caller refuses anything larger), so a huge value costs no
+ * more to measure than to make; *deep is set if it nests deeper than a config. */
+static size_t value_bytes(const struct socm_value *v, size_t limit, int depth, bool *deep)
+{
+    if (depth > SOCM_CONFIG_MAX_DEPTH) {
+        *deep = true;
+        return 0;
+    }
+    size_t n = sizeof *v + sizeof(struct socm_kv) + 16;
+    if (v->type == SOCM_V_STRING)
+        n += v->u.str.len + 16;
+    else if (v->type == SOCM_V_ARRAY)
+        for (size_t i = 0; i < v->u.arr.n && n <= limit && !*deep; i++)
+            n += value_bytes(v->u.arr.items[i], limit - n, depth + 1, deep);
+    else if (v->type == SOCM_V_TABLE)
+        for (size_t i = 0; i < v->u.tbl.n && n <= limit && !*deep; i++)
+            n += v->u.tbl.items[i].keylen +
+                 value_bytes(v->u.tbl.items[i].value, limit - n, depth + 1, deep);
+    return n;
+}
+
+/* Refuses a value (or a string being built) of `bytes` above SOCM_TPL_MAX_VALUE. */
+static int too_large(struct render *r, const struct socm_pos *pos, size_t bytes)
+{
+    if (bytes <= SOCM_TPL_MAX_VALUE)
+        return 0;
+    return socm_error_at(r->err, pos, "value larger than %u bytes", SOCM_TPL_MAX_VALUE);
+}
+
 static int eval(struct render *r, const struct expr *e, struct socm_value **out);
 
 /* The error for e evaluating to nothing (a missing name, key or index). */
@@ -1181,12 +1247,19 @@ static struct socm_value *eval_arith(struct render *r, const struct expr *e,
     if (op == '~') {
         struct socm_buf s = SOCM_BUF_INIT;
         text_of(a, &s);
-        text_of(b, &s);
+        if (too_large(r, &e->pos, s.len) == 0)
+            text_of(b, &s);
+        if (too_large(r, &e->pos, s.len) < 0) {
+            socm_buf_free(&s);
+            return NULL;
+        }
         struct socm_value *v = socm_value_string(s.data ? s.data : "", s.len, &e->pos);
         socm_buf_free(&s);
         return v;
     }
     if (op == '+' && a->type == SOCM_V_STRING && b->type == SOCM_V_STRING) {
+        if (too_large(r, &e->pos, a->u.str.len + b->u.str.len) < 0)
+            return NULL;
         struct socm_value *v = socm_value_string(a->u.str.s, a->u.str.len, &e->pos);
         v->u.str.s = socm_xrealloc(v->u.str.s, a->u.str.len + b->u.str.len + 1);
         memcpy(v->u.str.s + a->u.str.len, b->u.str.s, b->u.str.len);
@@ -1281,12 +1354,16 @@ static struct socm_value *apply_filter(struct render *r, const struct expr *e,
         }
         struct socm_buf b = SOCM_BUF_INIT;
         struct socm_value *sep = e->nargs ? text_value(args[0], pos) : NULL;
-        for (size_t i = 0; i < v->u.arr.n; i++) {
+        for (size_t i = 0; i < v->u.arr.n && b.len <= SOCM_TPL_MAX_VALUE; i++) {
             if (i && sep)
                 socm_buf_putn(&b, sep->u.str.s, sep->u.str.len);
             text_of(v->u.arr.items[i], &b);
         }
         socm_value_free(sep);
+        if (too_large(r, pos, b.len) < 0) {
+            socm_buf_free(&b);
+            return NULL;
+        }
         struct socm_value *s = socm_value_string(b.data ? b.data : "", b.len, pos);
         socm_buf_free(&b);
         return s;
@@ -1298,9 +1375,23 @@ static struct socm_value *apply_filter(struct render *r, const struct expr *e,
                                        "not empty)");
             return NULL;
         }
-        struct socm_buf b = SOCM_BUF_INIT;
         const char *s = v->u.str.s, *end = s + v->u.str.len;
         const struct socm_value *from = args[0], *to = args[1];
+        /* The result's size first: a short template can ask for an enormous one. */
+        size_t hits = 0;
+        for (const char *q = s; q < end; hits++) {
+            const char *hit = memmem(q, (size_t)(end - q), from->u.str.s, from->u.str.len);
+            if (!hit)
+                break;
+            q = hit + from->u.str.len;
+        }
+        size_t grow = to->u.str.len > from->u.str.len ? to->u.str.len - from->u.str.len : 0, size;
+        if (__builtin_mul_overflow(hits, grow, &size) ||
+            __builtin_add_overflow(size, v->u.str.len, &size))
+            size = SIZE_MAX;
+        if (too_large(r, pos, size) < 0)
+            return NULL;
+        struct socm_buf b = SOCM_BUF_INIT;
         while (s < end) {
             const char *hit = memmem(s, (size_t)(end - s), from->u.str.s, from->u.str.len);
             if (!hit) {
@@ -1435,7 +1526,7 @@ static int eval_test(struct render *r, const struct expr *e, struct socm_value *
 }
 
 /* *out: a new value, or NULL when e is undefined (a missing name, key or index). */
-static int eval(struct render *r, const struct expr *e, struct socm_value **out)
+static int eval_node(struct render *r, const struct expr *e, struct socm_value **out)
 {
     *out = NULL;
     switch (e->kind) {
@@ -1585,6 +1676,36 @@ static int eval(struct render *r, const struct expr *e, struct socm_value **out)
         return eval_test(r, e, out);
     }
     return socm_error_at(r->err, &e->pos, "internal: unknown expression");
+}
+
+/* Every value an expression makes (an operator, a filter, a list, items()) passes
+ * here: none larger than SOCM_TPL_MAX_VALUE or deeper than a config may be, and
+ * no more than SOCM_TPL_MAX_WORK bytes made in one render, so a doubling `set` or
+ * a long chain of replace cannot exhaust memory or time. (A name, attribute or
+ * index only copies a value that exists already.) */
+static int eval(struct render *r, const struct expr *e, struct socm_value **out)
+{
+    int rc = eval_node(r, e, out);
+    bool made = e->kind == E_ARITH || e->kind == E_FILTER || e->kind == E_LIST ||
+                (e->kind == E_ATTR && e->call);
+    if (rc < 0 || !*out || !made)
+        return rc;
+    bool deep = false;
+    size_t n = value_bytes(*out, SOCM_TPL_MAX_VALUE, 0, &deep);
+    if (deep)
+        rc = socm_error_at(r->err, &e->pos, "value nested deeper than %d levels",
+                           SOCM_CONFIG_MAX_DEPTH);
+    else if (too_large(r, &e->pos, n) < 0)
+        rc = -1;
+    else if ((r->work += n) > SOCM_TPL_MAX_WORK)
+        rc = socm_error_at(r->err, &e->pos, "the template makes more than %llu bytes of "
+                                            "values in all; refused",
+                           SOCM_TPL_MAX_WORK);
+    if (rc < 0) {
+        socm_value_free(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 static int render_nodes(struct render *r, const struct nodes *l);
