@@ -595,12 +595,7 @@ static void heft_guard(const struct socm_planner *self, const struct socm_plan_i
     (void)self;
     struct socm_plan h = {0};
     struct socm_error e2 = {0};
-    /* Only fewer cores than best can be adopted: heft-socm searches no higher, so
-     * its cost does not grow with a huge request either. */
-    struct socm_plan_input hin = *in;
-    if (best->cores > 0 && best->cores < socm_plan_max_cores(in))
-        hin.requested_cores = best->cores;
-    if (socm_plan_heft_search(&hin, &h, &e2) < 0)
+    if (socm_plan_heft_search(in, &h, &e2) < 0)
         return;
     if (h.cores < best->cores && socm_plan_node_memory_violation(in, &h) < 0) {
         struct socm_plan t = {0};
