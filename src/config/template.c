@@ -17,7 +17,7 @@
 #define SOCM_TPL_MAX_ITER 1000000ull   /* loop iterations in one render */
 #define SOCM_TPL_MAX_OUT SOCM_CONFIG_MAX_BYTES
 #define SOCM_TPL_MAX_VALUE (16u << 20)  /* bytes of memory of any one value */
-#define SOCM_TPL_MAX_WORK (4ull << 30)  /* bytes of values made in one render */
+#define SOCM_TPL_MAX_WORK (1ull << 30)  /* bytes of values made in one render */
 
 /* ---------------------------------------------------------------- lexer ---- */
 
@@ -1309,6 +1309,21 @@ static int want_args(struct render *r, const struct expr *e, size_t lo, size_t h
     return 0;
 }
 
+/* The first pat (m > 0 bytes) in [s, end), or NULL. memmem over windows that
+ * start small and double: a string with many hits costs time in proportion to its
+ * length even where memmem is instrumented to check its whole range per call. */
+static const char *find(const char *s, const char *end, const char *pat, size_t m)
+{
+    for (size_t w = m + 64; (size_t)(end - s) >= m; w *= 2) {
+        size_t len = (size_t)(end - s) < w ? (size_t)(end - s) : w;
+        const char *hit = memmem(s, len, pat, m);
+        if (hit || len == (size_t)(end - s))
+            return hit;
+        s += len - m + 1;
+    }
+    return NULL;
+}
+
 /* Filters other than default: input v is defined; returns a new value or NULL. */
 static struct socm_value *apply_filter(struct render *r, const struct expr *e,
                                        struct socm_value *v, struct socm_value **args)
@@ -1380,7 +1395,7 @@ static struct socm_value *apply_filter(struct render *r, const struct expr *e,
         /* The result's size first: a short template can ask for an enormous one. */
         size_t hits = 0;
         for (const char *q = s; q < end; hits++) {
-            const char *hit = memmem(q, (size_t)(end - q), from->u.str.s, from->u.str.len);
+            const char *hit = find(q, end, from->u.str.s, from->u.str.len);
             if (!hit)
                 break;
             q = hit + from->u.str.len;
@@ -1393,7 +1408,7 @@ static struct socm_value *apply_filter(struct render *r, const struct expr *e,
             return NULL;
         struct socm_buf b = SOCM_BUF_INIT;
         while (s < end) {
-            const char *hit = memmem(s, (size_t)(end - s), from->u.str.s, from->u.str.len);
+            const char *hit = find(s, end, from->u.str.s, from->u.str.len);
             if (!hit) {
                 socm_buf_putn(&b, s, (size_t)(end - s));
                 break;

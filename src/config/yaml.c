@@ -34,7 +34,7 @@
 #include <yaml.h>
 
 /* What aliases may add to one document ("billion laughs"). */
-#define SOCM_YAML_MAX_ALIAS_NODES 4000000u
+#define SOCM_YAML_MAX_ALIAS_NODES 2000000u
 #define SOCM_YAML_MAX_ALIAS_BYTES (256u << 20)
 
 struct socm_yaml_anchor {
