@@ -1179,6 +1179,38 @@ static struct socm_value *eval_def(struct render *r, const struct expr *e)
     return v;
 }
 
+/* A value that an expression reads: borrowed from a variable, a literal or a part
+ * of one (owned = NULL), or made for it (owned, freed by ref_drop). Reading a field
+ * of a large variable, testing it or looping over it copies nothing. */
+struct ref {
+    const struct socm_value *v; /* NULL: undefined */
+    struct socm_value *owned;
+};
+
+static void ref_drop(struct ref *x)
+{
+    socm_value_free(x->owned);
+    *x = (struct ref){NULL, NULL};
+}
+
+/* x's value as a new one (a copy, unless x owns it). */
+static struct socm_value *ref_take(struct ref *x)
+{
+    struct socm_value *v = x->owned ? x->owned : x->v ? socm_value_clone(x->v) : NULL;
+    *x = (struct ref){NULL, NULL};
+    return v;
+}
+
+static int eval_ref(struct render *r, const struct expr *e, struct ref *out);
+
+/* eval_ref of an e that must be defined. */
+static int eval_ref_def(struct render *r, const struct expr *e, struct ref *out)
+{
+    if (eval_ref(r, e, out) < 0)
+        return -1;
+    return out->v ? 0 : undefined_error(r, e);
+}
+
 static int type_error(struct render *r, const struct socm_pos *pos, const char *what,
                       const struct socm_value *a, const struct socm_value *b)
 {
@@ -1188,8 +1220,8 @@ static int type_error(struct render *r, const struct socm_pos *pos, const char *
     return socm_error_at(r->err, pos, "cannot %s %s", what, socm_vtype_name(a->type));
 }
 
-static int eval_cmp(struct render *r, const struct expr *e, struct socm_value *a,
-                    struct socm_value *b, bool *res)
+static int eval_cmp(struct render *r, const struct expr *e, const struct socm_value *a,
+                    const struct socm_value *b, bool *res)
 {
     const char *op = e->name;
     if (!strcmp(op, "==") || !strcmp(op, "!=")) {
@@ -1241,7 +1273,7 @@ static int eval_cmp(struct render *r, const struct expr *e, struct socm_value *a
 }
 
 static struct socm_value *eval_arith(struct render *r, const struct expr *e,
-                                     struct socm_value *a, struct socm_value *b)
+                                     const struct socm_value *a, const struct socm_value *b)
 {
     const char op = e->name[0];
     if (op == '~') {
@@ -1326,7 +1358,7 @@ static const char *find(const char *s, const char *end, const char *pat, size_t 
 
 /* Filters other than default: input v is defined; returns a new value or NULL. */
 static struct socm_value *apply_filter(struct render *r, const struct expr *e,
-                                       struct socm_value *v, struct socm_value **args)
+                                       const struct socm_value *v, const struct socm_value *const *args)
 {
     const char *f = e->name;
     const struct socm_pos *pos = &e->pos;
@@ -1473,25 +1505,25 @@ static int eval_filter(struct render *r, const struct expr *e, struct socm_value
         return socm_error_at(r->err, &e->pos, "unknown filter '%s'", f);
     if (want_args(r, e, arity[k].lo, arity[k].hi) < 0)
         return -1;
-    struct socm_value *v;
-    if (eval(r, e->a, &v) < 0)
+    struct ref v;
+    if (eval_ref(r, e->a, &v) < 0)
         return -1;
     if (!strcmp(f, "default") || !strcmp(f, "d")) {
-        bool use_default = !v;
-        if (v && e->nargs == 2) {
-            struct socm_value *flag = eval_def(r, e->args[1]);
-            if (!flag) {
-                socm_value_free(v);
+        bool use_default = !v.v;
+        if (v.v && e->nargs == 2) {
+            struct ref flag;
+            if (eval_ref_def(r, e->args[1], &flag) < 0) {
+                ref_drop(&v);
                 return -1;
             }
-            use_default = truthy(flag) && !truthy(v);
-            socm_value_free(flag);
+            use_default = truthy(flag.v) && !truthy(v.v);
+            ref_drop(&flag);
         }
         if (!use_default) {
-            *out = v;
+            *out = ref_take(&v);
             return 0;
         }
-        socm_value_free(v);
+        ref_drop(&v);
         if (!e->nargs) {
             *out = socm_value_string("", 0, &e->pos);
             return 0;
@@ -1499,18 +1531,18 @@ static int eval_filter(struct render *r, const struct expr *e, struct socm_value
         *out = eval_def(r, e->args[0]);
         return *out ? 0 : -1;
     }
-    if (!v)
+    if (!v.v)
         return undefined_error(r, e->a);
-    struct socm_value *args[2] = {NULL, NULL};
+    struct ref args[2] = {{NULL, NULL}, {NULL, NULL}};
     int rc = 0;
     for (size_t i = 0; i < e->nargs && rc == 0; i++)
-        if (!(args[i] = eval_def(r, e->args[i])))
-            rc = -1;
-    if (rc == 0 && !(*out = apply_filter(r, e, v, args)))
+        rc = eval_ref_def(r, e->args[i], &args[i]);
+    const struct socm_value *argv[2] = {args[0].v, args[1].v};
+    if (rc == 0 && !(*out = apply_filter(r, e, v.v, argv)))
         rc = -1;
-    socm_value_free(v);
-    socm_value_free(args[0]);
-    socm_value_free(args[1]);
+    ref_drop(&v);
+    ref_drop(&args[0]);
+    ref_drop(&args[1]);
     return rc;
 }
 
@@ -1521,9 +1553,10 @@ static int eval_test(struct render *r, const struct expr *e, struct socm_value *
         strcmp(t, "number") && strcmp(t, "string"))
         return socm_error_at(r->err, &e->pos, "unknown test '%s' (defined, undefined, none, "
                                               "number, string)", t);
-    struct socm_value *v;
-    if (eval(r, e->a, &v) < 0)
+    struct ref x;
+    if (eval_ref(r, e->a, &x) < 0)
         return -1;
+    const struct socm_value *v = x.v;
     bool res;
     if (!strcmp(t, "defined") || !strcmp(t, "undefined"))
         res = (v != NULL) == (t[0] == 'd');
@@ -1535,7 +1568,7 @@ static int eval_test(struct render *r, const struct expr *e, struct socm_value *
         res = socm_value_is_number(v);
     else
         res = v->type == SOCM_V_STRING;
-    socm_value_free(v);
+    ref_drop(&x);
     *out = socm_value_bool(res != e->negate, &e->pos);
     return 0;
 }
@@ -1546,73 +1579,51 @@ static int eval_node(struct render *r, const struct expr *e, struct socm_value *
     *out = NULL;
     switch (e->kind) {
     case E_LIT:
-        *out = socm_value_clone(e->lit);
-        return 0;
-    case E_NAME: {
-        const struct socm_value *v = lookup(r, e->name);
-        *out = v ? socm_value_clone(v) : NULL;
+    case E_NAME:
+    case E_INDEX: {
+        struct ref x;
+        if (eval_ref(r, e, &x) < 0)
+            return -1;
+        *out = ref_take(&x);
         return 0;
     }
-    case E_ATTR:
-    case E_INDEX: {
-        struct socm_value *base;
-        if (eval(r, e->a, &base) < 0)
-            return -1;
-        if (!base)
-            return 0; /* undefined propagates, so `a.b | default(x)` works */
-        struct socm_value *key = NULL;
-        if (e->kind == E_INDEX && !(key = eval_def(r, e->b))) {
-            socm_value_free(base);
-            return -1;
-        }
-        if (e->kind == E_ATTR && e->call) {
-            if (base->type != SOCM_V_TABLE) {
-                int rc = socm_error_at(r->err, &e->pos, "%s() needs a table, not %s", e->name,
-                                       socm_vtype_name(base->type));
-                socm_value_free(base);
-                return rc;
-            }
-            struct socm_value *arr = socm_value_array(&e->pos);
-            for (size_t i = 0; i < base->u.tbl.n; i++) {
-                const struct socm_kv *kv = &base->u.tbl.items[i];
-                struct socm_value *k = socm_value_string(kv->key, kv->keylen, &e->pos);
-                if (e->name[0] == 'k')
-                    socm_array_push(arr, k);
-                else if (e->name[0] == 'v') {
-                    socm_value_free(k);
-                    socm_array_push(arr, socm_value_clone(kv->value));
-                } else {
-                    struct socm_value *pair = socm_value_array(&e->pos);
-                    socm_array_push(pair, k);
-                    socm_array_push(pair, socm_value_clone(kv->value));
-                    socm_array_push(arr, pair);
-                }
-            }
-            socm_value_free(base);
-            *out = arr;
+    case E_ATTR: {
+        struct ref base;
+        if (!e->call) {
+            if (eval_ref(r, e, &base) < 0)
+                return -1;
+            *out = ref_take(&base);
             return 0;
         }
-        const struct socm_value *found = NULL;
-        if (base->type == SOCM_V_TABLE) {
-            if (e->kind == E_ATTR)
-                found = socm_table_get(base, e->name);
-            else if (key->type == SOCM_V_STRING)
-                found = socm_table_getn(base, key->u.str.s, key->u.str.len);
-        } else if (base->type == SOCM_V_ARRAY) {
-            int64_t i = -1;
-            bool have = false;
-            if (e->kind == E_INDEX && key->type == SOCM_V_INTEGER)
-                i = key->u.i, have = true;
-            else if (e->kind == E_ATTR && e->name[0] >= '0' && e->name[0] <= '9')
-                i = strtoll(e->name, NULL, 10), have = true;
-            if (have && i < 0)
-                i += (int64_t)base->u.arr.n;
-            if (have && i >= 0 && (uint64_t)i < base->u.arr.n)
-                found = base->u.arr.items[i];
+        if (eval_ref(r, e->a, &base) < 0)
+            return -1;
+        if (!base.v)
+            return 0; /* undefined propagates, so `a.b | default(x)` works */
+        const struct socm_value *t = base.v;
+        if (t->type != SOCM_V_TABLE) {
+            int rc = socm_error_at(r->err, &e->pos, "%s() needs a table, not %s", e->name,
+                                   socm_vtype_name(t->type));
+            ref_drop(&base);
+            return rc;
         }
-        *out = found ? socm_value_clone(found) : NULL;
-        socm_value_free(base);
-        socm_value_free(key);
+        struct socm_value *arr = socm_value_array(&e->pos);
+        for (size_t i = 0; i < t->u.tbl.n; i++) {
+            const struct socm_kv *kv = &t->u.tbl.items[i];
+            struct socm_value *k = socm_value_string(kv->key, kv->keylen, &e->pos);
+            if (e->name[0] == 'k')
+                socm_array_push(arr, k);
+            else if (e->name[0] == 'v') {
+                socm_value_free(k);
+                socm_array_push(arr, socm_value_clone(kv->value));
+            } else {
+                struct socm_value *pair = socm_value_array(&e->pos);
+                socm_array_push(pair, k);
+                socm_array_push(pair, socm_value_clone(kv->value));
+                socm_array_push(arr, pair);
+            }
+        }
+        ref_drop(&base);
+        *out = arr;
         return 0;
     }
     case E_LIST: {
@@ -1629,60 +1640,60 @@ static int eval_node(struct render *r, const struct expr *e, struct socm_value *
         return 0;
     }
     case E_NOT: {
-        struct socm_value *v = eval_def(r, e->a);
-        if (!v)
+        struct ref x;
+        if (eval_ref_def(r, e->a, &x) < 0)
             return -1;
-        *out = socm_value_bool(!truthy(v), &e->pos);
-        socm_value_free(v);
+        *out = socm_value_bool(!truthy(x.v), &e->pos);
+        ref_drop(&x);
         return 0;
     }
     case E_NEG: {
-        struct socm_value *v = eval_def(r, e->a);
-        if (!v)
+        struct ref x;
+        if (eval_ref_def(r, e->a, &x) < 0)
             return -1;
+        const struct socm_value *v = x.v;
         if (v->type == SOCM_V_INTEGER && v->u.i != INT64_MIN)
             *out = socm_value_integer(-v->u.i, &e->pos);
         else if (v->type == SOCM_V_FLOAT)
             *out = socm_value_float(-v->u.f, &e->pos);
         else
             type_error(r, &e->pos, "negate", v, NULL);
-        socm_value_free(v);
+        ref_drop(&x);
         return *out ? 0 : -1;
     }
     case E_AND:
     case E_OR: {
-        struct socm_value *a = eval_def(r, e->a);
-        if (!a)
+        struct ref a;
+        if (eval_ref_def(r, e->a, &a) < 0)
             return -1;
         /* Python semantics: the deciding operand is the result. */
-        if (truthy(a) == (e->kind == E_OR)) {
-            *out = a;
+        if (truthy(a.v) == (e->kind == E_OR)) {
+            *out = ref_take(&a);
             return 0;
         }
-        socm_value_free(a);
+        ref_drop(&a);
         *out = eval_def(r, e->b);
         return *out ? 0 : -1;
     }
     case E_CMP:
     case E_ARITH: {
-        struct socm_value *a = eval_def(r, e->a);
-        if (!a)
+        struct ref a, b;
+        if (eval_ref_def(r, e->a, &a) < 0)
             return -1;
-        struct socm_value *b = eval_def(r, e->b);
-        if (!b) {
-            socm_value_free(a);
+        if (eval_ref_def(r, e->b, &b) < 0) {
+            ref_drop(&a);
             return -1;
         }
         int rc = 0;
         if (e->kind == E_CMP) {
             bool res = false;
-            rc = eval_cmp(r, e, a, b, &res);
+            rc = eval_cmp(r, e, a.v, b.v, &res);
             if (rc == 0)
                 *out = socm_value_bool(res, &e->pos);
-        } else if (!(*out = eval_arith(r, e, a, b)))
+        } else if (!(*out = eval_arith(r, e, a.v, b.v)))
             rc = -1;
-        socm_value_free(a);
-        socm_value_free(b);
+        ref_drop(&a);
+        ref_drop(&b);
         return rc;
     }
     case E_FILTER:
@@ -1693,17 +1704,16 @@ static int eval_node(struct render *r, const struct expr *e, struct socm_value *
     return socm_error_at(r->err, &e->pos, "internal: unknown expression");
 }
 
-/* Every value an expression makes (an operator, a filter, a list, items()) passes
- * here: none larger than SOCM_TPL_MAX_VALUE or deeper than a config may be, and
- * no more than SOCM_TPL_MAX_WORK bytes made in one render, so a doubling `set` or
- * a long chain of replace cannot exhaust memory or time. (A name, attribute or
- * index only copies a value that exists already.) */
+/* Every value an expression makes or copies passes here: none larger than
+ * SOCM_TPL_MAX_VALUE or deeper than a config may be, and no more than
+ * SOCM_TPL_MAX_WORK bytes made in one render, so a doubling `set`, a long chain of
+ * replace or a loop copying a large value cannot exhaust memory or time. (What is
+ * only read — a variable tested, compared, looped over, printed, a field taken from
+ * it — is borrowed through eval_ref and copies nothing.) */
 static int eval(struct render *r, const struct expr *e, struct socm_value **out)
 {
     int rc = eval_node(r, e, out);
-    bool made = e->kind == E_ARITH || e->kind == E_FILTER || e->kind == E_LIST ||
-                (e->kind == E_ATTR && e->call);
-    if (rc < 0 || !*out || !made)
+    if (rc < 0 || !*out)
         return rc;
     bool deep = false;
     size_t n = value_bytes(*out, SOCM_TPL_MAX_VALUE, 0, &deep);
@@ -1721,6 +1731,69 @@ static int eval(struct render *r, const struct expr *e, struct socm_value **out)
         *out = NULL;
     }
     return rc;
+}
+
+/* The part of base that e (E_ATTR `.name` or E_INDEX `[key]`) names, or NULL. */
+static const struct socm_value *part_of(const struct expr *e, const struct socm_value *base,
+                                        const struct socm_value *key)
+{
+    if (base->type == SOCM_V_TABLE) {
+        if (e->kind == E_ATTR)
+            return socm_table_get(base, e->name);
+        if (key->type == SOCM_V_STRING)
+            return socm_table_getn(base, key->u.str.s, key->u.str.len);
+    } else if (base->type == SOCM_V_ARRAY) {
+        int64_t i = -1;
+        bool have = false;
+        if (e->kind == E_INDEX && key->type == SOCM_V_INTEGER)
+            i = key->u.i, have = true;
+        else if (e->kind == E_ATTR && e->name[0] >= '0' && e->name[0] <= '9')
+            i = strtoll(e->name, NULL, 10), have = true;
+        if (have && i < 0)
+            i += (int64_t)base->u.arr.n;
+        if (have && i >= 0 && (uint64_t)i < base->u.arr.n)
+            return base->u.arr.items[i];
+    }
+    return NULL;
+}
+
+/* A variable, a literal and a part of either are borrowed; anything else is
+ * evaluated (and owned). out->v = NULL: undefined. */
+static int eval_ref(struct render *r, const struct expr *e, struct ref *out)
+{
+    *out = (struct ref){NULL, NULL};
+    if (e->kind == E_LIT) {
+        out->v = e->lit;
+        return 0;
+    }
+    if (e->kind == E_NAME) {
+        out->v = lookup(r, e->name);
+        return 0;
+    }
+    if (e->kind == E_INDEX || (e->kind == E_ATTR && !e->call)) {
+        struct ref base, key = {NULL, NULL};
+        if (eval_ref(r, e->a, &base) < 0)
+            return -1;
+        if (!base.v)
+            return 0; /* undefined propagates, so `a.b | default(x)` works */
+        if (e->kind == E_INDEX && eval_ref_def(r, e->b, &key) < 0) {
+            ref_drop(&base);
+            return -1;
+        }
+        const struct socm_value *found = part_of(e, base.v, key.v);
+        if (base.owned && found)
+            out->v = out->owned = socm_value_clone(found);
+        else if (!base.owned)
+            out->v = found;
+        ref_drop(&base);
+        ref_drop(&key);
+        return 0;
+    }
+    struct socm_value *v;
+    if (eval(r, e, &v) < 0)
+        return -1;
+    out->v = out->owned = v;
+    return 0;
 }
 
 static int render_nodes(struct render *r, const struct nodes *l);
@@ -1760,18 +1833,19 @@ static void loop_update(struct socm_value *l, size_t i, size_t n, const struct s
 
 static int render_for(struct render *r, const struct node *nd)
 {
-    struct socm_value *seq = eval_def(r, nd->e);
-    if (!seq)
+    struct ref sref;
+    if (eval_ref_def(r, nd->e, &sref) < 0)
         return -1;
+    const struct socm_value *seq = sref.v;
     if (seq->type != SOCM_V_ARRAY && seq->type != SOCM_V_TABLE) {
         int rc = socm_error_at(r->err, &nd->e->pos, "cannot loop over %s (a list or table is "
                                                     "needed)", socm_vtype_name(seq->type));
-        socm_value_free(seq);
+        ref_drop(&sref);
         return rc;
     }
     size_t n = seq->type == SOCM_V_ARRAY ? seq->u.arr.n : seq->u.tbl.n;
     if (n == 0) {
-        socm_value_free(seq);
+        ref_drop(&sref);
         return render_nodes(r, &nd->else_body);
     }
     struct scope sc = {socm_value_table(&nd->pos), r->scope};
@@ -1818,7 +1892,7 @@ static int render_for(struct render *r, const struct node *nd)
     }
     r->scope = sc.up;
     socm_value_free(sc.vars);
-    socm_value_free(seq);
+    ref_drop(&sref);
     return rc;
 }
 
@@ -1832,12 +1906,12 @@ static int render_nodes(struct render *r, const struct nodes *l)
                 return -1;
             break;
         case N_OUT: {
-            struct socm_value *v = eval_def(r, nd->e);
-            if (!v)
+            struct ref v;
+            if (eval_ref_def(r, nd->e, &v) < 0)
                 return -1;
             struct socm_buf b = SOCM_BUF_INIT;
-            text_of(v, &b);
-            socm_value_free(v);
+            text_of(v.v, &b);
+            ref_drop(&v);
             int rc = emit(r, b.data ? b.data : "", b.len, &nd->pos);
             socm_buf_free(&b);
             if (rc < 0)
@@ -1853,11 +1927,11 @@ static int render_nodes(struct render *r, const struct nodes *l)
                 const struct branch *b = &nd->br[k];
                 bool take = true;
                 if (b->cond) {
-                    struct socm_value *c = eval_def(r, b->cond);
-                    if (!c)
+                    struct ref c;
+                    if (eval_ref_def(r, b->cond, &c) < 0)
                         return -1;
-                    take = truthy(c);
-                    socm_value_free(c);
+                    take = truthy(c.v);
+                    ref_drop(&c);
                 }
                 if (take) {
                     if (render_nodes(r, &b->body) < 0)
