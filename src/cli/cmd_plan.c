@@ -17,6 +17,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void plan_help(void)
@@ -39,7 +40,8 @@ static void plan_help(void)
          "  --policy NAME     planner policy (default: the campaign's `policy`, else\n"
          "                    \"time\"; \"heft-socm\" gives the original tool's plan)\n"
          "  --json            print the plan as JSON (times in minutes, memory in MB)\n"
-         "  --gantt FILE.svg  write a Gantt chart (cores x time, deadline line)\n"
+         "  --gantt FILE.svg  write a Gantt chart (cores x time, coloured by workflow\n"
+         "                    type, or by site over several sites; the deadline)\n"
          "  --dot FILE.dot    write the DAG in Graphviz DOT\n"
          "  --predict         plan with walltime and memory predicted from history\n"
          "  --explain         (implies --predict) each workflow's model and margin, or\n"
@@ -107,12 +109,23 @@ static void print_predictions(const struct socm_requirements *rq, bool explain)
     printf("core-hours saved: %.2f\n", socm_requirements_core_hours_saved(rq));
 }
 
-static int write_outputs(const struct socm_campaign *c, const struct socm_requirements *rq,
-                         const struct socm_plan *plan, const char *gantt, const char *dot,
-                         struct socm_error *err)
+static int write_outputs(const struct socm_campaign *c, const struct socm_sites_plan *sp, const char *gantt,
+                         const char *dot, struct socm_error *err)
 {
-    if (gantt && socm_gantt_svg_write(gantt, plan, rq->names, c->deadline_min, err) < 0)
-        return -1;
+    const struct socm_requirements *rq = &sp->rq;
+    const struct socm_plan *plan = &sp->plan;
+    if (gantt) {
+        /* Colour by site on a campaign over several sites, else by workflow type
+         * (a subcampaign's members are "SUB.MEMBER"). */
+        const char **groups = calloc(plan->n ? plan->n : 1, sizeof *groups);
+        for (size_t i = 0; i < c->n_wfs && i < plan->n; i++)
+            groups[i] = sp->site ? c->sites[sp->site[i]].name : c->wfs[i]->type;
+        struct socm_gantt_opts go = {c->name, c->deadline_min, groups, sp->site ? "site" : "workflow type"};
+        int rc = socm_gantt_svg_write(gantt, plan, rq->names, &go, err);
+        free(groups);
+        if (rc < 0)
+            return -1;
+    }
     if (dot && socm_dot_write(dot, c->name, &c->dag, rq->names, rq->reqs, err) < 0)
         return -1;
     return 0;
@@ -183,7 +196,7 @@ int socm_cmd_plan(int argc, char **argv)
     }
     if (profile)
         print_plan_profile(t_load, &sp);
-    if (write_outputs(c, rq, &sp.plan, gantt, dot, &err) < 0)
+    if (write_outputs(c, &sp, gantt, dot, &err) < 0)
         rc = socm_cli_fail("plan", &err);
     socm_sites_plan_free(&sp);
     socm_campaign_free(c);

@@ -1,6 +1,7 @@
 /* bookkeeper.c — campaign and workflow state machine, journal replay and the event
  * loop that drives an enactor (see bookkeeper.h). */
 #include "exec/bookkeeper.h"
+#include "exec/progress_line.h"
 #include "exec/enactor_sites.h"
 #include "exec/record.h"
 #include "predict/history.h"
@@ -60,21 +61,16 @@ static void draw_progress(struct socm_bk *bk)
 {
     if (!bk->opts.tty || bk->opts.quiet || !bk->e || bk->progress_off)
         return;
-    double now = bk_now(bk), el = now - bk->t_begin;
+    double now = bk_now(bk);
+    size_t ended = bk->count[SOCM_W_DONE] + bk->count[SOCM_W_FAILED] + bk->count[SOCM_W_CANCELED];
     double eta = bk->t_begin + bk->spec.makespan_min * 60 - now;
-    size_t running = bk->count[SOCM_W_RUNNING] + bk->count[SOCM_W_SUBMITTED];
-    char line[256];
-    int n = snprintf(line, sizeof line,
-                     "%s: %zu/%zu done, %zu running, %zu failed, %zu canceled  elapsed "
-                     "%02d:%02d:%02d",
-                     bk->spec.campaign, bk->count[SOCM_W_DONE], bk->spec.n, running,
-                     bk->count[SOCM_W_FAILED], bk->count[SOCM_W_CANCELED], (int)(el / 3600),
-                     (int)fmod(el / 60, 60), (int)fmod(el, 60));
-    bool left = bk->count[SOCM_W_DONE] + bk->count[SOCM_W_FAILED] + bk->count[SOCM_W_CANCELED] <
-                bk->spec.n;
-    if (left && eta > 0 && n > 0 && (size_t)n < sizeof line)
-        snprintf(line + n, sizeof line - (size_t)n, "  ETA %02d:%02d:%02d (plan)",
-                 (int)(eta / 3600), (int)fmod(eta / 60, 60), (int)fmod(eta, 60));
+    struct socm_progress p = {bk->spec.campaign, bk->count[SOCM_W_DONE], bk->spec.n,
+                              bk->count[SOCM_W_RUNNING] + bk->count[SOCM_W_SUBMITTED],
+                              bk->count[SOCM_W_FAILED], bk->count[SOCM_W_CANCELED], now - bk->t_begin,
+                              ended < bk->spec.n ? eta : -1};
+    char line[512];
+    /* Fitted to the width at each redraw: the terminal may have been resized. */
+    socm_progress_format(&p, socm_progress_columns(2), line, sizeof line);
     fprintf(stderr, "\r\033[K%s", line);
     fflush(stderr);
     bk->progress_len = 1;
@@ -653,7 +649,7 @@ static void record_history(struct socm_bk *bk, const struct socm_result *r)
     char where[32] = "local";
     if (strcmp(resource, "local") != 0 && bk->w[r->index].job > 0) /* a Slurm job id */
         snprintf(where, sizeof where, "%ld", bk->w[r->index].job);
-    if (socm_record_result(bk->history, t->history, r, resource, where, &e) != 0)
+    if (socm_record_result(bk->history, t->history, bk->spec.campaign, r, resource, where, &e) != 0)
         bk_log(bk, "%s: not recorded in the history: %s", t->name, e.msg);
 }
 

@@ -90,7 +90,7 @@ grep -q "FAILED" st.txt && grep -q "the-last-words" st.txt && grep -q "exit code
 
 # report: one planned and one actual bar per workflow that ran
 "$SOCM_BIN" report socm-cli --gantt g.svg >/dev/null
-[ "$(grep -c '<title>planned' g.svg)" -eq 3 ] && [ "$(grep -c '<title>DONE\|<title>FAILED' g.svg)" -eq 3 ] \
+[ "$(grep -c '<rect class="planned"' g.svg)" -eq 3 ] && [ "$(grep -c '<rect class="actual"' g.svg)" -eq 3 ] \
   || { echo "gantt bars wrong"; exit 1; }
 
 # an unreachable deadline: refused, nothing started
