@@ -1,4 +1,5 @@
 /* cmd_resume.c — `socm resume STATE_DIR`: continue a campaign from its journal. */
+#include "campaign/campaign.h"
 #include "cli/cli.h"
 #include "config/config.h"
 #include "exec/bookkeeper.h"
@@ -30,9 +31,11 @@ int socm_cmd_resume(int argc, char **argv)
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
             o.quiet = true;
         else if (!strcmp(a, "--cores") && i + 1 < argc) {
-            o.cores = atoll(argv[++i]);
-            if (o.cores <= 0)
-                return socm_cli_usage("resume", "--cores needs a positive integer");
+            char *e;
+            o.cores = strtoll(argv[++i], &e, 10);
+            if (*e || o.cores <= 0 || o.cores > SOCM_MAX_CORES)
+                return socm_cli_usage("resume", "--cores needs a positive integer of at most %lld",
+                                      (long long)SOCM_MAX_CORES);
         } else if (!strcmp(a, "--memory") && i + 1 < argc) {
             if (socm_units_parse_memory_mb(argv[++i], &o.memory_mb, &err) != 0)
                 return socm_cli_usage("resume", "--memory: %s", err.msg);

@@ -116,10 +116,11 @@ int socm_cmd_run(int argc, char **argv)
         else if (VAL("--cores")) {
             char *e;
             o.cores = strtoll(v, &e, 10);
-            if (*e || o.cores <= 0) {
+            if (*e || o.cores <= 0 || o.cores > SOCM_MAX_CORES) {
                 socm_strv_free(&files);
                 socm_strv_free(&defs);
-                return socm_cli_usage("run", "--cores needs a positive integer, not '%s'", v);
+                return socm_cli_usage("run", "--cores needs a positive integer of at most %lld, "
+                                      "not '%s'", (long long)SOCM_MAX_CORES, v);
             }
         } else if (VAL("--memory")) {
             if (socm_units_parse_memory_mb(v, &o.memory_mb, &err) != 0 || o.memory_mb <= 0) {

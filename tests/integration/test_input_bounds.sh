@@ -115,5 +115,14 @@ type = "generic"
 executable = "true"
 TOML
 refused validate bigsite.toml "bigsite.toml:6:9" "'cores' must be a positive integer of at most 16777216"
+# --cores on the command line has the same bound (it was taken as given, and ran out
+# of memory).
+req one.toml 1
+timeout 20 "$SOCM_BIN" run one.toml --cores 9223372036854775807 --quiet >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc = 2 ] && grep -q "at most 16777216" "$tmp/err" || fail "run --cores 2^63-1: exit $rc: $(head -c 300 "$tmp/err")"
+timeout 20 "$SOCM_BIN" resume nowhere --cores 99999999999999999999 >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc = 2 ] && grep -q "at most 16777216" "$tmp/err" || fail "resume --cores 10^20: exit $rc: $(head -c 300 "$tmp/err")"
 
 finish
