@@ -119,10 +119,9 @@ static int long_arg(const char *opt, const char *s, long *out)
 /* Returns -1 to continue, or the exit code. */
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
-    optind = 0; /* GNU: full reinitialisation */
-    opterr = 0;
+    socm_cli_getopt_start();
     int c;
-    while ((c = getopt_long(argc, argv, "-:o:h", long_opts, NULL)) != -1) {
+    while ((c = socm_cli_getopt("history", argc, argv, "-o:h", long_opts)) != -1) {
         int rc = 0;
         switch (c) {
         case 1: socm_strv_push(&o->pos, optarg); break;
@@ -156,8 +155,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         case O_VERBOSE: o->verbose = true; break;
         case 'h':
         case O_HELP: fputs(usage_text, stdout); return 0;
-        case ':': return socm_cli_usage("history", "%s needs a value", argv[optind - 1]);
-        default: return socm_cli_usage("history", "unknown option %s", argv[optind - 1]);
+        default: return 2; /* the usage error is printed */
         }
         if (rc)
             return rc;

@@ -3,6 +3,7 @@
  * print the plan as a table or JSON; optionally write a Gantt SVG and the DAG in
  * DOT. */
 #include "cli/cli.h"
+#include "cli/cli_checks.h"
 #include "predict/predict.h"
 #include "predict/requirements.h"
 #include "report/dot.h"
@@ -145,8 +146,8 @@ int socm_cmd_plan(int argc, char **argv)
     const char *policy = NULL, *gantt = NULL, *dot = NULL, *history_db = NULL;
     bool json = false, predict = false, explain = false, profile = false;
     int ch;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "t:y:h", opts, NULL)) != -1) {
+    socm_cli_getopt_start();
+    while ((ch = socm_cli_getopt("plan", argc, argv, "t:y:h", opts)) != -1) {
         switch (ch) {
         case 'p': policy = optarg; break;
         case 'j': json = true; break;
@@ -162,9 +163,9 @@ int socm_cmd_plan(int argc, char **argv)
             socm_strv_free(&files);
             plan_help();
             return 0;
-        default:
+        default: /* the usage error is printed */
             socm_strv_free(&files);
-            return socm_cli_usage("plan", "unknown option");
+            return 2;
         }
     }
     int rc = 0;
@@ -178,9 +179,14 @@ int socm_cmd_plan(int argc, char **argv)
     struct socm_sites_plan sp;
     struct socm_plan_request req = {policy, predict, history_db};
     if (socm_sites_plan_make(c, &req, &sp, &err) < 0) {
+        socm_cli_explain_deadline(c, &err);
         socm_campaign_free(c);
         return socm_cli_fail("plan", &err);
     }
+    char *late = socm_cli_deadline_warning(c, sp.plan.makespan);
+    if (late)
+        fprintf(stderr, "%s\n", late);
+    free(late);
     const struct socm_requirements *rq = &sp.rq;
     if (json) {
         json_t *j = socm_sites_plan_json(&sp);

@@ -8,6 +8,7 @@
 #include "report/html_report.h"
 #include "report/run_rows.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,8 +37,17 @@ int socm_cmd_report(int argc, char **argv)
 {
     const char *dir = NULL, *gantt = NULL, *html = NULL;
     bool json = false, profile = false;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    enum { O_GANTT = 0x100, O_HTML, O_JSON, O_PROFILE };
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'},       {"gantt", required_argument, NULL, O_GANTT},
+        {"html", required_argument, NULL, O_HTML},
+        {"json", no_argument, NULL, O_JSON},    {"profile", no_argument, NULL, O_PROFILE},
+        {NULL, 0, NULL, 0},
+    };
+    socm_cli_getopt_start();
+    int ch;
+    while ((ch = socm_cli_getopt("report", argc, argv, "h", opts)) != -1) {
+        if (ch == 'h') {
             puts("usage: socm report STATE_DIR [--gantt FILE.svg] [--html FILE.html] [--json]\n"
                  "                   [--profile]\n"
                  "\n"
@@ -58,21 +68,20 @@ int socm_cmd_report(int argc, char **argv)
                  "  socm report ./socm-quickstart --gantt quickstart.svg\n"
                  "  socm report ./socm-quickstart --html quickstart.html");
             return 0;
-        } else if (!strcmp(argv[i], "--gantt") && i + 1 < argc)
-            gantt = argv[++i];
-        else if (!strncmp(argv[i], "--gantt=", 8))
-            gantt = argv[i] + 8;
-        else if (!strcmp(argv[i], "--html") && i + 1 < argc)
-            html = argv[++i];
-        else if (!strncmp(argv[i], "--html=", 7))
-            html = argv[i] + 7;
-        else if (!strcmp(argv[i], "--json"))
+        } else if (ch == O_GANTT)
+            gantt = optarg;
+        else if (ch == O_HTML)
+            html = optarg;
+        else if (ch == O_JSON)
             json = true;
-        else if (!strcmp(argv[i], "--profile"))
+        else if (ch == O_PROFILE)
             profile = true;
-        else if (socm_cli_state_dir_arg("report", argv[i], &dir) != 0)
+        else
             return 2;
     }
+    for (int i = optind; i < argc; i++)
+        if (socm_cli_state_dir_arg("report", argv[i], &dir) != 0)
+            return 2;
     if (!dir)
         return socm_cli_usage("report", "no state directory given");
     struct socm_error err = {0};

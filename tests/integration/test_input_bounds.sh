@@ -71,7 +71,7 @@ refused validate laughs.yml "laughs.yml:[0-9]*:[0-9]*" "aliases expand to more t
 # An honest 100,000-workflow stages file (1.1 million nodes, no alias) is accepted.
 awk 'BEGIN { print "campaign:\n  deadline: 1000d\n  resource: tiger3\nstages:";
              for (i = 0; i < 100000; i++)
-                 printf "  s%d:\n    executable: x\n    script: s.py\n    resources: {ranks: 1, threads: 1, memory: 1000, runtime: 5}\n    args: [a, b]\n", i }' >big.yml
+                 printf "  s%d:\n    executable: x\n    script: s.py\n    resources: {ranks: 1, threads: 1, memory: 1000, runtime: 5}\n    script-args: [a, b]\n", i }' >big.yml
 timeout 120 "$SOCM_BIN" validate big.yml >big.out 2>"$tmp/err" || fail "100,000 stages: $(head -c 300 "$tmp/err")"
 grep -q "^workflows: 100000$" big.out || fail "100,000 stages: not 100000 workflows: $(head -c 300 big.out)"
 
