@@ -107,8 +107,13 @@ static void draw_progress(struct socm_bk *bk)
 
 static void bk_logv(struct socm_bk *bk, const char *fmt, va_list ap)
 {
-    char msg[1024];
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    char raw[1024];
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    /* One event, one line: a control character from a name or a message cannot
+     * forge another line or move the terminal's cursor. */
+    struct socm_buf esc = SOCM_BUF_INIT;
+    socm_buf_put_escaped(&esc, raw, strlen(raw));
+    const char *msg = esc.data ? esc.data : "";
     time_t t = (time_t)bk_now(bk);
     struct tm tm;
     gmtime_r(&t, &tm);
@@ -116,14 +121,13 @@ static void bk_logv(struct socm_bk *bk, const char *fmt, va_list ap)
     strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
     if (bk->log) /* flushed with the journal, once per loop iteration */
         fprintf(bk->log, "%s %s\n", ts, msg);
-    if (bk->opts.quiet)
-        return;
-    if (bk->opts.tty) {
+    if (!bk->opts.quiet && bk->opts.tty) {
         clear_progress(bk);
         fprintf(stderr, "%s\n", msg);
         draw_progress(bk);
-    } else
+    } else if (!bk->opts.quiet)
         fprintf(stderr, "%s %s\n", ts, msg);
+    socm_buf_free(&esc);
 }
 
 static void bk_log(struct socm_bk *bk, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -16,10 +16,10 @@ MNTS=()
 cleanup() { for m in "${MNTS[@]}"; do umount "$m" 2>/dev/null || true; done; }
 state_of() { "$SOCM_BIN" status "$1" --json | jq -r "$2"; }
 
-[ "$(id -u)" -eq 0 ] || { echo "skip: mounting a file system needs root"; exit 77; }
+[ "$(id -u)" -eq 0 ] || skip "mounting a file system needs root"
 mkdir mnt
 mount -t tmpfs -o size=2m,mode=0700 tmpfs mnt 2>/dev/null ||
-  { echo "skip: cannot mount a tmpfs here (no CAP_SYS_ADMIN)"; exit 77; }
+  skip "cannot mount a tmpfs here (no CAP_SYS_ADMIN)"
 MNTS+=("$T/mnt")
 
 N=30
