@@ -375,6 +375,8 @@ int socm_predict_features(struct socm_predictor *p, const char *job_name,
                             SOCM_TARGET_MEMORY, pad_fallback, &out->memory, err);
     socm_strv_free(&names);
     free(values);
+    if (rc != 0) /* callers own `out` only on success */
+        socm_prediction_clear(out);
     return rc;
 }
 
