@@ -372,6 +372,37 @@ static void header_free(struct header *hd)
     free(hd->numeric);
 }
 
+struct fp_ix {
+    char *fp;
+    size_t i;
+};
+
+static int cmp_fp(const void *a, const void *b)
+{
+    const struct fp_ix *x = a, *y = b;
+    int c = strcmp(x->fp, y->fp);
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* Fingerprints of the rows: their content, and for the 2nd, 3rd... row of the same
+ * content in the file "#2", "#3" — two runs of a coarse CSV may be alike (same
+ * features, elapsed in whole minutes, no times) and both are kept, while importing
+ * the file again still matches each row to itself. */
+static void fingerprint_rows(struct socm_history_runs *runs)
+{
+    struct fp_ix *v = socm_xmalloc((runs->n ? runs->n : 1) * sizeof *v);
+    for (size_t i = 0; i < runs->n; i++)
+        v[i] = (struct fp_ix){socm_history_fingerprint(&runs->v[i]), i};
+    qsort(v, runs->n, sizeof *v, cmp_fp);
+    for (size_t i = 0, k = 1; i < runs->n; i++) {
+        k = i > 0 && strcmp(v[i].fp, v[i - 1].fp) == 0 ? k + 1 : 1;
+        runs->v[v[i].i].fingerprint = k == 1 ? socm_strdup(v[i].fp) : socm_asprintf("%s#%zu", v[i].fp, k);
+    }
+    for (size_t i = 0; i < runs->n; i++)
+        free(v[i].fp);
+    free(v);
+}
+
 int socm_history_csv_parse(const char *text, size_t len, const char *name, struct socm_history_csv *out,
                            struct socm_error *err)
 {
@@ -432,6 +463,7 @@ int socm_history_csv_parse(const char *text, size_t len, const char *name, struc
         }
         socm_strv_free(&rows[i]);
     }
+    fingerprint_rows(&out->runs);
     /* problems in the order of the file */
     for (size_t i = 1; i < out->n_bad; i++)
         for (size_t j = i; j > 0 && out->bad[j - 1].line > out->bad[j].line; j--) {

@@ -65,6 +65,13 @@ runs=$("$S" history list --json --history-db m.db)
 out=$("$S" history import --csv "$data/minimal.csv" --skip-bad --history-db m.db 2>/dev/null)
 grep -q '^imported 0 new runs' <<<"$out" || fail "minimal import twice: $out"
 
+# --- alike rows of a coarse CSV are distinct runs; the file again adds nothing
+printf 'job_name,elapsed,max_rss,n\nx,60,10,1\nx,60,10,1\nx,60,10,1\n' >alike.csv
+out=$("$S" history import --csv alike.csv --history-db alike.db)
+grep -q '^imported 3 new runs' <<<"$out" || fail "alike rows: $out"
+out=$("$S" history import --csv alike.csv --history-db alike.db)
+grep -q '^imported 0 new runs' <<<"$out" || fail "alike rows twice: $out"
+
 # --- files that cannot be used at all
 expect2() {
     "$@" >/dev/null 2>err
