@@ -2,7 +2,10 @@
  * enactor_slurm.h). */
 #include "exec/enactor_slurm.h"
 
+#include "exec/spec.h"
+
 #include <stdarg.h>
+#include <string.h>
 #include <stdlib.h>
 
 /* A [campaign.slurm] string, or NULL when absent or empty. */
@@ -52,4 +55,14 @@ void socm_slurm_say(struct socm_enactor *e, const char *fmt, ...)
     va_end(ap);
     e->cb.log(e->cb.ctx, m);
     free(m);
+}
+
+bool socm_slurm_spec_uses(const struct socm_spec *spec, const char *enactor)
+{
+    if (!spec->nsites)
+        return spec->enactor && !strcmp(spec->enactor, enactor);
+    for (size_t i = 0; i < spec->nsites; i++)
+        if (!strcmp(spec->sites[i].enactor, enactor))
+            return true;
+    return false;
 }

@@ -14,10 +14,12 @@
  * --constraint from [campaign.slurm]. */
 #include "socm/enactor.h"
 
+#include "config/config.h"
 #include "exec/enactor_slurm.h"
 #include "exec/journal.h"
 #include "exec/spec.h"
 #include "slurm/slurm.h"
+#include "util/proc.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -44,6 +46,11 @@ struct sj_job {
     int64_t sq_elapsed;             /* and its elapsed time (s) */
     bool running_told;
     bool done;
+    /* The id is not known but a job may exist (the manager died during sbatch, or
+     * sbatch timed out): look for it by working directory before submitting. */
+    bool lookup;
+    bool cancel_asked;    /* canceled while the lookup was pending */
+    double intent_t;      /* when that sbatch began (epoch seconds) */
 };
 
 struct sj {
@@ -132,6 +139,52 @@ static void mkdirs(const char *path)
     free(p);
 }
 
+/* SANDBOX/socm-slurm-job: "ATTEMPT JOBID T", written (durably) with JOBID 0 before
+ * each sbatch and with the id after it. A resumed manager re-attaches by it, and
+ * when only the intent is there, finds the job Slurm may have accepted by its
+ * working directory (the sandbox) and submit time — so no attempt is submitted
+ * twice, whenever the manager died. */
+#define JOB_FILE "socm-slurm-job"
+
+static int job_file_write(const char *sandbox, int attempt, int64_t id, double t, struct socm_error *err)
+{
+    char *p = socm_asprintf("%s/" JOB_FILE, sandbox);
+    char *text = socm_asprintf("%d %" PRId64 " %.3f\n", attempt, id, t);
+    int rc = socm_write_replace(p, text, strlen(text), 0600, id == 0, err);
+    free(text);
+    free(p);
+    return rc;
+}
+
+/* 0 with the attempt's id (0 = sbatch began, id unknown) and intent time; -1 when
+ * the file says nothing about this attempt (it never reached sbatch). */
+static int job_file_read(const char *sandbox, int attempt, int64_t *id, double *t)
+{
+    char *p = socm_asprintf("%s/" JOB_FILE, sandbox);
+    size_t len;
+    struct socm_error err;
+    char *text = socm_file_read(p, &len, &err);
+    free(p);
+    int a = 0;
+    long long j = -1;
+    int ok = text && sscanf(text, "%d %lld %lf", &a, &j, t) == 3 && a == attempt && j >= 0;
+    free(text);
+    *id = j;
+    return ok ? 0 : -1;
+}
+
+/* Slurm's "%" in an --output pattern; "%%" is a literal one. */
+static char *percent_escape(const char *s)
+{
+    struct socm_buf b = SOCM_BUF_INIT;
+    for (; *s; s++) {
+        if (*s == '%')
+            socm_buf_putc(&b, '%');
+        socm_buf_putc(&b, *s);
+    }
+    return socm_buf_steal(&b);
+}
+
 /* Prepares the sandbox and submits; 0 ok, 1 retry later, -1 refused (err). */
 static int submit_one(struct sj *s, struct sj_job *j, struct socm_error *err)
 {
@@ -163,7 +216,9 @@ static int submit_one(struct sj *s, struct sj_job *j, struct socm_error *err)
     struct socm_strv args = SOCM_STRV_INIT;
     socm_strv_pushf(&args, "--job-name=%s", s->job_name);
     socm_strv_pushf(&args, "--chdir=%s", dir);
-    socm_strv_pushf(&args, "--output=%s/slurm-%%j.out", dir);
+    char *out_dir = percent_escape(dir);
+    socm_strv_pushf(&args, "--output=%s/slurm-%%j.out", out_dir);
+    free(out_dir);
     socm_strv_pushf(&args, "--ntasks=%" PRId64, ranks);
     socm_strv_pushf(&args, "--cpus-per-task=%" PRId64, threads);
     if (t->memory_mb > 0)
@@ -185,10 +240,19 @@ static int submit_one(struct sj *s, struct sj_job *j, struct socm_error *err)
     }
     socm_strv_push(&args, "--export=ALL");
     bool retry = false;
-    rc = socm_slurm_sbatch(&args, script, &j->id, &retry, err);
+    j->intent_t = now_s();
+    if (job_file_write(dir, l->attempt, 0, j->intent_t, err) == 0) {
+        rc = socm_slurm_sbatch(&args, script, &j->id, &retry, err);
+        if (rc == 0) {
+            struct socm_error ferr = {0}; /* the intent alone finds the job again */
+            job_file_write(dir, l->attempt, j->id, j->intent_t, &ferr);
+        }
+    }
     socm_strv_free(&args);
-    if (rc < 0 && retry)
+    if (rc < 0 && retry) {
         rc = 1;
+        j->lookup = true; /* a timed-out sbatch may have been accepted all the same */
+    }
 out:
     free(script), free(argvf), free(envf), free(dir);
     return rc;
@@ -214,6 +278,64 @@ static void report(struct socm_enactor *e, struct sj_job *j, enum socm_outcome o
     r.reason = reason;
     if (e->cb.finished)
         e->cb.finished(e->cb.ctx, &r);
+}
+
+/* A job of this campaign (name) whose working directory is `dir`, submitted since
+ * `since`: the newest, 0 when there is none, -1 when Slurm could not say. */
+#define SUBMIT_SLACK_S 2.0 /* the controller's clock against ours */
+static int64_t find_by_dir(const char *name, const char *dir, double since, struct socm_error *err)
+{
+    int64_t best = 0;
+    for (int acct = 0; acct < 2 && best == 0; acct++) {
+        struct socm_slurm_jobdirs d;
+        if (socm_slurm_jobdirs(name, acct, since - 60, &d, err) < 0)
+            return -1;
+        for (size_t i = 0; i < d.n; i++)
+            if (!strcmp(d.v[i].workdir, dir) && d.v[i].submit >= since - SUBMIT_SLACK_S && d.v[i].job > best)
+                best = d.v[i].job;
+        socm_slurm_jobdirs_free(&d);
+    }
+    return best;
+}
+
+static void try_submit(struct socm_enactor *e, struct sj_job *j);
+
+/* Before (re)submitting an attempt whose sbatch may have gone through. */
+static void try_lookup(struct socm_enactor *e, struct sj_job *j)
+{
+    struct sj *s = e->priv;
+    struct socm_error err = {0};
+    char *dir = realpath(j->l->sandbox, NULL);
+    int64_t id = dir ? find_by_dir(s->job_name, dir, j->intent_t, &err) : 0;
+    if (id < 0) {
+        j->backoff_s = j->backoff_s > 0 ? fmin(j->backoff_s * 2, 60) : 2;
+        j->retry_at = now_s() + j->backoff_s;
+        socm_slurm_say(e, "workflow %d: cannot tell yet whether Slurm took its job (%s); asking again in %.0f s",
+                       j->l->index + 1, err.msg, j->backoff_s);
+    } else if (id > 0) {
+        j->lookup = false;
+        j->id = id;
+        j->l->job = (long)id;
+        struct socm_error ferr = {0};
+        job_file_write(dir, j->l->attempt, id, j->intent_t, &ferr);
+        socm_slurm_say(e, "workflow %d: found its Slurm job %" PRId64 " (submitted before the manager stopped)",
+                       j->l->index + 1, id);
+        s->next_poll = now_s();
+        if (j->cancel_asked) {
+            struct socm_strv ids = SOCM_STRV_INIT;
+            socm_strv_pushf(&ids, "%" PRId64, id);
+            if (socm_slurm_scancel(&ids, &ferr) < 0)
+                socm_slurm_say(e, "scancel: %s", ferr.msg);
+            socm_strv_free(&ids);
+        }
+    } else {
+        j->lookup = false;
+        if (j->cancel_asked)
+            report(e, j, SOCM_OUT_CANCELED, -1, 0, 0, 0, 0, "canceled before submission");
+        else
+            try_submit(e, j);
+    }
+    free(dir);
 }
 
 static void try_submit(struct socm_enactor *e, struct sj_job *j)
@@ -244,13 +366,21 @@ static void sj_submit(struct socm_enactor *e, struct socm_launch *const *l, size
         try_submit(e, add_job(s, l[i]));
 }
 
+/* The attempt's job from the sandbox's record: the id, or (the manager died during
+ * sbatch) a lookup by working directory before anything is submitted again. Its end,
+ * if it came meanwhile, is found by the next poll's sacct. */
 static int sj_reattach(struct socm_enactor *e, struct socm_launch *l, struct socm_error *err)
 {
-    if (l->job <= 0)
-        return 2;
+    int64_t id = 0;
+    double t = 0;
+    if (job_file_read(l->sandbox, l->attempt, &id, &t) < 0)
+        return 2; /* sbatch was never run for this attempt */
     struct sj_job *j = add_job(e->priv, l);
-    j->id = l->job;
-    return 0; /* its end, if it came meanwhile, is found by the next poll's sacct */
+    j->id = id;
+    j->intent_t = t;
+    j->lookup = id == 0;
+    l->job = (long)id;
+    return 0;
 }
 
 static size_t sj_pollfds(struct socm_enactor *e, struct pollfd *fds, size_t max)
@@ -394,7 +524,7 @@ static void sj_handle(struct socm_enactor *e, const struct pollfd *fds, size_t n
     double t = now_s();
     for (size_t i = 0; i < s->n; i++)
         if (!s->v[i]->done && s->v[i]->id == 0 && s->v[i]->retry_at <= t)
-            try_submit(e, s->v[i]);
+            (s->v[i]->lookup ? try_lookup : try_submit)(e, s->v[i]);
     if (t >= s->next_poll) {
         poll_jobs(e);
         s->next_poll = now_s() + s->interval;
@@ -411,7 +541,10 @@ static void sj_cancel(struct socm_enactor *e, int index)
             continue;
         if (j->id > 0)
             socm_strv_pushf(&ids, "%" PRId64, j->id);
-        else
+        else if (j->lookup) { /* a job may exist: the lookup decides */
+            j->cancel_asked = true;
+            j->retry_at = 0;
+        } else
             report(e, j, SOCM_OUT_CANCELED, -1, 0, 0, 0, 0, "canceled before submission");
     }
     struct socm_error err = {0};
@@ -465,3 +598,28 @@ const struct socm_enactor_ops socm_enactor_slurm_jobs = {
     .active = sj_active,
     .destroy = sj_destroy,
 };
+
+int socm_slurm_jobs_scancel(const char *state_dir, const char *campaign, size_t *n, struct socm_error *err)
+{
+    *n = 0;
+    char *dir = realpath(state_dir, NULL);
+    if (!dir)
+        return socm_error_errno(err, "%s", state_dir);
+    char *name = socm_asprintf("socm-%s", campaign);
+    char *under = socm_asprintf("%s/workflows/", dir);
+    struct socm_slurm_jobdirs d;
+    int rc = socm_slurm_jobdirs(name, false, 0, &d, err);
+    if (rc == 0) {
+        struct socm_strv live = SOCM_STRV_INIT;
+        for (size_t i = 0; i < d.n; i++)
+            if (!socm_slurm_state_is_final(d.v[i].state) && socm_str_startswith(d.v[i].workdir, under))
+                socm_strv_pushf(&live, "%" PRId64, d.v[i].job);
+        socm_slurm_jobdirs_free(&d);
+        rc = socm_slurm_scancel(&live, err);
+        if (rc == 0)
+            *n = live.n;
+        socm_strv_free(&live);
+    }
+    free(name), free(under), free(dir);
+    return rc;
+}
