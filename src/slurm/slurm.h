@@ -245,6 +245,8 @@ int socm_slurm_sacct(const char *name, const struct socm_strv *ids, const char *
  * states) or, when `accounting`, from sacct since `since` (epoch seconds). */
 int socm_slurm_jobdirs(const char *name, bool accounting, double since, struct socm_slurm_jobdirs *out,
                        struct socm_error *err);
+/* The steps of job `job` Slurm still lists ("JOBID.STEPID", squeue --steps). */
+int socm_slurm_steps(const char *job, struct socm_strv *steps, struct socm_error *err);
 /* scancel the given ids (a no-op for an empty list). */
 int socm_slurm_scancel(const struct socm_strv *ids, struct socm_error *err);
 int socm_slurm_sinfo(struct socm_sinfo *out, struct socm_error *err);

@@ -192,6 +192,20 @@ int socm_slurm_jobdirs(const char *name, bool accounting, double since, struct s
     return run(SOCM_SLURM_SACCT, &argv, NULL, parse_jobdirs, out, err);
 }
 
+static int parse_lines(const char *out, void *dst, struct socm_error *err);
+
+int socm_slurm_steps(const char *job, struct socm_strv *steps, struct socm_error *err)
+{
+    if (!job || !*job)
+        return socm_error_set(err, SOCM_E_INPUT, "no job id");
+    struct socm_strv argv = command(SOCM_SLURM_SQUEUE);
+    socm_strv_push(&argv, "--noheader");
+    socm_strv_push(&argv, "--steps");
+    socm_strv_pushf(&argv, "--jobs=%s", job);
+    socm_strv_push(&argv, "--format=%i");
+    return run(SOCM_SLURM_SQUEUE, &argv, "Invalid job id", parse_lines, steps, err);
+}
+
 int socm_slurm_scancel(const struct socm_strv *ids, struct socm_error *err)
 {
     if (!ids || !ids->n)
