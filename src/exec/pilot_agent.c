@@ -538,13 +538,16 @@ static void finish(struct agent *A, size_t k)
         release(A, it);
     struct socm_result r;
     char *reason = NULL;
-    bool failed = socm_result_read(it->sandbox, it->attempt, &r, &reason) != 0 ||
-                  r.outcome == SOCM_OUT_FAILED;
+    bool have = socm_result_read(it->sandbox, it->attempt, &r, &reason) == 0;
+    bool failed = !have || r.outcome == SOCM_OUT_FAILED;
+    /* The supervisor stopped it at its walltime (srun then says "Job step aborted"):
+     * a TIMEOUT of the workflow, not Slurm ending the step. */
+    bool timed_out = have && r.outcome == SOCM_OUT_TIMEOUT;
     free(reason);
     char *ep = socm_asprintf("%s/stderr", it->sandbox);
     char *text = it->cancel ? NULL : tail_of(ep, 65536);
     free(ep);
-    const char *ended = stepped ? slurm_ended(text) : NULL;
+    const char *ended = stepped && !timed_out ? slurm_ended(text) : NULL;
     if (!ended && failed && !stepped)
         ended = pilot_gone(text);
     if (ended)
