@@ -105,11 +105,12 @@ int socm_cmd_cancel(int argc, char **argv)
         code = 1;
     } else if (npilots)
         printf("cancelled %zu pilot job%s (scancel)\n", npilots, npilots == 1 ? "" : "s");
-    /* slurm-jobs: the campaign's queued and running jobs go (scancel), those the
-     * journal knows and those a killed manager submitted without recording. */
-    if (socm_slurm_spec_uses(&bk->spec, "slurm-jobs")) {
+    /* The campaign's queued and running Slurm jobs go too (scancel), those recorded
+     * and those a killed manager submitted without recording (found by name and
+     * working directory). */
+    if (socm_slurm_spec_uses(&bk->spec, "slurm-jobs") || socm_slurm_spec_uses(&bk->spec, "slurm-pilot")) {
         size_t njobs = 0;
-        if (socm_slurm_jobs_scancel(dir, bk->spec.campaign, &njobs, &serr) != 0) {
+        if (socm_slurm_campaign_scancel(dir, bk->spec.campaign, &njobs, &serr) != 0) {
             fprintf(stderr, "socm cancel: scancel of the Slurm jobs: %s\n", serr.msg);
             code = 1;
         } else if (njobs)

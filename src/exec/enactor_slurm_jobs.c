@@ -280,24 +280,6 @@ static void report(struct socm_enactor *e, struct sj_job *j, enum socm_outcome o
         e->cb.finished(e->cb.ctx, &r);
 }
 
-/* A job of this campaign (name) whose working directory is `dir`, submitted since
- * `since`: the newest, 0 when there is none, -1 when Slurm could not say. */
-#define SUBMIT_SLACK_S 2.0 /* the controller's clock against ours */
-static int64_t find_by_dir(const char *name, const char *dir, double since, struct socm_error *err)
-{
-    int64_t best = 0;
-    for (int acct = 0; acct < 2 && best == 0; acct++) {
-        struct socm_slurm_jobdirs d;
-        if (socm_slurm_jobdirs(name, acct, since - 60, &d, err) < 0)
-            return -1;
-        for (size_t i = 0; i < d.n; i++)
-            if (!strcmp(d.v[i].workdir, dir) && d.v[i].submit >= since - SUBMIT_SLACK_S && d.v[i].job > best)
-                best = d.v[i].job;
-        socm_slurm_jobdirs_free(&d);
-    }
-    return best;
-}
-
 static void try_submit(struct socm_enactor *e, struct sj_job *j);
 
 /* Before (re)submitting an attempt whose sbatch may have gone through. */
@@ -306,7 +288,7 @@ static void try_lookup(struct socm_enactor *e, struct sj_job *j)
     struct sj *s = e->priv;
     struct socm_error err = {0};
     char *dir = realpath(j->l->sandbox, NULL);
-    int64_t id = dir ? find_by_dir(s->job_name, dir, j->intent_t, &err) : 0;
+    int64_t id = dir ? socm_slurm_find_job(s->job_name, dir, j->intent_t, &err) : 0;
     if (id < 0) {
         j->backoff_s = j->backoff_s > 0 ? fmin(j->backoff_s * 2, 60) : 2;
         j->retry_at = now_s() + j->backoff_s;
@@ -599,7 +581,7 @@ const struct socm_enactor_ops socm_enactor_slurm_jobs = {
     .destroy = sj_destroy,
 };
 
-int socm_slurm_jobs_scancel(const char *state_dir, const char *campaign, size_t *n, struct socm_error *err)
+int socm_slurm_campaign_scancel(const char *state_dir, const char *campaign, size_t *n, struct socm_error *err)
 {
     *n = 0;
     char *dir = realpath(state_dir, NULL);
@@ -612,7 +594,8 @@ int socm_slurm_jobs_scancel(const char *state_dir, const char *campaign, size_t 
     if (rc == 0) {
         struct socm_strv live = SOCM_STRV_INIT;
         for (size_t i = 0; i < d.n; i++)
-            if (!socm_slurm_state_is_final(d.v[i].state) && socm_str_startswith(d.v[i].workdir, under))
+            if (!socm_slurm_state_is_final(d.v[i].state) &&
+                (socm_str_startswith(d.v[i].workdir, under) || !strcmp(d.v[i].workdir, dir)))
                 socm_strv_pushf(&live, "%" PRId64, d.v[i].job);
         socm_slurm_jobdirs_free(&d);
         rc = socm_slurm_scancel(&live, err);
