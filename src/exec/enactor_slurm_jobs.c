@@ -17,6 +17,8 @@
 #include "config/config.h"
 #include "exec/enactor_slurm.h"
 #include "exec/journal.h"
+#include "exec/pilot.h"
+#include "campaign/campaign.h"
 #include "exec/spec.h"
 #include "slurm/slurm.h"
 #include "util/proc.h"
@@ -51,10 +53,12 @@ struct sj_job {
     bool lookup;
     bool cancel_asked;    /* canceled while the lookup was pending */
     double intent_t;      /* when that sbatch began (epoch seconds) */
+    const char *qos;      /* the QoS it was submitted with (the resource's name), or NULL */
 };
 
 struct sj {
     char *job_name;
+    struct socm_resource *res; /* its QoS limits; NULL = each task's planned QoS */
     struct socm_slurm_where where;
     struct sj_job **v; /* pointers: callbacks may submit (and grow v) mid-poll */
     size_t n, cap;
@@ -77,6 +81,8 @@ static int sj_setup(struct socm_enactor *e, const struct socm_allocation *a, str
     e->orders_dependencies = true;
     json_t *spec = socm_journal_read_spec(a->state_dir);
     socm_slurm_where_read(&s->where, a, spec);
+    struct socm_error rerr = {0}; /* without it, each task keeps its planned QoS */
+    s->res = socm_pilot_resource(json_object_get(spec, "config"), &rerr);
     json_decref(spec);
     return 0;
 }
@@ -185,6 +191,31 @@ static char *percent_escape(const char *s)
     return socm_buf_steal(&b);
 }
 
+/* The QoS for a task: the first of the resource's (preference order) that admits its
+ * cores and walltime and whose job and core limits (MaxJobsPU, cpu limits) this
+ * campaign's active jobs leave room in; else the planned one, to wait in Slurm's
+ * queue. */
+static const char *pick_qos(const struct sj *s, const struct socm_task *t)
+{
+    for (size_t k = 0; s->res && t->qos && k < s->res->n_qos; k++) {
+        const struct socm_qos *q = &s->res->qos[k];
+        if (!strcmp(q->name, "default") || (q->max_cores > 0 && t->cores > q->max_cores) ||
+            (t->walltime_min > 0 && q->max_walltime_min > 0 && t->walltime_min > q->max_walltime_min))
+            continue;
+        int64_t jobs = 0, cores = 0;
+        for (size_t i = 0; i < s->n; i++) {
+            const struct sj_job *j = s->v[i];
+            if (!j->done && j->id > 0 && j->qos == q->name) {
+                jobs++;
+                cores += j->l->task->cores;
+            }
+        }
+        if ((q->max_jobs <= 0 || jobs < q->max_jobs) && (q->max_cores <= 0 || cores + t->cores <= q->max_cores))
+            return q->name;
+    }
+    return NULL;
+}
+
 /* Prepares the sandbox and submits; 0 ok, 1 retry later, -1 refused (err). */
 static int submit_one(struct sj *s, struct sj_job *j, struct socm_error *err)
 {
@@ -225,8 +256,9 @@ static int submit_one(struct sj *s, struct sj_job *j, struct socm_error *err)
         socm_strv_pushf(&args, "--mem-per-cpu=%.0f", ceil(t->memory_mb / (double)(ranks * threads)));
     if (t->walltime_min > 0) /* Slurm counts whole minutes */
         socm_strv_pushf(&args, "--time=%.0f", ceil(t->walltime_min));
-    if (t->qos)
-        socm_strv_pushf(&args, "--qos=%s", t->qos);
+    j->qos = pick_qos(s, t);
+    if (j->qos || t->qos)
+        socm_strv_pushf(&args, "--qos=%s", j->qos ? j->qos : t->qos);
     socm_slurm_where_args(&s->where, &args);
     if (l->nafter) {
         /* Slurm cancels it if a predecessor fails (no job left pending forever with
@@ -556,6 +588,7 @@ static void sj_destroy(struct socm_enactor *e)
     if (!s)
         return;
     free(s->job_name);
+    socm_resource_free(s->res);
     socm_slurm_where_free(&s->where);
     for (size_t i = 0; i < s->n; i++)
         free(s->v[i]);

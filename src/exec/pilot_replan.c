@@ -53,7 +53,7 @@ static struct socm_value *value_of_json(const json_t *j)
 
 /* The campaign's resource, as the campaign resolved it: a named one (catalogue,
  * [resources.NAME], user file) or its own [campaign.resources]. */
-static struct socm_resource *resource_of(const json_t *config, struct socm_error *err)
+struct socm_resource *socm_pilot_resource(const json_t *config, struct socm_error *err)
 {
     const json_t *camp = json_object_get(config, "campaign");
     const char *name = json_string_value(json_object_get(camp, "resource"));
@@ -204,7 +204,7 @@ int socm_pilot_replan(const char *state_dir, const double *min_walltime, size_t 
         socm_error_set(err, SOCM_E_INPUT, "unknown planner policy '%s'", policy);
         goto out;
     }
-    if (!(res = resource_of(config, err)))
+    if (!(res = socm_pilot_resource(config, err)))
         goto out;
     struct socm_plan_input in = {
         .n = s.m, .reqs = s.reqs, .names = s.names, .dag = &s.dag, .resource = res,
