@@ -153,7 +153,7 @@ static struct socm_resource *tiger3(void)
     static struct socm_qos q[] = {{"test", 60, 1, 8000},     {"vshort", 300, 2000, 55104},
                                   {"short", 1440, 50, 8000}, {"medium", 4320, 80, 4000},
                                   {"long", 8640, 16, 1000},  {"vlong", 21600, 8, 900}};
-    static struct socm_resource r = {"tiger3", 492, 112, 1000000, q, 6};
+    static struct socm_resource r = {"tiger3", 492, 112, 1000000, q, 6, false};
     return &r;
 }
 
@@ -163,7 +163,7 @@ static struct socm_resource *perlmutter(void)
                                   {"interactive", 240, 2, 512},
                                   {"shared_interactive", 240, 2, 64},
                                   {"debug", 30, 5, 1024}};
-    static struct socm_resource r = {"perlmutter", 3072, 128, 1000000, q, 4};
+    static struct socm_resource r = {"perlmutter", 3072, 128, 1000000, q, 4, false};
     return &r;
 }
 

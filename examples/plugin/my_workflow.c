@@ -62,10 +62,15 @@ static int my_build_argv(const struct socm_workflow *wf, struct socm_strv *argv,
     return 0;
 }
 
+/* The keys this type reads besides every workflow's (name, resources, depends...):
+ * any other key in its section is reported with "did you mean". */
+static const char *const my_keys[] = {"custom_param1", "custom_param2", "threshold", NULL};
+
 static const struct socm_workflow_type my_type = {
     .name = "my-custom-workflow",
     .expand = my_expand,
     .build_argv = my_build_argv,
+    .keys = my_keys,
 };
 
 int socm_plugin_init(const struct socm_plugin_api *api)

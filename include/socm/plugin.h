@@ -17,7 +17,7 @@
 #include "socm/workflow.h"
 
 /* Raised whenever a struct reachable from this header changes incompatibly. */
-#define SOCM_PLUGIN_API_VERSION 1
+#define SOCM_PLUGIN_API_VERSION 2 /* 2: struct socm_workflow_type keys, flags */
 
 struct socm_plugin_api {
     int version; /* SOCM_PLUGIN_API_VERSION of the loading socm */

@@ -26,7 +26,19 @@ struct socm_workflow_type {
      * may be NULL). */
     const char *const *feature_exclude;
     void *data; /* for the type's own use */
+    /* Keys the type reads beyond the ones every workflow has (name, executable,
+     * resources, depends...; docs/campaign-format.md), NULL-terminated. Any other key
+     * in a section of this type is an error with "did you mean" — unless `flags` has
+     * SOCM_WFTYPE_OPTION_KEYS. NULL: the type's keys are not checked at all (a type
+     * written before plug-in API 2). */
+    const char *const *keys;
+    unsigned flags;
 };
+
+/* Keys the type does not declare become command options (--key=value), as the
+ * original's SO workflows pass them; only a near miss of a key every workflow has
+ * (`depend`) is still an error. */
+#define SOCM_WFTYPE_OPTION_KEYS 1u
 
 /* A subcampaign map: `[campaign.<name>.<member>]` sections become workflows of type
  * "<name>.<member>", each member getting the subcampaign's common keys. */
@@ -37,6 +49,9 @@ struct socm_subcampaign {
 
 int socm_workflow_type_register(const struct socm_workflow_type *type);
 const struct socm_workflow_type *socm_workflow_type_find(const char *name);
+/* The type of a section named "<type>-<suffix>" (ml-mapmaking-f090): the longest
+ * registered type name followed by '-' that starts `section`; NULL if none. */
+const struct socm_workflow_type *socm_workflow_type_find_prefix(const char *section);
 int socm_subcampaign_register(const struct socm_subcampaign *sub);
 const struct socm_subcampaign *socm_subcampaign_find(const char *name);
 /* Names of every registered type / subcampaign (built-in first), for messages. */

@@ -6,6 +6,7 @@
 #include "campaign/discover.h"
 #include "campaign/matrix.h"
 #include "campaign/plugin.h"
+#include "campaign/schema.h"
 #include "socm/workflow.h"
 #include "config/config.h"
 
@@ -18,8 +19,7 @@
 
 /* Tables under [campaign] that configure socm rather than define workflows. */
 static const char *const reserved_sections[] = {
-    "resources", "hooks", "slurm", "sites", "predict", "history", "planner", "exec",
-    "report", "environment", "templates", "agent", "notify", NULL,
+    "resources", "hooks", "slurm", "sites", "predict", "environment", NULL,
 };
 
 static bool is_reserved(const char *key)
@@ -30,10 +30,10 @@ static bool is_reserved(const char *key)
     return false;
 }
 
-/* Adds err's message (already "file:line:col: ...") to the list. */
+/* Adds err's message (already "file:line:col: ...") to the list, once. */
 static void add_err(struct socm_errlist *errs, const struct socm_error *err)
 {
-    socm_errlist_add(errs, err->msg);
+    socm_errlist_add_once(errs, err->msg);
 }
 
 /* A position to blame when the input has none (an empty file). */
@@ -96,9 +96,14 @@ static void read_settings(struct socm_campaign *c, const struct socm_value *camp
             c->schema = SOCM_SCHEMA_BATCH;
         else if (!strcmp(schema, "remote"))
             c->schema = SOCM_SCHEMA_REMOTE;
-        else
+        else if (!strcmp(schema, "local")) {
+            /* The original's development setting: this machine, batch on its cores. */
+            c->schema = SOCM_SCHEMA_BATCH;
+            c->schema_local = true;
+        } else
             socm_errlist_addf(errs, &socm_table_get(camp, "execution_schema")->pos,
-                              "'execution_schema' must be \"batch\" or \"remote\", not \"%s\"", schema);
+                              "'execution_schema' must be \"batch\", \"remote\" or \"local\", "
+                              "not \"%s\"", schema);
     }
     free(schema);
 
@@ -215,6 +220,32 @@ static void resolve_resource(struct socm_campaign *c, const struct socm_value *r
         add_err(errs, &err);
 }
 
+/* execution_schema = "local": whatever `resource` says, the campaign runs on this
+ * machine (its cores, all of them the batch allocation). */
+static void use_this_machine(struct socm_campaign *c)
+{
+    if (c->n_sites)
+        return; /* each site says where it runs */
+    socm_resource_free(c->resource);
+    c->resource = socm_resource_local(0);
+    free(c->resource_name);
+    c->resource_name = socm_strdup("local");
+    c->requested_cores = 0;
+}
+
+/* A campaign whose resource is a Slurm cluster runs there, as the original's pilot
+ * did: slurm-pilot. This machine (resource "local" or none, a [resources.NAME] of
+ * the user's, several sites, execution_schema = "local") runs locally. */
+static const char *default_enactor(const struct socm_campaign *c)
+{
+    if (c->n_sites || c->schema_local || !c->resource_name)
+        return "local";
+    if (socm_resource_is_builtin(c->resource_name) || !strcmp(c->resource_name, "discover") ||
+        !strcmp(c->resource_name, "campaign"))
+        return "slurm-pilot";
+    return "local";
+}
+
 /* dst gets every key of src it lacks; tables are filled recursively (the member's
  * own keys win over the subcampaign's common keys). */
 static void fill_missing(struct socm_value *dst, const struct socm_value *src)
@@ -245,6 +276,7 @@ struct expand_state {
     /* Sections that failed to expand (name → true): a dependency on one of them
      * is not reported again as "unknown". */
     struct socm_value *failed;
+    const char *prefix; /* "campaign" or "stages": where sections are, for messages */
 };
 
 /* `where` is the position of the section's name (its header or key), which is
@@ -256,6 +288,17 @@ static void expand_with(struct expand_state *st, const struct socm_workflow_type
     struct socm_wf_ctx ctx = {st->camp, section_name, st->c->base_dir};
     struct socm_error err;
     size_t before = st->wfs.n;
+    char *path = socm_asprintf("%s.%s", st->prefix, section_name);
+    size_t errs_before = st->errs->n;
+    socm_schema_check_section(section, type, path, st->errs);
+    free(path);
+    if (st->errs->n > errs_before) {
+        /* A misspelt key would otherwise be read wrong: stop at it. */
+        if (!socm_table_get(st->failed, section_name))
+            socm_table_add(st->failed, section_name, strlen(section_name), NULL,
+                           socm_value_bool(true, NULL));
+        return;
+    }
     if (type->expand(type, &ctx, section, &st->wfs, &err) < 0) {
         add_err(st->errs, &err);
         if (!socm_table_get(st->failed, section_name))
@@ -289,6 +332,15 @@ static void expand_subcampaign(struct expand_state *st, const struct socm_subcam
     }
     for (size_t i = 0; i < section->u.tbl.n; i++) {
         const struct socm_kv *kv = &section->u.tbl.items[i];
+        if (kv->value->type == SOCM_V_TABLE && !is_member(sub, kv->key) &&
+            strcmp(kv->key, "resources") && strcmp(kv->key, "environment")) {
+            /* A table that is no member: a misspelt member name, most likely. */
+            const char *const *lists[] = {sub->members, NULL};
+            char *w = socm_asprintf("[campaign.%s]", sub->name);
+            socm_schema_unknown(st->errs, &kv->key_pos, "member", kv->key, w, lists);
+            free(w);
+            continue;
+        }
         if (kv->value->type != SOCM_V_TABLE || !is_member(sub, kv->key))
             continue;
         char *tname = socm_asprintf("%s.%s", sub->name, kv->key);
@@ -314,7 +366,19 @@ static void unknown_type_error(struct expand_state *st, const struct socm_pos *p
     socm_workflow_type_names(&names);
     socm_subcampaign_names(&names);
     char *known = socm_strv_join(&names, ", ");
-    socm_errlist_addf(st->errs, pos, "unknown workflow type '%s'%s (known: %s)", name, what, known);
+    /* The nearest type, subcampaign or settings table ([campaign.hook]). */
+    const char **cands = socm_xcalloc(names.n + 1, sizeof *cands);
+    for (size_t i = 0; i < names.n; i++)
+        cands[i] = names.v[i];
+    const char *const *lists[] = {cands, reserved_sections, NULL};
+    const char *near = socm_schema_nearest(name, lists);
+    if (near)
+        socm_errlist_addf(st->errs, pos, "unknown workflow type '%s'%s; did you mean '%s'? "
+                          "(known types: %s)", name, what, near, known);
+    else
+        socm_errlist_addf(st->errs, pos, "unknown workflow type '%s'%s (known: %s)", name, what,
+                          known);
+    free(cands);
     free(known);
     socm_strv_free(&names);
 }
@@ -346,6 +410,11 @@ static void expand_section(struct expand_state *st, const struct socm_kv *kv)
     const struct socm_subcampaign *sub = socm_subcampaign_find(kv->key);
     if (sub) {
         expand_subcampaign(st, sub, section);
+        return;
+    }
+    /* The original's `<type>-<suffix>` form ([campaign.ml-mapmaking-f090]). */
+    if ((type = socm_workflow_type_find_prefix(kv->key))) {
+        expand_with(st, type, kv->key, section, &kv->key_pos);
         return;
     }
     unknown_type_error(st, &section->pos, " (a section under [campaign] names a workflow type "
@@ -595,16 +664,19 @@ struct socm_campaign *socm_campaign_from_config(struct socm_value *config, const
     }
     c->pos = camp->pos;
     refuse_nul_strings(config, errs);
+    socm_schema_check(config, &socm_schema_root, "", errs);
     read_settings(c, camp, first_file, !empty, errs);
     if (!camp->u.tbl.n && empty) {
         /* Already reported: no campaign table at all. */
     } else {
         resolve_resource(c, config, camp, first_file, errs);
     }
+    if (c->schema_local)
+        use_this_machine(c);
     if (!c->policy)
         c->policy = socm_strdup("time");
     if (!c->enactor)
-        c->enactor = socm_strdup("local");
+        c->enactor = socm_strdup(default_enactor(c));
     if (!socm_table_get(camp, "execution_schema"))
         c->schema = SOCM_SCHEMA_REMOTE;
     if (!c->state_dir)
@@ -619,9 +691,10 @@ struct socm_campaign *socm_campaign_from_config(struct socm_value *config, const
     if (!empty)
         socm_matrix_expand(socm_table_get(config, "campaign"), errs);
 
-    struct expand_state st = {c, camp, {0}, errs, socm_value_table(NULL)};
+    struct expand_state st = {c, camp, {0}, errs, socm_value_table(NULL), "stages"};
     if (stages)
         expand_stages(&st, stages);
+    st.prefix = "campaign";
     expand_toml(&st);
     c->wfs = st.wfs.v;
     c->n_wfs = st.wfs.n;

@@ -27,7 +27,13 @@ struct socm_resource {
     double memory_per_node_mb;
     struct socm_qos *qos; /* in preference order */
     size_t n_qos;
+    /* Defined without memory per node (the original's README form): memory is not
+     * checked or planned on it; memory_per_node_mb is then SOCM_MEMORY_UNCHECKED. */
+    bool memory_unchecked;
 };
+
+/* Memory per node of a resource defined without it: more than any workflow asks. */
+#define SOCM_MEMORY_UNCHECKED 1e12
 
 /* The built-in catalogue (tiger3, perlmutter, universe) plus user definitions:
  * `user` is the table whose keys are resource names (the config's top-level
@@ -44,6 +50,8 @@ void socm_resource_free(struct socm_resource *r);
 /* This machine as a resource: one node with its CPUs (at least `requested`), its
  * memory, one unlimited QoS. */
 struct socm_resource *socm_resource_local(int64_t requested);
+/* Whether name is a built-in cluster (tiger3, perlmutter, universe). */
+bool socm_resource_is_builtin(const char *name);
 /* Names of all known resources (built-in then user), for `socm resources`. */
 void socm_resource_list(const struct socm_value *user, struct socm_strv *names);
 
@@ -143,9 +151,10 @@ struct socm_campaign {
     char *policy;            /* planner name, default "time" */
     char *planner_plugin;    /* optional shared object */
     enum socm_schema schema; /* default remote */
+    bool schema_local;       /* execution_schema = "local": batch on this machine */
     int64_t requested_cores; /* 0 = whole resource */
     char *state_dir;         /* default ./socm-<name> */
-    char *enactor;           /* default "local" */
+    char *enactor;           /* default: slurm-pilot on a Slurm cluster, else local */
     int max_retries;         /* default 0 */
     bool grow_walltime;      /* grow_walltime_on_timeout: resubmit a TIMEOUT longer */
     bool fail_fast;

@@ -2,6 +2,9 @@
  * "f150"] }` turns one section into one per combination of the matrix values, so a
  * campaign need not repeat a section per band (the seed needed a template for it). */
 #include "campaign/matrix.h"
+#include "campaign/schema.h"
+
+#include <ctype.h>
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -102,6 +105,46 @@ static void substitute_tree(struct socm_value *v, const struct axis *axes, size_
     }
 }
 
+/* A `{name}` in the section's strings that names no matrix key ({band} where the
+ * key is `bands`) would stay in the command as it is: an error. Returns the number
+ * reported. */
+static size_t check_placeholders(const struct socm_value *v, const char *section,
+                                 const char *const *keys, struct socm_errlist *errs)
+{
+    size_t bad = 0;
+    if (v->type == SOCM_V_ARRAY) {
+        for (size_t i = 0; i < v->u.arr.n; i++)
+            bad += check_placeholders(v->u.arr.items[i], section, keys, errs);
+    } else if (v->type == SOCM_V_TABLE) {
+        for (size_t i = 0; i < v->u.tbl.n; i++)
+            if (strcmp(v->u.tbl.items[i].key, "matrix"))
+                bad += check_placeholders(v->u.tbl.items[i].value, section, keys, errs);
+    } else if (v->type == SOCM_V_STRING) {
+        for (const char *p = strchr(v->u.str.s, '{'); p; p = strchr(p + 1, '{')) {
+            const char *e = p + 1;
+            if (!isalpha((unsigned char)*e) && *e != '_')
+                continue;
+            while (isalnum((unsigned char)*e) || *e == '_' || *e == '-')
+                e++;
+            if (*e != '}')
+                continue;
+            char *name = socm_strndup(p + 1, (size_t)(e - p - 1));
+            bool known = false;
+            for (size_t k = 0; keys[k] && !known; k++)
+                known = !strcmp(keys[k], name);
+            if (!known) {
+                const char *const *lists[] = {keys, NULL};
+                char *w = socm_asprintf("the matrix of [campaign.%s]", section);
+                socm_schema_unknown(errs, &v->pos, "placeholder", name, w, lists);
+                free(w);
+                bad++;
+            }
+            free(name);
+        }
+    }
+    return bad;
+}
+
 /* Adds one section per combination to out; their names go to members. */
 static void expand_one(const struct socm_kv *kv, const struct axis *axes, size_t n_axes,
                        size_t combos, struct socm_value *out, struct socm_value *members)
@@ -185,6 +228,14 @@ int socm_matrix_expand(struct socm_value *camp, struct socm_errlist *errs)
             kv->value->type == SOCM_V_TABLE ? socm_table_get(kv->value, "matrix") : NULL;
         struct axis *axes = NULL;
         size_t n_axes = 0, combos = m ? read_axes(kv->key, m, &axes, &n_axes, errs) : 0;
+        if (combos) {
+            const char **keys = socm_xcalloc(n_axes + 1, sizeof *keys);
+            for (size_t k = 0; k < n_axes; k++)
+                keys[k] = axes[k].key;
+            if (check_placeholders(kv->value, kv->key, keys, errs))
+                combos = 0;
+            free(keys);
+        }
         if (combos) {
             struct socm_value *members = socm_value_array(&kv->key_pos);
             expand_one(kv, axes, n_axes, combos, out, members);

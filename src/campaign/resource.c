@@ -2,6 +2,7 @@
  * catalogue (as the original ships it), `[resources.NAME]` tables in the campaign,
  * and ~/.config/socm/resources.toml. User definitions win over built-ins. */
 #include "campaign/campaign.h"
+#include "campaign/schema.h"
 #include "config/config.h"
 
 #include <inttypes.h>
@@ -146,6 +147,17 @@ struct socm_resource *socm_resource_from_table(const char *name, const struct so
         socm_error_at(err, t ? &t->pos : NULL, "resource '%s' must be a table", name);
         return NULL;
     }
+    /* Every source (campaign, resources file) is checked for unknown keys here. */
+    struct socm_errlist unknown = {0};
+    char *path = strcmp(name, "campaign") ? socm_asprintf("resources.%s", name)
+                                          : socm_strdup("campaign.resources");
+    socm_schema_check(t, &socm_schema_cluster, path, &unknown);
+    free(path);
+    if (unknown.n) {
+        socm_error_set(err, SOCM_E_INPUT, "%s", unknown.msgs[0]);
+        socm_errlist_free(&unknown);
+        return NULL;
+    }
     struct socm_resource *r = socm_xcalloc(1, sizeof *r);
     r->name = socm_strdup(name);
     if (positive_int(t, "nodes", true, &r->nodes, err) < 0 ||
@@ -153,10 +165,10 @@ struct socm_resource *socm_resource_from_table(const char *name, const struct so
         goto fail;
     const struct socm_value *m = get2(t, "memory_per_node");
     if (!m) {
-        socm_error_at(err, &t->pos, "resource needs 'memory_per_node'");
-        goto fail;
-    }
-    if (socm_units_memory_mb(m, "memory_per_node", &r->memory_per_node_mb, err) < 0)
+        /* The original's README form: nodes and cores only. */
+        r->memory_unchecked = true;
+        r->memory_per_node_mb = SOCM_MEMORY_UNCHECKED;
+    } else if (socm_units_memory_mb(m, "memory_per_node", &r->memory_per_node_mb, err) < 0)
         goto fail;
     if (r->memory_per_node_mb <= 0) {
         socm_error_at(err, &m->pos, "'memory_per_node' must be positive");
@@ -256,6 +268,14 @@ struct socm_resource *socm_resource_lookup(const char *name, const struct socm_v
     free(known);
     socm_strv_free(&names);
     return NULL;
+}
+
+bool socm_resource_is_builtin(const char *name)
+{
+    for (size_t i = 0; name && i < NBUILTINS; i++)
+        if (!strcmp(builtins[i].name, name))
+            return true;
+    return false;
 }
 
 static bool strv_has(const struct socm_strv *sv, const char *s)

@@ -3,13 +3,11 @@
  * per site, and each workflow's `preferred_resource`. Only reads and checks the
  * input; which workflow goes where is the planner's business (src/planner/sites.c). */
 #include "campaign/campaign.h"
+#include "campaign/schema.h"
 #include "config/config.h"
 
 #include <inttypes.h>
 #include <string.h>
-
-static const char *const site_keys[] = {"enactor", "account", "partition", "state_dir",
-                                        "cores",   "memory",  "charge_factor", NULL};
 
 void socm_site_free(struct socm_site *s)
 {
@@ -64,17 +62,7 @@ static void read_site_table(struct socm_site *s, const struct socm_value *t,
         socm_errlist_addf(errs, &t->pos, "[campaign.sites.%s] must be a table", s->name);
         return;
     }
-    for (size_t i = 0; i < t->u.tbl.n; i++) {
-        const struct socm_kv *kv = &t->u.tbl.items[i];
-        size_t k = 0;
-        while (site_keys[k] && strcmp(site_keys[k], kv->key))
-            k++;
-        if (!site_keys[k])
-            socm_errlist_addf(errs, &kv->key_pos,
-                              "unknown key '%s' in [campaign.sites.%s] (known: enactor, account, "
-                              "partition, state_dir, cores, memory, charge_factor)",
-                              kv->key, s->name);
-    }
+    /* Unknown keys: the [campaign.sites.NAME] schema (schema.c). */
     opt_str(t, "enactor", &s->enactor, errs);
     opt_str(t, "account", &s->account, errs);
     opt_str(t, "partition", &s->partition, errs);
@@ -121,7 +109,7 @@ static void resolve_site(struct socm_site *s, const struct socm_value *root,
         socm_errlist_addf(errs, &s->pos, "%s; a site that is not a known resource needs a core "
                           "budget: [campaign.sites.%s] cores = N", err.msg, s->name);
     else if (!s->resource)
-        socm_errlist_add(errs, err.msg);
+        socm_errlist_add_once(errs, err.msg);
 }
 
 static void read_policy(struct socm_campaign *c, const struct socm_value *camp,

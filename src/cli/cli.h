@@ -28,6 +28,9 @@ int socm_cmd_render(int argc, char **argv);
 
 /* Prints "socm <cmd>: <msg>" to stderr and returns err->code (or 2). */
 int socm_cli_fail(const char *cmd, const struct socm_error *err);
+/* A program runner (the parent of its campaigns' managers) outlives its terminal and
+ * its output as a manager does: SIGHUP and SIGPIPE are ignored from here on. */
+void socm_cli_outlive_terminal(void);
 /* Prints a usage error with a hint to --help; returns 2. */
 int socm_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 struct socm_campaign;
@@ -40,6 +43,31 @@ struct socm_campaign *socm_cli_load_campaign(const char *cmd, int argc, char **a
 /* A non-option argument of a command that takes one STATE_DIR: sets *dir and
  * returns 0; an unknown option or a second directory is a usage error (returns 2). */
 int socm_cli_state_dir_arg(const char *cmd, const char *arg, const char **dir);
+/* ---- options: one parser for every subcommand ----
+ * getopt_long with the same rules everywhere: options and operands in any order,
+ * unambiguous abbreviations of long options (--dry for --dry-run), --opt=value and
+ * --opt value, -tF and -t F. Call socm_cli_getopt_start first, then
+ * socm_cli_getopt until it returns -1; '?' means a usage error was printed (the
+ * command returns 2). Operands are argv[optind..argc) afterwards. shortopts may
+ * start with '+' (stop at the first operand) or '-' (operands returned as 1). */
+struct option;
+void socm_cli_getopt_start(void);
+int socm_cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
+                    const struct option *longopts);
+
+/* The options of run and resume that say how to execute (same table, same
+ * checks for both): --cores N, --memory SIZE, --enactor NAME, -q/--quiet. */
+#define SOCM_CLI_EXEC_OPTIONS                                                      \
+    {"cores", required_argument, NULL, SOCM_CLI_OPT_CORES},                        \
+        {"memory", required_argument, NULL, SOCM_CLI_OPT_MEMORY},                  \
+        {"enactor", required_argument, NULL, SOCM_CLI_OPT_ENACTOR},                \
+        {"quiet", no_argument, NULL, 'q'}
+enum { SOCM_CLI_OPT_CORES = 0x100, SOCM_CLI_OPT_MEMORY, SOCM_CLI_OPT_ENACTOR, SOCM_CLI_OPT_FIRST_FREE };
+struct socm_run_opts;
+/* Applies one of SOCM_CLI_EXEC_OPTIONS (ch, optarg) to o: 1 if ch is one of them,
+ * 0 if not, -1 after a usage error (bad number or size). */
+int socm_cli_exec_option(const char *cmd, int ch, const char *arg, struct socm_run_opts *o);
+
 /* For stages not built yet: says so plainly; returns 2. */
 int socm_cli_not_built(const char *cmd, const char *what);
 

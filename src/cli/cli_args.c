@@ -1,9 +1,82 @@
-/* cli_args.c — the arguments several commands share: campaign files (named by -t/-y
- * and by position, loaded with every error printed) and one state directory. */
+/* cli_args.c — the arguments every command shares: the one option parser
+ * (getopt_long with the same rules for every subcommand), the execution options of
+ * run and resume, campaign files (named by -t/-y and by position, loaded with every
+ * error printed) and one state directory. */
 #include "cli/cli.h"
 #include "campaign/campaign.h"
+#include "config/config.h"
+#include "exec/bookkeeper.h"
 
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void socm_cli_getopt_start(void)
+{
+    optind = 0; /* glibc: a full reset, as each command parses its own argv */
+    opterr = 0; /* errors are ours: one format, exit 2 */
+}
+
+int socm_cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
+                    const struct option *longopts)
+{
+    /* A leading ':' (after a '+' or '-' mode character) makes a missing argument
+     * ':' rather than '?'. Without a mode, options may follow operands, as argparse
+     * allows; '+' (stop at the first operand) is for commands whose operands are
+     * another program's command line. */
+    bool mode = shortopts[0] == '+' || shortopts[0] == '-';
+    char *spec = mode ? socm_asprintf("%c:%s", shortopts[0], shortopts + 1)
+                      : socm_asprintf(":%s", shortopts);
+    int ch = getopt_long(argc, argv, spec, longopts, NULL);
+    free(spec);
+    if (ch == ':') {
+        const char *opt = argv[optind - 1];
+        if (optopt && opt[0] == '-' && opt[1] != '-')
+            socm_cli_usage(cmd, "option '-%c' needs a value", optopt);
+        else
+            socm_cli_usage(cmd, "option '%s' needs a value", opt);
+        return '?';
+    }
+    if (ch == '?') {
+        const char *opt = argv[optind - 1];
+        if (optopt && !(opt[0] == '-' && opt[1] == '-'))
+            socm_cli_usage(cmd, "unknown option '-%c'", optopt);
+        else if (strchr(opt, '=') && optopt)
+            socm_cli_usage(cmd, "option '%.*s' takes no value", (int)(strchr(opt, '=') - opt), opt);
+        else
+            socm_cli_usage(cmd, "unknown or ambiguous option '%s'", opt);
+        return '?';
+    }
+    return ch;
+}
+
+int socm_cli_exec_option(const char *cmd, int ch, const char *arg, struct socm_run_opts *o)
+{
+    struct socm_error err = {0};
+    char *end;
+    switch (ch) {
+    case SOCM_CLI_OPT_CORES:
+        errno = 0;
+        o->cores = strtoll(arg, &end, 10);
+        if (end == arg || *end || errno || o->cores <= 0)
+            return socm_cli_usage(cmd, "--cores needs a positive integer, not '%s'", arg), -1;
+        return 1;
+    case SOCM_CLI_OPT_MEMORY:
+        if (socm_units_parse_memory_mb(arg, &o->memory_mb, &err) != 0 || o->memory_mb <= 0)
+            return socm_cli_usage(cmd, "--memory: %s", err.msg[0] ? err.msg : "must be > 0"), -1;
+        return 1;
+    case SOCM_CLI_OPT_ENACTOR:
+        o->enactor = arg;
+        return 1;
+    case 'q':
+        o->quiet = true;
+        return 1;
+    default:
+        return 0;
+    }
+}
 
 struct socm_campaign *socm_cli_load_campaign(const char *cmd, int argc, char **argv, int first,
                                              struct socm_strv *files, int *rc)

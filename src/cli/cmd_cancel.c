@@ -7,51 +7,115 @@
 #include "exec/bookkeeper.h"
 #include "exec/enactor_slurm.h"
 #include "exec/pilot.h"
+#include "exec/statedir.h"
 #include "util/proc.h"
 
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static bool alive(long pid)
+/* Waits (at most `s` seconds) for the process behind a pidfd to end. */
+static bool wait_gone(int pidfd, double s)
 {
-    return pid > 0 && kill((pid_t)pid, 0) == 0;
+    struct pollfd p = {pidfd, POLLIN, 0};
+    int rc;
+    do
+        rc = poll(&p, 1, (int)(s * 1000));
+    while (rc < 0 && errno == EINTR);
+    return rc > 0;
 }
 
-/* Waits (at most `s` seconds) for a process to end, sleeping on its pidfd. */
-static bool wait_gone(long pid, double s)
+/* No manager: the cancel is journaled (under the manager lock, so no resume starts
+ * meanwhile) and the live supervisors are told to stop. 1 if a manager took the
+ * directory in the meantime (the caller asks that one instead). */
+static int cancel_unmanaged(const char *dir, struct socm_bk *bk, struct socm_error *err)
 {
-    int fd = socm_pidfd_open((pid_t)pid);
-    if (fd < 0)
-        return true;
-    struct pollfd p = {fd, POLLIN, 0};
-    int rc = poll(&p, 1, (int)(s * 1000));
-    close(fd);
-    return rc > 0;
+    /* Durable first: whatever the supervisors do next, the next resume ends the
+     * campaign CANCELED instead of going on with it. */
+    if (socm_bk_request_cancel(dir, err) != 0) {
+        struct socm_manager m;
+        struct socm_error qerr = {0};
+        return socm_statedir_manager(dir, &m, &qerr) == 0 && m.held && strcmp(m.role, "cancel")
+                   ? 1
+                   : -1;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < bk->spec.n; i++) {
+        const struct socm_wfstate *w = &bk->w[i];
+        if (w->state != SOCM_W_SUBMITTED && w->state != SOCM_W_RUNNING)
+            continue;
+        char *sb = socm_bk_sandbox(&bk->spec, dir, (int)i);
+        pid_t pid;
+        if (socm_agent_probe(sb, w->attempts, &pid) == SOCM_SB_LIVE && kill(pid, SIGTERM) == 0) {
+            printf("stopping %s (supervisor pid %ld)\n", bk->spec.tasks[i].name, (long)pid);
+            n++;
+        }
+        free(sb);
+    }
+    printf("no manager is running campaign %s; %zu workflow%s told to stop. `socm resume "
+           "%s` records the outcome and ends it CANCELED (a later resume continues it).\n",
+           bk->spec.campaign, n, n == 1 ? "" : "s", dir);
+    return 0;
+}
+
+/* A manager holds the lock: SIGTERM through a pidfd verified against the lock, then
+ * wait for it. 0 the campaign is stopped (or ended), 1 the manager is gone without
+ * recording it (the caller goes on as if there were none), -1 error. */
+static int cancel_managed(const char *dir, int pidfd, const struct socm_manager *m,
+                          struct socm_bk *bk, struct socm_error *err)
+{
+    printf("asking the manager (pid %ld) to stop campaign %s\n", m->pid, bk->spec.campaign);
+    if (socm_pidfd_signal(pidfd, SIGTERM) != 0) {
+        if (errno == ESRCH)
+            return 1;
+        return socm_error_errno(err, "cannot signal the manager (pid %ld)", m->pid);
+    }
+    if (!wait_gone(pidfd, bk->spec.grace_s + 30)) {
+        fprintf(stderr, "socm cancel: the manager is still stopping; see `socm status %s`\n", dir);
+        return 0;
+    }
+    /* Gone: it must have recorded the stop, else nobody did. */
+    struct socm_bk *after = socm_bk_load(dir, err);
+    if (!after)
+        return -1;
+    bool recorded = after->cstate == SOCM_C_CANCELED || after->cstate == SOCM_C_DONE ||
+                    after->cstate == SOCM_C_FAILED;
+    socm_bk_free(after);
+    if (recorded)
+        return 0;
+    fprintf(stderr, "socm cancel: the manager (pid %ld) ended without recording the stop\n",
+            m->pid);
+    return 1;
 }
 
 int socm_cmd_cancel(int argc, char **argv)
 {
     const char *dir = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            puts("usage: socm cancel STATE_DIR\n"
-                 "\n"
-                 "Stops everything the campaign in STATE_DIR started: a running `socm run`\n"
-                 "stops its workflows (SIGTERM, grace, SIGKILL) and records it; workflows left\n"
-                 "running by a killed manager are stopped through their supervisors. Nothing\n"
-                 "else is touched.\n"
-                 "\n"
-                 "example:\n"
-                 "  socm cancel ./socm-quickstart");
-            return 0;
-        } else if (socm_cli_state_dir_arg("cancel", argv[i], &dir) != 0)
+    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    socm_cli_getopt_start();
+    int ch;
+    while ((ch = socm_cli_getopt("cancel", argc, argv, "h", opts)) != -1) {
+        if (ch != 'h')
             return 2;
+        puts("usage: socm cancel STATE_DIR\n"
+             "\n"
+             "Stops everything the campaign in STATE_DIR started: a running `socm run`\n"
+             "stops its workflows (SIGTERM, grace, SIGKILL) and records it; workflows left\n"
+             "running by a killed manager are stopped through their supervisors. Nothing\n"
+             "else is touched.\n"
+             "\n"
+             "example:\n"
+             "  socm cancel ./socm-quickstart");
+        return 0;
     }
+    for (int i = optind; i < argc; i++)
+        if (socm_cli_state_dir_arg("cancel", argv[i], &dir) != 0)
+            return 2;
     if (!dir)
         return socm_cli_usage("cancel", "no state directory given");
     struct socm_error err = {0};
@@ -65,37 +129,29 @@ int socm_cmd_cancel(int argc, char **argv)
         return 0;
     }
     int code = 0;
-    if (alive(bk->manager_pid)) {
-        printf("asking the manager (pid %ld) to stop campaign %s\n", bk->manager_pid,
-               bk->spec.campaign);
-        if (kill((pid_t)bk->manager_pid, SIGTERM) != 0)
-            code = 1;
-        else if (!wait_gone(bk->manager_pid, bk->spec.grace_s + 30))
-            fprintf(stderr, "socm cancel: the manager is still stopping; see `socm status %s`\n",
-                    dir);
-    } else {
-        /* Durable first: whatever the supervisors do next, the next resume ends the
-         * campaign CANCELED instead of going on with it. */
-        if (socm_bk_request_cancel(dir, &err) != 0) {
-            socm_bk_free(bk);
-            return socm_cli_fail("cancel", &err);
-        }
-        size_t n = 0;
-        for (size_t i = 0; i < bk->spec.n; i++) {
-            const struct socm_wfstate *w = &bk->w[i];
-            if (w->state != SOCM_W_SUBMITTED && w->state != SOCM_W_RUNNING)
-                continue;
-            char *sb = socm_bk_sandbox(&bk->spec, dir, (int)i);
-            pid_t pid;
-            if (socm_agent_probe(sb, w->attempts, &pid) == SOCM_SB_LIVE && kill(pid, SIGTERM) == 0) {
-                printf("stopping %s (supervisor pid %ld)\n", bk->spec.tasks[i].name, (long)pid);
-                n++;
-            }
-            free(sb);
-        }
-        printf("no manager is running campaign %s; %zu workflow%s told to stop. `socm resume "
-               "%s` records the outcome and ends it CANCELED (a later resume continues it).\n",
-               bk->spec.campaign, n, n == 1 ? "" : "s", dir);
+    /* Who runs the campaign comes from the manager lock, never from a pid in the
+     * journal (which a dead manager's successor process may have). A manager that ends
+     * without recording the stop, or one that starts meanwhile, sends us round again. */
+    int rc = 1;
+    for (int round = 0; rc == 1 && round < 5; round++) {
+        struct socm_manager m;
+        int pidfd = socm_statedir_manager_pidfd(dir, &m, &err);
+        if (pidfd >= 0 && !strcmp(m.role, "cancel")) {
+            close(pidfd); /* another `socm cancel` is journaling its cancel: wait for it */
+            usleep(200000);
+        } else if (pidfd >= 0) {
+            rc = cancel_managed(dir, pidfd, &m, bk, &err);
+            close(pidfd);
+        } else if (m.held || err.msg[0])
+            rc = -1;
+        else
+            rc = cancel_unmanaged(dir, bk, &err);
+    }
+    if (rc != 0) {
+        if (rc == 1)
+            socm_error_set(&err, SOCM_E_SYSTEM, "the manager of %s keeps changing; try again", dir);
+        socm_bk_free(bk);
+        return socm_cli_fail("cancel", &err);
     }
     /* slurm-pilot: the pilot jobs go too (scancel), so no allocation is left behind. */
     size_t npilots = 0;

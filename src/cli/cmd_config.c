@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "config/config.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,20 +37,26 @@ static int socm_config_decode(int argc, char **argv)
     bool yaml = false;
     const char *path = "-";
     int files = 0;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    enum { O_YAML = 0x100, O_TOML };
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'}, {"yaml", no_argument, NULL, O_YAML},
+        {"toml", no_argument, NULL, O_TOML}, {NULL, 0, NULL, 0},
+    };
+    socm_cli_getopt_start();
+    int ch;
+    while ((ch = socm_cli_getopt("config decode", argc, argv, "h", opts)) != -1) {
+        if (ch == 'h') {
             socm_config_help(stdout);
             return 0;
-        } else if (!strcmp(argv[i], "--yaml"))
-            yaml = true;
-        else if (!strcmp(argv[i], "--toml"))
-            yaml = false;
-        else if (argv[i][0] == '-' && argv[i][1])
-            return socm_cli_usage("config decode", "unknown option '%s'", argv[i]);
-        else if (files++)
-            return socm_cli_usage("config decode", "decode reads one input");
+        } else if (ch == O_YAML || ch == O_TOML)
+            yaml = ch == O_YAML;
         else
-            path = argv[i];
+            return 2;
+    }
+    for (int i = optind; i < argc; i++) {
+        if (files++)
+            return socm_cli_usage("config decode", "decode reads one input");
+        path = argv[i];
     }
     struct socm_error err = {0};
     size_t len = 0;
@@ -76,21 +83,27 @@ static int socm_config_show(int argc, char **argv)
     bool json = false;
     const char **paths = socm_xcalloc((size_t)argc, sizeof *paths);
     size_t n = 0;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    enum { O_JSON = 0x100, O_TOML };
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'}, {"json", no_argument, NULL, O_JSON},
+        {"toml", no_argument, NULL, O_TOML}, {NULL, 0, NULL, 0},
+    };
+    socm_cli_getopt_start();
+    int ch;
+    while ((ch = socm_cli_getopt("config show", argc, argv, "h", opts)) != -1) {
+        if (ch == 'h') {
             free(paths);
             socm_config_help(stdout);
             return 0;
-        } else if (!strcmp(argv[i], "--json"))
-            json = true;
-        else if (!strcmp(argv[i], "--toml"))
-            json = false;
-        else if (argv[i][0] == '-' && argv[i][1]) {
+        } else if (ch == O_JSON || ch == O_TOML)
+            json = ch == O_JSON;
+        else {
             free(paths);
-            return socm_cli_usage("config show", "unknown option '%s'", argv[i]);
-        } else
-            paths[n++] = argv[i];
+            return 2;
+        }
     }
+    for (int i = optind; i < argc; i++)
+        paths[n++] = argv[i];
     if (!n) {
         free(paths);
         return socm_cli_usage("config show", "no file given");

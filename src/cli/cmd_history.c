@@ -2,6 +2,7 @@
  * from — list, show, export as CSV, prune, train models, and record runs made
  * outside socm (from Slurm's sacct, or from given measures). */
 #include "cli/cli.h"
+#include "cli/history_train.h"
 #include "config/config.h"
 #include "predict/history.h"
 #include "predict/jobspec.h"
@@ -13,6 +14,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -24,10 +26,14 @@ static const char *const usage_text =
     "what it used). socm records every run it executes; prediction learns from it.\n"
     "\n"
     "actions:\n"
-    "  list [--job-name N] [--limit N] [--json]   runs, oldest first (--limit: newest N)\n"
+    "  list [--job-name N] [--campaign C] [--limit N] [--json]\n"
+    "                                             runs, oldest first (--limit: newest N),\n"
+    "                                             with the campaign each came from\n"
     "  show ID [--json]                           one run, every field, and its models\n"
-    "  export --csv [--job-name N] [-o FILE]      all runs as CSV (to stdout by default)\n"
-    "  prune [--older-than D] [--job-name N]      delete runs (D: 30d, 12h, 90m; number = days)\n"
+    "  export --csv [--job-name N] [--campaign C] [-o FILE]\n"
+    "                                             all runs as CSV (to stdout by default)\n"
+    "  prune [--older-than D] [--job-name N] [--campaign C]\n"
+    "                                             delete runs (D: 30d, 12h, 90m; number = days)\n"
     "        [--all]                              ...or every run\n"
     "  train [--job-name N] [--model poly|knn|forest] [--degree 1-3] [--k K]\n"
     "        [--seed S] [--min-runs N] [--json]   fit one model per job name and categories\n"
@@ -48,6 +54,7 @@ static const char *const usage_text =
     "\n"
     "examples:\n"
     "  socm history list --job-name mapmaker\n"
+    "  socm history list --campaign quickstart\n"
     "  socm history list --json --history-db ./h.db\n"
     "  socm history record --sacct 123456.0 --job-name nupack \\\n"
     "      --cmd \"nupack monomer -T 4 -C hard in.fa\" --config slurmise.toml\n"
@@ -57,17 +64,17 @@ static const char *const usage_text =
 
 struct opts {
     const char *db, *job_name, *model, *output, *sacct, *cmd, *config, *workflow, *resource;
-    const char *numeric, *categorical, *state, *older_than;
+    const char *numeric, *categorical, *state, *older_than, *campaign;
     double elapsed, max_rss, cpu, req_mem, req_min;
     long limit, degree, k, seed, min_runs;
-    bool json, csv, all;
+    bool json, csv, all, verbose;
     struct socm_strv pos; /* action and its operands */
 };
 
 enum {
     O_DB = 1000, O_JOB, O_MODEL, O_SACCT, O_CMD, O_CONFIG, O_WORKFLOW, O_RESOURCE, O_NUMERIC,
     O_CATEGORICAL, O_STATE, O_OLDER, O_ELAPSED, O_MAXRSS, O_CPU, O_REQMEM, O_REQMIN, O_LIMIT,
-    O_DEGREE, O_K, O_SEED, O_MINRUNS, O_JSON, O_CSV, O_ALL, O_HELP,
+    O_DEGREE, O_K, O_SEED, O_MINRUNS, O_JSON, O_CSV, O_ALL, O_HELP, O_CAMPAIGN, O_VERBOSE,
 };
 
 static const struct option long_opts[] = {
@@ -85,7 +92,8 @@ static const struct option long_opts[] = {
     {"k", required_argument, NULL, O_K}, {"seed", required_argument, NULL, O_SEED},
     {"min-runs", required_argument, NULL, O_MINRUNS}, {"json", no_argument, NULL, O_JSON},
     {"csv", no_argument, NULL, O_CSV}, {"all", no_argument, NULL, O_ALL},
-    {"help", no_argument, NULL, O_HELP}, {NULL, 0, NULL, 0},
+    {"help", no_argument, NULL, O_HELP}, {"campaign", required_argument, NULL, O_CAMPAIGN},
+    {"verbose", no_argument, NULL, O_VERBOSE}, {NULL, 0, NULL, 0},
 };
 
 static int number_arg(const char *opt, const char *s, double *out)
@@ -111,10 +119,9 @@ static int long_arg(const char *opt, const char *s, long *out)
 /* Returns -1 to continue, or the exit code. */
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
-    optind = 0; /* GNU: full reinitialisation */
-    opterr = 0;
+    socm_cli_getopt_start();
     int c;
-    while ((c = getopt_long(argc, argv, "-:o:h", long_opts, NULL)) != -1) {
+    while ((c = socm_cli_getopt("history", argc, argv, "-o:h", long_opts)) != -1) {
         int rc = 0;
         switch (c) {
         case 1: socm_strv_push(&o->pos, optarg); break;
@@ -144,10 +151,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         case O_JSON: o->json = true; break;
         case O_CSV: o->csv = true; break;
         case O_ALL: o->all = true; break;
+        case O_CAMPAIGN: o->campaign = optarg; break;
+        case O_VERBOSE: o->verbose = true; break;
         case 'h':
         case O_HELP: fputs(usage_text, stdout); return 0;
-        case ':': return socm_cli_usage("history", "%s needs a value", argv[optind - 1]);
-        default: return socm_cli_usage("history", "unknown option %s", argv[optind - 1]);
+        default: return 2; /* the usage error is printed */
         }
         if (rc)
             return rc;
@@ -157,12 +165,6 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 
 /* ---- output helpers ---- */
 
-static json_t *json_or_text(const char *s)
-{
-    json_t *j = json_loads(s ? s : "{}", 0, NULL);
-    return j ? j : json_string(s ? s : "");
-}
-
 static json_t *run_json(const struct socm_history_run *r)
 {
     json_t *o = json_object();
@@ -170,8 +172,8 @@ static json_t *run_json(const struct socm_history_run *r)
     json_object_set_new(o, "job_name", json_string(r->job_name));
     json_object_set_new(o, "workflow", json_string(r->workflow));
     json_object_set_new(o, "command", json_string(r->command));
-    json_object_set_new(o, "categorical", json_or_text(r->categorical_json));
-    json_object_set_new(o, "numeric", json_or_text(r->numeric_json));
+    json_object_set_new(o, "categorical", socm_history_json_or_text(r->categorical_json));
+    json_object_set_new(o, "numeric", socm_history_json_or_text(r->numeric_json));
     json_object_set_new(o, "ranks", json_integer(r->ranks));
     json_object_set_new(o, "threads", json_integer(r->threads));
     json_object_set_new(o, "req_memory_mb", json_real(r->req_memory_mb));
@@ -185,6 +187,7 @@ static json_t *run_json(const struct socm_history_run *r)
     json_object_set_new(o, "started_at", json_real(r->started_at));
     json_object_set_new(o, "finished_at", json_real(r->finished_at));
     json_object_set_new(o, "recorded_at", json_real(r->recorded_at));
+    json_object_set_new(o, "campaign", r->campaign && *r->campaign ? json_string(r->campaign) : json_null());
     return o;
 }
 
@@ -214,13 +217,46 @@ static struct socm_history *open_db(const struct opts *o, struct socm_error *err
 
 /* ---- actions ---- */
 
+/* Width of the widest of a column's values (at least its heading's, at most max). */
+static int col_width(const struct socm_history_runs *runs, size_t off, const char *head, int max)
+{
+    int w = (int)strlen(head);
+    for (size_t i = 0; i < runs->n; i++) {
+        const char *v = *(const char *const *)((const char *)&runs->v[i] + off);
+        int n = v && *v ? (int)strlen(v) : 1;
+        w = n > w ? n : w;
+    }
+    return w > max ? max : w;
+}
+
+/* The runs as a table whose name columns are as wide as their longest value (up to
+ * a limit; longer values push the row rather than break the column's alignment
+ * for all the others). */
+static void print_runs(const struct socm_history_runs *runs)
+{
+    int wj = col_width(runs, offsetof(struct socm_history_run, job_name), "JOB", 32);
+    int wc = col_width(runs, offsetof(struct socm_history_run, campaign), "CAMPAIGN", 24);
+    int ww = col_width(runs, offsetof(struct socm_history_run, workflow), "WORKFLOW", 20);
+    printf("%-6s %-*s %-*s %-*s %-10s %10s %11s %10s %-14s %s\n", "ID", wc, "CAMPAIGN", wj, "JOB", ww,
+           "WORKFLOW", "STATE", "ELAPSED_S", "MAX_RSS_MB", "CPU_S", "WHERE", "FINISHED");
+    for (size_t i = 0; i < runs->n; i++) {
+        const struct socm_history_run *r = &runs->v[i];
+        char when[32];
+        format_time(r->finished_at, when, sizeof when);
+        printf("%-6lld %-*s %-*s %-*s %-10s %10.1f %11.1f %10.1f %-14s %s\n", (long long)r->id, wc,
+               r->campaign && *r->campaign ? r->campaign : "-", wj, r->job_name, ww,
+               r->workflow[0] ? r->workflow : "-", r->state[0] ? r->state : "-", r->elapsed_s, r->max_rss_mb,
+               r->cpu_s, r->location[0] ? r->location : "-", when);
+    }
+}
+
 static int do_list(const struct opts *o)
 {
     struct socm_error err = {0};
     struct socm_history *h = open_db(o, &err);
     if (!h)
         return socm_cli_fail("history", &err);
-    struct socm_history_filter f = {.job_name = o->job_name, .limit = (size_t)o->limit};
+    struct socm_history_filter f = {.job_name = o->job_name, .campaign = o->campaign, .limit = (size_t)o->limit};
     struct socm_history_runs runs = {0};
     int rc = socm_history_query(h, &f, &runs, &err);
     if (rc == 0 && o->json) {
@@ -231,18 +267,10 @@ static int do_list(const struct opts *o)
         put_json(root);
         json_decref(root);
     } else if (rc == 0) {
-        printf("%-6s %-24s %-14s %-10s %10s %11s %10s %-14s %s\n", "ID", "JOB", "WORKFLOW", "STATE",
-               "ELAPSED_S", "MAX_RSS_MB", "CPU_S", "WHERE", "FINISHED");
-        for (size_t i = 0; i < runs.n; i++) {
-            const struct socm_history_run *r = &runs.v[i];
-            char when[32];
-            format_time(r->finished_at, when, sizeof when);
-            printf("%-6lld %-24s %-14s %-10s %10.1f %11.1f %10.1f %-14s %s\n", (long long)r->id,
-                   r->job_name, r->workflow[0] ? r->workflow : "-", r->state[0] ? r->state : "-",
-                   r->elapsed_s, r->max_rss_mb, r->cpu_s, r->location[0] ? r->location : "-", when);
-        }
+        print_runs(&runs);
         if (runs.n == 0)
-            printf("(no runs in %s)\n", socm_history_path(h));
+            printf("(no runs%s%s in %s)\n", o->campaign ? " of campaign " : "", o->campaign ? o->campaign : "",
+                   socm_history_path(h));
     }
     socm_history_runs_free(&runs);
     socm_history_close(h);
@@ -283,11 +311,12 @@ static int do_show(const struct opts *o)
                "  categorical  %s\n  numeric      %s\n  requested    %lld ranks x %lld threads, "
                "%.6g MB, %.6g min\n  used         %.3f s elapsed, %.1f MB max RSS, %.3f s CPU\n"
                "  state        %s\n  where        %s on %s\n  started      %s\n  finished     %s\n"
-               "  recorded     %s\n",
+               "  recorded     %s\n  campaign     %s\n",
                (long long)r->id, r->job_name, r->workflow, r->command, r->categorical_json,
                r->numeric_json, (long long)r->ranks, (long long)r->threads, r->req_memory_mb,
                r->req_runtime_min, r->elapsed_s, r->max_rss_mb, r->cpu_s, r->state,
-               r->location[0] ? r->location : "-", r->resource[0] ? r->resource : "-", s, e, rec);
+               r->location[0] ? r->location : "-", r->resource[0] ? r->resource : "-", s, e, rec,
+               r->campaign && *r->campaign ? r->campaign : "-");
         print_models(h, r);
     }
     socm_history_runs_free(&runs);
@@ -339,7 +368,7 @@ static int do_export(const struct opts *o)
     struct socm_history *h = open_db(o, &err);
     if (!h)
         return socm_cli_fail("history", &err);
-    struct socm_history_filter f = {.job_name = o->job_name};
+    struct socm_history_filter f = {.job_name = o->job_name, .campaign = o->campaign};
     struct socm_history_runs runs = {0};
     if (socm_history_query(h, &f, &runs, &err) != 0) {
         socm_history_close(h);
@@ -354,7 +383,7 @@ static int do_export(const struct opts *o)
     }
     fputs("id,job_name,workflow,command,categorical,numeric,ranks,threads,req_memory_mb,"
           "req_runtime_min,elapsed_s,max_rss_mb,cpu_s,state,resource,where,started_at,"
-          "finished_at,recorded_at\n", out);
+          "finished_at,recorded_at,campaign\n", out);
     for (size_t i = 0; i < runs.n; i++) {
         const struct socm_history_run *r = &runs.v[i];
         fprintf(out, "%lld,", (long long)r->id);
@@ -371,7 +400,9 @@ static int do_export(const struct opts *o)
         csv_field(out, r->resource);
         fputc(',', out);
         csv_field(out, r->location);
-        fprintf(out, ",%.17g,%.17g,%.17g\n", r->started_at, r->finished_at, r->recorded_at);
+        fprintf(out, ",%.17g,%.17g,%.17g,", r->started_at, r->finished_at, r->recorded_at);
+        csv_field(out, r->campaign ? r->campaign : "");
+        fputc('\n', out);
     }
     int bad = out != stdout ? fclose(out) : fflush(out);
     socm_history_runs_free(&runs);
@@ -400,9 +431,9 @@ static int parse_age_s(const char *s, double *out)
 
 static int do_prune(const struct opts *o)
 {
-    if (!o->older_than && !o->job_name && !o->all)
-        return socm_cli_usage("history", "prune needs --older-than D, --job-name N or --all");
-    struct socm_history_filter f = {.job_name = o->job_name};
+    if (!o->older_than && !o->job_name && !o->campaign && !o->all)
+        return socm_cli_usage("history", "prune needs --older-than D, --job-name N, --campaign C or --all");
+    struct socm_history_filter f = {.job_name = o->job_name, .campaign = o->campaign};
     if (o->older_than) {
         double age;
         if (parse_age_s(o->older_than, &age) != 0)
@@ -420,46 +451,6 @@ static int do_prune(const struct opts *o)
         printf("pruned %lld run%s from %s\n", (long long)n, n == 1 ? "" : "s", socm_history_path(h));
     socm_history_close(h);
     return rc == 0 ? 0 : socm_cli_fail("history", &err);
-}
-
-struct train_out {
-    bool json;
-    json_t *arr;
-    int trained, skipped;
-};
-
-static void train_report(const struct socm_model_info *mi, void *arg)
-{
-    struct train_out *t = arg;
-    if (mi->kind)
-        t->trained++;
-    else
-        t->skipped++;
-    if (t->json) {
-        json_t *o = json_object();
-        json_object_set_new(o, "job_name", json_string(mi->job_name));
-        json_object_set_new(o, "categorical", json_or_text(mi->categorical));
-        json_object_set_new(o, "target", json_string(socm_target_name(mi->target)));
-        json_object_set_new(o, "model", mi->kind ? json_string(mi->kind) : json_null());
-        json_object_set_new(o, "detail", json_string(mi->detail ? mi->detail : ""));
-        json_object_set_new(o, "n_runs", json_integer((json_int_t)mi->n_runs));
-        if (mi->kind) {
-            json_object_set_new(o, "n_train", json_integer((json_int_t)mi->n_train));
-            json_object_set_new(o, "n_test", json_integer((json_int_t)mi->n_test));
-            json_object_set_new(o, "mean_pct_error", json_real(mi->mean_pct_error));
-            json_object_set_new(o, "mse", json_real(mi->mse));
-            json_object_set_new(o, "margin", json_real(mi->margin));
-        }
-        json_array_append_new(t->arr, o);
-        return;
-    }
-    if (mi->kind)
-        printf("%-20s %-8s %-40s %-6s train %zu test %zu: error %.2f %%, MSE %.4g, margin +%.1f %% (%s)\n",
-               mi->job_name, socm_target_name(mi->target), mi->categorical, mi->kind, mi->n_train,
-               mi->n_test, mi->mean_pct_error, mi->mse, 100 * mi->margin, mi->detail);
-    else
-        printf("%-20s %-8s %-40s skipped: %s\n", mi->job_name, socm_target_name(mi->target),
-               mi->categorical, mi->detail ? mi->detail : "");
 }
 
 static int do_train(const struct opts *o)
@@ -490,8 +481,9 @@ static int do_train(const struct opts *o)
     struct socm_history *h = open_db(o, &err);
     if (!h)
         return socm_cli_fail("history", &err);
-    struct train_out t = {o->json, o->json ? json_array() : NULL, 0, 0};
-    int rc = socm_predict_train(h, o->job_name, &po, train_report, &t, &err);
+    struct socm_train_out t;
+    socm_train_out_init(&t, o->json, o->verbose);
+    int rc = socm_predict_train(h, o->job_name, &po, socm_train_out_report, &t, &err);
     if (rc == 0 && o->json) {
         json_t *root = json_object();
         json_object_set_new(root, "models", t.arr);
@@ -499,9 +491,9 @@ static int do_train(const struct opts *o)
         put_json(root);
         json_decref(root);
     } else if (rc == 0) {
-        printf("trained %d model%s, skipped %d\n", t.trained, t.trained == 1 ? "" : "s", t.skipped);
+        socm_train_out_summary(&t, stdout);
     }
-    json_decref(t.arr);
+    socm_train_out_free(&t);
     socm_history_close(h);
     return rc == 0 ? 0 : socm_cli_fail("history", &err);
 }
@@ -593,6 +585,7 @@ static int do_record(const struct opts *o)
     run.state = socm_strdup(o->state ? o->state : SOCM_HISTORY_COMPLETED);
     run.resource = socm_strdup(o->resource ? o->resource : o->sacct ? "slurm" : "local");
     run.location = socm_strdup(o->sacct ? o->sacct : "local");
+    run.campaign = socm_strdup(o->campaign ? o->campaign : "");
     run.finished_at = (double)time(NULL);
     struct socm_error err = {0};
     int rc = 0;

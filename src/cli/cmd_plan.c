@@ -3,6 +3,7 @@
  * print the plan as a table or JSON; optionally write a Gantt SVG and the DAG in
  * DOT. */
 #include "cli/cli.h"
+#include "cli/cli_checks.h"
 #include "predict/predict.h"
 #include "predict/requirements.h"
 #include "report/dot.h"
@@ -17,6 +18,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void plan_help(void)
@@ -39,7 +41,8 @@ static void plan_help(void)
          "  --policy NAME     planner policy (default: the campaign's `policy`, else\n"
          "                    \"time\"; \"heft-socm\" gives the original tool's plan)\n"
          "  --json            print the plan as JSON (times in minutes, memory in MB)\n"
-         "  --gantt FILE.svg  write a Gantt chart (cores x time, deadline line)\n"
+         "  --gantt FILE.svg  write a Gantt chart (cores x time, coloured by workflow\n"
+         "                    type, or by site over several sites; the deadline)\n"
          "  --dot FILE.dot    write the DAG in Graphviz DOT\n"
          "  --predict         plan with walltime and memory predicted from history\n"
          "  --explain         (implies --predict) each workflow's model and margin, or\n"
@@ -107,12 +110,23 @@ static void print_predictions(const struct socm_requirements *rq, bool explain)
     printf("core-hours saved: %.2f\n", socm_requirements_core_hours_saved(rq));
 }
 
-static int write_outputs(const struct socm_campaign *c, const struct socm_requirements *rq,
-                         const struct socm_plan *plan, const char *gantt, const char *dot,
-                         struct socm_error *err)
+static int write_outputs(const struct socm_campaign *c, const struct socm_sites_plan *sp, const char *gantt,
+                         const char *dot, struct socm_error *err)
 {
-    if (gantt && socm_gantt_svg_write(gantt, plan, rq->names, c->deadline_min, err) < 0)
-        return -1;
+    const struct socm_requirements *rq = &sp->rq;
+    const struct socm_plan *plan = &sp->plan;
+    if (gantt) {
+        /* Colour by site on a campaign over several sites, else by workflow type
+         * (a subcampaign's members are "SUB.MEMBER"). */
+        const char **groups = calloc(plan->n ? plan->n : 1, sizeof *groups);
+        for (size_t i = 0; i < c->n_wfs && i < plan->n; i++)
+            groups[i] = sp->site ? c->sites[sp->site[i]].name : c->wfs[i]->type;
+        struct socm_gantt_opts go = {c->name, c->deadline_min, groups, sp->site ? "site" : "workflow type"};
+        int rc = socm_gantt_svg_write(gantt, plan, rq->names, &go, err);
+        free(groups);
+        if (rc < 0)
+            return -1;
+    }
     if (dot && socm_dot_write(dot, c->name, &c->dag, rq->names, rq->reqs, err) < 0)
         return -1;
     return 0;
@@ -132,8 +146,8 @@ int socm_cmd_plan(int argc, char **argv)
     const char *policy = NULL, *gantt = NULL, *dot = NULL, *history_db = NULL;
     bool json = false, predict = false, explain = false, profile = false;
     int ch;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "t:y:h", opts, NULL)) != -1) {
+    socm_cli_getopt_start();
+    while ((ch = socm_cli_getopt("plan", argc, argv, "t:y:h", opts)) != -1) {
         switch (ch) {
         case 'p': policy = optarg; break;
         case 'j': json = true; break;
@@ -149,9 +163,9 @@ int socm_cmd_plan(int argc, char **argv)
             socm_strv_free(&files);
             plan_help();
             return 0;
-        default:
+        default: /* the usage error is printed */
             socm_strv_free(&files);
-            return socm_cli_usage("plan", "unknown option");
+            return 2;
         }
     }
     int rc = 0;
@@ -165,9 +179,14 @@ int socm_cmd_plan(int argc, char **argv)
     struct socm_sites_plan sp;
     struct socm_plan_request req = {policy, predict, history_db};
     if (socm_sites_plan_make(c, &req, &sp, &err) < 0) {
+        socm_cli_explain_deadline(c, &err);
         socm_campaign_free(c);
         return socm_cli_fail("plan", &err);
     }
+    char *late = socm_cli_deadline_warning(c, sp.plan.makespan);
+    if (late)
+        fprintf(stderr, "%s\n", late);
+    free(late);
     const struct socm_requirements *rq = &sp.rq;
     if (json) {
         json_t *j = socm_sites_plan_json(&sp);
@@ -183,7 +202,7 @@ int socm_cmd_plan(int argc, char **argv)
     }
     if (profile)
         print_plan_profile(t_load, &sp);
-    if (write_outputs(c, rq, &sp.plan, gantt, dot, &err) < 0)
+    if (write_outputs(c, &sp, gantt, dot, &err) < 0)
         rc = socm_cli_fail("plan", &err);
     socm_sites_plan_free(&sp);
     socm_campaign_free(c);

@@ -56,11 +56,10 @@ static int parse(int argc, char **argv, struct popts *o)
         {"job-name", required_argument, NULL, 'j'}, {"config", required_argument, NULL, 'c'},
         {"history-db", required_argument, NULL, 'd'}, {"model", required_argument, NULL, 'm'},
         {"json", no_argument, NULL, 'J'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    optind = 0;
-    opterr = 0;
+    socm_cli_getopt_start();
     int c;
     /* '+': the command line after the first word is the job's, not ours */
-    while ((c = getopt_long(argc, argv, "+:h", lo, NULL)) != -1) {
+    while ((c = socm_cli_getopt("predict", argc, argv, "+h", lo)) != -1) {
         switch (c) {
         case 'j': o->job_name = optarg; break;
         case 'c': o->config = optarg; break;
@@ -68,8 +67,7 @@ static int parse(int argc, char **argv, struct popts *o)
         case 'm': o->model = optarg; break;
         case 'J': o->json = true; break;
         case 'h': fputs(usage_text, stdout); return 0;
-        case ':': return socm_cli_usage("predict", "%s needs a value", argv[optind - 1]);
-        default: return socm_cli_usage("predict", "unknown option %s", argv[optind - 1]);
+        default: return 2; /* the usage error is printed */
         }
     }
     for (int i = optind; i < argc; i++)

@@ -4,6 +4,7 @@
 #include "config/config.h"
 #include "config/template.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -60,38 +61,32 @@ int socm_cmd_render(int argc, char **argv)
     const char *tmpl = NULL, *values = NULL, *out = NULL;
     struct socm_strv defs = SOCM_STRV_INIT;
     int rc = 2;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+    enum { O_VALUES = 0x100 };
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'},          {"define", required_argument, NULL, 'D'},
+        {"values", required_argument, NULL, O_VALUES}, {"output", required_argument, NULL, 'o'},
+        {NULL, 0, NULL, 0},
+    };
+    socm_cli_getopt_start();
+    int ch;
+    while ((ch = socm_cli_getopt("render", argc, argv, "hD:o:", opts)) != -1) {
+        switch (ch) {
+        case 'h':
             socm_render_help(stdout);
             rc = 0;
             goto done;
+        case 'D': socm_strv_push(&defs, optarg); break;
+        case O_VALUES: values = optarg; break;
+        case 'o': out = optarg; break;
+        default: goto done;
         }
-        if ((!strcmp(a, "-D") || !strcmp(a, "--values") || !strcmp(a, "-o") ||
-             !strcmp(a, "--output")) && i + 1 >= argc) {
-            rc = socm_cli_usage("render", "%s needs a value", a);
+    }
+    for (int i = optind; i < argc; i++) {
+        if (tmpl) {
+            rc = socm_cli_usage("render", "one template at a time ('%s' and '%s')", tmpl, argv[i]);
             goto done;
         }
-        if (!strcmp(a, "-D"))
-            socm_strv_push(&defs, argv[++i]);
-        else if (!strncmp(a, "-D", 2))
-            socm_strv_push(&defs, a + 2);
-        else if (!strcmp(a, "--values"))
-            values = argv[++i];
-        else if (!strncmp(a, "--values=", 9))
-            values = a + 9;
-        else if (!strcmp(a, "-o") || !strcmp(a, "--output"))
-            out = argv[++i];
-        else if (!strncmp(a, "--output=", 9))
-            out = a + 9;
-        else if (a[0] == '-' && a[1]) {
-            rc = socm_cli_usage("render", "unknown option '%s'", a);
-            goto done;
-        } else if (tmpl) {
-            rc = socm_cli_usage("render", "one template at a time ('%s' and '%s')", tmpl, a);
-            goto done;
-        } else
-            tmpl = a;
+        tmpl = argv[i];
     }
     if (!tmpl) {
         rc = socm_cli_usage("render", "no template given");

@@ -1,59 +1,87 @@
 /* cmd_report.c — `socm report STATE_DIR`: planned vs actual per workflow, as a table,
- * JSON (--json) or an SVG Gantt chart (--gantt FILE.svg). */
+ * JSON (--json), an SVG Gantt chart (--gantt FILE.svg) or one self-contained HTML
+ * page (--html FILE.html). */
 #include "cli/cli.h"
 #include "exec/bookkeeper.h"
 #include "exec/program.h"
 #include "report/profile.h"
-#include "report/run_gantt.h"
+#include "report/html_report.h"
+#include "report/run_rows.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void rows_of(const struct socm_bk *bk, struct socm_gantt_row *rows)
+/* The chart to `path` (0, or the exit code after saying why). */
+static int write_gantt(const char *path, const struct socm_run_rows *rr)
 {
-    for (size_t i = 0; i < bk->spec.n; i++) {
-        const struct socm_wfstate *w = &bk->w[i];
-        const struct socm_task *t = &bk->spec.tasks[i];
-        rows[i].name = t->name;
-        rows[i].state = socm_wstate_name(w->state);
-        rows[i].plan_start = t->plan_start;
-        rows[i].plan_end = t->plan_end;
-        rows[i].start = w->start > 0 ? (w->start - bk->t_begin) / 60 : -1;
-        double end = w->end > 0 ? w->end : bk->t_end;
-        rows[i].end = w->start > 0 ? (end - bk->t_begin) / 60 : -1;
+    struct socm_error err = {0};
+    FILE *f = fopen(path, "we");
+    if (!f) {
+        socm_error_errno(&err, "cannot write %s", path);
+        return socm_cli_fail("report", &err);
     }
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
+    socm_run_gantt_svg(f, &rr->o, rr->v, rr->n);
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad) {
+        socm_error_errno(&err, "cannot write %s", path);
+        return socm_cli_fail("report", &err);
+    }
+    printf("wrote %s\n", path);
+    return 0;
 }
 
 int socm_cmd_report(int argc, char **argv)
 {
-    const char *dir = NULL, *gantt = NULL;
+    const char *dir = NULL, *gantt = NULL, *html = NULL;
     bool json = false, profile = false;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            puts("usage: socm report STATE_DIR [--gantt FILE.svg] [--json] [--profile]\n"
+    enum { O_GANTT = 0x100, O_HTML, O_JSON, O_PROFILE };
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'},       {"gantt", required_argument, NULL, O_GANTT},
+        {"html", required_argument, NULL, O_HTML},
+        {"json", no_argument, NULL, O_JSON},    {"profile", no_argument, NULL, O_PROFILE},
+        {NULL, 0, NULL, 0},
+    };
+    socm_cli_getopt_start();
+    int ch;
+    while ((ch = socm_cli_getopt("report", argc, argv, "h", opts)) != -1) {
+        if (ch == 'h') {
+            puts("usage: socm report STATE_DIR [--gantt FILE.svg] [--html FILE.html] [--json]\n"
+                 "                   [--profile]\n"
                  "\n"
                  "Planned vs actual for each workflow of a campaign (from its journal): a\n"
-                 "table, JSON, or a Gantt chart in SVG with the planned bar above the actual.\n"
+                 "table, JSON, or a Gantt chart in SVG with the planned bar above the actual\n"
+                 "(coloured by state; rows aggregated beyond 500 workflows; hover a bar for\n"
+                 "its name, times and resources).\n"
+                 "--html writes one self-contained page (no network needed to view it): the\n"
+                 "summary, the run's and the plan's charts, the failures with the tail of\n"
+                 "their stderr, the table of workflows (click a heading to sort) and the\n"
+                 "profile.\n"
                  "--profile prints the recorded time of planning, submission, queue wait and\n"
                  "execution, with percent of total, overall, per workflow type and per site\n"
                  "(a campaign over several sites); for a program's state directory, each\n"
                  "campaign's wall time, then each campaign's profile.\n"
                  "\n"
                  "example:\n"
-                 "  socm report ./socm-quickstart --gantt quickstart.svg");
+                 "  socm report ./socm-quickstart --gantt quickstart.svg\n"
+                 "  socm report ./socm-quickstart --html quickstart.html");
             return 0;
-        } else if (!strcmp(argv[i], "--gantt") && i + 1 < argc)
-            gantt = argv[++i];
-        else if (!strncmp(argv[i], "--gantt=", 8))
-            gantt = argv[i] + 8;
-        else if (!strcmp(argv[i], "--json"))
+        } else if (ch == O_GANTT)
+            gantt = optarg;
+        else if (ch == O_HTML)
+            html = optarg;
+        else if (ch == O_JSON)
             json = true;
-        else if (!strcmp(argv[i], "--profile"))
+        else if (ch == O_PROFILE)
             profile = true;
-        else if (socm_cli_state_dir_arg("report", argv[i], &dir) != 0)
+        else
             return 2;
     }
+    for (int i = optind; i < argc; i++)
+        if (socm_cli_state_dir_arg("report", argv[i], &dir) != 0)
+            return 2;
     if (!dir)
         return socm_cli_usage("report", "no state directory given");
     struct socm_error err = {0};
@@ -64,18 +92,18 @@ int socm_cmd_report(int argc, char **argv)
     struct socm_bk *bk = socm_bk_load(dir, &err);
     if (!bk)
         return socm_cli_fail("report", &err);
-    struct socm_gantt_row *rows = calloc(bk->spec.n ? bk->spec.n : 1, sizeof *rows);
-    rows_of(bk, rows);
+    struct socm_run_rows rr;
+    socm_run_rows_of(bk, &rr);
+    const struct socm_gantt_row *rows = rr.v;
     int code = 0;
-    if (gantt) {
-        FILE *f = fopen(gantt, "w");
-        if (!f) {
-            fprintf(stderr, "socm report: cannot write %s\n", gantt);
-            code = 2;
-        } else {
-            socm_run_gantt_svg(f, bk->spec.campaign, rows, bk->spec.n, bk->spec.deadline_min);
-            fclose(f);
-            printf("wrote %s\n", gantt);
+    if (gantt || html) {
+        if (gantt)
+            code = write_gantt(gantt, &rr);
+        if (html && code == 0) {
+            if (socm_html_report_write(html, dir, bk, &err) == 0)
+                printf("wrote %s\n", html);
+            else
+                code = socm_cli_fail("report", &err);
         }
     } else if (json) {
         json_t *a = json_array();
@@ -105,7 +133,7 @@ int socm_cmd_report(int argc, char **argv)
                    rows[i].name, rows[i].state, rows[i].plan_start, rows[i].plan_end,
                    rows[i].start, rows[i].end, bk->w[i].max_rss_mb);
     }
-    free(rows);
+    socm_run_rows_free(&rr);
     socm_bk_free(bk);
     return code;
 }

@@ -133,21 +133,16 @@ int socm_cmd_resources(int argc, char **argv)
     };
     bool want_discover = false, toml = false;
     const char *name = NULL, *partition = NULL;
-    optind = 1;
-    opterr = 0;
+    socm_cli_getopt_start();
     int c;
-    while ((c = getopt_long(argc, argv, "+htdn:p:", opts, NULL)) != -1) {
+    while ((c = socm_cli_getopt("resources", argc, argv, "htdn:p:", opts)) != -1) {
         switch (c) {
         case 'h': help(stdout); return 0;
         case 't': toml = true; break;
         case 'd': want_discover = true; break;
         case 'n': name = optarg; break;
         case 'p': partition = optarg; break;
-        case '?':
-            if (optopt)
-                return socm_cli_usage("resources", "option '-%c' needs a value or is unknown", optopt);
-            return socm_cli_usage("resources", "unknown option '%s'", argv[optind - 1]);
-        default: return socm_cli_usage("resources", "bad option");
+        default: return 2; /* the usage error is printed */
         }
     }
     if (want_discover) {

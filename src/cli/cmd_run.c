@@ -2,6 +2,7 @@
  * through the original tool's forms `socm -t FILE`, `socm spectra -y FILE`). */
 #include "campaign/campaign.h"
 #include "cli/cli.h"
+#include "cli/cli_checks.h"
 #include "config/config.h"
 #include "exec/bookkeeper.h"
 #include "exec/program.h"
@@ -12,6 +13,7 @@
 #include "socm/planner.h"
 #include "util/proc.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +35,8 @@ static void help(void)
          "  --dry-run        print the plan and run nothing\n"
          "  --simulate       replay the plan on a virtual clock (dryrun enactor), with the\n"
          "                   same events and journal as a real run (in DIR-simulate)\n"
-         "  --enactor NAME   local (default), dryrun, or a plug-in .so\n"
+         "  --enactor NAME   local, dryrun, slurm-pilot, slurm-jobs or a plug-in .so\n"
+         "                   (default: the campaign's; slurm-pilot on a Slurm cluster)\n"
          "  --cores N        cores the local enactor may use (default: all)\n"
          "  --memory SIZE    memory it may use (default: MemAvailable), e.g. 8G\n"
          "  --state-dir DIR  where the journal and sandboxes go\n"
@@ -72,6 +75,38 @@ static void print_program_profile(const char *file, const char *state_dir)
     free(dir);
 }
 
+/* Whether the enactor can run this campaign here, before any state is written: it
+ * exists, its workflows fit (local) or are sized (Slurm), and Slurm's commands are
+ * there when a Slurm enactor — the default on a Slurm cluster — is to be used. */
+static int check_can_run(const struct socm_campaign *c, const struct socm_run_opts *o)
+{
+    struct socm_errlist errs = {0};
+    socm_cli_check_enactors(c, o->enactor, o->cores, o->memory_mb, &errs);
+    for (size_t i = 0; i < errs.n; i++)
+        fprintf(stderr, "socm run: %s\n", errs.msgs[i]);
+    size_t n = errs.n;
+    socm_errlist_free(&errs);
+    if (n)
+        return -1;
+    bool slurm = socm_cli_enactor_is_slurm(o->enactor ? o->enactor : c->enactor);
+    for (size_t k = 0; k < c->n_sites && !o->enactor; k++)
+        slurm |= socm_cli_enactor_is_slurm(c->sites[k].enactor);
+    struct socm_error why = {0};
+    if (slurm && !socm_cli_slurm_reachable(&why)) {
+        fprintf(stderr,
+                "socm run: campaign %s runs on %s with the %s enactor%s, but Slurm cannot be "
+                "used here (%s): see the plan with --dry-run, or run on this machine with "
+                "enactor = \"local\" in [campaign] or --enactor local\n",
+                c->name, c->resource_name ? c->resource_name : "its resource",
+                o->enactor ? o->enactor : c->enactor,
+                o->enactor || (c->config && socm_value_path(c->config, "campaign.enactor"))
+                    ? "" : " (the default for a Slurm cluster)",
+                why.msg);
+        return -1;
+    }
+    return 0;
+}
+
 int socm_cmd_run(int argc, char **argv)
 {
     struct socm_strv files = SOCM_STRV_INIT;
@@ -81,62 +116,53 @@ int socm_cmd_run(int argc, char **argv)
     struct socm_run_opts o = {0};
     const char *state_dir = NULL;
     struct socm_error err = {0};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = NULL;
-#define VAL(opt) (!strcmp(a, opt) ? (i + 1 < argc ? (v = argv[++i]) : NULL) \
-                  : (!strncmp(a, opt "=", strlen(opt) + 1) ? (v = a + strlen(opt) + 1) : NULL))
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+    enum { O_DRY = SOCM_CLI_OPT_FIRST_FREE, O_SIMULATE, O_RESUME, O_PROFILE, O_PREDICT, O_VALUES,
+           O_STATE_DIR };
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"dry-run", no_argument, NULL, O_DRY},
+        {"simulate", no_argument, NULL, O_SIMULATE},
+        {"resume", no_argument, NULL, O_RESUME},
+        {"profile", no_argument, NULL, O_PROFILE},
+        {"predict", no_argument, NULL, O_PREDICT},
+        {"define", required_argument, NULL, 'D'},
+        {"values", required_argument, NULL, O_VALUES},
+        {"state-dir", required_argument, NULL, O_STATE_DIR},
+        {"toml", required_argument, NULL, 't'},
+        {"yaml", required_argument, NULL, 'y'},
+        SOCM_CLI_EXEC_OPTIONS,
+        {NULL, 0, NULL, 0},
+    };
+    socm_cli_getopt_start();
+    int ch;
+    while ((ch = socm_cli_getopt("run", argc, argv, "hqD:t:y:", opts)) != -1) {
+        int used = socm_cli_exec_option("run", ch, optarg, &o);
+        if (used == 1)
+            continue;
+        switch (used < 0 ? '?' : ch) {
+        case 'h':
             help();
             socm_strv_free(&files);
             socm_strv_free(&defs);
             return 0;
-        } else if (!strcmp(a, "--dry-run"))
-            dry = true;
-        else if (!strcmp(a, "--simulate"))
-            o.simulate = true;
-        else if (!strcmp(a, "--resume"))
-            resume = true;
-        else if (!strcmp(a, "--profile"))
-            profile = true;
-        else if (!strcmp(a, "--predict"))
-            predict = true;
-        else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
-            o.quiet = true;
-        else if (VAL("--enactor"))
-            o.enactor = v;
-        else if (VAL("-D") || VAL("--define"))
-            socm_strv_push(&defs, v);
-        else if (!strncmp(a, "-D", 2) && a[2])
-            socm_strv_push(&defs, a + 2);
-        else if (VAL("--values"))
-            values = v;
-        else if (VAL("--state-dir"))
-            state_dir = v;
-        else if (VAL("--cores")) {
-            char *e;
-            o.cores = strtoll(v, &e, 10);
-            if (*e || o.cores <= 0) {
-                socm_strv_free(&files);
-                socm_strv_free(&defs);
-                return socm_cli_usage("run", "--cores needs a positive integer, not '%s'", v);
-            }
-        } else if (VAL("--memory")) {
-            if (socm_units_parse_memory_mb(v, &o.memory_mb, &err) != 0 || o.memory_mb <= 0) {
-                socm_strv_free(&files);
-                socm_strv_free(&defs);
-                return socm_cli_usage("run", "--memory: %s", err.msg[0] ? err.msg : "must be > 0");
-            }
-        } else if (VAL("-t") || VAL("--toml") || VAL("-y") || VAL("--yaml"))
-            socm_strv_push(&files, v);
-        else if (a[0] == '-' && a[1]) {
+        case O_DRY: dry = true; break;
+        case O_SIMULATE: o.simulate = true; break;
+        case O_RESUME: resume = true; break;
+        case O_PROFILE: profile = true; break;
+        case O_PREDICT: predict = true; break;
+        case 'D': socm_strv_push(&defs, optarg); break;
+        case O_VALUES: values = optarg; break;
+        case O_STATE_DIR: state_dir = optarg; break;
+        case 't':
+        case 'y': socm_strv_push(&files, optarg); break;
+        default:
             socm_strv_free(&files);
             socm_strv_free(&defs);
-            return socm_cli_usage("run", "unknown option '%s'", a);
-        } else
-            socm_strv_push(&files, a);
-#undef VAL
+            return 2;
+        }
     }
+    for (int i = optind; i < argc; i++)
+        socm_strv_push(&files, argv[i]);
     if (files.n == 0) {
         socm_strv_free(&files);
         socm_strv_free(&defs);
@@ -156,6 +182,7 @@ int socm_cmd_run(int argc, char **argv)
         }
         if (is_prog) {
             o.tty = false; /* several campaigns: log lines, not one live line */
+            socm_cli_outlive_terminal();
             int code = socm_program_run(files.v[0], state_dir, &o, resume, &err);
             if (code >= 0 && profile)
                 print_program_profile(files.v[0], state_dir);
@@ -182,6 +209,10 @@ int socm_cmd_run(int argc, char **argv)
         return 2;
     }
     socm_errlist_free(&errs);
+    if (!dry && !o.simulate && check_can_run(c, &o) != 0) {
+        socm_campaign_free(c);
+        return 2;
+    }
     int code;
     if (resume) {
         char *sd = state_dir ? socm_strdup(state_dir)
@@ -205,10 +236,15 @@ int socm_cmd_run(int argc, char **argv)
     struct socm_sites_plan sp;
     struct socm_plan_request req = {NULL, predict, NULL};
     if (socm_sites_plan_make(c, &req, &sp, &err) < 0) {
+        socm_cli_explain_deadline(c, &err);
         socm_campaign_free(c);
         return socm_cli_fail("run", &err);
     }
     nph = socm_profile_plan_phases(&sp, ph, nph, 39);
+    char *late = socm_cli_deadline_warning(c, sp.plan.makespan);
+    if (late)
+        fprintf(stderr, "%s\n", late);
+    free(late);
     if (dry) {
         socm_sites_plan_print_table(stdout, &sp);
         socm_sites_plan_free(&sp);

@@ -5,19 +5,25 @@
 #include "exec/program.h"
 #include "exec/bookkeeper.h"
 #include "exec/pilot.h"
+#include "exec/statedir.h"
 #include "util/proc.h"
 
 #include <poll.h>
 #include <signal.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
 #include <unistd.h>
 
-static bool manager_alive(const struct socm_bk *bk)
+/* Liveness from the manager lock (held by a live manager only, released by the kernel
+ * when it dies), never from a pid that may have been reused. */
+static bool manager_alive(const char *dir)
 {
-    return bk->manager_pid > 0 && kill((pid_t)bk->manager_pid, 0) == 0;
+    struct socm_manager m;
+    struct socm_error err = {0};
+    return socm_statedir_manager(dir, &m, &err) == 0 && m.held && strcmp(m.role, "cancel");
 }
 
 static void stderr_tail(const char *sandbox, int lines)
@@ -79,7 +85,7 @@ static void print_text(const struct socm_bk *bk, const char *dir)
     const struct socm_spec *s = &bk->spec;
     printf("campaign %s: %s%s%s%s\n", s->campaign, socm_cstate_name(bk->cstate),
            bk->creason ? " (" : "", bk->creason ? bk->creason : "", bk->creason ? ")" : "");
-    if (bk->cstate == SOCM_C_EXECUTING && !manager_alive(bk))
+    if (bk->cstate == SOCM_C_EXECUTING && !manager_alive(dir))
         printf("  (no manager is running it: `socm resume %s` continues it)\n", dir);
     printf("  %zu workflows:", s->n);
     for (int st = SOCM_W_NEW; st <= SOCM_W_CANCELED; st++)
@@ -165,7 +171,7 @@ static int show(const char *dir, bool json, struct socm_error *err, bool *ended,
     } else
         print_text(bk, dir);
     *ended = bk->cstate == SOCM_C_DONE || bk->cstate == SOCM_C_FAILED ||
-             bk->cstate == SOCM_C_CANCELED || !manager_alive(bk);
+             bk->cstate == SOCM_C_CANCELED || !manager_alive(dir);
     *code = watch_code(bk);
     socm_bk_free(bk);
     fflush(stdout);
@@ -176,8 +182,15 @@ int socm_cmd_status(int argc, char **argv)
 {
     const char *dir = NULL;
     bool json = false, watch = false;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    enum { O_JSON = 0x100, O_WATCH };
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'}, {"json", no_argument, NULL, O_JSON},
+        {"watch", no_argument, NULL, O_WATCH}, {NULL, 0, NULL, 0},
+    };
+    socm_cli_getopt_start();
+    int ch;
+    while ((ch = socm_cli_getopt("status", argc, argv, "h", opts)) != -1) {
+        if (ch == 'h') {
             puts("usage: socm status STATE_DIR [--json] [--watch]\n"
                  "\n"
                  "Shows a campaign's state from its journal: counts per state, running\n"
@@ -193,17 +206,16 @@ int socm_cmd_status(int argc, char **argv)
                  "example:\n"
                  "  socm status ./socm-quickstart --json");
             return 0;
-        } else if (!strcmp(argv[i], "--json"))
+        } else if (ch == O_JSON)
             json = true;
-        else if (!strcmp(argv[i], "--watch"))
+        else if (ch == O_WATCH)
             watch = true;
-        else if (argv[i][0] == '-')
-            return socm_cli_usage("status", "unknown option '%s'", argv[i]);
-        else if (!dir)
-            dir = argv[i];
         else
-            return socm_cli_usage("status", "one state directory only");
+            return 2;
     }
+    for (int i = optind; i < argc; i++)
+        if (socm_cli_state_dir_arg("status", argv[i], &dir) != 0)
+            return 2;
     if (!dir)
         return socm_cli_usage("status", "no state directory given");
     struct socm_error err = {0};
@@ -216,7 +228,7 @@ int socm_cmd_status(int argc, char **argv)
     int in = watch ? inotify_init1(IN_CLOEXEC | IN_NONBLOCK) : -1;
     if (in >= 0) {
         char *jp = socm_asprintf("%s/journal.jsonl", dir);
-        inotify_add_watch(in, jp, IN_MODIFY);
+        inotify_add_watch(in, jp, IN_MODIFY | IN_DONT_FOLLOW);
         free(jp);
     }
     if (show(dir, json, &err, &ended, &code) != 0) {

@@ -1,6 +1,7 @@
 /* cmd_validate.c — `socm validate FILE...`: parse, merge, expand and check campaign
  * files; print what they expand to (summary, --json, or --commands). */
 #include "cli/cli.h"
+#include "cli/cli_checks.h"
 #include "socm/workflow.h"
 
 #include <getopt.h>
@@ -16,7 +17,9 @@ static void validate_help(void)
          "\n"
          "Reads the campaign files (TOML or YAML, several are deep-merged in order),\n"
          "expands every workflow section, resolves dependencies and the target resource,\n"
-         "and reports every problem found as file:line:col: message.\n"
+         "checks the enactor, policy and planner, that the enactor can run every workflow\n"
+         "and that the campaign plans within its deadline, and reports every problem found\n"
+         "as file:line:col: message (an unknown key with the nearest known one).\n"
          "\n"
          "options:\n"
          "  --json       print the campaign and its workflows as JSON\n"
@@ -31,9 +34,9 @@ static void validate_help(void)
          "exit status: 0 valid, 2 invalid input or usage.");
 }
 
-static const char *schema_name(enum socm_schema s)
+static const char *schema_name(const struct socm_campaign *c)
 {
-    return s == SOCM_SCHEMA_BATCH ? "batch" : "remote";
+    return c->schema_local ? "local" : c->schema == SOCM_SCHEMA_BATCH ? "batch" : "remote";
 }
 
 static char *command_line(const struct socm_workflow *wf)
@@ -57,9 +60,12 @@ static void print_summary(const struct socm_campaign *c, const int *order, const
     for (size_t k = 0; k < (c->n_sites ? c->n_sites : 1); k++) {
         const struct socm_site *st = c->n_sites ? &c->sites[k] : NULL;
         const struct socm_resource *r = st ? st->resource : c->resource;
-        printf("  %s: %s (%lld nodes x %lld cores, %.15g MB/node; QoS:", st ? "site" : "resource",
-               st ? st->name : c->resource_name, (long long)r->nodes, (long long)r->cores_per_node,
-               r->memory_per_node_mb);
+        printf("  %s: %s (%lld nodes x %lld cores, ", st ? "site" : "resource",
+               st ? st->name : c->resource_name, (long long)r->nodes, (long long)r->cores_per_node);
+        if (r->memory_unchecked)
+            printf("memory not given, not checked; QoS:");
+        else
+            printf("%.15g MB/node; QoS:", r->memory_per_node_mb);
         for (size_t i = 0; i < r->n_qos; i++)
             printf(" %s", r->qos[i].name);
         printf(")");
@@ -70,7 +76,7 @@ static void print_summary(const struct socm_campaign *c, const int *order, const
     }
     if (c->n_sites)
         printf("  site policy: %s\n", c->site_policy == SOCM_SITE_CHEAPEST ? "cheapest" : "soonest");
-    printf("  execution schema: %s, policy: %s, enactor: %s\n", schema_name(c->schema), c->policy,
+    printf("  execution schema: %s, policy: %s, enactor: %s\n", schema_name(c), c->policy,
            c->enactor);
     if (c->requested_cores)
         printf("  requested cores: %lld\n", (long long)c->requested_cores);
@@ -116,7 +122,7 @@ static void print_json(const struct socm_campaign *c, const int *order, const si
     json_object_set_new(camp, "name", json_string(c->name));
     json_object_set_new(camp, "deadline_min", json_real(c->deadline_min));
     json_object_set_new(camp, "resource", json_string(c->resource_name));
-    json_object_set_new(camp, "execution_schema", json_string(schema_name(c->schema)));
+    json_object_set_new(camp, "execution_schema", json_string(schema_name(c)));
     json_object_set_new(camp, "policy", json_string(c->policy));
     json_object_set_new(camp, "enactor", json_string(c->enactor));
     json_object_set_new(camp, "requested_resources", json_integer(c->requested_cores));
@@ -167,8 +173,8 @@ int socm_cmd_validate(int argc, char **argv)
     struct socm_strv files = SOCM_STRV_INIT;
     bool json = false, commands = false;
     int ch;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "t:y:h", opts, NULL)) != -1) {
+    socm_cli_getopt_start();
+    while ((ch = socm_cli_getopt("validate", argc, argv, "t:y:h", opts)) != -1) {
         switch (ch) {
         case 'j': json = true; break;
         case 'c': commands = true; break;
@@ -178,9 +184,9 @@ int socm_cmd_validate(int argc, char **argv)
             socm_strv_free(&files);
             validate_help();
             return 0;
-        default:
+        default: /* the usage error is printed */
             socm_strv_free(&files);
-            return socm_cli_usage("validate", "unknown option");
+            return 2;
         }
     }
     if (json && commands) {
@@ -191,6 +197,24 @@ int socm_cmd_validate(int argc, char **argv)
     struct socm_campaign *c = socm_cli_load_campaign("validate", argc, argv, optind, &files, &rc);
     if (!c)
         return rc;
+    /* What would only fail at plan or run: enactor, planner, capacity, deadline. */
+    struct socm_errlist errs = {0};
+    struct socm_strv notes = SOCM_STRV_INIT, warnings = SOCM_STRV_INIT;
+    socm_cli_check_campaign(c, &errs, &notes, &warnings);
+    for (size_t i = 0; i < notes.n; i++)
+        fprintf(stderr, "socm validate: note: %s\n", notes.v[i]);
+    for (size_t i = 0; i < warnings.n; i++)
+        fprintf(stderr, "%s\n", warnings.v[i]);
+    socm_strv_free(&notes);
+    socm_strv_free(&warnings);
+    if (errs.n) {
+        for (size_t i = 0; i < errs.n; i++)
+            fprintf(stderr, "%s\n", errs.msgs[i]);
+        fprintf(stderr, "socm validate: %zu error%s\n", errs.n, errs.n == 1 ? "" : "s");
+        socm_errlist_free(&errs);
+        socm_campaign_free(c);
+        return 2;
+    }
     int *order = socm_xmalloc((c->n_wfs ? c->n_wfs : 1) * sizeof *order);
     size_t *starts, ngen;
     socm_dag_generations(&c->dag, order, &starts, &ngen);

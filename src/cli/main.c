@@ -5,6 +5,7 @@
 #include "util/str.h"
 
 #include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -55,7 +56,10 @@ static void usage(FILE *out)
           "  socm validate examples/quickstart.toml\n"
           "  socm run examples/quickstart.toml\n"
           "\n"
-          "`socm <command> --help` explains each command.\n"
+          "`socm <command> --help` explains each command. Long options may be\n"
+          "abbreviated while unambiguous (--dry for --dry-run) and take their value as\n"
+          "--opt=value or --opt value, short ones as -tFILE or -t FILE; options may come\n"
+          "before or after files and state directories.\n"
           "\n"
           "exit codes (every command):\n"
           "  0    success\n"
@@ -63,7 +67,8 @@ static void usage(FILE *out)
           "  2    bad input or usage (input errors are file:line:col: message)\n"
           "  3    the system refused: the state directory cannot be written (disk full,\n"
           "       read-only, not a directory), fork or I/O failed; what was recorded\n"
-          "       before stays, and `socm resume` continues once the cause is fixed\n"
+          "       before stays, and `socm resume` continues once the cause is fixed;\n"
+          "       another manager runs it; the directory is not yours or others can write\n"
           "  130  stopped by SIGINT, 143 by SIGTERM (`socm resume` continues)\n",
           out);
 }
@@ -72,6 +77,12 @@ int socm_cli_fail(const char *cmd, const struct socm_error *err)
 {
     fprintf(stderr, "socm %s: %s\n", cmd, err->msg[0] ? err->msg : "failed");
     return err->code ? (int)err->code : 2;
+}
+
+void socm_cli_outlive_terminal(void)
+{
+    signal(SIGHUP, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN);
 }
 
 int socm_cli_usage(const char *cmd, const char *fmt, ...)
@@ -91,6 +102,14 @@ int socm_cli_not_built(const char *cmd, const char *what)
     return 2;
 }
 
+/* --toml, --yaml or an unambiguous abbreviation (--to, --y), with or without =FILE. */
+static bool is_file_option(const char *a)
+{
+    size_t n = strcspn(a, "=");
+    return n > 2 && !strncmp(a, "--", 2) &&
+           (!strncmp(a, "--toml", n) || !strncmp(a, "--yaml", n)) && n <= 6;
+}
+
 static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
@@ -107,8 +126,7 @@ static int dispatch(int argc, char **argv)
         return 0;
     }
     /* The original's forms: `socm -t FILE`, `socm -y FILE`. */
-    if (!strcmp(cmd, "-t") || !strcmp(cmd, "-y") || !strncmp(cmd, "--toml", 6) ||
-        !strncmp(cmd, "--yaml", 6)) {
+    if (!strncmp(cmd, "-t", 2) || !strncmp(cmd, "-y", 2) || is_file_option(cmd)) {
         argv[0] = "run";
         return socm_cmd_run(argc, argv);
     }

@@ -1,10 +1,12 @@
 /* bookkeeper.c — campaign and workflow state machine, journal replay and the event
  * loop that drives an enactor (see bookkeeper.h). */
 #include "exec/bookkeeper.h"
+#include "exec/progress_line.h"
 #include "exec/enactor_sites.h"
 #include "exec/record.h"
 #include "predict/history.h"
 #include "slurm/slurm.h"
+#include "util/dirfd.h"
 #include "util/proc.h"
 #include "util/str.h"
 
@@ -48,6 +50,33 @@ static double bk_now(struct socm_bk *bk)
 
 /* ---- output: socm.log always; stderr as timestamped lines or one live line ---- */
 
+/* stderr is gone (a closed pipe: `socm run ... 2>&1 | head`; a hung-up terminal):
+ * the campaign goes on, its progress only in socm.log and the journal. */
+static void output_lost(struct socm_bk *bk, const char *why)
+{
+    clearerr(stderr);
+    if (bk->opts.quiet && !bk->opts.tty)
+        return;
+    bk->opts.quiet = true;
+    bk->opts.tty = false;
+    bk->progress_len = 0;
+    if (bk->log) {
+        time_t t = time(NULL);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        char ts[32];
+        strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        fprintf(bk->log, "%s %s: no more output to the terminal; the campaign goes on "
+                         "(progress in socm.log, `socm status`)\n", ts, why);
+    }
+}
+
+static void check_stderr(struct socm_bk *bk)
+{
+    if (ferror(stderr))
+        output_lost(bk, "stderr is gone (a write to it failed: closed pipe or terminal)");
+}
+
 static void clear_progress(struct socm_bk *bk)
 {
     if (bk->opts.tty && bk->progress_len) {
@@ -60,21 +89,16 @@ static void draw_progress(struct socm_bk *bk)
 {
     if (!bk->opts.tty || bk->opts.quiet || !bk->e || bk->progress_off)
         return;
-    double now = bk_now(bk), el = now - bk->t_begin;
+    double now = bk_now(bk);
+    size_t ended = bk->count[SOCM_W_DONE] + bk->count[SOCM_W_FAILED] + bk->count[SOCM_W_CANCELED];
     double eta = bk->t_begin + bk->spec.makespan_min * 60 - now;
-    size_t running = bk->count[SOCM_W_RUNNING] + bk->count[SOCM_W_SUBMITTED];
-    char line[256];
-    int n = snprintf(line, sizeof line,
-                     "%s: %zu/%zu done, %zu running, %zu failed, %zu canceled  elapsed "
-                     "%02d:%02d:%02d",
-                     bk->spec.campaign, bk->count[SOCM_W_DONE], bk->spec.n, running,
-                     bk->count[SOCM_W_FAILED], bk->count[SOCM_W_CANCELED], (int)(el / 3600),
-                     (int)fmod(el / 60, 60), (int)fmod(el, 60));
-    bool left = bk->count[SOCM_W_DONE] + bk->count[SOCM_W_FAILED] + bk->count[SOCM_W_CANCELED] <
-                bk->spec.n;
-    if (left && eta > 0 && n > 0 && (size_t)n < sizeof line)
-        snprintf(line + n, sizeof line - (size_t)n, "  ETA %02d:%02d:%02d (plan)",
-                 (int)(eta / 3600), (int)fmod(eta / 60, 60), (int)fmod(eta, 60));
+    struct socm_progress p = {bk->spec.campaign, bk->count[SOCM_W_DONE], bk->spec.n,
+                              bk->count[SOCM_W_RUNNING] + bk->count[SOCM_W_SUBMITTED],
+                              bk->count[SOCM_W_FAILED], bk->count[SOCM_W_CANCELED], now - bk->t_begin,
+                              ended < bk->spec.n ? eta : -1};
+    char line[512];
+    /* Fitted to the width at each redraw: the terminal may have been resized. */
+    socm_progress_format(&p, socm_progress_columns(2), line, sizeof line);
     fprintf(stderr, "\r\033[K%s", line);
     fflush(stderr);
     bk->progress_len = 1;
@@ -419,6 +443,7 @@ static struct socm_bk *bk_new(void)
 {
     struct socm_bk *bk = socm_xcalloc(1, sizeof *bk);
     bk->j.fd = -1;
+    bk->sd.fd = bk->sd.lock_fd = -1;
     return bk;
 }
 
@@ -469,6 +494,7 @@ void socm_bk_free(struct socm_bk *bk)
     socm_history_close(bk->history);
     if (bk->log)
         fclose(bk->log);
+    socm_statedir_close(&bk->sd); /* last: the lock goes when nothing is left to write */
     free(bk);
 }
 
@@ -649,7 +675,7 @@ static void record_history(struct socm_bk *bk, const struct socm_result *r)
     char where[32] = "local";
     if (strcmp(resource, "local") != 0 && bk->w[r->index].job > 0) /* a Slurm job id */
         snprintf(where, sizeof where, "%ld", bk->w[r->index].job);
-    if (socm_record_result(bk->history, t->history, r, resource, where, &e) != 0)
+    if (socm_record_result(bk->history, t->history, bk->spec.campaign, r, resource, where, &e) != 0)
         bk_log(bk, "%s: not recorded in the history: %s", t->name, e.msg);
 }
 
@@ -768,15 +794,22 @@ static void cb_log(void *ctx, const char *msg)
 
 int socm_bk_request_cancel(const char *state_dir, struct socm_error *err)
 {
+    /* Under the manager lock: no resume can start between our look and our write (if
+     * one holds it, the caller signals that manager instead). */
+    struct socm_statedir sd;
+    if (socm_statedir_open(&sd, state_dir, 0, err) != 0)
+        return -1;
     long long valid = -1;
-    if (socm_journal_replay(state_dir, NULL, NULL, &valid, err) != 0)
-        return -1;
-    struct socm_journal j;
-    if (socm_journal_open(&j, state_dir, false, valid, err) != 0)
-        return -1;
-    int rc = socm_journal_write(&j, json_pack("{s:s,s:i}", "ev", "cancel", "pid", (int)getpid()),
+    struct socm_journal j = {.fd = -1};
+    int rc = -1;
+    if (socm_statedir_lock(&sd, "cancel", NULL, err) == 0 &&
+        socm_journal_replay_at(sd.fd, sd.path, NULL, NULL, &valid, err) == 0 &&
+        socm_journal_open_at(&j, sd.fd, sd.path, false, valid, err) == 0) {
+        rc = socm_journal_write(&j, json_pack("{s:s,s:i}", "ev", "cancel", "pid", (int)getpid()),
                                 err);
-    socm_journal_close(&j);
+        socm_journal_close(&j);
+    }
+    socm_statedir_close(&sd);
     return rc;
 }
 
@@ -933,6 +966,13 @@ static int wait_ms(double until, double now)
 
 static void on_signal(struct socm_bk *bk, int sig)
 {
+    if (sig == SIGHUP) {
+        /* The terminal (or ssh session) is gone. A manager outlives it: the campaign
+         * goes on, journaled as ever; `socm cancel` or SIGTERM stops it. */
+        output_lost(bk, "SIGHUP");
+        cb_log(bk, "SIGHUP (terminal gone): the campaign goes on; progress in socm.log");
+        return;
+    }
     if (bk->interrupt_signal) {
         bk_log(bk, "second %s: still stopping (grace %.0f s, then SIGKILL)", strsignal(sig),
                bk->spec.grace_s);
@@ -1010,6 +1050,7 @@ static int loop(struct socm_bk *bk, int sfd)
         bk->e->ops->handle(bk->e, fds + 1, ne);
         socm_hooks_handle(&bk->hooks, fds + 1 + ne, nh);
         draw_progress(bk);
+        check_stderr(bk); /* stderr's error flag stays set: once a turn is enough */
     }
     free(fds);
     return bk->failed_io ? -1 : 0;
@@ -1056,14 +1097,19 @@ static const char *enactor_name(const struct socm_spec *spec, const struct socm_
     return o->simulate ? "dryrun" : o->enactor ? o->enactor : spec->enactor;
 }
 
+/* STATE_DIR/socm.log, opened before anything is journaled: a link planted there stops
+ * the run before it has begun. */
+static FILE *open_log(struct socm_bk *bk, struct socm_error *err)
+{
+    return socm_dirfd_fopen(bk->sd.fd, bk->sd.path, "socm.log", "a", err);
+}
+
 static int setup_run(struct socm_bk *bk, const struct socm_run_opts *o, struct socm_error *err)
 {
     bk->opts = *o;
     bk->err = err;
-    char *logp = socm_asprintf("%s/socm.log", bk->spec.state_dir);
-    int fd = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    free(logp);
-    bk->log = fd >= 0 ? fdopen(fd, "a") : NULL;
+    if (!bk->log && !(bk->log = open_log(bk, err)))
+        return -1;
     const char *name = enactor_name(&bk->spec, o);
     struct socm_allocation a = {bk->spec.campaign, bk->spec.state_dir, o->cores, o->memory_mb,
                                 bk->spec.pin, bk->spec.grace_s, o->simulate, NULL, NULL};
@@ -1080,7 +1126,7 @@ static int setup_run(struct socm_bk *bk, const struct socm_run_opts *o, struct s
 
 static int run_loop(struct socm_bk *bk)
 {
-    int sigs[] = {SIGINT, SIGTERM, 0};
+    int sigs[] = {SIGINT, SIGTERM, SIGHUP, 0};
     sigset_t old;
     int sfd = socm_signalfd_open(sigs, &old, bk->err);
     if (sfd < 0)
@@ -1120,9 +1166,10 @@ static void teardown(struct socm_bk *bk)
     bk->e = NULL;
 }
 
-int socm_bk_run(struct socm_spec *spec, const struct socm_run_opts *o, struct socm_error *err)
+static int bk_run(struct socm_spec *spec, const struct socm_run_opts *o, struct socm_error *err)
 {
-    if (spec->deadline_min > 0 && spec->makespan_min > spec->deadline_min + 1e-9) {
+    if (!spec->deadline_soft && spec->deadline_min > 0 &&
+        spec->makespan_min > spec->deadline_min + 1e-9) {
         int rc = socm_error_set(err, SOCM_E_FAILED,
                                 "campaign %s cannot meet its deadline: the plan takes %.1f min, "
                                 "the deadline is %.1f min; refusing to start (raise the deadline "
@@ -1137,9 +1184,17 @@ int socm_bk_run(struct socm_spec *spec, const struct socm_run_opts *o, struct so
     }
     struct socm_bk *bk = bk_new();
     double t0 = socm_now();
-    char *line = socm_spec_begin_line(spec, t0, (long)getpid());
-    int rc = socm_journal_create(&bk->j, spec->state_dir, line, err);
-    free(line);
+    /* One manager per state directory: the lock comes before the journal exists. */
+    int rc = socm_statedir_open(&bk->sd, spec->state_dir, SOCM_SD_CREATE, err);
+    if (rc == 0)
+        rc = socm_statedir_lock(&bk->sd, "run", spec->campaign, err);
+    if (rc == 0 && !(bk->log = open_log(bk, err)))
+        rc = -1;
+    if (rc == 0) {
+        char *line = socm_spec_begin_line(spec, t0, (long)getpid());
+        rc = socm_journal_create_at(&bk->j, bk->sd.fd, bk->sd.path, line, err);
+        free(line);
+    }
     if (rc != 0) {
         socm_spec_free(spec);
         socm_bk_free(bk);
@@ -1169,11 +1224,18 @@ int socm_bk_run(struct socm_spec *spec, const struct socm_run_opts *o, struct so
     return code;
 }
 
-int socm_bk_resume(const char *state_dir, const struct socm_run_opts *o, struct socm_error *err)
+static int bk_resume(const char *state_dir, const struct socm_run_opts *o, struct socm_error *err)
 {
     struct socm_bk *bk = bk_new();
     long long valid = -1;
-    if (socm_journal_replay(state_dir, apply_cb, bk, &valid, err) != 0 || !bk->spec.campaign) {
+    /* One manager per state directory: the lock comes before the journal is read. */
+    if (socm_statedir_open(&bk->sd, state_dir, 0, err) != 0 ||
+        socm_statedir_lock(&bk->sd, "resume", NULL, err) != 0 || !(bk->log = open_log(bk, err))) {
+        socm_bk_free(bk);
+        return -1;
+    }
+    if (socm_journal_replay_at(bk->sd.fd, bk->sd.path, apply_cb, bk, &valid, err) != 0 ||
+        !bk->spec.campaign) {
         if (!bk->spec.campaign && !err->msg[0])
             socm_error_set(err, SOCM_E_INPUT, "%s: the journal holds no campaign record", state_dir);
         socm_bk_free(bk);
@@ -1186,10 +1248,11 @@ int socm_bk_resume(const char *state_dir, const struct socm_run_opts *o, struct 
         socm_bk_free(bk);
         return code;
     }
+    socm_statedir_lock_note(&bk->sd, bk->spec.campaign);
     /* The directory may have moved: the sandboxes are where the journal is now. */
     free(bk->spec.state_dir);
     bk->spec.state_dir = socm_strdup(state_dir);
-    if (socm_journal_open(&bk->j, state_dir, false, valid, err) != 0 ||
+    if (socm_journal_open_at(&bk->j, bk->sd.fd, bk->sd.path, false, valid, err) != 0 ||
         setup_run(bk, o, err) != 0) {
         socm_bk_free(bk);
         return -1;
@@ -1262,5 +1325,56 @@ int socm_bk_resume(const char *state_dir, const struct socm_run_opts *o, struct 
     int code = run_loop(bk);
     teardown(bk);
     socm_bk_free(bk);
+    return code;
+}
+
+/* A manager must not die of its output: SIGPIPE is ignored (a write to a closed pipe
+ * fails with EPIPE and output stops, see output_lost) and SIGHUP is blocked from the
+ * start, then read from the loop's signalfd (on_signal: the campaign goes on). Both
+ * are restored when the manager returns; its children get the defaults (socm_spawn). */
+struct sig_scope {
+    struct sigaction pipe;
+    sigset_t mask;
+};
+
+static void signals_enter(struct sig_scope *s)
+{
+    struct sigaction ign = {.sa_handler = SIG_IGN};
+    sigemptyset(&ign.sa_mask);
+    sigaction(SIGPIPE, &ign, &s->pipe);
+    sigset_t hup;
+    sigemptyset(&hup);
+    sigaddset(&hup, SIGHUP);
+    sigprocmask(SIG_BLOCK, &hup, &s->mask);
+}
+
+static void signals_leave(struct sig_scope *s)
+{
+    sigset_t hup;
+    sigemptyset(&hup);
+    sigaddset(&hup, SIGHUP);
+    struct timespec zero = {0, 0};
+    if (!sigismember(&s->mask, SIGHUP))
+        while (sigtimedwait(&hup, NULL, &zero) == SIGHUP) {
+        } /* a hang-up after the loop: dealt with, must not kill us on unblocking */
+    sigprocmask(SIG_SETMASK, &s->mask, NULL);
+    sigaction(SIGPIPE, &s->pipe, NULL);
+}
+
+int socm_bk_run(struct socm_spec *spec, const struct socm_run_opts *o, struct socm_error *err)
+{
+    struct sig_scope s;
+    signals_enter(&s);
+    int code = bk_run(spec, o, err);
+    signals_leave(&s);
+    return code;
+}
+
+int socm_bk_resume(const char *state_dir, const struct socm_run_opts *o, struct socm_error *err)
+{
+    struct sig_scope s;
+    signals_enter(&s);
+    int code = bk_resume(state_dir, o, err);
+    signals_leave(&s);
     return code;
 }

@@ -11,6 +11,7 @@
 #include "exec/hooks.h"
 #include "exec/journal.h"
 #include "exec/spec.h"
+#include "exec/statedir.h"
 #include "socm/enactor.h"
 
 #include <stdbool.h>
@@ -62,6 +63,7 @@ struct socm_bk {
     bool cancel_pending;       /* `socm cancel` found no manager: the next resume stops */
     long manager_pid;          /* of the last run/resume (journal) */
     /* running */
+    struct socm_statedir sd;   /* the state directory, locked for this manager's life */
     struct socm_journal j;
     struct socm_enactor *e;
     struct socm_hooks hooks;

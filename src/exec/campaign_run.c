@@ -5,6 +5,7 @@
 #include "planner/sites.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,7 @@ static int child_main(const char *const *files, size_t nfiles, const char *state
             int code = socm_bk_resume(state_dir, opts, &err);
             if (code < 0)
                 fprintf(stderr, "socm: %s\n", err.msg);
-            return code < 0 ? 2 : code;
+            return code < 0 ? (err.code ? (int)err.code : 2) : code;
         }
     }
     struct socm_errlist errs = {0};
@@ -69,7 +70,7 @@ static int child_main(const char *const *files, size_t nfiles, const char *state
     int code = socm_bk_run(&spec, opts, &err);
     if (code < 0)
         fprintf(stderr, "socm: %s\n", err.msg);
-    return code < 0 ? 2 : code;
+    return code < 0 ? (err.code ? (int)err.code : 2) : code; /* 3: e.g. another manager */
 }
 
 struct socm_campaign_handle *socm_campaign_run(const char *const *files, size_t nfiles,
@@ -85,6 +86,13 @@ struct socm_campaign_handle *socm_campaign_run(const char *const *files, size_t 
         return NULL;
     }
     if (pid == 0) {
+        /* The manager handles SIGHUP itself (it goes on, see bookkeeper.c), even when
+         * the caller ignores it: blocked first, so one that comes now waits for it. */
+        sigset_t hup;
+        sigemptyset(&hup);
+        sigaddset(&hup, SIGHUP);
+        sigprocmask(SIG_BLOCK, &hup, NULL);
+        signal(SIGHUP, SIG_DFL);
         int code = child_main(files, nfiles, state_dir, &o, resume);
         fflush(NULL);
         _exit(code); /* the caller's atexit handlers and buffers are not ours */

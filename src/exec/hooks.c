@@ -1,5 +1,6 @@
 /* hooks.c — notification hooks run alongside the campaign (see hooks.h). */
 #include "exec/hooks.h"
+#include "util/dirfd.h"
 #include "util/proc.h"
 
 #include <fcntl.h>
@@ -54,9 +55,16 @@ void socm_hooks_start(struct socm_hooks *h, const char *name, const struct socm_
         return;
     struct socm_strv a = SOCM_STRV_INIT;
     socm_hooks_expand(argv, v, &a);
-    char *logp = socm_asprintf("%s/hooks.log", h->state_dir);
-    int fd = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    free(logp);
+    /* In the state directory: never through a link planted there. */
+    int dfd = open(h->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    struct socm_error oerr = {0};
+    int fd = dfd < 0 ? -1
+                     : socm_dirfd_open(dfd, h->state_dir, "hooks.log",
+                                       O_WRONLY | O_CREAT | O_APPEND, 0600, &oerr);
+    if (dfd >= 0)
+        close(dfd);
+    if (fd < 0 && oerr.msg[0] && h->log)
+        h->log(h->ctx, oerr.msg);
     struct socm_spawn_opts o;
     socm_spawn_opts_init(&o);
     o.new_pgroup = true;

@@ -1,5 +1,8 @@
 /* journal.c — the append-only JSON-lines event log (see journal.h). */
 #include "exec/journal.h"
+#include "exec/statedir.h"
+#include "util/crc32c.h"
+#include "util/dirfd.h"
 #include "util/proc.h"
 #include "util/str.h"
 
@@ -15,28 +18,29 @@ char *socm_journal_path(const char *state_dir)
     return socm_asprintf("%s/%s", state_dir, SOCM_JOURNAL_FILE);
 }
 
-int socm_journal_open(struct socm_journal *j, const char *state_dir, bool exclusive,
-                      long long valid_len, struct socm_error *err)
+static int exists_error(const char *dir, struct socm_error *err)
+{
+    /* Exit 2, a usage error: the campaign is there to be resumed. (Two runs into one
+     * new directory at once never get here: the second meets the first's lock.) */
+    return socm_error_set(err, SOCM_E_INPUT,
+                          "%s already holds a campaign journal; use `socm resume %s` to "
+                          "continue it, or remove the directory to start afresh",
+                          dir, dir);
+}
+
+int socm_journal_open_at(struct socm_journal *j, int dfd, const char *dir, bool exclusive,
+                         long long valid_len, struct socm_error *err)
 {
     memset(j, 0, sizeof *j);
     j->fd = -1;
-    if (socm_mkdir_p(state_dir, 0700, err) != 0)
-        return -1;
-    j->path = socm_journal_path(state_dir);
-    int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (exclusive ? O_EXCL : 0);
-    j->fd = open(j->path, flags, 0600);
+    int flags = O_WRONLY | O_CREAT | O_APPEND | (exclusive ? O_EXCL : 0);
+    j->fd = socm_dirfd_open(dfd, dir, SOCM_JOURNAL_FILE, flags, 0600, err);
     if (j->fd < 0) {
-        if (errno == EEXIST)
-            socm_error_set(err, SOCM_E_INPUT,
-                           "%s already holds a campaign journal; use `socm resume %s` to "
-                           "continue it, or remove the directory to start afresh",
-                           state_dir, state_dir);
-        else
-            socm_error_errno(err, "cannot open journal %s", j->path);
-        free(j->path);
-        j->path = NULL;
+        if (errno == EEXIST && exclusive)
+            exists_error(dir, err);
         return -1;
     }
+    j->path = socm_journal_path(dir);
     /* A torn tail must go before the next event, or that event would glue onto it. */
     if (valid_len >= 0) {
         struct stat st;
@@ -47,8 +51,58 @@ int socm_journal_open(struct socm_journal *j, const char *state_dir, bool exclus
         }
     }
     if (exclusive)
-        socm_fsync_dir_of(j->path);
+        fsync(dfd);
     return 0;
+}
+
+int socm_journal_open(struct socm_journal *j, const char *state_dir, bool exclusive,
+                      long long valid_len, struct socm_error *err)
+{
+    memset(j, 0, sizeof *j);
+    j->fd = -1;
+    struct socm_statedir sd;
+    if (socm_statedir_open(&sd, state_dir, SOCM_SD_CREATE, err) != 0)
+        return -1;
+    int rc = socm_journal_open_at(j, sd.fd, sd.path, exclusive, valid_len, err);
+    socm_statedir_close(&sd);
+    return rc;
+}
+
+/* "{...}" → "{...,"crc":"xxxxxxxx"}\n": the checksum covers every byte before it. */
+static void seal_line(struct socm_buf *b, const char *line)
+{
+    size_t n = strlen(line);
+    size_t start = b->len;
+    socm_buf_printf(b, "%.*s", (int)(n - 1), line); /* without the closing brace */
+    uint32_t c = socm_crc32c(b->data + start, b->len - start);
+    socm_buf_printf(b, SOCM_JOURNAL_CRC "%08x\"}\n", c);
+}
+
+int socm_journal_create_at(struct socm_journal *j, int dfd, const char *dir, const char *first,
+                           struct socm_error *err)
+{
+    memset(j, 0, sizeof *j);
+    j->fd = -1;
+    struct stat st;
+    if (fstatat(dfd, SOCM_JOURNAL_FILE, &st, AT_SYMLINK_NOFOLLOW) == 0)
+        return exists_error(dir, err);
+    struct socm_buf text = SOCM_BUF_INIT;
+    seal_line(&text, first);
+    /* A name of our own (the caller holds the manager lock, but a name shared by all
+     * creators is what let two runs swap each other's first line). */
+    char *tmp = socm_asprintf("%s.new.%ld", SOCM_JOURNAL_FILE, (long)getpid());
+    unlinkat(dfd, tmp, 0);
+    int rc = socm_dirfd_write_replace(dfd, dir, tmp, text.data, text.len, 0600, true, err);
+    socm_buf_free(&text);
+    if (rc == 0 && linkat(dfd, tmp, dfd, SOCM_JOURNAL_FILE, 0) != 0)
+        rc = errno == EEXIST ? exists_error(dir, err)
+                             : socm_error_errno(err, "cannot create %s/%s", dir, SOCM_JOURNAL_FILE);
+    unlinkat(dfd, tmp, 0);
+    free(tmp);
+    if (rc != 0)
+        return -1;
+    fsync(dfd);
+    return socm_journal_open_at(j, dfd, dir, false, -1, err);
 }
 
 int socm_journal_create(struct socm_journal *j, const char *state_dir, const char *first,
@@ -56,34 +110,12 @@ int socm_journal_create(struct socm_journal *j, const char *state_dir, const cha
 {
     memset(j, 0, sizeof *j);
     j->fd = -1;
-    if (socm_mkdir_p(state_dir, 0700, err) != 0)
+    struct socm_statedir sd;
+    if (socm_statedir_open(&sd, state_dir, SOCM_SD_CREATE, err) != 0)
         return -1;
-    char *path = socm_journal_path(state_dir);
-    if (access(path, F_OK) == 0) {
-        free(path);
-        return socm_error_set(err, SOCM_E_INPUT,
-                              "%s already holds a campaign journal; use `socm resume %s` to "
-                              "continue it, or remove the directory to start afresh",
-                              state_dir, state_dir);
-    }
-    char *text = socm_asprintf("%s\n", first);
-    char *tmp = socm_asprintf("%s.new", path);
-    unlink(tmp);
-    int rc = socm_write_atomic(tmp, text, strlen(text), 0600, err);
-    free(text);
-    if (rc == 0 && link(tmp, path) != 0) {
-        rc = errno == EEXIST
-                 ? socm_error_set(err, SOCM_E_INPUT, "%s already holds a campaign journal", state_dir)
-                 : socm_error_errno(err, "cannot create %s", path);
-    }
-    unlink(tmp);
-    free(tmp);
-    free(path);
-    if (rc != 0)
-        return -1;
-    socm_fsync_dir_of(path = socm_journal_path(state_dir));
-    free(path);
-    return socm_journal_open(j, state_dir, false, -1, err);
+    int rc = socm_journal_create_at(j, sd.fd, sd.path, first, err);
+    socm_statedir_close(&sd);
+    return rc;
 }
 
 int socm_journal_append(struct socm_journal *j, json_t *ev, struct socm_error *err)
@@ -93,8 +125,7 @@ int socm_journal_append(struct socm_journal *j, json_t *ev, struct socm_error *e
     char *line = json_dumps(ev, JSON_COMPACT | JSON_ENSURE_ASCII);
     if (!line)
         return socm_error_set(err, SOCM_E_SYSTEM, "cannot encode journal event");
-    socm_buf_puts(&j->pending, line);
-    socm_buf_putc(&j->pending, '\n');
+    seal_line(&j->pending, line);
     free(line);
     j->unsynced++;
     /* A simulation may decide a whole campaign in one iteration: keep memory bounded. */
@@ -159,17 +190,37 @@ void socm_journal_close(struct socm_journal *j)
     j->path = NULL;
 }
 
-int socm_journal_replay(const char *state_dir, socm_journal_fn fn, void *ctx,
-                        long long *valid_len, struct socm_error *err)
+/* Checks a complete line's checksum. A line without one is accepted only before the
+ * first line that has one (a journal written by a socm from before checksums, perhaps
+ * continued by this one); after it, a line without is as damaged as a wrong one. */
+static const char *check_line(const char *line, size_t n, bool *sealed)
+{
+    size_t tail = strlen(SOCM_JOURNAL_CRC) + 8 + 3; /* ,"crc":"  xxxxxxxx  "}\n */
+    const char *mark = n >= tail + 1 ? line + n - tail : NULL;
+    if (!mark || strncmp(mark, SOCM_JOURNAL_CRC, strlen(SOCM_JOURNAL_CRC)) != 0)
+        return *sealed ? "no checksum in a journal whose lines carry one" : NULL;
+    *sealed = true;
+    const char *hex = mark + strlen(SOCM_JOURNAL_CRC);
+    char want[9];
+    uint32_t c = socm_crc32c(line, (size_t)(mark - line));
+    snprintf(want, sizeof want, "%08x", c);
+    if (strncmp(hex, want, 8) != 0 || strcmp(hex + 8, "\"}\n") != 0)
+        return "checksum mismatch: the line was changed after socm wrote it";
+    return NULL;
+}
+
+int socm_journal_replay_at(int dfd, const char *state_dir, socm_journal_fn fn, void *ctx,
+                           long long *valid_len, struct socm_error *err)
 {
     char *path = socm_journal_path(state_dir);
-    FILE *f = fopen(path, "re");
+    struct socm_error oerr = {0};
+    FILE *f = socm_dirfd_fopen(dfd, state_dir, SOCM_JOURNAL_FILE, "r", &oerr);
     if (!f) {
         if (errno == ENOENT)
             socm_error_set(err, SOCM_E_INPUT, "%s: no campaign journal here (%s missing)",
                            state_dir, SOCM_JOURNAL_FILE);
         else
-            socm_error_errno(err, "cannot read %s", path);
+            *err = oerr;
         free(path);
         return -1;
     }
@@ -179,21 +230,23 @@ int socm_journal_replay(const char *state_dir, socm_journal_fn fn, void *ctx,
     size_t lineno = 0;
     long long good = 0;
     int rc = 0;
+    bool sealed = false;
     while ((n = getline(&line, &cap, f)) > 0) {
         lineno++;
         bool complete = line[n - 1] == '\n';
+        if (!complete)
+            break; /* the last line without its newline: never synced, so never acted upon */
+        const char *bad = memchr(line, '\0', (size_t)n) ? "a NUL byte in the line"
+                                                        : check_line(line, (size_t)n, &sealed);
         json_error_t jerr;
-        json_t *ev = json_loadb(line, (size_t)n, 0, &jerr);
-        if (!complete) {
-            /* The last line without its newline: never synced, so never acted upon. */
-            json_decref(ev);
-            break;
-        }
-        if (!ev || !json_is_object(ev) || !json_is_string(json_object_get(ev, "ev"))) {
+        json_t *ev = bad ? NULL : json_loadb(line, (size_t)n, 0, &jerr);
+        if (!bad && (!ev || !json_is_object(ev) || !json_is_string(json_object_get(ev, "ev"))))
+            bad = ev ? "not an event object" : jerr.text;
+        if (bad) {
             socm_error_set(err, SOCM_E_INPUT,
                            "%s:%zu: corrupt journal event (%s); the journal is damaged before "
                            "its end, so socm will not guess the campaign's state",
-                           path, lineno, ev ? "not an event object" : jerr.text);
+                           path, lineno, bad);
             json_decref(ev);
             rc = -1;
             break;
@@ -214,11 +267,25 @@ int socm_journal_replay(const char *state_dir, socm_journal_fn fn, void *ctx,
     return rc;
 }
 
+int socm_journal_replay(const char *state_dir, socm_journal_fn fn, void *ctx,
+                        long long *valid_len, struct socm_error *err)
+{
+    struct socm_statedir sd;
+    if (socm_statedir_open(&sd, state_dir, SOCM_SD_READ, err) != 0)
+        return -1;
+    int rc = socm_journal_replay_at(sd.fd, sd.path, fn, ctx, valid_len, err);
+    socm_statedir_close(&sd);
+    return rc;
+}
+
 json_t *socm_journal_read_spec(const char *dir)
 {
-    char *p = socm_journal_path(dir);
-    FILE *f = fopen(p, "re");
-    free(p);
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return NULL;
+    struct socm_error err = {0};
+    FILE *f = socm_dirfd_fopen(dfd, dir, SOCM_JOURNAL_FILE, "r", &err);
+    close(dfd);
     if (!f)
         return NULL;
     char *line = NULL;

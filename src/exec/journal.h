@@ -2,7 +2,14 @@
  * STATE_DIR/journal.jsonl (directory 0700, file 0600). An event is written and
  * fsync'd before the change it records is acted upon; replay tolerates a torn last
  * line (a write the crash cut short, never synced, never acted upon) and reports any
- * other damage as an error with the line number, never a guess.
+ * other damage as an error with the line number, never a guess. Each line ends with a
+ * CRC-32C of the bytes before it ({...,"crc":"xxxxxxxx"}), so a line damaged by the
+ * disk or edited by hand is refused; lines without one are read only before the first
+ * line that has one (journals from before checksums).
+ *
+ * The manager opens and creates its journal relative to the state directory's
+ * descriptor (exec/statedir.h) while it holds the manager lock; the path-taking forms
+ * open the directory themselves (for tests and for readers).
  *
  * Group commit: appended events wait in memory; socm_journal_sync writes all of them
  * with one write() and makes them durable with one fdatasync(), so a loop iteration
@@ -18,6 +25,7 @@
 #include <stddef.h>
 
 #define SOCM_JOURNAL_FILE "journal.jsonl"
+#define SOCM_JOURNAL_CRC ",\"crc\":\"" /* what precedes a line's checksum */
 
 struct socm_journal {
     int fd;
@@ -27,16 +35,20 @@ struct socm_journal {
     bool no_sync;    /* a simulation: nothing is acted upon, so nothing needs fsync */
 };
 
-/* Opens STATE_DIR/journal.jsonl for appending, creating the directory (0700) and the
- * file (0600). `exclusive` refuses an existing journal (a fresh run must not mix with
+/* Opens STATE_DIR/journal.jsonl for appending, creating the directory (0700, see
+ * socm_statedir_open: refused if unsafe) and the file (0600). `exclusive` refuses an existing journal (a fresh run must not mix with
  * an old one). `valid_len` (from replay) truncates a torn tail first; pass -1 to keep. */
 int socm_journal_open(struct socm_journal *j, const char *state_dir, bool exclusive,
                       long long valid_len, struct socm_error *err);
+int socm_journal_open_at(struct socm_journal *j, int dfd, const char *dir, bool exclusive,
+                         long long valid_len, struct socm_error *err);
 /* Creates a new journal whose first line is `first` (an event, no newline), atomically: the
  * journal either does not exist or starts with that event (tmp file, fsync, link,
- * fsync of the directory). Refuses an existing journal. Then open for appending. */
+ * fsync of the directory). Refuses an existing journal (exit 2: resume it). Then open for appending. */
 int socm_journal_create(struct socm_journal *j, const char *state_dir, const char *first,
                         struct socm_error *err);
+int socm_journal_create_at(struct socm_journal *j, int dfd, const char *dir, const char *first,
+                           struct socm_error *err);
 /* Appends one event (borrowed); adds "t" (now) unless present. Held in memory: not
  * yet written, not yet durable. */
 int socm_journal_append(struct socm_journal *j, json_t *ev, struct socm_error *err);
@@ -56,6 +68,8 @@ void socm_journal_close(struct socm_journal *j);
 typedef int (*socm_journal_fn)(void *ctx, json_t *ev, size_t line, struct socm_error *err);
 int socm_journal_replay(const char *state_dir, socm_journal_fn fn, void *ctx,
                         long long *valid_len, struct socm_error *err);
+int socm_journal_replay_at(int dfd, const char *state_dir, socm_journal_fn fn, void *ctx,
+                           long long *valid_len, struct socm_error *err);
 
 /* The journal path of a state directory (malloc'd). */
 char *socm_journal_path(const char *state_dir);

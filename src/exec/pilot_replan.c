@@ -88,44 +88,25 @@ struct journal_view {
     bool *left; /* spec.n */
 };
 
-static int view_load(const char *dir, struct journal_view *v, struct socm_error *err)
+static int view_event(void *ctx, json_t *ev, size_t line, struct socm_error *err)
 {
-    memset(v, 0, sizeof *v);
-    char *p = socm_journal_path(dir);
-    FILE *f = fopen(p, "re");
-    free(p);
-    if (!f)
-        return socm_error_errno(err, "%s/journal.jsonl", dir);
-    char *line = NULL;
-    size_t cap = 0;
-    int rc = -1;
-    bool have = false;
-    while (getline(&line, &cap, f) > 0) {
-        json_t *ev = json_loads(line, 0, NULL);
-        const char *kind = json_string_value(json_object_get(ev, "ev"));
-        if (!have && kind && !strcmp(kind, "begin")) {
-            if (socm_spec_from_json(json_object_get(ev, "spec"), &v->spec, err) == 0) {
-                have = true;
-                v->t_begin = json_number_value(json_object_get(ev, "t"));
-                v->left = socm_xcalloc(v->spec.n ? v->spec.n : 1, sizeof *v->left);
-                for (size_t i = 0; i < v->spec.n; i++)
-                    v->left[i] = true;
-            }
-        } else if (have && kind && !strcmp(kind, "wf")) {
-            json_int_t id = json_integer_value(json_object_get(ev, "id"));
-            const char *st = json_string_value(json_object_get(ev, "state"));
-            if (id >= 1 && (size_t)id <= v->spec.n && st)
-                v->left[id - 1] = strcmp(st, "DONE") && strcmp(st, "FAILED") && strcmp(st, "CANCELED");
-        }
-        json_decref(ev);
+    (void)line;
+    struct journal_view *v = ctx;
+    const char *kind = json_string_value(json_object_get(ev, "ev"));
+    if (!v->left && !strcmp(kind, "begin")) {
+        if (socm_spec_from_json(json_object_get(ev, "spec"), &v->spec, err) != 0)
+            return -1;
+        v->t_begin = json_number_value(json_object_get(ev, "t"));
+        v->left = socm_xcalloc(v->spec.n ? v->spec.n : 1, sizeof *v->left);
+        for (size_t i = 0; i < v->spec.n; i++)
+            v->left[i] = true;
+    } else if (v->left && !strcmp(kind, "wf")) {
+        json_int_t id = json_integer_value(json_object_get(ev, "id"));
+        const char *st = json_string_value(json_object_get(ev, "state"));
+        if (id >= 1 && (size_t)id <= v->spec.n && st)
+            v->left[id - 1] = strcmp(st, "DONE") && strcmp(st, "FAILED") && strcmp(st, "CANCELED");
     }
-    free(line);
-    fclose(f);
-    if (have)
-        rc = 0;
-    else if (!err->msg[0])
-        socm_error_set(err, SOCM_E_FAILED, "%s: the journal has no campaign record", dir);
-    return rc;
+    return 0;
 }
 
 static void view_free(struct journal_view *v)
@@ -134,6 +115,21 @@ static void view_free(struct journal_view *v)
         socm_spec_free(&v->spec);
     free(v->left);
 }
+
+/* Through the one journal reader: checksums checked, no link followed, a torn last
+ * line (the manager may be writing) skipped. */
+static int view_load(const char *dir, struct journal_view *v, struct socm_error *err)
+{
+    memset(v, 0, sizeof *v);
+    if (socm_journal_replay(dir, view_event, v, NULL, err) != 0) {
+        view_free(v);
+        return -1;
+    }
+    if (v->left)
+        return 0;
+    return socm_error_set(err, SOCM_E_FAILED, "%s: the journal has no campaign record", dir);
+}
+
 
 /* The remaining workflows as a planner input (indexes renumbered 0..m-1). */
 struct sub {
@@ -209,7 +205,8 @@ int socm_pilot_replan(const char *state_dir, const double *min_walltime, size_t 
     struct socm_plan_input in = {
         .n = s.m, .reqs = s.reqs, .names = s.names, .dag = &s.dag, .resource = res,
         .deadline_min = left,
-        .schema = schema && !strcmp(schema, "batch") ? SOCM_SCHEMA_BATCH : SOCM_SCHEMA_REMOTE,
+        .schema = schema && (!strcmp(schema, "batch") || !strcmp(schema, "local")) /* local: batch here */
+                      ? SOCM_SCHEMA_BATCH : SOCM_SCHEMA_REMOTE,
         .requested_cores = (int64_t)json_integer_value(json_object_get(camp, "requested_resources"))};
     /* What the campaign asked for, as far as the cluster still has it (a discovered
      * cluster counts only the nodes that can take work now). */

@@ -5,11 +5,14 @@
  * process with its own bookkeeper and state directory. Every campaign state change is
  * appended to program.jsonl first, so a resume knows which campaigns are done. */
 #include "exec/program.h"
+#include "campaign/schema.h"
 #include "config/config.h"
+#include "exec/statedir.h"
 #include "socm/socm.h"
 #include "util/proc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <libgen.h>
 #include <limits.h>
@@ -39,6 +42,7 @@ struct program {
     int64_t max_parallel;
     struct pcampaign *c;
     size_t n;
+    struct socm_statedir sd; /* the program's state directory, locked while it runs */
 };
 
 static void program_free(struct program *p)
@@ -174,6 +178,18 @@ static int program_load(const char *path, const char *state_dir, struct program 
     struct socm_value *root = socm_config_load_file(path, err);
     if (!root)
         return -1;
+    struct socm_errlist unknown = {0};
+    socm_schema_check(root, &socm_schema_program, "", &unknown);
+    if (unknown.n) {
+        /* Every unknown key, one per line, as validate prints them. */
+        struct socm_strv lines = {unknown.msgs, unknown.n, unknown.cap};
+        char *all = socm_strv_join(&lines, "\n");
+        socm_error_set(err, SOCM_E_INPUT, "%s", all);
+        free(all);
+        socm_errlist_free(&unknown);
+        socm_value_free(root);
+        return -1;
+    }
     char real[PATH_MAX];
     p->path = socm_strdup(realpath(path, real) ? real : path);
     char *copy = socm_strdup(p->path);
@@ -220,12 +236,10 @@ static int program_load(const char *path, const char *state_dir, struct program 
  * before the program acts on the change. */
 static int journal(const struct program *p, json_t *ev, struct socm_error *err)
 {
-    char *jp = socm_asprintf("%s/program.jsonl", p->state_dir);
-    FILE *f = fopen(jp, "a");
-    free(jp);
+    FILE *f = socm_dirfd_fopen(p->sd.fd, p->sd.path, "program.jsonl", "a", err);
     if (!f) {
         json_decref(ev);
-        return socm_error_errno(err, "%s/program.jsonl", p->state_dir);
+        return -1;
     }
     json_object_set_new(ev, "t", json_real(socm_now())); /* sub-second: --profile */
     char *line = json_dumps(ev, JSON_COMPACT);
@@ -248,33 +262,16 @@ static int set_state(struct program *p, size_t i, enum pstate s, struct socm_err
     return journal(p, ev, err);
 }
 
-static int mkdirs(const char *path, struct socm_error *err)
-{
-    char *d = socm_strdup(path);
-    for (char *s = d + 1; *s; s++)
-        if (*s == '/') {
-            *s = 0;
-            if (mkdir(d, 0777) < 0 && errno != EEXIST) {
-                free(d);
-                return socm_error_errno(err, "mkdir %s", path);
-            }
-            *s = '/';
-        }
-    int rc = mkdir(d, 0777) < 0 && errno != EEXIST ? socm_error_errno(err, "mkdir %s", d) : 0;
-    free(d);
-    return rc;
-}
-
 /* Replays program.jsonl: last state of each campaign. */
 static json_t *read_journal(const char *dir, struct socm_error *err)
 {
-    char *jp = socm_asprintf("%s/program.jsonl", dir);
-    FILE *f = fopen(jp, "r");
-    free(jp);
-    if (!f) {
-        socm_error_errno(err, "%s/program.jsonl", dir);
+    struct socm_statedir sd;
+    if (socm_statedir_open(&sd, dir, SOCM_SD_READ, err) != 0)
         return NULL;
-    }
+    FILE *f = socm_dirfd_fopen(sd.fd, sd.path, "program.jsonl", "r", err);
+    socm_statedir_close(&sd);
+    if (!f)
+        return NULL;
     json_t *states = json_object();
     char *line = NULL;
     size_t cap = 0;
@@ -363,11 +360,9 @@ static int reap_one(struct program *p, const struct socm_run_opts *o, size_t *ru
     return 0;
 }
 
-static int program_exec(struct program *p, const struct socm_run_opts *o, bool resume,
-                        struct socm_error *err)
+static int program_exec_locked(struct program *p, const struct socm_run_opts *o, bool resume,
+                               struct socm_error *err)
 {
-    if (mkdirs(p->state_dir, err) < 0)
-        return -1;
     if (resume) {
         json_t *states = read_journal(p->state_dir, err);
         if (!states)
@@ -380,20 +375,18 @@ static int program_exec(struct program *p, const struct socm_run_opts *o, bool r
                 p->c[i].state = P_DONE;
             else if (s && !strcmp(s, "failed")) {
                 /* A failed campaign starts afresh; its old run is kept aside. */
-                char *sd = socm_asprintf("%s/campaigns/%s", p->state_dir, p->c[i].name);
+                char *sd = socm_asprintf("campaigns/%s", p->c[i].name);
                 char *old = socm_asprintf("%s.failed-%ld", sd, (long)time(NULL));
-                if (rename(sd, old) < 0 && errno != ENOENT)
-                    socm_error_errno(err, "rename %s", sd);
+                if (renameat(p->sd.fd, sd, p->sd.fd, old) < 0 && errno != ENOENT)
+                    socm_error_errno(err, "rename %s/%s", p->state_dir, sd);
                 free(sd);
                 free(old);
             }
         }
         json_decref(states);
     } else {
-        char *jp = socm_asprintf("%s/program.jsonl", p->state_dir);
-        bool exists = access(jp, F_OK) == 0;
-        free(jp);
-        if (exists)
+        struct stat st;
+        if (fstatat(p->sd.fd, "program.jsonl", &st, AT_SYMLINK_NOFOLLOW) == 0)
             return socm_error_set(err, SOCM_E_INPUT, "%s already holds a program run (use "
                                   "`socm resume %s`)", p->state_dir, p->state_dir);
     }
@@ -419,6 +412,19 @@ static int program_exec(struct program *p, const struct socm_run_opts *o, bool r
         all = all && p->c[i].state == P_DONE;
     journal(p, json_pack("{s:s, s:s}", "ev", "end", "state", all ? "done" : "failed"), err);
     return all ? 0 : 1;
+}
+
+/* One runner per program state directory, as one manager per campaign's. */
+static int program_exec(struct program *p, const struct socm_run_opts *o, bool resume,
+                        struct socm_error *err)
+{
+    if (socm_statedir_open(&p->sd, p->state_dir, SOCM_SD_CREATE, err) != 0)
+        return -1;
+    int rc = socm_statedir_lock(&p->sd, "program", p->name, err);
+    if (rc == 0)
+        rc = program_exec_locked(p, o, resume, err);
+    socm_statedir_close(&p->sd);
+    return rc;
 }
 
 int socm_program_run(const char *path, const char *state_dir, const struct socm_run_opts *o,

@@ -68,7 +68,7 @@ static const char *state_of(enum socm_outcome o)
     }
 }
 
-int socm_record_result(struct socm_history *h, const json_t *prepared,
+int socm_record_result(struct socm_history *h, const json_t *prepared, const char *campaign,
                        const struct socm_result *r, const char *resource, const char *where,
                        struct socm_error *err)
 {
@@ -90,6 +90,7 @@ int socm_record_result(struct socm_history *h, const json_t *prepared,
         .location = socm_strdup(where),
         .started_at = r->start,
         .finished_at = r->end,
+        .campaign = socm_strdup(campaign ? campaign : ""),
     };
     int rc = socm_history_record(h, &run, err);
     socm_history_run_clear(&run);

@@ -22,9 +22,10 @@ int socm_record_db_path(const struct socm_value *config, char **path, struct soc
  * request) as JSON; NULL if the features cannot be computed. */
 json_t *socm_record_prepare(const struct socm_workflow *wf);
 
-/* Records one finished attempt: `prepared` from socm_record_prepare, the measures
- * and outcome from r; `where` is "local" or the Slurm job id. */
-int socm_record_result(struct socm_history *h, const json_t *prepared,
+/* Records one finished attempt of a workflow of `campaign`: `prepared` from
+ * socm_record_prepare, the measures and outcome from r; `where` is "local" or the
+ * Slurm job id. */
+int socm_record_result(struct socm_history *h, const json_t *prepared, const char *campaign,
                        const struct socm_result *r, const char *resource, const char *where,
                        struct socm_error *err);
 

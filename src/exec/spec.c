@@ -100,6 +100,7 @@ int socm_spec_from_campaign(const struct socm_campaign *c, const struct socm_pla
     out->enactor = socm_strdup(c->enactor ? c->enactor : "local");
     out->fail_fast = c->fail_fast;
     out->deadline_min = c->deadline_min;
+    out->deadline_soft = c->schema == SOCM_SCHEMA_BATCH;
     out->makespan_min = p ? p->makespan : 0;
     out->plan_cores = p ? p->cores : 0;
     out->grace_s = 10;

@@ -70,6 +70,9 @@ struct socm_spec {
     bool pin;
     double deadline_min;
     double makespan_min;
+    /* Batch: a plan past the deadline still runs (the allocation is given, its
+     * runtimes upper bounds); remote refuses it. Not journaled: checked at start. */
+    bool deadline_soft;
     int64_t plan_cores;
     double grace_s;        /* SIGTERM → SIGKILL */
     double hook_timeout_s;

@@ -211,6 +211,8 @@ double socm_plan_pilot_walltime(double makespan, double deadline)
     double w = makespan * 1.25;
     if (deadline < w)
         w = deadline;
+    if (w < makespan) /* a batch plan past its deadline still needs its time */
+        w = makespan;
     return ceil(w);
 }
 
@@ -270,13 +272,9 @@ int socm_plan_search_fn(const struct socm_plan_input *in, socm_schedule_fn fn, v
 {
     int64_t hi = socm_plan_max_cores(in);
     if (in->schema == SOCM_SCHEMA_BATCH) {
-        if (fn(ctx, in, hi, out, err) < 0)
-            return -1;
-        if (out->makespan > in->deadline_min) {
-            socm_plan_free(out);
-            return cannot_meet(in, hi, err);
-        }
-        return 0;
+        /* The allocation is given: a plan past the deadline is still the plan (the
+         * runtimes are upper bounds); the caller warns by how much it is late. */
+        return fn(ctx, in, hi, out, err) < 0 ? -1 : 0;
     }
     int64_t lo = socm_plan_max_cpus(in), top = hi, best = -1;
     struct socm_plan cand = {0};

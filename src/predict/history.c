@@ -43,7 +43,8 @@ static const char *const schema_sql =
     " location TEXT NOT NULL DEFAULT '',"
     " started_at REAL NOT NULL DEFAULT 0,"
     " finished_at REAL NOT NULL DEFAULT 0,"
-    " recorded_at REAL NOT NULL DEFAULT 0);"
+    " recorded_at REAL NOT NULL DEFAULT 0,"
+    " campaign TEXT NOT NULL DEFAULT '');"
     /* covers the per-group counts and the training query without reading rows */
     "CREATE INDEX IF NOT EXISTS runs_group ON runs(job_name, categorical, state);"
     "CREATE TABLE IF NOT EXISTS models ("
@@ -132,6 +133,16 @@ static int exec_sql(sqlite3 *db, const char *sql, const char *path, struct socm_
     return 0;
 }
 
+/* A database made before runs knew their campaign gets the column (empty for the
+ * old runs); inside setup_db's transaction. */
+static int add_campaign_column(sqlite3 *db, const char *p, struct socm_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    bool has = sqlite3_prepare_v2(db, "SELECT campaign FROM runs LIMIT 0", -1, &st, NULL) == SQLITE_OK;
+    sqlite3_finalize(st);
+    return has ? 0 : exec_sql(db, "ALTER TABLE runs ADD COLUMN campaign TEXT NOT NULL DEFAULT '';", p, err);
+}
+
 /* WAL mode and the schema. journal_mode=WAL needs a moment of exclusive access on
  * a new file, and SQLite answers "database is locked" at once, without the busy
  * handler, when another process is switching the same new file at that moment: so
@@ -151,7 +162,8 @@ static int setup_db(sqlite3 *db, const char *p, struct socm_error *err)
             return -1;
         nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
     }
-    if (exec_sql(db, schema_sql, p, err) != 0 || exec_sql(db, "COMMIT;", p, err) != 0) {
+    if (exec_sql(db, schema_sql, p, err) != 0 || add_campaign_column(db, p, err) != 0 ||
+        exec_sql(db, "COMMIT;", p, err) != 0) {
         sqlite3_exec(db, "ROLLBACK;", NULL, NULL, NULL);
         return -1;
     }
@@ -207,6 +219,7 @@ void socm_history_run_clear(struct socm_history_run *r)
     free(r->state);
     free(r->resource);
     free(r->location);
+    free(r->campaign);
     memset(r, 0, sizeof *r);
 }
 
@@ -232,8 +245,8 @@ int socm_history_record(struct socm_history *h, struct socm_history_run *run,
     static const char *sql =
         "INSERT INTO runs (job_name, workflow, command, categorical, numeric, ranks,"
         " threads, req_memory_mb, req_runtime_min, elapsed_s, max_rss_mb, cpu_s, state,"
-        " resource, location, started_at, finished_at, recorded_at)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        " resource, location, started_at, finished_at, recorded_at, campaign)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     if (!run->job_name || !*run->job_name)
         return socm_error_set(err, SOCM_E_INPUT, "a history record needs a job name");
     if (run->recorded_at == 0)
@@ -265,6 +278,7 @@ int socm_history_record(struct socm_history *h, struct socm_history_run *run,
     sqlite3_bind_double(st, i++, run->started_at);
     sqlite3_bind_double(st, i++, run->finished_at);
     sqlite3_bind_double(st, i++, run->recorded_at);
+    sqlite3_bind_text(st, i++, or_empty(run->campaign), -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
@@ -291,6 +305,8 @@ static void filter_where(const struct socm_history_filter *f, struct socm_buf *s
         socm_buf_puts(sql, " AND (CASE WHEN finished_at > 0 THEN finished_at ELSE recorded_at END) < ?");
     if (f->state)
         socm_buf_puts(sql, " AND state = ?");
+    if (f->campaign)
+        socm_buf_puts(sql, " AND campaign = ?");
     if (use_id && f->id)
         socm_buf_puts(sql, " AND id = ?");
 }
@@ -308,6 +324,8 @@ static void filter_bind(const struct socm_history_filter *f, sqlite3_stmt *st, b
         sqlite3_bind_double(st, i++, f->finished_before);
     if (f->state)
         sqlite3_bind_text(st, i++, f->state, -1, SQLITE_STATIC);
+    if (f->campaign)
+        sqlite3_bind_text(st, i++, f->campaign, -1, SQLITE_STATIC);
     if (use_id && f->id)
         sqlite3_bind_int64(st, i++, f->id);
 }
@@ -356,6 +374,7 @@ static void read_row(sqlite3_stmt *st, struct socm_history_run *r)
     r->started_at = sqlite3_column_double(st, c++);
     r->finished_at = sqlite3_column_double(st, c++);
     r->recorded_at = sqlite3_column_double(st, c++);
+    r->campaign = col_text(st, c++);
 }
 
 int socm_history_query(struct socm_history *h, const struct socm_history_filter *f,
@@ -364,8 +383,8 @@ int socm_history_query(struct socm_history *h, const struct socm_history_filter 
     struct socm_buf sql = SOCM_BUF_INIT;
     socm_buf_puts(&sql, "SELECT id, job_name, workflow, command, categorical, numeric, ranks,"
                         " threads, req_memory_mb, req_runtime_min, elapsed_s, max_rss_mb, cpu_s,"
-                        " state, resource, location, started_at, finished_at, recorded_at"
-                        " FROM runs");
+                        " state, resource, location, started_at, finished_at, recorded_at,"
+                        " campaign FROM runs");
     filter_where(f, &sql, true);
     if (f && f->limit)
         socm_buf_printf(&sql, " ORDER BY id DESC LIMIT %zu", f->limit);

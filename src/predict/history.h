@@ -33,6 +33,7 @@ struct socm_history_run {
     char *state;            /* "COMPLETED", "FAILED", "TIMEOUT", "OUT_OF_MEMORY", ... */
     char *resource;         /* cluster name, or "local" */
     char *location;         /* Slurm "JOBID.STEP", or "local" */
+    char *campaign;         /* the campaign the run came from ("" = recorded outside one) */
     double started_at, finished_at, recorded_at;
 };
 void socm_history_run_clear(struct socm_history_run *run);
@@ -67,6 +68,7 @@ struct socm_history_filter {
     const char *categorical_json; /* exact (canonical) categories */
     double finished_before;       /* finished_at (else recorded_at) < this */
     const char *state;            /* e.g. "COMPLETED" */
+    const char *campaign;         /* runs of this campaign */
     int64_t id;                   /* one run */
     size_t limit;                 /* newest first when set */
 };

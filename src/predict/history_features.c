@@ -114,6 +114,23 @@ static char *dump_sorted(json_t *obj)
     return copy;
 }
 
+/* One value as a numeric or categorical feature. */
+static void add_feature(json_t *cat, json_t *num, const char *key, const struct socm_value *v)
+{
+    if (socm_value_is_number(v)) {
+        json_object_set_new(num, key, number_json(v));
+    } else if (v->type == SOCM_V_ARRAY && all_numbers(v)) {
+        json_t *a = json_array();
+        for (size_t k = 0; k < v->u.arr.n; k++)
+            json_array_append_new(a, number_json(v->u.arr.items[k]));
+        json_object_set_new(num, key, a);
+    } else if (v->type == SOCM_V_STRING || v->type == SOCM_V_BOOL ||
+               (v->type == SOCM_V_ARRAY && v->u.arr.n > 0)) {
+        json_object_set_new(cat, key, category_json(v));
+    }
+    /* tables, dates and nulls describe neither size nor kind of work */
+}
+
 int socm_history_features(const struct socm_workflow *wf, char **categorical_json,
                           char **numeric_json, struct socm_error *err)
 {
@@ -126,18 +143,13 @@ int socm_history_features(const struct socm_workflow *wf, char **categorical_jso
         const struct socm_value *v = kv->value;
         if (in_list(common_exclude, kv->key) || in_list(type_exclude, kv->key))
             continue;
-        if (socm_value_is_number(v)) {
-            json_object_set_new(num, kv->key, number_json(v));
-        } else if (v->type == SOCM_V_ARRAY && all_numbers(v)) {
-            json_t *a = json_array();
-            for (size_t k = 0; k < v->u.arr.n; k++)
-                json_array_append_new(a, number_json(v->u.arr.items[k]));
-            json_object_set_new(num, kv->key, a);
-        } else if (v->type == SOCM_V_STRING || v->type == SOCM_V_BOOL ||
-                   (v->type == SOCM_V_ARRAY && v->u.arr.n > 0)) {
-            json_object_set_new(cat, kv->key, category_json(v));
+        if (!strcmp(kv->key, "features") && v->type == SOCM_V_TABLE) {
+            /* `features = {...}`: values that only describe the work (any type). */
+            for (size_t k = 0; k < v->u.tbl.n; k++)
+                add_feature(cat, num, v->u.tbl.items[k].key, v->u.tbl.items[k].value);
+            continue;
         }
-        /* tables, dates and nulls describe neither size nor kind of work */
+        add_feature(cat, num, kv->key, v);
     }
     json_object_set_new(num, "ranks", json_integer(wf->res.ranks > 0 ? wf->res.ranks : 1));
     json_object_set_new(num, "threads", json_integer(wf->res.threads > 0 ? wf->res.threads : 1));

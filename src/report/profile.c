@@ -7,6 +7,7 @@
  *   execution   started → ended
  * summed over workflows and attempts, so they measure workflow-time, not wall time. */
 #include "report/profile.h"
+#include "exec/journal.h"
 #include "planner/sites.h"
 #include "util/str.h"
 
@@ -64,96 +65,112 @@ static void print_row(FILE *out, const char *label, const double *s, double tota
                     total > 0 ? 100 * s[p] / total : 0);
 }
 
+/* What replay gathers for the report. */
+struct prof {
+    json_t *begin;
+    struct wprof *w;
+    size_t nw, ntp, nsp;
+    struct tprof *tp, *sp; /* per workflow type, per site */
+    double tot[PH_N], planning_from, first_t, last_t;
+};
+
+static void on_begin(struct prof *P, json_t *ev)
+{
+    P->begin = json_incref(ev);
+    json_t *spec = json_object_get(ev, "spec");
+    json_t *tasks = json_object_get(spec, "tasks");
+    P->nw = json_array_size(tasks);
+    P->w = socm_xcalloc(P->nw ? P->nw : 1, sizeof *P->w);
+    P->tp = socm_xcalloc(P->nw ? P->nw : 1, sizeof *P->tp);
+    P->sp = socm_xcalloc(P->nw ? P->nw : 1, sizeof *P->sp);
+    json_t *config = json_object_get(spec, "config");
+    json_t *sites = json_object_get(spec, "sites");
+    for (size_t i = 0; i < P->nw; i++) {
+        json_t *task = json_array_get(tasks, i);
+        P->w[i].type = type_of(config, task);
+        add(P->tp, &P->ntp, P->w[i].type, PH_EXEC, 0, true);
+        P->w[i].site = json_string_value(json_object_get(
+            json_array_get(sites, (size_t)json_integer_value(json_object_get(task, "site"))),
+            "name"));
+        if (P->w[i].site)
+            add(P->sp, &P->nsp, P->w[i].site, PH_EXEC, 0, true);
+    }
+}
+
+static void on_wf(struct prof *P, json_t *ev, double t)
+{
+    json_int_t id = json_integer_value(json_object_get(ev, "id"));
+    const char *s = json_string_value(json_object_get(ev, "state"));
+    if (id < 1 || (size_t)id > P->nw || !s)
+        return;
+    struct wprof *x = &P->w[id - 1];
+    double start = json_number_value(json_object_get(ev, "start"));
+    double end = json_number_value(json_object_get(ev, "end"));
+    double d[PH_N] = {0};
+    if (!strcmp(s, "READY"))
+        x->ready = t;
+    else if (!strcmp(s, "SUBMITTED")) {
+        x->submitted = t;
+        d[PH_SUBMIT] = x->ready > 0 ? t - x->ready : 0;
+    } else if (!strcmp(s, "RUNNING"))
+        x->running = t;
+    if (start > 0 && end >= start && x->submitted > 0) {
+        d[PH_QUEUE] = start - x->submitted;
+        d[PH_EXEC] = end - start;
+        x->ready = x->submitted = x->running = 0;
+    }
+    for (int p = PH_SUBMIT; p < PH_N; p++) {
+        P->tot[p] += d[p] > 0 ? d[p] : 0;
+        add(P->tp, &P->ntp, x->type, p, d[p], false);
+        if (x->site)
+            add(P->sp, &P->nsp, x->site, p, d[p], false);
+    }
+}
+
+static int on_event(void *ctx, json_t *ev, size_t line, struct socm_error *err)
+{
+    (void)line;
+    (void)err;
+    struct prof *P = ctx;
+    const char *e = json_string_value(json_object_get(ev, "ev"));
+    double t = json_number_value(json_object_get(ev, "t"));
+    if (t > 0) {
+        P->first_t = P->first_t > 0 ? P->first_t : t;
+        P->last_t = t;
+    }
+    if (!strcmp(e, "begin") && !P->begin)
+        on_begin(P, ev);
+    else if (!strcmp(e, "campaign")) {
+        const char *s = json_string_value(json_object_get(ev, "state"));
+        if (s && !strcmp(s, "PLANNING"))
+            P->planning_from = t;
+        else if (s && !strcmp(s, "EXECUTING") && P->planning_from > 0) {
+            P->tot[PH_PLAN] += t - P->planning_from;
+            P->planning_from = 0;
+        }
+    } else if (!strcmp(e, "wf") && P->w)
+        on_wf(P, ev, t);
+    return 0;
+}
+
 int socm_profile_report(const char *state_dir, FILE *out, struct socm_error *err)
 {
-    char *jp = socm_asprintf("%s/journal.jsonl", state_dir);
-    FILE *f = fopen(jp, "r");
-    free(jp);
-    if (!f)
-        return socm_error_errno(err, "%s/journal.jsonl", state_dir);
-    json_t *begin = NULL;
-    struct wprof *w = NULL;
-    size_t nw = 0, ntp = 0, nsp = 0;
-    struct tprof *tp = NULL, *sp = NULL; /* per workflow type, per site */
-    double tot[PH_N] = {0}, planning_from = 0, first_t = 0, last_t = 0;
-    char *line = NULL;
-    size_t cap = 0;
-    while (getline(&line, &cap, f) > 0) {
-        json_t *ev = json_loads(line, 0, NULL);
-        if (!ev)
-            continue; /* a torn last line */
-        const char *e = json_string_value(json_object_get(ev, "ev"));
-        double t = json_number_value(json_object_get(ev, "t"));
-        if (t > 0) {
-            first_t = first_t > 0 ? first_t : t;
-            last_t = t;
-        }
-        if (e && !strcmp(e, "begin") && !begin) {
-            begin = json_incref(ev);
-            json_t *tasks = json_object_get(json_object_get(begin, "spec"), "tasks");
-            nw = json_array_size(tasks);
-            w = socm_xcalloc(nw ? nw : 1, sizeof *w);
-            tp = socm_xcalloc(nw ? nw : 1, sizeof *tp);
-            sp = socm_xcalloc(nw ? nw : 1, sizeof *sp);
-            json_t *config = json_object_get(json_object_get(begin, "spec"), "config");
-            json_t *sites = json_object_get(json_object_get(begin, "spec"), "sites");
-            for (size_t i = 0; i < nw; i++) {
-                json_t *task = json_array_get(tasks, i);
-                w[i].type = type_of(config, task);
-                add(tp, &ntp, w[i].type, PH_EXEC, 0, true);
-                w[i].site = json_string_value(json_object_get(
-                    json_array_get(sites, (size_t)json_integer_value(json_object_get(task, "site"))),
-                    "name"));
-                if (w[i].site)
-                    add(sp, &nsp, w[i].site, PH_EXEC, 0, true);
-            }
-        } else if (e && !strcmp(e, "campaign")) {
-            const char *s = json_string_value(json_object_get(ev, "state"));
-            if (s && !strcmp(s, "PLANNING"))
-                planning_from = t;
-            else if (s && !strcmp(s, "EXECUTING") && planning_from > 0) {
-                tot[PH_PLAN] += t - planning_from;
-                planning_from = 0;
-            }
-        } else if (e && !strcmp(e, "wf") && w) {
-            json_int_t id = json_integer_value(json_object_get(ev, "id"));
-            const char *s = json_string_value(json_object_get(ev, "state"));
-            if (id < 1 || (size_t)id > nw || !s) {
-                json_decref(ev);
-                continue;
-            }
-            struct wprof *x = &w[id - 1];
-            double start = json_number_value(json_object_get(ev, "start"));
-            double end = json_number_value(json_object_get(ev, "end"));
-            double d[PH_N] = {0};
-            if (!strcmp(s, "READY"))
-                x->ready = t;
-            else if (!strcmp(s, "SUBMITTED")) {
-                x->submitted = t;
-                d[PH_SUBMIT] = x->ready > 0 ? t - x->ready : 0;
-            } else if (!strcmp(s, "RUNNING"))
-                x->running = t;
-            if (start > 0 && end >= start && x->submitted > 0) {
-                d[PH_QUEUE] = start - x->submitted;
-                d[PH_EXEC] = end - start;
-                x->ready = x->submitted = x->running = 0;
-            }
-            for (int p = PH_SUBMIT; p < PH_N; p++) {
-                tot[p] += d[p] > 0 ? d[p] : 0;
-                add(tp, &ntp, x->type, p, d[p], false);
-                if (x->site)
-                    add(sp, &nsp, x->site, p, d[p], false);
-            }
-        }
-        json_decref(ev);
-    }
-    free(line);
-    fclose(f);
-    if (!begin) {
+    /* The one journal reader: no link followed, checksums checked, a torn tail skipped. */
+    struct prof P = {0};
+    int rc = socm_journal_replay(state_dir, on_event, &P, NULL, err);
+    json_t *begin = P.begin;
+    struct wprof *w = P.w;
+    struct tprof *tp = P.tp, *sp = P.sp;
+    size_t ntp = P.ntp, nsp = P.nsp;
+    double *tot = P.tot, first_t = P.first_t, last_t = P.last_t;
+    if (rc != 0 || !begin) {
+        json_decref(begin);
         free(w);
         free(tp);
         free(sp);
-        return socm_error_set(err, SOCM_E_INPUT, "%s/journal.jsonl has no begin event", state_dir);
+        return rc != 0 ? -1
+                       : socm_error_set(err, SOCM_E_INPUT, "%s/journal.jsonl has no begin event",
+                                        state_dir);
     }
     double total = 0;
     for (int p = 0; p < PH_N; p++)

@@ -131,7 +131,12 @@ int socm_write_replace(const char *path, const void *data, size_t len, int mode,
                        struct socm_error *err)
 {
     char *tmp = socm_asprintf("%s.tmp.%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    /* A new file, never through a link someone planted under the temporary name; one
+     * left by a crashed process with our pid is removed first. */
+    int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    int fd = open(tmp, flags, mode);
+    if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)
+        fd = open(tmp, flags, mode);
     if (fd < 0) {
         socm_error_errno(err, "cannot create %s", tmp);
         free(tmp);

@@ -35,8 +35,8 @@ int socm_pidfd_signal(int pidfd, int sig);
  * signalfd for them; the previous mask goes to *old if non-NULL. */
 int socm_signalfd_open(const int *sigs, sigset_t *old, struct socm_error *err);
 
-/* Writes data to path atomically: path.tmp, fsync, rename, fsync of the directory.
- * mode applies to a new file. */
+/* Writes data to path atomically: path.tmp.PID (created new, O_EXCL, never through a
+ * link), fsync, rename, fsync of the directory. mode applies to a new file. */
 /* The same, durable only if `durable`: without it the file is still replaced in one
  * piece (readers never see half of it) but may be lost in a machine crash. */
 int socm_write_replace(const char *path, const void *data, size_t len, int mode, bool durable,

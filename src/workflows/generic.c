@@ -43,10 +43,12 @@ static int generic_build_argv(const struct socm_workflow *wf, struct socm_strv *
 }
 
 static const char *const generic_exclude[] = {"args", "kwargs", "flags", NULL};
+static const char *const generic_keys[] = {"args", "kwargs", "flags", NULL};
 
 const struct socm_workflow_type socm_wftype_generic = {
     .name = "generic",
     .expand = generic_expand,
     .build_argv = generic_build_argv,
     .feature_exclude = generic_exclude,
+    .keys = generic_keys,
 };

@@ -13,7 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const socm_so_socm_keys[] = {"depends", "max_retries", "grow_walltime_on_timeout", "job_name", "type", NULL};
+const char *const socm_so_socm_keys[] = {"depends", "max_retries", "grow_walltime_on_timeout", "job_name", "type",
+                                         "features", "preferred_resource", NULL};
 
 static const char *const socm_ml_required[] = {"context", "area", "output_dir", "preprocess_config",
                                                NULL};
@@ -242,7 +243,11 @@ static int socm_ml_expand(const struct socm_workflow_type *type, const struct so
 {
     struct socm_workflow *wf = socm_workflow_new();
     struct socm_obslist obs = {0};
-    if (socm_so_ml_fill(wf, section, "ml_mapmaking_workflow", ctx->base_dir, err) < 0 ||
+    /* [campaign.ml-mapmaking] is the original's ml_mapmaking_workflow; a section
+     * [campaign.ml-mapmaking-f090] (or type = "ml-mapmaking") is named after itself. */
+    const char *dname = strcmp(ctx->section_name, type->name) ? ctx->section_name
+                                                               : "ml_mapmaking_workflow";
+    if (socm_so_ml_fill(wf, section, dname, ctx->base_dir, err) < 0 ||
         socm_so_query(wf, ctx->base_dir, &obs, err) < 0) {
         socm_obslist_free(&obs);
         socm_workflow_free(wf);
@@ -266,10 +271,15 @@ static int socm_ml_build_argv(const struct socm_workflow *wf, struct socm_strv *
 static const char *const socm_ml_feature_exclude[] = {"area", "output_dir", "query",
                                                       "preprocess_config", NULL};
 
+const char *const socm_so_ml_keys[] = {"query", "area", "output_dir", "preprocess_config",
+                                        "maxiter", "downsample", NULL};
+
 const struct socm_workflow_type socm_wftype_ml_mapmaking = {
     .name = "ml-mapmaking",
     .expand = socm_ml_expand,
     .build_argv = socm_ml_build_argv,
     .feature_exclude = socm_ml_feature_exclude,
     .data = NULL,
+    .keys = socm_so_ml_keys,
+    .flags = SOCM_WFTYPE_OPTION_KEYS,
 };

@@ -520,6 +520,11 @@ static int socm_nt_build_argv(const struct socm_workflow *wf, struct socm_strv *
     return socm_so_ml_argv(wf, socm_nt_exclude, argv, err);
 }
 
+static const char *const socm_nt_keys[] = {
+    "query", "area", "output_dir", "preprocess_config", "maxiter", "downsample", "site",
+    "pwv_limit", "elevation_threshold", "sun_distance_threshold", "chunk_nobs", "chunk_duration",
+    "nsplits", NULL};
+
 static const char *const socm_nt_feature_exclude[] = {"area", "output_dir", "query",
                                                       "preprocess_config", "wafer", NULL};
 
@@ -531,6 +536,8 @@ static const char *const socm_nt_feature_exclude[] = {"area", "output_dir", "que
         .build_argv = socm_nt_build_argv,                                                      \
         .feature_exclude = socm_nt_feature_exclude,                                            \
         .data = (void *)&var##_kind,                                                           \
+        .keys = socm_nt_keys,                                                                  \
+        .flags = SOCM_WFTYPE_OPTION_KEYS,                                                      \
     };
 
 SOCM_NT_KIND(socm_wftype_ml_null_mission, "mission-tests", "mission_null_test_workflow", 8, true,

@@ -66,6 +66,25 @@ const struct socm_workflow_type *socm_workflow_type_find(const char *name)
     return NULL;
 }
 
+const struct socm_workflow_type *socm_workflow_type_find_prefix(const char *section)
+{
+    struct socm_strv names = SOCM_STRV_INIT;
+    socm_workflow_type_names(&names);
+    const char *best = NULL;
+    size_t best_len = 0;
+    for (size_t i = 0; section && i < names.n; i++) {
+        size_t len = strlen(names.v[i]);
+        if (len > best_len && !strncmp(section, names.v[i], len) && section[len] == '-' &&
+            section[len + 1]) {
+            best = names.v[i];
+            best_len = len;
+        }
+    }
+    const struct socm_workflow_type *t = best ? socm_workflow_type_find(best) : NULL;
+    socm_strv_free(&names);
+    return t;
+}
+
 int socm_subcampaign_register(const struct socm_subcampaign *sub)
 {
     if (!sub || !sub->name || !sub->members)

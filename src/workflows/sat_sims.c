@@ -69,7 +69,8 @@ static int socm_sat_expand(const struct socm_workflow_type *type, const struct s
                            struct socm_error *err)
 {
     struct socm_workflow *wf = socm_workflow_new();
-    if (socm_workflow_fill_common(wf, section, "sat_sims", err) < 0)
+    const char *dname = strcmp(ctx->section_name, type->name) ? ctx->section_name : "sat_sims";
+    if (socm_workflow_fill_common(wf, section, dname, err) < 0)
         goto fail;
     if (!wf->executable)
         wf->executable = socm_strdup("toast_so_sim");
@@ -180,10 +181,18 @@ static int socm_sat_build_argv(const struct socm_workflow *wf, struct socm_strv 
 static const char *const socm_sat_feature_exclude[] = {"output_dir", "schedule", "filterbin_name",
                                                        "processing_mask_file", NULL};
 
+/* The original model's fields and output_dir; any other key becomes an option. */
+static const char *const socm_sat_keys[] = {
+    "output_dir", "bands", "wafer_slots", "sample_rate", "sim_noise", "scan_map",
+    "sim_atmosphere", "sim_sss", "sim_hwpss", "pixels_healpix_radec_nside", "schedule",
+    "sim_hwpss_atmo_data", "filterbin_name", "processing_mask_file", NULL};
+
 const struct socm_workflow_type socm_wftype_sat_sims = {
     .name = "sat-sims",
     .expand = socm_sat_expand,
     .build_argv = socm_sat_build_argv,
     .feature_exclude = socm_sat_feature_exclude,
     .data = NULL,
+    .keys = socm_sat_keys,
+    .flags = SOCM_WFTYPE_OPTION_KEYS,
 };

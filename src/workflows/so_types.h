@@ -23,6 +23,8 @@ extern const struct socm_subcampaign socm_subcampaign_ml_null_tests;
 
 /* ---- shared by ml_mapmaking.c and null_tests.c ---- */
 
+/* Keys the ML types read (besides every workflow's); others become options. */
+extern const char *const socm_so_ml_keys[];
 /* Keys socm itself reads that never become program options. */
 extern const char *const socm_so_socm_keys[];
 

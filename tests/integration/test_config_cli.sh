@@ -120,8 +120,7 @@ printf 'x: [1\n' >"$tmp/bad.yml"
 expect_err "yaml file argument" "$tmp/bad.yml:[0-9]+:[0-9]+: " "$SOCM" config decode --yaml "$tmp/bad.yml"
 
 # The original's dag.yml decodes, with its alias expanded in each of the 8 stages.
-dag="$SRC/../shared/compat/dag.yml"
-[ -f "$dag" ] || dag=/work/shared/compat/dag.yml
+dag="$SRC/tests/data/compat/dag.yml"
 if [ -f "$dag" ]; then
     "$SOCM" config decode --yaml <"$dag" >"$tmp/out" 2>"$tmp/err" || fail "dag.yml: $(cat "$tmp/err")"
     if command -v jq >/dev/null; then

@@ -90,10 +90,10 @@ grep -q "FAILED" st.txt && grep -q "the-last-words" st.txt && grep -q "exit code
 
 # report: one planned and one actual bar per workflow that ran
 "$SOCM_BIN" report socm-cli --gantt g.svg >/dev/null
-[ "$(grep -c '<title>planned' g.svg)" -eq 3 ] && [ "$(grep -c '<title>DONE\|<title>FAILED' g.svg)" -eq 3 ] \
+[ "$(grep -c '<rect class="planned"' g.svg)" -eq 3 ] && [ "$(grep -c '<rect class="actual"' g.svg)" -eq 3 ] \
   || { echo "gantt bars wrong"; exit 1; }
 
-# an unreachable deadline: refused, nothing started
+# an unreachable deadline: remote refuses, nothing started...
 { testbox tight 2 "" 1m; cat <<'TOML'
 [campaign.long]
 type = "generic"
@@ -101,13 +101,20 @@ executable = "true"
 [campaign.long.resources]
 runtime = "10m"
 TOML
-} > tight.toml
+} | sed 's/^execution_schema = "batch"/execution_schema = "remote"/' > tight.toml
 set +e
 "$SOCM_BIN" run tight.toml --quiet 2> tight.err
 rc=$?
 set -e
 [ "$rc" -ne 0 ] && grep -qi "deadline" tight.err || { echo "deadline not refused: $rc"; cat tight.err; exit 1; }
 [ ! -e socm-tight/workflows ] || { echo "deadline: work was started"; exit 1; }
+# ...batch (a given allocation, runtimes as upper bounds) plans, warns by how much, runs
+sed 's/^execution_schema = "remote"/execution_schema = "batch"/; s/^name = "tight"/name = "tightb"/' tight.toml > tightb.toml
+"$SOCM_BIN" run tightb.toml --quiet 2> tightb.err || { echo "batch past its deadline did not run"; cat tightb.err; exit 1; }
+grep -q 'tightb.toml:3:12: warning: the plan takes 11 min, 10 min past the 1 min deadline; batch runs it anyway' tightb.err \
+  || { echo "batch: no warning"; cat tightb.err; exit 1; }
+"$SOCM_BIN" validate tightb.toml 2>&1 >/dev/null | grep -q 'warning: the plan takes 11 min, 10 min past' \
+  || { echo "validate: no batch deadline warning"; exit 1; }
 
 # hooks: a slow hook is killed after the timeout, a failing one is logged; neither
 # holds up nor fails the campaign

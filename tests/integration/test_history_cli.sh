@@ -45,7 +45,7 @@ EOF
 
 # --- train, then the history predicts a run of the job
 out=$("$SOCM" history train --model poly --history-db "$DB")
-grep -q 'trained 2 models, skipped 2' <<<"$out" || fail "train: $out"
+grep -q '^trained 2 models (1 runtime, 1 memory) for 1 job name; skipped 2$' <<<"$out" || fail "train: $out"
 models=$("$SOCM" history train --json --model knn --job-name sim --history-db "$DB")
 [ "$(jq '[.models[] | select(.model == "knn")] | length' <<<"$models")" = 2 ] || fail "train --json"
 jq -e '.models[0] | has("mean_pct_error") and has("mse") and has("margin")' <<<"$models" >/dev/null ||

@@ -27,7 +27,7 @@ qos = [{ name = "local", max_walltime = "1d", max_jobs = 1000, max_cores = 2 }]
 type = "generic"
 executable = "python3"
 args = ["-c", "b = bytearray(80 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096]); import time; time.sleep(0.3)"]
-nsamples = 80
+features = { nsamples = 80 }
 [campaign.alloc_split_1.resources]
 ranks = 1
 threads = 1

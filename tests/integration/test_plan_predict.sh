@@ -29,7 +29,7 @@ qos = [{ name = "local", max_walltime = "1d", max_jobs = 1000, max_cores = 2 }]
 [campaign.sim]
 type = "generic"
 executable = "true"
-n = 10
+features = { n = 10 }
 [campaign.sim.resources]
 ranks = 2
 threads = 1

@@ -68,7 +68,7 @@ set +e
 rc=$?
 set -e
 [ $rc -eq 2 ] || fail "mismatch exit $rc"
-grep -q "e.toml:7:12: plug-in .*libsocm_example_plugin_wrong_api.so was built for socm plug-in API version 42, but this socm provides version 1" err.txt \
+grep -q "e.toml:7:12: plug-in .*libsocm_example_plugin_wrong_api.so was built for socm plug-in API version 43, but this socm provides version 2" err.txt \
   || { cat err.txt; fail "mismatch message"; }
 
 # Not a plug-in at all.
@@ -76,4 +76,16 @@ printf 'junk' > junk.so
 write_campaign f.toml 'plugins = ["junk.so"]'
 if "$socm" validate f.toml 2> err.txt; then fail "junk accepted"; fi
 grep -q "f.toml:7:12: plug-in" err.txt || { cat err.txt; fail "junk message"; }
-echo "plugin: 6 checks passed"
+
+# The type declares its keys (struct socm_workflow_type.keys): a misspelt one is an
+# error with the nearest key, not an option silently dropped.
+write_campaign g.toml 'plugins = ["libsocm_example_plugin.so"]'
+sed -i 's/^custom_param2 = 7/custom_parm2 = 7/' g.toml
+set +e
+"$socm" validate g.toml 2> err.txt
+rc=$?
+set -e
+[ $rc -eq 2 ] || fail "misspelt plug-in key: exit $rc"
+grep -q "g.toml:12:1: unknown key 'custom_parm2' in \[campaign.my-analysis\]; did you mean 'custom_param2'?" err.txt \
+  || { cat err.txt; fail "misspelt plug-in key message"; }
+echo "plugin: 7 checks passed"

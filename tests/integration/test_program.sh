@@ -78,6 +78,16 @@ printf '[[campaign_set]]\nname = "a"\nfile = "x.toml"\nafter = ["a"]\n' >cyc.tom
 [ $? = 2 ] || fail "cycle: not exit 2"
 grep -q "cycle" err || fail "cycle message: $(cat err)"
 
+# a misspelt key of a program file: exit 2 with the nearest key, nothing started
+printf '[[campaign_set]]\nname = "a"\nfile = "preprocess.toml"\nafetr = []\n[program]\nmax_paralel = 2\n' >typo.toml
+"$SOCM_BIN" run typo.toml -q >out 2>err
+[ $? = 2 ] || fail "program typo: not exit 2"
+grep -q "typo.toml:4:1: unknown key 'afetr' in \[campaign_set\]; did you mean 'after'?" err ||
+    fail "program typo message: $(cat err)"
+grep -q "typo.toml:6:1: unknown key 'max_paralel' in \[program\]; did you mean 'max_parallel'?" err ||
+    fail "program typo message: $(cat err)"
+[ -e socm-typo ] && fail "program typo: something ran"
+
 printf "[[campaign_set]]\nname = \"a\"\nfile = \"preprocess.toml\"\n" >dry.toml
 "$SOCM_BIN" run dry.toml --dry-run >out 2>&1
 [ $? = 2 ] || fail "program --dry-run: not exit 2"

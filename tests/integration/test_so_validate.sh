@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # test_so_validate.sh — `socm validate` on the original tool's real campaign file
-# (../shared/compat/campaign.toml) with its context, obsdb and query list replaced by
+# (tests/data/compat/campaign.toml) with its context, obsdb and query list replaced by
 # a small test obsdb: the ml-mapmaking and null-test sections expand into the
 # expected workflows, with their command lines and query files.
 set -euo pipefail
 src=${SOCM_SRC:?}
 bin=${SOCM_BIN:?}
-orig="$src/../shared/compat/campaign.toml"
+orig="$src/tests/data/compat/campaign.toml"
 [ -f "$orig" ] || { echo "skip: $orig not found"; exit 0; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -70,7 +70,7 @@ static void test_settings_and_dag(void **state)
     assert_string_equal(c->name, "my-campaign");
     assert_true(fabs(c->deadline_min - 120) < 1e-9);
     assert_string_equal(c->policy, "time");
-    assert_string_equal(c->enactor, "local");
+    assert_string_equal(c->enactor, "slurm-pilot"); /* tiger3 is a Slurm cluster */
     assert_int_equal(c->schema, SOCM_SCHEMA_REMOTE);
     assert_int_equal(c->requested_cores, 3359);
     assert_string_equal(c->state_dir, "./socm-my-campaign");
@@ -273,8 +273,8 @@ static int probe_argv(const struct socm_workflow *wf, struct socm_strv *argv, st
     return 0;
 }
 
-static const struct socm_workflow_type probe_alpha = {"nulls.alpha", probe_expand, probe_argv, NULL, NULL};
-static const struct socm_workflow_type probe_beta = {"nulls.beta", probe_expand, probe_argv, NULL, NULL};
+static const struct socm_workflow_type probe_alpha = {"nulls.alpha", probe_expand, probe_argv, NULL, NULL, NULL, 0};
+static const struct socm_workflow_type probe_beta = {"nulls.beta", probe_expand, probe_argv, NULL, NULL, NULL, 0};
 static const char *const null_members[] = {"alpha", "beta", "gamma", NULL};
 static const struct socm_subcampaign nulls = {"nulls", null_members};
 

@@ -11,7 +11,9 @@
 #include "exec/bookkeeper.h"
 #include "exec/journal.h"
 #include "exec/spec.h"
+#include "util/crc32c.h"
 #include "util/proc.h"
+#include "util/str.h"
 
 #include <fcntl.h>
 #include <ftw.h>
@@ -201,6 +203,91 @@ static void test_corrupt_middle_line(void **state)
     assert_non_null(strstr(err.msg, ":1:"));
 }
 
+/* The journal's text, whole. */
+static char *read_journal(void)
+{
+    char *p = socm_journal_path(dir);
+    FILE *f = fopen(p, "r");
+    free(p);
+    assert_non_null(f);
+    static char buf[8192];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void write_journal(const char *text)
+{
+    char *p = socm_journal_path(dir);
+    FILE *f = fopen(p, "w");
+    free(p);
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_crc32c_vector(void **state)
+{
+    (void)state;
+    assert_int_equal(socm_crc32c("123456789", 9), 0xe3069283u);
+    assert_int_equal(socm_crc32c("", 0), 0);
+}
+
+/* A middle line replaced by a different, well-formed event (a DONE workflow put back
+ * to NEW) is refused, whether it kept the old checksum or carries none. */
+static void test_checksum_refuses_replaced_line(void **state)
+{
+    (void)state;
+    struct socm_error err = {0};
+    journal_of_logs(3);
+    char *text = socm_strdup(read_journal());
+    assert_non_null(strstr(text, ",\"crc\":\""));
+    char *l2 = strchr(text, '\n') + 1;
+    char *id = strstr(l2, "\"id\":2");
+    assert_non_null(id);
+    id[5] = '7'; /* same length, same checksum field, different event */
+    write_journal(text);
+    struct collect c = {0};
+    assert_int_equal(socm_journal_replay(dir, collect_cb, &c, NULL, &err), -1);
+    assert_non_null(strstr(err.msg, "journal.jsonl:2:"));
+    assert_non_null(strstr(err.msg, "checksum mismatch"));
+    assert_int_equal(c.n, 1);
+    /* the same line without any checksum */
+    char *crc = strstr(l2, ",\"crc\":\"");
+    char *rest = strchr(crc, '}');
+    memmove(crc, rest, strlen(rest) + 1);
+    write_journal(text);
+    assert_int_equal(socm_journal_replay(dir, NULL, NULL, NULL, &err), -1);
+    assert_non_null(strstr(err.msg, "journal.jsonl:2:"));
+    assert_non_null(strstr(err.msg, "no checksum"));
+    free(text);
+}
+
+/* A journal written before checksums reads, and can be continued. */
+static void test_legacy_journal_reads(void **state)
+{
+    (void)state;
+    struct socm_error err = {0};
+    struct socm_journal j;
+    journal_of_logs(0);
+    write_journal("{\"ev\":\"log\",\"id\":1}\n{\"ev\":\"log\",\"id\":2}\n");
+    struct collect c = {0};
+    long long valid = 0;
+    assert_int_equal(socm_journal_replay(dir, collect_cb, &c, &valid, &err), 0);
+    assert_int_equal(c.n, 2);
+    assert_int_equal(socm_journal_open(&j, dir, false, valid, &err), 0);
+    assert_int_equal(socm_journal_write(&j, json_pack("{s:s,s:i}", "ev", "log", "id", 3), &err), 0);
+    socm_journal_close(&j);
+    memset(&c, 0, sizeof c);
+    assert_int_equal(socm_journal_replay(dir, collect_cb, &c, NULL, &err), 0);
+    assert_int_equal(c.n, 3);
+    /* once sealed, an unsealed line after it is damage */
+    append_raw("{\"ev\":\"log\",\"id\":4}\n");
+    assert_int_equal(socm_journal_replay(dir, NULL, NULL, NULL, &err), -1);
+    assert_non_null(strstr(err.msg, "journal.jsonl:4:"));
+}
+
 static void make_spec(struct socm_spec *s)
 {
     memset(s, 0, sizeof *s);
@@ -367,6 +454,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_group_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_torn_last_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_corrupt_middle_line, setup, teardown),
+        cmocka_unit_test(test_crc32c_vector),
+        cmocka_unit_test_setup_teardown(test_checksum_refuses_replaced_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_legacy_journal_reads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_spec_roundtrip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_replay_every_kind, setup, teardown),
         cmocka_unit_test_setup_teardown(test_event_before_begin, setup, teardown),

@@ -28,7 +28,7 @@ static void test_product_and_substitution(void **state)
     struct socm_value *root = toml(
         "[campaign]\ndeadline = \"1h\"\n"
         "[campaign.map]\nargs = [\"--band\", \"{bands}\", \"n={n}\"]\n"
-        "out = { dir = \"maps/{bands}/{n}\", keep = \"{other}\" }\n"
+        "out = { dir = \"maps/{bands}/{n}\", keep = \"{ other }\" }\n"
         "matrix = { bands = [\"f090\", \"f150\"], n = [1, 2, 3] }\n"
         "[campaign.after]\ndepends = [\"map\", \"x\"]\n"
         "[campaign.single]\ndepends = \"map\"\n");
@@ -53,7 +53,7 @@ static void test_product_and_substitution(void **state)
     assert_string_equal(args->u.arr.items[1]->u.str.s, "f150");
     assert_string_equal(args->u.arr.items[2]->u.str.s, "n=2");
     assert_string_equal(socm_value_path(m, "out.dir")->u.str.s, "maps/f150/2");
-    assert_string_equal(socm_value_path(m, "out.keep")->u.str.s, "{other}");
+    assert_string_equal(socm_value_path(m, "out.keep")->u.str.s, "{ other }");
     assert_null(socm_table_get(camp, "map"));
     struct socm_value *dep = socm_value_path(camp, "after.depends");
     assert_int_equal(dep->u.arr.n, 7);
@@ -108,12 +108,31 @@ static void test_errors(void **state)
     socm_value_free(root);
 }
 
+/* {band} where the key is `bands` would reach the command as it is: an error at
+ * the string, naming the nearest key; the section is not expanded. */
+static void test_unknown_placeholder(void **state)
+{
+    (void)state;
+    struct socm_value *root = toml(
+        "[campaign.map]\nexecutable = \"echo\"\n"
+        "args = [\"{bands}\", \"maps/{band}\"]\nmatrix = { bands = [\"f090\"] }\n");
+    struct socm_value *camp = socm_table_get(root, "campaign");
+    struct socm_errlist errs = {0};
+    assert_int_equal(socm_matrix_expand(camp, &errs), 1);
+    assert_string_equal(errs.msgs[0], "m.toml:3:20: unknown placeholder 'band' in the matrix of "
+                                      "[campaign.map]; did you mean 'bands'?");
+    assert_null(socm_table_get(camp, "map-f090"));
+    socm_errlist_free(&errs);
+    socm_value_free(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_product_and_substitution),
         cmocka_unit_test(test_paired_depends),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_unknown_placeholder),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     socm_intern_free_all();

@@ -31,17 +31,20 @@ static void test_gantt(void **state)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    socm_gantt_svg(f, &p, names, 200);
+    struct socm_gantt_opts o = {"camp", 110, NULL, NULL};
+    socm_gantt_svg(f, &p, names, &o);
     fclose(f);
     assert_non_null(strstr(buf, "<svg"));
-    assert_int_equal(count(buf, "<rect"), 3); /* frame + 2 bars */
-    assert_non_null(strstr(buf, "a&lt;b&gt;&amp;c: cores 0-9, 0.0-50.0 min, 100 MB"));
+    assert_int_equal(count(buf, "<g class=\"bar\">"), 2);
+    assert_non_null(strstr(buf, "<title>a&lt;b&gt;&amp;c\n0 s to 50 min (50 min)\ncores 0-9 (10 cores), 100 MB</title>"));
     assert_null(strstr(buf, "a<b>"));
-    assert_non_null(strstr(buf, "second: cores 10-19, 50.0-100.0 min, 200 MB"));
-    assert_non_null(strstr(buf, "deadline 200 min"));
-    /* Time on x: the plot is 1000 px for 200 min starting at x=60; W2 starts at
-     * 50 min → x = 310; cores on y: 12 px per core from y=30; core 10 → 150. */
-    assert_non_null(strstr(buf, "<rect x=\"310.00\" y=\"150.00\" width=\"250.00\" height=\"120.00\""));
+    assert_non_null(strstr(buf, "<title>second\n50 min to 100 min (50 min)\ncores 10-19 (10 cores), 200 MB</title>"));
+    assert_non_null(strstr(buf, "deadline 110 min"));
+    /* Time on x: 110 min rounds up to 120 on a 15 min step; the plot is 1000 px
+     * from x=56: W2 starts at 50 min → x = 56 + 50 × 1000 / 120 = 472.67; cores on
+     * y: 20 cores × 16 px = 320 px, core 10 at 160 px below the plot's top. */
+    assert_non_null(strstr(buf, "<rect x=\"472.67\" y=\""));
+    assert_non_null(strstr(buf, "width=\"416.67\" height=\"160.00\""));
     free(buf);
 }
 
