@@ -52,6 +52,7 @@ struct sj_job {
      * sbatch timed out): look for it by working directory before submitting. */
     bool lookup;
     bool cancel_asked;    /* canceled while the lookup was pending */
+    bool canceled_here;   /* socm asked Slurm to cancel it */
     double intent_t;      /* when that sbatch began (epoch seconds) */
     const char *qos;      /* the QoS it was submitted with (the resource's name), or NULL */
 };
@@ -429,6 +430,33 @@ static enum socm_outcome map_outcome(enum socm_slurm_outcome o)
     }
 }
 
+/* MaxRSS (MB, × tasks) of the workflow's program: step JOBID.0, which srun runs;
+ * the largest step when there is none (0 = not known). */
+static double program_rss_mb(const struct socm_sacct *a, int64_t job)
+{
+    for (size_t i = 0; i < a->n; i++) {
+        const struct socm_sacct_row *r = &a->v[i];
+        if (r->job == job && r->step && !strcmp(r->step, "0") && r->max_rss_kib > 0)
+            return (double)r->max_rss_kib * (double)(r->ntasks > 0 ? r->ntasks : 1) / 1024.0;
+    }
+    int64_t tasks = 1;
+    int64_t kib = socm_sacct_job_max_rss_kib(a, job, &tasks);
+    return kib > 0 ? (double)kib * (double)tasks / 1024.0 : 0;
+}
+
+/* Why a job did not end DONE, in words: Slurm's state, or who canceled it. */
+static const char *end_reason(const struct sj_job *j, const struct socm_sacct_row *r, char *buf, size_t n)
+{
+    if (r->state == SOCM_SLURM_COMPLETED && r->exit_code == 0)
+        return NULL;
+    const char *by = strstr(r->state_text, "CANCELLED by ");
+    if (r->state == SOCM_SLURM_CANCELLED && by && !j->canceled_here) {
+        snprintf(buf, n, "canceled outside socm (scancel by uid %s)", by + strlen("CANCELLED by "));
+        return buf;
+    }
+    return r->state_text;
+}
+
 /* One squeue for every active job; one sacct for those that ended or left. */
 /* sacct fails (slurmdbd down) while squeue already showed jobs' final states: after
  * SACCT_DOWN_WAIT_S they end with squeue's state (COMPLETED is exit 0) and without
@@ -511,14 +539,12 @@ static void poll_jobs(struct socm_enactor *e)
                     continue;
                 const struct socm_sacct_row *r = socm_sacct_find_job(&a, j->id);
                 if (r && socm_slurm_state_is_final(r->state)) {
-                    int64_t tasks = 1;
-                    int64_t kib = socm_sacct_job_max_rss_kib(&a, j->id, &tasks);
-                    double mb = kib > 0 ? (double)kib * (double)tasks / 1024.0 : 0;
                     changed = true;
+                    char why[128];
                     report(e, j, map_outcome(socm_slurm_outcome(r->state, r->exit_code)), r->exit_code,
                            r->exit_signal > 0 ? r->exit_signal : 0, (double)r->elapsed_s,
-                           socm_slurm_time_parse(r->end), mb,
-                           r->state == SOCM_SLURM_COMPLETED && r->exit_code == 0 ? NULL : r->state_text);
+                           socm_slurm_time_parse(r->end), program_rss_mb(&a, j->id),
+                           end_reason(j, r, why, sizeof why));
                 } else if (t - j->gone_since > LOST_AFTER_S) {
                     changed = true;
                     report(e, j, SOCM_OUT_LOST, -1, 0, 0, 0, 0, "job left squeue and never reached sacct");
@@ -553,6 +579,7 @@ static void sj_cancel(struct socm_enactor *e, int index)
         struct sj_job *j = s->v[i];
         if (j->done || (index >= 0 && j->l->index != index))
             continue;
+        j->canceled_here = true;
         if (j->id > 0)
             socm_strv_pushf(&ids, "%" PRId64, j->id);
         else if (j->lookup) { /* a job may exist: the lookup decides */

@@ -71,6 +71,7 @@ struct pilot {
     double intent_t;     /* when that sbatch began (epoch seconds) */
     double squeue_fail_since; /* squeue failing since (monotonic) */
     int squeue_fails;         /* failed squeue calls in a row, 0 = answering */
+    int sacct_fails;          /* failed sacct calls in a row (slurmdbd away) */
 };
 
 /* ---- small helpers ---- */
@@ -819,10 +820,13 @@ static void poll_slurm(struct socm_enactor *e)
         struct socm_sacct acct;
         struct socm_error err = {0};
         if (socm_slurm_sacct(NULL, &P->jobs, NULL, &acct, &err) == 0) {
+            P->sacct_fails = 0;
             deliver(e, &acct, false);
             socm_sacct_free(&acct);
-        } else
+        } else {
+            P->sacct_fails++;
             deliver(e, NULL, false);
+        }
     } else
         deliver(e, NULL, false);
     if (adopted && P->cur < 0 && needs_pilot(P) && (!P->sbatch_at || socm_mono() >= P->sbatch_at))
@@ -852,7 +856,8 @@ static void sp_handle(struct socm_enactor *e, const struct pollfd *fds, size_t n
         poll_slurm(e);
         /* Adaptive: quick while things happen, slower while steps just run. */
         P->interval = P->squeue_fails            ? backoff(P)
-                      : accounting_due(P) || P->cur < 0 ? 1
+                      : accounting_due(P) ? fmin(8, pow(2, P->sacct_fails < 3 ? P->sacct_fails : 3))
+                      : P->cur < 0                ? 1
                                                         : fmin(10, P->interval * 1.5);
         arm(P, P->interval);
     } else if (news) {
