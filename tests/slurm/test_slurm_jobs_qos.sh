@@ -3,7 +3,8 @@
 # the real local cluster: six independent 1-core workflows, the resource's preferred
 # QoS "test" admits only 2 jobs per user (MaxJobsPU). Two jobs go to "test", the
 # others to the next QoS that admits them ("short"), so all six run at once and none
-# waits on QOSMaxJobsPerUserLimit.
+# waits on QOSMaxJobsPerUserLimit. A seventh job, scancel'd by hand, is CANCELED
+# "canceled outside socm (scancel by uid 0)" (not Slurm's "CANCELLED by 0").
 . "$(dirname "$0")/lib.sh"
 cleanup() { [ -n "${cur:-}" ] && "$bin" cancel "$cur" >/dev/null 2>&1; }
 name=sjqos-$$-$RANDOM
@@ -20,11 +21,27 @@ memory = "50M"
 runtime = "2m"
 TOML
   done
+  cat <<TOML
+[campaign.victim]
+type = "generic"
+executable = "sleep"
+args = ["120"]
+[campaign.victim.resources]
+memory = "50M"
+runtime = "5m"
+TOML
 } > c.toml
 cur=$tmp/socm-$name
-timeout 300 "$bin" run c.toml --quiet || fail "socm run exit $?"
+timeout 300 "$bin" run c.toml --quiet & mpid=$!
+wait_state "$cur/journal.jsonl" RUNNING 7 60 || fail "the jobs never ran"
+vj=$(jq -r 'select(.ev=="wf" and .name=="victim" and .state=="RUNNING") | .job' "$cur/journal.jsonl" | tail -1)
+scancel "$vj"
+rc=0; wait "$mpid" || rc=$?
+[ "$rc" -eq 1 ] || fail "socm run exit $rc, expected 1 (victim canceled)"
+"$bin" status "$cur" --json | jq -e '.workflows[] | select(.name=="victim") | .reason | test("^canceled outside socm \\(scancel by uid [0-9]+\\)$")' >/dev/null ||
+  fail "victim's reason: $("$bin" status "$cur" --json | jq '.workflows[] | select(.name=="victim")')"
 for ((i = 0; i < 50; i++)); do
-  sacct_jobs "$name" JobID,QOS,Start,End > acct.txt
+  sacct_jobs "$name" JobID,QOS,Start,End,JobName,WorkDir | grep -v /victim | cut -d'|' -f1-4 > acct.txt
   [ "$(grep -c . acct.txt)" -eq 6 ] && ! grep -q "Unknown" acct.txt && break
   sleep 0.2
 done
