@@ -14,16 +14,17 @@
  * --constraint from [campaign.slurm]. */
 #include "socm/enactor.h"
 
-#include "config/config.h"
 #include "exec/enactor_slurm.h"
 #include "exec/journal.h"
 #include "exec/pilot.h"
 #include "campaign/campaign.h"
 #include "exec/spec.h"
 #include "slurm/slurm.h"
+#include "util/dirfd.h"
 #include "util/proc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <inttypes.h>
 #include <math.h>
@@ -32,6 +33,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define POLL_MIN_S 1.0
 #define POLL_MAX_S 15.0
@@ -167,15 +169,16 @@ static int job_file_write(const char *sandbox, int attempt, int64_t id, double t
  * the file says nothing about this attempt (it never reached sbatch). */
 static int job_file_read(const char *sandbox, int attempt, int64_t *id, double *t)
 {
-    char *p = socm_asprintf("%s/" JOB_FILE, sandbox);
-    size_t len;
-    struct socm_error err;
-    char *text = socm_file_read(p, &len, &err);
-    free(p);
+    struct socm_error err; /* missing: the attempt never reached sbatch */
+    int dfd = open(sandbox, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    FILE *f = dfd >= 0 ? socm_dirfd_fopen(dfd, sandbox, JOB_FILE, "r", &err) : NULL;
+    if (dfd >= 0)
+        close(dfd);
     int a = 0;
     long long j = -1;
-    int ok = text && sscanf(text, "%d %lld %lf", &a, &j, t) == 3 && a == attempt && j >= 0;
-    free(text);
+    int ok = f && fscanf(f, "%d %lld %lf", &a, &j, t) == 3 && a == attempt && j >= 0;
+    if (f)
+        fclose(f);
     *id = j;
     return ok ? 0 : -1;
 }
