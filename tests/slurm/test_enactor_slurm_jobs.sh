@@ -118,7 +118,7 @@ first, big = by["first"][0], by["big"][0]
 assert big["Submit"] < first["End"], ("afterok: big submitted while first ran", first, big)
 assert big["Start"] >= first["End"], ("big started after first ended", first, big)
 import re
-m = re.search(r"after-bad RUNNING \(attempt 1, pid (\d+)\)", open("run.log").read())
+m = re.search(r"after-bad RUNNING \(attempt 1, Slurm job (\d+)\)", open("run.log").read())
 assert m, "after-bad had no Slurm job"
 job = subprocess.run(["scontrol", "-o", "show", "job", m.group(1)], capture_output=True, text=True).stdout
 assert "JobState=CANCELLED" in job, job
