@@ -5,6 +5,7 @@
 #define SOCM_CAMPAIGN_H
 
 #include "config/value.h"
+#include "socm/model.h" /* enum socm_schema, the accessors */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -19,6 +20,10 @@ struct socm_qos {
     int64_t max_jobs;
     int64_t max_cores;
 };
+
+/* The most cores a resource may have or a campaign may request (2^24, more than
+ * any cluster has): counts stay far from overflow and a plan's size bounded. */
+#define SOCM_MAX_CORES (INT64_C(1) << 24)
 
 struct socm_resource {
     char *name;
@@ -124,8 +129,6 @@ int socm_dag_topo(const struct socm_dag *d, int *order, struct socm_intv *cycle)
 void socm_dag_generations(const struct socm_dag *d, int *order, size_t **gen_start, size_t *ngen);
 
 /* ---- Campaign ---- */
-
-enum socm_schema { SOCM_SCHEMA_BATCH, SOCM_SCHEMA_REMOTE };
 
 /* ---- Sites: a campaign over several resources (`resources = [...]`) ---- */
 

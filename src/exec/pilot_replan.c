@@ -7,6 +7,7 @@
 #include "exec/pilot.h"
 #include "campaign/discover.h"
 #include "exec/spec.h"
+#include "campaign/campaign.h"
 #include "socm/planner.h"
 #include "util/proc.h"
 #include "util/str.h"

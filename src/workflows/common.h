@@ -4,6 +4,7 @@
 #ifndef SOCM_WORKFLOWS_COMMON_H
 #define SOCM_WORKFLOWS_COMMON_H
 
+#include "campaign/campaign.h"
 #include "socm/workflow.h"
 
 /* Appends the whitespace-separated words of s ("python -u" → two words), as the

@@ -129,6 +129,8 @@ if [ -f "$dag" ]; then
         n=$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["stages"]), sum(s["script-args"][0]["value"]==d["paramfile"]["value"] for s in d["stages"].values()))' <"$tmp/out" 2>/dev/null)
     fi
     [ "$n" = "8 8" ] || fail "dag.yml: stages/aliases '$n', want '8 8'"
+else
+    fail "missing $dag"
 fi
 
 # Input beyond the size bound (64 MiB) is refused, not read without end.

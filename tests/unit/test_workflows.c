@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "campaign/campaign.h"
 #include "socm/workflow.h"
 #include "config/config.h"
 #include "tree_builder.h"
