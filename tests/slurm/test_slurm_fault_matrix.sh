@@ -27,7 +27,7 @@
 # the walltime one (root); w30 depends on the chain ends and w29 and waits for gate
 # g2 (opened after step 7), so both campaigns outlive every fault.
 . "$(dirname "$0")/lib.sh"
-declare -A mpid name sd
+declare -A mpid mout name sd
 downed=
 cleanup() { # run by lib.sh on exit, before $tmp goes
   local e
@@ -131,13 +131,13 @@ manager() {
   local arg
   [ "$2" = run ] && arg=$1.toml || arg=${sd[$1]}
   nman=$((nman + 1))
-  SOCM_SLURM_BINDIR=$tmp/bin MATRIX_HANG=$tmp/hang-$1 "$bin" "$2" "$arg" --quiet \
-    > "mgr-$nman-$1.out" 2>&1 &
+  mout[$1]=$tmp/mgr-$nman-$1.out
+  SOCM_SLURM_BINDIR=$tmp/bin MATRIX_HANG=$tmp/hang-$1 "$bin" "$2" "$arg" --quiet > "${mout[$1]}" 2>&1 &
   mpid[$1]=$!
 }
 # kill_manager E: kill -9, reaped.
 kill_manager() {
-  kill -9 "${mpid[$1]}" 2>/dev/null || fail "$1's manager had already ended"
+  kill -9 "${mpid[$1]}" 2>/dev/null || fail "$1's manager had already ended: $(cat "${mout[$1]}")"
   wait "${mpid[$1]}" 2>/dev/null || true
   mpid[$1]=
 }
@@ -249,7 +249,7 @@ for e in J P; do
   for ((i = 0; i < 3000; i++)); do kill -0 "${mpid[$e]}" 2>/dev/null || break; sleep 0.1; done
   rc=0; wait "${mpid[$e]}" || rc=$?
   mpid[$e]=
-  [ "$rc" -eq 0 ] || fail "$e: the last manager exited $rc: $(cat "mgr-$nman-$e.out" 2>/dev/null)"
+  [ "$rc" -eq 0 ] || fail "$e: the last manager exited $rc: $(cat "${mout[$e]}")"
   say "$e ended"
 done
 for e in J P; do
