@@ -4,7 +4,13 @@
  *   layered — map-making as run: per observation group a preprocessing step, then
  *             mapmaking, then a null-test fan-out, then a coadd per 16 groups;
  *   chains  — independent chains of 5 steps (per-wafer pipelines);
- *   wide    — independent workflows (a flat null-test campaign).
+ *   wide    — independent workflows (a flat null-test campaign);
+ *   deep    — a long layered DAG: layers of preprocessing and null tests (10 layers
+ *             up to 1,000 workflows, then 200 workflows a layer: 500 layers at
+ *             100,000), each workflow after 2 random ones of the layer before.
+ * Clusters: tiger3 up to 1,000 workflows, perlmutter above (as before), and with
+ * `@universe` after the shape (e.g. layered@universe) universe: 224-core nodes, one
+ * QoS of 30 days and 6,272 cores.
  * Mix per workflow, like real campaigns on tiger3 (112 cores, 1 TB per node):
  *   preprocess 1×8 cores, 8–32 GB, 10–40 min; mapmaking 8×14 = 112 cores or 4×14,
  *   100–600 GB, 60–240 min; null test 1×4..2×8 cores, 4–24 GB, 5–30 min; coadd
@@ -98,14 +104,21 @@ static int nulltest(struct gen *g)
     return add(g, "null", c[rnd() % 3], urange(4000, 24000), urange(5, 30));
 }
 
+/* Whether "SHAPE[@CLUSTER]" is shape `name`. */
+static bool shape_is(const char *shape, const char *name)
+{
+    size_t len = strcspn(shape, "@");
+    return strlen(name) == len && strncmp(shape, name, len) == 0;
+}
+
 static void make(struct gen *g, const char *shape, size_t n)
 {
-    if (strcmp(shape, "wide") == 0) {
+    if (shape_is(shape, "wide")) {
         while (g->n < n) {
             int k = (int)(rnd() % 10);
             k < 6 ? nulltest(g) : k < 9 ? preprocess(g) : mapmaking(g);
         }
-    } else if (strcmp(shape, "chains") == 0) {
+    } else if (shape_is(shape, "chains")) {
         while (g->n < n) {
             int prev = preprocess(g);
             for (int s = 1; s < 5 && g->n < n; s++) {
@@ -113,6 +126,19 @@ static void make(struct gen *g, const char *shape, size_t n)
                 edge(g, prev, cur);
                 prev = cur;
             }
+        }
+    } else if (shape_is(shape, "deep")) {
+        size_t layers = n <= 1000 ? 10 : n / 200 < 500 ? n / 200 : 500, width = (n + layers - 1) / layers;
+        size_t prev0 = 0, prevn = 0;
+        while (g->n < n) {
+            size_t first = g->n;
+            for (size_t k = 0; k < width && g->n < n; k++) {
+                int w = rnd() % 10 < 4 ? preprocess(g) : nulltest(g);
+                for (int d = 0; d < 2 && prevn > 0; d++)
+                    edge(g, (int)(prev0 + rnd() % prevn), w);
+            }
+            prev0 = first;
+            prevn = g->n - first;
         }
     } else { /* layered */
         int group = 0, coadd_deps[16], nd = 0;
@@ -167,7 +193,24 @@ static struct socm_resource *perlmutter(void)
     return &r;
 }
 
-/* Remote deadline. Up to 1,000 workflows on tiger3: the critical path plus the
+static struct socm_resource *universe(void)
+{
+    static struct socm_qos q[] = {{"main", 43200, 5000, 6272}};
+    static struct socm_resource r = {"universe", 28, 224, 1000000, q, 1, false};
+    return &r;
+}
+
+/* "SHAPE" or "SHAPE@universe": the cluster for n workflows. */
+static struct socm_resource *cluster_for(const char *shape, size_t n)
+{
+    const char *at = strchr(shape, '@');
+    if (at && strcmp(at + 1, "universe") == 0)
+        return universe();
+    return n > 1000 ? perlmutter() : tiger3();
+}
+
+/* Remote deadline. On universe: the critical path plus the work spread over 2,000
+ * cores, at most its QoS's 30 days. Up to 1,000 workflows on tiger3: the critical path plus the
  * work spread over 2,000 cores (a short-QoS campaign). Larger campaigns exceed
  * every tiger3 QoS (cores × walltime), so they go to perlmutter with the regular
  * QoS's 2 days. */
@@ -175,6 +218,8 @@ static double deadline_for(const struct socm_plan_input *in)
 {
     struct socm_plan tmp = {.cores = 2000, .makespan = 1};
     socm_plan_bounds(in, &tmp);
+    if (strcmp(in->resource->name, "universe") == 0)
+        return fmin(ceil(tmp.cp_bound + tmp.work_bound), in->resource->qos[0].max_walltime_min);
     if (in->n > 1000)
         return tmp.cp_bound * 1.2 > 2880 ? ceil(tmp.cp_bound * 1.2) : 2880;
     return ceil(tmp.cp_bound + tmp.work_bound);
@@ -191,7 +236,7 @@ static double run_one(const char *shape, size_t n, const char *policy, enum socm
     struct gen g = {0};
     make(&g, shape, n);
     struct socm_plan_input in = {.n = g.n, .reqs = g.reqs, .names = (const char *const *)g.names, .dag = &g.dag,
-                                 .resource = n > 1000 ? perlmutter() : tiger3(), .schema = schema,
+                                 .resource = cluster_for(shape, n), .schema = schema,
                                  .requested_cores = schema == SOCM_SCHEMA_BATCH ? 2016 : 0};
     struct socm_resource res = *in.resource;
     if (getenv("PLAN_BENCH_NODE_MEM")) /* e.g. 1e12: takes memory out of the comparison */

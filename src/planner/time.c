@@ -57,6 +57,12 @@ struct tstate {
     size_t nw;
     double *run_start; /* per core: start of its final busy run (INFINITY if unused) */
     double *gap_len;   /* per core: its longest idle gap before its last end (INFINITY if unused) */
+    /* per core: its busy intervals are exactly those of the core before it. A
+     * workflow's cores get the same interval, so inside a wide workflow's cores
+     * the lists stay equal; slot_start checks one core per run of equal lists
+     * (run_end[c]: the first core after c that differs from its predecessor). */
+    bool *same_prev;
+    int64_t *run_end;
 };
 
 #define TIME_MAX_WIDTHS 64
@@ -150,13 +156,15 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
         if (t >= limit)
             return INFINITY;
         bool moved = false;
-        for (int64_t c = first; c < first + k; c++) {
-            /* Most cores are free from their last end on: no search needed. */
+        /* One core per run of cores with the same intervals: what fits one fits
+         * all. Most cores are free from their last end on: no search needed. */
+        for (int64_t c = first; c < first + k; c = st->run_end[c]) {
             if (t >= st->last_end[c])
                 continue;
             const struct corebusy *b = &st->busy[c];
-            size_t i = first_ending_after(b, t);
-            if (b->v[i].s < t + w) {
+            /* Walk this core's intervals until a gap of w fits: each jump only
+             * skips times at which the core is busy. */
+            for (size_t i = first_ending_after(b, t); i < b->n && b->v[i].s < t + w; i++) {
                 t = b->v[i].e;
                 moved = true;
                 if (t >= limit)
@@ -181,6 +189,26 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
     }
 }
 
+static bool busy_equal(const struct corebusy *a, const struct corebusy *b)
+{
+    return a->n == b->n && memcmp(a->v, b->v, a->n * sizeof *a->v) == 0;
+}
+
+/* Core x (> 0) now has (or not) the same intervals as core x − 1: the run of
+ * cores before x ends at x, or continues with x's run. */
+static void same_prev_set(struct tstate *st, int64_t x, bool same)
+{
+    if (st->same_prev[x] == same)
+        return;
+    st->same_prev[x] = same;
+    int64_t end = same ? st->run_end[x] : x;
+    for (int64_t c = x - 1; c >= 0; c--) {
+        st->run_end[c] = end;
+        if (!st->same_prev[c])
+            break;
+    }
+}
+
 static void place(struct tstate *st, int64_t first, int64_t k, double s, double e, double m)
 {
     for (int64_t c = first; c < first + k; c++) {
@@ -188,6 +216,13 @@ static void place(struct tstate *st, int64_t first, int64_t k, double s, double 
         if (e > st->last_end[c])
             st->last_end[c] = e;
     }
+    /* Inside [first, first + k) equal lists stay equal and different ones stay
+     * different (the same interval, disjoint from both, was added to each); at the
+     * two edges the lists are compared. */
+    if (first > 0)
+        same_prev_set(st, first, busy_equal(&st->busy[first - 1], &st->busy[first]));
+    if (first + k < st->cores)
+        same_prev_set(st, first + k, busy_equal(&st->busy[first + k - 1], &st->busy[first + k]));
     int64_t j0 = first / st->cpn, j1 = (first + k - 1) / st->cpn;
     for (int64_t j = j0; j <= j1; j++)
         socm_memline_add(&st->mem[j], s, e, m * (double)cores_on_node(st, first, k, j) / (double)k);
@@ -300,6 +335,8 @@ static void tstate_free(struct tstate *st)
     free(st->gap_ix);
     free(st->widths);
     free(st->run_start);
+    free(st->same_prev);
+    free(st->run_end);
 }
 
 /* The search state of one workflow: the best slot so far. */
@@ -437,6 +474,12 @@ static int schedule_order(const struct socm_plan_input *in, const int *order, in
     st.gap_len = socm_xmalloc((size_t)cores * sizeof *st.gap_len);
     for (int64_t c = 0; c < cores; c++)
         st.run_start[c] = st.gap_len[c] = INFINITY;
+    st.same_prev = socm_xmalloc((size_t)cores * sizeof *st.same_prev);
+    st.run_end = socm_xmalloc((size_t)cores * sizeof *st.run_end);
+    for (int64_t c = 0; c < cores; c++) {
+        st.same_prev[c] = c > 0; /* all empty */
+        st.run_end[c] = cores;
+    }
     struct socm_plan_entry *e = socm_xcalloc(n ? n : 1, sizeof *e);
     double makespan = 0;
     int rc = 0;
@@ -592,10 +635,12 @@ static int64_t smallest_count(const struct socm_plan_input *in, const struct ord
                               bool both, struct socm_plan *best)
 {
     int64_t cmin = -1, hi = top;
-    /* Up from the lower bound, then bisection. A plan that misses the deadline
-     * tells how far to go: its makespan shrinks about as 1/cores while work
-     * dominates, so the next count is cores × makespan ÷ deadline (a little
-     * more, at least 1/256 more, at most twice); without a plan, 1/8 more. */
+    double m_miss = 0; /* makespan at lo − 1 (0: none) */
+    /* Up from the lower bound, then a safeguarded secant search. A plan that
+     * misses the deadline tells how far to go: its makespan shrinks about as
+     * 1/cores while work dominates, so the next count is cores × makespan ÷
+     * deadline (a little more, at least 1/256 more, at most twice); without a
+     * plan, 1/8 more. */
     for (int64_t c = lo;;) {
         struct socm_plan tmp = {0};
         struct socm_error e2 = {0};
@@ -609,6 +654,7 @@ static int64_t smallest_count(const struct socm_plan_input *in, const struct ord
         double m = rc == 0 ? tmp.makespan : 0;
         socm_plan_free(&tmp);
         lo = c + 1;
+        m_miss = m;
         if (c == top)
             break;
         int64_t next = c + (c + 7) / 8;
@@ -620,8 +666,20 @@ static int64_t smallest_count(const struct socm_plan_input *in, const struct ord
         }
         c = next < top ? next : top;
     }
-    while (cmin >= 0 && lo <= hi) {
+    /* Between a count that misses (lo − 1, makespan m_miss) and one that meets
+     * (hi + 1): the count where the line through the two makespans crosses the
+     * deadline, kept an eighth of the interval away from its ends (so the interval
+     * still shrinks geometrically); bisection when the miss had no plan. It
+     * stops when fewer than 1/512 of the cores are left to try (their plans cost
+     * more than the ≤ 0.2 % of cores they could save). */
+    while (cmin >= 0 && lo <= hi && (hi - lo + 1) * 512 > cmin) {
         int64_t mid = lo + (hi - lo) / 2;
+        if (m_miss > in->deadline_min && best->makespan < m_miss) {
+            double x0 = (double)(lo - 1), x1 = (double)(hi + 1);
+            double guess = x0 + (m_miss - in->deadline_min) / (m_miss - best->makespan) * (x1 - x0);
+            int64_t g = (int64_t)ceil(guess), pad = (hi - lo) / 8;
+            mid = g < lo + pad ? lo + pad : g > hi - pad ? hi - pad : g;
+        }
         struct socm_plan tmp = {0};
         struct socm_error e2 = {0};
         if (try_cores(in, ord, mid, &tmp, &e2, both) == 0 && tmp.makespan <= in->deadline_min) {
@@ -630,6 +688,7 @@ static int64_t smallest_count(const struct socm_plan_input *in, const struct ord
             cmin = mid;
             hi = mid - 1;
         } else {
+            m_miss = tmp.makespan;
             socm_plan_free(&tmp);
             lo = mid + 1;
         }
