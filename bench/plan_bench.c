@@ -18,6 +18,8 @@
  * Each (shape, size, policy) runs in a child process so that its peak RSS is its
  * own. Usage: plan_bench [max_workflows] [policy...] (default 100000, all), or
  * plan_bench one SHAPE N POLICY batch|remote (one measurement, for profiling), or
+ * plan_bench remote N SEEDS (remote campaigns: time's core-hours and cores against
+ * heft-socm's, and the batch plan on time's cores against its lower bound), or
  * plan_bench quality N SEEDS [POLICY] (batch makespan ÷ bounds over SEEDS campaigns
  * per shape, with an energetic bound no plan can beat and, for `time`, the plain
  * upward-rank plan's makespan ÷ max(cp, work ÷ cores); PLAN_BENCH_SEED=K picks the K-th campaign of each shape and size in the
@@ -443,12 +445,80 @@ static void quality(size_t n, unsigned seeds, const char *policy)
     seed_offset = 0;
 }
 
+/* One policy's plan of campaign (shape, n, seed k) on tiger3: remote with the
+ * benchmark's deadline, or batch on `cores`. */
+static int plan_seeded(const char *shape, size_t n, unsigned k, const char *policy, enum socm_schema schema,
+                       int64_t cores, struct socm_plan *p)
+{
+    seed_offset = k;
+    seed = 0x5eed0000ULL + n * 7 + (uint64_t)shape[0] + seed_offset * 0x9e3779b97f4a7c15ULL;
+    struct gen g = {0};
+    make(&g, shape, n);
+    struct socm_plan_input in = {.n = g.n, .reqs = g.reqs, .names = (const char *const *)g.names, .dag = &g.dag,
+                                 .resource = cluster_for(shape, n), .schema = schema, .requested_cores = cores};
+    in.deadline_min = schema == SOCM_SCHEMA_BATCH ? 1e9 : deadline_for(&in);
+    struct socm_error err = {0};
+    int rc = socm_plan_make(socm_planner_find(policy), &in, p, &err);
+    if (rc < 0)
+        printf("%s %zu seed %u %s: %s\n", shape, n, k, policy, err.msg);
+    gen_free(&g);
+    return rc;
+}
+
+/* Goal of plan quality over SEEDS remote campaigns per shape (deadline = critical
+ * path + work ÷ 2,000 cores): `time`'s saving in core-hours over heft-socm, its
+ * cores against heft-socm's, and the batch plan of `time` on those cores:
+ * makespan ÷ reported lower bound. */
+static void remote_quality(size_t n, unsigned seeds)
+{
+    const char *shapes[] = {"layered", "chains", "wide"};
+    double sum_save = 0, worst_batch = 0, sum_max = 0;
+    unsigned cnt = 0, more_cores = 0;
+    for (int sh = 0; sh < 3; sh++)
+        for (unsigned k = 0; k < seeds; k++) {
+            struct socm_plan h, t, b;
+            if (plan_seeded(shapes[sh], n, k, "heft-socm", SOCM_SCHEMA_REMOTE, 0, &h) < 0)
+                continue;
+            if (plan_seeded(shapes[sh], n, k, "time", SOCM_SCHEMA_REMOTE, 0, &t) < 0) {
+                socm_plan_free(&h);
+                continue;
+            }
+            double hch = (double)h.cores * h.walltime / 60, tch = (double)t.cores * t.walltime / 60;
+            double work = t.work_bound * (double)t.cores / 60;
+            double br = NAN;
+            if (plan_seeded(shapes[sh], n, k, "time", SOCM_SCHEMA_BATCH, t.cores, &b) == 0) {
+                br = b.makespan / b.lower_bound;
+                worst_batch = br > worst_batch ? br : worst_batch;
+                socm_plan_free(&b);
+            }
+            printf("%-7s %5zu seed %2u  heft-socm %5lld cores %9.0f core-h  time %5lld cores %9.0f core-h  saving "
+                   "%5.1f %% (most possible %5.1f %%)  batch makespan/lower bound %.3f\n",
+                   shapes[sh], n, k, (long long)h.cores, hch, (long long)t.cores, tch, 100 * (1 - tch / hch),
+                   100 * (1 - work / hch), br);
+            sum_save += 1 - tch / hch;
+            sum_max += 1 - work / hch;
+            more_cores += t.cores > h.cores;
+            cnt++;
+            socm_plan_free(&h);
+            socm_plan_free(&t);
+        }
+    seed_offset = 0;
+    if (cnt)
+        printf("%u campaigns of %zu: time saves %.1f %% core-hours on average (the most any plan could: %.1f %%); "
+               "more cores than heft-socm in %u; worst batch makespan/lower bound %.3f\n",
+               cnt, n, 100 * sum_save / cnt, 100 * sum_max / cnt, more_cores, worst_batch);
+}
+
 int main(int argc, char **argv)
 {
     if (getenv("PLAN_BENCH_SEED"))
         seed_offset = strtoull(getenv("PLAN_BENCH_SEED"), NULL, 10);
     if (argc >= 4 && strcmp(argv[1], "quality") == 0) { /* quality N SEEDS [POLICY] */
         quality(strtoul(argv[2], NULL, 10), (unsigned)strtoul(argv[3], NULL, 10), argc > 4 ? argv[4] : "time");
+        return 0;
+    }
+    if (argc >= 4 && strcmp(argv[1], "remote") == 0) { /* remote N SEEDS */
+        remote_quality(strtoul(argv[2], NULL, 10), (unsigned)strtoul(argv[3], NULL, 10));
         return 0;
     }
     if (argc == 6 && strcmp(argv[1], "one") == 0) { /* one SHAPE N POLICY batch|remote */
@@ -465,14 +535,17 @@ int main(int argc, char **argv)
     const size_t sizes[] = {100, 300, 1000, 10000, 100000};
     const char *lim = getenv("PLAN_BENCH_LIMIT_S");
     unsigned limit_s = lim ? (unsigned)atoi(lim) : 120;
-    const char *shapes[] = {"layered", "chains", "wide"};
+    /* Long layered DAGs only on universe: from 100,000 their critical path is
+     * longer than any perlmutter QoS. */
+    const char *shapes[] = {"layered",          "chains",         "wide",         "layered@universe",
+                            "chains@universe", "wide@universe", "deep@universe"};
     printf("%-7s %-6s %7s %-9s %9s %9s %7s %-7s %9s %9s %9s %11s %5s %7s %-3s %s\n", "shape", "schema", "n", "policy",
            "wall-ms", "cpu-ms", "cores", "qos", "deadline", "makespan", "bound", "core-hours", "eff", "RSS-MB", "mem",
            "saving vs heft-socm (most possible)");
     double sum_save = 0, sum_max = 0;
     int nsave = 0;
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0] && sizes[s] <= max; s++)
-        for (int sh = 0; sh < 3; sh++)
+        for (size_t sh = 0; sh < sizeof shapes / sizeof shapes[0]; sh++)
             for (int sc = 0; sc < 2; sc++) {
                 enum socm_schema schema = sc ? SOCM_SCHEMA_BATCH : SOCM_SCHEMA_REMOTE;
                 double heft_ch = 0;

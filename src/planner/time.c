@@ -670,9 +670,9 @@ static int64_t smallest_count(const struct socm_plan_input *in, const struct ord
      * (hi + 1): the count where the line through the two makespans crosses the
      * deadline, kept an eighth of the interval away from its ends (so the interval
      * still shrinks geometrically); bisection when the miss had no plan. It
-     * stops when fewer than 1/512 of the cores are left to try (their plans cost
-     * more than the ≤ 0.2 % of cores they could save). */
-    while (cmin >= 0 && lo <= hi && (hi - lo + 1) * 512 > cmin) {
+     * stops, from 1,024 cores on, when fewer than 1/512 of the cores are left to
+     * try (their plans cost more than the ≤ 0.2 % of cores they could save). */
+    while (cmin >= 0 && lo <= hi && (cmin < 1024 || (hi - lo + 1) * 512 > cmin)) {
         int64_t mid = lo + (hi - lo) / 2;
         if (m_miss > in->deadline_min && best->makespan < m_miss) {
             double x0 = (double)(lo - 1), x1 = (double)(hi + 1);
