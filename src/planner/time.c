@@ -723,8 +723,12 @@ static int time_plan(const struct socm_planner *self, const struct socm_plan_inp
      * shorter makespan lets a smaller count meet the deadline. */
     ord.budget = socm_plan_time_search_budget(in->n);
     if (cmin > lo && ord.budget > 1) {
-        struct socm_plan fewer = {0};
-        if (smallest_count(in, &ord, lo, cmin - 1, false, &fewer) >= 0) {
+        struct socm_plan fewer = {0}, probe = {0};
+        struct socm_error e2 = {0};
+        /* One count less first: where even that misses, the search stops there. */
+        bool worth = try_cores(in, &ord, cmin - 1, &probe, &e2, false) == 0 && probe.makespan <= in->deadline_min;
+        socm_plan_free(&probe);
+        if (worth && smallest_count(in, &ord, lo, cmin - 1, false, &fewer) >= 0) {
             socm_plan_free(&best);
             best = fewer;
             cmin = best.cores;
