@@ -55,8 +55,11 @@ struct tstate {
     struct socm_slotidx *last_ix, *gap_ix, *gaplen_ix;
     int64_t *widths;
     size_t nw;
-    double *run_start; /* per core: start of its final busy run (INFINITY if unused) */
-    double *gap_len;   /* per core: its longest idle gap before its last end (INFINITY if unused) */
+    /* Min-trees over the cores (leaves at tsize + c): per core the start of its
+     * final busy run, and its longest idle gap before its last end (INFINITY if
+     * unused); a slot's minimum is then O(log cores), not a scan of its cores. */
+    double *run_start, *gap_len;
+    int64_t tsize;
     /* per core: its busy intervals are exactly those of the core before it. A
      * workflow's cores get the same interval, so inside a wide workflow's cores
      * the lists stay equal; slot_start checks one core per run of equal lists
@@ -194,6 +197,31 @@ static bool busy_equal(const struct corebusy *a, const struct corebusy *b)
     return a->n == b->n && memcmp(a->v, b->v, a->n * sizeof *a->v) == 0;
 }
 
+static void mintree_set(double *t, int64_t size, int64_t c, double v)
+{
+    int64_t i = size + c;
+    t[i] = v;
+    for (i /= 2; i >= 1; i /= 2)
+        t[i] = t[2 * i] < t[2 * i + 1] ? t[2 * i] : t[2 * i + 1];
+}
+
+/* Smallest leaf in [lo, hi). */
+static double mintree_min(const double *t, int64_t size, int64_t lo, int64_t hi)
+{
+    double m = INFINITY;
+    for (lo += size, hi += size; lo < hi; lo /= 2, hi /= 2) {
+        if (lo & 1) {
+            m = t[lo] < m ? t[lo] : m;
+            lo++;
+        }
+        if (hi & 1) {
+            hi--;
+            m = t[hi] < m ? t[hi] : m;
+        }
+    }
+    return m;
+}
+
 /* Core x (> 0) now has (or not) the same intervals as core x − 1: the run of
  * cores before x ends at x, or continues with x's run. */
 static void same_prev_set(struct tstate *st, int64_t x, bool same)
@@ -227,28 +255,28 @@ static void place(struct tstate *st, int64_t first, int64_t k, double s, double 
     for (int64_t j = j0; j <= j1; j++)
         socm_memline_add(&st->mem[j], s, e, m * (double)cores_on_node(st, first, k, j) / (double)k);
     for (int64_t c = first; c < first + k; c++) { /* intervals that touch are glued */
-        const struct corebusy *b = &st->busy[c];
-        st->run_start[c] = b->v[b->n - 1].s;
-        double g = b->v[0].s;
-        for (size_t i = 1; i < b->n; i++)
-            if (b->v[i].s - b->v[i - 1].e > g)
-                g = b->v[i].s - b->v[i - 1].e;
-        st->gap_len[c] = g;
+        double rs, g;
+        if (c > first && st->same_prev[c]) { /* the same intervals as c − 1 */
+            rs = st->run_start[st->tsize + c - 1];
+            g = st->gap_len[st->tsize + c - 1];
+        } else {
+            const struct corebusy *b = &st->busy[c];
+            rs = b->v[b->n - 1].s;
+            g = b->v[0].s;
+            for (size_t i = 1; i < b->n; i++)
+                if (b->v[i].s - b->v[i - 1].e > g)
+                    g = b->v[i].s - b->v[i - 1].e;
+        }
+        mintree_set(st->run_start, st->tsize, c, rs);
+        mintree_set(st->gap_len, st->tsize, c, g);
     }
     for (size_t i = 0; i < st->nw; i++) {
         int64_t kw = st->widths[i];
         socm_slotidx_raise(&st->last_ix[i], first, k, e);
         int64_t s1 = (first + k - 1) / kw < st->gap_ix[i].nslots ? (first + k - 1) / kw : st->gap_ix[i].nslots - 1;
         for (int64_t sl = first / kw; sl <= s1; sl++) {
-            double g = INFINITY, len = INFINITY;
-            for (int64_t c = sl * kw; c < sl * kw + kw; c++) {
-                if (st->run_start[c] < g)
-                    g = st->run_start[c];
-                if (st->gap_len[c] < len)
-                    len = st->gap_len[c];
-            }
-            socm_slotidx_set(&st->gap_ix[i], sl, g);
-            socm_slotidx_set(&st->gaplen_ix[i], sl, len);
+            socm_slotidx_set(&st->gap_ix[i], sl, mintree_min(st->run_start, st->tsize, sl * kw, sl * kw + kw));
+            socm_slotidx_set(&st->gaplen_ix[i], sl, mintree_min(st->gap_len, st->tsize, sl * kw, sl * kw + kw));
         }
     }
 }
@@ -503,10 +531,12 @@ static int schedule_on(const struct socm_plan_input *in, const int *order, int64
         socm_slotidx_init(&st.gap_ix[i], st.widths[i], cores, INFINITY);
         socm_slotidx_init(&st.gaplen_ix[i], st.widths[i], cores, INFINITY);
     }
-    st.run_start = socm_xmalloc((size_t)cores * sizeof *st.run_start);
-    st.gap_len = socm_xmalloc((size_t)cores * sizeof *st.gap_len);
-    for (int64_t c = 0; c < cores; c++)
-        st.run_start[c] = st.gap_len[c] = INFINITY;
+    for (st.tsize = 1; st.tsize < cores; st.tsize *= 2)
+        ;
+    st.run_start = socm_xmalloc(2 * (size_t)st.tsize * sizeof *st.run_start);
+    st.gap_len = socm_xmalloc(2 * (size_t)st.tsize * sizeof *st.gap_len);
+    for (int64_t i = 0; i < 2 * st.tsize; i++)
+        st.run_start[i] = st.gap_len[i] = INFINITY;
     st.same_prev = socm_xmalloc((size_t)cores * sizeof *st.same_prev);
     st.run_end = socm_xmalloc((size_t)cores * sizeof *st.run_end);
     for (int64_t c = 0; c < cores; c++) {
