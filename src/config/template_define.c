@@ -1,6 +1,5 @@
 /* template_define.c — template variables from the command line (`-D key=value`,
- * typed as TOML when the value parses as one), and loading a templated campaign
- * file with them. */
+ * typed as TOML when the value parses as one, dotted keys into nested tables). */
 #include "config/template_impl.h"
 
 #include <string.h>
@@ -65,43 +64,4 @@ int socm_template_define(struct socm_value *vars, const char *def, struct socm_e
     socm_table_set(parent, last, value);
     free(key);
     return 0;
-}
-
-/* Whether a template's output is YAML: its name without ".j2" ends in .yml/.yaml. */
-static bool socm_template_yields_yaml(const char *path)
-{
-    size_t n = strlen(path);
-    if (n >= 3 && !strcmp(path + n - 3, ".j2"))
-        n -= 3;
-    return (n >= 4 && !strncmp(path + n - 4, ".yml", 4)) ||
-           (n >= 5 && !strncmp(path + n - 5, ".yaml", 5));
-}
-
-struct socm_value *socm_template_load(const char *path, const char *const *defs, size_t ndefs,
-                                      const char *values_path, struct socm_error *err)
-{
-    struct socm_value *vars = values_path ? socm_config_load_file(values_path, err)
-                                          : socm_value_table(NULL);
-    if (!vars)
-        return NULL;
-    for (size_t i = 0; i < ndefs; i++)
-        if (socm_template_define(vars, defs[i], err) < 0) {
-            socm_value_free(vars);
-            return NULL;
-        }
-    size_t len = 0, out_len = 0;
-    char *text = socm_file_read(path, &len, err);
-    const char *name = strcmp(path, "-") ? path : "<stdin>";
-    char *out = text ? socm_template_render(text, len, name, vars, &out_len, err) : NULL;
-    free(text);
-    socm_value_free(vars);
-    if (!out)
-        return NULL;
-    char *rendered = socm_asprintf("%s (rendered)", name);
-    struct socm_value *root = socm_template_yields_yaml(path)
-                                  ? socm_yaml_parse(out, out_len, rendered, err)
-                                  : socm_toml_parse(out, out_len, rendered, err);
-    free(rendered);
-    free(out);
-    return root;
 }

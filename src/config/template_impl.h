@@ -4,7 +4,7 @@
 #ifndef SOCM_TEMPLATE_IMPL_H
 #define SOCM_TEMPLATE_IMPL_H
 
-#include "config/config.h"
+#include "config/formats.h"
 #include "config/template.h"
 
 #include <stdbool.h>

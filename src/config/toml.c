@@ -6,7 +6,7 @@
  * inline tables) is bounded by SOCM_CONFIG_MAX_DEPTH, and so is the depth that
  * headers and dotted keys can build. On any error the partial tree is freed and the
  * first error is reported as "file:line:col: message". */
-#include "config/config.h"
+#include "config/formats.h"
 #include "config/utf8.h"
 
 #include <errno.h>
