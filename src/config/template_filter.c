@@ -30,7 +30,8 @@ static const char *find(const char *s, const char *end, const char *pat, size_t 
 
 /* Filters other than default: input v is defined; returns a new value or NULL. */
 static struct socm_value *apply_filter(struct render *r, const struct expr *e,
-                                       const struct socm_value *v, const struct socm_value *const *args)
+                                       const struct socm_value *v,
+                                       const struct socm_value *const *args)
 {
     const char *f = e->name;
     const struct socm_pos *pos = &e->pos;
