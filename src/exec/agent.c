@@ -260,8 +260,10 @@ void socm_agent_set_supervisor_fork(void)
     supervisor_fork = true;
 }
 
+/* The workflow's environment: ours, then its `environment`, then what socm tells it
+ * (docs/execution.md). OMP_NUM_THREADS is its threads unless its environment sets it. */
 static void build_env(const struct socm_launch *l, const struct socm_allocation *a,
-                      struct socm_strv *env)
+                      const char *sandbox, struct socm_strv *env)
 {
     for (char **e = environ; *e; e++)
         socm_strv_push(env, *e);
@@ -281,8 +283,14 @@ static void build_env(const struct socm_launch *l, const struct socm_allocation 
     set_env(env, "SOCM_CORES", num);
     snprintf(num, sizeof num, "%d", l->attempt);
     set_env(env, "SOCM_ATTEMPT", num);
+    set_env(env, "SOCM_SANDBOX", sandbox);
+    set_env(env, "SOCM_WORKDIR", t->workdir ? t->workdir : sandbox);
+    bool user_omp = false;
+    for (size_t i = 0; i < t->env.n && !user_omp; i++)
+        user_omp = socm_str_startswith(t->env.v[i], "OMP_NUM_THREADS=");
     snprintf(num, sizeof num, "%lld", (long long)(t->threads > 0 ? t->threads : 1));
-    set_env(env, "OMP_NUM_THREADS", num);
+    if (!user_omp)
+        set_env(env, "OMP_NUM_THREADS", num);
 }
 
 /* fork launch: the supervisor is this very program, forked without an exec — the
@@ -325,7 +333,7 @@ static pid_t fork_supervisor(const struct socm_launch *l, const struct socm_allo
     }
     struct socm_supervise_opts so = {l->sandbox,   l->attempt, l->task->walltime_min * 60,
                                      a->grace_s,   3,          cpus[0] ? cpus : NULL,
-                                     cmd->v,       manager};
+                                     cmd->v,       manager,    l->task->workdir};
     struct socm_error serr = {0};
     int rc = socm_supervise(&so, &serr);
     if (rc != 0)
@@ -396,7 +404,11 @@ pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocatio
     }
 
     struct socm_strv env = SOCM_STRV_INIT, cmd = SOCM_STRV_INIT, argv = SOCM_STRV_INIT;
-    build_env(l, a, &env);
+    /* The command runs in its working directory: it learns its sandbox as an
+     * absolute path. */
+    char *sandbox_abs = realpath(l->sandbox, NULL);
+    build_env(l, a, sandbox_abs ? sandbox_abs : l->sandbox, &env);
+    free(sandbox_abs);
     *srun_stripped = socm_srun_strip(&l->task->argv, &cmd, &env);
     if (!*srun_stripped)
         socm_strv_copy(&cmd, &l->task->argv);
@@ -420,6 +432,10 @@ pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocatio
         socm_strv_pushf(&argv, "--grace=%.3f", a->grace_s);
         socm_strv_push(&argv, "--lock-fd=3");
         socm_strv_pushf(&argv, "--manager-pid=%ld", (long)getpid());
+        if (l->task->workdir) {
+            socm_strv_push(&argv, "--workdir");
+            socm_strv_push(&argv, l->task->workdir);
+        }
         if (a->pin && l->ncores) {
             struct socm_buf b = SOCM_BUF_INIT;
             for (size_t i = 0; i < l->ncores; i++)

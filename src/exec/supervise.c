@@ -166,7 +166,7 @@ int socm_supervise(const struct socm_supervise_opts *o, struct socm_error *err)
     struct socm_spawn_opts so;
     socm_spawn_opts_init(&so);
     so.new_pgroup = true;
-    so.cwd = o->sandbox;
+    so.cwd = o->workdir ? o->workdir : o->sandbox;
     so.stdout_fd = outfd;
     so.stderr_fd = errfd;
     double start = socm_now();
@@ -289,6 +289,8 @@ int socm_supervise_args(int argc, char **argv, struct socm_supervise_opts *o,
             o->cpus = v;
         else if ((v = opt_value(argv, &i, argc, "--manager-pid")))
             o->manager_pid = atol(v);
+        else if ((v = opt_value(argv, &i, argc, "--workdir")))
+            o->workdir = v;
         else
             return socm_error_set(err, SOCM_E_INPUT, "unknown option '%s'", argv[i]);
     }

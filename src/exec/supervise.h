@@ -25,6 +25,7 @@ struct socm_supervise_opts {
      * the result is fsync'd, since it alone holds the outcome until a resume.
      * 0 = always fsync. */
     long manager_pid;
+    const char *workdir; /* where the command runs; NULL = the sandbox */
 };
 
 /* Returns 0 once result.json is written (whatever the workflow's outcome). */
@@ -32,7 +33,7 @@ int socm_supervise(const struct socm_supervise_opts *o, struct socm_error *err);
 
 /* The command line shared by `socm supervise` and socm-supervise (argv[0] is the
  * program or subcommand): --sandbox DIR [--attempt N] [--walltime S] [--grace S]
- * [--lock-fd FD] [--cpus LIST] [--manager-pid PID] -- COMMAND... Returns 0 (o
+ * [--lock-fd FD] [--cpus LIST] [--manager-pid PID] [--workdir DIR] -- COMMAND... Returns 0 (o
  * filled, pointing into argv), 1 for --help, -1 for a usage error. */
 int socm_supervise_args(int argc, char **argv, struct socm_supervise_opts *o,
                         struct socm_error *err);

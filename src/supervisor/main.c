@@ -15,9 +15,11 @@ int main(int argc, char **argv)
     int rc = socm_supervise_args(argc, argv, &o, &err);
     if (rc == 1) {
         puts("usage: socm-supervise --sandbox DIR [--attempt N] [--walltime S] [--grace S]\n"
-             "                      [--lock-fd FD] [--cpus LIST] [--manager-pid PID] -- COMMAND...\n"
-             "(internal) runs COMMAND in DIR in its own process group, enforces the\n"
-             "walltime (SIGTERM, grace, SIGKILL) and writes DIR/result.json. Started by\n"
+             "                      [--lock-fd FD] [--cpus LIST] [--manager-pid PID]\n"
+             "                      [--workdir WDIR] -- COMMAND...\n"
+             "(internal) runs COMMAND in WDIR (default DIR) in its own process group, enforces\n"
+             "the walltime (SIGTERM, grace, SIGKILL) and writes DIR/stdout, DIR/stderr and\n"
+             "DIR/result.json. Started by\n"
              "`socm run` in a session of its own; the same as `socm supervise`.\n"
              "\n"
              "example:\n"
