@@ -157,14 +157,15 @@ static int watch_code(const struct socm_bk *bk)
     return bk->cstate == SOCM_C_DONE ? 0 : 1;
 }
 
-static int show(const char *dir, bool json, struct socm_error *err, bool *ended, int *code)
+/* json: 1 pretty-printed, 2 one compact line (--watch --json: JSONL). */
+static int show(const char *dir, int json, struct socm_error *err, bool *ended, int *code)
 {
     struct socm_bk *bk = socm_bk_load(dir, err);
     if (!bk)
         return -1;
     if (json) {
         json_t *j = status_json(bk, dir);
-        char *t = json_dumps(j, JSON_INDENT(2));
+        char *t = json_dumps(j, json == 2 ? JSON_COMPACT : JSON_INDENT(2));
         puts(t);
         free(t);
         json_decref(j);
@@ -201,7 +202,9 @@ int socm_cmd_status(int argc, char **argv)
                  "(and \"site\" for a campaign over several sites, whose text form has a\n"
                  "line per site); --watch redraws on every change (at most 5 times a second,\n"
                  "at least every 2 s) until the campaign ends or its manager is gone, then\n"
-                 "exits 0 if the campaign is DONE, 1 otherwise.\n"
+                 "exits 0 if the campaign is DONE, 1 otherwise; --watch --json prints one\n"
+                 "compact document per line (JSON Lines). The text form shows the stdout and\n"
+                 "stderr paths of each running or failed workflow (`socm logs` prints them).\n"
                  "\n"
                  "example:\n"
                  "  socm status ./socm-quickstart --json");
@@ -231,7 +234,8 @@ int socm_cmd_status(int argc, char **argv)
         inotify_add_watch(in, jp, IN_MODIFY | IN_DONT_FOLLOW);
         free(jp);
     }
-    if (show(dir, json, &err, &ended, &code) != 0) {
+    int jmode = json ? (watch ? 2 : 1) : 0;
+    if (show(dir, jmode, &err, &ended, &code) != 0) {
         if (in >= 0)
             close(in);
         return socm_cli_fail("status", &err);
@@ -250,7 +254,7 @@ int socm_cmd_status(int argc, char **argv)
         }
         if (!json && isatty(1))
             fputs("\033[H\033[2J", stdout);
-        if (show(dir, json, &err, &ended, &code) != 0) {
+        if (show(dir, jmode, &err, &ended, &code) != 0) {
             close(in);
             return socm_cli_fail("status", &err);
         }
