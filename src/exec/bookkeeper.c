@@ -510,7 +510,7 @@ static void cancel_wf(struct socm_bk *bk, int i, const char *why)
     free(bk->w[i].reason);
     bk->w[i].reason = socm_strdup(why);
     set_state(bk, i, SOCM_W_CANCELED);
-    bk_log(bk, "%s CANCELED: %s", bk->spec.tasks[i].name, why);
+    bk_log(bk, "%s CANCELED (%s)", bk->spec.tasks[i].name, why);
     on_final(bk, i);
 }
 
@@ -622,8 +622,13 @@ static void cancel_all(struct socm_bk *bk, const char *why)
         enum socm_wstate st = bk->w[i].state;
         if (st == SOCM_W_NEW || st == SOCM_W_READY)
             cancel_wf(bk, (int)i, why);
-        else if ((st == SOCM_W_SUBMITTED || st == SOCM_W_RUNNING) && bk->e)
+        else if ((st == SOCM_W_SUBMITTED || st == SOCM_W_RUNNING) && bk->e) {
+            /* Its end is logged and journaled with this reason, not the enactor's. */
+            free(bk->w[i].reason);
+            bk->w[i].reason = socm_strdup(why);
+            bk->w[i].pred_canceled = true;
             bk->e->ops->cancel(bk->e, (int)i);
+        }
     }
 }
 

@@ -40,7 +40,7 @@ struct socm_wfstate {
     size_t ncores;
     struct socm_launch *launch; /* while with the enactor */
     int growths;          /* walltime growths after a TIMEOUT (grow_walltime_on_timeout) */
-    bool pred_canceled;   /* being canceled because a predecessor failed */
+    bool pred_canceled;   /* being canceled for `reason` (a predecessor failed, fail_fast) */
 };
 
 struct socm_run_opts {
