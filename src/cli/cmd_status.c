@@ -19,11 +19,12 @@
 
 /* Liveness from the manager lock (held by a live manager only, released by the kernel
  * when it dies), never from a pid that may have been reused. */
-static bool manager_alive(const char *dir)
+static bool manager_alive(const char *dir) { return socm_statedir_manager_alive(dir); }
+
+/* Where a workflow's output is (`socm logs DIR NAME` prints it). */
+static void log_paths(const char *sandbox)
 {
-    struct socm_manager m;
-    struct socm_error err = {0};
-    return socm_statedir_manager(dir, &m, &err) == 0 && m.held && strcmp(m.role, "cancel");
+    printf("      stdout %s/stdout\n      stderr %s/stderr\n", sandbox, sandbox);
 }
 
 static void stderr_tail(const char *sandbox, int lines)
@@ -103,6 +104,9 @@ static void print_text(const struct socm_bk *bk, const char *dir)
                w->attempts, w->start ? now - w->start : 0, sid ? ", Slurm step " : "",
                sid ? sid : "");
         free(sid);
+        char *sb = socm_bk_sandbox(s, dir, (int)i);
+        log_paths(sb);
+        free(sb);
     }
     for (size_t i = 0; i < s->n; i++) {
         const struct socm_wfstate *w = &bk->w[i];
@@ -114,6 +118,7 @@ static void print_text(const struct socm_bk *bk, const char *dir)
                w->reason ? w->reason : "");
         free(sid);
         char *sb = socm_bk_sandbox(s, dir, (int)i);
+        log_paths(sb);
         stderr_tail(sb, 5);
         free(sb);
     }

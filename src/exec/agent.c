@@ -341,6 +341,20 @@ static pid_t fork_supervisor(const struct socm_launch *l, const struct socm_allo
     _exit(rc == 0 ? 0 : 3);
 }
 
+/* A new attempt keeps the logs of the one before as stdout.N and stderr.N (`socm
+ * logs --attempt N`); a relaunch of the same attempt finds them kept already. */
+static void keep_logs(int dfd, int before)
+{
+    const char *names[2] = {"stdout", "stderr"};
+    for (int k = 0; k < 2; k++) {
+        char kept[64];
+        snprintf(kept, sizeof kept, "%s.%d", names[k], before);
+        struct stat st;
+        if (fstatat(dfd, kept, &st, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT)
+            renameat(dfd, names[k], dfd, kept);
+    }
+}
+
 pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocation *a,
                         int *pidfd, bool *srun_stripped, struct socm_error *err)
 {
@@ -361,6 +375,8 @@ pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocatio
             free(wdir);
             return -1;
         }
+        if (k == 1 && l->attempt > 1)
+            keep_logs(dfd, l->attempt - 1);
         close(dfd);
     }
     free(wdir);
