@@ -81,6 +81,7 @@ static json_t *event_line(struct events *e, const json_t *ev, size_t seq)
         json_object_set_new(o, "state", json_string(st ? st : ""));
         json_object_set_new(o, "attempt", json_null());
         json_object_set_new(o, "result", json_null());
+        json_object_set_new(o, "retry", json_false());
     } else if (!strcmp(kind, "wf") || !strcmp(kind, "retry")) {
         json_int_t id = json_integer_value(json_object_get(ev, "id"));
         if (id < 1 || (size_t)id > e->n) {
