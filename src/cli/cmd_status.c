@@ -27,11 +27,20 @@ static void log_paths(const char *sandbox)
     printf("      stdout %s/stdout\n      stderr %s/stderr\n", sandbox, sandbox);
 }
 
-static void stderr_tail(const char *sandbox, int lines)
+/* The last lines of workflow i's stderr, read inside the state directory without
+ * following a link (a link planted in a sandbox is not followed, nor named here). */
+static void stderr_tail(const struct socm_spec *s, const char *dir, int i, int lines)
 {
-    char *p = socm_asprintf("%s/stderr", sandbox);
-    FILE *f = fopen(p, "re");
-    free(p);
+    struct socm_statedir sd;
+    struct socm_error err = {0};
+    if (socm_statedir_open(&sd, dir, SOCM_SD_READ, &err) != 0)
+        return;
+    char *sb = socm_bk_sandbox(s, "", i); /* "/workflows/NAME" */
+    char *rel = socm_asprintf("%s/stderr", sb + 1);
+    FILE *f = socm_dirfd_fopen(sd.fd, dir, rel, "r", &err);
+    free(rel);
+    free(sb);
+    socm_statedir_close(&sd);
     if (!f)
         return;
     char *ring[16] = {0};
@@ -119,8 +128,8 @@ static void print_text(const struct socm_bk *bk, const char *dir)
         free(sid);
         char *sb = socm_bk_sandbox(s, dir, (int)i);
         log_paths(sb);
-        stderr_tail(sb, 5);
         free(sb);
+        stderr_tail(s, dir, (int)i, 5);
     }
 }
 

@@ -61,6 +61,7 @@ grep -q "symbolic link" out || fail "the planted link is not named: $(cat out)"
 # status shows where the failed workflow's output is
 "$SOCM_BIN" status st >status.txt
 grep -q "stderr st/workflows/bad/stderr" status.txt || fail "status lacks bad's log paths: $(cat status.txt)"
+grep -q secret status.txt && fail "status followed the link planted at bad's stderr"
 
 # events: one JSON object a line, stable keys, increasing seq, the retry visible
 "$SOCM_BIN" events st >all.jsonl || fail "events: exit $?"
