@@ -9,8 +9,9 @@
  *     threshold = 0.5
  *
  * runs `my-tool --context C --param1 P1 --threshold T [--param2 P2]`.
- * Build: see examples/plugin/README.md; load with `plugins = ["path/to/lib.so"]`
- * in [campaign] or with SOCM_PLUGIN_PATH. */
+ * Build: see examples/plugin/README.md (only the installed headers and
+ * `pkg-config --cflags --libs socm`); load with `plugins = ["path/to/lib.so"]` in
+ * [campaign] or with SOCM_PLUGIN_PATH. */
 #include "socm/plugin.h"
 
 #include <stdlib.h>
@@ -31,14 +32,14 @@ static int my_expand(const struct socm_workflow_type *type, const struct socm_wf
     static const char *const required[] = {"context", "custom_param1", "threshold"};
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
         if (!socm_table_get(section, required[i]))
-            return socm_error_at(err, &section->pos, "%s: '%s' is required", type->name,
-                                 required[i]);
+            return socm_value_error(err, section, "%s: '%s' is required", type->name,
+                                    required[i]);
     struct socm_workflow *wf = socm_workflow_new();
     if (host->fill_common(wf, section, ctx->section_name, err) < 0) {
         socm_workflow_free(wf);
         return -1;
     }
-    wf->type = socm_strdup(type->name);
+    socm_workflow_set_type(wf, type->name);
     socm_wflist_push(out, wf);
     return 0;
 }
@@ -52,11 +53,13 @@ static void push_option(struct socm_strv *argv, const char *flag, const struct s
 static int my_build_argv(const struct socm_workflow *wf, struct socm_strv *argv,
                          struct socm_error *err)
 {
+    const struct socm_value *fields = socm_workflow_fields(wf);
+    (void)err; /* every key was checked by my_expand */
     socm_strv_push(argv, "my-tool");
-    push_option(argv, "--context", socm_table_get(wf->fields, "context"));
-    push_option(argv, "--param1", socm_table_get(wf->fields, "custom_param1"));
-    push_option(argv, "--threshold", socm_table_get(wf->fields, "threshold"));
-    const struct socm_value *p2 = socm_table_get(wf->fields, "custom_param2");
+    push_option(argv, "--context", socm_table_get(fields, "context"));
+    push_option(argv, "--param1", socm_table_get(fields, "custom_param1"));
+    push_option(argv, "--threshold", socm_table_get(fields, "threshold"));
+    const struct socm_value *p2 = socm_table_get(fields, "custom_param2");
     if (p2)
         push_option(argv, "--param2", p2);
     return 0;

@@ -9,14 +9,16 @@
 #ifndef SOCM_PUBLIC_ENACTOR_H
 #define SOCM_PUBLIC_ENACTOR_H
 
-#include "util/error.h"
-#include "util/str.h"
+#include "socm/model.h"
 
 #include <poll.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-struct socm_task;
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* What the enactor may use: the whole local machine, or the planned allocation. */
 struct socm_allocation {
@@ -130,5 +132,9 @@ extern const struct socm_enactor_ops socm_enactor_local;
 extern const struct socm_enactor_ops socm_enactor_dryrun;
 extern const struct socm_enactor_ops socm_enactor_slurm_pilot;
 extern const struct socm_enactor_ops socm_enactor_slurm_jobs;
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -3,7 +3,11 @@
 #ifndef SOCM_PUBLIC_PLANNER_H
 #define SOCM_PUBLIC_PLANNER_H
 
-#include "campaign/campaign.h"
+#include "socm/model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* What one workflow needs (from the file, or predicted). Times are minutes. */
 struct socm_req {
@@ -30,6 +34,8 @@ struct socm_plan_entry {
     double start, end;       /* minutes from campaign start */
 };
 
+/* A plan. policy, qos and entries are malloc'd (a planner allocates them with
+ * malloc; socm_plan_free frees them). */
 struct socm_plan {
     char *policy;
     int64_t cores;           /* allocation */
@@ -38,7 +44,7 @@ struct socm_plan {
     double walltime;         /* pilot walltime, minutes */
     double cp_bound;         /* critical path length */
     double work_bound;       /* total work / cores */
-    double lower_bound;      /* max of the two and the window bound (bounds.c) */
+    double lower_bound;      /* max of the two and the deadline window's bound */
     double efficiency;       /* lower_bound / makespan */
     struct socm_plan_entry *entries; /* n, in workflow id order */
     size_t n;
@@ -51,7 +57,7 @@ struct socm_planner {
     int (*schedule)(const struct socm_planner *self, const struct socm_plan_input *in,
                     int64_t cores, struct socm_plan *out, struct socm_error *err);
     /* Full planning: schema, deadline/core search and QoS. NULL = the generic
-     * search in planner.c using schedule(). */
+     * search (smallest allocation meeting the deadline) using schedule(). */
     int (*plan)(const struct socm_planner *self, const struct socm_plan_input *in,
                 struct socm_plan *out, struct socm_error *err);
 };
@@ -66,5 +72,9 @@ const struct socm_planner *socm_planner_load_plugin(const char *path, struct soc
 int socm_plan_make(const struct socm_planner *p, const struct socm_plan_input *in,
                    struct socm_plan *out, struct socm_error *err);
 void socm_plan_free(struct socm_plan *plan);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -3,7 +3,11 @@
 #ifndef SOCM_PUBLIC_WORKFLOW_H
 #define SOCM_PUBLIC_WORKFLOW_H
 
-#include "campaign/campaign.h"
+#include "socm/model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* What expansion may look at besides the section itself. */
 struct socm_wf_ctx {
@@ -65,5 +69,9 @@ void socm_workflow_registry_reset(void);
  * units), depends, max_retries, job_name — and clones every key into wf->fields. */
 int socm_workflow_fill_common(struct socm_workflow *wf, const struct socm_value *section,
                               const char *default_name, struct socm_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -5,6 +5,7 @@
 #define SOCM_CAMPAIGN_H
 
 #include "config/value.h"
+#include "socm/model.h" /* enum socm_schema, the accessors */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -124,8 +125,6 @@ int socm_dag_topo(const struct socm_dag *d, int *order, struct socm_intv *cycle)
 void socm_dag_generations(const struct socm_dag *d, int *order, size_t **gen_start, size_t *ngen);
 
 /* ---- Campaign ---- */
-
-enum socm_schema { SOCM_SCHEMA_BATCH, SOCM_SCHEMA_REMOTE };
 
 /* ---- Sites: a campaign over several resources (`resources = [...]`) ---- */
 

@@ -21,7 +21,7 @@ static int plugin_fail(const char *message)
     return -1;
 }
 
-static int plugin_register_enactor(const void *enactor)
+static int plugin_register_enactor(const struct socm_enactor_ops *enactor)
 {
     return socm_enactor_register(enactor);
 }

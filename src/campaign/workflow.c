@@ -1,6 +1,7 @@
 /* workflow.c — one workflow: construction, freeing, lists, and the fields every
  * workflow type reads the same way (name, executable, resources with units,
  * depends, environment...). */
+#include "campaign/campaign.h"
 #include "socm/workflow.h"
 #include "config/config.h"
 

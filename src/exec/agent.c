@@ -1,6 +1,7 @@
 /* agent.c — placement on this machine's cores and memory, and the fork/exec launch
  * method that starts one supervisor per workflow attempt (see agent.h). */
 #include "exec/agent.h"
+#include "exec/supervisor_path.h"
 #include "exec/spec.h"
 #include "exec/supervise.h"
 #include "util/proc.h"
@@ -173,29 +174,6 @@ bool socm_srun_strip(const struct socm_strv *argv, struct socm_strv *out, struct
 static bool supervisor_fork;   /* forced fork launch (benchmarks) */
 static char *supervisor_exe; /* set explicitly: NULL = the default below */
 static bool supervisor_small;  /* it is socm-supervise (no `supervise` word) */
-
-/* socm-supervise next to this executable (build/socm → build/socm-supervise), or
- * NULL: then the supervisor is a fork of this process. Looked up once. */
-static const char *default_supervisor(void)
-{
-    static char *found; /* kept for the process's life */
-    static bool looked;
-    if (!looked) {
-        looked = true;
-        char *self = socm_strdup(socm_self_exe());
-        char *slash = strrchr(self, '/');
-        if (slash) {
-            *slash = '\0';
-            char *p = socm_asprintf("%s/socm-supervise", self);
-            if (access(p, X_OK) == 0)
-                found = p;
-            else
-                free(p);
-        }
-        free(self);
-    }
-    return found;
-}
 
 static bool is_small_supervisor(const char *path)
 {
@@ -406,7 +384,7 @@ pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocatio
     }
     const char *exe = supervisor_exe;
     bool small = supervisor_small;
-    if (!exe && !supervisor_fork && (exe = default_supervisor()))
+    if (!exe && !supervisor_fork && (exe = socm_supervisor_default_path()))
         small = true;
     /* socm-supervise writes its own messages to supervisor.log when it has any; the
      * other two forms get it as stdout/stderr (the loader's or socm's messages). */

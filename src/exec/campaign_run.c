@@ -1,6 +1,8 @@
 /* campaign_run.c — the library's run/wait/succeeded API (include/socm/socm.h): a
  * campaign loaded, planned and executed by its bookkeeper in a child process. */
 #include "socm/socm.h"
+#include "campaign/campaign.h"
+#include "exec/bookkeeper.h"
 #include "exec/spec.h"
 #include "planner/sites.h"
 

@@ -6,6 +6,7 @@
 #include "exec/journal.h"
 #include "exec/pilot.h"
 #include "exec/spec.h"
+#include "campaign/campaign.h"
 #include "socm/planner.h"
 #include "util/proc.h"
 #include "util/str.h"

@@ -67,7 +67,10 @@ char *socm_path_absolute(const char *p, const char *base_dir)
                                      : socm_strdup(cwd ? cwd : ".");
         free(cwd);
     }
-    char *joined = p[0] ? socm_asprintf("%s/%s", base, p) : socm_strdup(base);
+    /* base "/" (started in the root directory) must not make a "//" root of the join */
+    size_t bl = strlen(base);
+    const char *sep = bl && base[bl - 1] == '/' ? "" : "/";
+    char *joined = p[0] ? socm_asprintf("%s%s%s", base, sep, p) : socm_strdup(base);
     char *out = socm_path_normalize(joined);
     free(joined);
     free(base);

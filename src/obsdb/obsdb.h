@@ -71,6 +71,10 @@ int socm_obsdb_query(const char *db_path, const char *where, struct socm_obslist
 
 /* ---- ephem.c: San Pedro de Atacama (the SO site) ---- */
 
+/* 0 when this build can compute ephemerides; else -1 with err saying that `what`
+ * ("day-night null tests") need libnova, which the build lacked (ephem_missing.c). */
+int socm_ephem_check(const char *what, struct socm_error *err);
+
 #define SOCM_SITE_LAT_DEG (-22.91)
 #define SOCM_SITE_LON_DEG (-68.2) /* east positive */
 #define SOCM_SITE_ALT_M 5190.0

@@ -2,7 +2,8 @@
  * (issue 3): level by level over the original's topological generations, longest
  * walltime first (stable), core slots stepping by the workflow's cpus, one global
  * memory pool checked at the start time, smallest end with the first slot winning
- * ties. Where the original silently misplaces a workflow that fits nowhere, this
+ * ties, and the interval recorded as the original computes it (start = end −
+ * walltime, end = start + walltime, in floating point). Where the original silently misplaces a workflow that fits nowhere, this
  * reports an error. The deadline search and QoS choice are planner.c's generic ones. */
 #include "planner/memline.h"
 #include "planner/planner_impl.h"
@@ -255,6 +256,12 @@ static int heft_run(const struct heft_prep *hp, const struct socm_plan_input *in
                 best = pick_indexed(ix, &mem, pool, earliest, r, &best_start);
             else
                 best = pick_scan(free_at, cores, used_hi, &mem, pool, earliest, r, &best_start);
+            /* The original keeps only the smallest end, takes the start back from it
+             * and adds the walltime again; both may move by the last bits (99.00000000000001
+             * + 33 ends at 132.0, so the start recorded is 99.0), and later memory
+             * checks and dependants see the recorded interval. */
+            best_end = best_start + r->walltime_min;
+            best_start = best_end - r->walltime_min;
             best_end = best_start + r->walltime_min;
             if (best < 0) {
                 for (int64_t slot = 0; slot + r->cpus <= cores; slot += r->cpus) {

@@ -4,6 +4,7 @@
 #ifndef SOCM_PLANNER_IMPL_H
 #define SOCM_PLANNER_IMPL_H
 
+#include "campaign/campaign.h"
 #include "socm/planner.h"
 
 extern const struct socm_planner socm_planner_heft_socm;

@@ -8,6 +8,7 @@
 #define SOCM_PLANNER_SITES_H
 
 #include "predict/requirements.h"
+#include "campaign/campaign.h"
 #include "socm/planner.h"
 
 struct socm_plan_request {

@@ -2,6 +2,7 @@
  * (GSL gsl_multifit_linear, SVD based, so collinear or constant inputs do not make
  * it fail). With degree 0 ("auto") the degree is chosen on a validation split of the
  * training rows. Terms include interactions; constant inputs are left out. */
+#ifdef SOCM_HAVE_GSL /* else model_poly_missing.c */
 #include "predict/model.h"
 
 #include <gsl/gsl_errno.h>
@@ -275,3 +276,4 @@ const struct socm_model_kind socm_model_poly = {
     .load = poly_load,
     .free = poly_free,
 };
+#endif

@@ -3,6 +3,7 @@
 #ifndef SOCM_DOT_H
 #define SOCM_DOT_H
 
+#include "campaign/campaign.h"
 #include "socm/planner.h"
 
 #include <stdio.h>

@@ -6,6 +6,7 @@
 #ifndef SOCM_GANTT_SVG_H
 #define SOCM_GANTT_SVG_H
 
+#include "campaign/campaign.h"
 #include "socm/planner.h"
 
 #include <stdio.h>

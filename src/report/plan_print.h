@@ -5,6 +5,7 @@
 #ifndef SOCM_PLAN_PRINT_H
 #define SOCM_PLAN_PRINT_H
 
+#include "campaign/campaign.h"
 #include "socm/planner.h"
 
 #include <jansson.h>

@@ -3,6 +3,8 @@
 #ifndef SOCM_ERROR_H
 #define SOCM_ERROR_H
 
+#include "socm/error.h" /* struct socm_error, its codes, set and clear */
+
 #include <stddef.h>
 
 /* A position in an input file. `file` is an interned string (see str.h) so that
@@ -13,29 +15,13 @@ struct socm_pos {
     int col;  /* 1-based; 0 = unknown */
 };
 
-/* Codes double as the CLI's exit codes. */
-enum socm_errcode {
-    SOCM_OK = 0,
-    SOCM_E_FAILED = 1, /* the campaign (or an operation on it) failed */
-    SOCM_E_INPUT = 2,  /* bad input or usage */
-    SOCM_E_SYSTEM = 3, /* the OS refused: I/O, fork, disk full... */
-};
-
-struct socm_error {
-    enum socm_errcode code;
-    char msg[2048];
-};
-
 /* All setters return -1 so that `return socm_error_set(...)` reads naturally. */
-int socm_error_set(struct socm_error *err, enum socm_errcode code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 /* "file:line:col: message" (or just "file: message" when line is 0); code INPUT. */
 int socm_error_at(struct socm_error *err, const struct socm_pos *pos, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Appends ": strerror(errno)" to the message; code SYSTEM. */
 int socm_error_errno(struct socm_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void socm_error_clear(struct socm_error *err);
 
 /* Formats a position as "file:line:col" into buf (at most n bytes). */
 const char *socm_pos_format(const struct socm_pos *pos, char *buf, size_t n);

@@ -44,12 +44,7 @@ int socm_wfargv_check_kwargs(const struct socm_value *section, const char *key,
     if (v->type != SOCM_V_TABLE)
         return socm_error_at(err, &v->pos, "'%s' must be a table of name = value, not %s", key,
                              socm_vtype_name(v->type));
-    for (size_t i = 0; i < v->u.tbl.n; i++) {
-        const struct socm_kv *kv = &v->u.tbl.items[i];
-        if (kv->value->type == SOCM_V_TABLE)
-            return socm_error_at(err, &kv->value->pos, "'%s.%s' must be a value, not a table", key,
-                                 kv->key);
-    }
+    /* Any value: lists and tables print as Python's str() prints them. */
     return 0;
 }
 
@@ -72,7 +67,7 @@ void socm_wfargv_kwargs(struct socm_strv *argv, const struct socm_value *kwargs)
         sorted[i] = &kwargs->u.tbl.items[i];
     qsort(sorted, n, sizeof *sorted, kv_cmp);
     for (size_t i = 0; i < n; i++) {
-        char *text = socm_value_to_text(sorted[i]->value);
+        char *text = socm_wfargv_pystr(sorted[i]->value);
         socm_strv_pushf(argv, "--%s=%s", sorted[i]->key, text);
         free(text);
     }
@@ -84,7 +79,7 @@ void socm_wfargv_flags(struct socm_strv *argv, const struct socm_value *flags)
     if (!flags || flags->type != SOCM_V_ARRAY)
         return;
     for (size_t i = 0; i < flags->u.arr.n; i++) {
-        char *text = socm_value_to_text(flags->u.arr.items[i]);
+        char *text = socm_wfargv_pystr(flags->u.arr.items[i]);
         socm_strv_pushf(argv, "--%s", text);
         free(text);
     }

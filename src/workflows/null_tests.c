@@ -228,6 +228,8 @@ static int socm_nt_day_night(const struct socm_obslist *obs, const struct socm_n
                              struct socm_nt_groups *g, const struct socm_value *section,
                              struct socm_error *err)
 {
+    if (socm_ephem_check("day-night null tests", err) < 0)
+        return -1;
     static const char *const l[] = {"day", "night"};
     return socm_nt_by_label(obs, p, g, l, 2, socm_cls_day, err);
 }
@@ -242,6 +244,8 @@ static int socm_nt_moonrise_set(const struct socm_obslist *obs, const struct soc
                                 struct socm_nt_groups *g, const struct socm_value *section,
                                 struct socm_error *err)
 {
+    if (socm_ephem_check("moonrise-set null tests", err) < 0)
+        return -1;
     static const char *const l[] = {"moon_insky", "moon_outsky"};
     return socm_nt_by_label(obs, p, g, l, 2, socm_cls_moon_sky, err);
 }
@@ -260,6 +264,8 @@ static int socm_nt_sun_close(const struct socm_obslist *obs, const struct socm_n
                              struct socm_nt_groups *g, const struct socm_value *section,
                              struct socm_error *err)
 {
+    if (socm_ephem_check("sun-close null tests", err) < 0)
+        return -1;
     static const char *const l[] = {"sun_close", "sun_far"};
     return socm_nt_by_label(obs, p, g, l, 2, socm_cls_sun_close, err);
 }
@@ -278,6 +284,8 @@ static int socm_nt_moon_close(const struct socm_obslist *obs, const struct socm_
                               struct socm_nt_groups *g, const struct socm_value *section,
                               struct socm_error *err)
 {
+    if (socm_ephem_check("moon-close null tests", err) < 0)
+        return -1;
     static const char *const l[] = {"moon_close", "moon_far"};
     return socm_nt_by_label(obs, p, g, l, 2, socm_cls_moon_close, err);
 }

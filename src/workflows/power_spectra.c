@@ -1,11 +1,16 @@
 /* power_spectra.c — the `power-spectra` workflow type: one stage of the original's
- * YAML `stages:` format (PSpipe). The command is
+ * YAML `stages:` format (PSpipe). The command is the original's:
  *   srun --cpu_bind=cores --export=ALL --ntasks-per-node=R --cpus-per-task=T
- *        <executable words> <script> <script-args> <--k=v sorted> <--flags>
- * Script arguments are paths: a file:// prefix is stripped and relative ones are
- * made absolute against base-path (the stage's, else the campaign's, else the
- * current directory), which expansion resolves and stores in the workflow's fields. */
+ *        <executable words> <script> <script-args> <--flags> <--k=v sorted>
+ * A `file://` script argument is the text after its last "file://", made absolute
+ * against the directory socm was started in exactly as Python's Path.absolute()
+ * does it (the original's rule). Plain script arguments, which the original drops,
+ * are passed: relative ones made absolute against base-path (the stage's, else the
+ * campaign's, else the current directory), which expansion resolves and stores in
+ * the workflow's fields, since the command runs in its own sandbox. */
 #include "workflows/common.h"
+
+#include "obsdb/obsdb.h"
 
 #include <limits.h>
 #include <string.h>
@@ -81,17 +86,16 @@ fail:
 /* A script argument as the stage's command gets it. */
 static char *ps_arg(const struct socm_value *v, const char *base)
 {
-    char *text = socm_value_to_text(v);
+    char *text = socm_wfargv_pystr(v);
     if (v->type != SOCM_V_STRING)
         return text;
-    const char *p = text;
-    if (socm_str_startswith(p, "file://"))
-        p += strlen("file://");
     char *r;
-    if (p[0] == '/' || p[0] == '-' || !p[0])
-        r = socm_strdup(p);
+    if (socm_str_startswith(text, "file://"))
+        r = socm_path_absolute(socm_uri_strip_file(text), NULL); /* Path(...).absolute() */
+    else if (text[0] == '/' || text[0] == '-' || !text[0])
+        r = socm_strdup(text);
     else
-        r = socm_asprintf("%s/%s", base, p);
+        r = socm_asprintf("%s/%s", base, text);
     free(text);
     return r;
 }
@@ -112,8 +116,9 @@ static int ps_build_argv(const struct socm_workflow *wf, struct socm_strv *argv,
     const struct socm_value *args = socm_table_get(wf->fields, "script-args");
     for (size_t i = 0; args && args->type == SOCM_V_ARRAY && i < args->u.arr.n; i++)
         socm_strv_push_owned(argv, ps_arg(args->u.arr.items[i], base));
-    socm_wfargv_kwargs(argv, socm_table_get(wf->fields, "script-kwargs"));
+    /* The original's order: flags before the sorted options. */
     socm_wfargv_flags(argv, socm_table_get(wf->fields, "script-flags"));
+    socm_wfargv_kwargs(argv, socm_table_get(wf->fields, "script-kwargs"));
     (void)err;
     return 0;
 }

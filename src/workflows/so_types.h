@@ -5,6 +5,7 @@
 #define SOCM_WORKFLOWS_SO_TYPES_H
 
 #include "obsdb/obsdb.h"
+#include "campaign/campaign.h"
 #include "socm/workflow.h"
 
 extern const struct socm_workflow_type socm_wftype_ml_mapmaking;

@@ -1,8 +1,9 @@
 # lib_testbox.sh — shared by the execution tests (sourced first, not a test itself):
 # their opening (set -euo pipefail, SOCM_BIN, a scratch directory $T as the working
 # directory, removed on exit after the test's own cleanup function when it defines
-# one), the campaign head testbox and wait_for.
+# one), the campaign head testbox and wait_for, skip and skip_part (lib_skip.sh).
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib_skip.sh"
 SOCM_BIN=${SOCM_BIN:-socm}
 T=$(mktemp -d)
 testbox_exit() {

@@ -120,8 +120,7 @@ printf 'x: [1\n' >"$tmp/bad.yml"
 expect_err "yaml file argument" "$tmp/bad.yml:[0-9]+:[0-9]+: " "$SOCM" config decode --yaml "$tmp/bad.yml"
 
 # The original's dag.yml decodes, with its alias expanded in each of the 8 stages.
-dag="$SRC/../shared/compat/dag.yml"
-[ -f "$dag" ] || dag=/work/shared/compat/dag.yml
+dag="$SRC/tests/data/compat/dag.yml"
 if [ -f "$dag" ]; then
     "$SOCM" config decode --yaml <"$dag" >"$tmp/out" 2>"$tmp/err" || fail "dag.yml: $(cat "$tmp/err")"
     if command -v jq >/dev/null; then
@@ -130,6 +129,8 @@ if [ -f "$dag" ]; then
         n=$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["stages"]), sum(s["script-args"][0]["value"]==d["paramfile"]["value"] for s in d["stages"].values()))' <"$tmp/out" 2>/dev/null)
     fi
     [ "$n" = "8 8" ] || fail "dag.yml: stages/aliases '$n', want '8 8'"
+else
+    fail "missing $dag"
 fi
 
 # Input beyond the size bound (64 MiB) is refused, not read without end.

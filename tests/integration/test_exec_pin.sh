@@ -11,7 +11,7 @@ expand() { # "0-2,5" -> "0 1 2 5" (sorted)
 }
 case " $(expand "$mine")" in
   " 0 1 "*) ;;
-  *) echo "skipped: this process may not run on CPUs 0 and 1 ($mine)"; exit 0 ;;
+  *) skip "this process may not run on CPUs 0 and 1 ($mine)" ;;
 esac
 write() { # name pin
 testbox "$1" 2 "pin = $2"

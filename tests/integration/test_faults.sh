@@ -10,6 +10,7 @@
 #     workflow's 50 background sleeps die with it; a child closing stdout is fine;
 #     an enormous stdout (2 GB, 500 MB if disk is short) leaves the manager small.
 set -euo pipefail
+. "$(dirname "$0")/lib_skip.sh"
 SOCM_BIN=${SOCM_BIN:-socm}
 T=$(mktemp -d)
 MNT=""
@@ -121,7 +122,7 @@ if [ "$(id -u)" -eq 0 ] && mkdir mnt && mount -t tmpfs -o size=4m,mode=0700 tmpf
   for i in $(seq 1 60); do [ -s "m/r$i" ] || fail "r$i never ran"; done
   umount mnt; MNT=""
 else
-  echo "skip part 2: cannot mount a tmpfs here (not root or no CAP_SYS_ADMIN)"
+  skip_part "part 2: cannot mount a tmpfs here (not root or no CAP_SYS_ADMIN)"
 fi
 
 # ---- 3. hostile children ------------------------------------------------------------

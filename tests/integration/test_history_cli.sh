@@ -95,7 +95,7 @@ done
 out=$("$SOCM" predict --job-name sim --history-db "$DB" "sim --n 100")
 grep -q 'fallback' <<<"$out" || fail "predict without features should fall back: $out"
 
-# with a job spec (needs the TOML reader; skipped where it is not built yet)
+# with a job spec
 cat >"$D/p.toml" <<EOF
 [predict]
 history_db = "$DB"
@@ -103,16 +103,12 @@ history_db = "$DB"
 job_spec = "--n {n:numeric} --mode {mode:category}"
 default_time = 10
 EOF
-if "$SOCM" config decode "$D/p.toml" >/dev/null 2>&1; then
-    "$SOCM" history train --model poly --job-name sim --history-db "$DB" >/dev/null
-    pj=$("$SOCM" predict --json --config "$D/p.toml" "sim --n 100 --mode a")
-    [ "$(jq '.walltime_min.predicted' <<<"$pj")" = true ] || fail "predict: $pj"
-    awk -v v="$(jq '.walltime_min.value' <<<"$pj")" 'BEGIN { exit !(v > 3.5 && v < 4.5) }' ||
-        fail "predict walltime for n=100 should be about 230 s"
-    [ "$(jq -r '.categorical.mode' <<<"$pj")" = a ] || fail "predict features"
-else
-    echo "note: TOML config not readable by this build; predict --config part skipped"
-fi
+"$SOCM" history train --model poly --job-name sim --history-db "$DB" >/dev/null
+pj=$("$SOCM" predict --json --config "$D/p.toml" "sim --n 100 --mode a")
+[ "$(jq '.walltime_min.predicted' <<<"$pj")" = true ] || fail "predict: $pj"
+awk -v v="$(jq '.walltime_min.value' <<<"$pj")" 'BEGIN { exit !(v > 3.5 && v < 4.5) }' ||
+    fail "predict walltime for n=100 should be about 230 s"
+[ "$(jq -r '.categorical.mode' <<<"$pj")" = a ] || fail "predict features"
 
 # --- prune
 out=$("$SOCM" history prune --older-than 1d --history-db "$DB")

@@ -119,6 +119,7 @@ expect_err "no campaign file given" plan
 # socm_planner_plugin (here: everything one after the other on cores 0..k-1).
 SOCM_SRC=${SOCM_SRC:-.}
 cat >"$tmp/serial.c" <<'EOT'
+#include "campaign/campaign.h"
 #include "socm/planner.h"
 #include <stdlib.h>
 static int serial(const struct socm_planner *self, const struct socm_plan_input *in, int64_t cores,

@@ -5,7 +5,7 @@
 # returns or escape sequences), only timestamped log lines.
 set -u
 . "$(dirname "$0")/lib.sh"
-command -v script >/dev/null || { echo "SKIP: script(1) (util-linux) is not installed"; exit 77; }
+command -v script >/dev/null || skip "script(1) (util-linux) is not installed"
 cd "$tmp" || exit 1
 { laptop_head progress-line-in-a-rather-narrow-terminal-pane
   cat <<'TOML'

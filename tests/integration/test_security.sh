@@ -6,7 +6,8 @@
 # STATE_DIR/workflows/; deep nesting and YAML billion laughs are refused quickly.
 set -euo pipefail
 SOCM_BIN=${SOCM_BIN:-socm}
-command -v python3 >/dev/null || { echo "skip: python3 (the argv/env dumper) missing"; exit 0; }
+. "$(dirname "$0")/lib_skip.sh"
+command -v python3 >/dev/null || skip "python3 (the argv/env dumper) missing"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 cd "$T"

@@ -56,7 +56,7 @@ if [ "$(id -u)" -eq 0 ]; then
   mkdir theirs && chmod 0700 theirs && chown 65534:65534 theirs
   want_refused "foreign dir" 3 "not to you" run c.toml --quiet --state-dir theirs
 else
-  echo "skipped: a directory owned by another user needs root"
+  skip_part "a directory owned by another user needs root"
 fi
 
 # links planted where socm's files belong, in a directory of ours

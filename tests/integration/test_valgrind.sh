@@ -5,16 +5,16 @@
 set -euo pipefail
 SOCM_BIN=${SOCM_BIN:-socm}
 SOCM_SRC=${SOCM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-command -v valgrind >/dev/null || { echo "skip: valgrind is not installed"; exit 0; }
+. "$(dirname "$0")/lib_skip.sh"
+command -v valgrind >/dev/null || skip "valgrind is not installed"
 if grep -qa __asan_init "$SOCM_BIN" || ldd "$SOCM_BIN" 2>/dev/null | grep -q libasan; then
-  echo "skip: $SOCM_BIN is built with ASan (its own leak check runs instead)"; exit 0
+  skip "$SOCM_BIN is built with ASan (its own leak check runs instead)"
 fi
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export SOCM_HISTORY_DB="$T/history.db"
 files=("$SOCM_SRC"/examples/*.toml "$SOCM_SRC"/examples/*.yml)
-dag="$SOCM_SRC/../shared/compat/dag.yml"
-[ -e "$dag" ] && files+=("$dag") || echo "note: $dag not found, not checked"
+files+=("$SOCM_SRC/tests/data/compat/dag.yml")
 n=0
 vg() { # vg LABEL ALLOWED_EXIT_CODES... -- ARGS...
   local label=$1; shift

@@ -41,7 +41,7 @@ assert d["campaign"]["deadline_min"] == 1440 and d["campaign"]["resource"] == "t
 PY
     (cd "$tmp" && "$SOCM_BIN" validate --commands "$DAG") >"$tmp/cmds" || fail "--commands: exit $?"
     [ "$(wc -l <"$tmp/cmds")" -eq 8 ] || fail "--commands: not 8 lines"
-    want="get_spectra_from_maps: srun --cpu_bind=cores --export=ALL --ntasks-per-node=17 --cpus-per-task=4 python -u PSpipe/project/SO/pISO/python/get_spectra_from_maps.py $(cd "$tmp" && pwd -P)/PSpipe/project/SO/pISO/paramfiles/dr6xdeep56_20251119.dict --start=0 --stop=10 --simulate-syst --simulate-lens"
+    want="get_spectra_from_maps: srun --cpu_bind=cores --export=ALL --ntasks-per-node=17 --cpus-per-task=4 python -u PSpipe/project/SO/pISO/python/get_spectra_from_maps.py $(cd "$tmp" && pwd -P)/PSpipe/project/SO/pISO/paramfiles/dr6xdeep56_20251119.dict --simulate-syst --simulate-lens --start=0 --stop=10"
     grep -qxF "$want" "$tmp/cmds" || fail "--commands: get_spectra_from_maps line differs: $(grep get_spectra_from_maps "$tmp/cmds")"
 else
     fail "missing $DAG"

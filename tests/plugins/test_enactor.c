@@ -6,8 +6,8 @@
  * "fail", DONE otherwise. It owns `cores` slots (default 2) and never gives out more.
  *
  * Exported two ways: `socm_enactor_plugin` (for `--enactor path/to/lib.so`), and
- * registered by name through `plugins = [...]` (socm_plugin_init). */
-#include "exec/spec.h"
+ * registered by name through `plugins = [...]` (socm_plugin_init). Built like any
+ * plug-in: the public headers only. */
 #include "socm/enactor.h"
 #include "socm/plugin.h"
 
@@ -47,7 +47,7 @@ static int q_setup(struct socm_enactor *e, const struct socm_allocation *a, stru
 static int q_place(struct socm_enactor *e, struct socm_launch *l, struct socm_error *err)
 {
     struct queue *q = e->priv;
-    int64_t want = l->task->cores > 0 ? l->task->cores : 1, free_n = 0;
+    int64_t want = socm_task_cores(l->task) > 0 ? socm_task_cores(l->task) : 1, free_n = 0;
     if (want > q->cores) {
         snprintf(err->msg, sizeof err->msg, "needs %lld cores, the queue has %lld",
                  (long long)want, (long long)q->cores);
@@ -80,12 +80,13 @@ static void q_submit(struct socm_enactor *e, struct socm_launch *const *ls, size
     struct queue *q = e->priv;
     for (size_t i = 0; i < n; i++) {
         struct socm_launch *l = ls[i];
-        fprintf(q->log, "%s %d", l->task->name, l->attempt);
+        fprintf(q->log, "%s %d", socm_task_name(l->task), l->attempt);
         for (size_t k = 0; k < l->ncores; k++)
             fprintf(q->log, " %lld", (long long)l->cores[k]);
         fputs(" --", q->log);
-        for (size_t k = 0; k < l->task->argv.n; k++)
-            fprintf(q->log, " %s", l->task->argv.v[k]);
+        const struct socm_strv *argv = socm_task_argv(l->task);
+        for (size_t k = 0; k < socm_strv_count(argv); k++)
+            fprintf(q->log, " %s", socm_strv_get(argv, k));
         fputc('\n', q->log);
         fflush(q->log);
         if (q->n == q->cap) {
@@ -93,7 +94,7 @@ static void q_submit(struct socm_enactor *e, struct socm_launch *const *ls, size
             q->pending = realloc(q->pending, q->cap * sizeof *q->pending);
         }
         q->pending[q->n++] = l;
-        l->job = 1000 + l->task->id;
+        l->job = 1000 + socm_task_id(l->task);
         e->cb.running(e->cb.ctx, l->index, l->attempt, l->job);
     }
     uint64_t one = 1;
@@ -138,8 +139,9 @@ static void q_handle(struct socm_enactor *e, const struct pollfd *fds, size_t n)
     for (size_t i = 0; i < nd; i++) {
         struct socm_launch *l = done[i];
         bool fail = false;
-        for (size_t k = 1; k < l->task->argv.n; k++)
-            fail |= !strcmp(l->task->argv.v[k], "fail");
+        const struct socm_strv *argv = socm_task_argv(l->task);
+        for (size_t k = 1; k < socm_strv_count(argv); k++)
+            fail |= !strcmp(socm_strv_get(argv, k), "fail");
         struct socm_result r = {l->index, l->attempt, fail ? SOCM_OUT_FAILED : SOCM_OUT_DONE,
                                 fail ? 3 : 0, 0, now, now, 0, 1.0, 0, fail ? "exit code 3" : NULL};
         release(q, l);

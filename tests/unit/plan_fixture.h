@@ -4,6 +4,7 @@
 #ifndef SOCM_TEST_PLAN_FIXTURE_H
 #define SOCM_TEST_PLAN_FIXTURE_H
 
+#include "campaign/campaign.h"
 #include "socm/planner.h"
 #include "util/str.h"
 

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "campaign/campaign.h"
 #include "socm/workflow.h"
 #include "tree_builder.h"
 

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "config/config.h"
+#include "campaign/campaign.h"
 #include "socm/workflow.h"
 
 #include <stdio.h>

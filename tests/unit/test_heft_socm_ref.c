@@ -2,8 +2,10 @@
  * gives exactly the plans of a straightforward reference written from issue 3's
  * text (scan every slot, re-sum the plan's memory at each start), on many random
  * small campaigns: batch and remote, ties between slots, starts whose ends round to
- * the same value, memory-bound slots, and more distinct widths than the index keeps.
- * So an index change cannot silently change heft-socm's plans. */
+ * the same value, memory-bound slots, memory-bound campaigns like the original's
+ * users write (where the interval the original records, start = end − walltime,
+ * differs from the candidate's in the last bits), and more distinct widths than the
+ * index keeps. So an index change cannot silently change heft-socm's plans. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -63,6 +65,11 @@ static int ref_schedule(const struct socm_planner *self, const struct socm_plan_
             rc = socm_error_set(err, SOCM_E_INPUT, "no slot");
             break;
         }
+        /* The original keeps only the smallest end and takes the start back from
+         * it, then adds the walltime again: both can differ from the candidate's
+         * in the last bits, and later memory checks see the recorded interval. */
+        best_start = best_end - r->walltime_min;
+        best_end = best_start + r->walltime_min;
         for (int64_t c = best; c < best + r->cpus; c++)
             free_at[c] = best_end;
         e[w] = (struct socm_plan_entry){.id = w + 1, .core_first = best, .core_last = best + r->cpus - 1,
@@ -117,6 +124,28 @@ static void random_campaign(struct fx *f, bool many_widths)
             fx_edge(f, (int)fx_rnd_in(0, (int64_t)i - 1), (int)i);
 }
 
+/* Memory-bound, as real campaigns are (heft_memory.yml): a universe-like cluster
+ * (224 cores, 1 TB per node, so a small allocation's pool holds only a few
+ * workflows), 100 GB – 1 TB per workflow, cores = ranks × threads, and walltimes
+ * of whole minutes × 1.1, whose sums round: a start taken back from an end
+ * (end − walltime) then moves by the last bits and changes later memory checks. */
+static void random_memory_campaign(struct fx *f)
+{
+    static const struct socm_qos q[] = {{"main", 43200, 5000, 6272}};
+    fx_resource(f, "universe", 28, 224, 1000000, q, 1);
+    static const int64_t ranks[] = {1, 1, 2, 4, 8, 14, 28, 56}, threads[] = {1, 2, 4, 8};
+    static const double minutes[] = {5, 10, 15, 30, 45, 60, 90, 120};
+    size_t n = (size_t)fx_rnd_in(3, 16);
+    for (size_t i = 0; i < n; i++) {
+        int64_t cpus = ranks[fx_rnd() % 8] * threads[fx_rnd() % 4];
+        fx_add(f, cpus, 100000.0 * (double)fx_rnd_in(1, 10), minutes[fx_rnd() % 8] * 1.1);
+    }
+    fx_dag(f);
+    for (size_t i = 1; i < n; i++)
+        for (int d = (int)fx_rnd_in(0, 3); d > 0; d--)
+            fx_edge(f, (int)fx_rnd_in(0, (int64_t)i - 1), (int)i);
+}
+
 static void expect_same(const struct socm_plan *a, const struct socm_plan *b)
 {
     assert_int_equal(a->n, b->n);
@@ -132,11 +161,10 @@ static void expect_same(const struct socm_plan *a, const struct socm_plan *b)
     }
 }
 
-static void compare(struct fx *f, enum socm_schema schema, double deadline)
+static void compare_on(struct fx *f, enum socm_schema schema, int64_t cores, double deadline)
 {
     struct socm_plan a, b;
     struct socm_error ea = {0}, eb = {0};
-    int64_t cores = f->res.nodes * f->res.cores_per_node;
     int ra = socm_plan_make(socm_planner_find("heft-socm"), fx_input(f, schema, cores, deadline), &a, &ea);
     int rb = socm_plan_make(&ref_planner, fx_input(f, schema, cores, deadline), &b, &eb);
     if (ra != rb)
@@ -148,6 +176,11 @@ static void compare(struct fx *f, enum socm_schema schema, double deadline)
         socm_plan_free(&a);
         socm_plan_free(&b);
     }
+}
+
+static void compare(struct fx *f, enum socm_schema schema, double deadline)
+{
+    compare_on(f, schema, f->res.nodes * f->res.cores_per_node, deadline);
 }
 
 static void run_many(bool many_widths, int count, uint64_t seed)
@@ -168,6 +201,23 @@ static void test_same_as_reference(void **state)
     run_many(false, 1500, 0x9e3779b97f4a7c15ULL);
 }
 
+/* Memory-bound campaigns: batch on one and two nodes (few workflows fit at once),
+ * and the remote search for the smallest allocation meeting the deadline. */
+static void test_same_as_reference_memory_bound(void **state)
+{
+    (void)state;
+    static const double deadlines[] = {300, 600, 1440, 3000};
+    fx_seed(0x13198a2e03707344ULL);
+    for (int it = 0; it < 400; it++) {
+        struct fx f = {0};
+        random_memory_campaign(&f);
+        compare_on(&f, SOCM_SCHEMA_BATCH, 224, 1e9);
+        compare_on(&f, SOCM_SCHEMA_BATCH, 448, 1e9);
+        compare_on(&f, SOCM_SCHEMA_REMOTE, fx_rnd() % 2 ? 3359 : 1000, deadlines[fx_rnd() % 4]);
+        fx_free(&f);
+    }
+}
+
 /* More widths than heft_socm.c keeps indexes for: the plain scan path. */
 static void test_same_as_reference_many_widths(void **state)
 {
@@ -176,7 +226,8 @@ static void test_same_as_reference_many_widths(void **state)
 }
 
 /* Two starts whose ends round to the same double: the first slot must win even
- * though its start is later (the original compares ends). */
+ * though its start is later (the original compares ends). The start recorded is
+ * the original's end − walltime (here 0: the walltime swallows the start). */
 static void test_equal_ends_from_different_starts(void **state)
 {
     (void)state;
@@ -196,7 +247,8 @@ static void test_equal_ends_from_different_starts(void **state)
     assert_int_equal(socm_plan_make(socm_planner_find("heft-socm"), fx_input(&f, SOCM_SCHEMA_BATCH, 4, 1e18), &p,
                                     &err), 0);
     assert_int_equal(p.entries[2].core_first, 0);
-    assert_true(p.entries[2].start == b);
+    assert_true(p.entries[2].start == (b + w) - w);
+    assert_true(p.entries[2].end == ((b + w) - w) + w);
     struct socm_plan q;
     assert_int_equal(socm_plan_make(&ref_planner, fx_input(&f, SOCM_SCHEMA_BATCH, 4, 1e18), &q, &err), 0);
     expect_same(&p, &q);
@@ -209,6 +261,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_as_reference),
+        cmocka_unit_test(test_same_as_reference_memory_bound),
         cmocka_unit_test(test_same_as_reference_many_widths),
         cmocka_unit_test(test_equal_ends_from_different_starts),
     };

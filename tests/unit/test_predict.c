@@ -9,9 +9,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "skip_fixture.h"
 #include "tmpdir_fixture.h"
 
 #include "predict/predict.h"
+#include "campaign/campaign.h"
 #include "socm/planner.h"
 #include "util/str.h"
 
@@ -109,7 +111,7 @@ static void test_forest_recovers(void **state)
 {
     (void)state;
     if (!socm_model_find("forest"))
-        skip();
+        socm_test_skip("built without XGBoost");
     recover("forest", 0.08);
 }
 

@@ -350,30 +350,63 @@ static void test_qos(void **state)
     socm_slurm_qoslist_free(&l);
 }
 
-/* Every prefix of every sample must parse without crashing (ASan watches). */
+/* Lines in text: its newlines, plus a last line without one. */
+static size_t count_lines(const char *text)
+{
+    size_t n = 0, len = strlen(text);
+    for (size_t i = 0; i < len; i++)
+        n += text[i] == '\n';
+    return n + (len && text[len - 1] != '\n');
+}
+
+/* Every prefix of the sacct sample parses without crashing (ASan watches) and
+ * consistently: a refusal says why; rows and malformed lines never outnumber the
+ * lines; a prefix of whole lines has no malformed line and no more jobs than the
+ * whole text; the whole text gives the whole result. The other parsers, fed the same
+ * (foreign) text, only account for its lines. */
 static void test_prefixes_do_not_crash(void **state)
 {
     (void)state;
     size_t len = strlen(sacct_text);
+    struct socm_sacct whole;
+    struct socm_error err = {0};
+    assert_int_equal(socm_sacct_parse(sacct_text, &whole, &err), 0);
     char *buf = malloc(len + 1);
     for (size_t n = 0; n <= len; n++) {
         memcpy(buf, sacct_text, n);
         buf[n] = '\0';
+        size_t lines = count_lines(buf);
+        bool whole_lines = n == 0 || buf[n - 1] == '\n';
         struct socm_sacct s;
-        struct socm_error err = {0};
-        socm_sacct_parse(buf, &s, &err);
+        memset(&err, 0, sizeof err);
+        if (socm_sacct_parse(buf, &s, &err) < 0) {
+            assert_true(err.msg[0] != '\0');
+            assert_null(strchr(buf, '\n')); /* only a header still being cut is refused */
+        } else {
+            assert_true(s.n + s.n_bad <= lines);
+            if (whole_lines) {
+                assert_int_equal(s.n_bad, 0);
+                assert_true(s.n <= whole.n);
+            }
+            if (n == len)
+                assert_int_equal(s.n, whole.n);
+        }
         socm_sacct_free(&s);
         struct socm_squeue q;
         socm_squeue_parse(buf, &q);
+        assert_true(q.n + q.n_bad <= lines);
         socm_squeue_free(&q);
         struct socm_sinfo si;
         socm_sinfo_parse(buf, &si);
+        assert_true(si.n + si.n_bad <= lines);
         socm_sinfo_free(&si);
         struct socm_slurm_qoslist l;
-        socm_slurm_qos_parse(buf, &l, &err);
+        if (socm_slurm_qos_parse(buf, &l, &err) == 0)
+            assert_true(l.n + l.n_bad <= lines);
         socm_slurm_qoslist_free(&l);
     }
     free(buf);
+    socm_sacct_free(&whole);
 }
 
 int main(void)

@@ -22,7 +22,7 @@ static void assert_argv(const struct socm_strv *got, const char *const *want)
     assert_int_equal(got->n, n);
 }
 
-/* The ml-mapmaking section of ../shared/compat/campaign.toml, paths made local. */
+/* The ml-mapmaking section of tests/data/compat/campaign.toml, paths made local. */
 static struct socm_value *ml_section(void)
 {
     struct socm_value *s = sec_new();

@@ -1,0 +1,141 @@
+/* test_order_search.c — the order search of the planners (src/planner/
+ * order_search.c) with a stand-in scheduler that records every order it is given:
+ * each is a topological order of the DAG it is asked about (the campaign's, or the
+ * reversed one of a backward pass), the search stays within its budget, returns the
+ * plan with the smallest makespan among the forward plans (the earliest on ties),
+ * is deterministic, and passes a scheduler's refusal on with its message. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "plan_fixture.h"
+#include "planner/planner_impl.h"
+
+#include <math.h>
+
+#define MAXCALLS 4096
+
+struct rec {
+    size_t calls;
+    bool forward[MAXCALLS];   /* asked about the campaign's own DAG */
+    double makespan[MAXCALLS];
+    uint64_t hash[MAXCALLS];  /* of the order, to compare runs */
+    const struct socm_dag *dag; /* the campaign's */
+    bool refuse;
+};
+
+/* A made-up but order-dependent makespan, above any bound; entries end in order. */
+static int stub(void *ctx, const struct socm_plan_input *in, const int *order, int64_t cores,
+                struct socm_plan *out, struct socm_error *err)
+{
+    struct rec *r = ctx;
+    if (r->refuse)
+        return socm_error_set(err, SOCM_E_INPUT, "stub: cannot place W%d", order[0] + 1);
+    size_t n = in->n;
+    /* a permutation, and every predecessor (in the DAG asked about) comes first */
+    int *pos = socm_xmalloc((n ? n : 1) * sizeof *pos);
+    for (size_t i = 0; i < n; i++)
+        pos[i] = -1;
+    for (size_t k = 0; k < n; k++) {
+        assert_true(order[k] >= 0 && (size_t)order[k] < n);
+        assert_int_equal(pos[order[k]], -1);
+        pos[order[k]] = (int)k;
+    }
+    for (size_t v = 0; v < n; v++)
+        for (size_t j = 0; j < in->dag->pred[v].n; j++)
+            assert_true(pos[in->dag->pred[v].v[j]] < pos[v]);
+    uint64_t h = 1469598103934665603ULL;
+    double ms = 1e6;
+    for (size_t k = 0; k < n; k++) {
+        h = (h ^ (uint64_t)order[k]) * 1099511628211ULL;
+        ms += (double)((k + 1) * (size_t)(order[k] % 7 + 1) % 13);
+    }
+    assert_true(r->calls < MAXCALLS);
+    r->forward[r->calls] = in->dag == r->dag;
+    r->makespan[r->calls] = ms;
+    r->hash[r->calls] = h;
+    r->calls++;
+    *out = (struct socm_plan){.cores = cores, .makespan = ms, .n = n};
+    out->entries = socm_xcalloc(n ? n : 1, sizeof *out->entries);
+    for (size_t i = 0; i < n; i++)
+        out->entries[i] = (struct socm_plan_entry){.id = (int)i + 1, .end = pos[i] + 1.0};
+    free(pos);
+    return 0;
+}
+
+static void random_campaign(struct fx *f, uint64_t seed)
+{
+    fx_seed(seed);
+    fx_resource(f, "r", 2, 8, 64000, NULL, 0);
+    size_t n = (size_t)fx_rnd_in(2, 30);
+    for (size_t i = 0; i < n; i++)
+        fx_add(f, fx_rnd_in(1, 8), 0, (double)fx_rnd_in(1, 60));
+    fx_dag(f);
+    for (size_t i = 1; i < n; i++)
+        for (int d = (int)fx_rnd_in(0, 2); d > 0; d--)
+            fx_edge(f, (int)fx_rnd_in(0, (int64_t)i - 1), (int)i);
+}
+
+static void test_search_properties(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 1; seed <= 25; seed++) {
+        struct fx f = {0};
+        random_campaign(&f, seed * 2654435761ULL);
+        const struct socm_plan_input *in = fx_input(&f, SOCM_SCHEMA_BATCH, 16, 1e9);
+        size_t budget = (size_t)(seed % 5) * 10 + 1;
+        struct rec *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
+        a->dag = b->dag = &f.dag;
+        struct socm_plan pa, pb;
+        struct socm_error err = {0};
+        assert_int_equal(socm_plan_order_search(in, 16, stub, a, budget, &pa, &err), 0);
+        assert_int_equal(socm_plan_order_search(in, 16, stub, b, budget, &pb, &err), 0);
+        assert_true(a->calls >= 1 && a->calls <= budget);
+        /* deterministic */
+        assert_int_equal(a->calls, b->calls);
+        for (size_t i = 0; i < a->calls; i++)
+            assert_true(a->hash[i] == b->hash[i]);
+        /* the smallest forward makespan wins */
+        double best = INFINITY;
+        for (size_t i = 0; i < a->calls; i++)
+            if (a->forward[i] && a->makespan[i] < best)
+                best = a->makespan[i];
+        assert_true(pa.makespan == best);
+        assert_int_equal(pa.n, f.n);
+        socm_plan_free(&pa);
+        socm_plan_free(&pb);
+        free(a);
+        free(b);
+        fx_free(&f);
+    }
+}
+
+static void test_refusal_passed_on(void **state)
+{
+    (void)state;
+    struct fx f = {0};
+    random_campaign(&f, 99);
+    struct rec *r = calloc(1, sizeof *r);
+    r->dag = &f.dag;
+    r->refuse = true;
+    struct socm_plan p = {0};
+    struct socm_error err = {0};
+    assert_int_equal(socm_plan_order_search(fx_input(&f, SOCM_SCHEMA_BATCH, 16, 1e9), 16, stub, r,
+                                            20, &p, &err),
+                     -1);
+    assert_non_null(strstr(err.msg, "stub: cannot place W"));
+    assert_null(p.entries);
+    free(r);
+    fx_free(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_search_properties),
+        cmocka_unit_test(test_refusal_passed_on),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
