@@ -73,3 +73,17 @@ depends = ["s1"]
 preferred_resource = "$6"
 TOML
 }
+
+# doc_commands FILE: every line starting `socm ` in the ```sh blocks of a document,
+# trailing comments dropped, one a line (the docs' examples, for running as written).
+doc_commands() {
+    python3 - "$1" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+for block in re.findall(r"```sh\n(.*?)```", text, re.S):
+    for line in block.splitlines():
+        line = re.sub(r"\s+#.*$", "", line).strip()
+        if line.startswith("socm "):
+            print(line)
+PY
+}

@@ -9,15 +9,7 @@ cd "$tmp" || exit 1
 ln -s "$SOCM_SRC/examples" examples
 export SOCM_HISTORY_DB=$tmp/history.db
 for doc in execution events; do
-    python3 - "$SOCM_SRC/docs/$doc.md" >cmds <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-for block in re.findall(r"```sh\n(.*?)```", text, re.S):
-    for line in block.splitlines():
-        line = re.sub(r"\s+#.*$", "", line).strip()
-        if line.startswith("socm "):
-            print(line)
-PY
+    doc_commands "$SOCM_SRC/docs/$doc.md" >cmds
     [ "$(wc -l <cmds)" -ge 3 ] || fail "docs/$doc.md: too few examples found: $(cat cmds)"
     rm -rf socm-quickstart prepared-*.txt
     while read -r line; do
