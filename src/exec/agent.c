@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -399,9 +400,15 @@ pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocatio
 
     struct socm_strv env = SOCM_STRV_INIT, cmd = SOCM_STRV_INIT, argv = SOCM_STRV_INIT;
     /* The command runs in its working directory: it learns its sandbox as an
-     * absolute path. */
-    char *sandbox_abs = realpath(l->sandbox, NULL);
-    build_env(l, a, sandbox_abs ? sandbox_abs : l->sandbox, &env);
+     * absolute path (the supervisor starts in our directory, so a relative sandbox
+     * is relative to it). */
+    char cwd[PATH_MAX];
+    const char *rel = l->sandbox;
+    while (rel[0] == '.' && rel[1] == '/')
+        rel += 2;
+    char *sandbox_abs = rel[0] != '/' && getcwd(cwd, sizeof cwd) ? socm_asprintf("%s/%s", cwd, rel)
+                                                                 : socm_strdup(l->sandbox);
+    build_env(l, a, sandbox_abs, &env);
     free(sandbox_abs);
     *srun_stripped = socm_srun_strip(&l->task->argv, &cmd, &env);
     if (!*srun_stripped)
