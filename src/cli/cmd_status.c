@@ -158,6 +158,12 @@ static json_t *status_json(const struct socm_bk *bk, const char *dir)
         free(sid);
         if (bk->spec.nsites)
             json_object_set_new(o, "site", json_string(bk->spec.sites[bk->spec.tasks[i].site].name));
+        if (w->attempts > 0) { /* its latest attempt's output (`socm logs`) */
+            char *sb = socm_bk_sandbox(&bk->spec, dir, (int)i);
+            json_object_set_new(o, "stdout", json_sprintf("%s/stdout", sb));
+            json_object_set_new(o, "stderr", json_sprintf("%s/stderr", sb));
+            free(sb);
+        }
         json_array_append_new(wfs, o);
     }
     return json_pack("{s:s,s:s,s:o}", "campaign", bk->spec.campaign, "state",
@@ -212,7 +218,8 @@ int socm_cmd_status(int argc, char **argv)
                  "workflows and their elapsed time, failures with the tail of their stderr.\n"
                  "--json prints {\"campaign\", \"state\", \"workflows\": [{\"id\", \"name\",\n"
                  "\"state\", \"attempts\", \"exit_code\", \"start\", \"end\", \"elapsed_s\",\n"
-                 "\"max_rss_mb\", \"cpu_s\", on Slurm \"slurm_id\": \"JOBID.STEPID\"}]}\n"
+                 "\"max_rss_mb\", \"cpu_s\", once started \"stdout\" and \"stderr\" (paths),\n"
+                 "on Slurm \"slurm_id\": \"JOBID.STEPID\"}]}\n"
                  "(and \"site\" for a campaign over several sites, whose text form has a\n"
                  "line per site); --watch redraws on every change (at most 5 times a second,\n"
                  "at least every 2 s) until the campaign ends or its manager is gone, then\n"

@@ -62,6 +62,8 @@ grep -q "symbolic link" out || fail "the planted link is not named: $(cat out)"
 "$SOCM_BIN" status st >status.txt
 grep -q "stderr st/workflows/bad/stderr" status.txt || fail "status lacks bad's log paths: $(cat status.txt)"
 grep -q secret status.txt && fail "status followed the link planted at bad's stderr"
+"$SOCM_BIN" status st --json | jq -e '.workflows[] | select(.name == "flaky") | .stdout == "st/workflows/flaky/stdout" and .stderr == "st/workflows/flaky/stderr"' >/dev/null \
+    || fail "status --json lacks the log paths"
 
 # events: one JSON object a line, stable keys, increasing seq, the retry visible
 "$SOCM_BIN" events st >all.jsonl || fail "events: exit $?"
