@@ -264,6 +264,9 @@ static pid_t start_command(struct command *c, struct socm_error *err)
     }
     if (n == (ssize_t)sizeof msg && msg[0] == STAGE_RECORD)
         return socm_error_errno(err, "cannot write %s/%s", c->sandbox, SOCM_SUPERVISE_STARTED);
+    if (c->workdir) /* the likeliest cause: its working directory is gone */
+        return socm_error_errno(err, "cannot prepare the command's process (working directory %s)",
+                                c->workdir);
     return socm_error_errno(err, "cannot prepare the command's process");
 }
 

@@ -91,4 +91,15 @@ kill -9 "$mgr"; wait "$mgr" 2>/dev/null
 grep -q "bad.toml:.*working directory $tmp/nowhere" out || fail "missing workdir message: $(cat out)"
 [ -e st4/journal.jsonl ] && fail "a refused run left a journal"
 
+# A working directory removed during the run: the system refused (exit 3, naming it),
+# nothing failed; once it is back, resume finishes the campaign.
+mkdir gone
+{ laptop_head gw | sed '/^name =/a workdir = "gone"'
+  printf '[campaign.a]\ntype = "generic"\nexecutable = "sh"\nargs = ["-c", "rmdir $SOCM_WORKDIR"]\n'
+  printf '[campaign.b]\ntype = "generic"\nexecutable = "true"\ndepends = ["a"]\n'; } >gw.toml
+"$SOCM_BIN" run gw.toml -q --state-dir st5 >out 2>&1; rc=$?
+[ "$rc" = 3 ] && grep -q "working directory $tmp/gone" out || fail "a removed working directory: exit $rc, $(cat out)"
+mkdir gone
+"$SOCM_BIN" resume st5 -q >out 2>&1 || fail "resume once the working directory is back: exit $?, $(cat out)"
+
 finish "workdir ok"
