@@ -116,8 +116,9 @@ static int show(const struct logs_opts *o, struct socm_error *err)
         rc = copy_out(fd);
         /* The descriptor stays on this attempt's file even when a next attempt
          * renames it away to start its own. */
-        while (rc == 0 && o->follow && attempt == latest) {
-            bool over = attempt_over(o->dir, i, attempt);
+        /* Output every 0.25 s; the journal (which may be long) is read once a second. */
+        for (int tick = 0; rc == 0 && o->follow && attempt == latest; tick++) {
+            bool over = tick % 4 == 0 && attempt_over(o->dir, i, attempt);
             rc = copy_out(fd);
             if (over)
                 break;
