@@ -171,6 +171,25 @@ static int follow(const char *dir, struct socm_journal_reader *r, struct events 
     return rc;
 }
 
+/* Opens the state directory and its journal. With --follow, a run that is only
+ * starting (`socm run ... & socm events DIR --follow`) is waited for, 10 s at most. */
+static int open_journal(const char *dir, bool fol, struct socm_statedir *sd,
+                        struct socm_journal_reader *r, struct socm_error *err)
+{
+    memset(r, 0, sizeof *r);
+    for (int tries = 0;; tries++) {
+        *err = (struct socm_error){0};
+        if (socm_statedir_open(sd, dir, SOCM_SD_READ, err) == 0) {
+            if (socm_journal_reader_open(r, sd->fd, dir, err) == 0)
+                return 0;
+            socm_statedir_close(sd);
+        }
+        if (!fol || err->code != SOCM_E_INPUT || tries >= 100)
+            return -1;
+        usleep(100000);
+    }
+}
+
 static int usage_help(void)
 {
     puts("usage: socm events STATE_DIR [--follow] [--since N]\n"
@@ -185,7 +204,8 @@ static int usage_help(void)
          "\"signal\", \"start\", \"end\", \"elapsed_s\", \"max_rss_mb\", \"cpu_s\"}.\n"
          "--since N prints only changes after seq N (the last seq a script saw);\n"
          "--follow keeps printing as the campaign runs and returns when it ends (exit\n"
-         "0 if it is DONE, 1 otherwise) or when no manager runs it any more (exit 1).\n"
+         "0 if it is DONE, 1 otherwise) or when no manager runs it any more (exit 1);\n"
+         "it waits up to 10 s for a campaign that is only starting.\n"
          "\n"
          "example:\n"
          "  socm events ./socm-quickstart --since 3");
@@ -226,12 +246,10 @@ int socm_cmd_events(int argc, char **argv)
     if (!dir)
         return socm_cli_usage("events", "no state directory given");
     struct socm_error err = {0};
-    struct socm_statedir sd;
-    if (socm_statedir_open(&sd, dir, SOCM_SD_READ, &err) != 0)
-        return socm_cli_fail("events", &err);
+    struct socm_statedir sd = {.fd = -1, .lock_fd = -1};
     struct socm_journal_reader r;
     struct events e = {0};
-    int rc = socm_journal_reader_open(&r, sd.fd, dir, &err);
+    int rc = open_journal(dir, fol, &sd, &r, &err);
     if (rc == 0)
         rc = fol ? follow(dir, &r, &e, since, &err) : drain(&r, &e, since, &err);
     if (rc == 0 && !e.campaign)

@@ -83,6 +83,15 @@ mid=$(sed -n 4p all.jsonl | jq .seq)
 "$SOCM_BIN" events st --since -1 >out 2>&1; [ $? = 2 ] || fail "--since -1 accepted"
 "$SOCM_BIN" events nowhere >out 2>&1; [ $? = 2 ] || fail "events of a missing directory: $(cat out)"
 timeout 10 "$SOCM_BIN" events st --follow >/dev/null; [ $? = 1 ] || fail "--follow of an ended campaign does not return 1 at once"
+# --follow started before the run: it waits for the campaign to appear, then to end
+camp early true
+timeout 30 "$SOCM_BIN" events st9 --follow >early.jsonl 2>early.err &
+ev=$!
+sleep 0.3
+"$SOCM_BIN" run early.toml -q --state-dir st9 >/dev/null 2>&1 || fail "early: the run failed"
+wait "$ev"; rc=$?
+[ "$rc" = 0 ] && tail -n1 early.jsonl | jq -e '.workflow == null and .state == "DONE"' >/dev/null \
+    || fail "events --follow started before the run: exit $rc, $(tail -n1 early.jsonl) $(cat early.err)"
 "$SOCM_BIN" events --help | grep -q "example:" || fail "events --help has no example"
 "$SOCM_BIN" logs --help | grep -q "example:" || fail "logs --help has no example"
 finish "logs and events ok"
