@@ -248,35 +248,28 @@ void socm_agent_set_supervisor_fork(void)
 
 /* The workflow's environment: ours, then its `environment`, then what socm tells it
  * (docs/execution.md). OMP_NUM_THREADS is its threads unless its environment sets it. */
+static void put_env(struct socm_strv *env, const struct socm_strv *kv)
+{
+    for (size_t i = 0; i < kv->n; i++) {
+        const char *eq = strchr(kv->v[i], '=');
+        if (!eq)
+            continue;
+        char *k = socm_strndup(kv->v[i], (size_t)(eq - kv->v[i]));
+        set_env(env, k, eq + 1);
+        free(k);
+    }
+}
+
 static void build_env(const struct socm_launch *l, const struct socm_allocation *a,
                       const char *sandbox, struct socm_strv *env)
 {
     for (char **e = environ; *e; e++)
         socm_strv_push(env, *e);
-    const struct socm_task *t = l->task;
-    for (size_t i = 0; i < t->env.n; i++) {
-        const char *eq = strchr(t->env.v[i], '=');
-        if (!eq)
-            continue;
-        char *k = socm_strndup(t->env.v[i], (size_t)(eq - t->env.v[i]));
-        set_env(env, k, eq + 1);
-        free(k);
-    }
-    char num[32];
-    set_env(env, "SOCM_CAMPAIGN", a->campaign);
-    set_env(env, "SOCM_WORKFLOW", t->name);
-    snprintf(num, sizeof num, "%lld", (long long)t->cores);
-    set_env(env, "SOCM_CORES", num);
-    snprintf(num, sizeof num, "%d", l->attempt);
-    set_env(env, "SOCM_ATTEMPT", num);
-    set_env(env, "SOCM_SANDBOX", sandbox);
-    set_env(env, "SOCM_WORKDIR", t->workdir ? t->workdir : sandbox);
-    bool user_omp = false;
-    for (size_t i = 0; i < t->env.n && !user_omp; i++)
-        user_omp = socm_str_startswith(t->env.v[i], "OMP_NUM_THREADS=");
-    snprintf(num, sizeof num, "%lld", (long long)(t->threads > 0 ? t->threads : 1));
-    if (!user_omp)
-        set_env(env, "OMP_NUM_THREADS", num);
+    put_env(env, &l->task->env);
+    struct socm_strv ours = SOCM_STRV_INIT;
+    socm_task_socm_env(l->task, a->campaign, l->attempt, sandbox, &ours);
+    put_env(env, &ours);
+    socm_strv_free(&ours);
 }
 
 /* fork launch: the supervisor is this very program, forked without an exec — the

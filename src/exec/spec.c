@@ -295,6 +295,21 @@ int socm_spec_set_workdirs(const struct socm_campaign *c, struct socm_spec *s, c
     return rc;
 }
 
+void socm_task_socm_env(const struct socm_task *t, const char *campaign, int attempt,
+                        const char *sandbox, struct socm_strv *out)
+{
+    socm_strv_pushf(out, "SOCM_CAMPAIGN=%s", campaign ? campaign : "");
+    socm_strv_pushf(out, "SOCM_WORKFLOW=%s", t->name);
+    socm_strv_pushf(out, "SOCM_ATTEMPT=%d", attempt);
+    socm_strv_pushf(out, "SOCM_SANDBOX=%s", sandbox);
+    socm_strv_pushf(out, "SOCM_WORKDIR=%s", t->workdir ? t->workdir : sandbox);
+    socm_strv_pushf(out, "SOCM_CORES=%lld", (long long)t->cores);
+    for (size_t i = 0; i < t->env.n; i++)
+        if (socm_str_startswith(t->env.v[i], "OMP_NUM_THREADS="))
+            return; /* the user's own */
+    socm_strv_pushf(out, "OMP_NUM_THREADS=%lld", (long long)(t->threads > 0 ? t->threads : 1));
+}
+
 static json_t *sites_json(const struct socm_spec *s)
 {
     json_t *a = json_array();

@@ -107,6 +107,12 @@ int socm_spec_from_sites_plan(const struct socm_campaign *c, const struct socm_s
  * must be an existing directory (exit 2 otherwise). */
 int socm_spec_set_workdirs(const struct socm_campaign *c, struct socm_spec *s, const char *cwd,
                            struct socm_error *err);
+/* What socm tells each command (docs/execution.md), as KEY=VALUE appended to out:
+ * SOCM_CAMPAIGN, SOCM_WORKFLOW, SOCM_ATTEMPT, SOCM_SANDBOX (absolute), SOCM_WORKDIR
+ * (its working directory; the sandbox when it has none), SOCM_CORES, and
+ * OMP_NUM_THREADS unless the task's own environment sets it. Every enactor uses it. */
+void socm_task_socm_env(const struct socm_task *t, const char *campaign, int attempt,
+                        const char *sandbox, struct socm_strv *out);
 json_t *socm_spec_to_json(const struct socm_spec *s);
 /* The journal's first event, {"ev":"begin","pid","t","spec"}, as one line of text
  * (no newline), built task by task. */
