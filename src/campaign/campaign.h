@@ -92,6 +92,11 @@ struct socm_workflow {
 };
 
 struct socm_workflow *socm_workflow_new(void);
+/* socm_workflow_fill_common (socm/workflow.h), but wf->fields shares the section
+ * (socm_value_share) instead of copying it: a workflow costs half the memory. Only
+ * for types that never change wf->fields; the config tree must not change either. */
+int socm_workflow_fill_common_shared(struct socm_workflow *wf, const struct socm_value *section,
+                                     const char *default_name, struct socm_error *err);
 void socm_workflow_free(struct socm_workflow *wf);
 
 /* A growable list of workflows (used by expansion). */

@@ -61,6 +61,10 @@ void socm_value_free(struct socm_value *v)
 {
     if (!v)
         return;
+    if (v->refs) { /* another owner still holds it */
+        v->refs--;
+        return;
+    }
     switch (v->type) {
     case SOCM_V_STRING:
         free(v->u.str.s);
@@ -96,10 +100,15 @@ struct socm_value *socm_value_clone(const struct socm_value *v)
         c->u.str.len = v->u.str.len;
         break;
     case SOCM_V_ARRAY:
+        /* Exactly as many slots as items: clones are rarely grown. */
+        c->u.arr.cap = v->u.arr.n;
+        c->u.arr.items = v->u.arr.n ? socm_xmalloc(v->u.arr.n * sizeof(void *)) : NULL;
         for (size_t i = 0; i < v->u.arr.n; i++)
-            socm_array_push(c, socm_value_clone(v->u.arr.items[i]));
+            c->u.arr.items[c->u.arr.n++] = socm_value_clone(v->u.arr.items[i]);
         break;
     case SOCM_V_TABLE:
+        c->u.tbl.cap = v->u.tbl.n;
+        c->u.tbl.items = v->u.tbl.n ? socm_xmalloc(v->u.tbl.n * sizeof(struct socm_kv)) : NULL;
         for (size_t i = 0; i < v->u.tbl.n; i++) {
             const struct socm_kv *kv = &v->u.tbl.items[i];
             socm_table_add(c, kv->key, kv->keylen, &kv->key_pos, socm_value_clone(kv->value));
@@ -110,6 +119,26 @@ struct socm_value *socm_value_clone(const struct socm_value *v)
         break;
     }
     return c;
+}
+
+struct socm_value *socm_value_share(const struct socm_value *v)
+{
+    if (!v)
+        return NULL;
+    /* The count is bookkeeping, not content: sharing leaves the tree as it is. */
+    struct socm_value *m = (struct socm_value *)v;
+    m->refs++;
+    return m;
+}
+
+struct socm_value *socm_value_unshare(struct socm_value **pv)
+{
+    struct socm_value *v = *pv;
+    if (v && v->refs) {
+        *pv = socm_value_clone(v);
+        socm_value_free(v);
+    }
+    return *pv;
 }
 
 void socm_array_push(struct socm_value *arr, struct socm_value *item)
@@ -206,7 +235,8 @@ int socm_table_add(struct socm_value *tbl, const char *key, size_t keylen,
     if (socm_table_find(tbl, key, keylen) >= 0)
         return -1;
     if (tbl->u.tbl.n == tbl->u.tbl.cap) {
-        tbl->u.tbl.cap = tbl->u.tbl.cap ? tbl->u.tbl.cap * 2 : 8;
+        /* Small first: most tables (resources, environment) hold a few keys. */
+        tbl->u.tbl.cap = tbl->u.tbl.cap ? tbl->u.tbl.cap * 2 : 4;
         tbl->u.tbl.items = socm_xrealloc(tbl->u.tbl.items, tbl->u.tbl.cap * sizeof(struct socm_kv));
     }
     struct socm_kv *kv = &tbl->u.tbl.items[tbl->u.tbl.n++];
@@ -451,6 +481,8 @@ static void socm_value_text(const struct socm_value *v, struct socm_buf *out)
 
 char *socm_value_to_text(const struct socm_value *v)
 {
+    if (v->type == SOCM_V_STRING) /* the common case, without a buffer's spare room */
+        return socm_strndup(v->u.str.s, v->u.str.len);
     struct socm_buf b = SOCM_BUF_INIT;
     socm_value_text(v, &b);
     return socm_buf_steal(&b);
