@@ -37,6 +37,26 @@ static void test_table_order_and_lookup(void **state)
     socm_value_free(t);
 }
 
+/* A shared tree outlives its first owner and is freed with its last; unshare
+ * gives an owner its own copy, leaving the other's unchanged. */
+static void test_share_and_unshare(void **state)
+{
+    (void)state;
+    struct socm_value *t = socm_value_table(NULL);
+    socm_table_set(t, "a", socm_value_string("x", 1, NULL));
+    struct socm_value *s = socm_value_share(t);
+    assert_ptr_equal(s, t);
+    struct socm_value *mine = socm_value_share(t);
+    assert_ptr_not_equal(socm_value_unshare(&mine), t);
+    socm_table_set(mine, "a", socm_value_string("y", 1, NULL));
+    assert_string_equal(socm_table_get(t, "a")->u.str.s, "x");
+    socm_value_free(mine);
+    socm_value_free(t); /* s still holds it (ASan reports a use after free otherwise) */
+    assert_string_equal(socm_table_get(s, "a")->u.str.s, "x");
+    assert_ptr_equal(socm_value_unshare(&s), t); /* the last owner: no copy */
+    socm_value_free(s);
+}
+
 static void test_clone_is_deep(void **state)
 {
     (void)state;
@@ -94,6 +114,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table_order_and_lookup),
         cmocka_unit_test(test_clone_is_deep),
+        cmocka_unit_test(test_share_and_unshare),
         cmocka_unit_test(test_text_forms),
         cmocka_unit_test(test_path),
     };
