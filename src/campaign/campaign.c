@@ -626,6 +626,7 @@ struct socm_campaign *socm_campaign_from_config(struct socm_value *config, const
     size_t errs_before = errs->n;
     struct socm_campaign *c = socm_xcalloc(1, sizeof *c);
     c->config = config;
+    socm_value_compact(config); /* kept for the whole run: without spare room */
     c->base_dir = dir_of(first_file);
     struct socm_pos root_pos = fallback_pos(config, first_file);
     if (!config || config->type != SOCM_V_TABLE) {

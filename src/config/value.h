@@ -94,6 +94,12 @@ struct socm_value *socm_value_clone(const struct socm_value *v);
  * Only for trees nobody changes any more: every owner sees a change, so an owner
  * that wants to change its tree first takes socm_value_unshare(). */
 struct socm_value *socm_value_share(const struct socm_value *v);
+/* Gives back the spare room of every table and array in the tree (a parsed
+ * campaign is read, not grown, from then on); keys and values stay as they are. */
+void socm_value_compact(struct socm_value *v);
+/* A table of its own (keys may be added, replaced, removed) whose values are
+ * shared with tbl's (socm_value_share): a copy of the top level only. */
+struct socm_value *socm_value_clone_shallow(const struct socm_value *tbl);
 /* Makes *pv this owner's own tree (a clone if it is shared) and returns it. */
 struct socm_value *socm_value_unshare(struct socm_value **pv);
 
