@@ -464,44 +464,16 @@ static void format_cycle(struct socm_campaign *c, const struct socm_intv *cycle,
     socm_buf_free(&b);
 }
 
-/* Workflow names to indexes: open addressing over c->wfs (4 bytes a slot, where a
- * config table would cost a node, a key and a slot per name). */
-struct name_index {
-    uint32_t *slots; /* index + 1; 0 = empty */
-    size_t mask;
-};
-
-static size_t name_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return (size_t)h;
-}
-
-/* The slot of `name`: its workflow's, or the empty one where it would go. */
-static uint32_t *name_slot(const struct name_index *ix, struct socm_workflow **wfs, const char *name)
-{
-    size_t h = name_hash(name) & ix->mask;
-    while (ix->slots[h] && strcmp(wfs[ix->slots[h] - 1]->name, name))
-        h = (h + 1) & ix->mask;
-    return &ix->slots[h];
-}
-
 /* Ids, unique names, argv, edges (workflows in id order, each in depends order). */
 static void link_workflows(struct socm_campaign *c, const struct socm_value *failed,
                            struct socm_errlist *errs)
 {
-    struct name_index index = {0};
-    size_t cap = 16;
-    while (cap < 2 * c->n_wfs)
-        cap *= 2;
-    index.slots = socm_xcalloc(cap, sizeof *index.slots);
-    index.mask = cap - 1;
+    struct socm_name_index index;
+    socm_name_index_init(&index, c->n_wfs);
     for (size_t i = 0; i < c->n_wfs; i++) {
         struct socm_workflow *wf = c->wfs[i];
         wf->id = (int)i + 1;
-        uint32_t *slot = name_slot(&index, c->wfs, wf->name);
+        uint32_t *slot = socm_name_index_slot(&index, c->wfs, wf->name);
         if (*slot) {
             char where[1024];
             socm_pos_format(&c->wfs[*slot - 1]->pos, where, sizeof where);
@@ -518,7 +490,7 @@ static void link_workflows(struct socm_campaign *c, const struct socm_value *fai
     for (size_t i = 0; i < c->n_wfs; i++) {
         struct socm_workflow *wf = c->wfs[i];
         for (size_t k = 0; k < wf->depends.n; k++) {
-            uint32_t to = *name_slot(&index, c->wfs, wf->depends.v[k]);
+            uint32_t to = *socm_name_index_slot(&index, c->wfs, wf->depends.v[k]);
             if (!to && socm_table_get(failed, wf->depends.v[k]))
                 continue; /* its section is already reported */
             if (!to)
@@ -529,7 +501,7 @@ static void link_workflows(struct socm_campaign *c, const struct socm_value *fai
                 socm_dag_add_edge(&c->dag, (int)to - 1, (int)i);
         }
     }
-    free(index.slots);
+    socm_name_index_free(&index);
     int *order = socm_xmalloc((c->n_wfs ? c->n_wfs : 1) * sizeof *order);
     struct socm_intv cycle = {0};
     if (socm_dag_topo(&c->dag, order, &cycle) < 0)

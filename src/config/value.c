@@ -248,6 +248,8 @@ struct socm_value *socm_value_clone_shallow(const struct socm_value *tbl)
         return socm_value_clone(tbl);
     struct socm_value *c = socm_value_new(SOCM_V_TABLE, &tbl->pos);
     c->flags = tbl->flags;
+    c->u.tbl.cap = tbl->u.tbl.n + 1; /* room for the one key its owner sets, typically */
+    c->u.tbl.items = socm_xmalloc(c->u.tbl.cap * sizeof(struct socm_kv));
     for (size_t i = 0; i < tbl->u.tbl.n; i++) {
         const struct socm_kv *kv = &tbl->u.tbl.items[i];
         socm_table_add(c, kv->key, kv->keylen, &kv->key_pos, socm_value_share(kv->value));
