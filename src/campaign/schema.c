@@ -15,7 +15,7 @@ static const char *const slurm_keys[] = {"account", "partition", "constraint", N
 static const struct socm_table_schema slurm = {"[campaign.slurm]", slurm_keys, 0, NULL, NULL};
 
 static const char *const site_keys[] = {"enactor", "account", "partition", "state_dir",
-                                        "cores", "memory", "charge_factor", NULL};
+                                        "workdir", "cores", "memory", "charge_factor", NULL};
 static const struct socm_table_schema site = {"[campaign.sites.NAME]", site_keys, 0, NULL, NULL};
 static const struct socm_table_schema sites = {"[campaign.sites]", NULL, SOCM_SCHEMA_NAMED, NULL, &site};
 
@@ -49,28 +49,32 @@ static const struct socm_table_schema jobs = {"[predict.job]", NULL, SOCM_SCHEMA
 static const char *const predict_keys[] = {
     "enabled", "model", "degree", "k", "n_trees", "seed", "min_runs", "max_error_percent",
     "auto_train", "minimum_mem", "minimum_time", "history_db", "default_mem", "default_time",
-    "job", "file_parsers", NULL};
+    "margin_percentile", "job", "file_parsers", NULL};
 static const struct socm_schema_sub predict_subs[] = {
     {"job", &jobs}, {"file_parsers", &parsers}, {NULL, NULL}};
 static const struct socm_table_schema predict = {"[predict]", predict_keys, 0, predict_subs, NULL};
+/* slurmise's own table, read by predict/slurmise.c (which checks the values) */
+static const char *const slurmise_keys[] = {"model_type", "model_path", "numeric_features",
+                                            "categorical_features", "targets", "training_data_path", NULL};
+const struct socm_table_schema socm_schema_slurmise = {"[slurmise]", slurmise_keys, 0, NULL, NULL};
 
 static const char *const campaign_keys[] = {
     "name", "deadline", "resource", "resources", "site_policy", "policy", "planner_plugin",
     "execution_schema", "requested_resources", "state_dir", "enactor", "max_retries",
     "fail_fast", "grow_walltime_on_timeout", "pin", "grace", "retry_backoff", "record_history",
     "history_db", "predict", "plugins", "base-path", "base_path", "environment", "hooks",
-    "slurm", "sites", NULL};
+    "slurm", "sites", "workdir", NULL};
 static const struct socm_schema_sub campaign_subs[] = {
     {"resources", &socm_schema_cluster}, {"hooks", &hooks}, {"slurm", &slurm},
     {"sites", &sites}, {"environment", &environment}, {"predict", &predict}, {NULL, NULL}};
 const struct socm_table_schema socm_schema_campaign = {"[campaign]", campaign_keys, 0, campaign_subs,
                                                  NULL};
 
-static const char *const root_keys[] = {"campaign", "stages", "resources", "predict", "plugins",
-                                        NULL};
+static const char *const root_keys[] = {"campaign", "stages", "resources", "predict", "slurmise",
+                                        "plugins", NULL};
 static const struct socm_schema_sub root_subs[] = {
     {"campaign", &socm_schema_campaign}, {"resources", &clusters}, {"predict", &predict},
-    {NULL, NULL}};
+    {"slurmise", &socm_schema_slurmise}, {NULL, NULL}};
 const struct socm_table_schema socm_schema_root = {"top level", root_keys, SOCM_SCHEMA_YAML_ANCHORS,
                                              root_subs, NULL};
 
@@ -95,11 +99,11 @@ const struct socm_table_schema socm_schema_wf_resources = {"[campaign.NAME.resou
 const char *const socm_schema_workflow_keys[] = {
     "name", "type", "executable", "subcommand", "context", "environment", "resources",
     "depends", "max_retries", "job_name", "preferred_resource", "grow_walltime_on_timeout",
-    "matrix", "features", NULL};
+    "matrix", "features", "workdir", NULL};
 
 const struct socm_table_schema *const socm_schema_all[] = {
     &socm_schema_root, &socm_schema_campaign, &socm_schema_cluster, &qos, &hooks, &slurm, &site,
-    &predict, &job, &parser, &socm_schema_program, &program, &pentry, &pnamed,
+    &predict, &job, &parser, &socm_schema_slurmise, &socm_schema_program, &program, &pentry, &pnamed,
     &socm_schema_wf_resources, NULL};
 
 /* ---- nearest key ---- */
