@@ -56,7 +56,7 @@ static const struct socm_table_schema predict = {"[predict]", predict_keys, 0, p
 
 static const char *const campaign_keys[] = {
     "name", "deadline", "resource", "resources", "site_policy", "policy", "planner_plugin",
-    "execution_schema", "requested_resources", "state_dir", "enactor", "max_retries",
+    "planner_command", "planner_timeout", "execution_schema", "requested_resources", "state_dir", "enactor", "max_retries",
     "fail_fast", "grow_walltime_on_timeout", "pin", "grace", "retry_backoff", "record_history",
     "history_db", "predict", "plugins", "base-path", "base_path", "environment", "hooks",
     "slurm", "sites", NULL};
@@ -67,7 +67,7 @@ const struct socm_table_schema socm_schema_campaign = {"[campaign]", campaign_ke
                                                  NULL};
 
 static const char *const root_keys[] = {"campaign", "stages", "resources", "predict", "plugins",
-                                        NULL};
+                                        "types", NULL};
 static const struct socm_schema_sub root_subs[] = {
     {"campaign", &socm_schema_campaign}, {"resources", &clusters}, {"predict", &predict},
     {NULL, NULL}};

@@ -51,5 +51,10 @@ int socm_units_parse_duration_min(const char *s, double *minutes, struct socm_er
 char *socm_config_to_tagged_json(const struct socm_value *root);
 char *socm_config_to_json(const struct socm_value *root); /* plain JSON */
 char *socm_config_to_toml(const struct socm_value *root);
+/* The same plain JSON as a jansson value (json_decref it), and back: a JSON value
+ * as a config tree whose nodes all carry `pos` (NULL on a JSON null inside an array
+ * or table is kept as a null node). */
+struct json_t *socm_value_to_json(const struct socm_value *v);
+struct socm_value *socm_value_from_json(const struct json_t *j, const struct socm_pos *pos);
 
 #endif
