@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# test_ext.sh — external extensions over the JSON protocol (docs/extending.md): a
+# Python workflow type (`plugins = ["python:MODULE"]`) builds the command socm
+# validates; [types.NAME] and planner_command programs that misbehave (invalid JSON,
+# wrong schema, timeout, non-zero exit, a plan breaking each constraint) are each
+# refused with a clear message, exit 2 and no state directory.
+set -u
+. "$(dirname "$0")/lib.sh"
+data=${SOCM_SRC:?}/tests/data/ext
+command -v python3 >/dev/null || skip "python3 is not installed"
+export PYTHONPATH=$SOCM_SRC/python
+cd "$tmp"
+
+# ---- the Python custom type: the command its class builds ----
+out=$("$SOCM_BIN" validate --commands "$data/custom.toml" 2>&1) || fail "validate custom.toml: $out"
+want="my-custom-workflow: my-tool analyze --context file:///path/to/context.yaml --param1 value1 --threshold 0.75 --param2 value2"
+[ "$out" = "$want" ] || fail "custom command: got '$out'"
+# its resources reach the plan
+json=$("$SOCM_BIN" validate --json "$data/custom.toml" 2>&1)
+echo "$json" | jq -e '.workflows[0] | .ranks == 16 and .threads == 4 and .memory_mb == 64000 and
+  .runtime_min == 120' >/dev/null || fail "custom resources: $json"
+# `socm run` runs the command with the section's environment
+mkdir bin
+printf '#!/bin/sh\necho "$CUSTOM_ENV_VAR $*" >"%s/out.txt"\n' "$tmp" >bin/my-tool
+chmod +x bin/my-tool
+cp "$data/my_custom_workflow.py" .
+sed 's/resource = "tiger3"/resource = "local"\nexecution_schema = "batch"\nrequested_resources = 1/;
+     s/ranks = 16/ranks = 1/; s/threads = 4/threads = 1/; s/"64000"/"100"/; s/"2h"/"1m"/' \
+  "$data/custom.toml" >local.toml
+out=$(PATH=$tmp/bin:$PATH "$SOCM_BIN" run local.toml 2>&1) || fail "run custom: $out"
+[ "$(cat out.txt 2>/dev/null)" = "value analyze --context file:///path/to/context.yaml --param1 value1 --threshold 0.75 --param2 value2" ] \
+  || fail "run custom: my-tool got '$(cat out.txt 2>/dev/null)'"
+
+# a missing required field is an error at the section
+sed '/custom_param1/d' "$data/custom.toml" >missing.toml
+out=$("$SOCM_BIN" validate missing.toml 2>&1); rc=$?
+[ $rc -eq 2 ] || fail "missing field: exit $rc"
+echo "$out" | grep -q "missing.toml:6:11: MyCustomWorkflow: missing required field 'custom_param1'" \
+  || fail "missing field message: $out"
+
+# ---- [types.NAME] programs that misbehave ----
+type_campaign() { # MODE [EXTRA-TYPE-LINE]
+  cat >t.toml <<TOML
+[types.echoer]
+command = ["python3", "$data/fake_ext.py", "$1"]
+${2:-}
+[campaign]
+name = "t"
+deadline = "1h"
+resource = "local"
+[campaign.greet]
+type = "echoer"
+word = "bad"
+TOML
+}
+expect_refusal() { # WHAT PATTERN
+  local out rc
+  out=$("$SOCM_BIN" run --dry-run t.toml 2>&1); rc=$?
+  [ $rc -eq 2 ] || fail "$1: exit $rc, want 2 ($out)"
+  echo "$out" | grep -qE -- "$2" || fail "$1: message '$out' lacks /$2/"
+  [ ! -e socm-t ] || fail "$1: a state directory was written"
+}
+type_campaign ok
+out=$("$SOCM_BIN" validate --commands t.toml 2>&1) || fail "ok type: $out"
+[ "$(echo "$out" | tail -n1)" = "greet: echo bad" ] || fail "ok type command: $out"
+type_campaign invalid-json
+expect_refusal "invalid JSON" "t.toml:[0-9]+:[0-9]+: workflow type 'echoer': python3 replied with invalid JSON"
+type_campaign wrong-schema
+expect_refusal "wrong schema" "workflow type 'echoer' replied with workflow 0 that needs an \"argv\""
+type_campaign unknown-key
+expect_refusal "unknown reply key" "unknown key \"argvv\""
+type_campaign old-protocol
+expect_refusal "protocol" "must say \"protocol\": 1"
+type_campaign exit
+expect_refusal "non-zero exit" "failed \\(exit status 3\\): Traceback.*ValueError: threshold out of range"
+type_campaign timeout 'timeout = 1'
+start=$(date +%s)
+expect_refusal "timeout" "did not reply within 1 s"
+[ $(( $(date +%s) - start )) -lt 20 ] || fail "timeout: the program was not killed in time"
+type_campaign errors
+expect_refusal "reported error" "t.toml:10:8: word must not be 'bad'"
+type_campaign bad-units
+expect_refusal "bad reply units" "in the reply of workflow type 'echoer'"
+cat >t.toml <<TOML
+[types.echoer]
+command = "python3 x.py"
+comand = 1
+[campaign]
+deadline = "1h"
+TOML
+out=$("$SOCM_BIN" validate t.toml 2>&1); rc=$?
+[ $rc -eq 2 ] || fail "bad [types] table: exit $rc"
+echo "$out" | grep -q "t.toml:2:11: 'command' must be a non-empty array of strings" || fail "command string: $out"
+echo "$out" | grep -q "did you mean 'command'" || fail "typo in [types]: $out"
+
+# ---- planner_command: a plan is checked before it is used ----
+plan_campaign() { # MODE
+  cat >p.toml <<TOML
+[campaign]
+name = "t"
+deadline = "1h"
+resource = "laptop"
+requested_resources = 2
+planner_command = ["python3", "$data/fake_ext.py", "$1"]
+[resources.laptop]
+nodes = 1
+cores_per_node = 2
+memory_per_node = "4G"
+[campaign.first]
+type = "generic"
+executable = "true"
+resources = { ranks = 2, runtime = "10m", memory = "1G" }
+[campaign.second]
+type = "generic"
+executable = "true"
+depends = ["first"]
+resources = { runtime = "5m", memory = "1G" }
+TOML
+}
+expect_plan_refusal() { # WHAT PATTERN
+  local out rc
+  out=$("$SOCM_BIN" run --dry-run p.toml 2>&1); rc=$?
+  [ $rc -eq 2 ] || fail "plan $1: exit $rc, want 2 ($out)"
+  echo "$out" | grep -qE -- "$2" || fail "plan $1: message '$out' lacks /$2/"
+  [ ! -e socm-t ] || fail "plan $1: a state directory was written"
+}
+plan_campaign ok
+out=$("$SOCM_BIN" plan p.toml 2>&1) || fail "ok plan: $out"
+echo "$out" | grep -q "policy: *command" || fail "ok plan policy: $out"
+plan_campaign overlap
+expect_plan_refusal overlap "returned an invalid plan: workflows 'first' and 'second' use the same cores at the same time"
+plan_campaign order
+expect_plan_refusal order "workflow 'second' starts at 0 min, before 'first', which it depends on"
+plan_campaign cores
+expect_plan_refusal cores "workflow 'first': cores 0-7 are not a range of the allocation's 0-1|uses 8 cores"
+plan_campaign deadline
+expect_plan_refusal deadline "after the deadline \\(60 min\\)"
+plan_campaign missing
+expect_plan_refusal missing "the plan leaves out workflow 'second'"
+plan_campaign invalid-json
+expect_plan_refusal "plan invalid JSON" "planner 'command': python3 replied with invalid JSON"
+# memory per node: two 3 GB workflows side by side on a 4 GB node
+plan_campaign ok
+sed -i 's/memory = "1G"/memory = "3G"/; s/depends = \["first"\]//; s/ranks = 2, //' p.toml
+cat >side.py <<'PY'
+import json, sys
+req = json.loads(sys.stdin.readline())
+print(json.dumps({"protocol": 1, "plan": {"entries": [
+    {"id": w["id"], "core_first": i, "core_last": i, "start": 0, "end": w["walltime_min"]}
+    for i, w in enumerate(req["workflows"])]}}))
+PY
+sed -i "s|planner_command = .*|planner_command = [\"python3\", \"side.py\"]|" p.toml
+expect_plan_refusal memory "the plan needs more than node 0's 4000 MB of memory"
+# planner_command and another policy
+plan_campaign ok
+sed -i 's/^requested_resources = 2/policy = "time"/' p.toml
+out=$("$SOCM_BIN" validate p.toml 2>&1); rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -q "'planner_command' and policy = \"time\" exclude each other" \
+  || fail "planner_command with policy: exit $rc: $out"
+
+# ---- a Python planner registered under a policy name ----
+out=$("$SOCM_BIN" plan "$data/planned.toml" 2>&1) || fail "python planner: $out"
+echo "$out" | grep -q "policy: *custom" || fail "python planner policy: $out"
+echo "$out" | grep -qE "^second +0-0 .* 11\\.0 +16\\.5" || fail "python planner plan: $out"
+
+finish "external extensions ok"
