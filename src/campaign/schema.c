@@ -8,7 +8,8 @@
 /* ---- the schemas ---- */
 
 static const char *const hooks_keys[] = {"on_workflow_done", "on_workflow_failed",
-                                         "on_campaign_done", "on_campaign_failed", "timeout", NULL};
+                                         "on_campaign_done", "on_campaign_failed", "on_event", "timeout",
+                                         NULL};
 static const struct socm_table_schema hooks = {"[campaign.hooks]", hooks_keys, 0, NULL, NULL};
 
 static const char *const slurm_keys[] = {"account", "partition", "constraint", NULL};

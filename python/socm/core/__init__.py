@@ -1,4 +1,4 @@
-"""The models workflow types are written with."""
-from socm.core.models import Workflow
+"""The models: Workflow (a workflow type's base class) and Campaign."""
+from socm.core.models import Campaign, Workflow
 
-__all__ = ["Workflow"]
+__all__ = ["Campaign", "Workflow"]

@@ -109,3 +109,19 @@ class Workflow:
         """What the workflow needs (ranks, threads, memory, runtime); the planner
         plans with it. Override to compute it from the fields."""
         return dict(self.resources or {})
+
+
+class Campaign:
+    """Workflows run together as one socm campaign. `deadline` is minutes (a
+    number) or a socm duration ("4h"); `workflows` are Workflow objects."""
+
+    def __init__(self, workflows, deadline=60, id=None, name=None, campaign_policy="time",
+                 execution_schema=None, requested_resources=0, target_resource=None):
+        self.id = id
+        self.workflows = list(workflows)
+        self.deadline = deadline
+        self.name = name or (f"campaign-{id}" if id is not None else "campaign")
+        self.campaign_policy = campaign_policy
+        self.execution_schema = execution_schema
+        self.requested_resources = requested_resources
+        self.target_resource = target_resource
