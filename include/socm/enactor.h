@@ -50,9 +50,12 @@ struct socm_launch {
     size_t nafter;
 };
 
-/* How an attempt ended. */
+/* How an attempt ended. SYSTEM: socm itself could not do its part (a file it cannot
+ * write, a process it cannot start) and the command never started: not the
+ * workflow's failure — no attempt is counted, the manager stops (exit 3) and a
+ * resume starts it again. */
 enum socm_outcome { SOCM_OUT_DONE, SOCM_OUT_FAILED, SOCM_OUT_TIMEOUT, SOCM_OUT_CANCELED,
-                    SOCM_OUT_LOST };
+                    SOCM_OUT_LOST, SOCM_OUT_SYSTEM };
 struct socm_result {
     int index, attempt;
     enum socm_outcome outcome;
@@ -81,7 +84,9 @@ struct socm_enactor_ops {
     /* Starts placed launches; a launch that cannot start is reported through finished(). */
     void (*submit)(struct socm_enactor *e, struct socm_launch *const *l, size_t n);
     /* After a restart: 0 live again (resources re-reserved), 1 it ended meanwhile
-     * (result delivered through finished()), 2 never started (start it again). */
+     * (result delivered through finished()), 2 never started (start it again), 3 it
+     * was cut short while it ran and what was left of it is stopped (start it again,
+     * the attempt counted), -1 cannot tell now (err says why; the resume stops). */
     int (*reattach)(struct socm_enactor *e, struct socm_launch *l, struct socm_error *err);
     /* Descriptors to poll (returns how many were written, at most max). */
     size_t (*pollfds)(struct socm_enactor *e, struct pollfd *fds, size_t max);

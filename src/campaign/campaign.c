@@ -6,6 +6,7 @@
 #include "campaign/discover.h"
 #include "campaign/matrix.h"
 #include "campaign/ext_type.h"
+#include "campaign/names.h"
 #include "campaign/plugin.h"
 #include "campaign/schema.h"
 #include "planner/ext_planner.h"
@@ -110,8 +111,9 @@ static void read_settings(struct socm_campaign *c, const struct socm_value *camp
     free(schema);
 
     if ((v = socm_table_get(camp, "requested_resources"))) {
-        if (v->type != SOCM_V_INTEGER || v->u.i <= 0)
-            socm_errlist_addf(errs, &v->pos, "'requested_resources' must be a positive integer (cores)");
+        if (v->type != SOCM_V_INTEGER || v->u.i <= 0 || v->u.i > SOCM_MAX_CORES)
+            socm_errlist_addf(errs, &v->pos, "'requested_resources' must be a positive integer "
+                              "of at most %" PRId64 " (cores)", SOCM_MAX_CORES);
         else
             c->requested_cores = v->u.i;
     }
@@ -682,6 +684,7 @@ struct socm_campaign *socm_campaign_from_config(struct socm_value *config, const
     expand_toml(&st);
     c->wfs = st.wfs.v;
     c->n_wfs = st.wfs.n;
+    socm_campaign_check_names(c, camp, errs);
     link_workflows(c, st.failed, errs);
     check_capacity(c, camp, errs);
     socm_campaign_check_sites(c, errs);

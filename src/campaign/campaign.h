@@ -21,6 +21,10 @@ struct socm_qos {
     int64_t max_cores;
 };
 
+/* The most cores a resource may have or a campaign may request (2^24, more than
+ * any cluster has): counts stay far from overflow and a plan's size bounded. */
+#define SOCM_MAX_CORES (INT64_C(1) << 24)
+
 struct socm_resource {
     char *name;
     int64_t nodes;

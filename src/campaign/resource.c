@@ -163,6 +163,11 @@ struct socm_resource *socm_resource_from_table(const char *name, const struct so
     if (positive_int(t, "nodes", true, &r->nodes, err) < 0 ||
         positive_int(t, "cores_per_node", true, &r->cores_per_node, err) < 0)
         goto fail;
+    if (r->nodes > SOCM_MAX_CORES / r->cores_per_node) {
+        socm_error_at(err, &t->pos, "resource '%s' has more than %" PRId64 " cores (nodes x "
+                      "cores_per_node)", name, SOCM_MAX_CORES);
+        goto fail;
+    }
     const struct socm_value *m = get2(t, "memory_per_node");
     if (!m) {
         /* The original's README form: nodes and cores only. */

@@ -69,8 +69,9 @@ static void read_site_table(struct socm_site *s, const struct socm_value *t,
     opt_str(t, "state_dir", &s->state_dir, errs);
     struct socm_error err;
     const struct socm_value *v = socm_table_get(t, "cores");
-    if (v && (v->type != SOCM_V_INTEGER || v->u.i <= 0))
-        socm_errlist_addf(errs, &v->pos, "'cores' must be a positive integer");
+    if (v && (v->type != SOCM_V_INTEGER || v->u.i <= 0 || v->u.i > SOCM_MAX_CORES))
+        socm_errlist_addf(errs, &v->pos, "'cores' must be a positive integer of at most %" PRId64,
+                          SOCM_MAX_CORES);
     else if (v)
         s->cores = v->u.i;
     v = socm_table_get(t, "memory");

@@ -60,8 +60,9 @@ int socm_cli_exec_option(const char *cmd, int ch, const char *arg, struct socm_r
     case SOCM_CLI_OPT_CORES:
         errno = 0;
         o->cores = strtoll(arg, &end, 10);
-        if (end == arg || *end || errno || o->cores <= 0)
-            return socm_cli_usage(cmd, "--cores needs a positive integer, not '%s'", arg), -1;
+        if (end == arg || *end || errno || o->cores <= 0 || o->cores > SOCM_MAX_CORES)
+            return socm_cli_usage(cmd, "--cores needs a positive integer of at most %lld, not '%s'",
+                                  (long long)SOCM_MAX_CORES, arg), -1;
         return 1;
     case SOCM_CLI_OPT_MEMORY:
         if (socm_units_parse_memory_mb(arg, &o->memory_mb, &err) != 0 || o->memory_mb <= 0)

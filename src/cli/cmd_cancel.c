@@ -50,9 +50,13 @@ static int cancel_unmanaged(const char *dir, struct socm_bk *bk, struct socm_err
             continue;
         char *sb = socm_bk_sandbox(&bk->spec, dir, (int)i);
         pid_t pid;
-        if (socm_agent_probe(sb, w->attempts, &pid) == SOCM_SB_LIVE && kill(pid, SIGTERM) == 0) {
-            printf("stopping %s (supervisor pid %ld)\n", bk->spec.tasks[i].name, (long)pid);
-            n++;
+        int pidfd; /* verified against the supervisor's lock: never a reused pid */
+        if (socm_agent_probe(sb, w->attempts, &pid, &pidfd) == SOCM_SB_LIVE) {
+            if (socm_pidfd_signal(pidfd, SIGTERM) == 0) {
+                printf("stopping %s (supervisor pid %ld)\n", bk->spec.tasks[i].name, (long)pid);
+                n++;
+            }
+            close(pidfd);
         }
         free(sb);
     }

@@ -12,11 +12,15 @@ int socm_cmd_supervise(int argc, char **argv)
     int rc = socm_supervise_args(argc, argv, &o, &err);
     if (rc == 1) {
         puts("usage: socm supervise --sandbox DIR [--attempt N] [--walltime S] [--grace S]\n"
-             "                      [--lock-fd FD] [--cpus LIST] [--manager-pid PID] -- COMMAND...\n"
+             "                      [--lock-fd FD] [--cpus LIST] [--manager-pid PID]\n"
+             "                      [--report-faults] -- COMMAND...\n"
              "(internal) runs COMMAND in DIR in its own process group, enforces the\n"
              "walltime and writes DIR/result.json (fsync'd unless PID, the manager that\n"
              "journals it, is still its parent). `socm run` starts the same supervisor as\n"
              "the small executable socm-supervise next to socm when it is there.\n"
+             "COMMAND dies with it; DIR/started records its process group before it\n"
+             "runs. A result it cannot write is kept and written again until it can\n"
+             "(--report-faults: PID hears of it at once, SIGUSR2).\n"
              "\n"
              "example:\n"
              "  socm supervise --sandbox /tmp/wf --walltime 60 -- sleep 1");

@@ -11,10 +11,13 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Bounds on hostile or runaway templates. */
-#define SOCM_TPL_MAX_NEST 100           /* nested blocks / expression depth */
+/* Bounds on hostile or runaway templates (documented in docs/templates.md). */
+#define SOCM_TPL_MAX_NEST 100           /* nested blocks / parenthesised expressions */
+#define SOCM_TPL_MAX_HEIGHT 500u        /* operators and filters chained in one expression */
 #define SOCM_TPL_MAX_ITER 1000000ull   /* loop iterations in one render */
 #define SOCM_TPL_MAX_OUT SOCM_CONFIG_MAX_BYTES
+#define SOCM_TPL_MAX_VALUE (16u << 20)  /* bytes of memory of any one value */
+#define SOCM_TPL_MAX_WORK (1ull << 30)  /* bytes of values made in one render */
 
 /* ---------------------------------------------------------------- lexer ---- */
 
@@ -322,6 +325,7 @@ struct expr {
     size_t nargs;
     bool negate;
     bool call; /* E_ATTR written as a method call: items(), keys(), values() */
+    unsigned height; /* 1 + the tallest operand: bounds eval's recursion */
 };
 
 static void expr_free(struct expr *e)
@@ -344,6 +348,7 @@ static struct expr *expr_new(enum expr_kind kind, struct socm_pos pos)
     struct expr *e = socm_xcalloc(1, sizeof *e);
     e->kind = kind;
     e->pos = pos;
+    e->height = 1;
     return e;
 }
 
@@ -475,6 +480,30 @@ static int enter(struct parser *p, const struct socm_pos *pos)
     return 0;
 }
 
+/* Sets e's height from its operands. A chain (`a ~ b ~ …`, `x | f | g …`) is parsed
+ * by a loop but evaluated (and freed) by recursion, one level per operator, so a
+ * chain taller than SOCM_TPL_MAX_HEIGHT is refused here (and e freed), while its
+ * tree is still shallow enough to free. */
+static struct expr *grown(struct parser *p, struct expr *e)
+{
+    unsigned h = 0;
+    if (e->a && e->a->height > h)
+        h = e->a->height;
+    if (e->b && e->b->height > h)
+        h = e->b->height;
+    for (size_t i = 0; i < e->nargs; i++)
+        if (e->args[i]->height > h)
+            h = e->args[i]->height;
+    e->height = h + 1;
+    if (e->height <= SOCM_TPL_MAX_HEIGHT)
+        return e;
+    socm_error_at(p->err, &e->pos, "expression too long: more than %u operators, filters or "
+                                   "tests in a chain (split it with {%% set %%})",
+                  SOCM_TPL_MAX_HEIGHT);
+    expr_free(e);
+    return NULL;
+}
+
 /* Comma-separated expressions up to `close` (consumed). */
 static int parse_args(struct parser *p, struct expr *e, const char *close)
 {
@@ -546,7 +575,7 @@ static struct expr *parse_atom(struct parser *p)
                 expr_free(e);
                 return NULL;
             }
-            return e;
+            return grown(p, e);
         }
         break;
     default:
@@ -575,7 +604,8 @@ static struct expr *parse_postfix(struct parser *p)
             a->name = n->kind == T_NAME ? socm_strdup(n->text) : socm_asprintf("%" PRId64, n->i);
             a->path = socm_asprintf("%s.%s", e->path ? e->path : "(value)", a->name);
             p->i++;
-            e = a;
+            if (!(e = grown(p, a)))
+                return NULL;
             if (is_op(pk(p), "(")) {
                 if (strcmp(a->name, "items") && strcmp(a->name, "keys") &&
                     strcmp(a->name, "values")) {
@@ -602,6 +632,8 @@ static struct expr *parse_postfix(struct parser *p)
                 return NULL;
             }
             ix->path = socm_asprintf("%s[...]", ix->a->path ? ix->a->path : "(value)");
+            if (!(e = grown(p, ix)))
+                return NULL;
         } else
             break;
     }
@@ -632,7 +664,7 @@ static struct expr *parse_prefix(struct parser *p, const char *op, enum expr_kin
         return NULL;
     }
     p->depth--;
-    return e;
+    return grown(p, e);
 }
 
 static struct expr *parse_unary(struct parser *p)
@@ -666,6 +698,7 @@ static struct expr *parse_filtered(struct parser *p)
                     return NULL;
                 }
             }
+            e = grown(p, f);
         } else if (is_name(t, "is")) {
             p->i++;
             struct expr *te = expr_new(E_TEST, t->pos);
@@ -683,6 +716,7 @@ static struct expr *parse_filtered(struct parser *p)
             }
             te->name = socm_strdup(n->text);
             p->i++;
+            e = grown(p, te);
         } else
             break;
     }
@@ -714,7 +748,7 @@ static struct expr *parse_binary(struct parser *p, const char *const *ops, enum 
             expr_free(e);
             return NULL;
         }
-        e = binary(kind, op, e, b, pos);
+        e = grown(p, binary(kind, op, e, b, pos));
     }
     return e;
 }
@@ -751,7 +785,7 @@ static struct expr *parse_cmp(struct parser *p)
         expr_free(e);
         return NULL;
     }
-    return binary(E_CMP, op, e, b, t->pos);
+    return grown(p, binary(E_CMP, op, e, b, t->pos));
 }
 
 static struct expr *parse_not(struct parser *p)
@@ -967,6 +1001,7 @@ struct render {
     struct scope *scope;
     struct socm_buf out;
     unsigned long long iterations;
+    unsigned long long work; /* bytes of values made so far (SOCM_TPL_MAX_WORK) */
     struct socm_error *err;
 };
 
@@ -1093,6 +1128,37 @@ static bool values_equal(const struct socm_value *a, const struct socm_value *b)
     }
 }
 
+/* The memory a value takes, about: its text, and each node with its slot in a
+ * list or table and the allocator's overhead. Stops counting
+ * past `limit` (the caller refuses anything larger), so a huge value costs no
+ * more to measure than to make; *deep is set if it nests deeper than a config. */
+static size_t value_bytes(const struct socm_value *v, size_t limit, int depth, bool *deep)
+{
+    if (depth > SOCM_CONFIG_MAX_DEPTH) {
+        *deep = true;
+        return 0;
+    }
+    size_t n = sizeof *v + sizeof(struct socm_kv) + 16;
+    if (v->type == SOCM_V_STRING)
+        n += v->u.str.len + 16;
+    else if (v->type == SOCM_V_ARRAY)
+        for (size_t i = 0; i < v->u.arr.n && n <= limit && !*deep; i++)
+            n += value_bytes(v->u.arr.items[i], limit - n, depth + 1, deep);
+    else if (v->type == SOCM_V_TABLE)
+        for (size_t i = 0; i < v->u.tbl.n && n <= limit && !*deep; i++)
+            n += v->u.tbl.items[i].keylen +
+                 value_bytes(v->u.tbl.items[i].value, limit - n, depth + 1, deep);
+    return n;
+}
+
+/* Refuses a value (or a string being built) of `bytes` above SOCM_TPL_MAX_VALUE. */
+static int too_large(struct render *r, const struct socm_pos *pos, size_t bytes)
+{
+    if (bytes <= SOCM_TPL_MAX_VALUE)
+        return 0;
+    return socm_error_at(r->err, pos, "value larger than %u bytes", SOCM_TPL_MAX_VALUE);
+}
+
 static int eval(struct render *r, const struct expr *e, struct socm_value **out);
 
 /* The error for e evaluating to nothing (a missing name, key or index). */
@@ -1113,6 +1179,38 @@ static struct socm_value *eval_def(struct render *r, const struct expr *e)
     return v;
 }
 
+/* A value that an expression reads: borrowed from a variable, a literal or a part
+ * of one (owned = NULL), or made for it (owned, freed by ref_drop). Reading a field
+ * of a large variable, testing it or looping over it copies nothing. */
+struct ref {
+    const struct socm_value *v; /* NULL: undefined */
+    struct socm_value *owned;
+};
+
+static void ref_drop(struct ref *x)
+{
+    socm_value_free(x->owned);
+    *x = (struct ref){NULL, NULL};
+}
+
+/* x's value as a new one (a copy, unless x owns it). */
+static struct socm_value *ref_take(struct ref *x)
+{
+    struct socm_value *v = x->owned ? x->owned : x->v ? socm_value_clone(x->v) : NULL;
+    *x = (struct ref){NULL, NULL};
+    return v;
+}
+
+static int eval_ref(struct render *r, const struct expr *e, struct ref *out);
+
+/* eval_ref of an e that must be defined. */
+static int eval_ref_def(struct render *r, const struct expr *e, struct ref *out)
+{
+    if (eval_ref(r, e, out) < 0)
+        return -1;
+    return out->v ? 0 : undefined_error(r, e);
+}
+
 static int type_error(struct render *r, const struct socm_pos *pos, const char *what,
                       const struct socm_value *a, const struct socm_value *b)
 {
@@ -1122,8 +1220,8 @@ static int type_error(struct render *r, const struct socm_pos *pos, const char *
     return socm_error_at(r->err, pos, "cannot %s %s", what, socm_vtype_name(a->type));
 }
 
-static int eval_cmp(struct render *r, const struct expr *e, struct socm_value *a,
-                    struct socm_value *b, bool *res)
+static int eval_cmp(struct render *r, const struct expr *e, const struct socm_value *a,
+                    const struct socm_value *b, bool *res)
 {
     const char *op = e->name;
     if (!strcmp(op, "==") || !strcmp(op, "!=")) {
@@ -1175,18 +1273,25 @@ static int eval_cmp(struct render *r, const struct expr *e, struct socm_value *a
 }
 
 static struct socm_value *eval_arith(struct render *r, const struct expr *e,
-                                     struct socm_value *a, struct socm_value *b)
+                                     const struct socm_value *a, const struct socm_value *b)
 {
     const char op = e->name[0];
     if (op == '~') {
         struct socm_buf s = SOCM_BUF_INIT;
         text_of(a, &s);
-        text_of(b, &s);
+        if (too_large(r, &e->pos, s.len) == 0)
+            text_of(b, &s);
+        if (too_large(r, &e->pos, s.len) < 0) {
+            socm_buf_free(&s);
+            return NULL;
+        }
         struct socm_value *v = socm_value_string(s.data ? s.data : "", s.len, &e->pos);
         socm_buf_free(&s);
         return v;
     }
     if (op == '+' && a->type == SOCM_V_STRING && b->type == SOCM_V_STRING) {
+        if (too_large(r, &e->pos, a->u.str.len + b->u.str.len) < 0)
+            return NULL;
         struct socm_value *v = socm_value_string(a->u.str.s, a->u.str.len, &e->pos);
         v->u.str.s = socm_xrealloc(v->u.str.s, a->u.str.len + b->u.str.len + 1);
         memcpy(v->u.str.s + a->u.str.len, b->u.str.s, b->u.str.len);
@@ -1236,9 +1341,24 @@ static int want_args(struct render *r, const struct expr *e, size_t lo, size_t h
     return 0;
 }
 
+/* The first pat (m > 0 bytes) in [s, end), or NULL. memmem over windows that
+ * start small and double: a string with many hits costs time in proportion to its
+ * length even where memmem is instrumented to check its whole range per call. */
+static const char *find(const char *s, const char *end, const char *pat, size_t m)
+{
+    for (size_t w = m + 64; (size_t)(end - s) >= m; w *= 2) {
+        size_t len = (size_t)(end - s) < w ? (size_t)(end - s) : w;
+        const char *hit = memmem(s, len, pat, m);
+        if (hit || len == (size_t)(end - s))
+            return hit;
+        s += len - m + 1;
+    }
+    return NULL;
+}
+
 /* Filters other than default: input v is defined; returns a new value or NULL. */
 static struct socm_value *apply_filter(struct render *r, const struct expr *e,
-                                       struct socm_value *v, struct socm_value **args)
+                                       const struct socm_value *v, const struct socm_value *const *args)
 {
     const char *f = e->name;
     const struct socm_pos *pos = &e->pos;
@@ -1281,12 +1401,16 @@ static struct socm_value *apply_filter(struct render *r, const struct expr *e,
         }
         struct socm_buf b = SOCM_BUF_INIT;
         struct socm_value *sep = e->nargs ? text_value(args[0], pos) : NULL;
-        for (size_t i = 0; i < v->u.arr.n; i++) {
+        for (size_t i = 0; i < v->u.arr.n && b.len <= SOCM_TPL_MAX_VALUE; i++) {
             if (i && sep)
                 socm_buf_putn(&b, sep->u.str.s, sep->u.str.len);
             text_of(v->u.arr.items[i], &b);
         }
         socm_value_free(sep);
+        if (too_large(r, pos, b.len) < 0) {
+            socm_buf_free(&b);
+            return NULL;
+        }
         struct socm_value *s = socm_value_string(b.data ? b.data : "", b.len, pos);
         socm_buf_free(&b);
         return s;
@@ -1298,11 +1422,25 @@ static struct socm_value *apply_filter(struct render *r, const struct expr *e,
                                        "not empty)");
             return NULL;
         }
-        struct socm_buf b = SOCM_BUF_INIT;
         const char *s = v->u.str.s, *end = s + v->u.str.len;
         const struct socm_value *from = args[0], *to = args[1];
+        /* The result's size first: a short template can ask for an enormous one. */
+        size_t hits = 0;
+        for (const char *q = s; q < end; hits++) {
+            const char *hit = find(q, end, from->u.str.s, from->u.str.len);
+            if (!hit)
+                break;
+            q = hit + from->u.str.len;
+        }
+        size_t grow = to->u.str.len > from->u.str.len ? to->u.str.len - from->u.str.len : 0, size;
+        if (__builtin_mul_overflow(hits, grow, &size) ||
+            __builtin_add_overflow(size, v->u.str.len, &size))
+            size = SIZE_MAX;
+        if (too_large(r, pos, size) < 0)
+            return NULL;
+        struct socm_buf b = SOCM_BUF_INIT;
         while (s < end) {
-            const char *hit = memmem(s, (size_t)(end - s), from->u.str.s, from->u.str.len);
+            const char *hit = find(s, end, from->u.str.s, from->u.str.len);
             if (!hit) {
                 socm_buf_putn(&b, s, (size_t)(end - s));
                 break;
@@ -1367,25 +1505,25 @@ static int eval_filter(struct render *r, const struct expr *e, struct socm_value
         return socm_error_at(r->err, &e->pos, "unknown filter '%s'", f);
     if (want_args(r, e, arity[k].lo, arity[k].hi) < 0)
         return -1;
-    struct socm_value *v;
-    if (eval(r, e->a, &v) < 0)
+    struct ref v;
+    if (eval_ref(r, e->a, &v) < 0)
         return -1;
     if (!strcmp(f, "default") || !strcmp(f, "d")) {
-        bool use_default = !v;
-        if (v && e->nargs == 2) {
-            struct socm_value *flag = eval_def(r, e->args[1]);
-            if (!flag) {
-                socm_value_free(v);
+        bool use_default = !v.v;
+        if (v.v && e->nargs == 2) {
+            struct ref flag;
+            if (eval_ref_def(r, e->args[1], &flag) < 0) {
+                ref_drop(&v);
                 return -1;
             }
-            use_default = truthy(flag) && !truthy(v);
-            socm_value_free(flag);
+            use_default = truthy(flag.v) && !truthy(v.v);
+            ref_drop(&flag);
         }
         if (!use_default) {
-            *out = v;
+            *out = ref_take(&v);
             return 0;
         }
-        socm_value_free(v);
+        ref_drop(&v);
         if (!e->nargs) {
             *out = socm_value_string("", 0, &e->pos);
             return 0;
@@ -1393,18 +1531,18 @@ static int eval_filter(struct render *r, const struct expr *e, struct socm_value
         *out = eval_def(r, e->args[0]);
         return *out ? 0 : -1;
     }
-    if (!v)
+    if (!v.v)
         return undefined_error(r, e->a);
-    struct socm_value *args[2] = {NULL, NULL};
+    struct ref args[2] = {{NULL, NULL}, {NULL, NULL}};
     int rc = 0;
     for (size_t i = 0; i < e->nargs && rc == 0; i++)
-        if (!(args[i] = eval_def(r, e->args[i])))
-            rc = -1;
-    if (rc == 0 && !(*out = apply_filter(r, e, v, args)))
+        rc = eval_ref_def(r, e->args[i], &args[i]);
+    const struct socm_value *argv[2] = {args[0].v, args[1].v};
+    if (rc == 0 && !(*out = apply_filter(r, e, v.v, argv)))
         rc = -1;
-    socm_value_free(v);
-    socm_value_free(args[0]);
-    socm_value_free(args[1]);
+    ref_drop(&v);
+    ref_drop(&args[0]);
+    ref_drop(&args[1]);
     return rc;
 }
 
@@ -1415,9 +1553,10 @@ static int eval_test(struct render *r, const struct expr *e, struct socm_value *
         strcmp(t, "number") && strcmp(t, "string"))
         return socm_error_at(r->err, &e->pos, "unknown test '%s' (defined, undefined, none, "
                                               "number, string)", t);
-    struct socm_value *v;
-    if (eval(r, e->a, &v) < 0)
+    struct ref x;
+    if (eval_ref(r, e->a, &x) < 0)
         return -1;
+    const struct socm_value *v = x.v;
     bool res;
     if (!strcmp(t, "defined") || !strcmp(t, "undefined"))
         res = (v != NULL) == (t[0] == 'd');
@@ -1429,84 +1568,62 @@ static int eval_test(struct render *r, const struct expr *e, struct socm_value *
         res = socm_value_is_number(v);
     else
         res = v->type == SOCM_V_STRING;
-    socm_value_free(v);
+    ref_drop(&x);
     *out = socm_value_bool(res != e->negate, &e->pos);
     return 0;
 }
 
 /* *out: a new value, or NULL when e is undefined (a missing name, key or index). */
-static int eval(struct render *r, const struct expr *e, struct socm_value **out)
+static int eval_node(struct render *r, const struct expr *e, struct socm_value **out)
 {
     *out = NULL;
     switch (e->kind) {
     case E_LIT:
-        *out = socm_value_clone(e->lit);
-        return 0;
-    case E_NAME: {
-        const struct socm_value *v = lookup(r, e->name);
-        *out = v ? socm_value_clone(v) : NULL;
+    case E_NAME:
+    case E_INDEX: {
+        struct ref x;
+        if (eval_ref(r, e, &x) < 0)
+            return -1;
+        *out = ref_take(&x);
         return 0;
     }
-    case E_ATTR:
-    case E_INDEX: {
-        struct socm_value *base;
-        if (eval(r, e->a, &base) < 0)
-            return -1;
-        if (!base)
-            return 0; /* undefined propagates, so `a.b | default(x)` works */
-        struct socm_value *key = NULL;
-        if (e->kind == E_INDEX && !(key = eval_def(r, e->b))) {
-            socm_value_free(base);
-            return -1;
-        }
-        if (e->kind == E_ATTR && e->call) {
-            if (base->type != SOCM_V_TABLE) {
-                int rc = socm_error_at(r->err, &e->pos, "%s() needs a table, not %s", e->name,
-                                       socm_vtype_name(base->type));
-                socm_value_free(base);
-                return rc;
-            }
-            struct socm_value *arr = socm_value_array(&e->pos);
-            for (size_t i = 0; i < base->u.tbl.n; i++) {
-                const struct socm_kv *kv = &base->u.tbl.items[i];
-                struct socm_value *k = socm_value_string(kv->key, kv->keylen, &e->pos);
-                if (e->name[0] == 'k')
-                    socm_array_push(arr, k);
-                else if (e->name[0] == 'v') {
-                    socm_value_free(k);
-                    socm_array_push(arr, socm_value_clone(kv->value));
-                } else {
-                    struct socm_value *pair = socm_value_array(&e->pos);
-                    socm_array_push(pair, k);
-                    socm_array_push(pair, socm_value_clone(kv->value));
-                    socm_array_push(arr, pair);
-                }
-            }
-            socm_value_free(base);
-            *out = arr;
+    case E_ATTR: {
+        struct ref base;
+        if (!e->call) {
+            if (eval_ref(r, e, &base) < 0)
+                return -1;
+            *out = ref_take(&base);
             return 0;
         }
-        const struct socm_value *found = NULL;
-        if (base->type == SOCM_V_TABLE) {
-            if (e->kind == E_ATTR)
-                found = socm_table_get(base, e->name);
-            else if (key->type == SOCM_V_STRING)
-                found = socm_table_getn(base, key->u.str.s, key->u.str.len);
-        } else if (base->type == SOCM_V_ARRAY) {
-            int64_t i = -1;
-            bool have = false;
-            if (e->kind == E_INDEX && key->type == SOCM_V_INTEGER)
-                i = key->u.i, have = true;
-            else if (e->kind == E_ATTR && e->name[0] >= '0' && e->name[0] <= '9')
-                i = strtoll(e->name, NULL, 10), have = true;
-            if (have && i < 0)
-                i += (int64_t)base->u.arr.n;
-            if (have && i >= 0 && (uint64_t)i < base->u.arr.n)
-                found = base->u.arr.items[i];
+        if (eval_ref(r, e->a, &base) < 0)
+            return -1;
+        if (!base.v)
+            return 0; /* undefined propagates, so `a.b | default(x)` works */
+        const struct socm_value *t = base.v;
+        if (t->type != SOCM_V_TABLE) {
+            int rc = socm_error_at(r->err, &e->pos, "%s() needs a table, not %s", e->name,
+                                   socm_vtype_name(t->type));
+            ref_drop(&base);
+            return rc;
         }
-        *out = found ? socm_value_clone(found) : NULL;
-        socm_value_free(base);
-        socm_value_free(key);
+        struct socm_value *arr = socm_value_array(&e->pos);
+        for (size_t i = 0; i < t->u.tbl.n; i++) {
+            const struct socm_kv *kv = &t->u.tbl.items[i];
+            struct socm_value *k = socm_value_string(kv->key, kv->keylen, &e->pos);
+            if (e->name[0] == 'k')
+                socm_array_push(arr, k);
+            else if (e->name[0] == 'v') {
+                socm_value_free(k);
+                socm_array_push(arr, socm_value_clone(kv->value));
+            } else {
+                struct socm_value *pair = socm_value_array(&e->pos);
+                socm_array_push(pair, k);
+                socm_array_push(pair, socm_value_clone(kv->value));
+                socm_array_push(arr, pair);
+            }
+        }
+        ref_drop(&base);
+        *out = arr;
         return 0;
     }
     case E_LIST: {
@@ -1523,60 +1640,60 @@ static int eval(struct render *r, const struct expr *e, struct socm_value **out)
         return 0;
     }
     case E_NOT: {
-        struct socm_value *v = eval_def(r, e->a);
-        if (!v)
+        struct ref x;
+        if (eval_ref_def(r, e->a, &x) < 0)
             return -1;
-        *out = socm_value_bool(!truthy(v), &e->pos);
-        socm_value_free(v);
+        *out = socm_value_bool(!truthy(x.v), &e->pos);
+        ref_drop(&x);
         return 0;
     }
     case E_NEG: {
-        struct socm_value *v = eval_def(r, e->a);
-        if (!v)
+        struct ref x;
+        if (eval_ref_def(r, e->a, &x) < 0)
             return -1;
+        const struct socm_value *v = x.v;
         if (v->type == SOCM_V_INTEGER && v->u.i != INT64_MIN)
             *out = socm_value_integer(-v->u.i, &e->pos);
         else if (v->type == SOCM_V_FLOAT)
             *out = socm_value_float(-v->u.f, &e->pos);
         else
             type_error(r, &e->pos, "negate", v, NULL);
-        socm_value_free(v);
+        ref_drop(&x);
         return *out ? 0 : -1;
     }
     case E_AND:
     case E_OR: {
-        struct socm_value *a = eval_def(r, e->a);
-        if (!a)
+        struct ref a;
+        if (eval_ref_def(r, e->a, &a) < 0)
             return -1;
         /* Python semantics: the deciding operand is the result. */
-        if (truthy(a) == (e->kind == E_OR)) {
-            *out = a;
+        if (truthy(a.v) == (e->kind == E_OR)) {
+            *out = ref_take(&a);
             return 0;
         }
-        socm_value_free(a);
+        ref_drop(&a);
         *out = eval_def(r, e->b);
         return *out ? 0 : -1;
     }
     case E_CMP:
     case E_ARITH: {
-        struct socm_value *a = eval_def(r, e->a);
-        if (!a)
+        struct ref a, b;
+        if (eval_ref_def(r, e->a, &a) < 0)
             return -1;
-        struct socm_value *b = eval_def(r, e->b);
-        if (!b) {
-            socm_value_free(a);
+        if (eval_ref_def(r, e->b, &b) < 0) {
+            ref_drop(&a);
             return -1;
         }
         int rc = 0;
         if (e->kind == E_CMP) {
             bool res = false;
-            rc = eval_cmp(r, e, a, b, &res);
+            rc = eval_cmp(r, e, a.v, b.v, &res);
             if (rc == 0)
                 *out = socm_value_bool(res, &e->pos);
-        } else if (!(*out = eval_arith(r, e, a, b)))
+        } else if (!(*out = eval_arith(r, e, a.v, b.v)))
             rc = -1;
-        socm_value_free(a);
-        socm_value_free(b);
+        ref_drop(&a);
+        ref_drop(&b);
         return rc;
     }
     case E_FILTER:
@@ -1585,6 +1702,98 @@ static int eval(struct render *r, const struct expr *e, struct socm_value **out)
         return eval_test(r, e, out);
     }
     return socm_error_at(r->err, &e->pos, "internal: unknown expression");
+}
+
+/* Every value an expression makes or copies passes here: none larger than
+ * SOCM_TPL_MAX_VALUE or deeper than a config may be, and no more than
+ * SOCM_TPL_MAX_WORK bytes made in one render, so a doubling `set`, a long chain of
+ * replace or a loop copying a large value cannot exhaust memory or time. (What is
+ * only read — a variable tested, compared, looped over, printed, a field taken from
+ * it — is borrowed through eval_ref and copies nothing.) */
+static int eval(struct render *r, const struct expr *e, struct socm_value **out)
+{
+    int rc = eval_node(r, e, out);
+    if (rc < 0 || !*out)
+        return rc;
+    bool deep = false;
+    size_t n = value_bytes(*out, SOCM_TPL_MAX_VALUE, 0, &deep);
+    if (deep)
+        rc = socm_error_at(r->err, &e->pos, "value nested deeper than %d levels",
+                           SOCM_CONFIG_MAX_DEPTH);
+    else if (too_large(r, &e->pos, n) < 0)
+        rc = -1;
+    else if ((r->work += n) > SOCM_TPL_MAX_WORK)
+        rc = socm_error_at(r->err, &e->pos, "the template makes more than %llu bytes of "
+                                            "values in all; refused",
+                           SOCM_TPL_MAX_WORK);
+    if (rc < 0) {
+        socm_value_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+/* The part of base that e (E_ATTR `.name` or E_INDEX `[key]`) names, or NULL. */
+static const struct socm_value *part_of(const struct expr *e, const struct socm_value *base,
+                                        const struct socm_value *key)
+{
+    if (base->type == SOCM_V_TABLE) {
+        if (e->kind == E_ATTR)
+            return socm_table_get(base, e->name);
+        if (key->type == SOCM_V_STRING)
+            return socm_table_getn(base, key->u.str.s, key->u.str.len);
+    } else if (base->type == SOCM_V_ARRAY) {
+        int64_t i = -1;
+        bool have = false;
+        if (e->kind == E_INDEX && key->type == SOCM_V_INTEGER)
+            i = key->u.i, have = true;
+        else if (e->kind == E_ATTR && e->name[0] >= '0' && e->name[0] <= '9')
+            i = strtoll(e->name, NULL, 10), have = true;
+        if (have && i < 0)
+            i += (int64_t)base->u.arr.n;
+        if (have && i >= 0 && (uint64_t)i < base->u.arr.n)
+            return base->u.arr.items[i];
+    }
+    return NULL;
+}
+
+/* A variable, a literal and a part of either are borrowed; anything else is
+ * evaluated (and owned). out->v = NULL: undefined. */
+static int eval_ref(struct render *r, const struct expr *e, struct ref *out)
+{
+    *out = (struct ref){NULL, NULL};
+    if (e->kind == E_LIT) {
+        out->v = e->lit;
+        return 0;
+    }
+    if (e->kind == E_NAME) {
+        out->v = lookup(r, e->name);
+        return 0;
+    }
+    if (e->kind == E_INDEX || (e->kind == E_ATTR && !e->call)) {
+        struct ref base, key = {NULL, NULL};
+        if (eval_ref(r, e->a, &base) < 0)
+            return -1;
+        if (!base.v)
+            return 0; /* undefined propagates, so `a.b | default(x)` works */
+        if (e->kind == E_INDEX && eval_ref_def(r, e->b, &key) < 0) {
+            ref_drop(&base);
+            return -1;
+        }
+        const struct socm_value *found = part_of(e, base.v, key.v);
+        if (base.owned && found)
+            out->v = out->owned = socm_value_clone(found);
+        else if (!base.owned)
+            out->v = found;
+        ref_drop(&base);
+        ref_drop(&key);
+        return 0;
+    }
+    struct socm_value *v;
+    if (eval(r, e, &v) < 0)
+        return -1;
+    out->v = out->owned = v;
+    return 0;
 }
 
 static int render_nodes(struct render *r, const struct nodes *l);
@@ -1624,18 +1833,19 @@ static void loop_update(struct socm_value *l, size_t i, size_t n, const struct s
 
 static int render_for(struct render *r, const struct node *nd)
 {
-    struct socm_value *seq = eval_def(r, nd->e);
-    if (!seq)
+    struct ref sref;
+    if (eval_ref_def(r, nd->e, &sref) < 0)
         return -1;
+    const struct socm_value *seq = sref.v;
     if (seq->type != SOCM_V_ARRAY && seq->type != SOCM_V_TABLE) {
         int rc = socm_error_at(r->err, &nd->e->pos, "cannot loop over %s (a list or table is "
                                                     "needed)", socm_vtype_name(seq->type));
-        socm_value_free(seq);
+        ref_drop(&sref);
         return rc;
     }
     size_t n = seq->type == SOCM_V_ARRAY ? seq->u.arr.n : seq->u.tbl.n;
     if (n == 0) {
-        socm_value_free(seq);
+        ref_drop(&sref);
         return render_nodes(r, &nd->else_body);
     }
     struct scope sc = {socm_value_table(&nd->pos), r->scope};
@@ -1682,7 +1892,7 @@ static int render_for(struct render *r, const struct node *nd)
     }
     r->scope = sc.up;
     socm_value_free(sc.vars);
-    socm_value_free(seq);
+    ref_drop(&sref);
     return rc;
 }
 
@@ -1696,12 +1906,12 @@ static int render_nodes(struct render *r, const struct nodes *l)
                 return -1;
             break;
         case N_OUT: {
-            struct socm_value *v = eval_def(r, nd->e);
-            if (!v)
+            struct ref v;
+            if (eval_ref_def(r, nd->e, &v) < 0)
                 return -1;
             struct socm_buf b = SOCM_BUF_INIT;
-            text_of(v, &b);
-            socm_value_free(v);
+            text_of(v.v, &b);
+            ref_drop(&v);
             int rc = emit(r, b.data ? b.data : "", b.len, &nd->pos);
             socm_buf_free(&b);
             if (rc < 0)
@@ -1717,11 +1927,11 @@ static int render_nodes(struct render *r, const struct nodes *l)
                 const struct branch *b = &nd->br[k];
                 bool take = true;
                 if (b->cond) {
-                    struct socm_value *c = eval_def(r, b->cond);
-                    if (!c)
+                    struct ref c;
+                    if (eval_ref_def(r, b->cond, &c) < 0)
                         return -1;
-                    take = truthy(c);
-                    socm_value_free(c);
+                    take = truthy(c.v);
+                    ref_drop(&c);
                 }
                 if (take) {
                     if (render_nodes(r, &b->body) < 0)

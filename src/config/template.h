@@ -21,7 +21,10 @@
  * Differences from Jinja, on purpose: undefined variables are errors wherever they
  * are used (Jinja's StrictUndefined), including in `if`, so a misspelt name cannot
  * silently select a branch — use `is defined` or `default` for optional values; the
- * template's final newline is kept. Output and loop iterations are bounded. */
+ * template's final newline is kept. Nesting (100), operators chained in one
+ * expression (500), each value (16 MiB, 128 levels), the values made in one render
+ * (1 GiB), loop iterations (1,000,000) and the output (64 MiB) are bounded: passing
+ * a bound is an error at its position. */
 #ifndef SOCM_TEMPLATE_H
 #define SOCM_TEMPLATE_H
 

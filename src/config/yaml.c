@@ -11,9 +11,11 @@
  *    `!!bool`, `!!null`, `!!map`, `!!seq` and the non-specific `!` are honoured;
  *    other tags are errors (as with PyYAML's safe_load).
  *  - Anchors and aliases: an alias is a copy of the anchored node; the copy's top
- *    node carries the alias's position, the nodes inside keep the anchor's. Alias
- *    expansion is bounded (SOCM_YAML_MAX_NODES nodes in all), so a "billion laughs"
- *    document is refused quickly instead of exhausting memory.
+ *    node carries the alias's position, the nodes inside keep the anchor's. What
+ *    aliases add is bounded (SOCM_YAML_MAX_ALIAS_NODES nodes and
+ *    SOCM_YAML_MAX_ALIAS_BYTES bytes of text in all), so a "billion laughs" document,
+ *    or one long string repeated by aliases, is refused quickly instead of exhausting
+ *    memory. Nodes written out in the file are bounded only by its size.
  *  - Merge keys (`<<: *base`, `<<: [*a, *b]`) as PyYAML reads them: the mapping's own
  *    keys win, then earlier merge sources over later ones.
  *  - Duplicate keys in one mapping: the later value wins, keeping the key's first
@@ -31,13 +33,14 @@
 #include <string.h>
 #include <yaml.h>
 
-/* Nodes produced in one parse, aliases expanded; bounds "billion laughs". */
-#define SOCM_YAML_MAX_NODES 1000000u
+/* What aliases may add to one document ("billion laughs"). */
+#define SOCM_YAML_MAX_ALIAS_NODES 2000000u
+#define SOCM_YAML_MAX_ALIAS_BYTES (256u << 20)
 
 struct socm_yaml_anchor {
     char *name;
     struct socm_value *value; /* a private copy: the tree's node may be replaced later */
-    size_t nodes;             /* size of that subtree, charged at each alias */
+    size_t nodes, bytes;      /* size of that subtree (nodes, text), charged at each alias */
 };
 
 struct socm_yaml {
@@ -48,7 +51,7 @@ struct socm_yaml {
     struct socm_error *err;
     struct socm_yaml_anchor *anchors;
     size_t nanchors, capanchors;
-    size_t nodes; /* produced so far, aliases included */
+    size_t alias_nodes, alias_bytes; /* added by aliases so far */
     int depth;
 };
 
@@ -84,27 +87,38 @@ static int socm_yaml_next(struct socm_yaml *y, yaml_event_t *ev)
     return socm_error_at(y->err, &pos, "%s", problem);
 }
 
-static size_t socm_yaml_count(const struct socm_value *v)
+/* Adds v's nodes and bytes of text (strings and keys) to *nodes and *bytes. */
+static void socm_yaml_count(const struct socm_value *v, size_t *nodes, size_t *bytes)
 {
-    size_t n = 1;
-    if (v->type == SOCM_V_ARRAY)
+    ++*nodes;
+    if (v->type == SOCM_V_STRING)
+        *bytes += v->u.str.len;
+    else if (v->type == SOCM_V_ARRAY)
         for (size_t i = 0; i < v->u.arr.n; i++)
-            n += socm_yaml_count(v->u.arr.items[i]);
+            socm_yaml_count(v->u.arr.items[i], nodes, bytes);
     else if (v->type == SOCM_V_TABLE)
-        for (size_t i = 0; i < v->u.tbl.n; i++)
-            n += socm_yaml_count(v->u.tbl.items[i].value);
-    return n;
+        for (size_t i = 0; i < v->u.tbl.n; i++) {
+            *bytes += v->u.tbl.items[i].keylen;
+            socm_yaml_count(v->u.tbl.items[i].value, nodes, bytes);
+        }
 }
 
-/* Charges n nodes to the parse; fails once the total passes the bound. */
-static int socm_yaml_charge(struct socm_yaml *y, size_t n, const struct socm_pos *pos)
+/* Charges one alias's copy to the parse; fails once what aliases add passes a bound. */
+static int socm_yaml_charge(struct socm_yaml *y, const struct socm_yaml_anchor *a,
+                            const struct socm_pos *pos)
 {
-    y->nodes += n;
-    if (y->nodes > SOCM_YAML_MAX_NODES)
+    y->alias_nodes += a->nodes;
+    y->alias_bytes += a->bytes;
+    if (y->alias_nodes > SOCM_YAML_MAX_ALIAS_NODES)
         return socm_error_at(y->err, pos,
-                             "document expands to more than %u nodes (alias expansion "
+                             "aliases expand to more than %u nodes (alias expansion bomb?); "
+                             "refused",
+                             SOCM_YAML_MAX_ALIAS_NODES);
+    if (y->alias_bytes > SOCM_YAML_MAX_ALIAS_BYTES)
+        return socm_error_at(y->err, pos,
+                             "aliases expand to more than %u bytes of text (alias expansion "
                              "bomb?); refused",
-                             SOCM_YAML_MAX_NODES);
+                             SOCM_YAML_MAX_ALIAS_BYTES);
     return 0;
 }
 
@@ -112,20 +126,22 @@ static void socm_yaml_anchor_define(struct socm_yaml *y, const char *name,
                                     const struct socm_value *v)
 {
     struct socm_value *copy = socm_value_clone(v);
-    size_t n = socm_yaml_count(copy);
+    size_t n = 0, bytes = 0;
+    socm_yaml_count(copy, &n, &bytes);
     /* A redefined anchor replaces the earlier one for the aliases that follow. */
     for (size_t i = 0; i < y->nanchors; i++)
         if (!strcmp(y->anchors[i].name, name)) {
             socm_value_free(y->anchors[i].value);
             y->anchors[i].value = copy;
             y->anchors[i].nodes = n;
+            y->anchors[i].bytes = bytes;
             return;
         }
     if (y->nanchors == y->capanchors) {
         y->capanchors = y->capanchors ? y->capanchors * 2 : 8;
         y->anchors = socm_xrealloc(y->anchors, y->capanchors * sizeof *y->anchors);
     }
-    y->anchors[y->nanchors++] = (struct socm_yaml_anchor){socm_strdup(name), copy, n};
+    y->anchors[y->nanchors++] = (struct socm_yaml_anchor){socm_strdup(name), copy, n, bytes};
 }
 
 static struct socm_value *socm_yaml_alias(struct socm_yaml *y, const yaml_event_t *ev)
@@ -134,7 +150,7 @@ static struct socm_value *socm_yaml_alias(struct socm_yaml *y, const yaml_event_
     const char *name = (const char *)ev->data.alias.anchor;
     for (size_t i = y->nanchors; i-- > 0;)
         if (!strcmp(y->anchors[i].name, name)) {
-            if (socm_yaml_charge(y, y->anchors[i].nodes, &pos) < 0)
+            if (socm_yaml_charge(y, &y->anchors[i], &pos) < 0)
                 return NULL;
             struct socm_value *v = socm_value_clone(y->anchors[i].value);
             v->pos = pos;
@@ -494,10 +510,6 @@ static struct socm_value *socm_yaml_node(struct socm_yaml *y, yaml_event_t *ev)
     struct socm_pos pos = socm_yaml_pos(y, ev->start_mark);
     struct socm_value *v = NULL;
     const yaml_char_t *anchor = NULL;
-    if (ev->type != YAML_ALIAS_EVENT && socm_yaml_charge(y, 1, &pos) < 0) {
-        yaml_event_delete(ev);
-        return NULL;
-    }
     switch (ev->type) {
     case YAML_ALIAS_EVENT:
         v = socm_yaml_alias(y, ev);

@@ -4,6 +4,7 @@
 #include "exec/supervisor_path.h"
 #include "exec/spec.h"
 #include "exec/supervise.h"
+#include "util/dirfd.h"
 #include "util/proc.h"
 #include "util/str.h"
 
@@ -174,6 +175,12 @@ bool socm_srun_strip(const struct socm_strv *argv, struct socm_strv *out, struct
 static bool supervisor_fork;   /* forced fork launch (benchmarks) */
 static char *supervisor_exe; /* set explicitly: NULL = the default below */
 static bool supervisor_small;  /* it is socm-supervise (no `supervise` word) */
+static bool fault_reports;     /* supervisors report faults of the machine to us */
+
+void socm_agent_set_fault_reports(bool on)
+{
+    fault_reports = on;
+}
 
 static bool is_small_supervisor(const char *path)
 {
@@ -303,60 +310,76 @@ static pid_t fork_supervisor(const struct socm_launch *l, const struct socm_allo
     }
     struct socm_supervise_opts so = {l->sandbox,   l->attempt, l->task->walltime_min * 60,
                                      a->grace_s,   3,          cpus[0] ? cpus : NULL,
-                                     cmd->v,       manager};
+                                     cmd->v,       manager,    fault_reports};
     struct socm_error serr = {0};
-    int rc = socm_supervise(&so, &serr);
-    if (rc != 0)
-        fprintf(stderr, "socm supervise: %s\n", serr.msg);
+    int rc = socm_supervise(&so, &serr); /* a failure is in supervisor.log */
     _exit(rc == 0 ? 0 : 3);
+}
+
+/* The sandbox as a directory descriptor: created 0700 if new; it and workflows/ must
+ * be real directories (a symbolic link planted there must not send the sandbox's
+ * files elsewhere). */
+static int open_sandbox(const char *sandbox, struct socm_error *err)
+{
+    if (mkdir(sandbox, 0700) != 0 && errno != EEXIST && socm_mkdir_p(sandbox, 0700, err) != 0)
+        return -1;
+    char *wdir = socm_strdup(sandbox);
+    char *slash = strrchr(wdir, '/');
+    if (slash)
+        *slash = '\0';
+    int wfd = open(wdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int dfd = -1;
+    if (wfd < 0)
+        socm_error_errno(err, "%s is not a plain directory (symlink?)", wdir);
+    else
+        dfd = socm_dirfd_open(wfd, wdir, slash ? slash + 1 : sandbox, O_RDONLY | O_DIRECTORY, 0,
+                              err);
+    if (wfd >= 0)
+        close(wfd);
+    free(wdir);
+    return dfd;
+}
+
+/* The lock lives as long as the supervisor: a restarted manager that can take it
+ * knows the supervisor is gone. It is taken here, before the spawn, so there is no
+ * moment where a live supervisor holds no lock. Returned as a descriptor above 10. */
+static int take_lock(int dfd, const char *sandbox, struct socm_error *err)
+{
+    int fd0 = socm_dirfd_open(dfd, sandbox, "lock", O_RDWR | O_CREAT, 0600, err);
+    if (fd0 < 0)
+        return -1;
+    int lockfd = fcntl(fd0, F_DUPFD_CLOEXEC, 10);
+    close(fd0);
+    if (lockfd < 0)
+        return socm_error_errno(err, "cannot open %s/lock", sandbox);
+    if (flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
+        close(lockfd);
+        return socm_error_set(err, SOCM_E_SYSTEM,
+                              "%s: a supervisor for this workflow is still running", sandbox);
+    }
+    /* The pid of an earlier supervisor must not pass for this one's. */
+    if (ftruncate(lockfd, 0) != 0) {
+        close(lockfd);
+        return socm_error_errno(err, "cannot empty %s/lock", sandbox);
+    }
+    return lockfd;
 }
 
 pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocation *a,
                         int *pidfd, bool *srun_stripped, struct socm_error *err)
 {
-    /* Usually only the sandbox itself is new: one mkdir, not one per path component. */
-    if (mkdir(l->sandbox, 0700) != 0 && errno != EEXIST && socm_mkdir_p(l->sandbox, 0700, err) != 0)
+    int dfd = open_sandbox(l->sandbox, err);
+    if (dfd < 0)
         return -1;
-    /* A symlink planted at STATE_DIR/workflows/<name> (or at workflows/) must not
-     * send the sandbox's files elsewhere: both must be real directories. */
-    char *wdir = socm_strdup(l->sandbox);
-    char *slash = strrchr(wdir, '/');
-    if (slash)
-        *slash = '\0';
-    const char *dirs[2] = {wdir, l->sandbox};
-    for (int k = 0; k < 2; k++) {
-        int dfd = open(dirs[k], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (dfd < 0) {
-            socm_error_errno(err, "sandbox %s is not a plain directory (symlink?)", dirs[k]);
-            free(wdir);
-            return -1;
-        }
+    if (unlinkat(dfd, "result.json", 0) != 0 && errno != ENOENT) { /* of an earlier attempt */
+        socm_error_errno(err, "cannot remove %s/result.json", l->sandbox);
         close(dfd);
+        return -1;
     }
-    free(wdir);
-    char *p = socm_asprintf("%s/result.json", l->sandbox);
-    unlink(p); /* of an earlier attempt */
-    free(p);
-    /* The lock lives as long as the supervisor: a restarted manager that can take it
-     * knows the supervisor is gone. It is taken here, before the spawn, so there is no
-     * moment where a live supervisor holds no lock. */
-    p = socm_asprintf("%s/lock", l->sandbox);
-    int fd0 = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    free(p);
-    if (fd0 < 0)
-        return socm_error_errno(err, "cannot create lock in %s", l->sandbox);
-    int lockfd = fcntl(fd0, F_DUPFD_CLOEXEC, 10);
-    close(fd0);
-    if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
-        if (lockfd >= 0)
-            close(lockfd);
-        return socm_error_set(err, SOCM_E_SYSTEM,
-                              "%s: a supervisor for this workflow is still running", l->sandbox);
-    }
-    /* The pid of an earlier supervisor must not pass for this one's. */
-    if (ftruncate(lockfd, 0) != 0) {
-        close(lockfd);
-        return socm_error_errno(err, "cannot empty %s/lock", l->sandbox);
+    int lockfd = take_lock(dfd, l->sandbox, err);
+    if (lockfd < 0) {
+        close(dfd);
+        return -1;
     }
     const char *exe = supervisor_exe;
     bool small = supervisor_small;
@@ -367,10 +390,13 @@ pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocatio
     int logfd;
     if (small)
         logfd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    else {
-        p = socm_asprintf("%s/supervisor.log", l->sandbox);
-        logfd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-        free(p);
+    else
+        logfd = socm_dirfd_open(dfd, l->sandbox, "supervisor.log", O_WRONLY | O_CREAT | O_APPEND,
+                             0600, err);
+    close(dfd);
+    if (logfd < 0) {
+        close(lockfd);
+        return -1;
     }
 
     struct socm_strv env = SOCM_STRV_INIT, cmd = SOCM_STRV_INIT, argv = SOCM_STRV_INIT;
@@ -398,6 +424,8 @@ pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocatio
         socm_strv_pushf(&argv, "--grace=%.3f", a->grace_s);
         socm_strv_push(&argv, "--lock-fd=3");
         socm_strv_pushf(&argv, "--manager-pid=%ld", (long)getpid());
+        if (fault_reports)
+            socm_strv_push(&argv, "--report-faults");
         if (a->pin && l->ncores) {
             struct socm_buf b = SOCM_BUF_INIT;
             for (size_t i = 0; i < l->ncores; i++)
@@ -419,8 +447,7 @@ pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocatio
     } else
         pid = fork_supervisor(l, a, &cmd, &env, lockfd, logfd, err);
     close(lockfd);
-    if (logfd >= 0)
-        close(logfd);
+    close(logfd);
     socm_strv_free(&env);
     socm_strv_free(&cmd);
     socm_strv_free(&argv);
@@ -430,62 +457,150 @@ pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocatio
     return pid;
 }
 
-static pid_t read_pid_in(const char *sandbox, const char *file, int attempt)
+/* The first line of a small file of the sandbox ("" if absent), never through a link. */
+static void read_small(int dfd, const char *name, char *buf, size_t n)
 {
-    char *p = socm_asprintf("%s/%s", sandbox, file);
-    FILE *f = fopen(p, "re");
-    free(p);
+    buf[0] = '\0';
+    int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return;
+    struct stat st;
+    ssize_t r = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, buf, n - 1) : -1;
+    close(fd);
+    buf[r > 0 ? r : 0] = '\0';
+}
+
+static pid_t read_pid_in(int dfd, const char *file, int attempt)
+{
+    char text[64];
+    read_small(dfd, file, text, sizeof text);
     long pid = -1;
     int att = -1;
-    if (f) {
-        if (fscanf(f, "%ld %d", &pid, &att) != 2)
-            pid = -1;
-        fclose(f);
-    }
-    return att == attempt ? (pid_t)pid : -1;
+    if (sscanf(text, "%ld %d", &pid, &att) != 2)
+        pid = -1;
+    return att == attempt && pid > 0 ? (pid_t)pid : -1;
 }
 
 /* The supervisor writes "PID ATTEMPT" into the lock file it holds; one started by
  * an older socm wrote supervisor.pid. */
-static pid_t read_pidfile(const char *sandbox, int attempt)
+static pid_t read_pidfile(int dfd, int attempt)
 {
-    pid_t pid = read_pid_in(sandbox, "lock", attempt);
-    return pid > 0 ? pid : read_pid_in(sandbox, "supervisor.pid", attempt);
+    pid_t pid = read_pid_in(dfd, "lock", attempt);
+    return pid > 0 ? pid : read_pid_in(dfd, "supervisor.pid", attempt);
 }
 
-enum socm_sandbox_state socm_agent_probe(const char *sandbox, int attempt, pid_t *pid)
+/* Whether a supervisor holds the sandbox's lock. */
+static bool lock_held(int dfd)
+{
+    int fd = openat(dfd, "lock", O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return false;
+    bool held = flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    close(fd);
+    return held;
+}
+
+/* The start record of `attempt`: its process group, the mark in its processes'
+ * environment (SOCM_RUN_ID=...) and whether it names a group on this machine in this
+ * boot. Returns whether the record is there. */
+static bool read_started(int dfd, int attempt, pid_t *pgid, char mark[96], bool *here)
+{
+    char text[200], boot[64], id[64], mine[64];
+    read_small(dfd, SOCM_SUPERVISE_STARTED, text, sizeof text);
+    long g = -1;
+    int att = -1;
+    if (sscanf(text, "%ld %d %63s %63s", &g, &att, boot, id) != 4 || att != attempt || g <= 1)
+        return false;
+    socm_boot_id(mine);
+    *pgid = (pid_t)g;
+    snprintf(mark, 96, "%s=%s", SOCM_SUPERVISE_RUN_ID, id);
+    *here = mine[0] && !strcmp(mine, boot);
+    return true;
+}
+
+bool socm_agent_kill_leftovers(const char *sandbox, int attempt)
+{
+    int dfd = open(sandbox, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dfd < 0)
+        return false;
+    pid_t g;
+    char mark[96];
+    bool here, started = read_started(dfd, attempt, &g, mark, &here);
+    close(dfd);
+    /* Only processes of that group that carry the attempt's mark: a group id reused
+     * by others after the command's group died is never hit. */
+    if (started && here)
+        socm_kill_marked_group(g, mark, 10);
+    return started;
+}
+
+enum socm_sandbox_state socm_agent_probe(const char *sandbox, int attempt, pid_t *pid,
+                                         int *pidfd)
 {
     *pid = -1;
-    char *p = socm_asprintf("%s/lock", sandbox);
-    int fd = open(p, O_RDWR | O_CLOEXEC);
-    free(p);
-    bool live = false;
-    if (fd >= 0) {
-        live = flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
-        close(fd);
-    }
-    if (live) {
-        /* The supervisor writes its pid first thing; give it a moment if it was
-         * started just before the manager died. */
-        for (int i = 0; i < 200 && (*pid = read_pidfile(sandbox, attempt)) < 0; i++)
-            usleep(10000);
-        if (*pid > 0)
-            return SOCM_SB_LIVE;
+    if (pidfd)
+        *pidfd = -1;
+    int dfd = open(sandbox, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dfd < 0)
+        return SOCM_SB_GONE;
+    /* A live supervisor writes its pid first thing, but on a loaded machine that may
+     * take a while: wait as long as it holds the lock (up to a minute), never guess. */
+    double until = socm_mono() + 60;
+    enum socm_sandbox_state st = SOCM_SB_GONE;
+    while (lock_held(dfd)) {
+        pid_t p = read_pidfile(dfd, attempt);
+        if (p > 0) {
+            /* The pidfd first, then the proof: the lock still held and still naming p
+             * means p has been the supervisor all along, not a process that reused
+             * its pid. */
+            int fd = socm_pidfd_open(p);
+            if (fd >= 0 && lock_held(dfd) && read_pidfile(dfd, attempt) == p) {
+                *pid = p;
+                if (pidfd)
+                    *pidfd = fd;
+                else
+                    close(fd);
+                close(dfd);
+                return SOCM_SB_LIVE;
+            }
+            if (fd >= 0)
+                close(fd);
+        }
+        if (socm_mono() > until) {
+            close(dfd);
+            return SOCM_SB_UNKNOWN;
+        }
+        usleep(10000);
     }
     struct socm_result r;
     char *reason = NULL;
+    pid_t g;
+    char mark[96];
+    bool here;
     if (socm_result_read(sandbox, attempt, &r, &reason) == 0) {
         free(reason);
-        return SOCM_SB_ENDED;
-    }
-    return SOCM_SB_GONE;
+        st = SOCM_SB_ENDED;
+    } else if (read_started(dfd, attempt, &g, mark, &here))
+        st = SOCM_SB_INTERRUPTED;
+    close(dfd);
+    return st;
 }
 
 int socm_result_read(const char *sandbox, int attempt, struct socm_result *r, char **reason)
 {
-    char *p = socm_asprintf("%s/result.json", sandbox);
-    json_t *j = json_load_file(p, 0, NULL);
-    free(p);
+    int dfd = open(sandbox, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dfd < 0)
+        return -1;
+    int fd = openat(dfd, "result.json", O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    close(dfd);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    json_t *j = json_loadfd(fd, 0, NULL);
+    close(fd);
     if (!j)
         return -1;
     memset(r, 0, sizeof *r);

@@ -49,13 +49,32 @@ void socm_agent_set_supervisor_fork(void);
 pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocation *a,
                         int *pidfd, bool *srun_stripped, struct socm_error *err);
 
-/* The state of an attempt found in its sandbox after a restart. */
-enum socm_sandbox_state { SOCM_SB_LIVE, SOCM_SB_ENDED, SOCM_SB_GONE };
-enum socm_sandbox_state socm_agent_probe(const char *sandbox, int attempt, pid_t *pid);
+/* Supervisors started from now on tell this process at once when they cannot write
+ * their result (SOCM_SUPERVISE_FAULT_SIGNAL, errno as its value): set by a manager
+ * that reads that signal. */
+void socm_agent_set_fault_reports(bool on);
 
-/* Result file of the supervisor (STATE_DIR/workflows/<name>/result.json). Reading
- * fills r; *reason is malloc'd (may be NULL). Returns -1 if absent or of another
- * attempt. */
+/* The state of an attempt found in its sandbox after a restart:
+ *  LIVE         its supervisor runs (*pid; *pidfd, if asked, a pidfd verified against
+ *               the lock the supervisor holds, so never a process that reused the pid);
+ *  ENDED        its result is there;
+ *  INTERRUPTED  no supervisor, no result, but the start record says the command was
+ *               started: it was cut short (kill what is left, socm_agent_kill_leftovers);
+ *  GONE         it provably never started (no start record of this attempt);
+ *  UNKNOWN      a supervisor holds the lock but wrote no pid within a minute. */
+enum socm_sandbox_state { SOCM_SB_LIVE, SOCM_SB_ENDED, SOCM_SB_GONE, SOCM_SB_INTERRUPTED,
+                          SOCM_SB_UNKNOWN };
+enum socm_sandbox_state socm_agent_probe(const char *sandbox, int attempt, pid_t *pid,
+                                         int *pidfd);
+
+/* Whether the command of `attempt` was started (its start record is in the sandbox);
+ * if so, SIGKILLs what is left of its process group on this machine (a record of
+ * another boot or machine names nothing here) and waits, up to 10 s, for it to go. */
+bool socm_agent_kill_leftovers(const char *sandbox, int attempt);
+
+/* Result file of the supervisor (STATE_DIR/workflows/<name>/result.json, never
+ * through a symbolic link). Reading fills r; *reason is malloc'd (may be NULL).
+ * Returns -1 if absent or of another attempt. */
 int socm_result_read(const char *sandbox, int attempt, struct socm_result *r, char **reason);
 
 /* Rewrites argv for a machine without Slurm: `srun [opts] prog args` → `prog args`,

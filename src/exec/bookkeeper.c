@@ -4,6 +4,7 @@
 #include "exec/progress_line.h"
 #include "exec/enactor_sites.h"
 #include "exec/record.h"
+#include "exec/supervise.h"
 #include "predict/history.h"
 #include "slurm/slurm.h"
 #include "util/dirfd.h"
@@ -106,8 +107,13 @@ static void draw_progress(struct socm_bk *bk)
 
 static void bk_logv(struct socm_bk *bk, const char *fmt, va_list ap)
 {
-    char msg[1024];
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    char raw[1024];
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    /* One event, one line: a control character from a name or a message cannot
+     * forge another line or move the terminal's cursor. */
+    struct socm_buf esc = SOCM_BUF_INIT;
+    socm_buf_put_escaped(&esc, raw, strlen(raw));
+    const char *msg = esc.data ? esc.data : "";
     time_t t = (time_t)bk_now(bk);
     struct tm tm;
     gmtime_r(&t, &tm);
@@ -115,14 +121,13 @@ static void bk_logv(struct socm_bk *bk, const char *fmt, va_list ap)
     strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
     if (bk->log) /* flushed with the journal, once per loop iteration */
         fprintf(bk->log, "%s %s\n", ts, msg);
-    if (bk->opts.quiet)
-        return;
-    if (bk->opts.tty) {
+    if (!bk->opts.quiet && bk->opts.tty) {
         clear_progress(bk);
         fprintf(stderr, "%s\n", msg);
         draw_progress(bk);
-    } else
+    } else if (!bk->opts.quiet)
         fprintf(stderr, "%s %s\n", ts, msg);
+    socm_buf_free(&esc);
 }
 
 static void bk_log(struct socm_bk *bk, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -648,7 +653,7 @@ static void cb_running(void *ctx, int i, int attempt, long job)
 
 static const char *outcome_name(enum socm_outcome o)
 {
-    static const char *const n[] = {"done", "failed", "timeout", "canceled", "lost"};
+    static const char *const n[] = {"done", "failed", "timeout", "canceled", "lost", "system"};
     return n[o];
 }
 
@@ -663,7 +668,8 @@ static void record_history(struct socm_bk *bk, const struct socm_result *r)
 {
     const struct socm_task *t = &bk->spec.tasks[r->index];
     if (!bk->spec.history_db || !t->history || bk->opts.simulate || bk->history_off ||
-        r->outcome == SOCM_OUT_CANCELED || r->outcome == SOCM_OUT_LOST)
+        r->outcome == SOCM_OUT_CANCELED || r->outcome == SOCM_OUT_LOST ||
+        r->outcome == SOCM_OUT_SYSTEM)
         return;
     struct socm_error e = {0};
     if (!bk->history && !(bk->history = socm_history_open(bk->spec.history_db, &e))) {
@@ -679,6 +685,48 @@ static void record_history(struct socm_bk *bk, const struct socm_result *r)
         bk_log(bk, "%s: not recorded in the history: %s", t->name, e.msg);
 }
 
+/* socm itself cannot do its part (a file it cannot write, a process it cannot
+ * start): not a workflow's failure. Nothing new starts and the manager stops with
+ * exit 3 and the reason; the workflows stay as the journal has them (no attempt
+ * ended, nothing FAILED or CANCELED), and `socm resume` goes on once the cause is
+ * fixed. The first fault is the one reported. */
+static void infra_fault(struct socm_bk *bk, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void infra_fault(struct socm_bk *bk, const char *fmt, ...)
+{
+    if (bk->failed_io)
+        return;
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    socm_error_set(bk->err, SOCM_E_SYSTEM,
+                   "%s; stopping: nothing failed, `socm resume %s` goes on once that is fixed", msg,
+                   bk->spec.state_dir);
+    if (bk->log) /* stderr gets it from the command's own error message */
+        fprintf(bk->log, "%s\n", bk->err->msg);
+    bk->failed_io = true;
+}
+
+/* A supervisor of ours cannot write in its sandbox: its result (which it keeps and
+ * writes again until it can), or what it needs to start the command. */
+static void on_fault_report(struct socm_bk *bk, long pid, int e)
+{
+    for (size_t i = 0; i < bk->spec.n; i++) {
+        const struct socm_wfstate *w = &bk->w[i];
+        if (w->job == pid && (w->state == SOCM_W_RUNNING || w->state == SOCM_W_SUBMITTED)) {
+            char *sb = socm_bk_sandbox(&bk->spec, bk->spec.state_dir, (int)i);
+            infra_fault(bk, "%s: its supervisor cannot write in %s: %s",
+                        bk->spec.tasks[i].name, sb, strerror(e));
+            free(sb);
+            return;
+        }
+    }
+    bk_log(bk, "ignored a fault report from pid %ld, which supervises nothing of this campaign",
+           pid);
+}
+
 static void cb_finished(void *ctx, const struct socm_result *r)
 {
     struct socm_bk *bk = ctx;
@@ -689,6 +737,10 @@ static void cb_finished(void *ctx, const struct socm_result *r)
     if (w->launch) {
         free_launch(w->launch);
         w->launch = NULL;
+    }
+    if (r->outcome == SOCM_OUT_SYSTEM) {
+        infra_fault(bk, "%s: %s", t->name, r->reason ? r->reason : "socm could not start it");
+        return;
     }
     w->exit_code = r->exit_code;
     w->signal = r->signal;
@@ -1045,7 +1097,10 @@ static int loop(struct socm_bk *bk, int sfd)
         if (fds[0].revents & POLLIN) {
             struct signalfd_siginfo si;
             while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
-                on_signal(bk, (int)si.ssi_signo);
+                if (si.ssi_signo == SOCM_SUPERVISE_FAULT_SIGNAL)
+                    on_fault_report(bk, (long)si.ssi_pid, si.ssi_int);
+                else
+                    on_signal(bk, (int)si.ssi_signo);
         }
         bk->e->ops->handle(bk->e, fds + 1, ne);
         socm_hooks_handle(&bk->hooks, fds + 1 + ne, nh);
@@ -1129,7 +1184,10 @@ static int setup_run(struct socm_bk *bk, const struct socm_run_opts *o, struct s
 
 static int run_loop(struct socm_bk *bk)
 {
-    int sigs[] = {SIGINT, SIGTERM, SIGHUP, 0};
+    /* Supervisors' fault reports are read from the signalfd; ignored, not fatal, once
+     * it is closed (a supervisor may outlive this loop). */
+    signal(SOCM_SUPERVISE_FAULT_SIGNAL, SIG_IGN);
+    int sigs[] = {SIGINT, SIGTERM, SIGHUP, SOCM_SUPERVISE_FAULT_SIGNAL, 0};
     sigset_t old;
     int sfd = socm_signalfd_open(sigs, &old, bk->err);
     if (sfd < 0)
@@ -1295,6 +1353,14 @@ static int bk_resume(const char *state_dir, const struct socm_run_opts *o, struc
         w->launch = l;
         struct socm_error rerr = {0};
         int rc = bk->e->ops->reattach(bk->e, l, &rerr);
+        if (rc < 0) {
+            w->launch = NULL;
+            free_launch(l);
+            *err = rerr;
+            teardown(bk);
+            socm_bk_free(bk);
+            return -1;
+        }
         if (rc == 0) {
             bk_log(bk, "%s re-attached (attempt %d, pid %ld)", bk->spec.tasks[i].name,
                    l->attempt, l->job);
@@ -1313,6 +1379,21 @@ static int bk_resume(const char *state_dir, const struct socm_run_opts *o, struc
             heap_push(bk, (int)i);
             bk_log(bk, "%s was never started by its supervisor: starting it again",
                    bk->spec.tasks[i].name);
+        } else if (rc == 3) {
+            /* Cut short while it ran (its supervisor died; what was left of the command
+             * is stopped): the attempt counts, and it runs again. */
+            w->launch = NULL;
+            free_launch(l);
+            json_t *ev = wf_event(bk, (int)i, SOCM_W_READY);
+            json_object_set_new(ev, "attempt", json_integer(w->attempts));
+            json_object_set_new(ev, "reason", json_string("interrupted: its supervisor died "
+                                                          "while the command ran"));
+            jappend(bk, ev);
+            set_state(bk, (int)i, SOCM_W_READY);
+            heap_push(bk, (int)i);
+            bk_log(bk, "%s was interrupted (attempt %d: its supervisor died while the command "
+                       "ran; what was left of it is stopped): starting it again",
+                   bk->spec.tasks[i].name, w->attempts);
         } else
             bk_log(bk, "%s ended while the manager was away: result collected",
                    bk->spec.tasks[i].name);

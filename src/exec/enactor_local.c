@@ -7,6 +7,7 @@
 #include "util/str.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,6 +38,7 @@ static int local_setup(struct socm_enactor *e, const struct socm_allocation *a,
     double mem = a->memory_mb > 0 ? a->memory_mb : socm_machine_mem_available_mb();
     socm_pool_init(&L->pool, cores, mem);
     e->priv = L;
+    socm_agent_set_fault_reports(!a->simulate); /* the bookkeeper reads the signal */
     return 0;
 }
 
@@ -61,12 +63,13 @@ static void add_run(struct local *L, struct socm_launch *l, pid_t pid, int pidfd
     L->runs[L->n++] = (struct run){l, pid, pidfd, child};
 }
 
-static void report_lost(struct socm_enactor *e, struct socm_launch *l, const char *why)
+static void report_lost(struct socm_enactor *e, struct socm_launch *l, enum socm_outcome o,
+                        const char *why)
 {
     struct socm_result r = {0};
     r.index = l->index;
     r.attempt = l->attempt;
-    r.outcome = SOCM_OUT_LOST;
+    r.outcome = o;
     r.exit_code = -1;
     r.start = r.end = socm_now();
     r.reason = why;
@@ -84,7 +87,9 @@ static void local_submit(struct socm_enactor *e, struct socm_launch *const *ls, 
         pid_t pid = socm_agent_launch(l, &L->a, &pidfd, &stripped, &err);
         if (pid < 0 || pidfd < 0) {
             socm_pool_release_launch(&L->pool, l);
-            report_lost(e, l, err.msg[0] ? err.msg : "cannot start the supervisor");
+            /* socm could not start its own supervisor: a fault of the machine */
+            report_lost(e, l, SOCM_OUT_SYSTEM,
+                        err.msg[0] ? err.msg : "cannot start the supervisor");
             continue;
         }
         if (stripped && !L->srun_said) {
@@ -103,30 +108,35 @@ static int local_reattach(struct socm_enactor *e, struct socm_launch *l, struct 
 {
     struct local *L = e->priv;
     pid_t pid;
-    enum socm_sandbox_state st = socm_agent_probe(l->sandbox, l->attempt, &pid);
-    if (st == SOCM_SB_LIVE) {
-        int pidfd = socm_pidfd_open(pid);
-        if (pidfd >= 0) {
-            socm_pool_reserve(&L->pool, l->cores, l->ncores, l->task->memory_mb);
-            l->job = pid;
-            add_run(L, l, pid, pidfd, false);
-            return 0;
-        }
-        st = socm_agent_probe(l->sandbox, l->attempt, &pid); /* it ended just now */
-        if (st == SOCM_SB_LIVE)
-            st = SOCM_SB_GONE;
-    }
-    if (st == SOCM_SB_ENDED) {
+    int pidfd;
+    switch (socm_agent_probe(l->sandbox, l->attempt, &pid, &pidfd)) {
+    case SOCM_SB_LIVE:
+        socm_pool_reserve(&L->pool, l->cores, l->ncores, l->task->memory_mb);
+        l->job = pid;
+        add_run(L, l, pid, pidfd, false);
+        return 0;
+    case SOCM_SB_ENDED: {
         struct socm_result r;
         char *reason = NULL;
-        socm_result_read(l->sandbox, l->attempt, &r, &reason);
+        if (socm_result_read(l->sandbox, l->attempt, &r, &reason) != 0)
+            return socm_error_set(err, SOCM_E_SYSTEM, "%s/result.json: cannot be read",
+                                  l->sandbox);
         r.index = l->index;
         r.reason = reason;
         e->cb.finished(e->cb.ctx, &r);
         free(reason);
         return 1;
     }
-    return 2;
+    case SOCM_SB_INTERRUPTED:
+        socm_agent_kill_leftovers(l->sandbox, l->attempt);
+        return 3;
+    case SOCM_SB_UNKNOWN:
+        return socm_error_set(err, SOCM_E_SYSTEM,
+                              "%s: a supervisor holds its lock but has not written its pid for a "
+                              "minute; resume again later (or stop it)", l->sandbox);
+    default:
+        return 2;
+    }
 }
 
 static size_t local_pollfds(struct socm_enactor *e, struct pollfd *fds, size_t max)
@@ -144,6 +154,59 @@ static int local_timeout(struct socm_enactor *e)
     return -1;
 }
 
+/* The last line of the supervisor's own log (its reason for ending early), or "". */
+static void last_said(const char *sandbox, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    char *p = socm_asprintf("%s/supervisor.log", sandbox);
+    int fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    free(p);
+    if (fd < 0)
+        return;
+    char tail[512];
+    off_t end = lseek(fd, 0, SEEK_END);
+    off_t from = end > (off_t)sizeof tail - 1 ? end - (off_t)sizeof tail + 1 : 0;
+    ssize_t r = pread(fd, tail, sizeof tail - 1, from);
+    close(fd);
+    if (r <= 0)
+        return;
+    tail[r] = '\0';
+    while (r > 0 && tail[r - 1] == '\n')
+        tail[--r] = '\0';
+    const char *line = strrchr(tail, '\n');
+    const char *s = line ? line + 1 : tail;
+    size_t k = strlen(s) < n - 1 ? strlen(s) : n - 1;
+    memcpy(buf, s, k);
+    buf[k] = '\0';
+}
+
+/* A supervisor ended without a result. If the command had started, the supervisor
+ * died under it: the command went with it (PR_SET_PDEATHSIG), what is left of its
+ * group is killed before anything runs again, and the attempt is lost. If it never
+ * started, socm could not do its part: a fault of the machine, not of the workflow. */
+static void report_no_result(struct socm_enactor *e, struct socm_launch *l, const struct run *r,
+                             int status)
+{
+    char how[64] = "";
+    if (r->child && WIFSIGNALED(status))
+        snprintf(how, sizeof how, " (killed by signal %d)", WTERMSIG(status));
+    else if (r->child && WIFEXITED(status))
+        snprintf(how, sizeof how, " (exit status %d)", WEXITSTATUS(status));
+    char msg[1024];
+    if (socm_agent_kill_leftovers(l->sandbox, l->attempt)) {
+        snprintf(msg, sizeof msg,
+                 "its supervisor died%s while the command ran; the command was stopped with it",
+                 how);
+        report_lost(e, l, SOCM_OUT_LOST, msg);
+        return;
+    }
+    char said[400];
+    last_said(l->sandbox, said, sizeof said);
+    snprintf(msg, sizeof msg, "its supervisor ended%s before starting the command: %s", how,
+             said[0] ? said : "see its supervisor.log");
+    report_lost(e, l, SOCM_OUT_SYSTEM, msg);
+}
+
 static void finish_run(struct socm_enactor *e, struct run *r)
 {
     struct local *L = e->priv;
@@ -159,12 +222,8 @@ static void finish_run(struct socm_enactor *e, struct run *r)
         res.index = l->index;
         res.reason = reason;
         e->cb.finished(e->cb.ctx, &res);
-    } else {
-        char msg[200];
-        snprintf(msg, sizeof msg, "the supervisor ended without a result (see %s/supervisor.log)",
-                 l->sandbox);
-        report_lost(e, l, msg);
-    }
+    } else
+        report_no_result(e, l, r, status);
     free(reason);
 }
 

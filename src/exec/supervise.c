@@ -3,6 +3,7 @@
  * executable socm-supervise (src/supervisor/). */
 #include "exec/supervise.h"
 #include "config/utf8.h"
+#include "util/dirfd.h"
 #include "util/proc.h"
 #include "util/str.h"
 
@@ -16,11 +17,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+extern char **environ;
 
 static void arm(int tfd, double s)
 {
@@ -71,8 +78,11 @@ static void json_str(struct socm_buf *b, const char *s)
     socm_buf_putc(b, '"');
 }
 
-static int write_result(const struct socm_supervise_opts *o, const char *outcome, int status,
-                        double start, double end, const char *reason, struct socm_error *err)
+/* The result as one flat JSON object, written by hand: the supervisor links no
+ * JSON library. Measured once, when the command has ended and been reaped. */
+static void result_text(struct socm_buf *b, const struct socm_supervise_opts *o,
+                        const char *outcome, int status, double start, double end,
+                        const char *reason)
 {
     struct rusage ru;
     getrusage(RUSAGE_CHILDREN, &ru); /* the whole tree the workflow waited for */
@@ -83,44 +93,46 @@ static int write_result(const struct socm_supervise_opts *o, const char *outcome
         code = WEXITSTATUS(status);
     else if (status >= 0 && WIFSIGNALED(status))
         sig = WTERMSIG(status);
-    /* One flat object, written by hand: the supervisor links no JSON library. */
-    struct socm_buf b = SOCM_BUF_INIT;
-    socm_buf_printf(&b, "{\"attempt\":%d,\"outcome\":", o->attempt);
-    json_str(&b, outcome);
-    socm_buf_printf(&b,
+    socm_buf_printf(b, "{\"attempt\":%d,\"outcome\":", o->attempt);
+    json_str(b, outcome);
+    socm_buf_printf(b,
                     ",\"exit_code\":%d,\"signal\":%d,\"start\":%.17g,\"end\":%.17g,"
                     "\"elapsed_s\":%.17g,\"max_rss_mb\":%.17g,\"cpu_s\":%.17g",
                     code, sig, start, end, end - start, ru.ru_maxrss / 1024.0, cpu);
     if (reason) {
-        socm_buf_puts(&b, ",\"reason\":");
-        json_str(&b, reason);
+        socm_buf_puts(b, ",\"reason\":");
+        json_str(b, reason);
     }
-    socm_buf_putc(&b, '}');
-    char *path = socm_asprintf("%s/result.json", o->sandbox);
-    bool durable = o->manager_pid <= 0 || (long)getppid() != o->manager_pid;
-    int rc = socm_write_replace(path, b.data, b.len, 0600, durable, err);
-    free(path);
-    socm_buf_free(&b);
-    return rc;
+    socm_buf_putc(b, '}');
+}
+
+/* One line to SANDBOX/supervisor.log; whether it was written. */
+static bool say_line(const char *sandbox, const char *msg)
+{
+    int dfd = open(sandbox, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dfd < 0)
+        return false;
+    struct socm_error err = {0};
+    int fd = socm_dirfd_open(dfd, sandbox, "supervisor.log", O_WRONLY | O_CREAT | O_APPEND, 0600,
+                             &err);
+    close(dfd);
+    if (fd < 0)
+        return false;
+    char *line = socm_asprintf("socm supervise: %s\n", msg);
+    size_t n = strlen(line);
+    bool ok = write(fd, line, n) == (ssize_t)n;
+    free(line);
+    return close(fd) == 0 && ok;
 }
 
 void socm_supervise_say(const char *sandbox, const char *fmt, ...)
 {
-    char *p = socm_asprintf("%s/supervisor.log", sandbox);
-    int fd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    free(p);
-    if (fd < 0)
-        return;
     va_list ap;
     va_start(ap, fmt);
     char *m = socm_vasprintf(fmt, ap);
     va_end(ap);
-    char *line = socm_asprintf("socm supervise: %s\n", m);
-    if (write(fd, line, strlen(line)) < 0) {
-    } /* nowhere else to say it */
-    free(line);
+    say_line(sandbox, m); /* nowhere else to say it */
     free(m);
-    close(fd);
 }
 
 /* Where a restarted manager finds this supervisor's pid: in the lock file it holds
@@ -128,7 +140,7 @@ void socm_supervise_say(const char *sandbox, const char *fmt, ...)
  * The lock file was emptied by the manager before the start; one small write is
  * seen whole or not at all by a reader, who also checks the attempt. No fsync:
  * after a machine crash the supervisor is gone whatever the file says. */
-static int write_pid(const struct socm_supervise_opts *o, struct socm_error *err)
+static int write_pid(const struct socm_supervise_opts *o, int dfd, struct socm_error *err)
 {
     char text[64];
     int n = snprintf(text, sizeof text, "%ld %d\n", (long)getpid(), o->attempt);
@@ -137,58 +149,224 @@ static int write_pid(const struct socm_supervise_opts *o, struct socm_error *err
             return 0;
         return socm_error_errno(err, "cannot write the supervisor's pid in %s/lock", o->sandbox);
     }
-    char *path = socm_asprintf("%s/supervisor.pid", o->sandbox);
-    int rc = socm_write_replace(path, text, (size_t)n, 0600, false, err);
-    free(path);
-    return rc;
+    return socm_dirfd_write_replace(dfd, o->sandbox, "supervisor.pid", text, (size_t)n, 0600, false,
+                                 err);
 }
 
-int socm_supervise(const struct socm_supervise_opts *o, struct socm_error *err)
+/* ---- the command's process ---- */
+
+enum { STAGE_SETUP = 1, STAGE_RECORD, STAGE_EXEC };
+
+struct command {
+    const char *sandbox; /* for messages */
+    char *const *argv;
+    int dfd, outfd, errfd, recfd;
+    int report;   /* pipe to the supervisor: {stage, errno} if the exec never happens */
+    pid_t parent; /* the supervisor */
+    char *const *envp; /* environ and SOCM_RUN_ID */
+    char tail[160]; /* " ATTEMPT BOOT_ID RUN_ID\n" after the pgid in the start record */
+};
+
+static void __attribute__((noreturn)) child_fail(const struct command *c, int stage)
 {
-    /* The workflow must not inherit the lock: the lock says "the supervisor lives". */
-    if (o->lock_fd >= 0)
-        fcntl(o->lock_fd, F_SETFD, FD_CLOEXEC);
-    if (write_pid(o, err) != 0)
-        return -1;
-    int sigs[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP, 0};
-    int sfd = socm_signalfd_open(sigs, NULL, err);
-    if (sfd < 0)
-        return -1;
-    if (o->cpus && pin_cpus(o->cpus) != 0)
-        socm_supervise_say(o->sandbox, "cannot pin to cpus %s: %s", o->cpus, strerror(errno));
+    int msg[2] = {stage, errno};
+    if (write(c->report, msg, sizeof msg) < 0) {
+    } /* the supervisor sees EOF without a message: still no start */
+    _exit(127);
+}
 
-    char *p = socm_asprintf("%s/stdout", o->sandbox);
-    int outfd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    free(p);
-    p = socm_asprintf("%s/stderr", o->sandbox);
-    int errfd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    free(p);
-    struct socm_spawn_opts so;
-    socm_spawn_opts_init(&so);
-    so.new_pgroup = true;
-    so.cwd = o->sandbox;
-    so.stdout_fd = outfd;
-    so.stderr_fd = errfd;
-    double start = socm_now();
-    struct socm_error serr = {0};
-    pid_t child = socm_spawn((const char *const *)o->argv, &so, &serr);
-    if (outfd >= 0)
-        close(outfd);
-    if (errfd >= 0)
-        close(errfd);
-    if (child < 0) {
-        int rc = write_result(o, "failed", -1, start, socm_now(), serr.msg, err);
-        close(sfd);
-        return rc;
+/* Between fork and exec (async-signal-safe calls only): its own process group, death
+ * with the supervisor, default signals, the sandbox as cwd and stdout/stderr, then
+ * the start record — the last thing before exec, so a missing record proves the
+ * command never ran. */
+static void __attribute__((noreturn)) command_child(const struct command *c)
+{
+    setpgid(0, 0);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != c->parent)
+        _exit(127); /* the supervisor is already gone: never start the command */
+    static const int defsigs[] = {SIGINT,  SIGTERM, SIGHUP,  SIGCHLD, SIGPIPE,
+                                  SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM};
+    for (size_t i = 0; i < sizeof defsigs / sizeof defsigs[0]; i++)
+        signal(defsigs[i], SIG_DFL);
+    int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (nul < 0 || dup2(nul, 0) < 0 || dup2(c->outfd, 1) < 0 || dup2(c->errfd, 2) < 0 ||
+        fchdir(c->dfd) != 0)
+        child_fail(c, STAGE_SETUP);
+    char rec[200];
+    size_t n = 0;
+    char digits[24];
+    size_t nd = 0;
+    for (unsigned long v = (unsigned long)getpid(); v || !nd; v /= 10)
+        digits[nd++] = (char)('0' + v % 10);
+    while (nd)
+        rec[n++] = digits[--nd];
+    for (const char *t = c->tail; *t; t++)
+        rec[n++] = *t;
+    if (write(c->recfd, rec, n) != (ssize_t)n)
+        child_fail(c, STAGE_RECORD);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    execvpe(c->argv[0], c->argv, c->envp);
+    child_fail(c, STAGE_EXEC);
+}
+
+/* A random id for this attempt's processes (hex); time and pid if the kernel has no
+ * randomness to give. */
+static void run_id(char *buf, size_t n)
+{
+    unsigned char r[12];
+    if (getrandom(r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r) {
+        uint64_t t = (uint64_t)(socm_now() * 1e6) ^ ((uint64_t)getpid() << 40);
+        memcpy(r, &t, 8);
+        memset(r + 8, 0, 4);
     }
+    size_t k = 0;
+    for (size_t i = 0; i < sizeof r && k + 2 < n; i++)
+        k += (size_t)snprintf(buf + k, n - k, "%02x", r[i]);
+}
 
+/* Forks the command (a plain fork: the supervisor is small and single-threaded, and
+ * PR_SET_PDEATHSIG needs code between fork and exec that posix_spawn cannot run).
+ * Returns its pid; -2 if the program cannot be executed (the workflow's failure:
+ * err says why); -1 if the machine refused before anything ran. */
+static pid_t start_command(struct command *c, struct socm_error *err)
+{
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0)
+        return socm_error_errno(err, "cannot start the command: pipe");
+    c->report = p[1];
+    c->parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(p[0]);
+        close(p[1]);
+        return socm_error_errno(err, "cannot start the command: fork");
+    }
+    if (pid == 0)
+        command_child(c);
+    close(p[1]);
+    setpgid(pid, pid); /* the group exists before any kill(-pid) of ours */
+    int msg[2];
+    ssize_t n;
+    while ((n = read(p[0], msg, sizeof msg)) < 0 && errno == EINTR)
+        ;
+    close(p[0]);
+    if (n <= 0)
+        return pid; /* exec'd: the pipe closed on exec */
+    waitpid(pid, NULL, 0);
+    errno = n == (ssize_t)sizeof msg ? msg[1] : EIO;
+    if (n == (ssize_t)sizeof msg && msg[0] == STAGE_EXEC) {
+        socm_error_errno(err, "cannot start '%s'", c->argv[0]);
+        return -2;
+    }
+    if (n == (ssize_t)sizeof msg && msg[0] == STAGE_RECORD)
+        return socm_error_errno(err, "cannot write %s/%s", c->sandbox, SOCM_SUPERVISE_STARTED);
+    return socm_error_errno(err, "cannot prepare the command's process");
+}
+
+/* ---- the result ---- */
+
+/* Tells the manager that the result cannot be written: a fault of the machine, not of
+ * the workflow. Through a pidfd taken while the manager was our parent, so a reused
+ * pid is never signalled. */
+static void report_fault(const struct socm_supervise_opts *o, int mgr_fd, int e)
+{
+    if (!o->report_faults || mgr_fd < 0)
+        return;
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    si.si_signo = SOCM_SUPERVISE_FAULT_SIGNAL;
+    si.si_code = SI_QUEUE;
+    si.si_pid = getpid();
+    si.si_uid = getuid();
+    si.si_value.sival_int = e;
+    syscall(SYS_pidfd_send_signal, mgr_fd, SOCM_SUPERVISE_FAULT_SIGNAL, &si, 0);
+}
+
+/* Writes result.json; one that cannot be written (disk full, read-only, quota, ...)
+ * is kept and tried again, at most every 5 s, until it can be — the outcome of a
+ * command that ran is never thrown away. Only a sandbox that was removed ends it. */
+static int deliver_result(const struct socm_supervise_opts *o, int dfd, int sfd, int mgr_fd,
+                          const struct socm_buf *text, struct socm_error *err)
+{
+    double delay = 0.1;
+    bool said = false;
+    for (;;) {
+        bool durable = o->manager_pid <= 0 || (long)getppid() != o->manager_pid;
+        struct socm_error werr = {0};
+        if (socm_dirfd_write_replace(dfd, o->sandbox, "result.json", text->data, text->len, 0600,
+                                  durable, &werr) == 0) {
+            if (said)
+                socm_supervise_say(o->sandbox, "result written after all");
+            return 0;
+        }
+        int e = errno;
+        struct stat st;
+        if (fstat(dfd, &st) == 0 && st.st_nlink == 0) { /* the sandbox was removed */
+            *err = werr;
+            return -1;
+        }
+        if (!said) {
+            said = true;
+            socm_supervise_say(o->sandbox, "%s; the result is kept and written again until it can be",
+                               werr.msg);
+            report_fault(o, mgr_fd, e);
+        }
+        struct pollfd pf = {sfd, POLLIN, 0};
+        if (poll(&pf, 1, (int)(delay * 1000)) > 0) {
+            struct signalfd_siginfo si; /* a stop request changes nothing now */
+            while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
+                ;
+        }
+        delay = delay * 2 > 5 ? 5 : delay * 2;
+    }
+}
+
+/* The sandbox's files the command writes to, opened before it starts. */
+static int open_outputs(const struct socm_supervise_opts *o, int dfd, struct command *c,
+                        struct socm_error *err)
+{
+    /* A record left by an earlier attempt must not pass for this one's. */
+    if (unlinkat(dfd, SOCM_SUPERVISE_STARTED, 0) != 0 && errno != ENOENT)
+        return socm_error_errno(err, "cannot remove %s/%s", o->sandbox, SOCM_SUPERVISE_STARTED);
+    c->recfd = socm_dirfd_open(dfd, o->sandbox, SOCM_SUPERVISE_STARTED,
+                            O_WRONLY | O_CREAT | O_EXCL, 0600, err);
+    if (c->recfd < 0)
+        return -1;
+    c->outfd = socm_dirfd_open(dfd, o->sandbox, "stdout", O_WRONLY | O_CREAT | O_TRUNC, 0600, err);
+    if (c->outfd < 0)
+        return -1;
+    c->errfd = socm_dirfd_open(dfd, o->sandbox, "stderr", O_WRONLY | O_CREAT | O_TRUNC, 0600, err);
+    return c->errfd < 0 ? -1 : 0;
+}
+
+static void close_fd(int *fd)
+{
+    int e = errno; /* a failure before it is the one to report */
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+    errno = e;
+}
+
+/* Waits for the command, stopping it at its walltime or on request. Returns the
+ * outcome if we stopped it (NULL otherwise); *status gets its wait status. The
+ * leader is waited for without reaping it, so that the group is killed while its id
+ * still names it: nothing of the workflow outlives it. */
+static const char *watch(const struct socm_supervise_opts *o, pid_t child, int sfd, int *status)
+{
     int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
     if (o->walltime_s > 0)
         arm(tfd, o->walltime_s);
     const char *outcome = NULL; /* set when we stop it */
     bool term_sent = false, kill_sent = false;
-    int status = -1;
     for (;;) {
+        siginfo_t si;
+        memset(&si, 0, sizeof si);
+        if (waitid(P_PID, (id_t)child, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+            si.si_pid == child)
+            break;
         struct pollfd fds[2] = {{sfd, POLLIN, 0}, {tfd, POLLIN, 0}};
         if (poll(fds, 2, -1) < 0) {
             if (errno == EINTR)
@@ -197,9 +375,9 @@ int socm_supervise(const struct socm_supervise_opts *o, struct socm_error *err)
         }
         bool stop = false;
         if (fds[0].revents & POLLIN) {
-            struct signalfd_siginfo si;
-            while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
-                if (si.ssi_signo != SIGCHLD && !outcome) {
+            struct signalfd_siginfo ssi;
+            while (read(sfd, &ssi, sizeof ssi) == (ssize_t)sizeof ssi)
+                if (ssi.ssi_signo != SIGCHLD && !outcome) {
                     outcome = "canceled";
                     stop = true;
                 }
@@ -221,33 +399,130 @@ int socm_supervise(const struct socm_supervise_opts *o, struct socm_error *err)
             term_sent = true;
             arm(tfd, o->grace_s);
         }
-        struct rusage ru;
-        pid_t w = wait4(child, &status, WNOHANG, &ru);
-        if (w == child)
-            break;
     }
-    double end = socm_now();
-    kill(-child, SIGKILL); /* nothing of the workflow outlives it */
-    close(tfd);
-    close(sfd);
-    if (!outcome)
-        outcome = (WIFEXITED(status) && WEXITSTATUS(status) == 0) ? "done" : "failed";
-    const char *reason = NULL;
-    char buf[128];
+    kill(-child, SIGKILL);
+    while (waitpid(child, status, 0) < 0 && errno == EINTR)
+        ;
+    if (tfd >= 0)
+        close(tfd);
+    return outcome;
+}
+
+static const char *describe(const struct socm_supervise_opts *o, const char *outcome,
+                            int status, char *buf, size_t n)
+{
     if (!strcmp(outcome, "timeout")) {
-        snprintf(buf, sizeof buf, "walltime of %.0f s exceeded", o->walltime_s);
-        reason = buf;
-    } else if (!strcmp(outcome, "canceled"))
-        reason = "stopped on request";
-    else if (WIFSIGNALED(status)) {
-        snprintf(buf, sizeof buf, "killed by signal %d (%s)", WTERMSIG(status),
-                 strsignal(WTERMSIG(status)));
-        reason = buf;
-    } else if (WEXITSTATUS(status) != 0) {
-        snprintf(buf, sizeof buf, "exit code %d", WEXITSTATUS(status));
-        reason = buf;
+        snprintf(buf, n, "walltime of %.0f s exceeded", o->walltime_s);
+        return buf;
     }
-    return write_result(o, outcome, status, start, end, reason, err);
+    if (!strcmp(outcome, "canceled"))
+        return "stopped on request";
+    if (WIFSIGNALED(status)) {
+        snprintf(buf, n, "killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+        return buf;
+    }
+    if (WEXITSTATUS(status) != 0) {
+        snprintf(buf, n, "exit code %d", WEXITSTATUS(status));
+        return buf;
+    }
+    return NULL;
+}
+
+static int supervise_in(const struct socm_supervise_opts *o, int dfd, int sfd, int mgr_fd,
+                        struct socm_error *err, int *started)
+{
+    if (o->cpus && pin_cpus(o->cpus) != 0)
+        socm_supervise_say(o->sandbox, "cannot pin to cpus %s: %s", o->cpus, strerror(errno));
+    struct command c = {.sandbox = o->sandbox, .argv = o->argv, .dfd = dfd, .outfd = -1, .errfd = -1, .recfd = -1};
+    char boot[64], id[40];
+    socm_boot_id(boot);
+    run_id(id, sizeof id);
+    snprintf(c.tail, sizeof c.tail, " %d %s %s\n", o->attempt, boot[0] ? boot : "-", id);
+    /* The command's environment: ours (pointers, not copies) and its mark. */
+    size_t ne = 0;
+    while (environ[ne])
+        ne++;
+    char **env = socm_xcalloc(ne + 2, sizeof *env), mark[96];
+    snprintf(mark, sizeof mark, "%s=%s", SOCM_SUPERVISE_RUN_ID, id);
+    size_t k = 0;
+    for (size_t i = 0; i < ne; i++)
+        if (strncmp(environ[i], mark, sizeof SOCM_SUPERVISE_RUN_ID))
+            env[k++] = environ[i];
+    env[k] = mark;
+    c.envp = env;
+    if (open_outputs(o, dfd, &c, err) != 0) {
+        close_fd(&c.recfd), close_fd(&c.outfd), close_fd(&c.errfd);
+        free(env);
+        return -1;
+    }
+    double start = socm_now();
+    struct socm_error serr = {0};
+    pid_t child = start_command(&c, &serr);
+    close_fd(&c.recfd), close_fd(&c.outfd), close_fd(&c.errfd);
+    free(env);
+    if (child == -1) {
+        *err = serr;
+        return -1;
+    }
+    *started = 1;
+    struct socm_buf text = SOCM_BUF_INIT;
+    if (child == -2)
+        result_text(&text, o, "failed", -1, start, socm_now(), serr.msg);
+    else {
+        int status = 0;
+        const char *outcome = watch(o, child, sfd, &status);
+        double end = socm_now();
+        if (!outcome)
+            outcome = (WIFEXITED(status) && WEXITSTATUS(status) == 0) ? "done" : "failed";
+        char buf[128];
+        result_text(&text, o, outcome, status, start, end, describe(o, outcome, status, buf, sizeof buf));
+    }
+    int rc = deliver_result(o, dfd, sfd, mgr_fd, &text, err);
+    socm_buf_free(&text);
+    return rc;
+}
+
+int socm_supervise(const struct socm_supervise_opts *o, struct socm_error *err)
+{
+    /* The workflow must not inherit the lock: the lock says "the supervisor lives". */
+    if (o->lock_fd >= 0)
+        fcntl(o->lock_fd, F_SETFD, FD_CLOEXEC);
+    /* The manager, while it is our parent, as a pidfd: a fault report never reaches a
+     * process that merely got its pid. */
+    int mgr_fd = -1;
+    if (o->report_faults && o->manager_pid > 0 && (long)getppid() == o->manager_pid) {
+        mgr_fd = (int)syscall(SYS_pidfd_open, (pid_t)o->manager_pid, 0);
+        if (mgr_fd >= 0 && (long)getppid() != o->manager_pid) {
+            close(mgr_fd);
+            mgr_fd = -1;
+        }
+    }
+    int dfd = open(o->sandbox, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int rc = -1, started = 0;
+    if (dfd < 0)
+        socm_error_errno(err, "sandbox %s is not a plain directory", o->sandbox);
+    else if (write_pid(o, dfd, err) == 0) {
+        int sigs[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP, 0};
+        int sfd = socm_signalfd_open(sigs, NULL, err);
+        if (sfd >= 0) {
+            rc = supervise_in(o, dfd, sfd, mgr_fd, err, &started);
+            close(sfd);
+        }
+    }
+    /* Could not even start the command: why goes to supervisor.log, where the manager
+     * reads it when we are gone; if that cannot be written either, the manager hears
+     * the errno at once. */
+    if (rc != 0 && !started) {
+        int e = errno;
+        if (!say_line(o->sandbox, err->msg))
+            report_fault(o, mgr_fd, e);
+    } else if (rc != 0)
+        say_line(o->sandbox, err->msg);
+    if (dfd >= 0)
+        close(dfd);
+    if (mgr_fd >= 0)
+        close(mgr_fd);
+    return rc;
 }
 
 static const char *opt_value(char **argv, int *i, int argc, const char *name)
@@ -289,6 +564,8 @@ int socm_supervise_args(int argc, char **argv, struct socm_supervise_opts *o,
             o->cpus = v;
         else if ((v = opt_value(argv, &i, argc, "--manager-pid")))
             o->manager_pid = atol(v);
+        else if (!strcmp(argv[i], "--report-faults"))
+            o->report_faults = true;
         else
             return socm_error_set(err, SOCM_E_INPUT, "unknown option '%s'", argv[i]);
     }

@@ -401,13 +401,46 @@ static int64_t best_slot(const struct tstate *st, const struct socm_req *r, doub
     return p.best;
 }
 
-/* Places the workflows in `order` (predecessors first) on `cores` cores. */
+/* The cores of an allocation of `cores` that a plan may use: all of them, unless
+ * more than the workflows could ever fill. On one node that is the sum of their
+ * widths; over several nodes, room for each workflow on nodes of its own (so
+ * memory per node constrains no more than on the whole allocation). Plans are made
+ * on that many, so planning costs the same whatever count was requested. */
+static int64_t usable_cores(const struct socm_plan_input *in, int64_t cores, int64_t cpn)
+{
+    int64_t width = 0, nodes = 0;
+    for (size_t i = 0; i < in->n && width < cores; i++) {
+        int64_t k = in->reqs[i].cpus > 0 ? in->reqs[i].cpus : 1;
+        width += k;
+        nodes += (k + cpn - 1) / cpn + 1;
+    }
+    int64_t use = cores <= cpn ? width : (nodes < cores / cpn ? nodes * cpn : cores);
+    return use < 1 ? 1 : use < cores ? use : cores;
+}
+
+static int schedule_on(const struct socm_plan_input *in, const int *order, int64_t cores, int64_t alloc,
+                       struct socm_plan *out, struct socm_error *err);
+
+/* Places the workflows in `order` (predecessors first) on an allocation of `cores`
+ * cores, using the first usable_cores() of them. */
 static int schedule_order(const struct socm_plan_input *in, const int *order, int64_t cores,
                           struct socm_plan *out, struct socm_error *err)
 {
     memset(out, 0, sizeof *out);
-    if (cores < 1)
+    if (cores < 1 || in->resource->cores_per_node < 1)
         return socm_error_set(err, SOCM_E_INPUT, "cannot plan on %lld cores", (long long)cores);
+    if (schedule_on(in, order, usable_cores(in, cores, in->resource->cores_per_node), cores, out,
+                    err) < 0)
+        return -1;
+    out->cores = cores;
+    return 0;
+}
+
+/* schedule_order on the first `cores` cores of an allocation of `alloc`, whose
+ * nodes (and so their memory) have the allocation's sizes. */
+static int schedule_on(const struct socm_plan_input *in, const int *order, int64_t cores, int64_t alloc,
+                       struct socm_plan *out, struct socm_error *err)
+{
     size_t n = in->n;
     struct tstate st = {.in = in, .cores = cores, .cpn = in->resource->cores_per_node};
     st.nnodes = (cores + st.cpn - 1) / st.cpn;
@@ -417,7 +450,7 @@ static int schedule_order(const struct socm_plan_input *in, const int *order, in
     st.node_mem = socm_xcalloc((size_t)st.nnodes, sizeof *st.node_mem);
     st.node_cores = socm_xcalloc((size_t)st.nnodes, sizeof *st.node_cores);
     for (int64_t j = 0; j < st.nnodes; j++) {
-        st.node_cores[j] = cores - j * st.cpn < st.cpn ? cores - j * st.cpn : st.cpn;
+        st.node_cores[j] = alloc - j * st.cpn < st.cpn ? alloc - j * st.cpn : st.cpn;
         st.node_mem[j] = in->resource->memory_per_node_mb * (double)st.node_cores[j] / (double)st.cpn;
         if (j == 0 || st.node_mem[j] < st.min_node_mem)
             st.min_node_mem = st.node_mem[j];
@@ -643,6 +676,10 @@ static int time_plan(const struct socm_planner *self, const struct socm_plan_inp
     if (in->schema == SOCM_SCHEMA_BATCH)
         return socm_plan_search(self, in, out, err);
     int64_t top = socm_plan_max_cores(in), lo = socm_plan_max_cpus(in);
+    /* Counts above the usable cores plan the same: search no higher. */
+    int64_t used = usable_cores(in, top, in->resource->cores_per_node), asked = top;
+    if (top > used)
+        top = used > lo ? used : lo;
     /* No allocation below total work ÷ deadline can meet the deadline. */
     double work = 0;
     for (size_t i = 0; i < in->n; i++)
@@ -672,11 +709,11 @@ static int time_plan(const struct socm_planner *self, const struct socm_plan_inp
         struct socm_plan tmp = {0};
         free(ord.rank);
         free(ord.level);
-        if (time_schedule(self, in, top, &tmp, err) < 0)
+        if (time_schedule(self, in, asked, &tmp, err) < 0)
             return -1;
         socm_plan_free(&tmp);
         return socm_error_set(err, SOCM_E_INPUT, "cannot meet %g min deadline with %lld cores",
-                              in->deadline_min, (long long)top);
+                              in->deadline_min, (long long)asked);
     }
     /* Core-hours are cores × pilot walltime. Above the smallest count that meets
      * the deadline they only fall when the makespan drops faster than the cores

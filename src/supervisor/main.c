@@ -15,10 +15,14 @@ int main(int argc, char **argv)
     int rc = socm_supervise_args(argc, argv, &o, &err);
     if (rc == 1) {
         puts("usage: socm-supervise --sandbox DIR [--attempt N] [--walltime S] [--grace S]\n"
-             "                      [--lock-fd FD] [--cpus LIST] [--manager-pid PID] -- COMMAND...\n"
+             "                      [--lock-fd FD] [--cpus LIST] [--manager-pid PID]\n"
+             "                      [--report-faults] -- COMMAND...\n"
              "(internal) runs COMMAND in DIR in its own process group, enforces the\n"
              "walltime (SIGTERM, grace, SIGKILL) and writes DIR/result.json. Started by\n"
-             "`socm run` in a session of its own; the same as `socm supervise`.\n"
+             "`socm run` in a session of its own; the same as `socm supervise`. COMMAND\n"
+             "dies with it; DIR/started records its process group before it runs. A\n"
+             "result it cannot write is kept and written again until it can\n"
+             "(--report-faults: PID hears of it at once, SIGUSR2).\n"
              "\n"
              "example:\n"
              "  socm-supervise --sandbox /tmp/wf --walltime 60 -- sleep 1");
@@ -28,8 +32,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "socm-supervise: %s (try --help)\n", err.msg);
         return 2;
     }
-    if (socm_supervise(&o, &err) != 0) {
-        socm_supervise_say(o.sandbox, "%s", err.msg);
+    if (socm_supervise(&o, &err) != 0) { /* said in supervisor.log already */
         fprintf(stderr, "socm-supervise: %s\n", err.msg);
         return 3;
     }

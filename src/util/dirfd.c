@@ -240,12 +240,17 @@ int socm_dirfd_check_owner(int dfd, const char *dir, struct socm_error *err)
     if (!S_ISDIR(st.st_mode))
         return socm_error_set(err, SOCM_E_SYSTEM, "%s is not a directory", dir);
     if (st.st_uid != geteuid()) {
+#ifdef SOCM_NO_NSS /* the static supervisor: no user database */
+        const char *who = "another user";
+#else
         struct passwd *pw = getpwuid(st.st_uid);
+        const char *who = pw ? pw->pw_name : "another user";
+#endif
         return socm_error_set(err, SOCM_E_SYSTEM,
                               "%s belongs to %s (uid %ld), not to you: socm keeps a campaign's "
                               "state only in a directory of your own, where nobody else can "
                               "plant files; use another --state-dir",
-                              dir, pw ? pw->pw_name : "another user", (long)st.st_uid);
+                              dir, who, (long)st.st_uid);
     }
     if (st.st_mode & (S_IWGRP | S_IWOTH))
         return socm_error_set(err, SOCM_E_SYSTEM,

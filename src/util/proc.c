@@ -3,6 +3,7 @@
 #include "util/proc.h"
 #include "util/str.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -195,6 +196,100 @@ int socm_mkdir_p(const char *path, int mode, struct socm_error *err)
     }
     free(p);
     return 0;
+}
+
+/* The process group of pid, from /proc/pid/stat (after the command name, which may
+ * hold anything: the last ')' ends it). */
+static bool proc_pgrp(long pid, pid_t *pgrp)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return false;
+    buf[n] = '\0';
+    char *p = strrchr(buf, ')');
+    char st;
+    int ppid, g;
+    if (!p || sscanf(p + 1, " %c %d %d", &st, &ppid, &g) != 3)
+        return false;
+    *pgrp = g;
+    return true;
+}
+
+/* Whether the environment of pid (its initial one, /proc/pid/environ) holds mark. */
+static bool proc_has_env(long pid, const char *mark)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/environ", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    struct socm_buf b = SOCM_BUF_INIT;
+    char chunk[8192];
+    ssize_t n;
+    while (b.len < (4u << 20) && (n = read(fd, chunk, sizeof chunk)) > 0)
+        socm_buf_putn(&b, chunk, (size_t)n);
+    close(fd);
+    bool found = false;
+    for (size_t i = 0; i < b.len && !found;) {
+        size_t k = strnlen(b.data + i, b.len - i);
+        found = k == strlen(mark) && !memcmp(b.data + i, mark, k);
+        i += k + 1;
+    }
+    socm_buf_free(&b);
+    return found;
+}
+
+int socm_kill_marked_group(pid_t pgid, const char *mark, double timeout_s)
+{
+    int killed = 0;
+    double until = socm_mono() + timeout_s;
+    for (;;) {
+        DIR *d = opendir("/proc");
+        if (!d)
+            return killed;
+        int found = 0;
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            char *end;
+            long pid = strtol(e->d_name, &end, 10);
+            pid_t g;
+            if (*end || pid <= 1 || !proc_pgrp(pid, &g) || g != pgid)
+                continue;
+            /* The pidfd first: the environment read after it is that process's, or
+             * the pidfd names a process already gone and the signal goes nowhere. */
+            int fd = socm_pidfd_open((pid_t)pid);
+            if (fd < 0)
+                continue;
+            if (proc_has_env(pid, mark)) { /* a zombie has none left: not waited for */
+                found++;
+                if (socm_pidfd_signal(fd, SIGKILL) == 0)
+                    killed++;
+            }
+            close(fd);
+        }
+        closedir(d);
+        if (!found || socm_mono() > until)
+            return killed;
+        usleep(20000);
+    }
+}
+
+void socm_boot_id(char buf[64])
+{
+    buf[0] = '\0';
+    int fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    ssize_t n = read(fd, buf, 63);
+    close(fd);
+    buf[n > 0 ? n : 0] = '\0';
+    buf[strcspn(buf, "\n \t")] = '\0';
 }
 
 double socm_now(void)

@@ -48,6 +48,16 @@ int socm_fsync_dir_of(const char *path);
 /* mkdir -p with mode for each created component. */
 int socm_mkdir_p(const char *path, int mode, struct socm_error *err);
 
+/* SIGKILLs every process in process group pgid whose environment holds the entry
+ * `mark` ("NAME=VALUE"), through pidfds, and scans again until none is left or
+ * timeout_s has passed. A group id that strangers reused after the group died is
+ * never hit: their processes lack the mark. Returns how many were signalled. */
+int socm_kill_marked_group(pid_t pgid, const char *mark, double timeout_s);
+
+/* This boot of this machine (/proc/sys/kernel/random/boot_id) into buf: a pid
+ * recorded under another boot id names nothing here. "" if unknown. */
+void socm_boot_id(char buf[64]);
+
 /* Wall clock, seconds since the epoch, and a monotonic clock in seconds. */
 double socm_now(void);
 double socm_mono(void);

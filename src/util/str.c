@@ -120,6 +120,23 @@ void socm_buf_printf(struct socm_buf *b, const char *fmt, ...)
     free(p);
 }
 
+void socm_buf_put_escaped(struct socm_buf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '\n')
+            socm_buf_puts(b, "\\n");
+        else if (ch == '\r')
+            socm_buf_puts(b, "\\r");
+        else if (ch == '\t')
+            socm_buf_puts(b, "\\t");
+        else if (ch < 0x20 || ch == 0x7f)
+            socm_buf_printf(b, "\\x%02x", ch);
+        else
+            socm_buf_putc(b, (char)ch);
+    }
+}
+
 void socm_buf_clear(struct socm_buf *b)
 {
     b->len = 0;

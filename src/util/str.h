@@ -32,6 +32,9 @@ void socm_buf_putc(struct socm_buf *b, char c);
 void socm_buf_putn(struct socm_buf *b, const char *s, size_t n);
 void socm_buf_puts(struct socm_buf *b, const char *s);
 void socm_buf_printf(struct socm_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s (n bytes) with control characters written as \n, \r, \t or \xNN, so
+ * that text from input can never start a new line or move the cursor. */
+void socm_buf_put_escaped(struct socm_buf *b, const char *s, size_t n);
 void socm_buf_clear(struct socm_buf *b);
 char *socm_buf_steal(struct socm_buf *b); /* returns data ("" if empty), resets b */
 void socm_buf_free(struct socm_buf *b);

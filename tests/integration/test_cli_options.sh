@@ -49,8 +49,8 @@ ok "run --opt=value, abbreviations" "$SOCM_BIN" run q.toml --co=1 --state-d=st -
 ok "run options after operands" "$SOCM_BIN" run --quiet q.toml --cores 1 --state-dir st2
 ok "resume --cores=4" "$SOCM_BIN" resume st --cores=4 -q
 ok "resume abbreviations" "$SOCM_BIN" resume --co 4 --mem=1G st
-refused "resume --cores 4x" "--cores needs a positive integer, not '4x'" "$SOCM_BIN" resume st --cores 4x
-refused "run --cores 4x" "--cores needs a positive integer, not '4x'" "$SOCM_BIN" run q.toml --cores 4x
+refused "resume --cores 4x" "--cores needs a positive integer of at most 16777216, not '4x'" "$SOCM_BIN" resume st --cores 4x
+refused "run --cores 4x" "--cores needs a positive integer of at most 16777216, not '4x'" "$SOCM_BIN" run q.toml --cores 4x
 refused "ambiguous --s" "unknown or ambiguous option '--s'" "$SOCM_BIN" run q.toml --s x
 refused "missing value" "option '--cores' needs a value" "$SOCM_BIN" resume st --cores
 refused "value on a flag" "option '--quiet' takes no value" "$SOCM_BIN" run q.toml --quiet=1

@@ -29,7 +29,7 @@ mkdir ok
 [ "$(field exit_code ok/result.json)" = 0 ] || fail "exit_code: $(cat ok/result.json)"
 [ "$(cat ok/stdout)" = out ] && [ "$(cat ok/stderr)" = err ] || fail "stdout/stderr"
 [ -e ok/supervisor.log ] && fail "supervisor.log written with nothing to say"
-[ "$(ls ok | sort | tr '\n' ' ')" = "result.json stderr stdout supervisor.pid " ] ||
+[ "$(ls ok | sort | tr '\n' ' ')" = "result.json started stderr stdout supervisor.pid " ] ||
   fail "sandbox holds: $(ls ok)"
 
 # 2. a failing command: exit code and reason

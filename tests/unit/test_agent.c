@@ -1,8 +1,9 @@
 /* test_agent.c — what the local agent does for one launch, below the enactor: the
  * supervisor it starts (socm_agent_launch) holds the sandbox's lock while the work
  * runs, so a restarted manager's probe (socm_agent_probe) finds it LIVE with its
- * pid, then ENDED with the result once it is over, and GONE where nothing ran or
- * only another attempt's result is; the environment carries the task's variables
+ * pid (and a pidfd), then ENDED with the result once it is over, INTERRUPTED when
+ * the command started (its start record) but no result is there, and GONE where
+ * nothing ran or only another attempt's result is; the environment carries the task's variables
  * and values with shell syntax arrive as bytes. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -57,10 +58,13 @@ static void test_launch_probe_result(void **state)
         fail_msg("launch: %s", err.msg);
     assert_true(pidfd >= 0);
 
-    /* While it runs: LIVE, with the supervisor's pid. */
+    /* While it runs: LIVE, with the supervisor's pid and a pidfd of it. */
     pid_t seen = 0;
-    assert_int_equal(socm_agent_probe(sandbox, 2, &seen), SOCM_SB_LIVE);
-    assert_true(seen > 0);
+    int probed = -1;
+    assert_int_equal(socm_agent_probe(sandbox, 2, &seen, &probed), SOCM_SB_LIVE);
+    assert_int_equal(seen, pid);
+    assert_true(probed >= 0);
+    close(probed);
 
     struct pollfd p = {pidfd, POLLIN, 0};
     assert_int_equal(poll(&p, 1, 20000), 1);
@@ -68,7 +72,7 @@ static void test_launch_probe_result(void **state)
     assert_int_equal(waitpid(pid, &st, 0), pid);
     close(pidfd);
 
-    assert_int_equal(socm_agent_probe(sandbox, 2, &seen), SOCM_SB_ENDED);
+    assert_int_equal(socm_agent_probe(sandbox, 2, &seen, NULL), SOCM_SB_ENDED);
     struct socm_result r;
     char *reason = NULL;
     assert_int_equal(socm_result_read(sandbox, 2, &r, &reason), 0);
@@ -77,7 +81,16 @@ static void test_launch_probe_result(void **state)
     assert_true(r.elapsed_s >= 0.9);
     free(reason);
     /* Another attempt's result is not this one's: nothing ran for attempt 3. */
-    assert_int_equal(socm_agent_probe(sandbox, 3, &seen), SOCM_SB_GONE);
+    assert_int_equal(socm_agent_probe(sandbox, 3, &seen, NULL), SOCM_SB_GONE);
+    /* Without its result, attempt 2 is interrupted, not "never started": the command's
+     * start record is there. */
+    char *res = socm_asprintf("%s/result.json", sandbox), *kept = socm_asprintf("%s.kept", res);
+    assert_int_equal(rename(res, kept), 0);
+    assert_int_equal(socm_agent_probe(sandbox, 2, &seen, NULL), SOCM_SB_INTERRUPTED);
+    assert_true(socm_agent_kill_leftovers(sandbox, 2)); /* nothing is left: returns at once */
+    assert_int_equal(rename(kept, res), 0);
+    free(res);
+    free(kept);
 
     char *outp = socm_asprintf("%s/out.txt", sandbox);
     char *out = slurp(outp);
@@ -89,7 +102,7 @@ static void test_launch_probe_result(void **state)
     /* An empty sandbox: nothing ever ran there. */
     char *empty = socm_asprintf("%s/workflows/never", tmpdir);
     assert_int_equal(mkdir(empty, 0700) == 0 || errno == EEXIST, 1);
-    assert_int_equal(socm_agent_probe(empty, 1, &seen), SOCM_SB_GONE);
+    assert_int_equal(socm_agent_probe(empty, 1, &seen, NULL), SOCM_SB_GONE);
     assert_int_equal(seen, -1);
     free(empty);
     free(sandbox);
