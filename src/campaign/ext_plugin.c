@@ -18,12 +18,18 @@ bool socm_ext_plugin_is(const char *entry)
 }
 
 /* Subcampaign maps live as long as the process (the registry keeps pointers). */
-static void register_subcampaign(const char *name, const json_t *members)
+static void register_subcampaign(const char *name, const json_t *members,
+                                 const struct socm_strv *argv)
 {
     struct socm_subcampaign *sub = socm_xcalloc(1, sizeof *sub);
     const char **m = socm_xcalloc(json_array_size(members) + 1, sizeof *m);
-    for (size_t i = 0; i < json_array_size(members); i++)
+    for (size_t i = 0; i < json_array_size(members); i++) {
         m[i] = socm_strdup(json_string_value(json_array_get(members, i)));
+        /* Member M of S is served as type "S.M". */
+        char *type = socm_asprintf("%s.%s", name, m[i]);
+        socm_ext_type_register(type, argv, 0);
+        free(type);
+    }
     sub->name = socm_strdup(name);
     sub->members = m;
     socm_subcampaign_register(sub);
@@ -64,7 +70,7 @@ static int register_described(const char *entry, const struct socm_strv *argv, c
     for (size_t i = 0; i < json_array_size(planners); i++)
         socm_ext_planner_register(json_string_value(json_array_get(planners, i)), argv, 0);
     if (subs)
-        json_object_foreach((json_t *)subs, k, v) register_subcampaign(k, v);
+        json_object_foreach((json_t *)subs, k, v) register_subcampaign(k, v, argv);
     return 0;
 }
 

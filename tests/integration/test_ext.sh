@@ -79,6 +79,8 @@ expect_refusal "timeout" "did not reply within 1 s"
 [ $(( $(date +%s) - start )) -lt 20 ] || fail "timeout: the program was not killed in time"
 type_campaign errors
 expect_refusal "reported error" "t.toml:10:8: word must not be 'bad'"
+type_campaign bad-name
+expect_refusal "a name with a newline" "t.toml:[0-9]+:[0-9]+: .*(name|newline|control)"
 type_campaign bad-units
 expect_refusal "bad reply units" "in the reply of workflow type 'echoer'"
 cat >t.toml <<TOML
@@ -92,6 +94,27 @@ out=$("$SOCM_BIN" validate t.toml 2>&1); rc=$?
 [ $rc -eq 2 ] || fail "bad [types] table: exit $rc"
 echo "$out" | grep -q "t.toml:2:11: 'command' must be a non-empty array of strings" || fail "command string: $out"
 echo "$out" | grep -q "did you mean 'command'" || fail "typo in [types]: $out"
+
+# ---- exec:PROGRAM plug-ins describe what they serve ----
+cat >x.toml <<TOML
+[campaign]
+name = "x"
+deadline = "1h"
+resource = "local"
+plugins = ["exec:$data/fake_ext.py"]
+[campaign.greet]
+type = "echoer"
+word = "hi"
+[campaign.duo.one]
+word = "there"
+TOML
+out=$("$SOCM_BIN" validate --commands x.toml 2>&1) || fail "exec: plug-in: $out"
+echo "$out" | grep -qx "greet: echo hi" || fail "exec: plug-in type: $out"
+echo "$out" | grep -qx "duo.one: echo there" || fail "exec: plug-in subcampaign: $out"
+sed -i 's|^plugins = .*|plugins = ["exec:no-such-program-socm"]|' x.toml
+out=$("$SOCM_BIN" validate x.toml 2>&1); rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -q "x.toml:5:12: plug-in exec:no-such-program-socm: cannot start" \
+  || fail "missing exec: plug-in: exit $rc: $out"
 
 # ---- planner_command: a plan is checked before it is used ----
 plan_campaign() { # MODE

@@ -1,10 +1,11 @@
+#!/usr/bin/env python3
 # An external extension that misbehaves on purpose (tests/integration/test_ext.sh):
 # argv[1] says how. Speaks protocol 1 on stdin/stdout otherwise.
 import json
 import sys
 import time
 
-mode = sys.argv[1]
+mode = sys.argv[1] if len(sys.argv) > 1 else "ok"
 req = json.loads(sys.stdin.readline())
 reply = {"protocol": 1}
 if mode == "invalid-json":
@@ -17,7 +18,9 @@ if mode == "timeout":
     time.sleep(30)
 if mode == "old-protocol":
     reply["protocol"] = 0
-if req["request"] == "expand":
+if req["request"] == "describe":
+    reply.update({"types": ["echoer"], "planners": ["fake"], "subcampaigns": {"duo": ["one"]}})
+elif req["request"] == "expand":
     keys = req["section"]["keys"]
     wf = {"name": req["section"]["name"], "argv": ["echo", str(keys.get("word", "hi"))]}
     if mode == "wrong-schema":
@@ -26,6 +29,8 @@ if req["request"] == "expand":
         wf["argvv"] = []
     elif mode == "errors":
         reply["errors"] = [{"key": "word", "message": "word must not be 'bad'"}]
+    elif mode == "bad-name":
+        wf["name"] = "two\nlines"
     elif mode == "bad-units":
         wf["resources"] = {"memory": "lots"}
     reply["workflows"] = [wf]
