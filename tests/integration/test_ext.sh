@@ -186,4 +186,32 @@ out=$("$SOCM_BIN" plan "$data/planned.toml" 2>&1) || fail "python planner: $out"
 echo "$out" | grep -q "policy: *custom" || fail "python planner policy: $out"
 echo "$out" | grep -qE "^second +0-0 .* 11\\.0 +16\\.5" || fail "python planner plan: $out"
 
+# ---- on_event: a callback that fails or hangs cannot fail or stall the campaign ----
+cb_campaign() { # NAME ARGV
+  { laptop_head "$1"
+    cat <<TOML
+[campaign.hooks]
+on_event = $2
+timeout = "2s"
+[campaign.step]
+type = "generic"
+executable = "true"
+resources = { runtime = "1m" }
+TOML
+  } >"$1.toml"
+}
+cb_campaign cbfail '["false"]'
+out=$("$SOCM_BIN" run cbfail.toml 2>&1) || fail "failing callback failed the campaign: $out"
+grep -q "on_event program failed with exit code 1" socm-cbfail/socm.log || fail "failing callback not logged"
+cb_campaign cbhang '["sleep", "100"]'
+start=$(date +%s)
+out=$("$SOCM_BIN" run cbhang.toml 2>&1) || fail "hanging callback failed the campaign: $out"
+[ $(( $(date +%s) - start )) -lt 30 ] || fail "a hanging callback stalled the campaign"
+grep -q "on_event program was still running 2 s after the campaign ended and was killed" \
+  socm-cbhang/socm.log || fail "hanging callback not logged: $(cat socm-cbhang/socm.log)"
+cb_campaign cbmissing '["no-such-callback-socm"]'
+out=$("$SOCM_BIN" run cbmissing.toml 2>&1) || fail "missing callback failed the campaign: $out"
+grep -q "on_event no-such-callback-socm failed to start" socm-cbmissing/socm.log \
+  || fail "missing callback not logged: $(cat socm-cbmissing/socm.log)"
+
 finish "external extensions ok"
