@@ -589,6 +589,47 @@ void socm_squeue_free(struct socm_squeue *q)
     memset(q, 0, sizeof *q);
 }
 
+/* ---- job, state, submit time, working directory (squeue or sacct) ---- */
+
+/* "ID|STATE|SUBMIT|WORKDIR": the directory is last, so a '|' in it stays in it. */
+static void jobdir_line(const char *line, size_t len, void *ctx)
+{
+    struct socm_slurm_jobdirs *d = ctx;
+    struct socm_strv f = SOCM_STRV_INIT;
+    split(line, len, '|', &f);
+    char *step = NULL;
+    int64_t job = f.n >= 4 ? split_jobid(f.v[0], &step) : -1;
+    if (job < 0 || step) {
+        d->n_bad++;
+        free(step);
+        socm_strv_free(&f);
+        return;
+    }
+    if (f.n > 4)
+        rejoin(&f, 3, f.n - 4);
+    d->v = socm_xrealloc(d->v, (d->n + 1) * sizeof *d->v);
+    struct socm_slurm_jobdir *r = &d->v[d->n++];
+    r->job = job;
+    r->state = socm_slurm_state_parse(f.v[1]);
+    r->submit = socm_slurm_time_parse(f.v[2]);
+    r->workdir = socm_strdup(f.v[3]);
+    socm_strv_free(&f);
+}
+
+void socm_slurm_jobdirs_parse(const char *text, struct socm_slurm_jobdirs *out)
+{
+    memset(out, 0, sizeof *out);
+    each_line(text, jobdir_line, out);
+}
+
+void socm_slurm_jobdirs_free(struct socm_slurm_jobdirs *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        free(d->v[i].workdir);
+    free(d->v);
+    memset(d, 0, sizeof *d);
+}
+
 /* ---- sinfo ---- */
 
 static void sinfo_line(const char *line, size_t len, void *ctx)
