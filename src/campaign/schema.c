@@ -50,10 +50,14 @@ static const struct socm_table_schema jobs = {"[predict.job]", NULL, SOCM_SCHEMA
 static const char *const predict_keys[] = {
     "enabled", "model", "degree", "k", "n_trees", "seed", "min_runs", "max_error_percent",
     "auto_train", "minimum_mem", "minimum_time", "history_db", "default_mem", "default_time",
-    "job", "file_parsers", NULL};
+    "margin_percentile", "job", "file_parsers", NULL};
 static const struct socm_schema_sub predict_subs[] = {
     {"job", &jobs}, {"file_parsers", &parsers}, {NULL, NULL}};
 static const struct socm_table_schema predict = {"[predict]", predict_keys, 0, predict_subs, NULL};
+/* slurmise's own table, read by predict/slurmise.c (which checks the values) */
+static const char *const slurmise_keys[] = {"model_type", "model_path", "numeric_features",
+                                            "categorical_features", "targets", "training_data_path", NULL};
+const struct socm_table_schema socm_schema_slurmise = {"[slurmise]", slurmise_keys, 0, NULL, NULL};
 
 static const char *const campaign_keys[] = {
     "name", "deadline", "resource", "resources", "site_policy", "policy", "planner_plugin",
@@ -67,11 +71,11 @@ static const struct socm_schema_sub campaign_subs[] = {
 const struct socm_table_schema socm_schema_campaign = {"[campaign]", campaign_keys, 0, campaign_subs,
                                                  NULL};
 
-static const char *const root_keys[] = {"campaign", "stages", "resources", "predict", "plugins",
-                                        "types", NULL};
+static const char *const root_keys[] = {"campaign", "stages", "resources", "predict", "slurmise",
+                                        "plugins", "types", NULL};
 static const struct socm_schema_sub root_subs[] = {
     {"campaign", &socm_schema_campaign}, {"resources", &clusters}, {"predict", &predict},
-    {NULL, NULL}};
+    {"slurmise", &socm_schema_slurmise}, {NULL, NULL}};
 const struct socm_table_schema socm_schema_root = {"top level", root_keys, SOCM_SCHEMA_YAML_ANCHORS,
                                              root_subs, NULL};
 
@@ -100,7 +104,7 @@ const char *const socm_schema_workflow_keys[] = {
 
 const struct socm_table_schema *const socm_schema_all[] = {
     &socm_schema_root, &socm_schema_campaign, &socm_schema_cluster, &qos, &hooks, &slurm, &site,
-    &predict, &job, &parser, &socm_schema_program, &program, &pentry, &pnamed,
+    &predict, &job, &parser, &socm_schema_slurmise, &socm_schema_program, &program, &pentry, &pnamed,
     &socm_schema_wf_resources, NULL};
 
 /* ---- nearest key ---- */

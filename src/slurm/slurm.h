@@ -96,6 +96,8 @@ struct socm_sacct_row {
     double cpu_s;        /* TotalCPU, seconds; -1 if not known */
     char *nodelist;      /* "" if not asked */
     char *start, *end;   /* as printed ("Unknown", ISO time) */
+    char *submit_line;   /* SubmitLine ("" if not asked) */
+    int64_t alloc_cpus;  /* AllocCPUS; -1 if not known */
 };
 
 struct socm_sacct {
@@ -241,6 +243,14 @@ int socm_slurm_squeue(const char *name, const struct socm_strv *ids, struct socm
  * when NULL: "now-7days", or with ids, sacct's own default for --jobs (the epoch). */
 int socm_slurm_sacct(const char *name, const struct socm_strv *ids, const char *starttime,
                      struct socm_sacct *out, struct socm_error *err);
+/* The columns of a history import: the measures, the cores, and the command line
+ * (SubmitLine: the free-text column read whole when it holds '|'). */
+#define SOCM_SACCT_HISTORY_FORMAT \
+    "JobID,JobName,State,Elapsed,MaxRSS,NTasks,TotalCPU,AllocCPUS,Start,End,SubmitLine"
+/* One sacct -P query, steps included, for the jobs of `user` (NULL: sacct's default,
+ * the caller) started since `starttime`, in SOCM_SACCT_HISTORY_FORMAT. */
+int socm_slurm_sacct_history(const char *user, const char *starttime, struct socm_sacct *out,
+                             struct socm_error *err);
 /* The jobs named `name` with their working directories: from squeue (the queue, all
  * states) or, when `accounting`, from sacct since `since` (epoch seconds). */
 int socm_slurm_jobdirs(const char *name, bool accounting, double since, struct socm_slurm_jobdirs *out,

@@ -158,6 +158,19 @@ int socm_slurm_sacct(const char *name, const struct socm_strv *ids, const char *
     return run(SOCM_SLURM_SACCT, &argv, NULL, parse_sacct, out, err);
 }
 
+int socm_slurm_sacct_history(const char *user, const char *starttime, struct socm_sacct *out,
+                             struct socm_error *err)
+{
+    memset(out, 0, sizeof *out);
+    struct socm_strv argv = command(SOCM_SLURM_SACCT);
+    socm_strv_push(&argv, "-P");
+    socm_strv_pushf(&argv, "--format=%s", SOCM_SACCT_HISTORY_FORMAT);
+    socm_strv_pushf(&argv, "--starttime=%s", starttime ? starttime : "now-90days");
+    if (user)
+        socm_strv_pushf(&argv, "--user=%s", user);
+    return run(SOCM_SLURM_SACCT, &argv, NULL, parse_sacct, out, err);
+}
+
 static int parse_jobdirs(const char *out, void *dst, struct socm_error *err)
 {
     (void)err;

@@ -38,6 +38,23 @@ out=$("$SOCM_BIN" validate missing.toml 2>&1); rc=$?
 echo "$out" | grep -q "missing.toml:6:11: MyCustomWorkflow: missing required field 'custom_param1'" \
   || fail "missing field message: $out"
 
+# a Python subcampaign: members get the subcampaign's common keys
+cat >sub.toml <<TOML
+[campaign]
+deadline = "1h"
+plugins = ["python:my_analysis"]
+[campaign.my-analysis]
+executable = "tool"
+[campaign.my-analysis.split]
+pieces = 4
+[campaign.my-analysis.merge]
+depends = ["my-analysis.split"]
+TOML
+cp "$data/my_analysis.py" .
+out=$("$SOCM_BIN" validate --commands sub.toml 2>&1) || fail "python subcampaign: $out"
+echo "$out" | grep -qx "my-analysis.split: tool --pieces 4" || fail "python subcampaign split: $out"
+echo "$out" | grep -qx "my-analysis.merge: tool --all" || fail "python subcampaign merge: $out"
+
 # ---- [types.NAME] programs that misbehave ----
 type_campaign() { # MODE [EXTRA-TYPE-LINE]
   cat >t.toml <<TOML
