@@ -1,7 +1,7 @@
 /* json_value.c — a JSON value (an external extension's reply) as a config tree, so
  * that what an extension returns goes through the same readers (units, environment,
  * depends) as what a campaign file says. */
-#include "config/config.h"
+#include "config/formats.h"
 
 #include <jansson.h>
 #include <string.h>
