@@ -14,9 +14,11 @@ done
 [ -n "$py" ] || skip "no python3 with pytest, setuptools and venv (Debian: python3-pytest python3-setuptools python3-venv)"
 
 "$py" -m venv --system-site-packages "$tmp/venv" || fail "venv"
-# Offline: no index, the system's setuptools builds it.
+# Offline: no index, the system's setuptools builds it — from a copy, since the
+# build writes beside the sources.
+cp -r "$src/python" "$tmp/python"
 out=$(cd "$tmp" && "$tmp/venv/bin/python" -m pip install --no-index --no-build-isolation \
-      --no-cache-dir -q "$src/python" 2>&1) || fail "pip install ./python: $out"
+      --no-cache-dir -q ./python 2>&1) || fail "pip install ./python: $out"
 "$tmp/venv/bin/python" -c 'import socm.ext, socm.bookkeeper, socm.core.models, socm.planner.base, socm.enactor.base, socm.resources, socm.workflows' \
   || fail "the installed package does not import"
 # The tests use the installed package (not the source tree) and python3 from the venv.
@@ -24,4 +26,5 @@ cd "$tmp"
 cp -r "$src/python/tests" pytests
 PATH=$tmp/venv/bin:$PATH SOCM_SRC=$src SOCM_BIN=$SOCM_BIN \
   "$tmp/venv/bin/python" -m pytest -q -p no:cacheprovider pytests || fail "pytest"
+[ ! -e "$src/python/build" ] || fail "the install wrote into the source tree"
 finish "python package ok"

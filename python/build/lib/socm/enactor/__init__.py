@@ -1,1 +1,0 @@
-"""Enactors written in Python observe a campaign through its events."""

@@ -1,1 +1,0 @@
-"""Planners written in Python (see socm.planner.base)."""
