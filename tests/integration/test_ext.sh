@@ -8,7 +8,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 data=${SOCM_SRC:?}/tests/data/ext
 command -v python3 >/dev/null || skip "python3 is not installed"
-export PYTHONPATH=$SOCM_SRC/python
+export PYTHONPATH=$SOCM_SRC/python PYTHONDONTWRITEBYTECODE=1 # nothing written into the sources
 cd "$tmp"
 
 # ---- the Python custom type: the command its class builds ----

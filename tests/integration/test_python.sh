@@ -24,6 +24,7 @@ out=$(cd "$tmp" && "$tmp/venv/bin/python" -m pip install --no-index --no-build-i
 # The tests use the installed package (not the source tree) and python3 from the venv.
 cd "$tmp"
 cp -r "$src/python/tests" pytests
+export PYTHONDONTWRITEBYTECODE=1 # nothing written beside tests/data
 PATH=$tmp/venv/bin:$PATH SOCM_SRC=$src SOCM_BIN=$SOCM_BIN \
   "$tmp/venv/bin/python" -m pytest -q -p no:cacheprovider pytests || fail "pytest"
 [ ! -e "$src/python/build" ] || fail "the install wrote into the source tree"
