@@ -5,9 +5,11 @@
  * position of the value at fault. */
 #include "campaign/discover.h"
 #include "campaign/matrix.h"
+#include "campaign/ext_type.h"
 #include "campaign/names.h"
 #include "campaign/plugin.h"
 #include "campaign/schema.h"
+#include "planner/ext_planner.h"
 #include "socm/workflow.h"
 #include "config/config.h"
 
@@ -676,6 +678,7 @@ struct socm_campaign *socm_campaign_from_config(struct socm_value *config, const
     }
     if (c->schema_local)
         use_this_machine(c);
+    socm_ext_planner_from_campaign(camp, c->base_dir, &c->policy, errs);
     if (!c->policy)
         c->policy = socm_strdup("time");
     if (!c->enactor)
@@ -689,6 +692,7 @@ struct socm_campaign *socm_campaign_from_config(struct socm_value *config, const
     struct socm_error perr;
     if (socm_plugin_load_env(&perr) < 0 || socm_plugin_load_config(config, c->base_dir, &perr) < 0)
         socm_errlist_add(errs, perr.msg);
+    socm_ext_types_load(config, c->base_dir, errs);
 
     /* Matrix sections become one section per combination before any is expanded. */
     if (!empty)
