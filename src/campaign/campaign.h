@@ -92,6 +92,16 @@ struct socm_workflow {
 };
 
 struct socm_workflow *socm_workflow_new(void);
+/* How wf->fields holds its section: a copy (what types may change freely), the
+ * section itself (for types that never change wf->fields), or a top-level table of
+ * its own whose values are the section's (types that only set top-level keys). */
+enum socm_fields_share { SOCM_FIELDS_COPY, SOCM_FIELDS_SHARE, SOCM_FIELDS_SHARE_VALUES };
+/* socm_workflow_fill_common (socm/workflow.h), sharing the section as `share` says
+ * (socm_value_share) instead of copying it: a workflow costs half the memory. The
+ * config tree must not change afterwards. */
+int socm_workflow_fill_common_shared(struct socm_workflow *wf, const struct socm_value *section,
+                                     const char *default_name, enum socm_fields_share share,
+                                     struct socm_error *err);
 void socm_workflow_free(struct socm_workflow *wf);
 
 /* A growable list of workflows (used by expansion). */
@@ -194,7 +204,11 @@ int64_t socm_site_cores(const struct socm_site *s);
  * See docs/campaign-format.md. */
 struct socm_campaign *socm_campaign_from_config(struct socm_value *config, const char *first_file,
                                                 struct socm_errlist *errs);
-/* Loads, merges and builds from files. */
+/* Loads, merges and builds from files; .j2 files are rendered with vars (NULL: none). */
+struct socm_template_vars;
+struct socm_campaign *socm_campaign_load_vars(const char *const *files, size_t n,
+                                              const struct socm_template_vars *vars,
+                                              struct socm_errlist *errs);
 struct socm_campaign *socm_campaign_load(const char *const *files, size_t n,
                                          struct socm_errlist *errs);
 void socm_campaign_free(struct socm_campaign *c);

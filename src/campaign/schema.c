@@ -8,14 +8,15 @@
 /* ---- the schemas ---- */
 
 static const char *const hooks_keys[] = {"on_workflow_done", "on_workflow_failed",
-                                         "on_campaign_done", "on_campaign_failed", "timeout", NULL};
+                                         "on_campaign_done", "on_campaign_failed", "on_event", "timeout",
+                                         NULL};
 static const struct socm_table_schema hooks = {"[campaign.hooks]", hooks_keys, 0, NULL, NULL};
 
 static const char *const slurm_keys[] = {"account", "partition", "constraint", NULL};
 static const struct socm_table_schema slurm = {"[campaign.slurm]", slurm_keys, 0, NULL, NULL};
 
 static const char *const site_keys[] = {"enactor", "account", "partition", "state_dir",
-                                        "cores", "memory", "charge_factor", NULL};
+                                        "workdir", "cores", "memory", "charge_factor", NULL};
 static const struct socm_table_schema site = {"[campaign.sites.NAME]", site_keys, 0, NULL, NULL};
 static const struct socm_table_schema sites = {"[campaign.sites]", NULL, SOCM_SCHEMA_NAMED, NULL, &site};
 
@@ -60,10 +61,10 @@ const struct socm_table_schema socm_schema_slurmise = {"[slurmise]", slurmise_ke
 
 static const char *const campaign_keys[] = {
     "name", "deadline", "resource", "resources", "site_policy", "policy", "planner_plugin",
-    "execution_schema", "requested_resources", "state_dir", "enactor", "max_retries",
+    "planner_command", "planner_timeout", "execution_schema", "requested_resources", "state_dir", "enactor", "max_retries",
     "fail_fast", "grow_walltime_on_timeout", "pin", "grace", "retry_backoff", "record_history",
     "history_db", "predict", "plugins", "base-path", "base_path", "environment", "hooks",
-    "slurm", "sites", NULL};
+    "slurm", "sites", "workdir", NULL};
 static const struct socm_schema_sub campaign_subs[] = {
     {"resources", &socm_schema_cluster}, {"hooks", &hooks}, {"slurm", &slurm},
     {"sites", &sites}, {"environment", &environment}, {"predict", &predict}, {NULL, NULL}};
@@ -71,7 +72,7 @@ const struct socm_table_schema socm_schema_campaign = {"[campaign]", campaign_ke
                                                  NULL};
 
 static const char *const root_keys[] = {"campaign", "stages", "resources", "predict", "slurmise",
-                                        "plugins", NULL};
+                                        "plugins", "types", NULL};
 static const struct socm_schema_sub root_subs[] = {
     {"campaign", &socm_schema_campaign}, {"resources", &clusters}, {"predict", &predict},
     {"slurmise", &socm_schema_slurmise}, {NULL, NULL}};
@@ -99,7 +100,7 @@ const struct socm_table_schema socm_schema_wf_resources = {"[campaign.NAME.resou
 const char *const socm_schema_workflow_keys[] = {
     "name", "type", "executable", "subcommand", "context", "environment", "resources",
     "depends", "max_retries", "job_name", "preferred_resource", "grow_walltime_on_timeout",
-    "matrix", "features", NULL};
+    "matrix", "features", "workdir", NULL};
 
 const struct socm_table_schema *const socm_schema_all[] = {
     &socm_schema_root, &socm_schema_campaign, &socm_schema_cluster, &qos, &hooks, &slurm, &site,

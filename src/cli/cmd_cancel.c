@@ -1,7 +1,8 @@
 /* cmd_cancel.c — `socm cancel STATE_DIR`: stops everything the campaign started. A
  * running manager is asked to stop (SIGTERM: it stops its work cleanly and journals
- * it); without one, every live supervisor is told to stop its workflow, and the next
- * `socm resume` collects the results. */
+ * it); without one, every live supervisor is told to stop its workflow and the cancel
+ * itself collects their results as a manager would, so the campaign is CANCELED when
+ * it returns. */
 #include "cli/cli.h"
 #include "exec/agent.h"
 #include "exec/bookkeeper.h"
@@ -30,10 +31,36 @@ static bool wait_gone(int pidfd, double s)
     return rc > 0;
 }
 
+/* slurm-pilot: the pilot jobs go (scancel), so no allocation is left behind; the
+ * campaign's queued and running Slurm jobs go too, those recorded and those a killed
+ * manager submitted without recording (found by name and working directory). 0, or 1
+ * when an scancel failed (said on stderr). */
+static int scancel_slurm(const char *dir, const struct socm_bk *bk)
+{
+    int code = 0;
+    size_t npilots = 0;
+    struct socm_error serr = {0};
+    if (socm_pilot_scancel(dir, &npilots, &serr) != 0) {
+        fprintf(stderr, "socm cancel: scancel of the pilot: %s\n", serr.msg);
+        code = 1;
+    } else if (npilots)
+        printf("cancelled %zu pilot job%s (scancel)\n", npilots, npilots == 1 ? "" : "s");
+    if (socm_slurm_spec_uses(&bk->spec, "slurm-jobs") || socm_slurm_spec_uses(&bk->spec, "slurm-pilot")) {
+        size_t njobs = 0;
+        if (socm_slurm_campaign_scancel(dir, bk->spec.campaign, &njobs, &serr) != 0) {
+            fprintf(stderr, "socm cancel: scancel of the Slurm jobs: %s\n", serr.msg);
+            code = 1;
+        } else if (njobs)
+            printf("cancelled %zu Slurm job%s (scancel)\n", njobs, njobs == 1 ? "" : "s");
+    }
+    return code;
+}
+
 /* No manager: the cancel is journaled (under the manager lock, so no resume starts
  * meanwhile) and the live supervisors are told to stop. 1 if a manager took the
  * directory in the meantime (the caller asks that one instead). */
-static int cancel_unmanaged(const char *dir, struct socm_bk *bk, struct socm_error *err)
+static int cancel_unmanaged(const char *dir, struct socm_bk *bk, int *slurm_code,
+                            struct socm_error *err)
 {
     /* Durable first: whatever the supervisors do next, the next resume ends the
      * campaign CANCELED instead of going on with it. */
@@ -61,9 +88,19 @@ static int cancel_unmanaged(const char *dir, struct socm_bk *bk, struct socm_err
         }
         free(sb);
     }
-    printf("no manager is running campaign %s; %zu workflow%s told to stop. `socm resume "
-           "%s` records the outcome and ends it CANCELED (a later resume continues it).\n",
-           bk->spec.campaign, n, n == 1 ? "" : "s", dir);
+    printf("no manager is running campaign %s; %zu workflow%s told to stop\n", bk->spec.campaign,
+           n, n == 1 ? "" : "s");
+    /* Slurm's jobs go before the collecting resume below: it re-attaches to every
+     * job it can find and would otherwise wait for them to run to their end. */
+    *slurm_code = scancel_slurm(dir, bk);
+    /* Final at once: a resume that finds the cancel collects what the supervisors
+     * leave (waiting for them to stop), starts nothing, and ends the campaign CANCELED. */
+    struct socm_run_opts o = {.quiet = true};
+    int code = socm_bk_resume(dir, &o, err);
+    if (code < 0)
+        return -1;
+    printf("campaign %s CANCELED; `socm resume %s` continues it, `socm retry %s` runs the "
+           "canceled workflows again\n", bk->spec.campaign, dir, dir);
     return 0;
 }
 
@@ -110,8 +147,10 @@ int socm_cmd_cancel(int argc, char **argv)
              "\n"
              "Stops everything the campaign in STATE_DIR started: a running `socm run`\n"
              "stops its workflows (SIGTERM, grace, SIGKILL) and records it; workflows left\n"
-             "running by a killed manager are stopped through their supervisors. Nothing\n"
-             "else is touched.\n"
+             "running by a killed manager are stopped through their supervisors, and the\n"
+             "campaign is recorded CANCELED before cancel returns. Nothing else is touched:\n"
+             "`socm resume` continues the campaign later, `socm retry` runs the canceled\n"
+             "workflows again.\n"
              "\n"
              "example:\n"
              "  socm cancel ./socm-quickstart");
@@ -132,7 +171,8 @@ int socm_cmd_cancel(int argc, char **argv)
         socm_bk_free(bk);
         return 0;
     }
-    int code = 0;
+    int code = 0, slurm_code = 0;
+    bool slurm_done = false; /* the unmanaged path cancels Slurm's jobs itself */
     /* Who runs the campaign comes from the manager lock, never from a pid in the
      * journal (which a dead manager's successor process may have). A manager that ends
      * without recording the stop, or one that starts meanwhile, sends us round again. */
@@ -148,8 +188,10 @@ int socm_cmd_cancel(int argc, char **argv)
             close(pidfd);
         } else if (m.held || err.msg[0])
             rc = -1;
-        else
-            rc = cancel_unmanaged(dir, bk, &err);
+        else {
+            rc = cancel_unmanaged(dir, bk, &slurm_code, &err);
+            slurm_done = rc == 0;
+        }
     }
     if (rc != 0) {
         if (rc == 1)
@@ -157,25 +199,8 @@ int socm_cmd_cancel(int argc, char **argv)
         socm_bk_free(bk);
         return socm_cli_fail("cancel", &err);
     }
-    /* slurm-pilot: the pilot jobs go too (scancel), so no allocation is left behind. */
-    size_t npilots = 0;
-    struct socm_error serr = {0};
-    if (socm_pilot_scancel(dir, &npilots, &serr) != 0) {
-        fprintf(stderr, "socm cancel: scancel of the pilot: %s\n", serr.msg);
+    if (slurm_done ? slurm_code != 0 : scancel_slurm(dir, bk) != 0)
         code = 1;
-    } else if (npilots)
-        printf("cancelled %zu pilot job%s (scancel)\n", npilots, npilots == 1 ? "" : "s");
-    /* The campaign's queued and running Slurm jobs go too (scancel), those recorded
-     * and those a killed manager submitted without recording (found by name and
-     * working directory). */
-    if (socm_slurm_spec_uses(&bk->spec, "slurm-jobs") || socm_slurm_spec_uses(&bk->spec, "slurm-pilot")) {
-        size_t njobs = 0;
-        if (socm_slurm_campaign_scancel(dir, bk->spec.campaign, &njobs, &serr) != 0) {
-            fprintf(stderr, "socm cancel: scancel of the Slurm jobs: %s\n", serr.msg);
-            code = 1;
-        } else if (njobs)
-            printf("cancelled %zu Slurm job%s (scancel)\n", njobs, njobs == 1 ? "" : "s");
-    }
     socm_bk_free(bk);
     return code;
 }

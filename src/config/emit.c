@@ -1,6 +1,6 @@
 /* emit.c — writing a config tree back out: tagged JSON (the TOML conformance suite's
  * decoder format), plain JSON, and TOML that re-parses to the same tree. */
-#include "config/config.h"
+#include "config/formats.h"
 #include "config/utf8.h"
 
 #include <inttypes.h>
@@ -123,6 +123,11 @@ static json_t *emit_json(const struct socm_value *v, bool tagged)
     json_object_set_new(o, "type", json_string(socm_vtype_name(v->type)));
     json_object_set_new(o, "value", text);
     return o;
+}
+
+json_t *socm_value_to_json(const struct socm_value *v)
+{
+    return emit_json(v, false);
 }
 
 static char *emit_json_dump(const struct socm_value *root, bool tagged)

@@ -51,7 +51,7 @@ mkdir m
     echo "[campaign.w$i]"
     echo 'type = "generic"'
     echo 'executable = "sh"'
-    echo "args = [\"-c\", \"echo \$\$ >> $T/m/w$i; sleep 0.0$((i % 5))\"]"
+    echo "args = [\"-c\", \"echo \$\$ >> $T/m/w$i; sleep 0.1$((i % 5))\"]"
   done
 } > k20.toml
 t0=$(date +%s)
