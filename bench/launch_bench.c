@@ -1,7 +1,7 @@
 /* launch_bench.c — launch throughput of the local enactor: N workflows of `true`
  * (default 10,000), no dependencies, one core each, on all cores, with the journal
  * and one supervisor per workflow as in a real run. Prints launches per second.
- *   build/bench/launch_bench [N] [small|fork|exec|path] [N_SIMULATE]
+ *   [TMPDIR=DIR] build/bench/launch_bench [N] [small|fork|exec|path] [N_SIMULATE]
  * First it measures this machine's floor: the CPU one bare posix_spawn + wait of `true`
  * costs, and the launch rate that alone allows on all cores — no launcher that starts
  * each workflow as its own process can beat it.
@@ -135,11 +135,18 @@ int main(int argc, char **argv)
             snprintf(exe, sizeof exe, "%s", mode);
         socm_agent_set_supervisor_exe(exe);
     }
-    char tmpl[] = "/tmp/socm-launch-bench-XXXXXX";
+    /* Under $TMPDIR (default /tmp): the file system's cost of creating the sandboxes'
+     * files is part of each launch, and differs from one file system to another. */
+    const char *tmpdir = getenv("TMPDIR");
+    char *tmpl = socm_asprintf("%s/socm-launch-bench-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
     if (!mkdtemp(tmpl))
         return 1;
     double floor = spawn_floor(!strcmp(mode, "small") ? exe : NULL, tmpl);
-    char *dir = socm_asprintf("%s/state", tmpl);
+    /* Each run in a state directory of its own, all removed at the end: on ext4,
+     * inodes freed moments before are skipped one by one when new ones are
+     * allocated (its "recently deleted" check), so removing one run's 10,000 files
+     * before the next would charge the next run for it. */
+    char *dir = NULL;
 
     /* Three times: on the machine's cores (at most that many `true`s at once), on a
      * local site declaring 64 cores (`--cores 64`): `true` uses no core to speak of,
@@ -150,6 +157,8 @@ int main(int argc, char **argv)
     struct socm_error err = {0};
     for (int k = 0; k < 3; k++) {
         size_t layers = k == 2 ? 10 : 1, nk = k == 2 ? n / 2 : n;
+        free(dir);
+        dir = socm_asprintf("%s/state%d", tmpl, k);
         make_spec(&spec, nk, dir, "true", layers);
         struct socm_run_opts o = {0};
         o.quiet = true;
@@ -183,10 +192,11 @@ int main(int argc, char **argv)
                mode, nk, width, dt, nk / dt, (self + kids) / nk * 1e3,
                (self + kids) / nk / floor, self / nk * 1e3, (kids - cmd) / nk * 1e3,
                cmd / nk * 1e3);
-        nftw(tmpl, rm_one, 16, FTW_DEPTH | FTW_PHYS);
     }
 
     size_t big = argc > 3 ? strtoul(argv[3], NULL, 10) : 100000;
+    free(dir);
+    dir = socm_asprintf("%s/simulate", tmpl);
     make_spec(&spec, big, dir, "true", 1);
     struct socm_run_opts o = {0};
     o.quiet = true;
@@ -200,5 +210,6 @@ int main(int argc, char **argv)
            dt, ru.ru_maxrss / 1024.0, code);
     nftw(tmpl, rm_one, 16, FTW_DEPTH | FTW_PHYS);
     free(dir);
+    free(tmpl);
     return 0;
 }
