@@ -140,13 +140,13 @@ int main(int argc, char **argv)
     if ((size_t)have < runs)
         record_history(h, runs - (size_t)have);
 
-    const char *kinds[] = {"poly", "knn", "forest"};
+    const char *kinds[] = {"poly", "knn", "random_forest", "gbtree"};
     const char *cat = "{\"mode\":\"fast\"}";
-    printf("\n%-7s %-8s %10s %8s %8s %12s %9s %14s\n", "model", "target", "train_s", "n_train",
+    printf("\n%-14s %-8s %10s %8s %8s %12s %9s %14s\n", "model", "target", "train_s", "n_train",
            "err_%", "MSE", "margin_%", "predict_us");
     for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
         if (!socm_model_find(kinds[k])) {
-            printf("%-7s (not built)\n", kinds[k]);
+            printf("%-14s (not built)\n", kinds[k]);
             continue;
         }
         struct socm_predict_options o;
@@ -180,7 +180,7 @@ int main(int argc, char **argv)
         }
         double lat_us = (now() - t0) / reps * 1e6;
         for (int t = 0; t < 2; t++) {
-            printf("%-7s %-8s %10.2f %8zu %8.2f %12.4g %9.2f %14.1f\n", kinds[k],
+            printf("%-14s %-8s %10.2f %8zu %8.2f %12.4g %9.2f %14.1f\n", kinds[k],
                    socm_target_name((enum socm_target)t), train_s[t], mi[t].n_train,
                    mi[t].mean_pct_error, mi[t].mse, 100 * mi[t].margin, t == 0 ? lat_us : NAN);
             socm_model_info_clear(&mi[t]);

@@ -542,6 +542,25 @@ static void apply_campaign_env(struct socm_campaign *c, const struct socm_value 
     }
 }
 
+/* Under Slurm a rank runs on one node: its threads and its share of the memory
+ * must fit one node, or the job would take an allocation only to be refused. */
+static void check_node_fit(const struct socm_campaign *c, const struct socm_workflow *wf,
+                           const struct socm_pos *pos, struct socm_errlist *errs)
+{
+    const struct socm_resource *r = c->resource;
+    if (!c->enactor || (strcmp(c->enactor, "slurm-pilot") && strcmp(c->enactor, "slurm-jobs")))
+        return;
+    if (wf->res.threads > r->cores_per_node)
+        socm_errlist_addf(errs, pos,
+                          "workflow '%s': a rank's %" PRId64 " threads do not fit a node of %s (%" PRId64
+                          " cores)", wf->name, wf->res.threads, r->name, r->cores_per_node);
+    double per_rank = wf->res.memory_mb / (double)(wf->res.ranks > 0 ? wf->res.ranks : 1);
+    if (per_rank > r->memory_per_node_mb)
+        socm_errlist_addf(errs, pos,
+                          "workflow '%s': a rank needs %.15g MB of memory but a node of %s has %.15g MB",
+                          wf->name, per_rank, r->name, r->memory_per_node_mb);
+}
+
 /* What can never fit: more cores requested than the cluster has, or a workflow
  * larger (cores or memory) than the allocation it would run in. */
 static void check_capacity(const struct socm_campaign *c, const struct socm_value *camp,
@@ -570,6 +589,7 @@ static void check_capacity(const struct socm_campaign *c, const struct socm_valu
         if (wf->res.memory_mb > memory)
             socm_errlist_addf(errs, pos, "workflow '%s' needs %.15g MB of memory but %s has %.15g MB",
                               wf->name, wf->res.memory_mb, r->name, memory);
+        check_node_fit(c, wf, pos, errs);
     }
 }
 

@@ -194,7 +194,11 @@ int64_t socm_site_cores(const struct socm_site *s);
  * See docs/campaign-format.md. */
 struct socm_campaign *socm_campaign_from_config(struct socm_value *config, const char *first_file,
                                                 struct socm_errlist *errs);
-/* Loads, merges and builds from files. */
+/* Loads, merges and builds from files; .j2 files are rendered with vars (NULL: none). */
+struct socm_template_vars;
+struct socm_campaign *socm_campaign_load_vars(const char *const *files, size_t n,
+                                              const struct socm_template_vars *vars,
+                                              struct socm_errlist *errs);
 struct socm_campaign *socm_campaign_load(const char *const *files, size_t n,
                                          struct socm_errlist *errs);
 void socm_campaign_free(struct socm_campaign *c);

@@ -49,10 +49,14 @@ static const struct socm_table_schema jobs = {"[predict.job]", NULL, SOCM_SCHEMA
 static const char *const predict_keys[] = {
     "enabled", "model", "degree", "k", "n_trees", "seed", "min_runs", "max_error_percent",
     "auto_train", "minimum_mem", "minimum_time", "history_db", "default_mem", "default_time",
-    "job", "file_parsers", NULL};
+    "margin_percentile", "job", "file_parsers", NULL};
 static const struct socm_schema_sub predict_subs[] = {
     {"job", &jobs}, {"file_parsers", &parsers}, {NULL, NULL}};
 static const struct socm_table_schema predict = {"[predict]", predict_keys, 0, predict_subs, NULL};
+/* slurmise's own table, read by predict/slurmise.c (which checks the values) */
+static const char *const slurmise_keys[] = {"model_type", "model_path", "numeric_features",
+                                            "categorical_features", "targets", "training_data_path", NULL};
+const struct socm_table_schema socm_schema_slurmise = {"[slurmise]", slurmise_keys, 0, NULL, NULL};
 
 static const char *const campaign_keys[] = {
     "name", "deadline", "resource", "resources", "site_policy", "policy", "planner_plugin",
@@ -66,11 +70,11 @@ static const struct socm_schema_sub campaign_subs[] = {
 const struct socm_table_schema socm_schema_campaign = {"[campaign]", campaign_keys, 0, campaign_subs,
                                                  NULL};
 
-static const char *const root_keys[] = {"campaign", "stages", "resources", "predict", "plugins",
-                                        NULL};
+static const char *const root_keys[] = {"campaign", "stages", "resources", "predict", "slurmise",
+                                        "plugins", NULL};
 static const struct socm_schema_sub root_subs[] = {
     {"campaign", &socm_schema_campaign}, {"resources", &clusters}, {"predict", &predict},
-    {NULL, NULL}};
+    {"slurmise", &socm_schema_slurmise}, {NULL, NULL}};
 const struct socm_table_schema socm_schema_root = {"top level", root_keys, SOCM_SCHEMA_YAML_ANCHORS,
                                              root_subs, NULL};
 
@@ -99,7 +103,7 @@ const char *const socm_schema_workflow_keys[] = {
 
 const struct socm_table_schema *const socm_schema_all[] = {
     &socm_schema_root, &socm_schema_campaign, &socm_schema_cluster, &qos, &hooks, &slurm, &site,
-    &predict, &job, &parser, &socm_schema_program, &program, &pentry, &pnamed,
+    &predict, &job, &parser, &socm_schema_slurmise, &socm_schema_program, &program, &pentry, &pnamed,
     &socm_schema_wf_resources, NULL};
 
 /* ---- nearest key ---- */
@@ -159,11 +163,42 @@ void socm_errlist_add_once(struct socm_errlist *errs, const char *msg)
     socm_errlist_add(errs, msg);
 }
 
+/* Words other tools use for a key socm spells differently: no edit distance finds
+ * them (arguments for args), so they are listed. A synonym is offered only where its
+ * key is one the table knows. */
+static const char *const synonyms[][2] = {
+    {"arguments", "args"},       {"argv", "args"},          {"dependencies", "depends"},
+    {"depends_on", "depends"},   {"after", "depends"},      {"needs", "depends"},
+    {"retries", "max_retries"},  {"retry", "max_retries"},  {"command", "executable"},
+    {"cmd", "executable"},       {"env", "environment"},    {"walltime", "runtime"},
+    {"time", "runtime"},         {"mem", "memory"},         {"cores", "ranks"},
+    {"ntasks", "ranks"},         {"cpus_per_task", "threads"},
+};
+
+static bool in_lists(const char *const *const *lists, const char *key)
+{
+    for (size_t l = 0; lists && lists[l]; l++)
+        for (size_t i = 0; lists[l][i]; i++)
+            if (!strcmp(lists[l][i], key))
+                return true;
+    return false;
+}
+
+static const char *synonym_of(const char *key, const char *const *const *lists)
+{
+    for (size_t i = 0; i < sizeof synonyms / sizeof synonyms[0]; i++)
+        if (!strcmp(synonyms[i][0], key) && in_lists(lists, synonyms[i][1]))
+            return synonyms[i][1];
+    return NULL;
+}
+
 void socm_schema_unknown(struct socm_errlist *errs, const struct socm_pos *pos, const char *what,
                          const char *key, const char *path, const char *const *const *lists)
 {
     struct socm_errlist one = {0};
     const char *near = socm_schema_nearest(key, lists);
+    if (!near)
+        near = synonym_of(key, lists);
     if (near) {
         socm_errlist_addf(&one, pos, "unknown %s '%s' in %s; did you mean '%s'?", what, key, path,
                           near);
@@ -280,9 +315,26 @@ void socm_schema_check_section(const struct socm_value *section,
             continue;
         /* An option key that is one typo away from a key socm reads (depend for
          * depends) is far more likely a typo than a program option. */
-        if (options && !socm_schema_nearest(kv->key, own))
+        if (options && !socm_schema_nearest(kv->key, own) && !synonym_of(kv->key, own))
             continue;
         char *w = where(path);
+        /* A resource need written in the section itself (memory, runtim) belongs in
+         * its resources table: say so rather than list the section's keys. */
+        const char *const *res_keys[] = {wf_resources_keys, NULL};
+        const char *res = options ? NULL : socm_schema_nearest(kv->key, res_keys);
+        if (!res && !options && !socm_schema_nearest(kv->key, lists))
+            res = synonym_of(kv->key, res_keys);
+        if (res && !socm_schema_nearest(kv->key, lists)) {
+            struct socm_errlist one = {0};
+            socm_errlist_addf(&one, &kv->key_pos,
+                              "unknown key '%s' in %s; did you mean '%s' in its resources table "
+                              "(resources = { %s = ... })?",
+                              kv->key, w, res, res);
+            socm_errlist_add_once(errs, one.msgs[0]);
+            socm_errlist_free(&one);
+            free(w);
+            continue;
+        }
         socm_schema_unknown(errs, &kv->key_pos, "key", kv->key, w, options ? own : lists);
         free(w);
     }

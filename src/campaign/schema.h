@@ -42,6 +42,7 @@ extern const struct socm_table_schema socm_schema_campaign;   /* [campaign] sett
 extern const struct socm_table_schema socm_schema_cluster;    /* [resources.NAME], [campaign.resources] */
 extern const struct socm_table_schema socm_schema_program;    /* a program file's top level */
 extern const struct socm_table_schema socm_schema_wf_resources; /* a workflow's `resources` */
+extern const struct socm_table_schema socm_schema_slurmise;     /* [slurmise] (prediction) */
 /* Keys every workflow section may have, whatever its type. */
 extern const char *const socm_schema_workflow_keys[];
 /* Every schema, for the documentation test; NULL-terminated. */

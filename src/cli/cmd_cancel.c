@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "exec/agent.h"
 #include "exec/bookkeeper.h"
+#include "exec/enactor_slurm.h"
 #include "exec/pilot.h"
 #include "exec/statedir.h"
 #include "util/proc.h"
@@ -164,6 +165,17 @@ int socm_cmd_cancel(int argc, char **argv)
         code = 1;
     } else if (npilots)
         printf("cancelled %zu pilot job%s (scancel)\n", npilots, npilots == 1 ? "" : "s");
+    /* The campaign's queued and running Slurm jobs go too (scancel), those recorded
+     * and those a killed manager submitted without recording (found by name and
+     * working directory). */
+    if (socm_slurm_spec_uses(&bk->spec, "slurm-jobs") || socm_slurm_spec_uses(&bk->spec, "slurm-pilot")) {
+        size_t njobs = 0;
+        if (socm_slurm_campaign_scancel(dir, bk->spec.campaign, &njobs, &serr) != 0) {
+            fprintf(stderr, "socm cancel: scancel of the Slurm jobs: %s\n", serr.msg);
+            code = 1;
+        } else if (njobs)
+            printf("cancelled %zu Slurm job%s (scancel)\n", njobs, njobs == 1 ? "" : "s");
+    }
     socm_bk_free(bk);
     return code;
 }

@@ -2,6 +2,8 @@
  * from — list, show, export as CSV, prune, train models, and record runs made
  * outside socm (from Slurm's sacct, or from given measures). */
 #include "cli/cli.h"
+#include "cli/history_import.h"
+#include "cli/history_models.h"
 #include "cli/history_train.h"
 #include "config/config.h"
 #include "predict/history.h"
@@ -35,13 +37,28 @@ static const char *const usage_text =
     "  prune [--older-than D] [--job-name N] [--campaign C]\n"
     "                                             delete runs (D: 30d, 12h, 90m; number = days)\n"
     "        [--all]                              ...or every run\n"
-    "  train [--job-name N] [--model poly|knn|forest] [--degree 1-3] [--k K]\n"
-    "        [--seed S] [--min-runs N] [--json]   fit one model per job name and categories\n"
+    "  train [--job-name N] [--model M] [--degree 1-3] [--k K] [--seed S]\n"
+    "        [--min-runs N] [--config FILE] [--verbose] [--json]\n"
+    "                                             fit one model per job name, categories\n"
+    "                                             and target; held-out R2, RMSE, error\n"
+    "  evaluate [--folds 5] [--model M] [--job-name N] [--config FILE] [--json]\n"
+    "                                             cross-validate every model kind (or M)\n"
+    "  import --csv FILE [--skip-bad]             runs from CSV: export's columns, or at least\n"
+    "                                             job_name, elapsed_s, max_rss_mb and one\n"
+    "                                             column per feature (FILE - = stdin)\n"
+    "  import --sacct [--user U] [--since 90d] [--job-name PATTERN] [--config FILE]\n"
+    "                                             finished Slurm jobs (one sacct query);\n"
+    "                                             features by [predict.job.NAME] job_spec\n"
     "  record --job-name NAME [--sacct JOBID[.STEP]] [--cmd \"COMMAND\" --config FILE]\n"
     "        [--elapsed S --max-rss MB --cpu S --state STATE] [--workflow TYPE]\n"
     "        [--resource NAME] [--numeric JSON] [--categorical JSON]\n"
     "        [--request-memory MB] [--request-runtime MIN]\n"
     "                                             add a run made outside socm\n"
+    "\n"
+    "models M: poly, knn, random_forest, and gbtree (alias xgboost) when built with\n"
+    "XGBoost. --config FILE reads [predict] and [slurmise] (model_type, model_path,\n"
+    "numeric_features, categorical_features, targets, training_data_path): train\n"
+    "imports training_data_path first and saves the models to model_path.\n"
     "\n"
     "options for every action:\n"
     "  --history-db PATH   the database (default ~/.local/share/socm/history.db,\n"
@@ -59,6 +76,10 @@ static const char *const usage_text =
     "  socm history record --sacct 123456.0 --job-name nupack \\\n"
     "      --cmd \"nupack monomer -T 4 -C hard in.fa\" --config slurmise.toml\n"
     "  socm history train --model knn\n"
+    "  socm history train --config slurmise.toml\n"
+    "  socm history evaluate --folds 5 --json\n"
+    "  socm history import --csv jobs.csv --skip-bad\n"
+    "  socm history import --sacct --since 180d --config slurmise.toml\n"
     "  socm history prune --older-than 180d\n"
     "  socm history export --csv -o runs.csv\n";
 
@@ -66,15 +87,16 @@ struct opts {
     const char *db, *job_name, *model, *output, *sacct, *cmd, *config, *workflow, *resource;
     const char *numeric, *categorical, *state, *older_than, *campaign;
     double elapsed, max_rss, cpu, req_mem, req_min;
-    long limit, degree, k, seed, min_runs;
-    bool json, csv, all, verbose;
+    long limit, degree, k, seed, min_runs, folds;
+    bool json, csv, all, verbose, skip_bad, sacct_all;
+    const char *user, *since;
     struct socm_strv pos; /* action and its operands */
 };
 
 enum {
     O_DB = 1000, O_JOB, O_MODEL, O_SACCT, O_CMD, O_CONFIG, O_WORKFLOW, O_RESOURCE, O_NUMERIC,
     O_CATEGORICAL, O_STATE, O_OLDER, O_ELAPSED, O_MAXRSS, O_CPU, O_REQMEM, O_REQMIN, O_LIMIT,
-    O_DEGREE, O_K, O_SEED, O_MINRUNS, O_JSON, O_CSV, O_ALL, O_HELP, O_CAMPAIGN, O_VERBOSE,
+    O_DEGREE, O_K, O_SEED, O_MINRUNS, O_JSON, O_CSV, O_ALL, O_HELP, O_CAMPAIGN, O_VERBOSE, O_SKIPBAD, O_FOLDS, O_SACCT_ALL, O_USER, O_SINCE,
 };
 
 static const struct option long_opts[] = {
@@ -93,7 +115,10 @@ static const struct option long_opts[] = {
     {"min-runs", required_argument, NULL, O_MINRUNS}, {"json", no_argument, NULL, O_JSON},
     {"csv", no_argument, NULL, O_CSV}, {"all", no_argument, NULL, O_ALL},
     {"help", no_argument, NULL, O_HELP}, {"campaign", required_argument, NULL, O_CAMPAIGN},
-    {"verbose", no_argument, NULL, O_VERBOSE}, {NULL, 0, NULL, 0},
+    {"verbose", no_argument, NULL, O_VERBOSE}, {"skip-bad", no_argument, NULL, O_SKIPBAD},
+    {"folds", required_argument, NULL, O_FOLDS}, {"sacct-all", no_argument, NULL, O_SACCT_ALL},
+    {"user", required_argument, NULL, O_USER}, {"since", required_argument, NULL, O_SINCE},
+    {NULL, 0, NULL, 0},
 };
 
 static int number_arg(const char *opt, const char *s, double *out)
@@ -153,6 +178,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         case O_ALL: o->all = true; break;
         case O_CAMPAIGN: o->campaign = optarg; break;
         case O_VERBOSE: o->verbose = true; break;
+        case O_SKIPBAD: o->skip_bad = true; break;
+        case O_FOLDS: rc = long_arg("--folds", optarg, &o->folds); break;
+        case O_SACCT_ALL: o->sacct_all = true; break;
+        case O_USER: o->user = optarg; break;
+        case O_SINCE: o->since = optarg; break;
         case 'h':
         case O_HELP: fputs(usage_text, stdout); return 0;
         default: return 2; /* the usage error is printed */
@@ -453,49 +483,13 @@ static int do_prune(const struct opts *o)
     return rc == 0 ? 0 : socm_cli_fail("history", &err);
 }
 
-static int do_train(const struct opts *o)
+static int do_models(const struct opts *o, bool evaluate)
 {
-    struct socm_predict_options po;
-    socm_predict_options_default(&po);
-    if (o->model) {
-        if (!socm_model_find(o->model)) {
-            struct socm_strv names = SOCM_STRV_INIT;
-            socm_model_names(&names);
-            char *list = socm_strv_join(&names, ", ");
-            int rc = socm_cli_usage("history", "unknown model \"%s\" (available: %s)", o->model, list);
-            free(list);
-            socm_strv_free(&names);
-            return rc;
-        }
-        po.model = o->model;
-    }
-    if (o->degree > 3)
-        return socm_cli_usage("history", "--degree is 1, 2 or 3");
-    po.params.degree = (int)o->degree;
-    po.params.k = (int)o->k;
-    if (o->seed)
-        po.params.seed = (uint64_t)o->seed;
-    if (o->min_runs)
-        po.min_runs = (size_t)o->min_runs;
-    struct socm_error err = {0};
-    struct socm_history *h = open_db(o, &err);
-    if (!h)
-        return socm_cli_fail("history", &err);
-    struct socm_train_out t;
-    socm_train_out_init(&t, o->json, o->verbose);
-    int rc = socm_predict_train(h, o->job_name, &po, socm_train_out_report, &t, &err);
-    if (rc == 0 && o->json) {
-        json_t *root = json_object();
-        json_object_set_new(root, "models", t.arr);
-        t.arr = NULL;
-        put_json(root);
-        json_decref(root);
-    } else if (rc == 0) {
-        socm_train_out_summary(&t, stdout);
-    }
-    socm_train_out_free(&t);
-    socm_history_close(h);
-    return rc == 0 ? 0 : socm_cli_fail("history", &err);
+    struct socm_history_model_args a = {
+        .db = o->db, .job_name = o->job_name, .model = o->model, .config = o->config, .degree = o->degree,
+        .k = o->k, .seed = o->seed, .min_runs = o->min_runs, .folds = o->folds, .json = o->json,
+        .verbose = o->verbose, .skip_bad = o->skip_bad};
+    return evaluate ? socm_history_evaluate_cmd(&a) : socm_history_train_cmd(&a);
 }
 
 /* Features of --cmd through the job specifications of --config. */
@@ -558,6 +552,28 @@ static char *canonical_json(const char *s)
     return c;
 }
 
+static int parse_age_s(const char *s, double *out);
+
+/* import --csv FILE (the file is the operand after the action: --csv is a flag, as
+ * for export), or import --sacct (see socm_cmd_history). */
+static int do_import(const struct opts *o)
+{
+    if (o->sacct_all) {
+        double since = 90 * 86400.0;
+        if (o->since && parse_age_s(o->since, &since) != 0)
+            return socm_cli_usage("history", "--since wants an age like 90d, 12h (not \"%s\")", o->since);
+        if (o->pos.n != 1 || o->csv)
+            return socm_cli_usage("history", "import --sacct takes no file");
+        struct socm_sacct_import_args a = {o->db, o->config, o->user, o->job_name, since};
+        return socm_history_import_sacct_cmd(&a);
+    }
+    if (!o->csv)
+        return socm_cli_usage("history", "import needs a source: --csv FILE or --sacct");
+    if (o->pos.n != 2)
+        return socm_cli_usage("history", "import --csv wants one FILE (- for stdin)");
+    return socm_history_import_csv_cmd(o->db, o->pos.v[1], o->skip_bad);
+}
+
 static int do_record(const struct opts *o)
 {
     if (!o->job_name)
@@ -615,6 +631,14 @@ static int do_record(const struct opts *o)
 
 int socm_cmd_history(int argc, char **argv)
 {
+    /* `import --sacct` takes no job id (record's --sacct does): spelled apart so that
+     * the option after it is not taken for one */
+    bool importing = false;
+    for (int i = 1; i < argc && !importing; i++)
+        importing = !strcmp(argv[i], "import");
+    for (int i = 1; importing && i < argc; i++)
+        if (!strcmp(argv[i], "--sacct"))
+            argv[i] = (char *)"--sacct-all";
     struct opts o = {0};
     int rc = parse_opts(argc, argv, &o);
     if (rc >= 0) {
@@ -622,10 +646,10 @@ int socm_cmd_history(int argc, char **argv)
         return rc;
     }
     const char *action = o.pos.n ? o.pos.v[0] : NULL;
-    if (action && strcmp(action, "show") != 0 && o.pos.n > 1)
+    if (action && strcmp(action, "show") != 0 && strcmp(action, "import") != 0 && o.pos.n > 1)
         rc = socm_cli_usage("history", "unexpected argument \"%s\"", o.pos.v[1]);
     else if (!action)
-        rc = socm_cli_usage("history", "which action? list, show, export, prune, train or record");
+        rc = socm_cli_usage("history", "which action? list, show, export, import, prune, train, evaluate or record");
     else if (!strcmp(action, "list"))
         rc = do_list(&o);
     else if (!strcmp(action, "show"))
@@ -635,9 +659,13 @@ int socm_cmd_history(int argc, char **argv)
     else if (!strcmp(action, "prune"))
         rc = do_prune(&o);
     else if (!strcmp(action, "train"))
-        rc = do_train(&o);
+        rc = do_models(&o, false);
+    else if (!strcmp(action, "evaluate"))
+        rc = do_models(&o, true);
     else if (!strcmp(action, "record"))
         rc = do_record(&o);
+    else if (!strcmp(action, "import"))
+        rc = do_import(&o);
     else
         rc = socm_cli_usage("history", "unknown action \"%s\"", action);
     socm_strv_free(&o.pos);

@@ -5,6 +5,7 @@
 #include "config/config.h"
 #include "predict/jobspec.h"
 #include "predict/predict.h"
+#include "predict/slurmise.h"
 #include "util/str.h"
 
 #include <getopt.h>
@@ -14,7 +15,7 @@
 
 static const char *const usage_text =
     "usage: socm predict [--job-name NAME] [--config FILE] [--history-db PATH]\n"
-    "                    [--model poly|knn|forest] [--json] \"COMMAND LINE\"\n"
+    "                    [--model M] [--json] \"COMMAND LINE\"\n"
     "\n"
     "Predicts the walltime and memory of a command from past runs of its job, the way\n"
     "slurmise does: the job's `job_spec` in FILE turns the command line into numeric\n"
@@ -75,7 +76,7 @@ static int parse(int argc, char **argv, struct popts *o)
     if (o->words.n == 0)
         return socm_cli_usage("predict", "give the command line to predict, in quotes");
     if (o->model && !socm_model_find(o->model))
-        return socm_cli_usage("predict", "unknown model \"%s\" (poly, knn, forest)", o->model);
+        return socm_cli_usage("predict", "unknown model \"%s\" (poly, knn, random_forest, gbtree)", o->model);
     return -1;
 }
 
@@ -125,7 +126,8 @@ static int run(const struct popts *o, const char *cmd)
     const struct socm_value *ptab = cfg ? socm_table_get(cfg, "predict") : NULL;
     struct socm_jobspecs *specs = socm_jobspecs_from_config(ptab, &err);
     struct socm_predict_options po;
-    int rc = specs ? socm_predict_options_from_config(ptab, &po, &err) : -1;
+    /* [predict] and [slurmise] (its model_path, feature lists, model_type) */
+    int rc = specs ? socm_predict_options_from_root(cfg, &po, NULL, &err) : -1;
     const struct socm_jobspec *j = NULL;
     if (rc == 0) {
         j = o->job_name ? socm_jobspecs_find(specs, o->job_name) : socm_jobspecs_match(specs, cmd);

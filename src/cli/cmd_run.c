@@ -196,9 +196,9 @@ int socm_cmd_run(int argc, char **argv)
     size_t nph = 1;
     double t0 = socm_mono();
     struct socm_errlist errs = {0};
-    socm_config_set_template_vars((const char *const *)defs.v, defs.n, values);
-    struct socm_campaign *c = socm_campaign_load((const char *const *)files.v, files.n, &errs);
-    socm_config_set_template_vars(NULL, 0, NULL);
+    struct socm_template_vars tv = {(const char *const *)defs.v, defs.n, values};
+    struct socm_campaign *c =
+        socm_campaign_load_vars((const char *const *)files.v, files.n, &tv, &errs);
     socm_strv_free(&defs);
     socm_strv_free(&files);
     ph[0].s = socm_mono() - t0;

@@ -1,6 +1,7 @@
 /* history_train.c — the output of `socm history train` (see history_train.h). */
 #include "cli/history_train.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,7 +50,7 @@ void socm_train_out_report(const struct socm_model_info *mi, void *arg)
     struct socm_train_out *t = arg;
     if (mi->kind) {
         t->trained++;
-        t->by_target[mi->target == SOCM_TARGET_MEMORY]++;
+        t->by_target[mi->target]++;
         size_t j = 0;
         while (j < t->jobs.n && strcmp(t->jobs.v[j], mi->job_name) != 0)
             j++;
@@ -72,17 +73,24 @@ void socm_train_out_report(const struct socm_model_info *mi, void *arg)
             json_object_set_new(o, "n_test", json_integer((json_int_t)mi->n_test));
             json_object_set_new(o, "mean_pct_error", json_real(mi->mean_pct_error));
             json_object_set_new(o, "mse", json_real(mi->mse));
+            json_object_set_new(o, "rmse", json_real(sqrt(mi->mse)));
+            json_object_set_new(o, "r2", json_real(mi->r2));
             json_object_set_new(o, "margin", json_real(mi->margin));
         }
         json_array_append_new(t->arr, o);
         return;
     }
-    if (!t->verbose)
+    if (!t->verbose) {
+        if (mi->kind && t->lines.n <= SOCM_TRAIN_LINES)
+            socm_strv_pushf(&t->lines, "%-20s %-14s %-32s %-14s R2 %6.3f  RMSE %-10.4g error %6.2f %%  margin +%.1f %%",
+                            mi->job_name, socm_target_name(mi->target), mi->categorical, mi->kind, mi->r2,
+                            sqrt(mi->mse), mi->mean_pct_error, 100 * mi->margin);
         return;
+    }
     if (mi->kind)
-        printf("%-20s %-8s %-40s %-6s train %zu test %zu: error %.2f %%, MSE %.4g, margin +%.1f %% (%s)\n",
+        printf("%-20s %-8s %-40s %-6s train %zu test %zu: R2 %.3f, RMSE %.4g, error %.2f %%, margin +%.1f %% (%s)\n",
                mi->job_name, socm_target_name(mi->target), mi->categorical, mi->kind, mi->n_train,
-               mi->n_test, mi->mean_pct_error, mi->mse, 100 * mi->margin, mi->detail);
+               mi->n_test, mi->r2, sqrt(mi->mse), mi->mean_pct_error, 100 * mi->margin, mi->detail);
     else
         printf("%-20s %-8s %-40s skipped: %s\n", mi->job_name, socm_target_name(mi->target),
                mi->categorical, mi->detail ? mi->detail : "");
@@ -90,12 +98,20 @@ void socm_train_out_report(const struct socm_model_info *mi, void *arg)
 
 void socm_train_out_summary(const struct socm_train_out *t, FILE *out)
 {
-    fprintf(out, "trained %d model%s (%d runtime, %d memory) for %zu job name%s; skipped %d\n", t->trained,
-           t->trained == 1 ? "" : "s", t->by_target[0], t->by_target[1], t->jobs.n, t->jobs.n == 1 ? "" : "s",
-           t->skipped);
+    char more[128] = "";
+    for (int k = SOCM_TARGET_CPU_EFFICIENCY; k < SOCM_TARGET_COUNT; k++)
+        if (t->by_target[k])
+            snprintf(more + strlen(more), sizeof more - strlen(more), ", %d %s", t->by_target[k],
+                     socm_target_name((enum socm_target)k));
+    fprintf(out, "trained %d model%s (%d runtime, %d memory%s) for %zu job name%s; skipped %d\n", t->trained,
+           t->trained == 1 ? "" : "s", t->by_target[0], t->by_target[1], more, t->jobs.n,
+           t->jobs.n == 1 ? "" : "s", t->skipped);
+    if (t->lines.n && t->lines.n <= SOCM_TRAIN_LINES)
+        for (size_t i = 0; i < t->lines.n; i++)
+            fprintf(out, "  %s\n", t->lines.v[i]);
     for (size_t k = 0; k <= SOCM_TRAIN_REASONS && t->reason[k]; k++)
         fprintf(out, "  %6d  %s\n", t->count[k], t->reason[k]);
-    if (t->skipped && !t->verbose)
+    if ((t->skipped || t->lines.n > SOCM_TRAIN_LINES) && !t->verbose)
         fprintf(out, "(--verbose: one line per model)\n");
 }
 
@@ -103,6 +119,7 @@ void socm_train_out_free(struct socm_train_out *t)
 {
     json_decref(t->arr);
     socm_strv_free(&t->jobs);
+    socm_strv_free(&t->lines);
     for (size_t k = 0; k <= SOCM_TRAIN_REASONS; k++)
         free(t->reason[k]);
 }

@@ -1,7 +1,9 @@
 /* history_train.h — what `socm history train` prints: a summary (models trained per
  * target and job names, and the reasons for skipping the others counted — "fewer
  * than 10 completed runs with a measured runtime" once with its count, not once per
- * job name and target), a line per model with --verbose, every model with --json. */
+ * job name and target), a line per trained model with its held-out R², RMSE and
+ * percent error (all of them, skipped ones too, with --verbose; up to 20 without),
+ * every model with --json. */
 #ifndef SOCM_CLI_HISTORY_TRAIN_H
 #define SOCM_CLI_HISTORY_TRAIN_H
 
@@ -13,11 +15,13 @@
 #include <stdio.h>
 
 #define SOCM_TRAIN_REASONS 16
+#define SOCM_TRAIN_LINES 20
 struct socm_train_out {
     bool json, verbose;
     json_t *arr;
-    int trained, skipped, by_target[2];
+    int trained, skipped, by_target[SOCM_TARGET_COUNT];
     struct socm_strv jobs; /* job names with a model */
+    struct socm_strv lines; /* without --verbose: the trained models' lines, shown when few */
     char *reason[SOCM_TRAIN_REASONS + 1];
     int count[SOCM_TRAIN_REASONS + 1];
 };

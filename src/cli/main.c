@@ -24,7 +24,7 @@ static const struct socm_command commands[] = {
     {"report", socm_cmd_report, "planned vs actual: Gantt chart, profile"},
     {"cancel", socm_cmd_cancel, "stop everything a campaign started"},
     {"resources", socm_cmd_resources, "list known clusters and QoS; discover a live Slurm"},
-    {"history", socm_cmd_history, "past runs: list, show, export, prune, train"},
+    {"history", socm_cmd_history, "past runs: list, show, export, import, prune, train, evaluate"},
     {"predict", socm_cmd_predict, "predict a job's runtime and memory from history"},
     {"render", socm_cmd_render, "render a Jinja-style campaign template"},
     {"config", socm_cmd_config, "decode TOML/YAML to tagged JSON; show merged config"},

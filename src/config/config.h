@@ -1,34 +1,47 @@
-/* config.h — reading campaign input into the config tree: the parsers (TOML, YAML),
- * loading files by kind, deep merge, units, and writing a tree back out. */
+/* config.h — reading campaign input into the config tree: loading files by kind
+ * (TOML, YAML, or a .j2 template rendered first), deep merge and units; with
+ * formats.h (the parsers and writers), which it includes. */
 #ifndef SOCM_CONFIG_H
 #define SOCM_CONFIG_H
 
-#include "config/value.h"
-
-/* Limits that keep hostile input from exhausting the machine. */
-#define SOCM_CONFIG_MAX_BYTES (64u * 1024u * 1024u) /* one input file */
-#define SOCM_CONFIG_MAX_DEPTH 128                  /* nesting of arrays/tables */
-
-/* Parsers. `filename` is used in positions (interned); returns NULL on error. */
-struct socm_value *socm_toml_parse(const char *data, size_t len, const char *filename,
-                                   struct socm_error *err);
-struct socm_value *socm_yaml_parse(const char *data, size_t len, const char *filename,
-                                   struct socm_error *err);
+#include "config/formats.h"
 
 /* Reads a whole file (bounded by SOCM_CONFIG_MAX_BYTES); "-" is stdin. */
 char *socm_file_read(const char *path, size_t *len, struct socm_error *err);
 
+/* Variables for templated (.j2) files, as `socm run X.j2 --values F -D k=v` gives
+ * them: the table read from values_path (TOML or YAML; NULL: an empty table), then
+ * the ndefs "key=value" strings of defs applied in order (socm_template_define, a
+ * later one replacing an earlier). Borrowed: they must outlive the loads. */
+struct socm_template_vars {
+    const char *const *defs;
+    size_t ndefs;
+    const char *values_path;
+};
+
 /* Loads one file, choosing the parser by extension (.yml/.yaml → YAML, else TOML);
- * a .j2 file is a template rendered first with the variables set below. */
+ * a .j2 file is a template rendered first with vars (NULL: none). A .j2 values file
+ * is rendered with the definitions of vars but without itself as values. */
+struct socm_value *socm_config_load_file_vars(const char *path,
+                                             const struct socm_template_vars *vars,
+                                             struct socm_error *err);
+/* Loads several files with vars and deep-merges them in order (see merge). */
+struct socm_value *socm_config_load_files_vars(const char *const *paths, size_t n,
+                                              const struct socm_template_vars *vars,
+                                              struct socm_error *err);
+/* The same without template variables. */
 struct socm_value *socm_config_load_file(const char *path, struct socm_error *err);
-/* Variables for .j2 files loaded afterwards (`socm run X.j2 -D k=v --values F`):
- * defs (ndefs "key=value" strings, not copied: they must outlive the loads) and
- * values_path (may be NULL). Process-wide, set once by the command line. */
-void socm_config_set_template_vars(const char *const *defs, size_t ndefs,
-                                   const char *values_path);
-/* Loads several files and deep-merges them in order (see merge). */
 struct socm_value *socm_config_load_files(const char *const *paths, size_t n,
                                           struct socm_error *err);
+
+/* Loads a templated campaign file as `socm run campaign.toml.j2 -D ...` does: the
+ * variables come from values_path (TOML or YAML, may be NULL; a .j2 one rendered
+ * with defs) and then the ndefs `key=value` strings of defs; the template at path
+ * ("-" = stdin) is rendered and the result parsed as YAML if the name without ".j2"
+ * ends in .yml/.yaml, else as TOML. Errors in the rendered text are reported
+ * against "PATH (rendered)". */
+struct socm_value *socm_template_load(const char *path, const char *const *defs, size_t ndefs,
+                                      const char *values_path, struct socm_error *err);
 
 /* Deep merge: tables merge key by key, a later scalar or array replaces an earlier
  * one. Takes ownership of src. */
@@ -46,10 +59,5 @@ int socm_units_duration_min(const struct socm_value *v, const char *field, doubl
 /* The same on plain text (for the command line), positions omitted. */
 int socm_units_parse_memory_mb(const char *s, double *mb, struct socm_error *err);
 int socm_units_parse_duration_min(const char *s, double *minutes, struct socm_error *err);
-
-/* Writers. Tagged JSON is the TOML conformance suite's decoder format. */
-char *socm_config_to_tagged_json(const struct socm_value *root);
-char *socm_config_to_json(const struct socm_value *root); /* plain JSON */
-char *socm_config_to_toml(const struct socm_value *root);
 
 #endif

@@ -1,6 +1,6 @@
 /* emit.c — writing a config tree back out: tagged JSON (the TOML conformance suite's
  * decoder format), plain JSON, and TOML that re-parses to the same tree. */
-#include "config/config.h"
+#include "config/formats.h"
 #include "config/utf8.h"
 
 #include <inttypes.h>

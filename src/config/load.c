@@ -1,5 +1,6 @@
 /* load.c — reading campaign files: whole-file reads with a size bound (stdin as "-"),
- * choosing the parser by extension, and loading several files merged in order. */
+ * choosing the parser by extension, rendering .j2 templates with the variables the
+ * caller passes, and loading several files merged in order. */
 #include "config/config.h"
 #include "config/template.h"
 
@@ -55,26 +56,56 @@ static bool socm_path_is_yaml(const char *path)
     return dot && (!strcasecmp(dot, ".yml") || !strcasecmp(dot, ".yaml"));
 }
 
-static struct {
-    const char *const *defs;
-    size_t ndefs;
-    const char *values_path;
-} template_vars;
-
-void socm_config_set_template_vars(const char *const *defs, size_t ndefs,
-                                   const char *values_path)
+/* Whether a template's output is YAML: its name without ".j2" ends in .yml/.yaml. */
+static bool socm_template_yields_yaml(const char *path)
 {
-    template_vars.defs = defs;
-    template_vars.ndefs = ndefs;
-    template_vars.values_path = values_path;
+    size_t n = strlen(path);
+    if (n >= 3 && !strcmp(path + n - 3, ".j2"))
+        n -= 3;
+    return (n >= 4 && !strncmp(path + n - 4, ".yml", 4)) ||
+           (n >= 5 && !strncmp(path + n - 5, ".yaml", 5));
 }
 
-struct socm_value *socm_config_load_file(const char *path, struct socm_error *err)
+struct socm_value *socm_template_load(const char *path, const char *const *defs, size_t ndefs,
+                                      const char *values_path, struct socm_error *err)
+{
+    /* A .j2 values file gets the definitions, not values of its own. */
+    const struct socm_template_vars defs_only = {defs, ndefs, NULL};
+    struct socm_value *vars = values_path
+                                  ? socm_config_load_file_vars(values_path, &defs_only, err)
+                                  : socm_value_table(NULL);
+    if (!vars)
+        return NULL;
+    for (size_t i = 0; i < ndefs; i++)
+        if (socm_template_define(vars, defs[i], err) < 0) {
+            socm_value_free(vars);
+            return NULL;
+        }
+    size_t len = 0, out_len = 0;
+    char *text = socm_file_read(path, &len, err);
+    const char *name = strcmp(path, "-") ? path : "<stdin>";
+    char *out = text ? socm_template_render(text, len, name, vars, &out_len, err) : NULL;
+    free(text);
+    socm_value_free(vars);
+    if (!out)
+        return NULL;
+    char *rendered = socm_asprintf("%s (rendered)", name);
+    struct socm_value *root = socm_template_yields_yaml(path)
+                                  ? socm_yaml_parse(out, out_len, rendered, err)
+                                  : socm_toml_parse(out, out_len, rendered, err);
+    free(rendered);
+    free(out);
+    return root;
+}
+
+struct socm_value *socm_config_load_file_vars(const char *path,
+                                             const struct socm_template_vars *vars,
+                                             struct socm_error *err)
 {
     if (socm_str_endswith(path, ".j2")) {
         /* A .j2 values file is rendered without itself as values. */
-        const char *vp = template_vars.values_path;
-        return socm_template_load(path, template_vars.defs, template_vars.ndefs,
+        const char *vp = vars ? vars->values_path : NULL;
+        return socm_template_load(path, vars ? vars->defs : NULL, vars ? vars->ndefs : 0,
                                   vp && strcmp(vp, path) ? vp : NULL, err);
     }
     size_t len = 0;
@@ -88,12 +119,18 @@ struct socm_value *socm_config_load_file(const char *path, struct socm_error *er
     return v;
 }
 
-struct socm_value *socm_config_load_files(const char *const *paths, size_t n,
-                                          struct socm_error *err)
+struct socm_value *socm_config_load_file(const char *path, struct socm_error *err)
+{
+    return socm_config_load_file_vars(path, NULL, err);
+}
+
+struct socm_value *socm_config_load_files_vars(const char *const *paths, size_t n,
+                                              const struct socm_template_vars *vars,
+                                              struct socm_error *err)
 {
     struct socm_value *root = NULL;
     for (size_t i = 0; i < n; i++) {
-        struct socm_value *v = socm_config_load_file(paths[i], err);
+        struct socm_value *v = socm_config_load_file_vars(paths[i], vars, err);
         if (!v) {
             socm_value_free(root);
             return NULL;
@@ -104,4 +141,10 @@ struct socm_value *socm_config_load_files(const char *const *paths, size_t n,
             socm_config_merge(root, v);
     }
     return root ? root : socm_value_table(NULL);
+}
+
+struct socm_value *socm_config_load_files(const char *const *paths, size_t n,
+                                          struct socm_error *err)
+{
+    return socm_config_load_files_vars(paths, n, NULL, err);
 }

@@ -43,12 +43,7 @@ char *socm_template_render(const char *text, size_t len, const char *filename,
  * a nested table. Later definitions replace earlier ones. */
 int socm_template_define(struct socm_value *vars, const char *def, struct socm_error *err);
 
-/* Loads a templated campaign file as `socm run campaign.toml.j2 -D ...` does: the
- * variables come from values_path (TOML or YAML, may be NULL) and then the ndefs
- * `key=value` strings of defs; the template at path ("-" = stdin) is rendered and
- * the result parsed as YAML if the name without ".j2" ends in .yml/.yaml, else as
- * TOML. Errors in the rendered text are reported against "PATH (rendered)". */
-struct socm_value *socm_template_load(const char *path, const char *const *defs, size_t ndefs,
-                                      const char *values_path, struct socm_error *err);
+/* Loading a templated file (with -D, --values) is socm_template_load in config.h:
+ * loading sits above the engine, which knows nothing of files. */
 
 #endif

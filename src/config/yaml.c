@@ -25,7 +25,7 @@
  *  - Mapping keys must be scalars; they are kept as their text.
  *  - Limits: SOCM_CONFIG_MAX_BYTES of input, SOCM_CONFIG_MAX_DEPTH of nesting.
  * Every error is "file:line:col: message"; the partial tree is freed. */
-#include "config/config.h"
+#include "config/formats.h"
 
 #include <errno.h>
 #include <math.h>

@@ -632,6 +632,13 @@ static void cancel_all(struct socm_bk *bk, const char *why)
     }
 }
 
+/* What an enactor's handle of workflow i is, for log lines: a Slurm job id or a pid. */
+static const char *handle_word(const struct socm_bk *bk, int i)
+{
+    const char *en = bk->spec.nsites ? bk->spec.sites[bk->spec.tasks[i].site].enactor : bk->spec.enactor;
+    return en && socm_str_startswith(en, "slurm-") ? "Slurm job" : "pid";
+}
+
 static void cb_running(void *ctx, int i, int attempt, long job)
 {
     struct socm_bk *bk = ctx;
@@ -644,7 +651,7 @@ static void cb_running(void *ctx, int i, int attempt, long job)
     jappend(bk, ev);
     set_state(bk, i, SOCM_W_RUNNING);
     if (job > 0)
-        bk_log(bk, "%s RUNNING (attempt %d, pid %ld)", bk->spec.tasks[i].name, attempt, job);
+        bk_log(bk, "%s RUNNING (attempt %d, %s %ld)", bk->spec.tasks[i].name, attempt, handle_word(bk, i), job);
     else
         bk_log(bk, "%s RUNNING (attempt %d)", bk->spec.tasks[i].name, attempt);
     if (job > 0)
@@ -1358,8 +1365,8 @@ static int bk_resume(const char *state_dir, const struct socm_run_opts *o, struc
             return -1;
         }
         if (rc == 0) {
-            bk_log(bk, "%s re-attached (attempt %d, pid %ld)", bk->spec.tasks[i].name,
-                   l->attempt, l->job);
+            bk_log(bk, "%s re-attached (attempt %d, %s %ld)", bk->spec.tasks[i].name, l->attempt,
+                   handle_word(bk, (int)i), l->job);
             if (w->state == SOCM_W_SUBMITTED)
                 cb_running(bk, (int)i, l->attempt, l->job);
         } else if (rc == 2) {

@@ -2,7 +2,11 @@
  * enactor_slurm.h). */
 #include "exec/enactor_slurm.h"
 
+#include "exec/spec.h"
+#include "slurm/slurm.h"
+
 #include <stdarg.h>
+#include <string.h>
 #include <stdlib.h>
 
 /* A [campaign.slurm] string, or NULL when absent or empty. */
@@ -52,4 +56,30 @@ void socm_slurm_say(struct socm_enactor *e, const char *fmt, ...)
     va_end(ap);
     e->cb.log(e->cb.ctx, m);
     free(m);
+}
+
+bool socm_slurm_spec_uses(const struct socm_spec *spec, const char *enactor)
+{
+    if (!spec->nsites)
+        return spec->enactor && !strcmp(spec->enactor, enactor);
+    for (size_t i = 0; i < spec->nsites; i++)
+        if (!strcmp(spec->sites[i].enactor, enactor))
+            return true;
+    return false;
+}
+
+int64_t socm_slurm_find_job(const char *name, const char *dir, double since, struct socm_error *err)
+{
+    int64_t best = 0;
+    for (int acct = 0; acct < 2 && best == 0; acct++) {
+        struct socm_slurm_jobdirs d;
+        if (socm_slurm_jobdirs(name, acct, since - 60, &d, err) < 0)
+            return -1;
+        for (size_t i = 0; i < d.n; i++)
+            if (!strcmp(d.v[i].workdir, dir) && d.v[i].submit >= since - SOCM_SLURM_CLOCK_SLACK_S &&
+                d.v[i].job > best)
+                best = d.v[i].job;
+        socm_slurm_jobdirs_free(&d);
+    }
+    return best;
 }

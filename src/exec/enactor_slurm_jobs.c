@@ -16,10 +16,15 @@
 
 #include "exec/enactor_slurm.h"
 #include "exec/journal.h"
+#include "exec/pilot.h"
+#include "campaign/campaign.h"
 #include "exec/spec.h"
 #include "slurm/slurm.h"
+#include "util/dirfd.h"
+#include "util/proc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <inttypes.h>
 #include <math.h>
@@ -28,6 +33,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define POLL_MIN_S 1.0
 #define POLL_MAX_S 15.0
@@ -44,10 +50,18 @@ struct sj_job {
     int64_t sq_elapsed;             /* and its elapsed time (s) */
     bool running_told;
     bool done;
+    /* The id is not known but a job may exist (the manager died during sbatch, or
+     * sbatch timed out): look for it by working directory before submitting. */
+    bool lookup;
+    bool cancel_asked;    /* canceled while the lookup was pending */
+    bool canceled_here;   /* socm asked Slurm to cancel it */
+    double intent_t;      /* when that sbatch began (epoch seconds) */
+    const char *qos;      /* the QoS it was submitted with (the resource's name), or NULL */
 };
 
 struct sj {
     char *job_name;
+    struct socm_resource *res; /* its QoS limits; NULL = each task's planned QoS */
     struct socm_slurm_where where;
     struct sj_job **v; /* pointers: callbacks may submit (and grow v) mid-poll */
     size_t n, cap;
@@ -70,6 +84,8 @@ static int sj_setup(struct socm_enactor *e, const struct socm_allocation *a, str
     e->orders_dependencies = true;
     json_t *spec = socm_journal_read_spec(a->state_dir);
     socm_slurm_where_read(&s->where, a, spec);
+    struct socm_error rerr = {0}; /* without it, each task keeps its planned QoS */
+    s->res = socm_pilot_resource(json_object_get(spec, "config"), &rerr);
     json_decref(spec);
     return 0;
 }
@@ -132,6 +148,78 @@ static void mkdirs(const char *path)
     free(p);
 }
 
+/* SANDBOX/socm-slurm-job: "ATTEMPT JOBID T", written (durably) with JOBID 0 before
+ * each sbatch and with the id after it. A resumed manager re-attaches by it, and
+ * when only the intent is there, finds the job Slurm may have accepted by its
+ * working directory (the sandbox) and submit time — so no attempt is submitted
+ * twice, whenever the manager died. */
+#define JOB_FILE "socm-slurm-job"
+
+static int job_file_write(const char *sandbox, int attempt, int64_t id, double t, struct socm_error *err)
+{
+    char *p = socm_asprintf("%s/" JOB_FILE, sandbox);
+    char *text = socm_asprintf("%d %" PRId64 " %.3f\n", attempt, id, t);
+    int rc = socm_write_replace(p, text, strlen(text), 0600, id == 0, err);
+    free(text);
+    free(p);
+    return rc;
+}
+
+/* 0 with the attempt's id (0 = sbatch began, id unknown) and intent time; -1 when
+ * the file says nothing about this attempt (it never reached sbatch). */
+static int job_file_read(const char *sandbox, int attempt, int64_t *id, double *t)
+{
+    struct socm_error err; /* missing: the attempt never reached sbatch */
+    int dfd = open(sandbox, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    FILE *f = dfd >= 0 ? socm_dirfd_fopen(dfd, sandbox, JOB_FILE, "r", &err) : NULL;
+    if (dfd >= 0)
+        close(dfd);
+    int a = 0;
+    long long j = -1;
+    int ok = f && fscanf(f, "%d %lld %lf", &a, &j, t) == 3 && a == attempt && j >= 0;
+    if (f)
+        fclose(f);
+    *id = j;
+    return ok ? 0 : -1;
+}
+
+/* Slurm's "%" in an --output pattern; "%%" is a literal one. */
+static char *percent_escape(const char *s)
+{
+    struct socm_buf b = SOCM_BUF_INIT;
+    for (; *s; s++) {
+        if (*s == '%')
+            socm_buf_putc(&b, '%');
+        socm_buf_putc(&b, *s);
+    }
+    return socm_buf_steal(&b);
+}
+
+/* The QoS for a task: the first of the resource's (preference order) that admits its
+ * cores and walltime and whose job and core limits (MaxJobsPU, cpu limits) this
+ * campaign's active jobs leave room in; else the planned one, to wait in Slurm's
+ * queue. */
+static const char *pick_qos(const struct sj *s, const struct socm_task *t)
+{
+    for (size_t k = 0; s->res && t->qos && k < s->res->n_qos; k++) {
+        const struct socm_qos *q = &s->res->qos[k];
+        if (!strcmp(q->name, "default") || (q->max_cores > 0 && t->cores > q->max_cores) ||
+            (t->walltime_min > 0 && q->max_walltime_min > 0 && t->walltime_min > q->max_walltime_min))
+            continue;
+        int64_t jobs = 0, cores = 0;
+        for (size_t i = 0; i < s->n; i++) {
+            const struct sj_job *j = s->v[i];
+            if (!j->done && j->id > 0 && j->qos == q->name) {
+                jobs++;
+                cores += j->l->task->cores;
+            }
+        }
+        if ((q->max_jobs <= 0 || jobs < q->max_jobs) && (q->max_cores <= 0 || cores + t->cores <= q->max_cores))
+            return q->name;
+    }
+    return NULL;
+}
+
 /* Prepares the sandbox and submits; 0 ok, 1 retry later, -1 refused (err). */
 static int submit_one(struct sj *s, struct sj_job *j, struct socm_error *err)
 {
@@ -163,15 +251,18 @@ static int submit_one(struct sj *s, struct sj_job *j, struct socm_error *err)
     struct socm_strv args = SOCM_STRV_INIT;
     socm_strv_pushf(&args, "--job-name=%s", s->job_name);
     socm_strv_pushf(&args, "--chdir=%s", dir);
-    socm_strv_pushf(&args, "--output=%s/slurm-%%j.out", dir);
+    char *out_dir = percent_escape(dir);
+    socm_strv_pushf(&args, "--output=%s/slurm-%%j.out", out_dir);
+    free(out_dir);
     socm_strv_pushf(&args, "--ntasks=%" PRId64, ranks);
     socm_strv_pushf(&args, "--cpus-per-task=%" PRId64, threads);
     if (t->memory_mb > 0)
         socm_strv_pushf(&args, "--mem-per-cpu=%.0f", ceil(t->memory_mb / (double)(ranks * threads)));
     if (t->walltime_min > 0) /* Slurm counts whole minutes */
         socm_strv_pushf(&args, "--time=%.0f", ceil(t->walltime_min));
-    if (t->qos)
-        socm_strv_pushf(&args, "--qos=%s", t->qos);
+    j->qos = pick_qos(s, t);
+    if (j->qos || t->qos)
+        socm_strv_pushf(&args, "--qos=%s", j->qos ? j->qos : t->qos);
     socm_slurm_where_args(&s->where, &args);
     if (l->nafter) {
         /* Slurm cancels it if a predecessor fails (no job left pending forever with
@@ -185,10 +276,19 @@ static int submit_one(struct sj *s, struct sj_job *j, struct socm_error *err)
     }
     socm_strv_push(&args, "--export=ALL");
     bool retry = false;
-    rc = socm_slurm_sbatch(&args, script, &j->id, &retry, err);
+    j->intent_t = now_s();
+    if (job_file_write(dir, l->attempt, 0, j->intent_t, err) == 0) {
+        rc = socm_slurm_sbatch(&args, script, &j->id, &retry, err);
+        if (rc == 0) {
+            struct socm_error ferr = {0}; /* the intent alone finds the job again */
+            job_file_write(dir, l->attempt, j->id, j->intent_t, &ferr);
+        }
+    }
     socm_strv_free(&args);
-    if (rc < 0 && retry)
+    if (rc < 0 && retry) {
         rc = 1;
+        j->lookup = true; /* a timed-out sbatch may have been accepted all the same */
+    }
 out:
     free(script), free(argvf), free(envf), free(dir);
     return rc;
@@ -214,6 +314,46 @@ static void report(struct socm_enactor *e, struct sj_job *j, enum socm_outcome o
     r.reason = reason;
     if (e->cb.finished)
         e->cb.finished(e->cb.ctx, &r);
+}
+
+static void try_submit(struct socm_enactor *e, struct sj_job *j);
+
+/* Before (re)submitting an attempt whose sbatch may have gone through. */
+static void try_lookup(struct socm_enactor *e, struct sj_job *j)
+{
+    struct sj *s = e->priv;
+    struct socm_error err = {0};
+    char *dir = realpath(j->l->sandbox, NULL);
+    int64_t id = dir ? socm_slurm_find_job(s->job_name, dir, j->intent_t, &err) : 0;
+    if (id < 0) {
+        j->backoff_s = j->backoff_s > 0 ? fmin(j->backoff_s * 2, 60) : 2;
+        j->retry_at = now_s() + j->backoff_s;
+        socm_slurm_say(e, "workflow %d: cannot tell yet whether Slurm took its job (%s); asking again in %.0f s",
+                       j->l->index + 1, err.msg, j->backoff_s);
+    } else if (id > 0) {
+        j->lookup = false;
+        j->id = id;
+        j->l->job = (long)id;
+        struct socm_error ferr = {0};
+        job_file_write(dir, j->l->attempt, id, j->intent_t, &ferr);
+        socm_slurm_say(e, "workflow %d: found its Slurm job %" PRId64 " (submitted before the manager stopped)",
+                       j->l->index + 1, id);
+        s->next_poll = now_s();
+        if (j->cancel_asked) {
+            struct socm_strv ids = SOCM_STRV_INIT;
+            socm_strv_pushf(&ids, "%" PRId64, id);
+            if (socm_slurm_scancel(&ids, &ferr) < 0)
+                socm_slurm_say(e, "scancel: %s", ferr.msg);
+            socm_strv_free(&ids);
+        }
+    } else {
+        j->lookup = false;
+        if (j->cancel_asked)
+            report(e, j, SOCM_OUT_CANCELED, -1, 0, 0, 0, 0, "canceled before submission");
+        else
+            try_submit(e, j);
+    }
+    free(dir);
 }
 
 static void try_submit(struct socm_enactor *e, struct sj_job *j)
@@ -244,13 +384,21 @@ static void sj_submit(struct socm_enactor *e, struct socm_launch *const *l, size
         try_submit(e, add_job(s, l[i]));
 }
 
+/* The attempt's job from the sandbox's record: the id, or (the manager died during
+ * sbatch) a lookup by working directory before anything is submitted again. Its end,
+ * if it came meanwhile, is found by the next poll's sacct. */
 static int sj_reattach(struct socm_enactor *e, struct socm_launch *l, struct socm_error *err)
 {
-    if (l->job <= 0)
-        return 2;
+    int64_t id = 0;
+    double t = 0;
+    if (job_file_read(l->sandbox, l->attempt, &id, &t) < 0)
+        return 2; /* sbatch was never run for this attempt */
     struct sj_job *j = add_job(e->priv, l);
-    j->id = l->job;
-    return 0; /* its end, if it came meanwhile, is found by the next poll's sacct */
+    j->id = id;
+    j->intent_t = t;
+    j->lookup = id == 0;
+    l->job = (long)id;
+    return 0;
 }
 
 static size_t sj_pollfds(struct socm_enactor *e, struct pollfd *fds, size_t max)
@@ -283,6 +431,33 @@ static enum socm_outcome map_outcome(enum socm_slurm_outcome o)
     case SOCM_SLURM_OUT_LOST: return SOCM_OUT_LOST;
     default: return SOCM_OUT_FAILED;
     }
+}
+
+/* MaxRSS (MB, × tasks) of the workflow's program: step JOBID.0, which srun runs;
+ * the largest step when there is none (0 = not known). */
+static double program_rss_mb(const struct socm_sacct *a, int64_t job)
+{
+    for (size_t i = 0; i < a->n; i++) {
+        const struct socm_sacct_row *r = &a->v[i];
+        if (r->job == job && r->step && !strcmp(r->step, "0") && r->max_rss_kib > 0)
+            return (double)r->max_rss_kib * (double)(r->ntasks > 0 ? r->ntasks : 1) / 1024.0;
+    }
+    int64_t tasks = 1;
+    int64_t kib = socm_sacct_job_max_rss_kib(a, job, &tasks);
+    return kib > 0 ? (double)kib * (double)tasks / 1024.0 : 0;
+}
+
+/* Why a job did not end DONE, in words: Slurm's state, or who canceled it. */
+static const char *end_reason(const struct sj_job *j, const struct socm_sacct_row *r, char *buf, size_t n)
+{
+    if (r->state == SOCM_SLURM_COMPLETED && r->exit_code == 0)
+        return NULL;
+    const char *by = strstr(r->state_text, "CANCELLED by ");
+    if (r->state == SOCM_SLURM_CANCELLED && by && !j->canceled_here) {
+        snprintf(buf, n, "canceled outside socm (scancel by uid %s)", by + strlen("CANCELLED by "));
+        return buf;
+    }
+    return r->state_text;
 }
 
 /* One squeue for every active job; one sacct for those that ended or left. */
@@ -367,14 +542,12 @@ static void poll_jobs(struct socm_enactor *e)
                     continue;
                 const struct socm_sacct_row *r = socm_sacct_find_job(&a, j->id);
                 if (r && socm_slurm_state_is_final(r->state)) {
-                    int64_t tasks = 1;
-                    int64_t kib = socm_sacct_job_max_rss_kib(&a, j->id, &tasks);
-                    double mb = kib > 0 ? (double)kib * (double)tasks / 1024.0 : 0;
                     changed = true;
+                    char why[128];
                     report(e, j, map_outcome(socm_slurm_outcome(r->state, r->exit_code)), r->exit_code,
                            r->exit_signal > 0 ? r->exit_signal : 0, (double)r->elapsed_s,
-                           socm_slurm_time_parse(r->end), mb,
-                           r->state == SOCM_SLURM_COMPLETED && r->exit_code == 0 ? NULL : r->state_text);
+                           socm_slurm_time_parse(r->end), program_rss_mb(&a, j->id),
+                           end_reason(j, r, why, sizeof why));
                 } else if (t - j->gone_since > LOST_AFTER_S) {
                     changed = true;
                     report(e, j, SOCM_OUT_LOST, -1, 0, 0, 0, 0, "job left squeue and never reached sacct");
@@ -394,7 +567,7 @@ static void sj_handle(struct socm_enactor *e, const struct pollfd *fds, size_t n
     double t = now_s();
     for (size_t i = 0; i < s->n; i++)
         if (!s->v[i]->done && s->v[i]->id == 0 && s->v[i]->retry_at <= t)
-            try_submit(e, s->v[i]);
+            (s->v[i]->lookup ? try_lookup : try_submit)(e, s->v[i]);
     if (t >= s->next_poll) {
         poll_jobs(e);
         s->next_poll = now_s() + s->interval;
@@ -409,9 +582,13 @@ static void sj_cancel(struct socm_enactor *e, int index)
         struct sj_job *j = s->v[i];
         if (j->done || (index >= 0 && j->l->index != index))
             continue;
+        j->canceled_here = true;
         if (j->id > 0)
             socm_strv_pushf(&ids, "%" PRId64, j->id);
-        else
+        else if (j->lookup) { /* a job may exist: the lookup decides */
+            j->cancel_asked = true;
+            j->retry_at = 0;
+        } else
             report(e, j, SOCM_OUT_CANCELED, -1, 0, 0, 0, 0, "canceled before submission");
     }
     struct socm_error err = {0};
@@ -441,6 +618,7 @@ static void sj_destroy(struct socm_enactor *e)
     if (!s)
         return;
     free(s->job_name);
+    socm_resource_free(s->res);
     socm_slurm_where_free(&s->where);
     for (size_t i = 0; i < s->n; i++)
         free(s->v[i]);
@@ -465,3 +643,29 @@ const struct socm_enactor_ops socm_enactor_slurm_jobs = {
     .active = sj_active,
     .destroy = sj_destroy,
 };
+
+int socm_slurm_campaign_scancel(const char *state_dir, const char *campaign, size_t *n, struct socm_error *err)
+{
+    *n = 0;
+    char *dir = realpath(state_dir, NULL);
+    if (!dir)
+        return socm_error_errno(err, "%s", state_dir);
+    char *name = socm_asprintf("socm-%s", campaign);
+    char *under = socm_asprintf("%s/workflows/", dir);
+    struct socm_slurm_jobdirs d;
+    int rc = socm_slurm_jobdirs(name, false, 0, &d, err);
+    if (rc == 0) {
+        struct socm_strv live = SOCM_STRV_INIT;
+        for (size_t i = 0; i < d.n; i++)
+            if (!socm_slurm_state_is_final(d.v[i].state) &&
+                (socm_str_startswith(d.v[i].workdir, under) || !strcmp(d.v[i].workdir, dir)))
+                socm_strv_pushf(&live, "%" PRId64, d.v[i].job);
+        socm_slurm_jobdirs_free(&d);
+        rc = socm_slurm_scancel(&live, err);
+        if (rc == 0)
+            *n = live.n;
+        socm_strv_free(&live);
+    }
+    free(name), free(under), free(dir);
+    return rc;
+}

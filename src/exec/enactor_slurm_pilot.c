@@ -67,8 +67,11 @@ struct pilot {
     bool replan_due;     /* a pilot ended with work left: plan the next one again */
     double *min_wall;    /* per workflow index: walltime (min) a cut-off run showed it needs */
     size_t nmin;
+    bool adopt_due;      /* an sbatch may have made a pilot whose id is not recorded */
+    double intent_t;     /* when that sbatch began (epoch seconds) */
     double squeue_fail_since; /* squeue failing since (monotonic) */
     int squeue_fails;         /* failed squeue calls in a row, 0 = answering */
+    int sacct_fails;          /* failed sacct calls in a row (slurmdbd away) */
 };
 
 /* ---- small helpers ---- */
@@ -220,6 +223,14 @@ static int setup(struct socm_enactor *e, const struct socm_allocation *a, struct
     unlink(stop); /* there is work again */
     free(stop);
     read_jobs(P);
+    char *ip = socm_pilot_path(P->dir, "sbatch");
+    char *intent = socm_pilot_read(ip);
+    free(ip);
+    if (intent) { /* the last manager died during an sbatch */
+        P->intent_t = atof(intent);
+        P->adopt_due = true;
+        free(intent);
+    }
     char *rep = socm_pilot_path(P->dir, "reports");
     P->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     int w = P->ifd >= 0 ? inotify_add_watch(P->ifd, rep, IN_MOVED_TO | IN_CLOSE_WRITE) : -1;
@@ -252,11 +263,12 @@ static int write_script(struct pilot *P, char **path, struct socm_error *err)
     char *qc = socm_sh_quote(P->a.campaign), *qe = socm_sh_quote(socm_self_exe()),
          *qd = socm_sh_quote(P->dir);
     char *text = socm_asprintf("#!/bin/sh\n"
-                               "# socm pilot of campaign %s: runs the agent in the allocation\n"
+                               "# A socm pilot: runs the agent in the allocation. Every value\n"
+                               "# below is single-quoted; comments carry none.\n"
                                "export SOCM_CAMPAIGN=%s\n"
                                "export SOCM_GRACE='%.3f'\n"
                                "exec %s agent %s\n",
-                               qc, qc, P->a.grace_s, qe, qd);
+                               qc, P->a.grace_s, qe, qd);
     free(qc);
     free(qe);
     free(qd);
@@ -267,6 +279,76 @@ static int write_script(struct pilot *P, char **path, struct socm_error *err)
 }
 
 static void fail_unstarted(struct socm_enactor *e, const char *why);
+
+/* pilot/sbatch: the time an sbatch began, written (durably) before it and removed
+ * once the id is in pilot/jobs. Found on resume (or after a timed-out sbatch), it
+ * makes the manager look for the pilot by name and directory before submitting
+ * another: one pilot, whenever the manager died. */
+static int intent_write(struct pilot *P, double t, struct socm_error *err)
+{
+    char *p = socm_pilot_path(P->dir, "sbatch");
+    char *text = socm_asprintf("%.3f\n", t);
+    int rc = socm_write_atomic(p, text, strlen(text), 0600, err);
+    free(text);
+    free(p);
+    return rc;
+}
+
+static void intent_clear(struct pilot *P)
+{
+    char *p = socm_pilot_path(P->dir, "sbatch");
+    unlink(p);
+    free(p);
+}
+
+/* The pilot becomes the live one, recorded durably before anything else: cancel and
+ * resume find it. */
+static void record_pilot(struct socm_enactor *e, int64_t id)
+{
+    struct pilot *P = e->priv;
+    P->npilots++;
+    P->cur = id;
+    P->pending_said = false;
+    char idtext[32];
+    snprintf(idtext, sizeof idtext, "%lld", (long long)id);
+    socm_strv_push(&P->jobs, idtext);
+    char *jp = socm_pilot_path(P->dir, "jobs");
+    int fd = open(jp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+    free(jp);
+    bool ok = fd >= 0 && dprintf(fd, "%s\n", idtext) > 0 && fsync(fd) == 0;
+    if (fd >= 0 && close(fd) != 0)
+        ok = false;
+    if (ok) /* else the intent stays: a resume finds the pilot by name */
+        intent_clear(P);
+    else
+        socm_slurm_say(e, "slurm-pilot: cannot record pilot %s in pilot/jobs", idtext);
+}
+
+/* Looks for the pilot an interrupted sbatch may have made; false while Slurm cannot
+ * say (nothing is submitted meanwhile). */
+static bool adopt_pilot(struct socm_enactor *e)
+{
+    struct pilot *P = e->priv;
+    if (!P->adopt_due)
+        return true;
+    struct socm_error err = {0};
+    int64_t id = socm_slurm_find_job(P->jobname, P->dir, P->intent_t, &err);
+    if (id < 0) {
+        socm_slurm_say(e, "slurm-pilot: cannot tell yet whether Slurm took the last pilot (%s)", err.msg);
+        return false;
+    }
+    P->adopt_due = false;
+    bool known = false;
+    for (size_t i = 0; i < P->jobs.n && !known; i++)
+        known = socm_slurm_jobid_parse(P->jobs.v[i]) == id;
+    if (id > 0 && !known) {
+        socm_slurm_say(e, "slurm-pilot: found pilot job %lld (submitted before the manager stopped)",
+                       (long long)id);
+        record_pilot(e, id);
+    } else
+        intent_clear(P);
+    return true;
+}
 
 static void submit_pilot(struct socm_enactor *e)
 {
@@ -299,10 +381,19 @@ static void submit_pilot(struct socm_enactor *e)
     socm_strv_pushf(&args, "--output=%s/pilot/pilot-%%j.out", P->dir);
     int64_t id = -1;
     bool retry = false;
-    int rc = socm_slurm_sbatch(&args, script, &id, &retry, &err);
+    P->intent_t = socm_now();
+    int rc = intent_write(P, P->intent_t, &err);
+    if (rc == 0)
+        rc = socm_slurm_sbatch(&args, script, &id, &retry, &err);
+    else
+        retry = true;
     socm_strv_free(&args);
     free(script);
     if (rc != 0) {
+        /* A timed-out sbatch may have been accepted all the same: look first. */
+        P->adopt_due = retry;
+        if (!retry)
+            intent_clear(P);
         if (retry && P->sbatch_tries < 12) {
             double d = fmin(60, 2 * pow(2, P->sbatch_tries++));
             P->sbatch_at = socm_mono() + d;
@@ -314,21 +405,7 @@ static void submit_pilot(struct socm_enactor *e)
     }
     P->sbatch_tries = 0;
     P->sbatch_at = 0;
-    P->npilots++;
-    P->cur = id;
-    P->pending_said = false;
-    char idtext[32];
-    snprintf(idtext, sizeof idtext, "%lld", (long long)id);
-    socm_strv_push(&P->jobs, idtext);
-    /* Durable record of the pilot before anything else: cancel and resume find it. */
-    char *jp = socm_pilot_path(P->dir, "jobs");
-    int fd = open(jp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    free(jp);
-    if (fd >= 0) {
-        dprintf(fd, "%s\n", idtext);
-        fsync(fd);
-        close(fd);
-    }
+    record_pilot(e, id);
     socm_slurm_say(e,
                    "slurm-pilot: pilot job %lld submitted (%s: %lld nodes, %lld cores, %.0f min%s%s)",
                    (long long)id, P->jobname, (long long)P->nodes, (long long)P->cores, P->walltime_min,
@@ -447,7 +524,7 @@ static void sp_submit(struct socm_enactor *e, struct socm_launch *const *ls, siz
         ls[i]->job = P->cur;
         add_run(P, ls[i]);
     }
-    if (P->cur < 0 && !P->sbatch_at && needs_pilot(P))
+    if (P->cur < 0 && !P->sbatch_at && !P->adopt_due && needs_pilot(P))
         submit_pilot(e);
 }
 
@@ -702,6 +779,7 @@ static void poll_slurm(struct socm_enactor *e)
 {
     struct pilot *P = e->priv;
     read_reports(e);
+    bool adopted = adopt_pilot(e);
     if (P->cur > 0) {
         struct socm_squeue q;
         struct socm_error err = {0};
@@ -742,13 +820,16 @@ static void poll_slurm(struct socm_enactor *e)
         struct socm_sacct acct;
         struct socm_error err = {0};
         if (socm_slurm_sacct(NULL, &P->jobs, NULL, &acct, &err) == 0) {
+            P->sacct_fails = 0;
             deliver(e, &acct, false);
             socm_sacct_free(&acct);
-        } else
+        } else {
+            P->sacct_fails++;
             deliver(e, NULL, false);
+        }
     } else
         deliver(e, NULL, false);
-    if (P->cur < 0 && needs_pilot(P) && (!P->sbatch_at || socm_mono() >= P->sbatch_at))
+    if (adopted && P->cur < 0 && needs_pilot(P) && (!P->sbatch_at || socm_mono() >= P->sbatch_at))
         submit_pilot(e);
 }
 
@@ -775,7 +856,8 @@ static void sp_handle(struct socm_enactor *e, const struct pollfd *fds, size_t n
         poll_slurm(e);
         /* Adaptive: quick while things happen, slower while steps just run. */
         P->interval = P->squeue_fails            ? backoff(P)
-                      : accounting_due(P) || P->cur < 0 ? 1
+                      : accounting_due(P) ? fmin(8, pow(2, P->sacct_fails < 3 ? P->sacct_fails : 3))
+                      : P->cur < 0                ? 1
                                                         : fmin(10, P->interval * 1.5);
         arm(P, P->interval);
     } else if (news) {

@@ -16,6 +16,7 @@
 
 #include "util/error.h"
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -53,6 +54,11 @@ struct socm_pilot_shape {
     size_t workflows;         /* how many remain */
     double deadline_left_min; /* what the plan was made against */
 };
+
+struct socm_resource;
+/* The campaign's resource from its resolved configuration (the journal's spec): a
+ * named one, its own [campaign.resources], or the live cluster for "discover". */
+struct socm_resource *socm_pilot_resource(const json_t *config, struct socm_error *err);
 
 /* Plans the campaign's remaining workflows (journal state: not DONE, FAILED or
  * CANCELED) with its planner, resource and schema against the deadline that is

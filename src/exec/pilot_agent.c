@@ -28,7 +28,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define STEP_RETRIES 8
+/* A step Slurm refuses to create is retried with back-off (0.5 s doubling, at most
+ * STEP_BACKOFF_MAX_S) for as long as STEP_REFUSED_MAX_S: a restarted controller
+ * refuses steps for a while ("Memory required by task is not available") until the
+ * nodes have reported what the old steps released. */
+#define STEP_BACKOFF_MAX_S 30.0
+#define STEP_REFUSED_MAX_S 900.0
+/* An ended step's cores and memory are placed again only once Slurm no longer lists
+ * the step (squeue --steps), at most DRAIN_MAX_S after its end. */
+#define DRAIN_MAX_S 30.0
 
 struct node {
     char *name;
@@ -43,12 +51,23 @@ struct item {
     pid_t pid;
     int pidfd;    /* -1 while pending */
     int tries;    /* step creation refusals so far */
+    double refused_since; /* first refusal of this attempt's step (0 = none) */
     double not_before;
     bool cancel;
 };
 
+/* Cores of an ended step that Slurm may not have released yet. */
+struct drain {
+    char *step;    /* "JOBID.STEPID" */
+    int64_t *use;  /* cores per node it holds */
+    double until;  /* release anyway then */
+};
+
 struct agent {
     char *dir;
+    struct drain *drains;
+    size_t ndrains;
+    double drain_check; /* next squeue --steps, 0 = none due */
     const char *campaign;
     double grace_s;
     struct node *nodes;
@@ -438,6 +457,69 @@ static const char *pilot_gone(const char *text)
     return NULL;
 }
 
+/* srun's words when Slurm would not create the step (the program never started):
+ * "not now" refusals, and those a restarted controller gives until its nodes have
+ * reported the resources that ended steps released. */
+static bool step_refused(const char *text)
+{
+    static const char *const marks[] = {"Unable to create step", "Memory required by task is not available",
+                                        "Requested node configuration is not available",
+                                        "Unable to confirm allocation"};
+    if (socm_slurm_error_retryable(text))
+        return true;
+    for (size_t i = 0; i < sizeof marks / sizeof *marks; i++)
+        if (strstr(text, marks[i]))
+            return true;
+    return false;
+}
+
+/* Holds an ended step's cores until Slurm has let go of the step. */
+static void drain_add(struct agent *A, struct item *it, char *step)
+{
+    A->drains = socm_xrealloc(A->drains, (A->ndrains + 1) * sizeof *A->drains);
+    struct drain *d = &A->drains[A->ndrains++];
+    d->step = step;
+    d->use = socm_xcalloc(A->nn, sizeof *d->use);
+    memcpy(d->use, it->use, A->nn * sizeof *d->use);
+    memset(it->use, 0, A->nn * sizeof *it->use);
+    d->until = socm_now() + DRAIN_MAX_S;
+    if (!A->drain_check)
+        A->drain_check = socm_now() + 0.2;
+}
+
+static void drain_release(struct agent *A, size_t k)
+{
+    struct drain *d = &A->drains[k];
+    for (size_t n = 0; n < A->nn; n++)
+        A->nodes[n].free += d->use[n];
+    free(d->use);
+    free(d->step);
+    A->drains[k] = A->drains[--A->ndrains];
+}
+
+/* One squeue --steps for the pilot: the steps Slurm still lists keep their cores.
+ * Returns when to look again (0 = nothing drains). */
+static double drain_check(struct agent *A)
+{
+    double now = socm_now();
+    if (!A->ndrains)
+        return A->drain_check = 0;
+    if (now < A->drain_check)
+        return A->drain_check;
+    struct socm_strv steps = SOCM_STRV_INIT;
+    struct socm_error err = {0};
+    bool known = socm_slurm_steps(getenv("SLURM_JOB_ID"), &steps, &err) == 0;
+    for (size_t k = 0; k < A->ndrains; k++) {
+        bool listed = false;
+        for (size_t i = 0; known && i < steps.n && !listed; i++)
+            listed = !strcmp(steps.v[i], A->drains[k].step);
+        if ((known && !listed) || now >= A->drains[k].until)
+            drain_release(A, k--);
+    }
+    socm_strv_free(&steps);
+    return A->drain_check = A->ndrains ? now + 0.5 : 0;
+}
+
 static void finish(struct agent *A, size_t k)
 {
     struct item *it = A->items[k];
@@ -445,29 +527,41 @@ static void finish(struct agent *A, size_t k)
     waitpid(it->pid, &status, 0);
     close(it->pidfd);
     it->pidfd = -1;
-    release(A, it);
     char *sp = report_path(A, it, "step");
-    bool stepped = access(sp, F_OK) == 0;
+    char *step_id = socm_pilot_read(sp);
+    bool stepped = step_id != NULL;
     free(sp);
+    if (step_id) {
+        step_id[strcspn(step_id, "\n")] = '\0';
+        drain_add(A, it, step_id); /* takes step_id */
+    } else
+        release(A, it);
     struct socm_result r;
     char *reason = NULL;
-    bool failed = socm_result_read(it->sandbox, it->attempt, &r, &reason) != 0 ||
-                  r.outcome == SOCM_OUT_FAILED;
+    bool have = socm_result_read(it->sandbox, it->attempt, &r, &reason) == 0;
+    bool failed = !have || r.outcome == SOCM_OUT_FAILED;
+    /* The supervisor stopped it at its walltime (srun then says "Job step aborted"):
+     * a TIMEOUT of the workflow, not Slurm ending the step. */
+    bool timed_out = have && r.outcome == SOCM_OUT_TIMEOUT;
     free(reason);
     char *ep = socm_asprintf("%s/stderr", it->sandbox);
     char *text = it->cancel ? NULL : tail_of(ep, 65536);
     free(ep);
-    const char *ended = stepped ? slurm_ended(text) : NULL;
+    const char *ended = stepped && !timed_out ? slurm_ended(text) : NULL;
     if (!ended && failed && !stepped)
         ended = pilot_gone(text);
     if (ended)
         A->ending = true;
-    if (failed && text && !stepped && it->tries < STEP_RETRIES && socm_slurm_error_retryable(text)) {
-        /* srun never made the step: Slurm said "not now", not "no". */
-        double delay = 0.5 * (1 << it->tries);
+    double now = socm_now();
+    if (failed && text && !stepped && !ended && step_refused(text) &&
+        (!it->refused_since || now - it->refused_since < STEP_REFUSED_MAX_S)) {
+        /* srun never made the step: Slurm refused the step, the program never ran. */
+        double delay = it->tries < 6 ? 0.5 * (1 << it->tries) : STEP_BACKOFF_MAX_S;
+        if (!it->refused_since)
+            it->refused_since = now;
         it->tries++;
-        it->not_before = socm_now() + delay;
-        fprintf(stderr, "socm agent: %s: step refused for now; retry %d in %.1f s\n",
+        it->not_before = now + delay;
+        fprintf(stderr, "socm agent: %s: Slurm refused the step for now; retry %d in %.1f s\n",
                 it->task.name, it->tries, delay);
         free(text);
         return;
@@ -535,7 +629,10 @@ static int agent_loop(struct agent *A, int ifd, int sfd, int tfd)
     for (;;) {
         take_work(A);
         handle_cancels(A);
+        double drain_at = drain_check(A);
         double next = start_work(A);
+        if (drain_at && (!next || drain_at < next))
+            next = drain_at;
         size_t running = 0;
         for (size_t k = 0; k < A->n; k++)
             running += A->items[k]->pidfd >= 0;
@@ -650,6 +747,9 @@ out:
         item_free(A.items[k]);
     }
     free(A.items);
+    while (A.ndrains)
+        drain_release(&A, 0);
+    free(A.drains);
     for (size_t k = 0; k < A.nn; k++)
         free(A.nodes[k].name);
     free(A.nodes);

@@ -5,6 +5,7 @@
  * giving the new pilot's cores, walltime and QoS (see pilot.h). */
 #include "exec/journal.h"
 #include "exec/pilot.h"
+#include "campaign/discover.h"
 #include "exec/spec.h"
 #include "campaign/campaign.h"
 #include "socm/planner.h"
@@ -53,7 +54,7 @@ static struct socm_value *value_of_json(const json_t *j)
 
 /* The campaign's resource, as the campaign resolved it: a named one (catalogue,
  * [resources.NAME], user file) or its own [campaign.resources]. */
-static struct socm_resource *resource_of(const json_t *config, struct socm_error *err)
+struct socm_resource *socm_pilot_resource(const json_t *config, struct socm_error *err)
 {
     const json_t *camp = json_object_get(config, "campaign");
     const char *name = json_string_value(json_object_get(camp, "resource"));
@@ -63,6 +64,12 @@ static struct socm_resource *resource_of(const json_t *config, struct socm_error
         struct socm_value *t = value_of_json(own);
         r = socm_resource_from_table("campaign", t, err);
         socm_value_free(t);
+    } else if (name && !strcmp(name, "discover") &&
+               !json_object_get(json_object_get(config, "resources"), "discover")) {
+        /* The live cluster as it is now: a lost node no longer counts. */
+        const json_t *part = json_object_get(json_object_get(camp, "slurm"), "partition");
+        const char *p = json_string_value(part);
+        r = socm_resource_discover("discover", p && *p ? p : NULL, NULL, err);
     } else if (name) {
         const json_t *user = json_object_get(config, "resources");
         struct socm_value *t = json_is_object(user) ? value_of_json(user) : NULL;
@@ -194,7 +201,7 @@ int socm_pilot_replan(const char *state_dir, const double *min_walltime, size_t 
         socm_error_set(err, SOCM_E_INPUT, "unknown planner policy '%s'", policy);
         goto out;
     }
-    if (!(res = resource_of(config, err)))
+    if (!(res = socm_pilot_resource(config, err)))
         goto out;
     struct socm_plan_input in = {
         .n = s.m, .reqs = s.reqs, .names = s.names, .dag = &s.dag, .resource = res,
@@ -202,6 +209,10 @@ int socm_pilot_replan(const char *state_dir, const double *min_walltime, size_t 
         .schema = schema && (!strcmp(schema, "batch") || !strcmp(schema, "local")) /* local: batch here */
                       ? SOCM_SCHEMA_BATCH : SOCM_SCHEMA_REMOTE,
         .requested_cores = (int64_t)json_integer_value(json_object_get(camp, "requested_resources"))};
+    /* What the campaign asked for, as far as the cluster still has it (a discovered
+     * cluster counts only the nodes that can take work now). */
+    if (in.requested_cores > res->nodes * res->cores_per_node)
+        in.requested_cores = res->nodes * res->cores_per_node;
     if (!(left > 0)) {
         socm_error_set(err, SOCM_E_INPUT, "the campaign's deadline has passed (%.1f min ago)", -left);
         goto out;

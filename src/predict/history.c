@@ -44,7 +44,8 @@ static const char *const schema_sql =
     " started_at REAL NOT NULL DEFAULT 0,"
     " finished_at REAL NOT NULL DEFAULT 0,"
     " recorded_at REAL NOT NULL DEFAULT 0,"
-    " campaign TEXT NOT NULL DEFAULT '');"
+    " campaign TEXT NOT NULL DEFAULT '',"
+    " fingerprint TEXT NOT NULL DEFAULT '');"
     /* covers the per-group counts and the training query without reading rows */
     "CREATE INDEX IF NOT EXISTS runs_group ON runs(job_name, categorical, state);"
     "CREATE TABLE IF NOT EXISTS models ("
@@ -61,6 +62,7 @@ static const char *const schema_sql =
     " margin REAL NOT NULL,"
     " blob BLOB NOT NULL,"
     " trained_at REAL NOT NULL,"
+    " r2 REAL NOT NULL DEFAULT 0,"
     " PRIMARY KEY (job_name, categorical, target));";
 
 static double now_s(void)
@@ -143,6 +145,27 @@ static int add_campaign_column(sqlite3 *db, const char *p, struct socm_error *er
     return has ? 0 : exec_sql(db, "ALTER TABLE runs ADD COLUMN campaign TEXT NOT NULL DEFAULT '';", p, err);
 }
 
+/* Models stored before R² was measured get 0 (retraining measures it). */
+static int add_r2_column(sqlite3 *db, const char *p, struct socm_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    bool has = sqlite3_prepare_v2(db, "SELECT r2 FROM models LIMIT 0", -1, &st, NULL) == SQLITE_OK;
+    sqlite3_finalize(st);
+    return has ? 0 : exec_sql(db, "ALTER TABLE models ADD COLUMN r2 REAL NOT NULL DEFAULT 0;", p, err);
+}
+
+/* A database made before imports gets the fingerprint column (empty for the old
+ * runs, which an import therefore cannot recognise) and its index. */
+static int add_fingerprint_column(sqlite3 *db, const char *p, struct socm_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    bool has = sqlite3_prepare_v2(db, "SELECT fingerprint FROM runs LIMIT 0", -1, &st, NULL) == SQLITE_OK;
+    sqlite3_finalize(st);
+    if (!has && exec_sql(db, "ALTER TABLE runs ADD COLUMN fingerprint TEXT NOT NULL DEFAULT '';", p, err) != 0)
+        return -1;
+    return exec_sql(db, "CREATE INDEX IF NOT EXISTS runs_fingerprint ON runs(fingerprint);", p, err);
+}
+
 /* WAL mode and the schema. journal_mode=WAL needs a moment of exclusive access on
  * a new file, and SQLite answers "database is locked" at once, without the busy
  * handler, when another process is switching the same new file at that moment: so
@@ -163,6 +186,7 @@ static int setup_db(sqlite3 *db, const char *p, struct socm_error *err)
         nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
     }
     if (exec_sql(db, schema_sql, p, err) != 0 || add_campaign_column(db, p, err) != 0 ||
+        add_fingerprint_column(db, p, err) != 0 || add_r2_column(db, p, err) != 0 ||
         exec_sql(db, "COMMIT;", p, err) != 0) {
         sqlite3_exec(db, "ROLLBACK;", NULL, NULL, NULL);
         return -1;
@@ -220,6 +244,7 @@ void socm_history_run_clear(struct socm_history_run *r)
     free(r->resource);
     free(r->location);
     free(r->campaign);
+    free(r->fingerprint);
     memset(r, 0, sizeof *r);
 }
 
@@ -239,27 +264,18 @@ static int db_fail(struct socm_history *h, const char *what, struct socm_error *
 
 static const char *or_empty(const char *s) { return s ? s : ""; }
 
-int socm_history_record(struct socm_history *h, struct socm_history_run *run,
-                        struct socm_error *err)
+static const char *const insert_sql =
+    "INSERT INTO runs (job_name, workflow, command, categorical, numeric, ranks,"
+    " threads, req_memory_mb, req_runtime_min, elapsed_s, max_rss_mb, cpu_s, state,"
+    " resource, location, started_at, finished_at, recorded_at, campaign, fingerprint)"
+    " SELECT ?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?1"
+    " WHERE ?2 = 0 OR NOT EXISTS (SELECT 1 FROM runs WHERE fingerprint = ?1)";
+
+/* Binds run's fields to insert_sql's 19 value parameters (the fingerprint and the
+ * "only if new" flag are the named ?1 and ?2 slots, bound by the caller). */
+static void bind_run(sqlite3_stmt *st, const struct socm_history_run *run)
 {
-    static const char *sql =
-        "INSERT INTO runs (job_name, workflow, command, categorical, numeric, ranks,"
-        " threads, req_memory_mb, req_runtime_min, elapsed_s, max_rss_mb, cpu_s, state,"
-        " resource, location, started_at, finished_at, recorded_at, campaign)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-    if (!run->job_name || !*run->job_name)
-        return socm_error_set(err, SOCM_E_INPUT, "a history record needs a job name");
-    if (run->recorded_at == 0)
-        run->recorded_at = now_s();
-    if (exec_sql(h->db, "BEGIN IMMEDIATE;", h->path, err) != 0)
-        return -1;
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        db_fail(h, "prepare insert", err);
-        sqlite3_exec(h->db, "ROLLBACK;", NULL, NULL, NULL);
-        return -1;
-    }
-    int i = 1;
+    int i = 3;
     sqlite3_bind_text(st, i++, run->job_name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, i++, or_empty(run->workflow), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, i++, or_empty(run->command), -1, SQLITE_STATIC);
@@ -279,15 +295,90 @@ int socm_history_record(struct socm_history *h, struct socm_history_run *run,
     sqlite3_bind_double(st, i++, run->finished_at);
     sqlite3_bind_double(st, i++, run->recorded_at);
     sqlite3_bind_text(st, i++, or_empty(run->campaign), -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        db_fail(h, "insert run", err);
+}
+
+char *socm_history_fingerprint(const struct socm_history_run *r)
+{
+    /* every field that says what ran and what it used, doubles exactly (%a) */
+    char *text = socm_asprintf(
+        "%s\n%s\n%s\n%s\n%s\n%lld %lld %a %a %a %a %a\n%s\n%s\n%s\n%a %a\n%s",
+        r->job_name ? r->job_name : "", or_empty(r->workflow), or_empty(r->command),
+        r->categorical_json ? r->categorical_json : "{}", r->numeric_json ? r->numeric_json : "{}",
+        (long long)(r->ranks ? r->ranks : 1), (long long)(r->threads ? r->threads : 1), r->req_memory_mb,
+        r->req_runtime_min, r->elapsed_s, r->max_rss_mb, r->cpu_s, or_empty(r->state), or_empty(r->resource),
+        or_empty(r->location), r->started_at, r->finished_at, or_empty(r->campaign));
+    char hex[33];
+    socm_md5_hex(text, strlen(text), hex);
+    free(text);
+    return socm_asprintf("md5:%s", hex);
+}
+
+/* Inserts one run inside the caller's transaction; *added = 0 when `only_new` and
+ * a run with the same fingerprint is already there. */
+static int insert_run(struct socm_history *h, sqlite3_stmt *st, struct socm_history_run *run, bool only_new,
+                      bool *added, struct socm_error *err)
+{
+    if (!run->job_name || !*run->job_name)
+        return socm_error_set(err, SOCM_E_INPUT, "a history record needs a job name");
+    if (run->recorded_at == 0)
+        run->recorded_at = now_s();
+    if (!run->fingerprint)
+        run->fingerprint = socm_history_fingerprint(run);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    sqlite3_bind_text(st, 1, run->fingerprint, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, only_new);
+    bind_run(st, run);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return db_fail(h, "insert run", err);
+    *added = sqlite3_changes(h->db) > 0;
+    if (*added)
+        run->id = sqlite3_last_insert_rowid(h->db);
+    return 0;
+}
+
+/* Runs `n` inserts in one IMMEDIATE transaction: all of them or none. */
+static int insert_runs(struct socm_history *h, struct socm_history_run *runs, size_t n, bool only_new,
+                       size_t *added, struct socm_error *err)
+{
+    if (exec_sql(h->db, "BEGIN IMMEDIATE;", h->path, err) != 0)
+        return -1;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(h->db, insert_sql, -1, &st, NULL) != SQLITE_OK) {
+        db_fail(h, "prepare insert", err);
         sqlite3_exec(h->db, "ROLLBACK;", NULL, NULL, NULL);
         return -1;
     }
-    run->id = sqlite3_last_insert_rowid(h->db);
-    return exec_sql(h->db, "COMMIT;", h->path, err);
+    size_t count = 0;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        bool one = false;
+        rc = insert_run(h, st, &runs[i], only_new, &one, err);
+        count += one;
+    }
+    sqlite3_finalize(st);
+    if (rc == 0 && exec_sql(h->db, "COMMIT;", h->path, err) == 0) {
+        *added = count;
+        return 0;
+    }
+    sqlite3_exec(h->db, "ROLLBACK;", NULL, NULL, NULL);
+    for (size_t i = 0; i < n; i++) /* nothing of it was kept */
+        runs[i].id = 0;
+    return -1;
+}
+
+int socm_history_record(struct socm_history *h, struct socm_history_run *run,
+                        struct socm_error *err)
+{
+    size_t added = 0;
+    return insert_runs(h, run, 1, false, &added, err);
+}
+
+int socm_history_import(struct socm_history *h, struct socm_history_run *runs, size_t n, size_t *added,
+                        struct socm_error *err)
+{
+    *added = 0;
+    return insert_runs(h, runs, n, true, added, err);
 }
 
 /* Appends " AND ..." clauses for the filter; binds them in the same order. */
@@ -375,6 +466,7 @@ static void read_row(sqlite3_stmt *st, struct socm_history_run *r)
     r->finished_at = sqlite3_column_double(st, c++);
     r->recorded_at = sqlite3_column_double(st, c++);
     r->campaign = col_text(st, c++);
+    r->fingerprint = col_text(st, c++);
 }
 
 int socm_history_query(struct socm_history *h, const struct socm_history_filter *f,
@@ -384,7 +476,7 @@ int socm_history_query(struct socm_history *h, const struct socm_history_filter 
     socm_buf_puts(&sql, "SELECT id, job_name, workflow, command, categorical, numeric, ranks,"
                         " threads, req_memory_mb, req_runtime_min, elapsed_s, max_rss_mb, cpu_s,"
                         " state, resource, location, started_at, finished_at, recorded_at,"
-                        " campaign FROM runs");
+                        " campaign, fingerprint FROM runs");
     filter_where(f, &sql, true);
     if (f && f->limit)
         socm_buf_printf(&sql, " ORDER BY id DESC LIMIT %zu", f->limit);

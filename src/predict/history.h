@@ -34,6 +34,8 @@ struct socm_history_run {
     char *resource;         /* cluster name, or "local" */
     char *location;         /* Slurm "JOBID.STEP", or "local" */
     char *campaign;         /* the campaign the run came from ("" = recorded outside one) */
+    char *fingerprint;      /* identity for imports: "md5:..." of the content (NULL: computed
+                             * when recorded), or "slurm:JOBID" for a job sacct reported */
     double started_at, finished_at, recorded_at;
 };
 void socm_history_run_clear(struct socm_history_run *run);
@@ -61,6 +63,16 @@ struct sqlite3 *socm_history_sqlite(struct socm_history *h);
  * filled with the current time when 0. */
 int socm_history_record(struct socm_history *h, struct socm_history_run *run,
                         struct socm_error *err);
+
+/* Adds runs in ONE IMMEDIATE transaction, leaving out each run whose fingerprint is
+ * already in the database (so importing the same runs twice adds nothing): all the
+ * new ones are added or, on any failure, none. *added gets how many were new; the
+ * added runs get their id. */
+int socm_history_import(struct socm_history *h, struct socm_history_run *runs, size_t n, size_t *added,
+                        struct socm_error *err);
+/* The content fingerprint of a run: "md5:" and the MD5 of every field but id,
+ * recorded_at and fingerprint (doubles exactly). Malloc'd. */
+char *socm_history_fingerprint(const struct socm_history_run *run);
 
 /* Which runs a query selects. Zero/NULL fields select everything. */
 struct socm_history_filter {
@@ -100,6 +112,8 @@ int socm_history_run_from_workflow(const struct socm_workflow *wf, struct socm_h
 
 /* MD5 of a file's content as 32 lowercase hex digits into hex[33]. */
 int socm_file_md5(const char *path, char hex[33], struct socm_error *err);
+/* MD5 of `len` bytes into hex[33]. */
+void socm_md5_hex(const void *data, size_t len, char hex[33]);
 
 /* Measures of a Slurm run from its accounting rows (socm_slurm_sacct) for `jobid`
  * (JOBID or JOBID.STEP): elapsed and state from the matching row (the job's row
@@ -109,6 +123,26 @@ int socm_file_md5(const char *path, char hex[33], struct socm_error *err);
 struct socm_sacct;
 int socm_history_run_from_sacct(const struct socm_sacct *acct, const char *jobid,
                                 struct socm_history_run *run, struct socm_error *err);
+/* Runs from a batch of sacct rows (socm_slurm_sacct_history): each finished job whose
+ * name matches name_pattern (fnmatch; NULL = all) becomes a run — of the job
+ * specification whose job_prefix starts its command line (SubmitLine) at a word, or
+ * else its name, with that specification's features; without specifications
+ * (specs NULL), of its own name with no features. Measures as
+ * socm_history_run_from_sacct, cores = AllocCPUS (as threads), fingerprint
+ * "slurm:JOBID@START" (so that importing twice adds nothing). */
+struct socm_jobspecs;
+struct socm_sacct_import {
+    struct socm_history_runs runs;
+    size_t jobs;        /* allocation rows seen */
+    size_t other_names; /* not matching the pattern */
+    size_t unfinished;  /* still pending or running */
+    size_t unmatched;   /* no specification matches */
+    size_t unparsed;    /* a specification matched but could not take the features */
+    struct socm_strv problems; /* why, for the unparsed ones */
+};
+int socm_history_runs_from_sacct_import(const struct socm_sacct *acct, const struct socm_jobspecs *specs,
+                                        const char *name_pattern, struct socm_sacct_import *imp);
+void socm_sacct_import_free(struct socm_sacct_import *imp);
 /* Measures of a local run from wait4()'s rusage (children's peak RSS, user +
  * system CPU) and the wall time the caller measured. */
 struct rusage;

@@ -42,6 +42,17 @@ int socm_file_md5(const char *path, char hex[33], struct socm_error *err)
     return 0;
 }
 
+void socm_md5_hex(const void *data, size_t len, char hex[33])
+{
+    struct md5_ctx ctx;
+    md5_init(&ctx);
+    md5_update(&ctx, len, data);
+    uint8_t digest[MD5_DIGEST_SIZE];
+    md5_digest(&ctx, sizeof digest, digest);
+    for (int i = 0; i < MD5_DIGEST_SIZE; i++)
+        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+}
+
 /* "name_split_3_split_1" → "name". */
 char *socm_history_job_name(const struct socm_workflow *wf)
 {

@@ -12,6 +12,7 @@ static size_t n_plugins;
 static const struct socm_model_kind *const builtins[] = {
     &socm_model_poly,
     &socm_model_knn,
+    &socm_model_rf,
 #ifdef SOCM_HAVE_XGBOOST
     &socm_model_forest,
 #endif
@@ -36,9 +37,10 @@ const struct socm_model_kind *socm_model_find(const char *name)
     for (size_t i = 0; i < n_plugins; i++)
         if (strcmp(plugins[i]->name, name) == 0)
             return plugins[i];
-    /* the original's name for the tree model */
-    if (strcmp(name, "random_forest") == 0 || strcmp(name, "xgboost") == 0)
-        return socm_model_find("forest");
+    /* XGBoost's name, and "forest", which earlier versions called the boosted
+     * trees (their stored models keep loading) */
+    if (strcmp(name, "xgboost") == 0 || strcmp(name, "forest") == 0)
+        return socm_model_find("gbtree");
     return NULL;
 }
 

@@ -1,5 +1,5 @@
 /* model.h — the regression model interface: a model kind is a struct of functions
- * registered by name (poly, knn, forest, or a plug-in); it trains on rows of numeric
+ * registered by name (poly, knn, random_forest, gbtree, or a plug-in); it trains on rows of numeric
  * inputs, predicts, and turns itself into bytes for the history database. */
 #ifndef SOCM_PREDICT_MODEL_H
 #define SOCM_PREDICT_MODEL_H
@@ -14,8 +14,8 @@
 struct socm_model_params {
     int degree;      /* poly: 1..3; 0 = chosen on a validation split */
     int k;           /* knn: neighbours (default 5) */
-    int n_trees;     /* forest: boosting rounds (default 100) */
-    int max_depth;   /* forest: tree depth (default 6) */
+    int n_trees;     /* random_forest: trees; gbtree: boosting rounds (default 100) */
+    int max_depth;   /* tree depth (default: random_forest 40, gbtree 6) */
     uint64_t seed;   /* anything random (default 42) */
 };
 
@@ -40,9 +40,10 @@ int socm_model_register(const struct socm_model_kind *kind);
 const struct socm_model_kind *socm_model_find(const char *name);
 void socm_model_names(struct socm_strv *names);
 
-/* Built-in kinds (forest only when built with XGBoost). */
+/* Built-in kinds (gbtree only when built with XGBoost). */
 extern const struct socm_model_kind socm_model_poly;
 extern const struct socm_model_kind socm_model_knn;
+extern const struct socm_model_kind socm_model_rf;
 #ifdef SOCM_HAVE_XGBOOST
 extern const struct socm_model_kind socm_model_forest;
 #endif

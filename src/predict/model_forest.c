@@ -1,5 +1,5 @@
-/* model_forest.c — gradient-boosted trees through XGBoost's C API (the original's
- * model_type = "random_forest"). Trees need no standardisation; the model is saved
+/* model_forest.c — gradient-boosted trees through XGBoost's C API (model "gbtree",
+ * also "xgboost" and, as earlier versions named it, "forest"). Trees need no standardisation; the model is saved
  * in XGBoost's own UBJSON format. Built only when CMake found libxgboost. */
 #ifdef SOCM_HAVE_XGBOOST
 #include "predict/model.h"
@@ -18,7 +18,7 @@ struct forest {
 
 static int xgb_fail(struct socm_error *err, const char *what)
 {
-    return socm_error_set(err, SOCM_E_FAILED, "forest: %s: %s", what, XGBGetLastError());
+    return socm_error_set(err, SOCM_E_FAILED, "gbtree: %s: %s", what, XGBGetLastError());
 }
 
 static void quiet(void)
@@ -69,7 +69,7 @@ static void *forest_train(const struct socm_model_params *params, const double *
 {
     quiet();
     if (n == 0 || p == 0) {
-        socm_error_set(err, SOCM_E_INPUT, "forest: needs rows and inputs");
+        socm_error_set(err, SOCM_E_INPUT, "gbtree: needs rows and inputs");
         return NULL;
     }
     float *fx = to_float(x, n * p), *fy = to_float(y, n);
@@ -143,7 +143,7 @@ static void *forest_load(const void *data, size_t len, struct socm_error *err)
     struct socm_blob_reader r = {data, len, 0};
     uint64_t p = socm_blob_read_u64(&r), rounds = socm_blob_read_u64(&r);
     if (r.bad || p == 0 || p > 100000 || r.left == 0) {
-        socm_error_set(err, SOCM_E_INPUT, "forest: corrupt saved model");
+        socm_error_set(err, SOCM_E_INPUT, "gbtree: corrupt saved model");
         return NULL;
     }
     struct forest *m = socm_xcalloc(1, sizeof *m);
@@ -161,7 +161,7 @@ static void *forest_load(const void *data, size_t len, struct socm_error *err)
 }
 
 const struct socm_model_kind socm_model_forest = {
-    .name = "forest",
+    .name = "gbtree",
     .description = "gradient-boosted trees (XGBoost)",
     .train = forest_train,
     .predict = forest_predict,

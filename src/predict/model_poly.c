@@ -1,7 +1,11 @@
 /* model_poly.c — polynomial least squares of degree 1–3 on standardised inputs
  * (GSL gsl_multifit_linear, SVD based, so collinear or constant inputs do not make
- * it fail). With degree 0 ("auto") the degree is chosen on a validation split of the
- * training rows. Terms include interactions; constant inputs are left out. */
+ * it fail). Terms include interactions; constant inputs are left out. The fit is
+ * made either on the values as they are or in log space (log of the target and of
+ * every input that is always positive), where a power law such as runtime ∝ size ×
+ * detectors / ranks is a plane; with degree 0 ("auto") the degree, and in any case
+ * the space, are chosen on a validation split of the training rows, by the error of
+ * the predictions on the original scale. */
 #ifdef SOCM_HAVE_GSL /* else model_poly_missing.c */
 #include "predict/model.h"
 
@@ -20,6 +24,8 @@ struct poly_term {
 
 struct poly {
     struct socm_scaler sc;
+    bool logy;            /* the target is fitted as log(y) */
+    unsigned char *logx;  /* per input: fitted as log(x) */
     int degree;
     size_t nterms;
     struct poly_term *terms;
@@ -70,9 +76,18 @@ static void poly_free(void *model)
     if (!m)
         return;
     socm_scaler_free(&m->sc);
+    free(m->logx);
     free(m->terms);
     free(m->coef);
     free(m);
+}
+
+/* One input row in the model's space, standardised, into z. */
+static void prep(const struct poly *m, const double *x, double *t, double *z)
+{
+    for (size_t j = 0; j < m->sc.p; j++)
+        t[j] = m->logx && m->logx[j] ? log(x[j]) : x[j];
+    socm_scaler_apply(&m->sc, t, z);
 }
 
 /* Fits coefficients of `m` (scaler and terms set) on the rows `rows` of x. */
@@ -86,12 +101,13 @@ static int poly_fit(struct poly *m, const double *x, const double *y, const size
     gsl_vector *c = gsl_vector_alloc(m->nterms);
     gsl_matrix *cov = gsl_matrix_alloc(m->nterms, m->nterms);
     gsl_multifit_linear_workspace *w = gsl_multifit_linear_alloc(n, m->nterms);
-    double *z = socm_xmalloc((p ? p : 1) * sizeof *z);
+    double *z = socm_xmalloc((p ? p : 1) * sizeof *z), *t = socm_xmalloc((p ? p : 1) * sizeof *t);
     for (size_t i = 0; i < n; i++) {
-        socm_scaler_apply(&m->sc, x + rows[i] * p, z);
+        prep(m, x + rows[i] * p, t, z);
         design_row(m, z, gsl_matrix_ptr(X, i, 0));
-        gsl_vector_set(Y, i, y[rows[i]]);
+        gsl_vector_set(Y, i, m->logy ? log(y[rows[i]]) : y[rows[i]]);
     }
+    free(t);
     double chisq;
     int rc = gsl_multifit_linear(X, Y, c, cov, &chisq, w);
     if (rc == GSL_SUCCESS) {
@@ -110,10 +126,26 @@ static int poly_fit(struct poly *m, const double *x, const double *y, const size
     return rc == GSL_SUCCESS ? 0 : -1;
 }
 
-static struct poly *poly_new(const double *x, size_t n, size_t p, int degree)
+/* A model of `degree` (lowered until its terms fit POLY_MAX_TERMS), its scaler fitted
+ * on the rows in its space: log space takes the log of every input that is always
+ * positive (the caller checks that y is). */
+static struct poly *poly_new(const double *x, size_t n, size_t p, int degree, bool logspace)
 {
     struct poly *m = socm_xcalloc(1, sizeof *m);
-    socm_scaler_fit(&m->sc, x, n, p);
+    m->logy = logspace;
+    m->logx = socm_xcalloc(p ? p : 1, 1);
+    for (size_t j = 0; logspace && j < p; j++) {
+        bool pos = n > 0;
+        for (size_t i = 0; i < n && pos; i++)
+            pos = x[i * p + j] > 0;
+        m->logx[j] = pos;
+    }
+    double *xt = socm_xmalloc((n * p > 0 ? n * p : 1) * sizeof *xt);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < p; j++)
+            xt[i * p + j] = m->logx[j] ? log(x[i * p + j]) : x[i * p + j];
+    socm_scaler_fit(&m->sc, xt, n, p);
+    free(xt);
     m->terms = socm_xmalloc(POLY_MAX_TERMS * sizeof *m->terms);
     for (; degree >= 1; degree--) {
         size_t nt = make_terms(&m->sc, degree, m->terms);
@@ -131,16 +163,18 @@ static int poly_predict(const void *model, const double *x, size_t n, double *ou
 {
     const struct poly *m = model;
     size_t p = m->sc.p;
-    double *z = socm_xmalloc((p ? p : 1) * sizeof *z);
+    double *z = socm_xmalloc((p ? p : 1) * sizeof *z), *tx = socm_xmalloc((p ? p : 1) * sizeof *tx);
     double *row = socm_xmalloc(m->nterms * sizeof *row);
     for (size_t i = 0; i < n; i++) {
-        socm_scaler_apply(&m->sc, x + i * p, z);
+        prep(m, x + i * p, tx, z);
         design_row(m, z, row);
         double v = 0;
         for (size_t t = 0; t < m->nterms; t++)
             v += m->coef[t] * row[t];
-        out[i] = v;
+        /* log of a non-positive input: no answer (the caller falls back) */
+        out[i] = isfinite(v) ? (m->logy ? exp(v) : v) : NAN;
     }
+    free(tx);
     free(z);
     free(row);
     (void)err;
@@ -158,31 +192,41 @@ static double validation_mse(const struct poly *m, const double *x, const double
     return n ? s / (double)n : INFINITY;
 }
 
-/* Degree with the smallest validation error; ties go to the simpler model. */
-static int choose_degree(const struct socm_model_params *params, const double *x,
-                         const double *y, size_t n, size_t p)
+/* The degree and space with the smallest validation error on the original scale;
+ * ties go to the simpler model (lower degree, then the values as they are). With a
+ * given degree, only the space is chosen. */
+static void choose_model(const struct socm_model_params *params, const double *x, const double *y, size_t n,
+                         size_t p, int *degree, bool *logspace)
 {
-    size_t *idx = socm_xmalloc(n * sizeof *idx);
+    size_t *idx = socm_xmalloc((n ? n : 1) * sizeof *idx);
     for (size_t i = 0; i < n; i++)
         idx[i] = i;
     socm_shuffle(idx, n, (params->seed ? params->seed : 42) ^ 0x706f6c79u);
     size_t nval = n / 5, nfit = n - nval;
-    int best = 1;
+    bool ypos = n > 0;
+    for (size_t i = 0; i < n && ypos; i++)
+        ypos = y[i] > 0 && isfinite(log(y[i]));
+    *degree = params->degree ? params->degree : 1;
+    *logspace = false;
     double best_mse = INFINITY;
-    for (int d = 1; d <= 3 && nval > 0; d++) {
-        struct poly *m = poly_new(x, n, p, d);
-        struct socm_error e = {0};
-        if (m->degree == d && poly_fit(m, x, y, idx, nfit, p, &e) == 0) {
-            double mse = validation_mse(m, x, y, idx + nfit, nval, p);
-            if (mse < best_mse * 0.99) {
-                best_mse = mse;
-                best = d;
+    for (int sp = 0; sp < 2 && nval > 0; sp++) {
+        if (sp == 1 && !ypos)
+            break;
+        for (int d = params->degree ? params->degree : 1; d <= (params->degree ? params->degree : 3); d++) {
+            struct poly *m = poly_new(x, n, p, d, sp == 1);
+            struct socm_error e = {0};
+            if (m->degree == d && poly_fit(m, x, y, idx, nfit, p, &e) == 0) {
+                double mse = validation_mse(m, x, y, idx + nfit, nval, p);
+                if (mse < best_mse * 0.99) {
+                    best_mse = mse;
+                    *degree = d;
+                    *logspace = sp == 1;
+                }
             }
+            poly_free(m);
         }
-        poly_free(m);
     }
     free(idx);
-    return best;
 }
 
 static void *poly_train(const struct socm_model_params *params, const double *x, const double *y,
@@ -193,8 +237,10 @@ static void *poly_train(const struct socm_model_params *params, const double *x,
         socm_error_set(err, SOCM_E_INPUT, "poly: degree must be 1, 2 or 3 (got %d)", params->degree);
         return NULL;
     }
-    int degree = params->degree ? params->degree : choose_degree(params, x, y, n, p);
-    struct poly *m = poly_new(x, n, p, degree);
+    int degree;
+    bool logspace;
+    choose_model(params, x, y, n, p, &degree, &logspace);
+    struct poly *m = poly_new(x, n, p, degree, logspace);
     size_t *rows = socm_xmalloc((n ? n : 1) * sizeof *rows);
     for (size_t i = 0; i < n; i++)
         rows[i] = i;
@@ -210,17 +256,21 @@ static void *poly_train(const struct socm_model_params *params, const double *x,
 static char *poly_describe(const void *model)
 {
     const struct poly *m = model;
-    return socm_asprintf("degree %d, %zu terms", m->degree, m->nterms);
+    return socm_asprintf("degree %d, %zu terms%s", m->degree, m->nterms, m->logy ? ", log space" : "");
 }
 
-#define POLY_MAGIC 0x31594c4f504d4353ull /* "SCMPOLY1" */
+#define POLY_MAGIC 0x31594c4f504d4353ull  /* "SCMPOLY1": the values as they are */
+#define POLY_MAGIC2 0x32594c4f504d4353ull /* "SCMPOLY2": + log space flags */
 
 static int poly_save(const void *model, struct socm_buf *out, struct socm_error *err)
 {
     const struct poly *m = model;
-    socm_blob_u64(out, POLY_MAGIC);
+    socm_blob_u64(out, POLY_MAGIC2);
     socm_blob_u64(out, m->sc.p);
     socm_blob_u64(out, (uint64_t)m->degree);
+    socm_blob_u64(out, m->logy);
+    for (size_t j = 0; j < m->sc.p; j++)
+        socm_blob_u64(out, m->logx[j]);
     socm_blob_f64s(out, m->sc.mean, m->sc.p);
     socm_blob_f64s(out, m->sc.sd, m->sc.p);
     socm_blob_u64(out, m->nterms);
@@ -232,16 +282,23 @@ static int poly_save(const void *model, struct socm_buf *out, struct socm_error 
 static void *poly_load(const void *data, size_t len, struct socm_error *err)
 {
     struct socm_blob_reader r = {data, len, 0};
-    if (socm_blob_read_u64(&r) != POLY_MAGIC) {
+    uint64_t magic = socm_blob_read_u64(&r);
+    if (magic != POLY_MAGIC && magic != POLY_MAGIC2) {
         socm_error_set(err, SOCM_E_INPUT, "poly: not a saved poly model");
         return NULL;
     }
     uint64_t p = socm_blob_read_u64(&r), degree = socm_blob_read_u64(&r);
-    if (r.bad || p > 100000 || degree < 1 || degree > 3) {
+    if (r.bad || p > 100000 || p > len || degree < 1 || degree > 3) {
         socm_error_set(err, SOCM_E_INPUT, "poly: corrupt saved model");
         return NULL;
     }
     struct poly *m = socm_xcalloc(1, sizeof *m);
+    m->logx = socm_xcalloc(p ? p : 1, 1);
+    if (magic == POLY_MAGIC2) {
+        m->logy = socm_blob_read_u64(&r) != 0;
+        for (size_t j = 0; j < p; j++)
+            m->logx[j] = socm_blob_read_u64(&r) != 0;
+    }
     m->sc.p = p;
     m->sc.mean = socm_xcalloc(p ? p : 1, sizeof(double));
     m->sc.sd = socm_xcalloc(p ? p : 1, sizeof(double));

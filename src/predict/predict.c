@@ -4,6 +4,7 @@
  * outcome carries a sentence saying how it was obtained. */
 #include "predict/predict.h"
 
+#include "predict/slurmise.h"
 #include "socm/planner.h"
 #include "util/str.h"
 
@@ -25,6 +26,7 @@ struct cached_model {
     struct socm_strv features;
     char *why_none; /* set when model is NULL */
     int64_t n_runs; /* completed runs of the group when first asked */
+    bool saved;     /* loaded from model_path: used as it is, never retrained */
     struct cached_model *next;
 };
 
@@ -33,6 +35,7 @@ struct socm_predictor {
     bool own_history;
     struct socm_predict_options o;
     struct cached_model *cache;
+    sqlite3 *saved; /* model_path, read-only, when it exists */
 };
 
 struct socm_predictor *socm_predictor_new(struct socm_history *h,
@@ -44,27 +47,23 @@ struct socm_predictor *socm_predictor_new(struct socm_history *h,
         p->o = *o;
     else
         socm_predict_options_default(&p->o);
+    /* saved models (`socm history train` with a model_path); a missing file means
+     * none saved yet: the history's own models are used */
+    if (p->o.model_path[0] &&
+        sqlite3_open_v2(p->o.model_path, &p->saved, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        sqlite3_close(p->saved);
+        p->saved = NULL;
+    }
     return p;
 }
 
 struct socm_predictor *socm_predictor_open(const struct socm_value *config, const char *history_db,
                                            struct socm_error *err)
 {
-    /* settings: a top-level [predict], else [campaign.predict] */
-    const struct socm_value *camp = config ? socm_table_get(config, "campaign") : NULL;
-    const struct socm_value *t = config ? socm_table_get(config, "predict") : NULL;
-    if (!t && camp && camp->type == SOCM_V_TABLE) {
-        const struct socm_value *cp = socm_table_get(camp, "predict");
-        t = cp && cp->type == SOCM_V_TABLE ? cp : NULL;
-    }
+    /* settings: [predict] (else [campaign.predict]) and [slurmise] */
     struct socm_predict_options o;
-    if (socm_predict_options_from_config(t, &o, err) != 0)
-        return NULL;
     const char *path = history_db;
-    if (!path && t && socm_table_get_string(t, "history_db", &path, err) != 0)
-        return NULL;
-    if (!path && camp && camp->type == SOCM_V_TABLE &&
-        socm_table_get_string(camp, "history_db", &path, err) != 0)
+    if (socm_predict_options_from_root(config, &o, &path, err) != 0)
         return NULL;
     struct socm_history *h = socm_history_open(path, err);
     if (!h)
@@ -99,6 +98,7 @@ void socm_predictor_close(struct socm_predictor *p)
     }
     if (p->own_history)
         socm_history_close(p->h);
+    sqlite3_close(p->saved);
     free(p);
 }
 
@@ -110,15 +110,17 @@ void socm_prediction_clear(struct socm_prediction *pr)
     memset(pr, 0, sizeof *pr);
 }
 
-/* Reads the stored model of a group into c; 1 found, 0 none, -1 error. */
-static int read_model(struct socm_predictor *p, struct cached_model *c, struct socm_error *err)
+/* Reads the stored model of a group into c from db; 1 found, 0 none, -1 error. */
+static int read_model_from(sqlite3 *db, struct cached_model *c, struct socm_error *err)
 {
-    sqlite3 *db = socm_history_sqlite(p->h);
     sqlite3_stmt *st = NULL;
     const char *sql = "SELECT kind, features, n_train, n_test, n_runs, mean_pct_error, mse, margin,"
-                      " blob FROM models WHERE job_name = ? AND categorical = ? AND target = ?";
+                      " blob, r2 FROM models WHERE job_name = ? AND categorical = ? AND target = ?";
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        return socm_error_set(err, SOCM_E_SYSTEM, "history database: %s", sqlite3_errmsg(db));
+        /* the history failing is the system's; model_path not being models, the user's */
+        return socm_error_set(err, c->saved ? SOCM_E_INPUT : SOCM_E_SYSTEM, "%s%s: %s",
+                              c->saved ? "model_path " : "history database ", sqlite3_db_filename(db, "main"),
+                              sqlite3_errmsg(db));
     sqlite3_bind_text(st, 1, c->job_name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, c->categorical, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, socm_target_name(c->target), -1, SQLITE_STATIC);
@@ -135,6 +137,7 @@ static int read_model(struct socm_predictor *p, struct cached_model *c, struct s
         c->mi.mean_pct_error = sqlite3_column_double(st, 5);
         c->mi.mse = sqlite3_column_double(st, 6);
         c->mi.margin = sqlite3_column_double(st, 7);
+        c->mi.r2 = sqlite3_column_double(st, 9);
         struct socm_error e = {0};
         if (c->kind) {
             c->model = c->kind->load(sqlite3_column_blob(st, 8), (size_t)sqlite3_column_bytes(st, 8), &e);
@@ -152,6 +155,11 @@ static int read_model(struct socm_predictor *p, struct cached_model *c, struct s
     }
     sqlite3_finalize(st);
     return found;
+}
+
+static int read_model(struct socm_predictor *p, struct cached_model *c, struct socm_error *err)
+{
+    return read_model_from(socm_history_sqlite(p->h), c, err);
 }
 
 static void cached_reset(struct cached_model *c)
@@ -173,15 +181,31 @@ static struct cached_model *get_model(struct socm_predictor *p, const char *job,
     for (struct cached_model *c = p->cache; c; c = c->next)
         if (c->target == target && strcmp(c->job_name, job) == 0 && strcmp(c->categorical, cat) == 0)
             return c;
-    int64_t n_runs = 0;
-    struct socm_history_filter f = {.job_name = job, .categorical_json = cat,
-                                    .state = SOCM_HISTORY_COMPLETED};
-    if (socm_history_count(p->h, &f, &n_runs, err) != 0)
-        return NULL;
     struct cached_model *c = socm_xcalloc(1, sizeof *c);
     c->job_name = socm_strdup(job);
     c->categorical = socm_strdup(cat);
     c->target = target;
+    /* a saved model (model_path) is used whatever this machine's history holds */
+    c->saved = p->saved != NULL; /* for read_model_from's message */
+    int saved = p->saved ? read_model_from(p->saved, c, err) : 0;
+    c->saved = false;
+    if (saved < 0) { /* model_path is there but is not a file of models */
+        cached_free(c);
+        return NULL;
+    }
+    if (saved == 1) {
+        c->saved = true;
+        c->n_runs = (int64_t)c->mi.n_runs;
+        c->next = p->cache;
+        p->cache = c;
+        return c;
+    }
+    cached_reset(c);
+    int64_t n_runs = 0;
+    if (socm_predict_group_count(p->h, &p->o, job, cat, &n_runs, err) != 0) {
+        cached_free(c);
+        return NULL;
+    }
     c->n_runs = n_runs;
     size_t min_runs = p->o.min_runs ? p->o.min_runs : 10;
     if ((size_t)n_runs < min_runs) { /* nothing to load or train: the caller says why */
@@ -311,10 +335,10 @@ static int predict_target(struct socm_predictor *p, const char *job, const char 
         o->value = minimum;
         snprintf(floor_note, sizeof floor_note, ", raised to the minimum %.6g %s", minimum, unit);
     }
-    say(o, "predicted %.6g %s by %s (%s) from %zu runs, held-out error %.1f %% on %zu; "
+    say(o, "predicted %.6g %s by %s (%s%s) from %zu runs, held-out error %.1f %% on %zu; "
            "+%.1f %% margin (90th percentile of held-out under-prediction)%s",
-        raw, unit, c->mi.kind, c->mi.detail ? c->mi.detail : "", c->mi.n_train, c->mi.mean_pct_error,
-        c->mi.n_test, 100 * c->mi.margin, floor_note);
+        raw, unit, c->mi.kind, c->mi.detail ? c->mi.detail : "", c->saved ? ", saved in model_path" : "",
+        c->mi.n_train, c->mi.mean_pct_error, c->mi.n_test, 100 * c->mi.margin, floor_note);
     return 0;
 }
 
@@ -329,6 +353,15 @@ int socm_predict_features(struct socm_predictor *p, const char *job_name,
     out->numeric_json = socm_strdup(numeric_json ? numeric_json : "{}");
     out->walltime.requested = req_walltime_min;
     out->memory.requested = req_memory_mb;
+    if (socm_predict_has_feature_lists(&p->o)) {
+        char *c = NULL, *n = NULL;
+        if (socm_features_resplit(&p->o, out->categorical_json, out->numeric_json, &c, &n) == 0) {
+            free(out->categorical_json);
+            free(out->numeric_json);
+            out->categorical_json = c;
+            out->numeric_json = n;
+        }
+    }
     struct socm_strv names = SOCM_STRV_INIT;
     double *values = NULL;
     if (socm_features_flatten(out->numeric_json, &names, &values) < 0) {
@@ -342,6 +375,8 @@ int socm_predict_features(struct socm_predictor *p, const char *job_name,
                             SOCM_TARGET_MEMORY, pad_fallback, &out->memory, err);
     socm_strv_free(&names);
     free(values);
+    if (rc != 0) /* callers own `out` only on success */
+        socm_prediction_clear(out);
     return rc;
 }
 

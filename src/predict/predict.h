@@ -12,7 +12,7 @@
 #include <stdbool.h>
 
 /* Settings, from the `[predict]` table (all optional):
- *   model = "poly" | "knn" | "forest" ("random_forest")   default "poly"
+ *   model = "poly" | "knn" | "random_forest" | "gbtree" ("xgboost")   default "poly"
  *   degree = 1..3 (poly; default: chosen), k = 5 (knn), n_trees = 100 (forest)
  *   max_error_percent = 25    held-out mean percent error above which we fall back
  *   min_runs = 10             fewer completed runs than this: fall back
@@ -28,6 +28,15 @@ struct socm_predict_options {
     double test_fraction;
     bool auto_train;
     double minimum_mem_mb, minimum_time_min;
+    double margin_percentile; /* of held-out under-prediction, the safety margin (default 95) */
+    /* From `[slurmise]` (see slurmise.h): */
+    unsigned targets; /* bits 1u << enum socm_target; 0 = runtime and memory */
+    /* Arrays of strings (borrowed from the config) or NULL: when either is given,
+     * they decide which features are numbers (model inputs) and which are
+     * categories (one model each), whatever the run recorded. */
+    const struct socm_value *numeric_features, *categorical_features;
+    char model_path[4096];         /* "" = models stay in the history database only */
+    char training_data_path[4096]; /* "" = none; a CSV imported before training */
 };
 void socm_predict_options_default(struct socm_predict_options *o);
 /* Reads `predict` (a table; NULL = defaults) into o; errors carry positions. */
@@ -41,8 +50,19 @@ int socm_predict_duration_value(const struct socm_value *v, double *min, struct 
 
 /* ---- Training ---- */
 
-enum socm_target { SOCM_TARGET_RUNTIME, SOCM_TARGET_MEMORY };
-const char *socm_target_name(enum socm_target t); /* "runtime", "memory" */
+/* What a model predicts: runtime (elapsed seconds), memory (max RSS, MB),
+ * cpu_efficiency (CPU time / (elapsed x ranks x threads)) and cpu_cores (CPU time /
+ * elapsed: the cores kept busy on average); the last two only from runs whose CPU
+ * time was measured. */
+enum socm_target { SOCM_TARGET_RUNTIME, SOCM_TARGET_MEMORY, SOCM_TARGET_CPU_EFFICIENCY, SOCM_TARGET_CPU_CORES };
+#define SOCM_TARGET_COUNT 4
+const char *socm_target_name(enum socm_target t); /* "runtime", "memory", ... */
+/* By name ("walltime" is "runtime"); -1 if unknown. */
+int socm_target_from_name(const char *name);
+/* The target's value for a run; 0 when the run does not measure it. */
+double socm_target_value(enum socm_target t, const struct socm_history_run *run);
+/* Whether o trains target t. */
+bool socm_predict_wants_target(const struct socm_predict_options *o, enum socm_target t);
 
 /* A trained model as stored (metrics from the 20 % held out). */
 struct socm_model_info {
@@ -50,7 +70,8 @@ struct socm_model_info {
     enum socm_target target;
     size_t n_train, n_test, n_runs;
     double mean_pct_error, mse;
-    double margin; /* 90th percentile of (actual/predicted - 1) on held-out runs, ≥ 0 */
+    double r2;     /* coefficient of determination on the held-out runs */
+    double margin; /* margin_percentile of (actual/predicted - 1) on held-out runs, ≥ 0 */
 };
 void socm_model_info_clear(struct socm_model_info *mi);
 
@@ -68,6 +89,31 @@ int socm_predict_train_group(struct socm_history *h, const char *job_name,
                              const char *categorical, enum socm_target target,
                              const struct socm_predict_options *o, struct socm_model_info *mi,
                              struct socm_error *err);
+
+/* Calls fn for every (job name, categories) group of completed runs — only
+ * job_name's when given — with the group's runs (features re-split by o's lists);
+ * stops at the first -1. */
+typedef int (*socm_group_fn)(const char *job, const char *cat, const struct socm_history_runs *runs, void *arg,
+                             struct socm_error *err);
+int socm_predict_each_group(struct socm_history *h, const char *job_name, const struct socm_predict_options *o,
+                            socm_group_fn fn, void *arg, struct socm_error *err);
+/* The training matrix of runs for target t: the numeric features every run has
+ * (names sorted), rows whose target is not measured left out. x is n × p row-major. */
+struct socm_dataset {
+    struct socm_strv names;
+    double *x, *y;
+    size_t n, p;
+};
+void socm_dataset_build(const struct socm_history_runs *runs, enum socm_target t, struct socm_dataset *d);
+void socm_dataset_free(struct socm_dataset *d);
+/* Held-out figures of a fitted model on rows (x, y): mean percent error, MSE, R²
+ * and margin into mi. */
+int socm_model_evaluate(const struct socm_model_kind *kind, const void *model, const double *x, const double *y,
+                        size_t n, double margin_percentile, struct socm_model_info *mi, struct socm_error *err);
+
+/* Completed runs in a group (after the feature lists' split, when o has them). */
+int socm_predict_group_count(struct socm_history *h, const struct socm_predict_options *o, const char *job,
+                             const char *cat, int64_t *n, struct socm_error *err);
 
 /* ---- Prediction ---- */
 

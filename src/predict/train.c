@@ -4,6 +4,7 @@
  * under-prediction (the safety margin) are stored with the serialized model. */
 #include "predict/predict.h"
 
+#include "predict/slurmise.h"
 #include "util/str.h"
 
 #include <ctype.h>
@@ -14,9 +15,40 @@
 #include <strings.h>
 #include <time.h>
 
+static const char *const target_names[SOCM_TARGET_COUNT] = {"runtime", "memory", "cpu_efficiency", "cpu_cores"};
+
 const char *socm_target_name(enum socm_target t)
 {
-    return t == SOCM_TARGET_RUNTIME ? "runtime" : "memory";
+    return (unsigned)t < SOCM_TARGET_COUNT ? target_names[t] : "?";
+}
+
+int socm_target_from_name(const char *name)
+{
+    if (strcmp(name, "walltime") == 0)
+        return SOCM_TARGET_RUNTIME;
+    for (int t = 0; t < SOCM_TARGET_COUNT; t++)
+        if (strcmp(name, target_names[t]) == 0)
+            return t;
+    return -1;
+}
+
+double socm_target_value(enum socm_target t, const struct socm_history_run *r)
+{
+    double cores = (double)(r->ranks > 0 ? r->ranks : 1) * (double)(r->threads > 0 ? r->threads : 1);
+    bool cpu = r->cpu_s > 0 && r->elapsed_s > 0;
+    switch (t) {
+    case SOCM_TARGET_RUNTIME: return r->elapsed_s;
+    case SOCM_TARGET_MEMORY: return r->max_rss_mb;
+    case SOCM_TARGET_CPU_EFFICIENCY: return cpu ? r->cpu_s / (r->elapsed_s * cores) : 0;
+    case SOCM_TARGET_CPU_CORES: return cpu ? r->cpu_s / r->elapsed_s : 0;
+    }
+    return 0;
+}
+
+bool socm_predict_wants_target(const struct socm_predict_options *o, enum socm_target t)
+{
+    unsigned want = o->targets ? o->targets : (1u << SOCM_TARGET_RUNTIME) | (1u << SOCM_TARGET_MEMORY);
+    return want & (1u << t);
 }
 
 void socm_predict_options_default(struct socm_predict_options *o)
@@ -28,6 +60,7 @@ void socm_predict_options_default(struct socm_predict_options *o)
     o->test_fraction = 0.2;
     o->auto_train = true;
     o->params.seed = 42;
+    o->margin_percentile = 95;
 }
 
 /* "2G" → 2000 MB (decimal, as config/ units), "512M", "1.5T", "64000K"; a number is MB. */
@@ -103,7 +136,7 @@ int socm_predict_options_from_config(const struct socm_value *t, struct socm_pre
         return -1;
     if (!socm_model_find(o->model)) {
         const struct socm_value *v = socm_table_get(t, "model");
-        return socm_error_at(err, &v->pos, "unknown model \"%s\" (poly, knn, forest)", o->model);
+        return socm_error_at(err, &v->pos, "unknown model \"%s\" (poly, knn, random_forest, gbtree)", o->model);
     }
     i = 0;
     if (socm_table_get_int(t, "degree", &i, err) != 0)
@@ -132,6 +165,13 @@ int socm_predict_options_from_config(const struct socm_value *t, struct socm_pre
     if (socm_table_get_bool(t, "auto_train", &o->auto_train, err) != 0)
         return -1;
     const struct socm_value *v;
+    d = o->margin_percentile;
+    if (socm_table_get_number(t, "margin_percentile", &d, err) != 0)
+        return -1;
+    if (!(d >= 50 && d <= 100))
+        return socm_error_at(err, &socm_table_get(t, "margin_percentile")->pos,
+                             "margin_percentile is between 50 and 100");
+    o->margin_percentile = d;
     if ((v = socm_table_get(t, "minimum_mem")) && memory_mb(v, &o->minimum_mem_mb, err) != 0)
         return -1;
     if ((v = socm_table_get(t, "minimum_time")) && duration_min(v, &o->minimum_time_min, err) != 0)
@@ -206,15 +246,7 @@ static long find_name(const struct socm_strv *names, const char *name)
     return -1;
 }
 
-/* The training matrix of a group: features present in every run; rows whose target
- * is not positive (not measured) are left out. */
-struct dataset {
-    struct socm_strv names;
-    double *x, *y;
-    size_t n, p;
-};
-
-static void dataset_free(struct dataset *d)
+void socm_dataset_free(struct socm_dataset *d)
 {
     socm_strv_free(&d->names);
     free(d->x);
@@ -222,8 +254,8 @@ static void dataset_free(struct dataset *d)
     memset(d, 0, sizeof *d);
 }
 
-static void build_dataset(const struct socm_history_runs *runs, enum socm_target target,
-                          struct dataset *d)
+void socm_dataset_build(const struct socm_history_runs *runs, enum socm_target target,
+                        struct socm_dataset *d)
 {
     memset(d, 0, sizeof *d);
     struct socm_strv *rn = socm_xcalloc(runs->n ? runs->n : 1, sizeof *rn);
@@ -251,7 +283,7 @@ static void build_dataset(const struct socm_history_runs *runs, enum socm_target
     d->x = socm_xmalloc((runs->n * d->p > 0 ? runs->n * d->p : 1) * sizeof *d->x);
     d->y = socm_xmalloc((runs->n ? runs->n : 1) * sizeof *d->y);
     for (size_t i = 0; i < runs->n; i++) {
-        double y = target == SOCM_TARGET_RUNTIME ? runs->v[i].elapsed_s : runs->v[i].max_rss_mb;
+        double y = socm_target_value(target, &runs->v[i]);
         if (rv[i] && y > 0 && isfinite(y)) {
             for (size_t j = 0; j < d->p; j++)
                 d->x[d->n * d->p + j] = rv[i][find_name(&rn[i], d->names.v[j])];
@@ -271,7 +303,7 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* Gathers rows `idx` of d into contiguous arrays. */
-static void gather(const struct dataset *d, const size_t *idx, size_t n, double *x, double *y)
+static void gather(const struct socm_dataset *d, const size_t *idx, size_t n, double *x, double *y)
 {
     for (size_t i = 0; i < n; i++) {
         memcpy(x + i * d->p, d->x + idx[i] * d->p, d->p * sizeof *x);
@@ -279,9 +311,9 @@ static void gather(const struct dataset *d, const size_t *idx, size_t n, double 
     }
 }
 
-/* Held-out metrics of `model` on rows (x, y). */
-static int evaluate(const struct socm_model_kind *kind, const void *model, const double *x,
-                    const double *y, size_t n, struct socm_model_info *mi, struct socm_error *err)
+int socm_model_evaluate(const struct socm_model_kind *kind, const void *model, const double *x,
+                    const double *y, size_t n, double margin_percentile, struct socm_model_info *mi,
+                    struct socm_error *err)
 {
     double *pred = socm_xmalloc((n ? n : 1) * sizeof *pred);
     double *under = socm_xmalloc((n ? n : 1) * sizeof *under);
@@ -290,7 +322,11 @@ static int evaluate(const struct socm_model_kind *kind, const void *model, const
         free(under);
         return -1;
     }
-    double pe = 0, se = 0;
+    double pe = 0, se = 0, mean = 0, ss = 0;
+    for (size_t i = 0; i < n; i++)
+        mean += y[i] / (double)n;
+    for (size_t i = 0; i < n; i++)
+        ss += (y[i] - mean) * (y[i] - mean);
     for (size_t i = 0; i < n; i++) {
         pe += fabs(pred[i] - y[i]) / y[i];
         se += (pred[i] - y[i]) * (pred[i] - y[i]);
@@ -299,10 +335,13 @@ static int evaluate(const struct socm_model_kind *kind, const void *model, const
         under[i] = pred[i] > 0 ? y[i] / pred[i] - 1 : INFINITY;
     }
     qsort(under, n, sizeof *under, cmp_double);
-    size_t q = (size_t)ceil(0.9 * (double)n);
+    double pct = margin_percentile > 0 && margin_percentile <= 100 ? margin_percentile : 95;
+    size_t q = (size_t)ceil(pct / 100 * (double)n);
     double p90 = n ? under[(q ? q : 1) - 1] : 0;
     mi->mean_pct_error = n ? 100 * pe / (double)n : INFINITY;
     mi->mse = n ? se / (double)n : INFINITY;
+    /* 1 - SSE/SS of the held-out targets; a constant target explained exactly is 1 */
+    mi->r2 = ss > 0 ? 1 - se / ss : se == 0 ? 1 : 0;
     mi->margin = isfinite(p90) ? (p90 > 0 ? p90 : 0) : 10; /* capped: the error check rejects it */
     free(pred);
     free(under);
@@ -315,8 +354,8 @@ static int store_model(struct socm_history *h, const struct socm_model_info *mi,
     sqlite3 *db = socm_history_sqlite(h);
     static const char *sql =
         "INSERT OR REPLACE INTO models (job_name, categorical, target, kind, features, n_train,"
-        " n_test, n_runs, mean_pct_error, mse, margin, blob, trained_at)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        " n_test, n_runs, mean_pct_error, mse, margin, blob, trained_at, r2)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     if (rc == SQLITE_OK)
@@ -336,6 +375,7 @@ static int store_model(struct socm_history *h, const struct socm_model_info *mi,
         sqlite3_bind_double(st, i++, mi->margin);
         sqlite3_bind_blob(st, i++, blob->data, (int)blob->len, SQLITE_STATIC);
         sqlite3_bind_double(st, i++, (double)time(NULL));
+        sqlite3_bind_double(st, i++, isfinite(mi->r2) ? mi->r2 : 0);
         rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
     }
     if (rc != SQLITE_OK)
@@ -358,10 +398,61 @@ static char *names_json(const struct socm_strv *names)
     return c;
 }
 
-int socm_predict_train_group(struct socm_history *h, const char *job_name,
-                             const char *categorical, enum socm_target target,
-                             const struct socm_predict_options *o, struct socm_model_info *mi,
-                             struct socm_error *err)
+/* The completed runs of a job — of one group when `cat` is given — with their
+ * features re-split by o's feature lists (groups are then made after the split, so
+ * they cannot be selected by SQL). */
+static int group_runs(struct socm_history *h, const struct socm_predict_options *o, const char *job,
+                      const char *cat, struct socm_history_runs *runs, struct socm_error *err)
+{
+    bool lists = socm_predict_has_feature_lists(o);
+    struct socm_history_filter f = {.job_name = job, .categorical_json = lists ? NULL : cat,
+                                    .state = SOCM_HISTORY_COMPLETED};
+    memset(runs, 0, sizeof *runs);
+    if (socm_history_query(h, &f, runs, err) != 0)
+        return -1;
+    if (!lists)
+        return 0;
+    size_t kept = 0;
+    for (size_t i = 0; i < runs->n; i++) {
+        struct socm_history_run *r = &runs->v[i];
+        char *c = NULL, *n = NULL;
+        if (socm_features_resplit(o, r->categorical_json, r->numeric_json, &c, &n) != 0) {
+            c = socm_strdup(r->categorical_json);
+            n = socm_strdup("{}");
+        }
+        free(r->categorical_json);
+        free(r->numeric_json);
+        r->categorical_json = c;
+        r->numeric_json = n;
+        if (cat && strcmp(c, cat) != 0)
+            socm_history_run_clear(r);
+        else
+            runs->v[kept++] = *r;
+    }
+    runs->n = kept;
+    return 0;
+}
+
+int socm_predict_group_count(struct socm_history *h, const struct socm_predict_options *o, const char *job,
+                             const char *cat, int64_t *n, struct socm_error *err)
+{
+    if (!socm_predict_has_feature_lists(o)) {
+        struct socm_history_filter f = {.job_name = job, .categorical_json = cat, .state = SOCM_HISTORY_COMPLETED};
+        return socm_history_count(h, &f, n, err);
+    }
+    struct socm_history_runs runs;
+    if (group_runs(h, o, job, cat, &runs, err) != 0)
+        return -1;
+    *n = (int64_t)runs.n;
+    socm_history_runs_free(&runs);
+    return 0;
+}
+
+/* Trains one target on the runs of one group (all of `runs`). */
+static int train_on_runs(struct socm_history *h, const char *job_name, const char *categorical,
+                         enum socm_target target, const struct socm_predict_options *o,
+                         const struct socm_history_runs *runs, struct socm_model_info *mi,
+                         struct socm_error *err)
 {
     memset(mi, 0, sizeof *mi);
     mi->job_name = socm_strdup(job_name);
@@ -370,20 +461,14 @@ int socm_predict_train_group(struct socm_history *h, const char *job_name,
     const struct socm_model_kind *kind = socm_model_find(o->model);
     if (!kind)
         return socm_error_set(err, SOCM_E_INPUT, "unknown model \"%s\"", o->model);
-    struct socm_history_filter f = {.job_name = job_name, .categorical_json = categorical,
-                                    .state = SOCM_HISTORY_COMPLETED};
-    struct socm_history_runs runs = {0};
-    if (socm_history_query(h, &f, &runs, err) != 0)
-        return -1;
-    struct dataset d;
-    build_dataset(&runs, target, &d);
-    mi->n_runs = runs.n;
-    socm_history_runs_free(&runs);
+    struct socm_dataset d;
+    socm_dataset_build(runs, target, &d);
+    mi->n_runs = runs->n;
     size_t min_runs = o->min_runs ? o->min_runs : 10;
     if (d.n < min_runs) {
         mi->detail = socm_asprintf("only %zu completed runs with a measured %s (need %zu)", d.n,
                                    socm_target_name(target), min_runs);
-        dataset_free(&d);
+        socm_dataset_free(&d);
         return 0;
     }
     size_t *idx = socm_xmalloc(d.n * sizeof *idx);
@@ -402,7 +487,7 @@ int socm_predict_train_group(struct socm_history *h, const char *job_name,
     gather(&d, idx + n_train, n_test, xte, yte);
     int rc = -1;
     void *model = kind->train(&o->params, xtr, ytr, n_train, d.p, err);
-    if (model && evaluate(kind, model, xte, yte, n_test, mi, err) == 0) {
+    if (model && socm_model_evaluate(kind, model, xte, yte, n_test, o->margin_percentile, mi, err) == 0) {
         struct socm_buf blob = SOCM_BUF_INIT;
         mi->kind = socm_strdup(kind->name);
         mi->features_json = names_json(&d.names);
@@ -420,40 +505,100 @@ int socm_predict_train_group(struct socm_history *h, const char *job_name,
     free(xte);
     free(yte);
     free(idx);
-    dataset_free(&d);
+    socm_dataset_free(&d);
     return rc;
+}
+
+int socm_predict_train_group(struct socm_history *h, const char *job_name,
+                             const char *categorical, enum socm_target target,
+                             const struct socm_predict_options *o, struct socm_model_info *mi,
+                             struct socm_error *err)
+{
+    struct socm_history_runs runs;
+    if (group_runs(h, o, job_name, categorical, &runs, err) != 0) {
+        memset(mi, 0, sizeof *mi);
+        return -1;
+    }
+    int rc = train_on_runs(h, job_name, categorical, target, o, &runs, mi, err);
+    socm_history_runs_free(&runs);
+    return rc;
+}
+
+int socm_predict_each_group(struct socm_history *h, const char *job_name, const struct socm_predict_options *o,
+                            socm_group_fn fn, void *arg, struct socm_error *err)
+{
+    sqlite3 *db = socm_history_sqlite(h);
+    sqlite3_stmt *st = NULL;
+    const char *sql = job_name
+        ? "SELECT DISTINCT job_name FROM runs WHERE state = 'COMPLETED' AND job_name = ? ORDER BY 1"
+        : "SELECT DISTINCT job_name FROM runs WHERE state = 'COMPLETED' ORDER BY 1";
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return socm_error_set(err, SOCM_E_SYSTEM, "history database: %s", sqlite3_errmsg(db));
+    if (job_name)
+        sqlite3_bind_text(st, 1, job_name, -1, SQLITE_STATIC);
+    struct socm_strv jobs = SOCM_STRV_INIT;
+    while (sqlite3_step(st) == SQLITE_ROW)
+        socm_strv_push(&jobs, (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    int rc = 0;
+    for (size_t j = 0; j < jobs.n && rc == 0; j++) {
+        /* the job's runs are read once and grouped by their categories */
+        struct socm_history_runs all;
+        if (group_runs(h, o, jobs.v[j], NULL, &all, err) != 0) {
+            rc = -1;
+            break;
+        }
+        struct socm_strv cats = SOCM_STRV_INIT;
+        for (size_t i = 0; i < all.n; i++)
+            if (find_name(&cats, all.v[i].categorical_json) < 0)
+                socm_strv_push(&cats, all.v[i].categorical_json);
+        if (cats.n)
+            qsort(cats.v, cats.n, sizeof *cats.v, cmp_str);
+        struct socm_history_runs sub = {socm_xmalloc((all.n ? all.n : 1) * sizeof *sub.v), 0, all.n};
+        for (size_t c = 0; c < cats.n && rc == 0; c++) {
+            sub.n = 0; /* borrowed rows: freed with `all` */
+            for (size_t i = 0; i < all.n; i++)
+                if (strcmp(all.v[i].categorical_json, cats.v[c]) == 0)
+                    sub.v[sub.n++] = all.v[i];
+            rc = fn(jobs.v[j], cats.v[c], &sub, arg, err);
+        }
+        free(sub.v);
+        socm_strv_free(&cats);
+        socm_history_runs_free(&all);
+    }
+    socm_strv_free(&jobs);
+    return rc;
+}
+
+struct train_ctx {
+    struct socm_history *h;
+    const struct socm_predict_options *o;
+    socm_train_report_fn report;
+    void *arg;
+};
+
+static int train_group_fn(const char *job, const char *cat, const struct socm_history_runs *runs, void *arg,
+                          struct socm_error *err)
+{
+    struct train_ctx *t = arg;
+    for (int k = 0; k < SOCM_TARGET_COUNT; k++) {
+        if (!socm_predict_wants_target(t->o, (enum socm_target)k))
+            continue;
+        struct socm_model_info mi;
+        int rc = train_on_runs(t->h, job, cat, (enum socm_target)k, t->o, runs, &mi, err);
+        if (rc >= 0 && t->report)
+            t->report(&mi, t->arg);
+        socm_model_info_clear(&mi);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
 }
 
 int socm_predict_train(struct socm_history *h, const char *job_name,
                        const struct socm_predict_options *o, socm_train_report_fn report,
                        void *arg, struct socm_error *err)
 {
-    sqlite3 *db = socm_history_sqlite(h);
-    sqlite3_stmt *st = NULL;
-    const char *sql = job_name
-        ? "SELECT DISTINCT job_name, categorical FROM runs WHERE state = 'COMPLETED' AND job_name = ? ORDER BY 1, 2"
-        : "SELECT DISTINCT job_name, categorical FROM runs WHERE state = 'COMPLETED' ORDER BY 1, 2";
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        return socm_error_set(err, SOCM_E_SYSTEM, "history database: %s", sqlite3_errmsg(db));
-    if (job_name)
-        sqlite3_bind_text(st, 1, job_name, -1, SQLITE_STATIC);
-    struct socm_strv groups = SOCM_STRV_INIT; /* job, categorical, job, categorical... */
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        socm_strv_push(&groups, (const char *)sqlite3_column_text(st, 0));
-        socm_strv_push(&groups, (const char *)sqlite3_column_text(st, 1));
-    }
-    sqlite3_finalize(st);
-    int rc = 0;
-    for (size_t g = 0; g + 1 < groups.n && rc == 0; g += 2)
-        for (int t = 0; t < 2 && rc == 0; t++) {
-            struct socm_model_info mi;
-            if (socm_predict_train_group(h, groups.v[g], groups.v[g + 1], (enum socm_target)t, o,
-                                         &mi, err) < 0)
-                rc = -1;
-            else if (report)
-                report(&mi, arg);
-            socm_model_info_clear(&mi);
-        }
-    socm_strv_free(&groups);
-    return rc;
+    struct train_ctx t = {h, o, report, arg};
+    return socm_predict_each_group(h, job_name, o, train_group_fn, &t, err);
 }

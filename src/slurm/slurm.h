@@ -96,6 +96,8 @@ struct socm_sacct_row {
     double cpu_s;        /* TotalCPU, seconds; -1 if not known */
     char *nodelist;      /* "" if not asked */
     char *start, *end;   /* as printed ("Unknown", ISO time) */
+    char *submit_line;   /* SubmitLine ("" if not asked) */
+    int64_t alloc_cpus;  /* AllocCPUS; -1 if not known */
 };
 
 struct socm_sacct {
@@ -139,6 +141,28 @@ struct socm_squeue {
 
 void socm_squeue_parse(const char *text, struct socm_squeue *out);
 void socm_squeue_free(struct socm_squeue *q);
+
+/* ---- Jobs by working directory (squeue or sacct) ---- */
+
+/* What finds a job socm submitted when its id was never recorded (the manager died
+ * during sbatch): its name, --chdir and submit time. */
+struct socm_slurm_jobdir {
+    int64_t job;
+    enum socm_slurm_state state;
+    double submit;  /* epoch seconds, -1 if not known */
+    char *workdir;
+};
+
+struct socm_slurm_jobdirs {
+    struct socm_slurm_jobdir *v;
+    size_t n;
+    size_t n_bad;
+};
+
+/* Parses lines "ID|STATE|SUBMIT|WORKDIR" (squeue -o "%i|%T|%V|%Z", sacct -n -X -P
+ * -o JobID,State,Submit,WorkDir). */
+void socm_slurm_jobdirs_parse(const char *text, struct socm_slurm_jobdirs *out);
+void socm_slurm_jobdirs_free(struct socm_slurm_jobdirs *d);
 
 /* ---- sinfo ---- */
 
@@ -219,6 +243,20 @@ int socm_slurm_squeue(const char *name, const struct socm_strv *ids, struct socm
  * when NULL: "now-7days", or with ids, sacct's own default for --jobs (the epoch). */
 int socm_slurm_sacct(const char *name, const struct socm_strv *ids, const char *starttime,
                      struct socm_sacct *out, struct socm_error *err);
+/* The columns of a history import: the measures, the cores, and the command line
+ * (SubmitLine: the free-text column read whole when it holds '|'). */
+#define SOCM_SACCT_HISTORY_FORMAT \
+    "JobID,JobName,State,Elapsed,MaxRSS,NTasks,TotalCPU,AllocCPUS,Start,End,SubmitLine"
+/* One sacct -P query, steps included, for the jobs of `user` (NULL: sacct's default,
+ * the caller) started since `starttime`, in SOCM_SACCT_HISTORY_FORMAT. */
+int socm_slurm_sacct_history(const char *user, const char *starttime, struct socm_sacct *out,
+                             struct socm_error *err);
+/* The jobs named `name` with their working directories: from squeue (the queue, all
+ * states) or, when `accounting`, from sacct since `since` (epoch seconds). */
+int socm_slurm_jobdirs(const char *name, bool accounting, double since, struct socm_slurm_jobdirs *out,
+                       struct socm_error *err);
+/* The steps of job `job` Slurm still lists ("JOBID.STEPID", squeue --steps). */
+int socm_slurm_steps(const char *job, struct socm_strv *steps, struct socm_error *err);
 /* scancel the given ids (a no-op for an empty list). */
 int socm_slurm_scancel(const struct socm_strv *ids, struct socm_error *err);
 int socm_slurm_sinfo(struct socm_sinfo *out, struct socm_error *err);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 double socm_slurm_timeout(void)
 {
@@ -155,6 +156,67 @@ int socm_slurm_sacct(const char *name, const struct socm_strv *ids, const char *
         socm_strv_pushf(&argv, "--name=%s", name);
     push_ids(&argv, ids);
     return run(SOCM_SLURM_SACCT, &argv, NULL, parse_sacct, out, err);
+}
+
+int socm_slurm_sacct_history(const char *user, const char *starttime, struct socm_sacct *out,
+                             struct socm_error *err)
+{
+    memset(out, 0, sizeof *out);
+    struct socm_strv argv = command(SOCM_SLURM_SACCT);
+    socm_strv_push(&argv, "-P");
+    socm_strv_pushf(&argv, "--format=%s", SOCM_SACCT_HISTORY_FORMAT);
+    socm_strv_pushf(&argv, "--starttime=%s", starttime ? starttime : "now-90days");
+    if (user)
+        socm_strv_pushf(&argv, "--user=%s", user);
+    return run(SOCM_SLURM_SACCT, &argv, NULL, parse_sacct, out, err);
+}
+
+static int parse_jobdirs(const char *out, void *dst, struct socm_error *err)
+{
+    (void)err;
+    socm_slurm_jobdirs_parse(out, dst);
+    return 0;
+}
+
+int socm_slurm_jobdirs(const char *name, bool accounting, double since, struct socm_slurm_jobdirs *out,
+                       struct socm_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!accounting) {
+        struct socm_strv argv = command(SOCM_SLURM_SQUEUE);
+        socm_strv_push(&argv, "--noheader");
+        socm_strv_push(&argv, "--states=all");
+        socm_strv_push(&argv, "--format=%i|%T|%V|%Z");
+        socm_strv_pushf(&argv, "--name=%s", name);
+        return run(SOCM_SLURM_SQUEUE, &argv, NULL, parse_jobdirs, out, err);
+    }
+    struct socm_strv argv = command(SOCM_SLURM_SACCT);
+    socm_strv_push(&argv, "-n");
+    socm_strv_push(&argv, "-X");
+    socm_strv_push(&argv, "-P");
+    socm_strv_push(&argv, "--format=JobID,State,Submit,WorkDir");
+    time_t t = (time_t)(since > 0 ? since : 0);
+    struct tm tm;
+    char when[32];
+    localtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+    socm_strv_pushf(&argv, "--starttime=%s", when);
+    socm_strv_pushf(&argv, "--name=%s", name);
+    return run(SOCM_SLURM_SACCT, &argv, NULL, parse_jobdirs, out, err);
+}
+
+static int parse_lines(const char *out, void *dst, struct socm_error *err);
+
+int socm_slurm_steps(const char *job, struct socm_strv *steps, struct socm_error *err)
+{
+    if (!job || !*job)
+        return socm_error_set(err, SOCM_E_INPUT, "no job id");
+    struct socm_strv argv = command(SOCM_SLURM_SQUEUE);
+    socm_strv_push(&argv, "--noheader");
+    socm_strv_push(&argv, "--steps");
+    socm_strv_pushf(&argv, "--jobs=%s", job);
+    socm_strv_push(&argv, "--format=%i");
+    return run(SOCM_SLURM_SQUEUE, &argv, "Invalid job id", parse_lines, steps, err);
 }
 
 int socm_slurm_scancel(const struct socm_strv *ids, struct socm_error *err)

@@ -394,6 +394,7 @@ struct ptable {
     void (*row)(struct ptable *t, struct socm_strv *f);
     size_t *n_bad;
     void *out;
+    const char *prefer_free; /* when the header has this column, it is the free one */
 };
 
 static int col(const struct ptable *t, const char *name)
@@ -441,6 +442,8 @@ static void ptable_line(const char *line, size_t len, void *ctx)
         if (!t->have_header) {
             socm_strv_free(&t->header);
             (*t->n_bad)++;
+        } else if (t->prefer_free && col(t, t->prefer_free) >= 0) {
+            t->freeidx = col(t, t->prefer_free);
         } else if (t->freecol) {
             t->freeidx = col(t, t->freecol);
         }
@@ -489,12 +492,15 @@ static void sacct_row(struct ptable *t, struct socm_strv *f)
     r->nodelist = socm_strdup(field(t, f, "NodeList"));
     r->start = socm_strdup(field(t, f, "Start"));
     r->end = socm_strdup(field(t, f, "End"));
+    r->submit_line = socm_strdup(field(t, f, "SubmitLine"));
+    r->alloc_cpus = parse_count(field(t, f, "AllocCPUS"));
 }
 
 int socm_sacct_parse(const char *text, struct socm_sacct *out, struct socm_error *err)
 {
     memset(out, 0, sizeof *out);
-    struct ptable t = {SOCM_STRV_INIT, false, "JobID", "JobName", -1, sacct_row, &out->n_bad, out};
+    /* a command line is likelier than a job name to hold '|' */
+    struct ptable t = {SOCM_STRV_INIT, false, "JobID", "JobName", -1, sacct_row, &out->n_bad, out, "SubmitLine"};
     each_line(text, ptable_line, &t);
     bool had_text = t.have_header || out->n_bad > 0;
     bool ok = t.have_header;
@@ -509,7 +515,7 @@ void socm_sacct_free(struct socm_sacct *s)
     for (size_t i = 0; i < s->n; i++) {
         struct socm_sacct_row *r = &s->v[i];
         free(r->jobid), free(r->step), free(r->name), free(r->state_text);
-        free(r->nodelist), free(r->start), free(r->end);
+        free(r->nodelist), free(r->start), free(r->end), free(r->submit_line);
     }
     free(s->v);
     memset(s, 0, sizeof *s);
@@ -587,6 +593,47 @@ void socm_squeue_free(struct socm_squeue *q)
         free(q->v[i].jobid), free(q->v[i].reason), free(q->v[i].name);
     free(q->v);
     memset(q, 0, sizeof *q);
+}
+
+/* ---- job, state, submit time, working directory (squeue or sacct) ---- */
+
+/* "ID|STATE|SUBMIT|WORKDIR": the directory is last, so a '|' in it stays in it. */
+static void jobdir_line(const char *line, size_t len, void *ctx)
+{
+    struct socm_slurm_jobdirs *d = ctx;
+    struct socm_strv f = SOCM_STRV_INIT;
+    split(line, len, '|', &f);
+    char *step = NULL;
+    int64_t job = f.n >= 4 ? split_jobid(f.v[0], &step) : -1;
+    if (job < 0 || step) {
+        d->n_bad++;
+        free(step);
+        socm_strv_free(&f);
+        return;
+    }
+    if (f.n > 4)
+        rejoin(&f, 3, f.n - 4);
+    d->v = socm_xrealloc(d->v, (d->n + 1) * sizeof *d->v);
+    struct socm_slurm_jobdir *r = &d->v[d->n++];
+    r->job = job;
+    r->state = socm_slurm_state_parse(f.v[1]);
+    r->submit = socm_slurm_time_parse(f.v[2]);
+    r->workdir = socm_strdup(f.v[3]);
+    socm_strv_free(&f);
+}
+
+void socm_slurm_jobdirs_parse(const char *text, struct socm_slurm_jobdirs *out)
+{
+    memset(out, 0, sizeof *out);
+    each_line(text, jobdir_line, out);
+}
+
+void socm_slurm_jobdirs_free(struct socm_slurm_jobdirs *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        free(d->v[i].workdir);
+    free(d->v);
+    memset(d, 0, sizeof *d);
 }
 
 /* ---- sinfo ---- */
@@ -680,7 +727,7 @@ static void qos_row(struct ptable *t, struct socm_strv *f)
 int socm_slurm_qos_parse(const char *text, struct socm_slurm_qoslist *out, struct socm_error *err)
 {
     memset(out, 0, sizeof *out);
-    struct ptable t = {SOCM_STRV_INIT, false, "Name", NULL, -1, qos_row, &out->n_bad, out};
+    struct ptable t = {SOCM_STRV_INIT, false, "Name", NULL, -1, qos_row, &out->n_bad, out, NULL};
     each_line(text, ptable_line, &t);
     bool had_text = t.have_header || out->n_bad > 0;
     bool ok = t.have_header;

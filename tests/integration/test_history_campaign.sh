@@ -3,8 +3,9 @@
 # `socm run` records it, `history list` shows it in a CAMPAIGN column (and JSON
 # "campaign"; null for runs recorded outside a campaign), --campaign filters list,
 # export and prune; a database made before the column existed is upgraded in place
-# with its runs kept. `history train` prints a summary — models trained, and the
-# reasons for skipping counted — instead of a line per job name and target
+# with its runs kept. `history train` prints a summary — models trained with their
+# held-out figures, and the reasons for skipping counted — instead of a line per job
+# name and target
 # (--verbose gives those lines).
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -69,7 +70,9 @@ for n in $(seq 1 12); do
         --elapsed $((10 + n)) --max-rss $((2 * n)) >/dev/null
 done
 "$SOCM_BIN" history train --history-db "$tdb" --model poly >train || fail "train: exit $?"
-[ "$(wc -l <train)" -le 5 ] || fail "train: more than a summary: $(wc -l <train) lines"
+# the summary, the 2 trained models' figures (R2, RMSE, error), the reasons counted
+[ "$(wc -l <train)" -le 7 ] || fail "train: more than a summary: $(wc -l <train) lines"
+[ "$(grep -c '^  big .* poly .*R2 .*RMSE .*error' train)" = 2 ] || fail "train: the trained models' figures: $(cat train)"
 grep -q '^trained 2 models (1 runtime, 1 memory) for 1 job name; skipped 60$' train || fail "train: $(cat train)"
 grep -Eq '^ +30  fewer than 10 completed runs with a measured runtime$' train || fail "train reasons: $(cat train)"
 grep -Eq '^ +30  fewer than 10 completed runs with a measured memory$' train || fail "train reasons: $(cat train)"

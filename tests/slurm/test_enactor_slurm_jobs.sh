@@ -38,12 +38,16 @@ type = "generic"
 executable = "sh"
 args = ["-c", "exit 3"]
 [campaign.bad.resources]
+memory = "50M"
 runtime = "5m"
 
 [campaign.after-bad]
 type = "generic"
 executable = "true"
 depends = ["bad"]
+[campaign.after-bad.resources]
+memory = "50M"
+runtime = "5m"
 
 # Its first attempt outlives its walltime (24 s: 20 s + the plan's margin); the
 # second, given 1.5 x longer, finishes at once.
@@ -53,6 +57,7 @@ executable = "sh"
 args = ["-c", "if [ -e tried ]; then exit 0; fi; touch tried; sleep 600"]
 grow_walltime_on_timeout = true
 [campaign.grows.resources]
+memory = "50M"
 runtime = "20s"
 
 [campaign.times-out]
@@ -60,6 +65,7 @@ type = "generic"
 executable = "sleep"
 args = ["600"]
 [campaign.times-out.resources]
+memory = "50M"
 runtime = "20s"
 EOF
 } >c.toml
@@ -112,7 +118,7 @@ first, big = by["first"][0], by["big"][0]
 assert big["Submit"] < first["End"], ("afterok: big submitted while first ran", first, big)
 assert big["Start"] >= first["End"], ("big started after first ended", first, big)
 import re
-m = re.search(r"after-bad RUNNING \(attempt 1, pid (\d+)\)", open("run.log").read())
+m = re.search(r"after-bad RUNNING \(attempt 1, Slurm job (\d+)\)", open("run.log").read())
 assert m, "after-bad had no Slurm job"
 job = subprocess.run(["scontrol", "-o", "show", "job", m.group(1)], capture_output=True, text=True).stdout
 assert "JobState=CANCELLED" in job, job

@@ -48,6 +48,7 @@ depends = ["prep"]
 [campaign.sim.resources]
 ranks = 2
 runtime = "5m"
+memory = "100M"
 
 [campaign.post]
 type = "generic"

@@ -107,13 +107,14 @@ static void recover(const char *model, double tol)
 
 static void test_poly_recovers(void **state) { (void)state; recover("poly", 0.01); }
 static void test_knn_recovers(void **state) { (void)state; recover("knn", 0.08); }
-static void test_forest_recovers(void **state)
+static void test_gbtree_recovers(void **state)
 {
     (void)state;
-    if (!socm_model_find("forest"))
+    if (!socm_model_find("gbtree"))
         socm_test_skip("built without XGBoost");
-    recover("forest", 0.08);
+    recover("gbtree", 0.08);
 }
+static void test_random_forest_recovers(void **state) { (void)state; recover("random_forest", 0.08); }
 
 static void test_categories_select_models(void **state)
 {
@@ -209,7 +210,7 @@ static void test_margin_from_noise(void **state)
     struct socm_prediction pr;
     predict_n(p, "sim", "a", 250, 60, 1000, &pr);
     assert_true(pr.walltime.predicted);
-    /* ±10 % uniform noise: the 90th percentile of under-prediction is about 8 % */
+    /* ±10 % uniform noise: the 95th percentile of under-prediction is about 9 % */
     assert_true(pr.walltime.margin > 0.03 && pr.walltime.margin < 0.15);
     assert_true(fabs(pr.walltime.value - pr.walltime.raw * (1 + pr.walltime.margin)) < 1e-9);
     assert_true(pr.memory.margin < 1e-6); /* exact function: no margin */
@@ -381,7 +382,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_poly_recovers),
         cmocka_unit_test(test_knn_recovers),
-        cmocka_unit_test(test_forest_recovers),
+        cmocka_unit_test(test_gbtree_recovers),
+        cmocka_unit_test(test_random_forest_recovers),
         cmocka_unit_test(test_categories_select_models),
         cmocka_unit_test(test_fallback_few_runs),
         cmocka_unit_test(test_fallback_large_error),

@@ -235,6 +235,29 @@ static void test_states_and_retry(void **state)
     assert_false(socm_slurm_error_retryable(NULL));
 }
 
+/* squeue -o "%i|%T|%V|%Z" / sacct JobID,State,Submit,WorkDir: how a job whose id was
+ * never recorded is found again; a '|' in the directory stays in it. */
+static void test_jobdirs(void **state)
+{
+    (void)state;
+    const char *text = "12|PENDING|2026-12-03T09:00:00|/s/a|b\n"
+                       "13.batch|RUNNING|2026-12-03T09:00:01|/s\n"
+                       "14|CANCELLED by 0|Unknown|/s/w/x\n"
+                       "bad line\n";
+    struct socm_slurm_jobdirs d;
+    socm_slurm_jobdirs_parse(text, &d);
+    assert_int_equal(d.n, 2);
+    assert_int_equal(d.n_bad, 2);
+    assert_int_equal(d.v[0].job, 12);
+    assert_int_equal(d.v[0].state, SOCM_SLURM_PENDING);
+    assert_true(d.v[0].submit > 0);
+    assert_string_equal(d.v[0].workdir, "/s/a|b");
+    assert_int_equal(d.v[1].state, SOCM_SLURM_CANCELLED);
+    assert_true(d.v[1].submit < 0);
+    assert_string_equal(d.v[1].workdir, "/s/w/x");
+    socm_slurm_jobdirs_free(&d);
+}
+
 static void test_squeue(void **state)
 {
     (void)state;
@@ -415,7 +438,7 @@ int main(void)
         cmocka_unit_test(test_sacct_real_output), cmocka_unit_test(test_sacct_odd_input),
         cmocka_unit_test(test_durations_sizes_codes), cmocka_unit_test(test_times),
         cmocka_unit_test(test_states_and_retry),
-        cmocka_unit_test(test_squeue), cmocka_unit_test(test_sinfo),
+        cmocka_unit_test(test_squeue), cmocka_unit_test(test_jobdirs), cmocka_unit_test(test_sinfo),
         cmocka_unit_test(test_qos), cmocka_unit_test(test_prefixes_do_not_crash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,25 @@
+/* formats.h — the text formats of the config tree: the TOML and YAML parsers, the
+ * JSON and TOML writers, and the bounds on input. The lowest layer of config/ after
+ * the value tree itself: the template engine builds on it, and loading files by kind
+ * (config.h) on both. */
+#ifndef SOCM_FORMATS_H
+#define SOCM_FORMATS_H
+
+#include "config/value.h"
+
+/* Limits that keep hostile input from exhausting the machine. */
+#define SOCM_CONFIG_MAX_BYTES (64u * 1024u * 1024u) /* one input file */
+#define SOCM_CONFIG_MAX_DEPTH 128                  /* nesting of arrays/tables */
+
+/* Parsers. `filename` is used in positions (interned); returns NULL on error. */
+struct socm_value *socm_toml_parse(const char *data, size_t len, const char *filename,
+                                   struct socm_error *err);
+struct socm_value *socm_yaml_parse(const char *data, size_t len, const char *filename,
+                                   struct socm_error *err);
+
+/* Writers. Tagged JSON is the TOML conformance suite's decoder format. */
+char *socm_config_to_tagged_json(const struct socm_value *root);
+char *socm_config_to_json(const struct socm_value *root); /* plain JSON */
+char *socm_config_to_toml(const struct socm_value *root);
+
+#endif

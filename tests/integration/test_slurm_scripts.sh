@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# test_slurm_scripts.sh — the batch scripts socm writes for Slurm, with stub Slurm
+# commands (SOCM_SLURM_BINDIR; no cluster needed), and validate's per-node checks.
+#  S. A state directory whose path holds spaces, quotes, '$', ';', '%', '`', '\' and
+#     '&&': the slurm-pilot's pilot.sh passes `bash -n`, its comments carry no value
+#     (not the campaign name), and run as Slurm would run it (stub scontrol) the agent
+#     starts in exactly that directory. slurm-jobs' socm-job.sh passes `bash -n` and,
+#     run with a stub srun, hands the workflow its argv and environment byte for byte
+#     (newline, quotes, '$(...)', glob characters); the --output pattern escapes '%'.
+#  V. `socm validate` refuses, for the Slurm enactors, a rank whose threads or memory
+#     do not fit one node (12 threads or 12 GB on 8-core / 8000 MB nodes), with the
+#     workflow's position; the local enactor is not held to nodes.
+set -u
+. "$(dirname "$0")/lib.sh"
+cd "$tmp"
+mkdir stubs
+# sbatch: keeps its arguments and script, answers job 4242; squeue: PENDING.
+cat > stubs/sbatch <<'SH'
+#!/bin/sh
+d=$(dirname "$0")/..
+for a in "$@"; do printf '%s\n' "$a"; done > "$d/sbatch.args"
+for a in "$@"; do :; done
+cp "$a" "$d/sbatch.script"
+echo 4242
+SH
+# squeue: PENDING until scancel; sacct: CANCELLED after it.
+printf '#!/bin/sh\n[ -e %s/canceled ] || echo "4242|PENDING|0:00|1|(Priority)|x"\n' "$tmp" > stubs/squeue
+printf '#!/bin/sh\necho "JobID|State|ExitCode"\n[ -e %s/canceled ] && echo "4242|CANCELLED|0:15"\nexit 0\n' "$tmp" > stubs/sacct
+printf '#!/bin/sh\ntouch %s/canceled\n' "$tmp" > stubs/scancel
+printf '#!/bin/sh\necho "n1|idle|8|8000|debug*"\n' > stubs/sinfo
+printf '#!/bin/sh\necho n1\n' > stubs/scontrol
+# srun: writes the command it was given (after srun's options) NUL-separated, and
+# the environment it would pass on.
+cat > stubs/srun <<'SH'
+#!/bin/sh
+while [ $# -gt 0 ]; do case $1 in --*) shift ;; *) break ;; esac; done
+printf '%s\0' "$@" > srun.argv
+printf '%s' "$HOSTILE" > srun.env
+SH
+chmod +x stubs/*
+export SOCM_SLURM_BINDIR=$tmp/stubs
+
+nasty="$tmp/st 'a' \"b\" \$x;%y \`id\` back\\slash && z"
+camp_head() { # NAME ENACTOR
+  cat <<TOML
+[campaign]
+name = "$1"
+deadline = "1h"
+resource = "cl"
+requested_resources = 2
+execution_schema = "batch"
+enactor = "$2"
+[resources.cl]
+nodes = 1
+cores_per_node = 8
+memory_per_node = "8000M"
+qos = [{ name = "short", max_walltime = "1d", max_jobs = 50, max_cores = 8 }]
+[campaign.w]
+type = "generic"
+executable = "printf"
+args = ["%s|", "a b", "it's \"q\"", "\$(id) \`id\`", "l1\nl2", "*", ""]
+[campaign.w.resources]
+runtime = "10m"
+memory = "50M"
+[campaign.w.environment]
+HOSTILE = "v 'a' \"b\" \$X; rm -rf /nonexistent\nend"
+TOML
+}
+
+# run_until FILE TOML STATE_DIR: runs the campaign until the stub sbatch was called.
+run_until() {
+  rm -f sbatch.script canceled
+  "$SOCM_BIN" run "$2" --state-dir "$3" --quiet > run.out 2>&1 & local pid=$!
+  for ((i = 0; i < 100; i++)); do [ -s sbatch.script ] && break; sleep 0.1; done
+  kill "$pid" 2>/dev/null
+  for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  [ -s sbatch.script ] || { fail "$2: sbatch was never called: $(cat run.out)"; return 1; }
+}
+
+# ---------------------------------------------------------------- S: slurm-pilot
+camp_head "c.1+x-y_z" slurm-pilot > p.toml
+if run_until sbatch.script p.toml "$nasty/p"; then
+  cp sbatch.script pilot.sh
+  bash -n pilot.sh || fail "pilot.sh does not parse: $(cat pilot.sh)"
+  grep '^#' pilot.sh | grep -q 'c\.1+x-y_z' && fail "a comment of pilot.sh carries the campaign name"
+  mkdir -p "$nasty/p/pilot" && touch "$nasty/p/pilot/stop"
+  SLURM_JOB_ID=1 SLURM_JOB_NODELIST=n1 SLURM_JOB_CPUS_PER_NODE=2 SOCM_AGENT_IDLE=2 \
+    timeout 20 bash pilot.sh > agent.out 2>&1 || fail "pilot.sh: the agent failed: $(cat agent.out)"
+  grep -qF "state in $nasty/p" agent.out || fail "the agent did not start in the state directory: $(cat agent.out)"
+  grep -qF -- "--chdir=$nasty/p" sbatch.args || fail "pilot --chdir: $(cat sbatch.args)"
+fi
+
+# ---------------------------------------------------------------- S: slurm-jobs
+camp_head "c.1+x-y_z" slurm-jobs > j.toml
+if run_until sbatch.script j.toml "$nasty/j"; then
+  bash -n sbatch.script || fail "socm-job.sh does not parse: $(cat sbatch.script)"
+  esc=${nasty//%/%%}
+  grep -qxF -- "--output=$esc/j/workflows/w/slurm-%j.out" sbatch.args ||
+    fail "--output does not escape '%': $(grep output sbatch.args)"
+  (cd "$nasty/j/workflows/w" && PATH=$tmp/stubs:$PATH bash "$tmp/sbatch.script") || fail "socm-job.sh failed"
+  printf '%s\0' printf "%s|" "a b" "it's \"q\"" "\$(id) \`id\`" "$(printf 'l1\nl2')" "*" "" > want.argv
+  cmp -s want.argv "$nasty/j/workflows/w/srun.argv" || fail "argv changed on its way: $(od -c "$nasty/j/workflows/w/srun.argv" | head)"
+  printf "v 'a' \"b\" \$X; rm -rf /nonexistent\nend" > want.env
+  cmp -s want.env "$nasty/j/workflows/w/srun.env" || fail "environment changed on its way: $(cat "$nasty/j/workflows/w/srun.env")"
+fi
+
+# ---------------------------------------------------------------- V: per-node fit
+for e in slurm-pilot slurm-jobs local; do
+  { camp_head "fit" "$e" | sed 's/^requested_resources = 2/requested_resources = 16/; s/^nodes = 1/nodes = 2/'
+    cat <<'TOML'
+[campaign.wide]
+type = "generic"
+executable = "true"
+[campaign.wide.resources]
+threads = 12
+runtime = "10m"
+memory = "50M"
+[campaign.fat]
+type = "generic"
+executable = "true"
+[campaign.fat.resources]
+memory = "12G"
+runtime = "10m"
+TOML
+  } > fit.toml
+  rc=0; "$SOCM_BIN" validate fit.toml > fit.out 2>&1 || rc=$?
+  if [ "$e" = local ]; then
+    grep -q "fit a node\|a node of" fit.out && fail "local: per-node checks apply: $(cat fit.out)"
+  else
+    [ "$rc" -eq 2 ] || fail "$e: validate exit $rc, expected 2: $(cat fit.out)"
+    grep -q "fit.toml:[0-9]*:[0-9]*: workflow 'wide': a rank's 12 threads do not fit a node of cl (8 cores)" fit.out ||
+      fail "$e: no per-node thread error: $(cat fit.out)"
+    grep -q "fit.toml:[0-9]*:[0-9]*: workflow 'fat': a rank needs 12000 MB of memory but a node of cl has 8000 MB" fit.out ||
+      fail "$e: no per-node memory error: $(cat fit.out)"
+  fi
+done
+finish
