@@ -208,6 +208,19 @@ static void __attribute__((noreturn)) command_child(const struct command *c)
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     execvpe(c->argv[0], c->argv, c->envp);
+    if (errno == ENOEXEC && strchr(c->argv[0], '/')) {
+        /* A script without "#!": run by /bin/sh, as glibc's execvpe does (musl's,
+         * which socm-supervise may be built with, does not). Its argv on this stack. */
+        size_t n = 0;
+        while (c->argv[n])
+            n++;
+        char *sh[n + 2];
+        sh[0] = (char *)"/bin/sh";
+        for (size_t i = 0; i <= n; i++)
+            sh[i + 1] = c->argv[i];
+        execve(sh[0], sh, c->envp);
+        errno = ENOEXEC;
+    }
     child_fail(c, STAGE_EXEC);
 }
 

@@ -114,7 +114,16 @@ read -r pp pg sid self exe < st2/workflows/w/who
 read -r lpid latt < st2/workflows/w/lock
 [ "$lpid" = "$pp" ] && [ "$latt" = 1 ] || fail "fork fallback: lock holds '$lpid $latt'"
 
-# 10. built with musl where musl-gcc is installed: no glibc start-up in it (glibc's
+# 10. a script without "#!" runs under /bin/sh (execvp's rule, whatever libc the
+#     supervisor is built with)
+printf 'echo "plain $1"\n' > "$T/noshebang"
+chmod +x "$T/noshebang"
+mkdir plain
+"$SUP" --sandbox plain -- "$T/noshebang" arg || fail "supervisor exit $? (script without #!)"
+[ "$(field outcome plain/result.json)" = done ] || fail "script without #!: $(cat plain/result.json)"
+[ "$(cat plain/stdout)" = "plain arg" ] || fail "script without #!: stdout '$(cat plain/stdout)'"
+
+# 11. built with musl where musl-gcc is installed: no glibc start-up in it (glibc's
 #     tunables parser, GLIBC_TUNABLES, is part of every static glibc program)
 cache=${SOCM_BUILD:-$(dirname "$SOCM_BIN")}/CMakeCache.txt
 if command -v musl-gcc >/dev/null && [ -f "$cache" ] &&
