@@ -15,7 +15,7 @@ static const char *const slurm_keys[] = {"account", "partition", "constraint", N
 static const struct socm_table_schema slurm = {"[campaign.slurm]", slurm_keys, 0, NULL, NULL};
 
 static const char *const site_keys[] = {"enactor", "account", "partition", "state_dir",
-                                        "cores", "memory", "charge_factor", NULL};
+                                        "workdir", "cores", "memory", "charge_factor", NULL};
 static const struct socm_table_schema site = {"[campaign.sites.NAME]", site_keys, 0, NULL, NULL};
 static const struct socm_table_schema sites = {"[campaign.sites]", NULL, SOCM_SCHEMA_NAMED, NULL, &site};
 
@@ -63,7 +63,7 @@ static const char *const campaign_keys[] = {
     "execution_schema", "requested_resources", "state_dir", "enactor", "max_retries",
     "fail_fast", "grow_walltime_on_timeout", "pin", "grace", "retry_backoff", "record_history",
     "history_db", "predict", "plugins", "base-path", "base_path", "environment", "hooks",
-    "slurm", "sites", NULL};
+    "slurm", "sites", "workdir", NULL};
 static const struct socm_schema_sub campaign_subs[] = {
     {"resources", &socm_schema_cluster}, {"hooks", &hooks}, {"slurm", &slurm},
     {"sites", &sites}, {"environment", &environment}, {"predict", &predict}, {NULL, NULL}};
@@ -99,7 +99,7 @@ const struct socm_table_schema socm_schema_wf_resources = {"[campaign.NAME.resou
 const char *const socm_schema_workflow_keys[] = {
     "name", "type", "executable", "subcommand", "context", "environment", "resources",
     "depends", "max_retries", "job_name", "preferred_resource", "grow_walltime_on_timeout",
-    "matrix", "features", NULL};
+    "matrix", "features", "workdir", NULL};
 
 const struct socm_table_schema *const socm_schema_all[] = {
     &socm_schema_root, &socm_schema_campaign, &socm_schema_cluster, &qos, &hooks, &slurm, &site,

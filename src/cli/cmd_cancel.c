@@ -1,7 +1,8 @@
 /* cmd_cancel.c — `socm cancel STATE_DIR`: stops everything the campaign started. A
  * running manager is asked to stop (SIGTERM: it stops its work cleanly and journals
- * it); without one, every live supervisor is told to stop its workflow, and the next
- * `socm resume` collects the results. */
+ * it); without one, every live supervisor is told to stop its workflow and the cancel
+ * itself collects their results as a manager would, so the campaign is CANCELED when
+ * it returns. */
 #include "cli/cli.h"
 #include "exec/agent.h"
 #include "exec/bookkeeper.h"
@@ -61,9 +62,16 @@ static int cancel_unmanaged(const char *dir, struct socm_bk *bk, struct socm_err
         }
         free(sb);
     }
-    printf("no manager is running campaign %s; %zu workflow%s told to stop. `socm resume "
-           "%s` records the outcome and ends it CANCELED (a later resume continues it).\n",
-           bk->spec.campaign, n, n == 1 ? "" : "s", dir);
+    printf("no manager is running campaign %s; %zu workflow%s told to stop\n", bk->spec.campaign,
+           n, n == 1 ? "" : "s");
+    /* Final at once: a resume that finds the cancel collects what the supervisors
+     * leave (waiting for them to stop), starts nothing, and ends the campaign CANCELED. */
+    struct socm_run_opts o = {.quiet = true};
+    int code = socm_bk_resume(dir, &o, err);
+    if (code < 0)
+        return -1;
+    printf("campaign %s CANCELED; `socm resume %s` continues it, `socm retry %s` runs the "
+           "canceled workflows again\n", bk->spec.campaign, dir, dir);
     return 0;
 }
 
@@ -110,8 +118,10 @@ int socm_cmd_cancel(int argc, char **argv)
              "\n"
              "Stops everything the campaign in STATE_DIR started: a running `socm run`\n"
              "stops its workflows (SIGTERM, grace, SIGKILL) and records it; workflows left\n"
-             "running by a killed manager are stopped through their supervisors. Nothing\n"
-             "else is touched.\n"
+             "running by a killed manager are stopped through their supervisors, and the\n"
+             "campaign is recorded CANCELED before cancel returns. Nothing else is touched:\n"
+             "`socm resume` continues the campaign later, `socm retry` runs the canceled\n"
+             "workflows again.\n"
              "\n"
              "example:\n"
              "  socm cancel ./socm-quickstart");

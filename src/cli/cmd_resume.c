@@ -15,25 +15,35 @@ int socm_cmd_resume(int argc, char **argv)
     struct socm_run_opts o = {0};
     const char *dir = NULL;
     struct socm_error err = {0};
+    bool retry_failed = false;
+    enum { O_RETRY_FAILED = SOCM_CLI_OPT_FIRST_FREE };
     static const struct option opts[] = {
         {"help", no_argument, NULL, 'h'},
+        {"retry-failed", no_argument, NULL, O_RETRY_FAILED},
         SOCM_CLI_EXEC_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     socm_cli_getopt_start();
     int ch;
     while ((ch = socm_cli_getopt("resume", argc, argv, "hq", opts)) != -1) {
+        if (ch == O_RETRY_FAILED) {
+            retry_failed = true;
+            continue;
+        }
         int used = socm_cli_exec_option("resume", ch, optarg, &o);
         if (used < 0 || (used == 0 && ch != 'h'))
             return 2;
         if (ch == 'h') {
-            puts("usage: socm resume STATE_DIR [--cores N] [--memory SIZE] [--enactor NAME] [--quiet]\n"
+            puts("usage: socm resume STATE_DIR [--retry-failed] [--cores N] [--memory SIZE]\n"
+                 "                   [--enactor NAME] [--quiet]\n"
                  "\n"
                  "Continues a campaign from the journal in STATE_DIR: finished work is never\n"
                  "run again, workflows still running are re-attached, results written while\n"
                  "the manager was away are collected, and only work whose supervisor is gone\n"
                  "without a result is started again. The options are run's, with the same\n"
-                 "rules (--cores=4, --cores 4, abbreviations such as --co 4).\n"
+                 "rules (--cores=4, --cores 4, abbreviations such as --co 4). A campaign that\n"
+                 "ended FAILED is not run again unless --retry-failed asks to: its FAILED and\n"
+                 "CANCELED workflows run again, DONE ones never (the same as `socm retry`).\n"
                  "\n"
                  "example:\n"
                  "  socm resume ./socm-quickstart");
@@ -49,7 +59,13 @@ int socm_cmd_resume(int argc, char **argv)
     bool prog = socm_program_is_state_dir(dir);
     if (prog)
         socm_cli_outlive_terminal();
-    int code = prog ? socm_program_resume(dir, &o, &err) : socm_bk_resume(dir, &o, &err);
+    if (prog && retry_failed)
+        return socm_cli_usage("resume", "--retry-failed is for a campaign's state directory, not "
+                                        "a program's");
+    struct socm_retry_req all = {0};
+    int code = prog           ? socm_program_resume(dir, &o, &err)
+               : retry_failed ? socm_bk_retry(dir, &o, &all, &err)
+                              : socm_bk_resume(dir, &o, &err);
     if (code < 0)
         return socm_cli_fail("resume", &err);
     return code;

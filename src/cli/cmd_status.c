@@ -19,18 +19,28 @@
 
 /* Liveness from the manager lock (held by a live manager only, released by the kernel
  * when it dies), never from a pid that may have been reused. */
-static bool manager_alive(const char *dir)
+static bool manager_alive(const char *dir) { return socm_statedir_manager_alive(dir); }
+
+/* Where a workflow's output is (`socm logs DIR NAME` prints it). */
+static void log_paths(const char *sandbox)
 {
-    struct socm_manager m;
-    struct socm_error err = {0};
-    return socm_statedir_manager(dir, &m, &err) == 0 && m.held && strcmp(m.role, "cancel");
+    printf("      stdout %s/stdout\n      stderr %s/stderr\n", sandbox, sandbox);
 }
 
-static void stderr_tail(const char *sandbox, int lines)
+/* The last lines of workflow i's stderr, read inside the state directory without
+ * following a link (a link planted in a sandbox is not followed, nor named here). */
+static void stderr_tail(const struct socm_spec *s, const char *dir, int i, int lines)
 {
-    char *p = socm_asprintf("%s/stderr", sandbox);
-    FILE *f = fopen(p, "re");
-    free(p);
+    struct socm_statedir sd;
+    struct socm_error err = {0};
+    if (socm_statedir_open(&sd, dir, SOCM_SD_READ, &err) != 0)
+        return;
+    char *sb = socm_bk_sandbox(s, "", i); /* "/workflows/NAME" */
+    char *rel = socm_asprintf("%s/stderr", sb + 1);
+    FILE *f = socm_dirfd_fopen(sd.fd, dir, rel, "r", &err);
+    free(rel);
+    free(sb);
+    socm_statedir_close(&sd);
     if (!f)
         return;
     char *ring[16] = {0};
@@ -103,6 +113,9 @@ static void print_text(const struct socm_bk *bk, const char *dir)
                w->attempts, w->start ? now - w->start : 0, sid ? ", Slurm step " : "",
                sid ? sid : "");
         free(sid);
+        char *sb = socm_bk_sandbox(s, dir, (int)i);
+        log_paths(sb);
+        free(sb);
     }
     for (size_t i = 0; i < s->n; i++) {
         const struct socm_wfstate *w = &bk->w[i];
@@ -114,8 +127,9 @@ static void print_text(const struct socm_bk *bk, const char *dir)
                w->reason ? w->reason : "");
         free(sid);
         char *sb = socm_bk_sandbox(s, dir, (int)i);
-        stderr_tail(sb, 5);
+        log_paths(sb);
         free(sb);
+        stderr_tail(s, dir, (int)i, 5);
     }
 }
 
@@ -144,6 +158,12 @@ static json_t *status_json(const struct socm_bk *bk, const char *dir)
         free(sid);
         if (bk->spec.nsites)
             json_object_set_new(o, "site", json_string(bk->spec.sites[bk->spec.tasks[i].site].name));
+        if (w->attempts > 0) { /* its latest attempt's output (`socm logs`) */
+            char *sb = socm_bk_sandbox(&bk->spec, dir, (int)i);
+            json_object_set_new(o, "stdout", json_sprintf("%s/stdout", sb));
+            json_object_set_new(o, "stderr", json_sprintf("%s/stderr", sb));
+            free(sb);
+        }
         json_array_append_new(wfs, o);
     }
     return json_pack("{s:s,s:s,s:o}", "campaign", bk->spec.campaign, "state",
@@ -157,14 +177,15 @@ static int watch_code(const struct socm_bk *bk)
     return bk->cstate == SOCM_C_DONE ? 0 : 1;
 }
 
-static int show(const char *dir, bool json, struct socm_error *err, bool *ended, int *code)
+/* json: 1 pretty-printed, 2 one compact line (--watch --json: JSONL). */
+static int show(const char *dir, int json, struct socm_error *err, bool *ended, int *code)
 {
     struct socm_bk *bk = socm_bk_load(dir, err);
     if (!bk)
         return -1;
     if (json) {
         json_t *j = status_json(bk, dir);
-        char *t = json_dumps(j, JSON_INDENT(2));
+        char *t = json_dumps(j, json == 2 ? JSON_COMPACT : JSON_INDENT(2));
         puts(t);
         free(t);
         json_decref(j);
@@ -197,11 +218,14 @@ int socm_cmd_status(int argc, char **argv)
                  "workflows and their elapsed time, failures with the tail of their stderr.\n"
                  "--json prints {\"campaign\", \"state\", \"workflows\": [{\"id\", \"name\",\n"
                  "\"state\", \"attempts\", \"exit_code\", \"start\", \"end\", \"elapsed_s\",\n"
-                 "\"max_rss_mb\", \"cpu_s\", on Slurm \"slurm_id\": \"JOBID.STEPID\"}]}\n"
+                 "\"max_rss_mb\", \"cpu_s\", once started \"stdout\" and \"stderr\" (paths),\n"
+                 "on Slurm \"slurm_id\": \"JOBID.STEPID\"}]}\n"
                  "(and \"site\" for a campaign over several sites, whose text form has a\n"
                  "line per site); --watch redraws on every change (at most 5 times a second,\n"
                  "at least every 2 s) until the campaign ends or its manager is gone, then\n"
-                 "exits 0 if the campaign is DONE, 1 otherwise.\n"
+                 "exits 0 if the campaign is DONE, 1 otherwise; --watch --json prints one\n"
+                 "compact document per line (JSON Lines). The text form shows the stdout and\n"
+                 "stderr paths of each running or failed workflow (`socm logs` prints them).\n"
                  "\n"
                  "example:\n"
                  "  socm status ./socm-quickstart --json");
@@ -231,7 +255,8 @@ int socm_cmd_status(int argc, char **argv)
         inotify_add_watch(in, jp, IN_MODIFY | IN_DONT_FOLLOW);
         free(jp);
     }
-    if (show(dir, json, &err, &ended, &code) != 0) {
+    int jmode = json ? (watch ? 2 : 1) : 0;
+    if (show(dir, jmode, &err, &ended, &code) != 0) {
         if (in >= 0)
             close(in);
         return socm_cli_fail("status", &err);
@@ -250,7 +275,7 @@ int socm_cmd_status(int argc, char **argv)
         }
         if (!json && isatty(1))
             fputs("\033[H\033[2J", stdout);
-        if (show(dir, json, &err, &ended, &code) != 0) {
+        if (show(dir, jmode, &err, &ended, &code) != 0) {
             close(in);
             return socm_cli_fail("status", &err);
         }

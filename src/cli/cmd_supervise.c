@@ -13,8 +13,9 @@ int socm_cmd_supervise(int argc, char **argv)
     if (rc == 1) {
         puts("usage: socm supervise --sandbox DIR [--attempt N] [--walltime S] [--grace S]\n"
              "                      [--lock-fd FD] [--cpus LIST] [--manager-pid PID]\n"
-             "                      [--report-faults] -- COMMAND...\n"
-             "(internal) runs COMMAND in DIR in its own process group, enforces the\n"
+             "                      [--report-faults] [--workdir WDIR] -- COMMAND...\n"
+             "(internal) runs COMMAND in WDIR (default DIR) in its own process group, keeps\n"
+             "its stdout and stderr in DIR, enforces the\n"
              "walltime and writes DIR/result.json (fsync'd unless PID, the manager that\n"
              "journals it, is still its parent). `socm run` starts the same supervisor as\n"
              "the small executable socm-supervise next to socm when it is there.\n"

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -245,29 +246,30 @@ void socm_agent_set_supervisor_fork(void)
     supervisor_fork = true;
 }
 
-static void build_env(const struct socm_launch *l, const struct socm_allocation *a,
-                      struct socm_strv *env)
+/* The workflow's environment: ours, then its `environment`, then what socm tells it
+ * (docs/execution.md). OMP_NUM_THREADS is its threads unless its environment sets it. */
+static void put_env(struct socm_strv *env, const struct socm_strv *kv)
 {
-    for (char **e = environ; *e; e++)
-        socm_strv_push(env, *e);
-    const struct socm_task *t = l->task;
-    for (size_t i = 0; i < t->env.n; i++) {
-        const char *eq = strchr(t->env.v[i], '=');
+    for (size_t i = 0; i < kv->n; i++) {
+        const char *eq = strchr(kv->v[i], '=');
         if (!eq)
             continue;
-        char *k = socm_strndup(t->env.v[i], (size_t)(eq - t->env.v[i]));
+        char *k = socm_strndup(kv->v[i], (size_t)(eq - kv->v[i]));
         set_env(env, k, eq + 1);
         free(k);
     }
-    char num[32];
-    set_env(env, "SOCM_CAMPAIGN", a->campaign);
-    set_env(env, "SOCM_WORKFLOW", t->name);
-    snprintf(num, sizeof num, "%lld", (long long)t->cores);
-    set_env(env, "SOCM_CORES", num);
-    snprintf(num, sizeof num, "%d", l->attempt);
-    set_env(env, "SOCM_ATTEMPT", num);
-    snprintf(num, sizeof num, "%lld", (long long)(t->threads > 0 ? t->threads : 1));
-    set_env(env, "OMP_NUM_THREADS", num);
+}
+
+static void build_env(const struct socm_launch *l, const struct socm_allocation *a,
+                      const char *sandbox, struct socm_strv *env)
+{
+    for (char **e = environ; *e; e++)
+        socm_strv_push(env, *e);
+    put_env(env, &l->task->env);
+    struct socm_strv ours = SOCM_STRV_INIT;
+    socm_task_socm_env(l->task, a->campaign, l->attempt, sandbox, &ours);
+    put_env(env, &ours);
+    socm_strv_free(&ours);
 }
 
 /* fork launch: the supervisor is this very program, forked without an exec — the
@@ -310,10 +312,25 @@ static pid_t fork_supervisor(const struct socm_launch *l, const struct socm_allo
     }
     struct socm_supervise_opts so = {l->sandbox,   l->attempt, l->task->walltime_min * 60,
                                      a->grace_s,   3,          cpus[0] ? cpus : NULL,
-                                     cmd->v,       manager,    fault_reports};
+                                     cmd->v,       manager,    fault_reports,
+                                     l->task->workdir};
     struct socm_error serr = {0};
     int rc = socm_supervise(&so, &serr); /* a failure is in supervisor.log */
     _exit(rc == 0 ? 0 : 3);
+}
+
+/* A new attempt keeps the logs of the one before as stdout.N and stderr.N (`socm
+ * logs --attempt N`); a relaunch of the same attempt finds them kept already. */
+static void keep_logs(int dfd, int before)
+{
+    const char *names[2] = {"stdout", "stderr"};
+    for (int k = 0; k < 2; k++) {
+        char kept[64];
+        snprintf(kept, sizeof kept, "%s.%d", names[k], before);
+        struct stat st;
+        if (fstatat(dfd, kept, &st, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT)
+            renameat(dfd, names[k], dfd, kept);
+    }
 }
 
 /* The sandbox as a directory descriptor: created 0700 if new; it and workflows/ must
@@ -381,6 +398,8 @@ pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocatio
         close(dfd);
         return -1;
     }
+    if (l->attempt > 1) /* no supervisor writes them any more: we hold its lock */
+        keep_logs(dfd, l->attempt - 1);
     const char *exe = supervisor_exe;
     bool small = supervisor_small;
     if (!exe && !supervisor_fork && (exe = socm_supervisor_default_path()))
@@ -400,7 +419,17 @@ pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocatio
     }
 
     struct socm_strv env = SOCM_STRV_INIT, cmd = SOCM_STRV_INIT, argv = SOCM_STRV_INIT;
-    build_env(l, a, &env);
+    /* The command runs in its working directory: it learns its sandbox as an
+     * absolute path (the supervisor starts in our directory, so a relative sandbox
+     * is relative to it). */
+    char cwd[PATH_MAX];
+    const char *rel = l->sandbox;
+    while (rel[0] == '.' && rel[1] == '/')
+        rel += 2;
+    char *sandbox_abs = rel[0] != '/' && getcwd(cwd, sizeof cwd) ? socm_asprintf("%s/%s", cwd, rel)
+                                                                 : socm_strdup(l->sandbox);
+    build_env(l, a, sandbox_abs, &env);
+    free(sandbox_abs);
     *srun_stripped = socm_srun_strip(&l->task->argv, &cmd, &env);
     if (!*srun_stripped)
         socm_strv_copy(&cmd, &l->task->argv);
@@ -424,6 +453,10 @@ pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocatio
         socm_strv_pushf(&argv, "--grace=%.3f", a->grace_s);
         socm_strv_push(&argv, "--lock-fd=3");
         socm_strv_pushf(&argv, "--manager-pid=%ld", (long)getpid());
+        if (l->task->workdir) {
+            socm_strv_push(&argv, "--workdir");
+            socm_strv_push(&argv, l->task->workdir);
+        }
         if (fault_reports)
             socm_strv_push(&argv, "--report-faults");
         if (a->pin && l->ncores) {

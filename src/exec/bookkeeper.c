@@ -412,6 +412,12 @@ int socm_bk_apply(struct socm_bk *bk, json_t *ev, size_t line, struct socm_error
     switch (st) {
     case SOCM_W_NEW:
         w->interrupted = false;
+        if (json_is_true(json_object_get(ev, "retried"))) {
+            w->retry_base = w->attempts;
+            w->growths = 0;
+            free(w->reason);
+            w->reason = NULL;
+        }
         break;
     case SOCM_W_SUBMITTED:
         copy_cores(w, json_object_get(ev, "cores"));
@@ -515,7 +521,7 @@ static void cancel_wf(struct socm_bk *bk, int i, const char *why)
     free(bk->w[i].reason);
     bk->w[i].reason = socm_strdup(why);
     set_state(bk, i, SOCM_W_CANCELED);
-    bk_log(bk, "%s CANCELED: %s", bk->spec.tasks[i].name, why);
+    bk_log(bk, "%s CANCELED (%s)", bk->spec.tasks[i].name, why);
     on_final(bk, i);
 }
 
@@ -536,7 +542,8 @@ static bool chainable(const struct socm_bk *bk, int p)
     if (!bk->e || !bk->e->orders_dependencies || !w->launch || w->launch->job <= 0 ||
         (w->state != SOCM_W_SUBMITTED && w->state != SOCM_W_RUNNING))
         return false;
-    return w->attempts - w->growths > bk->spec.tasks[p].max_retries && !can_grow(bk, p);
+    return w->attempts - w->retry_base - w->growths > bk->spec.tasks[p].max_retries &&
+           !can_grow(bk, p);
 }
 
 /* A NEW workflow whose predecessors are all DONE (or chainable) becomes READY; one
@@ -627,8 +634,13 @@ static void cancel_all(struct socm_bk *bk, const char *why)
         enum socm_wstate st = bk->w[i].state;
         if (st == SOCM_W_NEW || st == SOCM_W_READY)
             cancel_wf(bk, (int)i, why);
-        else if ((st == SOCM_W_SUBMITTED || st == SOCM_W_RUNNING) && bk->e)
+        else if ((st == SOCM_W_SUBMITTED || st == SOCM_W_RUNNING) && bk->e) {
+            /* Its end is logged and journaled with this reason, not the enactor's. */
+            free(bk->w[i].reason);
+            bk->w[i].reason = socm_strdup(why);
+            bk->w[i].pred_canceled = true;
             bk->e->ops->cancel(bk->e, (int)i);
+        }
     }
 }
 
@@ -800,8 +812,9 @@ static void cb_finished(void *ctx, const struct socm_result *r)
      * does not count against max_retries. */
     bool grow = r->outcome == SOCM_OUT_TIMEOUT && can_grow(bk, i) && !bk->interrupt_signal;
     /* failed, timed out, or could not be started */
-    if (grow || (w->attempts - w->growths <= t->max_retries && !bk->interrupt_signal)) {
-        double delay = bk->spec.retry_backoff_s * pow(2, w->attempts - w->growths - 1);
+    int tries = w->attempts - w->retry_base - w->growths; /* since the last `socm retry` */
+    if (grow || (tries <= t->max_retries && !bk->interrupt_signal)) {
+        double delay = bk->spec.retry_backoff_s * pow(2, tries - 1);
         if (delay > 60)
             delay = 60;
         if (grow) {
@@ -1289,7 +1302,33 @@ static int bk_run(struct socm_spec *spec, const struct socm_run_opts *o, struct 
     return code;
 }
 
-static int bk_resume(const char *state_dir, const struct socm_run_opts *o, struct socm_error *err)
+/* `socm retry`: the chosen workflows (and their canceled dependants) become NEW
+ * again, journaled with the request before anything starts. */
+static void apply_retry(struct socm_bk *bk, const int *sel, size_t nsel)
+{
+    json_t *ids = json_array();
+    for (size_t k = 0; k < nsel; k++)
+        json_array_append_new(ids, json_integer(bk->spec.tasks[sel[k]].id));
+    jappend(bk, json_pack("{s:s,s:o,s:i}", "ev", "retry_request", "ids", ids, "pid", (int)getpid()));
+    for (size_t k = 0; k < nsel; k++) {
+        struct socm_wfstate *w = &bk->w[sel[k]];
+        json_t *ev = wf_event(bk, sel[k], SOCM_W_NEW);
+        json_object_set_new(ev, "retried", json_true());
+        jappend(bk, ev);
+        w->interrupted = false;
+        w->retry_base = w->attempts;
+        w->growths = 0;
+        free(w->reason);
+        w->reason = NULL;
+        set_state(bk, sel[k], SOCM_W_NEW);
+    }
+    bk->cancel_pending = false; /* a retry asks for the work an earlier cancel stopped */
+    bk_log(bk, "retrying %zu workflow%s (FAILED or CANCELED, with their canceled dependants)",
+           nsel, nsel == 1 ? "" : "s");
+}
+
+static int bk_resume(const char *state_dir, const struct socm_run_opts *o,
+                     const struct socm_retry_req *retry, struct socm_error *err)
 {
     struct socm_bk *bk = bk_new();
     long long valid = -1;
@@ -1306,9 +1345,20 @@ static int bk_resume(const char *state_dir, const struct socm_run_opts *o, struc
         socm_bk_free(bk);
         return -1;
     }
-    if (bk->cstate == SOCM_C_DONE || bk->cstate == SOCM_C_FAILED) {
-        fprintf(stderr, "socm resume: campaign %s already ended %s; nothing to do\n",
-                bk->spec.campaign, cnames[bk->cstate]);
+    int *sel = NULL;
+    size_t nsel = 0;
+    if (retry && socm_retry_select(bk, retry, &sel, &nsel, err) != 0) {
+        socm_bk_free(bk);
+        return -1;
+    }
+    if (retry && !nsel)
+        fprintf(stderr, "socm retry: campaign %s has no FAILED or CANCELED workflow to retry\n",
+                bk->spec.campaign);
+    if (!nsel && (bk->cstate == SOCM_C_DONE || bk->cstate == SOCM_C_FAILED)) {
+        fprintf(stderr, "socm resume: campaign %s already ended %s; nothing to do%s\n",
+                bk->spec.campaign, cnames[bk->cstate],
+                bk->cstate == SOCM_C_FAILED ? " (`socm retry` runs its failures again)" : "");
+        free(sel);
         int code = bk->cstate == SOCM_C_DONE ? 0 : 1;
         socm_bk_free(bk);
         return code;
@@ -1319,9 +1369,13 @@ static int bk_resume(const char *state_dir, const struct socm_run_opts *o, struc
     bk->spec.state_dir = socm_strdup(state_dir);
     if (socm_journal_open_at(&bk->j, bk->sd.fd, bk->sd.path, false, valid, err) != 0 ||
         setup_run(bk, o, err) != 0) {
+        free(sel);
         socm_bk_free(bk);
         return -1;
     }
+    if (nsel)
+        apply_retry(bk, sel, nsel);
+    free(sel);
     bk->resumed = true;
     bk->interrupt_signal = 0;
     jappend(bk, json_pack("{s:s,s:i}", "ev", "resume", "pid", (int)getpid()));
@@ -1462,7 +1516,17 @@ int socm_bk_resume(const char *state_dir, const struct socm_run_opts *o, struct 
 {
     struct sig_scope s;
     signals_enter(&s);
-    int code = bk_resume(state_dir, o, err);
+    int code = bk_resume(state_dir, o, NULL, err);
+    signals_leave(&s);
+    return code;
+}
+
+int socm_bk_retry(const char *state_dir, const struct socm_run_opts *o,
+                  const struct socm_retry_req *r, struct socm_error *err)
+{
+    struct sig_scope s;
+    signals_enter(&s);
+    int code = bk_resume(state_dir, o, r, err);
     signals_leave(&s);
     return code;
 }

@@ -10,6 +10,7 @@
 
 #include "exec/hooks.h"
 #include "exec/journal.h"
+#include "exec/retry.h"
 #include "exec/spec.h"
 #include "exec/statedir.h"
 #include "socm/enactor.h"
@@ -40,7 +41,8 @@ struct socm_wfstate {
     size_t ncores;
     struct socm_launch *launch; /* while with the enactor */
     int growths;          /* walltime growths after a TIMEOUT (grow_walltime_on_timeout) */
-    bool pred_canceled;   /* being canceled because a predecessor failed */
+    int retry_base;       /* attempts before the last `socm retry`: max_retries counts from it */
+    bool pred_canceled;   /* being canceled for `reason` (a predecessor failed, fail_fast) */
 };
 
 struct socm_run_opts {
@@ -98,6 +100,11 @@ int socm_bk_run(struct socm_spec *spec, const struct socm_run_opts *o, struct so
 /* Resumes from STATE_DIR (see issue: DONE never re-run, live supervisors re-attached,
  * results collected, only work whose supervisor is gone restarted). */
 int socm_bk_resume(const char *state_dir, const struct socm_run_opts *o, struct socm_error *err);
+/* A resume that first runs again what `r` selects (exec/retry.h): the choice is
+ * journaled ("retry_request", then each workflow NEW again, "retried": true) before
+ * anything starts; DONE work is never touched. Same exit codes as resume. */
+int socm_bk_retry(const char *state_dir, const struct socm_run_opts *o,
+                  const struct socm_retry_req *r, struct socm_error *err);
 
 /* Records durably in STATE_DIR's journal that the campaign is canceled while no
  * manager runs it: the next resume collects what the supervisors leave and ends the

@@ -61,6 +61,7 @@ struct sj_job {
 
 struct sj {
     char *job_name;
+    char *campaign;
     struct socm_resource *res; /* its QoS limits; NULL = each task's planned QoS */
     struct socm_slurm_where where;
     struct sj_job **v; /* pointers: callbacks may submit (and grow v) mid-poll */
@@ -79,6 +80,7 @@ static int sj_setup(struct socm_enactor *e, const struct socm_allocation *a, str
 {
     struct sj *s = socm_xcalloc(1, sizeof *s);
     s->job_name = socm_asprintf("socm-%s", a->campaign ? a->campaign : "campaign");
+    s->campaign = socm_strdup(a->campaign ? a->campaign : "");
     s->interval = POLL_MIN_S;
     e->priv = s;
     e->orders_dependencies = true;
@@ -131,8 +133,10 @@ static const char batch_script[] =
     "#!/bin/bash\n"
     "# Written by socm (slurm-jobs enactor). The workflow's argv and environment are in\n"
     "# socm-argv.nul and socm-env.nul (NUL-separated): no value is parsed by the shell.\n"
+    "# The command runs in $SOCM_WORKDIR; this directory keeps its output.\n"
     "while IFS= read -r -d '' kv; do export \"$kv\"; done < socm-env.nul\n"
     "mapfile -d '' -t argv < socm-argv.nul\n"
+    "cd -- \"$SOCM_WORKDIR\" || exit 1\n"
     "exec srun --export=ALL \"${argv[@]}\"\n";
 
 static void mkdirs(const char *path)
@@ -244,7 +248,13 @@ static int submit_one(struct sj *s, struct sj_job *j, struct socm_error *err)
         socm_error_errno(err, "%s", script);
         goto out;
     }
-    if (write_nul_file(argvf, t->argv.v, t->argv.n, err) < 0 || write_nul_file(envf, t->env.v, t->env.n, err) < 0)
+    /* The workflow's environment, then what socm tells every command. */
+    struct socm_strv env = SOCM_STRV_INIT;
+    socm_strv_copy(&env, &t->env);
+    socm_task_socm_env(t, s->campaign, l->attempt, dir, &env);
+    int wrc = write_nul_file(envf, env.v, env.n, err);
+    socm_strv_free(&env);
+    if (write_nul_file(argvf, t->argv.v, t->argv.n, err) < 0 || wrc < 0)
         goto out;
     int64_t threads = t->threads > 0 ? t->threads : 1;
     int64_t ranks = t->cores > threads ? t->cores / threads : 1;
@@ -618,6 +628,7 @@ static void sj_destroy(struct socm_enactor *e)
     if (!s)
         return;
     free(s->job_name);
+    free(s->campaign);
     socm_resource_free(s->res);
     socm_slurm_where_free(&s->where);
     for (size_t i = 0; i < s->n; i++)

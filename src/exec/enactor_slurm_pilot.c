@@ -450,6 +450,8 @@ static int write_work(struct pilot *P, const struct socm_launch *l, struct socm_
                           strv_json(&t->argv), "env", strv_json(&t->env), "cores",
                           (json_int_t)t->cores, "threads", (json_int_t)t->threads, "memory_mb",
                           t->memory_mb, "walltime_min", t->walltime_min);
+    if (t->workdir) /* where the command runs (docs/execution.md) */
+        json_object_set_new(j, "workdir", json_string(t->workdir));
     free(rel);
     char *text = json_dumps(j, JSON_COMPACT);
     json_decref(j);

@@ -209,62 +209,88 @@ static const char *check_line(const char *line, size_t n, bool *sealed)
     return NULL;
 }
 
-int socm_journal_replay_at(int dfd, const char *state_dir, socm_journal_fn fn, void *ctx,
-                           long long *valid_len, struct socm_error *err)
+int socm_journal_reader_open(struct socm_journal_reader *r, int dfd, const char *state_dir,
+                             struct socm_error *err)
 {
-    char *path = socm_journal_path(state_dir);
+    memset(r, 0, sizeof *r);
     struct socm_error oerr = {0};
-    FILE *f = socm_dirfd_fopen(dfd, state_dir, SOCM_JOURNAL_FILE, "r", &oerr);
-    if (!f) {
+    r->f = socm_dirfd_fopen(dfd, state_dir, SOCM_JOURNAL_FILE, "r", &oerr);
+    if (!r->f) {
         if (errno == ENOENT)
             socm_error_set(err, SOCM_E_INPUT, "%s: no campaign journal here (%s missing)",
                            state_dir, SOCM_JOURNAL_FILE);
         else
             *err = oerr;
-        free(path);
         return -1;
     }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    size_t lineno = 0;
-    long long good = 0;
-    int rc = 0;
-    bool sealed = false;
-    while ((n = getline(&line, &cap, f)) > 0) {
-        lineno++;
-        bool complete = line[n - 1] == '\n';
-        if (!complete)
-            break; /* the last line without its newline: never synced, so never acted upon */
-        const char *bad = memchr(line, '\0', (size_t)n) ? "a NUL byte in the line"
-                                                        : check_line(line, (size_t)n, &sealed);
-        json_error_t jerr;
-        json_t *ev = bad ? NULL : json_loadb(line, (size_t)n, 0, &jerr);
-        if (!bad && (!ev || !json_is_object(ev) || !json_is_string(json_object_get(ev, "ev"))))
-            bad = ev ? "not an event object" : jerr.text;
-        if (bad) {
-            socm_error_set(err, SOCM_E_INPUT,
-                           "%s:%zu: corrupt journal event (%s); the journal is damaged before "
-                           "its end, so socm will not guess the campaign's state",
-                           path, lineno, bad);
-            json_decref(ev);
-            rc = -1;
-            break;
-        }
-        if (fn && fn(ctx, ev, lineno, err) != 0) {
-            json_decref(ev);
-            rc = -1;
-            break;
-        }
-        json_decref(ev);
-        good += n;
+    r->path = socm_journal_path(state_dir);
+    return 0;
+}
+
+int socm_journal_reader_next(struct socm_journal_reader *r, json_t **out, size_t *lineno,
+                             struct socm_error *err)
+{
+    *out = NULL;
+    clearerr(r->f); /* read on past an earlier end: the journal may have grown */
+    ssize_t n = getline(&r->line, &r->cap, r->f);
+    if (n <= 0)
+        return 0;
+    if (r->line[n - 1] != '\n') {
+        /* Not complete (yet): never synced, so never acted upon. Read again later. */
+        fseeko(r->f, r->good, SEEK_SET);
+        return 0;
     }
-    free(line);
-    fclose(f);
-    free(path);
+    const char *line = r->line;
+    const char *bad = memchr(line, '\0', (size_t)n) ? "a NUL byte in the line"
+                                                    : check_line(line, (size_t)n, &r->sealed);
+    json_error_t jerr;
+    json_t *ev = bad ? NULL : json_loadb(line, (size_t)n, 0, &jerr);
+    if (!bad && (!ev || !json_is_object(ev) || !json_is_string(json_object_get(ev, "ev"))))
+        bad = ev ? "not an event object" : jerr.text;
+    if (bad) {
+        json_decref(ev);
+        return socm_error_set(err, SOCM_E_INPUT,
+                              "%s:%zu: corrupt journal event (%s); the journal is damaged before "
+                              "its end, so socm will not guess the campaign's state",
+                              r->path, r->lineno + 1, bad);
+    }
+    r->lineno++;
+    r->good += n;
+    *lineno = r->lineno;
+    *out = ev;
+    return 1;
+}
+
+void socm_journal_reader_close(struct socm_journal_reader *r)
+{
+    if (r->f)
+        fclose(r->f);
+    free(r->line);
+    free(r->path);
+    memset(r, 0, sizeof *r);
+}
+
+int socm_journal_replay_at(int dfd, const char *state_dir, socm_journal_fn fn, void *ctx,
+                           long long *valid_len, struct socm_error *err)
+{
+    struct socm_journal_reader r;
+    if (socm_journal_reader_open(&r, dfd, state_dir, err) != 0)
+        return -1;
+    json_t *ev;
+    size_t lineno;
+    int rc;
+    while ((rc = socm_journal_reader_next(&r, &ev, &lineno, err)) > 0) {
+        rc = fn ? fn(ctx, ev, lineno, err) : 0;
+        json_decref(ev);
+        if (rc != 0) {
+            rc = -1;
+            break;
+        }
+    }
     if (valid_len)
-        *valid_len = good;
-    return rc;
+        *valid_len = r.good;
+    socm_journal_reader_close(&r);
+    return rc < 0 ? -1 : 0;
 }
 
 int socm_journal_replay(const char *state_dir, socm_journal_fn fn, void *ctx,

@@ -23,6 +23,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define SOCM_JOURNAL_FILE "journal.jsonl"
 #define SOCM_JOURNAL_CRC ",\"crc\":\"" /* what precedes a line's checksum */
@@ -70,6 +71,26 @@ int socm_journal_replay(const char *state_dir, socm_journal_fn fn, void *ctx,
                         long long *valid_len, struct socm_error *err);
 int socm_journal_replay_at(int dfd, const char *state_dir, socm_journal_fn fn, void *ctx,
                            long long *valid_len, struct socm_error *err);
+
+/* Reading a journal event by event, also while it grows (`socm events --follow`):
+ * each complete line is checked as replay checks it. */
+struct socm_journal_reader {
+    FILE *f;
+    char *path;
+    size_t lineno;   /* events read so far */
+    long long good;  /* bytes of those events */
+    bool sealed;
+    char *line;
+    size_t cap;
+};
+int socm_journal_reader_open(struct socm_journal_reader *r, int dfd, const char *state_dir,
+                             struct socm_error *err);
+/* 1: *ev (new reference) is event number *lineno (1 = the campaign record); 0: no
+ * complete line now (call again later: a torn or growing last line is re-read);
+ * -1: a damaged line (err). */
+int socm_journal_reader_next(struct socm_journal_reader *r, json_t **ev, size_t *lineno,
+                             struct socm_error *err);
+void socm_journal_reader_close(struct socm_journal_reader *r);
 
 /* The journal path of a state directory (malloc'd). */
 char *socm_journal_path(const char *state_dir);

@@ -126,6 +126,7 @@ static void item_free(struct item *it)
     free(it->task.name);
     socm_strv_free(&it->task.argv);
     socm_strv_free(&it->task.env);
+    free(it->task.workdir);
     free(it->sandbox);
     free(it->use);
     free(it);
@@ -198,6 +199,8 @@ static struct item *item_load(struct agent *A, const char *path, int index, int 
     json_t *v;
     json_array_foreach(argv, i, v) socm_strv_push(&it->task.argv, json_string_value(v) ?: "");
     json_array_foreach(env, i, v) socm_strv_push(&it->task.env, json_string_value(v) ?: "");
+    const char *wd = json_string_value(json_object_get(j, "workdir"));
+    it->task.workdir = wd ? socm_strdup(wd) : NULL;
     it->sandbox = socm_asprintf("%s/%s", A->dir, sandbox);
     it->use = socm_xcalloc(A->nn, sizeof *it->use);
     json_decref(j);

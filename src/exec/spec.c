@@ -6,7 +6,11 @@
 #include "planner/sites.h"
 #include "socm/planner.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 const char *const socm_hook_names[SOCM_HOOK_N] = {
     "on_workflow_done", "on_workflow_failed", "on_campaign_done", "on_campaign_failed"};
@@ -162,14 +166,30 @@ int socm_spec_from_campaign(const struct socm_campaign *c, const struct socm_pla
     return 0;
 }
 
+static void spec_sites(const struct socm_sites_plan *sp, struct socm_spec *out);
+
 int socm_spec_from_sites_plan(const struct socm_campaign *c, const struct socm_sites_plan *sp,
                               const char *state_dir, struct socm_spec *out,
                               struct socm_error *err)
 {
     if (socm_spec_from_campaign(c, &sp->plan, state_dir, out, err) != 0)
         return -1;
-    if (!sp->site)
-        return 0;
+    if (sp->site)
+        spec_sites(sp, out);
+    char cwd[PATH_MAX];
+    if (!getcwd(cwd, sizeof cwd)) {
+        socm_spec_free(out);
+        return socm_error_errno(err, "cannot tell the current directory");
+    }
+    if (socm_spec_set_workdirs(c, out, cwd, err) != 0) {
+        socm_spec_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+static void spec_sites(const struct socm_sites_plan *sp, struct socm_spec *out)
+{
     out->nsites = sp->nparts;
     out->sites = socm_xcalloc(out->nsites, sizeof *out->sites);
     for (size_t k = 0; k < out->nsites; k++) {
@@ -185,7 +205,109 @@ int socm_spec_from_sites_plan(const struct socm_campaign *c, const struct socm_s
     }
     for (size_t i = 0; i < out->n; i++)
         out->tasks[i].site = sp->site[i];
+}
+
+/* ---- working directories ---- */
+
+/* A `workdir` (or YAML `base-path`) value of table t: 0 none, 1 found, -1 error. */
+static int workdir_key(const struct socm_value *t, const struct socm_value **out,
+                       struct socm_error *err)
+{
+    const char *keys[] = {"workdir", "base-path", "base_path"};
+    *out = NULL;
+    for (int k = 0; k < 3 && t && t->type == SOCM_V_TABLE; k++) {
+        const struct socm_value *v = socm_table_get(t, keys[k]);
+        if (!v)
+            continue;
+        if (v->type != SOCM_V_STRING || !v->u.str.s[0] || strchr(v->u.str.s, '\n'))
+            return socm_error_at(err, &v->pos, "'%s' must be a directory name (a non-empty string)",
+                                 keys[k]);
+        *out = v;
+        return 1;
+    }
     return 0;
+}
+
+/* The absolute form of v's directory against cwd; it must be a directory. */
+static int workdir_resolve(const struct socm_value *v, const char *cwd, char **out,
+                           struct socm_error *err)
+{
+    const char *d = v->u.str.s;
+    char *abs = d[0] == '/' ? socm_strdup(d)
+                : !strcmp(d, ".") ? socm_strdup(cwd)
+                                  : socm_asprintf("%s/%s", cwd, d);
+    struct stat st;
+    const char *why = stat(abs, &st) != 0 ? strerror(errno)
+                      : !S_ISDIR(st.st_mode) ? "not a directory"
+                                             : NULL;
+    if (why) {
+        int rc = socm_error_at(err, &v->pos, "working directory %s: %s", abs, why);
+        free(abs);
+        return rc;
+    }
+    *out = abs;
+    return 0;
+}
+
+int socm_spec_set_workdirs(const struct socm_campaign *c, struct socm_spec *s, const char *cwd,
+                           struct socm_error *err)
+{
+    const struct socm_value *camp = c->config ? socm_value_path(c->config, "campaign") : NULL;
+    const struct socm_value *v;
+    int r = workdir_key(camp, &v, err);
+    if (r < 0)
+        return -1;
+    free(s->workdir);
+    s->workdir = NULL;
+    if (r == 0)
+        s->workdir = socm_strdup(cwd);
+    else if (workdir_resolve(v, cwd, &s->workdir, err) != 0)
+        return -1;
+    /* Each site's, resolved once. */
+    char **site_dir = socm_xcalloc(s->nsites ? s->nsites : 1, sizeof *site_dir);
+    const struct socm_value *sites = camp ? socm_table_get(camp, "sites") : NULL;
+    int rc = 0;
+    for (size_t k = 0; k < s->nsites && rc == 0; k++) {
+        const struct socm_value *st = sites && sites->type == SOCM_V_TABLE
+                                          ? socm_table_get(sites, s->sites[k].name)
+                                          : NULL;
+        if ((r = workdir_key(st, &v, err)) < 0 ||
+            (r == 1 && workdir_resolve(v, cwd, &site_dir[k], err) != 0))
+            rc = -1;
+    }
+    for (size_t i = 0; i < s->n && rc == 0; i++) {
+        struct socm_task *t = &s->tasks[i];
+        const struct socm_workflow *wf = i < c->n_wfs ? c->wfs[i] : NULL;
+        free(t->workdir);
+        t->workdir = NULL;
+        if ((r = workdir_key(wf ? wf->fields : NULL, &v, err)) < 0 ||
+            (r == 1 && workdir_resolve(v, cwd, &t->workdir, err) != 0)) {
+            rc = -1;
+            break;
+        }
+        if (!t->workdir)
+            t->workdir = socm_strdup(s->nsites && site_dir[t->site] ? site_dir[t->site]
+                                                                    : s->workdir);
+    }
+    for (size_t k = 0; k < s->nsites; k++)
+        free(site_dir[k]);
+    free(site_dir);
+    return rc;
+}
+
+void socm_task_socm_env(const struct socm_task *t, const char *campaign, int attempt,
+                        const char *sandbox, struct socm_strv *out)
+{
+    socm_strv_pushf(out, "SOCM_CAMPAIGN=%s", campaign ? campaign : "");
+    socm_strv_pushf(out, "SOCM_WORKFLOW=%s", t->name);
+    socm_strv_pushf(out, "SOCM_ATTEMPT=%d", attempt);
+    socm_strv_pushf(out, "SOCM_SANDBOX=%s", sandbox);
+    socm_strv_pushf(out, "SOCM_WORKDIR=%s", t->workdir ? t->workdir : sandbox);
+    socm_strv_pushf(out, "SOCM_CORES=%lld", (long long)t->cores);
+    for (size_t i = 0; i < t->env.n; i++)
+        if (socm_str_startswith(t->env.v[i], "OMP_NUM_THREADS="))
+            return; /* the user's own */
+    socm_strv_pushf(out, "OMP_NUM_THREADS=%lld", (long long)(t->threads > 0 ? t->threads : 1));
 }
 
 static json_t *sites_json(const struct socm_spec *s)
@@ -255,7 +377,8 @@ static json_t *strv_json(const struct socm_strv *sv)
     return a;
 }
 
-static json_t *task_json(const struct socm_task *t)
+/* wd: the campaign's working directory (a task's own is written only when it differs). */
+static json_t *task_json(const struct socm_task *t, const char *wd)
 {
     json_t *pred = json_array();
     for (size_t k = 0; k < t->npred; k++)
@@ -276,6 +399,8 @@ static json_t *task_json(const struct socm_task *t)
         json_object_set_new(j, "walltime_cap_min", json_real(t->walltime_cap_min));
     if (t->grow_walltime)
         json_object_set_new(j, "grow_walltime", json_true());
+    if (t->workdir && (!wd || strcmp(t->workdir, wd)))
+        json_object_set_new(j, "workdir", json_string(t->workdir));
     return j;
 }
 
@@ -300,6 +425,8 @@ static json_t *spec_head(const struct socm_spec *s)
         json_object_set(j, "plan", s->plan);
     if (s->nsites)
         json_object_set_new(j, "sites", sites_json(s));
+    if (s->workdir)
+        json_object_set_new(j, "workdir", json_string(s->workdir));
     return j;
 }
 
@@ -308,7 +435,7 @@ json_t *socm_spec_to_json(const struct socm_spec *s)
     json_t *j = spec_head(s);
     json_t *tasks = json_array();
     for (size_t i = 0; i < s->n; i++)
-        json_array_append_new(tasks, task_json(&s->tasks[i]));
+        json_array_append_new(tasks, task_json(&s->tasks[i], s->workdir));
     json_object_set_new(j, "tasks", tasks);
     return j;
 }
@@ -327,7 +454,7 @@ char *socm_spec_begin_line(const struct socm_spec *s, double t, long pid)
     free(h);
     socm_buf_puts(&b, ",\"tasks\":[");
     for (size_t i = 0; i < s->n; i++) {
-        json_t *tj = task_json(&s->tasks[i]);
+        json_t *tj = task_json(&s->tasks[i], s->workdir);
         char *tt = json_dumps(tj, JSON_COMPACT | JSON_ENSURE_ASCII);
         json_decref(tj);
         if (i)
@@ -407,6 +534,10 @@ int socm_spec_from_json(const json_t *j, struct socm_spec *s, struct socm_error 
         t->walltime_cap_min = json_number_value(json_object_get(tj, "walltime_cap_min"));
         t->grow_walltime = json_is_true(json_object_get(tj, "grow_walltime"));
         t->site = (int)json_integer_value(json_object_get(tj, "site"));
+        const char *wd = json_string_value(json_object_get(tj, "workdir"));
+        if (!wd)
+            wd = json_string_value(json_object_get(j, "workdir"));
+        t->workdir = wd ? socm_strdup(wd) : NULL;
         t->cores = tc;
         t->threads = th;
         t->npred = json_array_size(pred);
@@ -421,6 +552,8 @@ int socm_spec_from_json(const json_t *j, struct socm_spec *s, struct socm_error 
             t->pred[k] = (int)p;
         }
     }
+    const char *wdir = json_string_value(json_object_get(j, "workdir"));
+    s->workdir = wdir ? socm_strdup(wdir) : NULL;
     const char *db = json_string_value(json_object_get(j, "history_db"));
     s->history_db = db ? socm_strdup(db) : NULL;
     s->config = json_incref(json_object_get(j, "config"));
@@ -446,12 +579,14 @@ void socm_spec_free(struct socm_spec *s)
         free(s->tasks[i].pred);
         json_decref(s->tasks[i].history);
         free(s->tasks[i].qos);
+        free(s->tasks[i].workdir);
     }
     free(s->tasks);
     for (int k = 0; k < SOCM_HOOK_N; k++)
         socm_strv_free(&s->hooks[k]);
     free(s->campaign);
     free(s->state_dir);
+    free(s->workdir);
     free(s->enactor);
     free(s->history_db);
     json_decref(s->config);

@@ -44,6 +44,8 @@ struct socm_task {
     double walltime_cap_min; /* longest walltime a QoS admitting the cores allows; 0 = no limit */
     bool grow_walltime;   /* grow_walltime_on_timeout: a TIMEOUT is resubmitted longer */
     int site;             /* index in spec->sites (0 when there are none) */
+    char *workdir;        /* absolute directory the command runs in; NULL = its sandbox
+                           * (journals written before working directories existed) */
 };
 
 /* One site of a campaign over several resources: where its workflows run. */
@@ -65,6 +67,7 @@ struct socm_spec_site {
 struct socm_spec {
     char *campaign;
     char *state_dir;
+    char *workdir;  /* the campaign's working directory (absolute); NULL in old journals */
     char *enactor;
     bool fail_fast;
     bool pin;
@@ -98,6 +101,18 @@ struct socm_sites_plan;
 int socm_spec_from_sites_plan(const struct socm_campaign *c, const struct socm_sites_plan *sp,
                               const char *state_dir, struct socm_spec *out,
                               struct socm_error *err);
+/* Fills the working directories: each task's is the workflow's `workdir` (or a YAML
+ * stage's `base-path`), else its site's, else [campaign] workdir, else `cwd` (the
+ * directory `socm run` started in); relative ones are taken against `cwd`. Each
+ * must be an existing directory (exit 2 otherwise). */
+int socm_spec_set_workdirs(const struct socm_campaign *c, struct socm_spec *s, const char *cwd,
+                           struct socm_error *err);
+/* What socm tells each command (docs/execution.md), as KEY=VALUE appended to out:
+ * SOCM_CAMPAIGN, SOCM_WORKFLOW, SOCM_ATTEMPT, SOCM_SANDBOX (absolute), SOCM_WORKDIR
+ * (its working directory; the sandbox when it has none), SOCM_CORES, and
+ * OMP_NUM_THREADS unless the task's own environment sets it. Every enactor uses it. */
+void socm_task_socm_env(const struct socm_task *t, const char *campaign, int attempt,
+                        const char *sandbox, struct socm_strv *out);
 json_t *socm_spec_to_json(const struct socm_spec *s);
 /* The journal's first event, {"ev":"begin","pid","t","spec"}, as one line of text
  * (no newline), built task by task. */

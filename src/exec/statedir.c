@@ -336,3 +336,10 @@ int socm_statedir_manager_pidfd(const char *path, struct socm_manager *m, struct
     return socm_error_set(err, SOCM_E_SYSTEM,
                           "the manager of %s keeps changing; try again", path);
 }
+
+bool socm_statedir_manager_alive(const char *path)
+{
+    struct socm_manager m;
+    struct socm_error err = {0};
+    return socm_statedir_manager(path, &m, &err) == 0 && m.held && strcmp(m.role, "cancel");
+}

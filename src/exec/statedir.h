@@ -70,6 +70,9 @@ void socm_statedir_unlock(struct socm_statedir *sd);
 /* Reads who holds the lock of the state directory at `path` (read-only: needs no
  * write access, creates nothing). A missing lock file means nobody holds it. */
 int socm_statedir_manager(const char *path, struct socm_manager *m, struct socm_error *err);
+/* True when a manager (run or resume, not a passing `socm cancel`) holds the lock of
+ * the state directory at `path`: the kernel's answer, never a pid that may be reused. */
+bool socm_statedir_manager_alive(const char *path);
 /* "campaign C in DIR is managed by pid N (since T)" (or "... on host H") into buf. */
 void socm_manager_describe(const struct socm_manager *m, const char *path, char *buf, size_t n);
 

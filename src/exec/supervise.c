@@ -159,6 +159,7 @@ enum { STAGE_SETUP = 1, STAGE_RECORD, STAGE_EXEC };
 
 struct command {
     const char *sandbox; /* for messages */
+    const char *workdir; /* where it runs; NULL = the sandbox */
     char *const *argv;
     int dfd, outfd, errfd, recfd;
     int report;   /* pipe to the supervisor: {stage, errno} if the exec never happens */
@@ -176,7 +177,8 @@ static void __attribute__((noreturn)) child_fail(const struct command *c, int st
 }
 
 /* Between vfork and exec (async-signal-safe calls only): its own process group, death
- * with the supervisor, default signals, the sandbox as cwd and stdout/stderr, then
+ * with the supervisor, default signals, the working directory (default: the sandbox)
+ * as cwd, stdout/stderr in the sandbox, then
  * the start record — the last thing before exec, so a missing record proves the
  * command never ran. */
 static void __attribute__((noreturn)) command_child(const struct command *c)
@@ -190,7 +192,7 @@ static void __attribute__((noreturn)) command_child(const struct command *c)
         signal(defsigs[i], SIG_DFL);
     int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (nul < 0 || dup2(nul, 0) < 0 || dup2(c->outfd, 1) < 0 || dup2(c->errfd, 2) < 0 ||
-        fchdir(c->dfd) != 0)
+        (c->workdir ? chdir(c->workdir) : fchdir(c->dfd)) != 0)
         child_fail(c, STAGE_SETUP);
     char rec[200];
     size_t n = 0;
@@ -211,12 +213,12 @@ static void __attribute__((noreturn)) command_child(const struct command *c)
     if (errno == ENOEXEC && strchr(c->argv[0], '/')) {
         /* A script without "#!": run by /bin/sh, as glibc's execvpe does (musl's,
          * which socm-supervise may be built with, does not). Its argv on this stack. */
-        size_t n = 0;
-        while (c->argv[n])
-            n++;
-        char *sh[n + 2];
+        size_t argc = 0;
+        while (c->argv[argc])
+            argc++;
+        char *sh[argc + 2];
         sh[0] = (char *)"/bin/sh";
-        for (size_t i = 0; i <= n; i++)
+        for (size_t i = 0; i <= argc; i++)
             sh[i + 1] = c->argv[i];
         execve(sh[0], sh, c->envp);
         errno = ENOEXEC;
@@ -279,6 +281,9 @@ static pid_t start_command(struct command *c, struct socm_error *err)
     }
     if (n == (ssize_t)sizeof msg && msg[0] == STAGE_RECORD)
         return socm_error_errno(err, "cannot write %s/%s", c->sandbox, SOCM_SUPERVISE_STARTED);
+    if (c->workdir) /* the likeliest cause: its working directory is gone */
+        return socm_error_errno(err, "cannot prepare the command's process (working directory %s)",
+                                c->workdir);
     return socm_error_errno(err, "cannot prepare the command's process");
 }
 
@@ -450,7 +455,8 @@ static int supervise_in(const struct socm_supervise_opts *o, int dfd, int sfd, i
 {
     if (o->cpus && pin_cpus(o->cpus) != 0)
         socm_supervise_say(o->sandbox, "cannot pin to cpus %s: %s", o->cpus, strerror(errno));
-    struct command c = {.sandbox = o->sandbox, .argv = o->argv, .dfd = dfd, .outfd = -1, .errfd = -1, .recfd = -1};
+    struct command c = {.sandbox = o->sandbox, .workdir = o->workdir, .argv = o->argv, .dfd = dfd,
+                        .outfd = -1, .errfd = -1, .recfd = -1};
     char boot[64], id[40];
     socm_boot_id(boot);
     run_id(id, sizeof id);
@@ -581,6 +587,8 @@ int socm_supervise_args(int argc, char **argv, struct socm_supervise_opts *o,
             o->cpus = v;
         else if ((v = opt_value(argv, &i, argc, "--manager-pid")))
             o->manager_pid = atol(v);
+        else if ((v = opt_value(argv, &i, argc, "--workdir")))
+            o->workdir = v;
         else if (!strcmp(argv[i], "--report-faults"))
             o->report_faults = true;
         else

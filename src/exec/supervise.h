@@ -39,6 +39,7 @@ struct socm_supervise_opts {
     /* Tell the manager (while it is the parent) at once when the result cannot be
      * written: SIGUSR2 with the errno as its value. */
     bool report_faults;
+    const char *workdir; /* where the command runs; NULL = the sandbox */
 };
 
 /* The signal a supervisor sends its manager for a fault of the machine. */
@@ -57,8 +58,9 @@ int socm_supervise(const struct socm_supervise_opts *o, struct socm_error *err);
 
 /* The command line shared by `socm supervise` and socm-supervise (argv[0] is the
  * program or subcommand): --sandbox DIR [--attempt N] [--walltime S] [--grace S]
- * [--lock-fd FD] [--cpus LIST] [--manager-pid PID] [--report-faults] -- COMMAND...
- * Returns 0 (o filled, pointing into argv), 1 for --help, -1 for a usage error. */
+ * [--lock-fd FD] [--cpus LIST] [--manager-pid PID] [--report-faults] [--workdir DIR]
+ * -- COMMAND... Returns 0 (o filled, pointing into argv), 1 for --help, -1 for a
+ * usage error. */
 int socm_supervise_args(int argc, char **argv, struct socm_supervise_opts *o,
                         struct socm_error *err);
 

@@ -76,7 +76,8 @@ char *socm_history_job_name(const struct socm_workflow *wf)
 /* Keys that identify a run or where it reads/writes, not what it computes. */
 static const char *const common_exclude[] = {
     "name", "executable", "context", "output_dir", "query", "depends", "id",
-    "job_name", "environment", "resources", "max_retries", "grow_walltime_on_timeout", NULL};
+    "job_name", "environment", "resources", "max_retries", "grow_walltime_on_timeout", "workdir",
+    NULL};
 
 static bool in_list(const char *const *list, const char *key)
 {

@@ -16,9 +16,10 @@ int main(int argc, char **argv)
     if (rc == 1) {
         puts("usage: socm-supervise --sandbox DIR [--attempt N] [--walltime S] [--grace S]\n"
              "                      [--lock-fd FD] [--cpus LIST] [--manager-pid PID]\n"
-             "                      [--report-faults] -- COMMAND...\n"
-             "(internal) runs COMMAND in DIR in its own process group, enforces the\n"
-             "walltime (SIGTERM, grace, SIGKILL) and writes DIR/result.json. Started by\n"
+             "                      [--report-faults] [--workdir WDIR] -- COMMAND...\n"
+             "(internal) runs COMMAND in WDIR (default DIR) in its own process group, enforces\n"
+             "the walltime (SIGTERM, grace, SIGKILL) and writes DIR/stdout, DIR/stderr and\n"
+             "DIR/result.json. Started by\n"
              "`socm run` in a session of its own; the same as `socm supervise`. COMMAND\n"
              "dies with it; DIR/started records its process group before it runs. A\n"
              "result it cannot write is kept and written again until it can\n"

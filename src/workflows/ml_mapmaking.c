@@ -14,7 +14,7 @@
 #include <string.h>
 
 const char *const socm_so_socm_keys[] = {"depends", "max_retries", "grow_walltime_on_timeout", "job_name", "type",
-                                         "features", "preferred_resource", NULL};
+                                         "features", "preferred_resource", "workdir", NULL};
 
 static const char *const socm_ml_required[] = {"context", "area", "output_dir", "preprocess_config",
                                                NULL};

@@ -3,7 +3,8 @@
 # Sets SOCM_BIN to an absolute path (default build/socm), makes a scratch directory
 # $tmp that is removed on exit, and defines fail (report a failure and go on) and
 # finish MESSAGE (exit 1 if anything failed, else print MESSAGE), skip and skip_part
-# (lib_skip.sh), and the campaign writers laptop_head, camp and two_sites.
+# (lib_skip.sh), the campaign writers laptop_head, camp and two_sites, and
+# doc_commands (a document's examples).
 . "$(dirname "${BASH_SOURCE[0]}")/lib_skip.sh"
 SOCM_BIN=$(realpath "${SOCM_BIN:-build/socm}")
 tmp=$(mktemp -d)
@@ -72,4 +73,18 @@ args = ["$7"]
 depends = ["s1"]
 preferred_resource = "$6"
 TOML
+}
+
+# doc_commands FILE: every line starting `socm ` in the ```sh blocks of a document,
+# trailing comments dropped, one a line (the docs' examples, for running as written).
+doc_commands() {
+    python3 - "$1" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+for block in re.findall(r"```sh\n(.*?)```", text, re.S):
+    for line in block.splitlines():
+        line = re.sub(r"\s+#.*$", "", line).strip()
+        if line.startswith("socm "):
+            print(line)
+PY
 }

@@ -8,15 +8,7 @@ set -u
 cd "$tmp" || exit 1
 ln -s "$SOCM_SRC/examples" examples
 export SOCM_HISTORY_DB=$tmp/history.db
-python3 - "$SOCM_SRC/docs/reports.md" >cmds <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-for block in re.findall(r"```sh\n(.*?)```", text, re.S):
-    for line in block.splitlines():
-        line = re.sub(r"\s+#.*$", "", line).strip()
-        if line.startswith("socm "):
-            print(line)
-PY
+doc_commands "$SOCM_SRC/docs/reports.md" >cmds
 [ "$(wc -l <cmds)" -ge 7 ] || fail "docs/reports.md: too few examples found: $(cat cmds)"
 while read -r line; do
     read -ra argv <<<"${line#socm }"

@@ -19,14 +19,14 @@ for w in a b c; do cat <<TOML
 [campaign.$w]
 type = "generic"
 executable = "sh"
-args = ["-c", "grep Cpus_allowed_list /proc/self/status > cpus; sleep 0.3"]
+args = ["-c", "grep Cpus_allowed_list /proc/self/status > \$SOCM_SANDBOX/cpus; sleep 0.3"]
 TOML
 done
 cat <<'TOML'
 [campaign.d]
 type = "generic"
 executable = "sh"
-args = ["-c", "grep Cpus_allowed_list /proc/self/status > cpus"]
+args = ["-c", "grep Cpus_allowed_list /proc/self/status > $SOCM_SANDBOX/cpus"]
 depends = ["a", "b", "c"]
 [campaign.d.resources]
 ranks = 2

@@ -23,6 +23,13 @@ wrc=$?
 set -e
 wait "$mgr" || { echo "the campaign failed"; exit 1; }
 [ "$wrc" -eq 0 ] || { echo "--watch exit $wrc for a DONE campaign (124 = it never returned)"; exit 1; }
+# JSON Lines: one compact document per line, each line a whole document
+[ "$(wc -l < frames.json)" -eq "$(jq -s 'length' frames.json)" ] \
+  || { echo "--watch --json is not one document per line"; head -c 300 frames.json; exit 1; }
+while IFS= read -r line; do
+  printf '%s' "$line" | jq -e 'has("workflows")' >/dev/null \
+    || { echo "--watch --json line is not a document: $line"; exit 1; }
+done < frames.json
 # several frames; one with work running; the last shows the end
 nframes=$(jq -s 'length' frames.json)
 [ "$nframes" -ge 3 ] || { echo "--watch drew $nframes frames, want several"; exit 1; }

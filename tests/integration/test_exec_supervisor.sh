@@ -90,7 +90,7 @@ set -e
 [campaign.w]
 type = "generic"
 executable = "sh"
-args = ["-c", "read -r _ _ _ pp pg sid _ < /proc/self/stat; echo $pp $pg $sid $$ $(readlink /proc/$pp/exe) > who"]
+args = ["-c", "read -r _ _ _ pp pg sid _ < /proc/self/stat; echo $pp $pg $sid $$ $(readlink /proc/$pp/exe) > $SOCM_SANDBOX/who"]
 TOML
 } > sess.toml
 "$SOCM_BIN" run sess.toml --state-dir st >/dev/null 2>&1 || fail "socm run failed"

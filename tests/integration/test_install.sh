@@ -57,7 +57,7 @@ cat >>c.toml <<'TOML'
 [campaign.who]
 type = "generic"
 executable = "sh"
-args = ["-c", "readlink /proc/$PPID/exe > supervisor.txt"]
+args = ["-c", "readlink /proc/$PPID/exe > $SOCM_SANDBOX/supervisor.txt"]
 TOML
 sed -i "s|^enactor = \"local\"|enactor = \"local\"\nplugins = [\"$tmp/work/libmywf.so\"]|" c.toml
 { sed -n '1,/^qos = /p' c.toml
@@ -75,7 +75,7 @@ used=$(ldd "$P"/bin/socm | awk -v so="libsocm.so.$api" '$1 == so {print $3}')
 [ "$(realpath "$used")" = "$(realpath "$P/lib/libsocm.so.$api")" ] || fail "socm does not use the installed libsocm: $used"
 
 # The embedding program: plan, run, wait, report.
-printf '[campaign]\nname = "embedded"\ndeadline = "10m"\n[campaign.one]\ntype = "generic"\nexecutable = "sh"\nargs = ["-c", "readlink /proc/$PPID/exe > supervisor.txt"]\n' >e.toml
+printf '[campaign]\nname = "embedded"\ndeadline = "10m"\n[campaign.one]\ntype = "generic"\nexecutable = "sh"\nargs = ["-c", "readlink /proc/$PPID/exe > $SOCM_SANDBOX/supervisor.txt"]\n' >e.toml
 env -i PATH=/usr/bin:/bin HOME="$tmp" SOCM_HISTORY_DB="$tmp/h.db" LD_LIBRARY_PATH="$P/lib" ./run_campaign e.toml est >emb.txt 2>&1 ||
     fail "run_campaign: exit $? $(cat emb.txt)"
 grep -q '^campaign embedded (socm [0-9.]*): 1 workflows' emb.txt || fail "run_campaign plan line: $(cat emb.txt)"

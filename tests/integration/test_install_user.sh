@@ -35,7 +35,7 @@ as_user cmake --install "$build" --prefix "$home/.local" >"$tmp/install.log" 2>&
     fail "not installed under ~/.local"
 [ "$(stat -c %U "$home/.local/bin/socm")" = "$user" ] || fail "installed files not the user's"
 cp "$home/.local/share/doc/socm/examples/quickstart.toml" "$home/" && chown "$user:" "$home/quickstart.toml"
-printf '[campaign.who]\ntype = "generic"\nexecutable = "sh"\nargs = ["-c", "readlink /proc/$PPID/exe > sup.txt"]\n' >>"$home/quickstart.toml"
+printf '[campaign.who]\ntype = "generic"\nexecutable = "sh"\nargs = ["-c", "readlink /proc/$PPID/exe > $SOCM_SANDBOX/sup.txt"]\n' >>"$home/quickstart.toml"
 as_user bash -c 'cd && socm run quickstart.toml --quiet' >"$tmp/run.txt" 2>&1 || fail "quickstart as $user: $(tail -5 "$tmp/run.txt")"
 as_user bash -c 'cd && socm status socm-quickstart' >"$tmp/status.txt" 2>&1 || fail "status: $(cat "$tmp/status.txt")"
 grep -q 'DONE' "$tmp/status.txt" || fail "quickstart not DONE: $(cat "$tmp/status.txt")"

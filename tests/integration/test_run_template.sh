@@ -21,7 +21,7 @@ qos = [{ name = "local", max_walltime = "1d", max_jobs = 100, max_cores = 2 }]
 [campaign.map-{{ b }}]
 type = "generic"
 executable = "sh"
-args = ["-c", "echo {{ b }}-{{ loop.index }} > out.txt"]
+args = ["-c", "echo {{ b }}-{{ loop.index }} > $SOCM_SANDBOX/out.txt"]
 {% endfor %}
 TPL
 printf 'name = "fromvals"\ndeadline = "2h"\nbands = ["x"]\n' >v.toml

@@ -29,13 +29,15 @@ printf '#!/bin/sh\necho "JobID|State|ExitCode"\n[ -e %s/canceled ] && echo "4242
 printf '#!/bin/sh\ntouch %s/canceled\n' "$tmp" > stubs/scancel
 printf '#!/bin/sh\necho "n1|idle|8|8000|debug*"\n' > stubs/sinfo
 printf '#!/bin/sh\necho n1\n' > stubs/scontrol
-# srun: writes the command it was given (after srun's options) NUL-separated, and
-# the environment it would pass on.
+# srun: writes into the sandbox the command it was given (after srun's options)
+# NUL-separated, the environment it would pass on, where it runs and what socm told it.
 cat > stubs/srun <<'SH'
 #!/bin/sh
 while [ $# -gt 0 ]; do case $1 in --*) shift ;; *) break ;; esac; done
-printf '%s\0' "$@" > srun.argv
-printf '%s' "$HOSTILE" > srun.env
+printf '%s\0' "$@" > "$SOCM_SANDBOX/srun.argv"
+printf '%s' "$HOSTILE" > "$SOCM_SANDBOX/srun.env"
+pwd > "$SOCM_SANDBOX/srun.pwd"
+env | grep -E '^(SOCM_(CAMPAIGN|WORKFLOW|ATTEMPT|WORKDIR|CORES)|OMP_NUM_THREADS)=' | sort > "$SOCM_SANDBOX/srun.socm"
 SH
 chmod +x stubs/*
 export SOCM_SLURM_BINDIR=$tmp/stubs
@@ -103,6 +105,11 @@ if run_until sbatch.script j.toml "$nasty/j"; then
   cmp -s want.argv "$nasty/j/workflows/w/srun.argv" || fail "argv changed on its way: $(od -c "$nasty/j/workflows/w/srun.argv" | head)"
   printf "v 'a' \"b\" \$X; rm -rf /nonexistent\nend" > want.env
   cmp -s want.env "$nasty/j/workflows/w/srun.env" || fail "environment changed on its way: $(cat "$nasty/j/workflows/w/srun.env")"
+  # the command runs in the campaign's working directory (where `socm run` started),
+  # told what every command is told
+  [ "$(cat "$nasty/j/workflows/w/srun.pwd" 2>/dev/null)" = "$tmp" ] || fail "slurm-jobs: the command ran in $(cat "$nasty/j/workflows/w/srun.pwd" 2>&1), not $tmp"
+  printf '%s\n' OMP_NUM_THREADS=1 SOCM_ATTEMPT=1 "SOCM_CAMPAIGN=c.1+x-y_z" SOCM_CORES=1 SOCM_WORKDIR="$tmp" SOCM_WORKFLOW=w > want.socm
+  cmp -s want.socm "$nasty/j/workflows/w/srun.socm" || fail "slurm-jobs environment: $(cat "$nasty/j/workflows/w/srun.socm")"
 fi
 
 # ---------------------------------------------------------------- V: per-node fit

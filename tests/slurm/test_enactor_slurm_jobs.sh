@@ -89,7 +89,7 @@ njobs=$(($(wc -l <acct.txt) - 1))
 python3 - "socm-$name" <<'EOF'
 import json, subprocess, sys
 state_dir = sys.argv[1]
-arg = open(state_dir + "/workflows/first/arg.bin", "rb").read()
+arg = open("arg.bin", "rb").read()  # written in the working directory (here)
 want = b"a b 'c' \"d\" $HOME; echo pwned\nnext"
 assert arg == want, (arg, want)
 s = json.loads(subprocess.run([__import__("os").environ["SOCM_BIN"], "status", "--json", state_dir],

@@ -348,6 +348,70 @@ static void test_spec_roundtrip(void **state)
     socm_spec_free(&r);
 }
 
+/* The working directories survive the journal: the campaign's once, a task's own
+ * only when it differs; a journal from before working directories gives NULL (the
+ * command runs in its sandbox as it did then). */
+static void test_spec_workdir_roundtrip(void **state)
+{
+    (void)state;
+    struct socm_spec s, r;
+    make_spec(&s);
+    s.workdir = socm_strdup("/work/camp");
+    for (size_t i = 0; i < s.n; i++)
+        s.tasks[i].workdir = socm_strdup(i == 2 ? "/work/other" : "/work/camp");
+    json_t *j = socm_spec_to_json(&s);
+    assert_null(json_object_get(json_array_get(json_object_get(j, "tasks"), 0), "workdir"));
+    struct socm_error err = {0};
+    assert_int_equal(socm_spec_from_json(j, &r, &err), 0);
+    assert_string_equal(r.workdir, "/work/camp");
+    assert_string_equal(r.tasks[0].workdir, "/work/camp");
+    assert_string_equal(r.tasks[2].workdir, "/work/other");
+    socm_spec_free(&r);
+    json_object_del(j, "workdir");
+    json_object_del(json_array_get(json_object_get(j, "tasks"), 2), "workdir");
+    assert_int_equal(socm_spec_from_json(j, &r, &err), 0);
+    assert_null(r.workdir);
+    assert_null(r.tasks[2].workdir);
+    json_decref(j);
+    socm_spec_free(&s);
+    socm_spec_free(&r);
+}
+
+/* The reader `socm events --follow` uses: a line still being written is not read
+ * until it is whole, and later lines come as the journal grows. */
+static void test_reader_follows_growth(void **state)
+{
+    (void)state;
+    struct socm_error err = {0};
+    journal_of_logs(1);
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    assert_true(dfd >= 0);
+    struct socm_journal_reader r;
+    assert_int_equal(socm_journal_reader_open(&r, dfd, dir, &err), 0);
+    json_t *e;
+    size_t line;
+    assert_int_equal(socm_journal_reader_next(&r, &e, &line, &err), 1);
+    assert_int_equal(line, 1);
+    json_decref(e);
+    assert_int_equal(socm_journal_reader_next(&r, &e, &line, &err), 0);
+    const char *body = "{\"ev\":\"log\",\"id\":2";
+    char tail[64];
+    snprintf(tail, sizeof tail, ",\"crc\":\"%08x\"}\n", socm_crc32c(body, strlen(body)));
+    append_raw(body); /* half a line: not yet */
+    assert_int_equal(socm_journal_reader_next(&r, &e, &line, &err), 0);
+    assert_null(e);
+    append_raw(tail);
+    assert_int_equal(socm_journal_reader_next(&r, &e, &line, &err), 1);
+    assert_int_equal(line, 2);
+    assert_int_equal(json_integer_value(json_object_get(e, "id")), 2);
+    json_decref(e);
+    append_raw("not json\n"); /* damage is an error, with its line */
+    assert_int_equal(socm_journal_reader_next(&r, &e, &line, &err), -1);
+    assert_non_null(strstr(err.msg, ":3: corrupt journal event"));
+    socm_journal_reader_close(&r);
+    close(dfd);
+}
+
 static void ev(struct socm_journal *j, const char *fmt, ...)
 {
     va_list ap;
@@ -458,6 +522,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_checksum_refuses_replaced_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_legacy_journal_reads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_spec_roundtrip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_spec_workdir_roundtrip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reader_follows_growth, setup, teardown),
         cmocka_unit_test_setup_teardown(test_replay_every_kind, setup, teardown),
         cmocka_unit_test_setup_teardown(test_event_before_begin, setup, teardown),
     };
