@@ -71,6 +71,17 @@ struct socm_run_opts;
  * 0 if not, -1 after a usage error (bad number or size). */
 int socm_cli_exec_option(const char *cmd, int ch, const char *arg, struct socm_run_opts *o);
 
+/* ---- --json errors (cli_json_error.c) ----
+ * With --json on (main turns it on for every command), the first error noted by
+ * socm_cli_fail, socm_cli_usage or the campaign loader is printed by
+ * socm_cli_json_error_finish(rc) on stdout as {"error": {"message", "file", "line",
+ * "column", "exit_code"}} (file/line/column null unless the message is
+ * "file:line:col: ..."); a non-zero rc without a noted error other than 1 (the
+ * campaign failed) prints a generic one. Returns rc. */
+void socm_cli_json_errors(bool on);
+void socm_cli_note_error(const char *msg);
+int socm_cli_json_error_finish(int rc);
+
 /* For stages not built yet: says so plainly; returns 2. */
 int socm_cli_not_built(const char *cmd, const char *what);
 

@@ -94,6 +94,7 @@ struct socm_campaign *socm_cli_load_campaign(const char *cmd, int argc, char **a
     struct socm_campaign *c = socm_campaign_load((const char *const *)files->v, files->n, &errs);
     socm_strv_free(files);
     if (!c) {
+        socm_cli_note_error(errs.n ? errs.msgs[0] : NULL);
         for (size_t i = 0; i < errs.n; i++)
             fprintf(stderr, "%s\n", errs.msgs[i]);
         fprintf(stderr, "socm %s: %zu error%s\n", cmd, errs.n, errs.n == 1 ? "" : "s");

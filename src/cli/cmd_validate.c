@@ -209,8 +209,10 @@ int socm_cmd_validate(int argc, char **argv)
     socm_strv_free(&notes);
     socm_strv_free(&warnings);
     if (errs.n) {
-        for (size_t i = 0; i < errs.n; i++)
+        for (size_t i = 0; i < errs.n; i++) {
+            socm_cli_note_error(errs.msgs[i]);
             fprintf(stderr, "%s\n", errs.msgs[i]);
+        }
         fprintf(stderr, "socm validate: %zu error%s\n", errs.n, errs.n == 1 ? "" : "s");
         socm_errlist_free(&errs);
         socm_campaign_free(c);
