@@ -104,12 +104,19 @@ static void print_summary(const struct socm_campaign *c, const int *order, const
         printf("  requested cores: %lld\n", (long long)c->requested_cores);
     printf("  state directory: %s\n", c->state_dir);
     printf("workflows: %zu\n", c->n_wfs);
-    printf("  %3s  %-32s %-20s %6s %7s %6s %12s %12s  %s\n", "id", "name", "type", "ranks",
+    /* Columns as wide as the longest name and type, so that long names do not break them. */
+    int wn = 4, wt = 4;
+    for (size_t i = 0; i < c->n_wfs; i++) {
+        size_t ln = strlen(c->wfs[i]->name), lt = strlen(c->wfs[i]->type);
+        wn = ln > (size_t)wn && ln < 1000 ? (int)ln : wn;
+        wt = lt > (size_t)wt && lt < 1000 ? (int)lt : wt;
+    }
+    printf("  %3s  %-*s %-*s %6s %7s %6s %12s %12s  %s\n", "id", wn, "name", wt, "type", "ranks",
            "threads", "cores", "memory_MB", "runtime_min", "depends");
     for (size_t i = 0; i < c->n_wfs; i++) {
         const struct socm_workflow *wf = c->wfs[i];
         char *deps = wf->depends.n ? socm_strv_join(&wf->depends, ", ") : socm_strdup("-");
-        printf("  %3d  %-32s %-20s %6lld %7lld %6lld %12s %12s  %s\n", wf->id, wf->name, wf->type,
+        printf("  %3d  %-*s %-*s %6lld %7lld %6lld %12s %12s  %s\n", wf->id, wn, wf->name, wt, wf->type,
                (long long)wf->res.ranks, (long long)wf->res.threads,
                (long long)(wf->res.ranks * wf->res.threads), socm_cli_num(wf->res.memory_mb, b1, sizeof b1),
                socm_cli_num(wf->res.runtime_min, b2, sizeof b2), deps);

@@ -37,6 +37,12 @@ grep -q 'deadline: 40 s$' sum.txt || fail "deadline not rounded for people: $(gr
 grep -q '(2 nodes x 2 cores, 25.3 GB/node' sum.txt || fail "resource line: $(grep resource: sum.txt)"
 grep -Eq '^ +1 +echo .* 1235 +0\.333 ' sum.txt || fail "memory/runtime not rounded: $(grep ' echo ' sum.txt)"
 grep -q '33333' sum.txt && fail "long decimals in validate's output: $(cat sum.txt)"
+# Columns line up whatever the length of a name.
+{ cat human.toml; printf '[campaign.a-workflow-name-longer-than-the-old-32-columns]\ntype = "generic"\n'
+  printf 'executable = "true"\nresources = { runtime = "1s" }\n'; } >long.toml
+"$SOCM_BIN" validate long.toml >long.txt 2>err.txt || fail "validate long.toml: $(cat err.txt)"
+awk '/^ +id +name/ {h = index($0, "type")} /^ +[0-9]+  / {print index($0, "generic") == h}' long.txt |
+    grep -q 0 && fail "the type column does not line up with long names: $(cat long.txt)"
 sed 's/^nodes = 2/nodes = 1/' human.toml >one.toml
 "$SOCM_BIN" validate one.toml | grep -q '(1 node x 2 cores' || fail "1 node, not 1 nodes"
 
