@@ -4,7 +4,13 @@
  *   layered — map-making as run: per observation group a preprocessing step, then
  *             mapmaking, then a null-test fan-out, then a coadd per 16 groups;
  *   chains  — independent chains of 5 steps (per-wafer pipelines);
- *   wide    — independent workflows (a flat null-test campaign).
+ *   wide    — independent workflows (a flat null-test campaign);
+ *   deep    — a long layered DAG: layers of preprocessing and null tests (10 layers
+ *             up to 1,000 workflows, then 200 workflows a layer: 500 layers at
+ *             100,000), each workflow after 2 random ones of the layer before.
+ * Clusters: tiger3 up to 1,000 workflows, perlmutter above (as before), and with
+ * `@universe` after the shape (e.g. layered@universe) universe: 224-core nodes, one
+ * QoS of 30 days and 6,272 cores.
  * Mix per workflow, like real campaigns on tiger3 (112 cores, 1 TB per node):
  *   preprocess 1×8 cores, 8–32 GB, 10–40 min; mapmaking 8×14 = 112 cores or 4×14,
  *   100–600 GB, 60–240 min; null test 1×4..2×8 cores, 4–24 GB, 5–30 min; coadd
@@ -12,6 +18,8 @@
  * Each (shape, size, policy) runs in a child process so that its peak RSS is its
  * own. Usage: plan_bench [max_workflows] [policy...] (default 100000, all), or
  * plan_bench one SHAPE N POLICY batch|remote (one measurement, for profiling), or
+ * plan_bench remote N SEEDS (remote campaigns: time's core-hours and cores against
+ * heft-socm's, and the batch plan on time's cores against its lower bound), or
  * plan_bench quality N SEEDS [POLICY] (batch makespan ÷ bounds over SEEDS campaigns
  * per shape, with an energetic bound no plan can beat and, for `time`, the plain
  * upward-rank plan's makespan ÷ max(cp, work ÷ cores); PLAN_BENCH_SEED=K picks the K-th campaign of each shape and size in the
@@ -98,14 +106,21 @@ static int nulltest(struct gen *g)
     return add(g, "null", c[rnd() % 3], urange(4000, 24000), urange(5, 30));
 }
 
+/* Whether "SHAPE[@CLUSTER]" is shape `name`. */
+static bool shape_is(const char *shape, const char *name)
+{
+    size_t len = strcspn(shape, "@");
+    return strlen(name) == len && strncmp(shape, name, len) == 0;
+}
+
 static void make(struct gen *g, const char *shape, size_t n)
 {
-    if (strcmp(shape, "wide") == 0) {
+    if (shape_is(shape, "wide")) {
         while (g->n < n) {
             int k = (int)(rnd() % 10);
             k < 6 ? nulltest(g) : k < 9 ? preprocess(g) : mapmaking(g);
         }
-    } else if (strcmp(shape, "chains") == 0) {
+    } else if (shape_is(shape, "chains")) {
         while (g->n < n) {
             int prev = preprocess(g);
             for (int s = 1; s < 5 && g->n < n; s++) {
@@ -113,6 +128,19 @@ static void make(struct gen *g, const char *shape, size_t n)
                 edge(g, prev, cur);
                 prev = cur;
             }
+        }
+    } else if (shape_is(shape, "deep")) {
+        size_t layers = n <= 1000 ? 10 : n / 200 < 500 ? n / 200 : 500, width = (n + layers - 1) / layers;
+        size_t prev0 = 0, prevn = 0;
+        while (g->n < n) {
+            size_t first = g->n;
+            for (size_t k = 0; k < width && g->n < n; k++) {
+                int w = rnd() % 10 < 4 ? preprocess(g) : nulltest(g);
+                for (int d = 0; d < 2 && prevn > 0; d++)
+                    edge(g, (int)(prev0 + rnd() % prevn), w);
+            }
+            prev0 = first;
+            prevn = g->n - first;
         }
     } else { /* layered */
         int group = 0, coadd_deps[16], nd = 0;
@@ -167,7 +195,24 @@ static struct socm_resource *perlmutter(void)
     return &r;
 }
 
-/* Remote deadline. Up to 1,000 workflows on tiger3: the critical path plus the
+static struct socm_resource *universe(void)
+{
+    static struct socm_qos q[] = {{"main", 43200, 5000, 6272}};
+    static struct socm_resource r = {"universe", 28, 224, 1000000, q, 1, false};
+    return &r;
+}
+
+/* "SHAPE" or "SHAPE@universe": the cluster for n workflows. */
+static struct socm_resource *cluster_for(const char *shape, size_t n)
+{
+    const char *at = strchr(shape, '@');
+    if (at && strcmp(at + 1, "universe") == 0)
+        return universe();
+    return n > 1000 ? perlmutter() : tiger3();
+}
+
+/* Remote deadline. On universe: the critical path plus the work spread over 2,000
+ * cores, at most its QoS's 30 days. Up to 1,000 workflows on tiger3: the critical path plus the
  * work spread over 2,000 cores (a short-QoS campaign). Larger campaigns exceed
  * every tiger3 QoS (cores × walltime), so they go to perlmutter with the regular
  * QoS's 2 days. */
@@ -175,6 +220,8 @@ static double deadline_for(const struct socm_plan_input *in)
 {
     struct socm_plan tmp = {.cores = 2000, .makespan = 1};
     socm_plan_bounds(in, &tmp);
+    if (strcmp(in->resource->name, "universe") == 0)
+        return fmin(ceil(tmp.cp_bound + tmp.work_bound), in->resource->qos[0].max_walltime_min);
     if (in->n > 1000)
         return tmp.cp_bound * 1.2 > 2880 ? ceil(tmp.cp_bound * 1.2) : 2880;
     return ceil(tmp.cp_bound + tmp.work_bound);
@@ -191,7 +238,7 @@ static double run_one(const char *shape, size_t n, const char *policy, enum socm
     struct gen g = {0};
     make(&g, shape, n);
     struct socm_plan_input in = {.n = g.n, .reqs = g.reqs, .names = (const char *const *)g.names, .dag = &g.dag,
-                                 .resource = n > 1000 ? perlmutter() : tiger3(), .schema = schema,
+                                 .resource = cluster_for(shape, n), .schema = schema,
                                  .requested_cores = schema == SOCM_SCHEMA_BATCH ? 2016 : 0};
     struct socm_resource res = *in.resource;
     if (getenv("PLAN_BENCH_NODE_MEM")) /* e.g. 1e12: takes memory out of the comparison */
@@ -398,12 +445,124 @@ static void quality(size_t n, unsigned seeds, const char *policy)
     seed_offset = 0;
 }
 
+static double last_energetic; /* of the last batch plan_seeded() */
+
+/* One policy's plan of campaign (shape, n, seed k) on tiger3: remote with the
+ * benchmark's deadline, or batch on `cores`. */
+static int plan_seeded(const char *shape, size_t n, unsigned k, const char *policy, enum socm_schema schema,
+                       int64_t cores, struct socm_plan *p)
+{
+    seed_offset = k;
+    seed = 0x5eed0000ULL + n * 7 + (uint64_t)shape[0] + seed_offset * 0x9e3779b97f4a7c15ULL;
+    struct gen g = {0};
+    make(&g, shape, n);
+    struct socm_plan_input in = {.n = g.n, .reqs = g.reqs, .names = (const char *const *)g.names, .dag = &g.dag,
+                                 .resource = cluster_for(shape, n), .schema = schema, .requested_cores = cores};
+    in.deadline_min = schema == SOCM_SCHEMA_BATCH ? 1e9 : deadline_for(&in);
+    struct socm_error err = {0};
+    int rc = socm_plan_make(socm_planner_find(policy), &in, p, &err);
+    if (rc < 0)
+        printf("%s %zu seed %u %s: %s\n", shape, n, k, policy, err.msg);
+    else if (schema == SOCM_SCHEMA_BATCH)
+        last_energetic = energetic_bound(&in, p->cores, p->cp_bound);
+    gen_free(&g);
+    return rc;
+}
+
+/* The fewest core-hours any plan of campaign (shape, n, seed k) on at most
+ * `max_cores` cores can use while meeting the benchmark's deadline: for each count
+ * C, core-hours ≥ C × makespan ≥ C × max(cp, energetic bound on C cores); counts
+ * whose energetic bound exceeds the deadline cannot meet it. */
+static double best_possible_ch(const char *shape, size_t n, unsigned k, int64_t max_cores)
+{
+    seed_offset = k;
+    seed = 0x5eed0000ULL + n * 7 + (uint64_t)shape[0] + seed_offset * 0x9e3779b97f4a7c15ULL;
+    struct gen g = {0};
+    make(&g, shape, n);
+    struct socm_plan_input in = {.n = g.n, .reqs = g.reqs, .names = (const char *const *)g.names, .dag = &g.dag,
+                                 .resource = cluster_for(shape, n), .schema = SOCM_SCHEMA_REMOTE};
+    in.deadline_min = deadline_for(&in);
+    struct socm_plan tmp = {.cores = 1, .makespan = 1};
+    socm_plan_bounds(&in, &tmp);
+    double work = tmp.work_bound, best = INFINITY; /* on one core: the work itself */
+    for (int64_t c = (int64_t)floor(work / in.deadline_min); c <= max_cores; c++) {
+        if (c < 1 || (double)c * tmp.cp_bound >= best)
+            continue;
+        if ((double)c * fmax(tmp.cp_bound, work / (double)c) >= best)
+            continue;
+        double m = fmax(tmp.cp_bound, energetic_bound(&in, c, tmp.cp_bound));
+        if (m <= in.deadline_min && (double)c * m < best)
+            best = (double)c * m;
+    }
+    gen_free(&g);
+    return best / 60;
+}
+
+/* Goal of plan quality over SEEDS remote campaigns per shape (deadline = critical
+ * path + work ÷ 2,000 cores): `time`'s saving in core-hours over heft-socm, its
+ * cores against heft-socm's, and the batch plan of `time` on those cores:
+ * makespan ÷ reported lower bound. */
+static void remote_quality(size_t n, unsigned seeds)
+{
+    const char *shapes[] = {"layered", "chains", "wide"};
+    double sum_save = 0, worst_batch = 0, sum_max = 0, worst_remote = 0, cpu_max = 0, worst_be = 0;
+    unsigned cnt = 0, more_cores = 0;
+    for (int sh = 0; sh < 3; sh++)
+        for (unsigned k = 0; k < seeds; k++) {
+            struct socm_plan h, t, b;
+            if (plan_seeded(shapes[sh], n, k, "heft-socm", SOCM_SCHEMA_REMOTE, 0, &h) < 0)
+                continue;
+            struct timespec c0, c1;
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
+            int trc = plan_seeded(shapes[sh], n, k, "time", SOCM_SCHEMA_REMOTE, 0, &t);
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+            double cpu = (double)(c1.tv_sec - c0.tv_sec) * 1e3 + (double)(c1.tv_nsec - c0.tv_nsec) / 1e6;
+            cpu_max = fmax(cpu_max, cpu);
+            if (trc < 0) {
+                socm_plan_free(&h);
+                continue;
+            }
+            double hch = (double)h.cores * h.walltime / 60, tch = (double)t.cores * t.walltime / 60;
+            double work = best_possible_ch(shapes[sh], n, k, h.cores);
+            double br = NAN, be = NAN;
+            if (plan_seeded(shapes[sh], n, k, "time", SOCM_SCHEMA_BATCH, t.cores, &b) == 0) {
+                br = b.makespan / b.lower_bound;
+                be = b.makespan / fmax(b.lower_bound, last_energetic);
+                worst_be = fmax(worst_be, be);
+                worst_batch = br > worst_batch ? br : worst_batch;
+                socm_plan_free(&b);
+            }
+            printf("%-7s %5zu seed %2u  heft-socm %5lld cores %9.0f core-h  time %5lld cores %9.0f core-h  saving "
+                   "%5.1f %% (most possible with ≤ heft-socm's cores %5.1f %%)  remote makespan/lower bound %.3f  batch makespan/lower bound %.3f (/energetic %.3f)\n",
+                   shapes[sh], n, k, (long long)h.cores, hch, (long long)t.cores, tch, 100 * (1 - tch / hch),
+                   100 * (1 - work / hch), t.makespan / t.lower_bound, br, be);
+            worst_remote = fmax(worst_remote, t.makespan / t.lower_bound);
+            sum_save += 1 - tch / hch;
+            sum_max += 1 - work / hch;
+            more_cores += t.cores > h.cores;
+            cnt++;
+            socm_plan_free(&h);
+            socm_plan_free(&t);
+        }
+    seed_offset = 0;
+    if (cnt)
+        printf("%u campaigns of %zu: time saves %.1f %% core-hours on average (the most any plan could with no more "
+               "cores than heft-socm: %.1f %%); more cores than heft-socm in %u; worst makespan/lower bound: remote "
+               "%.3f, batch %.3f (to the energetic bound %.3f); time's planning up to %.0f ms CPU\n",
+               cnt, n, 100 * sum_save / cnt, 100 * sum_max / cnt, more_cores, worst_remote, worst_batch, worst_be,
+               cpu_max);
+}
+
 int main(int argc, char **argv)
 {
     if (getenv("PLAN_BENCH_SEED"))
         seed_offset = strtoull(getenv("PLAN_BENCH_SEED"), NULL, 10);
     if (argc >= 4 && strcmp(argv[1], "quality") == 0) { /* quality N SEEDS [POLICY] */
         quality(strtoul(argv[2], NULL, 10), (unsigned)strtoul(argv[3], NULL, 10), argc > 4 ? argv[4] : "time");
+        return 0;
+    }
+    if (argc >= 4 && strcmp(argv[1], "remote") == 0) { /* remote N SEEDS */
+        remote_quality(strtoul(argv[2], NULL, 10), (unsigned)strtoul(argv[3], NULL, 10));
         return 0;
     }
     if (argc == 6 && strcmp(argv[1], "one") == 0) { /* one SHAPE N POLICY batch|remote */
@@ -420,14 +579,17 @@ int main(int argc, char **argv)
     const size_t sizes[] = {100, 300, 1000, 10000, 100000};
     const char *lim = getenv("PLAN_BENCH_LIMIT_S");
     unsigned limit_s = lim ? (unsigned)atoi(lim) : 120;
-    const char *shapes[] = {"layered", "chains", "wide"};
+    /* Long layered DAGs only on universe: from 100,000 their critical path is
+     * longer than any perlmutter QoS. */
+    const char *shapes[] = {"layered",          "chains",         "wide",         "layered@universe",
+                            "chains@universe", "wide@universe", "deep@universe"};
     printf("%-7s %-6s %7s %-9s %9s %9s %7s %-7s %9s %9s %9s %11s %5s %7s %-3s %s\n", "shape", "schema", "n", "policy",
            "wall-ms", "cpu-ms", "cores", "qos", "deadline", "makespan", "bound", "core-hours", "eff", "RSS-MB", "mem",
            "saving vs heft-socm (most possible)");
     double sum_save = 0, sum_max = 0;
     int nsave = 0;
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0] && sizes[s] <= max; s++)
-        for (int sh = 0; sh < 3; sh++)
+        for (size_t sh = 0; sh < sizeof shapes / sizeof shapes[0]; sh++)
             for (int sc = 0; sc < 2; sc++) {
                 enum socm_schema schema = sc ? SOCM_SCHEMA_BATCH : SOCM_SCHEMA_REMOTE;
                 double heft_ch = 0;

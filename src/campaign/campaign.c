@@ -5,9 +5,11 @@
  * position of the value at fault. */
 #include "campaign/discover.h"
 #include "campaign/matrix.h"
+#include "campaign/ext_type.h"
 #include "campaign/names.h"
 #include "campaign/plugin.h"
 #include "campaign/schema.h"
+#include "planner/ext_planner.h"
 #include "socm/workflow.h"
 #include "config/config.h"
 
@@ -468,19 +470,19 @@ static void format_cycle(struct socm_campaign *c, const struct socm_intv *cycle,
 static void link_workflows(struct socm_campaign *c, const struct socm_value *failed,
                            struct socm_errlist *errs)
 {
-    /* A config table doubles as a hash map from name to index. */
-    struct socm_value *index = socm_value_table(NULL);
+    struct socm_name_index index;
+    socm_name_index_init(&index, c->n_wfs);
     for (size_t i = 0; i < c->n_wfs; i++) {
         struct socm_workflow *wf = c->wfs[i];
         wf->id = (int)i + 1;
-        struct socm_value *idx = socm_value_integer((int64_t)i, &wf->pos);
-        if (socm_table_add(index, wf->name, strlen(wf->name), &wf->pos, idx) < 0) {
-            socm_value_free(idx);
-            const struct socm_kv *first = socm_table_get_kv(index, wf->name);
+        uint32_t *slot = socm_name_index_slot(&index, c->wfs, wf->name);
+        if (*slot) {
             char where[1024];
-            socm_pos_format(&first->key_pos, where, sizeof where);
+            socm_pos_format(&c->wfs[*slot - 1]->pos, where, sizeof where);
             socm_errlist_addf(errs, &wf->pos, "duplicate workflow name '%s' (first defined at %s)",
                               wf->name, where);
+        } else {
+            *slot = (uint32_t)i + 1;
         }
         struct socm_error err;
         if (wf->wtype && wf->wtype->build_argv(wf, &wf->argv, &err) < 0)
@@ -490,7 +492,7 @@ static void link_workflows(struct socm_campaign *c, const struct socm_value *fai
     for (size_t i = 0; i < c->n_wfs; i++) {
         struct socm_workflow *wf = c->wfs[i];
         for (size_t k = 0; k < wf->depends.n; k++) {
-            const struct socm_value *to = socm_table_get(index, wf->depends.v[k]);
+            uint32_t to = *socm_name_index_slot(&index, c->wfs, wf->depends.v[k]);
             if (!to && socm_table_get(failed, wf->depends.v[k]))
                 continue; /* its section is already reported */
             if (!to)
@@ -498,10 +500,10 @@ static void link_workflows(struct socm_campaign *c, const struct socm_value *fai
                                   "workflow '%s' depends on unknown workflow '%s'", wf->name,
                                   wf->depends.v[k]);
             else
-                socm_dag_add_edge(&c->dag, (int)to->u.i, (int)i);
+                socm_dag_add_edge(&c->dag, (int)to - 1, (int)i);
         }
     }
-    socm_value_free(index);
+    socm_name_index_free(&index);
     int *order = socm_xmalloc((c->n_wfs ? c->n_wfs : 1) * sizeof *order);
     struct socm_intv cycle = {0};
     if (socm_dag_topo(&c->dag, order, &cycle) < 0)
@@ -646,6 +648,7 @@ struct socm_campaign *socm_campaign_from_config(struct socm_value *config, const
     size_t errs_before = errs->n;
     struct socm_campaign *c = socm_xcalloc(1, sizeof *c);
     c->config = config;
+    socm_value_compact(config); /* kept for the whole run: without spare room */
     c->base_dir = dir_of(first_file);
     struct socm_pos root_pos = fallback_pos(config, first_file);
     if (!config || config->type != SOCM_V_TABLE) {
@@ -675,6 +678,7 @@ struct socm_campaign *socm_campaign_from_config(struct socm_value *config, const
     }
     if (c->schema_local)
         use_this_machine(c);
+    socm_ext_planner_from_campaign(camp, c->base_dir, &c->policy, errs);
     if (!c->policy)
         c->policy = socm_strdup("time");
     if (!c->enactor)
@@ -688,6 +692,7 @@ struct socm_campaign *socm_campaign_from_config(struct socm_value *config, const
     struct socm_error perr;
     if (socm_plugin_load_env(&perr) < 0 || socm_plugin_load_config(config, c->base_dir, &perr) < 0)
         socm_errlist_add(errs, perr.msg);
+    socm_ext_types_load(config, c->base_dir, errs);
 
     /* Matrix sections become one section per combination before any is expanded. */
     if (!empty)

@@ -92,6 +92,16 @@ struct socm_workflow {
 };
 
 struct socm_workflow *socm_workflow_new(void);
+/* How wf->fields holds its section: a copy (what types may change freely), the
+ * section itself (for types that never change wf->fields), or a top-level table of
+ * its own whose values are the section's (types that only set top-level keys). */
+enum socm_fields_share { SOCM_FIELDS_COPY, SOCM_FIELDS_SHARE, SOCM_FIELDS_SHARE_VALUES };
+/* socm_workflow_fill_common (socm/workflow.h), sharing the section as `share` says
+ * (socm_value_share) instead of copying it: a workflow costs half the memory. The
+ * config tree must not change afterwards. */
+int socm_workflow_fill_common_shared(struct socm_workflow *wf, const struct socm_value *section,
+                                     const char *default_name, enum socm_fields_share share,
+                                     struct socm_error *err);
 void socm_workflow_free(struct socm_workflow *wf);
 
 /* A growable list of workflows (used by expansion). */

@@ -92,3 +92,35 @@ void socm_campaign_check_names(const struct socm_campaign *c, const struct socm_
             check_one("workflow", wf->name, pos_of(wf->fields, "name", &wf->pos), "", errs);
     }
 }
+
+void socm_name_index_init(struct socm_name_index *ix, size_t n)
+{
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    ix->slots = socm_xcalloc(cap, sizeof *ix->slots);
+    ix->mask = cap - 1;
+}
+
+void socm_name_index_free(struct socm_name_index *ix)
+{
+    free(ix->slots);
+    ix->slots = NULL;
+}
+
+static size_t name_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return (size_t)h;
+}
+
+uint32_t *socm_name_index_slot(const struct socm_name_index *ix, struct socm_workflow *const *wfs,
+                               const char *name)
+{
+    size_t h = name_hash(name) & ix->mask;
+    while (ix->slots[h] && strcmp(wfs[ix->slots[h] - 1]->name, name))
+        h = (h + 1) & ix->mask;
+    return &ix->slots[h];
+}

@@ -5,6 +5,7 @@
 #include "campaign/campaign.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define SOCM_NAME_MAX 200 /* bytes */
 
@@ -16,5 +17,18 @@ const char *socm_name_problem(const char *name, size_t len, char *buf, size_t bu
  * resource's) that is not valid, each at the position where it was written. */
 void socm_campaign_check_names(const struct socm_campaign *c, const struct socm_value *camp,
                                struct socm_errlist *errs);
+
+/* Workflow names to indexes in a workflow array: open addressing, 4 bytes a slot
+ * (a config table would cost a node, a key and a slot per name). */
+struct socm_name_index {
+    uint32_t *slots; /* index + 1; 0 = empty */
+    size_t mask;
+};
+void socm_name_index_init(struct socm_name_index *ix, size_t n); /* room for n names */
+void socm_name_index_free(struct socm_name_index *ix);
+/* The slot of `name`: *slot is its workflow's index + 1, or 0 (an empty slot,
+ * where the caller may put the index + 1 of the workflow of that name). */
+uint32_t *socm_name_index_slot(const struct socm_name_index *ix, struct socm_workflow *const *wfs,
+                               const char *name);
 
 #endif

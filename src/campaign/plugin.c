@@ -1,6 +1,7 @@
 /* plugin.c — loads plug-ins (util/plugin.h: dlopen, API version) and lets them
  * register workflow types, subcampaigns, planners and enactors (see socm/plugin.h). */
 #include "campaign/plugin.h"
+#include "campaign/ext_plugin.h"
 #include "socm/enactor.h"
 #include "socm/plugin.h"
 #include "util/plugin.h"
@@ -116,6 +117,12 @@ static int plugin_load_list(const struct socm_value *list, const char *base_dir,
         if (item->type != SOCM_V_STRING)
             return socm_error_at(err, &item->pos, "'plugins' entries must be strings (paths)");
         const char *p = item->u.str.s;
+        if (socm_ext_plugin_is(p)) {
+            struct socm_error e;
+            if (socm_ext_plugin_load(p, base_dir, &e) < 0)
+                return socm_error_at(err, &item->pos, "%s", e.msg);
+            continue;
+        }
         char *path = (p[0] == '/' || !base_dir) ? socm_strdup(p) : socm_asprintf("%s/%s", base_dir, p);
         struct socm_error e;
         int rc = socm_plugin_load(path, &e);

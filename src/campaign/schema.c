@@ -8,7 +8,8 @@
 /* ---- the schemas ---- */
 
 static const char *const hooks_keys[] = {"on_workflow_done", "on_workflow_failed",
-                                         "on_campaign_done", "on_campaign_failed", "timeout", NULL};
+                                         "on_campaign_done", "on_campaign_failed", "on_event", "timeout",
+                                         NULL};
 static const struct socm_table_schema hooks = {"[campaign.hooks]", hooks_keys, 0, NULL, NULL};
 
 static const char *const slurm_keys[] = {"account", "partition", "constraint", NULL};
@@ -60,7 +61,7 @@ const struct socm_table_schema socm_schema_slurmise = {"[slurmise]", slurmise_ke
 
 static const char *const campaign_keys[] = {
     "name", "deadline", "resource", "resources", "site_policy", "policy", "planner_plugin",
-    "execution_schema", "requested_resources", "state_dir", "enactor", "max_retries",
+    "planner_command", "planner_timeout", "execution_schema", "requested_resources", "state_dir", "enactor", "max_retries",
     "fail_fast", "grow_walltime_on_timeout", "pin", "grace", "retry_backoff", "record_history",
     "history_db", "predict", "plugins", "base-path", "base_path", "environment", "hooks",
     "slurm", "sites", "workdir", NULL};
@@ -71,7 +72,7 @@ const struct socm_table_schema socm_schema_campaign = {"[campaign]", campaign_ke
                                                  NULL};
 
 static const char *const root_keys[] = {"campaign", "stages", "resources", "predict", "slurmise",
-                                        "plugins", NULL};
+                                        "plugins", "types", NULL};
 static const struct socm_schema_sub root_subs[] = {
     {"campaign", &socm_schema_campaign}, {"resources", &clusters}, {"predict", &predict},
     {"slurmise", &socm_schema_slurmise}, {NULL, NULL}};

@@ -177,8 +177,9 @@ static int fill_environment(struct socm_workflow *wf, const struct socm_value *v
     return 0;
 }
 
-int socm_workflow_fill_common(struct socm_workflow *wf, const struct socm_value *section,
-                              const char *default_name, struct socm_error *err)
+static int fill_common(struct socm_workflow *wf, const struct socm_value *section,
+                       const char *default_name, enum socm_fields_share share,
+                       struct socm_error *err)
 {
     if (!section || section->type != SOCM_V_TABLE)
         return socm_error_at(err, section ? &section->pos : NULL, "a workflow section must be a table");
@@ -213,6 +214,21 @@ int socm_workflow_fill_common(struct socm_workflow *wf, const struct socm_value 
         wf->grow_walltime = grow;
     }
     socm_value_free(wf->fields);
-    wf->fields = socm_value_clone(section);
+    wf->fields = share == SOCM_FIELDS_SHARE         ? socm_value_share(section)
+                 : share == SOCM_FIELDS_SHARE_VALUES ? socm_value_clone_shallow(section)
+                                                     : socm_value_clone(section);
     return 0;
+}
+
+int socm_workflow_fill_common(struct socm_workflow *wf, const struct socm_value *section,
+                              const char *default_name, struct socm_error *err)
+{
+    return fill_common(wf, section, default_name, SOCM_FIELDS_COPY, err);
+}
+
+int socm_workflow_fill_common_shared(struct socm_workflow *wf, const struct socm_value *section,
+                                     const char *default_name, enum socm_fields_share share,
+                                     struct socm_error *err)
+{
+    return fill_common(wf, section, default_name, share, err);
 }

@@ -31,10 +31,36 @@ static bool wait_gone(int pidfd, double s)
     return rc > 0;
 }
 
+/* slurm-pilot: the pilot jobs go (scancel), so no allocation is left behind; the
+ * campaign's queued and running Slurm jobs go too, those recorded and those a killed
+ * manager submitted without recording (found by name and working directory). 0, or 1
+ * when an scancel failed (said on stderr). */
+static int scancel_slurm(const char *dir, const struct socm_bk *bk)
+{
+    int code = 0;
+    size_t npilots = 0;
+    struct socm_error serr = {0};
+    if (socm_pilot_scancel(dir, &npilots, &serr) != 0) {
+        fprintf(stderr, "socm cancel: scancel of the pilot: %s\n", serr.msg);
+        code = 1;
+    } else if (npilots)
+        printf("cancelled %zu pilot job%s (scancel)\n", npilots, npilots == 1 ? "" : "s");
+    if (socm_slurm_spec_uses(&bk->spec, "slurm-jobs") || socm_slurm_spec_uses(&bk->spec, "slurm-pilot")) {
+        size_t njobs = 0;
+        if (socm_slurm_campaign_scancel(dir, bk->spec.campaign, &njobs, &serr) != 0) {
+            fprintf(stderr, "socm cancel: scancel of the Slurm jobs: %s\n", serr.msg);
+            code = 1;
+        } else if (njobs)
+            printf("cancelled %zu Slurm job%s (scancel)\n", njobs, njobs == 1 ? "" : "s");
+    }
+    return code;
+}
+
 /* No manager: the cancel is journaled (under the manager lock, so no resume starts
  * meanwhile) and the live supervisors are told to stop. 1 if a manager took the
  * directory in the meantime (the caller asks that one instead). */
-static int cancel_unmanaged(const char *dir, struct socm_bk *bk, struct socm_error *err)
+static int cancel_unmanaged(const char *dir, struct socm_bk *bk, int *slurm_code,
+                            struct socm_error *err)
 {
     /* Durable first: whatever the supervisors do next, the next resume ends the
      * campaign CANCELED instead of going on with it. */
@@ -64,6 +90,9 @@ static int cancel_unmanaged(const char *dir, struct socm_bk *bk, struct socm_err
     }
     printf("no manager is running campaign %s; %zu workflow%s told to stop\n", bk->spec.campaign,
            n, n == 1 ? "" : "s");
+    /* Slurm's jobs go before the collecting resume below: it re-attaches to every
+     * job it can find and would otherwise wait for them to run to their end. */
+    *slurm_code = scancel_slurm(dir, bk);
     /* Final at once: a resume that finds the cancel collects what the supervisors
      * leave (waiting for them to stop), starts nothing, and ends the campaign CANCELED. */
     struct socm_run_opts o = {.quiet = true};
@@ -142,7 +171,8 @@ int socm_cmd_cancel(int argc, char **argv)
         socm_bk_free(bk);
         return 0;
     }
-    int code = 0;
+    int code = 0, slurm_code = 0;
+    bool slurm_done = false; /* the unmanaged path cancels Slurm's jobs itself */
     /* Who runs the campaign comes from the manager lock, never from a pid in the
      * journal (which a dead manager's successor process may have). A manager that ends
      * without recording the stop, or one that starts meanwhile, sends us round again. */
@@ -158,8 +188,10 @@ int socm_cmd_cancel(int argc, char **argv)
             close(pidfd);
         } else if (m.held || err.msg[0])
             rc = -1;
-        else
-            rc = cancel_unmanaged(dir, bk, &err);
+        else {
+            rc = cancel_unmanaged(dir, bk, &slurm_code, &err);
+            slurm_done = rc == 0;
+        }
     }
     if (rc != 0) {
         if (rc == 1)
@@ -167,25 +199,8 @@ int socm_cmd_cancel(int argc, char **argv)
         socm_bk_free(bk);
         return socm_cli_fail("cancel", &err);
     }
-    /* slurm-pilot: the pilot jobs go too (scancel), so no allocation is left behind. */
-    size_t npilots = 0;
-    struct socm_error serr = {0};
-    if (socm_pilot_scancel(dir, &npilots, &serr) != 0) {
-        fprintf(stderr, "socm cancel: scancel of the pilot: %s\n", serr.msg);
+    if (slurm_done ? slurm_code != 0 : scancel_slurm(dir, bk) != 0)
         code = 1;
-    } else if (npilots)
-        printf("cancelled %zu pilot job%s (scancel)\n", npilots, npilots == 1 ? "" : "s");
-    /* The campaign's queued and running Slurm jobs go too (scancel), those recorded
-     * and those a killed manager submitted without recording (found by name and
-     * working directory). */
-    if (socm_slurm_spec_uses(&bk->spec, "slurm-jobs") || socm_slurm_spec_uses(&bk->spec, "slurm-pilot")) {
-        size_t njobs = 0;
-        if (socm_slurm_campaign_scancel(dir, bk->spec.campaign, &njobs, &serr) != 0) {
-            fprintf(stderr, "socm cancel: scancel of the Slurm jobs: %s\n", serr.msg);
-            code = 1;
-        } else if (njobs)
-            printf("cancelled %zu Slurm job%s (scancel)\n", njobs, njobs == 1 ? "" : "s");
-    }
     socm_bk_free(bk);
     return code;
 }

@@ -125,6 +125,11 @@ static json_t *emit_json(const struct socm_value *v, bool tagged)
     return o;
 }
 
+json_t *socm_value_to_json(const struct socm_value *v)
+{
+    return emit_json(v, false);
+}
+
 static char *emit_json_dump(const struct socm_value *root, bool tagged)
 {
     json_t *j = emit_json(root, tagged);

@@ -21,5 +21,9 @@ struct socm_value *socm_yaml_parse(const char *data, size_t len, const char *fil
 char *socm_config_to_tagged_json(const struct socm_value *root);
 char *socm_config_to_json(const struct socm_value *root); /* plain JSON */
 char *socm_config_to_toml(const struct socm_value *root);
+/* The same plain JSON as a jansson value (json_decref it), and back: a JSON value
+ * as a config tree whose nodes all carry `pos` (an external extension's reply). */
+struct json_t *socm_value_to_json(const struct socm_value *v);
+struct socm_value *socm_value_from_json(const struct json_t *j, const struct socm_pos *pos);
 
 #endif

@@ -3,11 +3,101 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 /* Tables at or above this size get a hash index; below it a linear scan is faster. */
 #define SOCM_TABLE_INDEX_MIN 16
+
+/* ---- Table keys, interned ----
+ * A campaign repeats the same few keys (type, executable, resources, ranks...) in
+ * every workflow: each distinct key is stored once, counted, and freed with its
+ * last table. The set is shared by every tree, hence the lock. */
+struct socm_key {
+    size_t hash, refs, len;
+    char s[]; /* NUL-terminated; may hold NUL bytes before len */
+};
+
+static struct {
+    pthread_mutex_t lock;
+    struct socm_key **slots; /* open addressing, linear probing */
+    size_t cap, n;
+} socm_keys = {PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0};
+
+static size_t socm_key_hash(const char *key, size_t len);
+
+static void socm_keys_grow(void)
+{
+    size_t cap = socm_keys.cap ? socm_keys.cap * 2 : 256;
+    struct socm_key **slots = socm_xcalloc(cap, sizeof *slots);
+    for (size_t i = 0; i < socm_keys.cap; i++) {
+        struct socm_key *k = socm_keys.slots[i];
+        if (!k)
+            continue;
+        size_t h = k->hash & (cap - 1);
+        while (slots[h])
+            h = (h + 1) & (cap - 1);
+        slots[h] = k;
+    }
+    free(socm_keys.slots);
+    socm_keys.slots = slots;
+    socm_keys.cap = cap;
+}
+
+/* The interned copy of key[0..len), one more owner of it. */
+static char *socm_key_get(const char *key, size_t len)
+{
+    size_t hash = socm_key_hash(key, len);
+    pthread_mutex_lock(&socm_keys.lock);
+    if ((socm_keys.n + 1) * 2 > socm_keys.cap)
+        socm_keys_grow();
+    size_t mask = socm_keys.cap - 1, h = hash & mask;
+    struct socm_key *k;
+    while ((k = socm_keys.slots[h])) {
+        if (k->hash == hash && k->len == len && !memcmp(k->s, key, len))
+            break;
+        h = (h + 1) & mask;
+    }
+    if (k) {
+        k->refs++;
+    } else {
+        k = socm_xmalloc(sizeof *k + len + 1);
+        *k = (struct socm_key){hash, 1, len};
+        memcpy(k->s, key, len);
+        k->s[len] = 0;
+        socm_keys.slots[h] = k;
+        socm_keys.n++;
+    }
+    pthread_mutex_unlock(&socm_keys.lock);
+    return k->s;
+}
+
+/* Drops one owner of an interned key; the last one removes it from the set
+ * (backward-shift deletion keeps every other key reachable from its home slot). */
+static void socm_key_put(char *key)
+{
+    struct socm_key *k = (struct socm_key *)(key - offsetof(struct socm_key, s));
+    pthread_mutex_lock(&socm_keys.lock);
+    if (--k->refs == 0) {
+        size_t mask = socm_keys.cap - 1, i = k->hash & mask;
+        while (socm_keys.slots[i] != k)
+            i = (i + 1) & mask;
+        for (size_t j = (i + 1) & mask; socm_keys.slots[j]; j = (j + 1) & mask) {
+            size_t home = socm_keys.slots[j]->hash & mask;
+            /* j's key may move to the hole at i unless its home lies in (i, j]. */
+            if (((j - home) & mask) >= ((j - i) & mask)) {
+                socm_keys.slots[i] = socm_keys.slots[j];
+                i = j;
+            }
+        }
+        socm_keys.slots[i] = NULL;
+        socm_keys.n--;
+        free(k);
+    }
+    pthread_mutex_unlock(&socm_keys.lock);
+}
 
 struct socm_value *socm_value_new(enum socm_vtype type, const struct socm_pos *pos)
 {
@@ -61,6 +151,10 @@ void socm_value_free(struct socm_value *v)
 {
     if (!v)
         return;
+    if (v->refs) { /* another owner still holds it */
+        v->refs--;
+        return;
+    }
     switch (v->type) {
     case SOCM_V_STRING:
         free(v->u.str.s);
@@ -72,7 +166,7 @@ void socm_value_free(struct socm_value *v)
         break;
     case SOCM_V_TABLE:
         for (size_t i = 0; i < v->u.tbl.n; i++) {
-            free(v->u.tbl.items[i].key);
+            socm_key_put(v->u.tbl.items[i].key);
             socm_value_free(v->u.tbl.items[i].value);
         }
         free(v->u.tbl.items);
@@ -96,10 +190,15 @@ struct socm_value *socm_value_clone(const struct socm_value *v)
         c->u.str.len = v->u.str.len;
         break;
     case SOCM_V_ARRAY:
+        /* Exactly as many slots as items: clones are rarely grown. */
+        c->u.arr.cap = v->u.arr.n;
+        c->u.arr.items = v->u.arr.n ? socm_xmalloc(v->u.arr.n * sizeof(void *)) : NULL;
         for (size_t i = 0; i < v->u.arr.n; i++)
-            socm_array_push(c, socm_value_clone(v->u.arr.items[i]));
+            c->u.arr.items[c->u.arr.n++] = socm_value_clone(v->u.arr.items[i]);
         break;
     case SOCM_V_TABLE:
+        c->u.tbl.cap = v->u.tbl.n;
+        c->u.tbl.items = v->u.tbl.n ? socm_xmalloc(v->u.tbl.n * sizeof(struct socm_kv)) : NULL;
         for (size_t i = 0; i < v->u.tbl.n; i++) {
             const struct socm_kv *kv = &v->u.tbl.items[i];
             socm_table_add(c, kv->key, kv->keylen, &kv->key_pos, socm_value_clone(kv->value));
@@ -110,6 +209,62 @@ struct socm_value *socm_value_clone(const struct socm_value *v)
         break;
     }
     return c;
+}
+
+struct socm_value *socm_value_share(const struct socm_value *v)
+{
+    if (!v)
+        return NULL;
+    /* The count is bookkeeping, not content: sharing leaves the tree as it is. */
+    struct socm_value *m = (struct socm_value *)v;
+    m->refs++;
+    return m;
+}
+
+void socm_value_compact(struct socm_value *v)
+{
+    if (!v)
+        return;
+    if (v->type == SOCM_V_ARRAY) {
+        for (size_t i = 0; i < v->u.arr.n; i++)
+            socm_value_compact(v->u.arr.items[i]);
+        if (v->u.arr.n && v->u.arr.n < v->u.arr.cap) {
+            v->u.arr.items = socm_xrealloc(v->u.arr.items, v->u.arr.n * sizeof(void *));
+            v->u.arr.cap = v->u.arr.n;
+        }
+    } else if (v->type == SOCM_V_TABLE) {
+        for (size_t i = 0; i < v->u.tbl.n; i++)
+            socm_value_compact(v->u.tbl.items[i].value);
+        if (v->u.tbl.n && v->u.tbl.n < v->u.tbl.cap) {
+            v->u.tbl.items = socm_xrealloc(v->u.tbl.items, v->u.tbl.n * sizeof(struct socm_kv));
+            v->u.tbl.cap = v->u.tbl.n;
+        }
+    }
+}
+
+struct socm_value *socm_value_clone_shallow(const struct socm_value *tbl)
+{
+    if (!tbl || tbl->type != SOCM_V_TABLE)
+        return socm_value_clone(tbl);
+    struct socm_value *c = socm_value_new(SOCM_V_TABLE, &tbl->pos);
+    c->flags = tbl->flags;
+    c->u.tbl.cap = tbl->u.tbl.n + 1; /* room for the one key its owner sets, typically */
+    c->u.tbl.items = socm_xmalloc(c->u.tbl.cap * sizeof(struct socm_kv));
+    for (size_t i = 0; i < tbl->u.tbl.n; i++) {
+        const struct socm_kv *kv = &tbl->u.tbl.items[i];
+        socm_table_add(c, kv->key, kv->keylen, &kv->key_pos, socm_value_share(kv->value));
+    }
+    return c;
+}
+
+struct socm_value *socm_value_unshare(struct socm_value **pv)
+{
+    struct socm_value *v = *pv;
+    if (v && v->refs) {
+        *pv = socm_value_clone(v);
+        socm_value_free(v);
+    }
+    return *pv;
 }
 
 void socm_array_push(struct socm_value *arr, struct socm_value *item)
@@ -206,11 +361,12 @@ int socm_table_add(struct socm_value *tbl, const char *key, size_t keylen,
     if (socm_table_find(tbl, key, keylen) >= 0)
         return -1;
     if (tbl->u.tbl.n == tbl->u.tbl.cap) {
-        tbl->u.tbl.cap = tbl->u.tbl.cap ? tbl->u.tbl.cap * 2 : 8;
+        /* Small first: most tables (resources, environment) hold a few keys. */
+        tbl->u.tbl.cap = tbl->u.tbl.cap ? tbl->u.tbl.cap * 2 : 4;
         tbl->u.tbl.items = socm_xrealloc(tbl->u.tbl.items, tbl->u.tbl.cap * sizeof(struct socm_kv));
     }
     struct socm_kv *kv = &tbl->u.tbl.items[tbl->u.tbl.n++];
-    kv->key = socm_strndup(key, keylen);
+    kv->key = socm_key_get(key, keylen);
     kv->keylen = keylen;
     kv->value = value;
     if (key_pos)
@@ -241,7 +397,7 @@ struct socm_value *socm_table_take(struct socm_value *tbl, const char *key)
     if (i < 0)
         return NULL;
     struct socm_value *v = tbl->u.tbl.items[i].value;
-    free(tbl->u.tbl.items[i].key);
+    socm_key_put(tbl->u.tbl.items[i].key);
     memmove(&tbl->u.tbl.items[i], &tbl->u.tbl.items[i + 1],
             (tbl->u.tbl.n - (size_t)i - 1) * sizeof(struct socm_kv));
     tbl->u.tbl.n--;
@@ -451,6 +607,8 @@ static void socm_value_text(const struct socm_value *v, struct socm_buf *out)
 
 char *socm_value_to_text(const struct socm_value *v)
 {
+    if (v->type == SOCM_V_STRING) /* the common case, without a buffer's spare room */
+        return socm_strndup(v->u.str.s, v->u.str.len);
     struct socm_buf b = SOCM_BUF_INIT;
     socm_value_text(v, &b);
     return socm_buf_steal(&b);

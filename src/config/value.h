@@ -56,6 +56,7 @@ struct socm_value {
     enum socm_vtype type;
     unsigned flags;
     struct socm_pos pos;
+    unsigned refs; /* owners beyond the first (socm_value_share); 0 = one owner */
     union {
         struct {
             char *s; /* NUL-terminated */
@@ -86,8 +87,21 @@ struct socm_value *socm_value_float(double f, const struct socm_pos *pos);
 struct socm_value *socm_value_bool(bool b, const struct socm_pos *pos);
 struct socm_value *socm_value_table(const struct socm_pos *pos);
 struct socm_value *socm_value_array(const struct socm_pos *pos);
+/* Drops one owner of v; the tree is freed with its last owner. */
 void socm_value_free(struct socm_value *v);
 struct socm_value *socm_value_clone(const struct socm_value *v);
+/* A second owner of v without a copy (freed with socm_value_free like a clone).
+ * Only for trees nobody changes any more: every owner sees a change, so an owner
+ * that wants to change its tree first takes socm_value_unshare(). */
+struct socm_value *socm_value_share(const struct socm_value *v);
+/* Gives back the spare room of every table and array in the tree (a parsed
+ * campaign is read, not grown, from then on); keys and values stay as they are. */
+void socm_value_compact(struct socm_value *v);
+/* A table of its own (keys may be added, replaced, removed) whose values are
+ * shared with tbl's (socm_value_share): a copy of the top level only. */
+struct socm_value *socm_value_clone_shallow(const struct socm_value *tbl);
+/* Makes *pv this owner's own tree (a clone if it is shared) and returns it. */
+struct socm_value *socm_value_unshare(struct socm_value **pv);
 
 /* Arrays */
 void socm_array_push(struct socm_value *arr, struct socm_value *item); /* takes item */

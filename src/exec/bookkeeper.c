@@ -1196,6 +1196,9 @@ static int setup_run(struct socm_bk *bk, const struct socm_run_opts *o, struct s
         return -1;
     socm_hooks_init(&bk->hooks, bk->spec.state_dir, bk->spec.hook_timeout_s,
                     (socm_hook_log_fn)cb_log, bk);
+    if (!o->simulate)
+        socm_ext_callback_start(&bk->callback, bk->spec.state_dir, &bk->spec.hooks[SOCM_HOOK_EVENTS],
+                                (socm_ext_callback_log_fn)cb_log, bk);
     return 0;
 }
 
@@ -1239,6 +1242,7 @@ static void log_slurm_calls(struct socm_bk *bk)
 static void teardown(struct socm_bk *bk)
 {
     log_slurm_calls(bk);
+    socm_ext_callback_finish(&bk->callback, bk->hooks.timeout_s, (socm_ext_callback_log_fn)cb_log, bk);
     socm_hooks_free(&bk->hooks);
     socm_enactor_destroy(bk->e);
     bk->e = NULL;

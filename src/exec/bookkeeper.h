@@ -8,6 +8,7 @@
 #ifndef SOCM_BOOKKEEPER_H
 #define SOCM_BOOKKEEPER_H
 
+#include "exec/ext_callback.h"
 #include "exec/hooks.h"
 #include "exec/journal.h"
 #include "exec/retry.h"
@@ -69,6 +70,7 @@ struct socm_bk {
     struct socm_journal j;
     struct socm_enactor *e;
     struct socm_hooks hooks;
+    struct socm_ext_callback callback; /* on_event */
     struct socm_run_opts opts;
     FILE *log;
     int *rank;                 /* plan order position by index */

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 
 const char *const socm_hook_names[SOCM_HOOK_N] = {
-    "on_workflow_done", "on_workflow_failed", "on_campaign_done", "on_campaign_failed"};
+    "on_workflow_done", "on_workflow_failed", "on_campaign_done", "on_campaign_failed", "on_event"};
 
 static int read_hooks(const struct socm_value *config, struct socm_spec *s, struct socm_error *err)
 {

@@ -55,8 +55,17 @@ struct tstate {
     struct socm_slotidx *last_ix, *gap_ix, *gaplen_ix;
     int64_t *widths;
     size_t nw;
-    double *run_start; /* per core: start of its final busy run (INFINITY if unused) */
-    double *gap_len;   /* per core: its longest idle gap before its last end (INFINITY if unused) */
+    /* Min-trees over the cores (leaves at tsize + c): per core the start of its
+     * final busy run, and its longest idle gap before its last end (INFINITY if
+     * unused); a slot's minimum is then O(log cores), not a scan of its cores. */
+    double *run_start, *gap_len;
+    int64_t tsize;
+    /* per core: its busy intervals are exactly those of the core before it. A
+     * workflow's cores get the same interval, so inside a wide workflow's cores
+     * the lists stay equal; slot_start checks one core per run of equal lists
+     * (run_end[c]: the first core after c that differs from its predecessor). */
+    bool *same_prev;
+    int64_t *run_end;
 };
 
 #define TIME_MAX_WIDTHS 64
@@ -150,13 +159,15 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
         if (t >= limit)
             return INFINITY;
         bool moved = false;
-        for (int64_t c = first; c < first + k; c++) {
-            /* Most cores are free from their last end on: no search needed. */
+        /* One core per run of cores with the same intervals: what fits one fits
+         * all. Most cores are free from their last end on: no search needed. */
+        for (int64_t c = first; c < first + k; c = st->run_end[c]) {
             if (t >= st->last_end[c])
                 continue;
             const struct corebusy *b = &st->busy[c];
-            size_t i = first_ending_after(b, t);
-            if (b->v[i].s < t + w) {
+            /* Walk this core's intervals until a gap of w fits: each jump only
+             * skips times at which the core is busy. */
+            for (size_t i = first_ending_after(b, t); i < b->n && b->v[i].s < t + w; i++) {
                 t = b->v[i].e;
                 moved = true;
                 if (t >= limit)
@@ -181,6 +192,51 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
     }
 }
 
+static bool busy_equal(const struct corebusy *a, const struct corebusy *b)
+{
+    return a->n == b->n && memcmp(a->v, b->v, a->n * sizeof *a->v) == 0;
+}
+
+static void mintree_set(double *t, int64_t size, int64_t c, double v)
+{
+    int64_t i = size + c;
+    t[i] = v;
+    for (i /= 2; i >= 1; i /= 2)
+        t[i] = t[2 * i] < t[2 * i + 1] ? t[2 * i] : t[2 * i + 1];
+}
+
+/* Smallest leaf in [lo, hi). */
+static double mintree_min(const double *t, int64_t size, int64_t lo, int64_t hi)
+{
+    double m = INFINITY;
+    for (lo += size, hi += size; lo < hi; lo /= 2, hi /= 2) {
+        if (lo & 1) {
+            m = t[lo] < m ? t[lo] : m;
+            lo++;
+        }
+        if (hi & 1) {
+            hi--;
+            m = t[hi] < m ? t[hi] : m;
+        }
+    }
+    return m;
+}
+
+/* Core x (> 0) now has (or not) the same intervals as core x − 1: the run of
+ * cores before x ends at x, or continues with x's run. */
+static void same_prev_set(struct tstate *st, int64_t x, bool same)
+{
+    if (st->same_prev[x] == same)
+        return;
+    st->same_prev[x] = same;
+    int64_t end = same ? st->run_end[x] : x;
+    for (int64_t c = x - 1; c >= 0; c--) {
+        st->run_end[c] = end;
+        if (!st->same_prev[c])
+            break;
+    }
+}
+
 static void place(struct tstate *st, int64_t first, int64_t k, double s, double e, double m)
 {
     for (int64_t c = first; c < first + k; c++) {
@@ -188,32 +244,39 @@ static void place(struct tstate *st, int64_t first, int64_t k, double s, double 
         if (e > st->last_end[c])
             st->last_end[c] = e;
     }
+    /* Inside [first, first + k) equal lists stay equal and different ones stay
+     * different (the same interval, disjoint from both, was added to each); at the
+     * two edges the lists are compared. */
+    if (first > 0)
+        same_prev_set(st, first, busy_equal(&st->busy[first - 1], &st->busy[first]));
+    if (first + k < st->cores)
+        same_prev_set(st, first + k, busy_equal(&st->busy[first + k - 1], &st->busy[first + k]));
     int64_t j0 = first / st->cpn, j1 = (first + k - 1) / st->cpn;
     for (int64_t j = j0; j <= j1; j++)
         socm_memline_add(&st->mem[j], s, e, m * (double)cores_on_node(st, first, k, j) / (double)k);
     for (int64_t c = first; c < first + k; c++) { /* intervals that touch are glued */
-        const struct corebusy *b = &st->busy[c];
-        st->run_start[c] = b->v[b->n - 1].s;
-        double g = b->v[0].s;
-        for (size_t i = 1; i < b->n; i++)
-            if (b->v[i].s - b->v[i - 1].e > g)
-                g = b->v[i].s - b->v[i - 1].e;
-        st->gap_len[c] = g;
+        double rs, g;
+        if (c > first && st->same_prev[c]) { /* the same intervals as c − 1 */
+            rs = st->run_start[st->tsize + c - 1];
+            g = st->gap_len[st->tsize + c - 1];
+        } else {
+            const struct corebusy *b = &st->busy[c];
+            rs = b->v[b->n - 1].s;
+            g = b->v[0].s;
+            for (size_t i = 1; i < b->n; i++)
+                if (b->v[i].s - b->v[i - 1].e > g)
+                    g = b->v[i].s - b->v[i - 1].e;
+        }
+        mintree_set(st->run_start, st->tsize, c, rs);
+        mintree_set(st->gap_len, st->tsize, c, g);
     }
     for (size_t i = 0; i < st->nw; i++) {
         int64_t kw = st->widths[i];
         socm_slotidx_raise(&st->last_ix[i], first, k, e);
         int64_t s1 = (first + k - 1) / kw < st->gap_ix[i].nslots ? (first + k - 1) / kw : st->gap_ix[i].nslots - 1;
         for (int64_t sl = first / kw; sl <= s1; sl++) {
-            double g = INFINITY, len = INFINITY;
-            for (int64_t c = sl * kw; c < sl * kw + kw; c++) {
-                if (st->run_start[c] < g)
-                    g = st->run_start[c];
-                if (st->gap_len[c] < len)
-                    len = st->gap_len[c];
-            }
-            socm_slotidx_set(&st->gap_ix[i], sl, g);
-            socm_slotidx_set(&st->gaplen_ix[i], sl, len);
+            socm_slotidx_set(&st->gap_ix[i], sl, mintree_min(st->run_start, st->tsize, sl * kw, sl * kw + kw));
+            socm_slotidx_set(&st->gaplen_ix[i], sl, mintree_min(st->gap_len, st->tsize, sl * kw, sl * kw + kw));
         }
     }
 }
@@ -300,6 +363,8 @@ static void tstate_free(struct tstate *st)
     free(st->gap_ix);
     free(st->widths);
     free(st->run_start);
+    free(st->same_prev);
+    free(st->run_end);
 }
 
 /* The search state of one workflow: the best slot so far. */
@@ -466,10 +531,18 @@ static int schedule_on(const struct socm_plan_input *in, const int *order, int64
         socm_slotidx_init(&st.gap_ix[i], st.widths[i], cores, INFINITY);
         socm_slotidx_init(&st.gaplen_ix[i], st.widths[i], cores, INFINITY);
     }
-    st.run_start = socm_xmalloc((size_t)cores * sizeof *st.run_start);
-    st.gap_len = socm_xmalloc((size_t)cores * sizeof *st.gap_len);
-    for (int64_t c = 0; c < cores; c++)
-        st.run_start[c] = st.gap_len[c] = INFINITY;
+    for (st.tsize = 1; st.tsize < cores; st.tsize *= 2)
+        ;
+    st.run_start = socm_xmalloc(2 * (size_t)st.tsize * sizeof *st.run_start);
+    st.gap_len = socm_xmalloc(2 * (size_t)st.tsize * sizeof *st.gap_len);
+    for (int64_t i = 0; i < 2 * st.tsize; i++)
+        st.run_start[i] = st.gap_len[i] = INFINITY;
+    st.same_prev = socm_xmalloc((size_t)cores * sizeof *st.same_prev);
+    st.run_end = socm_xmalloc((size_t)cores * sizeof *st.run_end);
+    for (int64_t c = 0; c < cores; c++) {
+        st.same_prev[c] = c > 0; /* all empty */
+        st.run_end[c] = cores;
+    }
     struct socm_plan_entry *e = socm_xcalloc(n ? n : 1, sizeof *e);
     double makespan = 0;
     int rc = 0;
@@ -559,12 +632,14 @@ static int time_schedule(const struct socm_planner *self, const struct socm_plan
  * with both (heft_guard). */
 struct orders {
     int *rank, *level;
+    size_t budget; /* plans per count: 1 = the rank order alone */
 };
 
 static int try_cores(const struct socm_plan_input *in, const struct orders *o, int64_t cores,
                      struct socm_plan *out, struct socm_error *err, bool both)
 {
-    if (schedule_order(in, o->rank, cores, out, err) < 0)
+    if (o->budget > 1 ? socm_plan_time_on(in, cores, o->budget, out, err) < 0
+                      : schedule_order(in, o->rank, cores, out, err) < 0)
         return -1;
     if (out->makespan <= in->deadline_min || !both)
         return 0;
@@ -625,10 +700,12 @@ static int64_t smallest_count(const struct socm_plan_input *in, const struct ord
                               bool both, struct socm_plan *best)
 {
     int64_t cmin = -1, hi = top;
-    /* Up from the lower bound, then bisection. A plan that misses the deadline
-     * tells how far to go: its makespan shrinks about as 1/cores while work
-     * dominates, so the next count is cores × makespan ÷ deadline (a little
-     * more, at least 1/256 more, at most twice); without a plan, 1/8 more. */
+    double m_miss = 0; /* makespan at lo − 1 (0: none) */
+    /* Up from the lower bound, then a safeguarded secant search. A plan that
+     * misses the deadline tells how far to go: its makespan shrinks about as
+     * 1/cores while work dominates, so the next count is cores × makespan ÷
+     * deadline (a little more, at least 1/256 more, at most twice); without a
+     * plan, 1/8 more. */
     for (int64_t c = lo;;) {
         struct socm_plan tmp = {0};
         struct socm_error e2 = {0};
@@ -642,6 +719,7 @@ static int64_t smallest_count(const struct socm_plan_input *in, const struct ord
         double m = rc == 0 ? tmp.makespan : 0;
         socm_plan_free(&tmp);
         lo = c + 1;
+        m_miss = m;
         if (c == top)
             break;
         int64_t next = c + (c + 7) / 8;
@@ -653,8 +731,20 @@ static int64_t smallest_count(const struct socm_plan_input *in, const struct ord
         }
         c = next < top ? next : top;
     }
-    while (cmin >= 0 && lo <= hi) {
+    /* Between a count that misses (lo − 1, makespan m_miss) and one that meets
+     * (hi + 1): the count where the line through the two makespans crosses the
+     * deadline, kept an eighth of the interval away from its ends (so the interval
+     * still shrinks geometrically); bisection when the miss had no plan. It
+     * stops, from 1,024 cores on, when fewer than 1/512 of the cores are left to
+     * try (their plans cost more than the ≤ 0.2 % of cores they could save). */
+    while (cmin >= 0 && lo <= hi && (cmin < 1024 || (hi - lo + 1) * 512 > cmin)) {
         int64_t mid = lo + (hi - lo) / 2;
+        if (m_miss > in->deadline_min && best->makespan < m_miss) {
+            double x0 = (double)(lo - 1), x1 = (double)(hi + 1);
+            double guess = x0 + (m_miss - in->deadline_min) / (m_miss - best->makespan) * (x1 - x0);
+            int64_t g = (int64_t)ceil(guess), pad = (hi - lo) / 8;
+            mid = g < lo + pad ? lo + pad : g > hi - pad ? hi - pad : g;
+        }
         struct socm_plan tmp = {0};
         struct socm_error e2 = {0};
         if (try_cores(in, ord, mid, &tmp, &e2, both) == 0 && tmp.makespan <= in->deadline_min) {
@@ -663,6 +753,7 @@ static int64_t smallest_count(const struct socm_plan_input *in, const struct ord
             cmin = mid;
             hi = mid - 1;
         } else {
+            m_miss = tmp.makespan;
             socm_plan_free(&tmp);
             lo = mid + 1;
         }
@@ -687,13 +778,30 @@ static int time_plan(const struct socm_planner *self, const struct socm_plan_inp
     int64_t wlo = (int64_t)floor(work / in->deadline_min);
     if (wlo > lo)
         lo = wlo < top ? wlo : top;
-    struct orders ord = {rank_order(in), socm_xmalloc((in->n ? in->n : 1) * sizeof(int))};
+    struct orders ord = {rank_order(in), socm_xmalloc((in->n ? in->n : 1) * sizeof(int)), 1};
     socm_plan_heft_order(in, ord.level);
     struct socm_plan best = {0};
     /* Rank order alone first; both orders only if that meets the deadline nowhere. */
     int64_t cmin = smallest_count(in, &ord, lo, top, false, &best);
     if (cmin < 0)
         cmin = smallest_count(in, &ord, lo, top, true, &best);
+    /* Then below that count with the best of several orders at each count
+     * (batch's budget: 40 plans at 300 workflows, none from 12,000 on): a
+     * shorter makespan lets a smaller count meet the deadline. */
+    ord.budget = socm_plan_time_search_budget(in->n);
+    if (cmin > lo && ord.budget > 1) {
+        struct socm_plan fewer = {0}, probe = {0};
+        struct socm_error e2 = {0};
+        /* One count less first: where even that misses, the search stops there. */
+        bool worth = try_cores(in, &ord, cmin - 1, &probe, &e2, false) == 0 && probe.makespan <= in->deadline_min;
+        socm_plan_free(&probe);
+        if (worth && smallest_count(in, &ord, lo, cmin - 1, false, &fewer) >= 0) {
+            socm_plan_free(&best);
+            best = fewer;
+            cmin = best.cores;
+        }
+    }
+    ord.budget = 1;
     if (cmin < 0) {
         int q = -1;
         best.cores = INT64_MAX;

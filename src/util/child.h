@@ -28,6 +28,11 @@ struct socm_child_result {
  * and needs no free. */
 int socm_child_run(const char *const *argv, double timeout_s, size_t max_bytes,
                    struct socm_child_result *res, struct socm_error *err);
+/* The same with `input` written to the child's stdin (then closed) while its output
+ * is read; a child that exits without reading it all is not an error here. */
+int socm_child_run_input(const char *const *argv, const char *input, size_t input_len,
+                         double timeout_s, size_t max_bytes, struct socm_child_result *res,
+                         struct socm_error *err);
 void socm_child_result_free(struct socm_child_result *res);
 
 /* The command's output when it succeeded: socm_child_run, then 0 only for exit

@@ -12,7 +12,8 @@ static int generic_expand(const struct socm_workflow_type *type, const struct so
         socm_wfargv_check_list(section, "flags", err) < 0)
         return -1;
     struct socm_workflow *wf = socm_workflow_new();
-    if (socm_workflow_fill_common(wf, section, ctx->section_name, err) < 0) {
+    /* generic never changes wf->fields: share the section, not a copy of it. */
+    if (socm_workflow_fill_common_shared(wf, section, ctx->section_name, SOCM_FIELDS_SHARE, err) < 0) {
         socm_workflow_free(wf);
         return -1;
     }

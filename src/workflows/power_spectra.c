@@ -60,7 +60,9 @@ static int ps_expand(const struct socm_workflow_type *type, const struct socm_wf
         return -1;
 
     struct socm_workflow *wf = socm_workflow_new();
-    if (socm_workflow_fill_common(wf, section, ctx->section_name, err) < 0)
+    /* Only a top-level key (base-path) is set below: the values can be shared. */
+    if (socm_workflow_fill_common_shared(wf, section, ctx->section_name,
+                                         SOCM_FIELDS_SHARE_VALUES, err) < 0)
         goto fail;
     if (!wf->executable || !wf->executable[0]) {
         socm_error_at(err, &section->pos, "stage '%s' needs an 'executable'", wf->name);

@@ -77,6 +77,9 @@ static void test_settings_and_dag(void **state)
     assert_string_equal(c->state_dir, "./socm-my-campaign");
     assert_string_equal(c->resource->name, "tiger3");
     assert_int_equal(c->n_wfs, 3);
+    /* A generic workflow's fields are its section of the config, not a copy
+     * (half the memory of a large campaign). */
+    assert_ptr_equal(c->wfs[0]->fields, socm_value_path(c->config, "campaign.b"));
     /* ids in file order, not dependency order */
     assert_string_equal(c->wfs[0]->name, "b");
     assert_int_equal(c->wfs[0]->id, 1);

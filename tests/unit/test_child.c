@@ -90,6 +90,45 @@ static void test_capture_insists_on_success(void **state)
     socm_buf_free(&out);
 }
 
+/* Input larger than a pipe holds, read back whole (both directions at once). */
+static void test_input_round_trip(void **state)
+{
+    (void)state;
+    size_t n = 1 << 20;
+    char *in = socm_xmalloc(n);
+    for (size_t i = 0; i < n; i++)
+        in[i] = (char)('a' + i % 26);
+    const char *argv[] = {"cat", NULL};
+    struct socm_child_result r;
+    struct socm_error err = {0};
+    assert_int_equal(socm_child_run_input(argv, in, n, 10, 0, &r, &err), 0);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(r.out_len, n);
+    assert_memory_equal(r.out, in, n);
+    socm_child_result_free(&r);
+    free(in);
+}
+
+/* A child that never reads its input neither blocks socm nor kills it (SIGPIPE). */
+static void test_input_not_read(void **state)
+{
+    (void)state;
+    size_t n = 1 << 20;
+    char *in = socm_xcalloc(n, 1);
+    const char *quits[] = {"sh", "-c", "echo done", NULL};
+    struct socm_child_result r;
+    struct socm_error err = {0};
+    assert_int_equal(socm_child_run_input(quits, in, n, 10, 0, &r, &err), 0);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "done\n");
+    socm_child_result_free(&r);
+    const char *sleeps[] = {"sleep", "30", NULL};
+    assert_int_equal(socm_child_run_input(sleeps, in, n, 0.3, 0, &r, &err), 0);
+    assert_true(r.timed_out);
+    socm_child_result_free(&r);
+    free(in);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -98,6 +137,8 @@ int main(void)
         cmocka_unit_test(test_missing_command),
         cmocka_unit_test(test_output_limit),
         cmocka_unit_test(test_capture_insists_on_success),
+        cmocka_unit_test(test_input_round_trip),
+        cmocka_unit_test(test_input_not_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -99,7 +99,9 @@ static void test_property(void **state)
     fx_seed(0x9e3779b97f4a7c15ULL);
     const struct socm_planner *tp = socm_planner_find("time"), *hp = socm_planner_find("heft-socm");
     int compared = 0;
-    for (int iter = 0; iter < 2000; iter++) {
+    /* 1,000 campaigns (about 600 compared): the remote search now also tries the
+     * best of several orders below its first count, so each costs more. */
+    for (int iter = 0; iter < 1000; iter++) {
         struct fx f = {0};
         random_campaign(&f);
         int64_t all = f.res.nodes * f.res.cores_per_node;

@@ -37,6 +37,64 @@ static void test_table_order_and_lookup(void **state)
     socm_value_free(t);
 }
 
+/* A shared tree outlives its first owner and is freed with its last; unshare
+ * gives an owner its own copy, leaving the other's unchanged. */
+static void test_share_and_unshare(void **state)
+{
+    (void)state;
+    struct socm_value *t = socm_value_table(NULL);
+    socm_table_set(t, "a", socm_value_string("x", 1, NULL));
+    struct socm_value *s = socm_value_share(t);
+    assert_ptr_equal(s, t);
+    struct socm_value *mine = socm_value_share(t);
+    assert_ptr_not_equal(socm_value_unshare(&mine), t);
+    socm_table_set(mine, "a", socm_value_string("y", 1, NULL));
+    assert_string_equal(socm_table_get(t, "a")->u.str.s, "x");
+    socm_value_free(mine);
+    socm_value_free(t); /* s still holds it (ASan reports a use after free otherwise) */
+    assert_string_equal(socm_table_get(s, "a")->u.str.s, "x");
+    assert_ptr_equal(socm_value_unshare(&s), t); /* the last owner: no copy */
+    socm_value_free(s);
+}
+
+/* Equal keys of different tables are one interned string; keys freed in any
+ * order (the set's deletions) leave every other key findable. */
+static void test_keys_interned(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    struct socm_value *t[N];
+    char key[32];
+    for (int i = 0; i < N; i++) {
+        t[i] = socm_value_table(NULL);
+        for (int k = 0; k <= i % 40; k++) {
+            snprintf(key, sizeof key, "key-%d", (k * 7919 + i) % 997);
+            socm_table_add(t[i], key, strlen(key), NULL, socm_value_integer(k, NULL));
+        }
+    }
+    assert_ptr_equal(t[0]->u.tbl.items[0].key, t[997]->u.tbl.items[0].key);
+    for (int i = 0; i < N; i += 2) /* half of them, interleaved */
+        socm_value_free(t[(i * 31) % N]), t[(i * 31) % N] = NULL;
+    for (int i = 0; i < N; i++) {
+        if (!t[i])
+            continue;
+        for (int k = 0; k <= i % 40; k++) {
+            snprintf(key, sizeof key, "key-%d", (k * 7919 + i) % 997);
+            assert_string_equal(t[i]->u.tbl.items[k].key, key);
+            assert_int_equal(socm_table_get(t[i], key)->u.i, k);
+        }
+        struct socm_value *c = socm_value_clone(t[i]);
+        assert_ptr_equal(c->u.tbl.items[0].key, t[i]->u.tbl.items[0].key);
+        socm_value_free(c);
+        socm_value_free(t[i]);
+    }
+    struct socm_value *z = socm_value_table(NULL); /* a key with a NUL byte */
+    socm_table_add(z, "a\0b", 3, NULL, socm_value_integer(1, NULL));
+    assert_null(socm_table_getn(z, "a", 1));
+    assert_int_equal(socm_table_getn(z, "a\0b", 3)->u.i, 1);
+    socm_value_free(z);
+}
+
 static void test_clone_is_deep(void **state)
 {
     (void)state;
@@ -94,6 +152,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table_order_and_lookup),
         cmocka_unit_test(test_clone_is_deep),
+        cmocka_unit_test(test_share_and_unshare),
+        cmocka_unit_test(test_keys_interned),
         cmocka_unit_test(test_text_forms),
         cmocka_unit_test(test_path),
     };

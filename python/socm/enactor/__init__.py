@@ -1,0 +1,1 @@
+"""Enactors written in Python observe a campaign through its events."""

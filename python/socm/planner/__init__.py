@@ -1,0 +1,1 @@
+"""Planners written in Python (see socm.planner.base)."""
