@@ -25,6 +25,7 @@ sed -n '/^echo: /,$p' cmds.txt | tail -n +2 >rest.txt # the quoted newline's sec
 [ -n "$cmd" ] || fail "no command for workflow echo: $(cat cmds.txt)"
 sh -c "$cmd
 $(cat rest.txt)" >got.txt 2>&1 || fail "the printed command does not run in sh: $(cat got.txt)"
+# shellcheck disable=SC2016 # $HOME is a literal argument
 printf '[%s]\n' "a b" "it's" 'say "hi"' '$HOME' "x;y" "" "*" "line1
 line2" plain >want.txt
 diff want.txt got.txt >/dev/null || fail "pasted command gives other arguments: $(diff want.txt got.txt)"
