@@ -1,7 +1,7 @@
 /* launch_bench.c — launch throughput of the local enactor: N workflows of `true`
  * (default 10,000), no dependencies, one core each, on all cores, with the journal
  * and one supervisor per workflow as in a real run. Prints launches per second.
- *   build/bench/launch_bench [N] [small|fork|exec|path] [N_SIMULATE]
+ *   [TMPDIR=DIR] build/bench/launch_bench [N] [small|fork|exec|path] [N_SIMULATE]
  * First it measures this machine's floor: the CPU one bare posix_spawn + wait of `true`
  * costs, and the launch rate that alone allows on all cores — no launcher that starts
  * each workflow as its own process can beat it.
@@ -29,7 +29,10 @@ static int rm_one(const char *p, const struct stat *sb, int f, struct FTW *ftw)
     return remove(p);
 }
 
-static void make_spec(struct socm_spec *s, size_t n, const char *dir, const char *cmd)
+/* n workflows of cmd; with layers > 1, a DAG of that many layers of n / layers
+ * workflows, each depending on two of the layer before. */
+static void make_spec(struct socm_spec *s, size_t n, const char *dir, const char *cmd,
+                      size_t layers)
 {
     memset(s, 0, sizeof *s);
     s->campaign = socm_strdup("bench");
@@ -49,9 +52,14 @@ static void make_spec(struct socm_spec *s, size_t n, const char *dir, const char
         socm_strv_push(&t->argv, cmd);
         t->cores = t->threads = 1;
         t->walltime_min = 1;
-        t->pred = socm_xcalloc(1, sizeof *t->pred);
-        t->plan_start = (double)i;
-        t->plan_end = (double)i + 1;
+        t->pred = socm_xcalloc(2, sizeof *t->pred);
+        size_t width = layers > 1 ? n / layers : n, layer = i / width, at = i % width;
+        if (layers > 1 && layer > 0) {
+            t->pred[t->npred++] = (int)((layer - 1) * width + at);
+            t->pred[t->npred++] = (int)((layer - 1) * width + (at + 1) % width);
+        }
+        t->plan_start = layers > 1 ? (double)layer : (double)i;
+        t->plan_end = t->plan_start + 1;
     }
 }
 
@@ -79,7 +87,7 @@ static double spawn_cost(char *const *argv, int k, double *wall)
 /* The floors: bare spawns of `true`, and — with socm-supervise — of the supervisor
  * running `true` in a sandbox it reuses (two process starts and its files: what each
  * workflow costs at least, before the manager does anything). */
-static void spawn_floor(const char *supervisor, const char *dir)
+static double spawn_floor(const char *supervisor, const char *dir)
 {
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     double wall;
@@ -88,8 +96,9 @@ static void spawn_floor(const char *supervisor, const char *dir)
     printf("machine floor: a bare spawn + wait of `true` costs %.2f ms CPU (%.2f ms wall): at most "
            "%.0f launches/s on %ld cores for any one-process-per-workflow launcher\n",
            cpu * 1e3, wall * 1e3, ncpu / cpu, ncpu);
+    double floor = cpu;
     if (!supervisor)
-        return;
+        return floor;
     char *sb = socm_asprintf("%s/floor", dir);
     mkdir(sb, 0700);
     /* As its manager, this process journals the result: no fsync (as in a run). */
@@ -101,6 +110,7 @@ static void spawn_floor(const char *supervisor, const char *dir)
            cpu * 1e3, wall * 1e3, ncpu / cpu, ncpu);
     free(mgr);
     free(sb);
+    return floor;
 }
 
 int main(int argc, char **argv)
@@ -125,20 +135,31 @@ int main(int argc, char **argv)
             snprintf(exe, sizeof exe, "%s", mode);
         socm_agent_set_supervisor_exe(exe);
     }
-    char tmpl[] = "/tmp/socm-launch-bench-XXXXXX";
+    /* Under $TMPDIR (default /tmp): the file system's cost of creating the sandboxes'
+     * files is part of each launch, and differs from one file system to another. */
+    const char *tmpdir = getenv("TMPDIR");
+    char *tmpl = socm_asprintf("%s/socm-launch-bench-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
     if (!mkdtemp(tmpl))
         return 1;
-    spawn_floor(!strcmp(mode, "small") ? exe : NULL, tmpl);
-    char *dir = socm_asprintf("%s/state", tmpl);
+    double floor = spawn_floor(!strcmp(mode, "small") ? exe : NULL, tmpl);
+    /* Each run in a state directory of its own, all removed at the end: on ext4,
+     * inodes freed moments before are skipped one by one when new ones are
+     * allocated (its "recently deleted" check), so removing one run's 10,000 files
+     * before the next would charge the next run for it. */
+    char *dir = NULL;
 
-    /* Twice: on the machine's cores (at most that many `true`s at once), and on a
+    /* Three times: on the machine's cores (at most that many `true`s at once), on a
      * local site declaring 64 cores (`--cores 64`): `true` uses no core to speak of,
-     * so the wide run shows what the launcher itself sustains. */
-    int64_t widths[2] = {0, 64};
+     * so the wide run shows what the launcher itself sustains; and a DAG of n / 2
+     * workflows (10 layers, two dependencies each) on the 64-core site. */
+    int64_t widths[3] = {0, 64, 64};
     struct socm_spec spec;
     struct socm_error err = {0};
-    for (int k = 0; k < 2; k++) {
-        make_spec(&spec, n, dir, "true");
+    for (int k = 0; k < 3; k++) {
+        size_t layers = k == 2 ? 10 : 1, nk = k == 2 ? n / 2 : n;
+        free(dir);
+        dir = socm_asprintf("%s/state%d", tmpl, k);
+        make_spec(&spec, nk, dir, "true", layers);
         struct socm_run_opts o = {0};
         o.quiet = true;
         o.cores = widths[k];
@@ -151,7 +172,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "run ended %d: %s\n", code, err.msg);
         /* The command's own CPU, as each supervisor measured it (result.json). */
         double cmd = 0;
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < nk; i++) {
             char *sb = socm_asprintf("%s/workflows/w%zu", dir, i + 1);
             struct socm_result r;
             char *reason = NULL;
@@ -160,19 +181,23 @@ int main(int argc, char **argv)
             free(reason);
             free(sb);
         }
-        char width[32];
+        char width[64];
         snprintf(width, sizeof width, k ? "a 64-core local site" : "%ld cores",
                  sysconf(_SC_NPROCESSORS_ONLN));
+        if (layers > 1)
+            snprintf(width, sizeof width, "a 64-core local site, a DAG of %zu layers", layers);
         printf("local enactor (%s supervisor), %zu workflows of `true` on %s: %.2f s, "
-               "%.0f launches/s; CPU per workflow %.2f ms = manager %.2f + supervisor %.2f + "
-               "command %.2f\n",
-               mode, n, width, dt, n / dt, (self + kids) / n * 1e3, self / n * 1e3,
-               (kids - cmd) / n * 1e3, cmd / n * 1e3);
-        nftw(tmpl, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+               "%.0f launches/s; CPU per workflow %.2f ms (%.2fx the floor) = manager %.2f + "
+               "supervisor %.2f + command %.2f\n",
+               mode, nk, width, dt, nk / dt, (self + kids) / nk * 1e3,
+               (self + kids) / nk / floor, self / nk * 1e3, (kids - cmd) / nk * 1e3,
+               cmd / nk * 1e3);
     }
 
     size_t big = argc > 3 ? strtoul(argv[3], NULL, 10) : 100000;
-    make_spec(&spec, big, dir, "true");
+    free(dir);
+    dir = socm_asprintf("%s/simulate", tmpl);
+    make_spec(&spec, big, dir, "true", 1);
     struct socm_run_opts o = {0};
     o.quiet = true;
     o.simulate = true;
@@ -185,5 +210,6 @@ int main(int argc, char **argv)
            dt, ru.ru_maxrss / 1024.0, code);
     nftw(tmpl, rm_one, 16, FTW_DEPTH | FTW_PHYS);
     free(dir);
+    free(tmpl);
     return 0;
 }

@@ -11,7 +11,11 @@
 include(CMakePackageConfigHelpers)
 
 install(TARGETS socm RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-install(TARGETS socm-supervise RUNTIME DESTINATION ${SOCM_LIBEXECDIR})
+if(SOCM_MUSL_GCC) # built by a custom command (CMakeLists.txt)
+  install(PROGRAMS ${CMAKE_BINARY_DIR}/socm-supervise DESTINATION ${SOCM_LIBEXECDIR})
+else()
+  install(TARGETS socm-supervise RUNTIME DESTINATION ${SOCM_LIBEXECDIR})
+endif()
 install(TARGETS socm_shared EXPORT socmTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} NAMELINK_COMPONENT Development)
 install(TARGETS socm_core ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void socm_cli_getopt_start(void)
 {
@@ -93,6 +94,7 @@ struct socm_campaign *socm_cli_load_campaign(const char *cmd, int argc, char **a
     struct socm_campaign *c = socm_campaign_load((const char *const *)files->v, files->n, &errs);
     socm_strv_free(files);
     if (!c) {
+        socm_cli_note_error(errs.n ? errs.msgs[0] : NULL);
         for (size_t i = 0; i < errs.n; i++)
             fprintf(stderr, "%s\n", errs.msgs[i]);
         fprintf(stderr, "socm %s: %zu error%s\n", cmd, errs.n, errs.n == 1 ? "" : "s");
@@ -108,6 +110,12 @@ int socm_cli_state_dir_arg(const char *cmd, const char *arg, const char **dir)
         return socm_cli_usage(cmd, "unknown option '%s'", arg);
     if (*dir)
         return socm_cli_usage(cmd, "one state directory only");
+    /* A campaign file where a state directory belongs is a usage error (2), not the
+     * system refusing (3): `socm status campaign.toml`. */
+    struct stat st;
+    if (stat(arg, &st) == 0 && !S_ISDIR(st.st_mode))
+        return socm_cli_usage(cmd, "'%s' is not a state directory (a campaign file? `socm run` "
+                                   "makes one)", arg);
     *dir = arg;
     return 0;
 }

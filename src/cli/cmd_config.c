@@ -40,7 +40,8 @@ static int socm_config_decode(int argc, char **argv)
     enum { O_YAML = 0x100, O_TOML };
     static const struct option opts[] = {
         {"help", no_argument, NULL, 'h'}, {"yaml", no_argument, NULL, O_YAML},
-        {"toml", no_argument, NULL, O_TOML}, {NULL, 0, NULL, 0},
+        {"toml", no_argument, NULL, O_TOML}, {"json", no_argument, NULL, 'j'}, /* its output */
+        {NULL, 0, NULL, 0},
     };
     socm_cli_getopt_start();
     int ch;
@@ -50,7 +51,7 @@ static int socm_config_decode(int argc, char **argv)
             return 0;
         } else if (ch == O_YAML || ch == O_TOML)
             yaml = ch == O_YAML;
-        else
+        else if (ch != 'j') /* --json: decode prints JSON anyway */
             return 2;
     }
     for (int i = optind; i < argc; i++) {

@@ -175,7 +175,9 @@ int socm_cmd_logs(int argc, char **argv)
     }
     if (argc - optind != 2)
         return socm_cli_usage("logs", "needs STATE_DIR and a workflow NAME");
-    o.dir = argv[optind];
+    o.dir = NULL;
+    if (socm_cli_state_dir_arg("logs", argv[optind], &o.dir) != 0)
+        return 2;
     o.name = argv[optind + 1];
     struct socm_error err = {0};
     return show(&o, &err) == 0 ? 0 : socm_cli_fail("logs", &err);

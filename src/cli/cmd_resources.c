@@ -1,6 +1,7 @@
 /* cmd_resources.c — `socm resources`: the clusters socm can plan for (built-in and
  * user-defined), and `--discover` to read the live Slurm cluster as a resource. */
 #include "cli/cli.h"
+#include "cli/cli_checks.h"
 
 #include "campaign/campaign.h"
 #include "campaign/discover.h"
@@ -69,9 +70,19 @@ static int discover(const char *name, const char *partition, bool toml)
 {
     struct socm_error err = {0};
     size_t skipped = 0;
-    struct socm_resource *r = socm_resource_discover(name, partition, &skipped, &err);
-    if (!r)
+    /* No Slurm here (no sbatch, a controller that does not answer) and a partition
+     * with no node are a request this machine cannot answer: bad input (2), as the
+     * README's exit codes say; only fork and I/O failures stay 3. */
+    if (!socm_cli_slurm_reachable(&err)) {
+        err.code = SOCM_E_INPUT;
         return socm_cli_fail("resources", &err);
+    }
+    struct socm_resource *r = socm_resource_discover(name, partition, &skipped, &err);
+    if (!r) {
+        if (err.code == SOCM_E_FAILED)
+            err.code = SOCM_E_INPUT;
+        return socm_cli_fail("resources", &err);
+    }
     if (skipped)
         fprintf(stderr, "socm resources: %zu node(s) down, drained or not responding: not counted\n",
                 skipped);

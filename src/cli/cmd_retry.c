@@ -58,7 +58,9 @@ int socm_cmd_retry(int argc, char **argv)
     }
     if (optind >= argc)
         return socm_cli_usage("retry", "no state directory given");
-    const char *dir = argv[optind];
+    const char *dir = NULL;
+    if (socm_cli_state_dir_arg("retry", argv[optind], &dir) != 0)
+        return 2;
     r.names = (const char *const *)argv + optind + 1;
     r.nnames = (size_t)(argc - optind - 1);
     if (r.nnames && (r.failed || r.canceled))

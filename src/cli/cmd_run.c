@@ -47,8 +47,8 @@ static void help(void)
          "  -D KEY=VALUE     a variable for FILE.j2 templates (a TOML value, else a string)\n"
          "  --values FILE    variables for templates from a TOML/YAML file (-D wins)\n"
          "\n"
-         "exit codes: 0 done, 1 failed (or cannot meet its deadline), 2 bad input,\n"
-         "130/143 stopped by SIGINT/SIGTERM.\n"
+         "exit codes: 0 done, 1 failed, 2 bad input (a deadline no plan can meet too),\n"
+         "3 the system refused, 130/143 stopped by SIGINT/SIGTERM.\n"
          "\n"
          "example:\n"
          "  socm run examples/quickstart.toml --cores 2\n"
@@ -82,8 +82,10 @@ static int check_can_run(const struct socm_campaign *c, const struct socm_run_op
 {
     struct socm_errlist errs = {0};
     socm_cli_check_enactors(c, o->enactor, o->cores, o->memory_mb, &errs);
-    for (size_t i = 0; i < errs.n; i++)
+    for (size_t i = 0; i < errs.n; i++) {
+        socm_cli_note_error(errs.msgs[i]);
         fprintf(stderr, "socm run: %s\n", errs.msgs[i]);
+    }
     size_t n = errs.n;
     socm_errlist_free(&errs);
     if (n)
@@ -93,15 +95,18 @@ static int check_can_run(const struct socm_campaign *c, const struct socm_run_op
         slurm |= socm_cli_enactor_is_slurm(c->sites[k].enactor);
     struct socm_error why = {0};
     if (slurm && !socm_cli_slurm_reachable(&why)) {
-        fprintf(stderr,
-                "socm run: campaign %s runs on %s with the %s enactor%s, but Slurm cannot be "
-                "used here (%s): see the plan with --dry-run, or run on this machine with "
-                "enactor = \"local\" in [campaign] or --enactor local\n",
-                c->name, c->resource_name ? c->resource_name : "its resource",
-                o->enactor ? o->enactor : c->enactor,
-                o->enactor || (c->config && socm_value_path(c->config, "campaign.enactor"))
-                    ? "" : " (the default for a Slurm cluster)",
-                why.msg);
+        char *msg = socm_asprintf(
+            "campaign %s runs on %s with the %s enactor%s, but Slurm cannot be "
+            "used here (%s): see the plan with --dry-run, or run on this machine with "
+            "enactor = \"local\" in [campaign] or --enactor local",
+            c->name, c->resource_name ? c->resource_name : "its resource",
+            o->enactor ? o->enactor : c->enactor,
+            o->enactor || (c->config && socm_value_path(c->config, "campaign.enactor"))
+                ? "" : " (the default for a Slurm cluster)",
+            why.msg);
+        socm_cli_note_error(msg);
+        fprintf(stderr, "socm run: %s\n", msg);
+        free(msg);
         return -1;
     }
     return 0;
@@ -203,8 +208,10 @@ int socm_cmd_run(int argc, char **argv)
     socm_strv_free(&files);
     ph[0].s = socm_mono() - t0;
     if (!c) {
-        for (size_t i = 0; i < errs.n; i++)
+        for (size_t i = 0; i < errs.n; i++) {
+            socm_cli_note_error(errs.msgs[i]);
             fprintf(stderr, "socm run: %s\n", errs.msgs[i]);
+        }
         socm_errlist_free(&errs);
         return 2;
     }

@@ -1,6 +1,7 @@
 /* cmd_validate.c — `socm validate FILE...`: parse, merge, expand and check campaign
  * files; print what they expand to (summary, --json, or --commands). */
 #include "cli/cli.h"
+#include "exec/pilot.h"
 #include "campaign/campaign.h"
 #include "cli/cli_checks.h"
 #include "socm/workflow.h"
@@ -24,7 +25,8 @@ static void validate_help(void)
          "\n"
          "options:\n"
          "  --json       print the campaign and its workflows as JSON\n"
-         "  --commands   print each workflow's command line as `name: command`\n"
+         "  --commands   print each workflow's command line as `name: command`, the\n"
+         "               command shell-quoted (paste it into a shell as is)\n"
          "  -t, --toml FILE, -y, --yaml FILE   campaign files (same as positional FILE)\n"
          "  -h, --help   this help\n"
          "\n"
@@ -40,9 +42,26 @@ static const char *schema_name(const struct socm_campaign *c)
     return c->schema_local ? "local" : c->schema == SOCM_SCHEMA_BATCH ? "batch" : "remote";
 }
 
+/* The command line as a shell reads it, to paste as is: words of only safe
+ * characters stay bare (readable), every other word goes through the one quoting
+ * function that batch scripts use. */
 static char *command_line(const struct socm_workflow *wf)
 {
-    return socm_strv_join(&wf->argv, " ");
+    struct socm_buf b = SOCM_BUF_INIT;
+    for (size_t i = 0; i < wf->argv.n; i++) {
+        const char *w = wf->argv.v[i];
+        if (i)
+            socm_buf_putc(&b, ' ');
+        if (w[0] && !w[strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                 "0123456789_@%+=:,./-")]) {
+            socm_buf_puts(&b, w);
+        } else {
+            char *q = socm_sh_quote(w);
+            socm_buf_puts(&b, q);
+            free(q);
+        }
+    }
+    return socm_buf_steal(&b);
 }
 
 static size_t count_edges(const struct socm_campaign *c)
@@ -56,17 +75,19 @@ static size_t count_edges(const struct socm_campaign *c)
 static void print_summary(const struct socm_campaign *c, const int *order, const size_t *starts,
                           size_t ngen)
 {
+    char b1[32], b2[32];
     printf("campaign: %s\n", c->name);
-    printf("  deadline: %.15g min\n", c->deadline_min);
+    printf("  deadline: %s\n", socm_cli_minutes(c->deadline_min, b1, sizeof b1));
     for (size_t k = 0; k < (c->n_sites ? c->n_sites : 1); k++) {
         const struct socm_site *st = c->n_sites ? &c->sites[k] : NULL;
         const struct socm_resource *r = st ? st->resource : c->resource;
-        printf("  %s: %s (%lld nodes x %lld cores, ", st ? "site" : "resource",
-               st ? st->name : c->resource_name, (long long)r->nodes, (long long)r->cores_per_node);
+        printf("  %s: %s (%lld node%s x %lld core%s, ", st ? "site" : "resource",
+               st ? st->name : c->resource_name, (long long)r->nodes, r->nodes == 1 ? "" : "s",
+               (long long)r->cores_per_node, r->cores_per_node == 1 ? "" : "s");
         if (r->memory_unchecked)
             printf("memory not given, not checked; QoS:");
         else
-            printf("%.15g MB/node; QoS:", r->memory_per_node_mb);
+            printf("%s/node; QoS:", socm_cli_mb(r->memory_per_node_mb, b1, sizeof b1));
         for (size_t i = 0; i < r->n_qos; i++)
             printf(" %s", r->qos[i].name);
         printf(")");
@@ -83,15 +104,22 @@ static void print_summary(const struct socm_campaign *c, const int *order, const
         printf("  requested cores: %lld\n", (long long)c->requested_cores);
     printf("  state directory: %s\n", c->state_dir);
     printf("workflows: %zu\n", c->n_wfs);
-    printf("  %3s  %-32s %-20s %6s %7s %6s %12s %12s  %s\n", "id", "name", "type", "ranks",
+    /* Columns as wide as the longest name and type, so that long names do not break them. */
+    int wn = 4, wt = 4;
+    for (size_t i = 0; i < c->n_wfs; i++) {
+        size_t ln = strlen(c->wfs[i]->name), lt = strlen(c->wfs[i]->type);
+        wn = ln > (size_t)wn && ln < 1000 ? (int)ln : wn;
+        wt = lt > (size_t)wt && lt < 1000 ? (int)lt : wt;
+    }
+    printf("  %3s  %-*s %-*s %6s %7s %6s %12s %12s  %s\n", "id", wn, "name", wt, "type", "ranks",
            "threads", "cores", "memory_MB", "runtime_min", "depends");
     for (size_t i = 0; i < c->n_wfs; i++) {
         const struct socm_workflow *wf = c->wfs[i];
         char *deps = wf->depends.n ? socm_strv_join(&wf->depends, ", ") : socm_strdup("-");
-        printf("  %3d  %-32s %-20s %6lld %7lld %6lld %12.15g %12.15g  %s\n", wf->id, wf->name, wf->type,
+        printf("  %3d  %-*s %-*s %6lld %7lld %6lld %12s %12s  %s\n", wf->id, wn, wf->name, wt, wf->type,
                (long long)wf->res.ranks, (long long)wf->res.threads,
-               (long long)(wf->res.ranks * wf->res.threads), wf->res.memory_mb, wf->res.runtime_min,
-               deps);
+               (long long)(wf->res.ranks * wf->res.threads), socm_cli_num(wf->res.memory_mb, b1, sizeof b1),
+               socm_cli_num(wf->res.runtime_min, b2, sizeof b2), deps);
         free(deps);
     }
     printf("dependencies: %zu\n", count_edges(c));
@@ -209,8 +237,10 @@ int socm_cmd_validate(int argc, char **argv)
     socm_strv_free(&notes);
     socm_strv_free(&warnings);
     if (errs.n) {
-        for (size_t i = 0; i < errs.n; i++)
+        for (size_t i = 0; i < errs.n; i++) {
+            socm_cli_note_error(errs.msgs[i]);
             fprintf(stderr, "%s\n", errs.msgs[i]);
+        }
         fprintf(stderr, "socm validate: %zu error%s\n", errs.n, errs.n == 1 ? "" : "s");
         socm_errlist_free(&errs);
         socm_campaign_free(c);

@@ -6,6 +6,8 @@
 
 #include <stdarg.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,26 +15,27 @@ struct socm_command {
     const char *name;
     int (*fn)(int argc, char **argv);
     const char *summary;
+    bool json; /* parses --json itself (else main takes it: errors as JSON only) */
 };
 
 static const struct socm_command commands[] = {
-    {"validate", socm_cmd_validate, "check campaign files and print what they expand to"},
-    {"plan", socm_cmd_plan, "plan a campaign: cores, QoS, walltime, schedule"},
-    {"run", socm_cmd_run, "plan and run a campaign (local, dry-run or Slurm)"},
-    {"resume", socm_cmd_resume, "resume a campaign from its state directory"},
-    {"status", socm_cmd_status, "show a campaign's state from its state directory"},
-    {"report", socm_cmd_report, "planned vs actual: Gantt chart, profile"},
-    {"events", socm_cmd_events, "a campaign's state changes as JSON Lines (--follow)"},
-    {"logs", socm_cmd_logs, "print a workflow's stdout or stderr (--follow)"},
-    {"retry", socm_cmd_retry, "run a campaign's failed and canceled workflows again"},
-    {"cancel", socm_cmd_cancel, "stop everything a campaign started"},
-    {"resources", socm_cmd_resources, "list known clusters and QoS; discover a live Slurm"},
-    {"history", socm_cmd_history, "past runs: list, show, export, import, prune, train, evaluate"},
-    {"predict", socm_cmd_predict, "predict a job's runtime and memory from history"},
-    {"render", socm_cmd_render, "render a Jinja-style campaign template"},
-    {"config", socm_cmd_config, "decode TOML/YAML to tagged JSON; show merged config"},
-    {"agent", socm_cmd_agent, "(internal) run workflows inside an allocation"},
-    {"supervise", socm_cmd_supervise, "(internal) supervise one workflow process"},
+    {"validate", socm_cmd_validate, "check campaign files and print what they expand to", true},
+    {"plan", socm_cmd_plan, "plan a campaign: cores, QoS, walltime, schedule", true},
+    {"run", socm_cmd_run, "plan and run a campaign (local, dry-run or Slurm)", false},
+    {"resume", socm_cmd_resume, "resume a campaign from its state directory", false},
+    {"status", socm_cmd_status, "show a campaign's state from its state directory", true},
+    {"report", socm_cmd_report, "planned vs actual: Gantt chart, profile", true},
+    {"events", socm_cmd_events, "a campaign's state changes as JSON Lines (--follow)", false},
+    {"logs", socm_cmd_logs, "print a workflow's stdout or stderr (--follow)", false},
+    {"retry", socm_cmd_retry, "run a campaign's failed and canceled workflows again", false},
+    {"cancel", socm_cmd_cancel, "stop everything a campaign started", false},
+    {"resources", socm_cmd_resources, "list known clusters and QoS; discover a live Slurm", false},
+    {"history", socm_cmd_history, "past runs: list, show, export, import, prune, train, evaluate", true},
+    {"predict", socm_cmd_predict, "predict a job's runtime and memory from history", true},
+    {"render", socm_cmd_render, "render a Jinja-style campaign template", false},
+    {"config", socm_cmd_config, "decode TOML/YAML to tagged JSON; show merged config", true},
+    {"agent", socm_cmd_agent, "(internal) run workflows inside an allocation", false},
+    {"supervise", socm_cmd_supervise, "(internal) supervise one workflow process", false},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -62,7 +65,9 @@ static void usage(FILE *out)
           "`socm <command> --help` explains each command. Long options may be\n"
           "abbreviated while unambiguous (--dry for --dry-run) and take their value as\n"
           "--opt=value or --opt value, short ones as -tFILE or -t FILE; options may come\n"
-          "before or after files and state directories.\n"
+          "before or after files and state directories. --json (every command): with it\n"
+          "a failing command also prints {\"error\": {\"message\", \"file\", \"line\",\n"
+          "\"column\", \"exit_code\"}} on stdout.\n"
           "\n"
           "exit codes (every command):\n"
           "  0    success\n"
@@ -78,6 +83,7 @@ static void usage(FILE *out)
 
 int socm_cli_fail(const char *cmd, const struct socm_error *err)
 {
+    socm_cli_note_error(err->msg);
     fprintf(stderr, "socm %s: %s\n", cmd, err->msg[0] ? err->msg : "failed");
     return err->code ? (int)err->code : 2;
 }
@@ -90,18 +96,23 @@ void socm_cli_outlive_terminal(void)
 
 int socm_cli_usage(const char *cmd, const char *fmt, ...)
 {
-    fprintf(stderr, "socm %s: ", cmd);
+    char msg[2048];
     va_list ap;
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    socm_cli_note_error(msg);
+    fprintf(stderr, "socm %s: %s", cmd, msg);
     fprintf(stderr, "\nTry 'socm %s --help'.\n", cmd);
     return 2;
 }
 
 int socm_cli_not_built(const char *cmd, const char *what)
 {
-    fprintf(stderr, "socm %s: %s is not built yet in this version of socm\n", cmd, what);
+    char *msg = socm_asprintf("%s is not built yet in this version of socm", what);
+    socm_cli_note_error(msg);
+    fprintf(stderr, "socm %s: %s\n", cmd, msg);
+    free(msg);
     return 2;
 }
 
@@ -111,6 +122,27 @@ static bool is_file_option(const char *a)
     size_t n = strcspn(a, "=");
     return n > 2 && !strncmp(a, "--", 2) &&
            (!strncmp(a, "--toml", n) || !strncmp(a, "--yaml", n)) && n <= 6;
+}
+
+/* Every command accepts --json: it turns on JSON errors, and is left in argv for a
+ * command that also prints its output as JSON (keep), else removed. Options end at
+ * "--". Returns the new argc. */
+static int take_json(int argc, char **argv, bool keep)
+{
+    int out = 0;
+    bool found = false, ended = false;
+    for (int i = 0; i < argc; i++) {
+        ended = ended || (i >= 2 && !strcmp(argv[i], "--"));
+        if (i >= 2 && !ended && !strcmp(argv[i], "--json")) {
+            found = true;
+            if (!keep)
+                continue;
+        }
+        argv[out++] = argv[i];
+    }
+    argv[out] = NULL;
+    socm_cli_json_errors(found);
+    return out;
 }
 
 static int dispatch(int argc, char **argv)
@@ -140,8 +172,11 @@ static int dispatch(int argc, char **argv)
         return socm_cmd_run(argc - 1, argv + 1);
     }
     for (size_t i = 0; i < NCOMMANDS; i++)
-        if (!strcmp(cmd, commands[i].name))
+        if (!strcmp(cmd, commands[i].name)) {
+            if (commands[i].summary[0] != '(') /* internal: argv may be a program's */
+                argc = take_json(argc, argv, commands[i].json);
             return commands[i].fn(argc - 1, argv + 1);
+        }
     fprintf(stderr, "socm: unknown command '%s'\n\n", cmd);
     usage(stderr);
     return 2;
@@ -149,7 +184,7 @@ static int dispatch(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    int rc = dispatch(argc, argv);
+    int rc = socm_cli_json_error_finish(dispatch(argc, argv));
     socm_intern_free_all();
     return rc;
 }

@@ -5,7 +5,9 @@
 # holds, supervisor.log only when it has something to say, usage errors; and that
 # `socm run` starts it, in a session of its own (the command's parent is
 # socm-supervise, whose pid is the session id), with the command in its own group;
-# and that a socm without socm-supervise beside it forks itself instead.
+# and that a socm without socm-supervise beside it forks itself instead; and that where
+# musl-gcc is installed (and the build is not sanitized) it is built with musl, whose
+# start-up does not probe the CPU with CPUID as static glibc's does.
 set -euo pipefail
 SOCM_BIN=${SOCM_BIN:-socm}
 SUP=${SOCM_BUILD:-$(dirname "$SOCM_BIN")}/socm-supervise
@@ -111,4 +113,23 @@ read -r pp pg sid self exe < st2/workflows/w/who
 [ "$(field outcome st2/workflows/w/result.json)" = done ] || fail "fork fallback result"
 read -r lpid latt < st2/workflows/w/lock
 [ "$lpid" = "$pp" ] && [ "$latt" = 1 ] || fail "fork fallback: lock holds '$lpid $latt'"
+
+# 10. a script without "#!" runs under /bin/sh (execvp's rule, whatever libc the
+#     supervisor is built with)
+printf 'echo "plain $1"\n' > "$T/noshebang"
+chmod +x "$T/noshebang"
+mkdir plain
+"$SUP" --sandbox plain -- "$T/noshebang" arg || fail "supervisor exit $? (script without #!)"
+[ "$(field outcome plain/result.json)" = done ] || fail "script without #!: $(cat plain/result.json)"
+[ "$(cat plain/stdout)" = "plain arg" ] || fail "script without #!: stdout '$(cat plain/stdout)'"
+
+# 11. built with musl where musl-gcc is installed: no glibc start-up in it (glibc's
+#     tunables parser, GLIBC_TUNABLES, is part of every static glibc program)
+cache=${SOCM_BUILD:-$(dirname "$SOCM_BIN")}/CMakeCache.txt
+if command -v musl-gcc >/dev/null && [ -f "$cache" ] &&
+   ! grep -Eq '^SOCM_(SANITIZE|FUZZ):BOOL=ON' "$cache" &&
+   ! grep -q '^SOCM_SUPERVISE_MUSL:BOOL=OFF' "$cache"; then
+  grep -aq GLIBC_TUNABLES "$SUP" && fail "musl-gcc is installed but $SUP is built with glibc"
+  readelf -l "$SUP" | grep -q INTERP && fail "$SUP is not static"
+fi
 echo "ok"

@@ -43,7 +43,7 @@ awk '/^```/ {n++; next} n == 3' "$src" >"$tmp/clusters.toml"
 grep -q '^workflows: 2' "$tmp/syn.out" || fail "socm-campaign(5) SYNOPSIS: $(cat "$tmp/syn.out")"
 { cat "$tmp/syn.toml" "$tmp/clusters.toml"; } | sed 's/^resource = "local"/resource = "laptop"/' >"$tmp/cl.toml"
 "$SOCM_BIN" validate "$tmp/cl.toml" >"$tmp/cl.out" 2>&1 || fail "socm-campaign(5) clusters: $(cat "$tmp/cl.out")"
-grep -q 'resource: laptop (1 nodes x 2 cores' "$tmp/cl.out" || fail "socm-campaign(5) clusters: $(cat "$tmp/cl.out")"
+grep -q 'resource: laptop (1 node x 2 cores' "$tmp/cl.out" || fail "socm-campaign(5) clusters: $(cat "$tmp/cl.out")"
 
 # The test can fail: a page without an option is caught.
 sed 's/--json//g' "$man/socm-status.1" >"$tmp/socm-status.1"

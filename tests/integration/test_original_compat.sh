@@ -22,9 +22,11 @@ cwd=$(pwd -P)
 "$SOCM_BIN" validate --commands -y "$D/dag_args.yml" >"$tmp/args.out" 2>"$tmp/err" ||
     fail "dag_args.yml: exit $? $(cat "$tmp/err")"
 python3 - "$D/dag_args.commands" "$tmp/args.out" "$cwd" <<'PY' || fail "dag_args.yml: commands differ from the original's"
-import sys
+import shlex, sys
 want = open(sys.argv[1]).read().replace("@CWD@", sys.argv[3]).splitlines()
-got = open(sys.argv[2]).read().splitlines()
+# socm prints each command shell-quoted; the original joined the words with spaces.
+unquote = lambda l: l.split(": ", 1)[0] + ": " + " ".join(shlex.split(l.split(": ", 1)[1]))
+got = [unquote(l) for l in open(sys.argv[2]).read().splitlines()]
 if want != got:
     for w, g in zip(want, got):
         if w != g:
@@ -36,11 +38,12 @@ PY
 "$SOCM_BIN" validate --commands -y "$D/dag.yml" >"$tmp/dag.out" 2>"$tmp/err" ||
     fail "dag.yml: exit $? $(cat "$tmp/err")"
 python3 - "$D/dag.commands" "$tmp/dag.out" "$cwd" <<'PY' || fail "dag.yml: commands differ from the original's"
-import sys
+import shlex, sys
 param = sys.argv[3] + "/PSpipe/project/SO/pISO/paramfiles/dr6xdeep56_20251119.dict"
 orig = open(sys.argv[1]).read().splitlines()
 want = sorted(l.replace(".py", ".py " + param, 1) for l in orig)
-got = sorted(open(sys.argv[2]).read().splitlines())
+unquote = lambda l: l.split(": ", 1)[0] + ": " + " ".join(shlex.split(l.split(": ", 1)[1]))
+got = sorted(unquote(l) for l in open(sys.argv[2]).read().splitlines())
 assert len(orig) == 8, orig
 if want != got:
     for w, g in zip(want, got):

@@ -46,7 +46,7 @@ TOML
 
 write_campaign c.toml 'plugins = ["libsocm_example_plugin.so"]'
 out=$("$socm" validate --commands c.toml)
-[ "$out" = "my-analysis: my-tool --context context.yaml --param1 alpha beta --threshold 0.5 --param2 7" ] \
+[ "$out" = "my-analysis: my-tool --context context.yaml --param1 'alpha beta' --threshold 0.5 --param2 7" ] \
   || fail "command line: $out"
 
 PATH="$work/bin:$PATH" "$socm" run c.toml > run.log 2>&1 || { cat run.log; fail "socm run"; }
