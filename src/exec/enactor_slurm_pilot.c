@@ -210,12 +210,16 @@ static int setup(struct socm_enactor *e, const struct socm_allocation *a, struct
     P->qos = q && *q && strcmp(q, "default") ? socm_strdup(q) : NULL;
     socm_slurm_where_read(&P->where, a, spec);
     json_decref(spec);
+    /* A controller that does not answer (restarting, down a while) does not stop a
+     * start or a resume: a live pilot needs no node count, and the next sbatch asks
+     * sinfo again first (know_cpn). Only a cluster that lists no node is refused. */
     struct socm_error serr = {0};
-    int64_t cpn = P->cpn = cpus_per_node(P->where.partition, &serr);
-    if (cpn <= 0)
-        return socm_error_set(err, SOCM_E_FAILED, "slurm-pilot: cannot read the cluster's nodes: %s",
-                              serr.msg[0] ? serr.msg : "sinfo listed none");
-    P->nodes = (P->cores + cpn - 1) / cpn;
+    P->cpn = cpus_per_node(P->where.partition, &serr);
+    if (P->cpn <= 0 && !serr.msg[0])
+        return socm_error_set(err, SOCM_E_FAILED,
+                              "slurm-pilot: cannot read the cluster's nodes: sinfo listed none");
+    if (P->cpn > 0)
+        P->nodes = (P->cores + P->cpn - 1) / P->cpn;
     socm_pool_init(&P->pool, P->cores, a->memory_mb > 0 ? a->memory_mb : 1e15);
     if (socm_pilot_mkdirs(P->dir, err) != 0)
         return -1;
@@ -350,6 +354,40 @@ static bool adopt_pilot(struct socm_enactor *e)
     return true;
 }
 
+/* Schedules the next try of a pilot's sbatch that cannot be made now (WHY); after 12
+ * tries (about 8 minutes) the unstarted work fails with WHY. */
+static void sbatch_later(struct socm_enactor *e, const char *why)
+{
+    struct pilot *P = e->priv;
+    if (P->sbatch_tries >= 12) {
+        fail_unstarted(e, why);
+        return;
+    }
+    double d = fmin(60, 2 * pow(2, P->sbatch_tries++));
+    P->sbatch_at = socm_mono() + d;
+    socm_slurm_say(e, "slurm-pilot: sbatch refused for now (%s); trying again in %.0f s", why, d);
+}
+
+/* The cores per node (sinfo) the pilot's node count needs, if not known yet (setup
+ * found the controller away); false if sinfo still cannot tell. */
+static bool know_cpn(struct socm_enactor *e)
+{
+    struct pilot *P = e->priv;
+    if (P->cpn > 0)
+        return true;
+    struct socm_error serr = {0};
+    P->cpn = cpus_per_node(P->where.partition, &serr);
+    if (P->cpn <= 0) {
+        char *why = socm_asprintf("cannot read the cluster's nodes: %s",
+                                  serr.msg[0] ? serr.msg : "sinfo listed none");
+        sbatch_later(e, why);
+        free(why);
+        return false;
+    }
+    P->nodes = (P->cores + P->cpn - 1) / P->cpn;
+    return true;
+}
+
 static void submit_pilot(struct socm_enactor *e)
 {
     struct pilot *P = e->priv;
@@ -357,6 +395,8 @@ static void submit_pilot(struct socm_enactor *e)
         fail_unstarted(e, "slurm-pilot: too many pilots ended with work left; giving up");
         return;
     }
+    if (!know_cpn(e))
+        return;
     if (P->replan_due)
         replan(e);
     struct socm_error err = {0};
@@ -394,12 +434,9 @@ static void submit_pilot(struct socm_enactor *e)
         P->adopt_due = retry;
         if (!retry)
             intent_clear(P);
-        if (retry && P->sbatch_tries < 12) {
-            double d = fmin(60, 2 * pow(2, P->sbatch_tries++));
-            P->sbatch_at = socm_mono() + d;
-            socm_slurm_say(e, "slurm-pilot: sbatch refused for now (%s); trying again in %.0f s",
-                           err.msg, d);
-        } else
+        if (retry)
+            sbatch_later(e, err.msg);
+        else
             fail_unstarted(e, err.msg);
         return;
     }
