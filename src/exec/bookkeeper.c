@@ -1186,7 +1186,10 @@ static int setup_run(struct socm_bk *bk, const struct socm_run_opts *o, struct s
     if (!bk->log && !(bk->log = open_log(bk, err)))
         return -1;
     const char *name = enactor_name(&bk->spec, o);
-    struct socm_allocation a = {bk->spec.campaign, bk->spec.state_dir, o->cores, o->memory_mb,
+    /* A resume without --cores/--memory runs on what the run was given. */
+    struct socm_allocation a = {bk->spec.campaign, bk->spec.state_dir,
+                                o->cores > 0 ? o->cores : bk->spec.run_cores,
+                                o->memory_mb > 0 ? o->memory_mb : bk->spec.run_memory_mb,
                                 bk->spec.pin, bk->spec.grace_s, o->simulate, NULL, NULL};
     if (o->simulate && a.cores == 0)
         a.cores = bk->spec.plan_cores;
@@ -1273,6 +1276,8 @@ static int bk_run(struct socm_spec *spec, const struct socm_run_opts *o, struct 
     if (rc == 0 && !(bk->log = open_log(bk, err)))
         rc = -1;
     if (rc == 0) {
+        spec->run_cores = o->cores;
+        spec->run_memory_mb = o->memory_mb;
         char *line = socm_spec_begin_line(spec, t0, (long)getpid());
         rc = socm_journal_create_at(&bk->j, bk->sd.fd, bk->sd.path, line, err);
         free(line);

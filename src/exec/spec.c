@@ -427,6 +427,10 @@ static json_t *spec_head(const struct socm_spec *s)
         json_object_set_new(j, "sites", sites_json(s));
     if (s->workdir)
         json_object_set_new(j, "workdir", json_string(s->workdir));
+    if (s->run_cores > 0)
+        json_object_set_new(j, "run_cores", json_integer(s->run_cores));
+    if (s->run_memory_mb > 0)
+        json_object_set_new(j, "run_memory_mb", json_real(s->run_memory_mb));
     return j;
 }
 
@@ -503,6 +507,10 @@ int socm_spec_from_json(const json_t *j, struct socm_spec *s, struct socm_error 
     s->fail_fast = ff;
     s->pin = pin;
     s->plan_cores = cores;
+    /* Optional (journals before run options were kept have none: 0 = not given). */
+    json_t *rc = json_object_get(j, "run_cores"), *rm = json_object_get(j, "run_memory_mb");
+    s->run_cores = json_is_integer(rc) && json_integer_value(rc) > 0 ? json_integer_value(rc) : 0;
+    s->run_memory_mb = json_is_number(rm) && json_number_value(rm) > 0 ? json_number_value(rm) : 0;
     for (int k = 0; k < SOCM_HOOK_N; k++) {
         json_t *a = json_object_get(hooks, socm_hook_names[k]);
         if (a)

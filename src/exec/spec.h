@@ -78,6 +78,10 @@ struct socm_spec {
      * runtimes upper bounds); remote refuses it. Not journaled: checked at start. */
     bool deadline_soft;
     int64_t plan_cores;
+    /* The `--cores`/`--memory` the run was started with (0: not given): journaled so
+     * that `socm resume` runs on the same allocation unless given them again. */
+    int64_t run_cores;
+    double run_memory_mb;
     double grace_s;        /* SIGTERM → SIGKILL */
     double hook_timeout_s;
     double retry_backoff_s; /* first retry delay; doubles each time, capped at 60 s */
