@@ -46,6 +46,8 @@ struct socm_campaign *socm_cli_load_campaign(const char *cmd, int argc, char **a
 /* A non-option argument of a command that takes one STATE_DIR: sets *dir and
  * returns 0; an unknown option or a second directory is a usage error (returns 2). */
 int socm_cli_state_dir_arg(const char *cmd, const char *arg, const char **dir);
+/* 0 when OUT (a report or chart to write) is outside STATE_DIR; else a usage error (2). */
+int socm_cli_output_outside(const char *cmd, const char *out, const char *state_dir);
 /* ---- options: one parser for every subcommand ----
  * getopt_long with the same rules everywhere: options and operands in any order,
  * unambiguous abbreviations of long options (--dry for --dry-run), --opt=value and

@@ -104,6 +104,37 @@ struct socm_campaign *socm_cli_load_campaign(const char *cmd, int argc, char **a
     return c;
 }
 
+/* Where a path leads once links and `..` are resolved: the file itself when it exists,
+ * else its directory (a file about to be created); NULL when neither resolves. */
+static char *resolved_target(const char *path)
+{
+    char *r = realpath(path, NULL);
+    if (r)
+        return r;
+    char *copy = socm_strdup(path);
+    char *slash = strrchr(copy, '/');
+    const char *parent = slash ? (slash == copy ? "/" : (*slash = 0, copy)) : ".";
+    r = realpath(parent, NULL);
+    free(copy);
+    return r;
+}
+
+int socm_cli_output_outside(const char *cmd, const char *out, const char *state_dir)
+{
+    /* A report written into the state directory could replace its journal or a
+     * sandbox file (`--html DIR/journal.jsonl`): socm writes there only through the
+     * journal writer. */
+    char *o = resolved_target(out), *d = realpath(state_dir, NULL);
+    size_t n = d ? strlen(d) : 0;
+    bool inside = o && d && !strncmp(o, d, n) && (o[n] == 0 || o[n] == '/');
+    free(o);
+    free(d);
+    if (inside)
+        return socm_cli_usage(cmd, "'%s' is inside the state directory %s: write the report "
+                                   "elsewhere", out, state_dir);
+    return 0;
+}
+
 int socm_cli_state_dir_arg(const char *cmd, const char *arg, const char **dir)
 {
     if (arg[0] == '-')

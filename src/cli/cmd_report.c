@@ -84,6 +84,9 @@ int socm_cmd_report(int argc, char **argv)
             return 2;
     if (!dir)
         return socm_cli_usage("report", "no state directory given");
+    if ((gantt && socm_cli_output_outside("report", gantt, dir) != 0) ||
+        (html && socm_cli_output_outside("report", html, dir) != 0))
+        return 2;
     struct socm_error err = {0};
     if (profile && socm_program_is_state_dir(dir))
         return socm_profile_program(dir, stdout, &err) == 0 ? 0 : socm_cli_fail("report", &err);

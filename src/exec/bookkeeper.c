@@ -1360,9 +1360,18 @@ static int bk_resume(const char *state_dir, const struct socm_run_opts *o,
         socm_bk_free(bk);
         return -1;
     }
-    if (retry && !nsel)
-        fprintf(stderr, "socm retry: campaign %s has no FAILED or CANCELED workflow to retry\n",
-                bk->spec.campaign);
+    if (retry && !nsel) {
+        /* Nothing chosen: a retry runs nothing else either (a CANCELED campaign's
+         * pending work is `socm resume`'s to continue, not retry's). */
+        bool both = retry->failed == retry->canceled;
+        fprintf(stderr, "socm retry: campaign %s (%s) has no %s workflow to retry; nothing run\n",
+                bk->spec.campaign, cnames[bk->cstate],
+                both ? "FAILED or CANCELED" : retry->failed ? "FAILED" : "CANCELED");
+        free(sel);
+        int code = bk->cstate == SOCM_C_DONE ? 0 : 1;
+        socm_bk_free(bk);
+        return code;
+    }
     if (!nsel && (bk->cstate == SOCM_C_DONE || bk->cstate == SOCM_C_FAILED)) {
         fprintf(stderr, "socm resume: campaign %s already ended %s; nothing to do%s\n",
                 bk->spec.campaign, cnames[bk->cstate],
