@@ -11,6 +11,7 @@
 #include "util/ext_call.h"
 
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 
 struct ext_type {
@@ -66,6 +67,14 @@ static json_t *expand_request(const struct ext_type *x, const struct socm_wf_ctx
     return req;
 }
 
+static bool has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
+}
+
 /* The reply's errors as "file:line:col: message" lines: an error names a `key` of
  * the section, or a `line` (and `column`, `file`), else it is the section's. */
 static int reply_errors(const struct ext_type *x, const json_t *errors,
@@ -81,17 +90,24 @@ static int reply_errors(const struct ext_type *x, const json_t *errors,
         const struct socm_value *kv = key ? socm_table_get(section, key) : NULL;
         if (kv)
             pos = kv->pos;
-        else if (json_is_integer(line)) {
+        else if (json_is_integer(line) && json_integer_value(line) > 0 &&
+                 json_integer_value(line) <= INT_MAX) {
+            /* A program's positions are taken only when they can be positions. */
+            json_int_t col = json_integer_value(json_object_get(e, "column"));
             pos.line = (int)json_integer_value(line);
-            pos.col = (int)json_integer_value(json_object_get(e, "column"));
+            pos.col = col > 0 && col <= INT_MAX ? (int)col : 0;
             const char *file = json_string_value(json_object_get(e, "file"));
-            if (file && file[0])
+            if (file && file[0] && !has_control(file))
                 pos.file = socm_intern(file);
         }
         char where[1024];
         socm_pos_format(&pos, where, sizeof where);
-        socm_buf_printf(&b, "%s%s: %s", b.len ? "\n" : "", where,
-                        msg ? msg : "(the error has no \"message\")");
+        socm_buf_printf(&b, "%s%s: ", b.len ? "\n" : "", where);
+        /* The message goes to a terminal: its control characters are shown escaped,
+         * never sent (an escape sequence, a forged line). */
+        if (!msg)
+            msg = "(the error has no \"message\")";
+        socm_buf_put_escaped(&b, msg, strlen(msg));
     }
     (void)x;
     socm_error_set(err, SOCM_E_INPUT, "%s", b.data ? b.data : "");

@@ -96,6 +96,12 @@ expect_refusal "timeout" "did not reply within 1 s"
 [ $(( $(date +%s) - start )) -lt 20 ] || fail "timeout: the program was not killed in time"
 type_campaign errors
 expect_refusal "reported error" "t.toml:10:8: word must not be 'bad'"
+type_campaign hostile-error
+expect_refusal "hostile error message" 't\.toml:99999: bad\\x1b\[31m red\\nfake\.toml:1:1: forged'
+out=$("$SOCM_BIN" validate t.toml 2>&1)
+printf '%s' "$out" | LC_ALL=C grep -q "$(printf '\033')" && fail "an escape byte reached the terminal: $out"
+echo "$out" | grep -q "^fake.toml:1:1: forged" && fail "a forged line: $out"
+echo "$out" | grep -qE "^t\.toml:8:[0-9]+: at no line" || fail "a negative line is not the section's: $out"
 type_campaign bad-name
 expect_refusal "a name with a newline" "t.toml:[0-9]+:[0-9]+: .*(name|newline|control)"
 type_campaign bad-units

@@ -29,6 +29,10 @@ elif req["request"] == "expand":
         wf["argvv"] = []
     elif mode == "errors":
         reply["errors"] = [{"key": "word", "message": "word must not be 'bad'"}]
+    elif mode == "hostile-error":
+        reply["errors"] = [{"message": "bad\u001b[31m red\nfake.toml:1:1: forged", "line": 99999,
+                            "column": -4, "file": "x\ny.toml"},
+                           {"message": "at no line", "line": -3}]
     elif mode == "bad-name":
         wf["name"] = "two\nlines"
     elif mode == "bad-units":
