@@ -70,6 +70,11 @@ static char *log_rel(const struct socm_bk *bk, int i, const struct logs_opts *o,
     return rel;
 }
 
+static bool wstate_final(enum socm_wstate st)
+{
+    return st == SOCM_W_DONE || st == SOCM_W_FAILED || st == SOCM_W_CANCELED;
+}
+
 static int show(const struct logs_opts *o, struct socm_error *err)
 {
     struct socm_bk *bk = socm_bk_load(o->dir, err);
@@ -86,10 +91,23 @@ static int show(const struct logs_opts *o, struct socm_error *err)
         socm_bk_free(bk);
         return -1;
     }
+    /* --follow waits for a workflow that has yet to start, as long as a manager may
+     * still start it (the journal is read again every half second). */
+    while (o->follow && bk->w[i].attempts == 0 && !wstate_final(bk->w[i].state) &&
+           socm_statedir_manager_alive(o->dir)) {
+        socm_bk_free(bk);
+        usleep(500000);
+        if (!(bk = socm_bk_load(o->dir, err)))
+            return -1;
+    }
     int latest = bk->w[i].attempts;
     int attempt = o->attempt ? o->attempt : latest;
     if (latest == 0) {
-        fprintf(stderr, "socm logs: %s has not started yet\n", o->name);
+        if (wstate_final(bk->w[i].state))
+            fprintf(stderr, "socm logs: %s never ran (it ended %s)\n", o->name,
+                    socm_wstate_name(bk->w[i].state));
+        else
+            fprintf(stderr, "socm logs: %s has not started yet\n", o->name);
         socm_bk_free(bk);
         return 0;
     }

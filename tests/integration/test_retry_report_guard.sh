@@ -5,7 +5,8 @@
 #     nothing at all: it says so and exits 1 (the campaign did not succeed); before,
 #     it went on as a resume and ran the canceled and pending work;
 #  2. `socm report DIR --html/--gantt FILE` refuses (exit 2) a FILE inside the state
-#     directory (through a link or `..` too): it would replace the journal.
+#     directory (through a link or `..` too): it would replace the journal;
+#  3. `socm logs DIR NAME --follow` waits for a workflow that has yet to start.
 . "$(dirname "$0")/lib_testbox.sh"
 fail() { echo "FAIL: $*"; exit 1; }
 
@@ -55,3 +56,26 @@ cmp -s st/journal.jsonl journal.before || fail "the journal changed"
 "$SOCM_BIN" report st --html ok.html >/dev/null || fail "report to a file outside: exit $?"
 [ -s ok.html ] || fail "no report written outside"
 echo "ok: reports are never written inside the state directory"
+
+# 3. `socm logs --follow` of a workflow that has yet to start waits for it (the
+#    dependant b of a 1-second a), and prints its output once it ran.
+{ testbox follow 2
+  cat <<TOML
+[campaign.a]
+type = "generic"
+executable = "sh"
+args = ["-c", "sleep 1"]
+[campaign.b]
+type = "generic"
+executable = "sh"
+args = ["-c", "echo from-b"]
+depends = ["a"]
+TOML
+} > f.toml
+"$SOCM_BIN" run f.toml --quiet --state-dir sf 2>/dev/null &
+mgr=$!
+for _ in $(seq 100); do [ -s sf/journal.jsonl ] && break; sleep 0.05; done
+out=$(timeout 20 "$SOCM_BIN" logs sf b --follow 2>&1) || fail "logs --follow exit $?: $out"
+wait "$mgr" || fail "the run exit $?"
+[ "$out" = from-b ] || fail "logs --follow of a workflow yet to start: '$out'"
+echo "ok: logs --follow waits for a workflow to start"
