@@ -2,7 +2,7 @@
  * name becomes a directory or file name in the state directory, a Slurm job name,
  * a word in batch scripts and a token in log lines; so it is restricted to ASCII
  * letters, digits, '-', '_', '.' and '+', may not start with '.' (no "..", no
- * hidden files) and has at most SOCM_NAME_MAX bytes (well under NAME_MAX with the
+ * hidden files) nor with '-' (never taken for a command's option) and has at most SOCM_NAME_MAX bytes (well under NAME_MAX with the
  * suffixes socm adds). Checked once, at validation, with the name's position. */
 #include "campaign/names.h"
 #include "config/config.h"
@@ -26,6 +26,8 @@ const char *socm_name_problem(const char *name, size_t len, char *buf, size_t bu
     }
     if (name[0] == '.')
         return "starts with '.'";
+    if (name[0] == '-')
+        return "starts with '-'";
     for (size_t i = 0; i < len; i++) {
         unsigned char ch = (unsigned char)name[i];
         if (name_char_ok(ch))
@@ -60,7 +62,7 @@ static void check_one(const char *what, const char *name, const struct socm_pos 
     shown(name, len, show, sizeof show);
     socm_errlist_addf(errs, pos,
                       "%s name '%s' %s (a name is 1 to %d bytes of ASCII letters, digits, '-', "
-                      "'_', '.' and '+', not starting with '.')%s",
+                      "'_', '.' and '+', not starting with '.' or '-')%s",
                       what, show, problem, SOCM_NAME_MAX, hint);
 }
 

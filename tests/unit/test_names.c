@@ -39,6 +39,7 @@ static void test_invalid(void **state)
     assert_string_equal(problem(""), "is empty");
     assert_string_equal(problem(".hidden"), "starts with '.'");
     assert_string_equal(problem(".."), "starts with '.'");
+    assert_string_equal(problem("-rf"), "starts with '-'");
     assert_string_equal(problem("a b"), "contains ' '");
     assert_string_equal(problem("a/b"), "contains '/'");
     assert_string_equal(problem("x;rm"), "contains ';'");
