@@ -75,6 +75,9 @@ int64_t socm_slurm_tres_get(const char *tres, const char *name);
 double socm_slurm_time_parse(const char *s);
 /* sbatch --parsable output "123" or "123;cluster" → 123; -1 if not a job id. */
 int64_t socm_slurm_jobid_parse(const char *s);
+/* A whole-string non-negative decimal integer (spaces around allowed); -1 otherwise
+ * or on overflow. */
+int64_t socm_slurm_count_parse(const char *s);
 
 /* ---- sacct -P ---- */
 
