@@ -8,6 +8,7 @@
 #include "report/html_report.h"
 #include "report/run_rows.h"
 
+#include <math.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,13 +111,15 @@ int socm_cmd_report(int argc, char **argv)
         }
     } else if (json) {
         json_t *a = json_array();
-        for (size_t i = 0; i < bk->spec.n; i++)
-            json_array_append_new(
-                a, json_pack("{s:i,s:s,s:s,s:f,s:f,s:f,s:f,s:f,s:f}", "id", bk->spec.tasks[i].id,
-                             "name", rows[i].name, "state", rows[i].state, "plan_start",
-                             rows[i].plan_start, "plan_end", rows[i].plan_end, "start",
-                             rows[i].start, "end", rows[i].end, "max_rss_mb", bk->w[i].max_rss_mb,
-                             "cpu_s", bk->w[i].cpu_s));
+        for (size_t i = 0; i < bk->spec.n; i++) {
+            json_t *o = json_pack("{s:i,s:s,s:s,s:f,s:f,s:f,s:f,s:f}", "id", bk->spec.tasks[i].id,
+                                  "name", rows[i].name, "state", rows[i].state, "plan_start",
+                                  rows[i].plan_start, "plan_end", rows[i].plan_end, "start",
+                                  rows[i].start, "end", rows[i].end, "cpu_s", bk->w[i].cpu_s);
+            double rss = bk->w[i].max_rss_mb; /* NAN: not known (yet) */
+            json_object_set_new(o, "max_rss_mb", isfinite(rss) ? json_real(rss) : json_null());
+            json_array_append_new(a, o);
+        }
         json_t *j = json_pack("{s:s,s:s,s:f,s:f,s:o}", "campaign", bk->spec.campaign, "state",
                               socm_cstate_name(bk->cstate), "planned_makespan_min",
                               bk->spec.makespan_min, "actual_min", (bk->t_end - bk->t_begin) / 60,
@@ -131,10 +134,14 @@ int socm_cmd_report(int argc, char **argv)
                (bk->t_end - bk->t_begin) / 60);
         printf("%4s  %-28s %-9s %9s %9s %9s %9s %8s\n", "id", "workflow", "state", "plan.beg",
                "plan.end", "act.beg", "act.end", "RSS MB");
-        for (size_t i = 0; i < bk->spec.n; i++)
-            printf("%4d  %-28s %-9s %9.2f %9.2f %9.2f %9.2f %8.0f\n", bk->spec.tasks[i].id,
+        for (size_t i = 0; i < bk->spec.n; i++) {
+            char rss[32] = "-"; /* not known (yet) */
+            if (isfinite(bk->w[i].max_rss_mb))
+                snprintf(rss, sizeof rss, "%.0f", bk->w[i].max_rss_mb);
+            printf("%4d  %-28s %-9s %9.2f %9.2f %9.2f %9.2f %8s\n", bk->spec.tasks[i].id,
                    rows[i].name, rows[i].state, rows[i].plan_start, rows[i].plan_end,
-                   rows[i].start, rows[i].end, bk->w[i].max_rss_mb);
+                   rows[i].start, rows[i].end, rss);
+        }
     }
     socm_run_rows_free(&rr);
     socm_bk_free(bk);

@@ -8,6 +8,7 @@
 #include "exec/statedir.h"
 #include "util/proc.h"
 
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <getopt.h>
@@ -148,7 +149,8 @@ static json_t *status_json(const struct socm_bk *bk, const char *dir)
         json_object_set_new(o, "end", ended && w->end > 0 ? json_real(w->end) : json_null());
         double el = ended ? w->elapsed_s : w->start > 0 ? socm_now() - w->start : 0;
         json_object_set_new(o, "elapsed_s", w->start > 0 ? json_real(el) : json_null());
-        json_object_set_new(o, "max_rss_mb", ended ? json_real(w->max_rss_mb) : json_null());
+        /* NAN: Slurm's accounting has not told it yet */
+        json_object_set_new(o, "max_rss_mb", ended && isfinite(w->max_rss_mb) ? json_real(w->max_rss_mb) : json_null());
         json_object_set_new(o, "cpu_s", ended ? json_real(w->cpu_s) : json_null());
         if (w->reason)
             json_object_set_new(o, "reason", json_string(w->reason));

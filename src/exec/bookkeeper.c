@@ -330,8 +330,8 @@ static void read_result(struct socm_wfstate *w, const json_t *ev)
         w->end = json_number_value(v);
     if ((v = json_object_get(ev, "elapsed_s")))
         w->elapsed_s = json_number_value(v);
-    if ((v = json_object_get(ev, "max_rss_mb")))
-        w->max_rss_mb = json_number_value(v);
+    if ((v = json_object_get(ev, "max_rss_mb"))) /* null: not known (yet) */
+        w->max_rss_mb = json_is_number(v) ? json_number_value(v) : NAN;
     if ((v = json_object_get(ev, "cpu_s")))
         w->cpu_s = json_number_value(v);
     if ((v = json_object_get(ev, "reason")) && json_is_string(v)) {
@@ -384,7 +384,7 @@ int socm_bk_apply(struct socm_bk *bk, json_t *ev, size_t line, struct socm_error
         bk->manager_pid = (long)json_integer_value(json_object_get(ev, "pid"));
         return 0;
     }
-    if (strcmp(kind, "wf") && strcmp(kind, "retry"))
+    if (strcmp(kind, "wf") && strcmp(kind, "retry") && strcmp(kind, "acct"))
         return 0; /* log, hook, ...: for people, not for state */
     json_int_t id = json_integer_value(json_object_get(ev, "id"));
     if (id < 1 || (size_t)id > bk->spec.n)
@@ -392,6 +392,12 @@ int socm_bk_apply(struct socm_bk *bk, json_t *ev, size_t line, struct socm_error
                               line, (long long)id);
     int i = (int)id - 1;
     struct socm_wfstate *w = &bk->w[i];
+    if (!strcmp(kind, "acct")) { /* an ended attempt's peak memory, known late */
+        json_t *rss = json_object_get(ev, "max_rss_mb");
+        if (json_integer_value(json_object_get(ev, "attempt")) == w->attempts && json_is_number(rss))
+            w->max_rss_mb = json_number_value(rss);
+        return 0;
+    }
     if (!strcmp(kind, "retry")) {
         read_result(w, ev);
         w->not_before = json_number_value(json_object_get(ev, "not_before"));
@@ -776,19 +782,27 @@ static void cb_finished(void *ctx, const struct socm_result *r)
         w->reason = r->reason ? socm_strdup(r->reason) : NULL;
     }
     const char *reason = w->reason;
-    json_t *res = json_pack("{s:i,s:s,s:i,s:i,s:f,s:f,s:f,s:f,s:f}", "attempt", r->attempt,
+    json_t *res = json_pack("{s:i,s:s,s:i,s:i,s:f,s:f,s:f,s:f}", "attempt", r->attempt,
                             "outcome", outcome_name(r->outcome), "exit_code", r->exit_code,
                             "signal", r->signal, "start", r->start, "end", r->end, "elapsed_s",
-                            r->elapsed_s, "max_rss_mb", r->max_rss_mb, "cpu_s", r->cpu_s);
+                            r->elapsed_s, "cpu_s", r->cpu_s);
+    json_object_set_new(res, "max_rss_mb", isfinite(r->max_rss_mb) ? json_real(r->max_rss_mb) : json_null());
     if (reason)
         json_object_set_new(res, "reason", json_string(reason));
-    record_history(bk, r);
+    w->hist_pending = 0;
+    if (isfinite(r->max_rss_mb))
+        record_history(bk, r);
+    else /* recorded when cb_accounting brings it: a 0 would teach the memory model */
+        w->hist_pending = 1 + (int)r->outcome;
 
     if (r->outcome == SOCM_OUT_DONE) {
         merge_event(res, wf_event(bk, i, SOCM_W_DONE));
         jappend(bk, res);
         set_state(bk, i, SOCM_W_DONE);
-        bk_log(bk, "%s DONE in %.1f s (max RSS %.0f MB)", t->name, r->elapsed_s, r->max_rss_mb);
+        if (isfinite(r->max_rss_mb))
+            bk_log(bk, "%s DONE in %.1f s (max RSS %.0f MB)", t->name, r->elapsed_s, r->max_rss_mb);
+        else
+            bk_log(bk, "%s DONE in %.1f s (max RSS not known yet)", t->name, r->elapsed_s);
         run_hook(bk, SOCM_HOOK_WF_DONE, i, "DONE", r->exit_code);
         on_final(bk, i);
         return;
@@ -828,8 +842,11 @@ static void cb_finished(void *ctx, const struct socm_result *r)
             w->growths++;
             delay = 0;
             json_object_set_new(res, "walltime_min", json_real(gt->walltime_min));
-            bk_log(bk, "%s hit its walltime of %.1f min: resubmitting with %.1f min (growth %d of %d)",
-                   t->name, old, gt->walltime_min, w->growths, SOCM_WALLTIME_GROWTHS);
+            /* The limit the enactor enforced: Slurm's --time is whole minutes. */
+            double step = bk->e ? socm_enactor_walltime_step(bk->e, i) : 0;
+            double hit = step > 0 ? ceil(old / step - 1e-9) * step : old;
+            bk_log(bk, "%s hit its walltime of %.*f min: resubmitting with %.1f min (growth %d of %d)",
+                   t->name, step >= 1 ? 0 : 1, hit, gt->walltime_min, w->growths, SOCM_WALLTIME_GROWTHS);
         }
         w->not_before = bk_now(bk) + delay;
         json_object_set_new(res, "ev", json_string("retry"));
@@ -854,6 +871,32 @@ static void cb_finished(void *ctx, const struct socm_result *r)
         char why[512];
         snprintf(why, sizeof why, "fail_fast: %s failed", t->name);
         cancel_all(bk, why);
+    }
+}
+
+/* The peak memory of an ended attempt, which Slurm's accounting gave only later:
+ * journaled, and the run recorded in the history now that it is complete. */
+static void cb_accounting(void *ctx, int i, int attempt, double max_rss_mb)
+{
+    struct socm_bk *bk = ctx;
+    struct socm_wfstate *w = &bk->w[i];
+    const struct socm_task *t = &bk->spec.tasks[i];
+    if (!isfinite(max_rss_mb))
+        return;
+    jappend(bk, json_pack("{s:s,s:i,s:s,s:i,s:f}", "ev", "acct", "id", t->id, "name", t->name,
+                          "attempt", attempt, "max_rss_mb", max_rss_mb));
+    if (attempt != w->attempts)
+        return; /* a later attempt has its own figures */
+    w->max_rss_mb = max_rss_mb;
+    bk_log(bk, "%s attempt %d: max RSS %.0f MB (from accounting, after its end)", t->name, attempt,
+           max_rss_mb);
+    if (w->hist_pending) {
+        struct socm_result r = {.index = i, .attempt = attempt, .outcome = w->hist_pending - 1,
+                                .exit_code = w->exit_code, .signal = w->signal, .start = w->start,
+                                .end = w->end, .elapsed_s = w->elapsed_s, .max_rss_mb = max_rss_mb,
+                                .cpu_s = w->cpu_s, .reason = w->reason};
+        w->hist_pending = 0;
+        record_history(bk, &r);
     }
 }
 
@@ -1197,6 +1240,7 @@ static int setup_run(struct socm_bk *bk, const struct socm_run_opts *o, struct s
     bk->e = socm_enactor_for_spec(&bk->spec, name, &a, &cb, err); /* one per site */
     if (!bk->e)
         return -1;
+    socm_enactor_set_accounting(bk->e, cb_accounting);
     socm_hooks_init(&bk->hooks, bk->spec.state_dir, bk->spec.hook_timeout_s,
                     (socm_hook_log_fn)cb_log, bk);
     if (!o->simulate)

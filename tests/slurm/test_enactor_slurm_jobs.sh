@@ -9,7 +9,8 @@
 # a Slurm job that gets CANCELLED. --qos (the resource's QoS admitting the workflow),
 # --account and --partition ([campaign.slurm]) reach every job. With
 # grow_walltime_on_timeout a workflow whose first attempt hits its walltime is
-# resubmitted with a longer one and ends DONE; without it a TIMEOUT is FAILED.
+# resubmitted with a longer one and ends DONE; without it a TIMEOUT is FAILED. The
+# walltime message names the limit Slurm enforced (1 min), not the 0.4 min asked.
 . "$(dirname "$0")/lib.sh"
 name="sj$$"
 
@@ -127,4 +128,8 @@ assert [r["State"] for r in g] == ["TIMEOUT", "COMPLETED"], g
 assert (g[0]["Timelimit"], g[1]["Timelimit"]) == ("00:01:00", "00:02:00"), ("walltime grew", g)
 assert by["times-out"][0]["State"] == "TIMEOUT" and len(by["times-out"]) == 1, by["times-out"]
 EOF
+# The walltime message names the limit Slurm enforced (--time in whole minutes: 24 s
+# became 1 min), not the 0.4 min asked.
+grep -q "grows hit its walltime of 1 min: resubmitting with 2.0 min" "socm-$name/socm.log" ||
+  fail "walltime message: $(grep 'hit its walltime' "socm-$name/socm.log")"
 echo ok
