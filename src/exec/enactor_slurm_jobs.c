@@ -560,8 +560,15 @@ static void poll_jobs(struct socm_enactor *e)
                 socm_slurm_say(e, "workflow %d: Slurm requeued its job %" PRId64
                                " (node failure or preemption): it runs again, no retry spent",
                                j->l->index + 1, j->id);
-            if (pending && j->running_told)
+            if (pending && j->running_told && !j->requeue_told) {
+                /* Slurm holds a requeued job ~2 minutes (BeginTime): no reason here. */
+                struct socm_error uerr = {0};
+                if (socm_slurm_start_now(j->id, &uerr) < 0)
+                    socm_slurm_say(e, "workflow %d: scontrol update StartTime=now: %s", j->l->index + 1,
+                                   uerr.msg);
                 j->requeue_told = true;
+                changed = true;
+            }
             if (r->state == SOCM_SLURM_RUNNING) {
                 j->requeue_told = false; /* a later requeue is told again */
                 j->run_elapsed = r->elapsed_s;

@@ -266,6 +266,9 @@ int socm_slurm_sinfo(struct socm_sinfo *out, struct socm_error *err);
 int socm_slurm_qos_show(struct socm_slurm_qoslist *out, struct socm_error *err);
 /* The QoS names the user's associations allow (empty if the user has none). */
 int socm_slurm_user_qos(const char *user, struct socm_strv *names, struct socm_error *err);
+/* `scontrol update JobId=N StartTime=now`: a pending job may start at once (Slurm
+ * holds a requeued job for about 2 minutes). */
+int socm_slurm_start_now(int64_t job, struct socm_error *err);
 /* `scontrol show hostnames LIST`: "n[1-3]" → n1, n2, n3 appended to names. */
 int socm_slurm_hostnames(const char *nodelist, struct socm_strv *names, struct socm_error *err);
 

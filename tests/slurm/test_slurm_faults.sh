@@ -18,7 +18,8 @@
 #  J. (slurm-jobs) `socm status --json` gives the workflow's step as "slurm_id":
 #     JOBID.0, the step sacct knows.
 #  L. sacct lags (slurmdbd stopped): ended steps are delivered DONE with the agent's
-#     figures after the bounded wait (20 s), never FAILED, never waited for forever;
+#     figures after the bounded wait (20 s), never FAILED, never waited for forever,
+#     sacct asked with back-off (at most 10 calls);
 #     the same for a slurm-jobs job that squeue shows COMPLETED (after 20 s), whose
 #     max_rss_mb is then unknown — null in status and report, never 0 — and recorded
 #     (an "acct" journal event) once slurmdbd is back, while the campaign runs on.
@@ -35,7 +36,7 @@ cleanup() { # run by lib.sh on exit, before $tmp goes
   "$cluster" start-ctld >/dev/null 2>&1 || true
   "$cluster" start-dbd >/dev/null 2>&1 || true
   [ -n "$downed" ] && "$cluster" node-up "$downed" >/dev/null 2>&1
-  for d in "$tmp"/*/pilot; do [ -d "$d" ] && "$bin" cancel "${d%/pilot}" >/dev/null 2>&1; done
+  for d in "$tmp"/socm-*; do [ -f "$d/journal.jsonl" ] && "$bin" cancel "$d" >/dev/null 2>&1; done
 }
 tag=$$-$RANDOM
 
@@ -215,7 +216,10 @@ rc=0; wait "$ljpid" || rc=$?
 [ "$dt" -lt 50 ] || fail "L took $dt s: ended steps waited too long for sacct"
 "$bin" status "$tmp/socm-$L" --json | jq -e '[.workflows[] | .elapsed_s >= 1] | all' >/dev/null ||
   fail "L: the agent's elapsed figures were not kept"
-echo "L ok ($dt s)"
+# sacct backs off while slurmdbd is away (1, 2, 4, 8 s), not once a second.
+ns=$(sed -n 's/.*slurm commands:.* sacct=\([0-9]*\).*/\1/p' "$tmp/socm-$L/socm.log" | tail -1)
+[ -n "$ns" ] && [ "$ns" -le 10 ] || fail "L: the pilot called sacct ${ns:-?} times in $dt s while slurmdbd was down"
+echo "L ok ($dt s, $ns sacct calls)"
 
 # ---------------------------------------------------------------- W outcome
 rc=0; wait "$wpid" || rc=$?
