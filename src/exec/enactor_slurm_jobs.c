@@ -64,6 +64,7 @@ struct sj_job {
      * asked again with each poll's sacct, and given through cb.accounting. */
     bool rss_pending;
     int rss_asks;
+    bool unreachable;     /* its sbatch could not reach slurmctld: retried once it answers */
 };
 
 struct sj {
@@ -74,7 +75,31 @@ struct sj {
     struct sj_job **v; /* pointers: callbacks may submit (and grow v) mid-poll */
     size_t n, cap;
     double next_poll, interval;
+    bool ctld_failed; /* the last Slurm call could not reach slurmctld */
 };
+
+/* slurmctld did not answer (down, restarting): not a refusal of this job. */
+static bool ctld_unreachable(const char *msg)
+{
+    return strstr(msg, "Unable to contact slurm controller") || strstr(msg, "Socket timed out") ||
+           strstr(msg, "Connection refused") || strstr(msg, "Zero Bytes were transmitted");
+}
+
+/* slurmctld answers again: the sbatch calls that could not reach it go at once rather
+ * than after their back-off (up to a minute after a long outage). */
+static void ctld_back(struct sj *s, double t)
+{
+    if (!s->ctld_failed)
+        return;
+    s->ctld_failed = false;
+    for (size_t i = 0; i < s->n; i++) {
+        struct sj_job *j = s->v[i];
+        if (!j->done && j->id == 0 && j->unreachable && j->retry_at > t) {
+            j->retry_at = t;
+            j->backoff_s = 0;
+        }
+    }
+}
 
 static double now_s(void)
 {
@@ -384,7 +409,11 @@ static void try_submit(struct socm_enactor *e, struct sj_job *j)
     struct sj *s = e->priv;
     struct socm_error err = {0};
     int rc = submit_one(s, j, &err);
+    j->unreachable = rc == 1 && ctld_unreachable(err.msg);
+    if (j->unreachable)
+        s->ctld_failed = true;
     if (rc == 0) {
+        ctld_back(s, now_s());
         j->l->job = (long)j->id;
         socm_slurm_say(e, "workflow %d: Slurm job %" PRId64, j->l->index + 1, j->id);
         s->interval = POLL_MIN_S;
@@ -535,10 +564,12 @@ static void poll_jobs(struct socm_enactor *e)
     struct socm_squeue q;
     if (socm_slurm_squeue(s->job_name, &ids, &q, &err) < 0) {
         socm_slurm_say(e, "squeue: %s", err.msg);
+        s->ctld_failed |= ctld_unreachable(err.msg);
         socm_strv_free(&ids);
         return;
     }
     double t = now_s();
+    ctld_back(s, t);
     struct socm_strv ended = SOCM_STRV_INIT;
     bool changed = false;
     for (size_t i = 0; i < s->n; i++) {
