@@ -42,7 +42,8 @@
 #define RSS_ASKS_MAX 200 /* polls that ask sacct for an ended job's peak memory */
 
 struct sj_job {
-    struct socm_launch *l;
+    struct socm_launch *l; /* the bookkeeper's; freed once the end is reported */
+    int index, attempt;    /* l's, for after that (a late peak memory) */
     int64_t id;           /* 0 = not submitted yet (waiting to retry) */
     double retry_at;      /* for id 0 */
     double backoff_s;
@@ -146,6 +147,8 @@ static struct sj_job *add_job(struct sj *s, struct socm_launch *l)
     struct sj_job *j = socm_xcalloc(1, sizeof *j);
     s->v[s->n++] = j;
     j->l = l;
+    j->index = l->index;
+    j->attempt = l->attempt;
     return j;
 }
 
@@ -510,7 +513,7 @@ static void rss_settle(struct socm_enactor *e, struct sj *s, const struct socm_s
         if (isfinite(rss) || ++j->rss_asks >= RSS_ASKS_MAX)
             j->rss_pending = false;
         if (isfinite(rss) && e->accounting)
-            e->accounting(e->cb.ctx, j->l->index, j->l->attempt, rss);
+            e->accounting(e->cb.ctx, j->index, j->attempt, rss);
     }
 }
 
@@ -583,15 +586,18 @@ static void poll_jobs(struct socm_enactor *e)
         if (r && !socm_slurm_state_is_final(r->state)) {
             j->gone_since = 0;
             /* Requeued (a node failure; jobs are submitted --requeue): seen pending
-             * again, or running with its clock started again since the last poll. */
+             * again — after running, or held for BeginTime, which only a requeue sets
+             * (socm never passes --begin) — or running with its clock started again
+             * since the last poll. */
             bool restarted = r->state == SOCM_SLURM_RUNNING && r->elapsed_s >= 0 &&
                              r->elapsed_s + 2 < j->run_elapsed;
-            bool pending = r->state == SOCM_SLURM_PENDING || r->state == SOCM_SLURM_REQUEUED;
-            if ((restarted || (pending && j->running_told)) && !j->requeue_told)
+            bool pending = (r->state == SOCM_SLURM_PENDING || r->state == SOCM_SLURM_REQUEUED) &&
+                           (j->running_told || (r->reason && !strcmp(r->reason, "BeginTime")));
+            if ((restarted || pending) && !j->requeue_told)
                 socm_slurm_say(e, "workflow %d: Slurm requeued its job %" PRId64
                                " (node failure or preemption): it runs again, no retry spent",
                                j->l->index + 1, j->id);
-            if (pending && j->running_told && !j->requeue_told) {
+            if (pending && !j->requeue_told) {
                 /* Slurm holds a requeued job ~2 minutes (BeginTime): no reason here. */
                 struct socm_error uerr = {0};
                 if (socm_slurm_start_now(j->id, &uerr) < 0)
