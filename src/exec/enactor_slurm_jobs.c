@@ -489,17 +489,21 @@ static enum socm_outcome map_outcome(enum socm_slurm_outcome o)
 }
 
 /* MaxRSS (MB, × tasks) of the workflow's program: step JOBID.0, which srun runs;
- * the largest step when there is none; NAN when sacct has no step's figure (yet). */
+ * the largest step when there is none. 0 when sacct has the steps but no figure
+ * (Slurm sampled nothing: a step shorter than its sampling interval); NAN when it
+ * has no step row yet (slurmdbd lagging or down): not known, asked again. */
 static double program_rss_mb(const struct socm_sacct *a, int64_t job)
 {
+    bool steps = false;
     for (size_t i = 0; i < a->n; i++) {
         const struct socm_sacct_row *r = &a->v[i];
+        steps |= r->job == job && r->step;
         if (r->job == job && r->step && !strcmp(r->step, "0") && r->max_rss_kib > 0)
             return (double)r->max_rss_kib * (double)(r->ntasks > 0 ? r->ntasks : 1) / 1024.0;
     }
     int64_t tasks = 1;
     int64_t kib = socm_sacct_job_max_rss_kib(a, job, &tasks);
-    return kib >= 0 ? (double)kib * (double)tasks / 1024.0 : NAN;
+    return kib > 0 ? (double)kib * (double)tasks / 1024.0 : steps ? 0 : NAN;
 }
 
 /* Ended jobs whose peak memory sacct has now: given to the bookkeeper. */
