@@ -84,16 +84,6 @@ void socm_cli_json_errors(bool on);
 void socm_cli_note_error(const char *msg);
 int socm_cli_json_error_finish(int rc);
 
-/* ---- numbers for people (cli_human.c): plan and validate's text output ----
- * Each writes into buf (n bytes; 32 is enough) and returns it. */
-/* Three significant digits (whole numbers kept whole), no exponent, no trailing
- * zeros: 0.333, 25.3, 1235. */
-const char *socm_cli_num(double v, char *buf, size_t n);
-/* A duration given in minutes: "20 s", "2.2 min", "3 h", "2 d". */
-const char *socm_cli_minutes(double min, char *buf, size_t n);
-/* Memory given in MB: "400 MB", "25.3 GB", "1.5 TB" (1 GB = 1000 MB). */
-const char *socm_cli_mb(double mb, char *buf, size_t n);
-
 /* For stages not built yet: says so plainly; returns 2. */
 int socm_cli_not_built(const char *cmd, const char *what);
 

@@ -40,7 +40,7 @@ static void plan_help(void)
          "options:\n"
          "  --policy NAME     planner policy (default: the campaign's `policy`, else\n"
          "                    \"time\"; \"heft-socm\" gives the original tool's plan)\n"
-         "  --json            print the plan as JSON (times in minutes, memory in MB)\n"
+         "  --json            print the plan as JSON (times in seconds, memory in MB)\n"
          "  --gantt FILE.svg  write a Gantt chart (cores x time, coloured by workflow\n"
          "                    type, or by site over several sites; the deadline)\n"
          "  --dot FILE.dot    write the DAG in Graphviz DOT\n"
@@ -72,7 +72,8 @@ static void print_plan_profile(double t_load, const struct socm_sites_plan *sp)
     socm_profile_print_phases(stderr, ph, n);
 }
 
-/* Requested vs predicted per workflow, and the core-hours saved. */
+/* Requested vs predicted per workflow, and the core-hours saved (seconds and MB, as
+ * every --json output). */
 static json_t *predictions_json(const struct socm_requirements *rq)
 {
     json_t *a = json_array();
@@ -80,16 +81,28 @@ static json_t *predictions_json(const struct socm_requirements *rq)
         const struct socm_prediction *pr = &rq->preds[i];
         json_array_append_new(
             a, json_pack("{s:s,s:s?,s:f,s:f,s:b,s:f,s:f,s:b,s:f,s:s,s:s}", "name", rq->names[i],
-                         "job_name", pr->job_name, "requested_walltime_min",
-                         rq->requested[i].walltime_min, "walltime_min", rq->reqs[i].walltime_min,
-                         "walltime_predicted", pr->walltime.predicted, "requested_memory_mb",
-                         rq->requested[i].memory_mb, "memory_mb", rq->reqs[i].memory_mb,
-                         "memory_predicted", pr->memory.predicted, "walltime_margin",
-                         pr->walltime.margin, "walltime_why", pr->walltime.why, "memory_why",
-                         pr->memory.why));
+                         "job_name", pr->job_name, "requested_walltime_s",
+                         rq->requested[i].walltime_min * 60, "walltime_s",
+                         rq->reqs[i].walltime_min * 60, "walltime_predicted", pr->walltime.predicted,
+                         "requested_memory_mb", rq->requested[i].memory_mb, "memory_mb",
+                         rq->reqs[i].memory_mb, "memory_predicted", pr->memory.predicted,
+                         "walltime_margin", pr->walltime.margin, "walltime_why", pr->walltime.why,
+                         "memory_why", pr->memory.why));
     }
     return json_pack("{s:o,s:f}", "workflows", a, "core_hours_saved",
                      socm_requirements_core_hours_saved(rq));
+}
+
+/* The plan as JSON: the campaign and its deadline, then the plan (plan_print.h). */
+static json_t *plan_json(const struct socm_campaign *c, const struct socm_sites_plan *sp)
+{
+    json_t *j = json_pack("{s:s,s:f}", "campaign", c->name, "deadline_s", c->deadline_min * 60);
+    json_t *p = socm_sites_plan_json(sp);
+    json_object_update(j, p);
+    json_decref(p);
+    if (sp->rq.preds)
+        json_object_set_new(j, "predictions", predictions_json(&sp->rq));
+    return j;
 }
 
 static void print_predictions(const struct socm_requirements *rq, bool explain)
@@ -189,9 +202,7 @@ int socm_cmd_plan(int argc, char **argv)
     free(late);
     const struct socm_requirements *rq = &sp.rq;
     if (json) {
-        json_t *j = socm_sites_plan_json(&sp);
-        if (rq->preds)
-            json_object_set_new(j, "predictions", predictions_json(rq));
+        json_t *j = plan_json(c, &sp);
         json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
         fputc('\n', stdout);
         json_decref(j);

@@ -58,19 +58,29 @@ void socm_plan_print_table(FILE *out, const struct socm_plan *plan, const char *
     fprintf(out, "efficiency:     %.3f\n", plan->efficiency);
 }
 
+/* Minutes (the planner's unit) to the seconds of every --json output (docs/json.md). */
+static double to_s(double min)
+{
+    return min * 60;
+}
+
 json_t *socm_plan_report_json(const struct socm_plan *plan, const char *const *names)
 {
-    json_t *entries = json_array();
+    json_t *wfs = json_array();
     for (size_t i = 0; i < plan->n; i++) {
         const struct socm_plan_entry *e = &plan->entries[i];
         json_array_append_new(
-            entries, json_pack("{s:i, s:s, s:[I, I], s:f, s:f, s:f}", "id", e->id, "name",
-                               names && names[i] ? names[i] : "", "cores", (json_int_t)e->core_first,
-                               (json_int_t)e->core_last, "memory", e->memory_mb, "start", e->start, "end", e->end));
+            wfs, json_pack("{s:i, s:s, s:I, s:[I, I], s:f, s:f, s:f}", "id", e->id, "name",
+                           names && names[i] ? names[i] : "", "cores",
+                           (json_int_t)(e->core_last - e->core_first + 1), "core_range",
+                           (json_int_t)e->core_first, (json_int_t)e->core_last, "memory_mb",
+                           e->memory_mb, "start_s", to_s(e->start), "end_s", to_s(e->end)));
     }
-    return json_pack("{s:s, s:I, s:o, s:f, s:f, s:f, s:o}", "policy", plan->policy ? plan->policy : "", "cores",
-                     (json_int_t)plan->cores, "qos", plan->qos ? json_string(plan->qos) : json_null(), "makespan",
-                     plan->makespan, "walltime", plan->walltime, "lower_bound", plan->lower_bound, "entries", entries);
+    return json_pack("{s:s, s:I, s:o, s:f, s:f, s:f, s:f, s:o}", "policy",
+                     plan->policy ? plan->policy : "", "cores", (json_int_t)plan->cores, "qos",
+                     plan->qos ? json_string(plan->qos) : json_null(), "makespan_s",
+                     to_s(plan->makespan), "walltime_s", to_s(plan->walltime), "lower_bound_s",
+                     to_s(plan->lower_bound), "efficiency", plan->efficiency, "workflows", wfs);
 }
 
 void socm_sites_plan_print_table(FILE *out, const struct socm_sites_plan *sp)
@@ -102,13 +112,13 @@ json_t *socm_sites_plan_json(const struct socm_sites_plan *sp)
     json_t *j = socm_plan_report_json(&sp->plan, sp->rq.names);
     if (!sp->site)
         return j;
-    json_t *entries = json_object_get(j, "entries");
+    json_t *wfs = json_object_get(j, "workflows");
     for (size_t i = 0; i < sp->plan.n; i++) {
         const struct socm_site_part *p = &sp->parts[sp->site[i]];
         const struct socm_plan_entry *e = &sp->plan.entries[i];
-        json_t *ej = json_array_get(entries, i);
+        json_t *ej = json_array_get(wfs, i);
         json_object_set_new(ej, "site", json_string(p->site->name));
-        json_object_set_new(ej, "site_cores",
+        json_object_set_new(ej, "site_core_range",
                             json_pack("[I, I]", (json_int_t)(e->core_first - p->core_offset),
                                       (json_int_t)(e->core_last - p->core_offset)));
     }
@@ -116,11 +126,11 @@ json_t *socm_sites_plan_json(const struct socm_sites_plan *sp)
     for (size_t k = 0; k < sp->nparts; k++) {
         const struct socm_site_part *p = &sp->parts[k];
         json_array_append_new(sites, json_pack("{s:s, s:I, s:I, s:o, s:f, s:f, s:f}", "name",
-                                               p->site->name, "workflows", (json_int_t)p->n,
+                                               p->site->name, "n_workflows", (json_int_t)p->n,
                                                "cores", (json_int_t)p->plan.cores, "qos",
                                                p->plan.qos ? json_string(p->plan.qos) : json_null(),
-                                               "makespan", p->plan.makespan, "walltime",
-                                               p->plan.walltime, "core_hours", p->core_hours));
+                                               "makespan_s", to_s(p->plan.makespan), "walltime_s",
+                                               to_s(p->plan.walltime), "core_hours", p->core_hours));
     }
     json_object_set_new(j, "sites", sites);
     return j;

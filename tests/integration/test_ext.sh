@@ -18,7 +18,7 @@ want="my-custom-workflow: my-tool analyze --context file:///path/to/context.yaml
 # its resources reach the plan
 json=$("$SOCM_BIN" validate --json "$data/custom.toml" 2>&1)
 echo "$json" | jq -e '.workflows[0] | .ranks == 16 and .threads == 4 and .memory_mb == 64000 and
-  .runtime_min == 120' >/dev/null || fail "custom resources: $json"
+  .runtime_s == 7200' >/dev/null || fail "custom resources: $json"
 # `socm run` runs the command with the section's environment
 mkdir bin
 printf '#!/bin/sh\necho "$CUSTOM_ENV_VAR $*" >"%s/out.txt"\n' "$tmp" >bin/my-tool
