@@ -214,8 +214,10 @@ static json_t *run_json(const struct socm_history_run *r)
     json_object_set_new(o, "numeric", socm_history_json_or_text(r->numeric_json));
     json_object_set_new(o, "ranks", json_integer(r->ranks));
     json_object_set_new(o, "threads", json_integer(r->threads));
-    json_object_set_new(o, "req_memory_mb", json_real(r->req_memory_mb));
-    json_object_set_new(o, "req_runtime_s", json_real(r->req_runtime_min * 60));
+    /* 0: not requested (a run recorded from outside a campaign) */
+    json_object_set_new(o, "req_memory_mb", r->req_memory_mb > 0 ? json_real(r->req_memory_mb) : json_null());
+    json_object_set_new(o, "req_runtime_s",
+                        r->req_runtime_min > 0 ? json_real(r->req_runtime_min * 60) : json_null());
     json_object_set_new(o, "elapsed_s", json_real(r->elapsed_s));
     json_object_set_new(o, "max_rss_mb", json_real(r->max_rss_mb));
     json_object_set_new(o, "cpu_s", json_real(r->cpu_s));

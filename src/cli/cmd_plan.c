@@ -94,7 +94,7 @@ static json_t *predictions_json(const struct socm_requirements *rq)
 }
 
 /* The plan as JSON: the campaign and its deadline, then the plan (plan_print.h). */
-static json_t *plan_json(const struct socm_campaign *c, const struct socm_sites_plan *sp)
+json_t *socm_cli_plan_json(const struct socm_campaign *c, const struct socm_sites_plan *sp)
 {
     json_t *j = json_pack("{s:s,s:f}", "campaign", c->name, "deadline_s", c->deadline_min * 60);
     json_t *p = socm_sites_plan_json(sp);
@@ -202,7 +202,7 @@ int socm_cmd_plan(int argc, char **argv)
     free(late);
     const struct socm_requirements *rq = &sp.rq;
     if (json) {
-        json_t *j = plan_json(c, &sp);
+        json_t *j = socm_cli_plan_json(c, &sp);
         json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
         fputc('\n', stdout);
         json_decref(j);

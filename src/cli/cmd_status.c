@@ -169,6 +169,22 @@ static json_t *status_json(const struct socm_bk *bk, const char *dir)
                      socm_cstate_name(bk->cstate), "workflows", wfs);
 }
 
+void socm_cli_status_json_print(const char *dir)
+{
+    struct socm_error err = {0};
+    struct socm_bk *bk = socm_bk_load(dir, &err);
+    if (!bk)
+        return;
+    json_t *j = status_json(bk, dir);
+    char *t = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+    if (t)
+        puts(t);
+    free(t);
+    json_decref(j);
+    socm_bk_free(bk);
+    fflush(stdout);
+}
+
 /* How a watch ends: 0 the campaign is DONE, 1 it FAILED or was CANCELED, or its
  * manager is gone before the end (then `socm resume` continues it). */
 static int watch_code(const struct socm_bk *bk)
@@ -184,7 +200,8 @@ static int show(const char *dir, int json, struct socm_error *err, bool *ended, 
         return -1;
     if (json) {
         json_t *j = status_json(bk, dir);
-        char *t = json_dumps(j, (json == 2 ? JSON_COMPACT : JSON_INDENT(2)) | JSON_PRESERVE_ORDER);
+        char *t = json_dumps(j, (json == 2 ? JSON_COMPACT : JSON_INDENT(2)) | JSON_PRESERVE_ORDER |
+                                    JSON_REAL_PRECISION(15));
         puts(t);
         free(t);
         json_decref(j);
