@@ -50,8 +50,9 @@ static void report_json(const struct socm_bk *bk, const struct socm_run_rows *rr
     for (size_t i = 0; i < bk->spec.n; i++) {
         const struct socm_gantt_row *r = &rr->v[i];
         const struct socm_wfstate *w = &bk->w[i];
-        bool ended = w->state == SOCM_W_DONE || w->state == SOCM_W_FAILED ||
-                     (w->state == SOCM_W_CANCELED && w->end > 0);
+        /* measured only once an attempt ended (a dependant canceled unrun has none) */
+        bool ended = w->attempts > 0 && (w->state == SOCM_W_DONE || w->state == SOCM_W_FAILED ||
+                                         (w->state == SOCM_W_CANCELED && w->end > 0));
         json_t *o = json_pack("{s:i,s:s,s:s,s:i,s:I,s:f}", "id", bk->spec.tasks[i].id, "name",
                               r->name, "state", r->state, "attempts", w->attempts, "cores",
                               (json_int_t)r->cores, "memory_mb", r->memory_mb);
