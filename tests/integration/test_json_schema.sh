@@ -3,7 +3,8 @@
 # campaigns, succeeding and failing, validates against docs/socm-output.schema.json
 # (the definition of that command; an error against #/definitions/error). Includes
 # `status --watch --json` lines, `events` lines, run/resume/retry/cancel --json, and
-# the keys the contract renamed (a renamed key fails: additionalProperties false).
+# the keys the contract renamed (a renamed key fails: additionalProperties false);
+# docs/json.md's examples run, and its JSON examples follow the schema.
 # Skips (77) without python3-jsonschema.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -36,7 +37,7 @@ PY
 checked=0
 check() { # DEF FILE [lines]
     checked=$((checked + 1))
-    python3 check.py "$schema" "$@" || fail "$2 is not a valid '$1' document"
+    python3 "$tmp/check.py" "$schema" "$@" || fail "$2 is not a valid '$1' document"
 }
 # ok DEF RC COMMAND...: run COMMAND --json, expect exit RC, check stdout against DEF.
 n=0
@@ -145,6 +146,30 @@ err 2 "$SOCM_BIN" predict --config broken.toml "sim --n 1"
 # ---- config
 ok config_show 0 "$SOCM_BIN" config show q.toml
 err 2 "$SOCM_BIN" config show broken.toml
+
+# ---- docs/json.md: its examples run as written, its JSON examples follow the schema
+mkdir docs && cd docs || exit 1
+ln -s "$SOCM_SRC/examples" examples
+mkdir bin && ln -s "$SOCM_BIN" bin/socm
+doc_commands "$SOCM_SRC/docs/json.md" >cmds
+[ "$(wc -l <cmds)" -ge 8 ] || fail "docs/json.md: too few examples: $(cat cmds)"
+while read -r line; do
+    PATH="$PWD/bin:$PATH" bash -o pipefail -c "$line" >out 2>err </dev/null ||
+        fail "docs/json.md example \`$line\`: exit $? $(head -c 300 err)"
+done <cmds
+python3 - "$SOCM_SRC/docs/json.md" <<'PY' || fail "docs/json.md: a JSON example is not valid"
+import json, re, sys
+text = open(sys.argv[1]).read()
+for i, block in enumerate(re.findall(r"```json\n(.*?)```", text, re.S)):
+    open(f"block{i}.json", "w").write(block)
+PY
+i=0
+for def in error plan status; do
+    check "$def" "block$i.json"
+    i=$((i + 1))
+done
+[ ! -e "block$i.json" ] || fail "docs/json.md has more JSON examples than this test checks"
+cd .. || exit 1
 
 [ "$checked" -ge 45 ] || fail "only $checked documents checked"
 finish "json schema: $checked documents valid"
