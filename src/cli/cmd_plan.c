@@ -200,6 +200,10 @@ int socm_cmd_plan(int argc, char **argv)
     if (late)
         fprintf(stderr, "%s\n", late);
     free(late);
+    char *empty = socm_cli_empty_message(c, "warning: ");
+    if (empty)
+        fprintf(stderr, "%s\n", empty);
+    free(empty);
     const struct socm_requirements *rq = &sp.rq;
     if (json) {
         json_t *j = socm_cli_plan_json(c, &sp);

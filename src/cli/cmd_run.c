@@ -50,8 +50,9 @@ static void help(void)
          "  --json           when the run ends, print `socm status --json` of it; with\n"
          "                   --dry-run, the plan as `socm plan --json` prints it\n"
          "\n"
-         "exit codes: 0 done, 1 failed, 2 bad input (a deadline no plan can meet too),\n"
-         "3 the system refused, 130/143 stopped by SIGINT/SIGTERM.\n"
+         "exit codes: 0 done, 1 failed, 2 bad input (a deadline no plan can meet and a\n"
+         "campaign without workflows too), 3 the system refused, 130/143 stopped by\n"
+         "SIGINT/SIGTERM.\n"
          "\n"
          "example:\n"
          "  socm run examples/quickstart.toml --cores 2\n"
@@ -219,6 +220,19 @@ int socm_cmd_run(int argc, char **argv)
         return 2;
     }
     socm_errlist_free(&errs);
+    /* Nothing to run: refused before a state directory is made (a run that did
+     * nothing is not a success); --dry-run prints the empty plan with the warning. */
+    char *empty = socm_cli_empty_message(c, dry ? "warning: " : "");
+    if (empty && !dry) {
+        socm_cli_note_error(empty);
+        fprintf(stderr, "socm run: %s\n", empty);
+        free(empty);
+        socm_campaign_free(c);
+        return 2;
+    }
+    if (empty)
+        fprintf(stderr, "%s\n", empty);
+    free(empty);
     if (!dry && !o.simulate && check_can_run(c, &o) != 0) {
         socm_campaign_free(c);
         return 2;
