@@ -12,6 +12,7 @@
 #include "report/profile.h"
 #include "planner/sites.h"
 #include "socm/planner.h"
+#include "util/human.h"
 #include "util/proc.h"
 #include "util/str.h"
 
@@ -107,15 +108,22 @@ json_t *socm_cli_plan_json(const struct socm_campaign *c, const struct socm_site
 
 static void print_predictions(const struct socm_requirements *rq, bool explain)
 {
+    int w = 8;
+    for (size_t i = 0; i < rq->in.n; i++) {
+        int l = (int)strlen(rq->names[i]);
+        w = l > w && l < 1000 ? l : w;
+    }
     printf("\npredictions (requested -> planned):\n");
-    printf("  %-24s %12s %12s %12s %12s\n", "workflow", "walltime", "predicted", "memory MB",
+    printf("  %-*s  %9s  %10s  %9s  %10s\n", w, "workflow", "walltime", "predicted", "memory",
            "predicted");
     for (size_t i = 0; i < rq->in.n; i++) {
         const struct socm_prediction *pr = &rq->preds[i];
-        printf("  %-24s %10.1fm %10.1fm%s %12.0f %11.0f%s\n", rq->names[i],
-               rq->requested[i].walltime_min, rq->reqs[i].walltime_min,
-               pr->walltime.predicted ? " " : "*", rq->requested[i].memory_mb, rq->reqs[i].memory_mb,
-               pr->memory.predicted ? " " : "*");
+        char b1[32], b2[32], b3[32], b4[32];
+        printf("  %-*s  %9s  %9s%s  %9s  %9s%s\n", w, rq->names[i],
+               socm_human_minutes(rq->requested[i].walltime_min, b1, sizeof b1),
+               socm_human_minutes(rq->reqs[i].walltime_min, b2, sizeof b2),
+               pr->walltime.predicted ? " " : "*", socm_human_mb(rq->requested[i].memory_mb, b3, sizeof b3),
+               socm_human_mb(rq->reqs[i].memory_mb, b4, sizeof b4), pr->memory.predicted ? " " : "*");
         if (explain)
             printf("    walltime: %s\n    memory:   %s\n", pr->walltime.why, pr->memory.why);
     }

@@ -103,7 +103,8 @@ static void report_text(const struct socm_bk *bk, const struct socm_run_rows *rr
     for (size_t i = 0; i < bk->spec.n; i++) {
         const struct socm_gantt_row *r = &rr->v[i];
         const struct socm_wfstate *ws = &bk->w[i];
-        bool ran = ws->state == SOCM_W_DONE || ws->state == SOCM_W_FAILED || ws->end > 0;
+        bool ran = ws->attempts > 0 && (ws->state == SOCM_W_DONE || ws->state == SOCM_W_FAILED ||
+                                        ws->end > 0);
         printf("%4d  %-*s %-9s %9s %9s %9s %9s %9s\n", bk->spec.tasks[i].id, w, r->name, r->state,
                cell(r->plan_start, b1, sizeof b1), cell(r->plan_end, b2, sizeof b2),
                cell(r->start, b3, sizeof b3), cell(r->end, b4, sizeof b4),
