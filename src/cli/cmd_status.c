@@ -264,6 +264,10 @@ int socm_cmd_status(int argc, char **argv)
     struct socm_error err = {0};
     bool ended = false;
     int code = 0;
+    if (socm_program_is_state_dir(dir) && json)
+        return socm_cli_usage("status", "%s is a program's state directory, which has no JSON "
+                              "form yet: ask each campaign's (socm status %s/campaigns/NAME --json)",
+                              dir, dir);
     if (socm_program_is_state_dir(dir))
         return socm_program_status(dir, stdout, &err) == 0 ? 0 : socm_cli_fail("status", &err);
     /* Watching: changes after this point wake the loop (the watch is set up before the
