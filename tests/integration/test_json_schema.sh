@@ -102,6 +102,11 @@ jq -e '.workflows[1] | .start_s == null and .end_s == null and .max_rss_mb == nu
 [ "$(wc -l <watch.jsonl)" -ge 1 ] || fail "status --watch --json printed nothing"
 check status watch.jsonl lines
 err 2 "$SOCM_BIN" status q.toml
+# A program's state directory has no JSON form yet: refused, its campaigns' have one.
+printf '[[campaign_set]]\nname = "one"\nfile = "q.toml"\n' >prog.toml
+"$SOCM_BIN" run -q prog.toml --state-dir progst >/dev/null 2>&1 || fail "program run: exit $?"
+err 2 "$SOCM_BIN" status progst
+ok status 0 "$SOCM_BIN" status progst/campaigns/one
 err 2 "$SOCM_BIN" report nowhere
 err 2 "$SOCM_BIN" events q.toml
 
