@@ -60,9 +60,3 @@ const char *socm_human_mb(double mb, char *buf, size_t n)
         snprintf(buf, n, "%s TB", socm_human_num(mb / 1e6, num, sizeof num));
     return buf;
 }
-
-const char *socm_human_count(long long n, const char *noun, char *buf, size_t size)
-{
-    snprintf(buf, size, "%lld %s%s", n, noun, n == 1 ? "" : "s");
-    return buf;
-}

@@ -13,7 +13,5 @@ const char *socm_human_num(double v, char *buf, size_t n);
 const char *socm_human_minutes(double min, char *buf, size_t n);
 /* Memory given in MB: "400 MB", "25.3 GB", "1.5 TB" (1 GB = 1000 MB). */
 const char *socm_human_mb(double mb, char *buf, size_t n);
-/* "1 node", "2 nodes": n and the noun, plural unless n is 1. */
-const char *socm_human_count(long long n, const char *noun, char *buf, size_t size);
 
 #endif
