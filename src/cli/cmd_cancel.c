@@ -83,15 +83,16 @@ static int cancel_unmanaged(const char *dir, struct socm_bk *bk, int *slurm_code
         int pidfd; /* verified against the supervisor's lock: never a reused pid */
         if (socm_agent_probe(sb, w->attempts, &pid, &pidfd) == SOCM_SB_LIVE) {
             if (socm_pidfd_signal(pidfd, SIGTERM) == 0) {
-                fprintf(socm_cli_human_out(), "stopping %s (supervisor pid %ld)\n", bk->spec.tasks[i].name, (long)pid);
+                fprintf(socm_cli_human_out(), "stopping %s (supervisor pid %ld)\n",
+                        bk->spec.tasks[i].name, (long)pid);
                 n++;
             }
             close(pidfd);
         }
         free(sb);
     }
-    fprintf(socm_cli_human_out(), "no manager is running campaign %s; %zu workflow%s told to stop\n", bk->spec.campaign,
-           n, n == 1 ? "" : "s");
+    fprintf(socm_cli_human_out(), "no manager is running campaign %s; %zu workflow%s told to stop\n",
+            bk->spec.campaign, n, n == 1 ? "" : "s");
     /* Slurm's jobs go before the collecting resume below: it re-attaches to every
      * job it can find and would otherwise wait for them to run to their end. */
     *slurm_code = scancel_slurm(dir, bk);
@@ -101,8 +102,10 @@ static int cancel_unmanaged(const char *dir, struct socm_bk *bk, int *slurm_code
     int code = socm_bk_resume(dir, &o, err);
     if (code < 0)
         return -1;
-    fprintf(socm_cli_human_out(), "campaign %s CANCELED; `socm resume %s` continues it, `socm retry %s` runs the "
-           "canceled workflows again\n", bk->spec.campaign, dir, dir);
+    fprintf(socm_cli_human_out(),
+            "campaign %s CANCELED; `socm resume %s` continues it, `socm retry %s` runs the "
+            "canceled workflows again\n",
+            bk->spec.campaign, dir, dir);
     return 0;
 }
 
@@ -112,7 +115,8 @@ static int cancel_unmanaged(const char *dir, struct socm_bk *bk, int *slurm_code
 static int cancel_managed(const char *dir, int pidfd, const struct socm_manager *m,
                           struct socm_bk *bk, struct socm_error *err)
 {
-    fprintf(socm_cli_human_out(), "asking the manager (pid %ld) to stop campaign %s\n", m->pid, bk->spec.campaign);
+    fprintf(socm_cli_human_out(), "asking the manager (pid %ld) to stop campaign %s\n", m->pid,
+            bk->spec.campaign);
     if (socm_pidfd_signal(pidfd, SIGTERM) != 0) {
         if (errno == ESRCH)
             return 1;
