@@ -4,7 +4,7 @@
 #include "socm/socm.h"
 
 #include "campaign/campaign.h"
-#include "exec/bookkeeper.h"
+#include "manager/bookkeeper.h"
 #include "util/error.h"
 #include "util/str.h"
 

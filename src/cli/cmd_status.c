@@ -2,10 +2,10 @@
  * counts per state, running workflows with elapsed time, failures with the tail of
  * their stderr; --json for programs; --watch to follow it. */
 #include "cli/cli.h"
-#include "exec/program.h"
-#include "exec/bookkeeper.h"
-#include "exec/pilot.h"
-#include "exec/statedir.h"
+#include "api/program.h"
+#include "manager/bookkeeper.h"
+#include "enactors/pilot.h"
+#include "manager/statedir.h"
 #include "util/proc.h"
 
 #include <poll.h>

@@ -12,8 +12,8 @@
 
 #include "tmpdir_fixture.h"
 
-#include "exec/agent.h"
-#include "exec/spec.h"
+#include "agents/agent.h"
+#include "manager/spec.h"
 #include "socm/enactor.h"
 #include "util/str.h"
 

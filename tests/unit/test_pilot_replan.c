@@ -9,9 +9,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "exec/journal.h"
-#include "exec/pilot.h"
-#include "exec/spec.h"
+#include "manager/journal.h"
+#include "enactors/pilot.h"
+#include "manager/spec.h"
 #include "util/proc.h"
 #include "util/str.h"
 

@@ -8,11 +8,11 @@
  * accounting (elapsed, MaxRSS × tasks) of ended steps. A pilot that ends with work
  * left (walltime, cancel, node failure) is followed by a new one whose shape (cores,
  * walltime, QoS) comes from planning the remaining work again (pilot_replan.c). */
-#include "exec/agent.h"
-#include "exec/enactor_slurm.h"
-#include "exec/journal.h"
-#include "exec/pilot.h"
-#include "exec/spec.h"
+#include "agents/agent.h"
+#include "enactors/enactor_slurm.h"
+#include "manager/journal.h"
+#include "enactors/pilot.h"
+#include "manager/spec.h"
 #include "socm/enactor.h"
 #include "slurm/slurm.h"
 #include "util/proc.h"

@@ -1,7 +1,7 @@
 /* supervise.c — the supervisor of one workflow attempt (see supervise.h). It uses
  * only libc and src/util, so that it also builds as the small standalone supervisor
  * executable socm-supervise (src/supervisor/). */
-#include "exec/supervise.h"
+#include "agents/supervise.h"
 #include "config/utf8.h"
 #include "util/dirfd.h"
 #include "util/proc.h"

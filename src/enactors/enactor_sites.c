@@ -4,7 +4,7 @@
  * enactor of the workflow's site (spec->tasks[i].site); descriptors, timeouts and
  * counts are the union of all. The bookkeeper sees one enactor and keeps its one
  * journal and its READY rule, so a workflow waits for predecessors on any site. */
-#include "exec/enactor_sites.h"
+#include "enactors/enactor_sites.h"
 #include "util/proc.h"
 
 #include <stdio.h>

@@ -2,8 +2,8 @@
  * campaign loaded, planned and executed by its bookkeeper in a child process. */
 #include "socm/socm.h"
 #include "campaign/campaign.h"
-#include "exec/bookkeeper.h"
-#include "exec/spec.h"
+#include "manager/bookkeeper.h"
+#include "manager/spec.h"
 #include "planner/sites.h"
 
 #include <errno.h>

@@ -1,10 +1,10 @@
 /* bookkeeper.c — campaign and workflow state machine, journal replay and the event
  * loop that drives an enactor (see bookkeeper.h). */
-#include "exec/bookkeeper.h"
-#include "exec/progress_line.h"
-#include "exec/enactor_sites.h"
-#include "exec/record.h"
-#include "exec/supervise.h"
+#include "manager/bookkeeper.h"
+#include "manager/progress_line.h"
+#include "enactors/enactor_sites.h"
+#include "manager/record.h"
+#include "agents/supervise.h"
 #include "predict/history.h"
 #include "slurm/slurm.h"
 #include "util/dirfd.h"

@@ -1,6 +1,6 @@
 /* journal.c — the append-only JSON-lines event log (see journal.h). */
-#include "exec/journal.h"
-#include "exec/statedir.h"
+#include "manager/journal.h"
+#include "manager/statedir.h"
 #include "util/crc32c.h"
 #include "util/dirfd.h"
 #include "util/proc.h"

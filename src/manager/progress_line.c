@@ -1,6 +1,6 @@
 /* progress_line.c — the live progress line, fitted to the terminal (see
  * progress_line.h). */
-#include "exec/progress_line.h"
+#include "manager/progress_line.h"
 
 #include <math.h>
 #include <stdio.h>

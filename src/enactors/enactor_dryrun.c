@@ -2,8 +2,8 @@
  * planned duration on a virtual clock that jumps from one end to the next, so a
  * simulated campaign emits the same events and journal as a real one, as fast as
  * the machine allows. */
-#include "exec/agent.h"
-#include "exec/spec.h"
+#include "agents/agent.h"
+#include "manager/spec.h"
 #include "socm/enactor.h"
 #include "util/proc.h"
 #include "util/str.h"

@@ -1,9 +1,9 @@
 /* agent.c — placement on this machine's cores and memory, and the fork/exec launch
  * method that starts one supervisor per workflow attempt (see agent.h). */
-#include "exec/agent.h"
-#include "exec/supervisor_path.h"
-#include "exec/spec.h"
-#include "exec/supervise.h"
+#include "agents/agent.h"
+#include "agents/supervisor_path.h"
+#include "manager/spec.h"
+#include "agents/supervise.h"
 #include "util/dirfd.h"
 #include "util/proc.h"
 #include "util/str.h"

@@ -8,12 +8,12 @@
 #ifndef SOCM_BOOKKEEPER_H
 #define SOCM_BOOKKEEPER_H
 
-#include "exec/ext_callback.h"
-#include "exec/hooks.h"
-#include "exec/journal.h"
-#include "exec/retry.h"
-#include "exec/spec.h"
-#include "exec/statedir.h"
+#include "manager/ext_callback.h"
+#include "manager/hooks.h"
+#include "manager/journal.h"
+#include "manager/retry.h"
+#include "manager/spec.h"
+#include "manager/statedir.h"
 #include "socm/enactor.h"
 
 #include <stdbool.h>
@@ -102,7 +102,7 @@ int socm_bk_run(struct socm_spec *spec, const struct socm_run_opts *o, struct so
 /* Resumes from STATE_DIR (see issue: DONE never re-run, live supervisors re-attached,
  * results collected, only work whose supervisor is gone restarted). */
 int socm_bk_resume(const char *state_dir, const struct socm_run_opts *o, struct socm_error *err);
-/* A resume that first runs again what `r` selects (exec/retry.h): the choice is
+/* A resume that first runs again what `r` selects (manager/retry.h): the choice is
  * journaled ("retry_request", then each workflow NEW again, "retried": true) before
  * anything starts; DONE work is never touched. Same exit codes as resume. */
 int socm_bk_retry(const char *state_dir, const struct socm_run_opts *o,

@@ -6,7 +6,7 @@
 #define SOCM_PROGRAM_H
 
 #include "config/value.h"
-#include "exec/bookkeeper.h"
+#include "manager/bookkeeper.h"
 
 #include <stdbool.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /* enactor_slurm.c — where the Slurm enactors' jobs go, and their log lines (see
  * enactor_slurm.h). */
-#include "exec/enactor_slurm.h"
+#include "enactors/enactor_slurm.h"
 
-#include "exec/spec.h"
+#include "manager/spec.h"
 #include "slurm/slurm.h"
 
 #include <stdarg.h>

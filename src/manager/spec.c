@@ -1,8 +1,8 @@
 /* spec.c — the campaign resolved for execution, and its JSON form (see spec.h). */
-#include "exec/spec.h"
+#include "manager/spec.h"
 #include "campaign/campaign.h"
 #include "config/config.h"
-#include "exec/record.h"
+#include "manager/record.h"
 #include "planner/sites.h"
 #include "socm/planner.h"
 

@@ -4,10 +4,10 @@
  * Independent campaigns run at once (up to program.max_parallel), each in a child
  * process with its own bookkeeper and state directory. Every campaign state change is
  * appended to program.jsonl first, so a resume knows which campaigns are done. */
-#include "exec/program.h"
+#include "api/program.h"
 #include "campaign/schema.h"
 #include "config/config.h"
-#include "exec/statedir.h"
+#include "manager/statedir.h"
 #include "socm/socm.h"
 #include "util/proc.h"
 

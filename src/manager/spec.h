@@ -21,7 +21,7 @@ enum socm_hook_kind {
     SOCM_HOOK_WF_FAILED,
     SOCM_HOOK_CAMPAIGN_DONE,
     SOCM_HOOK_CAMPAIGN_FAILED,
-    SOCM_HOOK_EVENTS, /* on_event: one program fed the events stream (exec/ext_callback.h) */
+    SOCM_HOOK_EVENTS, /* on_event: one program fed the events stream (manager/ext_callback.h) */
     SOCM_HOOK_N
 };
 extern const char *const socm_hook_names[SOCM_HOOK_N];

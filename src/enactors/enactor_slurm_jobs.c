@@ -14,11 +14,11 @@
  * --constraint from [campaign.slurm]. */
 #include "socm/enactor.h"
 
-#include "exec/enactor_slurm.h"
-#include "exec/journal.h"
-#include "exec/pilot.h"
+#include "enactors/enactor_slurm.h"
+#include "manager/journal.h"
+#include "enactors/pilot.h"
 #include "campaign/campaign.h"
-#include "exec/spec.h"
+#include "manager/spec.h"
 #include "slurm/slurm.h"
 #include "util/dirfd.h"
 #include "util/proc.h"

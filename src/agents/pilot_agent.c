@@ -8,9 +8,9 @@
  * unreachable controller) is retried with back-off; a step Slurm itself ended (node
  * failure, time limit, scancel) is reported "lost", for the manager to run it again.
  * It sleeps in poll() on inotify, a signalfd, a timerfd and the supervisors' pidfds. */
-#include "exec/agent.h"
-#include "exec/pilot.h"
-#include "exec/spec.h"
+#include "agents/agent.h"
+#include "enactors/pilot.h"
+#include "manager/spec.h"
 #include "slurm/slurm.h"
 #include "util/proc.h"
 #include "util/str.h"

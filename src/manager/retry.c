@@ -1,6 +1,6 @@
 /* retry.c — choosing what a retry runs again (see retry.h). */
-#include "exec/retry.h"
-#include "exec/bookkeeper.h"
+#include "manager/retry.h"
+#include "manager/bookkeeper.h"
 
 #include <string.h>
 

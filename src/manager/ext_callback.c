@@ -1,7 +1,7 @@
 /* ext_callback.c — the event callback (see ext_callback.h): two children joined by a
  * pipe, never a shell: socm's own `events --follow` (the one writer of the events
  * format) and the user's program reading it. */
-#include "exec/ext_callback.h"
+#include "manager/ext_callback.h"
 #include "util/dirfd.h"
 #include "util/proc.h"
 

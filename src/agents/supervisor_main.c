@@ -3,8 +3,8 @@
  * local agent starts with posix_spawn. Forking the manager instead costs the manager
  * copy-on-write faults and TLB shootdowns on its own pages for as long as each
  * supervisor lives, and exec'ing socm itself loads every library socm links. Same
- * code and command line as `socm supervise` (src/exec/supervise.c). */
-#include "exec/supervise.h"
+ * code and command line as `socm supervise` (src/agents/supervise.c). */
+#include "agents/supervise.h"
 
 #include <stdio.h>
 

@@ -1,7 +1,7 @@
 /* supervisor_path.c — finds socm-supervise for the local agent (see
  * supervisor_path.h): beside the executable, or where the install put it relative to
  * the library. */
-#include "exec/supervisor_path.h"
+#include "agents/supervisor_path.h"
 
 #include "util/proc.h"
 #include "util/str.h"

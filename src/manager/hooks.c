@@ -1,5 +1,5 @@
 /* hooks.c — notification hooks run alongside the campaign (see hooks.h). */
-#include "exec/hooks.h"
+#include "manager/hooks.h"
 #include "util/dirfd.h"
 #include "util/proc.h"
 
