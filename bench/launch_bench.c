@@ -8,7 +8,7 @@
  * Also: the manager's RSS for a large `dryrun --simulate` campaign. */
 #include "agents/agent.h"
 #include "manager/bookkeeper.h"
-#include "manager/spec.h"
+#include "state/spec.h"
 #include "util/proc.h"
 
 #include <ftw.h>

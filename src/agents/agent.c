@@ -2,7 +2,7 @@
  * method that starts one supervisor per workflow attempt (see agent.h). */
 #include "agents/agent.h"
 #include "agents/supervisor_path.h"
-#include "manager/spec.h"
+#include "state/spec.h"
 #include "agents/supervise.h"
 #include "util/dirfd.h"
 #include "util/proc.h"

@@ -9,8 +9,8 @@
  * failure, time limit, scancel) is reported "lost", for the manager to run it again.
  * It sleeps in poll() on inotify, a signalfd, a timerfd and the supervisors' pidfds. */
 #include "agents/agent.h"
-#include "enactors/pilot.h"
-#include "manager/spec.h"
+#include "agents/pilot.h"
+#include "state/spec.h"
 #include "slurm/slurm.h"
 #include "util/proc.h"
 #include "util/str.h"

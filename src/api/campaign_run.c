@@ -3,7 +3,7 @@
 #include "socm/socm.h"
 #include "campaign/campaign.h"
 #include "manager/bookkeeper.h"
-#include "manager/spec.h"
+#include "state/spec.h"
 #include "planner/sites.h"
 
 #include <errno.h>

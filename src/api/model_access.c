@@ -5,7 +5,7 @@
 
 #include "campaign/campaign.h"
 #include "config/value.h"
-#include "manager/spec.h"
+#include "state/spec.h"
 #include "util/error.h"
 #include "util/str.h"
 

@@ -7,7 +7,7 @@
 #include "api/program.h"
 #include "campaign/schema.h"
 #include "config/config.h"
-#include "manager/statedir.h"
+#include "state/statedir.h"
 #include "socm/socm.h"
 #include "util/proc.h"
 

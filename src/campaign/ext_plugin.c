@@ -7,7 +7,7 @@
 #include "campaign/ext_type.h"
 #include "planner/ext_planner.h"
 #include "socm/workflow.h"
-#include "util/ext_call.h"
+#include "campaign/ext_call.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  * wrapper each srun step runs: `socm agent --step-report FILE -- PROG ARGS...` writes
  * "JOBID.STEPID" to FILE (rank 0 only) and execs PROG with its arguments untouched. */
 #include "cli/cli.h"
-#include "enactors/pilot.h"
+#include "agents/pilot.h"
 #include "util/proc.h"
 #include "util/str.h"
 

@@ -7,8 +7,8 @@
 #include "agents/agent.h"
 #include "manager/bookkeeper.h"
 #include "enactors/enactor_slurm.h"
-#include "enactors/pilot.h"
-#include "manager/statedir.h"
+#include "agents/pilot.h"
+#include "state/statedir.h"
 #include "util/proc.h"
 
 #include <errno.h>

@@ -6,7 +6,7 @@
  * following a link. */
 #include "cli/cli.h"
 #include "manager/bookkeeper.h"
-#include "manager/statedir.h"
+#include "state/statedir.h"
 #include "util/dirfd.h"
 
 #include <errno.h>

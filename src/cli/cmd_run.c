@@ -6,7 +6,7 @@
 #include "config/config.h"
 #include "manager/bookkeeper.h"
 #include "api/program.h"
-#include "manager/spec.h"
+#include "state/spec.h"
 #include "planner/sites.h"
 #include "report/plan_print.h"
 #include "report/profile.h"

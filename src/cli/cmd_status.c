@@ -4,8 +4,8 @@
 #include "cli/cli.h"
 #include "api/program.h"
 #include "manager/bookkeeper.h"
-#include "enactors/pilot.h"
-#include "manager/statedir.h"
+#include "agents/pilot.h"
+#include "state/statedir.h"
 #include "util/proc.h"
 
 #include <poll.h>

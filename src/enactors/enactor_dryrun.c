@@ -3,7 +3,7 @@
  * simulated campaign emits the same events and journal as a real one, as fast as
  * the machine allows. */
 #include "agents/agent.h"
-#include "manager/spec.h"
+#include "state/spec.h"
 #include "socm/enactor.h"
 #include "util/proc.h"
 #include "util/str.h"

@@ -1,7 +1,7 @@
 /* enactor_local.c — the `local` enactor: an agent owning this machine's cores and
  * memory, one supervisor per workflow attempt, pidfds polled by the bookkeeper. */
 #include "agents/agent.h"
-#include "manager/spec.h"
+#include "state/spec.h"
 #include "socm/enactor.h"
 #include "util/proc.h"
 #include "util/str.h"

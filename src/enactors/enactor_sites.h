@@ -4,7 +4,7 @@
 #ifndef SOCM_ENACTOR_SITES_H
 #define SOCM_ENACTOR_SITES_H
 
-#include "manager/spec.h"
+#include "state/spec.h"
 #include "socm/enactor.h"
 
 /* `name` is the enactor for a single-resource spec (or the override for all, in a

@@ -2,7 +2,7 @@
  * enactor_slurm.h). */
 #include "enactors/enactor_slurm.h"
 
-#include "manager/spec.h"
+#include "state/spec.h"
 #include "slurm/slurm.h"
 
 #include <stdarg.h>

@@ -15,10 +15,10 @@
 #include "socm/enactor.h"
 
 #include "enactors/enactor_slurm.h"
-#include "manager/journal.h"
-#include "enactors/pilot.h"
+#include "state/journal.h"
+#include "agents/pilot.h"
 #include "campaign/campaign.h"
-#include "manager/spec.h"
+#include "state/spec.h"
 #include "slurm/slurm.h"
 #include "util/dirfd.h"
 #include "util/proc.h"

@@ -10,9 +10,9 @@
  * walltime, QoS) comes from planning the remaining work again (pilot_replan.c). */
 #include "agents/agent.h"
 #include "enactors/enactor_slurm.h"
-#include "manager/journal.h"
-#include "enactors/pilot.h"
-#include "manager/spec.h"
+#include "state/journal.h"
+#include "agents/pilot.h"
+#include "state/spec.h"
 #include "socm/enactor.h"
 #include "slurm/slurm.h"
 #include "util/proc.h"

@@ -1,6 +1,6 @@
 /* pilot_files.c — the state-directory layout shared by the slurm-pilot manager and
  * its agent, and the shell quoting of batch-script values (see pilot.h). */
-#include "enactors/pilot.h"
+#include "agents/pilot.h"
 #include "config/config.h"
 #include "slurm/slurm.h"
 #include "util/proc.h"

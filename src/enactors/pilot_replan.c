@@ -3,10 +3,10 @@
  * journal's state: everything not DONE, FAILED or CANCELED) are planned again with
  * the campaign's planner, resource and schema, against the deadline that remains,
  * giving the new pilot's cores, walltime and QoS (see pilot.h). */
-#include "manager/journal.h"
-#include "enactors/pilot.h"
+#include "state/journal.h"
+#include "agents/pilot.h"
 #include "campaign/discover.h"
-#include "manager/spec.h"
+#include "state/spec.h"
 #include "campaign/campaign.h"
 #include "socm/planner.h"
 #include "util/proc.h"

@@ -3,7 +3,7 @@
 #include "manager/bookkeeper.h"
 #include "manager/progress_line.h"
 #include "enactors/enactor_sites.h"
-#include "manager/record.h"
+#include "state/record.h"
 #include "agents/supervise.h"
 #include "predict/history.h"
 #include "slurm/slurm.h"

@@ -10,10 +10,10 @@
 
 #include "manager/ext_callback.h"
 #include "manager/hooks.h"
-#include "manager/journal.h"
+#include "state/journal.h"
 #include "manager/retry.h"
-#include "manager/spec.h"
-#include "manager/statedir.h"
+#include "state/spec.h"
+#include "state/statedir.h"
 #include "socm/enactor.h"
 
 #include <stdbool.h>

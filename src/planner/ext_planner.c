@@ -5,7 +5,7 @@
 #include "planner/ext_planner.h"
 #include "planner/plan_check.h"
 #include "planner/planner_impl.h"
-#include "util/ext_call.h"
+#include "campaign/ext_call.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,7 +2,7 @@
  * and resume use it) of arbitrary bytes as STATE_DIR/journal.jsonl. Replay must build
  * a state or report damage, never crash, leak or hang. */
 #include "manager/bookkeeper.h"
-#include "manager/journal.h"
+#include "state/journal.h"
 
 #include <fcntl.h>
 #include <stdint.h>

@@ -14,7 +14,7 @@
 #include "tmpdir_fixture.h"
 
 #include "agents/agent.h"
-#include "manager/spec.h"
+#include "state/spec.h"
 #include "util/str.h"
 
 #include <errno.h>

@@ -13,7 +13,7 @@
 #include "tmpdir_fixture.h"
 
 #include "agents/agent.h"
-#include "manager/spec.h"
+#include "state/spec.h"
 #include "socm/enactor.h"
 #include "util/str.h"
 

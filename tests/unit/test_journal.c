@@ -9,8 +9,8 @@
 #include <cmocka.h>
 
 #include "manager/bookkeeper.h"
-#include "manager/journal.h"
-#include "manager/spec.h"
+#include "state/journal.h"
+#include "state/spec.h"
 #include "util/crc32c.h"
 #include "util/proc.h"
 #include "util/str.h"

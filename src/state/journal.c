@@ -1,6 +1,6 @@
 /* journal.c — the append-only JSON-lines event log (see journal.h). */
-#include "manager/journal.h"
-#include "manager/statedir.h"
+#include "state/journal.h"
+#include "state/statedir.h"
 #include "util/crc32c.h"
 #include "util/dirfd.h"
 #include "util/proc.h"

@@ -1,5 +1,5 @@
 /* record.c — finished workflow runs into the history database (see record.h). */
-#include "manager/record.h"
+#include "state/record.h"
 #include "config/value.h"
 #include "predict/history.h"
 #include "util/str.h"

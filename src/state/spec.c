@@ -1,8 +1,8 @@
 /* spec.c — the campaign resolved for execution, and its JSON form (see spec.h). */
-#include "manager/spec.h"
+#include "state/spec.h"
 #include "campaign/campaign.h"
 #include "config/config.h"
-#include "manager/record.h"
+#include "state/record.h"
 #include "planner/sites.h"
 #include "socm/planner.h"
 

@@ -8,7 +8,7 @@
  * line that has one (journals from before checksums).
  *
  * The manager opens and creates its journal relative to the state directory's
- * descriptor (manager/statedir.h) while it holds the manager lock; the path-taking forms
+ * descriptor (state/statedir.h) while it holds the manager lock; the path-taking forms
  * open the directory themselves (for tests and for readers).
  *
  * Group commit: appended events wait in memory; socm_journal_sync writes all of them

@@ -1,7 +1,7 @@
 /* ext_call.c — one JSON request to an external extension and its checked reply
  * (see ext_call.h). The child runs through util/child.c: argv, own process group,
  * killed at the deadline. */
-#include "util/ext_call.h"
+#include "campaign/ext_call.h"
 #include "util/child.h"
 
 #include <string.h>

@@ -1,6 +1,6 @@
 /* statedir.c — the state directory: private creation, ownership checks and the
  * manager lock (see statedir.h). */
-#include "manager/statedir.h"
+#include "state/statedir.h"
 #include "util/proc.h"
 #include "util/str.h"
 
