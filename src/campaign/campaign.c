@@ -5,11 +5,10 @@
  * position of the value at fault. */
 #include "campaign/discover.h"
 #include "campaign/matrix.h"
-#include "campaign/ext_type.h"
 #include "campaign/names.h"
 #include "campaign/plugin.h"
 #include "campaign/schema.h"
-#include "planner/ext_planner.h"
+#include "campaign/ext_planners.h"
 #include "socm/workflow.h"
 #include "config/config.h"
 
@@ -688,11 +687,8 @@ struct socm_campaign *socm_campaign_from_config(struct socm_value *config, const
     if (!c->state_dir)
         c->state_dir = socm_asprintf("./socm-%s", c->name);
 
-    /* Plug-ins first: they may register the types the sections below name. */
-    struct socm_error perr;
-    if (socm_plugin_load_env(&perr) < 0 || socm_plugin_load_config(config, c->base_dir, &perr) < 0)
-        socm_errlist_add(errs, perr.msg);
-    socm_ext_types_load(config, c->base_dir, errs);
+    /* Plug-ins and [types] first: they register the types the sections below name. */
+    socm_plugin_load_types(config, c->base_dir, errs);
 
     /* Matrix sections become one section per combination before any is expanded. */
     if (!empty)

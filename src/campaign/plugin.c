@@ -2,6 +2,7 @@
  * register workflow types, subcampaigns, planners and enactors (see socm/plugin.h). */
 #include "campaign/plugin.h"
 #include "campaign/ext_plugin.h"
+#include "campaign/ext_type.h"
 #include "socm/enactor.h"
 #include "socm/plugin.h"
 #include "util/plugin.h"
@@ -139,4 +140,13 @@ int socm_plugin_load_config(const struct socm_value *root, const char *base_dir,
     if (plugin_load_list(socm_table_get(root, "plugins"), base_dir, err) < 0)
         return -1;
     return plugin_load_list(socm_value_path(root, "campaign.plugins"), base_dir, err);
+}
+
+void socm_plugin_load_types(const struct socm_value *root, const char *base_dir,
+                            struct socm_errlist *errs)
+{
+    struct socm_error err;
+    if (socm_plugin_load_env(&err) < 0 || socm_plugin_load_config(root, base_dir, &err) < 0)
+        socm_errlist_add(errs, err.msg);
+    socm_ext_types_load(root, base_dir, errs);
 }

@@ -14,5 +14,10 @@ int socm_plugin_load_env(struct socm_error *err);
  * in [campaign] of a config tree; errors carry the entry's position. */
 int socm_plugin_load_config(const struct socm_value *root, const char *base_dir,
                             struct socm_error *err);
+/* Every source of workflow types a campaign may use, before its sections are
+ * expanded: $SOCM_PLUGIN_PATH, its `plugins`, then its `[types.NAME]` (external
+ * programs, ext_type.h); each problem is added to errs. */
+void socm_plugin_load_types(const struct socm_value *root, const char *base_dir,
+                            struct socm_errlist *errs);
 
 #endif

@@ -2,6 +2,7 @@
  * the generic deadline/core search and QoS choice the original uses, and the plan
  * value's helpers. Policies live one per file (heft_socm.c, time.c). */
 #include "planner/planner_impl.h"
+#include "planner/ext_planner.h"
 #include "util/plugin.h"
 #include "util/str.h"
 
@@ -41,7 +42,8 @@ const struct socm_planner *socm_planner_find(const char *name)
     for (size_t i = 0; i < n_registered; i++)
         if (strcmp(registered[i]->name, name) == 0)
             return registered[i];
-    return NULL;
+    /* Then the external programs campaigns and plug-ins declared (ext_planner.c). */
+    return socm_ext_planner_find(name);
 }
 
 void socm_planner_names(struct socm_strv *names)
@@ -50,6 +52,11 @@ void socm_planner_names(struct socm_strv *names)
         socm_strv_push(names, builtins[i]->name);
     for (size_t i = 0; i < n_registered; i++)
         socm_strv_push(names, registered[i]->name);
+    for (size_t i = 0; i < socm_ext_planner_count(); i++) {
+        const char *name = socm_ext_planner_at(i)->name;
+        if (socm_planner_find(name) == socm_ext_planner_find(name))
+            socm_strv_push(names, name);
+    }
 }
 
 const struct socm_planner *socm_planner_load_plugin(const char *path, struct socm_error *err)
