@@ -200,3 +200,39 @@ void socm_dag_generations(const struct socm_dag *d, int *order, size_t **gen_sta
     *gen_start = starts;
     *ngen = g;
 }
+
+/* ---- The public accessors (socm/model.h) ---- */
+
+/* Out-of-range nodes read as having no edges: a plug-in's mistake is not a crash. */
+static const struct socm_intv *dag_list(const struct socm_dag *d, int node, bool pred)
+{
+    if (!d || node < 0 || (size_t)node >= d->n)
+        return NULL;
+    return pred ? &d->pred[node] : &d->succ[node];
+}
+
+size_t socm_dag_size(const struct socm_dag *d) { return d ? d->n : 0; }
+
+size_t socm_dag_npred(const struct socm_dag *d, int node)
+{
+    const struct socm_intv *l = dag_list(d, node, true);
+    return l ? l->n : 0;
+}
+
+int socm_dag_pred(const struct socm_dag *d, int node, size_t k)
+{
+    const struct socm_intv *l = dag_list(d, node, true);
+    return l && k < l->n ? l->v[k] : -1;
+}
+
+size_t socm_dag_nsucc(const struct socm_dag *d, int node)
+{
+    const struct socm_intv *l = dag_list(d, node, false);
+    return l ? l->n : 0;
+}
+
+int socm_dag_succ(const struct socm_dag *d, int node, size_t k)
+{
+    const struct socm_intv *l = dag_list(d, node, false);
+    return l && k < l->n ? l->v[k] : -1;
+}
