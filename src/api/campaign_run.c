@@ -3,7 +3,7 @@
 #include "socm/socm.h"
 #include "campaign/campaign.h"
 #include "manager/bookkeeper.h"
-#include "state/spec.h"
+#include "api/run_pipeline.h"
 #include "planner/sites.h"
 
 #include <errno.h>
@@ -32,44 +32,26 @@ int socm_campaign_plan(const struct socm_campaign *c, struct socm_plan *plan,
     return 0;
 }
 
-/* The child's whole life: returns its exit code. */
+static void print_load_errors(void *ctx, const struct socm_errlist *errs)
+{
+    for (size_t i = 0; i < errs->n; i++)
+        fprintf(stderr, "socm: %s\n", errs->msgs[i]);
+}
+
+/* The child's whole life: the run pipeline (the same as `socm run`); returns its
+ * exit code. */
 static int child_main(const char *const *files, size_t nfiles, const char *state_dir,
                       const struct socm_run_opts *opts, bool resume)
 {
     struct socm_error err = {0};
-    if (resume && state_dir) {
-        char *jp = socm_asprintf("%s/journal.jsonl", state_dir);
-        bool exists = access(jp, F_OK) == 0;
-        free(jp);
-        if (exists) {
-            int code = socm_bk_resume(state_dir, opts, &err);
-            if (code < 0)
-                fprintf(stderr, "socm: %s\n", err.msg);
-            return code < 0 ? (err.code ? (int)err.code : 2) : code;
-        }
-    }
-    struct socm_errlist errs = {0};
-    struct socm_campaign *c = socm_campaign_load(files, nfiles, &errs);
-    for (size_t i = 0; i < errs.n; i++)
-        fprintf(stderr, "socm: %s\n", errs.msgs[i]);
-    socm_errlist_free(&errs);
-    if (!c)
-        return 2;
-    struct socm_sites_plan sp;
-    if (socm_sites_plan_make(c, NULL, &sp, &err) != 0) {
-        fprintf(stderr, "socm: %s\n", err.msg);
-        socm_campaign_free(c);
-        return 2;
-    }
-    struct socm_spec spec;
-    int rc = socm_spec_from_sites_plan(c, &sp, state_dir, &spec, &err);
-    socm_sites_plan_free(&sp);
-    socm_campaign_free(c);
-    if (rc != 0) {
-        fprintf(stderr, "socm: %s\n", err.msg);
-        return 2;
-    }
-    int code = socm_bk_run(&spec, opts, &err);
+    struct socm_pipeline p = {
+        .files = files, .nfiles = nfiles,
+        .vars = {(const char *const *)opts->defines.v, opts->defines.n, opts->values},
+        .state_dir = state_dir, .resume = resume, .opts = opts,
+        .load_failed = print_load_errors,
+    };
+    int code = socm_pipeline_run(&p, &err);
+    free(p.ran_dir);
     if (code < 0)
         fprintf(stderr, "socm: %s\n", err.msg);
     return code < 0 ? (err.code ? (int)err.code : 2) : code; /* 3: e.g. another manager */

@@ -53,6 +53,11 @@ struct socm_run_opts {
     bool simulate;
     bool tty;             /* one live progress line instead of log lines */
     bool quiet;           /* no progress output (the log file still gets it) */
+    /* Template variables of the campaign files (the library's -D and --values; the
+     * command line passes its own to the run pipeline): owned by the library's
+     * socm_run_opts_free, read only while loading. */
+    struct socm_strv defines;
+    const char *values;
 };
 
 struct socm_bk {
