@@ -5,6 +5,7 @@
  * process with its own bookkeeper and state directory. Every campaign state change is
  * appended to program.jsonl first, so a resume knows which campaigns are done. */
 #include "api/program.h"
+#include "campaign/names.h"
 #include "campaign/schema.h"
 #include "config/config.h"
 #include "state/statedir.h"
@@ -206,7 +207,7 @@ static int program_load(const char *path, const char *state_dir, struct program 
     p->name = nm ? socm_strdup(nm) : base_name(path);
     p->state_dir = state_dir ? socm_strdup(state_dir)
                    : sd      ? socm_strdup(sd)
-                             : socm_asprintf("./socm-%s", p->name);
+                             : socm_state_dir_default(p->name);
     const struct socm_value *set = socm_table_get(root, "campaign_set");
     if (rc == 0 && set) {
         if (set->type != SOCM_V_ARRAY)

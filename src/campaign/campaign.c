@@ -484,7 +484,7 @@ struct socm_campaign *socm_campaign_from_config(struct socm_value *config, const
     if (!socm_table_get(camp, "execution_schema"))
         c->schema = SOCM_SCHEMA_REMOTE;
     if (!c->state_dir)
-        c->state_dir = socm_asprintf("./socm-%s", c->name);
+        c->state_dir = socm_state_dir_default(c->name);
 
     /* Plug-ins and [types] first: they register the types the sections below name. */
     socm_plugin_load_types(config, c->base_dir, errs);

@@ -251,7 +251,7 @@ int socm_cmd_status(int argc, char **argv)
      * first read, so no change between the two is missed). */
     int in = watch ? inotify_init1(IN_CLOEXEC | IN_NONBLOCK) : -1;
     if (in >= 0) {
-        char *jp = socm_asprintf("%s/journal.jsonl", dir);
+        char *jp = socm_asprintf("%s/%s", dir, SOCM_JOURNAL_FILE);
         inotify_add_watch(in, jp, IN_MODIFY | IN_DONT_FOLLOW);
         free(jp);
     }

@@ -2,6 +2,7 @@
  * states, hooks, the enactor's callbacks (running, finished, log), recorded history,
  * infrastructure faults, cancel requests and sandboxes. */
 #include "manager/bookkeeper_impl.h"
+#include "state/outcome.h"
 #include "manager/progress_line.h"
 #include "enactors/enactor_sites.h"
 #include "state/record.h"
@@ -181,12 +182,6 @@ void socm_bk_cb_running(void *ctx, int i, int attempt, long job)
         socm_bk_on_job_known(bk, i);
 }
 
-static const char *outcome_name(enum socm_outcome o)
-{
-    static const char *const n[] = {"done", "failed", "timeout", "canceled", "lost", "system"};
-    return n[o];
-}
-
 static void merge_event(json_t *dst, json_t *src)
 {
     json_object_update(dst, src);
@@ -288,7 +283,7 @@ void socm_bk_cb_finished(void *ctx, const struct socm_result *r)
     }
     const char *reason = w->reason;
     json_t *res = json_pack("{s:i,s:s,s:i,s:i,s:f,s:f,s:f,s:f,s:f}", "attempt", r->attempt,
-                            "outcome", outcome_name(r->outcome), "exit_code", r->exit_code,
+                            "outcome", socm_outcome_name(r->outcome), "exit_code", r->exit_code,
                             "signal", r->signal, "start", r->start, "end", r->end, "elapsed_s",
                             r->elapsed_s, "max_rss_mb", r->max_rss_mb, "cpu_s", r->cpu_s);
     if (reason)
@@ -351,14 +346,14 @@ void socm_bk_cb_finished(void *ctx, const struct socm_result *r)
         socm_bk_set_state(bk, i, SOCM_W_READY);
         socm_bk_heap_push(bk, i);
         socm_bk_log(bk, "%s attempt %d %s (%s); retrying in %.1f s", t->name, w->attempts,
-               outcome_name(r->outcome), reason ? reason : "", delay);
+               socm_outcome_name(r->outcome), reason ? reason : "", delay);
         return;
     }
     merge_event(res, socm_bk_wf_event(bk, i, SOCM_W_FAILED));
     socm_bk_jappend(bk, res);
     socm_bk_set_state(bk, i, SOCM_W_FAILED);
     socm_bk_log(bk, "%s FAILED after %d attempt%s: %s", t->name, w->attempts,
-           w->attempts == 1 ? "" : "s", reason ? reason : outcome_name(r->outcome));
+           w->attempts == 1 ? "" : "s", reason ? reason : socm_outcome_name(r->outcome));
     socm_bk_run_hook(bk, SOCM_HOOK_WF_FAILED, i, "FAILED", r->exit_code);
     socm_bk_on_final(bk, i);
     if (bk->spec.fail_fast && !bk->interrupt_signal) {

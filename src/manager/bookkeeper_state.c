@@ -2,6 +2,7 @@
  * journal's group commit (append, hold, sync), state changes, and the ready heap
  * ordered by plan. */
 #include "manager/bookkeeper_impl.h"
+#include "util/heap.h"
 #include "manager/progress_line.h"
 #include "enactors/enactor_sites.h"
 #include "state/record.h"
@@ -134,42 +135,24 @@ void socm_bk_set_campaign(struct socm_bk *bk, enum socm_cstate st, const char *r
 
 /* ---- ready heap, ordered by plan (start, id) ---- */
 
-static bool heap_less(struct socm_bk *bk, int a, int b) { return bk->rank[a] < bk->rank[b]; }
+static bool plan_before(const void *ctx, int a, int b)
+{
+    const struct socm_bk *bk = ctx;
+    return bk->rank[a] < bk->rank[b];
+}
 
 void socm_bk_heap_push(struct socm_bk *bk, int i)
 {
     if (bk->w[i].in_heap)
         return;
     bk->w[i].in_heap = true;
-    size_t k = bk->nheap++;
-    bk->heap[k] = i;
-    while (k > 0 && heap_less(bk, bk->heap[k], bk->heap[(k - 1) / 2])) {
-        int t = bk->heap[k];
-        bk->heap[k] = bk->heap[(k - 1) / 2];
-        bk->heap[(k - 1) / 2] = t;
-        k = (k - 1) / 2;
-    }
+    socm_heap_push(bk->heap, &bk->nheap, i, plan_before, bk);
 }
 
 int socm_bk_heap_pop(struct socm_bk *bk)
 {
-    int top = bk->heap[0];
+    int top = socm_heap_pop(bk->heap, &bk->nheap, plan_before, bk);
     bk->w[top].in_heap = false;
-    bk->heap[0] = bk->heap[--bk->nheap];
-    size_t k = 0;
-    for (;;) {
-        size_t l = 2 * k + 1, r = l + 1, m = k;
-        if (l < bk->nheap && heap_less(bk, bk->heap[l], bk->heap[m]))
-            m = l;
-        if (r < bk->nheap && heap_less(bk, bk->heap[r], bk->heap[m]))
-            m = r;
-        if (m == k)
-            break;
-        int t = bk->heap[k];
-        bk->heap[k] = bk->heap[m];
-        bk->heap[m] = t;
-        k = m;
-    }
     return top;
 }
 

@@ -102,47 +102,7 @@ int socm_plan_generations(const struct socm_dag *d, int *order, size_t **gen_sta
 
 int socm_plan_topo(const struct socm_dag *d, int *order)
 {
-    size_t n = d->n, k = 0, head = 0;
-    size_t *indeg = socm_xcalloc(n ? n : 1, sizeof *indeg);
-    /* A binary min-heap keeps "smallest index first" in O(n log n). */
-    int *heap = socm_xmalloc((n ? n : 1) * sizeof *heap);
-    size_t hn = 0;
-#define HEAP_PUSH(x)                                                                   \
-    do {                                                                               \
-        size_t c_ = hn++;                                                              \
-        heap[c_] = (x);                                                                \
-        while (c_ > 0 && heap[(c_ - 1) / 2] > heap[c_]) {                              \
-            int t_ = heap[c_]; heap[c_] = heap[(c_ - 1) / 2]; heap[(c_ - 1) / 2] = t_; \
-            c_ = (c_ - 1) / 2;                                                         \
-        }                                                                              \
-    } while (0)
-    for (size_t i = 0; i < n; i++) {
-        indeg[i] = d->pred[i].n;
-        if (indeg[i] == 0)
-            HEAP_PUSH((int)i);
-    }
-    while (hn > 0) {
-        int u = heap[0];
-        heap[0] = heap[--hn];
-        for (size_t c = 0;;) {
-            size_t l = 2 * c + 1, r = l + 1, m = c;
-            if (l < hn && heap[l] < heap[m]) m = l;
-            if (r < hn && heap[r] < heap[m]) m = r;
-            if (m == c) break;
-            int t = heap[c]; heap[c] = heap[m]; heap[m] = t;
-            c = m;
-        }
-        order[k++] = u;
-        const struct socm_intv *s = &d->succ[u];
-        for (size_t j = 0; j < s->n; j++)
-            if (--indeg[s->v[j]] == 0)
-                HEAP_PUSH(s->v[j]);
-    }
-#undef HEAP_PUSH
-    (void)head;
-    free(indeg);
-    free(heap);
-    return k == n ? 0 : -1;
+    return socm_dag_topo(d, order, NULL); /* the DAG's own order, written once */
 }
 
 /* ---- Helpers shared by the policies ---- */

@@ -1,5 +1,6 @@
 /* spec.c — the campaign resolved for execution, and its JSON form (see spec.h). */
 #include "state/spec.h"
+#include "campaign/names.h"
 #include "campaign/campaign.h"
 #include "config/config.h"
 #include "state/record.h"
@@ -99,7 +100,7 @@ int socm_spec_from_campaign(const struct socm_campaign *c, const struct socm_pla
                                            : c->state_dir ? c->state_dir : "");
     if (!out->state_dir[0]) {
         free(out->state_dir);
-        out->state_dir = socm_asprintf("./socm-%s", c->name);
+        out->state_dir = socm_state_dir_default(c->name);
     }
     out->enactor = socm_strdup(c->enactor ? c->enactor : "local");
     out->fail_fast = c->fail_fast;
