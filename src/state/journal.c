@@ -50,8 +50,12 @@ int socm_journal_open_at(struct socm_journal *j, int dfd, const char *dir, bool 
             return -1;
         }
     }
-    if (exclusive)
-        fsync(dfd);
+    /* A new journal's name is durable only once its directory is. */
+    if (exclusive && fsync(dfd) != 0) {
+        socm_error_errno(err, "cannot sync %s", dir);
+        socm_journal_close(j);
+        return -1;
+    }
     return 0;
 }
 
@@ -101,7 +105,11 @@ int socm_journal_create_at(struct socm_journal *j, int dfd, const char *dir, con
     free(tmp);
     if (rc != 0)
         return -1;
-    fsync(dfd);
+    if (fsync(dfd) != 0) { /* the link that names the journal: undone, so a run can start again */
+        socm_error_errno(err, "cannot sync %s", dir);
+        unlinkat(dfd, SOCM_JOURNAL_FILE, 0);
+        return -1;
+    }
     return socm_journal_open_at(j, dfd, dir, false, -1, err);
 }
 
