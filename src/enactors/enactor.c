@@ -1,5 +1,5 @@
 /* enactor.c — the enactor registry: built-ins plus plug-ins, by name. */
-#include "socm/enactor.h"
+#include "enactors/enactor_fault.h"
 #include "util/plugin.h"
 #include "util/proc.h"
 #include "util/str.h"
@@ -69,14 +69,44 @@ const struct socm_enactor_ops *socm_enactor_resolve(const char *name, struct soc
     return ops;
 }
 
+/* Every enactor socm makes, with where its faults go (socm_enactor_fault): kept
+ * out of struct socm_enactor, whose layout plug-ins were built against. */
+struct enactor_box {
+    struct socm_enactor e; /* first: the enactor is the box */
+    socm_enactor_fault_fn fault;
+};
+
+struct socm_enactor *socm_enactor_alloc(socm_enactor_fault_fn fault)
+{
+    struct enactor_box *b = socm_xcalloc(1, sizeof *b);
+    b->fault = fault;
+    return &b->e;
+}
+
+void socm_enactor_fault(struct socm_enactor *e, const char *msg)
+{
+    struct enactor_box *b = (struct enactor_box *)e;
+    if (b->fault)
+        b->fault(e->cb.ctx, msg);
+    else if (e->cb.log)
+        e->cb.log(e->cb.ctx, msg);
+}
+
 struct socm_enactor *socm_enactor_create(const char *name, const struct socm_allocation *a,
                                          const struct socm_enactor_callbacks *cb,
                                          struct socm_error *err)
 {
+    return socm_enactor_create_faults(name, a, cb, NULL, err);
+}
+
+struct socm_enactor *socm_enactor_create_faults(const char *name, const struct socm_allocation *a,
+                                                const struct socm_enactor_callbacks *cb,
+                                                socm_enactor_fault_fn fault, struct socm_error *err)
+{
     const struct socm_enactor_ops *ops = socm_enactor_resolve(name, err);
     if (!ops)
         return NULL;
-    struct socm_enactor *e = socm_xcalloc(1, sizeof *e);
+    struct socm_enactor *e = socm_enactor_alloc(fault);
     e->ops = ops;
     e->cb = *cb;
     if (ops->setup(e, a, err) != 0) {

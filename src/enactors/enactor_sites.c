@@ -160,7 +160,7 @@ static int site_error(struct socm_error *err, const char *site)
 struct socm_enactor *socm_enactor_for_spec(const struct socm_spec *spec, const char *name,
                                            const struct socm_allocation *a,
                                            const struct socm_enactor_callbacks *cb,
-                                           struct socm_error *err)
+                                           socm_enactor_fault_fn fault, struct socm_error *err)
 {
     if (spec->nsites == 0 || a->simulate) {
         /* One site, or a simulation: one enactor for everything (a simulation
@@ -169,14 +169,14 @@ struct socm_enactor *socm_enactor_for_spec(const struct socm_spec *spec, const c
         if (spec->nsites && a->cores == 0)
             for (size_t k = 0; k < spec->nsites; k++)
                 one.cores += spec->sites[k].cores;
-        return socm_enactor_create(name, &one, cb, err);
+        return socm_enactor_create_faults(name, &one, cb, fault, err);
     }
     struct sites *S = socm_xcalloc(1, sizeof *S);
     S->spec = spec;
     S->n = spec->nsites;
     S->sub = socm_xcalloc(S->n, sizeof *S->sub);
     S->nfds = socm_xcalloc(S->n, sizeof *S->nfds);
-    struct socm_enactor *e = socm_xcalloc(1, sizeof *e);
+    struct socm_enactor *e = socm_enactor_alloc(fault);
     e->ops = &sites_ops;
     e->cb = *cb;
     e->priv = S;
@@ -188,7 +188,7 @@ struct socm_enactor *socm_enactor_for_spec(const struct socm_spec *spec, const c
         sa.memory_mb = st->memory_mb;
         sa.account = st->account;
         sa.partition = st->partition;
-        S->sub[k] = socm_enactor_create(st->enactor, &sa, cb, err);
+        S->sub[k] = socm_enactor_create_faults(st->enactor, &sa, cb, fault, err);
         if (!S->sub[k]) {
             site_error(err, st->name);
             socm_enactor_destroy(e);

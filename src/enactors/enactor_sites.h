@@ -5,14 +5,14 @@
 #define SOCM_ENACTOR_SITES_H
 
 #include "state/spec.h"
-#include "socm/enactor.h"
+#include "enactors/enactor_fault.h"
 
 /* `name` is the enactor for a single-resource spec (or the override for all, in a
  * simulation); sites use their own. */
 struct socm_enactor *socm_enactor_for_spec(const struct socm_spec *spec, const char *name,
                                            const struct socm_allocation *a,
                                            const struct socm_enactor_callbacks *cb,
-                                           struct socm_error *err);
+                                           socm_enactor_fault_fn fault, struct socm_error *err);
 
 /* Resolves, without setting anything up, every enactor socm_enactor_for_spec would
  * create (loading plug-ins): a run checks this before it writes any state, so an

@@ -928,7 +928,8 @@ static void sp_cancel(struct socm_enactor *e, int index)
         } else {
             char *c = lpath(P, "cancel", r->l, NULL);
             struct socm_error err = {0};
-            socm_write_atomic(c, "", 0, 0600, &err);
+            if (socm_write_atomic(c, "", 0, 0600, &err) != 0) /* the agent would never hear */
+                socm_enactor_fault(e, err.msg);
             free(c);
         }
         free(q);

@@ -282,7 +282,7 @@ static int setup_run(struct socm_bk *bk, const struct socm_run_opts *o, struct s
     if (o->simulate && a.cores == 0)
         a.cores = bk->spec.plan_cores;
     struct socm_enactor_callbacks cb = {bk, socm_bk_cb_running, socm_bk_cb_finished, socm_bk_cb_log};
-    bk->e = socm_enactor_for_spec(&bk->spec, name, &a, &cb, err); /* one per site */
+    bk->e = socm_enactor_for_spec(&bk->spec, name, &a, &cb, socm_bk_cb_fault, err); /* one per site */
     if (!bk->e)
         return -1;
     socm_hooks_init(&bk->hooks, bk->spec.state_dir, bk->spec.hook_timeout_s,

@@ -252,6 +252,13 @@ void socm_bk_on_fault_report(struct socm_bk *bk, long pid, int e)
            pid);
 }
 
+/* An enactor could not do what it was asked (socm_enactor_fault): the manager stops,
+ * exit 3, with the work left as it is for a resume. */
+void socm_bk_cb_fault(void *ctx, const char *msg)
+{
+    infra_fault(ctx, "%s", msg);
+}
+
 void socm_bk_cb_finished(void *ctx, const struct socm_result *r)
 {
     struct socm_bk *bk = ctx;

@@ -75,6 +75,8 @@ void socm_bk_run_hook(struct socm_bk *bk, enum socm_hook_kind k, int i, const ch
 /* What an enactor's handle of workflow i is, for log lines: a Slurm job id or a pid. */
 const char *socm_bk_handle_word(const struct socm_bk *bk, int i);
 
+void socm_bk_cb_fault(void *ctx, const char *msg);
+
 void socm_bk_cb_running(void *ctx, int i, int attempt, long job);
 
 /* A supervisor of ours cannot write in its sandbox: its result (which it keeps and
