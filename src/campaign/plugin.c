@@ -23,14 +23,42 @@ static int plugin_fail(const char *message)
     return -1;
 }
 
-static int plugin_register_enactor(const struct socm_enactor_ops *enactor)
+/* What plug-ins registered; a name twice is refused, as the registries do. */
+static const struct socm_planner **planners;
+static size_t n_planners;
+static const struct socm_enactor_ops **enactors;
+static size_t n_enactors;
+
+size_t socm_plugin_planner_count(void) { return n_planners; }
+const struct socm_planner *socm_plugin_planner_at(size_t i) { return i < n_planners ? planners[i] : NULL; }
+size_t socm_plugin_enactor_count(void) { return n_enactors; }
+const struct socm_enactor_ops *socm_plugin_enactor_at(size_t i)
 {
-    return socm_enactor_register(enactor);
+    return i < n_enactors ? enactors[i] : NULL;
+}
+
+static int plugin_register_enactor(const struct socm_enactor_ops *e)
+{
+    if (!e || !e->name)
+        return -1;
+    for (size_t i = 0; i < n_enactors; i++)
+        if (!strcmp(enactors[i]->name, e->name))
+            return enactors[i] == e ? 0 : -1;
+    enactors = socm_xrealloc(enactors, (n_enactors + 1) * sizeof *enactors);
+    enactors[n_enactors++] = e;
+    return 0;
 }
 
 static int plugin_register_planner(const struct socm_planner *p)
 {
-    return socm_planner_register(p);
+    if (!p || !p->name || !p->schedule)
+        return -1;
+    for (size_t i = 0; i < n_planners; i++)
+        if (!strcmp(planners[i]->name, p->name))
+            return -1;
+    planners = socm_xrealloc(planners, (n_planners + 1) * sizeof *planners);
+    planners[n_planners++] = p;
+    return 0;
 }
 
 int socm_plugin_load(const char *path, struct socm_error *err)

@@ -1,5 +1,7 @@
-/* enactor.c — the enactor registry: built-ins plus plug-ins, by name. */
+/* enactor.c — the enactor registry: built-ins, registered ones and those plug-ins
+ * loaded with a campaign (campaign/plugin.h), by name. */
 #include "enactors/enactor_fault.h"
+#include "campaign/plugin.h"
 #include "util/plugin.h"
 #include "util/proc.h"
 #include "util/str.h"
@@ -35,6 +37,9 @@ const struct socm_enactor_ops *socm_enactor_find(const char *name)
     for (size_t i = 0; i < nregistry; i++)
         if (!strcmp(registry[i]->name, name))
             return registry[i];
+    for (size_t i = 0; i < socm_plugin_enactor_count(); i++) /* loaded with a campaign */
+        if (!strcmp(socm_plugin_enactor_at(i)->name, name))
+            return socm_plugin_enactor_at(i);
     return NULL;
 }
 
@@ -43,6 +48,11 @@ void socm_enactor_names(struct socm_strv *names)
     register_builtins();
     for (size_t i = 0; i < nregistry; i++)
         socm_strv_push(names, registry[i]->name);
+    for (size_t i = 0; i < socm_plugin_enactor_count(); i++) {
+        const struct socm_enactor_ops *ops = socm_plugin_enactor_at(i);
+        if (socm_enactor_find(ops->name) == ops)
+            socm_strv_push(names, ops->name);
+    }
 }
 
 const struct socm_enactor_ops *socm_enactor_load_plugin(const char *path, struct socm_error *err)

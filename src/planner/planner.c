@@ -3,6 +3,7 @@
  * value's helpers. Policies live one per file (heft_socm.c, time.c). */
 #include "planner/planner_impl.h"
 #include "planner/ext_planner.h"
+#include "campaign/plugin.h"
 #include "util/plugin.h"
 #include "util/str.h"
 
@@ -42,7 +43,11 @@ const struct socm_planner *socm_planner_find(const char *name)
     for (size_t i = 0; i < n_registered; i++)
         if (strcmp(registered[i]->name, name) == 0)
             return registered[i];
-    /* Then the external programs campaigns and plug-ins declared (ext_planner.c). */
+    /* Then the plug-ins' (loaded with a campaign), then the external programs
+     * campaigns and plug-ins declared (ext_planner.c). */
+    for (size_t i = 0; i < socm_plugin_planner_count(); i++)
+        if (strcmp(socm_plugin_planner_at(i)->name, name) == 0)
+            return socm_plugin_planner_at(i);
     return socm_ext_planner_find(name);
 }
 
@@ -52,6 +57,11 @@ void socm_planner_names(struct socm_strv *names)
         socm_strv_push(names, builtins[i]->name);
     for (size_t i = 0; i < n_registered; i++)
         socm_strv_push(names, registered[i]->name);
+    for (size_t i = 0; i < socm_plugin_planner_count(); i++) {
+        const struct socm_planner *p = socm_plugin_planner_at(i);
+        if (socm_planner_find(p->name) == p)
+            socm_strv_push(names, p->name);
+    }
     for (size_t i = 0; i < socm_ext_planner_count(); i++) {
         const char *name = socm_ext_planner_at(i)->name;
         if (socm_planner_find(name) == socm_ext_planner_find(name))
