@@ -1,6 +1,6 @@
 /* supervise.c — the supervisor of one workflow attempt (see supervise.h). It uses
  * only libc and src/util, so that it also builds as the small standalone supervisor
- * executable socm-supervise (src/supervisor/). */
+ * executable socm-supervise (supervisor_main.c). */
 #include "agents/supervise.h"
 #include "config/utf8.h"
 #include "util/dirfd.h"
