@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# test_pilot_loop.sh — the slurm-pilot manager's event loop never waits for Slurm, and
+# its durable records fail loudly; stub Slurm commands (SOCM_SLURM_BINDIR), no cluster.
+#  H. squeue hangs (a controller that does not answer): SIGTERM is answered at once —
+#     "interrupted" journaled within a second, the manager gone within a few — while
+#     the squeue it started still hangs.
+#  R. The pilot's id cannot be recorded (pilot/jobs refused right after sbatch
+#     accepted the pilot): exit 3 with "cannot record pilot", the workflow not failed,
+#     and pilot/sbatch kept so that `socm resume` finds the pilot by name.
+set -u
+. "$(dirname "$0")/lib.sh"
+cd "$tmp"
+mkdir stubs
+# sbatch answers job 4242 (and, with TRAP_JOBS set, makes pilot/jobs a directory
+# first, so that the record cannot be written); sinfo: one node of 8 cores.
+cat > stubs/sbatch <<'SH'
+#!/bin/sh
+for a in "$@"; do case $a in --chdir=*) d=${a#--chdir=} ;; esac; done
+[ -n "${TRAP_JOBS:-}" ] && mkdir -p "$d/pilot/jobs"
+echo 4242
+SH
+# squeue: hangs (its pid kept for the cleanup), or with SQUEUE_OK answers RUNNING.
+printf '#!/bin/sh\n[ -n "${SQUEUE_OK:-}" ] && { echo "4242|RUNNING|0:01|1|n1|x"; exit 0; }\necho $$ >> %s/squeue.pids\nexec sleep 40\n' "$tmp" > stubs/squeue
+printf '#!/bin/sh\necho "JobID|State|ExitCode"\n' > stubs/sacct
+printf '#!/bin/sh\n:\n' > stubs/scancel
+printf '#!/bin/sh\necho "n1|idle|8|8000|debug*"\n' > stubs/sinfo
+chmod +x stubs/*
+export SOCM_SLURM_BINDIR=$tmp/stubs
+cleanup() { [ -e squeue.pids ] && while read -r p; do kill "$p" 2>/dev/null; done < squeue.pids; rm -f squeue.pids; }
+trap 'cleanup; rm -rf "$tmp"' EXIT
+
+cat > p.toml <<'TOML'
+[campaign]
+name = "loop"
+deadline = "1h"
+resource = "cl"
+requested_resources = 1
+execution_schema = "batch"
+enactor = "slurm-pilot"
+[resources.cl]
+nodes = 1
+cores_per_node = 8
+memory_per_node = "8000M"
+qos = [{ name = "short", max_walltime = "1d", max_jobs = 50, max_cores = 8 }]
+[campaign.w]
+type = "generic"
+executable = "sleep"
+args = ["100"]
+[campaign.w.resources]
+runtime = "10m"
+memory = "50M"
+TOML
+
+now() { date +%s.%N; }
+# ---------------------------------------------------------------- H
+SOCM_SLURM_TIMEOUT=60 "$SOCM_BIN" run p.toml --state-dir h --quiet > h.out 2>&1 & pid=$!
+for ((i = 0; i < 100; i++)); do [ -s squeue.pids ] && break; sleep 0.1; done
+if [ ! -s squeue.pids ]; then
+  fail "H: squeue was never called: $(cat h.out)"
+else
+  sleep 0.5 # the manager is well into its wait for squeue
+  t0=$(now)
+  kill -TERM "$pid"
+  for ((i = 0; i < 100; i++)); do grep -q '"ev":"interrupted"' h/journal.jsonl && break; sleep 0.02; done
+  t1=$(now)
+  for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+  t2=$(now)
+  if kill -0 "$pid" 2>/dev/null; then
+    fail "H: the manager still runs $(echo "$t2 - $t0" | bc) s after SIGTERM, squeue hanging"
+    kill -9 "$pid"
+  fi
+  rc=0; wait "$pid" || rc=$?
+  awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a <= 1.0) }' ||
+    fail "H: SIGTERM journaled $(echo "$t1 - $t0" | bc) s after it came (squeue hanging), not within 1 s"
+  [ "$rc" -eq 143 ] || fail "H: exit $rc after SIGTERM, expected 143: $(cat h.out)"
+  p=$(head -1 squeue.pids)
+  kill -0 "$p" 2>/dev/null || fail "H: the hanging squeue was not under way when the manager answered"
+  grep -q "interrupted by SIGTERM\|SIGTERM\|Terminated" h/socm.log || fail "H: socm.log says nothing of SIGTERM: $(tail -5 h/socm.log)"
+fi
+cleanup
+
+# ---------------------------------------------------------------- R
+rc=0
+TRAP_JOBS=1 SQUEUE_OK=1 timeout 30 "$SOCM_BIN" run p.toml --state-dir r --quiet > r.out 2>&1 || rc=$?
+[ "$rc" -eq 3 ] || fail "R: exit $rc when pilot/jobs cannot be written, expected 3: $(cat r.out)"
+grep -q "cannot record pilot 4242" r.out r/socm.log || fail "R: no 'cannot record pilot 4242': $(cat r.out)"
+[ -s r/pilot/sbatch ] || fail "R: pilot/sbatch (the intent a resume adopts by) is gone"
+"$SOCM_BIN" status r > r.status 2>&1
+grep -q "FAILED\|LOST" r.status && fail "R: the workflow is counted as failed: $(cat r.status)"
+[ -e r/pilot/stop ] || fail "R: no pilot/stop: the pilot's agent would wait for work that never comes"
+finish "pilot loop: SIGTERM answered while squeue hangs; an unrecordable pilot stops with exit 3"
