@@ -13,6 +13,7 @@
 #include "exec/journal.h"
 #include "exec/pilot.h"
 #include "exec/pilot_manager.h"
+#include "campaign/campaign.h"
 #include "exec/spec.h"
 #include "util/proc.h"
 
@@ -85,6 +86,7 @@ static int setup(struct socm_enactor *e, const struct socm_allocation *a, struct
     const char *q = jstr(plan, "qos");
     P->qos = q && *q && strcmp(q, "default") ? socm_strdup(q) : NULL;
     socm_slurm_where_read(&P->where, a, spec);
+    P->live = socm_pilot_resource_live(json_object_get(spec, "config"), &P->live_partition);
     json_decref(spec);
     /* A controller that does not answer (restarting, down a while) does not stop a
      * start or a resume: a live pilot needs no node count, and the next sbatch asks
@@ -166,8 +168,14 @@ static struct pcall *due_call(struct socm_enactor *e, double now)
             socm_strv_push(&c->ids, P->jobs.v[i]);
         return c;
     }
-    if (P->cur < 0 && socm_pilot_needs_pilot(P) && (!P->sbatch_at || now >= P->sbatch_at))
+    if (P->cur < 0 && socm_pilot_needs_pilot(P) && (!P->sbatch_at || now >= P->sbatch_at)) {
+        if (P->replan_due && P->live && !P->discovered) { /* the re-plan's cluster first */
+            struct pcall *c = socm_pcall_new(PCALL_DISCOVER);
+            c->partition = P->live_partition ? socm_strdup(P->live_partition) : NULL;
+            return c;
+        }
         return socm_pilot_submit_call(e);
+    }
     return NULL;
 }
 
@@ -239,6 +247,9 @@ static void call_done(struct socm_enactor *e)
         break;
     case PCALL_ADOPT:
         socm_pilot_adopt_done(e, c);
+        break;
+    case PCALL_DISCOVER:
+        socm_pilot_discover_done(e, c);
         break;
     }
     socm_pcall_release(c);
@@ -404,6 +415,8 @@ static void pilot_free(struct pilot *P)
         close(P->tfd);
     socm_pool_free(&P->pool);
     socm_strv_free(&P->jobs);
+    socm_resource_free(P->cluster);
+    free(P->live_partition);
     free(P->dir);
     free(P->jobname);
     free(P->qos);

@@ -1,6 +1,6 @@
 /* pilot_calls.c — the slurm-pilot manager's Slurm commands, run beside its event loop.
- * An enactor never blocks the loop (socm/enactor.h), yet squeue, sacct, sinfo and
- * sbatch may take up to SOCM_SLURM_TIMEOUT (60 s) while slurmctld or slurmdbd do not
+ * An enactor never blocks the loop (socm/enactor.h), yet squeue, sacct, sinfo,
+ * sacctmgr and sbatch may take up to SOCM_SLURM_TIMEOUT (60 s) while slurmctld or slurmdbd do not
  * answer; meanwhile signals, hooks and other sites must still be served. So each
  * call runs in a worker thread of its own, on copies of what it needs (it never
  * touches the enactor's state), and tells the loop it is done through an eventfd the
@@ -8,6 +8,8 @@
  * while a call hangs does not wait for it: the call frees itself when it ends, and
  * the process's exit ends the thread. */
 #include "exec/pilot_manager.h"
+#include "campaign/discover.h"
+#include "campaign/campaign.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -36,6 +38,7 @@ static void pcall_free(struct pcall *c)
     socm_strv_free(&c->args);
     socm_squeue_free(&c->q);
     socm_sacct_free(&c->acct);
+    socm_resource_free(c->res);
     if (c->efd >= 0)
         close(c->efd);
     free(c);
@@ -78,6 +81,9 @@ static void *pcall_thread(void *arg)
         break;
     case PCALL_ADOPT:
         c->id = socm_slurm_find_job(c->jobname, c->dir, c->since, &c->sbatch_err);
+        break;
+    case PCALL_DISCOVER:
+        c->res = socm_resource_discover("discover", c->partition, NULL, &c->res_err);
         break;
     }
     uint64_t one = 1;

@@ -5,6 +5,7 @@
  * the loop prepares each call and takes its answer. */
 #include "exec/pilot.h"
 #include "exec/pilot_manager.h"
+#include "campaign/campaign.h"
 #include "exec/spec.h"
 #include "util/proc.h"
 
@@ -58,7 +59,14 @@ static void replan(struct socm_enactor *e)
     P->replan_due = false;
     struct socm_pilot_shape sh;
     struct socm_error err = {0};
-    int rc = socm_pilot_replan(P->dir, P->min_wall, P->nmin, &sh, &err);
+    int rc;
+    if (P->live && !P->cluster) { /* the cluster could not be read (beside the loop) */
+        err = P->cluster_err;
+        rc = -1;
+    } else
+        rc = socm_pilot_replan(P->dir, P->cluster, P->min_wall, P->nmin, &sh, &err);
+    P->cluster = NULL; /* taken */
+    P->discovered = false;
     if (rc != 0) {
         if (rc < 0)
             socm_slurm_say(e,
@@ -171,6 +179,15 @@ static void record_pilot(struct socm_enactor *e, int64_t id)
     socm_slurm_say(e, "%s", why);
     socm_pilot_fail_unstarted(e, SOCM_OUT_SYSTEM, why);
     free(why);
+}
+
+void socm_pilot_discover_done(struct socm_enactor *e, struct pcall *c)
+{
+    struct pilot *P = e->priv;
+    P->cluster = c->res;
+    c->res = NULL;
+    P->cluster_err = c->res_err;
+    P->discovered = true;
 }
 
 void socm_pilot_adopt_done(struct socm_enactor *e, struct pcall *c)

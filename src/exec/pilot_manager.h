@@ -4,6 +4,7 @@
  *
  *   enactor_slurm_pilot.c  the enactor's operations and its event handling
  *   pilot_job.c            the pilot job: sbatch, its durable record, adoption, re-plan
+ *   pilot_replan.c         the re-plan itself (planner, resource, what is left)
  *   pilot_results.c        work to the agent, reports and accounting back
  *   pilot_calls.c          Slurm's commands run beside the event loop (a worker thread)
  */
@@ -39,7 +40,7 @@ struct prun {
 
 /* One Slurm query or submission, run by a worker thread (pilot_calls.c): the loop
  * hands it copies of what it needs and reads the answer once `efd` is readable. */
-enum pcall_kind { PCALL_POLL, PCALL_SUBMIT, PCALL_ADOPT };
+enum pcall_kind { PCALL_POLL, PCALL_SUBMIT, PCALL_ADOPT, PCALL_DISCOVER };
 struct pcall {
     enum pcall_kind kind;
     /* what to do (owned copies: the thread never touches struct pilot) */
@@ -58,6 +59,8 @@ struct pcall {
     int64_t cpn;           /* cores per node: known (given), or sinfo's, 0 = unknown */
     int64_t id;            /* sbatch's job id; adoption: the job found (0 none, -1 cannot tell) */
     bool retry;            /* sbatch's refusal is for now only */
+    struct socm_resource *res; /* discover: the live cluster (NULL: res_err says why) */
+    struct socm_error res_err;
     /* plumbing */
     int efd;               /* eventfd: readable once the answers are in */
     atomic_int refs;       /* the loop and the thread; the last one frees it */
@@ -91,6 +94,11 @@ struct pilot {
     bool replan_due;     /* a pilot ended with work left: plan the next one again */
     double *min_wall;    /* per workflow index: walltime (min) a cut-off run showed it needs */
     size_t nmin;
+    bool live;           /* resource = "discover": a re-plan reads the cluster first */
+    char *live_partition;
+    bool discovered;     /* that reading is done for the re-plan due */
+    struct socm_resource *cluster; /* what it found (NULL: cluster_err says why) */
+    struct socm_error cluster_err;
     bool adopt_due;      /* an sbatch may have made a pilot whose id is not recorded */
     double intent_t;     /* when that sbatch began (epoch seconds) */
     double squeue_fail_since; /* squeue failing since (monotonic) */
@@ -117,6 +125,7 @@ void socm_pilot_intent_clear(struct pilot *P);
 struct pcall *socm_pilot_submit_call(struct socm_enactor *e);
 void socm_pilot_submit_done(struct socm_enactor *e, struct pcall *c);
 void socm_pilot_adopt_done(struct socm_enactor *e, struct pcall *c);
+void socm_pilot_discover_done(struct socm_enactor *e, struct pcall *c);
 
 /* ---- pilot_results.c ---- */
 char *socm_prun_path(const struct pilot *P, const char *sub, const struct socm_launch *l,

@@ -7,6 +7,8 @@
 #  R. The pilot's id cannot be recorded (pilot/jobs refused right after sbatch
 #     accepted the pilot): exit 3 with "cannot record pilot", the workflow not failed,
 #     and pilot/sbatch kept so that `socm resume` finds the pilot by name.
+#  Q. The work file cannot be written to pilot/queue (a directory in its place): exit
+#     3, nothing counted as failed (it is socm's failure, not the workflow's).
 set -u
 . "$(dirname "$0")/lib.sh"
 cd "$tmp"
@@ -88,4 +90,12 @@ grep -q "cannot record pilot 4242" r.out r/socm.log || fail "R: no 'cannot recor
 "$SOCM_BIN" status r > r.status 2>&1
 grep -q "FAILED\|LOST" r.status && fail "R: the workflow is counted as failed: $(cat r.status)"
 [ -e r/pilot/stop ] || fail "R: no pilot/stop: the pilot's agent would wait for work that never comes"
-finish "pilot loop: SIGTERM answered while squeue hangs; an unrecordable pilot stops with exit 3"
+# ---------------------------------------------------------------- Q
+mkdir -p q/pilot/queue/0.1.json && chmod 700 q
+rc=0
+SQUEUE_OK=1 timeout 30 "$SOCM_BIN" run p.toml --state-dir q --quiet > q.out 2>&1 || rc=$?
+[ "$rc" -eq 3 ] || fail "Q: exit $rc when the work cannot be queued, expected 3: $(cat q.out)"
+grep -q "pilot/queue/0.1.json" q.out || fail "Q: the error does not name the file: $(cat q.out)"
+"$SOCM_BIN" status q > q.status 2>&1
+grep -q "FAILED\|LOST" q.status && fail "Q: the workflow is counted as failed: $(cat q.status)"
+finish "pilot loop: SIGTERM answered while squeue hangs; an unrecordable pilot or unqueueable work stops with exit 3"
