@@ -179,14 +179,14 @@ static struct pcall *due_call(struct socm_enactor *e, double now)
     return NULL;
 }
 
-/* Starts the call that is due, or arms the timer for the next one. */
+/* Starts the call that is due, or arms the timer for the next one. While a call is
+ * under way its end wakes the loop; the timer then only keeps the promise that an
+ * ended run waits at most ACCOUNTING_WAIT_S for sacct (a hung command included). */
 static void next_call(struct socm_enactor *e)
 {
     struct pilot *P = e->priv;
-    if (P->call)
-        return; /* its end wakes the loop */
     double now = socm_mono();
-    struct pcall *c = due_call(e, now);
+    struct pcall *c = P->call ? NULL : due_call(e, now);
     if (c) {
         struct socm_error err = {0};
         if (socm_pcall_start(c, &err) != 0) {
@@ -195,15 +195,19 @@ static void next_call(struct socm_enactor *e)
             return;
         }
         P->call = c;
-        return;
     }
     double at = 0;
-    if (P->adopt_due || P->cur > 0)
-        at = P->squeue_at;
-    if (socm_pilot_accounting_due(P) && (!at || P->sacct_at < at))
-        at = P->sacct_at;
-    if (P->cur < 0 && P->sbatch_at && socm_pilot_needs_pilot(P) && (!at || P->sbatch_at < at))
-        at = P->sbatch_at;
+    if (!P->call) {
+        if (P->adopt_due || P->cur > 0)
+            at = P->squeue_at;
+        if (socm_pilot_accounting_due(P) && (!at || P->sacct_at < at))
+            at = P->sacct_at;
+        if (P->cur < 0 && P->sbatch_at && socm_pilot_needs_pilot(P) && (!at || P->sbatch_at < at))
+            at = P->sbatch_at;
+    }
+    double dl = socm_pilot_accounting_deadline(P);
+    if (dl && (!at || dl < at))
+        at = dl;
     if (at)
         arm(P, at - now);
 }
@@ -318,10 +322,11 @@ static int sp_timeout(struct socm_enactor *e)
 static void sp_handle(struct socm_enactor *e, const struct pollfd *fds, size_t n)
 {
     struct pilot *P = e->priv;
-    bool done = false;
+    bool done = false, any = false;
     for (size_t i = 0; i < n; i++) {
         if (!fds[i].revents)
             continue;
+        any = true;
         char buf[4096];
         if (fds[i].fd == P->ifd) {
             while (read(P->ifd, buf, sizeof buf) > 0) {
@@ -335,6 +340,8 @@ static void sp_handle(struct socm_enactor *e, const struct pollfd *fds, size_t n
             done = read(P->call->efd, &x, sizeof x) == (ssize_t)sizeof x;
         }
     }
+    if (!any)
+        return; /* the loop woke for something else (a signal, a hook, another site) */
     if (done)
         call_done(e);
     if (socm_pilot_read_reports(e)) { /* a step ended: its accounting is due now */

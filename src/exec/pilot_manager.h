@@ -132,6 +132,8 @@ char *socm_prun_path(const struct pilot *P, const char *sub, const struct socm_l
                      const char *ext);
 bool socm_pilot_needs_pilot(const struct pilot *P);
 bool socm_pilot_accounting_due(const struct pilot *P);
+/* When the first ended run is delivered without sacct's figures (monotonic), 0 = none. */
+double socm_pilot_accounting_deadline(const struct pilot *P);
 void socm_pilot_add_run(struct pilot *P, struct socm_launch *l);
 int socm_pilot_write_work(struct pilot *P, const struct socm_launch *l, struct socm_error *err);
 void socm_pilot_report(struct socm_enactor *e, const struct socm_launch *l, enum socm_outcome o,

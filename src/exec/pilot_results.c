@@ -278,6 +278,15 @@ bool socm_pilot_accounting_due(const struct pilot *P)
     return false;
 }
 
+double socm_pilot_accounting_deadline(const struct pilot *P)
+{
+    double at = 0;
+    for (size_t k = 0; k < P->n; k++)
+        if (P->runs[k].end && (!at || P->runs[k].ended_at + ACCOUNTING_WAIT_S < at))
+            at = P->runs[k].ended_at + ACCOUNTING_WAIT_S;
+    return at;
+}
+
 /* The pilot ended with work left: what it took back into the queue, for the next. */
 static void requeue_taken(struct socm_enactor *e)
 {
