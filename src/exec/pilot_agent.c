@@ -76,6 +76,7 @@ static void item_free(struct item *it)
     socm_strv_free(&it->task.env);
     free(it->task.workdir);
     free(it->sandbox);
+    free(it->unreported);
     free(it->use);
     free(it);
 }
@@ -239,11 +240,11 @@ static double start_work(struct agent *A)
     double now = socm_now(), next = 0;
     for (size_t k = 0; k < A->n; k++) {
         struct item *it = A->items[k];
-        if (it->pidfd >= 0)
+        if (it->pidfd >= 0 || it->unreported) /* running, or ended with its report kept */
             continue;
         if (it->cancel) {
-            socm_pagent_report_end(A, it, "canceled", "stopped on request");
-            socm_pagent_remove_item(A, k--);
+            if (socm_pagent_end(A, k, "canceled", "stopped on request"))
+                k--;
             continue;
         }
         if (it->not_before > now) {
@@ -253,8 +254,8 @@ static double start_work(struct agent *A)
         }
         int rc = place(A, it);
         if (rc < 0) {
-            socm_pagent_report_end(A, it, "failed", "needs more cores than the pilot has");
-            socm_pagent_remove_item(A, k--);
+            if (socm_pagent_end(A, k, "failed", "needs more cores than the pilot has"))
+                k--;
             continue;
         }
         if (rc > 0)
@@ -262,8 +263,8 @@ static double start_work(struct agent *A)
         struct socm_error err = {0};
         if (socm_pagent_launch(A, it, &err) != 0) {
             socm_pagent_release(A, it);
-            socm_pagent_report_end(A, it, "failed", err.msg);
-            socm_pagent_remove_item(A, k--);
+            if (socm_pagent_end(A, k, "failed", err.msg))
+                k--;
         }
     }
     return next;
@@ -324,6 +325,9 @@ static int agent_loop(struct agent *A, int ifd, int sfd, int tfd)
         take_work(A);
         handle_cancels(A);
         double drain_at = socm_pagent_drain_check(A);
+        double report_at = socm_pagent_reports_retry(A);
+        if (report_at && (!drain_at || report_at < drain_at))
+            drain_at = report_at;
         double next = start_work(A);
         if (drain_at && (!next || drain_at < next))
             next = drain_at;

@@ -41,6 +41,8 @@ struct item {
     double refused_since; /* first refusal of this attempt's step (0 = none) */
     double not_before;
     bool cancel;
+    char *unreported;     /* its end report, until it could be written */
+    bool unreported_said;
 };
 
 /* Cores of an ended step that Slurm may not have released yet. */
@@ -69,9 +71,13 @@ struct agent {
 void socm_pagent_release(struct agent *A, struct item *it);
 void socm_pagent_remove_item(struct agent *A, size_t k);
 /* pilot_step.c */
-/* The end report: the supervisor's result plus the step id, or (outcome set) a
- * result of the agent's own with reason `why`. */
-void socm_pagent_report_end(struct agent *A, struct item *it, const char *outcome, const char *why);
+/* Item k ended: its end report (the supervisor's result plus the step id, or with
+ * `outcome` set a result of the agent's own, reason `why`) is written and the item
+ * removed (true). A report that cannot be written is kept in the item, which stays
+ * (its work in taken/: never run again) until socm_pagent_reports_retry writes it. */
+bool socm_pagent_end(struct agent *A, size_t k, const char *outcome, const char *why);
+/* Writes the kept end reports it can; returns when to try again (0 = none left). */
+double socm_pagent_reports_retry(struct agent *A);
 /* Starts the placed item as an srun step under the supervisor; -1 with err. */
 int socm_pagent_launch(struct agent *A, struct item *it, struct socm_error *err);
 /* Releases the cores of ended steps Slurm no longer lists; returns when to look

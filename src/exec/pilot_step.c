@@ -21,23 +21,36 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void write_json(const char *path, json_t *j)
-{
-    char *text = json_dumps(j, JSON_COMPACT);
-    struct socm_error err = {0};
-    if (socm_write_atomic(path, text, strlen(text), 0600, &err) != 0)
-        fprintf(stderr, "socm agent: %s\n", err.msg);
-    free(text);
-}
-
 static char *report_path(struct agent *A, const struct item *it, const char *ext)
 {
     return socm_asprintf("%s/pilot/reports/%d.%d.%s", A->dir, it->index, it->attempt, ext);
 }
 
-/* The end report: the supervisor's result plus the step id, or a failure of ours. */
-void socm_pagent_report_end(struct agent *A, struct item *it, const char *outcome, const char *why)
+/* Writes an end report kept because it could not be written; true once written. */
+static bool report_write(struct agent *A, struct item *it)
 {
+    char *p = report_path(A, it, "end");
+    struct socm_error err = {0};
+    bool ok = socm_write_atomic(p, it->unreported, strlen(it->unreported), 0600, &err) == 0;
+    free(p);
+    if (!ok && !it->unreported_said) {
+        /* The manager waits for it; the work stays in taken/, never run again. */
+        fprintf(stderr, "socm agent: %s: %s; the end report is kept and written again "
+                        "every second\n", it->task.name, err.msg);
+        it->unreported_said = true;
+    }
+    if (ok && it->unreported_said)
+        fprintf(stderr, "socm agent: %s: end report written\n", it->task.name);
+    return ok;
+}
+
+bool socm_pagent_end(struct agent *A, size_t k, const char *outcome, const char *why)
+{
+    struct item *it = A->items[k];
+    if (it->pidfd >= 0) {
+        close(it->pidfd);
+        it->pidfd = -1;
+    }
     char *rp = socm_asprintf("%s/result.json", it->sandbox);
     json_t *j = json_load_file(rp, 0, NULL);
     free(rp);
@@ -57,10 +70,12 @@ void socm_pagent_report_end(struct agent *A, struct item *it, const char *outcom
         json_object_set_new(j, "step", json_string(step));
         free(step);
     }
-    char *p = report_path(A, it, "end");
-    write_json(p, j);
-    free(p);
+    it->unreported = json_dumps(j, JSON_COMPACT);
     json_decref(j);
+    if (!report_write(A, it))
+        return false;
+    socm_pagent_remove_item(A, k);
+    return true;
 }
 
 int socm_pagent_launch(struct agent *A, struct item *it, struct socm_error *err)
@@ -225,6 +240,21 @@ double socm_pagent_drain_check(struct agent *A)
     return A->drain_check = A->ndrains ? now + 0.5 : 0;
 }
 
+double socm_pagent_reports_retry(struct agent *A)
+{
+    bool left = false;
+    for (size_t k = 0; k < A->n; k++) {
+        struct item *it = A->items[k];
+        if (!it->unreported)
+            continue;
+        if (report_write(A, it))
+            socm_pagent_remove_item(A, k--);
+        else
+            left = true;
+    }
+    return left ? socm_now() + 1 : 0;
+}
+
 void socm_pagent_finish(struct agent *A, size_t k)
 {
     struct item *it = A->items[k];
@@ -275,8 +305,7 @@ void socm_pagent_finish(struct agent *A, size_t k)
     if (ended) {
         char why[128];
         snprintf(why, sizeof why, "Slurm ended its step: %s", ended);
-        socm_pagent_report_end(A, it, "lost", why);
+        socm_pagent_end(A, k, "lost", why);
     } else
-        socm_pagent_report_end(A, it, NULL, NULL);
-    socm_pagent_remove_item(A, k);
+        socm_pagent_end(A, k, NULL, NULL);
 }

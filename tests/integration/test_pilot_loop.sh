@@ -9,6 +9,10 @@
 #     and pilot/sbatch kept so that `socm resume` finds the pilot by name.
 #  Q. The work file cannot be written to pilot/queue (a directory in its place): exit
 #     3, nothing counted as failed (it is socm's failure, not the workflow's).
+#  A. The agent (run as the pilot's batch script would run it, stub srun) cannot write
+#     a step's end report (a directory in its place): it keeps the report and the
+#     work in taken/ (so it is never run again), says so, and writes the report as
+#     soon as it can; the program ran once.
 set -u
 . "$(dirname "$0")/lib.sh"
 cd "$tmp"
@@ -98,4 +102,38 @@ SQUEUE_OK=1 timeout 30 "$SOCM_BIN" run p.toml --state-dir q --quiet > q.out 2>&1
 grep -q "pilot/queue/0.1.json" q.out || fail "Q: the error does not name the file: $(cat q.out)"
 "$SOCM_BIN" status q > q.status 2>&1
 grep -q "FAILED\|LOST" q.status && fail "Q: the workflow is counted as failed: $(cat q.status)"
+# ---------------------------------------------------------------- A
+cat > stubs/srun <<'SH'
+#!/bin/sh
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do shift; done
+shift
+SLURM_STEP_ID=0 SLURM_PROCID=0 exec "$@"
+SH
+printf '#!/bin/sh
+:
+' > stubs/squeue
+printf '#!/bin/sh
+echo n1
+' > stubs/scontrol
+chmod +x stubs/srun stubs/squeue stubs/scontrol
+st=$tmp/ag
+mkdir -p "$st/pilot/queue" "$st/pilot/taken" "$st/pilot/reports/0.1.end" "$st/pilot/cancel" "$st/workflows/w"
+chmod 700 "$st"
+printf '{"index":0,"attempt":1,"name":"w","sandbox":"workflows/w","argv":["sh","-c","echo ran >> %s/ran"],"env":[],"cores":1,"threads":1,"memory_mb":10,"walltime_min":5}' "$tmp" > "$st/pilot/queue/0.1.json"
+PATH=$tmp/stubs:$PATH SLURM_JOB_ID=1 SLURM_JOB_NODELIST=n1 SLURM_JOB_CPUS_PER_NODE=2 SOCM_AGENT_IDLE=30 \
+  "$SOCM_BIN" agent "$st" > agent.out 2>&1 & apid=$!
+for ((i = 0; i < 100; i++)); do grep -q "end report is kept" agent.out && break; sleep 0.1; done
+grep -q "end report is kept" agent.out || fail "A: the agent did not say it keeps the end report: $(cat agent.out)"
+[ -e "$st/pilot/taken/0.1.json" ] || fail "A: the work left taken/ without its end report (a new pilot would run it again)"
+rmdir "$st/pilot/reports/0.1.end"
+for ((i = 0; i < 50; i++)); do [ -f "$st/pilot/reports/0.1.end" ] && break; sleep 0.1; done
+[ -f "$st/pilot/reports/0.1.end" ] || fail "A: the kept end report was not written once it could be: $(cat agent.out)"
+grep -q '"outcome":"done"' "$st/pilot/reports/0.1.end" 2>/dev/null || fail "A: end report: $(cat "$st/pilot/reports/0.1.end" 2>&1)"
+for ((i = 0; i < 50; i++)); do [ -e "$st/pilot/taken/0.1.json" ] || break; sleep 0.1; done
+[ -e "$st/pilot/taken/0.1.json" ] && fail "A: taken/0.1.json stays after the report was written"
+touch "$st/pilot/stop"
+for ((i = 0; i < 50; i++)); do kill -0 "$apid" 2>/dev/null || break; sleep 0.1; done
+kill "$apid" 2>/dev/null && fail "A: the agent did not exit on stop"
+wait "$apid" 2>/dev/null
+[ "$(cat ran 2>/dev/null)" = ran ] || fail "A: the program ran $(grep -c . ran 2>/dev/null) times, not once"
 finish "pilot loop: SIGTERM answered while squeue hangs; an unrecordable pilot or unqueueable work stops with exit 3"
