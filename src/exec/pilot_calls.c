@@ -12,6 +12,7 @@
 #include "campaign/campaign.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -103,8 +104,14 @@ int socm_pcall_start(struct pcall *c, struct socm_error *err)
         return -1;
     }
     atomic_fetch_add(&c->refs, 1); /* the thread's */
-    /* The thread inherits the loop's blocked signals: they stay for its signalfd. */
+    /* The thread starts with every signal blocked (it inherits the mask in force at
+     * pthread_create): a signal meant for the loop's signalfd, or for the process,
+     * is never taken by it. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
     int rc = pthread_create(&c->thread, NULL, pcall_thread, c);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc != 0) {
         errno = rc;
         socm_error_errno(err, "slurm-pilot: cannot start a thread for Slurm's commands");
