@@ -24,7 +24,8 @@ static void help(void)
 {
     puts("usage: socm run FILE... [--dry-run] [--simulate] [--enactor NAME] [--cores N]\n"
          "                [--memory SIZE] [--state-dir DIR] [--resume] [--profile] [--quiet]\n"
-         "                [--predict] [-t FILE] [-y FILE] [-D KEY=VALUE]... [--values FILE]\n"
+         "                [--predict] [--json] [-t FILE] [-y FILE] [-D KEY=VALUE]...\n"
+         "                [--values FILE]\n"
          "\n"
          "Plans the campaign in FILE (TOML or YAML; several files are merged) and runs it\n"
          "(a program file with [[campaign_set]] entries runs its campaigns as a DAG, see\n"
@@ -47,9 +48,12 @@ static void help(void)
          "                   (as `predict = true` in [campaign]; see `socm plan --explain`)\n"
          "  -D KEY=VALUE     a variable for FILE.j2 templates (a TOML value, else a string)\n"
          "  --values FILE    variables for templates from a TOML/YAML file (-D wins)\n"
+         "  --json           when the run ends, print `socm status --json` of it; with\n"
+         "                   --dry-run, the plan as `socm plan --json` prints it\n"
          "\n"
-         "exit codes: 0 done, 1 failed, 2 bad input (a deadline no plan can meet too),\n"
-         "3 the system refused, 130/143 stopped by SIGINT/SIGTERM.\n"
+         "exit codes: 0 done, 1 failed, 2 bad input (a deadline no plan can meet and a\n"
+         "campaign without workflows too), 3 the system refused, 130/143 stopped by\n"
+         "SIGINT/SIGTERM.\n"
          "\n"
          "example:\n"
          "  socm run examples/quickstart.toml --cores 2\n"
@@ -132,6 +136,18 @@ static void run_load_failed(void *ctx, const struct socm_errlist *errs)
 static int run_loaded(void *ctx, const struct socm_campaign *c)
 {
     const struct run_ctx *rc = ctx;
+    /* Nothing to run: refused before a state directory is made (a run that did
+     * nothing is not a success); --dry-run prints the empty plan with the warning. */
+    char *empty = socm_cli_empty_message(c, rc->dry ? "warning: " : "");
+    if (empty && !rc->dry) {
+        socm_cli_note_error(empty);
+        fprintf(stderr, "socm run: %s\n", empty);
+        free(empty);
+        return 2;
+    }
+    if (empty)
+        fprintf(stderr, "%s\n", empty);
+    free(empty);
     if (!rc->dry && !rc->o->simulate && check_can_run(c, rc->o) != 0)
         return 2;
     return SOCM_PIPELINE_GO;
@@ -152,7 +168,14 @@ static int run_planned(void *ctx, const struct socm_campaign *c, const struct so
     free(late);
     if (!rc->dry)
         return SOCM_PIPELINE_GO;
-    socm_sites_plan_print_table(stdout, sp);
+    if (socm_cli_json_on()) {
+        json_t *j = socm_cli_plan_json(c, sp);
+        json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+        fputc('\n', stdout);
+        json_decref(j);
+    } else {
+        socm_sites_plan_print_table(stdout, sp);
+    }
     if (rc->profile)
         socm_profile_print_phases(stderr, rc->ph, rc->nph);
     return 0;
@@ -260,6 +283,8 @@ int socm_cmd_run(int argc, char **argv)
         rc.ph[rc.nph++] = (struct socm_phase){"execute", p.exec_s};
         print_profile(rc.ph, rc.nph, p.ran_dir);
     }
+    if (code >= 0 && p.ran_dir && socm_cli_json_on())
+        socm_cli_status_json_print(p.ran_dir);
     free(p.ran_dir);
     return code < 0 ? socm_cli_fail("run", &err) : code;
 }
