@@ -3,6 +3,7 @@
 #include "agents/agent.h"
 #include "agents/supervisor_path.h"
 #include "state/spec.h"
+#include "state/outcome.h"
 #include "agents/supervise.h"
 #include "util/dirfd.h"
 #include "util/proc.h"
@@ -653,10 +654,7 @@ int socm_result_read(const char *sandbox, int attempt, struct socm_result *r, ch
         return -1;
     }
     r->attempt = att;
-    r->outcome = !strcmp(out, "done")      ? SOCM_OUT_DONE
-                 : !strcmp(out, "timeout")  ? SOCM_OUT_TIMEOUT
-                 : !strcmp(out, "canceled") ? SOCM_OUT_CANCELED
-                                            : SOCM_OUT_FAILED;
+    r->outcome = socm_outcome_parse(out);
     *reason = why ? socm_strdup(why) : NULL;
     json_decref(j);
     return 0;

@@ -5,6 +5,7 @@
 #include "agents/pilot.h"
 #include "enactors/pilot_manager.h"
 #include "state/spec.h"
+#include "state/outcome.h"
 #include "util/proc.h"
 
 #include <math.h>
@@ -189,16 +190,6 @@ bool socm_pilot_read_reports(struct socm_enactor *e)
     return ended;
 }
 
-static enum socm_outcome outcome_of(const char *s)
-{
-    return !s                        ? SOCM_OUT_FAILED
-           : !strcmp(s, "done")      ? SOCM_OUT_DONE
-           : !strcmp(s, "timeout")   ? SOCM_OUT_TIMEOUT
-           : !strcmp(s, "canceled")  ? SOCM_OUT_CANCELED
-           : !strcmp(s, "lost")      ? SOCM_OUT_LOST
-                                     : SOCM_OUT_FAILED;
-}
-
 /* The result of an ended run: the agent's end report, with sacct's figures when its
  * step's row (`row`, may be NULL) has them. */
 static struct socm_result result_of(const struct prun *r, const struct socm_sacct_row *row)
@@ -210,7 +201,7 @@ static struct socm_result result_of(const struct prun *r, const struct socm_sacc
                 &res.elapsed_s, "max_rss_mb", &rss, "cpu_s", &res.cpu_s);
     res.index = r->l->index;
     res.attempt = r->l->attempt;
-    res.outcome = outcome_of(jstr(r->end, "outcome"));
+    res.outcome = socm_outcome_parse(jstr(r->end, "outcome"));
     res.max_rss_mb = rss;
     if (row && row->max_rss_kib >= 0) {
         int64_t nt = row->ntasks > 0 ? row->ntasks : 1;
