@@ -92,6 +92,14 @@ static void task_qos(const struct socm_resource *r, struct socm_task *t)
 
 static char *plan_text(const struct socm_plan *p);
 
+/* b's text without the buffer's spare room (up to half of it): held for the run. */
+static char *steal_exact(struct socm_buf *b)
+{
+    size_t n = b->len;
+    char *t = socm_buf_steal(b);
+    return socm_xrealloc(t, n + 1);
+}
+
 int socm_spec_from_campaign(const struct socm_campaign *c, const struct socm_plan *p,
                             const char *state_dir, struct socm_spec *out,
                             struct socm_error *err)
@@ -166,7 +174,7 @@ int socm_spec_from_campaign(const struct socm_campaign *c, const struct socm_pla
     if (c->config) {
         struct socm_buf b = SOCM_BUF_INIT;
         socm_config_write_json(c->config, &b);
-        out->config_text = socm_buf_steal(&b);
+        out->config_text = steal_exact(&b);
     }
     out->plan_text = p ? plan_text(p) : NULL;
     return 0;
@@ -407,7 +415,7 @@ static char *plan_text(const struct socm_plan *p)
         json_decref(e);
     }
     socm_buf_puts(&b, "]}");
-    return socm_buf_steal(&b);
+    return steal_exact(&b);
 }
 
 static json_t *strv_json(const struct socm_strv *sv)
