@@ -542,7 +542,8 @@ static int begin_piece(void *ctx, struct socm_buf *b)
         w->next = 0;
         return 1;
     }
-    while (w->next < s->n && b->len < 1 << 16) {
+    size_t start = b->len; /* b may hold more than this piece (socm_spec_begin_line) */
+    while (w->next < s->n && b->len - start < 1 << 16) {
         const struct socm_task *t = &s->tasks[w->next];
         json_t *tj = task_json(t, s->workdir);
         if (w->next++)
