@@ -17,8 +17,9 @@
  * every workflow: each distinct key is stored once, counted, and freed with its
  * last table. The set is shared by every tree, hence the lock. */
 struct socm_key {
-    size_t hash, refs, len;
-    char s[]; /* NUL-terminated; may hold NUL bytes before len */
+    size_t hash;
+    uint32_t refs, len; /* a key is far shorter than 4 GiB (input is bounded) */
+    char s[];           /* NUL-terminated; may hold NUL bytes before len */
 };
 
 static struct {
@@ -62,10 +63,14 @@ static char *socm_key_get(const char *key, size_t len)
         h = (h + 1) & mask;
     }
     if (k) {
+        if (k->refs == UINT32_MAX)
+            abort(); /* more owners than any bounded input makes */
         k->refs++;
     } else {
+        if (len >= UINT32_MAX)
+            abort();
         k = socm_xmalloc(sizeof *k + len + 1);
-        *k = (struct socm_key){hash, 1, len};
+        *k = (struct socm_key){hash, 1, (uint32_t)len};
         memcpy(k->s, key, len);
         k->s[len] = 0;
         socm_keys.slots[h] = k;
