@@ -366,9 +366,8 @@ static int bk_run(struct socm_spec *spec, const struct socm_run_opts *o, struct 
     if (rc == 0) {
         spec->run_cores = o->cores;
         spec->run_memory_mb = o->memory_mb;
-        char *line = socm_spec_begin_line(spec, t0, (long)getpid());
-        rc = socm_journal_create_at(&bk->j, bk->sd.fd, bk->sd.path, line, err);
-        free(line);
+        rc = socm_spec_journal_create(spec, t0, (long)getpid(), &bk->j, bk->sd.fd, bk->sd.path,
+                                      err);
     }
     if (rc != 0) {
         socm_spec_free(spec);

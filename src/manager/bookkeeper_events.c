@@ -192,7 +192,8 @@ static void merge_event(json_t *dst, json_t *src)
 static void record_history(struct socm_bk *bk, const struct socm_result *r)
 {
     const struct socm_task *t = &bk->spec.tasks[r->index];
-    if (!bk->spec.history_db || !t->history || bk->opts.simulate || bk->history_off ||
+    if (!bk->spec.history_db || (!t->history && !t->history_text) || bk->opts.simulate ||
+        bk->history_off ||
         r->outcome == SOCM_OUT_CANCELED || r->outcome == SOCM_OUT_LOST ||
         r->outcome == SOCM_OUT_SYSTEM)
         return;
@@ -206,8 +207,10 @@ static void record_history(struct socm_bk *bk, const struct socm_result *r)
     char where[32] = "local";
     if (strcmp(resource, "local") != 0 && bk->w[r->index].job > 0) /* a Slurm job id */
         snprintf(where, sizeof where, "%ld", bk->w[r->index].job);
-    if (socm_record_result(bk->history, t->history, bk->spec.campaign, r, resource, where, &e) != 0)
+    json_t *prepared = socm_task_history(t);
+    if (socm_record_result(bk->history, prepared, bk->spec.campaign, r, resource, where, &e) != 0)
         socm_bk_log(bk, "%s: not recorded in the history: %s", t->name, e.msg);
+    json_decref(prepared);
 }
 
 /* socm itself cannot do its part (a file it cannot write, a process it cannot

@@ -58,10 +58,9 @@ static void test_journal_create(void **state)
     snprintf(jp, sizeof jp, "%s/%s", dir, SOCM_JOURNAL_FILE);
     struct socm_journal j;
     struct socm_error err = {0};
-    /* The first directory sync (of the journal's content, written under a name of its
-     * own) succeeds; the one that makes its final name durable fails. */
+    /* The directory sync that makes the journal's name durable fails. */
     fail_dirs = true;
-    dir_syncs_passed_first = 1;
+    dir_syncs_passed_first = 0;
     dir_syncs_failed = 0;
     int rc = socm_journal_create(&j, dir, "{\"ev\":\"begin\"}", &err);
     fail_dirs = false;
