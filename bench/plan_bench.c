@@ -32,7 +32,8 @@
  * work itself).
  * node-mem-ok says whether the plan keeps every node's memory (heft-socm pools memory
  * over the allocation and may not); PLAN_BENCH_NODE_MEM=MB overrides the node memory
- * (1e12 takes memory out of the comparison). */
+ * (1e12 takes memory out of the comparison); PLAN_BENCH_DIGEST=1 adds a hash of
+ * each plan (same hash, same plan). */
 #include "planner/planner_impl.h"
 #include "util/str.h"
 
@@ -227,6 +228,26 @@ static double deadline_for(const struct socm_plan_input *in)
     return ceil(tmp.cp_bound + tmp.work_bound);
 }
 
+/* PLAN_BENCH_DIGEST=1: a hash of the plan (cores, every entry's cores and
+ * interval), to check that a change of the planner's speed keeps its plans. */
+static uint64_t plan_digest(const struct socm_plan *p)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    double v[4];
+    for (size_t i = 0; i <= p->n; i++) {
+        if (i == p->n) {
+            v[0] = (double)p->cores, v[1] = p->makespan, v[2] = p->walltime, v[3] = 0;
+        } else {
+            const struct socm_plan_entry *e = &p->entries[i];
+            v[0] = (double)e->core_first, v[1] = (double)e->core_last, v[2] = e->start, v[3] = e->end;
+        }
+        const unsigned char *b = (const unsigned char *)v;
+        for (size_t j = 0; j < sizeof v; j++)
+            h = (h ^ b[j]) * 0x100000001b3ULL;
+    }
+    return h;
+}
+
 /* One measurement; returns the plan's core-hours (0 on error) and in *work_ch the
  * total work in core-hours (no plan can use fewer: its pilot walltime ≥ its
  * makespan ≥ work ÷ cores). */
@@ -273,6 +294,8 @@ static double run_one(const char *shape, size_t n, const char *policy, enum socm
                p.lower_bound, ch, p.efficiency, (double)ru.ru_maxrss / 1024.0,
                socm_plan_node_memory_violation(&in, &p) < 0 ? "yes" : "NO");
     }
+    if (rc == 0 && getenv("PLAN_BENCH_DIGEST"))
+        printf(" digest %016llx", (unsigned long long)plan_digest(&p));
     fflush(stdout);
     if (rc == 0)
         socm_plan_free(&p);

@@ -18,10 +18,12 @@
  *   A workflow with zero walltime holds no core time (it is placed where it could
  *   start, but later workflows may cover that instant).
  *
- * Data structures: per core the busy intervals sorted by time (binary search), per
- * node a memory step function (memline.c); a slot is abandoned as soon as it cannot
- * start before the best slot found, and the search stops at a slot that starts at
- * the earliest possible time. */
+ * Data structures: per core the busy intervals sorted by time (binary search), with
+ * per idle gap a floor of the memory in use on its node then (a gap whose floor
+ * leaves no room is stepped over unvisited), per node a memory step function with
+ * min/max trees (memline.c: the earliest start at which memory fits skips runs of
+ * steps); a slot is abandoned as soon as it cannot start before the best slot
+ * found, and the search stops at a slot that starts at the earliest possible time. */
 #include "planner/time_place.h"
 
 #include "planner/memline.h"
@@ -38,6 +40,11 @@ struct ivl {
 
 struct corebusy {
     struct ivl *v;
+    /* gmin[i]: at most the memory in use on the core's node at every time of the
+     * idle gap before v[i] (from v[i − 1].e, or 0, to v[i].s). Memory in use only
+     * grows while a plan is made, so the figure stays true; a gap whose figure is
+     * above a workflow's room cannot hold it (slot_start skips it unvisited). */
+    double *gmin;
     size_t n, cap;
 };
 
@@ -47,6 +54,7 @@ struct tstate {
     struct corebusy *busy;      /* per core */
     double *last_end;           /* per core: end of its last interval (0 if none) */
     struct socm_memline *mem;   /* per node */
+    double min_wall;            /* the shortest positive walltime */
     double *node_mem;           /* per node capacity */
     double min_node_mem;        /* the smallest (a partial last node) */
     int64_t *node_cores;
@@ -114,6 +122,7 @@ static void busy_add(struct corebusy *b, double s, double e)
         if (at < b->n && b->v[at].s == e) {
             b->v[at - 1].e = b->v[at].e;
             memmove(b->v + at, b->v + at + 1, (b->n - at - 1) * sizeof *b->v);
+            memmove(b->gmin + at, b->gmin + at + 1, (b->n - at - 1) * sizeof *b->gmin);
             b->n--;
         }
         return;
@@ -125,9 +134,14 @@ static void busy_add(struct corebusy *b, double s, double e)
     if (b->n == b->cap) {
         b->cap = b->cap ? 2 * b->cap : 4;
         b->v = socm_xrealloc(b->v, b->cap * sizeof *b->v);
+        b->gmin = socm_xrealloc(b->gmin, b->cap * sizeof *b->gmin);
     }
     memmove(b->v + at + 1, b->v + at, (b->n - at) * sizeof *b->v);
+    memmove(b->gmin + at + 1, b->gmin + at, (b->n - at) * sizeof *b->gmin);
     b->v[at] = (struct ivl){s, e};
+    /* Both gaps beside the new interval lie inside the old gap: its figure holds
+     * for them (a new gap after the last interval: 0, until place() sets it). */
+    b->gmin[at] = at < b->n ? b->gmin[at + 1] : 0;
     b->n++;
 }
 
@@ -137,6 +151,41 @@ static int64_t cores_on_node(const struct tstate *st, int64_t first, int64_t k, 
     int64_t a = j * st->cpn, b = a + st->node_cores[j];
     int64_t lo = first > a ? first : a, hi = first + k < b ? first + k : b;
     return hi > lo ? hi - lo : 0;
+}
+
+/* The memory node j may have in use while a workflow (k cores from `first`,
+ * memory m) runs there; INFINITY where memory cannot hold it back (no memory, or
+ * less ever added to the node than the room: the same test as slot_start's). */
+static double memory_room(const struct tstate *st, int64_t first, int64_t k, double m, int64_t j)
+{
+    if (!(m > 0))
+        return INFINITY;
+    int64_t j0 = first / st->cpn, j1 = (first + k - 1) / st->cpn;
+    double room = st->node_mem[j] - (j0 == j1 ? m : m / (double)k * (double)cores_on_node(st, first, k, j));
+    return st->mem[j].total <= room ? INFINITY : room;
+}
+
+/* Moves *t to the earliest start from *t at which the memory of every node of the
+ * slot fits (every start skipped would overlap a step over the node's room).
+ * Returns whether it moved, or -1 if no start before `limit` fits. */
+static int memory_wait(const struct tstate *st, int64_t first, int64_t k, double w, double m, double *t,
+                       double limit)
+{
+    int64_t j0 = first / st->cpn, j1 = (first + k - 1) / st->cpn;
+    int moved = 0;
+    for (int64_t j = j0; j <= j1 && m > 0; j++) {
+        double room = memory_room(st, first, k, m, j);
+        if (room == INFINITY)
+            continue;
+        double c = socm_memline_fit(&st->mem[j], *t, w, room, limit);
+        if (c == INFINITY)
+            return -1;
+        if (c > *t) {
+            *t = c;
+            moved = 1;
+        }
+    }
+    return moved;
 }
 
 /* Earliest start ≥ t of a workflow (k cores from `first`, walltime w, memory m) on
@@ -150,19 +199,34 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
         for (int64_t j = j0; j <= j1; j++)
             if (per_core * (double)cores_on_node(st, first, k, j) > st->node_mem[j])
                 return INFINITY; /* this slot can never hold it (a small last node) */
-    for (;;) {
+    for (bool again = false;; again = true) {
         if (t >= limit)
             return INFINITY;
         bool moved = false;
+        /* Once the cores have moved the start, memory is asked first: one step of
+         * a node's memory may hold back many core intervals (the first time the
+         * cores, as most slots are free when their cores are). */
+        if (again) {
+            int mv = memory_wait(st, first, k, w, m, &t, limit);
+            if (mv < 0)
+                return INFINITY;
+            moved = mv > 0;
+        }
         /* One core per run of cores with the same intervals: what fits one fits
          * all. Most cores are free from their last end on: no search needed. */
         for (int64_t c = first; c < first + k; c = st->run_end[c]) {
             if (t >= st->last_end[c])
                 continue;
             const struct corebusy *b = &st->busy[c];
+            double room = NAN; /* of c's node, once a gap is long enough */
             /* Walk this core's intervals until a gap of w fits: each jump only
-             * skips times at which the core is busy. */
-            for (size_t i = first_ending_after(b, t); i < b->n && b->v[i].s < t + w; i++) {
+             * skips times at which the core is busy, or a gap whose memory in use
+             * is above the room all along. */
+            for (size_t i = first_ending_after(b, t);
+                 i < b->n && (b->v[i].s < t + w ||
+                              (w > 0 && t < b->v[i].s &&
+                               b->gmin[i] > (isnan(room) ? room = memory_room(st, first, k, m, c / st->cpn) : room)));
+                 i++) {
                 t = b->v[i].e;
                 moved = true;
                 if (t >= limit)
@@ -171,19 +235,14 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
         }
         if (moved)
             continue;
-        for (int64_t j = j0; j <= j1 && m > 0; j++) {
-            double room = st->node_mem[j] - (j0 == j1 ? m : per_core * (double)cores_on_node(st, first, k, j));
-            if (st->mem[j].total <= room)
+        if (!again) {
+            int mv = memory_wait(st, first, k, w, m, &t, limit);
+            if (mv < 0)
+                return INFINITY;
+            if (mv > 0)
                 continue;
-            double after;
-            if (socm_memline_peak(&st->mem[j], t, t + w, room, &after) > room) {
-                t = after > t ? after : nextafter(t, INFINITY);
-                moved = true;
-                break;
-            }
         }
-        if (!moved)
-            return t;
+        return t;
     }
 }
 
@@ -232,6 +291,30 @@ static void same_prev_set(struct tstate *st, int64_t x, bool same)
     }
 }
 
+/* The figures of the gaps that placing [s, e) on cores [first, first + k) made
+ * (before s and after e, unless glued to a neighbour), from their node's memory
+ * now (neighbouring cores mostly share their gaps: the last answer is kept). */
+static void gaps_update(struct tstate *st, int64_t first, int64_t k, double s, double e)
+{
+    /* Run by run of cores with the same intervals (the same gaps), node by node. */
+    for (int64_t c = first, next; c < first + k; c = next) {
+        int64_t j = c / st->cpn, node_end = (j + 1) * st->cpn;
+        next = st->run_end[c] < first + k ? st->run_end[c] : first + k;
+        next = next < node_end ? next : node_end;
+        const struct corebusy *b = &st->busy[c];
+        size_t i = first_ending_after(b, s);
+        for (size_t g = i; g <= i + 1 && g < b->n; g++) {
+            double a = g > 0 ? b->v[g - 1].e : 0, z = b->v[g].s;
+            if (g == i ? z != s : a != e) /* a gap that was there before: its figure holds */
+                continue;
+            /* Too short for any workflow: never looked at. */
+            double v = z - a < st->min_wall ? 0 : socm_memline_min(&st->mem[j], a, z);
+            for (int64_t x = c; x < next; x++)
+                st->busy[x].gmin[g] = v;
+        }
+    }
+}
+
 static void place(struct tstate *st, int64_t first, int64_t k, double s, double e, double m)
 {
     for (int64_t c = first; c < first + k; c++) {
@@ -249,6 +332,7 @@ static void place(struct tstate *st, int64_t first, int64_t k, double s, double 
     int64_t j0 = first / st->cpn, j1 = (first + k - 1) / st->cpn;
     for (int64_t j = j0; j <= j1; j++)
         socm_memline_add(&st->mem[j], s, e, m * (double)cores_on_node(st, first, k, j) / (double)k);
+    gaps_update(st, first, k, s, e);
     for (int64_t c = first; c < first + k; c++) { /* intervals that touch are glued */
         double rs, g;
         if (c > first && st->same_prev[c]) { /* the same intervals as c − 1 */
@@ -306,7 +390,7 @@ static bool memory_fits(const struct tstate *st, int64_t k, double m, double *ro
 static void tstate_free(struct tstate *st)
 {
     for (int64_t c = 0; c < st->cores; c++)
-        free(st->busy[c].v);
+        free(st->busy[c].v), free(st->busy[c].gmin);
     for (int64_t j = 0; j < st->nnodes; j++)
         socm_memline_free(&st->mem[j]);
     free(st->busy);
@@ -482,6 +566,10 @@ static int schedule_on(const struct socm_plan_input *in, const int *order, int64
         if (j == 0 || st.node_mem[j] < st.min_node_mem)
             st.min_node_mem = st.node_mem[j];
     }
+    st.min_wall = INFINITY;
+    for (size_t i = 0; i < n; i++)
+        if (in->reqs[i].walltime_min > 0 && in->reqs[i].walltime_min < st.min_wall)
+            st.min_wall = in->reqs[i].walltime_min;
     st.widths = socm_plan_widths(in, &st.nw);
     if (st.nw > TIME_MAX_WIDTHS)
         st.nw = 0;
