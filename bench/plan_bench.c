@@ -340,15 +340,16 @@ static double measure(const char *shape, size_t n, const char *policy, enum socm
  * and each workflow at most cpus × (x − its head), within its walltime. f[x] for
  * x = 0, 1, …, len − 1 minutes; `from` is the head (or, for the last x minutes,
  * the tail) of each workflow. */
-static void early_work(const struct socm_plan_input *in, const double *from, int64_t cores, double *f, size_t len)
+static void early_work(const struct socm_plan_input *in, const double *from, double cores, bool mem, double *f,
+                       size_t len)
 {
     for (size_t x = 0; x < len; x++) {
         double a = 0;
         for (size_t j = 0; j < in->n; j++) {
             double d = (double)x - from[j], w = in->reqs[j].walltime_min;
-            a += (double)in->reqs[j].cpus * (d < 0 ? 0 : d > w ? w : d);
+            a += (mem ? in->reqs[j].memory_mb : (double)in->reqs[j].cpus) * (d < 0 ? 0 : d > w ? w : d);
         }
-        f[x] = a < (double)cores * (double)x ? a : (double)cores * (double)x;
+        f[x] = a < cores * (double)x ? a : cores * (double)x;
     }
 }
 
@@ -360,7 +361,19 @@ static void early_work(const struct socm_plan_input *in, const double *from, int
  * late(y)) ÷ cores. M is scanned up in steps of 0.25 min from max(cp, work ÷
  * cores); an interval [M, M + 0.25) is ruled out when some x + y ≤ M (whole
  * minutes) gives more than M + 0.25. Returns the first M not ruled out. */
+static double energetic_bound_of(const struct socm_plan_input *in, double cores, bool mem, double cp);
+
+/* The energetic bound on cores and, as memory is a resource of the same kind, on
+ * memory: the allocation's memory (memory per node × cores ÷ cores per node) over
+ * time bounds the memory × walltime the workflows need in the same way. */
 static double energetic_bound(const struct socm_plan_input *in, int64_t cores, double cp)
+{
+    double pool = in->resource->memory_per_node_mb * (double)cores / (double)in->resource->cores_per_node;
+    double m = energetic_bound_of(in, (double)cores, false, cp);
+    return getenv("PLAN_BENCH_NO_MEM_BOUND") ? m : fmax(m, energetic_bound_of(in, pool, true, cp));
+}
+
+static double energetic_bound_of(const struct socm_plan_input *in, double cores, bool mem, double cp)
 {
     size_t n = in->n;
     int *topo = socm_xmalloc((n ? n : 1) * sizeof *topo);
@@ -373,16 +386,16 @@ static double energetic_bound(const struct socm_plan_input *in, int64_t cores, d
             head[u] = fmax(head[u], head[p->v[j]] + in->reqs[p->v[j]].walltime_min);
         for (size_t j = 0; j < s->n; j++)
             tail[v] = fmax(tail[v], tail[s->v[j]] + in->reqs[s->v[j]].walltime_min);
-        work += (double)in->reqs[u].cpus * in->reqs[u].walltime_min;
+        work += (mem ? in->reqs[u].memory_mb : (double)in->reqs[u].cpus) * in->reqs[u].walltime_min;
     }
-    double m = fmax(cp, work / (double)cores);
+    double m = fmax(cp, work / cores);
     size_t len = (size_t)(2 * m) + 2;
     double *ea = socm_xmalloc(len * sizeof *ea), *lb = socm_xmalloc(len * sizeof *lb);
-    early_work(in, head, cores, ea, len);
-    early_work(in, tail, cores, lb, len);
+    early_work(in, head, cores, mem, ea, len);
+    early_work(in, tail, cores, mem, lb, len);
     /* lb[y] becomes max over y' ≤ y of y' − late(y') ÷ cores. */
     for (size_t y = 0; y < len; y++) {
-        lb[y] = (double)y - lb[y] / (double)cores;
+        lb[y] = (double)y - lb[y] / cores;
         if (y > 0 && lb[y - 1] > lb[y])
             lb[y] = lb[y - 1];
     }

@@ -148,11 +148,41 @@ static long first_step(const struct socm_memline *m, size_t from, double x, bool
     }
 }
 
-double socm_memline_fit(const struct socm_memline *m, double t, double w, double limit, double stop)
+/* last_le(m, t) knowing that step `from` (≥ -1) starts at or before t: galloping
+ * from there, as the callers' times mostly move a little. */
+static long last_le_from(const struct socm_memline *m, double t, long from)
+{
+    long lo = from, step = 1, hi; /* steps ≤ lo start at or before t */
+    for (;;) {
+        hi = lo + step;
+        if (hi >= (long)m->n) {
+            hi = (long)m->n - 1;
+            break;
+        }
+        if (m->t[hi] > t)
+            break;
+        lo = hi;
+        step *= 2;
+    }
+    while (lo < hi) { /* the last in [lo, hi] starting at or before t */
+        long mid = lo + (hi - lo + 1) / 2;
+        if (m->t[mid] <= t)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
+double socm_memline_fit_at(const struct socm_memline *m, double t, double w, double limit, double stop, long *at)
 {
     double c = t;
-    long i = last_le(m, c); /* the step holding c (-1: before the first, use 0) */
+    /* the step holding c (-1: before the first, use 0) */
+    long i = at && *at >= -1 && *at < (long)m->n && (*at < 0 || m->t[*at] <= c) ? last_le_from(m, c, *at)
+                                                                                 : last_le(m, c);
     for (;;) {
+        if (at)
+            *at = i;
         if (c >= stop)
             return INFINITY;
         if ((i < 0 ? 0 : m->use[i]) > limit) {
@@ -174,6 +204,11 @@ double socm_memline_fit(const struct socm_memline *m, double t, double w, double
         c = m->t[j + 1];
         i = j + 1;
     }
+}
+
+double socm_memline_fit(const struct socm_memline *m, double t, double w, double limit, double stop)
+{
+    return socm_memline_fit_at(m, t, w, limit, stop, NULL);
 }
 
 double socm_memline_min(const struct socm_memline *m, double a, double b)

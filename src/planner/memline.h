@@ -29,6 +29,11 @@ double socm_memline_peak(const struct socm_memline *m, double a, double b, doubl
  * The same answer as retrying socm_memline_peak from its `after`, without
  * rescanning: runs of steps above (or within) the limit are skipped by the trees. */
 double socm_memline_fit(const struct socm_memline *m, double t, double w, double limit, double stop);
+/* The same; *at (in and out) is the step holding the last time asked of this line
+ * (-1: before the first; SOCM_MEMLINE_UNKNOWN: none yet), for callers whose times
+ * only grow: the step holding t is then found from there. */
+#define SOCM_MEMLINE_UNKNOWN (-2)
+double socm_memline_fit_at(const struct socm_memline *m, double t, double w, double limit, double stop, long *at);
 /* Smallest use over [a, b) (every step that overlaps it); INFINITY if a >= b. */
 double socm_memline_min(const struct socm_memline *m, double a, double b);
 /* Adds `mb` on [a, b) (nothing if a >= b). */

@@ -113,6 +113,32 @@ static size_t first_ending_after(const struct corebusy *b, double t)
     return lo;
 }
 
+/* first_ending_after(b, t) knowing that every interval before `from` ends by t:
+ * galloping from there. */
+static size_t first_ending_after_from(const struct corebusy *b, double t, size_t from)
+{
+    size_t lo = from, step = 1, hi;
+    for (;;) {
+        hi = lo + step;
+        if (hi >= b->n) {
+            hi = b->n;
+            break;
+        }
+        if (b->v[hi - 1].e > t)
+            break;
+        lo = hi;
+        step *= 2;
+    }
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (b->v[mid].e > t)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
 static void busy_add(struct corebusy *b, double s, double e)
 {
     size_t at = first_ending_after(b, s);
@@ -165,11 +191,20 @@ static double memory_room(const struct tstate *st, int64_t first, int64_t k, dou
     return st->mem[j].total <= room ? INFINITY : room;
 }
 
+/* Where a search through one slot has got to, for its next steps (its times only
+ * grow): per run of equal cores the first interval that may end after the time,
+ * per node the step of its memory line holding the time. Only so many are kept. */
+#define TIME_CURSORS 16
+struct cursors {
+    size_t core[TIME_CURSORS];
+    long node[TIME_CURSORS];
+};
+
 /* Moves *t to the earliest start from *t at which the memory of every node of the
  * slot fits (every start skipped would overlap a step over the node's room).
  * Returns whether it moved, or -1 if no start before `limit` fits. */
 static int memory_wait(const struct tstate *st, int64_t first, int64_t k, double w, double m, double *t,
-                       double limit)
+                       double limit, struct cursors *cur)
 {
     int64_t j0 = first / st->cpn, j1 = (first + k - 1) / st->cpn;
     int moved = 0;
@@ -177,7 +212,8 @@ static int memory_wait(const struct tstate *st, int64_t first, int64_t k, double
         double room = memory_room(st, first, k, m, j);
         if (room == INFINITY)
             continue;
-        double c = socm_memline_fit(&st->mem[j], *t, w, room, limit);
+        double c = socm_memline_fit_at(&st->mem[j], *t, w, room, limit,
+                                       j - j0 < TIME_CURSORS ? &cur->node[j - j0] : NULL);
         if (c == INFINITY)
             return -1;
         if (c > *t) {
@@ -199,6 +235,9 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
         for (int64_t j = j0; j <= j1; j++)
             if (per_core * (double)cores_on_node(st, first, k, j) > st->node_mem[j])
                 return INFINITY; /* this slot can never hold it (a small last node) */
+    struct cursors cur;
+    for (int i = 0; i < TIME_CURSORS; i++)
+        cur.core[i] = 0, cur.node[i] = SOCM_MEMLINE_UNKNOWN;
     for (bool again = false;; again = true) {
         if (t >= limit)
             return INFINITY;
@@ -207,14 +246,15 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
          * a node's memory may hold back many core intervals (the first time the
          * cores, as most slots are free when their cores are). */
         if (again) {
-            int mv = memory_wait(st, first, k, w, m, &t, limit);
+            int mv = memory_wait(st, first, k, w, m, &t, limit, &cur);
             if (mv < 0)
                 return INFINITY;
             moved = mv > 0;
         }
         /* One core per run of cores with the same intervals: what fits one fits
          * all. Most cores are free from their last end on: no search needed. */
-        for (int64_t c = first; c < first + k; c = st->run_end[c]) {
+        size_t r = 0; /* which run */
+        for (int64_t c = first; c < first + k; c = st->run_end[c], r++) {
             if (t >= st->last_end[c])
                 continue;
             const struct corebusy *b = &st->busy[c];
@@ -222,7 +262,8 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
             /* Walk this core's intervals until a gap of w fits: each jump only
              * skips times at which the core is busy, or a gap whose memory in use
              * is above the room all along. */
-            for (size_t i = first_ending_after(b, t);
+            size_t i = r < TIME_CURSORS ? first_ending_after_from(b, t, cur.core[r]) : first_ending_after(b, t);
+            for (;
                  i < b->n && (b->v[i].s < t + w ||
                               (w > 0 && t < b->v[i].s &&
                                b->gmin[i] > (isnan(room) ? room = memory_room(st, first, k, m, c / st->cpn) : room)));
@@ -232,11 +273,13 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
                 if (t >= limit)
                     return INFINITY;
             }
+            if (r < TIME_CURSORS) /* every interval before i ends by t */
+                cur.core[r] = i;
         }
         if (moved)
             continue;
         if (!again) {
-            int mv = memory_wait(st, first, k, w, m, &t, limit);
+            int mv = memory_wait(st, first, k, w, m, &t, limit, &cur);
             if (mv < 0)
                 return INFINITY;
             if (mv > 0)

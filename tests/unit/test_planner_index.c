@@ -129,7 +129,8 @@ static double truth_min(const struct ivl *v, size_t n, double a, double b)
     return lo;
 }
 
-/* Fits found through the trees are those of retrying the peak;
+/* Fits found through the trees (also from the step of the last time asked) are
+ * those of retrying the peak;
  * lines long enough for trees of several levels, steps of every kind (windows of
  * zero length, limits below every use, starts before the first step). */
 static void test_memline_fit_matches_retrying(void **state)
@@ -152,10 +153,13 @@ static void test_memline_fit_matches_retrying(void **state)
             double from = (double)fx_rnd_in(-5, 300);
             double w = (double)fx_rnd_in(0, 25) / (fx_rnd() % 3 ? 1 : 3);
             double limit = (double)fx_rnd_in(0, 400), stop = fx_rnd() % 4 ? INFINITY : from + fx_rnd_in(0, 200);
+            long at = SOCM_MEMLINE_UNKNOWN; /* times that only grow: from where the last was */
+            double t = from;
             for (int q = 0; q < 8; q++) {
-                double t = from + (double)fx_rnd_in(0, 150) / 2;
+                t += (double)fx_rnd_in(0, 40) / 2;
                 double want = retry_fit(&ml, t, w, limit, stop);
                 assert_true(socm_memline_fit(&ml, t, w, limit, stop) == want);
+                assert_true(socm_memline_fit_at(&ml, t, w, limit, stop, &at) == want);
                 if (want < INFINITY) /* where it fits, the peak says so */
                     assert_true(socm_memline_peak(&ml, want, want + w, limit, NULL) <= limit);
             }
