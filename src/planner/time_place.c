@@ -196,6 +196,7 @@ static double memory_room(const struct tstate *st, int64_t first, int64_t k, dou
  * per node the step of its memory line holding the time. Only so many are kept. */
 #define TIME_CURSORS 16
 struct cursors {
+    uint32_t known_core, known_node; /* bit r: entry r is set */
     size_t core[TIME_CURSORS];
     long node[TIME_CURSORS];
 };
@@ -212,8 +213,15 @@ static int memory_wait(const struct tstate *st, int64_t first, int64_t k, double
         double room = memory_room(st, first, k, m, j);
         if (room == INFINITY)
             continue;
-        double c = socm_memline_fit_at(&st->mem[j], *t, w, room, limit,
-                                       j - j0 < TIME_CURSORS ? &cur->node[j - j0] : NULL);
+        long *at = NULL;
+        if (j - j0 < TIME_CURSORS) {
+            at = &cur->node[j - j0];
+            if (!(cur->known_node & 1u << (j - j0))) {
+                *at = SOCM_MEMLINE_UNKNOWN;
+                cur->known_node |= 1u << (j - j0);
+            }
+        }
+        double c = socm_memline_fit_at(&st->mem[j], *t, w, room, limit, at);
         if (c == INFINITY)
             return -1;
         if (c > *t) {
@@ -236,8 +244,7 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
             if (per_core * (double)cores_on_node(st, first, k, j) > st->node_mem[j])
                 return INFINITY; /* this slot can never hold it (a small last node) */
     struct cursors cur;
-    for (int i = 0; i < TIME_CURSORS; i++)
-        cur.core[i] = 0, cur.node[i] = SOCM_MEMLINE_UNKNOWN;
+    cur.known_core = cur.known_node = 0;
     for (bool again = false;; again = true) {
         if (t >= limit)
             return INFINITY;
@@ -262,7 +269,8 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
             /* Walk this core's intervals until a gap of w fits: each jump only
              * skips times at which the core is busy, or a gap whose memory in use
              * is above the room all along. */
-            size_t i = r < TIME_CURSORS ? first_ending_after_from(b, t, cur.core[r]) : first_ending_after(b, t);
+            size_t i = r < TIME_CURSORS && cur.known_core & 1u << r ? first_ending_after_from(b, t, cur.core[r])
+                                                                   : first_ending_after(b, t);
             for (;
                  i < b->n && (b->v[i].s < t + w ||
                               (w > 0 && t < b->v[i].s &&
@@ -273,8 +281,10 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
                 if (t >= limit)
                     return INFINITY;
             }
-            if (r < TIME_CURSORS) /* every interval before i ends by t */
+            if (r < TIME_CURSORS) { /* every interval before i ends by t */
                 cur.core[r] = i;
+                cur.known_core |= 1u << r;
+            }
         }
         if (moved)
             continue;
