@@ -1,8 +1,8 @@
 # The package driving real socm runs: the adaptive type changes the plan, a Python
 # planner and a Python callback enactor run a campaign end to end, and the
 # three-campaign loop stops after a failing middle campaign.
+import json
 import os
-import re
 import subprocess
 
 from socm.bookkeeper import Bookkeeper
@@ -13,9 +13,10 @@ from socm.resources import CustomResource, TigerResource
 
 
 def plan_of(socm_bin, toml, cwd):
-    out = subprocess.run([socm_bin, "plan", toml], cwd=cwd, capture_output=True, text=True,
-                         check=True).stdout
-    return out
+    """The plan's workflows by name, from `socm plan --json` (docs/json.md)."""
+    out = subprocess.run([socm_bin, "plan", "--json", toml], cwd=cwd, capture_output=True,
+                         text=True, check=True).stdout
+    return {w["name"]: w for w in json.loads(out)["workflows"]}
 
 
 def test_adaptive_changes_the_plan(socm_bin, data_dir, tmp_path):
@@ -27,8 +28,9 @@ def test_adaptive_changes_the_plan(socm_bin, data_dir, tmp_path):
     p_small = plan_of(socm_bin, "small.toml", tmp_path)
     p_big = plan_of(socm_bin, "big.toml", tmp_path)
     # 2 ranks × 8 threads, 58000 MB; 20 ranks × 8 threads, 130000 MB
-    assert re.search(r"^adaptive +0-15 +58000 ", p_small, re.M), p_small
-    assert re.search(r"^adaptive +0-159 +130000 ", p_big, re.M), p_big
+    small_wf, big_wf = p_small["adaptive"], p_big["adaptive"]
+    assert (small_wf["cores"], small_wf["core_range"], small_wf["memory_mb"]) == (16, [0, 15], 58000), small_wf
+    assert (big_wf["cores"], big_wf["core_range"], big_wf["memory_mb"]) == (160, [0, 159], 130000), big_wf
 
 
 class Step(Workflow):

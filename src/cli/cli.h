@@ -6,6 +6,8 @@
 #include "util/error.h"
 #include "util/str.h"
 
+#include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 /* Each subcommand: argv[0] is the subcommand name; returns the exit code
@@ -81,18 +83,18 @@ int socm_cli_exec_option(const char *cmd, int ch, const char *arg, struct socm_r
  * "file:line:col: ..."); a non-zero rc without a noted error other than 1 (the
  * campaign failed) prints a generic one. Returns rc. */
 void socm_cli_json_errors(bool on);
+/* Whether --json was given (any command); where text for people goes: stdout, or
+ * stderr under --json so that stdout holds only JSON. */
+bool socm_cli_json_on(void);
+FILE *socm_cli_human_out(void);
+/* run, resume, retry and cancel under --json: the campaign's `socm status --json`
+ * document once the command is done (nothing if the directory cannot be read). */
+void socm_cli_status_json_print(const char *dir);
+struct socm_sites_plan;
+/* `socm plan --json`'s document (also `socm run --dry-run --json`). */
+json_t *socm_cli_plan_json(const struct socm_campaign *c, const struct socm_sites_plan *sp);
 void socm_cli_note_error(const char *msg);
 int socm_cli_json_error_finish(int rc);
-
-/* ---- numbers for people (cli_human.c): plan and validate's text output ----
- * Each writes into buf (n bytes; 32 is enough) and returns it. */
-/* Three significant digits (whole numbers kept whole), no exponent, no trailing
- * zeros: 0.333, 25.3, 1235. */
-const char *socm_cli_num(double v, char *buf, size_t n);
-/* A duration given in minutes: "20 s", "2.2 min", "3 h", "2 d". */
-const char *socm_cli_minutes(double min, char *buf, size_t n);
-/* Memory given in MB: "400 MB", "25.3 GB", "1.5 TB" (1 GB = 1000 MB). */
-const char *socm_cli_mb(double mb, char *buf, size_t n);
 
 /* For stages not built yet: says so plainly; returns 2. */
 int socm_cli_not_built(const char *cmd, const char *what);

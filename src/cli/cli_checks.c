@@ -163,6 +163,9 @@ void socm_cli_check_campaign(struct socm_campaign *c, struct socm_errlist *errs,
     char *late = socm_cli_deadline_warning(c, sp.plan.makespan);
     if (late)
         socm_strv_push_owned(warnings, late);
+    char *empty = socm_cli_empty_message(c, "warning: ");
+    if (empty)
+        socm_strv_push_owned(warnings, empty);
     socm_sites_plan_free(&sp);
 }
 
@@ -219,6 +222,18 @@ void socm_cli_explain_deadline(struct socm_campaign *c, struct socm_error *err)
     struct socm_pos pos = dv ? dv->pos : c->pos;
     socm_error_at(err, &pos, "%s", b.data);
     socm_buf_free(&b);
+}
+
+char *socm_cli_empty_message(const struct socm_campaign *c, const char *what)
+{
+    if (c->n_wfs)
+        return NULL;
+    struct socm_pos pos = key_pos(c, "name");
+    char where[1024];
+    socm_pos_format(&pos, where, sizeof where);
+    return socm_asprintf("%s: %scampaign %s has no workflows: nothing to plan or run (a "
+                         "workflow is a [campaign.NAME] table with its type)",
+                         where, what, c->name);
 }
 
 char *socm_cli_deadline_warning(const struct socm_campaign *c, double makespan_min)

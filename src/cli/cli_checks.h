@@ -25,6 +25,10 @@ void socm_cli_explain_deadline(struct socm_campaign *c, struct socm_error *err);
 /* A batch plan past its deadline runs anyway: the warning that says by how much
  * (at the deadline key), or NULL when the plan is in time. Caller frees. */
 char *socm_cli_deadline_warning(const struct socm_campaign *c, double makespan_min);
+/* A campaign without workflows: "FILE:L:C: <what>campaign N has no workflows: ..."
+ * (what: "warning: " for validate and plan, which exit 0, "" for run's refusal);
+ * NULL when it has workflows. */
+char *socm_cli_empty_message(const struct socm_campaign *c, const char *what);
 /* Whether the enactor is one of the Slurm ones (sized by runtime and memory). */
 bool socm_cli_enactor_is_slurm(const char *name);
 /* Whether Slurm can be used here: sbatch is found ($SOCM_SLURM_BINDIR, else PATH)

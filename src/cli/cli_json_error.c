@@ -21,6 +21,16 @@ void socm_cli_json_errors(bool on)
     json_errors = on;
 }
 
+bool socm_cli_json_on(void)
+{
+    return json_errors;
+}
+
+FILE *socm_cli_human_out(void)
+{
+    return json_errors ? stderr : stdout;
+}
+
 void socm_cli_note_error(const char *msg)
 {
     if (noted || !msg || !msg[0])

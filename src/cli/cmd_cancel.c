@@ -44,14 +44,16 @@ static int scancel_slurm(const char *dir, const struct socm_bk *bk)
         fprintf(stderr, "socm cancel: scancel of the pilot: %s\n", serr.msg);
         code = 1;
     } else if (npilots)
-        printf("cancelled %zu pilot job%s (scancel)\n", npilots, npilots == 1 ? "" : "s");
+        fprintf(socm_cli_human_out(), "cancelled %zu pilot job%s (scancel)\n", npilots,
+                npilots == 1 ? "" : "s");
     if (socm_slurm_spec_uses(&bk->spec, "slurm-jobs") || socm_slurm_spec_uses(&bk->spec, "slurm-pilot")) {
         size_t njobs = 0;
         if (socm_slurm_campaign_scancel(dir, bk->spec.campaign, &njobs, &serr) != 0) {
             fprintf(stderr, "socm cancel: scancel of the Slurm jobs: %s\n", serr.msg);
             code = 1;
         } else if (njobs)
-            printf("cancelled %zu Slurm job%s (scancel)\n", njobs, njobs == 1 ? "" : "s");
+            fprintf(socm_cli_human_out(), "cancelled %zu Slurm job%s (scancel)\n", njobs,
+                    njobs == 1 ? "" : "s");
     }
     return code;
 }
@@ -81,15 +83,16 @@ static int cancel_unmanaged(const char *dir, struct socm_bk *bk, int *slurm_code
         int pidfd; /* verified against the supervisor's lock: never a reused pid */
         if (socm_agent_probe(sb, w->attempts, &pid, &pidfd) == SOCM_SB_LIVE) {
             if (socm_pidfd_signal(pidfd, SIGTERM) == 0) {
-                printf("stopping %s (supervisor pid %ld)\n", bk->spec.tasks[i].name, (long)pid);
+                fprintf(socm_cli_human_out(), "stopping %s (supervisor pid %ld)\n",
+                        bk->spec.tasks[i].name, (long)pid);
                 n++;
             }
             close(pidfd);
         }
         free(sb);
     }
-    printf("no manager is running campaign %s; %zu workflow%s told to stop\n", bk->spec.campaign,
-           n, n == 1 ? "" : "s");
+    fprintf(socm_cli_human_out(), "no manager is running campaign %s; %zu workflow%s told to stop\n",
+            bk->spec.campaign, n, n == 1 ? "" : "s");
     /* Slurm's jobs go before the collecting resume below: it re-attaches to every
      * job it can find and would otherwise wait for them to run to their end. */
     *slurm_code = scancel_slurm(dir, bk);
@@ -99,8 +102,10 @@ static int cancel_unmanaged(const char *dir, struct socm_bk *bk, int *slurm_code
     int code = socm_bk_resume(dir, &o, err);
     if (code < 0)
         return -1;
-    printf("campaign %s CANCELED; `socm resume %s` continues it, `socm retry %s` runs the "
-           "canceled workflows again\n", bk->spec.campaign, dir, dir);
+    fprintf(socm_cli_human_out(),
+            "campaign %s CANCELED; `socm resume %s` continues it, `socm retry %s` runs the "
+            "canceled workflows again\n",
+            bk->spec.campaign, dir, dir);
     return 0;
 }
 
@@ -110,7 +115,8 @@ static int cancel_unmanaged(const char *dir, struct socm_bk *bk, int *slurm_code
 static int cancel_managed(const char *dir, int pidfd, const struct socm_manager *m,
                           struct socm_bk *bk, struct socm_error *err)
 {
-    printf("asking the manager (pid %ld) to stop campaign %s\n", m->pid, bk->spec.campaign);
+    fprintf(socm_cli_human_out(), "asking the manager (pid %ld) to stop campaign %s\n", m->pid,
+            bk->spec.campaign);
     if (socm_pidfd_signal(pidfd, SIGTERM) != 0) {
         if (errno == ESRCH)
             return 1;
@@ -143,14 +149,15 @@ int socm_cmd_cancel(int argc, char **argv)
     while ((ch = socm_cli_getopt("cancel", argc, argv, "h", opts)) != -1) {
         if (ch != 'h')
             return 2;
-        puts("usage: socm cancel STATE_DIR\n"
+        puts("usage: socm cancel STATE_DIR [--json]\n"
              "\n"
              "Stops everything the campaign in STATE_DIR started: a running `socm run`\n"
              "stops its workflows (SIGTERM, grace, SIGKILL) and records it; workflows left\n"
              "running by a killed manager are stopped through their supervisors, and the\n"
              "campaign is recorded CANCELED before cancel returns. Nothing else is touched:\n"
              "`socm resume` continues the campaign later, `socm retry` runs the canceled\n"
-             "workflows again.\n"
+             "workflows again. --json prints the campaign's `socm status --json` once it\n"
+             "is canceled (what cancel says goes to stderr then).\n"
              "\n"
              "example:\n"
              "  socm cancel ./socm-quickstart");
@@ -166,9 +173,11 @@ int socm_cmd_cancel(int argc, char **argv)
     if (!bk)
         return socm_cli_fail("cancel", &err);
     if (bk->cstate == SOCM_C_DONE || bk->cstate == SOCM_C_FAILED) {
-        printf("campaign %s already ended %s; nothing to cancel\n", bk->spec.campaign,
-               socm_cstate_name(bk->cstate));
+        fprintf(socm_cli_human_out(), "campaign %s already ended %s; nothing to cancel\n",
+                bk->spec.campaign, socm_cstate_name(bk->cstate));
         socm_bk_free(bk);
+        if (socm_cli_json_on())
+            socm_cli_status_json_print(dir);
         return 0;
     }
     int code = 0, slurm_code = 0;
@@ -202,5 +211,7 @@ int socm_cmd_cancel(int argc, char **argv)
     if (slurm_done ? slurm_code != 0 : scancel_slurm(dir, bk) != 0)
         code = 1;
     socm_bk_free(bk);
+    if (socm_cli_json_on())
+        socm_cli_status_json_print(dir);
     return code;
 }

@@ -58,10 +58,14 @@ static json_t *result_of(const json_t *ev)
     if (!json_is_string(outcome))
         return json_null();
     json_t *r = json_pack("{s:O}", "outcome", outcome);
-    const char *keys[] = {"exit_code", "signal", "start", "end", "elapsed_s", "max_rss_mb", "cpu_s"};
+    /* The journal's key, and the key of every --json output (docs/json.md). */
+    const char *keys[][2] = {{"exit_code", "exit_code"}, {"signal", "signal"},
+                             {"start", "started_at"},    {"end", "finished_at"},
+                             {"elapsed_s", "elapsed_s"}, {"max_rss_mb", "max_rss_mb"},
+                             {"cpu_s", "cpu_s"}};
     for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
-        json_t *v = json_object_get(ev, keys[k]);
-        json_object_set_new(r, keys[k], json_is_number(v) ? json_incref(v) : json_null());
+        json_t *v = json_object_get(ev, keys[k][0]);
+        json_object_set_new(r, keys[k][1], json_is_number(v) ? json_incref(v) : json_null());
     }
     return r;
 }
@@ -201,7 +205,8 @@ static int usage_help(void)
          "seq is the change's place in the journal (increasing, with gaps); time is\n"
          "epoch seconds; workflow and id are null for the campaign's own changes;\n"
          "result is null until an attempt ends, then {\"outcome\", \"exit_code\",\n"
-         "\"signal\", \"start\", \"end\", \"elapsed_s\", \"max_rss_mb\", \"cpu_s\"}.\n"
+         "\"signal\", \"started_at\", \"finished_at\", \"elapsed_s\", \"max_rss_mb\",\n"
+         "\"cpu_s\"} (timestamps in epoch seconds, durations in seconds, memory in MB).\n"
          "--since N prints only changes after seq N (the last seq a script saw);\n"
          "--follow keeps printing as the campaign runs and returns when it ends (exit\n"
          "0 if it is DONE, 1 otherwise) or when no manager runs it any more (exit 1);\n"

@@ -195,6 +195,14 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 
 /* ---- output helpers ---- */
 
+/* A timestamp (epoch seconds), or null when not recorded. */
+static json_t *when_json(double t)
+{
+    return t > 0 ? json_real(t) : json_null();
+}
+
+/* One run as JSON: the CSV's columns, but with the runtime in seconds like every
+ * --json output (docs/json.md). */
 static json_t *run_json(const struct socm_history_run *r)
 {
     json_t *o = json_object();
@@ -206,24 +214,26 @@ static json_t *run_json(const struct socm_history_run *r)
     json_object_set_new(o, "numeric", socm_history_json_or_text(r->numeric_json));
     json_object_set_new(o, "ranks", json_integer(r->ranks));
     json_object_set_new(o, "threads", json_integer(r->threads));
-    json_object_set_new(o, "req_memory_mb", json_real(r->req_memory_mb));
-    json_object_set_new(o, "req_runtime_min", json_real(r->req_runtime_min));
+    /* 0: not requested (a run recorded from outside a campaign) */
+    json_object_set_new(o, "req_memory_mb", r->req_memory_mb > 0 ? json_real(r->req_memory_mb) : json_null());
+    json_object_set_new(o, "req_runtime_s",
+                        r->req_runtime_min > 0 ? json_real(r->req_runtime_min * 60) : json_null());
     json_object_set_new(o, "elapsed_s", json_real(r->elapsed_s));
     json_object_set_new(o, "max_rss_mb", json_real(r->max_rss_mb));
     json_object_set_new(o, "cpu_s", json_real(r->cpu_s));
     json_object_set_new(o, "state", json_string(r->state));
     json_object_set_new(o, "resource", json_string(r->resource));
     json_object_set_new(o, "where", json_string(r->location));
-    json_object_set_new(o, "started_at", json_real(r->started_at));
-    json_object_set_new(o, "finished_at", json_real(r->finished_at));
-    json_object_set_new(o, "recorded_at", json_real(r->recorded_at));
+    json_object_set_new(o, "started_at", when_json(r->started_at));
+    json_object_set_new(o, "finished_at", when_json(r->finished_at));
+    json_object_set_new(o, "recorded_at", when_json(r->recorded_at));
     json_object_set_new(o, "campaign", r->campaign && *r->campaign ? json_string(r->campaign) : json_null());
     return o;
 }
 
 static void put_json(json_t *j)
 {
-    char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
     puts(s ? s : "null");
     free(s);
 }

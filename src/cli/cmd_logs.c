@@ -125,7 +125,17 @@ static int show(const struct logs_opts *o, struct socm_error *err)
         return -1;
     }
     int fd = socm_dirfd_open(sd.fd, o->dir, rel, O_RDONLY, 0, err);
-    if (fd < 0 && errno == ENOENT) {
+    int open_errno = errno;
+    /* --follow of an attempt just submitted: its supervisor has yet to create the
+     * file; wait for it while the attempt lives (it was reported missing before). */
+    while (fd < 0 && open_errno == ENOENT && o->follow && attempt == latest &&
+           !attempt_over(o->dir, i, attempt)) {
+        usleep(250000);
+        memset(err, 0, sizeof *err);
+        fd = socm_dirfd_open(sd.fd, o->dir, rel, O_RDONLY, 0, err);
+        open_errno = errno;
+    }
+    if (fd < 0 && open_errno == ENOENT) {
         /* Started but nothing written yet, or an attempt whose log was not kept. */
         fprintf(stderr, "socm logs: no %s for attempt %d of %s (%s/%s)\n",
                 o->err_stream ? "stderr" : "stdout", attempt, o->name, o->dir, rel);

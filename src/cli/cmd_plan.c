@@ -12,6 +12,7 @@
 #include "report/profile.h"
 #include "planner/sites.h"
 #include "socm/planner.h"
+#include "util/human.h"
 #include "util/proc.h"
 #include "util/str.h"
 
@@ -40,7 +41,7 @@ static void plan_help(void)
          "options:\n"
          "  --policy NAME     planner policy (default: the campaign's `policy`, else\n"
          "                    \"time\"; \"heft-socm\" gives the original tool's plan)\n"
-         "  --json            print the plan as JSON (times in minutes, memory in MB)\n"
+         "  --json            print the plan as JSON (times in seconds, memory in MB)\n"
          "  --gantt FILE.svg  write a Gantt chart (cores x time, coloured by workflow\n"
          "                    type, or by site over several sites; the deadline)\n"
          "  --dot FILE.dot    write the DAG in Graphviz DOT\n"
@@ -72,7 +73,8 @@ static void print_plan_profile(double t_load, const struct socm_sites_plan *sp)
     socm_profile_print_phases(stderr, ph, n);
 }
 
-/* Requested vs predicted per workflow, and the core-hours saved. */
+/* Requested vs predicted per workflow, and the core-hours saved (seconds and MB, as
+ * every --json output). */
 static json_t *predictions_json(const struct socm_requirements *rq)
 {
     json_t *a = json_array();
@@ -80,29 +82,48 @@ static json_t *predictions_json(const struct socm_requirements *rq)
         const struct socm_prediction *pr = &rq->preds[i];
         json_array_append_new(
             a, json_pack("{s:s,s:s?,s:f,s:f,s:b,s:f,s:f,s:b,s:f,s:s,s:s}", "name", rq->names[i],
-                         "job_name", pr->job_name, "requested_walltime_min",
-                         rq->requested[i].walltime_min, "walltime_min", rq->reqs[i].walltime_min,
-                         "walltime_predicted", pr->walltime.predicted, "requested_memory_mb",
-                         rq->requested[i].memory_mb, "memory_mb", rq->reqs[i].memory_mb,
-                         "memory_predicted", pr->memory.predicted, "walltime_margin",
-                         pr->walltime.margin, "walltime_why", pr->walltime.why, "memory_why",
-                         pr->memory.why));
+                         "job_name", pr->job_name, "requested_walltime_s",
+                         rq->requested[i].walltime_min * 60, "walltime_s",
+                         rq->reqs[i].walltime_min * 60, "walltime_predicted", pr->walltime.predicted,
+                         "requested_memory_mb", rq->requested[i].memory_mb, "memory_mb",
+                         rq->reqs[i].memory_mb, "memory_predicted", pr->memory.predicted,
+                         "walltime_margin", pr->walltime.margin, "walltime_why", pr->walltime.why,
+                         "memory_why", pr->memory.why));
     }
     return json_pack("{s:o,s:f}", "workflows", a, "core_hours_saved",
                      socm_requirements_core_hours_saved(rq));
 }
 
+/* The plan as JSON: the campaign and its deadline, then the plan (plan_print.h). */
+json_t *socm_cli_plan_json(const struct socm_campaign *c, const struct socm_sites_plan *sp)
+{
+    json_t *j = json_pack("{s:s,s:f}", "campaign", c->name, "deadline_s", c->deadline_min * 60);
+    json_t *p = socm_sites_plan_json(sp);
+    json_object_update(j, p);
+    json_decref(p);
+    if (sp->rq.preds)
+        json_object_set_new(j, "predictions", predictions_json(&sp->rq));
+    return j;
+}
+
 static void print_predictions(const struct socm_requirements *rq, bool explain)
 {
+    int w = 8;
+    for (size_t i = 0; i < rq->in.n; i++) {
+        int l = (int)strlen(rq->names[i]);
+        w = l > w && l < 1000 ? l : w;
+    }
     printf("\npredictions (requested -> planned):\n");
-    printf("  %-24s %12s %12s %12s %12s\n", "workflow", "walltime", "predicted", "memory MB",
+    printf("  %-*s  %9s  %10s  %9s  %10s\n", w, "workflow", "walltime", "predicted", "memory",
            "predicted");
     for (size_t i = 0; i < rq->in.n; i++) {
         const struct socm_prediction *pr = &rq->preds[i];
-        printf("  %-24s %10.1fm %10.1fm%s %12.0f %11.0f%s\n", rq->names[i],
-               rq->requested[i].walltime_min, rq->reqs[i].walltime_min,
-               pr->walltime.predicted ? " " : "*", rq->requested[i].memory_mb, rq->reqs[i].memory_mb,
-               pr->memory.predicted ? " " : "*");
+        char b1[32], b2[32], b3[32], b4[32];
+        printf("  %-*s  %9s  %9s%s  %9s  %9s%s\n", w, rq->names[i],
+               socm_human_minutes(rq->requested[i].walltime_min, b1, sizeof b1),
+               socm_human_minutes(rq->reqs[i].walltime_min, b2, sizeof b2),
+               pr->walltime.predicted ? " " : "*", socm_human_mb(rq->requested[i].memory_mb, b3, sizeof b3),
+               socm_human_mb(rq->reqs[i].memory_mb, b4, sizeof b4), pr->memory.predicted ? " " : "*");
         if (explain)
             printf("    walltime: %s\n    memory:   %s\n", pr->walltime.why, pr->memory.why);
     }
@@ -187,11 +208,13 @@ int socm_cmd_plan(int argc, char **argv)
     if (late)
         fprintf(stderr, "%s\n", late);
     free(late);
+    char *empty = socm_cli_empty_message(c, "warning: ");
+    if (empty)
+        fprintf(stderr, "%s\n", empty);
+    free(empty);
     const struct socm_requirements *rq = &sp.rq;
     if (json) {
-        json_t *j = socm_sites_plan_json(&sp);
-        if (rq->preds)
-            json_object_set_new(j, "predictions", predictions_json(rq));
+        json_t *j = socm_cli_plan_json(c, &sp);
         json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
         fputc('\n', stdout);
         json_decref(j);

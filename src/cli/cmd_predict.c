@@ -27,7 +27,9 @@ static const char *const usage_text =
     "  --config FILE       TOML/YAML with [predict.job.NAME] tables (see below)\n"
     "  --history-db PATH   the history (default ~/.local/share/socm/history.db)\n"
     "  --model M           model kind to train with when none is stored (default poly)\n"
-    "  --json              machine-readable output\n"
+    "  --json              machine-readable output (walltime in seconds, memory in MB)\n"
+    "Options may follow the command line when it is one quoted argument; after an\n"
+    "unquoted command line every word is the command's.\n"
     "\n"
     "config example:\n"
     "  [predict]\n"
@@ -51,16 +53,16 @@ struct popts {
     struct socm_strv words;
 };
 
-static int parse(int argc, char **argv, struct popts *o)
+static const struct option predict_options[] = {
+    {"job-name", required_argument, NULL, 'j'}, {"config", required_argument, NULL, 'c'},
+    {"history-db", required_argument, NULL, 'd'}, {"model", required_argument, NULL, 'm'},
+    {"json", no_argument, NULL, 'J'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+
+/* Options until getopt ends (-1), 0 after --help, 2 after a usage error. */
+static int parse_options(int argc, char **argv, const char *shortopts, struct popts *o)
 {
-    static const struct option lo[] = {
-        {"job-name", required_argument, NULL, 'j'}, {"config", required_argument, NULL, 'c'},
-        {"history-db", required_argument, NULL, 'd'}, {"model", required_argument, NULL, 'm'},
-        {"json", no_argument, NULL, 'J'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    socm_cli_getopt_start();
     int c;
-    /* '+': the command line after the first word is the job's, not ours */
-    while ((c = socm_cli_getopt("predict", argc, argv, "+h", lo)) != -1) {
+    while ((c = socm_cli_getopt("predict", argc, argv, shortopts, predict_options)) != -1) {
         switch (c) {
         case 'j': o->job_name = optarg; break;
         case 'c': o->config = optarg; break;
@@ -71,8 +73,39 @@ static int parse(int argc, char **argv, struct popts *o)
         default: return 2; /* the usage error is printed */
         }
     }
-    for (int i = optind; i < argc; i++)
-        socm_strv_push(&o->words, argv[i]);
+    return -1;
+}
+
+static int parse(int argc, char **argv, struct popts *o)
+{
+    socm_cli_getopt_start();
+    /* '+': the command line after the first word is the job's, not ours */
+    int rc = parse_options(argc, argv, "+h", o);
+    if (rc >= 0)
+        return rc;
+    int first = optind;
+    if (first < argc && strpbrk(argv[first], " \t") && first + 1 < argc) {
+        /* The command line given quoted, as one argument: what follows it is ours
+         * (`socm predict "nupack -T 4" --json`), and a second operand is a mistake. */
+        int n = argc - first;
+        char **rest = socm_xcalloc((size_t)n + 1, sizeof *rest);
+        rest[0] = argv[0];
+        for (int i = 1; i < n; i++)
+            rest[i] = argv[first + i];
+        socm_cli_getopt_start();
+        rc = parse_options(n, rest, "h", o);
+        const char *extra = rc < 0 && optind < n ? rest[optind] : NULL;
+        free(rest);
+        if (rc >= 0)
+            return rc;
+        if (extra)
+            return socm_cli_usage("predict", "unexpected '%s' after the quoted command line (give "
+                                  "the whole command line as one argument, in quotes)", extra);
+        socm_strv_push(&o->words, argv[first]);
+    } else {
+        for (int i = first; i < argc; i++)
+            socm_strv_push(&o->words, argv[i]);
+    }
     if (o->words.n == 0)
         return socm_cli_usage("predict", "give the command line to predict, in quotes");
     if (o->model && !socm_model_find(o->model))
@@ -80,13 +113,14 @@ static int parse(int argc, char **argv, struct popts *o)
     return -1;
 }
 
-static json_t *predicted_json(const struct socm_predicted *p)
+/* scale: from the predictor's unit (minutes, MB) to the key's (seconds, MB). */
+static json_t *predicted_json(const struct socm_predicted *p, double scale)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "value", json_real(p->value));
+    json_object_set_new(o, "value", json_real(p->value * scale));
     json_object_set_new(o, "predicted", json_boolean(p->predicted));
-    json_object_set_new(o, "fallback", json_real(p->requested));
-    json_object_set_new(o, "raw", json_real(p->raw));
+    json_object_set_new(o, "fallback", json_real(p->requested * scale));
+    json_object_set_new(o, "raw", json_real(p->raw * scale));
     json_object_set_new(o, "margin", json_real(p->margin));
     json_object_set_new(o, "error_pct", json_real(p->error_pct));
     json_object_set_new(o, "why", json_string(p->why));
@@ -102,9 +136,9 @@ static void print(const struct popts *o, const struct socm_prediction *pr, const
         json_t *num = json_loads(pr->numeric_json, 0, NULL), *cat = json_loads(pr->categorical_json, 0, NULL);
         json_object_set_new(root, "numeric", num ? num : json_object());
         json_object_set_new(root, "categorical", cat ? cat : json_object());
-        json_object_set_new(root, "walltime_min", predicted_json(&pr->walltime));
-        json_object_set_new(root, "memory_mb", predicted_json(&pr->memory));
-        char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        json_object_set_new(root, "walltime_s", predicted_json(&pr->walltime, 60));
+        json_object_set_new(root, "memory_mb", predicted_json(&pr->memory, 1));
+        char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
         puts(s ? s : "{}");
         free(s);
         json_decref(root);

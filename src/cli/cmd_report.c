@@ -7,8 +7,11 @@
 #include "report/profile.h"
 #include "report/html_report.h"
 #include "report/run_rows.h"
+#include "util/human.h"
 
 #include <getopt.h>
+#include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +36,82 @@ static int write_gantt(const char *path, const struct socm_run_rows *rr)
     return 0;
 }
 
+/* Minutes from the campaign's start (<0: none) as seconds, or null. */
+static json_t *offset_s(double min)
+{
+    return min >= 0 ? json_real(min * 60) : json_null();
+}
+
+/* Planned vs actual as JSON: seconds and MB, null for what is not known
+ * (docs/json.md). */
+static void report_json(const struct socm_bk *bk, const struct socm_run_rows *rr)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < bk->spec.n; i++) {
+        const struct socm_gantt_row *r = &rr->v[i];
+        const struct socm_wfstate *w = &bk->w[i];
+        /* measured only once an attempt ended (a dependant canceled unrun has none) */
+        bool ended = w->attempts > 0 && (w->state == SOCM_W_DONE || w->state == SOCM_W_FAILED ||
+                                         (w->state == SOCM_W_CANCELED && w->end > 0));
+        json_t *o = json_pack("{s:i,s:s,s:s,s:i,s:I,s:f}", "id", bk->spec.tasks[i].id, "name",
+                              r->name, "state", r->state, "attempts", w->attempts, "cores",
+                              (json_int_t)r->cores, "memory_mb", r->memory_mb);
+        json_object_set_new(o, "plan_start_s", offset_s(r->plan_start));
+        json_object_set_new(o, "plan_end_s", offset_s(r->plan_end));
+        json_object_set_new(o, "start_s", offset_s(r->start));
+        json_object_set_new(o, "end_s", offset_s(r->end));
+        json_object_set_new(o, "max_rss_mb", ended ? json_real(w->max_rss_mb) : json_null());
+        json_object_set_new(o, "cpu_s", ended ? json_real(w->cpu_s) : json_null());
+        json_array_append_new(a, o);
+    }
+    json_t *j = json_pack("{s:s,s:s}", "campaign", bk->spec.campaign, "state",
+                          socm_cstate_name(bk->cstate));
+    json_object_set_new(j, "deadline_s", json_real(bk->spec.deadline_min * 60));
+    json_object_set_new(j, "planned_makespan_s", json_real(bk->spec.makespan_min * 60));
+    json_object_set_new(j, "actual_makespan_s", bk->t_end >= bk->t_begin && bk->t_begin > 0
+                                                    ? json_real(bk->t_end - bk->t_begin)
+                                                    : json_null());
+    json_object_set_new(j, "workflows", a);
+    char *t = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+    puts(t);
+    free(t);
+    json_decref(j);
+}
+
+/* A time of the table: minutes from the start for people ("1.1 min", "20 s"), or "-". */
+static const char *cell(double min, char *buf, size_t n)
+{
+    if (min < 0)
+        return "-";
+    return socm_human_minutes(min, buf, n);
+}
+
+/* Planned vs actual as a table whose name column is as wide as the longest name. */
+static void report_text(const struct socm_bk *bk, const struct socm_run_rows *rr)
+{
+    char b1[32], b2[32], b3[32], b4[32], b5[32];
+    printf("campaign %s: %s — planned makespan %s, actual %s\n", bk->spec.campaign,
+           socm_cstate_name(bk->cstate), socm_human_minutes(bk->spec.makespan_min, b1, sizeof b1),
+           socm_human_minutes((bk->t_end - bk->t_begin) / 60, b2, sizeof b2));
+    int w = 8;
+    for (size_t i = 0; i < rr->n; i++) {
+        size_t l = strlen(rr->v[i].name);
+        w = l > (size_t)w && l < 1000 ? (int)l : w;
+    }
+    printf("%4s  %-*s %-9s %9s %9s %9s %9s %9s\n", "id", w, "workflow", "state", "plan.beg",
+           "plan.end", "act.beg", "act.end", "max RSS");
+    for (size_t i = 0; i < bk->spec.n; i++) {
+        const struct socm_gantt_row *r = &rr->v[i];
+        const struct socm_wfstate *ws = &bk->w[i];
+        bool ran = ws->attempts > 0 && (ws->state == SOCM_W_DONE || ws->state == SOCM_W_FAILED ||
+                                        ws->end > 0);
+        printf("%4d  %-*s %-9s %9s %9s %9s %9s %9s\n", bk->spec.tasks[i].id, w, r->name, r->state,
+               cell(r->plan_start, b1, sizeof b1), cell(r->plan_end, b2, sizeof b2),
+               cell(r->start, b3, sizeof b3), cell(r->end, b4, sizeof b4),
+               ran ? socm_human_mb(ws->max_rss_mb, b5, sizeof b5) : "-");
+    }
+}
+
 int socm_cmd_report(int argc, char **argv)
 {
     const char *dir = NULL, *gantt = NULL, *html = NULL;
@@ -52,7 +131,8 @@ int socm_cmd_report(int argc, char **argv)
                  "                   [--profile]\n"
                  "\n"
                  "Planned vs actual for each workflow of a campaign (from its journal): a\n"
-                 "table, JSON, or a Gantt chart in SVG with the planned bar above the actual\n"
+                 "table, JSON (--json: times in seconds from the campaign's start, null for\n"
+                 "what did not happen), or a Gantt chart in SVG with the planned bar above the actual\n"
                  "(coloured by state; rows aggregated beyond 500 workflows; hover a bar for\n"
                  "its name, times and resources).\n"
                  "--html writes one self-contained page (no network needed to view it): the\n"
@@ -97,7 +177,6 @@ int socm_cmd_report(int argc, char **argv)
         return socm_cli_fail("report", &err);
     struct socm_run_rows rr;
     socm_run_rows_of(bk, &rr);
-    const struct socm_gantt_row *rows = rr.v;
     int code = 0;
     if (gantt || html) {
         if (gantt)
@@ -109,32 +188,9 @@ int socm_cmd_report(int argc, char **argv)
                 code = socm_cli_fail("report", &err);
         }
     } else if (json) {
-        json_t *a = json_array();
-        for (size_t i = 0; i < bk->spec.n; i++)
-            json_array_append_new(
-                a, json_pack("{s:i,s:s,s:s,s:f,s:f,s:f,s:f,s:f,s:f}", "id", bk->spec.tasks[i].id,
-                             "name", rows[i].name, "state", rows[i].state, "plan_start",
-                             rows[i].plan_start, "plan_end", rows[i].plan_end, "start",
-                             rows[i].start, "end", rows[i].end, "max_rss_mb", bk->w[i].max_rss_mb,
-                             "cpu_s", bk->w[i].cpu_s));
-        json_t *j = json_pack("{s:s,s:s,s:f,s:f,s:o}", "campaign", bk->spec.campaign, "state",
-                              socm_cstate_name(bk->cstate), "planned_makespan_min",
-                              bk->spec.makespan_min, "actual_min", (bk->t_end - bk->t_begin) / 60,
-                              "workflows", a);
-        char *t = json_dumps(j, JSON_INDENT(2));
-        puts(t);
-        free(t);
-        json_decref(j);
+        report_json(bk, &rr);
     } else {
-        printf("campaign %s: %s — planned makespan %.2f min, actual %.2f min\n",
-               bk->spec.campaign, socm_cstate_name(bk->cstate), bk->spec.makespan_min,
-               (bk->t_end - bk->t_begin) / 60);
-        printf("%4s  %-28s %-9s %9s %9s %9s %9s %8s\n", "id", "workflow", "state", "plan.beg",
-               "plan.end", "act.beg", "act.end", "RSS MB");
-        for (size_t i = 0; i < bk->spec.n; i++)
-            printf("%4d  %-28s %-9s %9.2f %9.2f %9.2f %9.2f %8.0f\n", bk->spec.tasks[i].id,
-                   rows[i].name, rows[i].state, rows[i].plan_start, rows[i].plan_end,
-                   rows[i].start, rows[i].end, bk->w[i].max_rss_mb);
+        report_text(bk, &rr);
     }
     socm_run_rows_free(&rr);
     socm_bk_free(bk);

@@ -8,15 +8,17 @@
 #include "config/config.h"
 
 #include <getopt.h>
+#include <jansson.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void help(FILE *out)
 {
-    fputs("usage: socm resources [--toml] [FILE...]\n"
-          "       socm resources --discover [--name NAME] [--partition PART]\n"
+    fputs("usage: socm resources [--toml | --json] [FILE...]\n"
+          "       socm resources --discover [--json] [--name NAME] [--partition PART]\n"
           "\n"
           "Lists the resources (clusters) socm can plan for: the built-in catalogue,\n"
           "[resources.NAME] tables in the given campaign FILEs and in\n"
@@ -29,6 +31,9 @@ static void help(FILE *out)
           "only the QoS your associations allow are listed.\n"
           "\n"
           "  --toml            print TOML tables instead of a summary\n"
+          "  --json            print {\"resources\": [{\"name\", \"nodes\", \"cores_per_node\",\n"
+          "                    \"memory_per_node_mb\", \"qos\": [{\"name\", \"max_walltime_s\",\n"
+          "                    \"max_jobs\", \"max_cores\"}]}]} (null: no limit, or not given)\n"
           "  --discover        read the live Slurm cluster\n"
           "  --name NAME       name of the discovered resource\n"
           "  --partition PART  count only the nodes of this partition\n"
@@ -66,7 +71,42 @@ static void print_summary(const struct socm_resource *r)
     }
 }
 
-static int discover(const char *name, const char *partition, bool toml)
+enum out_form { OUT_SUMMARY, OUT_TOML, OUT_JSON };
+
+/* A limit that is no limit (0 or the largest value) as null. */
+static json_t *limit_json(int64_t v, int64_t none)
+{
+    return v > 0 && v < none ? json_integer(v) : json_null();
+}
+
+static json_t *resource_json(const struct socm_resource *r)
+{
+    json_t *qos = json_array();
+    for (size_t i = 0; i < r->n_qos; i++) {
+        const struct socm_qos *q = &r->qos[i];
+        json_t *o = json_pack("{s:s,s:f}", "name", q->name, "max_walltime_s", q->max_walltime_min * 60);
+        json_object_set_new(o, "max_jobs", limit_json(q->max_jobs, INT32_MAX));
+        json_object_set_new(o, "max_cores", limit_json(q->max_cores, INT64_MAX));
+        json_array_append_new(qos, o);
+    }
+    json_t *o = json_pack("{s:s,s:I,s:I}", "name", r->name, "nodes", (json_int_t)r->nodes,
+                          "cores_per_node", (json_int_t)r->cores_per_node);
+    json_object_set_new(o, "memory_per_node_mb",
+                        r->memory_unchecked ? json_null() : json_real(r->memory_per_node_mb));
+    json_object_set_new(o, "qos", qos);
+    return o;
+}
+
+static void put_json(json_t *list)
+{
+    json_t *j = json_pack("{s:o}", "resources", list);
+    char *t = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+    puts(t ? t : "{}");
+    free(t);
+    json_decref(j);
+}
+
+static int discover(const char *name, const char *partition, enum out_form form)
 {
     struct socm_error err = {0};
     size_t skipped = 0;
@@ -86,18 +126,18 @@ static int discover(const char *name, const char *partition, bool toml)
     if (skipped)
         fprintf(stderr, "socm resources: %zu node(s) down, drained or not responding: not counted\n",
                 skipped);
-    if (toml) {
+    if (form == OUT_JSON) {
+        put_json(json_pack("[o]", resource_json(r)));
+    } else {
         char *t = socm_resource_to_toml(r);
         fputs(t, stdout);
         free(t);
-    } else {
-        print_summary(r);
     }
     socm_resource_free(r);
     return 0;
 }
 
-static int list(char **files, int n, bool toml)
+static int list(char **files, int n, enum out_form form)
 {
     struct socm_error err = {0};
     struct socm_value *root = NULL;
@@ -115,13 +155,16 @@ static int list(char **files, int n, bool toml)
     struct socm_strv names = SOCM_STRV_INIT;
     socm_resource_list(user, &names);
     int rc = 0;
+    json_t *all = form == OUT_JSON ? json_array() : NULL;
     for (size_t i = 0; i < names.n; i++) {
         struct socm_resource *r = socm_resource_lookup(names.v[i], user, &err);
         if (!r) {
             rc = socm_cli_fail("resources", &err);
             break;
         }
-        if (toml) {
+        if (form == OUT_JSON) {
+            json_array_append_new(all, resource_json(r));
+        } else if (form == OUT_TOML) {
             char *t = socm_resource_to_toml(r);
             printf("%s%s", i ? "\n" : "", t);
             free(t);
@@ -130,6 +173,10 @@ static int list(char **files, int n, bool toml)
         }
         socm_resource_free(r);
     }
+    if (all && rc == 0)
+        put_json(all);
+    else
+        json_decref(all);
     socm_strv_free(&names);
     socm_value_free(root);
     return rc;
@@ -140,9 +187,10 @@ int socm_cmd_resources(int argc, char **argv)
     static const struct option opts[] = {
         {"help", no_argument, NULL, 'h'},         {"toml", no_argument, NULL, 't'},
         {"discover", no_argument, NULL, 'd'},     {"name", required_argument, NULL, 'n'},
-        {"partition", required_argument, NULL, 'p'}, {NULL, 0, NULL, 0},
+        {"partition", required_argument, NULL, 'p'}, {"json", no_argument, NULL, 'j'},
+        {NULL, 0, NULL, 0},
     };
-    bool want_discover = false, toml = false;
+    bool want_discover = false, toml = false, json = false;
     const char *name = NULL, *partition = NULL;
     socm_cli_getopt_start();
     int c;
@@ -150,21 +198,25 @@ int socm_cmd_resources(int argc, char **argv)
         switch (c) {
         case 'h': help(stdout); return 0;
         case 't': toml = true; break;
+        case 'j': json = true; break;
         case 'd': want_discover = true; break;
         case 'n': name = optarg; break;
         case 'p': partition = optarg; break;
         default: return 2; /* the usage error is printed */
         }
     }
+    if (toml && json)
+        return socm_cli_usage("resources", "--toml and --json exclude each other");
+    enum out_form form = json ? OUT_JSON : toml ? OUT_TOML : OUT_SUMMARY;
     if (want_discover) {
         if (optind < argc)
             return socm_cli_usage("resources", "--discover takes no FILE (got '%s')", argv[optind]);
         if (name && !name[0])
             return socm_cli_usage("resources", "--name must not be empty");
-        /* Discovery is meant to be pasted as TOML; --toml is implied. */
-        return discover(name, partition, true);
+        /* Discovery is meant to be pasted as TOML; --toml is implied unless --json. */
+        return discover(name, partition, json ? OUT_JSON : OUT_TOML);
     }
     if (name || partition)
         return socm_cli_usage("resources", "--name and --partition go with --discover");
-    return list(argv + optind, argc - optind, toml);
+    return list(argv + optind, argc - optind, form);
 }

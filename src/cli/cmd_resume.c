@@ -35,7 +35,7 @@ int socm_cmd_resume(int argc, char **argv)
             return 2;
         if (ch == 'h') {
             puts("usage: socm resume STATE_DIR [--retry-failed] [--cores N] [--memory SIZE]\n"
-                 "                   [--enactor NAME] [--quiet]\n"
+                 "                   [--enactor NAME] [--quiet] [--json]\n"
                  "\n"
                  "Continues a campaign from the journal in STATE_DIR: finished work is never\n"
                  "run again, workflows still running are re-attached, results written while\n"
@@ -45,6 +45,7 @@ int socm_cmd_resume(int argc, char **argv)
                  "--cores and --memory given to `socm run` apply again. A campaign that\n"
                  "ended FAILED is not run again unless --retry-failed asks to: its FAILED and\n"
                  "CANCELED workflows run again, DONE ones never (the same as `socm retry`).\n"
+                 "--json prints the campaign's `socm status --json` when it is done.\n"
                  "\n"
                  "example:\n"
                  "  socm resume ./socm-quickstart");
@@ -69,5 +70,7 @@ int socm_cmd_resume(int argc, char **argv)
                               : socm_bk_resume(dir, &o, &err);
     if (code < 0)
         return socm_cli_fail("resume", &err);
+    if (!prog && socm_cli_json_on())
+        socm_cli_status_json_print(dir);
     return code;
 }

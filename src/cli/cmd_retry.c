@@ -38,7 +38,7 @@ int socm_cmd_retry(int argc, char **argv)
             return 2;
         if (ch == 'h') {
             puts("usage: socm retry STATE_DIR [NAME...] [--failed] [--canceled]\n"
-                 "                  [--cores N] [--memory SIZE] [--enactor NAME] [--quiet]\n"
+                 "                  [--cores N] [--memory SIZE] [--enactor NAME] [--quiet] [--json]\n"
                  "\n"
                  "Runs a campaign's FAILED and CANCELED workflows again with its plan (only\n"
                  "the FAILED ones with --failed, only the CANCELED ones with --canceled, or\n"
@@ -47,9 +47,12 @@ int socm_cmd_retry(int argc, char **argv)
                  "the campaign goes on as `socm resume` would, each retried workflow with its\n"
                  "max_retries anew and its attempts counted on (`socm logs --attempt N` shows\n"
                  "earlier ones). Naming a workflow that is DONE or still under way is an error\n"
-                 "(exit 2); another manager running the campaign is refused (exit 3). Exits as\n"
+                 "(exit 2), and so is retrying one whose predecessor is neither DONE nor\n"
+                 "retried with it (it could not run); another manager running the campaign\n"
+                 "is refused (exit 3). Exits as\n"
                  "run does: 0 when the campaign ends DONE, 1 when something failed again.\n"
                  "`socm resume STATE_DIR --retry-failed` is the same as `socm retry STATE_DIR`.\n"
+                 "--json prints the campaign's `socm status --json` when it is done.\n"
                  "\n"
                  "example:\n"
                  "  socm retry ./socm-quickstart --failed");
@@ -72,5 +75,9 @@ int socm_cmd_retry(int argc, char **argv)
     o.tty = isatty(2);
     struct socm_error err = {0};
     int code = socm_bk_retry(dir, &o, &r, &err);
-    return code < 0 ? socm_cli_fail("retry", &err) : code;
+    if (code < 0)
+        return socm_cli_fail("retry", &err);
+    if (socm_cli_json_on())
+        socm_cli_status_json_print(dir);
+    return code;
 }

@@ -23,7 +23,8 @@ static void help(void)
 {
     puts("usage: socm run FILE... [--dry-run] [--simulate] [--enactor NAME] [--cores N]\n"
          "                [--memory SIZE] [--state-dir DIR] [--resume] [--profile] [--quiet]\n"
-         "                [--predict] [-t FILE] [-y FILE] [-D KEY=VALUE]... [--values FILE]\n"
+         "                [--predict] [--json] [-t FILE] [-y FILE] [-D KEY=VALUE]...\n"
+         "                [--values FILE]\n"
          "\n"
          "Plans the campaign in FILE (TOML or YAML; several files are merged) and runs it\n"
          "(a program file with [[campaign_set]] entries runs its campaigns as a DAG, see\n"
@@ -46,9 +47,12 @@ static void help(void)
          "                   (as `predict = true` in [campaign]; see `socm plan --explain`)\n"
          "  -D KEY=VALUE     a variable for FILE.j2 templates (a TOML value, else a string)\n"
          "  --values FILE    variables for templates from a TOML/YAML file (-D wins)\n"
+         "  --json           when the run ends, print `socm status --json` of it; with\n"
+         "                   --dry-run, the plan as `socm plan --json` prints it\n"
          "\n"
-         "exit codes: 0 done, 1 failed, 2 bad input (a deadline no plan can meet too),\n"
-         "3 the system refused, 130/143 stopped by SIGINT/SIGTERM.\n"
+         "exit codes: 0 done, 1 failed, 2 bad input (a deadline no plan can meet and a\n"
+         "campaign without workflows too), 3 the system refused, 130/143 stopped by\n"
+         "SIGINT/SIGTERM.\n"
          "\n"
          "example:\n"
          "  socm run examples/quickstart.toml --cores 2\n"
@@ -216,6 +220,19 @@ int socm_cmd_run(int argc, char **argv)
         return 2;
     }
     socm_errlist_free(&errs);
+    /* Nothing to run: refused before a state directory is made (a run that did
+     * nothing is not a success); --dry-run prints the empty plan with the warning. */
+    char *empty = socm_cli_empty_message(c, dry ? "warning: " : "");
+    if (empty && !dry) {
+        socm_cli_note_error(empty);
+        fprintf(stderr, "socm run: %s\n", empty);
+        free(empty);
+        socm_campaign_free(c);
+        return 2;
+    }
+    if (empty)
+        fprintf(stderr, "%s\n", empty);
+    free(empty);
     if (!dry && !o.simulate && check_can_run(c, &o) != 0) {
         socm_campaign_free(c);
         return 2;
@@ -235,6 +252,8 @@ int socm_cmd_run(int argc, char **argv)
             ph[nph++] = (struct socm_phase){"execute", socm_mono() - t1};
             if (code >= 0 && profile)
                 print_profile(ph, nph, sd);
+            if (code >= 0 && socm_cli_json_on())
+                socm_cli_status_json_print(sd);
             free(sd);
             return code < 0 ? socm_cli_fail("run", &err) : code;
         }
@@ -252,8 +271,15 @@ int socm_cmd_run(int argc, char **argv)
     if (late)
         fprintf(stderr, "%s\n", late);
     free(late);
-    if (dry) {
+    if (dry && socm_cli_json_on()) {
+        json_t *j = socm_cli_plan_json(c, &sp);
+        json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+        fputc('\n', stdout);
+        json_decref(j);
+    } else if (dry) {
         socm_sites_plan_print_table(stdout, &sp);
+    }
+    if (dry) {
         socm_sites_plan_free(&sp);
         socm_campaign_free(c);
         if (profile)
@@ -278,6 +304,8 @@ int socm_cmd_run(int argc, char **argv)
     ph[nph++] = (struct socm_phase){"execute", socm_mono() - t0};
     if (code >= 0 && profile)
         print_profile(ph, nph, sd);
+    if (code >= 0 && socm_cli_json_on())
+        socm_cli_status_json_print(sd);
     free(sd);
     return code < 0 ? socm_cli_fail("run", &err) : code;
 }

@@ -144,14 +144,15 @@ static json_t *status_json(const struct socm_bk *bk, const char *dir)
                               bk->spec.tasks[i].name, "state", socm_wstate_name(w->state),
                               "attempts", w->attempts);
         json_object_set_new(o, "exit_code", ended && w->attempts ? json_integer(w->exit_code) : json_null());
-        json_object_set_new(o, "start", w->start > 0 ? json_real(w->start) : json_null());
-        json_object_set_new(o, "end", ended && w->end > 0 ? json_real(w->end) : json_null());
+        json_object_set_new(o, "started_at", w->start > 0 ? json_real(w->start) : json_null());
+        json_object_set_new(o, "finished_at", ended && w->end > 0 ? json_real(w->end) : json_null());
         double el = ended ? w->elapsed_s : w->start > 0 ? socm_now() - w->start : 0;
         json_object_set_new(o, "elapsed_s", w->start > 0 ? json_real(el) : json_null());
-        json_object_set_new(o, "max_rss_mb", ended ? json_real(w->max_rss_mb) : json_null());
-        json_object_set_new(o, "cpu_s", ended ? json_real(w->cpu_s) : json_null());
-        if (w->reason)
-            json_object_set_new(o, "reason", json_string(w->reason));
+        /* measured only once an attempt ended (a dependant canceled unrun has none) */
+        bool measured = ended && w->attempts > 0;
+        json_object_set_new(o, "max_rss_mb", measured ? json_real(w->max_rss_mb) : json_null());
+        json_object_set_new(o, "cpu_s", measured ? json_real(w->cpu_s) : json_null());
+        json_object_set_new(o, "reason", w->reason ? json_string(w->reason) : json_null());
         char *sid = slurm_id(bk, dir, i);
         if (sid)
             json_object_set_new(o, "slurm_id", json_string(sid));
@@ -170,6 +171,22 @@ static json_t *status_json(const struct socm_bk *bk, const char *dir)
                      socm_cstate_name(bk->cstate), "workflows", wfs);
 }
 
+void socm_cli_status_json_print(const char *dir)
+{
+    struct socm_error err = {0};
+    struct socm_bk *bk = socm_bk_load(dir, &err);
+    if (!bk)
+        return;
+    json_t *j = status_json(bk, dir);
+    char *t = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+    if (t)
+        puts(t);
+    free(t);
+    json_decref(j);
+    socm_bk_free(bk);
+    fflush(stdout);
+}
+
 /* How a watch ends: 0 the campaign is DONE, 1 it FAILED or was CANCELED, or its
  * manager is gone before the end (then `socm resume` continues it). */
 static int watch_code(const struct socm_bk *bk)
@@ -185,7 +202,8 @@ static int show(const char *dir, int json, struct socm_error *err, bool *ended, 
         return -1;
     if (json) {
         json_t *j = status_json(bk, dir);
-        char *t = json_dumps(j, json == 2 ? JSON_COMPACT : JSON_INDENT(2));
+        char *t = json_dumps(j, (json == 2 ? JSON_COMPACT : JSON_INDENT(2)) | JSON_PRESERVE_ORDER |
+                                    JSON_REAL_PRECISION(15));
         puts(t);
         free(t);
         json_decref(j);
@@ -217,7 +235,8 @@ int socm_cmd_status(int argc, char **argv)
                  "Shows a campaign's state from its journal: counts per state, running\n"
                  "workflows and their elapsed time, failures with the tail of their stderr.\n"
                  "--json prints {\"campaign\", \"state\", \"workflows\": [{\"id\", \"name\",\n"
-                 "\"state\", \"attempts\", \"exit_code\", \"start\", \"end\", \"elapsed_s\",\n"
+                 "\"state\", \"attempts\", \"exit_code\", \"started_at\", \"finished_at\" (epoch\n"
+                 "seconds), \"elapsed_s\", "
                  "\"max_rss_mb\", \"cpu_s\", once started \"stdout\" and \"stderr\" (paths),\n"
                  "on Slurm \"slurm_id\": \"JOBID.STEPID\"}]}\n"
                  "(and \"site\" for a campaign over several sites, whose text form has a\n"
@@ -245,6 +264,10 @@ int socm_cmd_status(int argc, char **argv)
     struct socm_error err = {0};
     bool ended = false;
     int code = 0;
+    if (socm_program_is_state_dir(dir) && json)
+        return socm_cli_usage("status", "%s is a program's state directory, which has no JSON "
+                              "form yet: ask each campaign's (socm status %s/campaigns/NAME --json)",
+                              dir, dir);
     if (socm_program_is_state_dir(dir))
         return socm_program_status(dir, stdout, &err) == 0 ? 0 : socm_cli_fail("status", &err);
     /* Watching: changes after this point wake the loop (the watch is set up before the

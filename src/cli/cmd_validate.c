@@ -5,6 +5,7 @@
 #include "campaign/campaign.h"
 #include "cli/cli_checks.h"
 #include "socm/workflow.h"
+#include "util/human.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -24,7 +25,8 @@ static void validate_help(void)
          "as file:line:col: message (an unknown key with the nearest known one).\n"
          "\n"
          "options:\n"
-         "  --json       print the campaign and its workflows as JSON\n"
+         "  --json       print the campaign and its workflows as JSON (times in\n"
+         "               seconds, memory in MB)\n"
          "  --commands   print each workflow's command line as `name: command`, the\n"
          "               command shell-quoted: pasted into a shell it gets the same\n"
          "               arguments (the workflow's environment and working\n"
@@ -79,7 +81,7 @@ static void print_summary(const struct socm_campaign *c, const int *order, const
 {
     char b1[32], b2[32];
     printf("campaign: %s\n", c->name);
-    printf("  deadline: %s\n", socm_cli_minutes(c->deadline_min, b1, sizeof b1));
+    printf("  deadline: %s\n", socm_human_minutes(c->deadline_min, b1, sizeof b1));
     for (size_t k = 0; k < (c->n_sites ? c->n_sites : 1); k++) {
         const struct socm_site *st = c->n_sites ? &c->sites[k] : NULL;
         const struct socm_resource *r = st ? st->resource : c->resource;
@@ -89,7 +91,7 @@ static void print_summary(const struct socm_campaign *c, const int *order, const
         if (r->memory_unchecked)
             printf("memory not given, not checked; QoS:");
         else
-            printf("%s/node; QoS:", socm_cli_mb(r->memory_per_node_mb, b1, sizeof b1));
+            printf("%s/node; QoS:", socm_human_mb(r->memory_per_node_mb, b1, sizeof b1));
         for (size_t i = 0; i < r->n_qos; i++)
             printf(" %s", r->qos[i].name);
         printf(")");
@@ -120,8 +122,8 @@ static void print_summary(const struct socm_campaign *c, const int *order, const
         char *deps = wf->depends.n ? socm_strv_join(&wf->depends, ", ") : socm_strdup("-");
         printf("  %3d  %-*s %-*s %6lld %7lld %6lld %12s %12s  %s\n", wf->id, wn, wf->name, wt, wf->type,
                (long long)wf->res.ranks, (long long)wf->res.threads,
-               (long long)(wf->res.ranks * wf->res.threads), socm_cli_num(wf->res.memory_mb, b1, sizeof b1),
-               socm_cli_num(wf->res.runtime_min, b2, sizeof b2), deps);
+               (long long)(wf->res.ranks * wf->res.threads), socm_human_num(wf->res.memory_mb, b1, sizeof b1),
+               socm_human_num(wf->res.runtime_min, b2, sizeof b2), deps);
         free(deps);
     }
     printf("dependencies: %zu\n", count_edges(c));
@@ -149,16 +151,15 @@ static void print_json(const struct socm_campaign *c, const int *order, const si
                        size_t ngen)
 {
     json_t *root = json_object();
-    json_t *camp = json_object();
-    json_object_set_new(camp, "name", json_string(c->name));
-    json_object_set_new(camp, "deadline_min", json_real(c->deadline_min));
-    json_object_set_new(camp, "resource", json_string(c->resource_name));
-    json_object_set_new(camp, "execution_schema", json_string(schema_name(c)));
-    json_object_set_new(camp, "policy", json_string(c->policy));
-    json_object_set_new(camp, "enactor", json_string(c->enactor));
-    json_object_set_new(camp, "requested_resources", json_integer(c->requested_cores));
-    json_object_set_new(camp, "state_dir", json_string(c->state_dir));
-    json_object_set_new(root, "campaign", camp);
+    json_object_set_new(root, "campaign", json_string(c->name));
+    json_object_set_new(root, "deadline_s", json_real(c->deadline_min * 60));
+    json_object_set_new(root, "resource", json_string(c->resource_name));
+    json_object_set_new(root, "execution_schema", json_string(schema_name(c)));
+    json_object_set_new(root, "policy", json_string(c->policy));
+    json_object_set_new(root, "enactor", json_string(c->enactor));
+    json_object_set_new(root, "requested_resources",
+                        c->requested_cores ? json_integer(c->requested_cores) : json_null());
+    json_object_set_new(root, "state_dir", json_string(c->state_dir));
 
     json_t *wfs = json_array();
     for (size_t i = 0; i < c->n_wfs; i++) {
@@ -172,7 +173,7 @@ static void print_json(const struct socm_campaign *c, const int *order, const si
         json_object_set_new(o, "threads", json_integer(wf->res.threads));
         json_object_set_new(o, "cores", json_integer(wf->res.ranks * wf->res.threads));
         json_object_set_new(o, "memory_mb", json_real(wf->res.memory_mb));
-        json_object_set_new(o, "runtime_min", json_real(wf->res.runtime_min));
+        json_object_set_new(o, "runtime_s", json_real(wf->res.runtime_min * 60));
         json_object_set_new(o, "depends", json_strv(&wf->depends));
         json_object_set_new(o, "argv", json_strv(&wf->argv));
         json_object_set_new(o, "command", json_string(cmd));
@@ -188,7 +189,7 @@ static void print_json(const struct socm_campaign *c, const int *order, const si
         json_array_append_new(gens, ga);
     }
     json_object_set_new(root, "generations", gens);
-    char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
     puts(text);
     free(text);
     json_decref(root);

@@ -29,7 +29,7 @@ static const struct socm_command commands[] = {
     {"logs", socm_cmd_logs, "print a workflow's stdout or stderr (--follow)", false},
     {"retry", socm_cmd_retry, "run a campaign's failed and canceled workflows again", false},
     {"cancel", socm_cmd_cancel, "stop everything a campaign started", false},
-    {"resources", socm_cmd_resources, "list known clusters and QoS; discover a live Slurm", false},
+    {"resources", socm_cmd_resources, "list known clusters and QoS; discover a live Slurm", true},
     {"history", socm_cmd_history, "past runs: list, show, export, import, prune, train, evaluate", true},
     {"predict", socm_cmd_predict, "predict a job's runtime and memory from history", true},
     {"render", socm_cmd_render, "render a Jinja-style campaign template", false},
@@ -65,8 +65,10 @@ static void usage(FILE *out)
           "`socm <command> --help` explains each command. Long options may be\n"
           "abbreviated while unambiguous (--dry for --dry-run) and take their value as\n"
           "--opt=value or --opt value, short ones as -tFILE or -t FILE; options may come\n"
-          "before or after files and state directories. --json (every command): with it\n"
-          "a failing command also prints {\"error\": {\"message\", \"file\", \"line\",\n"
+          "before or after files and state directories. --json (every command): output\n"
+          "as JSON (seconds, MB, epoch-second timestamps, null when unknown); run,\n"
+          "resume, retry and cancel print the campaign's `socm status --json` when done;\n"
+          "a failing command prints {\"error\": {\"message\", \"file\", \"line\",\n"
           "\"column\", \"exit_code\"}} on stdout.\n"
           "\n"
           "exit codes (every command):\n"

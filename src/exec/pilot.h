@@ -59,15 +59,20 @@ struct socm_resource;
 /* The campaign's resource from its resolved configuration (the journal's spec): a
  * named one, its own [campaign.resources], or the live cluster for "discover". */
 struct socm_resource *socm_pilot_resource(const json_t *config, struct socm_error *err);
+/* Whether that resource is the live cluster (resource = "discover", read with sinfo
+ * and sacctmgr); *partition gets [campaign.slurm]'s partition (malloc'd, or NULL). */
+bool socm_pilot_resource_live(const json_t *config, char **partition);
 
 /* Plans the campaign's remaining workflows (journal state: not DONE, FAILED or
  * CANCELED) with its planner, resource and schema against the deadline that is
- * left. min_walltime (nmin entries by workflow index, minutes; may be NULL) raises a workflow's
+ * left. The resource is `given` when not NULL (a live cluster read beforehand, away
+ * from the event loop; taken and freed), else socm_pilot_resource's. min_walltime (nmin entries by workflow index, minutes; may be NULL) raises a workflow's
  * walltime, for one a pilot's walltime cut off after it ran that long. Returns 0
  * with *out filled, 1 when nothing remains, -1 with err filled (deadline passed,
  * no plan meets it, resource unknown): the caller keeps the old shape. */
-int socm_pilot_replan(const char *state_dir, const double *min_walltime, size_t nmin,
-                      struct socm_pilot_shape *out, struct socm_error *err);
+int socm_pilot_replan(const char *state_dir, struct socm_resource *given,
+                      const double *min_walltime, size_t nmin, struct socm_pilot_shape *out,
+                      struct socm_error *err);
 void socm_pilot_shape_free(struct socm_pilot_shape *s);
 
 /* Runs the agent in the current Slurm allocation until the manager says stop (and

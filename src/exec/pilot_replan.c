@@ -54,22 +54,34 @@ static struct socm_value *value_of_json(const json_t *j)
 
 /* The campaign's resource, as the campaign resolved it: a named one (catalogue,
  * [resources.NAME], user file) or its own [campaign.resources]. */
+bool socm_pilot_resource_live(const json_t *config, char **partition)
+{
+    const json_t *camp = json_object_get(config, "campaign");
+    const char *name = json_string_value(json_object_get(camp, "resource"));
+    *partition = NULL;
+    if (!name || strcmp(name, "discover") ||
+        json_object_get(json_object_get(config, "resources"), "discover"))
+        return false;
+    const char *p = json_string_value(json_object_get(json_object_get(camp, "slurm"), "partition"));
+    *partition = p && *p ? socm_strdup(p) : NULL;
+    return true;
+}
+
 struct socm_resource *socm_pilot_resource(const json_t *config, struct socm_error *err)
 {
     const json_t *camp = json_object_get(config, "campaign");
     const char *name = json_string_value(json_object_get(camp, "resource"));
     const json_t *own = json_object_get(camp, "resources");
     struct socm_resource *r = NULL;
+    char *part = NULL;
     if ((!name || !strcmp(name, "campaign")) && own) {
         struct socm_value *t = value_of_json(own);
         r = socm_resource_from_table("campaign", t, err);
         socm_value_free(t);
-    } else if (name && !strcmp(name, "discover") &&
-               !json_object_get(json_object_get(config, "resources"), "discover")) {
+    } else if (socm_pilot_resource_live(config, &part)) {
         /* The live cluster as it is now: a lost node no longer counts. */
-        const json_t *part = json_object_get(json_object_get(camp, "slurm"), "partition");
-        const char *p = json_string_value(part);
-        r = socm_resource_discover("discover", p && *p ? p : NULL, NULL, err);
+        r = socm_resource_discover("discover", part, NULL, err);
+        free(part);
     } else if (name) {
         const json_t *user = json_object_get(config, "resources");
         struct socm_value *t = json_is_object(user) ? value_of_json(user) : NULL;
@@ -176,19 +188,22 @@ static void sub_free(struct sub *s)
     socm_dag_free(&s->dag);
 }
 
-int socm_pilot_replan(const char *state_dir, const double *min_walltime, size_t nmin,
-                      struct socm_pilot_shape *out, struct socm_error *err)
+int socm_pilot_replan(const char *state_dir, struct socm_resource *given,
+                      const double *min_walltime, size_t nmin, struct socm_pilot_shape *out,
+                      struct socm_error *err)
 {
     memset(out, 0, sizeof *out);
     struct journal_view jv;
-    if (view_load(state_dir, &jv, err) != 0)
+    if (view_load(state_dir, &jv, err) != 0) {
+        socm_resource_free(given);
         return -1;
+    }
     const json_t *config = jv.spec.config;
     const json_t *camp = json_object_get(config, "campaign");
     struct sub s;
     sub_build(&jv, min_walltime, nmin, &s);
     int rc = -1;
-    struct socm_resource *res = NULL;
+    struct socm_resource *res = given;
     const char *policy = json_string_value(json_object_get(camp, "policy"));
     const struct socm_planner *pl = socm_planner_find(policy ? policy : "time");
     const char *schema = json_string_value(json_object_get(camp, "execution_schema"));
@@ -201,7 +216,7 @@ int socm_pilot_replan(const char *state_dir, const double *min_walltime, size_t 
         socm_error_set(err, SOCM_E_INPUT, "unknown planner policy '%s'", policy);
         goto out;
     }
-    if (!(res = socm_pilot_resource(config, err)))
+    if (!res && !(res = socm_pilot_resource(config, err)))
         goto out;
     struct socm_plan_input in = {
         .n = s.m, .reqs = s.reqs, .names = s.names, .dag = &s.dag, .resource = res,

@@ -92,7 +92,7 @@ int socm_record_result(struct socm_history *h, const json_t *prepared, const cha
         .finished_at = r->end,
         .campaign = socm_strdup(campaign ? campaign : ""),
     };
-    int rc = socm_history_record(h, &run, err);
+    int rc = socm_history_add(h, &run, err); /* committed with the journal's group commit */
     socm_history_run_clear(&run);
     return rc;
 }

@@ -66,6 +66,24 @@ int socm_retry_select(const struct socm_bk *bk, const struct socm_retry_req *r, 
             if ((failed && w->state == SOCM_W_FAILED) || (canceled && w->state == SOCM_W_CANCELED))
                 mark_with_dependants(bk, (int)i, mark);
         }
+    /* A workflow retried without a predecessor that is neither DONE nor retried with it
+     * could only be canceled again (after a retry journaled for nothing): refused. */
+    for (size_t i = 0; i < nw; i++)
+        for (size_t k = 0; mark[i] && k < bk->spec.tasks[i].npred; k++) {
+            int p = bk->spec.tasks[i].pred[k];
+            if (mark[p] || bk->w[p].state == SOCM_W_DONE)
+                continue;
+            const char *dir = bk->sd.path ? bk->sd.path : "STATE_DIR";
+            socm_error_set(err, SOCM_E_INPUT,
+                           "%s cannot run again: its predecessor %s is %s and is not retried "
+                           "with it; retry both (socm retry %s %s %s), or every failed and "
+                           "canceled workflow (socm retry %s, or --failed)",
+                           bk->spec.tasks[i].name, bk->spec.tasks[p].name,
+                           socm_wstate_name(bk->w[p].state), dir, bk->spec.tasks[p].name,
+                           bk->spec.tasks[i].name, dir);
+            free(mark);
+            return -1;
+        }
     *idx = socm_xcalloc(nw ? nw : 1, sizeof **idx);
     for (size_t i = 0; i < nw; i++)
         if (mark[i])

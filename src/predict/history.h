@@ -64,6 +64,14 @@ struct sqlite3 *socm_history_sqlite(struct socm_history *h);
 int socm_history_record(struct socm_history *h, struct socm_history_run *run,
                         struct socm_error *err);
 
+/* Batched recording: socm_history_add appends a run to an open batch (starting one:
+ * an IMMEDIATE transaction); socm_history_commit commits it (0 when none is open). A
+ * run that fails to insert is left out of its batch; a failed commit loses the batch.
+ * socm_history_close commits an open batch, as do socm_history_record and
+ * socm_history_import before their own transaction. */
+int socm_history_add(struct socm_history *h, struct socm_history_run *run, struct socm_error *err);
+int socm_history_commit(struct socm_history *h, struct socm_error *err);
+
 /* Adds runs in ONE IMMEDIATE transaction, leaving out each run whose fingerprint is
  * already in the database (so importing the same runs twice adds nothing): all the
  * new ones are added or, on any failure, none. *added gets how many were new; the

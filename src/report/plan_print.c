@@ -1,76 +1,128 @@
 /* plan_print.c — the plan as a table and as JSON (see plan_print.h). */
 #include "report/plan_print.h"
 #include "planner/sites.h"
+#include "util/human.h"
+#include "util/str.h"
 
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
-/* The entries; with sites, a site column and each site's own core numbers. */
 /* The lower bound and where it comes from; the window bound (bounds.c) can exceed
  * both the critical path and work / cores, and then it is the one named. */
 static void print_bound(FILE *out, const struct socm_plan *plan)
 {
-    fprintf(out, "lower bound:    %.1f min (critical path %.1f, work / cores %.1f", plan->lower_bound,
-            plan->cp_bound, plan->work_bound);
+    char b1[32], b2[32], b3[32];
+    fprintf(out, "lower bound:    %s (critical path %s, work / cores %s",
+            socm_human_minutes(plan->lower_bound, b1, sizeof b1),
+            socm_human_minutes(plan->cp_bound, b2, sizeof b2),
+            socm_human_minutes(plan->work_bound, b3, sizeof b3));
     if (plan->lower_bound > plan->cp_bound && plan->lower_bound > plan->work_bound)
-        fprintf(out, "; window bound %.1f", plan->lower_bound);
+        fprintf(out, "; window bound %s", socm_human_minutes(plan->lower_bound, b1, sizeof b1));
     fprintf(out, ")\n");
 }
 
+/* The width of a column: its heading's or its widest cell's (cells NCOL apart). */
+static int col_width(char (*cells)[32], size_t n, size_t ncol, size_t col, const char *head)
+{
+    int w = (int)strlen(head);
+    for (size_t i = 0; i < n; i++) {
+        int l = (int)strlen(cells[i * ncol + col]);
+        w = l > w ? l : w;
+    }
+    return w;
+}
+
+/* The entries, one row each, every column as wide as its widest cell (so a long
+ * name or site never breaks it): cores, the cores used (numbered per site with
+ * sites), memory, start and end from the campaign's start, rounded for people. */
 static void print_entries(FILE *out, const struct socm_plan *plan, const char *const *names,
                           const struct socm_sites_plan *sp)
 {
-    int w = 8, ws = 4;
-    for (size_t i = 0; i < plan->n; i++) {
-        int l = names && names[i] ? (int)strlen(names[i]) : 0;
-        if (l > w)
-            w = l;
-    }
-    for (size_t k = 0; sp && k < sp->nparts; k++)
-        if ((int)strlen(sp->parts[k].site->name) > ws)
-            ws = (int)strlen(sp->parts[k].site->name);
-    fprintf(out, "%-*s  ", w, "workflow");
-    if (sp)
-        fprintf(out, "%-*s  ", ws, "site");
-    fprintf(out, "%15s  %12s  %10s  %10s\n", "cores", "memory_MB", "start_min", "end_min");
+    enum { C_CORES, C_RANGE, C_MEM, C_START, C_END, NCOL };
+    static const char *const head[NCOL] = {"cores", "on cores", "memory", "start", "end"};
+    char(*cells)[32] = socm_xcalloc((plan->n ? plan->n : 1) * NCOL, sizeof *cells);
+    int wn = 8, ws = 4;
     for (size_t i = 0; i < plan->n; i++) {
         const struct socm_plan_entry *e = &plan->entries[i];
         int64_t off = sp ? sp->parts[sp->site[i]].core_offset : 0;
-        char cores[48];
-        snprintf(cores, sizeof cores, "%lld-%lld", (long long)(e->core_first - off),
+        char(*c)[32] = cells + i * NCOL;
+        snprintf(c[C_CORES], 32, "%lld", (long long)(e->core_last - e->core_first + 1));
+        snprintf(c[C_RANGE], 32, "%lld-%lld", (long long)(e->core_first - off),
                  (long long)(e->core_last - off));
-        fprintf(out, "%-*s  ", w, names && names[i] ? names[i] : "?");
+        socm_human_mb(e->memory_mb, c[C_MEM], 32);
+        socm_human_minutes(e->start, c[C_START], 32);
+        socm_human_minutes(e->end, c[C_END], 32);
+        int l = names && names[i] ? (int)strlen(names[i]) : 1;
+        wn = l > wn ? l : wn;
+        if (sp) {
+            l = (int)strlen(sp->parts[sp->site[i]].site->name);
+            ws = l > ws ? l : ws;
+        }
+    }
+    int w[NCOL];
+    for (size_t k = 0; k < NCOL; k++)
+        w[k] = col_width(cells, plan->n, NCOL, k, head[k]);
+    fprintf(out, "%-*s  ", wn, "workflow");
+    if (sp)
+        fprintf(out, "%-*s  ", ws, "site");
+    for (size_t k = 0; k < NCOL; k++)
+        fprintf(out, "%*s%s", w[k], head[k], k + 1 < NCOL ? "  " : "\n");
+    for (size_t i = 0; i < plan->n; i++) {
+        fprintf(out, "%-*s  ", wn, names && names[i] ? names[i] : "?");
         if (sp)
             fprintf(out, "%-*s  ", ws, sp->parts[sp->site[i]].site->name);
-        fprintf(out, "%15s  %12.15g  %10.1f  %10.1f\n", cores, e->memory_mb, e->start, e->end);
+        for (size_t k = 0; k < NCOL; k++)
+            fprintf(out, "%*s%s", w[k], cells[i * NCOL + k], k + 1 < NCOL ? "  " : "\n");
     }
     fprintf(out, "\n");
+    free(cells);
+}
+
+/* The summary lines a plan and a plan over several sites share. */
+static void print_summary(FILE *out, const struct socm_plan *plan, bool sites)
+{
+    char b[32];
+    fprintf(out, "policy:         %s\n", plan->policy ? plan->policy : "?");
+    fprintf(out, "cores:          %lld%s\n", (long long)plan->cores, sites ? " (all sites)" : "");
+    if (!sites)
+        fprintf(out, "qos:            %s\n", plan->qos ? plan->qos : "- (batch)");
+    fprintf(out, "makespan:       %s\n", socm_human_minutes(plan->makespan, b, sizeof b));
+    if (!sites)
+        fprintf(out, "pilot walltime: %s\n", socm_human_minutes(plan->walltime, b, sizeof b));
+    print_bound(out, plan);
+    fprintf(out, "efficiency:     %s\n", socm_human_num(plan->efficiency, b, sizeof b));
 }
 
 void socm_plan_print_table(FILE *out, const struct socm_plan *plan, const char *const *names)
 {
     print_entries(out, plan, names, NULL);
-    fprintf(out, "policy:         %s\n", plan->policy ? plan->policy : "?");
-    fprintf(out, "cores:          %lld\n", (long long)plan->cores);
-    fprintf(out, "qos:            %s\n", plan->qos ? plan->qos : "- (batch)");
-    fprintf(out, "makespan:       %.1f min\n", plan->makespan);
-    fprintf(out, "pilot walltime: %.0f min\n", plan->walltime);
-    print_bound(out, plan);
-    fprintf(out, "efficiency:     %.3f\n", plan->efficiency);
+    print_summary(out, plan, false);
+}
+
+/* Minutes (the planner's unit) to the seconds of every --json output (docs/json.md). */
+static double to_s(double min)
+{
+    return min * 60;
 }
 
 json_t *socm_plan_report_json(const struct socm_plan *plan, const char *const *names)
 {
-    json_t *entries = json_array();
+    json_t *wfs = json_array();
     for (size_t i = 0; i < plan->n; i++) {
         const struct socm_plan_entry *e = &plan->entries[i];
         json_array_append_new(
-            entries, json_pack("{s:i, s:s, s:[I, I], s:f, s:f, s:f}", "id", e->id, "name",
-                               names && names[i] ? names[i] : "", "cores", (json_int_t)e->core_first,
-                               (json_int_t)e->core_last, "memory", e->memory_mb, "start", e->start, "end", e->end));
+            wfs, json_pack("{s:i, s:s, s:I, s:[I, I], s:f, s:f, s:f}", "id", e->id, "name",
+                           names && names[i] ? names[i] : "", "cores",
+                           (json_int_t)(e->core_last - e->core_first + 1), "core_range",
+                           (json_int_t)e->core_first, (json_int_t)e->core_last, "memory_mb",
+                           e->memory_mb, "start_s", to_s(e->start), "end_s", to_s(e->end)));
     }
-    return json_pack("{s:s, s:I, s:o, s:f, s:f, s:f, s:o}", "policy", plan->policy ? plan->policy : "", "cores",
-                     (json_int_t)plan->cores, "qos", plan->qos ? json_string(plan->qos) : json_null(), "makespan",
-                     plan->makespan, "walltime", plan->walltime, "lower_bound", plan->lower_bound, "entries", entries);
+    return json_pack("{s:s, s:I, s:o, s:f, s:f, s:f, s:f, s:o}", "policy",
+                     plan->policy ? plan->policy : "", "cores", (json_int_t)plan->cores, "qos",
+                     plan->qos ? json_string(plan->qos) : json_null(), "makespan_s",
+                     to_s(plan->makespan), "walltime_s", to_s(plan->walltime), "lower_bound_s",
+                     to_s(plan->lower_bound), "efficiency", plan->efficiency, "workflows", wfs);
 }
 
 void socm_sites_plan_print_table(FILE *out, const struct socm_sites_plan *sp)
@@ -80,21 +132,26 @@ void socm_sites_plan_print_table(FILE *out, const struct socm_sites_plan *sp)
         return;
     }
     print_entries(out, &sp->plan, sp->rq.names, sp);
-    fprintf(out, "%-14s %9s %6s %-14s %12s %12s\n", "site", "workflows", "cores", "qos",
-            "makespan_min", "core_hours");
+    int ws = 4, wq = 3;
     for (size_t k = 0; k < sp->nparts; k++) {
         const struct socm_site_part *p = &sp->parts[k];
-        fprintf(out, "%-14s %9zu %6lld %-14s %12.1f %12.2f\n", p->site->name, p->n,
-                (long long)p->plan.cores, p->plan.qos ? p->plan.qos : "-", p->plan.makespan,
-                p->core_hours);
+        int l = (int)strlen(p->site->name);
+        ws = l > ws ? l : ws;
+        l = p->plan.qos ? (int)strlen(p->plan.qos) : 1;
+        wq = l > wq ? l : wq;
+    }
+    fprintf(out, "%-*s  %9s  %5s  %-*s  %9s  %10s\n", ws, "site", "workflows", "cores", wq, "qos",
+            "makespan", "core-hours");
+    for (size_t k = 0; k < sp->nparts; k++) {
+        const struct socm_site_part *p = &sp->parts[k];
+        char b1[32], b2[32];
+        fprintf(out, "%-*s  %9zu  %5lld  %-*s  %9s  %10s\n", ws, p->site->name, p->n,
+                (long long)p->plan.cores, wq, p->plan.qos ? p->plan.qos : "-",
+                socm_human_minutes(p->plan.makespan, b1, sizeof b1),
+                socm_human_num(p->core_hours, b2, sizeof b2));
     }
     fprintf(out, "\n");
-    const struct socm_plan *plan = &sp->plan;
-    fprintf(out, "policy:         %s\n", plan->policy ? plan->policy : "?");
-    fprintf(out, "cores:          %lld (all sites)\n", (long long)plan->cores);
-    fprintf(out, "makespan:       %.1f min\n", plan->makespan);
-    print_bound(out, plan);
-    fprintf(out, "efficiency:     %.3f\n", plan->efficiency);
+    print_summary(out, &sp->plan, true);
 }
 
 json_t *socm_sites_plan_json(const struct socm_sites_plan *sp)
@@ -102,13 +159,13 @@ json_t *socm_sites_plan_json(const struct socm_sites_plan *sp)
     json_t *j = socm_plan_report_json(&sp->plan, sp->rq.names);
     if (!sp->site)
         return j;
-    json_t *entries = json_object_get(j, "entries");
+    json_t *wfs = json_object_get(j, "workflows");
     for (size_t i = 0; i < sp->plan.n; i++) {
         const struct socm_site_part *p = &sp->parts[sp->site[i]];
         const struct socm_plan_entry *e = &sp->plan.entries[i];
-        json_t *ej = json_array_get(entries, i);
+        json_t *ej = json_array_get(wfs, i);
         json_object_set_new(ej, "site", json_string(p->site->name));
-        json_object_set_new(ej, "site_cores",
+        json_object_set_new(ej, "site_core_range",
                             json_pack("[I, I]", (json_int_t)(e->core_first - p->core_offset),
                                       (json_int_t)(e->core_last - p->core_offset)));
     }
@@ -116,11 +173,11 @@ json_t *socm_sites_plan_json(const struct socm_sites_plan *sp)
     for (size_t k = 0; k < sp->nparts; k++) {
         const struct socm_site_part *p = &sp->parts[k];
         json_array_append_new(sites, json_pack("{s:s, s:I, s:I, s:o, s:f, s:f, s:f}", "name",
-                                               p->site->name, "workflows", (json_int_t)p->n,
+                                               p->site->name, "n_workflows", (json_int_t)p->n,
                                                "cores", (json_int_t)p->plan.cores, "qos",
                                                p->plan.qos ? json_string(p->plan.qos) : json_null(),
-                                               "makespan", p->plan.makespan, "walltime",
-                                               p->plan.walltime, "core_hours", p->core_hours));
+                                               "makespan_s", to_s(p->plan.makespan), "walltime_s",
+                                               to_s(p->plan.walltime), "core_hours", p->core_hours));
     }
     json_object_set_new(j, "sites", sites);
     return j;

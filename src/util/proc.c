@@ -48,10 +48,11 @@ pid_t socm_spawn(const char *const *argv, const struct socm_spawn_opts *o, struc
         sigaddset(&none, SIGHUP);
     }
     posix_spawnattr_setsigmask(&at, &none);
-    sigemptyset(&def);
-    int defsigs[] = {SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGPIPE, SIGQUIT, SIGUSR1, SIGUSR2};
-    for (size_t i = 0; i < sizeof defsigs / sizeof defsigs[0]; i++)
-        sigaddset(&def, defsigs[i]);
+    /* Every signal to its default: the child starts clean whatever we (or whoever
+     * started us: nohup, a background shell) set or ignored. All of them, not the few
+     * we handle, because glibc's child then sets each once instead of first asking
+     * each for its disposition: half the system calls of a spawn. */
+    sigfillset(&def);
     posix_spawnattr_setsigdefault(&at, &def);
     if (o->stdin_fd == -2)
         posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);

@@ -64,7 +64,7 @@ requested_resources = 3359'; wf a 1; } >l.toml
 "$SOCM_BIN" validate --json l.toml >out 2>err || fail "schema local: $(cat err)"
 python3 - out <<'PY' || fail "schema local: $(cat out)"
 import json, sys
-c = json.load(open(sys.argv[1]))["campaign"]
+c = json.load(open(sys.argv[1]))  # validate --json: the campaign's keys at the top
 assert (c["resource"], c["execution_schema"], c["enactor"]) == ("local", "local", "local"), c
 PY
 

@@ -54,7 +54,7 @@ while IFS= read -r cmd; do
         [ "$(echo "$out" | tail -n1)" = "my-custom-workflow: my-tool analyze --context file:///path/to/context.yaml --param1 value1 --threshold 0.75 --param2 value2" ] \
           || fail "custom command: $out" ;;
     "socm plan adaptive.toml")
-        echo "$out" | grep -qE "^adaptive +0-15 +58000 " || fail "adaptive plan: $out" ;;
+        echo "$out" | grep -qE "^adaptive +16 +0-15 +58 GB " || fail "adaptive plan: $out" ;;
     "socm plan planned.toml")
         echo "$out" | grep -q "policy: *custom" || fail "planned: $out" ;;
     "python3 callbacks.py")

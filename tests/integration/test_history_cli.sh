@@ -105,9 +105,18 @@ default_time = 10
 EOF
 "$SOCM" history train --model poly --job-name sim --history-db "$DB" >/dev/null
 pj=$("$SOCM" predict --json --config "$D/p.toml" "sim --n 100 --mode a")
-[ "$(jq '.walltime_min.predicted' <<<"$pj")" = true ] || fail "predict: $pj"
-awk -v v="$(jq '.walltime_min.value' <<<"$pj")" 'BEGIN { exit !(v > 3.5 && v < 4.5) }' ||
+[ "$(jq '.walltime_s.predicted' <<<"$pj")" = true ] || fail "predict: $pj"
+awk -v v="$(jq '.walltime_s.value' <<<"$pj")" 'BEGIN { exit !(v > 210 && v < 270) }' ||
     fail "predict walltime for n=100 should be about 230 s"
+# Options after a quoted command line are socm's (--json was once taken for part of it);
+# after an unquoted one every word is the command's.
+pj2=$("$SOCM" predict --config "$D/p.toml" "sim --n 100 --mode a" --json) || fail "predict CMD --json: exit $?"
+[ "$(jq -r '.command' <<<"$pj2")" = "sim --n 100 --mode a" ] || fail "predict CMD --json: $pj2"
+rc=0; out=$("$SOCM" predict --config "$D/p.toml" "sim --n 100" extra 2>&1) || rc=$?
+[ $rc = 2 ] && grep -q "unexpected 'extra' after the quoted command line" <<<"$out" ||
+    fail "predict \"CMD\" extra: exit $rc, $out"
+out=$("$SOCM" predict --config "$D/p.toml" sim --n 100 --mode a) || fail "unquoted: exit $?"
+grep -q '^numeric *{"n":100' <<<"$out" || fail "unquoted command line: $out"
 [ "$(jq -r '.categorical.mode' <<<"$pj")" = a ] || fail "predict features"
 
 # --- prune

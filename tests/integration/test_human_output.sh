@@ -2,7 +2,8 @@
 # test_human_output.sh — human output is for people: `validate --commands` prints each
 # command shell-quoted, so that pasting it into a shell runs the same argv (spaces,
 # quotes, $, ;, globs, an empty word, a newline); validate rounds its numbers (0.333,
-# not 0.333333333333333; 40 s; 25.3 GB/node) and says 1 node / 2 nodes.
+# not 0.333333333333333; 40 s; 25.3 GB/node) and says 1 node / 2 nodes; plan's and
+# report's tables round the same way and keep their columns whatever a name's length.
 set -u
 . "$(dirname "$0")/lib.sh"
 cd "$tmp" || exit 1
@@ -46,5 +47,30 @@ awk '/^ +id +name/ {h = index($0, "type")} /^ +[0-9]+  / {print index($0, "gener
     grep -q 0 && fail "the type column does not line up with long names: $(cat long.txt)"
 sed 's/^nodes = 2/nodes = 1/' human.toml >one.toml
 "$SOCM_BIN" validate one.toml | grep -q '(1 node x 2 cores' || fail "1 node, not 1 nodes"
+
+# plan: the same rounding (20 s × 1.1 = 22 s, 1234.5678 MB), columns that hold a long
+# name, the summary in readable units.
+"$SOCM_BIN" plan long.toml >plan.txt 2>err.txt || fail "plan long.toml: $(cat err.txt)"
+grep -Eq '^echo +1 +[0-9]+-[0-9]+ +1\.23 GB +0 s +22 s$' plan.txt || fail "plan row not rounded: $(cat plan.txt)"
+grep -Eq '^a-workflow-name-longer-than-the-old-32-columns +1 +[0-9]+-[0-9]+ +0 MB +[0-9.]+ s +[0-9.]+ s$' plan.txt ||
+    fail "plan row of a long name: $(cat plan.txt)"
+awk '/^workflow / {h = index($0, "on cores") + 7} /^(echo|a-workflow)/ {print substr($0, h, 1) != " " && substr($0, h + 1, 1) == " "}' plan.txt |
+    grep -q 0 && fail "plan: the core column does not line up: $(cat plan.txt)"
+grep -Eq '^makespan: +[0-9.]+ s$' plan.txt && grep -Eq '^pilot walltime: +[0-9.]+ (s|min)$' plan.txt ||
+    fail "plan summary units: $(cat plan.txt)"
+grep -Eq '[0-9]\.[0-9]{4,}' plan.txt && fail "long decimals in plan's output: $(cat plan.txt)"
+# report: times and memory for people, "-" for what did not happen.
+{ laptop_head rep; printf '[campaign.quick]\ntype = "generic"\nexecutable = "true"\n'
+  printf '[campaign.a-rather-long-workflow-name-for-the-report-table]\ntype = "generic"\n'
+  printf 'executable = "false"\n[campaign.never]\ntype = "generic"\nexecutable = "true"\n'
+  printf 'depends = ["a-rather-long-workflow-name-for-the-report-table"]\n'; } >rep.toml
+"$SOCM_BIN" run -q rep.toml --state-dir rep 2>/dev/null
+"$SOCM_BIN" report rep >rep.txt 2>err.txt || fail "report: $(cat err.txt)"
+grep -Eq '^ +3  never +CANCELED +[0-9.]+ (s|min) +[0-9.]+ (s|min) +- +- +-$' rep.txt ||
+    fail "report: a workflow that never ran: $(cat rep.txt)"
+grep -Eq '^ +1  quick +DONE .* [0-9.<]+ s +[0-9.<]+ s +[0-9.]+ MB$' rep.txt || fail "report: quick's row: $(cat rep.txt)"
+awk '/^ +id +workflow/ {h = index($0, "state")} /^ +[0-9]+  / {print index($0, $3) == h}' rep.txt |
+    grep -q 0 && fail "report: the state column does not line up: $(cat rep.txt)"
+grep -Eq '[0-9]\.[0-9]{4,}' rep.txt && fail "long decimals in report's output: $(cat rep.txt)"
 
 finish "human output rounded, commands pasteable"

@@ -49,17 +49,18 @@ campaign "$tmp/orig.toml" "1000m" batch 224 32000 "2d"
 "$SOCM_BIN" plan --policy heft-socm --json "$tmp/orig.toml" >"$tmp/plan.json" 2>"$tmp/err" ||
     fail "heft-socm plan: exit $? $(cat "$tmp/err")"
 keys=$(jq -c 'keys_unsorted' "$tmp/plan.json")
-[ "$keys" = '["policy","cores","qos","makespan","walltime","lower_bound","entries"]' ] || fail "json keys: $keys"
-ekeys=$(jq -c '.entries[0] | keys_unsorted' "$tmp/plan.json")
-[ "$ekeys" = '["id","name","cores","memory","start","end"]' ] || fail "entry keys: $ekeys"
+[ "$keys" = '["campaign","deadline_s","policy","cores","qos","makespan_s","walltime_s","lower_bound_s","efficiency","workflows"]' ] || fail "json keys: $keys"
+ekeys=$(jq -c '.workflows[0] | keys_unsorted' "$tmp/plan.json")
+[ "$ekeys" = '["id","name","cores","core_range","memory_mb","start_s","end_s"]' ] || fail "workflow keys: $ekeys"
 # The issue's expected plan (cores [first,last], start–end) scaled by 1.1.
 expect='[[1,"W1",64,127,0,45],[2,"W2",128,143,0,25],[3,"W3",0,0,0,560],[4,"W4",16,23,0,140],
 [5,"W5",8,15,0,145],[6,"W6",112,223,45,55],[7,"W7",168,223,0,20],[8,"W8",32,63,0,30]]'
-got=$(jq -c '[.entries[] | [.id, .name, .cores[0], .cores[1], (.start/1.1*1000|round/1000), (.end/1.1*1000|round/1000)]]' "$tmp/plan.json")
+got=$(jq -c '[.workflows[] | [.id, .name, .core_range[0], .core_range[1], (.start_s/66*1000|round/1000), (.end_s/66*1000|round/1000)]]' "$tmp/plan.json")
 [ "$got" = "$(echo "$expect" | tr -d '\n ')" ] || fail "heft-socm plan differs from the original's: $got"
-[ "$(jq -r '.policy, .cores, .qos, .walltime' "$tmp/plan.json" | tr '\n' ' ')" = "heft-socm 224 null 770 " ] ||
-    fail "heft-socm summary: $(jq -c '[.policy,.cores,.qos,.walltime]' "$tmp/plan.json")"
-[ "$(jq '.entries[3].memory' "$tmp/plan.json")" = "32000" ] || fail "memory of W4 not in MB"
+[ "$(jq -r '.policy, .cores, .qos, .walltime_s' "$tmp/plan.json" | tr '\n' ' ')" = "heft-socm 224 null 46200 " ] ||
+    fail "heft-socm summary: $(jq -c '[.policy,.cores,.qos,.walltime_s]' "$tmp/plan.json")"
+[ "$(jq '.workflows[3].memory_mb' "$tmp/plan.json")" = "32000" ] || fail "memory of W4 not in MB"
+[ "$(jq '.workflows[0].cores' "$tmp/plan.json")" = 64 ] || fail "cores of W1 not a count"
 
 # The table, the Gantt chart and the DOT graph.
 "$SOCM_BIN" plan --gantt "$tmp/g.svg" --dot "$tmp/d.dot" "$tmp/orig.toml" >"$tmp/table" 2>"$tmp/err" ||
@@ -67,8 +68,8 @@ got=$(jq -c '[.entries[] | [.id, .name, .cores[0], .cores[1], (.start/1.1*1000|r
 for w in W1 W2 W3 W4 W5 W6 W7 W8; do grep -q "^$w " "$tmp/table" || fail "table lacks $w"; done
 grep -q '^policy: *time$' "$tmp/table" || fail "table: policy"
 grep -q '^cores: *224$' "$tmp/table" || fail "table: cores"
-grep -q '^lower bound: *616.0 min' "$tmp/table" || fail "table: lower bound (critical path 560 × 1.1)"
-grep -q '^efficiency: *1.000$' "$tmp/table" || fail "table: efficiency"
+grep -q '^lower bound: *10.3 h (critical path 10.3 h' "$tmp/table" || fail "table: lower bound (critical path 560 min × 1.1)"
+grep -q '^efficiency: *1$' "$tmp/table" || fail "table: efficiency"
 [ "$(grep -c '<g class="bar">' "$tmp/g.svg")" = 8 ] || fail "gantt: want 8 bars"
 # The plan takes 616 min: the 1000 min deadline is beyond the axis (an arrow).
 grep -q 'deadline 16.7 h (beyond)' "$tmp/g.svg" || fail "gantt: no deadline arrow"
@@ -80,7 +81,7 @@ campaign "$tmp/remote.toml" "700m" remote 224 32000 "2d"
 "$SOCM_BIN" plan --policy heft-socm --json "$tmp/remote.toml" >"$tmp/r.json" 2>"$tmp/err" ||
     fail "remote: exit $? $(cat "$tmp/err")"
 [ "$(jq -r .qos "$tmp/r.json")" = normal ] || fail "remote: qos $(jq -r .qos "$tmp/r.json")"
-[ "$(jq '.makespan <= 700' "$tmp/r.json")" = true ] || fail "remote: deadline not met"
+[ "$(jq '.makespan_s <= 700 * 60' "$tmp/r.json")" = true ] || fail "remote: deadline not met"
 [ "$(jq '.cores < 224' "$tmp/r.json")" = true ] || fail "remote: no smaller allocation found"
 "$SOCM_BIN" plan --json "$tmp/remote.toml" >"$tmp/t.json" 2>"$tmp/err" || fail "remote time: $(cat "$tmp/err")"
 [ "$(jq --slurpfile h "$tmp/r.json" '.cores <= $h[0].cores' "$tmp/t.json")" = true ] ||
@@ -145,7 +146,7 @@ if cc -shared -fPIC -I"$SOCM_SRC/include" -I"$SOCM_SRC/src" -o "$tmp/libserial.s
     sed -i 's|^requested_resources = 224$|requested_resources = 224\nplanner_plugin = "libserial.so"|' "$tmp/plug.toml"
     "$SOCM_BIN" plan --json "$tmp/plug.toml" >"$tmp/p.json" 2>"$tmp/err" || fail "plug-in: $(cat "$tmp/err")"
     [ "$(jq -r .policy "$tmp/p.json")" = serial ] || fail "plug-in not used: $(jq -r .policy "$tmp/p.json")"
-    [ "$(jq '.entries[7].start' "$tmp/p.json")" = "$(jq '[.entries[0:7][] | .end - .start] | add' "$tmp/p.json")" ] ||
+    [ "$(jq '.workflows[7].start_s' "$tmp/p.json")" = "$(jq '[.workflows[0:7][] | .end_s - .start_s] | add' "$tmp/p.json")" ] ||
         fail "plug-in plan not taken as is"
     sed -i 's|libserial.so|missing.so|' "$tmp/plug.toml"
     expect_err "planner_plugin $tmp/missing.so" plan "$tmp/plug.toml"

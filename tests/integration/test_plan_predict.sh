@@ -48,16 +48,16 @@ campaign "" >c.toml
 for n in $(seq 1 24); do record "$T/h.db" "$n"; done
 "$SOCM_BIN" history train --history-db "$T/h.db" --job-name sim --model poly --degree 1 >/dev/null
 "$SOCM_BIN" plan --predict --json --history-db "$T/h.db" c.toml >plan.json
-jq -e '.predictions.workflows[0] | .walltime_predicted and .requested_walltime_min == 66
-       and .walltime_min >= 5.9 and .walltime_min < 7' plan.json >/dev/null \
+jq -e '.predictions.workflows[0] | .walltime_predicted and .requested_walltime_s == 3960
+       and .walltime_s >= 354 and .walltime_s < 420' plan.json >/dev/null \
     || { jq .predictions plan.json; fail "walltime not the model's prediction"; }
 jq -e '.predictions.workflows[0] | .memory_predicted and .memory_mb >= 148 and .memory_mb < 170' \
     plan.json >/dev/null || { jq .predictions plan.json; fail "memory not the model's prediction"; }
 # the plan itself uses the predicted walltime; 2 cores × (66 - ~6) min ≈ 2 core-hours saved
-w=$(jq '.predictions.workflows[0].walltime_min' plan.json)
-jq -e --argjson w "$w" '.entries[0] | (.end - .start - $w) | fabs < 0.01' plan.json >/dev/null \
+w=$(jq '.predictions.workflows[0].walltime_s' plan.json)
+jq -e --argjson w "$w" '.workflows[0] | (.end_s - .start_s - $w) | fabs < 0.6' plan.json >/dev/null \
     || { jq . plan.json; fail "plan does not use the predicted walltime"; }
-jq -e --argjson w "$w" '.predictions.core_hours_saved - 2 * (66 - $w) / 60 | fabs < 0.01' \
+jq -e --argjson w "$w" '.predictions.core_hours_saved - 2 * (3960 - $w) / 3600 | fabs < 0.01' \
     plan.json >/dev/null || { jq .predictions plan.json; fail "core-hours saved wrong"; }
 "$SOCM_BIN" plan --predict --history-db "$T/h.db" c.toml >plan.txt
 saved=$(printf '%.2f' "$(jq '.predictions.core_hours_saved' plan.json)")
@@ -67,7 +67,7 @@ grep -q "walltime: predicted .* by poly .*margin" explain.txt || { cat explain.t
 # [campaign] predict = true is the same as --predict
 campaign "predict = true
 history_db = \"$T/h.db\"" >on.toml
-"$SOCM_BIN" plan --json on.toml | jq -e --argjson w "$w" '.predictions.workflows[0].walltime_min == $w' \
+"$SOCM_BIN" plan --json on.toml | jq -e --argjson w "$w" '.predictions.workflows[0].walltime_s == $w' \
     >/dev/null || fail "[campaign] predict = true not honoured"
 # without prediction: the request, and no predictions section
 "$SOCM_BIN" plan --json --history-db "$T/h.db" c.toml | jq -e '.predictions == null' >/dev/null \
@@ -76,7 +76,7 @@ history_db = \"$T/h.db\"" >on.toml
 # too few runs: falls back to the request + 10 %, and --explain says why
 for n in 1 2 3; do record "$T/few.db" "$n"; done
 "$SOCM_BIN" plan --predict --json --history-db "$T/few.db" c.toml >few.json
-jq -e '.predictions.workflows[0] | (.walltime_predicted | not) and .walltime_min == 66
+jq -e '.predictions.workflows[0] | (.walltime_predicted | not) and .walltime_s == 3960
        and .memory_mb == 2000' few.json >/dev/null || { jq .predictions few.json; fail "no fallback"; }
 "$SOCM_BIN" plan --explain --history-db "$T/few.db" c.toml >few.txt
 grep -q "only 3 completed runs" few.txt || { cat few.txt; fail "--explain does not say why"; }

@@ -104,14 +104,14 @@ grep -q "plan beta" plan.err || { fail "plan --profile per site"; cat plan.err; 
 python3 - plan.json <<'PY' || fail "plan checks (above)"
 import json, sys
 p = json.load(open(sys.argv[1]))
-e = {x["name"]: x for x in p["entries"]}
-assert e["b1"]["site"] == "beta" and e["b1"]["start"] >= e["wide"]["end"] - 1e-9, e["b1"]
-assert e["last"]["start"] >= e["b1"]["end"] - 1e-9, e["last"]
+e = {x["name"]: x for x in p["workflows"]}
+assert e["b1"]["site"] == "beta" and e["b1"]["start_s"] >= e["wide"]["end_s"] - 1e-9, e["b1"]
+assert e["last"]["start_s"] >= e["b1"]["end_s"] - 1e-9, e["last"]
 s = {x["name"]: x for x in p["sites"]}
-assert s["alpha"]["workflows"] == 5 and s["beta"]["workflows"] == 2, s
+assert s["alpha"]["n_workflows"] == 5 and s["beta"]["n_workflows"] == 2, s
 assert s["alpha"]["cores"] <= 2 and s["beta"]["cores"] <= 1, s
-for x in p["entries"]:
-    lo, hi = x["site_cores"]
+for x in p["workflows"]:
+    lo, hi = x["site_core_range"]
     assert 0 <= lo <= hi < s[x["site"]]["cores"], x
 PY
 
@@ -149,7 +149,7 @@ TOML
     printf '[campaign.pinned]\ntype = "generic"\nexecutable = "true"\npreferred_resource = "alpha"\n'
     printf '[campaign.pinned.resources]\nruntime = "10m"\n'
 }
-sites_of() { python3 -c 'import json,sys; print(" ".join(e["name"]+"="+e["site"] for e in json.load(open(sys.argv[1]))["entries"]))' "$1"; }
+sites_of() { python3 -c 'import json,sys; print(" ".join(e["name"]+"="+e["site"] for e in json.load(open(sys.argv[1]))["workflows"]))' "$1"; }
 policy cheapest 0.5 >cheap.toml
 "$SOCM_BIN" plan --json cheap.toml >cheap.json || fail "plan cheapest exit $?"
 got=$(sites_of cheap.json)
@@ -166,7 +166,7 @@ nb=$(echo "$got" | tr ' ' '\n' | grep -c '=beta$')
 python3 - soon.json cheap.json <<'PY' || fail "soonest does not finish sooner than cheapest"
 import json, sys
 s, c = (json.load(open(f)) for f in sys.argv[1:])
-assert s["makespan"] < c["makespan"], (s["makespan"], c["makespan"])
+assert s["makespan_s"] < c["makespan_s"], (s["makespan_s"], c["makespan_s"])
 PY
 "$SOCM_BIN" plan soon.toml >soon.txt
 grep -Eq "^beta +[0-9]+ +1 " soon.txt && grep -q "^w1 *alpha\|^w1 *beta" soon.txt ||

@@ -97,7 +97,7 @@ s = json.loads(subprocess.run([__import__("os").environ["SOCM_BIN"], "status", "
 w = {x["name"]: x for x in s["workflows"]}
 assert w["first"]["state"] == "DONE", w["first"]
 assert w["big"]["state"] == "DONE", w["big"]
-assert w["big"]["start"] >= w["first"]["end"] - 1, (w["first"], w["big"])  # order kept
+assert w["big"]["started_at"] >= w["first"]["finished_at"] - 1, (w["first"], w["big"])  # order kept
 assert w["big"]["max_rss_mb"] >= 150, w["big"]
 assert w["big"]["elapsed_s"] >= 2, w["big"]
 assert w["bad"]["state"] == "FAILED" and w["bad"]["exit_code"] == 3, w["bad"]

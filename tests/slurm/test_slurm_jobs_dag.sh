@@ -30,8 +30,8 @@ njobs=$(sacct_jobs "$name" JobID | wc -l)
 while read -r p d; do
   jq -e --arg p "$p" --arg d "$d" '
     (.workflows | map({key: .name, value: .}) | from_entries) as $w
-    | $w[$d].start != null and $w[$p].end != null and $w[$d].start >= $w[$p].end' st.json >/dev/null ||
-    fail "$d started before $p ended: $(jq -c --arg p "$p" --arg d "$d" '[.workflows[] | select(.name == $p or .name == $d) | {name, start, end}]' st.json)"
+    | $w[$d].started_at != null and $w[$p].finished_at != null and $w[$d].started_at >= $w[$p].finished_at' st.json >/dev/null ||
+    fail "$d started before $p ended: $(jq -c --arg p "$p" --arg d "$d" '[.workflows[] | select(.name == $p or .name == $d) | {name, started_at, finished_at}]' st.json)"
 done < edges
 
 # Accounting from sacct.

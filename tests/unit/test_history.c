@@ -1,6 +1,6 @@
 /* test_history.c — the run history: rows round-trip, the file is private, filters
  * and prune select the right rows, two processes writing at once lose nothing,
- * workflow features (numeric, categorical, MD5 of file:// inputs), job names
+ * batches commit together, workflow features (numeric, categorical, MD5 of file:// inputs), job names
  * without split suffixes, and sacct lines become elapsed / max RSS / CPU. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -80,6 +80,48 @@ static void test_round_trip_and_private_file(void **state)
     assert_true(g->recorded_at > 1e9);
     socm_history_runs_free(&runs);
     socm_history_close(h);
+    free(p);
+}
+
+/* socm_history_add batches: another reader sees nothing until the commit, then all;
+ * close commits what is still open. */
+static void test_batch_commit(void **state)
+{
+    (void)state;
+    char *p = dbpath("batch.db");
+    struct socm_error err = {0};
+    struct socm_history *h = socm_history_open(p, &err), *other = socm_history_open(p, &err);
+    assert_non_null(h);
+    assert_non_null(other);
+    assert_int_equal(socm_history_commit(h, &err), 0); /* none open: nothing to do */
+    for (int i = 0; i < 3; i++) {
+        struct socm_history_run r;
+        fill_run(&r, "job-b", 10 + i);
+        assert_int_equal(socm_history_add(h, &r, &err), 0);
+        socm_history_run_clear(&r);
+    }
+    int64_t n = -1;
+    assert_int_equal(socm_history_count(other, NULL, &n, &err), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(socm_history_commit(h, &err), 0);
+    assert_int_equal(socm_history_count(other, NULL, &n, &err), 0);
+    assert_int_equal(n, 3);
+    struct socm_history_run r;
+    fill_run(&r, "job-c", 5);
+    assert_int_equal(socm_history_add(h, &r, &err), 0);
+    socm_history_run_clear(&r);
+    fill_run(&r, "job-d", 6); /* a record of its own commits the open batch first */
+    assert_int_equal(socm_history_record(h, &r, &err), 0);
+    socm_history_run_clear(&r);
+    assert_int_equal(socm_history_count(other, NULL, &n, &err), 0);
+    assert_int_equal(n, 5);
+    fill_run(&r, "job-e", 7);
+    assert_int_equal(socm_history_add(h, &r, &err), 0);
+    socm_history_run_clear(&r);
+    socm_history_close(h);
+    assert_int_equal(socm_history_count(other, NULL, &n, &err), 0);
+    assert_int_equal(n, 6);
+    socm_history_close(other);
     free(p);
 }
 
@@ -349,6 +391,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip_and_private_file),
+        cmocka_unit_test(test_batch_commit),
         cmocka_unit_test(test_filters_and_prune),
         cmocka_unit_test(test_concurrent_writers_lose_nothing),
         cmocka_unit_test(test_features_md5_and_exclusions),
