@@ -271,11 +271,15 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
              * is above the room all along. */
             size_t i = r < TIME_CURSORS && cur.known_core & 1u << r ? first_ending_after_from(b, t, cur.core[r])
                                                                    : first_ending_after(b, t);
-            for (;
-                 i < b->n && (b->v[i].s < t + w ||
-                              (w > 0 && t < b->v[i].s &&
-                               b->gmin[i] > (isnan(room) ? room = memory_room(st, first, k, m, c / st->cpn) : room)));
-                 i++) {
+            for (; i < b->n; i++) {
+                bool fits = !(b->v[i].s < t + w);
+                if (fits && w > 0 && t < b->v[i].s) { /* long enough, unless memory is full all along */
+                    if (isnan(room))
+                        room = memory_room(st, first, k, m, c / st->cpn);
+                    fits = !(b->gmin[i] > room);
+                }
+                if (fits)
+                    break;
                 t = b->v[i].e;
                 moved = true;
                 if (t >= limit)
