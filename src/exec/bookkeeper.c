@@ -689,7 +689,8 @@ static void merge_event(json_t *dst, json_t *src)
 static void record_history(struct socm_bk *bk, const struct socm_result *r)
 {
     const struct socm_task *t = &bk->spec.tasks[r->index];
-    if (!bk->spec.history_db || !t->history || bk->opts.simulate || bk->history_off ||
+    if (!bk->spec.history_db || (!t->history && !t->history_text) || bk->opts.simulate ||
+        bk->history_off ||
         r->outcome == SOCM_OUT_CANCELED || r->outcome == SOCM_OUT_LOST ||
         r->outcome == SOCM_OUT_SYSTEM)
         return;
@@ -703,8 +704,10 @@ static void record_history(struct socm_bk *bk, const struct socm_result *r)
     char where[32] = "local";
     if (strcmp(resource, "local") != 0 && bk->w[r->index].job > 0) /* a Slurm job id */
         snprintf(where, sizeof where, "%ld", bk->w[r->index].job);
-    if (socm_record_result(bk->history, t->history, bk->spec.campaign, r, resource, where, &e) != 0)
+    json_t *prepared = socm_task_history(t);
+    if (socm_record_result(bk->history, prepared, bk->spec.campaign, r, resource, where, &e) != 0)
         bk_log(bk, "%s: not recorded in the history: %s", t->name, e.msg);
+    json_decref(prepared);
 }
 
 /* socm itself cannot do its part (a file it cannot write, a process it cannot
@@ -1281,9 +1284,8 @@ static int bk_run(struct socm_spec *spec, const struct socm_run_opts *o, struct 
     if (rc == 0) {
         spec->run_cores = o->cores;
         spec->run_memory_mb = o->memory_mb;
-        char *line = socm_spec_begin_line(spec, t0, (long)getpid());
-        rc = socm_journal_create_at(&bk->j, bk->sd.fd, bk->sd.path, line, err);
-        free(line);
+        rc = socm_spec_journal_create(spec, t0, (long)getpid(), &bk->j, bk->sd.fd, bk->sd.path,
+                                      err);
     }
     if (rc != 0) {
         socm_spec_free(spec);

@@ -73,36 +73,107 @@ static void seal_line(struct socm_buf *b, const char *line)
 {
     size_t n = strlen(line);
     size_t start = b->len;
-    socm_buf_printf(b, "%.*s", (int)(n - 1), line); /* without the closing brace */
+    socm_buf_putn(b, line, n - 1); /* without the closing brace */
     uint32_t c = socm_crc32c(b->data + start, b->len - start);
     socm_buf_printf(b, SOCM_JOURNAL_CRC "%08x\"}\n", c);
 }
 
-int socm_journal_create_at(struct socm_journal *j, int dfd, const char *dir, const char *first,
-                           struct socm_error *err)
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Writes the line the pieces make into fd, sealed, without ever holding all of it:
+ * each piece is written but for its last byte, which may be the line's closing brace. */
+static int write_sealed(int fd, socm_journal_piece_fn piece, void *ctx, const char *path,
+                        struct socm_error *err)
+{
+    struct socm_buf b = SOCM_BUF_INIT;
+    uint32_t crc = 0;
+    int more = 1, rc = 0;
+    while (rc == 0 && more) {
+        more = piece(ctx, &b);
+        if (b.len > 1 && more) {
+            size_t n = b.len - 1;
+            crc = socm_crc32c_update(crc, b.data, n);
+            if (write_all(fd, b.data, n) != 0)
+                rc = socm_error_errno(err, "cannot write %s", path);
+            b.data[0] = b.data[n];
+            b.len = 1;
+        }
+    }
+    if (rc == 0 && (b.len == 0 || b.data[b.len - 1] != '}'))
+        rc = socm_error_set(err, SOCM_E_SYSTEM, "internal error: a journal line must be an object");
+    if (rc == 0) {
+        size_t n = b.len - 1;
+        crc = socm_crc32c_update(crc, b.data, n);
+        b.len = n;
+        socm_buf_printf(&b, SOCM_JOURNAL_CRC "%08x\"}\n", crc);
+        if (write_all(fd, b.data, b.len) != 0)
+            rc = socm_error_errno(err, "cannot write %s", path);
+    }
+    socm_buf_free(&b);
+    return rc;
+}
+
+int socm_journal_create_stream_at(struct socm_journal *j, int dfd, const char *dir,
+                                  socm_journal_piece_fn piece, void *ctx, struct socm_error *err)
 {
     memset(j, 0, sizeof *j);
     j->fd = -1;
     struct stat st;
     if (fstatat(dfd, SOCM_JOURNAL_FILE, &st, AT_SYMLINK_NOFOLLOW) == 0)
         return exists_error(dir, err);
-    struct socm_buf text = SOCM_BUF_INIT;
-    seal_line(&text, first);
     /* A name of our own (the caller holds the manager lock, but a name shared by all
-     * creators is what let two runs swap each other's first line). */
+     * creators is what let two runs swap each other's first line), written and made
+     * durable in full before it is linked as the journal. */
     char *tmp = socm_asprintf("%s.new.%ld", SOCM_JOURNAL_FILE, (long)getpid());
+    char *tmp_path = socm_asprintf("%s/%s", dir, tmp);
     unlinkat(dfd, tmp, 0);
-    int rc = socm_dirfd_write_replace(dfd, dir, tmp, text.data, text.len, 0600, true, err);
-    socm_buf_free(&text);
+    int rc = 0;
+    int fd = socm_dirfd_open(dfd, dir, tmp, O_WRONLY | O_CREAT | O_EXCL, 0600, err);
+    if (fd < 0)
+        rc = -1;
+    else {
+        rc = write_sealed(fd, piece, ctx, tmp_path, err);
+        if (rc == 0 && fsync(fd) != 0)
+            rc = socm_error_errno(err, "cannot sync %s", tmp_path);
+        if (close(fd) != 0 && rc == 0)
+            rc = socm_error_errno(err, "cannot write %s", tmp_path);
+    }
     if (rc == 0 && linkat(dfd, tmp, dfd, SOCM_JOURNAL_FILE, 0) != 0)
         rc = errno == EEXIST ? exists_error(dir, err)
                              : socm_error_errno(err, "cannot create %s/%s", dir, SOCM_JOURNAL_FILE);
-    unlinkat(dfd, tmp, 0);
+    if (fd >= 0)
+        unlinkat(dfd, tmp, 0);
     free(tmp);
+    free(tmp_path);
     if (rc != 0)
         return -1;
     fsync(dfd);
     return socm_journal_open_at(j, dfd, dir, false, -1, err);
+}
+
+/* The one piece of a line given whole. */
+static int whole_line(void *ctx, struct socm_buf *b)
+{
+    socm_buf_puts(b, ctx);
+    return 0;
+}
+
+int socm_journal_create_at(struct socm_journal *j, int dfd, const char *dir, const char *first,
+                           struct socm_error *err)
+{
+    return socm_journal_create_stream_at(j, dfd, dir, whole_line, (void *)first, err);
 }
 
 int socm_journal_create(struct socm_journal *j, const char *state_dir, const char *first,

@@ -50,6 +50,13 @@ int socm_journal_create(struct socm_journal *j, const char *state_dir, const cha
                         struct socm_error *err);
 int socm_journal_create_at(struct socm_journal *j, int dfd, const char *dir, const char *first,
                            struct socm_error *err);
+/* The same with a first line too long to hold (a campaign's whole specification):
+ * piece() appends the next piece of the line to b and returns 1 while more follow, 0
+ * with the last; the pieces joined are one JSON object, no newline. They are written
+ * as they come, checksummed on the way; b keeps at most one piece. */
+typedef int (*socm_journal_piece_fn)(void *ctx, struct socm_buf *b);
+int socm_journal_create_stream_at(struct socm_journal *j, int dfd, const char *dir,
+                                  socm_journal_piece_fn piece, void *ctx, struct socm_error *err);
 /* Appends one event (borrowed); adds "t" (now) unless present. Held in memory: not
  * yet written, not yet durable. */
 int socm_journal_append(struct socm_journal *j, json_t *ev, struct socm_error *err);

@@ -2,6 +2,7 @@
 #include "exec/spec.h"
 #include "campaign/campaign.h"
 #include "config/config.h"
+#include "exec/journal.h"
 #include "exec/record.h"
 #include "planner/sites.h"
 #include "socm/planner.h"
@@ -89,6 +90,16 @@ static void task_qos(const struct socm_resource *r, struct socm_task *t)
     }
 }
 
+static char *plan_text(const struct socm_plan *p);
+
+/* b's text without the buffer's spare room (up to half of it): held for the run. */
+static char *steal_exact(struct socm_buf *b)
+{
+    size_t n = b->len;
+    char *t = socm_buf_steal(b);
+    return socm_xrealloc(t, n + 1);
+}
+
 int socm_spec_from_campaign(const struct socm_campaign *c, const struct socm_plan *p,
                             const char *state_dir, struct socm_spec *out,
                             struct socm_error *err)
@@ -131,8 +142,11 @@ int socm_spec_from_campaign(const struct socm_campaign *c, const struct socm_pla
         t->memory_mb = wf->res.memory_mb;
         t->walltime_min = wf->res.runtime_min;
         t->max_retries = wf->max_retries >= 0 ? wf->max_retries : c->max_retries;
-        if (out->history_db)
-            t->history = socm_record_prepare(wf);
+        if (out->history_db) {
+            json_t *h = socm_record_prepare(wf);
+            t->history_text = h ? json_dumps(h, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+            json_decref(h);
+        }
         if (i < c->dag.n) {
             t->npred = c->dag.pred[i].n;
             t->pred = socm_xcalloc(t->npred ? t->npred : 1, sizeof *t->pred);
@@ -158,11 +172,11 @@ int socm_spec_from_campaign(const struct socm_campaign *c, const struct socm_pla
         }
     }
     if (c->config) {
-        char *js = socm_config_to_json(c->config);
-        out->config = js ? json_loads(js, 0, NULL) : NULL;
-        free(js);
+        struct socm_buf b = SOCM_BUF_INIT;
+        socm_config_write_json(c->config, &b);
+        out->config_text = steal_exact(&b);
     }
-    out->plan = p ? socm_plan_to_json(p) : NULL;
+    out->plan_text = p ? plan_text(p) : NULL;
     return 0;
 }
 
@@ -351,22 +365,57 @@ static int sites_from_json(const json_t *a, struct socm_spec *s, struct socm_err
     return 0;
 }
 
-json_t *socm_plan_to_json(const struct socm_plan *p)
+static json_t *plan_entry_json(const struct socm_plan_entry *e)
 {
-    json_t *entries = json_array();
-    for (size_t i = 0; i < p->n; i++) {
-        const struct socm_plan_entry *e = &p->entries[i];
-        json_array_append_new(entries, json_pack("{s:i,s:I,s:I,s:f,s:f,s:f}", "id", e->id,
-                                                 "core_first", (json_int_t)e->core_first,
-                                                 "core_last", (json_int_t)e->core_last,
-                                                 "memory_mb", e->memory_mb, "start", e->start,
-                                                 "end", e->end));
-    }
+    return json_pack("{s:i,s:I,s:I,s:f,s:f,s:f}", "id", e->id, "core_first",
+                     (json_int_t)e->core_first, "core_last", (json_int_t)e->core_last,
+                     "memory_mb", e->memory_mb, "start", e->start, "end", e->end);
+}
+
+static json_t *plan_head_json(const struct socm_plan *p, json_t *entries)
+{
     return json_pack("{s:s?,s:I,s:s?,s:f,s:f,s:f,s:f,s:f,s:f,s:o}", "policy", p->policy, "cores",
                      (json_int_t)p->cores, "qos", p->qos, "makespan", p->makespan, "walltime",
                      p->walltime, "cp_bound", p->cp_bound, "work_bound", p->work_bound,
                      "lower_bound", p->lower_bound, "efficiency", p->efficiency, "entries",
                      entries);
+}
+
+json_t *socm_plan_to_json(const struct socm_plan *p)
+{
+    json_t *entries = json_array();
+    for (size_t i = 0; i < p->n; i++)
+        json_array_append_new(entries, plan_entry_json(&p->entries[i]));
+    return plan_head_json(p, entries);
+}
+
+/* Appends j's compact text less its last byte (to go on with more members or items). */
+static void put_open(struct socm_buf *b, const json_t *j)
+{
+    char *t = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
+    socm_buf_putn(b, t, strlen(t) - 1);
+    free(t);
+}
+
+/* The same JSON as socm_plan_to_json, entry by entry (a tree of every entry would cost
+ * several times its text). */
+static char *plan_text(const struct socm_plan *p)
+{
+    struct socm_buf b = SOCM_BUF_INIT;
+    json_t *head = plan_head_json(p, json_array());
+    put_open(&b, head);
+    json_decref(head);
+    b.len--; /* "[]" → "[" */
+    for (size_t i = 0; i < p->n; i++) {
+        json_t *e = plan_entry_json(&p->entries[i]);
+        if (i)
+            socm_buf_putc(&b, ',');
+        put_open(&b, e);
+        socm_buf_putc(&b, '}');
+        json_decref(e);
+    }
+    socm_buf_puts(&b, "]}");
+    return steal_exact(&b);
 }
 
 static json_t *strv_json(const struct socm_strv *sv)
@@ -434,40 +483,100 @@ static json_t *spec_head(const struct socm_spec *s)
     return j;
 }
 
+json_t *socm_task_history(const struct socm_task *t)
+{
+    if (t->history)
+        return json_incref(t->history);
+    return t->history_text ? json_loads(t->history_text, 0, NULL) : NULL;
+}
+
+/* A text member of a spec built from a campaign as JSON (NULL: none). */
+static void set_text(json_t *j, const char *key, const char *text)
+{
+    json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+    if (v)
+        json_object_set_new(j, key, v);
+}
+
 json_t *socm_spec_to_json(const struct socm_spec *s)
 {
     json_t *j = spec_head(s);
+    set_text(j, "config", s->config_text);
+    set_text(j, "plan", s->plan_text);
     json_t *tasks = json_array();
-    for (size_t i = 0; i < s->n; i++)
-        json_array_append_new(tasks, task_json(&s->tasks[i], s->workdir));
+    for (size_t i = 0; i < s->n; i++) {
+        json_t *tj = task_json(&s->tasks[i], s->workdir);
+        set_text(tj, "history", s->tasks[i].history_text);
+        json_array_append_new(tasks, tj);
+    }
     json_object_set_new(j, "tasks", tasks);
     return j;
 }
 
+/* The begin event, piece by piece: the head, tasks by the 64 KiB, the end. */
+struct begin_writer {
+    const struct socm_spec *s;
+    double t;
+    long pid;
+    size_t next; /* the next task; (size_t)-1 before the head */
+};
+
+static void put_text_member(struct socm_buf *b, const char *key, const char *text)
+{
+    if (text)
+        socm_buf_printf(b, ",\"%s\":%s", key, text);
+}
+
+static int begin_piece(void *ctx, struct socm_buf *b)
+{
+    struct begin_writer *w = ctx;
+    const struct socm_spec *s = w->s;
+    if (w->next == (size_t)-1) {
+        socm_buf_printf(b, "{\"ev\":\"begin\",\"pid\":%ld,\"t\":%.6f,\"spec\":", w->pid, w->t);
+        json_t *head = spec_head(s);
+        put_open(b, head);
+        json_decref(head);
+        put_text_member(b, "config", s->config_text);
+        put_text_member(b, "plan", s->plan_text);
+        socm_buf_puts(b, ",\"tasks\":[");
+        w->next = 0;
+        return 1;
+    }
+    size_t start = b->len; /* b may hold more than this piece (socm_spec_begin_line) */
+    while (w->next < s->n && b->len - start < 1 << 16) {
+        const struct socm_task *t = &s->tasks[w->next];
+        json_t *tj = task_json(t, s->workdir);
+        if (w->next++)
+            socm_buf_putc(b, ',');
+        put_open(b, tj);
+        json_decref(tj);
+        put_text_member(b, "history", t->history_text);
+        socm_buf_putc(b, '}');
+    }
+    if (w->next < s->n)
+        return 1;
+    socm_buf_puts(b, "]}}");
+    return 0;
+}
+
 char *socm_spec_begin_line(const struct socm_spec *s, double t, long pid)
 {
-    /* Written task by task: a tree of 100,000 tasks would cost far more memory than
-     * its text. */
+    struct begin_writer w = {s, t, pid, (size_t)-1};
     struct socm_buf b = SOCM_BUF_INIT;
-    socm_buf_printf(&b, "{\"ev\":\"begin\",\"pid\":%ld,\"t\":%.6f,\"spec\":", pid, t);
-    json_t *head = spec_head(s);
-    char *h = json_dumps(head, JSON_COMPACT | JSON_ENSURE_ASCII);
-    json_decref(head);
-    size_t hl = strlen(h);
-    socm_buf_putn(&b, h, hl - 1); /* without its closing brace */
-    free(h);
-    socm_buf_puts(&b, ",\"tasks\":[");
-    for (size_t i = 0; i < s->n; i++) {
-        json_t *tj = task_json(&s->tasks[i], s->workdir);
-        char *tt = json_dumps(tj, JSON_COMPACT | JSON_ENSURE_ASCII);
-        json_decref(tj);
-        if (i)
-            socm_buf_putc(&b, ',');
-        socm_buf_puts(&b, tt);
-        free(tt);
-    }
-    socm_buf_puts(&b, "]}}");
+    while (begin_piece(&w, &b))
+        ;
     return socm_buf_steal(&b);
+}
+
+int socm_spec_journal_create(struct socm_spec *s, double t, long pid, struct socm_journal *j,
+                             int dfd, const char *dir, struct socm_error *err)
+{
+    struct begin_writer w = {s, t, pid, (size_t)-1};
+    int rc = socm_journal_create_stream_at(j, dfd, dir, begin_piece, &w, err);
+    free(s->config_text);
+    free(s->plan_text);
+    s->config_text = s->plan_text = NULL;
+    return rc;
 }
 
 static int strv_from(const json_t *a, struct socm_strv *sv)
@@ -586,6 +695,7 @@ void socm_spec_free(struct socm_spec *s)
         socm_strv_free(&s->tasks[i].env);
         free(s->tasks[i].pred);
         json_decref(s->tasks[i].history);
+        free(s->tasks[i].history_text);
         free(s->tasks[i].qos);
         free(s->tasks[i].workdir);
     }
@@ -599,6 +709,8 @@ void socm_spec_free(struct socm_spec *s)
     free(s->history_db);
     json_decref(s->config);
     json_decref(s->plan);
+    free(s->config_text);
+    free(s->plan_text);
     for (size_t k = 0; k < s->nsites; k++) {
         struct socm_spec_site *d = &s->sites[k];
         free(d->name), free(d->enactor), free(d->account), free(d->partition), free(d->state_dir);

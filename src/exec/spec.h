@@ -41,6 +41,8 @@ struct socm_task {
     double plan_start, plan_end; /* minutes */
     json_t *history;      /* what the history records before the run (job_name, workflow,
                            * command, features, request); NULL = not recorded */
+    char *history_text;   /* the same as compact JSON, in a spec built from a campaign
+                           * (a fraction of the tree's memory); see socm_task_history */
     char *qos;            /* the resource's first QoS admitting walltime and cores; NULL = none */
     double walltime_cap_min; /* longest walltime a QoS admitting the cores allows; 0 = no limit */
     bool grow_walltime;   /* grow_walltime_on_timeout: a TIMEOUT is resubmitted longer */
@@ -91,6 +93,10 @@ struct socm_spec {
     char *history_db; /* where finished runs are recorded; NULL = nowhere */
     json_t *config; /* resolved configuration, for the record (may be NULL) */
     json_t *plan;   /* the plan, for the record and reports */
+    /* A spec built from a campaign holds these two as compact JSON text instead (a
+     * tree costs several times its text); socm_spec_journal_create writes them into
+     * the journal and drops them. */
+    char *config_text, *plan_text;
     struct socm_spec_site *sites; /* nsites > 0: each task runs on tasks[i].site */
     size_t nsites;
 };
@@ -119,9 +125,17 @@ int socm_spec_set_workdirs(const struct socm_campaign *c, struct socm_spec *s, c
 void socm_task_socm_env(const struct socm_task *t, const char *campaign, int attempt,
                         const char *sandbox, struct socm_strv *out);
 json_t *socm_spec_to_json(const struct socm_spec *s);
-/* The journal's first event, {"ev":"begin","pid","t","spec"}, as one line of text
- * (no newline), built task by task. */
+/* What the history records of t before it runs (a new reference), or NULL. */
+json_t *socm_task_history(const struct socm_task *t);
+/* The journal's first event, {"ev":"begin","pid","t","spec"}, as one line of text (no
+ * newline): the line socm_spec_journal_create writes, held whole. */
 char *socm_spec_begin_line(const struct socm_spec *s, double t, long pid);
+struct socm_journal;
+/* Creates the journal (socm_journal_create_at) whose first event is
+ * {"ev":"begin","pid","t","spec"}, written task by task as it is made: the whole line
+ * is never held. Then drops s's config_text and plan_text, which are in the journal. */
+int socm_spec_journal_create(struct socm_spec *s, double t, long pid, struct socm_journal *j,
+                             int dfd, const char *dir, struct socm_error *err);
 int socm_spec_from_json(const json_t *j, struct socm_spec *out, struct socm_error *err);
 json_t *socm_plan_to_json(const struct socm_plan *p);
 void socm_spec_free(struct socm_spec *s);
