@@ -1,6 +1,6 @@
 /* planner.c — the planner registry (built-in policies, plug-ins loaded with dlopen),
  * the generic deadline/core search and QoS choice the original uses, and the plan
- * value's helpers. Policies live one per file (heft_socm.c, time.c). */
+ * value's helpers. Policies live one per file (heft_socm.c; time.c with its scheduler time_place.c). */
 #include "planner/planner_impl.h"
 #include "planner/ext_planner.h"
 #include "campaign/plugin.h"
