@@ -32,7 +32,8 @@
  * work itself).
  * node-mem-ok says whether the plan keeps every node's memory (heft-socm pools memory
  * over the allocation and may not); PLAN_BENCH_NODE_MEM=MB overrides the node memory
- * (1e12 takes memory out of the comparison). */
+ * (1e12 takes memory out of the comparison); PLAN_BENCH_DIGEST=1 adds a hash of
+ * each plan (same hash, same plan). */
 #include "planner/planner_impl.h"
 #include "util/str.h"
 
@@ -227,6 +228,26 @@ static double deadline_for(const struct socm_plan_input *in)
     return ceil(tmp.cp_bound + tmp.work_bound);
 }
 
+/* PLAN_BENCH_DIGEST=1: a hash of the plan (cores, every entry's cores and
+ * interval), to check that a change of the planner's speed keeps its plans. */
+static uint64_t plan_digest(const struct socm_plan *p)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    double v[4];
+    for (size_t i = 0; i <= p->n; i++) {
+        if (i == p->n) {
+            v[0] = (double)p->cores, v[1] = p->makespan, v[2] = p->walltime, v[3] = 0;
+        } else {
+            const struct socm_plan_entry *e = &p->entries[i];
+            v[0] = (double)e->core_first, v[1] = (double)e->core_last, v[2] = e->start, v[3] = e->end;
+        }
+        const unsigned char *b = (const unsigned char *)v;
+        for (size_t j = 0; j < sizeof v; j++)
+            h = (h ^ b[j]) * 0x100000001b3ULL;
+    }
+    return h;
+}
+
 /* One measurement; returns the plan's core-hours (0 on error) and in *work_ch the
  * total work in core-hours (no plan can use fewer: its pilot walltime ≥ its
  * makespan ≥ work ÷ cores). */
@@ -273,6 +294,8 @@ static double run_one(const char *shape, size_t n, const char *policy, enum socm
                p.lower_bound, ch, p.efficiency, (double)ru.ru_maxrss / 1024.0,
                socm_plan_node_memory_violation(&in, &p) < 0 ? "yes" : "NO");
     }
+    if (rc == 0 && getenv("PLAN_BENCH_DIGEST"))
+        printf(" digest %016llx", (unsigned long long)plan_digest(&p));
     fflush(stdout);
     if (rc == 0)
         socm_plan_free(&p);
@@ -317,15 +340,16 @@ static double measure(const char *shape, size_t n, const char *policy, enum socm
  * and each workflow at most cpus × (x − its head), within its walltime. f[x] for
  * x = 0, 1, …, len − 1 minutes; `from` is the head (or, for the last x minutes,
  * the tail) of each workflow. */
-static void early_work(const struct socm_plan_input *in, const double *from, int64_t cores, double *f, size_t len)
+static void early_work(const struct socm_plan_input *in, const double *from, double cores, bool mem, double *f,
+                       size_t len)
 {
     for (size_t x = 0; x < len; x++) {
         double a = 0;
         for (size_t j = 0; j < in->n; j++) {
             double d = (double)x - from[j], w = in->reqs[j].walltime_min;
-            a += (double)in->reqs[j].cpus * (d < 0 ? 0 : d > w ? w : d);
+            a += (mem ? in->reqs[j].memory_mb : (double)in->reqs[j].cpus) * (d < 0 ? 0 : d > w ? w : d);
         }
-        f[x] = a < (double)cores * (double)x ? a : (double)cores * (double)x;
+        f[x] = a < cores * (double)x ? a : cores * (double)x;
     }
 }
 
@@ -337,12 +361,27 @@ static void early_work(const struct socm_plan_input *in, const double *from, int
  * late(y)) ÷ cores. M is scanned up in steps of 0.25 min from max(cp, work ÷
  * cores); an interval [M, M + 0.25) is ruled out when some x + y ≤ M (whole
  * minutes) gives more than M + 0.25. Returns the first M not ruled out. */
+static double energetic_bound_of(const struct socm_plan_input *in, double cores, bool mem, double cp);
+
+/* The energetic bound on cores and, as memory is a resource of the same kind, on
+ * memory: the allocation's memory (memory per node × cores ÷ cores per node) over
+ * time bounds the memory × walltime the workflows need in the same way. */
 static double energetic_bound(const struct socm_plan_input *in, int64_t cores, double cp)
+{
+    double pool = in->resource->memory_per_node_mb * (double)cores / (double)in->resource->cores_per_node;
+    double m = energetic_bound_of(in, (double)cores, false, cp);
+    return getenv("PLAN_BENCH_NO_MEM_BOUND") ? m : fmax(m, energetic_bound_of(in, pool, true, cp));
+}
+
+static double energetic_bound_of(const struct socm_plan_input *in, double cores, bool mem, double cp)
 {
     size_t n = in->n;
     int *topo = socm_xmalloc((n ? n : 1) * sizeof *topo);
     double *head = socm_xcalloc(n ? n : 1, sizeof *head), *tail = socm_xcalloc(n ? n : 1, sizeof *tail), work = 0;
-    socm_plan_topo(in->dag, topo);
+    if (socm_plan_topo(in->dag, topo) < 0) {
+        fprintf(stderr, "plan_bench: the generated DAG has a cycle\n");
+        exit(2);
+    }
     for (size_t k = 0; k < n; k++) {
         int u = topo[k], v = topo[n - 1 - k];
         const struct socm_intv *p = &in->dag->pred[u], *s = &in->dag->succ[v];
@@ -350,16 +389,16 @@ static double energetic_bound(const struct socm_plan_input *in, int64_t cores, d
             head[u] = fmax(head[u], head[p->v[j]] + in->reqs[p->v[j]].walltime_min);
         for (size_t j = 0; j < s->n; j++)
             tail[v] = fmax(tail[v], tail[s->v[j]] + in->reqs[s->v[j]].walltime_min);
-        work += (double)in->reqs[u].cpus * in->reqs[u].walltime_min;
+        work += (mem ? in->reqs[u].memory_mb : (double)in->reqs[u].cpus) * in->reqs[u].walltime_min;
     }
-    double m = fmax(cp, work / (double)cores);
+    double m = fmax(cp, work / cores);
     size_t len = (size_t)(2 * m) + 2;
     double *ea = socm_xmalloc(len * sizeof *ea), *lb = socm_xmalloc(len * sizeof *lb);
-    early_work(in, head, cores, ea, len);
-    early_work(in, tail, cores, lb, len);
+    early_work(in, head, cores, mem, ea, len);
+    early_work(in, tail, cores, mem, lb, len);
     /* lb[y] becomes max over y' ≤ y of y' − late(y') ÷ cores. */
     for (size_t y = 0; y < len; y++) {
-        lb[y] = (double)y - lb[y] / (double)cores;
+        lb[y] = (double)y - lb[y] / cores;
         if (y > 0 && lb[y - 1] > lb[y])
             lb[y] = lb[y - 1];
     }

@@ -93,9 +93,8 @@ static void substitute_tree(struct socm_value *v, const struct axis *axes, size_
 {
     if (v->type == SOCM_V_STRING && memchr(v->u.str.s, '{', v->u.str.len)) {
         char *s = substitute(v->u.str.s, axes, n, vals);
-        free(v->u.str.s);
-        v->u.str.s = s;
-        v->u.str.len = strlen(s);
+        socm_value_set_string(v, s, strlen(s));
+        free(s);
     } else if (v->type == SOCM_V_ARRAY) {
         for (size_t i = 0; i < v->u.arr.n; i++)
             substitute_tree(v->u.arr.items[i], axes, n, vals);

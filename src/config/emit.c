@@ -152,6 +152,90 @@ char *socm_config_to_json(const struct socm_value *root)
     return emit_json_dump(root, false);
 }
 
+/* ---- Compact JSON, written straight from the tree ----
+ * What json_dumps(socm_value_to_json(v), JSON_COMPACT | JSON_ENSURE_ASCII) gives, less
+ * the jansson tree in between, which costs several times the text (a run journals the
+ * whole configuration of a campaign of any size). */
+
+static void write_json_string(struct socm_buf *b, const char *s, size_t n)
+{
+    socm_buf_putc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        uint32_t cp = c;
+        if (c >= 0x80) {
+            size_t k = socm_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+            if (k == 0) /* not UTF-8 (never from our parsers): U+FFFD, as emit_json_string */
+                cp = 0xFFFD;
+            else
+                i += k - 1;
+        }
+        switch (cp) {
+        case '"': socm_buf_puts(b, "\\\""); continue;
+        case '\\': socm_buf_puts(b, "\\\\"); continue;
+        case '\b': socm_buf_puts(b, "\\b"); continue;
+        case '\f': socm_buf_puts(b, "\\f"); continue;
+        case '\n': socm_buf_puts(b, "\\n"); continue;
+        case '\r': socm_buf_puts(b, "\\r"); continue;
+        case '\t': socm_buf_puts(b, "\\t"); continue;
+        default: break;
+        }
+        if (cp >= 0x20 && cp < 0x7F)
+            socm_buf_putc(b, (char)cp);
+        else if (cp < 0x10000)
+            socm_buf_printf(b, "\\u%04x", (unsigned)cp);
+        else {
+            cp -= 0x10000;
+            socm_buf_printf(b, "\\u%04x\\u%04x", 0xD800 + (unsigned)(cp >> 10),
+                            0xDC00 + (unsigned)(cp & 0x3FF));
+        }
+    }
+    socm_buf_putc(b, '"');
+}
+
+void socm_config_write_json(const struct socm_value *v, struct socm_buf *b)
+{
+    switch (v->type) {
+    case SOCM_V_NULL: socm_buf_puts(b, "null"); return;
+    case SOCM_V_STRING: write_json_string(b, v->u.str.s, v->u.str.len); return;
+    case SOCM_V_INTEGER: socm_buf_printf(b, "%" PRId64, v->u.i); return;
+    case SOCM_V_BOOL: socm_buf_puts(b, v->u.b ? "true" : "false"); return;
+    case SOCM_V_FLOAT:
+        if (isfinite(v->u.f)) {
+            socm_float_format(v->u.f, b); /* shortest round trip: valid JSON */
+            return;
+        }
+        break;
+    case SOCM_V_ARRAY:
+        socm_buf_putc(b, '[');
+        for (size_t i = 0; i < v->u.arr.n; i++) {
+            if (i)
+                socm_buf_putc(b, ',');
+            socm_config_write_json(v->u.arr.items[i], b);
+        }
+        socm_buf_putc(b, ']');
+        return;
+    case SOCM_V_TABLE:
+        socm_buf_putc(b, '{');
+        for (size_t i = 0; i < v->u.tbl.n; i++) {
+            const struct socm_kv *kv = &v->u.tbl.items[i];
+            if (i)
+                socm_buf_putc(b, ',');
+            write_json_string(b, kv->key, kv->keylen);
+            socm_buf_putc(b, ':');
+            socm_config_write_json(kv->value, b);
+        }
+        socm_buf_putc(b, '}');
+        return;
+    default:
+        break;
+    }
+    /* Dates, inf and nan have no JSON form: their text, as a string. */
+    char *t = emit_scalar_text(v);
+    write_json_string(b, t, strlen(t));
+    free(t);
+}
+
 /* ---- TOML ---- */
 
 static bool emit_key_is_bare(const char *k, size_t n)

@@ -21,6 +21,9 @@ struct socm_value *socm_yaml_parse(const char *data, size_t len, const char *fil
 char *socm_config_to_tagged_json(const struct socm_value *root);
 char *socm_config_to_json(const struct socm_value *root); /* plain JSON */
 char *socm_config_to_toml(const struct socm_value *root);
+/* Appends v as compact JSON, every character past ASCII escaped (\uXXXX): the plain
+ * JSON above as one line, written without building a jansson tree. */
+void socm_config_write_json(const struct socm_value *v, struct socm_buf *b);
 /* The same plain JSON as a jansson value (json_decref it), and back: a JSON value
  * as a config tree whose nodes all carry `pos` (an external extension's reply). */
 struct json_t *socm_value_to_json(const struct socm_value *v);

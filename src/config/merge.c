@@ -8,9 +8,7 @@
 /* Moves src's content into dst (dst's old content is freed), then frees src. */
 static void socm_value_replace(struct socm_value *dst, struct socm_value *src)
 {
-    struct socm_value old = *dst;
-    *dst = *src;
-    *src = old;
+    socm_value_swap(dst, src);
     socm_value_free(src);
 }
 

@@ -148,11 +148,11 @@ static struct socm_value *eval_arith(struct render *r, const struct expr *e,
     if (op == '+' && a->type == SOCM_V_STRING && b->type == SOCM_V_STRING) {
         if (socm_tpl_too_large(r, &e->pos, a->u.str.len + b->u.str.len) < 0)
             return NULL;
-        struct socm_value *v = socm_value_string(a->u.str.s, a->u.str.len, &e->pos);
-        v->u.str.s = socm_xrealloc(v->u.str.s, a->u.str.len + b->u.str.len + 1);
-        memcpy(v->u.str.s + a->u.str.len, b->u.str.s, b->u.str.len);
-        v->u.str.len += b->u.str.len;
-        v->u.str.s[v->u.str.len] = 0;
+        struct socm_buf s = SOCM_BUF_INIT;
+        socm_buf_putn(&s, a->u.str.s, a->u.str.len);
+        socm_buf_putn(&s, b->u.str.s, b->u.str.len);
+        struct socm_value *v = socm_value_string(s.data, s.len, &e->pos);
+        socm_buf_free(&s);
         return v;
     }
     if (op == '+' && a->type == SOCM_V_ARRAY && b->type == SOCM_V_ARRAY) {

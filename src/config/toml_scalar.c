@@ -191,17 +191,19 @@ static int toml_days_in_month(int year, int month)
 static int toml_time(struct toml_parser *ps, struct socm_datetime *dt)
 {
     const char *s = ps->p;
-    if (!toml_ndigits(s, ps->end, 2, &dt->hour) || s + 2 >= ps->end || s[2] != ':' ||
-        !toml_ndigits(s + 3, ps->end, 2, &dt->minute))
+    int hour, minute, second;
+    if (!toml_ndigits(s, ps->end, 2, &hour) || s + 2 >= ps->end || s[2] != ':' ||
+        !toml_ndigits(s + 3, ps->end, 2, &minute))
         return socm_toml_fail_at(ps, s, "invalid time (expected HH:MM:SS)");
-    if (s + 5 >= ps->end || s[5] != ':' || !toml_ndigits(s + 6, ps->end, 2, &dt->second))
+    if (s + 5 >= ps->end || s[5] != ':' || !toml_ndigits(s + 6, ps->end, 2, &second))
         return socm_toml_fail_at(ps, s, "invalid time: seconds are required (HH:MM:SS)");
-    if (dt->hour > 23)
-        return socm_toml_fail_at(ps, s, "hour %02d out of range", dt->hour);
-    if (dt->minute > 59)
-        return socm_toml_fail_at(ps, s + 3, "minute %02d out of range", dt->minute);
-    if (dt->second > 60) /* 60 is a leap second (RFC 3339) */
-        return socm_toml_fail_at(ps, s + 6, "second %02d out of range", dt->second);
+    if (hour > 23)
+        return socm_toml_fail_at(ps, s, "hour %02d out of range", hour);
+    if (minute > 59)
+        return socm_toml_fail_at(ps, s + 3, "minute %02d out of range", minute);
+    if (second > 60) /* 60 is a leap second (RFC 3339) */
+        return socm_toml_fail_at(ps, s + 6, "second %02d out of range", second);
+    dt->hour = (int8_t)hour, dt->minute = (int8_t)minute, dt->second = (int8_t)second;
     ps->p = s + 8;
     if (toml_peek(ps, 0) == '.') {
         const char *f = ps->p + 1;
@@ -218,7 +220,7 @@ static int toml_time(struct toml_parser *ps, struct socm_datetime *dt)
         for (int i = digits; i < 9; i++)
             ns *= 10;
         dt->nanosecond = ns;
-        dt->frac_digits = digits > 9 ? 9 : digits;
+        dt->frac_digits = (int8_t)(digits > 9 ? 9 : digits);
         ps->p = f;
     }
     return 0;
@@ -235,21 +237,23 @@ struct socm_value *socm_toml_datetime(struct toml_parser *ps, const struct socm_
             return NULL;
         type = SOCM_V_TIME_LOCAL;
     } else {
-        if (!toml_ndigits(s, ps->end, 4, &dt.year) || s + 4 >= ps->end || s[4] != '-' ||
-            !toml_ndigits(s + 5, ps->end, 2, &dt.month) || s + 7 >= ps->end || s[7] != '-' ||
-            !toml_ndigits(s + 8, ps->end, 2, &dt.day)) {
+        int year, month, day;
+        if (!toml_ndigits(s, ps->end, 4, &year) || s + 4 >= ps->end || s[4] != '-' ||
+            !toml_ndigits(s + 5, ps->end, 2, &month) || s + 7 >= ps->end || s[7] != '-' ||
+            !toml_ndigits(s + 8, ps->end, 2, &day)) {
             socm_toml_fail_at(ps, s, "invalid date (expected YYYY-MM-DD)");
             return NULL;
         }
-        if (dt.month < 1 || dt.month > 12) {
-            socm_toml_fail_at(ps, s + 5, "month %02d out of range", dt.month);
+        if (month < 1 || month > 12) {
+            socm_toml_fail_at(ps, s + 5, "month %02d out of range", month);
             return NULL;
         }
-        if (dt.day < 1 || dt.day > toml_days_in_month(dt.year, dt.month)) {
-            socm_toml_fail_at(ps, s + 8, "day %02d out of range for %04d-%02d", dt.day, dt.year,
-                         dt.month);
+        if (day < 1 || day > toml_days_in_month(year, month)) {
+            socm_toml_fail_at(ps, s + 8, "day %02d out of range for %04d-%02d", day, year,
+                         month);
             return NULL;
         }
+        dt.year = (int16_t)year, dt.month = (int8_t)month, dt.day = (int8_t)day;
         ps->p = s + 10;
         type = SOCM_V_DATE_LOCAL;
         int c = toml_peek(ps, 0);
@@ -277,7 +281,7 @@ struct socm_value *socm_toml_datetime(struct toml_parser *ps, const struct socm_
                     socm_toml_fail_at(ps, o, "time offset %.6s out of range", o);
                     return NULL;
                 }
-                dt.offset_minutes = (oh * 60 + om) * (c == '-' ? -1 : 1);
+                dt.offset_minutes = (int16_t)((oh * 60 + om) * (c == '-' ? -1 : 1));
                 ps->p = o + 6;
                 type = SOCM_V_DATETIME;
             }

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Tables at or above this size get a hash index; below it a linear scan is faster. */
@@ -16,8 +17,9 @@
  * every workflow: each distinct key is stored once, counted, and freed with its
  * last table. The set is shared by every tree, hence the lock. */
 struct socm_key {
-    size_t hash, refs, len;
-    char s[]; /* NUL-terminated; may hold NUL bytes before len */
+    size_t hash;
+    uint32_t refs, len; /* a key is far shorter than 4 GiB (input is bounded) */
+    char s[];           /* NUL-terminated; may hold NUL bytes before len */
 };
 
 static struct {
@@ -61,10 +63,14 @@ static char *socm_key_get(const char *key, size_t len)
         h = (h + 1) & mask;
     }
     if (k) {
+        if (k->refs == UINT32_MAX)
+            abort(); /* more owners than any bounded input makes */
         k->refs++;
     } else {
+        if (len >= UINT32_MAX)
+            abort();
         k = socm_xmalloc(sizeof *k + len + 1);
-        *k = (struct socm_key){hash, 1, len};
+        *k = (struct socm_key){hash, 1, (uint32_t)len};
         memcpy(k->s, key, len);
         k->s[len] = 0;
         socm_keys.slots[h] = k;
@@ -108,12 +114,56 @@ struct socm_value *socm_value_new(enum socm_vtype type, const struct socm_pos *p
     return v;
 }
 
+_Static_assert(sizeof(struct socm_value) <= 48, "a config node must stay small");
+
+/* A string's text lives right after its node, in one allocation (one malloc header
+ * and one rounding instead of two): a campaign has several strings per workflow. */
+static char *str_inline(const struct socm_value *v)
+{
+    return (char *)(v + 1);
+}
+
 struct socm_value *socm_value_string(const char *s, size_t len, const struct socm_pos *pos)
 {
-    struct socm_value *v = socm_value_new(SOCM_V_STRING, pos);
-    v->u.str.s = socm_strndup(s, len);
+    if (len >= SIZE_MAX - sizeof(struct socm_value))
+        abort();
+    struct socm_value *v = socm_xmalloc(sizeof *v + len + 1);
+    memset(v, 0, sizeof *v);
+    v->type = SOCM_V_STRING;
+    if (pos)
+        v->pos = *pos;
+    v->u.str.s = str_inline(v);
+    if (len)
+        memcpy(v->u.str.s, s, len);
+    v->u.str.s[len] = 0;
     v->u.str.len = len;
     return v;
+}
+
+void socm_value_set_string(struct socm_value *v, const char *s, size_t len)
+{
+    char *old = v->u.str.s;
+    v->u.str.s = socm_strndup(s, len); /* s may be the old text */
+    v->u.str.len = len;
+    if (old != str_inline(v))
+        free(old);
+}
+
+/* A string node's text, moved out of the node if it lives there (the node's
+ * contents are about to move to another node). */
+static void str_detach(struct socm_value *v)
+{
+    if (v->type == SOCM_V_STRING && v->u.str.s == str_inline(v))
+        v->u.str.s = socm_strndup(v->u.str.s, v->u.str.len);
+}
+
+void socm_value_swap(struct socm_value *a, struct socm_value *b)
+{
+    str_detach(a);
+    str_detach(b);
+    struct socm_value t = *a;
+    *a = *b;
+    *b = t;
 }
 
 struct socm_value *socm_value_integer(int64_t i, const struct socm_pos *pos)
@@ -157,7 +207,8 @@ void socm_value_free(struct socm_value *v)
     }
     switch (v->type) {
     case SOCM_V_STRING:
-        free(v->u.str.s);
+        if (v->u.str.s != str_inline(v))
+            free(v->u.str.s);
         break;
     case SOCM_V_ARRAY:
         for (size_t i = 0; i < v->u.arr.n; i++)
@@ -182,13 +233,14 @@ struct socm_value *socm_value_clone(const struct socm_value *v)
 {
     if (!v)
         return NULL;
+    if (v->type == SOCM_V_STRING) {
+        struct socm_value *c = socm_value_string(v->u.str.s, v->u.str.len, &v->pos);
+        c->flags = v->flags;
+        return c;
+    }
     struct socm_value *c = socm_value_new(v->type, &v->pos);
     c->flags = v->flags;
     switch (v->type) {
-    case SOCM_V_STRING:
-        c->u.str.s = socm_strndup(v->u.str.s, v->u.str.len);
-        c->u.str.len = v->u.str.len;
-        break;
     case SOCM_V_ARRAY:
         /* Exactly as many slots as items: clones are rarely grown. */
         c->u.arr.cap = v->u.arr.n;
@@ -270,6 +322,8 @@ struct socm_value *socm_value_unshare(struct socm_value **pv)
 void socm_array_push(struct socm_value *arr, struct socm_value *item)
 {
     if (arr->u.arr.n == arr->u.arr.cap) {
+        if (arr->u.arr.cap > UINT32_MAX / 2)
+            abort(); /* far past every bound on input */
         arr->u.arr.cap = arr->u.arr.cap ? arr->u.arr.cap * 2 : 4;
         arr->u.arr.items = socm_xrealloc(arr->u.arr.items, arr->u.arr.cap * sizeof(void *));
     }
@@ -287,29 +341,35 @@ static size_t socm_key_hash(const char *key, size_t len)
     return (size_t)h;
 }
 
-/* The index stores item positions + 1 (0 = empty slot). */
+/* The index: index[0] is the number of slots (a power of two), index[1 + h] the
+ * item position + 1 in slot h (0 = empty). */
+static size_t index_cap(const struct socm_value *t)
+{
+    return t->u.tbl.index ? t->u.tbl.index[0] : 0;
+}
+
 static void socm_table_index_put(struct socm_value *t, size_t item)
 {
     const struct socm_kv *kv = &t->u.tbl.items[item];
-    size_t mask = t->u.tbl.index_cap - 1;
+    uint32_t *slot = t->u.tbl.index + 1;
+    size_t mask = index_cap(t) - 1;
     size_t h = socm_key_hash(kv->key, kv->keylen) & mask;
-    while (t->u.tbl.index[h])
+    while (slot[h])
         h = (h + 1) & mask;
-    t->u.tbl.index[h] = item + 1;
+    slot[h] = (uint32_t)item + 1;
 }
 
 static void socm_table_reindex(struct socm_value *t)
 {
     free(t->u.tbl.index);
     t->u.tbl.index = NULL;
-    t->u.tbl.index_cap = 0;
     if (t->u.tbl.n < SOCM_TABLE_INDEX_MIN)
         return;
     size_t cap = 32;
-    while (cap < t->u.tbl.n * 2)
+    while (cap < (size_t)t->u.tbl.n * 2)
         cap *= 2;
-    t->u.tbl.index = socm_xcalloc(cap, sizeof(size_t));
-    t->u.tbl.index_cap = cap;
+    t->u.tbl.index = socm_xcalloc(cap + 1, sizeof *t->u.tbl.index);
+    t->u.tbl.index[0] = (uint32_t)cap;
     for (size_t i = 0; i < t->u.tbl.n; i++)
         socm_table_index_put(t, i);
 }
@@ -319,10 +379,11 @@ static long socm_table_find(const struct socm_value *t, const char *key, size_t 
     if (!t || t->type != SOCM_V_TABLE)
         return -1;
     if (t->u.tbl.index) {
-        size_t mask = t->u.tbl.index_cap - 1;
+        const uint32_t *slot = t->u.tbl.index + 1;
+        size_t mask = index_cap(t) - 1;
         size_t h = socm_key_hash(key, len) & mask;
-        while (t->u.tbl.index[h]) {
-            size_t i = t->u.tbl.index[h] - 1;
+        while (slot[h]) {
+            size_t i = slot[h] - 1;
             const struct socm_kv *kv = &t->u.tbl.items[i];
             if (kv->keylen == len && memcmp(kv->key, key, len) == 0)
                 return (long)i;
@@ -362,6 +423,8 @@ int socm_table_add(struct socm_value *tbl, const char *key, size_t keylen,
         return -1;
     if (tbl->u.tbl.n == tbl->u.tbl.cap) {
         /* Small first: most tables (resources, environment) hold a few keys. */
+        if (tbl->u.tbl.cap > UINT32_MAX / 4)
+            abort(); /* far past every bound on input (and the index's room) */
         tbl->u.tbl.cap = tbl->u.tbl.cap ? tbl->u.tbl.cap * 2 : 4;
         tbl->u.tbl.items = socm_xrealloc(tbl->u.tbl.items, tbl->u.tbl.cap * sizeof(struct socm_kv));
     }
@@ -373,7 +436,7 @@ int socm_table_add(struct socm_value *tbl, const char *key, size_t keylen,
         kv->key_pos = *key_pos;
     else
         kv->key_pos = value ? value->pos : (struct socm_pos){0};
-    if (tbl->u.tbl.index && tbl->u.tbl.n * 2 <= tbl->u.tbl.index_cap)
+    if (tbl->u.tbl.index && (size_t)tbl->u.tbl.n * 2 <= index_cap(tbl))
         socm_table_index_put(tbl, tbl->u.tbl.n - 1);
     else if (tbl->u.tbl.n >= SOCM_TABLE_INDEX_MIN)
         socm_table_reindex(tbl);

@@ -24,14 +24,16 @@ enum socm_vtype {
     SOCM_V_TABLE,
 };
 
-/* Date/time fields; which are meaningful depends on the node type. */
+/* Date/time fields; which are meaningful depends on the node type. Narrow types:
+ * every node has room for this, so its size is every node's. */
 struct socm_datetime {
-    int year, month, day;
-    int hour, minute, second;
-    int nanosecond;     /* fraction, in ns */
-    int frac_digits;    /* digits written in the source (0 = none), for faithful output */
-    int offset_minutes; /* offset date-time only; Z is 0 */
-    bool offset_z;      /* written as Z (vs +00:00) */
+    int16_t year;                  /* 0..9999 */
+    int8_t month, day;
+    int8_t hour, minute, second;
+    int8_t frac_digits;            /* digits written in the source (0 = none, at most 9) */
+    int32_t nanosecond;            /* fraction, in ns */
+    int16_t offset_minutes;        /* offset date-time only; Z is 0 */
+    bool offset_z;                 /* written as Z (vs +00:00) */
 };
 
 struct socm_value;
@@ -52,14 +54,17 @@ enum {
     SOCM_VF_DOTTED = 1u << 4,         /* table created by a dotted key in a key/value */
 };
 
+/* 48 bytes, a campaign holding tens of nodes per workflow: keep it so. */
 struct socm_value {
-    enum socm_vtype type;
-    unsigned flags;
-    struct socm_pos pos;
+    enum socm_vtype type : 8;
+    unsigned flags : 8;
     unsigned refs; /* owners beyond the first (socm_value_share); 0 = one owner */
+    struct socm_pos pos;
     union {
         struct {
-            char *s; /* NUL-terminated */
+            /* NUL-terminated. Usually in the node's own allocation: change it only
+             * through socm_value_set_string. */
+            char *s;
             size_t len; /* may contain NUL bytes before len */
         } str;
         int64_t i;
@@ -68,13 +73,13 @@ struct socm_value {
         struct socm_datetime dt;
         struct {
             struct socm_value **items;
-            size_t n, cap;
+            uint32_t n, cap;
         } arr;
         struct {
             struct socm_kv *items; /* in insertion order */
-            size_t n, cap;
-            size_t *index;          /* open-addressing hash over items, built when large */
-            size_t index_cap;
+            uint32_t n, cap;
+            uint32_t *index; /* open-addressing hash over items, built when large;
+                              * index[0] is its number of slots */
         } tbl;
     } u;
 };
@@ -87,6 +92,10 @@ struct socm_value *socm_value_float(double f, const struct socm_pos *pos);
 struct socm_value *socm_value_bool(bool b, const struct socm_pos *pos);
 struct socm_value *socm_value_table(const struct socm_pos *pos);
 struct socm_value *socm_value_array(const struct socm_pos *pos);
+/* Replaces a string node's text with s[0..len). */
+void socm_value_set_string(struct socm_value *v, const char *s, size_t len);
+/* Exchanges the contents of two nodes (types, values, positions, owners). */
+void socm_value_swap(struct socm_value *a, struct socm_value *b);
 /* Drops one owner of v; the tree is freed with its last owner. */
 void socm_value_free(struct socm_value *v);
 struct socm_value *socm_value_clone(const struct socm_value *v);

@@ -3,12 +3,15 @@
 #include "util/str.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 void socm_memline_free(struct socm_memline *m)
 {
     free(m->t);
     free(m->use);
+    free(m->mx);
+    free(m->mn);
     memset(m, 0, sizeof *m);
 }
 
@@ -72,6 +75,168 @@ static size_t split_at(struct socm_memline *m, double t)
     return at;
 }
 
+/* Brings the trees up to date for steps from `from` on (those after it moved or
+ * changed); a tree too small for the steps is rebuilt whole. */
+static void trees_update(struct socm_memline *m, size_t from)
+{
+    if (m->tsize < m->n) {
+        size_t size = m->tsize ? m->tsize : 16;
+        while (size < m->n)
+            size *= 2;
+        free(m->mx);
+        free(m->mn);
+        m->mx = socm_xmalloc(2 * size * sizeof *m->mx);
+        m->mn = socm_xmalloc(2 * size * sizeof *m->mn);
+        for (size_t i = 0; i < 2 * size; i++) {
+            m->mx[i] = -INFINITY;
+            m->mn[i] = INFINITY;
+        }
+        m->tsize = size;
+        from = 0;
+    }
+    if (from >= m->n)
+        return;
+    for (size_t i = from; i < m->n; i++)
+        m->mx[m->tsize + i] = m->mn[m->tsize + i] = m->use[i];
+    /* Parents of the changed leaves, level by level. */
+    for (size_t lo = (m->tsize + from) / 2, hi = (m->tsize + m->n - 1) / 2; lo >= 1; lo /= 2, hi /= 2) {
+        for (size_t p = lo; p <= hi; p++) {
+            m->mx[p] = m->mx[2 * p] > m->mx[2 * p + 1] ? m->mx[2 * p] : m->mx[2 * p + 1];
+            m->mn[p] = m->mn[2 * p] < m->mn[2 * p + 1] ? m->mn[2 * p] : m->mn[2 * p + 1];
+        }
+        if (lo == 1)
+            break;
+    }
+}
+
+/* First step ≥ from whose use is > x (above = true) or ≤ x (above = false), or -1;
+ * also -1 (for `above`) when that step starts at or after `bound`. */
+static long first_step(const struct socm_memline *m, size_t from, double x, bool above, double bound)
+{
+    /* The answer (or the bound) is often a few steps on: look there before
+     * climbing the tree. */
+    size_t end = from + 16 < m->n ? from + 16 : m->n;
+    for (size_t i = from; i < end; i++) {
+        if (above && m->t[i] >= bound)
+            return -1;
+        if (above ? m->use[i] > x : m->use[i] <= x)
+            return (long)i;
+    }
+    if (end >= m->n)
+        return -1;
+    size_t p = m->tsize + end;
+    for (;;) {
+        if (above ? m->mx[p] > x : m->mn[p] <= x) {
+            while (p < m->tsize)
+                p = (above ? m->mx[2 * p] > x : m->mn[2 * p] <= x) ? 2 * p : 2 * p + 1;
+            return above && m->t[p - m->tsize] >= bound ? -1 : (long)(p - m->tsize);
+        }
+        /* On to the subtree just right of p: up while p is a right child. */
+        while (p & 1) {
+            if (p == 1)
+                return -1;
+            p /= 2;
+        }
+        p++;
+        if (above) { /* a subtree that starts from the bound on is not looked into */
+            size_t q = p;
+            while (q < m->tsize)
+                q *= 2;
+            if (q - m->tsize >= m->n || m->t[q - m->tsize] >= bound)
+                return -1;
+        }
+    }
+}
+
+/* last_le(m, t) knowing that step `from` (≥ -1) starts at or before t: galloping
+ * from there, as the callers' times mostly move a little. */
+static long last_le_from(const struct socm_memline *m, double t, long from)
+{
+    long lo = from, step = 1, hi; /* steps ≤ lo start at or before t */
+    for (;;) {
+        hi = lo + step;
+        if (hi >= (long)m->n) {
+            hi = (long)m->n - 1;
+            break;
+        }
+        if (m->t[hi] > t)
+            break;
+        lo = hi;
+        step *= 2;
+    }
+    while (lo < hi) { /* the last in [lo, hi] starting at or before t */
+        long mid = lo + (hi - lo + 1) / 2;
+        if (m->t[mid] <= t)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
+double socm_memline_fit_at(const struct socm_memline *m, double t, double w, double limit, double stop, long *at)
+{
+    double c = t;
+    /* the step holding c (-1: before the first, use 0) */
+    long i = at && *at >= -1 && *at < (long)m->n && (*at < 0 || m->t[*at] <= c) ? last_le_from(m, c, *at)
+                                                                                 : last_le(m, c);
+    for (;;) {
+        if (at)
+            *at = i;
+        if (c >= stop)
+            return INFINITY;
+        if ((i < 0 ? 0 : m->use[i]) > limit) {
+            /* No start before the next step within the limit: each would hold
+             * part of a step above it. */
+            long j = first_step(m, (size_t)(i + 1), limit, false, INFINITY);
+            if (j < 0)
+                return INFINITY;
+            c = m->t[j];
+            i = j;
+            continue;
+        }
+        long j = first_step(m, (size_t)(i + 1), limit, true, c + w);
+        if (j < 0)
+            return c;
+        /* Step j is above the limit and starts inside [c, c + w): start after it. */
+        if ((size_t)(j + 1) >= m->n)
+            return INFINITY;
+        c = m->t[j + 1];
+        i = j + 1;
+    }
+}
+
+double socm_memline_fit(const struct socm_memline *m, double t, double w, double limit, double stop)
+{
+    return socm_memline_fit_at(m, t, w, limit, stop, NULL);
+}
+
+double socm_memline_min(const struct socm_memline *m, double a, double b)
+{
+    if (!(a < b))
+        return INFINITY;
+    long i = last_le(m, a);
+    if (i < 0)
+        return 0; /* nothing in use before the first step */
+    /* The last step starting before b. */
+    long lo = i, hi = (long)m->n - 1;
+    while (lo < hi) {
+        long mid = lo + (hi - lo + 1) / 2;
+        if (m->t[mid] < b)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    double v = INFINITY;
+    for (size_t l = m->tsize + (size_t)i, r = m->tsize + (size_t)lo + 1; l < r; l /= 2, r /= 2) {
+        if (l & 1)
+            v = fmin(v, m->mn[l++]);
+        if (r & 1)
+            v = fmin(v, m->mn[--r]);
+    }
+    return v;
+}
+
 void socm_memline_add(struct socm_memline *m, double a, double b, double mb)
 {
     if (!(a < b) || mb == 0)
@@ -81,6 +246,7 @@ void socm_memline_add(struct socm_memline *m, double a, double b, double mb)
     for (size_t k = i; k < j; k++)
         m->use[k] += mb;
     m->total += mb;
+    trees_update(m, i);
 }
 
 /* ---- socm_memsum: a treap of (time, delta) events with subtree sums ---- */

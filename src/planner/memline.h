@@ -1,6 +1,6 @@
 /* memline.h — memory in use over time as a step function (sorted breakpoints), so
  * that "how much is in use at t" and "the peak over [a, b)" need no rescan of the
- * whole plan. Shared by heft_socm.c (one pool) and time.c (one per node). */
+ * whole plan. Used by time_place.c (one per node); heft_socm.c uses socm_memsum. */
 #ifndef SOCM_MEMLINE_H
 #define SOCM_MEMLINE_H
 
@@ -12,6 +12,10 @@ struct socm_memline {
     double *use; /* memory in use on [t[i], t[i+1]) */
     size_t n, cap;
     double total; /* Σ memory ever added (a quick upper bound of the peak) */
+    /* Max- and min-trees over use[] (leaves at tsize + i; padding −inf / +inf), so
+     * that socm_memline_fit skips runs of steps in O(log n). */
+    double *mx, *mn;
+    size_t tsize;
 };
 
 void socm_memline_free(struct socm_memline *m);
@@ -20,6 +24,18 @@ double socm_memline_at(const struct socm_memline *m, double t);
 /* Largest use over [a, b); *after gets the end of the last step that reaches
  * the peak while exceeding `limit` (so a caller can retry from there), or b. */
 double socm_memline_peak(const struct socm_memline *m, double a, double b, double limit, double *after);
+/* The earliest c ≥ t such that the use stays ≤ limit over [c, c + w) (the step
+ * holding c included, so also for w = 0); INFINITY if there is none before `stop`.
+ * The same answer as retrying socm_memline_peak from its `after`, without
+ * rescanning: runs of steps above (or within) the limit are skipped by the trees. */
+double socm_memline_fit(const struct socm_memline *m, double t, double w, double limit, double stop);
+/* The same; *at (in and out) is the step holding the last time asked of this line
+ * (-1: before the first; SOCM_MEMLINE_UNKNOWN: none yet), for callers whose times
+ * only grow: the step holding t is then found from there. */
+#define SOCM_MEMLINE_UNKNOWN (-2)
+double socm_memline_fit_at(const struct socm_memline *m, double t, double w, double limit, double stop, long *at);
+/* Smallest use over [a, b) (every step that overlaps it); INFINITY if a >= b. */
+double socm_memline_min(const struct socm_memline *m, double a, double b);
 /* Adds `mb` on [a, b) (nothing if a >= b). */
 void socm_memline_add(struct socm_memline *m, double a, double b, double mb);
 

@@ -4,7 +4,7 @@
  * planners' slot scans need — the first slot free by time x, and the smallest
  * free time after x with the first slot that has it — so that placing a workflow
  * does not look at every core. Values only grow (raise). Shared by heft_socm.c and
- * time.c. */
+ * time_place.c. */
 #ifndef SOCM_SLOTIDX_H
 #define SOCM_SLOTIDX_H
 

@@ -6,6 +6,7 @@
 #include "util/child.h"
 
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +19,9 @@ double socm_slurm_timeout(void)
     return t > 0 ? t : 60;
 }
 
-/* Counted per process so that a run can say how many commands it cost (benchmark). */
-static size_t n_calls[SOCM_SLURM_NCMD];
+/* Counted per process so that a run can say how many commands it cost (benchmark);
+ * atomic, as the slurm-pilot enactor runs its commands in a worker thread. */
+static _Atomic size_t n_calls[SOCM_SLURM_NCMD];
 static const char *const cmd_names[SOCM_SLURM_NCMD] = {"sbatch", "squeue", "sacct", "scancel",
                                                          "sinfo",  "sacctmgr", "scontrol"};
 

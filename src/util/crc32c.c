@@ -18,9 +18,14 @@ static void make_table(void)
 
 uint32_t socm_crc32c(const void *data, size_t len)
 {
+    return socm_crc32c_update(0, data, len);
+}
+
+uint32_t socm_crc32c_update(uint32_t crc, const void *data, size_t len)
+{
     pthread_once(&once, make_table);
     const unsigned char *p = data;
-    uint32_t c = 0xffffffffu;
+    uint32_t c = crc ^ 0xffffffffu;
     while (len--)
         c = table[(c ^ *p++) & 0xff] ^ (c >> 8);
     return c ^ 0xffffffffu;

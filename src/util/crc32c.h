@@ -8,5 +8,8 @@
 
 /* CRC-32C of len bytes (the standard one: "123456789" gives 0xe3069283). */
 uint32_t socm_crc32c(const void *data, size_t len);
+/* The CRC of the bytes before data and data together, given `crc` of those before
+ * (0 for none): a long text checksummed piece by piece. */
+uint32_t socm_crc32c_update(uint32_t crc, const void *data, size_t len);
 
 #endif

@@ -8,9 +8,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "exec/bookkeeper.h"
-#include "exec/journal.h"
-#include "exec/spec.h"
+#include "manager/bookkeeper.h"
+#include "state/journal.h"
+#include "state/spec.h"
 #include "util/crc32c.h"
 #include "util/proc.h"
 #include "util/str.h"
@@ -233,6 +233,9 @@ static void test_crc32c_vector(void **state)
     (void)state;
     assert_int_equal(socm_crc32c("123456789", 9), 0xe3069283u);
     assert_int_equal(socm_crc32c("", 0), 0);
+    /* piece by piece, as a long line is checksummed while it is written */
+    uint32_t c = socm_crc32c_update(0, "1234", 4);
+    assert_int_equal(socm_crc32c_update(c, "56789", 5), 0xe3069283u);
 }
 
 /* A middle line replaced by a different, well-formed event (a DONE workflow put back
@@ -376,6 +379,90 @@ static void test_spec_workdir_roundtrip(void **state)
     json_decref(j);
     socm_spec_free(&s);
     socm_spec_free(&r);
+}
+
+static int keep_begin(void *ctx, json_t *ev, size_t line, struct socm_error *err)
+{
+    if (line == 1)
+        *(json_t **)ctx = json_incref(ev);
+    return 0;
+}
+
+/* The begin line of a large campaign is written piece by piece, never held whole:
+ * the file holds exactly the line socm_spec_begin_line builds, sealed; replay checks
+ * its checksum and reads back every task with its history, the configuration and the
+ * plan (held as text by a spec built from a campaign, dropped once written). */
+static void test_streamed_begin_line(void **state)
+{
+    (void)state;
+    enum { N = 3000 }; /* some 600 KB: many pieces */
+    struct socm_spec s;
+    memset(&s, 0, sizeof s);
+    s.campaign = socm_strdup("big");
+    s.state_dir = socm_strdup(dir);
+    s.enactor = socm_strdup("local");
+    s.history_db = socm_strdup("/nonexistent/h.db");
+    s.n = N;
+    s.tasks = socm_xcalloc(N, sizeof *s.tasks);
+    for (int i = 0; i < N; i++) {
+        struct socm_task *t = &s.tasks[i];
+        t->id = i + 1;
+        t->name = socm_asprintf("w%d", i + 1);
+        socm_strv_push(&t->argv, "python3");
+        socm_strv_pushf(&t->argv, "--obs=%d \"\\\u00e9", i);
+        t->cores = t->threads = 1;
+        t->history_text = socm_asprintf("{\"job_name\":\"w%d\",\"ranks\":1}", i + 1);
+    }
+    s.config_text = socm_strdup("{\"campaign\":{\"name\":\"big\",\"k\":\"\\u00e9\"}}");
+    s.plan_text = socm_strdup("{\"policy\":\"p\",\"cores\":1,\"entries\":[]}");
+    char *whole = socm_spec_begin_line(&s, 100.5, 42);
+    struct socm_error err = {0};
+    assert_int_equal(mkdir(dir, 0700), 0);
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    assert_true(dfd >= 0);
+    struct socm_journal j;
+    assert_int_equal(socm_spec_journal_create(&s, 100.5, 42, &j, dfd, dir, &err), 0);
+    socm_journal_close(&j);
+    assert_null(s.config_text);
+    assert_null(s.plan_text);
+    /* byte for byte the whole line, sealed */
+    size_t n = strlen(whole);
+    assert_true(n > 1 << 18);
+    assert_int_equal(whole[n - 1], '}');
+    char tail[64];
+    snprintf(tail, sizeof tail, ",\"crc\":\"%08x\"}\n", socm_crc32c(whole, n - 1));
+    char *p = socm_journal_path(dir);
+    FILE *f = fopen(p, "r");
+    free(p);
+    assert_non_null(f);
+    char *text = socm_xmalloc(n + 64);
+    size_t got = fread(text, 1, n + 63, f);
+    fclose(f);
+    assert_int_equal(got, n - 1 + strlen(tail));
+    assert_memory_equal(text, whole, n - 1);
+    assert_memory_equal(text + n - 1, tail, strlen(tail));
+    free(text);
+    free(whole);
+    json_t *begin = NULL;
+    assert_int_equal(socm_journal_replay(dir, keep_begin, &begin, NULL, &err), 0);
+    assert_non_null(begin);
+    struct socm_spec r;
+    assert_int_equal(socm_spec_from_json(json_object_get(begin, "spec"), &r, &err), 0);
+    assert_int_equal(r.n, N);
+    assert_string_equal(r.tasks[N - 1].argv.v[1], "--obs=2999 \"\\\u00e9");
+    json_t *h = socm_task_history(&r.tasks[N - 1]);
+    assert_string_equal(json_string_value(json_object_get(h, "job_name")), "w3000");
+    json_decref(h);
+    h = socm_task_history(&s.tasks[6]); /* from the text */
+    assert_string_equal(json_string_value(json_object_get(h, "job_name")), "w7");
+    json_decref(h);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(r.config, "campaign"), "k")),
+                        "\u00e9");
+    assert_string_equal(json_string_value(json_object_get(r.plan, "policy")), "p");
+    json_decref(begin);
+    socm_spec_free(&r);
+    socm_spec_free(&s);
+    close(dfd);
 }
 
 /* The reader `socm events --follow` uses: a line still being written is not read
@@ -563,6 +650,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_spec_roundtrip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_spec_workdir_roundtrip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reader_follows_growth, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_streamed_begin_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_replay_every_kind, setup, teardown),
         cmocka_unit_test_setup_teardown(test_replay_late_rss, setup, teardown),
         cmocka_unit_test_setup_teardown(test_event_before_begin, setup, teardown),

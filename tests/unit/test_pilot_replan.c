@@ -9,9 +9,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "exec/journal.h"
-#include "exec/pilot.h"
-#include "exec/spec.h"
+#include "state/journal.h"
+#include "agents/pilot.h"
+#include "state/spec.h"
 #include "util/proc.h"
 #include "util/str.h"
 
@@ -78,7 +78,7 @@ static void test_remaining_only(void **state)
     write_journal(10, 1); /* t1 done: t2 → t3 remain, 50 min left */
     struct socm_pilot_shape sh;
     struct socm_error err = {0};
-    assert_int_equal(socm_pilot_replan(tmpdir, NULL, 0, &sh, &err), 0);
+    assert_int_equal(socm_pilot_replan(tmpdir, NULL, NULL, 0, &sh, &err), 0);
     assert_int_equal(sh.workflows, 2);
     assert_int_equal(sh.cores, 2); /* t1's 4 cores are no longer needed */
     assert_true(sh.deadline_left_min > 49 && sh.deadline_left_min < 51);
@@ -94,13 +94,13 @@ static void test_min_walltime(void **state)
     double minw[] = {0, 40, 0}; /* t2 was cut after 20 min */
     struct socm_pilot_shape sh;
     struct socm_error err = {0};
-    assert_int_equal(socm_pilot_replan(tmpdir, minw, 3, &sh, &err), 0);
+    assert_int_equal(socm_pilot_replan(tmpdir, NULL, minw, 3, &sh, &err), 0);
     assert_true(sh.walltime_min >= 42);  /* 40 + 2 min */
     assert_string_equal(sh.qos, "slow"); /* longer than fast's 30 min */
     socm_pilot_shape_free(&sh);
     /* with only 20 min left, no plan fits: the caller keeps the old shape */
     write_journal(40, 1);
-    assert_int_equal(socm_pilot_replan(tmpdir, minw, 3, &sh, &err), -1);
+    assert_int_equal(socm_pilot_replan(tmpdir, NULL, minw, 3, &sh, &err), -1);
 }
 
 static void test_nothing_left_and_passed(void **state)
@@ -109,7 +109,7 @@ static void test_nothing_left_and_passed(void **state)
     write_journal(10, 2); /* t3 RUNNING: still left */
     struct socm_pilot_shape sh;
     struct socm_error err = {0};
-    assert_int_equal(socm_pilot_replan(tmpdir, NULL, 0, &sh, &err), 0);
+    assert_int_equal(socm_pilot_replan(tmpdir, NULL, NULL, 0, &sh, &err), 0);
     assert_int_equal(sh.workflows, 1);
     socm_pilot_shape_free(&sh);
     /* every workflow DONE */
@@ -119,9 +119,9 @@ static void test_nothing_left_and_passed(void **state)
     fprintf(f, "{\"ev\":\"wf\",\"id\":3,\"name\":\"t3\",\"state\":\"DONE\",\"t\":1}\n");
     fclose(f);
     free(jp);
-    assert_int_equal(socm_pilot_replan(tmpdir, NULL, 0, &sh, &err), 1);
+    assert_int_equal(socm_pilot_replan(tmpdir, NULL, NULL, 0, &sh, &err), 1);
     write_journal(70, 1); /* the deadline passed 10 min ago */
-    assert_int_equal(socm_pilot_replan(tmpdir, NULL, 0, &sh, &err), -1);
+    assert_int_equal(socm_pilot_replan(tmpdir, NULL, NULL, 0, &sh, &err), -1);
     assert_non_null(strstr(err.msg, "deadline"));
 }
 

@@ -1,7 +1,9 @@
 /* test_planner_index.c — the planners' index structures against brute force on
  * random operations (seeded, so a failure repeats): memline (memory in use over
  * time, its peak over a window and where to retry after it), memsum (the same "in
- * use at t" as a treap) and slotidx (per-slot free times of one width: raise, set,
+ * use at t" as a treap), the earliest start where a window fits under a limit
+ * (memline_fit) against retrying the peak, the smallest
+ * use over a window, and slotidx (per-slot free times of one width: raise, set,
  * first ≥ / ≤ x, first ≥ in two indexes, next value above x). Integration tests
  * reach them only through whole plans. */
 #include <setjmp.h>
@@ -98,6 +100,72 @@ static void test_memline_empty_and_degenerate(void **state)
     socm_memline_add(&ml, 7, 3, 100); /* reversed: nothing */
     assert_true(socm_memline_at(&ml, 5) == 0);
     socm_memline_free(&ml);
+}
+
+/* The earliest start ≥ t whose window [start, start + w) stays within `limit`,
+ * by retrying the peak from where it says (INFINITY from `stop` on). */
+static double retry_fit(const struct socm_memline *ml, double t, double w, double limit, double stop)
+{
+    for (;;) {
+        if (t >= stop)
+            return INFINITY;
+        double after;
+        if (socm_memline_peak(ml, t, t + w, limit, &after) <= limit)
+            return t;
+        t = after > t ? after : nextafter(t, INFINITY);
+    }
+}
+
+/* Smallest use over [a, b): at a and at every end inside (a, b). */
+static double truth_min(const struct ivl *v, size_t n, double a, double b)
+{
+    double lo = truth_at(v, n, a);
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].a > a && v[i].a < b)
+            lo = fmin(lo, truth_at(v, n, v[i].a));
+        if (v[i].b > a && v[i].b < b)
+            lo = fmin(lo, truth_at(v, n, v[i].b));
+    }
+    return lo;
+}
+
+/* Fits found through the trees (also from the step of the last time asked) are
+ * those of retrying the peak;
+ * lines long enough for trees of several levels, steps of every kind (windows of
+ * zero length, limits below every use, starts before the first step). */
+static void test_memline_fit_matches_retrying(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 1; seed <= 12; seed++) {
+        fx_seed(seed * 104729);
+        struct socm_memline ml = {0};
+        struct ivl v[NOPS];
+        size_t n = 0;
+        for (int op = 0; op < NOPS; op++) {
+            double a = (double)fx_rnd_in(0, 300) / (fx_rnd() % 2 ? 1 : 4), b = a + (double)fx_rnd_in(0, 30);
+            double mb = (double)fx_rnd_in(1, 100);
+            socm_memline_add(&ml, a, b, mb);
+            if (a < b)
+                v[n++] = (struct ivl){a, b, mb};
+            double wa = (double)fx_rnd_in(-5, 320) / 2, wb = wa + (double)fx_rnd_in(0, 20);
+            double lo = socm_memline_min(&ml, wa, wb);
+            assert_true(wb > wa ? fabs(lo - truth_min(v, n, wa, wb)) < 1e-9 : lo == INFINITY);
+            double from = (double)fx_rnd_in(-5, 300);
+            double w = (double)fx_rnd_in(0, 25) / (fx_rnd() % 3 ? 1 : 3);
+            double limit = (double)fx_rnd_in(0, 400), stop = fx_rnd() % 4 ? INFINITY : from + fx_rnd_in(0, 200);
+            long at = SOCM_MEMLINE_UNKNOWN; /* times that only grow: from where the last was */
+            double t = from;
+            for (int q = 0; q < 8; q++) {
+                t += (double)fx_rnd_in(0, 40) / 2;
+                double want = retry_fit(&ml, t, w, limit, stop);
+                assert_true(socm_memline_fit(&ml, t, w, limit, stop) == want);
+                assert_true(socm_memline_fit_at(&ml, t, w, limit, stop, &at) == want);
+                if (want < INFINITY) /* where it fits, the peak says so */
+                    assert_true(socm_memline_peak(&ml, want, want + w, limit, NULL) <= limit);
+            }
+        }
+        socm_memline_free(&ml);
+    }
 }
 
 static int64_t slot_first_ge(const double *v, int64_t ns, double x, int64_t from)
@@ -198,6 +266,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_memline_and_memsum_match_brute_force),
         cmocka_unit_test(test_memline_empty_and_degenerate),
+        cmocka_unit_test(test_memline_fit_matches_retrying),
         cmocka_unit_test(test_slotidx_matches_brute_force),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -201,6 +201,32 @@ static void test_memory_per_node(void **state)
     fx_free(&f);
 }
 
+/* A core left idle because its node's memory was full keeps that gap for a later
+ * workflow small enough to fit beside what holds the memory, to the MB (the
+ * gap's memory floor is 90 MB and the room 90 MB: it fits), and not for one that
+ * is not (room 85 MB): it starts after. The plain upward-rank plan, by hand. */
+static void test_backfill_memory_gap(void **state)
+{
+    (void)state;
+    struct fx f = {0};
+    fx_resource(&f, "t", 1, 4, 100, NULL, 0);
+    fx_add(&f, 2, 90, 10); /* A: cores 0-1, 0-10 */
+    fx_add(&f, 2, 20, 8);  /* B: 110 MB with A: cores 2-3 wait until 10 */
+    fx_add(&f, 2, 10, 6);  /* C: 100 MB with A: into cores 2-3 at 0 */
+    fx_add(&f, 2, 15, 4);  /* D: 105 MB with A in 6-10: after A, at 10 */
+    fx_dag(&f);
+    struct socm_plan p;
+    struct socm_error err = {0};
+    assert_int_equal(socm_plan_time_on(fx_input(&f, SOCM_SCHEMA_BATCH, 4, 100), 4, 1, &p, &err), 0);
+    check_plan(&f, &p);
+    assert_true(p.entries[0].start == 0 && p.entries[0].core_first == 0);
+    assert_true(p.entries[1].start == 10 && p.entries[1].core_first == 2);
+    assert_true(p.entries[2].start == 0 && p.entries[2].core_first == 2);
+    assert_true(p.entries[3].start == 10 && p.entries[3].core_first == 0);
+    socm_plan_free(&p);
+    fx_free(&f);
+}
+
 /* Whole-DAG rank: the head of a long chain goes first even though a longer
  * independent workflow exists in the same generation. */
 static void test_upward_rank(void **state)
@@ -338,6 +364,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_property),        cmocka_unit_test(test_backfill),
+        cmocka_unit_test(test_backfill_memory_gap),
         cmocka_unit_test(test_memory_per_node), cmocka_unit_test(test_upward_rank),
         cmocka_unit_test(test_errors),          cmocka_unit_test(test_window_bound),
         cmocka_unit_test(test_search_never_worse), cmocka_unit_test(test_search_beats_longest_first),

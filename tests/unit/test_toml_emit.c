@@ -302,6 +302,49 @@ static void test_toml_roundtrip_random(void **state)
     }
 }
 
+/* The compact writer gives the same JSON values as the jansson path, on one line of
+ * printable ASCII (every other character escaped). */
+static void assert_compact_json(const struct socm_value *t)
+{
+    struct socm_buf b = SOCM_BUF_INIT;
+    socm_buf_puts(&b, "x"); /* appends to what the buffer holds */
+    socm_config_write_json(t, &b);
+    assert_int_equal(b.data[0], 'x');
+    for (size_t i = 1; i < b.len; i++)
+        if (b.data[i] < 0x20 || b.data[i] > 0x7e)
+            fail_msg("byte 0x%02x at %zu in %s", (unsigned char)b.data[i], i, b.data);
+    json_error_t e;
+    json_t *got = json_loads(b.data + 1, JSON_DECODE_ANY | JSON_ALLOW_NUL, &e);
+    json_t *want = socm_value_to_json(t);
+    if (!got || !json_equal(got, want)) {
+        char *w = json_dumps(want, JSON_ENCODE_ANY);
+        fail_msg("compact JSON differs.\n--- got:\n%s\n--- want:\n%s", b.data + 1, w);
+    }
+    json_decref(got);
+    json_decref(want);
+    socm_buf_free(&b);
+}
+
+static void test_compact_json(void **state)
+{
+    (void)state;
+    struct socm_value *r = parse("s = \"x\\u00e9\\U0001F600\\\"\\\\\\n\\u0000\"\ni = -3\nf = 2.5e300\n"
+                                 "g = -0.0\nb = true\nd = 1979-05-27T07:32:00.5-08:00\nn = nan\n"
+                                 "a = [1, \"two\", -inf, []]\n[t]\nk = {}\n\"\\u00e9\" = 1\n");
+    socm_table_set(r, "null", socm_value_new(SOCM_V_NULL, NULL));
+    assert_compact_json(r);
+    socm_value_free(r);
+    struct socm_value *bad = socm_value_table(NULL);
+    socm_table_add(bad, "k\xff", 2, NULL, socm_value_string("a\xff" "b\xc3", 4, NULL));
+    assert_compact_json(bad);
+    socm_value_free(bad);
+    for (int i = 0; i < 3000; i++) {
+        struct socm_value *t = random_tree(0, true);
+        assert_compact_json(t);
+        socm_value_free(t);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -311,6 +354,7 @@ int main(void)
         cmocka_unit_test(test_toml_roundtrip_documents),
         cmocka_unit_test(test_writers_repair_bad_utf8),
         cmocka_unit_test(test_toml_roundtrip_random),
+        cmocka_unit_test(test_compact_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,6 +37,37 @@ static void test_table_order_and_lookup(void **state)
     socm_value_free(t);
 }
 
+/* A string's text lives in its node: replacing it, and moving a node's contents to
+ * another node (merge does), keep each text with the node that shows it (ASan checks
+ * that nothing reads or frees the other node's memory). */
+static void test_string_in_node(void **state)
+{
+    (void)state;
+    assert_true(sizeof(struct socm_value) <= 48);
+    struct socm_value *s = socm_value_string("a\0b", 3, NULL);
+    assert_int_equal(s->u.str.len, 3);
+    assert_memory_equal(s->u.str.s, "a\0b", 4);
+    socm_value_set_string(s, s->u.str.s + 2, 1); /* from its own text */
+    assert_string_equal(s->u.str.s, "b");
+    socm_value_set_string(s, "a longer text than the first", 28);
+    assert_string_equal(s->u.str.s, "a longer text than the first");
+    struct socm_value *c = socm_value_clone(s);
+    assert_string_equal(c->u.str.s, "a longer text than the first");
+    struct socm_value *t = socm_value_table(NULL);
+    socm_table_set(t, "k", socm_value_integer(1, NULL));
+    struct socm_value *in = socm_value_string("inline", 6, NULL);
+    socm_value_swap(t, in); /* now t is the string, in the table */
+    socm_value_free(in);
+    assert_int_equal(t->type, SOCM_V_STRING);
+    assert_string_equal(t->u.str.s, "inline");
+    socm_value_swap(t, c);
+    assert_string_equal(t->u.str.s, "a longer text than the first");
+    assert_string_equal(c->u.str.s, "inline");
+    socm_value_free(t);
+    socm_value_free(c);
+    socm_value_free(s);
+}
+
 /* A shared tree outlives its first owner and is freed with its last; unshare
  * gives an owner its own copy, leaving the other's unchanged. */
 static void test_share_and_unshare(void **state)
@@ -152,6 +183,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table_order_and_lookup),
         cmocka_unit_test(test_clone_is_deep),
+        cmocka_unit_test(test_string_in_node),
         cmocka_unit_test(test_share_and_unshare),
         cmocka_unit_test(test_keys_interned),
         cmocka_unit_test(test_text_forms),
