@@ -6,9 +6,9 @@
  * costs, and the launch rate that alone allows on all cores — no launcher that starts
  * each workflow as its own process can beat it.
  * Also: the manager's RSS for a large `dryrun --simulate` campaign. */
-#include "exec/agent.h"
-#include "exec/bookkeeper.h"
-#include "exec/spec.h"
+#include "agents/agent.h"
+#include "manager/bookkeeper.h"
+#include "state/spec.h"
 #include "util/proc.h"
 
 #include <ftw.h>

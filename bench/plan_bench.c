@@ -177,7 +177,10 @@ static double energetic_bound_of(const struct socm_plan_input *in, double cores,
     size_t n = in->n;
     int *topo = socm_xmalloc((n ? n : 1) * sizeof *topo);
     double *head = socm_xcalloc(n ? n : 1, sizeof *head), *tail = socm_xcalloc(n ? n : 1, sizeof *tail), work = 0;
-    socm_plan_topo(in->dag, topo);
+    if (socm_plan_topo(in->dag, topo) < 0) {
+        fprintf(stderr, "plan_bench: the generated DAG has a cycle\n");
+        exit(2);
+    }
     for (size_t k = 0; k < n; k++) {
         int u = topo[k], v = topo[n - 1 - k];
         const struct socm_intv *p = &in->dag->pred[u], *s = &in->dag->succ[v];

@@ -130,6 +130,11 @@ struct socm_enactor *socm_enactor_create(const char *name, const struct socm_all
                                          const struct socm_enactor_callbacks *cb,
                                          struct socm_error *err);
 void socm_enactor_destroy(struct socm_enactor *e);
+/* The enactor could not do what it was asked and nothing else will tell (a cancel
+ * request it cannot write): the manager stops with msg as the reason (exit 3, the
+ * system refused), leaving the work as it is for a resume once that is fixed. An
+ * enactor made outside a manager logs msg. (Added within API version 2.) */
+void socm_enactor_fault(struct socm_enactor *e, const char *msg);
 double socm_enactor_now(struct socm_enactor *e);
 
 /* Built-ins. */

@@ -59,6 +59,13 @@ void socm_run_opts_set_cores(struct socm_run_opts *o, int64_t cores);     /* 0 =
 void socm_run_opts_set_memory_mb(struct socm_run_opts *o, double mb);     /* 0 = default */
 void socm_run_opts_set_simulate(struct socm_run_opts *o, bool simulate);  /* dryrun clock */
 void socm_run_opts_set_quiet(struct socm_run_opts *o, bool quiet);        /* no progress */
+/* A variable for the campaign files' templates (FILE.j2), as `socm run -D
+ * NAME=VALUE`: VALUE is read as a TOML value, else taken as a string. Copied; later
+ * ones win. (Added in 0.1 within API version 2.) */
+void socm_run_opts_define(struct socm_run_opts *o, const char *name_value);
+/* Variables from a TOML/YAML file, as `socm run --values FILE` (defines win). Kept,
+ * not copied. */
+void socm_run_opts_set_values(struct socm_run_opts *o, const char *path);
 
 /* Starts the campaign of `files` (merged in order) with state directory state_dir
  * (NULL = the campaign's own). With resume and an existing journal there, the

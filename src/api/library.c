@@ -4,7 +4,7 @@
 #include "socm/socm.h"
 
 #include "campaign/campaign.h"
-#include "exec/bookkeeper.h"
+#include "manager/bookkeeper.h"
 #include "util/error.h"
 #include "util/str.h"
 
@@ -46,7 +46,17 @@ const struct socm_workflow *socm_campaign_workflow(const struct socm_campaign *c
 }
 
 struct socm_run_opts *socm_run_opts_new(void) { return socm_xcalloc(1, sizeof(struct socm_run_opts)); }
-void socm_run_opts_free(struct socm_run_opts *o) { free(o); }
+void socm_run_opts_free(struct socm_run_opts *o)
+{
+    if (o)
+        socm_strv_free(&o->defines);
+    free(o);
+}
+void socm_run_opts_define(struct socm_run_opts *o, const char *name_value)
+{
+    socm_strv_push(&o->defines, name_value);
+}
+void socm_run_opts_set_values(struct socm_run_opts *o, const char *path) { o->values = path; }
 void socm_run_opts_set_enactor(struct socm_run_opts *o, const char *name) { o->enactor = name; }
 void socm_run_opts_set_cores(struct socm_run_opts *o, int64_t cores) { o->cores = cores; }
 void socm_run_opts_set_memory_mb(struct socm_run_opts *o, double mb) { o->memory_mb = mb; }

@@ -5,7 +5,7 @@
 
 #include "campaign/campaign.h"
 #include "config/value.h"
-#include "exec/spec.h"
+#include "state/spec.h"
 #include "util/error.h"
 #include "util/str.h"
 
@@ -64,39 +64,7 @@ int64_t socm_task_cores(const struct socm_task *t) { return t->cores; }
 double socm_task_memory_mb(const struct socm_task *t) { return t->memory_mb; }
 double socm_task_walltime_min(const struct socm_task *t) { return t->walltime_min; }
 
-/* Out-of-range nodes read as having no edges: a plug-in's mistake is not a crash. */
-static const struct socm_intv *dag_list(const struct socm_dag *d, int node, bool pred)
-{
-    if (!d || node < 0 || (size_t)node >= d->n)
-        return NULL;
-    return pred ? &d->pred[node] : &d->succ[node];
-}
-
-size_t socm_dag_size(const struct socm_dag *d) { return d ? d->n : 0; }
-
-size_t socm_dag_npred(const struct socm_dag *d, int node)
-{
-    const struct socm_intv *l = dag_list(d, node, true);
-    return l ? l->n : 0;
-}
-
-int socm_dag_pred(const struct socm_dag *d, int node, size_t k)
-{
-    const struct socm_intv *l = dag_list(d, node, true);
-    return l && k < l->n ? l->v[k] : -1;
-}
-
-size_t socm_dag_nsucc(const struct socm_dag *d, int node)
-{
-    const struct socm_intv *l = dag_list(d, node, false);
-    return l ? l->n : 0;
-}
-
-int socm_dag_succ(const struct socm_dag *d, int node, size_t k)
-{
-    const struct socm_intv *l = dag_list(d, node, false);
-    return l && k < l->n ? l->v[k] : -1;
-}
+/* The DAG's accessors live with the DAG (campaign/dag.c): lower stages use them. */
 
 const char *socm_resource_name(const struct socm_resource *r) { return r->name; }
 int64_t socm_resource_nodes(const struct socm_resource *r) { return r->nodes; }

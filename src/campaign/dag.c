@@ -2,6 +2,7 @@
  * cycle extraction for error messages, and generations computed exactly as the
  * original tool computes them (its planner's levels depend on that order). */
 #include "campaign/campaign.h"
+#include "util/heap.h"
 
 #include <string.h>
 
@@ -57,40 +58,11 @@ void socm_dag_add_edge(struct socm_dag *d, int from, int to)
     socm_intv_push(&d->pred[to], from);
 }
 
-/* A binary min-heap of node indexes, so Kahn's ready set yields the smallest first. */
-struct heap {
-    int *v;
-    size_t n;
-};
-
-static void heap_push(struct heap *h, int x)
+/* Kahn's ready set yields the smallest index first. */
+static bool smaller(const void *ctx, int a, int b)
 {
-    size_t i = h->n++;
-    while (i > 0 && h->v[(i - 1) / 2] > x) {
-        h->v[i] = h->v[(i - 1) / 2];
-        i = (i - 1) / 2;
-    }
-    h->v[i] = x;
-}
-
-static int heap_pop(struct heap *h)
-{
-    int top = h->v[0], last = h->v[--h->n];
-    size_t i = 0;
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= h->n)
-            break;
-        if (c + 1 < h->n && h->v[c + 1] < h->v[c])
-            c++;
-        if (h->v[c] >= last)
-            break;
-        h->v[i] = h->v[c];
-        i = c;
-    }
-    if (h->n)
-        h->v[i] = last;
-    return top;
+    (void)ctx;
+    return a < b;
 }
 
 /* Among the nodes Kahn could not order (each has a remaining predecessor), walk
@@ -140,20 +112,21 @@ static void dag_find_cycle(const struct socm_dag *d, const size_t *indeg, struct
 int socm_dag_topo(const struct socm_dag *d, int *order, struct socm_intv *cycle)
 {
     size_t *indeg = socm_xcalloc(d->n ? d->n : 1, sizeof *indeg);
-    struct heap h = {socm_xmalloc((d->n ? d->n : 1) * sizeof(int)), 0};
+    int *heap = socm_xmalloc((d->n ? d->n : 1) * sizeof(int));
+    size_t nheap = 0;
     for (size_t i = 0; i < d->n; i++) {
         indeg[i] = d->pred[i].n;
         if (!indeg[i])
-            heap_push(&h, (int)i);
+            socm_heap_push(heap, &nheap, (int)i, smaller, NULL);
     }
     size_t k = 0;
-    while (h.n) {
-        int u = heap_pop(&h);
+    while (nheap) {
+        int u = socm_heap_pop(heap, &nheap, smaller, NULL);
         order[k++] = u;
         for (size_t j = 0; j < d->succ[u].n; j++) {
             int s = d->succ[u].v[j];
             if (--indeg[s] == 0)
-                heap_push(&h, s);
+                socm_heap_push(heap, &nheap, s, smaller, NULL);
         }
     }
     int rc = 0;
@@ -162,7 +135,7 @@ int socm_dag_topo(const struct socm_dag *d, int *order, struct socm_intv *cycle)
             dag_find_cycle(d, indeg, cycle);
         rc = -1;
     }
-    free(h.v);
+    free(heap);
     free(indeg);
     return rc;
 }
@@ -199,4 +172,40 @@ void socm_dag_generations(const struct socm_dag *d, int *order, size_t **gen_sta
     free(indeg);
     *gen_start = starts;
     *ngen = g;
+}
+
+/* ---- The public accessors (socm/model.h) ---- */
+
+/* Out-of-range nodes read as having no edges: a plug-in's mistake is not a crash. */
+static const struct socm_intv *dag_list(const struct socm_dag *d, int node, bool pred)
+{
+    if (!d || node < 0 || (size_t)node >= d->n)
+        return NULL;
+    return pred ? &d->pred[node] : &d->succ[node];
+}
+
+size_t socm_dag_size(const struct socm_dag *d) { return d ? d->n : 0; }
+
+size_t socm_dag_npred(const struct socm_dag *d, int node)
+{
+    const struct socm_intv *l = dag_list(d, node, true);
+    return l ? l->n : 0;
+}
+
+int socm_dag_pred(const struct socm_dag *d, int node, size_t k)
+{
+    const struct socm_intv *l = dag_list(d, node, true);
+    return l && k < l->n ? l->v[k] : -1;
+}
+
+size_t socm_dag_nsucc(const struct socm_dag *d, int node)
+{
+    const struct socm_intv *l = dag_list(d, node, false);
+    return l ? l->n : 0;
+}
+
+int socm_dag_succ(const struct socm_dag *d, int node, size_t k)
+{
+    const struct socm_intv *l = dag_list(d, node, false);
+    return l && k < l->n ? l->v[k] : -1;
 }

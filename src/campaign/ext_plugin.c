@@ -5,9 +5,9 @@
  * interpreter), so that a module beside the campaign file is found. */
 #include "campaign/ext_plugin.h"
 #include "campaign/ext_type.h"
-#include "planner/ext_planner.h"
+#include "campaign/ext_planners.h"
 #include "socm/workflow.h"
-#include "util/ext_call.h"
+#include "campaign/ext_call.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +68,7 @@ static int register_described(const char *entry, const struct socm_strv *argv, c
     for (size_t i = 0; i < json_array_size(types); i++)
         socm_ext_type_register(json_string_value(json_array_get(types, i)), argv, 0);
     for (size_t i = 0; i < json_array_size(planners); i++)
-        socm_ext_planner_register(json_string_value(json_array_get(planners, i)), argv, 0);
+        socm_ext_planner_declare(json_string_value(json_array_get(planners, i)), argv, 0);
     if (subs)
         json_object_foreach((json_t *)subs, k, v) register_subcampaign(k, v, argv);
     return 0;

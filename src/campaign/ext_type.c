@@ -8,7 +8,7 @@
 #include "campaign/schema.h"
 #include "config/config.h"
 #include "socm/workflow.h"
-#include "util/ext_call.h"
+#include "campaign/ext_call.h"
 
 #include <stdlib.h>
 #include <limits.h>

@@ -126,3 +126,8 @@ uint32_t *socm_name_index_slot(const struct socm_name_index *ix, struct socm_wor
         h = (h + 1) & ix->mask;
     return &ix->slots[h];
 }
+
+char *socm_state_dir_default(const char *name)
+{
+    return socm_asprintf("./socm-%s", name);
+}

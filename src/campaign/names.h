@@ -9,6 +9,10 @@
 
 #define SOCM_NAME_MAX 200 /* bytes */
 
+/* The state directory of a campaign (or program) named `name` that gives none:
+ * "./socm-NAME", relative to where socm runs. Caller frees. */
+char *socm_state_dir_default(const char *name);
+
 /* NULL when `name` (len bytes) is a valid name, else why not (a static string or
  * one written into buf). */
 const char *socm_name_problem(const char *name, size_t len, char *buf, size_t bufsize);

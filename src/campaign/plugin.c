@@ -2,6 +2,7 @@
  * register workflow types, subcampaigns, planners and enactors (see socm/plugin.h). */
 #include "campaign/plugin.h"
 #include "campaign/ext_plugin.h"
+#include "campaign/ext_type.h"
 #include "socm/enactor.h"
 #include "socm/plugin.h"
 #include "util/plugin.h"
@@ -22,14 +23,42 @@ static int plugin_fail(const char *message)
     return -1;
 }
 
-static int plugin_register_enactor(const struct socm_enactor_ops *enactor)
+/* What plug-ins registered; a name twice is refused, as the registries do. */
+static const struct socm_planner **planners;
+static size_t n_planners;
+static const struct socm_enactor_ops **enactors;
+static size_t n_enactors;
+
+size_t socm_plugin_planner_count(void) { return n_planners; }
+const struct socm_planner *socm_plugin_planner_at(size_t i) { return i < n_planners ? planners[i] : NULL; }
+size_t socm_plugin_enactor_count(void) { return n_enactors; }
+const struct socm_enactor_ops *socm_plugin_enactor_at(size_t i)
 {
-    return socm_enactor_register(enactor);
+    return i < n_enactors ? enactors[i] : NULL;
+}
+
+static int plugin_register_enactor(const struct socm_enactor_ops *e)
+{
+    if (!e || !e->name)
+        return -1;
+    for (size_t i = 0; i < n_enactors; i++)
+        if (!strcmp(enactors[i]->name, e->name))
+            return enactors[i] == e ? 0 : -1;
+    enactors = socm_xrealloc(enactors, (n_enactors + 1) * sizeof *enactors);
+    enactors[n_enactors++] = e;
+    return 0;
 }
 
 static int plugin_register_planner(const struct socm_planner *p)
 {
-    return socm_planner_register(p);
+    if (!p || !p->name || !p->schedule)
+        return -1;
+    for (size_t i = 0; i < n_planners; i++)
+        if (!strcmp(planners[i]->name, p->name))
+            return -1;
+    planners = socm_xrealloc(planners, (n_planners + 1) * sizeof *planners);
+    planners[n_planners++] = p;
+    return 0;
 }
 
 int socm_plugin_load(const char *path, struct socm_error *err)
@@ -139,4 +168,13 @@ int socm_plugin_load_config(const struct socm_value *root, const char *base_dir,
     if (plugin_load_list(socm_table_get(root, "plugins"), base_dir, err) < 0)
         return -1;
     return plugin_load_list(socm_value_path(root, "campaign.plugins"), base_dir, err);
+}
+
+void socm_plugin_load_types(const struct socm_value *root, const char *base_dir,
+                            struct socm_errlist *errs)
+{
+    struct socm_error err;
+    if (socm_plugin_load_env(&err) < 0 || socm_plugin_load_config(root, base_dir, &err) < 0)
+        socm_errlist_add(errs, err.msg);
+    socm_ext_types_load(root, base_dir, errs);
 }

@@ -5,7 +5,7 @@
 #include "cli/cli.h"
 #include "campaign/campaign.h"
 #include "config/config.h"
-#include "exec/bookkeeper.h"
+#include "manager/bookkeeper.h"
 
 #include <errno.h>
 #include <getopt.h>

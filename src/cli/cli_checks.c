@@ -5,7 +5,7 @@
  * with them), and the deadline (planned, with the smallest deadline that works).
  * Also the explanation of a missed deadline that `plan` and `run` print. */
 #include "cli/cli_checks.h"
-#include "exec/agent.h"
+#include "agents/agent.h"
 #include "planner/sites.h"
 #include "slurm/slurm.h"
 #include "socm/enactor.h"

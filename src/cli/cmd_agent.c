@@ -1,9 +1,9 @@
 /* cmd_agent.c — `socm agent STATE_DIR`: the slurm-pilot agent, started by the pilot's
- * batch script inside the allocation (src/exec/pilot_agent.c). Also the tiny step
+ * batch script inside the allocation (src/agents/pilot_agent.c). Also the tiny step
  * wrapper each srun step runs: `socm agent --step-report FILE -- PROG ARGS...` writes
  * "JOBID.STEPID" to FILE (rank 0 only) and execs PROG with its arguments untouched. */
 #include "cli/cli.h"
-#include "exec/pilot.h"
+#include "agents/pilot.h"
 #include "util/proc.h"
 #include "util/str.h"
 

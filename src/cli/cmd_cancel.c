@@ -4,11 +4,11 @@
  * itself collects their results as a manager would, so the campaign is CANCELED when
  * it returns. */
 #include "cli/cli.h"
-#include "exec/agent.h"
-#include "exec/bookkeeper.h"
-#include "exec/enactor_slurm.h"
-#include "exec/pilot.h"
-#include "exec/statedir.h"
+#include "agents/agent.h"
+#include "manager/bookkeeper.h"
+#include "enactors/enactor_slurm.h"
+#include "agents/pilot.h"
+#include "state/statedir.h"
 #include "util/proc.h"
 
 #include <errno.h>

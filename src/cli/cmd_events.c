@@ -3,8 +3,8 @@
  * for scripts and callbacks in any language; --follow keeps reading while the
  * campaign runs, like `tail -f` on a log that knows when it is over. */
 #include "cli/cli.h"
-#include "exec/journal.h"
-#include "exec/statedir.h"
+#include "state/journal.h"
+#include "state/statedir.h"
 
 #include <errno.h>
 #include <getopt.h>

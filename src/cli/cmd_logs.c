@@ -5,8 +5,8 @@
  * the sandbox encoding), and every file is opened inside the state directory without
  * following a link. */
 #include "cli/cli.h"
-#include "exec/bookkeeper.h"
-#include "exec/statedir.h"
+#include "manager/bookkeeper.h"
+#include "state/statedir.h"
 #include "util/dirfd.h"
 
 #include <errno.h>

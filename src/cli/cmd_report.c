@@ -2,8 +2,8 @@
  * JSON (--json), an SVG Gantt chart (--gantt FILE.svg) or one self-contained HTML
  * page (--html FILE.html). */
 #include "cli/cli.h"
-#include "exec/bookkeeper.h"
-#include "exec/program.h"
+#include "manager/bookkeeper.h"
+#include "api/program.h"
 #include "report/profile.h"
 #include "report/html_report.h"
 #include "report/run_rows.h"

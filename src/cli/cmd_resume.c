@@ -1,8 +1,8 @@
 /* cmd_resume.c — `socm resume STATE_DIR`: continue a campaign from its journal. */
 #include "cli/cli.h"
 #include "config/config.h"
-#include "exec/bookkeeper.h"
-#include "exec/program.h"
+#include "manager/bookkeeper.h"
+#include "api/program.h"
 
 #include <getopt.h>
 #include <stdio.h>

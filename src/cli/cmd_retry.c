@@ -3,8 +3,8 @@
  * the dependants their failure canceled, keeping everything DONE. It is a resume
  * (same lock, same plan, same options) that first journals what it retries. */
 #include "cli/cli.h"
-#include "exec/bookkeeper.h"
-#include "exec/program.h"
+#include "manager/bookkeeper.h"
+#include "api/program.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -4,9 +4,10 @@
 #include "cli/cli.h"
 #include "cli/cli_checks.h"
 #include "config/config.h"
-#include "exec/bookkeeper.h"
-#include "exec/program.h"
-#include "exec/spec.h"
+#include "manager/bookkeeper.h"
+#include "api/program.h"
+#include "api/run_pipeline.h"
+#include "state/spec.h"
 #include "planner/sites.h"
 #include "report/plan_print.h"
 #include "report/profile.h"
@@ -116,6 +117,70 @@ static int check_can_run(const struct socm_campaign *c, const struct socm_run_op
     return 0;
 }
 
+/* What `socm run` adds to the run pipeline (api/run_pipeline.h). */
+struct run_ctx {
+    const struct socm_run_opts *o;
+    bool dry, profile;
+    struct socm_phase ph[40];
+    size_t nph;
+};
+
+static void run_load_failed(void *ctx, const struct socm_errlist *errs)
+{
+    for (size_t i = 0; i < errs->n; i++) {
+        socm_cli_note_error(errs->msgs[i]);
+        fprintf(stderr, "socm run: %s\n", errs->msgs[i]);
+    }
+}
+
+static int run_loaded(void *ctx, const struct socm_campaign *c)
+{
+    const struct run_ctx *rc = ctx;
+    /* Nothing to run: refused before a state directory is made (a run that did
+     * nothing is not a success); --dry-run prints the empty plan with the warning. */
+    char *empty = socm_cli_empty_message(c, rc->dry ? "warning: " : "");
+    if (empty && !rc->dry) {
+        socm_cli_note_error(empty);
+        fprintf(stderr, "socm run: %s\n", empty);
+        free(empty);
+        return 2;
+    }
+    if (empty)
+        fprintf(stderr, "%s\n", empty);
+    free(empty);
+    if (!rc->dry && !rc->o->simulate && check_can_run(c, rc->o) != 0)
+        return 2;
+    return SOCM_PIPELINE_GO;
+}
+
+static void run_plan_failed(void *ctx, struct socm_campaign *c, struct socm_error *err)
+{
+    socm_cli_explain_deadline(c, err);
+}
+
+static int run_planned(void *ctx, const struct socm_campaign *c, const struct socm_sites_plan *sp)
+{
+    struct run_ctx *rc = ctx;
+    rc->nph = socm_profile_plan_phases(sp, rc->ph, rc->nph, 39);
+    char *late = socm_cli_deadline_warning(c, sp->plan.makespan);
+    if (late)
+        fprintf(stderr, "%s\n", late);
+    free(late);
+    if (!rc->dry)
+        return SOCM_PIPELINE_GO;
+    if (socm_cli_json_on()) {
+        json_t *j = socm_cli_plan_json(c, sp);
+        json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+        fputc('\n', stdout);
+        json_decref(j);
+    } else {
+        socm_sites_plan_print_table(stdout, sp);
+    }
+    if (rc->profile)
+        socm_profile_print_phases(stderr, rc->ph, rc->nph);
+    return 0;
+}
+
 int socm_cmd_run(int argc, char **argv)
 {
     struct socm_strv files = SOCM_STRV_INIT;
@@ -201,111 +266,25 @@ int socm_cmd_run(int argc, char **argv)
         }
         memset(&err, 0, sizeof err);
     }
-    struct socm_phase ph[40] = {{"parse+expand", 0}};
-    size_t nph = 1;
-    double t0 = socm_mono();
-    struct socm_errlist errs = {0};
-    struct socm_template_vars tv = {(const char *const *)defs.v, defs.n, values};
-    struct socm_campaign *c =
-        socm_campaign_load_vars((const char *const *)files.v, files.n, &tv, &errs);
+    struct run_ctx rc = {.o = &o, .dry = dry, .profile = profile, .ph = {{"parse+expand", 0}},
+                         .nph = 1};
+    struct socm_pipeline p = {
+        .files = (const char *const *)files.v, .nfiles = files.n,
+        .vars = {(const char *const *)defs.v, defs.n, values},
+        .state_dir = state_dir, .resume = resume, .predict = predict, .opts = &o,
+        .ctx = &rc, .load_failed = run_load_failed, .loaded = run_loaded,
+        .plan_failed = run_plan_failed, .planned = run_planned,
+    };
+    int code = socm_pipeline_run(&p, &err);
     socm_strv_free(&defs);
     socm_strv_free(&files);
-    ph[0].s = socm_mono() - t0;
-    if (!c) {
-        for (size_t i = 0; i < errs.n; i++) {
-            socm_cli_note_error(errs.msgs[i]);
-            fprintf(stderr, "socm run: %s\n", errs.msgs[i]);
-        }
-        socm_errlist_free(&errs);
-        return 2;
+    if (code >= 0 && profile && p.ran_dir) {
+        rc.ph[0].s = p.load_s;
+        rc.ph[rc.nph++] = (struct socm_phase){"execute", p.exec_s};
+        print_profile(rc.ph, rc.nph, p.ran_dir);
     }
-    socm_errlist_free(&errs);
-    /* Nothing to run: refused before a state directory is made (a run that did
-     * nothing is not a success); --dry-run prints the empty plan with the warning. */
-    char *empty = socm_cli_empty_message(c, dry ? "warning: " : "");
-    if (empty && !dry) {
-        socm_cli_note_error(empty);
-        fprintf(stderr, "socm run: %s\n", empty);
-        free(empty);
-        socm_campaign_free(c);
-        return 2;
-    }
-    if (empty)
-        fprintf(stderr, "%s\n", empty);
-    free(empty);
-    if (!dry && !o.simulate && check_can_run(c, &o) != 0) {
-        socm_campaign_free(c);
-        return 2;
-    }
-    int code;
-    if (resume) {
-        char *sd = state_dir ? socm_strdup(state_dir)
-                   : c->state_dir ? socm_strdup(c->state_dir)
-                                  : socm_asprintf("./socm-%s", c->name);
-        char *jp = socm_asprintf("%s/journal.jsonl", sd);
-        bool exists = access(jp, F_OK) == 0;
-        free(jp);
-        if (exists) {
-            socm_campaign_free(c);
-            double t1 = socm_mono();
-            code = socm_bk_resume(sd, &o, &err);
-            ph[nph++] = (struct socm_phase){"execute", socm_mono() - t1};
-            if (code >= 0 && profile)
-                print_profile(ph, nph, sd);
-            if (code >= 0 && socm_cli_json_on())
-                socm_cli_status_json_print(sd);
-            free(sd);
-            return code < 0 ? socm_cli_fail("run", &err) : code;
-        }
-        free(sd); /* nothing to resume: a fresh run */
-    }
-    struct socm_sites_plan sp;
-    struct socm_plan_request req = {NULL, predict, NULL};
-    if (socm_sites_plan_make(c, &req, &sp, &err) < 0) {
-        socm_cli_explain_deadline(c, &err);
-        socm_campaign_free(c);
-        return socm_cli_fail("run", &err);
-    }
-    nph = socm_profile_plan_phases(&sp, ph, nph, 39);
-    char *late = socm_cli_deadline_warning(c, sp.plan.makespan);
-    if (late)
-        fprintf(stderr, "%s\n", late);
-    free(late);
-    if (dry && socm_cli_json_on()) {
-        json_t *j = socm_cli_plan_json(c, &sp);
-        json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
-        fputc('\n', stdout);
-        json_decref(j);
-    } else if (dry) {
-        socm_sites_plan_print_table(stdout, &sp);
-    }
-    if (dry) {
-        socm_sites_plan_free(&sp);
-        socm_campaign_free(c);
-        if (profile)
-            socm_profile_print_phases(stderr, ph, nph);
-        return 0;
-    }
-    /* A simulation journals like a real run, but must not take the real run's place. */
-    char *sim_dir = NULL;
-    if (o.simulate && !state_dir)
-        state_dir = sim_dir = c->state_dir ? socm_asprintf("%s-simulate", c->state_dir)
-                                           : socm_asprintf("./socm-%s-simulate", c->name);
-    struct socm_spec spec;
-    int rc = socm_spec_from_sites_plan(c, &sp, state_dir, &spec, &err);
-    free(sim_dir);
-    socm_sites_plan_free(&sp);
-    socm_campaign_free(c);
-    if (rc != 0)
-        return socm_cli_fail("run", &err);
-    char *sd = socm_strdup(spec.state_dir);
-    t0 = socm_mono();
-    code = socm_bk_run(&spec, &o, &err);
-    ph[nph++] = (struct socm_phase){"execute", socm_mono() - t0};
-    if (code >= 0 && profile)
-        print_profile(ph, nph, sd);
-    if (code >= 0 && socm_cli_json_on())
-        socm_cli_status_json_print(sd);
-    free(sd);
+    if (code >= 0 && p.ran_dir && socm_cli_json_on())
+        socm_cli_status_json_print(p.ran_dir);
+    free(p.ran_dir);
     return code < 0 ? socm_cli_fail("run", &err) : code;
 }

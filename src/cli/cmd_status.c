@@ -2,10 +2,10 @@
  * counts per state, running workflows with elapsed time, failures with the tail of
  * their stderr; --json for programs; --watch to follow it. */
 #include "cli/cli.h"
-#include "exec/program.h"
-#include "exec/bookkeeper.h"
-#include "exec/pilot.h"
-#include "exec/statedir.h"
+#include "api/program.h"
+#include "manager/bookkeeper.h"
+#include "agents/pilot.h"
+#include "state/statedir.h"
 #include "util/proc.h"
 
 #include <poll.h>
@@ -274,7 +274,7 @@ int socm_cmd_status(int argc, char **argv)
      * first read, so no change between the two is missed). */
     int in = watch ? inotify_init1(IN_CLOEXEC | IN_NONBLOCK) : -1;
     if (in >= 0) {
-        char *jp = socm_asprintf("%s/journal.jsonl", dir);
+        char *jp = socm_asprintf("%s/%s", dir, SOCM_JOURNAL_FILE);
         inotify_add_watch(in, jp, IN_MODIFY | IN_DONT_FOLLOW);
         free(jp);
     }

@@ -1,7 +1,7 @@
 /* cmd_supervise.c — `socm supervise` (internal): the supervisor of one workflow
- * attempt, the same code as the standalone socm-supervise. See src/exec/supervise.h. */
+ * attempt, the same code as the standalone socm-supervise. See src/agents/supervise.h. */
 #include "cli/cli.h"
-#include "exec/supervise.h"
+#include "agents/supervise.h"
 
 #include <stdio.h>
 

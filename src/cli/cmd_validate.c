@@ -1,7 +1,7 @@
 /* cmd_validate.c — `socm validate FILE...`: parse, merge, expand and check campaign
  * files; print what they expand to (summary, --json, or --commands). */
 #include "cli/cli.h"
-#include "exec/pilot.h"
+#include "agents/pilot.h"
 #include "campaign/campaign.h"
 #include "cli/cli_checks.h"
 #include "socm/workflow.h"

@@ -5,16 +5,15 @@
 #include "planner/ext_planner.h"
 #include "planner/plan_check.h"
 #include "planner/planner_impl.h"
-#include "util/ext_call.h"
+#include "campaign/ext_call.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 struct ext_planner {
     struct socm_planner p; /* first: the registry hands back &p */
-    char *name;
-    struct socm_strv argv;
-    double timeout_s;
+    const char *name;
+    const struct socm_ext_planner_decl *decl; /* its program, as last declared */
 };
 
 static json_t *plan_request(const struct ext_planner *x, const struct socm_plan_input *in,
@@ -121,7 +120,7 @@ static int ext_plan(const struct socm_planner *self, const struct socm_plan_inpu
     int64_t max = socm_plan_max_cores(in);
     json_t *req = plan_request(x, in, max);
     char *what = socm_asprintf("planner '%s'", x->name);
-    json_t *reply = socm_ext_call(what, &x->argv, req, x->timeout_s, err);
+    json_t *reply = socm_ext_call(what, &x->decl->argv, req, x->decl->timeout_s, err);
     free(what);
     json_decref(req);
     if (!reply)
@@ -159,65 +158,28 @@ static int ext_schedule(const struct socm_planner *self, const struct socm_plan_
     return ext_plan(self, &fixed, out, err);
 }
 
-/* Registered planners live for the whole process (the registry keeps pointers). */
+/* The planners made from declarations live for the whole process (callers keep
+ * the pointers); their programs are read from the declaration at each call, so a
+ * name declared again by another campaign runs the new program. */
 static struct ext_planner **all;
 static size_t n_all;
 
-void socm_ext_planner_register(const char *name, const struct socm_strv *argv, double timeout_s)
+const struct socm_planner *socm_ext_planner_find(const char *name)
 {
-    /* Another campaign of this process may name another program. */
+    const struct socm_ext_planner_decl *d = socm_ext_planner_declared(name);
+    if (!d)
+        return NULL;
     for (size_t i = 0; i < n_all; i++)
-        if (!strcmp(all[i]->name, name)) {
-            socm_strv_free(&all[i]->argv);
-            socm_strv_copy(&all[i]->argv, argv);
-            all[i]->timeout_s = timeout_s;
-            return;
-        }
-    if (socm_planner_find(name))
-        return;
+        if (all[i]->decl == d)
+            return &all[i]->p;
     struct ext_planner *x = socm_xcalloc(1, sizeof *x);
-    x->name = socm_strdup(name);
-    socm_strv_copy(&x->argv, argv);
-    x->timeout_s = timeout_s;
+    x->name = d->name;
+    x->decl = d;
     x->p.name = x->name;
     x->p.description = "an external program (docs/extending.md)";
     x->p.schedule = ext_schedule;
     x->p.plan = ext_plan;
-    if (socm_planner_register(&x->p) < 0) {
-        free(x->name);
-        socm_strv_free(&x->argv);
-        free(x);
-        return;
-    }
     all = socm_xrealloc(all, (n_all + 1) * sizeof *all);
     all[n_all++] = x;
-}
-
-void socm_ext_planner_from_campaign(const struct socm_value *camp, const char *base_dir,
-                                    char **policy, struct socm_errlist *errs)
-{
-    const struct socm_value *cmd = socm_table_get(camp, "planner_command");
-    if (!cmd)
-        return;
-    struct socm_strv argv = SOCM_STRV_INIT;
-    struct socm_error err;
-    if (socm_ext_command(cmd, "planner_command", base_dir, &argv, &err) < 0) {
-        socm_errlist_add(errs, err.msg);
-        return;
-    }
-    double timeout = 0;
-    const struct socm_value *to = socm_table_get(camp, "planner_timeout");
-    if (to && (!socm_value_is_number(to) || socm_value_as_double(to) <= 0))
-        socm_errlist_addf(errs, &to->pos, "'planner_timeout' must be a positive number of seconds");
-    else if (to)
-        timeout = socm_value_as_double(to);
-    if (*policy && strcmp(*policy, SOCM_EXT_PLANNER_COMMAND))
-        socm_errlist_addf(errs, &cmd->pos, "'planner_command' and policy = \"%s\" exclude each other "
-                          "(planner_command is policy \"%s\")", *policy, SOCM_EXT_PLANNER_COMMAND);
-    else {
-        socm_ext_planner_register(SOCM_EXT_PLANNER_COMMAND, &argv, timeout);
-        free(*policy);
-        *policy = socm_strdup(SOCM_EXT_PLANNER_COMMAND);
-    }
-    socm_strv_free(&argv);
+    return &x->p;
 }

@@ -9,6 +9,7 @@
  * constraint it keeps holds in the plan kept; the plain upward-rank plan is the
  * first candidate, so the result is never worse than it. */
 #include "planner/planner_impl.h"
+#include "util/heap.h"
 #include "util/str.h"
 
 #include <math.h>
@@ -55,36 +56,9 @@ static bool before(const struct okeys *o, int a, int b)
     return o->pos[a] < o->pos[b];
 }
 
-static void heap_push(const struct okeys *o, int *heap, size_t *hn, int x)
+static bool okeys_before(const void *o, int a, int b)
 {
-    size_t c = (*hn)++;
-    heap[c] = x;
-    while (c > 0 && before(o, heap[c], heap[(c - 1) / 2])) {
-        int t = heap[c];
-        heap[c] = heap[(c - 1) / 2];
-        heap[(c - 1) / 2] = t;
-        c = (c - 1) / 2;
-    }
-}
-
-static int heap_pop(const struct okeys *o, int *heap, size_t *hn)
-{
-    int top = heap[0];
-    heap[0] = heap[--*hn];
-    for (size_t c = 0;;) {
-        size_t l = 2 * c + 1, r = l + 1, m = c;
-        if (l < *hn && before(o, heap[l], heap[m]))
-            m = l;
-        if (r < *hn && before(o, heap[r], heap[m]))
-            m = r;
-        if (m == c)
-            break;
-        int t = heap[c];
-        heap[c] = heap[m];
-        heap[m] = t;
-        c = m;
-    }
-    return top;
+    return before(o, a, b);
 }
 
 /* The list order: repeatedly the ready workflow (every predecessor taken) that
@@ -94,14 +68,14 @@ static void list_order(const struct socm_plan_input *in, const struct okeys *o, 
     size_t n = in->n, hn = 0, k = 0;
     for (size_t i = 0; i < n; i++)
         if ((indeg[i] = in->dag->pred[i].n) == 0)
-            heap_push(o, heap, &hn, (int)i);
+            socm_heap_push(heap, &hn, (int)i, okeys_before, o);
     while (hn > 0) {
-        int u = heap_pop(o, heap, &hn);
+        int u = socm_heap_pop(heap, &hn, okeys_before, o);
         order[k++] = u;
         const struct socm_intv *s = &in->dag->succ[u];
         for (size_t j = 0; j < s->n; j++)
             if (--indeg[s->v[j]] == 0)
-                heap_push(o, heap, &hn, s->v[j]);
+                socm_heap_push(heap, &hn, s->v[j], okeys_before, o);
     }
 }
 
@@ -203,7 +177,13 @@ int socm_plan_order_search(const struct socm_plan_input *in, int64_t cores, socm
     int *topo = socm_xmalloc(nn * sizeof *topo);
     double *rank = socm_xcalloc(nn, sizeof *rank), *area = socm_xmalloc(nn * sizeof *area);
     size_t *pos = socm_xcalloc(nn, sizeof *pos);
-    socm_plan_topo(in->dag, topo);
+    if (socm_plan_topo(in->dag, topo) < 0) { /* a plan input built around the checks */
+        free(topo);
+        free(rank);
+        free(area);
+        free(pos);
+        return socm_error_set(err, SOCM_E_INPUT, "the workflows' dependencies form a cycle");
+    }
     socm_plan_upward_rank(in, topo, rank, pos);
     double maxrank = 0, work = 0;
     for (size_t i = 0; i < n; i++) {

@@ -2,6 +2,8 @@
  * the generic deadline/core search and QoS choice the original uses, and the plan
  * value's helpers. Policies live one per file (heft_socm.c; time.c with its scheduler time_place.c). */
 #include "planner/planner_impl.h"
+#include "planner/ext_planner.h"
+#include "campaign/plugin.h"
 #include "util/plugin.h"
 #include "util/str.h"
 
@@ -41,7 +43,12 @@ const struct socm_planner *socm_planner_find(const char *name)
     for (size_t i = 0; i < n_registered; i++)
         if (strcmp(registered[i]->name, name) == 0)
             return registered[i];
-    return NULL;
+    /* Then the plug-ins' (loaded with a campaign), then the external programs
+     * campaigns and plug-ins declared (ext_planner.c). */
+    for (size_t i = 0; i < socm_plugin_planner_count(); i++)
+        if (strcmp(socm_plugin_planner_at(i)->name, name) == 0)
+            return socm_plugin_planner_at(i);
+    return socm_ext_planner_find(name);
 }
 
 void socm_planner_names(struct socm_strv *names)
@@ -50,6 +57,16 @@ void socm_planner_names(struct socm_strv *names)
         socm_strv_push(names, builtins[i]->name);
     for (size_t i = 0; i < n_registered; i++)
         socm_strv_push(names, registered[i]->name);
+    for (size_t i = 0; i < socm_plugin_planner_count(); i++) {
+        const struct socm_planner *p = socm_plugin_planner_at(i);
+        if (socm_planner_find(p->name) == p)
+            socm_strv_push(names, p->name);
+    }
+    for (size_t i = 0; i < socm_ext_planner_count(); i++) {
+        const char *name = socm_ext_planner_at(i)->name;
+        if (socm_planner_find(name) == socm_ext_planner_find(name))
+            socm_strv_push(names, name);
+    }
 }
 
 const struct socm_planner *socm_planner_load_plugin(const char *path, struct socm_error *err)
@@ -95,47 +112,7 @@ int socm_plan_generations(const struct socm_dag *d, int *order, size_t **gen_sta
 
 int socm_plan_topo(const struct socm_dag *d, int *order)
 {
-    size_t n = d->n, k = 0, head = 0;
-    size_t *indeg = socm_xcalloc(n ? n : 1, sizeof *indeg);
-    /* A binary min-heap keeps "smallest index first" in O(n log n). */
-    int *heap = socm_xmalloc((n ? n : 1) * sizeof *heap);
-    size_t hn = 0;
-#define HEAP_PUSH(x)                                                                   \
-    do {                                                                               \
-        size_t c_ = hn++;                                                              \
-        heap[c_] = (x);                                                                \
-        while (c_ > 0 && heap[(c_ - 1) / 2] > heap[c_]) {                              \
-            int t_ = heap[c_]; heap[c_] = heap[(c_ - 1) / 2]; heap[(c_ - 1) / 2] = t_; \
-            c_ = (c_ - 1) / 2;                                                         \
-        }                                                                              \
-    } while (0)
-    for (size_t i = 0; i < n; i++) {
-        indeg[i] = d->pred[i].n;
-        if (indeg[i] == 0)
-            HEAP_PUSH((int)i);
-    }
-    while (hn > 0) {
-        int u = heap[0];
-        heap[0] = heap[--hn];
-        for (size_t c = 0;;) {
-            size_t l = 2 * c + 1, r = l + 1, m = c;
-            if (l < hn && heap[l] < heap[m]) m = l;
-            if (r < hn && heap[r] < heap[m]) m = r;
-            if (m == c) break;
-            int t = heap[c]; heap[c] = heap[m]; heap[m] = t;
-            c = m;
-        }
-        order[k++] = u;
-        const struct socm_intv *s = &d->succ[u];
-        for (size_t j = 0; j < s->n; j++)
-            if (--indeg[s->v[j]] == 0)
-                HEAP_PUSH(s->v[j]);
-    }
-#undef HEAP_PUSH
-    (void)head;
-    free(indeg);
-    free(heap);
-    return k == n ? 0 : -1;
+    return socm_dag_topo(d, order, NULL); /* the DAG's own order, written once */
 }
 
 /* ---- Helpers shared by the policies ---- */

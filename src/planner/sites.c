@@ -47,13 +47,18 @@ static bool site_fits(const struct socm_site *s, const struct socm_req *r)
  * estimate of each site's load (work ÷ cores) and of each workflow's finish — the
  * site where it would finish soonest, or cost fewest core-hours (cpus × walltime ×
  * charge_factor); ties go to the other criterion, then to the order of `resources`. */
-static void partition(const struct socm_campaign *c, const struct socm_requirements *rq, int *site)
+static int partition(const struct socm_campaign *c, const struct socm_requirements *rq, int *site)
 {
     size_t n = c->n_wfs, ns = c->n_sites;
     int *order = socm_xmalloc((n ? n : 1) * sizeof *order);
     double *finish = socm_xcalloc(n ? n : 1, sizeof *finish);
     double *load = socm_xcalloc(ns, sizeof *load);
-    socm_plan_topo(&c->dag, order);
+    if (socm_plan_topo(&c->dag, order) < 0) {
+        free(order);
+        free(finish);
+        free(load);
+        return -1;
+    }
     for (size_t k = 0; k < n; k++) {
         int u = order[k];
         const struct socm_req *r = &rq->reqs[u];
@@ -95,6 +100,7 @@ static void partition(const struct socm_campaign *c, const struct socm_requireme
     free(order);
     free(finish);
     free(load);
+    return 0;
 }
 
 /* ---- One site's plan ---- */
@@ -233,7 +239,9 @@ static int plan_sites(const struct socm_campaign *c, const struct socm_planner *
 {
     size_t n = c->n_wfs;
     sp->site = socm_xcalloc(n ? n : 1, sizeof *sp->site);
-    partition(c, &sp->rq, sp->site);
+    if (partition(c, &sp->rq, sp->site) < 0)
+        return socm_error_set(err, SOCM_E_INPUT, "campaign %s: the workflows' dependencies form a "
+                              "cycle", c->name);
     sp->nparts = c->n_sites;
     sp->parts = socm_xcalloc(sp->nparts, sizeof *sp->parts);
     for (size_t s = 0; s < sp->nparts; s++)

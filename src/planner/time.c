@@ -21,12 +21,15 @@
 #define TIME_SEARCH_MAX_PLANS 40
 #define TIME_SEARCH_PLACEMENTS 12000
 
-/* Upward ranks and the order the workflows are placed in. */
+/* Upward ranks and the order the workflows are placed in; NULL on a cycle. */
 static int *rank_order(const struct socm_plan_input *in)
 {
     size_t n = in->n;
     int *topo = socm_xmalloc((n ? n : 1) * sizeof *topo);
-    socm_plan_topo(in->dag, topo);
+    if (socm_plan_topo(in->dag, topo) < 0) { /* a plan input built around the checks */
+        free(topo);
+        return NULL;
+    }
     double *rank = socm_xcalloc(n ? n : 1, sizeof *rank);
     size_t *pos = socm_xcalloc(n ? n : 1, sizeof *pos);
     socm_plan_upward_rank(in, topo, rank, pos);
@@ -240,7 +243,11 @@ static int time_plan(const struct socm_planner *self, const struct socm_plan_inp
     if (wlo > lo)
         lo = wlo < top ? wlo : top;
     struct orders ord = {rank_order(in), socm_xmalloc((in->n ? in->n : 1) * sizeof(int)), 1};
-    socm_plan_heft_order(in, ord.level);
+    if (!ord.rank || socm_plan_heft_order(in, ord.level) < 0) {
+        free(ord.rank);
+        free(ord.level);
+        return socm_error_set(err, SOCM_E_INPUT, "the workflows' dependencies form a cycle");
+    }
     struct socm_plan best = {0};
     /* Rank order alone first; both orders only if that meets the deadline nowhere. */
     int64_t cmin = smallest_count(in, &ord, lo, top, false, &best);

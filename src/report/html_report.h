@@ -7,7 +7,7 @@
 #ifndef SOCM_HTML_REPORT_H
 #define SOCM_HTML_REPORT_H
 
-#include "exec/bookkeeper.h"
+#include "manager/bookkeeper.h"
 #include "util/error.h"
 
 #include <stdio.h>

@@ -7,7 +7,7 @@
  *   execution   started → ended
  * summed over workflows and attempts, so they measure workflow-time, not wall time. */
 #include "report/profile.h"
-#include "exec/journal.h"
+#include "state/journal.h"
 #include "planner/sites.h"
 #include "util/str.h"
 

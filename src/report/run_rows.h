@@ -4,7 +4,7 @@
 #ifndef SOCM_RUN_ROWS_H
 #define SOCM_RUN_ROWS_H
 
-#include "exec/bookkeeper.h"
+#include "manager/bookkeeper.h"
 #include "report/run_gantt.h"
 
 struct socm_run_rows {

@@ -173,8 +173,10 @@ int socm_write_replace(const char *path, const void *data, size_t len, int mode,
         return -1;
     }
     free(tmp);
-    if (durable)
-        socm_fsync_dir_of(path);
+    /* The rename is durable only once the directory is: a crash could bring the old
+     * file back after we said the new one was written. */
+    if (durable && socm_fsync_dir_of(path) != 0)
+        return socm_error_errno(err, "cannot sync the directory of %s", path);
     return 0;
 }
 

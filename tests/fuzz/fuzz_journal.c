@@ -1,8 +1,8 @@
 /* fuzz_journal.c — libFuzzer target: journal replay (socm_bk_load, as status, report
  * and resume use it) of arbitrary bytes as STATE_DIR/journal.jsonl. Replay must build
  * a state or report damage, never crash, leak or hang. */
-#include "exec/bookkeeper.h"
-#include "exec/journal.h"
+#include "manager/bookkeeper.h"
+#include "state/journal.h"
 
 #include <fcntl.h>
 #include <stdint.h>

@@ -13,8 +13,8 @@
 
 #include "tmpdir_fixture.h"
 
-#include "exec/agent.h"
-#include "exec/spec.h"
+#include "agents/agent.h"
+#include "state/spec.h"
 #include "util/str.h"
 
 #include <errno.h>

@@ -12,8 +12,9 @@
 
 #include "tmpdir_fixture.h"
 
-#include "exec/agent.h"
-#include "exec/spec.h"
+#include "agents/agent.h"
+#include "state/spec.h"
+#include "enactors/enactor_fault.h"
 #include "socm/enactor.h"
 #include "util/str.h"
 
@@ -101,6 +102,31 @@ static void on_finished(void *ctx, const struct socm_result *r)
 }
 
 static void on_log(void *ctx, const char *msg) { (void)ctx, (void)msg; }
+
+static char heard[256];
+static void on_fault(void *ctx, const char *msg) { snprintf(heard, sizeof heard, "fault %s", msg); }
+static void log_heard(void *ctx, const char *msg) { snprintf(heard, sizeof heard, "log %s", msg); }
+
+/* What an enactor cannot do (a cancel request it cannot write) reaches the manager's
+ * fault handler, which stops the campaign with exit 3; made outside a manager, its log. */
+static void test_fault_routing(void **state)
+{
+    (void)state;
+    struct socm_enactor_callbacks cb = {NULL, on_running, NULL, log_heard};
+    struct socm_allocation a = {.campaign = "c", .state_dir = tmpdir, .cores = 1,
+                                .memory_mb = 100, .simulate = true};
+    struct socm_error err = {0};
+    struct socm_enactor *e = socm_enactor_create_faults("dryrun", &a, &cb, on_fault, &err);
+    assert_non_null(e);
+    socm_enactor_fault(e, "cannot write the cancel request");
+    assert_string_equal(heard, "fault cannot write the cancel request");
+    socm_enactor_destroy(e);
+    e = socm_enactor_create("dryrun", &a, &cb, &err);
+    assert_non_null(e);
+    socm_enactor_fault(e, "x");
+    assert_string_equal(heard, "log x");
+    socm_enactor_destroy(e);
+}
 
 struct job {
     struct socm_task task;
@@ -246,6 +272,7 @@ int main(void)
         cmocka_unit_test(test_dryrun),
         cmocka_unit_test(test_local),
         cmocka_unit_test(test_unknown_enactor),
+        cmocka_unit_test(test_fault_routing),
     };
     return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }

@@ -1,4 +1,4 @@
-/* test_hooks.c — notification hooks (src/exec/hooks.c) without a bookkeeper:
+/* test_hooks.c — notification hooks (src/manager/hooks.c) without a bookkeeper:
  * placeholders are substituted once, literally (a value holding "{state}" stays as
  * it is; an unknown placeholder is kept); a hook runs as an argv, never a shell,
  * with its output in STATE_DIR/hooks.log; a failing, unstartable or overdue hook
@@ -11,7 +11,7 @@
 
 #include "tmpdir_fixture.h"
 
-#include "exec/hooks.h"
+#include "manager/hooks.h"
 #include "util/str.h"
 
 #include <stdio.h>

@@ -8,9 +8,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "exec/bookkeeper.h"
-#include "exec/journal.h"
-#include "exec/spec.h"
+#include "manager/bookkeeper.h"
+#include "state/journal.h"
+#include "state/spec.h"
 #include "util/crc32c.h"
 #include "util/proc.h"
 #include "util/str.h"

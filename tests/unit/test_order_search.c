@@ -135,11 +135,61 @@ static void test_refusal_passed_on(void **state)
     fx_free(&f);
 }
 
+/* A plan input whose DAG has a cycle (built around the campaign's checks) is
+ * refused with a message: the search never reads an order Kahn could not finish. */
+static void test_cycle_refused(void **state)
+{
+    (void)state;
+    struct fx f = {0};
+    fx_resource(&f, "r", 2, 8, 64000, NULL, 0);
+    for (int i = 0; i < 3; i++)
+        fx_add(&f, 1, 0, 10);
+    fx_dag(&f);
+    fx_edge(&f, 0, 1);
+    fx_edge(&f, 1, 2);
+    fx_edge(&f, 2, 1);
+    struct rec *r = calloc(1, sizeof *r);
+    r->dag = &f.dag;
+    struct socm_plan p = {0};
+    struct socm_error err = {0};
+    assert_int_equal(socm_plan_order_search(fx_input(&f, SOCM_SCHEMA_BATCH, 16, 1e9), 16, stub, r,
+                                            20, &p, &err),
+                     -1);
+    assert_non_null(strstr(err.msg, "cycle"));
+    assert_int_equal(r->calls, 0);
+    free(r);
+    fx_free(&f);
+}
+
+/* The time policy called directly (not through socm_plan_make, which checks the
+ * DAG first) refuses a cyclic input too, rather than ranking a short order. */
+static void test_time_cycle_refused(void **state)
+{
+    (void)state;
+    struct fx f = {0};
+    fx_resource(&f, "r", 2, 8, 64000, NULL, 0);
+    for (int i = 0; i < 3; i++)
+        fx_add(&f, 1, 0, 10);
+    fx_dag(&f);
+    fx_edge(&f, 0, 1);
+    fx_edge(&f, 1, 2);
+    fx_edge(&f, 2, 1);
+    const struct socm_planner *tp = socm_planner_find("time");
+    assert_non_null(tp);
+    struct socm_plan p = {0};
+    struct socm_error err = {0};
+    assert_int_equal(tp->plan(tp, fx_input(&f, SOCM_SCHEMA_REMOTE, 16, 1e9), &p, &err), -1);
+    assert_non_null(strstr(err.msg, "cycle"));
+    fx_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_search_properties),
         cmocka_unit_test(test_refusal_passed_on),
+        cmocka_unit_test(test_cycle_refused),
+        cmocka_unit_test(test_time_cycle_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "exec/pilot.h"
+#include "agents/pilot.h"
 #include "util/child.h"
 
 #include <stdio.h>

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "exec/pilot_manager.h"
+#include "enactors/pilot_manager.h"
 #include "util/proc.h"
 #include "util/str.h"
 

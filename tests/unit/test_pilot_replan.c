@@ -9,9 +9,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "exec/journal.h"
-#include "exec/pilot.h"
-#include "exec/spec.h"
+#include "state/journal.h"
+#include "agents/pilot.h"
+#include "state/spec.h"
 #include "util/proc.h"
 #include "util/str.h"
 

@@ -1,4 +1,4 @@
-/* test_program.c — programs of campaigns (src/exec/program.c) through their C API:
+/* test_program.c — programs of campaigns (src/api/program.c) through their C API:
  * what counts as a program, where its state goes, each malformed program refused
  * with its message (unknown `after`, a cycle, no file, duplicate names, a bad
  * on_failure) before anything runs, a run of two simulated campaigns in `after`
@@ -13,7 +13,7 @@
 #include "tmpdir_fixture.h"
 
 #include "config/config.h"
-#include "exec/program.h"
+#include "api/program.h"
 #include "util/str.h"
 
 #include <stdio.h>

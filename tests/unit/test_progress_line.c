@@ -2,7 +2,7 @@
  * from 1 to 200 columns and for short, long, non-ASCII and hostile campaign names it
  * is at most width - 1 columns of valid UTF-8 without control characters; the widest
  * wording is used when there is room; the ETA only while work is left. */
-#include "exec/progress_line.h"
+#include "manager/progress_line.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -21,6 +21,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void write_file(const char *path, const char *text)
@@ -29,6 +30,18 @@ static void write_file(const char *path, const char *text)
     assert_non_null(f);
     fputs(text, f);
     assert_int_equal(fclose(f), 0);
+}
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    char *buf = calloc(1, 1 << 20);
+    size_t n = fread(buf, 1, (1 << 20) - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
 }
 
 static void test_values(void **state)
@@ -194,6 +207,51 @@ static void test_run_opts_and_version(void **state)
     socm_campaign_handle_free(h);
 }
 
+/* Template variables reach the campaign files through the run options (the library's
+ * `socm run -D` and `--values`): one workflow per entry of `steps`, the campaign's
+ * name from the values file; -D wins over it. */
+static void test_run_template_vars(void **state)
+{
+    (void)state;
+    char path[512], values[512], dir[512], journal[600];
+    snprintf(path, sizeof path, "%s/tv.toml.j2", tmpdir);
+    snprintf(values, sizeof values, "%s/values.toml", tmpdir);
+    write_file(path, "[campaign]\nname = \"{{ name }}\"\ndeadline = \"1h\"\nresource = \"box\"\n"
+                     "[resources.box]\nnodes = 1\ncores_per_node = 4\nmemory_per_node = \"8G\"\n"
+                     "{% for s in steps %}[campaign.step-{{ s }}]\ntype = \"generic\"\n"
+                     "executable = \"true\"\n{% endfor %}\n");
+    write_file(values, "name = \"from-values\"\nsteps = [\"x\"]\n");
+    const char *files[] = {path};
+    struct socm_error err = {0};
+
+    /* Without the variables the template cannot be rendered: bad input. */
+    struct socm_run_opts *o = socm_run_opts_new();
+    socm_run_opts_set_simulate(o, true);
+    socm_run_opts_set_quiet(o, true);
+    snprintf(dir, sizeof dir, "%s/tv-none", tmpdir);
+    struct socm_campaign_handle *h = socm_campaign_run(files, 1, dir, o, false, &err);
+    assert_non_null(h);
+    assert_int_equal(socm_campaign_wait(h), 2);
+    socm_campaign_handle_free(h);
+
+    socm_run_opts_set_values(o, values);
+    socm_run_opts_define(o, "steps=[\"a\",\"b\"]");
+    snprintf(dir, sizeof dir, "%s/tv-state", tmpdir);
+    h = socm_campaign_run(files, 1, dir, o, false, &err);
+    socm_run_opts_free(o);
+    assert_non_null(h);
+    assert_int_equal(socm_campaign_wait(h), 0);
+    socm_campaign_handle_free(h);
+    snprintf(journal, sizeof journal, "%s/journal.jsonl", dir);
+    char *text = read_file(journal);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "from-values"));
+    assert_non_null(strstr(text, "step-a"));
+    assert_non_null(strstr(text, "step-b"));
+    assert_null(strstr(text, "step-x"));
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -203,6 +261,7 @@ int main(void)
         cmocka_unit_test(test_campaign_open_reports_every_problem),
         cmocka_unit_test(test_workflow_set_type),
         cmocka_unit_test(test_run_opts_and_version),
+        cmocka_unit_test(test_run_template_vars),
     };
     return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }

@@ -11,7 +11,7 @@
 
 #include "campaign/campaign.h"
 #include "config/config.h"
-#include "exec/spec.h"
+#include "state/spec.h"
 #include "planner/sites.h"
 
 #include <stdio.h>

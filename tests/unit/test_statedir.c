@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "exec/statedir.h"
+#include "state/statedir.h"
 #include "util/dirfd.h"
 #include "util/proc.h"
 #include "util/str.h"

@@ -1,4 +1,4 @@
-/* test_supervise.c — the per-attempt supervisor (src/exec/supervise.c) without a
+/* test_supervise.c — the per-attempt supervisor (src/agents/supervise.c) without a
  * manager: its command line (every option, and each usage error refused with a
  * message), and runs in a child process: the exit code, a walltime that stops the
  * command within walltime + grace, and result.json as the agent reads it
@@ -11,8 +11,8 @@
 
 #include "tmpdir_fixture.h"
 
-#include "exec/agent.h"
-#include "exec/supervise.h"
+#include "agents/agent.h"
+#include "agents/supervise.h"
 
 #include <stdio.h>
 #include <string.h>
