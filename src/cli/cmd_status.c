@@ -143,7 +143,9 @@ static json_t *status_json(const struct socm_bk *bk, const char *dir)
         json_t *o = json_pack("{s:i,s:s,s:s,s:i}", "id", bk->spec.tasks[i].id, "name",
                               bk->spec.tasks[i].name, "state", socm_wstate_name(w->state),
                               "attempts", w->attempts);
-        json_object_set_new(o, "exit_code", ended && w->attempts ? json_integer(w->exit_code) : json_null());
+        /* a process a signal ended has no exit code (-1 in the journal): null */
+        bool exited = ended && w->attempts && w->exit_code >= 0;
+        json_object_set_new(o, "exit_code", exited ? json_integer(w->exit_code) : json_null());
         json_object_set_new(o, "started_at", w->start > 0 ? json_real(w->start) : json_null());
         json_object_set_new(o, "finished_at", ended && w->end > 0 ? json_real(w->end) : json_null());
         double el = ended ? w->elapsed_s : w->start > 0 ? socm_now() - w->start : 0;

@@ -65,6 +65,7 @@ TOML
 cp "$SOCM_SRC/examples/two-sites.toml" sites.toml
 sed -i 's/sleep [0-9]*/sleep 0/g' sites.toml
 printf '[campaign]\nname = "x"\ndeadline = = 1\n' >broken.toml
+camp killed 'kill -9 $$'
 camp late "true"
 sed -i 's/^deadline = "1h"/deadline = "1m"/; s/^type = "generic"/type = "generic"\n[campaign.step.resources]\nruntime = "2h"/' late.toml
 
@@ -87,7 +88,13 @@ ok run 1 "$SOCM_BIN" run -q bad.toml
 jq -e '[.workflows[] | .state] == ["FAILED", "CANCELED"] and .workflows[1].started_at == null' \
     "o$n.json" >/dev/null || fail "a canceled dependant's unknowns are not null: $(cat "o$n.json")"
 ok run 0 "$SOCM_BIN" run -q sites.toml
-for d in socm-quickstart socm-bad socm-two-sites; do
+# A process a signal ended has no exit code: null (its result's signal says which).
+ok run 1 "$SOCM_BIN" run -q killed.toml
+jq -e '.workflows[0].exit_code == null' "o$n.json" >/dev/null ||
+    fail "a killed workflow's exit_code is not null: $(cat "o$n.json")"
+"$SOCM_BIN" events socm-killed | jq -se 'map(select(.result)) | .[0].result | .exit_code == null and .signal == 9' \
+    >/dev/null || fail "a killed attempt's result: $("$SOCM_BIN" events socm-killed)"
+for d in socm-quickstart socm-bad socm-two-sites socm-killed; do
     ok status 0 "$SOCM_BIN" status "$d"
     ok report 0 "$SOCM_BIN" report "$d"
     "$SOCM_BIN" events "$d" >ev.jsonl || fail "events $d: exit $?"
