@@ -153,6 +153,11 @@ default_time = 10
 TOML
 ok predict 0 "$SOCM_BIN" predict --config p.toml "sim --n 100 --mode a"
 ok predict 0 "$SOCM_BIN" predict --config p.toml --job-name nosuch "x y"
+# A fallback has no model output, margin or error to show: null, not 0.
+ok predict 0 "$SOCM_BIN" predict --config p.toml "sim --n 100 --mode b"
+jq -e '.walltime_s.predicted == false and .walltime_s.raw == null and .walltime_s.margin == null
+       and .walltime_s.error_pct == null' "o$n.json" >/dev/null ||
+    fail "a fallback's raw, margin, error_pct are not null: $(cat "o$n.json")"
 err 2 "$SOCM_BIN" predict --config broken.toml "sim --n 1"
 
 # ---- config
