@@ -79,6 +79,9 @@ ok plan 0 "$SOCM_BIN" plan sites.toml
 jq -e '.sites | length == 2' "o$n.json" >/dev/null || fail "plan of two sites has no sites"
 ok plan 0 "$SOCM_BIN" plan --predict q.toml
 jq -e '.predictions.workflows | length == 3' "o$n.json" >/dev/null || fail "plan --predict has no predictions"
+# no history: every walltime is a fallback, with no margin added (null, not 0)
+jq -e '[.predictions.workflows[] | select(.walltime_predicted == false) | .walltime_margin == null] | length == 3 and all' \
+    "o$n.json" >/dev/null || fail "a fallback's walltime_margin is not null: $(cat "o$n.json")"
 err 2 "$SOCM_BIN" plan late.toml
 ok plan 0 "$SOCM_BIN" run --dry-run q.toml
 
