@@ -18,6 +18,8 @@
  * Each (shape, size, policy) runs in a child process so that its peak RSS is its
  * own. Usage: plan_bench [max_workflows] [policy...] (default 100000, all), or
  * plan_bench one SHAPE N POLICY batch|remote (one measurement, for profiling), or
+ * plan_bench digests (the plan digests tests/unit/test_plan_digest.c expects, as
+ * tests/data/planner/plan_digests.txt holds them), or
  * plan_bench remote N SEEDS (remote campaigns: time's core-hours and cores against
  * heft-socm's, and the batch plan on time's cores against its lower bound), or
  * plan_bench quality N SEEDS [POLICY] (batch makespan ÷ bounds over SEEDS campaigns
@@ -34,8 +36,7 @@
  * over the allocation and may not); PLAN_BENCH_NODE_MEM=MB overrides the node memory
  * (1e12 takes memory out of the comparison); PLAN_BENCH_DIGEST=1 adds a hash of
  * each plan (same hash, same plan). */
-#include "planner/planner_impl.h"
-#include "util/str.h"
+#include "plan_campaign.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -46,208 +47,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static uint64_t seed;
-static uint64_t rnd(void)
-{
-    seed ^= seed << 13;
-    seed ^= seed >> 7;
-    seed ^= seed << 17;
-    return seed;
-}
-static double urange(double a, double b) { return a + (b - a) * (double)(rnd() % 1000000) / 1e6; }
-
-struct gen {
-    size_t n, cap;
-    struct socm_req *reqs;
-    char **names;
-    struct socm_dag dag;
-};
-
-static void push(struct socm_intv *iv, int x)
-{
-    if (iv->n == iv->cap) {
-        iv->cap = iv->cap ? 2 * iv->cap : 2;
-        iv->v = socm_xrealloc(iv->v, iv->cap * sizeof *iv->v);
-    }
-    iv->v[iv->n++] = x;
-}
-
-static int add(struct gen *g, const char *kind, int64_t cpus, double mem, double wall)
-{
-    if (g->n == g->cap) {
-        g->cap = g->cap ? 2 * g->cap : 256;
-        g->reqs = socm_xrealloc(g->reqs, g->cap * sizeof *g->reqs);
-        g->names = socm_xrealloc(g->names, g->cap * sizeof *g->names);
-        g->dag.pred = socm_xrealloc(g->dag.pred, g->cap * sizeof *g->dag.pred);
-        g->dag.succ = socm_xrealloc(g->dag.succ, g->cap * sizeof *g->dag.succ);
-    }
-    size_t i = g->n++;
-    g->reqs[i] = (struct socm_req){cpus, mem, wall * 1.1};
-    g->names[i] = socm_asprintf("%s-%zu", kind, i + 1);
-    g->dag.pred[i] = (struct socm_intv){0};
-    g->dag.succ[i] = (struct socm_intv){0};
-    g->dag.n = g->n;
-    return (int)i;
-}
-
-static void edge(struct gen *g, int from, int to)
-{
-    push(&g->dag.succ[from], to);
-    push(&g->dag.pred[to], from);
-}
-
-static int preprocess(struct gen *g) { return add(g, "pre", 8, urange(8000, 32000), urange(10, 40)); }
-static int mapmaking(struct gen *g)
-{
-    return add(g, "map", rnd() % 3 ? 112 : 56, urange(100000, 600000), urange(60, 240));
-}
-static int nulltest(struct gen *g)
-{
-    static const int64_t c[] = {4, 8, 16};
-    return add(g, "null", c[rnd() % 3], urange(4000, 24000), urange(5, 30));
-}
-
-/* Whether "SHAPE[@CLUSTER]" is shape `name`. */
-static bool shape_is(const char *shape, const char *name)
-{
-    size_t len = strcspn(shape, "@");
-    return strlen(name) == len && strncmp(shape, name, len) == 0;
-}
-
-static void make(struct gen *g, const char *shape, size_t n)
-{
-    if (shape_is(shape, "wide")) {
-        while (g->n < n) {
-            int k = (int)(rnd() % 10);
-            k < 6 ? nulltest(g) : k < 9 ? preprocess(g) : mapmaking(g);
-        }
-    } else if (shape_is(shape, "chains")) {
-        while (g->n < n) {
-            int prev = preprocess(g);
-            for (int s = 1; s < 5 && g->n < n; s++) {
-                int cur = s == 2 ? mapmaking(g) : s == 1 ? preprocess(g) : nulltest(g);
-                edge(g, prev, cur);
-                prev = cur;
-            }
-        }
-    } else if (shape_is(shape, "deep")) {
-        size_t layers = n <= 1000 ? 10 : n / 200 < 500 ? n / 200 : 500, width = (n + layers - 1) / layers;
-        size_t prev0 = 0, prevn = 0;
-        while (g->n < n) {
-            size_t first = g->n;
-            for (size_t k = 0; k < width && g->n < n; k++) {
-                int w = rnd() % 10 < 4 ? preprocess(g) : nulltest(g);
-                for (int d = 0; d < 2 && prevn > 0; d++)
-                    edge(g, (int)(prev0 + rnd() % prevn), w);
-            }
-            prev0 = first;
-            prevn = g->n - first;
-        }
-    } else { /* layered */
-        int group = 0, coadd_deps[16], nd = 0;
-        while (g->n < n) {
-            int pre = preprocess(g);
-            if (g->n >= n)
-                break;
-            int map = mapmaking(g);
-            edge(g, pre, map);
-            coadd_deps[nd++] = map;
-            for (int k = 0; k < 4 && g->n < n; k++)
-                edge(g, map, nulltest(g));
-            if (++group % 16 == 0 && g->n < n) {
-                int co = add(g, "coadd", 28, 64000, 30);
-                for (int d = 0; d < nd; d++)
-                    edge(g, coadd_deps[d], co);
-                nd = 0;
-            }
-        }
-    }
-}
-
-static void gen_free(struct gen *g)
-{
-    for (size_t i = 0; i < g->n; i++) {
-        free(g->names[i]);
-        free(g->dag.pred[i].v);
-        free(g->dag.succ[i].v);
-    }
-    free(g->reqs);
-    free(g->names);
-    free(g->dag.pred);
-    free(g->dag.succ);
-}
-
-static struct socm_resource *tiger3(void)
-{
-    static struct socm_qos q[] = {{"test", 60, 1, 8000},     {"vshort", 300, 2000, 55104},
-                                  {"short", 1440, 50, 8000}, {"medium", 4320, 80, 4000},
-                                  {"long", 8640, 16, 1000},  {"vlong", 21600, 8, 900}};
-    static struct socm_resource r = {"tiger3", 492, 112, 1000000, q, 6, false};
-    return &r;
-}
-
-static struct socm_resource *perlmutter(void)
-{
-    static struct socm_qos q[] = {{"regular", 2880, 5000, 393216},
-                                  {"interactive", 240, 2, 512},
-                                  {"shared_interactive", 240, 2, 64},
-                                  {"debug", 30, 5, 1024}};
-    static struct socm_resource r = {"perlmutter", 3072, 128, 1000000, q, 4, false};
-    return &r;
-}
-
-static struct socm_resource *universe(void)
-{
-    static struct socm_qos q[] = {{"main", 43200, 5000, 6272}};
-    static struct socm_resource r = {"universe", 28, 224, 1000000, q, 1, false};
-    return &r;
-}
-
-/* "SHAPE" or "SHAPE@universe": the cluster for n workflows. */
-static struct socm_resource *cluster_for(const char *shape, size_t n)
-{
-    const char *at = strchr(shape, '@');
-    if (at && strcmp(at + 1, "universe") == 0)
-        return universe();
-    return n > 1000 ? perlmutter() : tiger3();
-}
-
-/* Remote deadline. On universe: the critical path plus the work spread over 2,000
- * cores, at most its QoS's 30 days. Up to 1,000 workflows on tiger3: the critical path plus the
- * work spread over 2,000 cores (a short-QoS campaign). Larger campaigns exceed
- * every tiger3 QoS (cores × walltime), so they go to perlmutter with the regular
- * QoS's 2 days. */
-static double deadline_for(const struct socm_plan_input *in)
-{
-    struct socm_plan tmp = {.cores = 2000, .makespan = 1};
-    socm_plan_bounds(in, &tmp);
-    if (strcmp(in->resource->name, "universe") == 0)
-        return fmin(ceil(tmp.cp_bound + tmp.work_bound), in->resource->qos[0].max_walltime_min);
-    if (in->n > 1000)
-        return tmp.cp_bound * 1.2 > 2880 ? ceil(tmp.cp_bound * 1.2) : 2880;
-    return ceil(tmp.cp_bound + tmp.work_bound);
-}
-
-/* PLAN_BENCH_DIGEST=1: a hash of the plan (cores, every entry's cores and
- * interval), to check that a change of the planner's speed keeps its plans. */
-static uint64_t plan_digest(const struct socm_plan *p)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    double v[4];
-    for (size_t i = 0; i <= p->n; i++) {
-        if (i == p->n) {
-            v[0] = (double)p->cores, v[1] = p->makespan, v[2] = p->walltime, v[3] = 0;
-        } else {
-            const struct socm_plan_entry *e = &p->entries[i];
-            v[0] = (double)e->core_first, v[1] = (double)e->core_last, v[2] = e->start, v[3] = e->end;
-        }
-        const unsigned char *b = (const unsigned char *)v;
-        for (size_t j = 0; j < sizeof v; j++)
-            h = (h ^ b[j]) * 0x100000001b3ULL;
-    }
-    return h;
-}
-
 /* One measurement; returns the plan's core-hours (0 on error) and in *work_ch the
  * total work in core-hours (no plan can use fewer: its pilot walltime ≥ its
  * makespan ≥ work ÷ cores). */
@@ -255,7 +54,7 @@ static uint64_t seed_offset; /* PLAN_BENCH_SEED: other campaigns of the same sha
 
 static double run_one(const char *shape, size_t n, const char *policy, enum socm_schema schema, double *work_ch)
 {
-    seed = 0x5eed0000ULL + n * 7 + (uint64_t)shape[0] + seed_offset * 0x9e3779b97f4a7c15ULL;
+    campaign_seed(shape, n, seed_offset);
     struct gen g = {0};
     make(&g, shape, n);
     struct socm_plan_input in = {.n = g.n, .reqs = g.reqs, .names = (const char *const *)g.names, .dag = &g.dag,
@@ -433,7 +232,7 @@ static void quality(size_t n, unsigned seeds, const char *policy)
         unsigned ok = 0, met = 0, impossible = 0;
         for (unsigned k = 0; k < seeds; k++) {
             seed_offset = k;
-            seed = 0x5eed0000ULL + n * 7 + (uint64_t)shapes[sh][0] + seed_offset * 0x9e3779b97f4a7c15ULL;
+            campaign_seed(shapes[sh], n, seed_offset);
             struct gen g = {0};
             make(&g, shapes[sh], n);
             struct socm_plan_input in = {.n = g.n, .reqs = g.reqs, .names = (const char *const *)g.names,
@@ -492,7 +291,7 @@ static int plan_seeded(const char *shape, size_t n, unsigned k, const char *poli
                        int64_t cores, struct socm_plan *p)
 {
     seed_offset = k;
-    seed = 0x5eed0000ULL + n * 7 + (uint64_t)shape[0] + seed_offset * 0x9e3779b97f4a7c15ULL;
+    campaign_seed(shape, n, seed_offset);
     struct gen g = {0};
     make(&g, shape, n);
     struct socm_plan_input in = {.n = g.n, .reqs = g.reqs, .names = (const char *const *)g.names, .dag = &g.dag,
@@ -515,7 +314,7 @@ static int plan_seeded(const char *shape, size_t n, unsigned k, const char *poli
 static double best_possible_ch(const char *shape, size_t n, unsigned k, int64_t max_cores)
 {
     seed_offset = k;
-    seed = 0x5eed0000ULL + n * 7 + (uint64_t)shape[0] + seed_offset * 0x9e3779b97f4a7c15ULL;
+    campaign_seed(shape, n, seed_offset);
     struct gen g = {0};
     make(&g, shape, n);
     struct socm_plan_input in = {.n = g.n, .reqs = g.reqs, .names = (const char *const *)g.names, .dag = &g.dag,
@@ -603,6 +402,15 @@ int main(int argc, char **argv)
     if (argc >= 4 && strcmp(argv[1], "remote") == 0) { /* remote N SEEDS */
         remote_quality(strtoul(argv[2], NULL, 10), (unsigned)strtoul(argv[3], NULL, 10));
         return 0;
+    }
+    if (argc == 2 && strcmp(argv[1], "digests") == 0) { /* tests/data/planner/plan_digests.txt */
+        char line[512];
+        int rc = 0;
+        for (size_t i = 0; i < CAMPAIGN_DIGEST_CASES; i++) {
+            rc |= campaign_digest_line(i, line, sizeof line);
+            printf("%s\n", line);
+        }
+        return rc ? 1 : 0;
     }
     if (argc == 6 && strcmp(argv[1], "one") == 0) { /* one SHAPE N POLICY batch|remote */
         double w;

@@ -62,7 +62,7 @@ struct socm_result {
     int exit_code;       /* -1 if killed by a signal */
     int signal;          /* 0 if none */
     double start, end;   /* epoch seconds */
-    double elapsed_s, max_rss_mb, cpu_s;
+    double elapsed_s, max_rss_mb, cpu_s; /* max_rss_mb NAN: not known (yet; see accounting) */
     const char *reason;  /* human text for failures, may be NULL */
 };
 
@@ -113,6 +113,13 @@ struct socm_enactor {
      * predecessor is DONE or has a job handle and cannot be resubmitted, rather
      * than when all are DONE. */
     bool orders_dependencies;
+    /* Set by setup() when the walltime it enforces is the task's rounded up to a
+     * multiple of this many minutes (Slurm's --time: 1); 0 = exactly the task's. */
+    double walltime_step_min;
+    /* Set by socm (may be NULL): an ended attempt's peak memory, known later than
+     * its end — finished() had max_rss_mb NAN (the batch system's accounting did not
+     * answer then). Called with cb.ctx. */
+    void (*accounting)(void *ctx, int index, int attempt, double max_rss_mb);
 };
 
 int socm_enactor_register(const struct socm_enactor_ops *ops);

@@ -9,6 +9,7 @@
 #include "report/run_rows.h"
 #include "util/human.h"
 
+#include <math.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdbool.h>
@@ -60,7 +61,8 @@ static void report_json(const struct socm_bk *bk, const struct socm_run_rows *rr
         json_object_set_new(o, "plan_end_s", offset_s(r->plan_end));
         json_object_set_new(o, "start_s", offset_s(r->start));
         json_object_set_new(o, "end_s", offset_s(r->end));
-        json_object_set_new(o, "max_rss_mb", ended ? json_real(w->max_rss_mb) : json_null());
+        json_object_set_new(o, "max_rss_mb", ended && isfinite(w->max_rss_mb) /* NAN: not known yet */
+                                                   ? json_real(w->max_rss_mb) : json_null());
         json_object_set_new(o, "cpu_s", ended ? json_real(w->cpu_s) : json_null());
         json_array_append_new(a, o);
     }
@@ -108,7 +110,7 @@ static void report_text(const struct socm_bk *bk, const struct socm_run_rows *rr
         printf("%4d  %-*s %-9s %9s %9s %9s %9s %9s\n", bk->spec.tasks[i].id, w, r->name, r->state,
                cell(r->plan_start, b1, sizeof b1), cell(r->plan_end, b2, sizeof b2),
                cell(r->start, b3, sizeof b3), cell(r->end, b4, sizeof b4),
-               ran ? socm_human_mb(ws->max_rss_mb, b5, sizeof b5) : "-");
+               ran && isfinite(ws->max_rss_mb) ? socm_human_mb(ws->max_rss_mb, b5, sizeof b5) : "-");
     }
 }
 

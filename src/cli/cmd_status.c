@@ -8,6 +8,7 @@
 #include "state/statedir.h"
 #include "util/proc.h"
 
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <getopt.h>
@@ -165,9 +166,10 @@ static json_t *status_json(const struct socm_bk *bk, const char *dir)
         json_object_set_new(o, "finished_at", ended && w->end > 0 ? json_real(w->end) : json_null());
         double el = ended ? w->elapsed_s : w->start > 0 ? socm_now() - w->start : 0;
         json_object_set_new(o, "elapsed_s", w->start > 0 ? json_real(el) : json_null());
-        /* measured only once an attempt ended (a dependant canceled unrun has none) */
+        /* measured only once an attempt ended (a dependant canceled unrun has none);
+         * NAN: Slurm's accounting has not told it yet */
         bool measured = ended && w->attempts > 0;
-        json_object_set_new(o, "max_rss_mb", measured ? json_real(w->max_rss_mb) : json_null());
+        json_object_set_new(o, "max_rss_mb", measured && isfinite(w->max_rss_mb) ? json_real(w->max_rss_mb) : json_null());
         json_object_set_new(o, "cpu_s", measured ? json_real(w->cpu_s) : json_null());
         json_object_set_new(o, "reason", w->reason ? json_string(w->reason) : json_null());
         char *sid = slurm_id(bk, dir, i);

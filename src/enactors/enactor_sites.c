@@ -205,6 +205,22 @@ struct socm_enactor *socm_enactor_for_spec(const struct socm_spec *spec, const c
     return e;
 }
 
+void socm_enactor_set_accounting(struct socm_enactor *e,
+                                 void (*fn)(void *ctx, int index, int attempt, double max_rss_mb))
+{
+    e->accounting = fn;
+    if (e->ops != &sites_ops)
+        return;
+    struct sites *S = e->priv;
+    for (size_t k = 0; k < S->n; k++)
+        S->sub[k]->accounting = fn;
+}
+
+double socm_enactor_walltime_step(struct socm_enactor *e, int index)
+{
+    return e->ops == &sites_ops ? sub_of(e, index)->walltime_step_min : e->walltime_step_min;
+}
+
 int socm_enactor_check_spec(const struct socm_spec *spec, const char *name, bool simulate,
                             struct socm_error *err)
 {

@@ -14,6 +14,12 @@ struct socm_enactor *socm_enactor_for_spec(const struct socm_spec *spec, const c
                                            const struct socm_enactor_callbacks *cb,
                                            socm_enactor_fault_fn fault, struct socm_error *err);
 
+/* Sets the accounting callback (struct socm_enactor) of e and of each site's enactor. */
+void socm_enactor_set_accounting(struct socm_enactor *e,
+                                 void (*fn)(void *ctx, int index, int attempt, double max_rss_mb));
+/* The walltime step (minutes, 0 = none) of the enactor that runs workflow `index`. */
+double socm_enactor_walltime_step(struct socm_enactor *e, int index);
+
 /* Resolves, without setting anything up, every enactor socm_enactor_for_spec would
  * create (loading plug-ins): a run checks this before it writes any state, so an
  * unknown enactor or a bad plug-in leaves no state directory behind. */

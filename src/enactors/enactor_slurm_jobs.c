@@ -39,9 +39,11 @@
 #define POLL_MAX_S 15.0
 #define LOST_AFTER_S 120.0 /* gone from squeue and never in sacct */
 #define SACCT_DOWN_WAIT_S 20.0 /* ended in squeue, sacct failing: then squeue's word */
+#define RSS_ASKS_MAX 200 /* polls that ask sacct for an ended job's peak memory */
 
 struct sj_job {
-    struct socm_launch *l;
+    struct socm_launch *l; /* the bookkeeper's; freed once the end is reported */
+    int index, attempt;    /* l's, for after that (a late peak memory) */
     int64_t id;           /* 0 = not submitted yet (waiting to retry) */
     double retry_at;      /* for id 0 */
     double backoff_s;
@@ -49,6 +51,8 @@ struct sj_job {
     enum socm_slurm_state sq_final; /* the final state squeue showed, or UNKNOWN */
     int64_t sq_elapsed;             /* and its elapsed time (s) */
     bool running_told;
+    bool requeue_told;    /* said that Slurm requeued it (back to pending after running) */
+    int64_t run_elapsed;  /* its elapsed time at the last poll that saw it run */
     bool done;
     /* The id is not known but a job may exist (the manager died during sbatch, or
      * sbatch timed out): look for it by working directory before submitting. */
@@ -57,6 +61,11 @@ struct sj_job {
     bool canceled_here;   /* socm asked Slurm to cancel it */
     double intent_t;      /* when that sbatch began (epoch seconds) */
     const char *qos;      /* the QoS it was submitted with (the resource's name), or NULL */
+    /* Ended, but its peak memory is not in sacct yet (slurmdbd was down or lagging):
+     * asked again with each poll's sacct, and given through cb.accounting. */
+    bool rss_pending;
+    int rss_asks;
+    bool unreachable;     /* its sbatch could not reach slurmctld: retried once it answers */
 };
 
 struct sj {
@@ -67,7 +76,31 @@ struct sj {
     struct sj_job **v; /* pointers: callbacks may submit (and grow v) mid-poll */
     size_t n, cap;
     double next_poll, interval;
+    bool ctld_failed; /* the last Slurm call could not reach slurmctld */
 };
+
+/* slurmctld did not answer (down, restarting): not a refusal of this job. */
+static bool ctld_unreachable(const char *msg)
+{
+    return strstr(msg, "Unable to contact slurm controller") || strstr(msg, "Socket timed out") ||
+           strstr(msg, "Connection refused") || strstr(msg, "Zero Bytes were transmitted");
+}
+
+/* slurmctld answers again: the sbatch calls that could not reach it go at once rather
+ * than after their back-off (up to a minute after a long outage). */
+static void ctld_back(struct sj *s, double t)
+{
+    if (!s->ctld_failed)
+        return;
+    s->ctld_failed = false;
+    for (size_t i = 0; i < s->n; i++) {
+        struct sj_job *j = s->v[i];
+        if (!j->done && j->id == 0 && j->unreachable && j->retry_at > t) {
+            j->retry_at = t;
+            j->backoff_s = 0;
+        }
+    }
+}
 
 static double now_s(void)
 {
@@ -84,6 +117,7 @@ static int sj_setup(struct socm_enactor *e, const struct socm_allocation *a, str
     s->interval = POLL_MIN_S;
     e->priv = s;
     e->orders_dependencies = true;
+    e->walltime_step_min = 1; /* --time counts whole minutes */
     json_t *spec = socm_journal_read_spec(a->state_dir);
     socm_slurm_where_read(&s->where, a, spec);
     struct socm_error rerr = {0}; /* without it, each task keeps its planned QoS */
@@ -113,6 +147,8 @@ static struct sj_job *add_job(struct sj *s, struct socm_launch *l)
     struct sj_job *j = socm_xcalloc(1, sizeof *j);
     s->v[s->n++] = j;
     j->l = l;
+    j->index = l->index;
+    j->attempt = l->attempt;
     return j;
 }
 
@@ -285,6 +321,9 @@ static int submit_one(struct sj *s, struct sj_job *j, struct socm_error *err)
         socm_strv_push(&args, "--kill-on-invalid-dep=yes");
     }
     socm_strv_push(&args, "--export=ALL");
+    /* A node failure is not the workflow's: Slurm runs the job again under its id
+     * (dependants' afterok stays valid), whatever the site's JobRequeue default. */
+    socm_strv_push(&args, "--requeue");
     bool retry = false;
     j->intent_t = now_s();
     if (job_file_write(dir, l->attempt, 0, j->intent_t, err) == 0) {
@@ -322,6 +361,8 @@ static void report(struct socm_enactor *e, struct sj_job *j, enum socm_outcome o
     r.start = r.end - r.elapsed_s;
     r.max_rss_mb = rss_mb;
     r.reason = reason;
+    /* Not known yet: asked again while the manager runs (only if the job ran). */
+    j->rss_pending = isnan(rss_mb) && r.elapsed_s > 0;
     if (e->cb.finished)
         e->cb.finished(e->cb.ctx, &r);
 }
@@ -371,7 +412,11 @@ static void try_submit(struct socm_enactor *e, struct sj_job *j)
     struct sj *s = e->priv;
     struct socm_error err = {0};
     int rc = submit_one(s, j, &err);
+    j->unreachable = rc == 1 && ctld_unreachable(err.msg);
+    if (j->unreachable)
+        s->ctld_failed = true;
     if (rc == 0) {
+        ctld_back(s, now_s());
         j->l->job = (long)j->id;
         socm_slurm_say(e, "workflow %d: Slurm job %" PRId64, j->l->index + 1, j->id);
         s->interval = POLL_MIN_S;
@@ -444,17 +489,36 @@ static enum socm_outcome map_outcome(enum socm_slurm_outcome o)
 }
 
 /* MaxRSS (MB, × tasks) of the workflow's program: step JOBID.0, which srun runs;
- * the largest step when there is none (0 = not known). */
+ * the largest step when there is none. 0 when sacct has the steps but no figure
+ * (Slurm sampled nothing: a step shorter than its sampling interval); NAN when it
+ * has no step row yet (slurmdbd lagging or down): not known, asked again. */
 static double program_rss_mb(const struct socm_sacct *a, int64_t job)
 {
+    bool steps = false;
     for (size_t i = 0; i < a->n; i++) {
         const struct socm_sacct_row *r = &a->v[i];
+        steps |= r->job == job && r->step;
         if (r->job == job && r->step && !strcmp(r->step, "0") && r->max_rss_kib > 0)
             return (double)r->max_rss_kib * (double)(r->ntasks > 0 ? r->ntasks : 1) / 1024.0;
     }
     int64_t tasks = 1;
     int64_t kib = socm_sacct_job_max_rss_kib(a, job, &tasks);
-    return kib > 0 ? (double)kib * (double)tasks / 1024.0 : 0;
+    return kib > 0 ? (double)kib * (double)tasks / 1024.0 : steps ? 0 : NAN;
+}
+
+/* Ended jobs whose peak memory sacct has now: given to the bookkeeper. */
+static void rss_settle(struct socm_enactor *e, struct sj *s, const struct socm_sacct *a)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        struct sj_job *j = s->v[i];
+        if (!j->done || !j->rss_pending)
+            continue;
+        double rss = program_rss_mb(a, j->id);
+        if (isfinite(rss) || ++j->rss_asks >= RSS_ASKS_MAX)
+            j->rss_pending = false;
+        if (isfinite(rss) && e->accounting)
+            e->accounting(e->cb.ctx, j->index, j->attempt, rss);
+    }
 }
 
 /* Why a job did not end DONE, in words: Slurm's state, or who canceled it. */
@@ -488,7 +552,8 @@ static bool settle_from_squeue(struct socm_enactor *e, struct sj *s, double t)
                  socm_slurm_state_name(j->sq_final));
         any = true;
         report(e, j, map_outcome(socm_slurm_outcome(j->sq_final, ok ? 0 : 1)), ok ? 0 : -1, 0,
-               j->sq_elapsed > 0 ? (double)j->sq_elapsed : 0, 0 /* end: now */, 0, ok ? NULL : why);
+               j->sq_elapsed > 0 ? (double)j->sq_elapsed : 0, 0 /* end: now */,
+               NAN /* max RSS: asked again later */, ok ? NULL : why);
     }
     return any;
 }
@@ -500,16 +565,18 @@ static void poll_jobs(struct socm_enactor *e)
     for (size_t i = 0; i < s->n; i++)
         if (!s->v[i]->done && s->v[i]->id > 0)
             socm_strv_pushf(&ids, "%" PRId64, s->v[i]->id);
-    if (!ids.n)
+    if (!ids.n) /* the manager is about to end: a pending peak memory stays unknown */
         return;
     struct socm_error err = {0};
     struct socm_squeue q;
     if (socm_slurm_squeue(s->job_name, &ids, &q, &err) < 0) {
         socm_slurm_say(e, "squeue: %s", err.msg);
+        s->ctld_failed |= ctld_unreachable(err.msg);
         socm_strv_free(&ids);
         return;
     }
     double t = now_s();
+    ctld_back(s, t);
     struct socm_strv ended = SOCM_STRV_INIT;
     bool changed = false;
     for (size_t i = 0; i < s->n; i++) {
@@ -522,6 +589,31 @@ static void poll_jobs(struct socm_enactor *e)
                 r = &q.v[k];
         if (r && !socm_slurm_state_is_final(r->state)) {
             j->gone_since = 0;
+            /* Requeued (a node failure; jobs are submitted --requeue): seen pending
+             * again — after running, or held for BeginTime, which only a requeue sets
+             * (socm never passes --begin) — or running with its clock started again
+             * since the last poll. */
+            bool restarted = r->state == SOCM_SLURM_RUNNING && r->elapsed_s >= 0 &&
+                             r->elapsed_s + 2 < j->run_elapsed;
+            bool pending = (r->state == SOCM_SLURM_PENDING || r->state == SOCM_SLURM_REQUEUED) &&
+                           (j->running_told || (r->reason && !strcmp(r->reason, "BeginTime")));
+            if ((restarted || pending) && !j->requeue_told)
+                socm_slurm_say(e, "workflow %d: Slurm requeued its job %" PRId64
+                               " (node failure or preemption): it runs again, no retry spent",
+                               j->l->index + 1, j->id);
+            if (pending && !j->requeue_told) {
+                /* Slurm holds a requeued job ~2 minutes (BeginTime): no reason here. */
+                struct socm_error uerr = {0};
+                if (socm_slurm_start_now(j->id, &uerr) < 0)
+                    socm_slurm_say(e, "workflow %d: scontrol update StartTime=now: %s", j->l->index + 1,
+                                   uerr.msg);
+                j->requeue_told = true;
+                changed = true;
+            }
+            if (r->state == SOCM_SLURM_RUNNING) {
+                j->requeue_told = false; /* a later requeue is told again */
+                j->run_elapsed = r->elapsed_s;
+            }
             if (r->state == SOCM_SLURM_RUNNING && !j->running_told) {
                 j->running_told = true;
                 changed = true;
@@ -540,6 +632,9 @@ static void poll_jobs(struct socm_enactor *e)
     }
     socm_squeue_free(&q);
     socm_strv_free(&ids);
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i]->done && s->v[i]->rss_pending)
+            socm_strv_pushf(&ended, "%" PRId64, s->v[i]->id);
     if (ended.n) {
         struct socm_sacct a;
         if (socm_slurm_sacct(s->job_name, &ended, NULL, &a, &err) < 0) {
@@ -563,6 +658,7 @@ static void poll_jobs(struct socm_enactor *e)
                     report(e, j, SOCM_OUT_LOST, -1, 0, 0, 0, 0, "job left squeue and never reached sacct");
                 }
             }
+            rss_settle(e, s, &a);
             socm_sacct_free(&a);
         }
     }

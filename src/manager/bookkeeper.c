@@ -285,6 +285,7 @@ static int setup_run(struct socm_bk *bk, const struct socm_run_opts *o, struct s
     bk->e = socm_enactor_for_spec(&bk->spec, name, &a, &cb, socm_bk_cb_fault, err); /* one per site */
     if (!bk->e)
         return -1;
+    socm_enactor_set_accounting(bk->e, socm_bk_cb_accounting);
     socm_hooks_init(&bk->hooks, bk->spec.state_dir, bk->spec.hook_timeout_s,
                     (socm_hook_log_fn)socm_bk_cb_log, bk);
     if (!o->simulate)

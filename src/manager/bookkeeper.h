@@ -44,6 +44,8 @@ struct socm_wfstate {
     int growths;          /* walltime growths after a TIMEOUT (grow_walltime_on_timeout) */
     int retry_base;       /* attempts before the last `socm retry`: max_retries counts from it */
     bool pred_canceled;   /* being canceled for `reason` (a predecessor failed, fail_fast) */
+    int hist_pending;     /* 1 + outcome of the last attempt, whose history record waits
+                             for its max_rss_mb (NAN until the enactor's accounting()) */
 };
 
 struct socm_run_opts {

@@ -292,19 +292,27 @@ void socm_bk_cb_finished(void *ctx, const struct socm_result *r)
         w->reason = r->reason ? socm_strdup(r->reason) : NULL;
     }
     const char *reason = w->reason;
-    json_t *res = json_pack("{s:i,s:s,s:i,s:i,s:f,s:f,s:f,s:f,s:f}", "attempt", r->attempt,
+    json_t *res = json_pack("{s:i,s:s,s:i,s:i,s:f,s:f,s:f,s:f}", "attempt", r->attempt,
                             "outcome", socm_outcome_name(r->outcome), "exit_code", r->exit_code,
                             "signal", r->signal, "start", r->start, "end", r->end, "elapsed_s",
-                            r->elapsed_s, "max_rss_mb", r->max_rss_mb, "cpu_s", r->cpu_s);
+                            r->elapsed_s, "cpu_s", r->cpu_s);
+    json_object_set_new(res, "max_rss_mb", isfinite(r->max_rss_mb) ? json_real(r->max_rss_mb) : json_null());
     if (reason)
         json_object_set_new(res, "reason", json_string(reason));
-    record_history(bk, r);
+    w->hist_pending = 0;
+    if (isfinite(r->max_rss_mb))
+        record_history(bk, r);
+    else /* recorded when socm_bk_cb_accounting brings it: a 0 would teach the memory model */
+        w->hist_pending = 1 + (int)r->outcome;
 
     if (r->outcome == SOCM_OUT_DONE) {
         merge_event(res, socm_bk_wf_event(bk, i, SOCM_W_DONE));
         socm_bk_jappend(bk, res);
         socm_bk_set_state(bk, i, SOCM_W_DONE);
-        socm_bk_log(bk, "%s DONE in %.1f s (max RSS %.0f MB)", t->name, r->elapsed_s, r->max_rss_mb);
+        if (isfinite(r->max_rss_mb))
+            socm_bk_log(bk, "%s DONE in %.1f s (max RSS %.0f MB)", t->name, r->elapsed_s, r->max_rss_mb);
+        else
+            socm_bk_log(bk, "%s DONE in %.1f s (max RSS not known yet)", t->name, r->elapsed_s);
         socm_bk_run_hook(bk, SOCM_HOOK_WF_DONE, i, "DONE", r->exit_code);
         socm_bk_on_final(bk, i);
         return;
@@ -344,8 +352,11 @@ void socm_bk_cb_finished(void *ctx, const struct socm_result *r)
             w->growths++;
             delay = 0;
             json_object_set_new(res, "walltime_min", json_real(gt->walltime_min));
-            socm_bk_log(bk, "%s hit its walltime of %.1f min: resubmitting with %.1f min (growth %d of %d)",
-                   t->name, old, gt->walltime_min, w->growths, SOCM_WALLTIME_GROWTHS);
+            /* The limit the enactor enforced: Slurm's --time is whole minutes. */
+            double step = bk->e ? socm_enactor_walltime_step(bk->e, i) : 0;
+            double hit = step > 0 ? ceil(old / step - 1e-9) * step : old;
+            socm_bk_log(bk, "%s hit its walltime of %.*f min: resubmitting with %.1f min (growth %d of %d)",
+                   t->name, step >= 1 ? 0 : 1, hit, gt->walltime_min, w->growths, SOCM_WALLTIME_GROWTHS);
         }
         w->not_before = socm_bk_now(bk) + delay;
         json_object_set_new(res, "ev", json_string("retry"));
@@ -370,6 +381,32 @@ void socm_bk_cb_finished(void *ctx, const struct socm_result *r)
         char why[512];
         snprintf(why, sizeof why, "fail_fast: %s failed", t->name);
         cancel_all(bk, why);
+    }
+}
+
+/* The peak memory of an ended attempt, which Slurm's accounting gave only later:
+ * journaled, and the run recorded in the history now that it is complete. */
+void socm_bk_cb_accounting(void *ctx, int i, int attempt, double max_rss_mb)
+{
+    struct socm_bk *bk = ctx;
+    struct socm_wfstate *w = &bk->w[i];
+    const struct socm_task *t = &bk->spec.tasks[i];
+    if (!isfinite(max_rss_mb))
+        return;
+    socm_bk_jappend(bk, json_pack("{s:s,s:i,s:s,s:i,s:f}", "ev", "acct", "id", t->id, "name", t->name,
+                                  "attempt", attempt, "max_rss_mb", max_rss_mb));
+    if (attempt != w->attempts)
+        return; /* a later attempt has its own figures */
+    w->max_rss_mb = max_rss_mb;
+    socm_bk_log(bk, "%s attempt %d: max RSS %.0f MB (from accounting, after its end)", t->name, attempt,
+                max_rss_mb);
+    if (w->hist_pending) {
+        struct socm_result r = {.index = i, .attempt = attempt, .outcome = w->hist_pending - 1,
+                                .exit_code = w->exit_code, .signal = w->signal, .start = w->start,
+                                .end = w->end, .elapsed_s = w->elapsed_s, .max_rss_mb = max_rss_mb,
+                                .cpu_s = w->cpu_s, .reason = w->reason};
+        w->hist_pending = 0;
+        record_history(bk, &r);
     }
 }
 

@@ -86,6 +86,7 @@ void socm_bk_on_fault_report(struct socm_bk *bk, long pid, int e);
 void socm_bk_cb_finished(void *ctx, const struct socm_result *r);
 
 void socm_bk_cb_log(void *ctx, const char *msg);
+void socm_bk_cb_accounting(void *ctx, int index, int attempt, double max_rss_mb);
 
 struct socm_launch *socm_bk_new_launch(struct socm_bk *bk, int i, int attempt);
 

@@ -44,8 +44,8 @@ static void read_result(struct socm_wfstate *w, const json_t *ev)
         w->end = json_number_value(v);
     if ((v = json_object_get(ev, "elapsed_s")))
         w->elapsed_s = json_number_value(v);
-    if ((v = json_object_get(ev, "max_rss_mb")))
-        w->max_rss_mb = json_number_value(v);
+    if ((v = json_object_get(ev, "max_rss_mb"))) /* null: not known (yet) */
+        w->max_rss_mb = json_is_number(v) ? json_number_value(v) : NAN;
     if ((v = json_object_get(ev, "cpu_s")))
         w->cpu_s = json_number_value(v);
     if ((v = json_object_get(ev, "reason")) && json_is_string(v)) {
@@ -98,7 +98,7 @@ int socm_bk_apply(struct socm_bk *bk, json_t *ev, size_t line, struct socm_error
         bk->manager_pid = (long)json_integer_value(json_object_get(ev, "pid"));
         return 0;
     }
-    if (strcmp(kind, "wf") && strcmp(kind, "retry"))
+    if (strcmp(kind, "wf") && strcmp(kind, "retry") && strcmp(kind, "acct"))
         return 0; /* log, hook, ...: for people, not for state */
     json_int_t id = json_integer_value(json_object_get(ev, "id"));
     if (id < 1 || (size_t)id > bk->spec.n)
@@ -106,6 +106,12 @@ int socm_bk_apply(struct socm_bk *bk, json_t *ev, size_t line, struct socm_error
                               line, (long long)id);
     int i = (int)id - 1;
     struct socm_wfstate *w = &bk->w[i];
+    if (!strcmp(kind, "acct")) { /* an ended attempt's peak memory, known late */
+        json_t *rss = json_object_get(ev, "max_rss_mb");
+        if (json_integer_value(json_object_get(ev, "attempt")) == w->attempts && json_is_number(rss))
+            w->max_rss_mb = json_number_value(rss);
+        return 0;
+    }
     if (!strcmp(kind, "retry")) {
         read_result(w, ev);
         w->not_before = json_number_value(json_object_get(ev, "not_before"));

@@ -40,11 +40,17 @@ static double heads_tails(const struct socm_plan_input *in, double *head, double
     return cp;
 }
 
+/* Key descending, then index ascending: qsort is not stable (glibc's sort of
+ * some versions, other libcs), and the order of equal keys decides the order in
+ * which their work is summed, so the bound to the last bit. */
 static const double *sort_key;
 static int by_key_desc(const void *a, const void *b)
 {
-    double x = sort_key[*(const int *)a], y = sort_key[*(const int *)b];
-    return (x < y) - (x > y);
+    int i = *(const int *)a, j = *(const int *)b;
+    double x = sort_key[i], y = sort_key[j];
+    if (x != y)
+        return (x < y) - (x > y);
+    return (i > j) - (i < j);
 }
 
 /* The window bound. For any set S of workflows, with h = the smallest head and

@@ -75,6 +75,9 @@ int64_t socm_slurm_tres_get(const char *tres, const char *name);
 double socm_slurm_time_parse(const char *s);
 /* sbatch --parsable output "123" or "123;cluster" → 123; -1 if not a job id. */
 int64_t socm_slurm_jobid_parse(const char *s);
+/* A whole-string non-negative decimal integer (spaces around allowed); -1 otherwise
+ * or on overflow. */
+int64_t socm_slurm_count_parse(const char *s);
 
 /* ---- sacct -P ---- */
 
@@ -263,6 +266,9 @@ int socm_slurm_sinfo(struct socm_sinfo *out, struct socm_error *err);
 int socm_slurm_qos_show(struct socm_slurm_qoslist *out, struct socm_error *err);
 /* The QoS names the user's associations allow (empty if the user has none). */
 int socm_slurm_user_qos(const char *user, struct socm_strv *names, struct socm_error *err);
+/* `scontrol update JobId=N StartTime=now`: a pending job may start at once (Slurm
+ * holds a requeued job for about 2 minutes). */
+int socm_slurm_start_now(int64_t job, struct socm_error *err);
 /* `scontrol show hostnames LIST`: "n[1-3]" → n1, n2, n3 appended to names. */
 int socm_slurm_hostnames(const char *nodelist, struct socm_strv *names, struct socm_error *err);
 

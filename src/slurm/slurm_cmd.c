@@ -5,6 +5,7 @@
 
 #include "util/child.h"
 
+#include <inttypes.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -298,6 +299,15 @@ static int parse_lines(const char *out, void *dst, struct socm_error *err)
         p += strspn(p, "\r\n");
     }
     return 0;
+}
+
+int socm_slurm_start_now(int64_t job, struct socm_error *err)
+{
+    struct socm_strv argv = command(SOCM_SLURM_SCONTROL);
+    socm_strv_push(&argv, "update");
+    socm_strv_pushf(&argv, "JobId=%" PRId64, job);
+    socm_strv_push(&argv, "StartTime=now");
+    return run(SOCM_SLURM_SCONTROL, &argv, NULL, NULL, NULL, err);
 }
 
 int socm_slurm_hostnames(const char *nodelist, struct socm_strv *names, struct socm_error *err)

@@ -9,9 +9,15 @@
 # a Slurm job that gets CANCELLED. --qos (the resource's QoS admitting the workflow),
 # --account and --partition ([campaign.slurm]) reach every job. With
 # grow_walltime_on_timeout a workflow whose first attempt hits its walltime is
-# resubmitted with a longer one and ends DONE; without it a TIMEOUT is FAILED.
+# resubmitted with a longer one and ends DONE; without it a TIMEOUT is FAILED. It all
+# runs under a path with '%j' and a space (no expansion by Slurm). The
+# walltime message names the limit Slurm enforced (1 min), not the 0.4 min asked.
 . "$(dirname "$0")/lib.sh"
 name="sj$$"
+# The campaign runs in a directory whose path has '%' and a space: Slurm must not
+# expand '%j' in the --output path (the job would fail to launch), nor split it.
+mkdir "$tmp/50%j d"
+cd "$tmp/50%j d"
 
 qos_long='{ name = "long", max_walltime = "7d", max_jobs = 5, max_cores = 16 }'
 { slurm_head "$name" slurm-jobs 8 batch 1h "$qos_long"
@@ -127,4 +133,10 @@ assert [r["State"] for r in g] == ["TIMEOUT", "COMPLETED"], g
 assert (g[0]["Timelimit"], g[1]["Timelimit"]) == ("00:01:00", "00:02:00"), ("walltime grew", g)
 assert by["times-out"][0]["State"] == "TIMEOUT" and len(by["times-out"]) == 1, by["times-out"]
 EOF
+# Each job's output went to its sandbox, under the literal '%' path.
+ls "socm-$name/workflows/first/"slurm-*.out >/dev/null || fail "no slurm-JOBID.out in first's sandbox (path with '%')"
+# The walltime message names the limit Slurm enforced (--time in whole minutes: 24 s
+# became 1 min), not the 0.4 min asked.
+grep -q "grows hit its walltime of 1 min: resubmitting with 2.0 min" "socm-$name/socm.log" ||
+  fail "walltime message: $(grep 'hit its walltime' "socm-$name/socm.log")"
 echo ok

@@ -6,7 +6,8 @@
 #      middle of submitting its jobs — then `socm resume`;
 #   2. slurmctld restarted;            3. both managers killed at random moments, resumed;
 #   4. the node of P's pilot down, back once P has a new pilot; then a node running
-#      J's jobs down and back;
+#      J's jobs down and back (JobRequeue=0 on the cluster: they are requeued because
+#      slurm-jobs submits --requeue; no retry spent);
 #   5. P's pilot scancel'd, and P killed while sbatch submits the next one, resumed;
 #   6. slurmdbd down 20 s, J killed at a random moment meanwhile, resumed;
 #   7. slurmctld down 60 s, both managers killed at a random moment of it and resumed
@@ -203,18 +204,22 @@ for ((i = 0; i < 600; i++)); do [ "$(pilot_now)" != "$p_old" ] && break; sleep 0
 "$cluster" node-up "$downed" 2>/dev/null
 say "node $downed up (P's new pilot $(pilot_now))"
 downed=
-jn=$(squeue -h --name="socm-${name[J]}" -t R -o %N | sort | uniq -c | sort -rn | awk '{print $2; exit}')
-if [ -n "$jn" ]; then
-  downed=$jn
-  "$cluster" node-down "$downed" 2>/dev/null
-  say "node $downed (running J's jobs) down"
-  sleep 5
-  "$cluster" node-up "$downed" 2>/dev/null
-  say "node $downed up"
-  downed=
-else
-  say "no J job running: J's node-down skipped"
-fi
+# J's gated roots w15 and w22 run until g1: a node under them fails. The cluster has
+# JobRequeue=0; slurm-jobs submits --requeue, so Slurm runs them again, no retry spent.
+for ((i = 0; i < 300; i++)); do
+  jn=$(squeue -h --name="socm-${name[J]}" -t R -o %N | sort | uniq -c | sort -rn | awk '{print $2; exit}')
+  [ -n "$jn" ] && break
+  sleep 0.1
+done
+[ -n "$jn" ] || fail "J: no job running for the node failure"
+jkilled=$(squeue -h --name="socm-${name[J]}" -t R -o '%i %N' | awk -v n="$jn" '$2 == n {print $1}')
+downed=$jn
+"$cluster" node-down "$downed" 2>/dev/null
+say "node $downed (running J's jobs $(echo $jkilled)) down"
+sleep 5
+"$cluster" node-up "$downed" 2>/dev/null
+say "node $downed up"
+downed=
 
 # ---------------------------------------------------------------- 5. pilot scancel
 touch hang-P
@@ -285,6 +290,10 @@ PY
 done
 grep -q "found pilot job" "${sd[P]}/socm.log" || fail "P: no resume found the pilot submitted during the kill"
 grep -q "found its Slurm job" "${sd[J]}/socm.log" || fail "J: no resume found the job submitted during the kill"
+for j in $jkilled; do
+  grep -q "Slurm requeued its job $j (node failure or preemption)" "${sd[J]}/socm.log" ||
+    fail "J: job $j, killed by the node failure, was not requeued"
+done
 nj=$(sacct_jobs "${name[J]}" JobID | wc -l)
 [ "$nj" -eq 31 ] || fail "J: expected 31 Slurm jobs (30 and w29's growth; a requeue keeps its id), sacct has $nj"
 say "ok"

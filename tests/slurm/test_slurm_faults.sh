@@ -18,8 +18,11 @@
 #  J. (slurm-jobs) `socm status --json` gives the workflow's step as "slurm_id":
 #     JOBID.0, the step sacct knows.
 #  L. sacct lags (slurmdbd stopped): ended steps are delivered DONE with the agent's
-#     figures after the bounded wait (20 s), never FAILED, never waited for forever;
-#     the same for a slurm-jobs job that squeue shows COMPLETED (after 20 s).
+#     figures after the bounded wait (20 s), never FAILED, never waited for forever,
+#     sacct asked with back-off (at most 10 calls);
+#     the same for a slurm-jobs job that squeue shows COMPLETED (after 20 s), whose
+#     max_rss_mb is then unknown — null in status and report, never 0 — and recorded
+#     (an "acct" journal event) once slurmdbd is back, while the campaign runs on.
 . "$(dirname "$0")/lib.sh"
 fail() {
   echo "FAIL: $*" >&2
@@ -33,7 +36,7 @@ cleanup() { # run by lib.sh on exit, before $tmp goes
   "$cluster" start-ctld >/dev/null 2>&1 || true
   "$cluster" start-dbd >/dev/null 2>&1 || true
   [ -n "$downed" ] && "$cluster" node-up "$downed" >/dev/null 2>&1
-  for d in "$tmp"/*/pilot; do [ -d "$d" ] && "$bin" cancel "${d%/pilot}" >/dev/null 2>&1; done
+  for d in "$tmp"/socm-*; do [ -f "$d/journal.jsonl" ] && "$bin" cancel "$d" >/dev/null 2>&1; done
 }
 tag=$$-$RANDOM
 
@@ -183,23 +186,40 @@ L=flag-$tag
   wf_toml l2 1 1m "" sleep '["1"]'
 } > l.toml
 { head_toml "$L-j" batch 1 1h slurm-jobs
-  wf_toml lj 1 1m "" sleep '["1"]'
+  wf_toml lj 1 1m "" python3 '["-c", "import time; b = bytearray(100 << 20); b[::4096] = b\"x\" * len(b[::4096]); time.sleep(2)"]'
+  wf_toml lj2 1 1m "" sh "[\"-c\", \"while [ ! -e $tmp/lj-go ]; do sleep 0.2; done\"]"
 } > lj.toml
 "$cluster" stop-dbd 2>/dev/null
 t0=$(date +%s)
 "$bin" run lj.toml --quiet & ljpid=$!; pids+=("$ljpid")
 "$bin" run l.toml --quiet || fail "L exited $? while sacct could not answer"
 dt=$(( $(date +%s) - t0 ))
-rc=0; wait "$ljpid" || rc=$?
+JLJ=$tmp/socm-$L-j/journal.jsonl
+wait_state "$JLJ" DONE 1 60 || fail "L (slurm-jobs): lj not DONE while sacct could not answer"
 dtj=$(( $(date +%s) - t0 ))
-"$cluster" start-dbd 2>/dev/null
-[ "$rc" -eq 0 ] || fail "L (slurm-jobs) exited $rc while sacct could not answer"
 [ "$dtj" -lt 60 ] || fail "L (slurm-jobs) took $dtj s: an ended job waited too long for sacct"
+"$bin" status "$tmp/socm-$L-j" --json | jq -e '.workflows[] | select(.name == "lj") | .max_rss_mb == null' >/dev/null ||
+  fail "L (slurm-jobs): max_rss_mb not null while sacct is down: $("$bin" status "$tmp/socm-$L-j" --json)"
+"$bin" report "$tmp/socm-$L-j" --json | jq -e '.workflows[] | select(.name == "lj") | .max_rss_mb == null' >/dev/null ||
+  fail "L (slurm-jobs): report's max_rss_mb not null while sacct is down"
+"$cluster" start-dbd 2>/dev/null
+for ((i = 0; i < 600; i++)); do
+  jq -e 'select(.ev == "acct" and .name == "lj")' "$JLJ" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+touch lj-go
+rc=0; wait "$ljpid" || rc=$?
+[ "$rc" -eq 0 ] || fail "L (slurm-jobs) exited $rc while sacct could not answer"
+"$bin" status "$tmp/socm-$L-j" --json | jq -e '.workflows[] | select(.name == "lj") | .max_rss_mb >= 80' >/dev/null ||
+  fail "L (slurm-jobs): lj's max_rss_mb not recorded once sacct answered: $(grep -h acct "$JLJ")"
 [ "$(n_in_state "$tmp/socm-$L/journal.jsonl" DONE)" -eq 2 ] || fail "L: expected 2 DONE"
 [ "$dt" -lt 50 ] || fail "L took $dt s: ended steps waited too long for sacct"
 "$bin" status "$tmp/socm-$L" --json | jq -e '[.workflows[] | .elapsed_s >= 1] | all' >/dev/null ||
   fail "L: the agent's elapsed figures were not kept"
-echo "L ok ($dt s)"
+# sacct backs off while slurmdbd is away (1, 2, 4, 8 s), not once a second.
+ns=$(sed -n 's/.*slurm commands:.* sacct=\([0-9]*\).*/\1/p' "$tmp/socm-$L/socm.log" | tail -1)
+[ -n "$ns" ] && [ "$ns" -le 10 ] || fail "L: the pilot called sacct ${ns:-?} times in $dt s while slurmdbd was down"
+echo "L ok ($dt s, $ns sacct calls)"
 
 # ---------------------------------------------------------------- W outcome
 rc=0; wait "$wpid" || rc=$?

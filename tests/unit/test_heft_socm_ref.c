@@ -100,7 +100,11 @@ static void random_campaign(struct fx *f, bool many_widths)
     static const int64_t cpns[] = {4, 8, 12, 112};
     int64_t cpn = cpns[fx_rnd() % 4];
     static const struct socm_qos q[] = {{"short", 600, 10, 100000}, {"long", 6000, 10, 100000}};
-    fx_resource(f, "rand", fx_rnd_in(1, 4), cpn, (double)fx_rnd_in(1000, 64000), q, 2);
+    /* One draw a statement: the order of a call's arguments is unspecified (and
+     * differs between gcc and clang), so draws as arguments give other campaigns
+     * per compiler. The order is the one gcc took. */
+    double node_mb = (double)fx_rnd_in(1000, 64000);
+    fx_resource(f, "rand", fx_rnd_in(1, 4), cpn, node_mb, q, 2);
     int64_t total = f->res.nodes * cpn;
     int64_t widths[4];
     for (int i = 0; i < 4; i++)
@@ -113,7 +117,8 @@ static void random_campaign(struct fx *f, bool many_widths)
         double pool = f->res.memory_per_node_mb * (double)f->res.nodes;
         /* Whole MB (as requirements give), so sums are exact in both. */
         double mem = fx_rnd() % 4 == 0 ? floor(pool * (double)fx_rnd_in(30, 100) / 100.0) : (double)fx_rnd_in(0, 2000);
-        double wall = (double)(fx_rnd_in(0, 12) * 10) + (fx_rnd() % 2 ? 0.1 * (double)fx_rnd_in(1, 9) : 0);
+        double wall = (double)(fx_rnd_in(0, 12) * 10);
+        wall += fx_rnd() % 2 ? 0.1 * (double)fx_rnd_in(1, 9) : 0;
         if (fx_rnd() % 3 == 0)
             wall *= 1.1; /* as requirements do: ends that differ in the last bits */
         fx_add(f, cpus, mem, wall);
@@ -137,8 +142,10 @@ static void random_memory_campaign(struct fx *f)
     static const double minutes[] = {5, 10, 15, 30, 45, 60, 90, 120};
     size_t n = (size_t)fx_rnd_in(3, 16);
     for (size_t i = 0; i < n; i++) {
-        int64_t cpus = ranks[fx_rnd() % 8] * threads[fx_rnd() % 4];
-        fx_add(f, cpus, 100000.0 * (double)fx_rnd_in(1, 10), minutes[fx_rnd() % 8] * 1.1);
+        int64_t cpus = ranks[fx_rnd() % 8]; /* one draw a statement, as above */
+        cpus *= threads[fx_rnd() % 4];
+        double wall = minutes[fx_rnd() % 8] * 1.1;
+        fx_add(f, cpus, 100000.0 * (double)fx_rnd_in(1, 10), wall);
     }
     fx_dag(f);
     for (size_t i = 1; i < n; i++)

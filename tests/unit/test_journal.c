@@ -17,6 +17,7 @@
 
 #include <fcntl.h>
 #include <ftw.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -586,6 +587,44 @@ static void test_replay_every_kind(void **state)
     socm_spec_free(&s);
 }
 
+/* A Slurm job's peak memory known only after its end (slurmdbd was down): the end
+ * has max_rss_mb null (NAN: unknown, never 0), a later "acct" event brings it; one
+ * for another attempt changes nothing. */
+static void test_replay_late_rss(void **state)
+{
+    (void)state;
+    struct socm_spec s;
+    make_spec(&s);
+    struct socm_journal j;
+    struct socm_error err = {0};
+    assert_int_equal(socm_journal_open(&j, dir, true, -1, &err), 0);
+    ev(&j, "{s:s,s:o,s:f,s:i}", "ev", "begin", "spec", socm_spec_to_json(&s), "t", 100.0, "pid", 4242);
+    ev(&j, "{s:s,s:i,s:s,s:i,s:[i]}", "ev", "wf", "id", 1, "state", "SUBMITTED", "attempt", 1, "cores", 1);
+    ev(&j, "{s:s,s:i,s:s,s:i,s:i,s:f,s:f,s:f,s:n}", "ev", "wf", "id", 1, "state", "DONE", "attempt", 1,
+       "exit_code", 0, "start", 101.0, "end", 103.0, "elapsed_s", 2.0, "max_rss_mb");
+    socm_journal_close(&j);
+    struct socm_bk *bk = socm_bk_load(dir, &err);
+    assert_non_null(bk);
+    assert_true(isnan(bk->w[0].max_rss_mb));
+    socm_bk_free(bk);
+    assert_int_equal(socm_journal_open(&j, dir, false, -1, &err), 0);
+    ev(&j, "{s:s,s:i,s:i,s:f}", "ev", "acct", "id", 1, "attempt", 2, "max_rss_mb", 7.0);
+    socm_journal_close(&j);
+    bk = socm_bk_load(dir, &err);
+    assert_non_null(bk);
+    assert_true(isnan(bk->w[0].max_rss_mb));
+    socm_bk_free(bk);
+    assert_int_equal(socm_journal_open(&j, dir, false, -1, &err), 0);
+    ev(&j, "{s:s,s:i,s:i,s:f}", "ev", "acct", "id", 1, "attempt", 1, "max_rss_mb", 42.5);
+    socm_journal_close(&j);
+    bk = socm_bk_load(dir, &err);
+    assert_non_null(bk);
+    assert_true(bk->w[0].max_rss_mb == 42.5);
+    assert_int_equal(bk->w[0].state, SOCM_W_DONE);
+    socm_bk_free(bk);
+    socm_spec_free(&s);
+}
+
 static void test_event_before_begin(void **state)
 {
     (void)state;
@@ -613,6 +652,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reader_follows_growth, setup, teardown),
         cmocka_unit_test_setup_teardown(test_streamed_begin_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_replay_every_kind, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_replay_late_rss, setup, teardown),
         cmocka_unit_test_setup_teardown(test_event_before_begin, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -65,7 +65,10 @@ static void test_memline_and_memsum_match_brute_force(void **state)
             socm_memsum_add(&ms, a, b, mb);
             if (a < b)
                 v[n++] = (struct ivl){a, b, mb};
-            double t = fx_rnd_in(-5, 90) + (fx_rnd() % 2 ? 0.5 : 0);
+            /* One draw a statement: the order of an operator's operands is
+             * unspecified (gcc and clang differ); this is the order gcc took. */
+            double t = (double)fx_rnd_in(-5, 90);
+            t += fx_rnd() % 2 ? 0.5 : 0;
             double want = truth_at(v, n, t);
             assert_true(fabs(socm_memline_at(&ml, t) - want) < 1e-9);
             assert_true(fabs(socm_memsum_at(&ms, t) - want) < 1e-9);
@@ -142,7 +145,9 @@ static void test_memline_fit_matches_retrying(void **state)
         struct ivl v[NOPS];
         size_t n = 0;
         for (int op = 0; op < NOPS; op++) {
-            double a = (double)fx_rnd_in(0, 300) / (fx_rnd() % 2 ? 1 : 4), b = a + (double)fx_rnd_in(0, 30);
+            double a = (double)fx_rnd_in(0, 300); /* one draw a statement, as above */
+            a /= fx_rnd() % 2 ? 1 : 4;
+            double b = a + (double)fx_rnd_in(0, 30);
             double mb = (double)fx_rnd_in(1, 100);
             socm_memline_add(&ml, a, b, mb);
             if (a < b)
@@ -151,7 +156,8 @@ static void test_memline_fit_matches_retrying(void **state)
             double lo = socm_memline_min(&ml, wa, wb);
             assert_true(wb > wa ? fabs(lo - truth_min(v, n, wa, wb)) < 1e-9 : lo == INFINITY);
             double from = (double)fx_rnd_in(-5, 300);
-            double w = (double)fx_rnd_in(0, 25) / (fx_rnd() % 3 ? 1 : 3);
+            double w = (double)fx_rnd_in(0, 25);
+            w /= fx_rnd() % 3 ? 1 : 3;
             double limit = (double)fx_rnd_in(0, 400), stop = fx_rnd() % 4 ? INFINITY : from + fx_rnd_in(0, 200);
             long at = SOCM_MEMLINE_UNKNOWN; /* times that only grow: from where the last was */
             double t = from;

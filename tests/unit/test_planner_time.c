@@ -72,12 +72,17 @@ static void random_campaign(struct fx *f)
     static const int64_t cpns[] = {4, 8, 16, 112};
     int64_t cpn = cpns[fx_rnd() % 4];
     static const struct socm_qos q[] = {{"short", 120, 10, 100000}, {"long", 100000, 10, 100000}};
-    fx_resource(f, "rand", fx_rnd_in(1, 6), cpn, (double)fx_rnd_in(1000, 64000), q, 2);
+    /* One draw a statement: the order of a call's arguments or of an operator's
+     * operands is unspecified (gcc and clang differ); this is the order gcc took. */
+    double node_mb = (double)fx_rnd_in(1000, 64000);
+    fx_resource(f, "rand", fx_rnd_in(1, 6), cpn, node_mb, q, 2);
     size_t n = (size_t)fx_rnd_in(1, 40);
     for (size_t i = 0; i < n; i++) {
         int64_t cpus = fx_rnd() % 4 == 0 ? fx_rnd_in(1, f->res.nodes * cpn) : fx_rnd_in(1, cpn);
         double mem = (double)fx_rnd_in(0, (int64_t)f->res.memory_per_node_mb / 2);
-        fx_add(f, cpus, mem, (double)fx_rnd_in(0, 120) + (fx_rnd() % 2 ? 0.5 : 0));
+        double wall = (double)fx_rnd_in(0, 120);
+        wall += fx_rnd() % 2 ? 0.5 : 0;
+        fx_add(f, cpus, mem, wall);
     }
     fx_dag(f);
     for (size_t i = 1; i < n; i++) {
