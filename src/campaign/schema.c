@@ -3,6 +3,7 @@
 #include "campaign/schema.h"
 #include "socm/workflow.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- the schemas ---- */
@@ -193,27 +194,40 @@ static const char *synonym_of(const char *key, const char *const *const *lists)
     return NULL;
 }
 
+/* A key as a message shows it: control characters escaped (\\n, \\x1b), so a key
+ * in a hostile file can neither split the message's line nor drive a terminal. */
+static char *shown(const char *key)
+{
+    struct socm_buf b = SOCM_BUF_INIT;
+    socm_buf_put_escaped(&b, key, strlen(key));
+    return b.data ? b.data : socm_strdup("");
+}
+
 void socm_schema_unknown(struct socm_errlist *errs, const struct socm_pos *pos, const char *what,
-                         const char *key, const char *path, const char *const *const *lists)
+                         const char *key_raw, const char *path_raw, const char *const *const *lists)
 {
     struct socm_errlist one = {0};
+    const char *key = key_raw;
+    char *key_shown = shown(key_raw), *path = shown(path_raw);
     const char *near = socm_schema_nearest(key, lists);
     if (!near)
         near = synonym_of(key, lists);
     if (near) {
-        socm_errlist_addf(&one, pos, "unknown %s '%s' in %s; did you mean '%s'?", what, key, path,
-                          near);
+        socm_errlist_addf(&one, pos, "unknown %s '%s' in %s; did you mean '%s'?", what, key_shown,
+                          path, near);
     } else {
         struct socm_buf b = SOCM_BUF_INIT;
         for (size_t l = 0; lists && lists[l]; l++)
             for (size_t i = 0; lists[l][i]; i++)
                 socm_buf_printf(&b, "%s%s", b.len ? ", " : "", lists[l][i]);
-        socm_errlist_addf(&one, pos, "unknown %s '%s' in %s (known: %s)", what, key, path,
+        socm_errlist_addf(&one, pos, "unknown %s '%s' in %s (known: %s)", what, key_shown, path,
                           b.len ? b.data : "none");
         socm_buf_free(&b);
     }
     socm_errlist_add_once(errs, one.msgs[0]);
     socm_errlist_free(&one);
+    free(key_shown);
+    free(path);
 }
 
 /* ---- checking ---- */
@@ -327,10 +341,13 @@ void socm_schema_check_section(const struct socm_value *section,
             res = synonym_of(kv->key, res_keys);
         if (res && !socm_schema_nearest(kv->key, lists)) {
             struct socm_errlist one = {0};
+            char *k = shown(kv->key), *ws = shown(w);
             socm_errlist_addf(&one, &kv->key_pos,
                               "unknown key '%s' in %s; did you mean '%s' in its resources table "
                               "(resources = { %s = ... })?",
-                              kv->key, w, res, res);
+                              k, ws, res, res);
+            free(k);
+            free(ws);
             socm_errlist_add_once(errs, one.msgs[0]);
             socm_errlist_free(&one);
             free(w);

@@ -65,6 +65,9 @@ static json_t *result_of(const json_t *ev)
                              {"cpu_s", "cpu_s"}};
     for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
         json_t *v = json_object_get(ev, keys[k][0]);
+        /* the journal's exit code -1 is "none" (a signal ended the process): null */
+        if (k == 0 && json_integer_value(v) < 0)
+            v = NULL;
         json_object_set_new(r, keys[k][1], json_is_number(v) ? json_incref(v) : json_null());
     }
     return r;

@@ -80,14 +80,16 @@ static json_t *predictions_json(const struct socm_requirements *rq)
     json_t *a = json_array();
     for (size_t i = 0; i < rq->in.n; i++) {
         const struct socm_prediction *pr = &rq->preds[i];
+        /* a fallback adds no margin: null, not 0 (docs/json.md) */
+        json_t *margin = pr->walltime.predicted ? json_real(pr->walltime.margin) : json_null();
         json_array_append_new(
-            a, json_pack("{s:s,s:s?,s:f,s:f,s:b,s:f,s:f,s:b,s:f,s:s,s:s}", "name", rq->names[i],
+            a, json_pack("{s:s,s:s?,s:f,s:f,s:b,s:f,s:f,s:b,s:o,s:s,s:s}", "name", rq->names[i],
                          "job_name", pr->job_name, "requested_walltime_s",
                          rq->requested[i].walltime_min * 60, "walltime_s",
                          rq->reqs[i].walltime_min * 60, "walltime_predicted", pr->walltime.predicted,
                          "requested_memory_mb", rq->requested[i].memory_mb, "memory_mb",
                          rq->reqs[i].memory_mb, "memory_predicted", pr->memory.predicted,
-                         "walltime_margin", pr->walltime.margin, "walltime_why", pr->walltime.why,
+                         "walltime_margin", margin, "walltime_why", pr->walltime.why,
                          "memory_why", pr->memory.why));
     }
     return json_pack("{s:o,s:f}", "workflows", a, "core_hours_saved",

@@ -10,6 +10,7 @@
 
 #include <getopt.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -120,9 +121,11 @@ static json_t *predicted_json(const struct socm_predicted *p, double scale)
     json_object_set_new(o, "value", json_real(p->value * scale));
     json_object_set_new(o, "predicted", json_boolean(p->predicted));
     json_object_set_new(o, "fallback", json_real(p->requested * scale));
-    json_object_set_new(o, "raw", json_real(p->raw * scale));
-    json_object_set_new(o, "margin", json_real(p->margin));
-    json_object_set_new(o, "error_pct", json_real(p->error_pct));
+    /* null for what is not known (docs/json.md): no model output, or no margin
+     * added because the value is a fallback */
+    json_object_set_new(o, "raw", isfinite(p->raw) ? json_real(p->raw * scale) : json_null());
+    json_object_set_new(o, "margin", p->predicted ? json_real(p->margin) : json_null());
+    json_object_set_new(o, "error_pct", isfinite(p->error_pct) ? json_real(p->error_pct) : json_null());
     json_object_set_new(o, "why", json_string(p->why));
     return o;
 }

@@ -28,6 +28,8 @@ static void log_paths(const char *sandbox)
     printf("      stdout %s/stdout\n      stderr %s/stderr\n", sandbox, sandbox);
 }
 
+#define STDERR_TAIL_BYTES 65536
+
 /* The last lines of workflow i's stderr, read inside the state directory without
  * following a link (a link planted in a sandbox is not followed, nor named here). */
 static void stderr_tail(const struct socm_spec *s, const char *dir, int i, int lines)
@@ -44,20 +46,33 @@ static void stderr_tail(const struct socm_spec *s, const char *dir, int i, int l
     socm_statedir_close(&sd);
     if (!f)
         return;
+    /* Only the file's end is read (a workflow may write gigabytes), and each line is
+     * shown with its control characters escaped: a program's terminal escapes are
+     * not the terminal's business, and a last line without a newline ends here. */
+    if (fseeko(f, 0, SEEK_END) == 0 && ftello(f) > STDERR_TAIL_BYTES) {
+        fseeko(f, -STDERR_TAIL_BYTES, SEEK_END);
+        int ch;
+        while ((ch = getc(f)) != EOF && ch != '\n') /* from the first whole line */
+            ;
+    } else
+        rewind(f);
     char *ring[16] = {0};
     char *line = NULL;
     size_t cap = 0;
     size_t n = 0;
-    while (getline(&line, &cap, f) > 0) {
+    ssize_t len;
+    while ((len = getline(&line, &cap, f)) > 0) {
         free(ring[n % lines]);
-        ring[n % lines] = socm_strdup(line);
+        struct socm_buf b = SOCM_BUF_INIT;
+        socm_buf_put_escaped(&b, line, line[len - 1] == '\n' ? (size_t)len - 1 : (size_t)len);
+        ring[n % lines] = b.data ? b.data : socm_strdup("");
         n++;
     }
     free(line);
     fclose(f);
     size_t first = n > (size_t)lines ? n - (size_t)lines : 0;
     for (size_t k = first; k < n; k++)
-        printf("      | %s", ring[k % lines]);
+        printf("      | %s\n", ring[k % lines]);
     for (int k = 0; k < lines; k++)
         free(ring[k]);
 }
@@ -144,7 +159,9 @@ static json_t *status_json(const struct socm_bk *bk, const char *dir)
         json_t *o = json_pack("{s:i,s:s,s:s,s:i}", "id", bk->spec.tasks[i].id, "name",
                               bk->spec.tasks[i].name, "state", socm_wstate_name(w->state),
                               "attempts", w->attempts);
-        json_object_set_new(o, "exit_code", ended && w->attempts ? json_integer(w->exit_code) : json_null());
+        /* a process a signal ended has no exit code (-1 in the journal): null */
+        bool exited = ended && w->attempts && w->exit_code >= 0;
+        json_object_set_new(o, "exit_code", exited ? json_integer(w->exit_code) : json_null());
         json_object_set_new(o, "started_at", w->start > 0 ? json_real(w->start) : json_null());
         json_object_set_new(o, "finished_at", ended && w->end > 0 ? json_real(w->end) : json_null());
         double el = ended ? w->elapsed_s : w->start > 0 ? socm_now() - w->start : 0;

@@ -119,7 +119,13 @@ static int make_parent_dirs(const char *path, struct socm_error *err)
  * holds command lines) is private; SQLite gives -wal/-shm the same mode. */
 static int create_private(const char *path, struct socm_error *err)
 {
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    /* Its own name is never a link: one another user planted would have socm create
+     * or write the file it points to (the directories above it may be links). */
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 && errno == ELOOP)
+        return socm_error_set(err, SOCM_E_SYSTEM,
+                              "history database %s is a symbolic link: give the file it points to "
+                              "(history_db, SOCM_HISTORY_DB)", path);
     if (fd < 0)
         return socm_error_errno(err, "cannot open history database %s", path);
     close(fd);

@@ -268,6 +268,7 @@ static int predict_target(struct socm_predictor *p, const char *job, const char 
                           struct socm_error *err)
 {
     char reason[400];
+    o->raw = o->error_pct = NAN; /* not known until a model answers */
     struct cached_model *c = get_model(p, job, cat, t, err);
     if (!c)
         return -1;

@@ -134,9 +134,9 @@ struct socm_history *socm_predictor_history(struct socm_predictor *p);
 struct socm_predicted {
     double value;      /* minutes (walltime) or MB (memory): what to plan with */
     double requested;  /* what the workflow asked for (0 = not given) */
-    double raw;        /* the model's output before margin and minimum (0 if none) */
-    double margin;     /* fraction added (0.12 = +12 %) */
-    double error_pct;  /* held-out mean percent error of the model */
+    double raw;        /* the model's output before margin and minimum (NAN if none) */
+    double margin;     /* fraction added (0.12 = +12 %); 0 unless predicted */
+    double error_pct;  /* held-out mean percent error of the model (NAN if none) */
     bool predicted;    /* false = fallback */
     char why[512];     /* the explanation, e.g. for `socm plan --explain` */
 };

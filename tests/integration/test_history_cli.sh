@@ -18,6 +18,19 @@ for n in $(seq 15 15 300); do
         --max-rss "$(awk -v n=$n 'BEGIN{print 0.01*n*n}')" --cpu 1.5 >/dev/null
 done
 [ "$(stat -c %a "$DB")" = 600 ] || fail "history database is not private (mode $(stat -c %a "$DB"))"
+# A history database's own name that is a symbolic link (one another user planted)
+# is refused (exit 3) and the file it points to is neither created nor written;
+# a link among the directories above it is followed.
+ln -s "$D/planted-target" "$D/linked.db"
+set +e
+"$SOCM" history list --history-db "$D/linked.db" >/dev/null 2>"$D/err"
+rc=$?
+set -e
+[ $rc = 3 ] || fail "a symlinked history database: exit $rc, not 3"
+grep -q 'linked.db is a symbolic link' "$D/err" || fail "no reason for the link: $(cat "$D/err")"
+[ ! -e "$D/planted-target" ] || fail "the link's target was created"
+mkdir "$D/real" && ln -s "$D/real" "$D/dirlink"
+"$SOCM" history list --history-db "$D/dirlink/h.db" >/dev/null || fail "a linked parent directory is refused"
 
 json=$("$SOCM" history list --json --history-db "$DB")
 [ "$(jq '.runs | length' <<<"$json")" = 20 ] || fail "list --json: expected 20 runs"

@@ -65,6 +65,7 @@ TOML
 cp "$SOCM_SRC/examples/two-sites.toml" sites.toml
 sed -i 's/sleep [0-9]*/sleep 0/g' sites.toml
 printf '[campaign]\nname = "x"\ndeadline = = 1\n' >broken.toml
+camp killed 'kill -9 $$'
 camp late "true"
 sed -i 's/^deadline = "1h"/deadline = "1m"/; s/^type = "generic"/type = "generic"\n[campaign.step.resources]\nruntime = "2h"/' late.toml
 
@@ -78,6 +79,9 @@ ok plan 0 "$SOCM_BIN" plan sites.toml
 jq -e '.sites | length == 2' "o$n.json" >/dev/null || fail "plan of two sites has no sites"
 ok plan 0 "$SOCM_BIN" plan --predict q.toml
 jq -e '.predictions.workflows | length == 3' "o$n.json" >/dev/null || fail "plan --predict has no predictions"
+# no history: every walltime is a fallback, with no margin added (null, not 0)
+jq -e '[.predictions.workflows[] | select(.walltime_predicted == false) | .walltime_margin == null] | length == 3 and all' \
+    "o$n.json" >/dev/null || fail "a fallback's walltime_margin is not null: $(cat "o$n.json")"
 err 2 "$SOCM_BIN" plan late.toml
 ok plan 0 "$SOCM_BIN" run --dry-run q.toml
 
@@ -87,7 +91,13 @@ ok run 1 "$SOCM_BIN" run -q bad.toml
 jq -e '[.workflows[] | .state] == ["FAILED", "CANCELED"] and .workflows[1].started_at == null' \
     "o$n.json" >/dev/null || fail "a canceled dependant's unknowns are not null: $(cat "o$n.json")"
 ok run 0 "$SOCM_BIN" run -q sites.toml
-for d in socm-quickstart socm-bad socm-two-sites; do
+# A process a signal ended has no exit code: null (its result's signal says which).
+ok run 1 "$SOCM_BIN" run -q killed.toml
+jq -e '.workflows[0].exit_code == null' "o$n.json" >/dev/null ||
+    fail "a killed workflow's exit_code is not null: $(cat "o$n.json")"
+"$SOCM_BIN" events socm-killed | jq -se 'map(select(.result)) | .[0].result | .exit_code == null and .signal == 9' \
+    >/dev/null || fail "a killed attempt's result: $("$SOCM_BIN" events socm-killed)"
+for d in socm-quickstart socm-bad socm-two-sites socm-killed; do
     ok status 0 "$SOCM_BIN" status "$d"
     ok report 0 "$SOCM_BIN" report "$d"
     "$SOCM_BIN" events "$d" >ev.jsonl || fail "events $d: exit $?"
@@ -146,6 +156,11 @@ default_time = 10
 TOML
 ok predict 0 "$SOCM_BIN" predict --config p.toml "sim --n 100 --mode a"
 ok predict 0 "$SOCM_BIN" predict --config p.toml --job-name nosuch "x y"
+# A fallback has no model output, margin or error to show: null, not 0.
+ok predict 0 "$SOCM_BIN" predict --config p.toml "sim --n 100 --mode b"
+jq -e '.walltime_s.predicted == false and .walltime_s.raw == null and .walltime_s.margin == null
+       and .walltime_s.error_pct == null' "o$n.json" >/dev/null ||
+    fail "a fallback's raw, margin, error_pct are not null: $(cat "o$n.json")"
 err 2 "$SOCM_BIN" predict --config broken.toml "sim --n 1"
 
 # ---- config

@@ -80,6 +80,27 @@ for f in "$SOCM_SRC"/examples/*.toml "$SOCM_SRC"/examples/*.yml; do
     fi
 done
 
+# A key that is no name socm knows is shown escaped in the message: a control
+# character in it (a newline, a terminal escape) cannot forge a line or drive the
+# terminal, in the text on stderr or in the key path.
+{ wf ok; printf '"dead\\u001b[2Jline\\nX" = 1\n'; printf '[campaign."b\\u001b[31m"]\ntype = "generic"\nexecutable = "true"\n"q\\nz" = 1\n'; } >ctlkey.toml
+"$SOCM_BIN" validate ctlkey.toml >/dev/null 2>"$tmp/err"
+[ $? = 2 ] || fail "ctlkey.toml: not exit 2"
+grep -q "$(printf '\033')" "$tmp/err" && fail "an ESC byte reaches stderr: $(cat -v "$tmp/err")"
+grep -q "^X' in" "$tmp/err" && fail "a key's newline splits the message: $(cat -v "$tmp/err")"
+grep -q "unknown key 'dead\\\\x1b\[2Jline\\\\nX'" "$tmp/err" || fail "no escaped key in: $(cat -v "$tmp/err")"
+
+# `socm status` shows the tail of a failed workflow's stderr with its control
+# characters escaped (a program's terminal escape does not reach the terminal), each
+# of its lines a line of its own, even the last without a newline.
+camp ctlerr "printf 'x\\\\033[2Jy\\\\n' >&2; printf 'no-newline' >&2; exit 4"
+printf '[campaign.later]\ntype = "generic"\nexecutable = "false"\n' >>ctlerr.toml
+"$SOCM_BIN" run -q ctlerr.toml >/dev/null 2>&1
+"$SOCM_BIN" status socm-ctlerr >"$tmp/st" 2>&1
+grep -q "$(printf '\033')" "$tmp/st" && fail "status shows a workflow's ESC byte: $(cat -v "$tmp/st")"
+grep -q '| x\\x1b\[2Jy$' "$tmp/st" || fail "status does not show the escaped line: $(cat -v "$tmp/st")"
+grep -q '| no-newline$' "$tmp/st" || fail "the last line runs on: $(cat -v "$tmp/st")"
+
 # A control character in a logged value is escaped: one event, one line.
 camp logged 'true'
 sd="$tmp/state
