@@ -117,7 +117,7 @@ static int cancel_managed(const char *dir, int pidfd, const struct socm_manager 
 {
     fprintf(socm_cli_human_out(), "asking the manager (pid %ld) to stop campaign %s\n", m->pid,
             bk->spec.campaign);
-    if (socm_pidfd_signal(pidfd, SIGTERM) != 0) {
+    if (socm_pidfd_signal_tagged(pidfd, SIGTERM, SOCM_CANCEL_TAG) != 0) {
         if (errno == ESRCH)
             return 1;
         return socm_error_errno(err, "cannot signal the manager (pid %ld)", m->pid);

@@ -139,7 +139,10 @@ static void on_signal(struct socm_bk *bk, int sig)
         return;
     }
     bk->interrupt_signal = sig;
-    socm_bk_jappend(bk, json_pack("{s:s,s:i}", "ev", "interrupted", "signal", sig));
+    json_t *ev = json_pack("{s:s,s:i}", "ev", "interrupted", "signal", sig);
+    if (bk->cancel_asked)
+        json_object_set_new(ev, "by", json_string("socm cancel"));
+    socm_bk_jappend(bk, ev);
     socm_bk_jsync(bk);
     socm_bk_log(bk, "%s: stopping running workflows (SIGTERM, %.0f s grace, SIGKILL)",
            strsignal(sig), bk->spec.grace_s);
@@ -207,8 +210,12 @@ static int loop(struct socm_bk *bk, int sfd)
             while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
                 if (si.ssi_signo == SOCM_SUPERVISE_FAULT_SIGNAL)
                     socm_bk_on_fault_report(bk, (long)si.ssi_pid, si.ssi_int);
-                else
+                else {
+                    if (si.ssi_signo == SIGTERM && si.ssi_code == SI_QUEUE &&
+                        si.ssi_int == SOCM_CANCEL_TAG && !bk->interrupt_signal)
+                        bk->cancel_asked = true;
                     on_signal(bk, (int)si.ssi_signo);
+                }
         }
         bk->e->ops->handle(bk->e, fds + 1, ne);
         socm_hooks_handle(&bk->hooks, fds + 1 + ne, nh);
@@ -224,7 +231,7 @@ static int finish(struct socm_bk *bk)
     int code;
     if (bk->interrupt_signal) {
         char why[64];
-        if (bk->cancel_pending)
+        if (bk->cancel_pending || bk->cancel_asked)
             snprintf(why, sizeof why, "canceled by `socm cancel`");
         else
             snprintf(why, sizeof why, "interrupted by %s",

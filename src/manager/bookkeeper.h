@@ -62,6 +62,10 @@ struct socm_run_opts {
     const char *values;
 };
 
+/* The tag `socm cancel` puts on the SIGTERM it sends a manager (socm_pidfd_signal_tagged),
+ * so that the campaign ends "canceled by `socm cancel`", not "interrupted by TERM". */
+#define SOCM_CANCEL_TAG 0x736f636d
+
 struct socm_bk {
     struct socm_spec spec;
     struct socm_wfstate *w;
@@ -69,6 +73,7 @@ struct socm_bk {
     char *creason;
     double t_begin, t_end;     /* first/last journal times */
     int interrupt_signal;      /* set once stopping */
+    bool cancel_asked;         /* that signal came from `socm cancel` (SOCM_CANCEL_TAG) */
     bool resumed;
     bool cancel_pending;       /* `socm cancel` found no manager: the next resume stops */
     long manager_pid;          /* of the last run/resume (journal) */

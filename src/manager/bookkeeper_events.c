@@ -327,7 +327,10 @@ void socm_bk_cb_finished(void *ctx, const struct socm_result *r)
         socm_bk_jappend(bk, res);
         socm_bk_set_state(bk, i, SOCM_W_CANCELED);
         socm_bk_log(bk, "%s CANCELED (%s)", t->name,
-               bk->interrupt_signal ? "manager stopped" : reason ? reason : "stopped on request");
+               bk->cancel_asked || bk->cancel_pending ? "canceled by `socm cancel`"
+               : bk->interrupt_signal                 ? "manager stopped"
+               : reason                               ? reason
+                                                      : "stopped on request");
         if (!bk->interrupt_signal)
             socm_bk_on_final(bk, i);
         return;

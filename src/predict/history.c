@@ -402,8 +402,16 @@ int socm_history_add(struct socm_history *h, struct socm_history_run *run, struc
         h->nbatch = 0;
     }
     bool one = false;
-    if (insert_run(h, h->batch, run, false, &one, err) != 0)
-        return -1; /* this run only: the statement is reset for the next */
+    if (insert_run(h, h->batch, run, false, &one, err) != 0) {
+        /* This run only, unless SQLite rolled the whole transaction back itself (a
+         * full disk, an I/O error): then the batch is gone and the next run starts
+         * a new one, never an insert outside a transaction that no COMMIT follows. */
+        if (sqlite3_get_autocommit(h->db)) {
+            sqlite3_finalize(h->batch);
+            h->batch = NULL;
+        }
+        return -1;
+    }
     h->nbatch += one;
     return 0;
 }

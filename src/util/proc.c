@@ -85,6 +85,18 @@ int socm_pidfd_open(pid_t pid)
     return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
+int socm_pidfd_signal_tagged(int pidfd, int sig, int tag)
+{
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    si.si_signo = sig;
+    si.si_code = SI_QUEUE; /* the kernel lets another process send only a negative code */
+    si.si_pid = getpid();
+    si.si_uid = getuid();
+    si.si_value.sival_int = tag;
+    return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, &si, 0);
+}
+
 int socm_pidfd_signal(int pidfd, int sig)
 {
     return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);

@@ -30,6 +30,9 @@ pid_t socm_spawn(const char *const *argv, const struct socm_spawn_opts *o, struc
 int socm_pidfd_open(pid_t pid);
 /* Signal a process via its pidfd (race-free against pid reuse). */
 int socm_pidfd_signal(int pidfd, int sig);
+/* The same signal with a tag the receiver reads in its siginfo (si_code SI_QUEUE,
+ * si_value.sival_int = tag): who sent it and why, not just that it came. */
+int socm_pidfd_signal_tagged(int pidfd, int sig, int tag);
 
 /* Blocks `sigs` (NULL-less list ending in 0) and returns a CLOEXEC non-blocking
  * signalfd for them; the previous mask goes to *old if non-NULL. */
