@@ -679,3 +679,16 @@ void socm_pool_release_launch(struct socm_pool *p, const struct socm_launch *l)
 {
     socm_pool_release(p, l->cores, l->ncores, l->task->memory_mb);
 }
+
+void socm_launch_report_end(struct socm_enactor *e, const struct socm_launch *l,
+                            enum socm_outcome o, const char *why)
+{
+    struct socm_result r = {0};
+    r.index = l->index;
+    r.attempt = l->attempt;
+    r.outcome = o;
+    r.exit_code = -1;
+    r.start = r.end = socm_now();
+    r.reason = why;
+    e->cb.finished(e->cb.ctx, &r);
+}

@@ -28,6 +28,12 @@ void socm_pool_release(struct socm_pool *p, const int64_t *cores, size_t n, doub
  * in l->cores; releases what l holds. Shared by every enactor that owns a pool. */
 int socm_pool_place_launch(struct socm_pool *p, struct socm_launch *l, struct socm_error *err);
 void socm_pool_release_launch(struct socm_pool *p, const struct socm_launch *l);
+
+/* Tells the enactor's owner that the launch ended without a result of its command
+ * (never started, lost, or a fault of the machine): exit code -1, now as start and
+ * end, `why` as the reason. */
+void socm_launch_report_end(struct socm_enactor *e, const struct socm_launch *l,
+                            enum socm_outcome o, const char *why);
 /* Marks given cores/memory as used (re-attached work); out-of-range cores ignored. */
 void socm_pool_reserve(struct socm_pool *p, const int64_t *cores, size_t n, double mem_mb);
 

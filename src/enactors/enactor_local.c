@@ -63,19 +63,6 @@ static void add_run(struct local *L, struct socm_launch *l, pid_t pid, int pidfd
     L->runs[L->n++] = (struct run){l, pid, pidfd, child};
 }
 
-static void report_lost(struct socm_enactor *e, struct socm_launch *l, enum socm_outcome o,
-                        const char *why)
-{
-    struct socm_result r = {0};
-    r.index = l->index;
-    r.attempt = l->attempt;
-    r.outcome = o;
-    r.exit_code = -1;
-    r.start = r.end = socm_now();
-    r.reason = why;
-    e->cb.finished(e->cb.ctx, &r);
-}
-
 static void local_submit(struct socm_enactor *e, struct socm_launch *const *ls, size_t n)
 {
     struct local *L = e->priv;
@@ -88,7 +75,7 @@ static void local_submit(struct socm_enactor *e, struct socm_launch *const *ls, 
         if (pid < 0 || pidfd < 0) {
             socm_pool_release_launch(&L->pool, l);
             /* socm could not start its own supervisor: a fault of the machine */
-            report_lost(e, l, SOCM_OUT_SYSTEM,
+            socm_launch_report_end(e, l, SOCM_OUT_SYSTEM,
                         err.msg[0] ? err.msg : "cannot start the supervisor");
             continue;
         }
@@ -197,14 +184,14 @@ static void report_no_result(struct socm_enactor *e, struct socm_launch *l, cons
         snprintf(msg, sizeof msg,
                  "its supervisor died%s while the command ran; the command was stopped with it",
                  how);
-        report_lost(e, l, SOCM_OUT_LOST, msg);
+        socm_launch_report_end(e, l, SOCM_OUT_LOST, msg);
         return;
     }
     char said[400];
     last_said(l->sandbox, said, sizeof said);
     snprintf(msg, sizeof msg, "its supervisor ended%s before starting the command: %s", how,
              said[0] ? said : "see its supervisor.log");
-    report_lost(e, l, SOCM_OUT_SYSTEM, msg);
+    socm_launch_report_end(e, l, SOCM_OUT_SYSTEM, msg);
 }
 
 static void finish_run(struct socm_enactor *e, struct run *r)

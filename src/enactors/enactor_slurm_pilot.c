@@ -269,7 +269,7 @@ static void sp_submit(struct socm_enactor *e, struct socm_launch *const *ls, siz
         if (socm_pilot_write_work(P, ls[i], &err) != 0) {
             /* socm could not do its part: the manager stops (exit 3), nothing ran. */
             socm_pool_release(&P->pool, ls[i]->cores, ls[i]->ncores, ls[i]->task->memory_mb);
-            socm_pilot_report(e, ls[i], SOCM_OUT_SYSTEM, err.msg);
+            socm_launch_report_end(e, ls[i], SOCM_OUT_SYSTEM, err.msg);
             continue;
         }
         ls[i]->job = P->cur;

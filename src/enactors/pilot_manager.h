@@ -136,8 +136,6 @@ bool socm_pilot_accounting_due(const struct pilot *P);
 double socm_pilot_accounting_deadline(const struct pilot *P);
 void socm_pilot_add_run(struct pilot *P, struct socm_launch *l);
 int socm_pilot_write_work(struct pilot *P, const struct socm_launch *l, struct socm_error *err);
-void socm_pilot_report(struct socm_enactor *e, const struct socm_launch *l, enum socm_outcome o,
-                       const char *why);
 void socm_pilot_fail_unstarted(struct socm_enactor *e, enum socm_outcome o, const char *why);
 /* Reads the step and end reports; true if an attempt ended since the last call. */
 bool socm_pilot_read_reports(struct socm_enactor *e);

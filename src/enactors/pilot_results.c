@@ -2,6 +2,7 @@
  * pilot/queue, the step and end reports read back from pilot/reports, the accounting
  * (sacct's elapsed and MaxRSS × tasks of each ended step) that completes a result
  * before it is delivered, and what happens to unfinished work when a pilot ends. */
+#include "agents/agent.h"
 #include "agents/pilot.h"
 #include "enactors/pilot_manager.h"
 #include "state/spec.h"
@@ -81,18 +82,6 @@ int socm_pilot_write_work(struct pilot *P, const struct socm_launch *l, struct s
     return rc;
 }
 
-void socm_pilot_report(struct socm_enactor *e, const struct socm_launch *l, enum socm_outcome o,
-                       const char *why)
-{
-    struct socm_result r = {0};
-    r.index = l->index;
-    r.attempt = l->attempt;
-    r.outcome = o;
-    r.exit_code = -1;
-    r.start = r.end = socm_now();
-    r.reason = why;
-    e->cb.finished(e->cb.ctx, &r);
-}
 
 static void remove_run(struct pilot *P, size_t k)
 {
@@ -122,7 +111,7 @@ void socm_pilot_fail_unstarted(struct socm_enactor *e, enum socm_outcome o, cons
         free(q);
     }
     for (size_t i = 0; i < ng; i++)
-        socm_pilot_report(e, gone[i], o, why);
+        socm_launch_report_end(e, gone[i], o, why);
     free(gone);
 }
 
