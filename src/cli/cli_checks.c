@@ -9,6 +9,7 @@
 #include "planner/sites.h"
 #include "slurm/slurm.h"
 #include "socm/enactor.h"
+#include "util/human.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -215,8 +216,10 @@ void socm_cli_explain_deadline(struct socm_campaign *c, struct socm_error *err)
     double m = best_makespan(c, &cores);
     if (m > 0) {
         char *d = duration_text(m);
-        socm_buf_printf(&b, "; the plan needs %.4g min on %" PRId64 " cores: the smallest deadline "
-                        "that works is deadline = \"%s\"", m, cores, d);
+        char need[32];
+        socm_buf_printf(&b, "; the plan needs %s on %" PRId64 " core%s: the smallest deadline "
+                        "that works is deadline = \"%s\"", socm_human_minutes(m, need, sizeof need),
+                        cores, cores == 1 ? "" : "s", d);
         free(d);
     }
     struct socm_pos pos = dv ? dv->pos : c->pos;

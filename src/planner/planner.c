@@ -6,6 +6,7 @@
 #include "campaign/plugin.h"
 #include "util/plugin.h"
 #include "util/str.h"
+#include "util/human.h"
 
 #include <dlfcn.h>
 #include <math.h>
@@ -227,8 +228,10 @@ int socm_plan_check_input(const struct socm_plan_input *in, struct socm_error *e
 
 static int cannot_meet(const struct socm_plan_input *in, int64_t cores, struct socm_error *err)
 {
-    return socm_error_set(err, SOCM_E_INPUT, "cannot meet %g min deadline with %lld cores", in->deadline_min,
-                          (long long)cores);
+    char d[32];
+    return socm_error_set(err, SOCM_E_INPUT, "cannot meet the %s deadline with %lld core%s",
+                          socm_human_minutes(in->deadline_min, d, sizeof d), (long long)cores,
+                          cores == 1 ? "" : "s");
 }
 
 static int schedule_cb(void *ctx, const struct socm_plan_input *in, int64_t cores, struct socm_plan *out,

@@ -9,6 +9,7 @@
 #include "planner/planner_impl.h"
 #include "planner/time_place.h"
 #include "util/str.h"
+#include "util/human.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -288,8 +289,10 @@ static int time_plan(const struct socm_planner *self, const struct socm_plan_inp
         if (time_schedule(self, in, asked, &tmp, err) < 0)
             return -1;
         socm_plan_free(&tmp);
-        return socm_error_set(err, SOCM_E_INPUT, "cannot meet %g min deadline with %lld cores",
-                              in->deadline_min, (long long)asked);
+        char d[32];
+        return socm_error_set(err, SOCM_E_INPUT, "cannot meet the %s deadline with %lld core%s",
+                              socm_human_minutes(in->deadline_min, d, sizeof d), (long long)asked,
+                              asked == 1 ? "" : "s");
     }
     /* Core-hours are cores × pilot walltime. Above the smallest count that meets
      * the deadline they only fall when the makespan drops faster than the cores

@@ -53,7 +53,7 @@ expect_err e5.toml "^e5.toml:5:11: workflow 'a' has no resources.runtime: the sl
 { printf '[campaign]\nname = "c"\ndeadline = 2\nexecution_schema = "remote"\nrequested_resources = 1\nenactor = "local"\n'
   wf a 1 'runtime = "30m"'; wf b 1 'runtime = "20m"
 memory = "1M"'; } >e6.toml
-expect_err e6.toml "^e6.toml:3:12: cannot meet 0.0333333 min deadline with 1 cores \(deadline = 2 is read as 2 seconds: a bare number is seconds; write a unit, e.g. \"2h\"\); the plan needs 55 min on 1 cores: the smallest deadline that works is deadline = \"55m\"" "deadline = 2"
+expect_err e6.toml "^e6.toml:3:12: cannot meet the 2 s deadline with 1 core \(deadline = 2 is read as 2 seconds: a bare number is seconds; write a unit, e.g. \"2h\"\); the plan needs 55 min on 1 core: the smallest deadline that works is deadline = \"55m\"" "deadline = 2"
 "$SOCM_BIN" plan e6.toml >/dev/null 2>err
 grep -q 'e6.toml:3:12: cannot meet .*deadline = "55m"' err || fail "plan: deadline not explained: $(cat err)"
 

@@ -97,8 +97,8 @@ expect_err() { # $1 message substring, then the command
     grep -qF "$msg" "$tmp/err" || fail "'$*': stderr lacks '$msg': $(cat "$tmp/err")"
 }
 campaign "$tmp/late.toml" "100m" remote 224 32000 "2d"
-expect_err "cannot meet 100 min deadline with 224 cores" plan "$tmp/late.toml"
-expect_err "cannot meet 100 min deadline with 224 cores" plan --policy heft-socm "$tmp/late.toml"
+expect_err "cannot meet the 100 min deadline with 224 cores" plan "$tmp/late.toml"
+expect_err "cannot meet the 100 min deadline with 224 cores" plan --policy heft-socm "$tmp/late.toml"
 # 100,000 MB: more than a node, less than the two nodes' pool.
 campaign "$tmp/mem.toml" "1000m" batch 112 100000 "2d"
 expect_err "workflow W4 needs 100000 MB of memory; the allocation of 112 cores has 65536 MB" \

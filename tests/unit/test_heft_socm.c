@@ -204,7 +204,7 @@ static void test_remote_search(void **state)
 
     /* Deadline impossible. */
     assert_int_equal(plan_heft(&f, SOCM_SCHEMA_REMOTE, 4, 9, &p, &err), -1);
-    assert_string_equal(err.msg, "cannot meet 9 min deadline with 4 cores");
+    assert_string_equal(err.msg, "cannot meet the 9 min deadline with 4 cores");
     /* Batch on 1 core misses a 20 min deadline: planned anyway (the caller warns),
      * its walltime the makespan's, not the deadline's. */
     assert_int_equal(plan_heft(&f, SOCM_SCHEMA_BATCH, 1, 20, &p, &err), 0);

@@ -266,7 +266,7 @@ static void test_errors(void **state)
     struct socm_plan p;
     struct socm_error err = {0};
     assert_int_equal(socm_plan_make(tp, fx_input(&f, SOCM_SCHEMA_REMOTE, 4, 40), &p, &err), -1);
-    assert_string_equal(err.msg, "cannot meet 40 min deadline with 4 cores");
+    assert_string_equal(err.msg, "cannot meet the 40 min deadline with 4 cores");
     assert_int_equal(socm_plan_make(tp, fx_input(&f, SOCM_SCHEMA_REMOTE, 4, 100), &p, &err), -1);
     assert_non_null(strstr(err.msg, "no QoS of t admits 2 cores"));
     assert_non_null(strstr(err.msg, "only (max 30 min, 1000 cores, 1 jobs)"));
