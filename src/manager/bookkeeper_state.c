@@ -100,7 +100,7 @@ bool socm_bk_jsync(struct socm_bk *bk)
     if (bk->j.fd >= 0 && !bk->failed_io && socm_journal_sync(&bk->j, bk->err) != 0)
         bk->failed_io = true;
     struct socm_error e = {0};
-    if (bk->history && socm_history_commit(bk->history, &e) != 0) /* this turn's runs */
+    if (bk->history && socm_history_commit(bk->history, &e) < 0) /* this turn's runs; 1 = kept */
         socm_bk_log(bk, "runs not recorded in the history: %s", e.msg);
     return !bk->failed_io;
 }

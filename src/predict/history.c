@@ -18,10 +18,17 @@
 struct socm_history {
     sqlite3 *db;
     char *path;
-    /* An open batch (socm_history_add): its transaction and its prepared insert. */
-    sqlite3_stmt *batch;
-    size_t nbatch;
+    /* Runs added (socm_history_add) and not yet committed. */
+    struct socm_history_run *pending;
+    size_t npending, cap;
 };
+
+/* How long a manager's commit waits for another process's transaction before it
+ * keeps its runs for the next one: its loop must not stall (signals, launches). */
+#define HISTORY_BATCH_WAIT_MS 100
+/* So many runs kept (the database busy for that long) are written, however long that
+ * waits, rather than held in memory without end. */
+#define HISTORY_PENDING_MAX 100000
 
 /* Long enough for another process's training transaction to finish. */
 #define HISTORY_BUSY_TIMEOUT_MS 60000
@@ -230,12 +237,15 @@ struct socm_history *socm_history_open(const char *path, struct socm_error *err)
     return h;
 }
 
+static int flush_pending(struct socm_history *h, int wait_ms, struct socm_error *err);
+
 void socm_history_close(struct socm_history *h)
 {
     if (!h)
         return;
     struct socm_error e = {0};
-    socm_history_commit(h, &e); /* a batch left open is kept, as a commit would */
+    flush_pending(h, HISTORY_BUSY_TIMEOUT_MS, &e); /* what was added is kept, as a commit would */
+    free(h->pending);
     sqlite3_close(h->db);
     free(h->path);
     free(h);
@@ -352,7 +362,8 @@ static int insert_run(struct socm_history *h, sqlite3_stmt *st, struct socm_hist
 static int insert_runs(struct socm_history *h, struct socm_history_run *runs, size_t n, bool only_new,
                        size_t *added, struct socm_error *err)
 {
-    if (socm_history_commit(h, err) != 0 || exec_sql(h->db, "BEGIN IMMEDIATE;", h->path, err) != 0)
+    if (flush_pending(h, HISTORY_BUSY_TIMEOUT_MS, err) != 0 ||
+        exec_sql(h->db, "BEGIN IMMEDIATE;", h->path, err) != 0)
         return -1;
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(h->db, insert_sql, -1, &st, NULL) != SQLITE_OK) {
@@ -387,45 +398,74 @@ int socm_history_record(struct socm_history *h, struct socm_history_run *run,
 
 /* A batch: the manager records every attempt that ended in one turn of its loop in
  * one transaction, committed with its journal's group commit. One commit per attempt
- * cost ~20 system calls and a WAL frame per touched page for each workflow. */
+ * cost ~20 system calls and a WAL frame per touched page for each workflow. The runs
+ * wait in memory until then, so a database another process holds (a long `history
+ * import`, training) delays them, never the manager's loop. */
 int socm_history_add(struct socm_history *h, struct socm_history_run *run, struct socm_error *err)
 {
-    if (!h->batch) {
-        if (exec_sql(h->db, "BEGIN IMMEDIATE;", h->path, err) != 0)
-            return -1;
-        if (sqlite3_prepare_v2(h->db, insert_sql, -1, &h->batch, NULL) != SQLITE_OK) {
-            db_fail(h, "prepare insert", err);
-            sqlite3_exec(h->db, "ROLLBACK;", NULL, NULL, NULL);
-            h->batch = NULL;
-            return -1;
-        }
-        h->nbatch = 0;
+    (void)err;
+    if (h->npending == h->cap) {
+        h->cap = h->cap ? 2 * h->cap : 64;
+        h->pending = socm_xrealloc(h->pending, h->cap * sizeof *h->pending);
     }
-    bool one = false;
-    if (insert_run(h, h->batch, run, false, &one, err) != 0) {
-        /* This run only, unless SQLite rolled the whole transaction back itself (a
-         * full disk, an I/O error): then the batch is gone and the next run starts
-         * a new one, never an insert outside a transaction that no COMMIT follows. */
-        if (sqlite3_get_autocommit(h->db)) {
-            sqlite3_finalize(h->batch);
-            h->batch = NULL;
-        }
+    h->pending[h->npending++] = *run;
+    memset(run, 0, sizeof *run); /* the run's strings are the history's now */
+    return 0;
+}
+
+static void drop_pending(struct socm_history *h)
+{
+    for (size_t i = 0; i < h->npending; i++)
+        socm_history_run_clear(&h->pending[i]);
+    h->npending = 0;
+}
+
+/* Writes the pending runs in one transaction, waiting at most wait_ms for another
+ * process's. 0 written (or none), 1 busy: kept for the next try, -1 failed: the runs
+ * are dropped (a full disk must not grow memory). */
+static int flush_pending(struct socm_history *h, int wait_ms, struct socm_error *err)
+{
+    if (h->npending == 0)
+        return 0;
+    sqlite3_busy_timeout(h->db, wait_ms);
+    int rc = exec_sql(h->db, "BEGIN IMMEDIATE;", h->path, err);
+    sqlite3_busy_timeout(h->db, HISTORY_BUSY_TIMEOUT_MS);
+    if (rc != 0) {
+        int code = sqlite3_errcode(h->db) & 0xFF;
+        if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+            return 1;
+        drop_pending(h);
         return -1;
     }
-    h->nbatch += one;
-    return 0;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(h->db, insert_sql, -1, &st, NULL) != SQLITE_OK) {
+        db_fail(h, "prepare insert", err);
+        sqlite3_exec(h->db, "ROLLBACK;", NULL, NULL, NULL);
+        drop_pending(h);
+        return -1;
+    }
+    rc = 0;
+    for (size_t i = 0; i < h->npending && rc == 0; i++) {
+        bool one = false;
+        rc = insert_run(h, st, &h->pending[i], false, &one, err);
+    }
+    sqlite3_finalize(st);
+    if (rc == 0 && exec_sql(h->db, "COMMIT;", h->path, err) == 0) {
+        drop_pending(h);
+        return 0;
+    }
+    sqlite3_exec(h->db, "ROLLBACK;", NULL, NULL, NULL);
+    drop_pending(h);
+    return -1;
 }
 
 int socm_history_commit(struct socm_history *h, struct socm_error *err)
 {
-    if (!h || !h->batch)
+    if (!h)
         return 0;
-    sqlite3_finalize(h->batch);
-    h->batch = NULL;
-    if (exec_sql(h->db, "COMMIT;", h->path, err) == 0)
-        return 0;
-    sqlite3_exec(h->db, "ROLLBACK;", NULL, NULL, NULL);
-    return -1;
+    return flush_pending(h, h->npending >= HISTORY_PENDING_MAX ? HISTORY_BUSY_TIMEOUT_MS
+                                                               : HISTORY_BATCH_WAIT_MS,
+                         err);
 }
 
 int socm_history_import(struct socm_history *h, struct socm_history_run *runs, size_t n, size_t *added,

@@ -64,11 +64,13 @@ struct sqlite3 *socm_history_sqlite(struct socm_history *h);
 int socm_history_record(struct socm_history *h, struct socm_history_run *run,
                         struct socm_error *err);
 
-/* Batched recording: socm_history_add appends a run to an open batch (starting one:
- * an IMMEDIATE transaction); socm_history_commit commits it (0 when none is open). A
- * run that fails to insert is left out of its batch; a failed commit loses the batch.
- * socm_history_close commits an open batch, as do socm_history_record and
- * socm_history_import before their own transaction. */
+/* Batched recording: socm_history_add takes the run (its strings are the history's
+ * afterwards, *run is left empty) and keeps it in memory; socm_history_commit writes
+ * what was added in one transaction: 0 written (or nothing to write), 1 another
+ * process holds the database (the runs are kept for the next commit, after waiting
+ * at most 0.1 s, so a manager's loop never stalls on it), -1 failed (the runs are
+ * lost, err says why). socm_history_close writes what is left, waiting as long as it
+ * takes, as do socm_history_record and socm_history_import before their own. */
 int socm_history_add(struct socm_history *h, struct socm_history_run *run, struct socm_error *err);
 int socm_history_commit(struct socm_history *h, struct socm_error *err);
 

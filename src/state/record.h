@@ -24,7 +24,7 @@ json_t *socm_record_prepare(const struct socm_workflow *wf);
 
 /* Records one finished attempt of a workflow of `campaign`: `prepared` from
  * socm_record_prepare, the measures and outcome from r; `where` is "local" or the
- * Slurm job id. Added to h's open batch (socm_history_add): socm_history_commit
+ * Slurm job id. Added to h's batch (socm_history_add): socm_history_commit
  * keeps it. */
 int socm_record_result(struct socm_history *h, const json_t *prepared, const char *campaign,
                        const struct socm_result *r, const char *resource, const char *where,
