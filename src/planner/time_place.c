@@ -98,11 +98,11 @@ static size_t width_index(const struct tstate *st, int64_t k)
     return SIZE_MAX;
 }
 
-/* First interval of core c that ends after t (intervals are disjoint and sorted,
- * so ends are sorted too). */
-static size_t first_ending_after(const struct corebusy *b, double t)
+/* The first interval in [lo, hi) of b that ends after t, knowing that those before lo
+ * end by t and those from hi on end after it (intervals are disjoint and sorted, so
+ * ends are sorted too). */
+static size_t search_ending_after(const struct corebusy *b, double t, size_t lo, size_t hi)
 {
-    size_t lo = 0, hi = b->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (b->v[mid].e > t)
@@ -111,6 +111,12 @@ static size_t first_ending_after(const struct corebusy *b, double t)
             lo = mid + 1;
     }
     return lo;
+}
+
+/* First interval of core c that ends after t. */
+static size_t first_ending_after(const struct corebusy *b, double t)
+{
+    return search_ending_after(b, t, 0, b->n);
 }
 
 /* first_ending_after(b, t) knowing that every interval before `from` ends by t:
@@ -129,14 +135,7 @@ static size_t first_ending_after_from(const struct corebusy *b, double t, size_t
         lo = hi;
         step *= 2;
     }
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (b->v[mid].e > t)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return lo;
+    return search_ending_after(b, t, lo, hi);
 }
 
 static void busy_add(struct corebusy *b, double s, double e)
