@@ -129,7 +129,13 @@ rc=0; wait "$npid" || rc=$?
 [ "$(n_in_state "$JN" DONE)" -eq 4 ] || fail "N: expected 4 DONE"
 jq -e -s '[.[] | select(.ev=="wf" and .state=="DONE") | .attempt] | all(. == 1)' "$JN" >/dev/null ||
   fail "N: a re-run spent a retry"
-sacct_jobs "$N" JobID,State,NodeList > n.sacct
+# The manager returns once its work is done; the agent sees the stop file and the
+# second pilot ends a moment later.
+for ((i = 0; i < 300; i++)); do
+  sacct_jobs "$N" JobID,State,NodeList > n.sacct
+  grep -v "^$pn|" n.sacct | grep -q "|COMPLETED|" && break
+  sleep 0.1
+done
 [ "$(wc -l < n.sacct)" -eq 2 ] || fail "N: expected 2 pilots: $(cat n.sacct)"
 grep -q "^$pn|NODE_FAIL|$downed$" n.sacct || fail "N: pilot $pn not NODE_FAIL on $downed: $(cat n.sacct)"
 grep -v "^$pn|" n.sacct | grep -q "|COMPLETED|" || fail "N: the second pilot did not complete: $(cat n.sacct)"
