@@ -45,8 +45,15 @@ struct corebusy {
      * grows while a plan is made, so the figure stays true; a gap whose figure is
      * above a workflow's room cannot hold it (slot_start skips it unvisited). */
     double *gmin;
+    /* bmax[b]: at least the longest idle gap before v[i] for i in block b (i / TIME_BLOCK
+     * = b), so that slot_start steps over a block of gaps too short for a workflow
+     * at once (cores of a full node hold hundreds of short gaps). */
+    double *bmax;
     size_t n, cap;
 };
+
+/* Intervals per block of bmax. */
+#define TIME_BLOCK 16
 
 struct tstate {
     const struct socm_plan_input *in;
@@ -138,7 +145,31 @@ static size_t first_ending_after_from(const struct corebusy *b, double t, size_t
     return search_ending_after(b, t, lo, hi);
 }
 
+/* Recomputes bmax for the blocks from the one holding interval `from` on (after
+ * the intervals from there changed or moved). */
+static void blocks_update(struct corebusy *b, size_t from)
+{
+    for (size_t blk = from / TIME_BLOCK; blk * TIME_BLOCK < b->n; blk++) {
+        size_t i = blk * TIME_BLOCK, end = i + TIME_BLOCK < b->n ? i + TIME_BLOCK : b->n;
+        double mx = 0;
+        for (; i < end; i++) {
+            double g = b->v[i].s - (i > 0 ? b->v[i - 1].e : 0);
+            mx = g > mx ? g : mx;
+        }
+        b->bmax[blk] = mx;
+    }
+}
+
+static void busy_add_list(struct corebusy *b, double s, double e);
+
 static void busy_add(struct corebusy *b, double s, double e)
+{
+    size_t at = first_ending_after(b, s);
+    busy_add_list(b, s, e);
+    blocks_update(b, at > 0 ? at - 1 : 0);
+}
+
+static void busy_add_list(struct corebusy *b, double s, double e)
 {
     size_t at = first_ending_after(b, s);
     /* Glue to a neighbour that touches: keeps the lists short for chains. */
@@ -160,6 +191,7 @@ static void busy_add(struct corebusy *b, double s, double e)
         b->cap = b->cap ? 2 * b->cap : 4;
         b->v = socm_xrealloc(b->v, b->cap * sizeof *b->v);
         b->gmin = socm_xrealloc(b->gmin, b->cap * sizeof *b->gmin);
+        b->bmax = socm_xrealloc(b->bmax, (b->cap / TIME_BLOCK + 1) * sizeof *b->bmax);
     }
     memmove(b->v + at + 1, b->v + at, (b->n - at) * sizeof *b->v);
     memmove(b->gmin + at + 1, b->gmin + at, (b->n - at) * sizeof *b->gmin);
@@ -270,7 +302,20 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
              * is above the room all along. */
             size_t i = r < TIME_CURSORS && cur.known_core & 1u << r ? first_ending_after_from(b, t, cur.core[r])
                                                                    : first_ending_after(b, t);
+            /* After the first gap t is the end of the interval before: whole blocks
+             * whose gaps are all shorter than w are stepped over (with a margin
+             * above rounding: the test below is on v[i].s < t + w). */
+            double margin = 1e-9 * (fabs(st->last_end[c]) + fabs(w) + 1);
             for (; i < b->n; i++) {
+                if (i % TIME_BLOCK == 0 && i > 0 && t == b->v[i - 1].e && b->bmax[i / TIME_BLOCK] < w - margin) {
+                    size_t end = i + TIME_BLOCK < b->n ? i + TIME_BLOCK : b->n;
+                    t = b->v[end - 1].e;
+                    moved = true;
+                    if (t >= limit)
+                        return INFINITY;
+                    i = end - 1;
+                    continue;
+                }
                 bool fits = !(b->v[i].s < t + w);
                 if (fits && w > 0 && t < b->v[i].s) { /* long enough, unless memory is full all along */
                     if (isnan(room))
@@ -446,7 +491,7 @@ static bool memory_fits(const struct tstate *st, int64_t k, double m, double *ro
 static void tstate_free(struct tstate *st)
 {
     for (int64_t c = 0; c < st->cores; c++)
-        free(st->busy[c].v), free(st->busy[c].gmin);
+        free(st->busy[c].v), free(st->busy[c].gmin), free(st->busy[c].bmax);
     for (int64_t j = 0; j < st->nnodes; j++)
         socm_memline_free(&st->mem[j]);
     free(st->busy);
