@@ -82,7 +82,21 @@ struct tstate {
      * (run_end[c]: the first core after c that differs from its predecessor). */
     bool *same_prev;
     int64_t *run_end;
+    /* Per node TIME_MEMO answers of the memory search for the workflow being
+     * placed (those of another epoch are stale): its tries on the node's slots
+     * ask about the same stretches of time again and again. */
+    struct memfit *memo;
+    unsigned long epoch;
 };
+
+/* socm_memline_fit_at's answer for one workflow (walltime w, room) on one node:
+ * no start in [a, c) fits; c fits if `exact`, else c was the search's limit. */
+struct memfit {
+    unsigned long epoch;
+    double w, room, a, c;
+    bool exact;
+};
+#define TIME_MEMO 4
 
 #define TIME_MAX_WIDTHS 64
 /* Insertion candidates tried per workflow (in core order) once indexes are used:
@@ -232,6 +246,42 @@ struct cursors {
     long node[TIME_CURSORS];
 };
 
+/* socm_memline_fit_at on node j for the workflow being placed, through the node's
+ * memo: a time inside a stretch already searched gets its answer at once (the
+ * state does not change while one workflow is placed). */
+static double memory_fit(const struct tstate *st, int64_t j, double t, double w, double room, double limit,
+                         long *at)
+{
+    struct memfit *mf = &st->memo[j * TIME_MEMO], *slot = NULL;
+    for (int r = 0; r < TIME_MEMO; r++) {
+        struct memfit *x = &mf[r];
+        if (x->epoch != st->epoch) {
+            slot = slot ? slot : x;
+            continue;
+        }
+        if (x->w != w || x->room != room || !(x->a <= t && t <= x->c))
+            continue;
+        if (x->exact)
+            return x->c < limit ? x->c : INFINITY;
+        if (limit <= x->c)
+            return INFINITY;
+        /* No start in [a, c) fits: search on from c. */
+        double r2 = socm_memline_fit_at(&st->mem[j], x->c, w, room, limit, at);
+        x->exact = r2 != INFINITY;
+        x->c = x->exact ? r2 : limit;
+        return r2;
+    }
+    double r = socm_memline_fit_at(&st->mem[j], t, w, room, limit, at);
+    if (!slot) { /* all in use: the one that starts latest goes */
+        slot = &mf[0];
+        for (int q = 1; q < TIME_MEMO; q++)
+            if (mf[q].a > slot->a)
+                slot = &mf[q];
+    }
+    *slot = (struct memfit){st->epoch, w, room, t, r != INFINITY ? r : limit, r != INFINITY};
+    return r;
+}
+
 /* Moves *t to the earliest start from *t at which the memory of every node of the
  * slot fits (every start skipped would overlap a step over the node's room).
  * Returns whether it moved, or -1 if no start before `limit` fits. */
@@ -252,7 +302,7 @@ static int memory_wait(const struct tstate *st, int64_t first, int64_t k, double
                 cur->known_node |= 1u << (j - j0);
             }
         }
-        double c = socm_memline_fit_at(&st->mem[j], *t, w, room, limit, at);
+        double c = memory_fit(st, j, *t, w, room, limit, at);
         if (c == INFINITY)
             return -1;
         if (c > *t) {
@@ -512,6 +562,7 @@ static void tstate_free(struct tstate *st)
     free(st->run_start);
     free(st->same_prev);
     free(st->run_end);
+    free(st->memo);
 }
 
 /* The search state of one workflow: the best slot so far. */
@@ -568,10 +619,11 @@ static bool try_insert(const struct tstate *st, struct pick *p, int64_t pos)
  * (Slots mixing such cores with cores idle after their last end are left to the
  * first pass, and at most TIME_INSERT_TRIES candidates are tried: the price of
  * not scanning every core.) */
-static int64_t best_slot(const struct tstate *st, const struct socm_req *r, double est, double *start)
+static int64_t best_slot(struct tstate *st, const struct socm_req *r, double est, double *start)
 {
     struct pick p = {.k = r->cpus, .best = -1, .w = r->walltime_min, .m = r->memory_mb, .est = est,
                      .start = INFINITY, .split = true};
+    st->epoch++; /* the memos of the workflow before are stale */
     int64_t k = p.k;
     size_t wi = width_index(st, k);
     if (wi == SIZE_MAX) {
@@ -659,6 +711,7 @@ static int schedule_on(const struct socm_plan_input *in, const int *order, int64
     st.busy = socm_xcalloc((size_t)cores, sizeof *st.busy);
     st.last_end = socm_xcalloc((size_t)cores, sizeof *st.last_end);
     st.mem = socm_xcalloc((size_t)st.nnodes, sizeof *st.mem);
+    st.memo = socm_xcalloc((size_t)st.nnodes * TIME_MEMO, sizeof *st.memo);
     st.node_mem = socm_xcalloc((size_t)st.nnodes, sizeof *st.node_mem);
     st.node_cores = socm_xcalloc((size_t)st.nnodes, sizeof *st.node_cores);
     for (int64_t j = 0; j < st.nnodes; j++) {
