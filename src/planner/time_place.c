@@ -45,15 +45,8 @@ struct corebusy {
      * grows while a plan is made, so the figure stays true; a gap whose figure is
      * above a workflow's room cannot hold it (slot_start skips it unvisited). */
     double *gmin;
-    /* bmax[b]: at least the longest idle gap before v[i] for i in block b (i / TIME_BLOCK
-     * = b), so that slot_start steps over a block of gaps too short for a workflow
-     * at once (cores of a full node hold hundreds of short gaps). */
-    double *bmax;
     size_t n, cap;
 };
-
-/* Intervals per block of bmax. */
-#define TIME_BLOCK 16
 
 struct tstate {
     const struct socm_plan_input *in;
@@ -82,21 +75,7 @@ struct tstate {
      * (run_end[c]: the first core after c that differs from its predecessor). */
     bool *same_prev;
     int64_t *run_end;
-    /* Per node TIME_MEMO answers of the memory search for the workflow being
-     * placed (those of another epoch are stale): its tries on the node's slots
-     * ask about the same stretches of time again and again. */
-    struct memfit *memo;
-    unsigned long epoch;
 };
-
-/* socm_memline_fit_at's answer for one workflow (walltime w, room) on one node:
- * no start in [a, c) fits; c fits if `exact`, else c was the search's limit. */
-struct memfit {
-    unsigned long epoch;
-    double w, room, a, c;
-    bool exact;
-};
-#define TIME_MEMO 4
 
 #define TIME_MAX_WIDTHS 64
 /* Insertion candidates tried per workflow (in core order) once indexes are used:
@@ -159,31 +138,7 @@ static size_t first_ending_after_from(const struct corebusy *b, double t, size_t
     return search_ending_after(b, t, lo, hi);
 }
 
-/* Recomputes bmax for the blocks from the one holding interval `from` on (after
- * the intervals from there changed or moved). */
-static void blocks_update(struct corebusy *b, size_t from)
-{
-    for (size_t blk = from / TIME_BLOCK; blk * TIME_BLOCK < b->n; blk++) {
-        size_t i = blk * TIME_BLOCK, end = i + TIME_BLOCK < b->n ? i + TIME_BLOCK : b->n;
-        double mx = 0;
-        for (; i < end; i++) {
-            double g = b->v[i].s - (i > 0 ? b->v[i - 1].e : 0);
-            mx = g > mx ? g : mx;
-        }
-        b->bmax[blk] = mx;
-    }
-}
-
-static void busy_add_list(struct corebusy *b, double s, double e);
-
 static void busy_add(struct corebusy *b, double s, double e)
-{
-    size_t at = first_ending_after(b, s);
-    busy_add_list(b, s, e);
-    blocks_update(b, at > 0 ? at - 1 : 0);
-}
-
-static void busy_add_list(struct corebusy *b, double s, double e)
 {
     size_t at = first_ending_after(b, s);
     /* Glue to a neighbour that touches: keeps the lists short for chains. */
@@ -205,7 +160,6 @@ static void busy_add_list(struct corebusy *b, double s, double e)
         b->cap = b->cap ? 2 * b->cap : 4;
         b->v = socm_xrealloc(b->v, b->cap * sizeof *b->v);
         b->gmin = socm_xrealloc(b->gmin, b->cap * sizeof *b->gmin);
-        b->bmax = socm_xrealloc(b->bmax, (b->cap / TIME_BLOCK + 1) * sizeof *b->bmax);
     }
     memmove(b->v + at + 1, b->v + at, (b->n - at) * sizeof *b->v);
     memmove(b->gmin + at + 1, b->gmin + at, (b->n - at) * sizeof *b->gmin);
@@ -246,42 +200,6 @@ struct cursors {
     long node[TIME_CURSORS];
 };
 
-/* socm_memline_fit_at on node j for the workflow being placed, through the node's
- * memo: a time inside a stretch already searched gets its answer at once (the
- * state does not change while one workflow is placed). */
-static double memory_fit(const struct tstate *st, int64_t j, double t, double w, double room, double limit,
-                         long *at)
-{
-    struct memfit *mf = &st->memo[j * TIME_MEMO], *slot = NULL;
-    for (int r = 0; r < TIME_MEMO; r++) {
-        struct memfit *x = &mf[r];
-        if (x->epoch != st->epoch) {
-            slot = slot ? slot : x;
-            continue;
-        }
-        if (x->w != w || x->room != room || !(x->a <= t && t <= x->c))
-            continue;
-        if (x->exact)
-            return x->c < limit ? x->c : INFINITY;
-        if (limit <= x->c)
-            return INFINITY;
-        /* No start in [a, c) fits: search on from c. */
-        double r2 = socm_memline_fit_at(&st->mem[j], x->c, w, room, limit, at);
-        x->exact = r2 != INFINITY;
-        x->c = x->exact ? r2 : limit;
-        return r2;
-    }
-    double r = socm_memline_fit_at(&st->mem[j], t, w, room, limit, at);
-    if (!slot) { /* all in use: the one that starts latest goes */
-        slot = &mf[0];
-        for (int q = 1; q < TIME_MEMO; q++)
-            if (mf[q].a > slot->a)
-                slot = &mf[q];
-    }
-    *slot = (struct memfit){st->epoch, w, room, t, r != INFINITY ? r : limit, r != INFINITY};
-    return r;
-}
-
 /* Moves *t to the earliest start from *t at which the memory of every node of the
  * slot fits (every start skipped would overlap a step over the node's room).
  * Returns whether it moved, or -1 if no start before `limit` fits. */
@@ -302,7 +220,7 @@ static int memory_wait(const struct tstate *st, int64_t first, int64_t k, double
                 cur->known_node |= 1u << (j - j0);
             }
         }
-        double c = memory_fit(st, j, *t, w, room, limit, at);
+        double c = socm_memline_fit_at(&st->mem[j], *t, w, room, limit, at);
         if (c == INFINITY)
             return -1;
         if (c > *t) {
@@ -352,20 +270,7 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
              * is above the room all along. */
             size_t i = r < TIME_CURSORS && cur.known_core & 1u << r ? first_ending_after_from(b, t, cur.core[r])
                                                                    : first_ending_after(b, t);
-            /* After the first gap t is the end of the interval before: whole blocks
-             * whose gaps are all shorter than w are stepped over (with a margin
-             * above rounding: the test below is on v[i].s < t + w). */
-            double margin = 1e-9 * (fabs(st->last_end[c]) + fabs(w) + 1);
             for (; i < b->n; i++) {
-                if (i % TIME_BLOCK == 0 && i > 0 && t == b->v[i - 1].e && b->bmax[i / TIME_BLOCK] < w - margin) {
-                    size_t end = i + TIME_BLOCK < b->n ? i + TIME_BLOCK : b->n;
-                    t = b->v[end - 1].e;
-                    moved = true;
-                    if (t >= limit)
-                        return INFINITY;
-                    i = end - 1;
-                    continue;
-                }
                 bool fits = !(b->v[i].s < t + w);
                 if (fits && w > 0 && t < b->v[i].s) { /* long enough, unless memory is full all along */
                     if (isnan(room))
@@ -541,7 +446,7 @@ static bool memory_fits(const struct tstate *st, int64_t k, double m, double *ro
 static void tstate_free(struct tstate *st)
 {
     for (int64_t c = 0; c < st->cores; c++)
-        free(st->busy[c].v), free(st->busy[c].gmin), free(st->busy[c].bmax);
+        free(st->busy[c].v), free(st->busy[c].gmin);
     for (int64_t j = 0; j < st->nnodes; j++)
         socm_memline_free(&st->mem[j]);
     free(st->busy);
@@ -562,7 +467,6 @@ static void tstate_free(struct tstate *st)
     free(st->run_start);
     free(st->same_prev);
     free(st->run_end);
-    free(st->memo);
 }
 
 /* The search state of one workflow: the best slot so far. */
@@ -619,11 +523,10 @@ static bool try_insert(const struct tstate *st, struct pick *p, int64_t pos)
  * (Slots mixing such cores with cores idle after their last end are left to the
  * first pass, and at most TIME_INSERT_TRIES candidates are tried: the price of
  * not scanning every core.) */
-static int64_t best_slot(struct tstate *st, const struct socm_req *r, double est, double *start)
+static int64_t best_slot(const struct tstate *st, const struct socm_req *r, double est, double *start)
 {
     struct pick p = {.k = r->cpus, .best = -1, .w = r->walltime_min, .m = r->memory_mb, .est = est,
                      .start = INFINITY, .split = true};
-    st->epoch++; /* the memos of the workflow before are stale */
     int64_t k = p.k;
     size_t wi = width_index(st, k);
     if (wi == SIZE_MAX) {
@@ -711,7 +614,6 @@ static int schedule_on(const struct socm_plan_input *in, const int *order, int64
     st.busy = socm_xcalloc((size_t)cores, sizeof *st.busy);
     st.last_end = socm_xcalloc((size_t)cores, sizeof *st.last_end);
     st.mem = socm_xcalloc((size_t)st.nnodes, sizeof *st.mem);
-    st.memo = socm_xcalloc((size_t)st.nnodes * TIME_MEMO, sizeof *st.memo);
     st.node_mem = socm_xcalloc((size_t)st.nnodes, sizeof *st.node_mem);
     st.node_cores = socm_xcalloc((size_t)st.nnodes, sizeof *st.node_cores);
     for (int64_t j = 0; j < st.nnodes; j++) {
