@@ -22,7 +22,8 @@
  * per idle gap a floor of the memory in use on its node then (a gap whose floor
  * leaves no room is stepped over unvisited), per node a memory step function with
  * min/max trees (memline.c: the earliest start at which memory fits skips runs of
- * steps); a slot is abandoned as soon as it cannot start before the best slot
+ * steps) and the answers it gave the workflow being placed (its tries on the node's
+ * slots ask about the same stretches of time again); a slot is abandoned as soon as it cannot start before the best slot
  * found, and the search stops at a slot that starts at the earliest possible time. */
 #include "planner/time_place.h"
 
@@ -81,20 +82,10 @@ struct tstate {
     /* Per node, the memory searches made for the workflow being placed (its
      * tries on the node's slots ask about the same stretches of time again and
      * again); stale once `epoch` moves on. */
-    struct memmemo *memo;
+    struct socm_memline_memo *memo;
     unsigned long epoch;
 };
 
-/* Stretches [a[i], c[i]) in which no start fits the memory of one workflow (walltime
- * w, room) on one node, sorted and disjoint; c[i] fits if exact[i], else it was the
- * search's limit. */
-struct memmemo {
-    unsigned long epoch;
-    double w, room;
-    double *a, *c;
-    bool *exact;
-    size_t n, cap;
-};
 
 #define TIME_MAX_WIDTHS 64
 /* Insertion candidates tried per workflow (in core order) once indexes are used:
@@ -232,91 +223,6 @@ static double cursor_room(const struct tstate *st, const struct cursors *cur, in
     return j - cur->j0 < TIME_CURSORS ? cur->room[j - cur->j0] : memory_room(st, first, k, m, j, false);
 }
 
-/* The last stretch of mm starting at or before t, or -1. */
-static long memo_find(const struct memmemo *mm, double t)
-{
-    long lo = 0, hi = (long)mm->n - 1, ans = -1;
-    while (lo <= hi) {
-        long mid = lo + (hi - lo) / 2;
-        if (mm->a[mid] <= t) {
-            ans = mid;
-            lo = mid + 1;
-        } else {
-            hi = mid - 1;
-        }
-    }
-    return ans;
-}
-
-/* Records that no start in [a, c) fits (c fits if exact), merging it with the
- * stretches it reaches (stretch `at` − 1 ends before a). */
-static void memo_put(struct memmemo *mm, size_t at, double a, double c, bool exact)
-{
-    size_t end = at; /* stretches [at, end) are covered by the new one */
-    while (end < mm->n && mm->a[end] <= c) {
-        if (mm->c[end] > c) {
-            c = mm->c[end];
-            exact = mm->exact[end];
-        } else if (mm->c[end] == c) {
-            exact = exact || mm->exact[end];
-        }
-        end++;
-    }
-    if (end == at) { /* none covered: make room */
-        if (mm->n == mm->cap) {
-            mm->cap = mm->cap ? 2 * mm->cap : 16;
-            mm->a = socm_xrealloc(mm->a, mm->cap * sizeof *mm->a);
-            mm->c = socm_xrealloc(mm->c, mm->cap * sizeof *mm->c);
-            mm->exact = socm_xrealloc(mm->exact, mm->cap * sizeof *mm->exact);
-        }
-        memmove(mm->a + at + 1, mm->a + at, (mm->n - at) * sizeof *mm->a);
-        memmove(mm->c + at + 1, mm->c + at, (mm->n - at) * sizeof *mm->c);
-        memmove(mm->exact + at + 1, mm->exact + at, (mm->n - at) * sizeof *mm->exact);
-        mm->n++;
-        end = at + 1;
-    } else if (end > at + 1) { /* several covered: keep one */
-        size_t gone = end - at - 1;
-        memmove(mm->a + at + 1, mm->a + end, (mm->n - end) * sizeof *mm->a);
-        memmove(mm->c + at + 1, mm->c + end, (mm->n - end) * sizeof *mm->c);
-        memmove(mm->exact + at + 1, mm->exact + end, (mm->n - end) * sizeof *mm->exact);
-        mm->n -= gone;
-    }
-    mm->a[at] = a;
-    mm->c[at] = c;
-    mm->exact[at] = exact;
-}
-
-/* socm_memline_fit_at on node j for the workflow being placed, through the node's
- * memo (the same answer: nothing changes while one workflow is placed). */
-static double memory_fit(const struct tstate *st, int64_t j, double t, double w, double room, double limit,
-                         long *at)
-{
-    struct memmemo *mm = &st->memo[j];
-    if (mm->epoch != st->epoch) {
-        mm->epoch = st->epoch;
-        mm->w = w;
-        mm->room = room;
-        mm->n = 0;
-    } else if (mm->w != w || mm->room != room) { /* another room (a slot across nodes) */
-        return socm_memline_fit_at(&st->mem[j], t, w, room, limit, at);
-    }
-    long i = memo_find(mm, t);
-    double from = t;
-    if (i >= 0 && t <= mm->c[i]) {
-        if (mm->exact[i])
-            return mm->c[i] < limit ? mm->c[i] : INFINITY;
-        if (limit <= mm->c[i])
-            return INFINITY;
-        from = mm->c[i]; /* no start before it fits: search on from there */
-        t = mm->a[i];
-    } else {
-        i++; /* the new stretch goes after stretch i */
-    }
-    double r = socm_memline_fit_at(&st->mem[j], from, w, room, limit, at);
-    memo_put(mm, (size_t)i, t, r != INFINITY ? r : limit, r != INFINITY);
-    return r;
-}
-
 /* Moves *t to the earliest start from *t at which the memory of every node of the
  * slot fits (every start skipped would overlap a step over the node's room).
  * Returns whether it moved, or -1 if no start before `limit` fits. */
@@ -337,7 +243,8 @@ static int memory_wait(const struct tstate *st, int64_t first, int64_t k, double
                 cur->known_node |= 1u << (j - j0);
             }
         }
-        double c = memory_fit(st, j, *t, w, room, limit, at);
+        /* Through the node's memo: nothing changes while one workflow is placed. */
+        double c = socm_memline_memo_fit(&st->memo[j], &st->mem[j], st->epoch, *t, w, room, limit, at);
         if (c == INFINITY)
             return -1;
         if (c > *t) {
@@ -606,7 +513,7 @@ static void tstate_free(struct tstate *st)
     free(st->run_end);
     free(st->hint);
     for (int64_t j = 0; j < st->nnodes; j++)
-        free(st->memo[j].a), free(st->memo[j].c), free(st->memo[j].exact);
+        socm_memline_memo_free(&st->memo[j]);
     free(st->memo);
 }
 
