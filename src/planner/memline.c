@@ -15,13 +15,13 @@ void socm_memline_free(struct socm_memline *m)
     memset(m, 0, sizeof *m);
 }
 
-/* Index of the last breakpoint ≤ t, or -1. */
-static long last_le(const struct socm_memline *m, double t)
+/* Index of the last of v[0 … n − 1] (increasing) that is ≤ t, or -1. */
+static long last_le_in(const double *v, size_t n, double t)
 {
-    long lo = 0, hi = (long)m->n - 1, ans = -1;
+    long lo = 0, hi = (long)n - 1, ans = -1;
     while (lo <= hi) {
         long mid = lo + (hi - lo) / 2;
-        if (m->t[mid] <= t) {
+        if (v[mid] <= t) {
             ans = mid;
             lo = mid + 1;
         } else {
@@ -29,6 +29,12 @@ static long last_le(const struct socm_memline *m, double t)
         }
     }
     return ans;
+}
+
+/* Index of the last breakpoint ≤ t, or -1. */
+static long last_le(const struct socm_memline *m, double t)
+{
+    return last_le_in(m->t, m->n, t);
 }
 
 double socm_memline_at(const struct socm_memline *m, double t)
@@ -259,22 +265,6 @@ void socm_memline_memo_free(struct socm_memline_memo *mm)
     memset(mm, 0, sizeof *mm);
 }
 
-/* The last stretch starting at or before t, or -1. */
-static long memo_find(const struct socm_memline_memo *mm, double t)
-{
-    long lo = 0, hi = (long)mm->n - 1, ans = -1;
-    while (lo <= hi) {
-        long mid = lo + (hi - lo) / 2;
-        if (mm->a[mid] <= t) {
-            ans = mid;
-            lo = mid + 1;
-        } else {
-            hi = mid - 1;
-        }
-    }
-    return ans;
-}
-
 /* Records that no start in [a, c) fits (c fits if exact) as stretch `at` (stretch
  * at − 1 ends before a), merged with the stretches it reaches. */
 static void memo_put(struct socm_memline_memo *mm, size_t at, double a, double c, bool exact)
@@ -322,7 +312,7 @@ double socm_memline_memo_fit(struct socm_memline_memo *mm, const struct socm_mem
     } else if (mm->w != w || mm->room != room) {
         return socm_memline_fit_at(m, t, w, room, stop, at);
     }
-    long i = memo_find(mm, t);
+    long i = last_le_in(mm->a, mm->n, t); /* the last stretch starting at or before t */
     double from = t;
     if (i >= 0 && t <= mm->c[i]) {
         if (mm->exact[i])
