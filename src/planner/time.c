@@ -21,6 +21,16 @@
  * from 12,000 on, where the plain plan is already within 1–2 % of the bound. */
 #define TIME_SEARCH_MAX_PLANS 40
 #define TIME_SEARCH_PLACEMENTS 12000
+/* Below the count the plain plan found, the deadline search may try up to
+ * TIME_REMOTE_MAX_PLANS orders per count (as many as TIME_SEARCH_PLACEMENTS
+ * placements allow: 100 at 120 workflows, 40 at 300 as in batch), but past the
+ * first TIME_SEARCH_MAX_PLANS only on a count whose best plan so far is within
+ * TIME_REMOTE_GATE of the deadline (more orders shortened the makespan by at
+ * most ~7 % on the benchmark; farther counts are not worth them). On 30
+ * campaigns of 120 workflows this took the saving from 5.7 % to 6.5 % and the
+ * planning from up to 0.23 s to up to 0.37 s of CPU. */
+#define TIME_REMOTE_MAX_PLANS 100
+#define TIME_REMOTE_GATE 1.08
 
 /* Upward ranks and the order the workflows are placed in; NULL on a cycle. */
 static int *rank_order(const struct socm_plan_input *in)
@@ -73,10 +83,17 @@ size_t socm_plan_time_search_budget(size_t n)
     return b < 1 ? 1 : b > TIME_SEARCH_MAX_PLANS ? TIME_SEARCH_MAX_PLANS : b;
 }
 
+/* The deadline search's orders per count (see TIME_REMOTE_MAX_PLANS). */
+static size_t remote_budget(size_t n)
+{
+    size_t b = TIME_SEARCH_PLACEMENTS / (n ? n : 1);
+    return b < 1 ? 1 : b > TIME_REMOTE_MAX_PLANS ? TIME_REMOTE_MAX_PLANS : b;
+}
+
 int socm_plan_time_on(const struct socm_plan_input *in, int64_t cores, size_t budget, struct socm_plan *out,
                       struct socm_error *err)
 {
-    return socm_plan_order_search(in, cores, order_cb, NULL, budget, out, err);
+    return socm_plan_order_search(in, cores, order_cb, NULL, budget, 0, out, err);
 }
 
 /* On one core count (batch schema): the best of several placement orders
@@ -103,9 +120,22 @@ struct orders {
 static int try_cores(const struct socm_plan_input *in, const struct orders *o, int64_t cores,
                      struct socm_plan *out, struct socm_error *err, bool both)
 {
-    if (o->budget > 1 ? socm_plan_time_on(in, cores, o->budget, out, err) < 0
-                      : socm_plan_time_place(in, o->rank, cores, out, err) < 0)
+    /* Up to the batch budget as in batch (the best of those orders: the secant
+     * search reads its makespan); past it only where that came within
+     * TIME_REMOTE_GATE of the deadline, and then any plan meeting the deadline
+     * will do, so that search stops at the first. */
+    size_t first = o->budget < TIME_SEARCH_MAX_PLANS ? o->budget : TIME_SEARCH_MAX_PLANS;
+    if (first > 1 ? socm_plan_time_on(in, cores, first, out, err) < 0
+                  : socm_plan_time_place(in, o->rank, cores, out, err) < 0)
         return -1;
+    if (o->budget > first && out->makespan > in->deadline_min &&
+        out->makespan <= in->deadline_min * TIME_REMOTE_GATE) {
+        struct socm_plan more = {0};
+        if (socm_plan_order_search(in, cores, order_cb, NULL, o->budget, in->deadline_min, &more, err) < 0)
+            return -1;
+        socm_plan_free(out);
+        *out = more;
+    }
     if (out->makespan <= in->deadline_min || !both)
         return 0;
     struct socm_plan alt = {0};
@@ -257,7 +287,7 @@ static int time_plan(const struct socm_planner *self, const struct socm_plan_inp
     /* Then below that count with the best of several orders at each count
      * (batch's budget: 40 plans at 300 workflows, none from 12,000 on): a
      * shorter makespan lets a smaller count meet the deadline. */
-    ord.budget = socm_plan_time_search_budget(in->n);
+    ord.budget = remote_budget(in->n);
     if (cmin > lo && ord.budget > 1) {
         struct socm_plan fewer = {0}, probe = {0};
         struct socm_error e2 = {0};

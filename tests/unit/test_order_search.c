@@ -94,8 +94,8 @@ static void test_search_properties(void **state)
         a->dag = b->dag = &f.dag;
         struct socm_plan pa, pb;
         struct socm_error err = {0};
-        assert_int_equal(socm_plan_order_search(in, 16, stub, a, budget, &pa, &err), 0);
-        assert_int_equal(socm_plan_order_search(in, 16, stub, b, budget, &pb, &err), 0);
+        assert_int_equal(socm_plan_order_search(in, 16, stub, a, budget, 0, &pa, &err), 0);
+        assert_int_equal(socm_plan_order_search(in, 16, stub, b, budget, 0, &pb, &err), 0);
         assert_true(a->calls >= 1 && a->calls <= budget);
         /* deterministic */
         assert_int_equal(a->calls, b->calls);
@@ -127,7 +127,7 @@ static void test_refusal_passed_on(void **state)
     struct socm_plan p = {0};
     struct socm_error err = {0};
     assert_int_equal(socm_plan_order_search(fx_input(&f, SOCM_SCHEMA_BATCH, 16, 1e9), 16, stub, r,
-                                            20, &p, &err),
+                                            20, 0, &p, &err),
                      -1);
     assert_non_null(strstr(err.msg, "stub: cannot place W"));
     assert_null(p.entries);
@@ -153,7 +153,7 @@ static void test_cycle_refused(void **state)
     struct socm_plan p = {0};
     struct socm_error err = {0};
     assert_int_equal(socm_plan_order_search(fx_input(&f, SOCM_SCHEMA_BATCH, 16, 1e9), 16, stub, r,
-                                            20, &p, &err),
+                                            20, 0, &p, &err),
                      -1);
     assert_non_null(strstr(err.msg, "cycle"));
     assert_int_equal(r->calls, 0);
