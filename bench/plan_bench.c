@@ -21,7 +21,11 @@
  * plan_bench digests (the plan digests tests/unit/test_plan_digest.c expects, as
  * tests/data/planner/plan_digests.txt holds them), or
  * plan_bench remote N SEEDS (remote campaigns: time's core-hours and cores against
- * heft-socm's, and the batch plan on time's cores against its lower bound), or
+ * heft-socm's — apart where heft-socm's plan overcommits a node's memory — and the
+ * batch plan on time's cores against its lower bound), or
+ * plan_bench probe SHAPE N SEED CORES BUDGET (time's best of BUDGET orders on CORES
+ * cores for the K-th campaign, against its remote deadline and the energetic
+ * bound: how near a count is to meeting the deadline), or
  * plan_bench quality N SEEDS [POLICY] (batch makespan ÷ bounds over SEEDS campaigns
  * per shape, with an energetic bound no plan can beat and, for `time`, the plain
  * upward-rank plan's makespan ÷ max(cp, work ÷ cores); PLAN_BENCH_SEED=K picks the K-th campaign of each shape and size in the
@@ -333,6 +337,10 @@ static void remote_quality(size_t n, unsigned seeds)
                worst_batch, worst_be, cpu_max);
 }
 
+/* One count of the deadline search by hand: campaign (shape, n, seed k) on `cores`
+ * cores with the best of `budget` orders (batch-style search: the smallest
+ * makespan), printed with its remote deadline and the energetic bound (with
+ * memory) on that count. */
 static void probe(const char *shape, size_t n, unsigned k, int64_t cores, size_t budget)
 {
     seed_offset = k;
@@ -350,8 +358,14 @@ static void probe(const char *shape, size_t n, unsigned k, int64_t cores, size_t
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
     double cpu = (double)(c1.tv_sec - c0.tv_sec) * 1e3 + (double)(c1.tv_nsec - c0.tv_nsec) / 1e6;
     if (rc == 0) {
-        printf("%s seed %u cores %lld budget %zu: makespan %.1f deadline %.1f lb %.1f en %.1f cpu %.1f ms\n", shape, k, (long long)cores, budget, p.makespan, in.deadline_min, p.lower_bound, energetic_bound(&in, cores, p.cp_bound), cpu);
+        socm_plan_bounds(&in, &p);
+        printf("%s seed %u cores %lld budget %zu: makespan %.1f deadline %.1f lower bound %.1f energetic %.1f "
+               "cpu %.1f ms\n",
+               shape, k, (long long)cores, budget, p.makespan, in.deadline_min, p.lower_bound,
+               energetic_bound(&in, cores, p.cp_bound), cpu);
         socm_plan_free(&p);
+    } else {
+        printf("%s seed %u cores %lld: %s\n", shape, k, (long long)cores, err.msg);
     }
     gen_free(&g);
 }
