@@ -373,9 +373,13 @@ static int open_sandbox(const char *sandbox, bool *fresh, struct socm_error *err
     int dfd = -1;
     if (wfd < 0)
         socm_error_errno(err, "%s is not a plain directory (symlink?)", wdir);
-    else
-        dfd = socm_dirfd_open(wfd, wdir, slash ? slash + 1 : sandbox, O_RDONLY | O_DIRECTORY, 0,
-                              err);
+    else {
+        /* O_DIRECTORY with O_NOFOLLOW opens only a real directory: no check after */
+        const char *name = slash ? slash + 1 : sandbox;
+        dfd = openat(wfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dfd < 0) /* again through the checked open, for its message */
+            dfd = socm_dirfd_open(wfd, wdir, name, O_RDONLY | O_DIRECTORY, 0, err);
+    }
     if (wfd >= 0)
         close(wfd);
     free(wdir);
