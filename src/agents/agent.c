@@ -314,10 +314,33 @@ static pid_t fork_supervisor(const struct socm_launch *l, const struct socm_allo
     struct socm_supervise_opts so = {l->sandbox,   l->attempt, l->task->walltime_min * 60,
                                      a->grace_s,   3,          cpus[0] ? cpus : NULL,
                                      cmd->v,       manager,    fault_reports,
-                                     l->task->workdir};
+                                     l->task->workdir, NULL};
     struct socm_error serr = {0};
     int rc = socm_supervise(&so, &serr); /* a failure is in supervisor.log */
     _exit(rc == 0 ? 0 : 3);
+}
+
+/* This machine's boot id, read once per manager: every supervisor is told it
+ * (--boot-id) instead of reading it for each workflow. "" if unknown. */
+static const char *boot_id(void)
+{
+    static char id[64];
+    static bool read;
+    if (!read) {
+        socm_boot_id(id);
+        read = true;
+    }
+    return id;
+}
+
+/* /dev/null for the output of socm-supervise (it writes its own messages to
+ * supervisor.log), opened once per manager rather than once per launch. */
+static int dev_null(void)
+{
+    static int fd = -1;
+    if (fd < 0)
+        fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    return fd;
 }
 
 /* A new attempt keeps the logs of the one before as stdout.N and stderr.N (`socm
@@ -337,9 +360,10 @@ static void keep_logs(int dfd, int before)
 /* The sandbox as a directory descriptor: created 0700 if new; it and workflows/ must
  * be real directories (a symbolic link planted there must not send the sandbox's
  * files elsewhere). */
-static int open_sandbox(const char *sandbox, struct socm_error *err)
+static int open_sandbox(const char *sandbox, bool *fresh, struct socm_error *err)
 {
-    if (mkdir(sandbox, 0700) != 0 && errno != EEXIST && socm_mkdir_p(sandbox, 0700, err) != 0)
+    *fresh = mkdir(sandbox, 0700) == 0;
+    if (!*fresh && errno != EEXIST && socm_mkdir_p(sandbox, 0700, err) != 0)
         return -1;
     char *wdir = socm_strdup(sandbox);
     char *slash = strrchr(wdir, '/');
@@ -349,9 +373,13 @@ static int open_sandbox(const char *sandbox, struct socm_error *err)
     int dfd = -1;
     if (wfd < 0)
         socm_error_errno(err, "%s is not a plain directory (symlink?)", wdir);
-    else
-        dfd = socm_dirfd_open(wfd, wdir, slash ? slash + 1 : sandbox, O_RDONLY | O_DIRECTORY, 0,
-                              err);
+    else {
+        /* O_DIRECTORY with O_NOFOLLOW opens only a real directory: no check after */
+        const char *name = slash ? slash + 1 : sandbox;
+        dfd = openat(wfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dfd < 0) /* again through the checked open, for its message */
+            dfd = socm_dirfd_open(wfd, wdir, name, O_RDONLY | O_DIRECTORY, 0, err);
+    }
     if (wfd >= 0)
         close(wfd);
     free(wdir);
@@ -360,23 +388,33 @@ static int open_sandbox(const char *sandbox, struct socm_error *err)
 
 /* The lock lives as long as the supervisor: a restarted manager that can take it
  * knows the supervisor is gone. It is taken here, before the spawn, so there is no
- * moment where a live supervisor holds no lock. Returned as a descriptor above 10. */
-static int take_lock(int dfd, const char *sandbox, struct socm_error *err)
+ * moment where a live supervisor holds no lock. Returned as a descriptor above 3 (it
+ * becomes the supervisor's fd 3). In a sandbox just created it is created new, in
+ * one system call and empty; else opened with the checks against a planted link. */
+static int take_lock(int dfd, const char *sandbox, bool fresh, struct socm_error *err)
 {
-    int fd0 = socm_dirfd_open(dfd, sandbox, "lock", O_RDWR | O_CREAT, 0600, err);
-    if (fd0 < 0)
-        return -1;
-    int lockfd = fcntl(fd0, F_DUPFD_CLOEXEC, 10);
-    close(fd0);
-    if (lockfd < 0)
-        return socm_error_errno(err, "cannot open %s/lock", sandbox);
+    int lockfd = fresh ? openat(dfd, "lock", O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)
+                       : -1;
+    if (lockfd < 0) {
+        fresh = false;
+        lockfd = socm_dirfd_open(dfd, sandbox, "lock", O_RDWR | O_CREAT, 0600, err);
+        if (lockfd < 0)
+            return -1;
+    }
+    if (lockfd <= 3) {
+        int fd0 = lockfd;
+        lockfd = fcntl(fd0, F_DUPFD_CLOEXEC, 10);
+        close(fd0);
+        if (lockfd < 0)
+            return socm_error_errno(err, "cannot open %s/lock", sandbox);
+    }
     if (flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
         close(lockfd);
         return socm_error_set(err, SOCM_E_SYSTEM,
                               "%s: a supervisor for this workflow is still running", sandbox);
     }
-    /* The pid of an earlier supervisor must not pass for this one's. */
-    if (ftruncate(lockfd, 0) != 0) {
+    /* The pid and start record of an earlier supervisor must not pass for this one's. */
+    if (!fresh && ftruncate(lockfd, 0) != 0) {
         close(lockfd);
         return socm_error_errno(err, "cannot empty %s/lock", sandbox);
     }
@@ -386,20 +424,21 @@ static int take_lock(int dfd, const char *sandbox, struct socm_error *err)
 pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocation *a,
                         int *pidfd, bool *srun_stripped, struct socm_error *err)
 {
-    int dfd = open_sandbox(l->sandbox, err);
+    bool fresh;
+    int dfd = open_sandbox(l->sandbox, &fresh, err);
     if (dfd < 0)
         return -1;
-    if (unlinkat(dfd, "result.json", 0) != 0 && errno != ENOENT) { /* of an earlier attempt */
+    if (!fresh && unlinkat(dfd, "result.json", 0) != 0 && errno != ENOENT) { /* of an earlier attempt */
         socm_error_errno(err, "cannot remove %s/result.json", l->sandbox);
         close(dfd);
         return -1;
     }
-    int lockfd = take_lock(dfd, l->sandbox, err);
+    int lockfd = take_lock(dfd, l->sandbox, fresh, err);
     if (lockfd < 0) {
         close(dfd);
         return -1;
     }
-    if (l->attempt > 1) /* no supervisor writes them any more: we hold its lock */
+    if (!fresh && l->attempt > 1) /* no supervisor writes them any more: we hold its lock */
         keep_logs(dfd, l->attempt - 1);
     const char *exe = supervisor_exe;
     bool small = supervisor_small;
@@ -408,9 +447,12 @@ pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocatio
     /* socm-supervise writes its own messages to supervisor.log when it has any; the
      * other two forms get it as stdout/stderr (the loader's or socm's messages). */
     int logfd;
-    if (small)
-        logfd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    else
+    bool own_log = !small;
+    if (small) {
+        logfd = dev_null();
+        if (logfd < 0)
+            socm_error_errno(err, "cannot open /dev/null");
+    } else
         logfd = socm_dirfd_open(dfd, l->sandbox, "supervisor.log", O_WRONLY | O_CREAT | O_APPEND,
                              0600, err);
     close(dfd);
@@ -458,6 +500,8 @@ pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocatio
             socm_strv_push(&argv, "--workdir");
             socm_strv_push(&argv, l->task->workdir);
         }
+        if (boot_id()[0])
+            socm_strv_pushf(&argv, "--boot-id=%s", boot_id());
         if (fault_reports)
             socm_strv_push(&argv, "--report-faults");
         if (a->pin && l->ncores) {
@@ -481,7 +525,8 @@ pid_t socm_agent_launch(const struct socm_launch *l, const struct socm_allocatio
     } else
         pid = fork_supervisor(l, a, &cmd, &env, lockfd, logfd, err);
     close(lockfd);
-    close(logfd);
+    if (own_log)
+        close(logfd);
     socm_strv_free(&env);
     socm_strv_free(&cmd);
     socm_strv_free(&argv);
@@ -536,14 +581,21 @@ static bool lock_held(int dfd)
 
 /* The start record of `attempt`: its process group, the mark in its processes'
  * environment (SOCM_RUN_ID=...) and whether it names a group on this machine in this
- * boot. Returns whether the record is there. */
+ * boot. Returns whether the record is there. It is the lock file's second line; a
+ * supervisor of an older socm wrote it to `started` instead. */
 static bool read_started(int dfd, int attempt, pid_t *pgid, char mark[96], bool *here)
 {
-    char text[200], boot[64], id[64], mine[64];
-    read_small(dfd, SOCM_SUPERVISE_STARTED, text, sizeof text);
+    char text[320], boot[64], id[64], mine[64];
+    read_small(dfd, "lock", text, sizeof text);
+    const char *rec = strchr(text, '\n');
+    rec = rec && rec[1] ? rec + 1 : NULL;
+    if (!rec) {
+        read_small(dfd, SOCM_SUPERVISE_STARTED, text, sizeof text);
+        rec = text;
+    }
     long g = -1;
     int att = -1;
-    if (sscanf(text, "%ld %d %63s %63s", &g, &att, boot, id) != 4 || att != attempt || g <= 1)
+    if (sscanf(rec, "%ld %d %63s %63s", &g, &att, boot, id) != 4 || att != attempt || g <= 1)
         return false;
     socm_boot_id(mine);
     *pgid = (pid_t)g;

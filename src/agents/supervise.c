@@ -23,21 +23,10 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/signalfd.h>
-#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 extern char **environ;
-
-static void arm(int tfd, double s)
-{
-    struct itimerspec it = {0};
-    if (s <= 0)
-        s = 0.001;
-    it.it_value.tv_sec = (time_t)s;
-    it.it_value.tv_nsec = (long)((s - (double)(time_t)s) * 1e9);
-    timerfd_settime(tfd, 0, &it, NULL);
-}
 
 static int pin_cpus(const char *list)
 {
@@ -50,37 +39,64 @@ static int pin_cpus(const char *list)
     return sched_setaffinity(0, sizeof set, &set);
 }
 
+/* The result's text, built in a fixed buffer: the supervisor's usual path allocates no
+ * memory (musl's first malloc costs a few system calls and page faults per workflow).
+ * Large enough for every field and a reason of a whole error message escaped. */
+struct text {
+    char b[16384];
+    size_t n;
+};
+
+static void text_put(struct text *t, const char *s, size_t n)
+{
+    if (n > sizeof t->b - 1 - t->n)
+        n = sizeof t->b - 1 - t->n;
+    memcpy(t->b + t->n, s, n);
+    t->n += n;
+    t->b[t->n] = '\0';
+}
+
+static void __attribute__((format(printf, 2, 3))) text_printf(struct text *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(t->b + t->n, sizeof t->b - t->n, fmt, ap);
+    va_end(ap);
+    if (k > 0)
+        t->n = t->n + (size_t)k < sizeof t->b ? t->n + (size_t)k : sizeof t->b - 1;
+}
+
 /* s as a JSON string: quotes, backslashes and control characters escaped, bytes
  * that are not UTF-8 replaced by U+FFFD (a reader such as jansson refuses them). */
-static void json_str(struct socm_buf *b, const char *s)
+static void json_str(struct text *t, const char *s)
 {
-    socm_buf_putc(b, '"');
+    text_put(t, "\"", 1);
     size_t len = strlen(s);
     for (size_t i = 0; i < len;) {
         unsigned char c = (unsigned char)s[i];
         uint32_t cp;
         size_t n = socm_utf8_decode((const unsigned char *)s + i, len - i, &cp);
         if (n == 0) {
-            socm_buf_puts(b, "\ufffd");
+            text_put(t, "\ufffd", 3);
             i++;
         } else if (c == '"' || c == '\\') {
-            socm_buf_putc(b, '\\');
-            socm_buf_putc(b, (char)c);
+            char esc[2] = {'\\', (char)c};
+            text_put(t, esc, 2);
             i++;
         } else if (c < 0x20) {
-            socm_buf_printf(b, "\\u%04x", c);
+            text_printf(t, "\\u%04x", c);
             i++;
         } else {
-            socm_buf_putn(b, s + i, n);
+            text_put(t, s + i, n);
             i += n;
         }
     }
-    socm_buf_putc(b, '"');
+    text_put(t, "\"", 1);
 }
 
 /* The result as one flat JSON object, written by hand: the supervisor links no
  * JSON library. Measured once, when the command has ended and been reaped. */
-static void result_text(struct socm_buf *b, const struct socm_supervise_opts *o,
+static void result_text(struct text *t, const struct socm_supervise_opts *o,
                         const char *outcome, int status, double start, double end,
                         const char *reason)
 {
@@ -93,17 +109,18 @@ static void result_text(struct socm_buf *b, const struct socm_supervise_opts *o,
         code = WEXITSTATUS(status);
     else if (status >= 0 && WIFSIGNALED(status))
         sig = WTERMSIG(status);
-    socm_buf_printf(b, "{\"attempt\":%d,\"outcome\":", o->attempt);
-    json_str(b, outcome);
-    socm_buf_printf(b,
-                    ",\"exit_code\":%d,\"signal\":%d,\"start\":%.17g,\"end\":%.17g,"
-                    "\"elapsed_s\":%.17g,\"max_rss_mb\":%.17g,\"cpu_s\":%.17g",
-                    code, sig, start, end, end - start, ru.ru_maxrss / 1024.0, cpu);
+    t->n = 0;
+    text_printf(t, "{\"attempt\":%d,\"outcome\":", o->attempt);
+    json_str(t, outcome);
+    text_printf(t,
+                ",\"exit_code\":%d,\"signal\":%d,\"start\":%.17g,\"end\":%.17g,"
+                "\"elapsed_s\":%.17g,\"max_rss_mb\":%.17g,\"cpu_s\":%.17g",
+                code, sig, start, end, end - start, ru.ru_maxrss / 1024.0, cpu);
     if (reason) {
-        socm_buf_puts(b, ",\"reason\":");
-        json_str(b, reason);
+        text_put(t, ",\"reason\":", 10);
+        json_str(t, reason);
     }
-    socm_buf_putc(b, '}');
+    text_put(t, "}", 1);
 }
 
 /* One line to SANDBOX/supervisor.log; whether it was written. */
@@ -140,10 +157,12 @@ void socm_supervise_say(const char *sandbox, const char *fmt, ...)
  * The lock file was emptied by the manager before the start; one small write is
  * seen whole or not at all by a reader, who also checks the attempt. No fsync:
  * after a machine crash the supervisor is gone whatever the file says. */
-static int write_pid(const struct socm_supervise_opts *o, int dfd, struct socm_error *err)
+static int write_pid(const struct socm_supervise_opts *o, int dfd, off_t *end,
+                     struct socm_error *err)
 {
     char text[64];
     int n = snprintf(text, sizeof text, "%ld %d\n", (long)getpid(), o->attempt);
+    *end = n;
     if (o->lock_fd >= 0) {
         if (pwrite(o->lock_fd, text, (size_t)n, 0) == n)
             return 0;
@@ -161,18 +180,23 @@ struct command {
     const char *sandbox; /* for messages */
     const char *workdir; /* where it runs; NULL = the sandbox */
     char *const *argv;
-    int dfd, outfd, errfd, recfd;
-    int report;   /* pipe to the supervisor: {stage, errno} if the exec never happens */
+    int dfd, outfd, errfd;
+    int recfd;    /* the start record goes here at recoff: the lock file after the pid
+                     line, or (no lock) SANDBOX/started */
+    off_t recoff;
+    bool own_rec; /* recfd is SANDBOX/started, ours to close */
+    /* Set by the command's process if the exec never happens: vfork lends it our
+     * memory until it execs or exits, so no pipe is needed to hear why. */
+    volatile int fail_stage, fail_errno;
     pid_t parent; /* the supervisor */
     char *const *envp; /* environ and SOCM_RUN_ID */
     char tail[160]; /* " ATTEMPT BOOT_ID RUN_ID\n" after the pgid in the start record */
 };
 
-static void __attribute__((noreturn)) child_fail(const struct command *c, int stage)
+static void __attribute__((noreturn)) child_fail(struct command *c, int stage)
 {
-    int msg[2] = {stage, errno};
-    if (write(c->report, msg, sizeof msg) < 0) {
-    } /* the supervisor sees EOF without a message: still no start */
+    c->fail_errno = errno;
+    c->fail_stage = stage;
     _exit(127);
 }
 
@@ -181,7 +205,7 @@ static void __attribute__((noreturn)) child_fail(const struct command *c, int st
  * as cwd, stdout/stderr in the sandbox, then
  * the start record — the last thing before exec, so a missing record proves the
  * command never ran. */
-static void __attribute__((noreturn)) command_child(const struct command *c)
+static void __attribute__((noreturn)) command_child(struct command *c)
 {
     setpgid(0, 0);
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != c->parent)
@@ -204,7 +228,7 @@ static void __attribute__((noreturn)) command_child(const struct command *c)
         rec[n++] = digits[--nd];
     for (const char *t = c->tail; *t; t++)
         rec[n++] = *t;
-    if (write(c->recfd, rec, n) != (ssize_t)n)
+    if (pwrite(c->recfd, rec, n, c->recoff) != (ssize_t)n)
         child_fail(c, STAGE_RECORD);
     sigset_t none;
     sigemptyset(&none);
@@ -245,42 +269,32 @@ static void run_id(char *buf, size_t n)
  * so no page table is copied and no copy-on-write fault follows (measured: about a
  * fifth of socm-supervise's own CPU per workflow, bench/launch_bench). posix_spawn
  * would do the same but cannot run PR_SET_PDEATHSIG between the two; command_child
- * makes only async-signal-safe calls, writes nothing the supervisor reads but its
- * own frame, and never returns: it execs or _exits.
+ * makes only async-signal-safe calls, writes nothing of the supervisor's but its own
+ * frame and, when it cannot exec, c->fail_*, and never returns: it execs or _exits.
  * Returns its pid; -2 if the program cannot be executed (the workflow's failure:
  * err says why); -1 if the machine refused before anything ran. */
 static pid_t start_command(struct command *c, struct socm_error *err)
 {
-    int p[2];
-    if (pipe2(p, O_CLOEXEC) != 0)
-        return socm_error_errno(err, "cannot start the command: pipe");
-    c->report = p[1];
     c->parent = getpid();
+    c->fail_stage = 0;
     pid_t pid = vfork();
-    if (pid < 0) {
-        close(p[0]);
-        close(p[1]);
+    if (pid < 0)
         return socm_error_errno(err, "cannot start the command: vfork");
-    }
     if (pid == 0)
         command_child(c);
-    close(p[1]);
     setpgid(pid, pid); /* the group exists before any kill(-pid) of ours */
-    int msg[2];
-    ssize_t n;
-    while ((n = read(p[0], msg, sizeof msg)) < 0 && errno == EINTR)
-        ;
-    close(p[0]);
-    if (n <= 0)
-        return pid; /* exec'd: the pipe closed on exec */
+    int stage = c->fail_stage;
+    if (!stage)
+        return pid; /* exec'd (or died before, saying nothing: still no start record) */
     waitpid(pid, NULL, 0);
-    errno = n == (ssize_t)sizeof msg ? msg[1] : EIO;
-    if (n == (ssize_t)sizeof msg && msg[0] == STAGE_EXEC) {
+    errno = c->fail_errno;
+    if (stage == STAGE_EXEC) {
         socm_error_errno(err, "cannot start '%s'", c->argv[0]);
         return -2;
     }
-    if (n == (ssize_t)sizeof msg && msg[0] == STAGE_RECORD)
-        return socm_error_errno(err, "cannot write %s/%s", c->sandbox, SOCM_SUPERVISE_STARTED);
+    if (stage == STAGE_RECORD)
+        return socm_error_errno(err, "cannot write the start record in %s/%s", c->sandbox,
+                                c->own_rec ? SOCM_SUPERVISE_STARTED : "lock");
     if (c->workdir) /* the likeliest cause: its working directory is gone */
         return socm_error_errno(err, "cannot prepare the command's process (working directory %s)",
                                 c->workdir);
@@ -290,34 +304,41 @@ static pid_t start_command(struct command *c, struct socm_error *err)
 /* ---- the result ---- */
 
 /* Tells the manager that the result cannot be written: a fault of the machine, not of
- * the workflow. Through a pidfd taken while the manager was our parent, so a reused
- * pid is never signalled. */
-static void report_fault(const struct socm_supervise_opts *o, int mgr_fd, int e)
+ * the workflow. Through a pidfd taken while the manager is our parent (checked before
+ * and after), so a process that merely got its pid is never signalled. Taken only
+ * now: a fault is rare, and every other workflow saves the system calls. */
+static void report_fault(const struct socm_supervise_opts *o, int e)
 {
-    if (!o->report_faults || mgr_fd < 0)
+    if (!o->report_faults || o->manager_pid <= 0 || (long)getppid() != o->manager_pid)
         return;
-    siginfo_t si;
-    memset(&si, 0, sizeof si);
-    si.si_signo = SOCM_SUPERVISE_FAULT_SIGNAL;
-    si.si_code = SI_QUEUE;
-    si.si_pid = getpid();
-    si.si_uid = getuid();
-    si.si_value.sival_int = e;
-    syscall(SYS_pidfd_send_signal, mgr_fd, SOCM_SUPERVISE_FAULT_SIGNAL, &si, 0);
+    int mgr_fd = (int)syscall(SYS_pidfd_open, (pid_t)o->manager_pid, 0);
+    if (mgr_fd < 0)
+        return;
+    if ((long)getppid() == o->manager_pid) {
+        siginfo_t si;
+        memset(&si, 0, sizeof si);
+        si.si_signo = SOCM_SUPERVISE_FAULT_SIGNAL;
+        si.si_code = SI_QUEUE;
+        si.si_pid = getpid();
+        si.si_uid = getuid();
+        si.si_value.sival_int = e;
+        syscall(SYS_pidfd_send_signal, mgr_fd, SOCM_SUPERVISE_FAULT_SIGNAL, &si, 0);
+    }
+    close(mgr_fd);
 }
 
 /* Writes result.json; one that cannot be written (disk full, read-only, quota, ...)
  * is kept and tried again, at most every 5 s, until it can be — the outcome of a
  * command that ran is never thrown away. Only a sandbox that was removed ends it. */
-static int deliver_result(const struct socm_supervise_opts *o, int dfd, int sfd, int mgr_fd,
-                          const struct socm_buf *text, struct socm_error *err)
+static int deliver_result(const struct socm_supervise_opts *o, int dfd, int sfd,
+                          const struct text *text, struct socm_error *err)
 {
     double delay = 0.1;
     bool said = false;
     for (;;) {
         bool durable = o->manager_pid <= 0 || (long)getppid() != o->manager_pid;
         struct socm_error werr = {0};
-        if (socm_dirfd_write_replace(dfd, o->sandbox, "result.json", text->data, text->len, 0600,
+        if (socm_dirfd_write_replace(dfd, o->sandbox, "result.json", text->b, text->n, 0600,
                                   durable, &werr) == 0) {
             if (said)
                 socm_supervise_say(o->sandbox, "result written after all");
@@ -333,7 +354,7 @@ static int deliver_result(const struct socm_supervise_opts *o, int dfd, int sfd,
             said = true;
             socm_supervise_say(o->sandbox, "%s; the result is kept and written again until it can be",
                                werr.msg);
-            report_fault(o, mgr_fd, e);
+            report_fault(o, e);
         }
         struct pollfd pf = {sfd, POLLIN, 0};
         if (poll(&pf, 1, (int)(delay * 1000)) > 0) {
@@ -345,21 +366,41 @@ static int deliver_result(const struct socm_supervise_opts *o, int dfd, int sfd,
     }
 }
 
-/* The sandbox's files the command writes to, opened before it starts. */
-static int open_outputs(const struct socm_supervise_opts *o, int dfd, struct command *c,
-                        struct socm_error *err)
+/* A sandbox file the command writes to, opened for writing. Created new in one
+ * system call as a rule (O_EXCL: a fresh regular file, nothing to check, no memory
+ * allocated); one that is there already (a relaunch of the attempt, something
+ * planted) goes through the checked open, which refuses a link or a non-file. */
+static int open_output(const struct socm_supervise_opts *o, int dfd, const char *name, int flags,
+                       struct socm_error *err)
 {
-    /* A record left by an earlier attempt must not pass for this one's. */
-    if (unlinkat(dfd, SOCM_SUPERVISE_STARTED, 0) != 0 && errno != ENOENT)
-        return socm_error_errno(err, "cannot remove %s/%s", o->sandbox, SOCM_SUPERVISE_STARTED);
-    c->recfd = socm_dirfd_open(dfd, o->sandbox, SOCM_SUPERVISE_STARTED,
-                            O_WRONLY | O_CREAT | O_EXCL, 0600, err);
-    if (c->recfd < 0)
-        return -1;
-    c->outfd = socm_dirfd_open(dfd, o->sandbox, "stdout", O_WRONLY | O_CREAT | O_TRUNC, 0600, err);
+    int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        return fd;
+    return socm_dirfd_open(dfd, o->sandbox, name, O_WRONLY | O_CREAT | flags, 0600, err);
+}
+
+/* The sandbox's files the command writes to, opened before it starts, and where its
+ * start record goes: into the lock file after the pid line (the manager emptied it
+ * before this attempt), or without a lock into SANDBOX/started. */
+static int open_outputs(const struct socm_supervise_opts *o, int dfd, struct command *c,
+                        off_t pid_end, struct socm_error *err)
+{
+    if (o->lock_fd >= 0) {
+        c->recfd = o->lock_fd;
+        c->recoff = pid_end;
+    } else {
+        /* A record left by an earlier attempt must not pass for this one's. */
+        if (unlinkat(dfd, SOCM_SUPERVISE_STARTED, 0) != 0 && errno != ENOENT)
+            return socm_error_errno(err, "cannot remove %s/%s", o->sandbox, SOCM_SUPERVISE_STARTED);
+        c->recfd = open_output(o, dfd, SOCM_SUPERVISE_STARTED, O_EXCL, err);
+        if (c->recfd < 0)
+            return -1;
+        c->own_rec = true;
+    }
+    c->outfd = open_output(o, dfd, "stdout", O_TRUNC, err);
     if (c->outfd < 0)
         return -1;
-    c->errfd = socm_dirfd_open(dfd, o->sandbox, "stderr", O_WRONLY | O_CREAT | O_TRUNC, 0600, err);
+    c->errfd = open_output(o, dfd, "stderr", O_TRUNC, err);
     return c->errfd < 0 ? -1 : 0;
 }
 
@@ -378,9 +419,9 @@ static void close_fd(int *fd)
  * still names it: nothing of the workflow outlives it. */
 static const char *watch(const struct socm_supervise_opts *o, pid_t child, int sfd, int *status)
 {
-    int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-    if (o->walltime_s > 0)
-        arm(tfd, o->walltime_s);
+    /* The next deadline (walltime, then the grace after SIGTERM) as poll's timeout:
+     * no timer descriptor to create, arm and close per workflow. */
+    double due = o->walltime_s > 0 ? socm_mono() + o->walltime_s : -1;
     const char *outcome = NULL; /* set when we stop it */
     bool term_sent = false, kill_sent = false;
     for (;;) {
@@ -389,14 +430,19 @@ static const char *watch(const struct socm_supervise_opts *o, pid_t child, int s
         if (waitid(P_PID, (id_t)child, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
             si.si_pid == child)
             break;
-        struct pollfd fds[2] = {{sfd, POLLIN, 0}, {tfd, POLLIN, 0}};
-        if (poll(fds, 2, -1) < 0) {
+        int wait_ms = -1;
+        if (due >= 0) {
+            double left = due - socm_mono();
+            wait_ms = left <= 0 ? 0 : left > 86400.0 ? 86400000 : (int)(left * 1000) + 1;
+        }
+        struct pollfd pf = {sfd, POLLIN, 0};
+        if (poll(&pf, 1, wait_ms) < 0) {
             if (errno == EINTR)
                 continue;
             break;
         }
         bool stop = false;
-        if (fds[0].revents & POLLIN) {
+        if (pf.revents & POLLIN) {
             struct signalfd_siginfo ssi;
             while (read(sfd, &ssi, sizeof ssi) == (ssize_t)sizeof ssi)
                 if (ssi.ssi_signo != SIGCHLD && !outcome) {
@@ -404,10 +450,8 @@ static const char *watch(const struct socm_supervise_opts *o, pid_t child, int s
                     stop = true;
                 }
         }
-        if (fds[1].revents & POLLIN) {
-            uint64_t x;
-            if (read(tfd, &x, sizeof x) < 0) {
-            }
+        if (due >= 0 && socm_mono() >= due) {
+            due = -1;
             if (!outcome) {
                 outcome = "timeout";
                 stop = true;
@@ -419,14 +463,12 @@ static const char *watch(const struct socm_supervise_opts *o, pid_t child, int s
         if (stop && !term_sent) {
             kill(-child, SIGTERM);
             term_sent = true;
-            arm(tfd, o->grace_s);
+            due = socm_mono() + (o->grace_s > 0 ? o->grace_s : 0.001);
         }
     }
     kill(-child, SIGKILL);
     while (waitpid(child, status, 0) < 0 && errno == EINTR)
         ;
-    if (tfd >= 0)
-        close(tfd);
     return outcome;
 }
 
@@ -450,7 +492,15 @@ static const char *describe(const struct socm_supervise_opts *o, const char *out
     return NULL;
 }
 
-static int supervise_in(const struct socm_supervise_opts *o, int dfd, int sfd, int mgr_fd,
+static void close_outputs(struct command *c)
+{
+    if (c->own_rec)
+        close_fd(&c->recfd);
+    close_fd(&c->outfd);
+    close_fd(&c->errfd);
+}
+
+static int supervise_in(const struct socm_supervise_opts *o, int dfd, int sfd, off_t pid_end,
                         struct socm_error *err, int *started)
 {
     if (o->cpus && pin_cpus(o->cpus) != 0)
@@ -458,37 +508,47 @@ static int supervise_in(const struct socm_supervise_opts *o, int dfd, int sfd, i
     struct command c = {.sandbox = o->sandbox, .workdir = o->workdir, .argv = o->argv, .dfd = dfd,
                         .outfd = -1, .errfd = -1, .recfd = -1};
     char boot[64], id[40];
-    socm_boot_id(boot);
+    if (o->boot_id && o->boot_id[0] && strlen(o->boot_id) < sizeof boot &&
+        !strpbrk(o->boot_id, " \t\n"))
+        strcpy(boot, o->boot_id); /* read once by the manager on this machine */
+    else
+        socm_boot_id(boot);
     run_id(id, sizeof id);
     snprintf(c.tail, sizeof c.tail, " %d %s %s\n", o->attempt, boot[0] ? boot : "-", id);
-    /* The command's environment: ours (pointers, not copies) and its mark. */
+    /* The command's environment: ours (pointers, not copies) and its mark; on the
+     * stack unless it is very large. */
     size_t ne = 0;
     while (environ[ne])
         ne++;
-    char **env = socm_xcalloc(ne + 2, sizeof *env), mark[96];
+    char *env_small[512], mark[96];
+    char **env = ne + 2 <= sizeof env_small / sizeof *env_small ? env_small
+                                                                : socm_xcalloc(ne + 2, sizeof *env);
     snprintf(mark, sizeof mark, "%s=%s", SOCM_SUPERVISE_RUN_ID, id);
     size_t k = 0;
     for (size_t i = 0; i < ne; i++)
         if (strncmp(environ[i], mark, sizeof SOCM_SUPERVISE_RUN_ID))
             env[k++] = environ[i];
-    env[k] = mark;
+    env[k++] = mark;
+    env[k] = NULL;
     c.envp = env;
-    if (open_outputs(o, dfd, &c, err) != 0) {
-        close_fd(&c.recfd), close_fd(&c.outfd), close_fd(&c.errfd);
-        free(env);
+    if (open_outputs(o, dfd, &c, pid_end, err) != 0) {
+        close_outputs(&c);
+        if (env != env_small)
+            free(env);
         return -1;
     }
     double start = socm_now();
     struct socm_error serr = {0};
     pid_t child = start_command(&c, &serr);
-    close_fd(&c.recfd), close_fd(&c.outfd), close_fd(&c.errfd);
-    free(env);
+    close_outputs(&c);
+    if (env != env_small)
+        free(env);
     if (child == -1) {
         *err = serr;
         return -1;
     }
     *started = 1;
-    struct socm_buf text = SOCM_BUF_INIT;
+    struct text text;
     if (child == -2)
         result_text(&text, o, "failed", -1, start, socm_now(), serr.msg);
     else {
@@ -500,9 +560,7 @@ static int supervise_in(const struct socm_supervise_opts *o, int dfd, int sfd, i
         char buf[128];
         result_text(&text, o, outcome, status, start, end, describe(o, outcome, status, buf, sizeof buf));
     }
-    int rc = deliver_result(o, dfd, sfd, mgr_fd, &text, err);
-    socm_buf_free(&text);
-    return rc;
+    return deliver_result(o, dfd, sfd, &text, err);
 }
 
 int socm_supervise(const struct socm_supervise_opts *o, struct socm_error *err)
@@ -510,25 +568,16 @@ int socm_supervise(const struct socm_supervise_opts *o, struct socm_error *err)
     /* The workflow must not inherit the lock: the lock says "the supervisor lives". */
     if (o->lock_fd >= 0)
         fcntl(o->lock_fd, F_SETFD, FD_CLOEXEC);
-    /* The manager, while it is our parent, as a pidfd: a fault report never reaches a
-     * process that merely got its pid. */
-    int mgr_fd = -1;
-    if (o->report_faults && o->manager_pid > 0 && (long)getppid() == o->manager_pid) {
-        mgr_fd = (int)syscall(SYS_pidfd_open, (pid_t)o->manager_pid, 0);
-        if (mgr_fd >= 0 && (long)getppid() != o->manager_pid) {
-            close(mgr_fd);
-            mgr_fd = -1;
-        }
-    }
     int dfd = open(o->sandbox, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     int rc = -1, started = 0;
+    off_t pid_end = 0;
     if (dfd < 0)
         socm_error_errno(err, "sandbox %s is not a plain directory", o->sandbox);
-    else if (write_pid(o, dfd, err) == 0) {
+    else if (write_pid(o, dfd, &pid_end, err) == 0) {
         int sigs[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP, 0};
         int sfd = socm_signalfd_open(sigs, NULL, err);
         if (sfd >= 0) {
-            rc = supervise_in(o, dfd, sfd, mgr_fd, err, &started);
+            rc = supervise_in(o, dfd, sfd, pid_end, err, &started);
             close(sfd);
         }
     }
@@ -538,13 +587,11 @@ int socm_supervise(const struct socm_supervise_opts *o, struct socm_error *err)
     if (rc != 0 && !started) {
         int e = errno;
         if (!say_line(o->sandbox, err->msg))
-            report_fault(o, mgr_fd, e);
+            report_fault(o, e);
     } else if (rc != 0)
         say_line(o->sandbox, err->msg);
     if (dfd >= 0)
         close(dfd);
-    if (mgr_fd >= 0)
-        close(mgr_fd);
     return rc;
 }
 
@@ -589,6 +636,8 @@ int socm_supervise_args(int argc, char **argv, struct socm_supervise_opts *o,
             o->manager_pid = atol(v);
         else if ((v = opt_value(argv, &i, argc, "--workdir")))
             o->workdir = v;
+        else if ((v = opt_value(argv, &i, argc, "--boot-id")))
+            o->boot_id = v;
         else if (!strcmp(argv[i], "--report-faults"))
             o->report_faults = true;
         else

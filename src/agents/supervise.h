@@ -5,9 +5,11 @@
  * so the work outlives a killed manager; the command does not outlive its supervisor
  * (it gets SIGKILL when the supervisor dies, PR_SET_PDEATHSIG).
  *
- * Just before the command is exec'd, SANDBOX/started holds "PGID ATTEMPT BOOT_ID RUN_ID":
+ * Just before the command is exec'd, its start record "PGID ATTEMPT BOOT_ID RUN_ID" is
  * written by the command's own process, so an attempt without it provably never
- * started, and the process group to kill is known if the supervisor dies. Every
+ * started, and the process group to kill is known if the supervisor dies. With a
+ * lock (--lock-fd) it is the lock file's second line, after "PID ATTEMPT" (one
+ * file fewer per workflow); without, SANDBOX/started. Every
  * file is opened inside the sandbox without following a symbolic link. A result
  * that cannot be written (disk full, read-only, ...) is kept and written again until
  * it can be; the manager (--report-faults) hears of it at once (SIGUSR2 carrying the
@@ -40,6 +42,9 @@ struct socm_supervise_opts {
      * written: SIGUSR2 with the errno as its value. */
     bool report_faults;
     const char *workdir; /* where the command runs; NULL = the sandbox */
+    /* This machine's boot id for the start record, read once by a manager on the
+     * same machine; NULL = read it here. */
+    const char *boot_id;
 };
 
 /* The signal a supervisor sends its manager for a fault of the machine. */
@@ -59,7 +64,7 @@ int socm_supervise(const struct socm_supervise_opts *o, struct socm_error *err);
 /* The command line shared by `socm supervise` and socm-supervise (argv[0] is the
  * program or subcommand): --sandbox DIR [--attempt N] [--walltime S] [--grace S]
  * [--lock-fd FD] [--cpus LIST] [--manager-pid PID] [--report-faults] [--workdir DIR]
- * -- COMMAND... Returns 0 (o filled, pointing into argv), 1 for --help, -1 for a
+ * [--boot-id ID] -- COMMAND... Returns 0 (o filled, pointing into argv), 1 for --help, -1 for a
  * usage error. */
 int socm_supervise_args(int argc, char **argv, struct socm_supervise_opts *o,
                         struct socm_error *err);

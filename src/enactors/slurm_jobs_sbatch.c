@@ -40,7 +40,7 @@ static const char batch_script[] =
     "# exit status. If Slurm runs this job again (requeued after a node failure, when\n"
     "# its controller had lost the job's end), a command every task of which already ran\n"
     "# to its end is not run a second time. srun's own status cannot tell: it is 0 when a\n"
-    "# node failure cancels the step. A task Slurm kills leaves nothing.\n"
+    "# node failure cancels the step. A task Slurm ends leaves nothing.\n"
     "while IFS= read -r -d '' kv; do export \"$kv\"; done < socm-env.nul\n"
     "mapfile -d '' -t argv < socm-argv.nul\n"
     "shopt -s nullglob\n"
@@ -54,8 +54,11 @@ static const char batch_script[] =
     "fi\n"
     "rm -f -- \"${ended[@]}\"\n"
     "cd -- \"$SOCM_WORKDIR\" || exit 1\n"
-    "step='d=$1; shift; \"$@\"; rc=$?; echo \"$rc\" > \"$d.$SLURM_PROCID\"\n"
-    "[ \"$rc\" -le 128 ] || kill -s \"$((rc - 128))\" \"$$\"; exit \"$rc\"'\n"
+    "# The step: the command, then its record unless it ended by a signal or a signal\n"
+    "# reached this shell meanwhile (Slurm signals every process of a step it ends).\n"
+    "step='d=$1; shift; sig=; trap \"sig=1\" TERM INT HUP; \"$@\"; rc=$?\n"
+    "[ -n \"$sig\" ] || [ \"$rc\" -gt 128 ] || echo \"$rc\" > \"$d.$SLURM_PROCID\"\n"
+    "trap - TERM INT HUP; [ \"$rc\" -le 128 ] || kill -s \"$((rc - 128))\" \"$$\"; exit \"$rc\"'\n"
     "exec srun --export=ALL bash -c \"$step\" socm-step \"$done_base\" \"${argv[@]}\"\n";
 
 static void mkdirs(const char *path)

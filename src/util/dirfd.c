@@ -193,15 +193,19 @@ static int write_all(int fd, const void *data, size_t len)
 int socm_dirfd_write_replace(int dfd, const char *dir, const char *rel, const void *data,
                              size_t len, int mode, bool durable, struct socm_error *err)
 {
-    char *path = socm_strdup(rel);
-    char *base;
-    bool own;
-    int at = open_parent(dfd, dir, path, &base, false, 0, &own, err);
+    /* A name directly in the directory needs no copy to split: no memory is allocated
+     * then (the supervisor writes its result this way once per workflow). */
+    bool plain = !strchr(rel, '/') && strcmp(rel, "..") != 0 && rel[0];
+    char *path = plain ? NULL : socm_strdup(rel);
+    char *base = (char *)rel;
+    bool own = false;
+    int at = plain ? dfd : open_parent(dfd, dir, path, &base, false, 0, &own, err);
     if (at < 0) {
         free(path);
         return -1;
     }
-    char *tmp = socm_asprintf("%s.tmp.%ld", base, (long)getpid());
+    char tmp[strlen(base) + 32];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", base, (long)getpid());
     int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
     int fd = openat(at, tmp, flags, (mode_t)mode);
     if (fd < 0 && errno == EEXIST) { /* left by a crashed process that had our pid */
@@ -225,7 +229,6 @@ int socm_dirfd_write_replace(int dfd, const char *dir, const char *rel, const vo
         else if (durable && fsync(at) != 0)
             rc = socm_error_errno(err, "cannot sync directory of %s/%s", dir, rel);
     }
-    free(tmp);
     if (own)
         close(at);
     free(path);

@@ -1,4 +1,4 @@
-/* proc.c — process helpers: posix_spawn of argv vectors, pidfds, signalfd and an
+/* proc.c — process helpers: spawning argv vectors (vfork + exec), pidfds, signalfd and an
  * atomic file write. See proc.h. */
 #include "util/proc.h"
 #include "util/str.h"
@@ -7,7 +7,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <spawn.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
@@ -26,55 +27,74 @@ void socm_spawn_opts_init(struct socm_spawn_opts *o)
     o->keep_fd = -1;
 }
 
-pid_t socm_spawn(const char *const *argv, const struct socm_spawn_opts *o, struct socm_error *err)
+/* The child's part of socm_spawn, between vfork and exec: only async-signal-safe
+ * calls. A failure leaves its errno in *fail (vfork lends it our memory) and exits. */
+static void __attribute__((noreturn)) spawn_child(const char *const *argv,
+                                                  const struct socm_spawn_opts *o,
+                                                  char *const *envp, const sigset_t *mask,
+                                                  volatile int *fail)
 {
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t at;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawnattr_init(&at);
-    short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
-    if (o->new_session)
-        flags |= POSIX_SPAWN_SETSID;
-    else if (o->new_pgroup) {
-        flags |= POSIX_SPAWN_SETPGROUP;
-        posix_spawnattr_setpgroup(&at, 0);
-    }
-    posix_spawnattr_setflags(&at, flags);
-    sigset_t none, def;
-    sigemptyset(&none);
-    if (o->block_stop) {
-        sigaddset(&none, SIGTERM);
-        sigaddset(&none, SIGINT);
-        sigaddset(&none, SIGHUP);
-    }
-    posix_spawnattr_setsigmask(&at, &none);
     /* Every signal to its default: the child starts clean whatever we (or whoever
-     * started us: nohup, a background shell) set or ignored. All of them, not the few
-     * we handle, because glibc's child then sets each once instead of first asking
-     * each for its disposition: half the system calls of a spawn. */
-    sigfillset(&def);
-    posix_spawnattr_setsigdefault(&at, &def);
-    if (o->stdin_fd == -2)
-        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    else if (o->stdin_fd >= 0)
-        posix_spawn_file_actions_adddup2(&fa, o->stdin_fd, 0);
-    if (o->stdout_fd >= 0)
-        posix_spawn_file_actions_adddup2(&fa, o->stdout_fd, 1);
-    if (o->stderr_fd >= 0)
-        posix_spawn_file_actions_adddup2(&fa, o->stderr_fd, 2);
+     * started us: nohup, a background shell) set or ignored. Signals stay blocked
+     * until the exec, so no handler of ours runs in this borrowed memory. */
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            sigaction(sig, &dfl, NULL); /* the C library's own signals refuse: harmless */
+    if ((o->new_session && setsid() < 0) || (!o->new_session && o->new_pgroup && setpgid(0, 0) != 0))
+        goto fail;
+    if (o->stdin_fd == -2) {
+        int nul = open("/dev/null", O_RDONLY);
+        if (nul < 0 || (nul != 0 && (dup2(nul, 0) < 0 || close(nul) != 0)))
+            goto fail;
+    } else if (o->stdin_fd >= 0 && dup2(o->stdin_fd, 0) < 0)
+        goto fail;
+    if ((o->stdout_fd >= 0 && dup2(o->stdout_fd, 1) < 0) ||
+        (o->stderr_fd >= 0 && dup2(o->stderr_fd, 2) < 0))
+        goto fail;
     /* dup2 onto 3 clears close-on-exec, so a CLOEXEC keep_fd reaches only this child;
      * a keep_fd that already is 3 would keep its flag, so callers pass a higher one. */
-    if (o->keep_fd >= 0 && o->keep_fd != 3)
-        posix_spawn_file_actions_adddup2(&fa, o->keep_fd, 3);
-    if (o->cwd)
-        posix_spawn_file_actions_addchdir_np(&fa, o->cwd);
-    pid_t pid = -1;
+    if (o->keep_fd >= 0 && o->keep_fd != 3 && dup2(o->keep_fd, 3) < 0)
+        goto fail;
+    if (o->cwd && chdir(o->cwd) != 0)
+        goto fail;
+    sigprocmask(SIG_SETMASK, mask, NULL);
+    execvpe(argv[0], (char *const *)argv, envp);
+fail:
+    *fail = errno ? errno : EINVAL;
+    _exit(127);
+}
+
+/* vfork and exec, as posix_spawnp does, without what glibc's posix_spawn adds per
+ * call: a stack mapped and unmapped (an unmap that flushes the TLB of the CPU the
+ * child ran on) and two getrlimit calls per descriptor it is given. socm starts one
+ * supervisor per workflow this way. */
+pid_t socm_spawn(const char *const *argv, const struct socm_spawn_opts *o, struct socm_error *err)
+{
+    sigset_t mask, all, old;
+    sigemptyset(&mask);
+    if (o->block_stop) {
+        sigaddset(&mask, SIGTERM);
+        sigaddset(&mask, SIGINT);
+        sigaddset(&mask, SIGHUP);
+    }
     char *const *envp = o->envp ? (char *const *)o->envp : environ;
-    int rc = posix_spawnp(&pid, argv[0], &fa, &at, (char *const *)argv, envp);
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&at);
-    if (rc != 0) {
-        errno = rc;
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &old);
+    volatile int fail = 0;
+    pid_t pid = vfork();
+    if (pid == 0)
+        spawn_child(argv, o, envp, &mask, &fail);
+    int e = pid < 0 ? errno : fail;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (pid > 0 && e) {
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+    }
+    if (pid < 0 || e) {
+        errno = e;
         return socm_error_errno(err, "cannot start '%s'", argv[0]);
     }
     return pid;

@@ -1,4 +1,4 @@
-/* proc.h — processes without a shell: spawning argv vectors (posix_spawn) in a new
+/* proc.h — processes without a shell: spawning argv vectors (vfork + exec) in a new
  * session or process group, pidfds to wait on them in poll(), a signalfd for the
  * signals a manager handles, and an atomic file write for results and state. */
 #ifndef SOCM_PROC_H
@@ -13,7 +13,7 @@
 
 struct socm_spawn_opts {
     const char *const *envp; /* NULL = inherit environ */
-    const char *cwd;         /* NULL = inherit; applied by the child (posix_spawn can't) */
+    const char *cwd;         /* NULL = inherit; applied by the child before its exec */
     int stdin_fd, stdout_fd, stderr_fd; /* -1 = inherit (stdin: /dev/null if -2) */
     bool new_session;        /* setsid(): survives the manager, own process group */
     bool new_pgroup;         /* setpgid(0,0) (ignored with new_session) */

@@ -57,10 +57,12 @@ dt=$(( ($(date +%s%N) - t0) / 1000000 ))
 [ "$dt" -lt 10000 ] || fail "walltime took $dt ms"
 
 # 5. a stop request (SIGTERM to the supervisor) is forwarded: canceled; the pid it
-#    holds in the lock given as fd 3 names it
+#    holds in the lock given as fd 3 names it, and the command's start record (its
+#    process group, the attempt, the boot id given) is the lock's second line, with
+#    no file `started`
 mkdir stop
 : > stop/lock
-( flock -x 3; exec "$SUP" --sandbox stop --attempt 3 --lock-fd 3 -- sleep 30 ) 3<>stop/lock &
+( flock -x 3; exec "$SUP" --sandbox stop --attempt 3 --lock-fd 3 --boot-id=b00t -- sleep 30 ) 3<>stop/lock &
 sup=$!
 wait_for stop/lock || fail "no pid in the lock"
 read -r pid att < stop/lock
@@ -70,6 +72,10 @@ kill -TERM "$sup"
 wait "$sup" || fail "stopped supervisor exit $?"
 [ "$(field outcome stop/result.json)" = canceled ] || fail "stop outcome"
 [ -e stop/supervisor.pid ] && fail "supervisor.pid written though a lock was given"
+read -r pgid ratt rboot rid < <(sed -n 2p stop/lock)
+[ "$ratt" = 3 ] && [ "$rboot" = b00t ] && [ "$pgid" -gt 1 ] && [ -n "$rid" ] ||
+  fail "no start record in the lock: $(cat stop/lock)"
+[ -e stop/started ] && fail "a file 'started' though a lock was given"
 
 # 6. a command that cannot start, with a quote and a byte that is not UTF-8 in its
 #    name: failed, and result.json still strict JSON carrying the name

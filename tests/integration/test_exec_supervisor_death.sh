@@ -6,7 +6,9 @@
 #     finishes;
 #  2. kill -9 of the manager and then of the supervisor: `socm resume` knows the
 #     command had started (its start record), kills what is left of it and runs it
-#     again (interrupted, not "never started"), never beside the old one;
+#     again (interrupted, not "never started"), never beside the old one; the same
+#     with the start record where an older socm wrote it (the file `started`, not
+#     the lock file's second line);
 #  3. resume waits for a supervisor that holds its lock without having written its
 #     pid yet for as long as it holds it (not a fixed 2 s), never starting a second;
 #     a stranger whose process group reuses the id in a start record is never killed
@@ -98,6 +100,20 @@ check_cut_then_once both
 grep -q "never started" both/socm.log && fail "resume said 'never started' of a command that ran"
 grep -q "interrupted" both/socm.log || fail "resume did not say the attempt was interrupted: $(cat both/socm.log)"
 [ "$(state_of both .state)" = DONE ] || fail "both: not DONE"
+# the start record is the lock file's second line: no file `started` any more
+[ "$(sed -n 2p both/workflows/w/lock | wc -w)" -eq 4 ] || fail "no start record in the lock: $(cat both/workflows/w/lock)"
+[ ! -e both/workflows/w/started ] || fail "a file 'started' beside the lock"
+
+# 2b. a sandbox of an older socm: pid line in the lock, start record in `started`
+orphaned older
+sed -n 2p older/workflows/w/lock > older/workflows/w/started
+sed -i 2d older/workflows/w/lock
+"$SOCM_BIN" resume older --quiet 2>>older.err || fail "older: resume exit $?: $(cat older.err)"
+sleep 3.3
+markers older > older.m.all
+check_cut_then_once older
+grep -q "interrupted" older/socm.log || fail "older: resume did not read the start record in 'started': $(cat older/socm.log)"
+[ "$(state_of older .state)" = DONE ] || fail "older: not DONE"
 
 # ---- 3. a supervisor slow to write its pid -----------------------------------------
 orphaned slow
@@ -123,8 +139,8 @@ pkill -9 -f "sleep $tag" || true   # what the command left, gone by other means
 setsid sleep 60 &
 stranger=$!
 sleep 0.2
-read -r _ att boot id < reuse/workflows/w/started
-echo "$stranger $att $boot $id" > reuse/workflows/w/started
+read -r _ att boot id < <(sed -n 2p reuse/workflows/w/lock)
+sed -i "2s/.*/$stranger $att $boot $id/" reuse/workflows/w/lock
 "$SOCM_BIN" resume reuse --quiet 2>>reuse.err || fail "reuse: resume exit $?: $(cat reuse.err)"
 kill -0 "$stranger" 2>/dev/null || fail "reuse: a stranger in a reused process group was killed"
 kill "$stranger"
