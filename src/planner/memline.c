@@ -15,13 +15,13 @@ void socm_memline_free(struct socm_memline *m)
     memset(m, 0, sizeof *m);
 }
 
-/* Index of the last breakpoint ≤ t, or -1. */
-static long last_le(const struct socm_memline *m, double t)
+/* Index of the last of v[0 … n − 1] (increasing) that is ≤ t, or -1. */
+static long last_le_in(const double *v, size_t n, double t)
 {
-    long lo = 0, hi = (long)m->n - 1, ans = -1;
+    long lo = 0, hi = (long)n - 1, ans = -1;
     while (lo <= hi) {
         long mid = lo + (hi - lo) / 2;
-        if (m->t[mid] <= t) {
+        if (v[mid] <= t) {
             ans = mid;
             lo = mid + 1;
         } else {
@@ -29,6 +29,12 @@ static long last_le(const struct socm_memline *m, double t)
         }
     }
     return ans;
+}
+
+/* Index of the last breakpoint ≤ t, or -1. */
+static long last_le(const struct socm_memline *m, double t)
+{
+    return last_le_in(m->t, m->n, t);
 }
 
 double socm_memline_at(const struct socm_memline *m, double t)
@@ -247,6 +253,80 @@ void socm_memline_add(struct socm_memline *m, double a, double b, double mb)
         m->use[k] += mb;
     m->total += mb;
     trees_update(m, i);
+}
+
+/* ---- socm_memline_memo: answers of socm_memline_fit_at kept for one asker ---- */
+
+void socm_memline_memo_free(struct socm_memline_memo *mm)
+{
+    free(mm->a);
+    free(mm->c);
+    free(mm->exact);
+    memset(mm, 0, sizeof *mm);
+}
+
+/* Records that no start in [a, c) fits (c fits if exact) as stretch `at` (stretch
+ * at − 1 ends before a), merged with the stretches it reaches. */
+static void memo_put(struct socm_memline_memo *mm, size_t at, double a, double c, bool exact)
+{
+    size_t end = at; /* stretches [at, end) are covered by the new one */
+    while (end < mm->n && mm->a[end] <= c) {
+        if (mm->c[end] > c) {
+            c = mm->c[end];
+            exact = mm->exact[end];
+        } else if (mm->c[end] == c) {
+            exact = exact || mm->exact[end];
+        }
+        end++;
+    }
+    if (end == at) { /* none covered: make room */
+        if (mm->n == mm->cap) {
+            mm->cap = mm->cap ? 2 * mm->cap : 16;
+            mm->a = socm_xrealloc(mm->a, mm->cap * sizeof *mm->a);
+            mm->c = socm_xrealloc(mm->c, mm->cap * sizeof *mm->c);
+            mm->exact = socm_xrealloc(mm->exact, mm->cap * sizeof *mm->exact);
+        }
+        memmove(mm->a + at + 1, mm->a + at, (mm->n - at) * sizeof *mm->a);
+        memmove(mm->c + at + 1, mm->c + at, (mm->n - at) * sizeof *mm->c);
+        memmove(mm->exact + at + 1, mm->exact + at, (mm->n - at) * sizeof *mm->exact);
+        mm->n++;
+    } else if (end > at + 1) { /* several covered: one stays */
+        memmove(mm->a + at + 1, mm->a + end, (mm->n - end) * sizeof *mm->a);
+        memmove(mm->c + at + 1, mm->c + end, (mm->n - end) * sizeof *mm->c);
+        memmove(mm->exact + at + 1, mm->exact + end, (mm->n - end) * sizeof *mm->exact);
+        mm->n -= end - at - 1;
+    }
+    mm->a[at] = a;
+    mm->c[at] = c;
+    mm->exact[at] = exact;
+}
+
+double socm_memline_memo_fit(struct socm_memline_memo *mm, const struct socm_memline *m, unsigned long epoch,
+                             double t, double w, double room, double stop, long *at)
+{
+    if (mm->epoch != epoch) {
+        mm->epoch = epoch;
+        mm->w = w;
+        mm->room = room;
+        mm->n = 0;
+    } else if (mm->w != w || mm->room != room) {
+        return socm_memline_fit_at(m, t, w, room, stop, at);
+    }
+    long i = last_le_in(mm->a, mm->n, t); /* the last stretch starting at or before t */
+    double from = t;
+    if (i >= 0 && t <= mm->c[i]) {
+        if (mm->exact[i])
+            return mm->c[i] < stop ? mm->c[i] : INFINITY;
+        if (stop <= mm->c[i])
+            return INFINITY;
+        from = mm->c[i]; /* no start before it fits: search on from there */
+        t = mm->a[i];
+    } else {
+        i++; /* the new stretch goes after stretch i */
+    }
+    double r = socm_memline_fit_at(m, from, w, room, stop, at);
+    memo_put(mm, (size_t)i, t, r != INFINITY ? r : stop, r != INFINITY);
+    return r;
 }
 
 /* ---- socm_memsum: a treap of (time, delta) events with subtree sums ---- */

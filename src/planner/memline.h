@@ -4,6 +4,7 @@
 #ifndef SOCM_MEMLINE_H
 #define SOCM_MEMLINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +41,25 @@ double socm_memline_min(const struct socm_memline *m, double a, double b);
 void socm_memline_add(struct socm_memline *m, double a, double b, double mb);
 
 #endif
+
+/* The answers socm_memline_fit_at gave one asker (one workflow being placed:
+ * walltime w, room) about one line that has not changed since: stretches [a[i],
+ * c[i]) in which no start fits, sorted and disjoint; c[i] fits if exact[i], else it
+ * was that search's limit. Many searches ask about the same stretches again. */
+struct socm_memline_memo {
+    unsigned long epoch; /* of the asker; another epoch: all stale */
+    double w, room;
+    double *a, *c;
+    bool *exact;
+    size_t n, cap;
+};
+
+void socm_memline_memo_free(struct socm_memline_memo *mm);
+/* socm_memline_fit_at(m, t, w, limit = room, stop, at), answered from the memo where
+ * it can be and recorded in it. The caller moves `epoch` on whenever the line or the
+ * asker changes; an asker with another w or room in the same epoch is not recorded. */
+double socm_memline_memo_fit(struct socm_memline_memo *mm, const struct socm_memline *m, unsigned long epoch,
+                             double t, double w, double room, double stop, long *at);
 
 /* Memory in use over time when only "how much at t" is asked (heft-socm's one
  * pool): starts and ends as +mb/−mb events in a treap keyed by time with subtree

@@ -117,7 +117,25 @@ int64_t socm_slotidx_first_ge2(const struct socm_slotidx *a, double xa, const st
 {
     if (a->nslots == 0 || from >= a->nslots || a->size != b->size)
         return -1;
-    return first_ge2(a, xa, b, xb, 1, 0, a->size, from < 0 ? 0 : from);
+    from = from < 0 ? 0 : from;
+    /* Up from leaf `from` rather than down from the root: callers ask for the next
+     * slot after the last answer, mostly a few leaves on. The subtrees right of the
+     * leaf are searched in order: the answer is the same. */
+    int64_t p = a->size + from, lo = from, span = 1;
+    for (;;) {
+        int64_t r = first_ge2(a, xa, b, xb, p, lo, lo + span, from);
+        if (r >= 0)
+            return r;
+        while (p & 1) { /* a right child: its parent's right part is done too */
+            if (p == 1)
+                return -1;
+            p /= 2;
+            lo -= span;
+            span *= 2;
+        }
+        p++;
+        lo += span;
+    }
 }
 
 double socm_slotidx_value(const struct socm_slotidx *ix, int64_t s)

@@ -114,14 +114,42 @@ static int time_schedule(const struct socm_planner *self, const struct socm_plan
  * (on the benchmark the level order never changed its answer and cost a second
  * plan per missed count); where heft-socm needs fewer cores, that count is retried
  * with both (heft_guard). */
+#define TIME_MISSES 16
 struct orders {
     int *rank, *level;
     size_t budget; /* plans per count: 1 = the rank order alone */
+    /* Rank-order plans that missed the deadline (count, makespan): the search with
+     * both orders does not plan them again. */
+    int64_t miss_cores[TIME_MISSES];
+    double miss_makespan[TIME_MISSES];
+    size_t nmiss;
+    int64_t asked;
+    bool asked_planned; /* a plan on `asked` cores was made: it has no input error */
 };
 
-static int try_cores(const struct socm_plan_input *in, const struct orders *o, int64_t cores,
-                     struct socm_plan *out, struct socm_error *err, bool both)
+/* The rank-order plan on `cores` already known to miss (its makespan), or -1. */
+static double known_miss(const struct orders *o, int64_t cores)
 {
+    for (size_t i = 0; i < o->nmiss; i++)
+        if (o->miss_cores[i] == cores)
+            return o->miss_makespan[i];
+    return -1;
+}
+
+/* A plan that misses the deadline is only read for its makespan (the searches'
+ * next count); where the rank order is known to miss, `both` plans the level order
+ * alone and gives the better makespan. */
+static int try_cores(const struct socm_plan_input *in, struct orders *o, int64_t cores, struct socm_plan *out,
+                     struct socm_error *err, bool both)
+{
+    double miss = o->budget > 1 || !both ? -1 : known_miss(o, cores);
+    if (miss >= 0) {
+        if (socm_plan_time_place(in, o->level, cores, out, err) < 0)
+            return -1;
+        if (out->makespan > in->deadline_min && out->makespan >= miss)
+            out->makespan = miss; /* the rank plan's, as it would have been kept */
+        return 0;
+    }
     /* Up to the batch budget as in batch (the best of those orders: the secant
      * search reads its makespan); past it only where that came within
      * TIME_REMOTE_GATE of the deadline, and then any plan meeting the deadline
@@ -130,6 +158,11 @@ static int try_cores(const struct socm_plan_input *in, const struct orders *o, i
     if (first > 1 ? socm_plan_time_on(in, cores, first, out, err) < 0
                   : socm_plan_time_place(in, o->rank, cores, out, err) < 0)
         return -1;
+    o->asked_planned |= cores == o->asked;
+    if (o->budget == 1 && out->makespan > in->deadline_min && o->nmiss < TIME_MISSES) {
+        o->miss_cores[o->nmiss] = cores;
+        o->miss_makespan[o->nmiss++] = out->makespan;
+    }
     if (o->budget > first && out->makespan > in->deadline_min &&
         out->makespan <= in->deadline_min * TIME_REMOTE_GATE) {
         struct socm_plan more = {0};
@@ -161,7 +194,7 @@ static double core_hours(const struct socm_plan *p, double deadline)
  * tests), so heft-socm's own search runs too; where it found fewer cores with a
  * plan that also keeps memory per node, time retries that count and, failing
  * that, adopts heft-socm's placement. */
-static void heft_guard(const struct socm_planner *self, const struct socm_plan_input *in, const struct orders *ord,
+static void heft_guard(const struct socm_planner *self, const struct socm_plan_input *in, struct orders *ord,
                        struct socm_plan *best, int *bq)
 {
     (void)self;
@@ -193,7 +226,7 @@ static void heft_guard(const struct socm_planner *self, const struct socm_plan_i
 
 /* The smallest count in [lo, top] meeting the deadline (-1 if none; its plan in
  * *best), placing by rank order (and, if `both`, the level order too). */
-static int64_t smallest_count(const struct socm_plan_input *in, const struct orders *ord, int64_t lo, int64_t top,
+static int64_t smallest_count(const struct socm_plan_input *in, struct orders *ord, int64_t lo, int64_t top,
                               bool both, struct socm_plan *best)
 {
     int64_t cmin = -1, hi = top;
@@ -305,16 +338,21 @@ static int time_plan(const struct socm_planner *self, const struct socm_plan_inp
     int64_t wlo = (int64_t)floor(work / in->deadline_min);
     if (wlo > lo)
         lo = wlo < top ? wlo : top;
-    struct orders ord = {rank_order(in), socm_xmalloc((in->n ? in->n : 1) * sizeof(int)), 1};
+    struct orders ord = {rank_order(in), socm_xmalloc((in->n ? in->n : 1) * sizeof(int)), 1, .asked = asked};
     if (!ord.rank || socm_plan_heft_order(in, ord.level) < 0) {
         free(ord.rank);
         free(ord.level);
         return socm_error_set(err, SOCM_E_INPUT, "the workflows' dependencies form a cycle");
     }
     struct socm_plan best = {0};
+    /* No plan on up to `asked` cores (heft-socm's neither) can end before the
+     * lower bound: where it is past the deadline, nothing is searched. */
+    struct socm_plan lb = {.cores = asked, .makespan = 1};
+    socm_plan_bounds(in, &lb);
+    bool hopeless = lb.lower_bound > in->deadline_min * (1 + 1e-9);
     /* Rank order alone first; both orders only if that meets the deadline nowhere. */
-    int64_t cmin = smallest_count(in, &ord, lo, top, false, &best);
-    if (cmin < 0)
+    int64_t cmin = hopeless ? -1 : smallest_count(in, &ord, lo, top, false, &best);
+    if (cmin < 0 && !hopeless)
         cmin = smallest_count(in, &ord, lo, top, true, &best);
     /* Then below that count with the best of several orders at each count
      * (remote_budget: 100 plans at 120 workflows, 40 at 300, none from 12,000
@@ -338,7 +376,8 @@ static int time_plan(const struct socm_planner *self, const struct socm_plan_inp
     if (cmin < 0) {
         int q = -1;
         best.cores = INT64_MAX;
-        heft_guard(self, in, &ord, &best, &q);
+        if (!hopeless)
+            heft_guard(self, in, &ord, &best, &q);
         if (q >= 0) {
             free(ord.rank);
             free(ord.level);
@@ -350,7 +389,9 @@ static int time_plan(const struct socm_planner *self, const struct socm_plan_inp
         struct socm_plan tmp = {0};
         free(ord.rank);
         free(ord.level);
-        if (time_schedule(self, in, asked, &tmp, err) < 0)
+        /* Say why: a workflow the allocation cannot hold (the same for every
+         * order), unless a plan on `asked` cores was made already. */
+        if (!ord.asked_planned && time_schedule(self, in, asked, &tmp, err) < 0)
             return -1;
         socm_plan_free(&tmp);
         char d[32];

@@ -22,7 +22,8 @@
  * per idle gap a floor of the memory in use on its node then (a gap whose floor
  * leaves no room is stepped over unvisited), per node a memory step function with
  * min/max trees (memline.c: the earliest start at which memory fits skips runs of
- * steps); a slot is abandoned as soon as it cannot start before the best slot
+ * steps) and the answers it gave the workflow being placed (its tries on the node's
+ * slots ask about the same stretches of time again); a slot is abandoned as soon as it cannot start before the best slot
  * found, and the search stops at a slot that starts at the earliest possible time. */
 #include "planner/time_place.h"
 
@@ -75,7 +76,16 @@ struct tstate {
      * (run_end[c]: the first core after c that differs from its predecessor). */
     bool *same_prev;
     int64_t *run_end;
+    /* per core: the first interval ending after the time its last search started
+     * from (indexes move as intervals are added: slot_start checks it first) */
+    size_t *hint;
+    /* Per node, the memory searches made for the workflow being placed (its
+     * tries on the node's slots ask about the same stretches of time again and
+     * again); stale once `epoch` moves on. */
+    struct socm_memline_memo *memo;
+    unsigned long epoch;
 };
+
 
 #define TIME_MAX_WIDTHS 64
 /* Insertion candidates tried per workflow (in core order) once indexes are used:
@@ -116,7 +126,11 @@ static size_t search_ending_after(const struct corebusy *b, double t, size_t lo,
 /* First interval of core c that ends after t. */
 static size_t first_ending_after(const struct corebusy *b, double t)
 {
-    return search_ending_after(b, t, 0, b->n);
+    /* Searches from a workflow's earliest start (mostly 0 in a flat campaign) end
+     * at the first interval: no binary search through the whole list. */
+    if (b->n == 0 || b->v[0].e > t)
+        return 0;
+    return search_ending_after(b, t, 1, b->n);
 }
 
 /* first_ending_after(b, t) knowing that every interval before `from` ends by t:
@@ -181,12 +195,11 @@ static int64_t cores_on_node(const struct tstate *st, int64_t first, int64_t k, 
 /* The memory node j may have in use while a workflow (k cores from `first`,
  * memory m) runs there; INFINITY where memory cannot hold it back (no memory, or
  * less ever added to the node than the room: the same test as slot_start's). */
-static double memory_room(const struct tstate *st, int64_t first, int64_t k, double m, int64_t j)
+static double memory_room(const struct tstate *st, int64_t first, int64_t k, double m, int64_t j, bool one_node)
 {
     if (!(m > 0))
         return INFINITY;
-    int64_t j0 = first / st->cpn, j1 = (first + k - 1) / st->cpn;
-    double room = st->node_mem[j] - (j0 == j1 ? m : m / (double)k * (double)cores_on_node(st, first, k, j));
+    double room = st->node_mem[j] - (one_node ? m : m / (double)k * (double)cores_on_node(st, first, k, j));
     return st->mem[j].total <= room ? INFINITY : room;
 }
 
@@ -198,7 +211,17 @@ struct cursors {
     uint32_t known_core, known_node; /* bit r: entry r is set */
     size_t core[TIME_CURSORS];
     long node[TIME_CURSORS];
+    /* The slot's nodes j0 … j1 and memory_room() of the first TIME_CURSORS of them
+     * (fixed during one search: worked out once, not per step). */
+    int64_t j0, j1;
+    double room[TIME_CURSORS];
 };
+
+static double cursor_room(const struct tstate *st, const struct cursors *cur, int64_t first, int64_t k, double m,
+                          int64_t j)
+{
+    return j - cur->j0 < TIME_CURSORS ? cur->room[j - cur->j0] : memory_room(st, first, k, m, j, false);
+}
 
 /* Moves *t to the earliest start from *t at which the memory of every node of the
  * slot fits (every start skipped would overlap a step over the node's room).
@@ -206,10 +229,10 @@ struct cursors {
 static int memory_wait(const struct tstate *st, int64_t first, int64_t k, double w, double m, double *t,
                        double limit, struct cursors *cur)
 {
-    int64_t j0 = first / st->cpn, j1 = (first + k - 1) / st->cpn;
+    int64_t j0 = cur->j0, j1 = cur->j1;
     int moved = 0;
     for (int64_t j = j0; j <= j1 && m > 0; j++) {
-        double room = memory_room(st, first, k, m, j);
+        double room = cursor_room(st, cur, first, k, m, j);
         if (room == INFINITY)
             continue;
         long *at = NULL;
@@ -220,7 +243,8 @@ static int memory_wait(const struct tstate *st, int64_t first, int64_t k, double
                 cur->known_node |= 1u << (j - j0);
             }
         }
-        double c = socm_memline_fit_at(&st->mem[j], *t, w, room, limit, at);
+        /* Through the node's memo: nothing changes while one workflow is placed. */
+        double c = socm_memline_memo_fit(&st->memo[j], &st->mem[j], st->epoch, *t, w, room, limit, at);
         if (c == INFINITY)
             return -1;
         if (c > *t) {
@@ -244,6 +268,10 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
                 return INFINITY; /* this slot can never hold it (a small last node) */
     struct cursors cur;
     cur.known_core = cur.known_node = 0;
+    cur.j0 = j0;
+    cur.j1 = j1;
+    for (int64_t j = j0; j <= j1 && j - j0 < TIME_CURSORS; j++)
+        cur.room[j - j0] = memory_room(st, first, k, m, j, j0 == j1);
     for (bool again = false;; again = true) {
         if (t >= limit)
             return INFINITY;
@@ -259,7 +287,8 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
         }
         /* One core per run of cores with the same intervals: what fits one fits
          * all. Most cores are free from their last end on: no search needed. */
-        size_t r = 0; /* which run */
+        size_t r = 0;                                /* which run */
+        int64_t cj = j0, cj_end = (j0 + 1) * st->cpn; /* c's node and its end */
         for (int64_t c = first; c < first + k; c = st->run_end[c], r++) {
             if (t >= st->last_end[c])
                 continue;
@@ -268,13 +297,28 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
             /* Walk this core's intervals until a gap of w fits: each jump only
              * skips times at which the core is busy, or a gap whose memory in use
              * is above the room all along. */
-            size_t i = r < TIME_CURSORS && cur.known_core & 1u << r ? first_ending_after_from(b, t, cur.core[r])
-                                                                   : first_ending_after(b, t);
+            size_t i;
+            if (r < TIME_CURSORS && cur.known_core & 1u << r) {
+                i = first_ending_after_from(b, t, cur.core[r]);
+            } else {
+                /* From where the last search of this core started, if that is not
+                 * past t: searches of a core mostly start at nearby times, and the
+                 * list may be far from the cache. */
+                size_t h = st->hint[c];
+                i = h <= b->n && (h == 0 || b->v[h - 1].e <= t) ? first_ending_after_from(b, t, h)
+                                                                : first_ending_after(b, t);
+                st->hint[c] = i;
+            }
             for (; i < b->n; i++) {
                 bool fits = !(b->v[i].s < t + w);
                 if (fits && w > 0 && t < b->v[i].s) { /* long enough, unless memory is full all along */
-                    if (isnan(room))
-                        room = memory_room(st, first, k, m, c / st->cpn);
+                    if (isnan(room)) {
+                        while (c >= cj_end) {
+                            cj++;
+                            cj_end += st->cpn;
+                        }
+                        room = cursor_room(st, &cur, first, k, m, cj);
+                    }
                     fits = !(b->gmin[i] > room);
                 }
                 if (fits)
@@ -467,6 +511,10 @@ static void tstate_free(struct tstate *st)
     free(st->run_start);
     free(st->same_prev);
     free(st->run_end);
+    free(st->hint);
+    for (int64_t j = 0; j < st->nnodes; j++)
+        socm_memline_memo_free(&st->memo[j]);
+    free(st->memo);
 }
 
 /* The search state of one workflow: the best slot so far. */
@@ -523,8 +571,9 @@ static bool try_insert(const struct tstate *st, struct pick *p, int64_t pos)
  * (Slots mixing such cores with cores idle after their last end are left to the
  * first pass, and at most TIME_INSERT_TRIES candidates are tried: the price of
  * not scanning every core.) */
-static int64_t best_slot(const struct tstate *st, const struct socm_req *r, double est, double *start)
+static int64_t best_slot(struct tstate *st, const struct socm_req *r, double est, double *start)
 {
+    st->epoch++; /* the memory memos of the workflow before are stale */
     struct pick p = {.k = r->cpus, .best = -1, .w = r->walltime_min, .m = r->memory_mb, .est = est,
                      .start = INFINITY, .split = true};
     int64_t k = p.k;
@@ -613,7 +662,9 @@ static int schedule_on(const struct socm_plan_input *in, const int *order, int64
     st.nnodes = (cores + st.cpn - 1) / st.cpn;
     st.busy = socm_xcalloc((size_t)cores, sizeof *st.busy);
     st.last_end = socm_xcalloc((size_t)cores, sizeof *st.last_end);
+    st.hint = socm_xcalloc((size_t)cores, sizeof *st.hint);
     st.mem = socm_xcalloc((size_t)st.nnodes, sizeof *st.mem);
+    st.memo = socm_xcalloc((size_t)st.nnodes, sizeof *st.memo);
     st.node_mem = socm_xcalloc((size_t)st.nnodes, sizeof *st.node_mem);
     st.node_cores = socm_xcalloc((size_t)st.nnodes, sizeof *st.node_cores);
     for (int64_t j = 0; j < st.nnodes; j++) {

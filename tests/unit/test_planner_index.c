@@ -2,7 +2,8 @@
  * random operations (seeded, so a failure repeats): memline (memory in use over
  * time, its peak over a window and where to retry after it), memsum (the same "in
  * use at t" as a treap), the earliest start where a window fits under a limit
- * (memline_fit) against retrying the peak, the smallest
+ * (memline_fit) against retrying the peak, its memo of answers against asking
+ * again, the smallest
  * use over a window, and slotidx (per-slot free times of one width: raise, set,
  * first ≥ / ≤ x, first ≥ in two indexes, next value above x). Integration tests
  * reach them only through whole plans. */
@@ -174,6 +175,39 @@ static void test_memline_fit_matches_retrying(void **state)
     }
 }
 
+/* The memo of fit answers gives socm_memline_fit's answer for any time and stop
+ * (not only growing ones), as long as the line has not changed since its epoch;
+ * an asker with another limit in the same epoch is answered without it. */
+static void test_memline_memo_matches_fit(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 1; seed <= 12; seed++) {
+        fx_seed(seed * 7919);
+        struct socm_memline ml = {0};
+        struct socm_memline_memo mm = {0};
+        for (int op = 0; op < NOPS; op++) {
+            double a = (double)fx_rnd_in(0, 300);
+            double b = a + (double)fx_rnd_in(0, 30);
+            double mb = (double)fx_rnd_in(1, 100);
+            socm_memline_add(&ml, a, b, mb);
+            double w = (double)fx_rnd_in(0, 25);
+            double limit = (double)fx_rnd_in(0, 400);
+            for (int q = 0; q < 12; q++) {
+                double t = (double)fx_rnd_in(-5, 330) / 2;
+                double stop = fx_rnd() % 3 ? INFINITY : t + (double)fx_rnd_in(0, 100);
+                double lim = q == 11 ? limit + 1 : limit;
+                long at = SOCM_MEMLINE_UNKNOWN;
+                double got = socm_memline_memo_fit(&mm, &ml, (unsigned long)op + 1, t, w, lim, stop, &at);
+                assert_true(got == socm_memline_fit(&ml, t, w, lim, stop));
+            }
+            for (size_t i = 0; i + 1 < mm.n; i++) /* sorted and disjoint */
+                assert_true(mm.a[i] <= mm.c[i] && mm.c[i] < mm.a[i + 1]);
+        }
+        socm_memline_memo_free(&mm);
+        socm_memline_free(&ml);
+    }
+}
+
 static int64_t slot_first_ge(const double *v, int64_t ns, double x, int64_t from)
 {
     for (int64_t s = from < 0 ? 0 : from; s < ns; s++)
@@ -273,6 +307,7 @@ int main(void)
         cmocka_unit_test(test_memline_and_memsum_match_brute_force),
         cmocka_unit_test(test_memline_empty_and_degenerate),
         cmocka_unit_test(test_memline_fit_matches_retrying),
+        cmocka_unit_test(test_memline_memo_matches_fit),
         cmocka_unit_test(test_slotidx_matches_brute_force),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

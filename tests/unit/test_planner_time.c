@@ -273,6 +273,47 @@ static void test_errors(void **state)
     fx_free(&f);
 }
 
+/* How an impossible deadline is refused (remote schema, 1 node of 4 cores). Past
+ * the lower bound on every core (work 120 core-min ÷ 4 = 30 min > 25): said
+ * without a search, but a workflow the node cannot hold is still named first.
+ * Within the bound (3 workflows of 3 cores, 10 min: 22.5 min ≤ 25) but missed by
+ * every plan (no two run together: 30 min): the same sentence after the search. */
+static void test_deadline_refusals(void **state)
+{
+    (void)state;
+    static const struct socm_qos q[] = {{"only", 1000, 1, 1000}};
+    const struct socm_planner *tp = socm_planner_find("time");
+    struct socm_plan p;
+    struct socm_error err = {0};
+    struct fx f = {0};
+    fx_resource(&f, "t", 1, 4, 1000, q, 1);
+    for (int i = 0; i < 4; i++)
+        fx_add(&f, 3, 100, 10);
+    fx_dag(&f);
+    assert_int_equal(socm_plan_make(tp, fx_input(&f, SOCM_SCHEMA_REMOTE, 4, 25), &p, &err), -1);
+    assert_string_equal(err.msg, "cannot meet the 25 min deadline with 4 cores");
+    f.reqs[3].memory_mb = 1500;
+    assert_int_equal(socm_plan_make(tp, fx_input(&f, SOCM_SCHEMA_REMOTE, 4, 25), &p, &err), -1);
+    assert_non_null(strstr(err.msg, "W4 needs 1500 MB"));
+    fx_free(&f);
+    struct fx g = {0};
+    fx_resource(&g, "t", 1, 4, 1000, q, 1);
+    for (int i = 0; i < 3; i++)
+        fx_add(&g, 3, 100, 10);
+    fx_dag(&g);
+    assert_int_equal(socm_plan_make(tp, fx_input(&g, SOCM_SCHEMA_REMOTE, 4, 25), &p, &err), -1);
+    assert_string_equal(err.msg, "cannot meet the 25 min deadline with 4 cores");
+    g.reqs[2].memory_mb = 1500;
+    assert_int_equal(socm_plan_make(tp, fx_input(&g, SOCM_SCHEMA_REMOTE, 4, 25), &p, &err), -1);
+    assert_non_null(strstr(err.msg, "W3 needs 1500 MB"));
+    /* Met where it can be: 30 min. */
+    g.reqs[2].memory_mb = 100;
+    assert_int_equal(socm_plan_make(tp, fx_input(&g, SOCM_SCHEMA_REMOTE, 4, 30), &p, &err), 0);
+    assert_true(p.makespan == 30);
+    socm_plan_free(&p);
+    fx_free(&g);
+}
+
 /* The energetic bound: work with both a chain before and a chain after it. 8
  * cores; two chains P (1 core, 10 min) → M (8 cores, 10 min) → Q (1 core, 10
  * min): critical path 30, work 200 / 8 = 25, window bound 10 + 180 / 8 = 32.5.
@@ -404,7 +445,7 @@ int main(void)
         cmocka_unit_test(test_backfill_memory_gap),
         cmocka_unit_test(test_memory_per_node), cmocka_unit_test(test_upward_rank),
         cmocka_unit_test(test_errors),          cmocka_unit_test(test_window_bound),
-        cmocka_unit_test(test_energetic_bound),
+        cmocka_unit_test(test_deadline_refusals), cmocka_unit_test(test_energetic_bound),
         cmocka_unit_test(test_search_never_worse), cmocka_unit_test(test_search_beats_longest_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
