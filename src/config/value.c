@@ -114,7 +114,9 @@ struct socm_value *socm_value_new(enum socm_vtype type, const struct socm_pos *p
     return v;
 }
 
-_Static_assert(sizeof(struct socm_value) <= 48, "a config node must stay small");
+_Static_assert(sizeof(struct socm_value) <= 40, "a config node must stay small");
+_Static_assert(sizeof(struct socm_kv) <= 32, "a table entry must stay small");
+_Static_assert(SOCM_V_TABLE < 16, "a node's type fits its bit-field");
 
 /* A string's text lives right after its node, in one allocation (one malloc header
  * and one rounding instead of two): a campaign has several strings per workflow. */
@@ -268,6 +270,8 @@ struct socm_value *socm_value_share(const struct socm_value *v)
     if (!v)
         return NULL;
     /* The count is bookkeeping, not content: sharing leaves the tree as it is. */
+    if (v->refs == SOCM_VALUE_REFS_MAX)
+        return socm_value_clone(v); /* the same tree to whoever reads it */
     struct socm_value *m = (struct socm_value *)v;
     m->refs++;
     return m;

@@ -88,6 +88,59 @@ static void test_share_and_unshare(void **state)
     socm_value_free(s);
 }
 
+/* A position holds its file as a number: every name made into positions (more
+ * than one block of the name table) comes back, and formats as file:line:col. */
+static void test_pos_files(void **state)
+{
+    (void)state;
+    char name[32], where[64];
+    uint32_t ids[100];
+    for (int i = 0; i < 100; i++) {
+        snprintf(name, sizeof name, "dir/f%d.toml", i);
+        const char *interned = socm_intern(name); /* new: the table grows under it */
+        assert_string_equal(interned, name);
+        struct socm_pos p = socm_pos_at(name, i + 1, 7);
+        ids[i] = p.file_id;
+        assert_ptr_equal(socm_pos_file(&p), interned); /* one copy per name */
+    }
+    for (int i = 0; i < 100; i++) {
+        snprintf(name, sizeof name, "dir/f%d.toml", i);
+        assert_int_equal(socm_intern_id(name), ids[i]);
+        struct socm_pos p = {ids[i], i + 1, 7};
+        char want[64];
+        snprintf(want, sizeof want, "%s:%d:7", name, i + 1);
+        assert_string_equal(socm_pos_format(&p, where, sizeof where), want);
+    }
+    struct socm_pos none = {0};
+    assert_null(socm_pos_file(&none));
+    assert_string_equal(socm_pos_format(&none, where, sizeof where), "<input>");
+    assert_int_equal(socm_intern_id(NULL), 0);
+    struct socm_value *v = socm_value_string("s", 1, &(struct socm_pos){ids[42], 3, 4});
+    assert_string_equal(socm_pos_file(&v->pos), "dir/f42.toml");
+    socm_value_free(v);
+}
+
+/* A node counts its owners in a bit-field: past its limit a share is a copy, equal
+ * to the node and freed on its own. */
+static void test_share_past_limit(void **state)
+{
+    (void)state;
+    struct socm_value *t = socm_value_table(NULL);
+    socm_table_set(t, "a", socm_value_string("x", 1, NULL));
+    t->refs = SOCM_VALUE_REFS_MAX - 1;
+    struct socm_value *last = socm_value_share(t);
+    assert_ptr_equal(last, t);
+    assert_int_equal(t->refs, SOCM_VALUE_REFS_MAX);
+    struct socm_value *copy = socm_value_share(t);
+    assert_ptr_not_equal(copy, t);
+    assert_int_equal(copy->refs, 0);
+    assert_string_equal(socm_table_get(copy, "a")->u.str.s, "x");
+    assert_int_equal(t->refs, SOCM_VALUE_REFS_MAX);
+    socm_value_free(copy);
+    t->refs = 0; /* the owners taken above, given back at once */
+    socm_value_free(t);
+}
+
 /* Equal keys of different tables are one interned string; keys freed in any
  * order (the set's deletions) leave every other key findable. */
 static void test_keys_interned(void **state)
@@ -185,6 +238,8 @@ int main(void)
         cmocka_unit_test(test_clone_is_deep),
         cmocka_unit_test(test_string_in_node),
         cmocka_unit_test(test_share_and_unshare),
+        cmocka_unit_test(test_share_past_limit),
+        cmocka_unit_test(test_pos_files),
         cmocka_unit_test(test_keys_interned),
         cmocka_unit_test(test_text_forms),
         cmocka_unit_test(test_path),
