@@ -118,36 +118,47 @@ _Static_assert(sizeof(struct socm_value) <= 40, "a config node must stay small")
 _Static_assert(sizeof(struct socm_kv) <= 32, "a table entry must stay small");
 _Static_assert(SOCM_V_TABLE < 16, "a node's type fits its bit-field");
 
-/* A string's text lives right after its node, in one allocation (one malloc header
- * and one rounding instead of two): a campaign has several strings per workflow. */
+/* A string's text lives in its node: a short one (most: "python3", "2G", "--out")
+ * in the room the union has beside the pointer, a longer one right after the node
+ * in one allocation (one malloc header and one rounding instead of two). A
+ * campaign has several strings per workflow. */
 static char *str_inline(const struct socm_value *v)
 {
     return (char *)(v + 1);
 }
 
+static bool str_in_node(const struct socm_value *v)
+{
+    return v->u.str.s == v->u.str.small || v->u.str.s == str_inline(v);
+}
+
 struct socm_value *socm_value_string(const char *s, size_t len, const struct socm_pos *pos)
 {
-    if (len >= SIZE_MAX - sizeof(struct socm_value))
-        abort();
-    struct socm_value *v = socm_xmalloc(sizeof *v + len + 1);
+    if (len >= UINT32_MAX)
+        abort(); /* far past every bound on input */
+    bool small = len < SOCM_VALUE_SMALL_STR;
+    struct socm_value *v = socm_xmalloc(sizeof *v + (small ? 0 : len + 1));
     memset(v, 0, sizeof *v);
     v->type = SOCM_V_STRING;
     if (pos)
         v->pos = *pos;
-    v->u.str.s = str_inline(v);
+    v->u.str.s = small ? v->u.str.small : str_inline(v);
     if (len)
         memcpy(v->u.str.s, s, len);
     v->u.str.s[len] = 0;
-    v->u.str.len = len;
+    v->u.str.len = (uint32_t)len;
     return v;
 }
 
 void socm_value_set_string(struct socm_value *v, const char *s, size_t len)
 {
+    if (len >= UINT32_MAX)
+        abort();
     char *old = v->u.str.s;
+    bool owned = !str_in_node(v);
     v->u.str.s = socm_strndup(s, len); /* s may be the old text */
-    v->u.str.len = len;
-    if (old != str_inline(v))
+    v->u.str.len = (uint32_t)len;
+    if (owned)
         free(old);
 }
 
@@ -155,7 +166,7 @@ void socm_value_set_string(struct socm_value *v, const char *s, size_t len)
  * contents are about to move to another node). */
 static void str_detach(struct socm_value *v)
 {
-    if (v->type == SOCM_V_STRING && v->u.str.s == str_inline(v))
+    if (v->type == SOCM_V_STRING && str_in_node(v))
         v->u.str.s = socm_strndup(v->u.str.s, v->u.str.len);
 }
 
@@ -209,7 +220,7 @@ void socm_value_free(struct socm_value *v)
     }
     switch (v->type) {
     case SOCM_V_STRING:
-        if (v->u.str.s != str_inline(v))
+        if (!str_in_node(v))
             free(v->u.str.s);
         break;
     case SOCM_V_ARRAY:

@@ -55,6 +55,9 @@ enum {
     SOCM_VF_DOTTED = 1u << 4,         /* table created by a dotted key in a key/value */
 };
 
+/* Room for a string's text (with its NUL) in the node itself. */
+#define SOCM_VALUE_SMALL_STR 12
+
 /* Owners a node may have beyond the first; socm_value_share copies past it. */
 #define SOCM_VALUE_REFS_MAX ((1u << 22) - 1)
 
@@ -67,10 +70,12 @@ struct socm_value {
     struct socm_pos pos;
     union {
         struct {
-            /* NUL-terminated. Usually in the node's own allocation: change it only
-             * through socm_value_set_string. */
+            /* NUL-terminated. Usually in the node: in `small` when it fits, else
+             * in the node's own allocation; change it only through
+             * socm_value_set_string. */
             char *s;
-            size_t len; /* may contain NUL bytes before len */
+            uint32_t len; /* may contain NUL bytes before len; input is bounded */
+            char small[SOCM_VALUE_SMALL_STR];
         } str;
         int64_t i;
         double f;

@@ -68,6 +68,34 @@ static void test_string_in_node(void **state)
     socm_value_free(s);
 }
 
+/* Short strings (up to SOCM_VALUE_SMALL_STR - 1 bytes) live inside the node, longer
+ * ones after it: both ends of the boundary keep their text, NULs and length through
+ * clone, swap and replacement. */
+static void test_string_small_and_long(void **state)
+{
+    (void)state;
+    const char *texts[] = {"", "a", "0123456789a", "0123456789ab", "0123456789abc"};
+    for (size_t i = 0; i < 5; i++) {
+        size_t n = strlen(texts[i]);
+        struct socm_value *v = socm_value_string(texts[i], n, NULL);
+        bool small = n < SOCM_VALUE_SMALL_STR;
+        assert_true(small ? v->u.str.s == v->u.str.small : v->u.str.s == (char *)(v + 1));
+        struct socm_value *c = socm_value_clone(v);
+        struct socm_value *other = socm_value_string("x\0y", 3, NULL);
+        socm_value_swap(c, other);
+        assert_int_equal(c->u.str.len, 3);
+        assert_memory_equal(c->u.str.s, "x\0y", 4);
+        assert_int_equal(other->u.str.len, n);
+        assert_string_equal(other->u.str.s, texts[i]);
+        socm_value_set_string(other, "z", 1);
+        assert_string_equal(v->u.str.s, texts[i]);
+        assert_string_equal(other->u.str.s, "z");
+        socm_value_free(other);
+        socm_value_free(c);
+        socm_value_free(v);
+    }
+}
+
 /* A shared tree outlives its first owner and is freed with its last; unshare
  * gives an owner its own copy, leaving the other's unchanged. */
 static void test_share_and_unshare(void **state)
@@ -237,6 +265,7 @@ int main(void)
         cmocka_unit_test(test_table_order_and_lookup),
         cmocka_unit_test(test_clone_is_deep),
         cmocka_unit_test(test_string_in_node),
+        cmocka_unit_test(test_string_small_and_long),
         cmocka_unit_test(test_share_and_unshare),
         cmocka_unit_test(test_share_past_limit),
         cmocka_unit_test(test_pos_files),
