@@ -11,6 +11,7 @@
  * [tables] and [[arrays of tables]]. Scanning (positions, strings, keys) is in
  * toml_scan.c, numbers and dates in toml_scalar.c. */
 #include "config/toml_impl.h"
+#include "config/value_block.h"
 
 #include <string.h>
 
@@ -451,9 +452,13 @@ struct socm_value *socm_toml_parse(const char *data, size_t len, const char *fil
     if (socm_toml_check_text(&ps) < 0)
         return NULL;
     struct socm_pos rpos = {ps.file_id, 1, 1};
+    struct socm_value_blocks blocks;
+    socm_value_blocks_begin(&blocks);
     ps.root = socm_value_table(&rpos);
     ps.cur = ps.root;
-    if (toml_document(&ps) < 0) {
+    int rc = toml_document(&ps);
+    socm_value_blocks_end(&blocks);
+    if (rc < 0) {
         socm_value_free(ps.root);
         return NULL;
     }

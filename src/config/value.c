@@ -1,5 +1,6 @@
 /* value.c — the config tree (see value.h): construction, lookup, cloning, text. */
 #include "config/value.h"
+#include "config/value_block.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -107,7 +108,10 @@ static void socm_key_put(char *key)
 
 struct socm_value *socm_value_new(enum socm_vtype type, const struct socm_pos *pos)
 {
-    struct socm_value *v = socm_xcalloc(1, sizeof *v);
+    bool in_block;
+    struct socm_value *v = socm_value_block_alloc(sizeof *v, &in_block);
+    memset(v, 0, sizeof *v);
+    v->in_block = in_block;
     v->type = type;
     if (pos)
         v->pos = *pos;
@@ -137,8 +141,10 @@ struct socm_value *socm_value_string(const char *s, size_t len, const struct soc
     if (len >= UINT32_MAX)
         abort(); /* far past every bound on input */
     bool small = len < SOCM_VALUE_SMALL_STR;
-    struct socm_value *v = socm_xmalloc(sizeof *v + (small ? 0 : len + 1));
+    bool in_block;
+    struct socm_value *v = socm_value_block_alloc(sizeof *v + (small ? 0 : len + 1), &in_block);
     memset(v, 0, sizeof *v);
+    v->in_block = in_block;
     v->type = SOCM_V_STRING;
     if (pos)
         v->pos = *pos;
@@ -177,6 +183,10 @@ void socm_value_swap(struct socm_value *a, struct socm_value *b)
     struct socm_value t = *a;
     *a = *b;
     *b = t;
+    /* The memory stays where it was: only the contents move. */
+    unsigned a_block = b->in_block;
+    b->in_block = a->in_block;
+    a->in_block = a_block;
 }
 
 struct socm_value *socm_value_integer(int64_t i, const struct socm_pos *pos)
@@ -239,7 +249,10 @@ void socm_value_free(struct socm_value *v)
     default:
         break;
     }
-    free(v);
+    if (v->in_block)
+        socm_value_block_free(v, sizeof *v);
+    else
+        free(v);
 }
 
 struct socm_value *socm_value_clone(const struct socm_value *v)

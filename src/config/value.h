@@ -64,8 +64,9 @@ enum {
 /* 40 bytes (a 48-byte block from malloc, not 64), a campaign holding tens of nodes
  * per workflow: keep it so. */
 struct socm_value {
-    enum socm_vtype type : 5;
+    enum socm_vtype type : 4;
     unsigned flags : 5;
+    unsigned in_block : 1; /* where the node's memory came from (value_block.h) */
     unsigned refs : 22; /* owners beyond the first (socm_value_share); 0 = one owner */
     struct socm_pos pos;
     union {

@@ -26,6 +26,7 @@
  *  - Limits: SOCM_CONFIG_MAX_BYTES of input, SOCM_CONFIG_MAX_DEPTH of nesting.
  * Every error is "file:line:col: message"; the partial tree is freed. */
 #include "config/formats.h"
+#include "config/value_block.h"
 
 #include <errno.h>
 #include <math.h>
@@ -446,7 +447,10 @@ static struct socm_value *socm_yaml_key(struct socm_yaml *y, yaml_event_t *ev, b
     const yaml_char_t *val = ev->data.scalar.value;
     *is_merge = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !ev->data.scalar.tag &&
                 !strcmp((const char *)val, "<<");
+    /* The key's text goes into the table; its node is freed at once. */
+    struct socm_value_blocks *blocks = socm_value_blocks_suspend();
     struct socm_value *k = socm_value_string((const char *)val, ev->data.scalar.length, &pos);
+    socm_value_blocks_resume(blocks);
     if (ev->data.scalar.anchor)
         socm_yaml_anchor_define(y, (const char *)ev->data.scalar.anchor, k);
     yaml_event_delete(ev);
@@ -465,7 +469,9 @@ static struct socm_value *socm_yaml_mapping(struct socm_yaml *y, const yaml_even
     if (socm_yaml_enter(y, &pos) < 0)
         return NULL;
     struct socm_value *map = socm_value_table(&pos);
+    struct socm_value_blocks *blocks = socm_value_blocks_suspend(); /* freed below */
     struct socm_value *merges = socm_value_array(&pos);
+    socm_value_blocks_resume(blocks);
     for (;;) {
         yaml_event_t ev;
         if (socm_yaml_next(y, &ev) < 0)
@@ -606,7 +612,10 @@ struct socm_value *socm_yaml_parse(const char *data, size_t len, const char *fil
         return NULL;
     }
     yaml_parser_set_input_string(&y.parser, (const unsigned char *)data, len);
+    struct socm_value_blocks blocks;
+    socm_value_blocks_begin(&blocks);
     struct socm_value *root = socm_yaml_stream(&y);
+    socm_value_blocks_end(&blocks);
     yaml_parser_delete(&y.parser);
     for (size_t i = 0; i < y.nanchors; i++) {
         free(y.anchors[i].name);

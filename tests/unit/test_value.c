@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "config/value.h"
+#include "config/value_block.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -94,6 +95,56 @@ static void test_string_small_and_long(void **state)
         socm_value_free(c);
         socm_value_free(v);
     }
+}
+
+/* Nodes made during a parse share blocks: a node outlives the others of its block
+ * (ASan reports a use after free otherwise), keeps its memory's origin through a
+ * swap, and nodes made outside a parse, or with blocks suspended, are malloc's. */
+static void test_nodes_in_blocks(void **state)
+{
+    (void)state;
+    struct socm_value_blocks blocks, inner;
+    socm_value_blocks_begin(&blocks);
+    struct socm_value *t = socm_value_table(NULL);
+    char key[32];
+    for (int i = 0; i < 20000; i++) { /* several blocks' worth */
+        snprintf(key, sizeof key, "k%d", i);
+        struct socm_value *v = i % 2 ? socm_value_integer(i, NULL)
+                                     : socm_value_string("a text longer than a node has room for",
+                                                         38, NULL);
+        assert_true(v->in_block);
+        socm_table_set(t, key, v);
+    }
+    socm_value_blocks_begin(&inner); /* a parse within a parse */
+    struct socm_value *nested = socm_value_string("n", 1, NULL);
+    socm_value_blocks_end(&inner);
+    struct socm_value_blocks *paused = socm_value_blocks_suspend();
+    struct socm_value *temp = socm_value_array(NULL);
+    socm_value_blocks_resume(paused);
+    assert_false(temp->in_block);
+    socm_value_free(temp);
+    struct socm_value *after = socm_value_bool(true, NULL); /* the outer parse again */
+    assert_true(after->in_block);
+    socm_value_blocks_end(&blocks);
+    struct socm_value *plain = socm_value_integer(7, NULL);
+    assert_false(plain->in_block);
+    assert_true(nested->in_block);
+
+    struct socm_value *kept = socm_value_share(socm_table_get(t, "k10"));
+    struct socm_value *last = socm_table_take(t, "k19999");
+    socm_value_swap(plain, last); /* plain holds 19999, last holds 7 */
+    assert_false(plain->in_block);
+    assert_true(last->in_block);
+    assert_int_equal(plain->u.i, 19999);
+    socm_value_free(t);
+    socm_value_free(nested);
+    assert_string_equal(kept->u.str.s, "a text longer than a node has room for");
+    assert_int_equal(last->u.i, 7);
+    assert_true(after->u.b);
+    socm_value_free(kept);
+    socm_value_free(last);
+    socm_value_free(after);
+    socm_value_free(plain);
 }
 
 /* A shared tree outlives its first owner and is freed with its last; unshare
@@ -266,6 +317,7 @@ int main(void)
         cmocka_unit_test(test_clone_is_deep),
         cmocka_unit_test(test_string_in_node),
         cmocka_unit_test(test_string_small_and_long),
+        cmocka_unit_test(test_nodes_in_blocks),
         cmocka_unit_test(test_share_and_unshare),
         cmocka_unit_test(test_share_past_limit),
         cmocka_unit_test(test_pos_files),
