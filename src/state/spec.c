@@ -514,13 +514,36 @@ json_t *socm_spec_to_json(const struct socm_spec *s)
     return j;
 }
 
-/* The begin event, piece by piece: the head, tasks by the 64 KiB, the end. */
+/* The begin event, piece by piece: the head, the configuration and the plan by the
+ * 64 KiB (each is as long as the campaign file), tasks by the 64 KiB, the end. */
+#define BEGIN_PIECE ((size_t)1 << 16)
+
+enum begin_stage { BEGIN_HEAD, BEGIN_CONFIG, BEGIN_PLAN, BEGIN_TASKS };
+
 struct begin_writer {
     const struct socm_spec *s;
     double t;
     long pid;
-    size_t next; /* the next task; (size_t)-1 before the head */
+    enum begin_stage stage;
+    size_t off, len; /* bytes of the current text written, and in all */
+    size_t next; /* the next task */
 };
+
+/* The next piece of text, `,"key":` first: whether any of it is left. */
+static bool put_text_piece(struct socm_buf *b, const char *key, const char *text,
+                           struct begin_writer *w)
+{
+    if (!text)
+        return false;
+    if (w->off == 0) {
+        socm_buf_printf(b, ",\"%s\":", key);
+        w->len = strlen(text);
+    }
+    size_t left = w->len - w->off, n = left < BEGIN_PIECE ? left : BEGIN_PIECE;
+    socm_buf_putn(b, text + w->off, n);
+    w->off += n;
+    return n < left;
+}
 
 static void put_text_member(struct socm_buf *b, const char *key, const char *text)
 {
@@ -532,19 +555,30 @@ static int begin_piece(void *ctx, struct socm_buf *b)
 {
     struct begin_writer *w = ctx;
     const struct socm_spec *s = w->s;
-    if (w->next == (size_t)-1) {
+    switch (w->stage) {
+    case BEGIN_HEAD: {
         socm_buf_printf(b, "{\"ev\":\"begin\",\"pid\":%ld,\"t\":%.6f,\"spec\":", w->pid, w->t);
         json_t *head = spec_head(s);
         put_open(b, head);
         json_decref(head);
-        put_text_member(b, "config", s->config_text);
-        put_text_member(b, "plan", s->plan_text);
-        socm_buf_puts(b, ",\"tasks\":[");
-        w->next = 0;
+        w->stage = BEGIN_CONFIG;
         return 1;
     }
+    case BEGIN_CONFIG:
+        if (!put_text_piece(b, "config", s->config_text, w))
+            w->stage = BEGIN_PLAN, w->off = 0;
+        return 1;
+    case BEGIN_PLAN:
+        if (!put_text_piece(b, "plan", s->plan_text, w)) {
+            w->stage = BEGIN_TASKS;
+            socm_buf_puts(b, ",\"tasks\":[");
+        }
+        return 1;
+    case BEGIN_TASKS:
+        break;
+    }
     size_t start = b->len; /* b may hold more than this piece (socm_spec_begin_line) */
-    while (w->next < s->n && b->len - start < 1 << 16) {
+    while (w->next < s->n && b->len - start < BEGIN_PIECE) {
         const struct socm_task *t = &s->tasks[w->next];
         json_t *tj = task_json(t, s->workdir);
         if (w->next++)
@@ -562,7 +596,7 @@ static int begin_piece(void *ctx, struct socm_buf *b)
 
 char *socm_spec_begin_line(const struct socm_spec *s, double t, long pid)
 {
-    struct begin_writer w = {s, t, pid, (size_t)-1};
+    struct begin_writer w = {s, t, pid, BEGIN_HEAD, 0, 0, 0};
     struct socm_buf b = SOCM_BUF_INIT;
     while (begin_piece(&w, &b))
         ;
@@ -572,7 +606,7 @@ char *socm_spec_begin_line(const struct socm_spec *s, double t, long pid)
 int socm_spec_journal_create(struct socm_spec *s, double t, long pid, struct socm_journal *j,
                              int dfd, const char *dir, struct socm_error *err)
 {
-    struct begin_writer w = {s, t, pid, (size_t)-1};
+    struct begin_writer w = {s, t, pid, BEGIN_HEAD, 0, 0, 0};
     int rc = socm_journal_create_stream_at(j, dfd, dir, begin_piece, &w, err);
     free(s->config_text);
     free(s->plan_text);
