@@ -101,9 +101,10 @@ static char *steal_exact(struct socm_buf *b)
     return socm_xrealloc(t, n + 1);
 }
 
-int socm_spec_from_campaign(const struct socm_campaign *c, const struct socm_plan *p,
-                            const char *state_dir, struct socm_spec *out,
-                            struct socm_error *err)
+/* socm_spec_from_campaign but for the plan's text. */
+static int spec_from_campaign(const struct socm_campaign *c, const struct socm_plan *p,
+                              const char *state_dir, struct socm_spec *out,
+                              struct socm_error *err)
 {
     memset(out, 0, sizeof *out);
     out->campaign = socm_strdup(c->name);
@@ -134,6 +135,9 @@ int socm_spec_from_campaign(const struct socm_campaign *c, const struct socm_pla
         struct socm_task *t = &out->tasks[i];
         t->id = wf->id;
         t->name = socm_strdup(wf->name);
+        /* Copies, not the workflow's own: made now, they lie together, where the
+         * workflow's lie scattered over the campaign's memory and would keep all
+         * of it resident for the run once the campaign is freed. */
         socm_strv_copy(&t->argv, &wf->argv);
         socm_strv_copy(&t->env, &wf->env);
         int64_t ranks = wf->res.ranks > 0 ? wf->res.ranks : 1;
@@ -177,20 +181,25 @@ int socm_spec_from_campaign(const struct socm_campaign *c, const struct socm_pla
         socm_config_write_json(c->config, &b);
         out->config_text = steal_exact(&b);
     }
+    return 0;
+}
+
+int socm_spec_from_campaign(const struct socm_campaign *c, const struct socm_plan *p,
+                            const char *state_dir, struct socm_spec *out,
+                            struct socm_error *err)
+{
+    if (spec_from_campaign(c, p, state_dir, out, err) != 0)
+        return -1;
     out->plan_text = p ? plan_text(p) : NULL;
     return 0;
 }
 
 static void spec_sites(const struct socm_sites_plan *sp, struct socm_spec *out);
 
-int socm_spec_from_sites_plan(const struct socm_campaign *c, const struct socm_sites_plan *sp,
-                              const char *state_dir, struct socm_spec *out,
+/* The working directories against the current one; frees out on failure. */
+static int spec_workdirs_here(const struct socm_campaign *c, struct socm_spec *out,
                               struct socm_error *err)
 {
-    if (socm_spec_from_campaign(c, &sp->plan, state_dir, out, err) != 0)
-        return -1;
-    if (sp->site)
-        spec_sites(sp, out);
     char cwd[PATH_MAX];
     if (!getcwd(cwd, sizeof cwd)) {
         socm_spec_free(out);
@@ -201,6 +210,34 @@ int socm_spec_from_sites_plan(const struct socm_campaign *c, const struct socm_s
         return -1;
     }
     return 0;
+}
+
+int socm_spec_from_sites_plan(const struct socm_campaign *c, const struct socm_sites_plan *sp,
+                              const char *state_dir, struct socm_spec *out,
+                              struct socm_error *err)
+{
+    if (socm_spec_from_campaign(c, &sp->plan, state_dir, out, err) != 0)
+        return -1;
+    if (sp->site)
+        spec_sites(sp, out);
+    return spec_workdirs_here(c, out, err);
+}
+
+int socm_spec_from_sites_plan_consume(struct socm_campaign *c, struct socm_sites_plan *sp,
+                                      const char *state_dir, struct socm_spec *out,
+                                      struct socm_error *err)
+{
+    int rc = spec_from_campaign(c, &sp->plan, state_dir, out, err);
+    if (rc == 0 && sp->site)
+        spec_sites(sp, out); /* names the campaign's sites */
+    if (rc == 0)
+        rc = spec_workdirs_here(c, out, err);
+    socm_campaign_free(c);
+    socm_memory_trim(); /* the campaign was most of the memory */
+    if (rc == 0)
+        out->plan_text = plan_text(&sp->plan);
+    socm_sites_plan_free(sp);
+    return rc;
 }
 
 static void spec_sites(const struct socm_sites_plan *sp, struct socm_spec *out)
@@ -611,6 +648,7 @@ int socm_spec_journal_create(struct socm_spec *s, double t, long pid, struct soc
     free(s->config_text);
     free(s->plan_text);
     s->config_text = s->plan_text = NULL;
+    socm_memory_trim(); /* what the run holds from here on is far less */
     return rc;
 }
 

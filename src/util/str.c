@@ -2,6 +2,9 @@
 #include "util/str.h"
 
 #include <pthread.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 
@@ -272,4 +275,11 @@ void socm_intern_free_all(void)
     interned.names = NULL;
     interned.n = interned.cap = 0;
     pthread_mutex_unlock(&interned.lock);
+}
+
+void socm_memory_trim(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
 }

@@ -62,4 +62,8 @@ uint32_t socm_intern_id(const char *s);
 const char *socm_intern_name(uint32_t id);
 void socm_intern_free_all(void);
 
+/* Gives the memory freed so far back to the system where the C library can (a
+ * large structure freed in the middle of the heap otherwise stays counted). */
+void socm_memory_trim(void);
+
 #endif
