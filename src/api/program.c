@@ -475,6 +475,74 @@ int socm_program_resume(const char *dir, const struct socm_run_opts *o, struct s
     return rc;
 }
 
+/* The program's campaigns in the program file's order when it can still be read, else
+ * in the journal's; for each, its last journaled state ("pending" before it started). */
+static json_t *program_campaigns(json_t *states, const char *dir)
+{
+    json_t *rows = json_array();
+    json_t *begin = json_object_get(states, "");
+    const char *file = json_string_value(json_object_get(begin, "file"));
+    struct program p;
+    struct socm_error perr = {0};
+    if (file && program_load(file, dir, &p, &perr) == 0) {
+        for (size_t i = 0; i < p.n; i++) {
+            json_t *ev = json_object_get(states, p.c[i].name);
+            json_array_append_new(rows, json_pack("{s:s,s:s}", "name", p.c[i].name, "state",
+                                                  ev ? json_string_value(json_object_get(ev, "state"))
+                                                     : "pending"));
+        }
+        program_free(&p);
+        return rows;
+    }
+    const char *k;
+    json_t *ev;
+    json_object_foreach(states, k, ev)
+        if (k[0] && k[0] != ' ')
+            json_array_append_new(rows, json_pack("{s:s,s:s}", "name", k, "state",
+                                                  json_string_value(json_object_get(ev, "state"))));
+    return rows;
+}
+
+/* A program's or a program campaign's state as a campaign's state is named. */
+static const char *upper_state(const char *s)
+{
+    static const char *const map[][2] = {{"pending", "NEW"},    {"running", "EXECUTING"},
+                                         {"done", "DONE"},      {"failed", "FAILED"},
+                                         {"canceled", "CANCELED"}};
+    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+        if (s && !strcmp(s, map[i][0]))
+            return map[i][1];
+    return "EXECUTING";
+}
+
+json_t *socm_program_state_json(const char *dir, struct socm_error *err)
+{
+    json_t *states = read_journal(dir, err);
+    if (!states)
+        return NULL;
+    json_t *begin = json_object_get(states, "");
+    json_t *end = json_object_get(states, " end");
+    const char *name = json_string_value(json_object_get(begin, "program"));
+    json_t *rows = program_campaigns(states, dir);
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) {
+        const char *cn = json_string_value(json_object_get(r, "name"));
+        char *sd = socm_asprintf("%s/campaigns/%s", dir, cn);
+        json_t *row = json_pack("{s:s,s:s,s:o}", "campaign", cn, "state",
+                                upper_state(json_string_value(json_object_get(r, "state"))),
+                                "state_dir", access(sd, F_OK) == 0 ? json_string(sd) : json_null());
+        free(sd);
+        json_array_set_new(rows, i, row);
+    }
+    json_t *doc = json_pack("{s:o,s:s,s:o}", "program", name ? json_string(name) : json_null(),
+                            "state", end ? upper_state(json_string_value(json_object_get(end, "state")))
+                                         : "EXECUTING",
+                            "campaigns", rows);
+    json_decref(states);
+    return doc;
+}
+
 int socm_program_status(const char *dir, FILE *out, struct socm_error *err)
 {
     json_t *states = read_journal(dir, err);
@@ -485,20 +553,16 @@ int socm_program_status(const char *dir, FILE *out, struct socm_error *err)
     const char *name = json_string_value(json_object_get(begin, "program"));
     fprintf(out, "program %s: %s\n", name ? name : "?",
             end ? json_string_value(json_object_get(end, "state")) : "running");
-    /* Campaigns in the program file's order when it can be read, else journal order. */
-    struct program p;
-    struct socm_error perr = {0};
-    const char *file = json_string_value(json_object_get(begin, "file"));
-    bool have = file && program_load(file, dir, &p, &perr) == 0;
-    size_t n = have ? p.n : 0;
-    for (size_t i = 0; i < n; i++) {
-        json_t *ev = json_object_get(states, p.c[i].name);
-        const char *s = ev ? json_string_value(json_object_get(ev, "state")) : "pending";
-        char *sd = socm_asprintf("%s/campaigns/%s", dir, p.c[i].name);
+    json_t *rows = program_campaigns(states, dir);
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) {
+        const char *cn = json_string_value(json_object_get(r, "name"));
+        const char *s = json_string_value(json_object_get(r, "state"));
+        char *sd = socm_asprintf("%s/campaigns/%s", dir, cn);
         struct socm_error berr = {0};
         struct socm_bk *bk = access(sd, F_OK) == 0 ? socm_bk_load(sd, &berr) : NULL;
-        fprintf(out, "  campaign %-20s %-9s", p.c[i].name, !strcmp(s, "canceled") ? "not started"
-                                                              : s);
+        fprintf(out, "  campaign %-20s %-9s", cn, !strcmp(s, "canceled") ? "not started" : s);
         if (bk) {
             size_t nd = 0;
             for (size_t k = 0; k < bk->spec.n; k++)
@@ -509,8 +573,7 @@ int socm_program_status(const char *dir, FILE *out, struct socm_error *err)
         fputc('\n', out);
         free(sd);
     }
-    if (have)
-        program_free(&p);
+    json_decref(rows);
     json_decref(states);
     return 0;
 }

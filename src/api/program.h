@@ -8,6 +8,7 @@
 #include "config/value.h"
 #include "manager/bookkeeper.h"
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -27,6 +28,11 @@ char *socm_program_state_dir(const char *path, const char *state_dir, struct soc
 int socm_program_resume(const char *dir, const struct socm_run_opts *o, struct socm_error *err);
 /* Whether dir holds a program (its program.jsonl). */
 bool socm_program_is_state_dir(const char *dir);
+/* The program's state (socm status DIR --json): {"program", "state", "campaigns":
+ * [{"campaign", "state", "state_dir"}]} in the program file's order, states named as a
+ * campaign's (NEW: not started yet; CANCELED: never started because a campaign it
+ * comes after failed), state_dir null until the campaign has one. NULL with err. */
+json_t *socm_program_state_json(const char *dir, struct socm_error *err);
 /* Prints the program's state and each campaign's (socm status DIR). */
 int socm_program_status(const char *dir, FILE *out, struct socm_error *err);
 

@@ -90,6 +90,9 @@ FILE *socm_cli_human_out(void);
 /* run, resume, retry and cancel under --json: the campaign's `socm status --json`
  * document once the command is done (nothing if the directory cannot be read). */
 void socm_cli_status_json_print(const char *dir);
+/* A program's `socm status --json` document (each campaign with its status document's
+ * state and workflows); -1 with err if its journal cannot be read. */
+int socm_cli_program_json_print(const char *dir, struct socm_error *err);
 struct socm_sites_plan;
 /* `socm plan --json`'s document (also `socm run --dry-run --json`). */
 json_t *socm_cli_plan_json(const struct socm_campaign *c, const struct socm_sites_plan *sp);

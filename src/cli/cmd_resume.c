@@ -70,6 +70,8 @@ int socm_cmd_resume(int argc, char **argv)
                               : socm_bk_resume(dir, &o, &err);
     if (code < 0)
         return socm_cli_fail("resume", &err);
+    if (prog && socm_cli_json_on() && socm_cli_program_json_print(dir, &err) != 0)
+        return socm_cli_fail("resume", &err);
     if (!prog && socm_cli_json_on())
         socm_cli_status_json_print(dir);
     return code;

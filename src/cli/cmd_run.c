@@ -260,6 +260,12 @@ int socm_cmd_run(int argc, char **argv)
             int code = socm_program_run(files.v[0], state_dir, &o, resume, &err);
             if (code >= 0 && profile)
                 print_program_profile(files.v[0], state_dir);
+            if (code >= 0 && socm_cli_json_on()) {
+                char *pd = socm_program_state_dir(files.v[0], state_dir, &err);
+                if (!pd || socm_cli_program_json_print(pd, &err) != 0)
+                    code = -1;
+                free(pd);
+            }
             socm_strv_free(&files);
             socm_strv_free(&defs);
             return code < 0 ? socm_cli_fail("run", &err) : code;

@@ -206,6 +206,34 @@ void socm_cli_status_json_print(const char *dir)
     fflush(stdout);
 }
 
+int socm_cli_program_json_print(const char *dir, struct socm_error *err)
+{
+    json_t *doc = socm_program_state_json(dir, err);
+    if (!doc)
+        return -1;
+    /* Each campaign that has a state directory: its own status document's state and
+     * workflows, as `socm status DIR/campaigns/NAME --json` prints them. */
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(doc, "campaigns"), i, c) {
+        const char *sd = json_string_value(json_object_get(c, "state_dir"));
+        struct socm_error berr = {0};
+        struct socm_bk *bk = sd ? socm_bk_load(sd, &berr) : NULL;
+        json_t *st = bk ? status_json(bk, sd) : NULL;
+        json_object_set(c, "state", st ? json_object_get(st, "state") : json_object_get(c, "state"));
+        json_object_set(c, "workflows", st ? json_object_get(st, "workflows") : json_null());
+        json_decref(st);
+        socm_bk_free(bk);
+    }
+    char *t = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+    if (t)
+        puts(t);
+    free(t);
+    json_decref(doc);
+    fflush(stdout);
+    return 0;
+}
+
 /* How a watch ends: 0 the campaign is DONE, 1 it FAILED or was CANCELED, or its
  * manager is gone before the end (then `socm resume` continues it). */
 static int watch_code(const struct socm_bk *bk)
@@ -264,6 +292,9 @@ int socm_cmd_status(int argc, char **argv)
                  "exits 0 if the campaign is DONE, 1 otherwise; --watch --json prints one\n"
                  "compact document per line (JSON Lines). The text form shows the stdout and\n"
                  "stderr paths of each running or failed workflow (`socm logs` prints them).\n"
+                 "For a program's state directory: each campaign's state; --json prints\n"
+                 "{\"program\", \"state\", \"campaigns\": [{\"campaign\", \"state\", \"state_dir\",\n"
+                 "\"workflows\"}]}, each campaign's workflows as above.\n"
                  "\n"
                  "example:\n"
                  "  socm status ./socm-quickstart --json");
@@ -283,10 +314,11 @@ int socm_cmd_status(int argc, char **argv)
     struct socm_error err = {0};
     bool ended = false;
     int code = 0;
+    if (socm_program_is_state_dir(dir) && watch)
+        return socm_cli_usage("status", "%s is a program's state directory; --watch follows one "
+                              "campaign: socm status %s/campaigns/NAME --watch", dir, dir);
     if (socm_program_is_state_dir(dir) && json)
-        return socm_cli_usage("status", "%s is a program's state directory, which has no JSON "
-                              "form yet: ask each campaign's (socm status %s/campaigns/NAME --json)",
-                              dir, dir);
+        return socm_cli_program_json_print(dir, &err) == 0 ? 0 : socm_cli_fail("status", &err);
     if (socm_program_is_state_dir(dir))
         return socm_program_status(dir, stdout, &err) == 0 ? 0 : socm_cli_fail("status", &err);
     /* Watching: changes after this point wake the loop (the watch is set up before the

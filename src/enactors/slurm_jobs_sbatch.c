@@ -36,10 +36,22 @@ static const char batch_script[] =
     "# Written by socm (slurm-jobs enactor). The workflow's argv and environment are in\n"
     "# socm-argv.nul and socm-env.nul (NUL-separated): no value is parsed by the shell.\n"
     "# The command runs in $SOCM_WORKDIR; this directory keeps its output.\n"
+    "# The command's exit status is kept in socm-exit.ATTEMPT: if Slurm runs this job\n"
+    "# again (requeued after a node failure, or after its controller lost the job's end),\n"
+    "# a command that already ran to its end is not run a second time.\n"
     "while IFS= read -r -d '' kv; do export \"$kv\"; done < socm-env.nul\n"
     "mapfile -d '' -t argv < socm-argv.nul\n"
+    "done_file=$PWD/socm-exit.$SOCM_ATTEMPT\n"
+    "if [ -s \"$done_file\" ]; then\n"
+    "  read -r rc < \"$done_file\"\n"
+    "  echo \"socm: attempt $SOCM_ATTEMPT already ran to its end (exit $rc): not run again\" >&2\n"
+    "  exit \"$rc\"\n"
+    "fi\n"
     "cd -- \"$SOCM_WORKDIR\" || exit 1\n"
-    "exec srun --export=ALL \"${argv[@]}\"\n";
+    "srun --export=ALL \"${argv[@]}\"\n"
+    "rc=$?\n"
+    "echo \"$rc\" > \"$done_file.tmp\" && mv -f -- \"$done_file.tmp\" \"$done_file\"\n"
+    "exit \"$rc\"\n";
 
 static void mkdirs(const char *path)
 {

@@ -112,10 +112,21 @@ jq -e '.workflows[1] | .start_s == null and .end_s == null and .max_rss_mb == nu
 [ "$(wc -l <watch.jsonl)" -ge 1 ] || fail "status --watch --json printed nothing"
 check status watch.jsonl lines
 err 2 "$SOCM_BIN" status q.toml
-# A program's state directory has no JSON form yet: refused, its campaigns' have one.
+# A program of campaigns: `bad` fails, `after-bad` is never started, `one` is done.
 printf '[[campaign_set]]\nname = "one"\nfile = "q.toml"\n' >prog.toml
-"$SOCM_BIN" run -q prog.toml --state-dir progst >/dev/null 2>&1 || fail "program run: exit $?"
-err 2 "$SOCM_BIN" status progst
+printf '[[campaign_set]]\nname = "bad"\nfile = "bad.toml"\n' >>prog.toml
+printf '[[campaign_set]]\nname = "after-bad"\nfile = "q.toml"\nafter = ["bad"]\n' >>prog.toml
+ok program 1 "$SOCM_BIN" run -q prog.toml --state-dir progst
+jq -e '.state == "FAILED" and ([.campaigns[].campaign] == ["one", "bad", "after-bad"])
+       and (.campaigns[0] | .state == "DONE" and (.workflows | length) == 3
+                            and (.state_dir | endswith("progst/campaigns/one")))
+       and (.campaigns[1] | .state == "FAILED" and .workflows[0].state == "FAILED")
+       and (.campaigns[2] | .state == "CANCELED" and .state_dir == null and .workflows == null)' \
+    "o$n.json" >/dev/null || fail "program run --json: $(cat "o$n.json")"
+ok program 0 "$SOCM_BIN" status progst
+cmp -s "o$n.json" "o$((n - 1)).json" || fail "program: status --json differs from run --json"
+ok program 1 "$SOCM_BIN" resume -q progst
+err 2 "$SOCM_BIN" status progst --watch
 ok status 0 "$SOCM_BIN" status progst/campaigns/one
 err 2 "$SOCM_BIN" report nowhere
 err 2 "$SOCM_BIN" events q.toml

@@ -44,6 +44,7 @@ fail() {
   echo "FAIL: $*" >&2
   for e in J P; do
     [ -f "${sd[$e]:-/}/socm.log" ] && { echo "== $e: ${sd[$e]}/socm.log" >&2; tail -25 "${sd[$e]}/socm.log" >&2; }
+    [ -n "${name[$e]:-}" ] && { echo "== $e: its Slurm jobs" >&2; sacct_jobs "${name[$e]}" JobID,State,Submit,Start,End,NodeList,WorkDir >&2 || true; }
   done
   exit 1
 }

@@ -11,6 +11,9 @@
 #  C. killed while sbatch runs (the same wrapper), then `socm cancel` with no manager:
 #     the job Slurm accepted, whose id socm never recorded, is scancel'd (it does not
 #     run to its end), and the campaign is recorded CANCELED before cancel returns.
+#  Q. R's job for `a`, ended, is requeued (`scontrol requeue`, as Slurm does when its
+#     controller lost a job's end and the node then fails): the batch script sees that
+#     the attempt's command already ran to its end and does not run it again.
 . "$(dirname "$0")/lib.sh"
 pids=()
 cleanup() {
@@ -105,6 +108,24 @@ once a b c
 grep -q "never started" "$tmp/socm-$R/socm.log" && fail "R: resume started a workflow again"
 [ "$(sacct_jobs "$R" JobID | wc -l)" -eq 3 ] || fail "R: expected 3 Slurm jobs: $(sacct_jobs "$R" JobID,WorkDir)"
 echo "R ok"
+
+# ---------------------------------------------------------------- Q
+read -r _ qa _ < "$tmp/socm-$R/workflows/a/socm-slurm-job"
+scontrol requeue "$qa" || fail "Q: scontrol requeue $qa"
+for ((i = 0; i < 100; i++)); do
+  [ "$(squeue -h -j "$qa" -o %i 2>/dev/null)" = "$qa" ] && break
+  sleep 0.1
+done
+scontrol update jobid="$qa" StartTime=now 2>/dev/null || true
+for ((i = 0; i < 600; i++)); do
+  [ -z "$(squeue -h -j "$qa" -o %i 2>/dev/null)" ] && break
+  sleep 0.1
+done
+[ -z "$(squeue -h -j "$qa" -o %i 2>/dev/null)" ] || fail "Q: requeued job $qa never ran"
+once a
+grep -q "attempt 1 already ran to its end (exit 0): not run again" "$tmp/socm-$R/workflows/a/slurm-$qa.out" ||
+  fail "Q: the requeued job did not say why it ran nothing: $(cat "$tmp/socm-$R/workflows/a/slurm-$qa.out")"
+echo "Q ok"
 
 rc=0; "$bin" resume "$tmp/socm-$B" --quiet || rc=$?
 [ "$rc" -eq 0 ] || fail "B: resume exit $rc: $(tail "$tmp/socm-$B/socm.log")"
