@@ -21,7 +21,11 @@
  * plan_bench digests (the plan digests tests/unit/test_plan_digest.c expects, as
  * tests/data/planner/plan_digests.txt holds them), or
  * plan_bench remote N SEEDS (remote campaigns: time's core-hours and cores against
- * heft-socm's, and the batch plan on time's cores against its lower bound), or
+ * heft-socm's — apart where heft-socm's plan overcommits a node's memory — and the
+ * batch plan on time's cores against its lower bound), or
+ * plan_bench probe SHAPE N SEED CORES BUDGET (time's best of BUDGET orders on CORES
+ * cores for the K-th campaign, against its remote deadline and the energetic
+ * bound: how near a count is to meeting the deadline), or
  * plan_bench quality N SEEDS [POLICY] (batch makespan ÷ bounds over SEEDS campaigns
  * per shape, with an energetic bound no plan can beat and, for `time`, the plain
  * upward-rank plan's makespan ÷ max(cp, work ÷ cores); PLAN_BENCH_SEED=K picks the K-th campaign of each shape and size in the
@@ -135,87 +139,22 @@ static double measure(const char *shape, size_t n, const char *policy, enum socm
     return res[0];
 }
 
-/* Work that can be done in the first x minutes of any plan: at most cores × x,
- * and each workflow at most cpus × (x − its head), within its walltime. f[x] for
- * x = 0, 1, …, len − 1 minutes; `from` is the head (or, for the last x minutes,
- * the tail) of each workflow. */
-static void early_work(const struct socm_plan_input *in, const double *from, double cores, bool mem, double *f,
-                       size_t len)
-{
-    for (size_t x = 0; x < len; x++) {
-        double a = 0;
-        for (size_t j = 0; j < in->n; j++) {
-            double d = (double)x - from[j], w = in->reqs[j].walltime_min;
-            a += (mem ? in->reqs[j].memory_mb : (double)in->reqs[j].cpus) * (d < 0 ? 0 : d > w ? w : d);
-        }
-        f[x] = a < cores * (double)x ? a : cores * (double)x;
-    }
-}
-
-/* An energetic lower bound, for the benchmark only (it tells how close to the
- * issue's bound any plan could come; the planner reports the issue's bounds and
- * the window bound). In a plan of makespan M, for x + y ≤ M: the work done in
- * [0, x] is at most early(x) (heads), in [M − y, M] at most late(y) (tails), in
- * between at most cores × (M − x − y); so M ≥ x + y + (work − early(x) −
- * late(y)) ÷ cores. M is scanned up in steps of 0.25 min from max(cp, work ÷
- * cores); an interval [M, M + 0.25) is ruled out when some x + y ≤ M (whole
- * minutes) gives more than M + 0.25. Returns the first M not ruled out. */
-static double energetic_bound_of(const struct socm_plan_input *in, double cores, bool mem, double cp);
-
-/* The energetic bound on cores and, as memory is a resource of the same kind, on
- * memory: the allocation's memory (memory per node × cores ÷ cores per node) over
- * time bounds the memory × walltime the workflows need in the same way. */
+/* The energetic bound (src/planner/bounds.c, with its proof) on cores and, as
+ * memory is a resource of the same kind for plans that keep every node's memory,
+ * on memory: the allocation's memory (memory per node × cores ÷ cores per node)
+ * over time bounds the memory × walltime the workflows need in the same way.
+ * Here without the planner's size cap. */
 static double energetic_bound(const struct socm_plan_input *in, int64_t cores, double cp)
 {
+    size_t nn = in->n ? in->n : 1;
+    double *head = socm_xcalloc(nn, sizeof *head), *tail = socm_xcalloc(nn, sizeof *tail);
+    socm_plan_heads_tails(in, head, tail);
     double pool = in->resource->memory_per_node_mb * (double)cores / (double)in->resource->cores_per_node;
-    double m = energetic_bound_of(in, (double)cores, false, cp);
-    return getenv("PLAN_BENCH_NO_MEM_BOUND") ? m : fmax(m, energetic_bound_of(in, pool, true, cp));
-}
-
-static double energetic_bound_of(const struct socm_plan_input *in, double cores, bool mem, double cp)
-{
-    size_t n = in->n;
-    int *topo = socm_xmalloc((n ? n : 1) * sizeof *topo);
-    double *head = socm_xcalloc(n ? n : 1, sizeof *head), *tail = socm_xcalloc(n ? n : 1, sizeof *tail), work = 0;
-    if (socm_plan_topo(in->dag, topo) < 0) {
-        fprintf(stderr, "plan_bench: the generated DAG has a cycle\n");
-        exit(2);
-    }
-    for (size_t k = 0; k < n; k++) {
-        int u = topo[k], v = topo[n - 1 - k];
-        const struct socm_intv *p = &in->dag->pred[u], *s = &in->dag->succ[v];
-        for (size_t j = 0; j < p->n; j++)
-            head[u] = fmax(head[u], head[p->v[j]] + in->reqs[p->v[j]].walltime_min);
-        for (size_t j = 0; j < s->n; j++)
-            tail[v] = fmax(tail[v], tail[s->v[j]] + in->reqs[s->v[j]].walltime_min);
-        work += (mem ? in->reqs[u].memory_mb : (double)in->reqs[u].cpus) * in->reqs[u].walltime_min;
-    }
-    double m = fmax(cp, work / cores);
-    size_t len = (size_t)(2 * m) + 2;
-    double *ea = socm_xmalloc(len * sizeof *ea), *lb = socm_xmalloc(len * sizeof *lb);
-    early_work(in, head, cores, mem, ea, len);
-    early_work(in, tail, cores, mem, lb, len);
-    /* lb[y] becomes max over y' ≤ y of y' − late(y') ÷ cores. */
-    for (size_t y = 0; y < len; y++) {
-        lb[y] = (double)y - lb[y] / cores;
-        if (y > 0 && lb[y - 1] > lb[y])
-            lb[y] = lb[y - 1];
-    }
-    for (; m < 2 * (double)len; m += 0.25) {
-        double best = -INFINITY;
-        for (size_t x = 0; (double)x <= m && x < len; x++) {
-            size_t y = (size_t)floor(m - (double)x);
-            double v = (double)x - ea[x] / (double)cores + lb[y < len ? y : len - 1];
-            best = v > best ? v : best;
-        }
-        if (!(work / (double)cores + best > m + 0.25))
-            break;
-    }
-    free(topo);
+    double m = socm_plan_energetic(in, head, tail, (double)cores, false, cp);
+    if (!getenv("PLAN_BENCH_NO_MEM_BOUND"))
+        m = fmax(m, socm_plan_energetic(in, head, tail, pool, true, cp));
     free(head);
     free(tail);
-    free(ea);
-    free(lb);
     return m;
 }
 
@@ -284,6 +223,7 @@ static void quality(size_t n, unsigned seeds, const char *policy)
 }
 
 static double last_energetic; /* of the last batch plan_seeded() */
+static bool last_mem_ok;       /* whether the last plan_seeded() keeps every node's memory */
 
 /* One policy's plan of campaign (shape, n, seed k) on tiger3: remote with the
  * benchmark's deadline, or batch on `cores`. */
@@ -299,6 +239,8 @@ static int plan_seeded(const char *shape, size_t n, unsigned k, const char *poli
     in.deadline_min = schema == SOCM_SCHEMA_BATCH ? 1e9 : deadline_for(&in);
     struct socm_error err = {0};
     int rc = socm_plan_make(socm_planner_find(policy), &in, p, &err);
+    if (rc == 0)
+        last_mem_ok = socm_plan_node_memory_violation(&in, p) < 0;
     if (rc < 0)
         printf("%s %zu seed %u %s: %s\n", shape, n, k, policy, err.msg);
     else if (schema == SOCM_SCHEMA_BATCH)
@@ -344,12 +286,13 @@ static void remote_quality(size_t n, unsigned seeds)
 {
     const char *shapes[] = {"layered", "chains", "wide"};
     double sum_save = 0, worst_batch = 0, sum_max = 0, worst_remote = 0, cpu_max = 0, worst_be = 0;
-    unsigned cnt = 0, more_cores = 0;
+    unsigned cnt = 0, more_cores = 0, more_cores_ok = 0;
     for (int sh = 0; sh < 3; sh++)
         for (unsigned k = 0; k < seeds; k++) {
             struct socm_plan h, t, b;
             if (plan_seeded(shapes[sh], n, k, "heft-socm", SOCM_SCHEMA_REMOTE, 0, &h) < 0)
                 continue;
+            bool heft_mem_ok = last_mem_ok;
             struct timespec c0, c1;
             clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
             int trc = plan_seeded(shapes[sh], n, k, "time", SOCM_SCHEMA_REMOTE, 0, &t);
@@ -371,13 +314,15 @@ static void remote_quality(size_t n, unsigned seeds)
                 socm_plan_free(&b);
             }
             printf("%-7s %5zu seed %2u  heft-socm %5lld cores %9.0f core-h  time %5lld cores %9.0f core-h  saving "
-                   "%5.1f %% (most possible with ≤ heft-socm's cores %5.1f %%)  remote makespan/lower bound %.3f  batch makespan/lower bound %.3f (/energetic %.3f)\n",
+                   "%5.1f %% (most possible with ≤ heft-socm's cores %5.1f %%)  remote makespan/lower bound %.3f  batch makespan/lower bound %.3f (/energetic %.3f)%s\n",
                    shapes[sh], n, k, (long long)h.cores, hch, (long long)t.cores, tch, 100 * (1 - tch / hch),
-                   100 * (1 - work / hch), t.makespan / t.lower_bound, br, be);
+                   100 * (1 - work / hch), t.makespan / t.lower_bound, br, be,
+                   heft_mem_ok ? "" : "  (heft-socm's plan overcommits a node's memory)");
             worst_remote = fmax(worst_remote, t.makespan / t.lower_bound);
             sum_save += 1 - tch / hch;
             sum_max += 1 - work / hch;
             more_cores += t.cores > h.cores;
+            more_cores_ok += t.cores > h.cores && heft_mem_ok;
             cnt++;
             socm_plan_free(&h);
             socm_plan_free(&t);
@@ -385,14 +330,52 @@ static void remote_quality(size_t n, unsigned seeds)
     seed_offset = 0;
     if (cnt)
         printf("%u campaigns of %zu: time saves %.1f %% core-hours on average (the most any plan could with no more "
-               "cores than heft-socm: %.1f %%); more cores than heft-socm in %u; worst makespan/lower bound: remote "
-               "%.3f, batch %.3f (to the energetic bound %.3f); time's planning up to %.0f ms CPU\n",
-               cnt, n, 100 * sum_save / cnt, 100 * sum_max / cnt, more_cores, worst_remote, worst_batch, worst_be,
-               cpu_max);
+               "cores than heft-socm: %.1f %%); more cores than heft-socm in %u (where heft-socm's plan keeps every "
+               "node's memory: %u); worst makespan/lower bound: remote %.3f, batch %.3f (to the energetic bound "
+               "%.3f); time's planning up to %.0f ms CPU\n",
+               cnt, n, 100 * sum_save / cnt, 100 * sum_max / cnt, more_cores, more_cores_ok, worst_remote,
+               worst_batch, worst_be, cpu_max);
+}
+
+/* One count of the deadline search by hand: campaign (shape, n, seed k) on `cores`
+ * cores with the best of `budget` orders (batch-style search: the smallest
+ * makespan), printed with its remote deadline and the energetic bound (with
+ * memory) on that count. */
+static void probe(const char *shape, size_t n, unsigned k, int64_t cores, size_t budget)
+{
+    seed_offset = k;
+    campaign_seed(shape, n, seed_offset);
+    struct gen g = {0};
+    make(&g, shape, n);
+    struct socm_plan_input in = {.n = g.n, .reqs = g.reqs, .names = (const char *const *)g.names, .dag = &g.dag,
+                                 .resource = cluster_for(shape, n), .schema = SOCM_SCHEMA_REMOTE};
+    in.deadline_min = deadline_for(&in);
+    struct socm_plan p;
+    struct socm_error err = {0};
+    struct timespec c0, c1;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
+    int rc = socm_plan_time_on(&in, cores, budget, &p, &err);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+    double cpu = (double)(c1.tv_sec - c0.tv_sec) * 1e3 + (double)(c1.tv_nsec - c0.tv_nsec) / 1e6;
+    if (rc == 0) {
+        socm_plan_bounds(&in, &p);
+        printf("%s seed %u cores %lld budget %zu: makespan %.1f deadline %.1f lower bound %.1f energetic %.1f "
+               "cpu %.1f ms\n",
+               shape, k, (long long)cores, budget, p.makespan, in.deadline_min, p.lower_bound,
+               energetic_bound(&in, cores, p.cp_bound), cpu);
+        socm_plan_free(&p);
+    } else {
+        printf("%s seed %u cores %lld: %s\n", shape, k, (long long)cores, err.msg);
+    }
+    gen_free(&g);
 }
 
 int main(int argc, char **argv)
 {
+    if (argc == 7 && strcmp(argv[1], "probe") == 0) {
+        probe(argv[2], strtoul(argv[3], NULL, 10), (unsigned)atoi(argv[4]), atoll(argv[5]), strtoul(argv[6], NULL, 10));
+        return 0;
+    }
     if (getenv("PLAN_BENCH_SEED"))
         seed_offset = strtoull(getenv("PLAN_BENCH_SEED"), NULL, 10);
     if (argc >= 4 && strcmp(argv[1], "quality") == 0) { /* quality N SEEDS [POLICY] */

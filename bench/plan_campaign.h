@@ -253,13 +253,16 @@ static inline void campaign_seed(const char *shape, size_t n, uint64_t k)
 }
 
 /* The regression cases of plan digests: every shape, a few hundred workflows,
- * both built-in policies, remote and batch. */
+ * both built-in policies, remote and batch; then `time` remote on 120 workflows
+ * of layered, chains and wide (where its deadline search tries half a node less
+ * with many orders). */
 static const char *const campaign_digest_shapes[] = {"layered",          "chains",          "wide",
                                                      "layered@universe", "chains@universe", "wide@universe",
                                                      "deep@universe"};
 static const char *const campaign_digest_policies[] = {"time", "heft-socm"};
 #define CAMPAIGN_DIGEST_N 300
-#define CAMPAIGN_DIGEST_CASES (7 * 2 * 2)
+#define CAMPAIGN_DIGEST_SMALL_N 120
+#define CAMPAIGN_DIGEST_CASES (7 * 2 * 2 + 3)
 
 /* Case i of the regression cases (0 ≤ i < CAMPAIGN_DIGEST_CASES) planned as the
  * benchmark plans it (remote with its deadline; batch on 2,016 cores), as one
@@ -267,9 +270,11 @@ static const char *const campaign_digest_policies[] = {"time", "heft-socm"};
  * planner's error in buf. */
 static inline int campaign_digest_line(size_t i, char *buf, size_t size)
 {
-    const char *shape = campaign_digest_shapes[i / 4], *policy = campaign_digest_policies[i / 2 % 2];
-    enum socm_schema schema = i % 2 ? SOCM_SCHEMA_BATCH : SOCM_SCHEMA_REMOTE;
-    size_t n = CAMPAIGN_DIGEST_N;
+    bool small = i >= 7 * 2 * 2;
+    const char *shape = campaign_digest_shapes[small ? i - 7 * 2 * 2 : i / 4];
+    const char *policy = small ? "time" : campaign_digest_policies[i / 2 % 2];
+    enum socm_schema schema = !small && i % 2 ? SOCM_SCHEMA_BATCH : SOCM_SCHEMA_REMOTE;
+    size_t n = small ? CAMPAIGN_DIGEST_SMALL_N : CAMPAIGN_DIGEST_N;
     campaign_seed(shape, n, 0);
     struct gen g = {0};
     make(&g, shape, n);

@@ -99,11 +99,11 @@ struct search {
     struct socm_plan best;
     size_t evals, budget;
     int fbi_rounds;
-    double bound; /* max(critical path, work ÷ cores): no plan is shorter */
+    double bound; /* max(critical path, work ÷ cores, the caller's target): stop at it */
 };
 
 /* Whether another plan may still be tried: budget left and the best plan not
- * already at the bound. */
+ * already at the bound (or the caller's target). */
 static bool more(const struct search *s, size_t evals)
 {
     return s->evals + evals <= s->budget && s->best.makespan > s->bound * (1 + 1e-12);
@@ -171,7 +171,7 @@ static int consider(struct search *s, const struct okeys *o)
 }
 
 int socm_plan_order_search(const struct socm_plan_input *in, int64_t cores, socm_order_fn fn, void *ctx,
-                           size_t budget, struct socm_plan *out, struct socm_error *err)
+                           size_t budget, double target, struct socm_plan *out, struct socm_error *err)
 {
     size_t n = in->n, nn = n ? n : 1;
     int *topo = socm_xmalloc(nn * sizeof *topo);
@@ -194,6 +194,9 @@ int socm_plan_order_search(const struct socm_plan_input *in, int64_t cores, socm
     struct search s = {.in = in, .cores = cores, .fn = fn, .ctx = ctx, .budget = budget ? budget : 1,
                         .fbi_rounds = SEARCH_FBI_ROUNDS,
                         .bound = cores > 0 && work / (double)cores > maxrank ? work / (double)cores : maxrank};
+    /* A plan meeting the target is as good as a shorter one: stop there. */
+    if (target > s.bound)
+        s.bound = target;
     s.indeg = socm_xmalloc(nn * sizeof *s.indeg);
     s.heap = socm_xmalloc(nn * sizeof *s.heap);
     s.order = socm_xmalloc(nn * sizeof *s.order);
@@ -225,7 +228,8 @@ int socm_plan_order_search(const struct socm_plan_input *in, int64_t cores, socm
     for (size_t it = 0; rc >= 0 && more(&s, 1) && n > 1; it++) {
         double perturb = SEARCH_PERTURB * (double)(1 + it % 3);
         for (size_t i = 0; i < n; i++) {
-            k1[i] = rank[i] * (1 + perturb * (2 * unit(&rng) - 1));
+            double r = 2 * unit(&rng) - 1;
+            k1[i] = rank[i] * (1 + perturb * r);
             k2[i] = 0;
         }
         consider(&s, &o);

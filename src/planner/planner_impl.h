@@ -37,6 +37,14 @@ double socm_plan_pilot_walltime(double makespan, double deadline);
 /* Fills cp_bound, work_bound, lower_bound and efficiency of `plan` (plan->cores and
  * plan->makespan must be set). */
 void socm_plan_bounds(const struct socm_plan_input *in, struct socm_plan *plan);
+/* head[u]: the longest chain of walltimes before workflow u; tail[u]: after it.
+ * Returns the critical path (0 on a cycle). */
+double socm_plan_heads_tails(const struct socm_plan_input *in, double *head, double *tail);
+/* The energetic lower bound on the makespan (bounds.c, with its proof) for a
+ * resource of capacity `cap` over time: cores, or if `mem` memory (MB); `from` is
+ * a bound already known. O(n × from + from²): callers cap it by size. */
+double socm_plan_energetic(const struct socm_plan_input *in, const double *head, const double *tail, double cap,
+                           bool mem, double from);
 /* The first node whose memory the plan overcommits at some time (memory split
  * over a workflow's nodes in proportion to its cores there), or -1. */
 int64_t socm_plan_node_memory_violation(const struct socm_plan_input *in, const struct socm_plan *plan);
@@ -66,7 +74,7 @@ typedef int (*socm_order_fn)(void *ctx, const struct socm_plan_input *in, const 
  * upward rank first, then other priority rules and a seeded local search over
  * orders; the smallest makespan wins (the earliest found on ties). Deterministic. */
 int socm_plan_order_search(const struct socm_plan_input *in, int64_t cores, socm_order_fn fn, void *ctx,
-                           size_t budget, struct socm_plan *out, struct socm_error *err);
+                           size_t budget, double target, struct socm_plan *out, struct socm_error *err);
 /* Policy `time` on exactly `cores` cores with a search budget of `budget` plans
  * (1: the plain upward-rank plan); socm_plan_time_search_budget(n) is the budget
  * its schedule() uses for n workflows. */

@@ -29,15 +29,20 @@ printf '#!/bin/sh\necho "JobID|State|ExitCode"\n[ -e %s/canceled ] && echo "4242
 printf '#!/bin/sh\ntouch %s/canceled\n' "$tmp" > stubs/scancel
 printf '#!/bin/sh\necho "n1|idle|8|8000|debug*"\n' > stubs/sinfo
 printf '#!/bin/sh\necho n1\n' > stubs/scontrol
-# srun: writes into the sandbox the command it was given (after srun's options)
-# NUL-separated, the environment it would pass on, where it runs and what socm told it.
+# srun: writes into the sandbox the command it was given (after srun's options and
+# the step wrapper of slurm-jobs, `bash -c STEP socm-step DONE_BASE`) NUL-separated,
+# the environment it would pass on, where it runs and what socm told it; then runs the
+# wrapper as task 0 (which runs the command).
 cat > stubs/srun <<'SH'
 #!/bin/sh
 while [ $# -gt 0 ]; do case $1 in --*) shift ;; *) break ;; esac; done
+step= done_base=
+if [ "$1" = bash ] && [ "$2" = -c ] && [ "$4" = socm-step ]; then step=$3 done_base=$5; shift 5; fi
 printf '%s\0' "$@" > "$SOCM_SANDBOX/srun.argv"
 printf '%s' "$HOSTILE" > "$SOCM_SANDBOX/srun.env"
 pwd > "$SOCM_SANDBOX/srun.pwd"
 env | grep -E '^(SOCM_(CAMPAIGN|WORKFLOW|ATTEMPT|WORKDIR|CORES)|OMP_NUM_THREADS)=' | sort > "$SOCM_SANDBOX/srun.socm"
+[ -z "$step" ] || SLURM_PROCID=0 exec bash -c "$step" socm-step "$done_base" "$@" > /dev/null
 SH
 chmod +x stubs/*
 export SOCM_SLURM_BINDIR=$tmp/stubs
@@ -103,6 +108,15 @@ if run_until sbatch.script j.toml "$nasty/j"; then
   (cd "$nasty/j/workflows/w" && PATH=$tmp/stubs:$PATH bash "$tmp/sbatch.script") || fail "socm-job.sh failed"
   printf '%s\0' printf "%s|" "a b" "it's \"q\"" "\$(id) \`id\`" "$(printf 'l1\nl2')" "*" "" > want.argv
   cmp -s want.argv "$nasty/j/workflows/w/srun.argv" || fail "argv changed on its way: $(od -c "$nasty/j/workflows/w/srun.argv" | head)"
+  # The command ran to its end: the same job run again (requeued) does not run it.
+  [ "$(cat "$nasty/j/workflows/w/socm-done.1.0" 2>/dev/null)" = 0 ] ||
+    fail "slurm-jobs: no socm-done.1.0 with the command's exit status"
+  rm "$nasty/j/workflows/w/srun.argv"
+  (cd "$nasty/j/workflows/w" && PATH=$tmp/stubs:$PATH bash "$tmp/sbatch.script" 2> "$tmp/again.err") ||
+    fail "socm-job.sh run again: exit $?"
+  [ -e "$nasty/j/workflows/w/srun.argv" ] && fail "socm-job.sh run again ran the command again"
+  grep -q "attempt 1 already ran to its end (exit 0): not run again" "$tmp/again.err" ||
+    fail "socm-job.sh run again: $(cat "$tmp/again.err")"
   printf "v 'a' \"b\" \$X; rm -rf /nonexistent\nend" > want.env
   cmp -s want.env "$nasty/j/workflows/w/srun.env" || fail "environment changed on its way: $(cat "$nasty/j/workflows/w/srun.env")"
   # the command runs in the campaign's working directory (where `socm run` started),

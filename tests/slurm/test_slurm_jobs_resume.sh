@@ -14,10 +14,14 @@
 #  Q. R's job for `a`, ended, is requeued (`scontrol requeue`, as Slurm does when its
 #     controller lost a job's end and the node then fails): the batch script sees that
 #     the attempt's command already ran to its end and does not run it again.
+#  F. the node under a running job fails (srun then exits 0, the step canceled): the
+#     requeued job runs the command again, to its end: two starts, one end, DONE.
 . "$(dirname "$0")/lib.sh"
 pids=()
+downed=
 cleanup() {
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  [ -n "$downed" ] && "$cluster" node-up "$downed" >/dev/null 2>&1
   rm -f "$tmp/hang"
   for d in "$tmp"/socm-*; do [ -d "$d" ] && "$bin" cancel "$d" >/dev/null 2>&1; done
 }
@@ -126,6 +130,29 @@ once a
 grep -q "attempt 1 already ran to its end (exit 0): not run again" "$tmp/socm-$R/workflows/a/slurm-$qa.out" ||
   fail "Q: the requeued job did not say why it ran nothing: $(cat "$tmp/socm-$R/workflows/a/slurm-$qa.out")"
 echo "Q ok"
+
+# ---------------------------------------------------------------- F
+F=fjobs-$tag
+{ slurm_head "$F" slurm-jobs 1 batch 1h
+  wf f 15
+} > f.toml
+"$bin" run f.toml --quiet & fpid=$!; pids+=("$fpid")
+for ((i = 0; i < 300; i++)); do
+  [ "$(grep -c "^S f " "$M" 2>/dev/null)" -ge 1 ] && break
+  sleep 0.1
+done
+fnode=$(squeue -h --name="socm-$F" -t R -o %N)
+[ -n "$fnode" ] || fail "F: f's job never ran"
+downed=$fnode
+"$cluster" node-down "$fnode" 2>/dev/null
+sleep 3
+"$cluster" node-up "$fnode" 2>/dev/null
+downed=
+rc=0; wait "$fpid" || rc=$?
+[ "$rc" -eq 0 ] || fail "F: exit $rc: $(tail "$tmp/socm-$F/socm.log")"
+[ "$(grep -c "^S f " "$M")" -eq 2 ] && [ "$(grep -c "^E f " "$M")" -eq 1 ] ||
+  fail "F: f did not run again after its node failed: $(grep " f " "$M")"
+echo "F ok"
 
 rc=0; "$bin" resume "$tmp/socm-$B" --quiet || rc=$?
 [ "$rc" -eq 0 ] || fail "B: resume exit $rc: $(tail "$tmp/socm-$B/socm.log")"

@@ -94,8 +94,8 @@ static void test_search_properties(void **state)
         a->dag = b->dag = &f.dag;
         struct socm_plan pa, pb;
         struct socm_error err = {0};
-        assert_int_equal(socm_plan_order_search(in, 16, stub, a, budget, &pa, &err), 0);
-        assert_int_equal(socm_plan_order_search(in, 16, stub, b, budget, &pb, &err), 0);
+        assert_int_equal(socm_plan_order_search(in, 16, stub, a, budget, 0, &pa, &err), 0);
+        assert_int_equal(socm_plan_order_search(in, 16, stub, b, budget, 0, &pb, &err), 0);
         assert_true(a->calls >= 1 && a->calls <= budget);
         /* deterministic */
         assert_int_equal(a->calls, b->calls);
@@ -116,6 +116,52 @@ static void test_search_properties(void **state)
     }
 }
 
+/* With a target makespan (the deadline search: any plan meeting the deadline will
+ * do) the search stops at the first plan that meets it: every forward plan before
+ * the last missed the target, and the one returned meets it; a target no plan
+ * meets changes nothing. */
+static void test_search_stops_at_target(void **state)
+{
+    (void)state;
+    unsigned stopped = 0;
+    for (uint64_t seed = 1; seed <= 25; seed++) {
+        struct fx f = {0};
+        random_campaign(&f, seed * 2654435761ULL);
+        const struct socm_plan_input *in = fx_input(&f, SOCM_SCHEMA_REMOTE, 16, 1e9);
+        struct rec *all = calloc(1, sizeof *all), *low = calloc(1, sizeof *low), *r = calloc(1, sizeof *r);
+        all->dag = low->dag = r->dag = &f.dag;
+        struct socm_plan pa, pl, p;
+        struct socm_error err = {0};
+        assert_int_equal(socm_plan_order_search(in, 16, stub, all, 40, 0, &pa, &err), 0);
+        assert_int_equal(socm_plan_order_search(in, 16, stub, low, 40, 1, &pl, &err), 0);
+        assert_int_equal(low->calls, all->calls);
+        assert_true(pl.makespan == pa.makespan);
+        /* a target between the plain plan's makespan and the best one */
+        double target = (all->makespan[0] + pa.makespan) / 2;
+        assert_int_equal(socm_plan_order_search(in, 16, stub, r, 40, target, &p, &err), 0);
+        if (pa.makespan <= target) {
+            assert_true(p.makespan <= target);
+            size_t last = 0;
+            for (size_t i = 0; i < r->calls; i++)
+                if (r->forward[i])
+                    last = i;
+            for (size_t i = 0; i < last; i++)
+                if (r->forward[i])
+                    assert_true(r->makespan[i] > target);
+            assert_true(r->makespan[last] <= target);
+            stopped += r->calls < all->calls;
+        }
+        socm_plan_free(&pa);
+        socm_plan_free(&pl);
+        socm_plan_free(&p);
+        free(all);
+        free(low);
+        free(r);
+        fx_free(&f);
+    }
+    assert_true(stopped > 0); /* the target did cut some searches short */
+}
+
 static void test_refusal_passed_on(void **state)
 {
     (void)state;
@@ -127,7 +173,7 @@ static void test_refusal_passed_on(void **state)
     struct socm_plan p = {0};
     struct socm_error err = {0};
     assert_int_equal(socm_plan_order_search(fx_input(&f, SOCM_SCHEMA_BATCH, 16, 1e9), 16, stub, r,
-                                            20, &p, &err),
+                                            20, 0, &p, &err),
                      -1);
     assert_non_null(strstr(err.msg, "stub: cannot place W"));
     assert_null(p.entries);
@@ -153,7 +199,7 @@ static void test_cycle_refused(void **state)
     struct socm_plan p = {0};
     struct socm_error err = {0};
     assert_int_equal(socm_plan_order_search(fx_input(&f, SOCM_SCHEMA_BATCH, 16, 1e9), 16, stub, r,
-                                            20, &p, &err),
+                                            20, 0, &p, &err),
                      -1);
     assert_non_null(strstr(err.msg, "cycle"));
     assert_int_equal(r->calls, 0);
@@ -187,6 +233,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_search_properties),
+        cmocka_unit_test(test_search_stops_at_target),
         cmocka_unit_test(test_refusal_passed_on),
         cmocka_unit_test(test_cycle_refused),
         cmocka_unit_test(test_time_cycle_refused),

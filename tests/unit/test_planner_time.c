@@ -273,6 +273,38 @@ static void test_errors(void **state)
     fx_free(&f);
 }
 
+/* The energetic bound: work with both a chain before and a chain after it. 8
+ * cores; two chains P (1 core, 10 min) → M (8 cores, 10 min) → Q (1 core, 10
+ * min): critical path 30, work 200 / 8 = 25, window bound 10 + 180 / 8 = 32.5.
+ * But in the first 10 min only the Ps can run (20 core-min of 80) and in the
+ * last 10 only the Qs, so the other 160 core-min need 20 min between them: 40,
+ * which the plan reaches (the bound is found to within 1/4 min). */
+static void test_energetic_bound(void **state)
+{
+    (void)state;
+    struct fx f = {0};
+    fx_resource(&f, "t", 1, 8, 1000, NULL, 0);
+    for (int c = 0; c < 2; c++) {
+        fx_add(&f, 1, 0, 10);
+        fx_add(&f, 8, 0, 10);
+        fx_add(&f, 1, 0, 10);
+    }
+    fx_dag(&f);
+    for (int c = 0; c < 2; c++) {
+        fx_edge(&f, 3 * c, 3 * c + 1);
+        fx_edge(&f, 3 * c + 1, 3 * c + 2);
+    }
+    struct socm_plan p;
+    struct socm_error err = {0};
+    assert_int_equal(socm_plan_make(socm_planner_find("time"), fx_input(&f, SOCM_SCHEMA_BATCH, 8, 100), &p, &err), 0);
+    assert_true(p.cp_bound == 30);
+    assert_true(p.work_bound == 25);
+    assert_true(p.lower_bound >= 39.75 && p.lower_bound <= 40);
+    assert_true(p.makespan == 40);
+    socm_plan_free(&p);
+    fx_free(&f);
+}
+
 /* The window bound: work that waits behind a chain. 2 cores; W1 (1 core, 10 min)
  * before W2 and W3 (2 cores, 10 min each): critical path 20, work 50 / 2 = 25,
  * but W2 and W3 cannot start before 10 and need 20 min of both cores: 30, which
@@ -372,6 +404,7 @@ int main(void)
         cmocka_unit_test(test_backfill_memory_gap),
         cmocka_unit_test(test_memory_per_node), cmocka_unit_test(test_upward_rank),
         cmocka_unit_test(test_errors),          cmocka_unit_test(test_window_bound),
+        cmocka_unit_test(test_energetic_bound),
         cmocka_unit_test(test_search_never_worse), cmocka_unit_test(test_search_beats_longest_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
