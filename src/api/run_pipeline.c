@@ -78,10 +78,8 @@ int socm_pipeline_run(struct socm_pipeline *p, struct socm_error *err)
     if (p->opts->simulate && !state_dir)
         state_dir = sim_dir = socm_asprintf("%s-simulate", c->state_dir);
     struct socm_spec spec;
-    int rc = socm_spec_from_sites_plan(c, &sp, state_dir, &spec, err);
+    int rc = socm_spec_from_sites_plan_consume(c, &sp, state_dir, &spec, err);
     free(sim_dir);
-    socm_sites_plan_free(&sp);
-    socm_campaign_free(c);
     if (rc != 0)
         return -1;
     return run_spec(p, &spec, err);

@@ -44,7 +44,7 @@ struct socm_pos socm_campaign_fallback_pos(const struct socm_value *v, const cha
 {
     if (v && v->pos.line > 0)
         return v->pos;
-    return (struct socm_pos){socm_intern(file ? file : "<input>"), 1, 1};
+    return socm_pos_at(file ? file : "<input>", 1, 1);
 }
 
 

@@ -70,8 +70,8 @@ struct socm_resources {
     struct socm_value *extra; /* table of any other keys, owned; may be NULL */
 };
 
+/* Fields ordered for the fewest holes: a campaign holds one per workflow. */
 struct socm_workflow {
-    int id;       /* 1-based, in file order */
     char *name;
     char *type;   /* registered type name */
     char *executable;
@@ -84,11 +84,12 @@ struct socm_workflow {
     struct socm_value *fields; /* every key of the section, typed (owned table) */
     struct socm_strv argv;     /* the command line, built by the type */
     struct socm_pos pos;       /* where the section starts */
+    int id;                    /* 1-based, in file order */
     int max_retries;           /* -1 = campaign default */
     int grow_walltime;         /* grow_walltime_on_timeout: -1 = campaign default, 0, 1 */
+    int site_pref;             /* `preferred_resource`: index in campaign sites, -1 none */
     char *job_name;            /* for history grouping; NULL = derived from name */
     const struct socm_workflow_type *wtype;
-    int site_pref;             /* `preferred_resource`: index in campaign sites, -1 none */
 };
 
 struct socm_workflow *socm_workflow_new(void);

@@ -28,7 +28,8 @@ static size_t n_all;
 static json_t *pos_json(const struct socm_pos *p)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "file", json_string(p->file ? p->file : ""));
+    const char *file = socm_pos_file(p);
+    json_object_set_new(o, "file", json_string(file ? file : ""));
     json_object_set_new(o, "line", json_integer(p->line));
     json_object_set_new(o, "column", json_integer(p->col));
     return o;
@@ -98,7 +99,7 @@ static int reply_errors(const struct ext_type *x, const json_t *errors,
             pos.col = col > 0 && col <= INT_MAX ? (int)col : 0;
             const char *file = json_string_value(json_object_get(e, "file"));
             if (file && file[0] && !has_control(file))
-                pos.file = socm_intern(file);
+                pos.file_id = socm_intern_id(file);
         }
         char where[1024];
         socm_pos_format(&pos, where, sizeof where);

@@ -250,9 +250,9 @@ static const struct socm_table_schema *sub_of(const struct socm_table_schema *s,
 
 static bool is_yaml(const struct socm_pos *pos)
 {
-    return pos->file && (socm_str_endswith(pos->file, ".yml") || socm_str_endswith(pos->file, ".yaml") ||
-                         socm_str_endswith(pos->file, ".yml.j2") ||
-                         socm_str_endswith(pos->file, ".yaml.j2"));
+    const char *file = socm_pos_file(pos);
+    return file && (socm_str_endswith(file, ".yml") || socm_str_endswith(file, ".yaml") ||
+                    socm_str_endswith(file, ".yml.j2") || socm_str_endswith(file, ".yaml.j2"));
 }
 
 static char *where(const char *path)

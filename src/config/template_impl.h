@@ -48,7 +48,7 @@ struct tok {
 struct lexer {
     const char *s;
     size_t len, off;
-    const char *file;
+    uint32_t file_id; /* socm_intern_id */
     int line, col; /* at `off` */
     struct tok *toks;
     size_t n, cap;

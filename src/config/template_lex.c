@@ -18,7 +18,7 @@ static void lex_advance(struct lexer *lx, size_t to)
 
 static struct socm_pos lex_pos(const struct lexer *lx)
 {
-    return (struct socm_pos){lx->file, lx->line, lx->col};
+    return (struct socm_pos){lx->file_id, lx->line, lx->col};
 }
 
 static struct tok *lex_push(struct lexer *lx, enum tok_kind kind, struct socm_pos pos)

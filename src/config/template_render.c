@@ -168,8 +168,9 @@ char *socm_template_render(const char *text, size_t len, const char *filename,
                            struct socm_error *err)
 {
     const char *file = socm_intern(filename ? filename : "<template>");
+    uint32_t file_id = socm_intern_id(file);
     if (len > SOCM_CONFIG_MAX_BYTES) {
-        socm_error_at(err, &(struct socm_pos){file, 0, 0}, "template larger than %u bytes",
+        socm_error_at(err, &(struct socm_pos){file_id, 0, 0}, "template larger than %u bytes",
                       SOCM_CONFIG_MAX_BYTES);
         return NULL;
     }
@@ -177,7 +178,7 @@ char *socm_template_render(const char *text, size_t len, const char *filename,
         socm_error_set(err, SOCM_E_INPUT, "%s: template variables must be a table", file);
         return NULL;
     }
-    struct lexer lx = {.s = text, .len = len, .file = file, .line = 1, .col = 1, .err = err};
+    struct lexer lx = {.s = text, .len = len, .file_id = file_id, .line = 1, .col = 1, .err = err};
     struct nodes top = {0};
     char *result = NULL;
     if (socm_tpl_lex(&lx) == 0) {

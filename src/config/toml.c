@@ -11,6 +11,7 @@
  * [tables] and [[arrays of tables]]. Scanning (positions, strings, keys) is in
  * toml_scan.c, numbers and dates in toml_scalar.c. */
 #include "config/toml_impl.h"
+#include "config/value_block.h"
 
 #include <string.h>
 
@@ -432,14 +433,14 @@ struct socm_value *socm_toml_parse(const char *data, size_t len, const char *fil
                                    struct socm_error *err)
 {
     struct toml_parser ps = {0};
-    ps.file = socm_intern(filename ? filename : "<input>");
+    ps.file_id = socm_intern_id(filename ? filename : "<input>");
     ps.start = ps.p = data ? data : "";
     ps.end = ps.start + (data ? len : 0);
     ps.line = 1;
     ps.line_start = ps.start;
     ps.err = err;
     if (len > SOCM_CONFIG_MAX_BYTES) {
-        struct socm_pos pos = {ps.file, 0, 0};
+        struct socm_pos pos = {ps.file_id, 0, 0};
         socm_error_at(err, &pos, "input is larger than %u bytes", SOCM_CONFIG_MAX_BYTES);
         return NULL;
     }
@@ -450,10 +451,14 @@ struct socm_value *socm_toml_parse(const char *data, size_t len, const char *fil
     }
     if (socm_toml_check_text(&ps) < 0)
         return NULL;
-    struct socm_pos rpos = {ps.file, 1, 1};
+    struct socm_pos rpos = {ps.file_id, 1, 1};
+    struct socm_value_blocks blocks;
+    socm_value_blocks_begin(&blocks);
     ps.root = socm_value_table(&rpos);
     ps.cur = ps.root;
-    if (toml_document(&ps) < 0) {
+    int rc = toml_document(&ps);
+    socm_value_blocks_end(&blocks);
+    if (rc < 0) {
         socm_value_free(ps.root);
         return NULL;
     }

@@ -12,7 +12,7 @@
 
 struct toml_parser {
     const char *start, *p, *end;
-    const char *file;       /* interned */
+    uint32_t file_id;       /* socm_intern_id */
     int line;               /* 1-based line of p */
     const char *line_start; /* first byte of the current line */
     /* Column cache: counting code points from the line start on every position

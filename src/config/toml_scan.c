@@ -37,7 +37,7 @@ static struct socm_pos toml_pos_at(struct toml_parser *ps, const char *at)
             col++;
     ps->col_ptr = at;
     ps->col_val = col;
-    return (struct socm_pos){ps->file, ps->line, col};
+    return (struct socm_pos){ps->file_id, ps->line, col};
 }
 
 struct socm_pos socm_toml_pos(struct toml_parser *ps)

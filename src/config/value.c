@@ -1,5 +1,6 @@
 /* value.c — the config tree (see value.h): construction, lookup, cloning, text. */
 #include "config/value.h"
+#include "config/value_block.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -107,45 +108,63 @@ static void socm_key_put(char *key)
 
 struct socm_value *socm_value_new(enum socm_vtype type, const struct socm_pos *pos)
 {
-    struct socm_value *v = socm_xcalloc(1, sizeof *v);
+    bool in_block;
+    struct socm_value *v = socm_value_block_alloc(sizeof *v, &in_block);
+    memset(v, 0, sizeof *v);
+    v->in_block = in_block;
     v->type = type;
     if (pos)
         v->pos = *pos;
     return v;
 }
 
-_Static_assert(sizeof(struct socm_value) <= 48, "a config node must stay small");
+_Static_assert(sizeof(struct socm_value) <= 40, "a config node must stay small");
+_Static_assert(sizeof(struct socm_kv) <= 32, "a table entry must stay small");
+_Static_assert(SOCM_V_TABLE < 16, "a node's type fits its bit-field");
 
-/* A string's text lives right after its node, in one allocation (one malloc header
- * and one rounding instead of two): a campaign has several strings per workflow. */
+/* A string's text lives in its node: a short one (most: "python3", "2G", "--out")
+ * in the room the union has beside the pointer, a longer one right after the node
+ * in one allocation (one malloc header and one rounding instead of two). A
+ * campaign has several strings per workflow. */
 static char *str_inline(const struct socm_value *v)
 {
     return (char *)(v + 1);
 }
 
+static bool str_in_node(const struct socm_value *v)
+{
+    return v->u.str.s == v->u.str.small || v->u.str.s == str_inline(v);
+}
+
 struct socm_value *socm_value_string(const char *s, size_t len, const struct socm_pos *pos)
 {
-    if (len >= SIZE_MAX - sizeof(struct socm_value))
-        abort();
-    struct socm_value *v = socm_xmalloc(sizeof *v + len + 1);
+    if (len >= UINT32_MAX)
+        abort(); /* far past every bound on input */
+    bool small = len < SOCM_VALUE_SMALL_STR;
+    bool in_block;
+    struct socm_value *v = socm_value_block_alloc(sizeof *v + (small ? 0 : len + 1), &in_block);
     memset(v, 0, sizeof *v);
+    v->in_block = in_block;
     v->type = SOCM_V_STRING;
     if (pos)
         v->pos = *pos;
-    v->u.str.s = str_inline(v);
+    v->u.str.s = small ? v->u.str.small : str_inline(v);
     if (len)
         memcpy(v->u.str.s, s, len);
     v->u.str.s[len] = 0;
-    v->u.str.len = len;
+    v->u.str.len = (uint32_t)len;
     return v;
 }
 
 void socm_value_set_string(struct socm_value *v, const char *s, size_t len)
 {
+    if (len >= UINT32_MAX)
+        abort();
     char *old = v->u.str.s;
+    bool owned = !str_in_node(v);
     v->u.str.s = socm_strndup(s, len); /* s may be the old text */
-    v->u.str.len = len;
-    if (old != str_inline(v))
+    v->u.str.len = (uint32_t)len;
+    if (owned)
         free(old);
 }
 
@@ -153,7 +172,7 @@ void socm_value_set_string(struct socm_value *v, const char *s, size_t len)
  * contents are about to move to another node). */
 static void str_detach(struct socm_value *v)
 {
-    if (v->type == SOCM_V_STRING && v->u.str.s == str_inline(v))
+    if (v->type == SOCM_V_STRING && str_in_node(v))
         v->u.str.s = socm_strndup(v->u.str.s, v->u.str.len);
 }
 
@@ -164,6 +183,10 @@ void socm_value_swap(struct socm_value *a, struct socm_value *b)
     struct socm_value t = *a;
     *a = *b;
     *b = t;
+    /* The memory stays where it was: only the contents move. */
+    unsigned a_block = b->in_block;
+    b->in_block = a->in_block;
+    a->in_block = a_block;
 }
 
 struct socm_value *socm_value_integer(int64_t i, const struct socm_pos *pos)
@@ -207,7 +230,7 @@ void socm_value_free(struct socm_value *v)
     }
     switch (v->type) {
     case SOCM_V_STRING:
-        if (v->u.str.s != str_inline(v))
+        if (!str_in_node(v))
             free(v->u.str.s);
         break;
     case SOCM_V_ARRAY:
@@ -226,7 +249,10 @@ void socm_value_free(struct socm_value *v)
     default:
         break;
     }
-    free(v);
+    if (v->in_block)
+        socm_value_block_free(v, sizeof *v);
+    else
+        free(v);
 }
 
 struct socm_value *socm_value_clone(const struct socm_value *v)
@@ -268,6 +294,8 @@ struct socm_value *socm_value_share(const struct socm_value *v)
     if (!v)
         return NULL;
     /* The count is bookkeeping, not content: sharing leaves the tree as it is. */
+    if (v->refs == SOCM_VALUE_REFS_MAX)
+        return socm_value_clone(v); /* the same tree to whoever reads it */
     struct socm_value *m = (struct socm_value *)v;
     m->refs++;
     return m;

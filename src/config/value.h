@@ -38,10 +38,11 @@ struct socm_datetime {
 
 struct socm_value;
 
+/* 32 bytes: a campaign has over ten keys per workflow. */
 struct socm_kv {
     char *key; /* NUL-terminated; TOML keys may not contain NUL once escaped... */
-    size_t keylen; /* ...but can (\u0000), so the length is kept */
     struct socm_value *value;
+    uint32_t keylen; /* ...but can (\u0000), so the length is kept (input is bounded) */
     struct socm_pos key_pos;
 };
 
@@ -54,18 +55,28 @@ enum {
     SOCM_VF_DOTTED = 1u << 4,         /* table created by a dotted key in a key/value */
 };
 
-/* 48 bytes, a campaign holding tens of nodes per workflow: keep it so. */
+/* Room for a string's text (with its NUL) in the node itself. */
+#define SOCM_VALUE_SMALL_STR 12
+
+/* Owners a node may have beyond the first; socm_value_share copies past it. */
+#define SOCM_VALUE_REFS_MAX ((1u << 22) - 1)
+
+/* 40 bytes (a 48-byte block from malloc, not 64), a campaign holding tens of nodes
+ * per workflow: keep it so. */
 struct socm_value {
-    enum socm_vtype type : 8;
-    unsigned flags : 8;
-    unsigned refs; /* owners beyond the first (socm_value_share); 0 = one owner */
+    enum socm_vtype type : 4;
+    unsigned flags : 5;
+    unsigned in_block : 1; /* where the node's memory came from (value_block.h) */
+    unsigned refs : 22; /* owners beyond the first (socm_value_share); 0 = one owner */
     struct socm_pos pos;
     union {
         struct {
-            /* NUL-terminated. Usually in the node's own allocation: change it only
-             * through socm_value_set_string. */
+            /* NUL-terminated. Usually in the node: in `small` when it fits, else
+             * in the node's own allocation; change it only through
+             * socm_value_set_string. */
             char *s;
-            size_t len; /* may contain NUL bytes before len */
+            uint32_t len; /* may contain NUL bytes before len; input is bounded */
+            char small[SOCM_VALUE_SMALL_STR];
         } str;
         int64_t i;
         double f;

@@ -26,6 +26,7 @@
  *  - Limits: SOCM_CONFIG_MAX_BYTES of input, SOCM_CONFIG_MAX_DEPTH of nesting.
  * Every error is "file:line:col: message"; the partial tree is freed. */
 #include "config/formats.h"
+#include "config/value_block.h"
 
 #include <errno.h>
 #include <math.h>
@@ -45,7 +46,7 @@ struct socm_yaml_anchor {
 
 struct socm_yaml {
     yaml_parser_t parser;
-    const char *file; /* interned */
+    uint32_t file_id; /* socm_intern_id */
     const char *data; /* the input, for positions of encoding errors */
     size_t len;
     struct socm_error *err;
@@ -57,7 +58,7 @@ struct socm_yaml {
 
 static struct socm_pos socm_yaml_pos(const struct socm_yaml *y, yaml_mark_t m)
 {
-    return (struct socm_pos){y->file, (int)m.line + 1, (int)m.column + 1};
+    return (struct socm_pos){y->file_id, (int)m.line + 1, (int)m.column + 1};
 }
 
 /* Reads the next event; on a libyaml error fills y->err with its problem and mark. */
@@ -69,7 +70,7 @@ static int socm_yaml_next(struct socm_yaml *y, yaml_event_t *ev)
     struct socm_pos pos = socm_yaml_pos(y, p->problem_mark);
     if (p->error == YAML_READER_ERROR) {
         /* Encoding errors carry a byte offset, not a mark: count lines up to it. */
-        pos = (struct socm_pos){y->file, 1, 1};
+        pos = (struct socm_pos){y->file_id, 1, 1};
         for (size_t i = 0; i < p->problem_offset && i < y->len; i++) {
             if (y->data[i] == '\n')
                 pos.line++, pos.col = 1;
@@ -446,7 +447,10 @@ static struct socm_value *socm_yaml_key(struct socm_yaml *y, yaml_event_t *ev, b
     const yaml_char_t *val = ev->data.scalar.value;
     *is_merge = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !ev->data.scalar.tag &&
                 !strcmp((const char *)val, "<<");
+    /* The key's text goes into the table; its node is freed at once. */
+    struct socm_value_blocks *blocks = socm_value_blocks_suspend();
     struct socm_value *k = socm_value_string((const char *)val, ev->data.scalar.length, &pos);
+    socm_value_blocks_resume(blocks);
     if (ev->data.scalar.anchor)
         socm_yaml_anchor_define(y, (const char *)ev->data.scalar.anchor, k);
     yaml_event_delete(ev);
@@ -465,7 +469,9 @@ static struct socm_value *socm_yaml_mapping(struct socm_yaml *y, const yaml_even
     if (socm_yaml_enter(y, &pos) < 0)
         return NULL;
     struct socm_value *map = socm_value_table(&pos);
+    struct socm_value_blocks *blocks = socm_value_blocks_suspend(); /* freed below */
     struct socm_value *merges = socm_value_array(&pos);
+    socm_value_blocks_resume(blocks);
     for (;;) {
         yaml_event_t ev;
         if (socm_yaml_next(y, &ev) < 0)
@@ -583,7 +589,7 @@ static struct socm_value *socm_yaml_stream(struct socm_yaml *y)
         goto fail;
     }
     if (!root)
-        root = socm_value_table(&(struct socm_pos){y->file, 1, 1});
+        root = socm_value_table(&(struct socm_pos){y->file_id, 1, 1});
     return root;
 fail:
     socm_value_free(root);
@@ -593,19 +599,23 @@ fail:
 struct socm_value *socm_yaml_parse(const char *data, size_t len, const char *filename,
                                    struct socm_error *err)
 {
-    struct socm_yaml y = {.file = socm_intern(filename ? filename : "<yaml>"), .data = data,
+    struct socm_yaml y = {.file_id = socm_intern_id(filename ? filename : "<yaml>"), .data = data,
                           .len = len, .err = err};
     if (len > SOCM_CONFIG_MAX_BYTES) {
-        socm_error_at(err, &(struct socm_pos){y.file, 0, 0},
+        socm_error_at(err, &(struct socm_pos){y.file_id, 0, 0},
                       "file is larger than %u bytes", SOCM_CONFIG_MAX_BYTES);
         return NULL;
     }
     if (!yaml_parser_initialize(&y.parser)) {
-        socm_error_set(err, SOCM_E_SYSTEM, "%s: cannot initialise the YAML parser", y.file);
+        socm_error_set(err, SOCM_E_SYSTEM, "%s: cannot initialise the YAML parser",
+                       socm_intern_name(y.file_id));
         return NULL;
     }
     yaml_parser_set_input_string(&y.parser, (const unsigned char *)data, len);
+    struct socm_value_blocks blocks;
+    socm_value_blocks_begin(&blocks);
     struct socm_value *root = socm_yaml_stream(&y);
+    socm_value_blocks_end(&blocks);
     yaml_parser_delete(&y.parser);
     for (size_t i = 0; i < y.nanchors; i++) {
         free(y.anchors[i].name);

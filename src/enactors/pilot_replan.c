@@ -19,23 +19,23 @@
 #include <string.h>
 
 /* A JSON value of the recorded configuration as a config tree (no positions). */
-static struct socm_value *value_of_json(const json_t *j)
+static struct socm_value *value_of_json_at(const json_t *j, const struct socm_pos *at)
 {
-    static const struct socm_pos none = {"journal", 0, 0};
+    const struct socm_pos none = *at;
     switch (json_typeof(j)) {
     case JSON_OBJECT: {
         struct socm_value *t = socm_value_table(&none);
         const char *k;
         json_t *v;
         json_object_foreach((json_t *)j, k, v)
-            socm_table_add(t, k, strlen(k), &none, value_of_json(v));
+            socm_table_add(t, k, strlen(k), &none, value_of_json_at(v, at));
         return t;
     }
     case JSON_ARRAY: {
         struct socm_value *a = socm_value_array(&none);
         size_t i;
         json_t *v;
-        json_array_foreach(j, i, v) socm_array_push(a, value_of_json(v));
+        json_array_foreach(j, i, v) socm_array_push(a, value_of_json_at(v, at));
         return a;
     }
     case JSON_STRING:
@@ -50,6 +50,12 @@ static struct socm_value *value_of_json(const json_t *j)
     default:
         return socm_value_string("", 0, &none);
     }
+}
+
+static struct socm_value *value_of_json(const json_t *j)
+{
+    const struct socm_pos none = socm_pos_at("journal", 0, 0);
+    return value_of_json_at(j, &none);
 }
 
 /* The campaign's resource, as the campaign resolved it: a named one (catalogue,

@@ -38,7 +38,7 @@ static int path_value(const struct socm_value *v, const char *key, char *out, si
 {
     if (v->type != SOCM_V_STRING || !*v->u.str.s || strlen(v->u.str.s) != v->u.str.len)
         return socm_error_at(err, &v->pos, "%s must be a path (a non-empty string)", key);
-    const char *s = v->u.str.s, *file = v->pos.file;
+    const char *s = v->u.str.s, *file = socm_pos_file(&v->pos);
     const char *slash = file ? strrchr(file, '/') : NULL;
     int len = s[0] == '/' || !slash ? snprintf(out, n, "%s", s)
                                     : snprintf(out, n, "%.*s/%s", (int)(slash - file), file, s);

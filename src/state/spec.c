@@ -101,9 +101,10 @@ static char *steal_exact(struct socm_buf *b)
     return socm_xrealloc(t, n + 1);
 }
 
-int socm_spec_from_campaign(const struct socm_campaign *c, const struct socm_plan *p,
-                            const char *state_dir, struct socm_spec *out,
-                            struct socm_error *err)
+/* socm_spec_from_campaign but for the plan's text. */
+static int spec_from_campaign(const struct socm_campaign *c, const struct socm_plan *p,
+                              const char *state_dir, struct socm_spec *out,
+                              struct socm_error *err)
 {
     memset(out, 0, sizeof *out);
     out->campaign = socm_strdup(c->name);
@@ -134,6 +135,9 @@ int socm_spec_from_campaign(const struct socm_campaign *c, const struct socm_pla
         struct socm_task *t = &out->tasks[i];
         t->id = wf->id;
         t->name = socm_strdup(wf->name);
+        /* Copies, not the workflow's own: made now, they lie together, where the
+         * workflow's lie scattered over the campaign's memory and would keep all
+         * of it resident for the run once the campaign is freed. */
         socm_strv_copy(&t->argv, &wf->argv);
         socm_strv_copy(&t->env, &wf->env);
         int64_t ranks = wf->res.ranks > 0 ? wf->res.ranks : 1;
@@ -177,20 +181,25 @@ int socm_spec_from_campaign(const struct socm_campaign *c, const struct socm_pla
         socm_config_write_json(c->config, &b);
         out->config_text = steal_exact(&b);
     }
+    return 0;
+}
+
+int socm_spec_from_campaign(const struct socm_campaign *c, const struct socm_plan *p,
+                            const char *state_dir, struct socm_spec *out,
+                            struct socm_error *err)
+{
+    if (spec_from_campaign(c, p, state_dir, out, err) != 0)
+        return -1;
     out->plan_text = p ? plan_text(p) : NULL;
     return 0;
 }
 
 static void spec_sites(const struct socm_sites_plan *sp, struct socm_spec *out);
 
-int socm_spec_from_sites_plan(const struct socm_campaign *c, const struct socm_sites_plan *sp,
-                              const char *state_dir, struct socm_spec *out,
+/* The working directories against the current one; frees out on failure. */
+static int spec_workdirs_here(const struct socm_campaign *c, struct socm_spec *out,
                               struct socm_error *err)
 {
-    if (socm_spec_from_campaign(c, &sp->plan, state_dir, out, err) != 0)
-        return -1;
-    if (sp->site)
-        spec_sites(sp, out);
     char cwd[PATH_MAX];
     if (!getcwd(cwd, sizeof cwd)) {
         socm_spec_free(out);
@@ -201,6 +210,34 @@ int socm_spec_from_sites_plan(const struct socm_campaign *c, const struct socm_s
         return -1;
     }
     return 0;
+}
+
+int socm_spec_from_sites_plan(const struct socm_campaign *c, const struct socm_sites_plan *sp,
+                              const char *state_dir, struct socm_spec *out,
+                              struct socm_error *err)
+{
+    if (socm_spec_from_campaign(c, &sp->plan, state_dir, out, err) != 0)
+        return -1;
+    if (sp->site)
+        spec_sites(sp, out);
+    return spec_workdirs_here(c, out, err);
+}
+
+int socm_spec_from_sites_plan_consume(struct socm_campaign *c, struct socm_sites_plan *sp,
+                                      const char *state_dir, struct socm_spec *out,
+                                      struct socm_error *err)
+{
+    int rc = spec_from_campaign(c, &sp->plan, state_dir, out, err);
+    if (rc == 0 && sp->site)
+        spec_sites(sp, out); /* names the campaign's sites */
+    if (rc == 0)
+        rc = spec_workdirs_here(c, out, err);
+    socm_campaign_free(c);
+    socm_memory_trim(); /* the campaign was most of the memory */
+    if (rc == 0)
+        out->plan_text = plan_text(&sp->plan);
+    socm_sites_plan_free(sp);
+    return rc;
 }
 
 static void spec_sites(const struct socm_sites_plan *sp, struct socm_spec *out)
@@ -514,13 +551,36 @@ json_t *socm_spec_to_json(const struct socm_spec *s)
     return j;
 }
 
-/* The begin event, piece by piece: the head, tasks by the 64 KiB, the end. */
+/* The begin event, piece by piece: the head, the configuration and the plan by the
+ * 64 KiB (each is as long as the campaign file), tasks by the 64 KiB, the end. */
+#define BEGIN_PIECE ((size_t)1 << 16)
+
+enum begin_stage { BEGIN_HEAD, BEGIN_CONFIG, BEGIN_PLAN, BEGIN_TASKS };
+
 struct begin_writer {
     const struct socm_spec *s;
     double t;
     long pid;
-    size_t next; /* the next task; (size_t)-1 before the head */
+    enum begin_stage stage;
+    size_t off, len; /* bytes of the current text written, and in all */
+    size_t next; /* the next task */
 };
+
+/* The next piece of text, `,"key":` first: whether any of it is left. */
+static bool put_text_piece(struct socm_buf *b, const char *key, const char *text,
+                           struct begin_writer *w)
+{
+    if (!text)
+        return false;
+    if (w->off == 0) {
+        socm_buf_printf(b, ",\"%s\":", key);
+        w->len = strlen(text);
+    }
+    size_t left = w->len - w->off, n = left < BEGIN_PIECE ? left : BEGIN_PIECE;
+    socm_buf_putn(b, text + w->off, n);
+    w->off += n;
+    return n < left;
+}
 
 static void put_text_member(struct socm_buf *b, const char *key, const char *text)
 {
@@ -532,19 +592,30 @@ static int begin_piece(void *ctx, struct socm_buf *b)
 {
     struct begin_writer *w = ctx;
     const struct socm_spec *s = w->s;
-    if (w->next == (size_t)-1) {
+    switch (w->stage) {
+    case BEGIN_HEAD: {
         socm_buf_printf(b, "{\"ev\":\"begin\",\"pid\":%ld,\"t\":%.6f,\"spec\":", w->pid, w->t);
         json_t *head = spec_head(s);
         put_open(b, head);
         json_decref(head);
-        put_text_member(b, "config", s->config_text);
-        put_text_member(b, "plan", s->plan_text);
-        socm_buf_puts(b, ",\"tasks\":[");
-        w->next = 0;
+        w->stage = BEGIN_CONFIG;
         return 1;
     }
+    case BEGIN_CONFIG:
+        if (!put_text_piece(b, "config", s->config_text, w))
+            w->stage = BEGIN_PLAN, w->off = 0;
+        return 1;
+    case BEGIN_PLAN:
+        if (!put_text_piece(b, "plan", s->plan_text, w)) {
+            w->stage = BEGIN_TASKS;
+            socm_buf_puts(b, ",\"tasks\":[");
+        }
+        return 1;
+    case BEGIN_TASKS:
+        break;
+    }
     size_t start = b->len; /* b may hold more than this piece (socm_spec_begin_line) */
-    while (w->next < s->n && b->len - start < 1 << 16) {
+    while (w->next < s->n && b->len - start < BEGIN_PIECE) {
         const struct socm_task *t = &s->tasks[w->next];
         json_t *tj = task_json(t, s->workdir);
         if (w->next++)
@@ -562,7 +633,7 @@ static int begin_piece(void *ctx, struct socm_buf *b)
 
 char *socm_spec_begin_line(const struct socm_spec *s, double t, long pid)
 {
-    struct begin_writer w = {s, t, pid, (size_t)-1};
+    struct begin_writer w = {s, t, pid, BEGIN_HEAD, 0, 0, 0};
     struct socm_buf b = SOCM_BUF_INIT;
     while (begin_piece(&w, &b))
         ;
@@ -572,11 +643,12 @@ char *socm_spec_begin_line(const struct socm_spec *s, double t, long pid)
 int socm_spec_journal_create(struct socm_spec *s, double t, long pid, struct socm_journal *j,
                              int dfd, const char *dir, struct socm_error *err)
 {
-    struct begin_writer w = {s, t, pid, (size_t)-1};
+    struct begin_writer w = {s, t, pid, BEGIN_HEAD, 0, 0, 0};
     int rc = socm_journal_create_stream_at(j, dfd, dir, begin_piece, &w, err);
     free(s->config_text);
     free(s->plan_text);
     s->config_text = s->plan_text = NULL;
+    socm_memory_trim(); /* what the run holds from here on is far less */
     return rc;
 }
 

@@ -112,6 +112,12 @@ struct socm_sites_plan;
 int socm_spec_from_sites_plan(const struct socm_campaign *c, const struct socm_sites_plan *sp,
                               const char *state_dir, struct socm_spec *out,
                               struct socm_error *err);
+/* The same for a caller done with c and sp, which it frees (also on failure) as soon
+ * as the spec no longer needs them: the campaign before the plan's text is made,
+ * and its memory goes back to the system (the run holds far less). */
+int socm_spec_from_sites_plan_consume(struct socm_campaign *c, struct socm_sites_plan *sp,
+                                      const char *state_dir, struct socm_spec *out,
+                                      struct socm_error *err);
 /* Fills the working directories: each task's is the workflow's `workdir` (or a YAML
  * stage's `base-path`), else its site's, else [campaign] workdir, else `cwd` (the
  * directory `socm run` started in); relative ones are taken against `cwd`. Each

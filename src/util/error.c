@@ -7,9 +7,21 @@
 #include <stdio.h>
 #include <string.h>
 
+struct socm_pos socm_pos_at(const char *file, int line, int col)
+{
+    return (struct socm_pos){socm_intern_id(file), line, col};
+}
+
+const char *socm_pos_file(const struct socm_pos *pos)
+{
+    return pos ? socm_intern_name(pos->file_id) : NULL;
+}
+
 const char *socm_pos_format(const struct socm_pos *pos, char *buf, size_t n)
 {
-    const char *file = pos && pos->file ? pos->file : "<input>";
+    const char *file = socm_pos_file(pos);
+    if (!file)
+        file = "<input>";
     if (!pos || pos->line <= 0)
         snprintf(buf, n, "%s", file);
     else if (pos->col <= 0)

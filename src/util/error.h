@@ -6,14 +6,21 @@
 #include "socm/error.h" /* struct socm_error, its codes, set and clear */
 
 #include <stddef.h>
+#include <stdint.h>
 
-/* A position in an input file. `file` is an interned string (see str.h) so that
- * positions can be copied freely and outlive the parser that made them. */
+/* A position in an input file. The file is the number of its interned name (see
+ * socm_intern_id in str.h) so that positions can be copied freely and outlive the
+ * parser that made them, in 12 bytes: every config node and key carries one. */
 struct socm_pos {
-    const char *file;
+    uint32_t file_id; /* socm_intern_id of the file name; 0 = none */
     int line; /* 1-based; 0 = unknown */
     int col;  /* 1-based; 0 = unknown */
 };
+
+/* A position in file (interned here; NULL: none). */
+struct socm_pos socm_pos_at(const char *file, int line, int col);
+/* The file name of pos (interned), or NULL if it has none. */
+const char *socm_pos_file(const struct socm_pos *pos);
 
 /* All setters return -1 so that `return socm_error_set(...)` reads naturally. */
 /* "file:line:col: message" (or just "file: message" when line is 0); code INPUT. */

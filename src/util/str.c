@@ -1,6 +1,10 @@
 /* str.c — memory and string helpers (see str.h). */
 #include "util/str.h"
 
+#include <pthread.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 
@@ -209,33 +213,73 @@ void socm_strv_free(struct socm_strv *sv)
     sv->n = sv->cap = 0;
 }
 
-/* A small linked list is enough: only file names are interned. */
-struct socm_interned {
-    struct socm_interned *next;
-    char s[];
-};
-static struct socm_interned *interned;
+/* A small array is enough: only file names are interned. An entry's number is its
+ * index + 1. Parsers on other threads may intern or look up: hence the lock. */
+static struct {
+    pthread_mutex_t lock;
+    char **names;
+    uint32_t n, cap;
+} interned = {PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0};
+
+/* The index + 1 of s, added if new; the lock is held. */
+static uint32_t intern_locked(const char *s)
+{
+    for (uint32_t i = 0; i < interned.n; i++)
+        if (interned.names[i] == s || strcmp(interned.names[i], s) == 0)
+            return i + 1;
+    if (interned.n == interned.cap) {
+        if (interned.cap > UINT32_MAX / 4)
+            abort(); /* billions of distinct file names */
+        interned.cap = interned.cap ? interned.cap * 2 : 16;
+        interned.names = socm_xrealloc(interned.names, interned.cap * sizeof *interned.names);
+    }
+    interned.names[interned.n++] = socm_strdup(s);
+    return interned.n;
+}
+
+uint32_t socm_intern_id(const char *s)
+{
+    if (!s)
+        return 0;
+    pthread_mutex_lock(&interned.lock);
+    uint32_t id = intern_locked(s);
+    pthread_mutex_unlock(&interned.lock);
+    return id;
+}
+
+const char *socm_intern_name(uint32_t id)
+{
+    pthread_mutex_lock(&interned.lock);
+    const char *s = id && id <= interned.n ? interned.names[id - 1] : NULL;
+    pthread_mutex_unlock(&interned.lock);
+    return s;
+}
 
 const char *socm_intern(const char *s)
 {
     if (!s)
         return NULL;
-    for (struct socm_interned *i = interned; i; i = i->next)
-        if (strcmp(i->s, s) == 0)
-            return i->s;
-    size_t n = strlen(s);
-    struct socm_interned *i = socm_xmalloc(sizeof *i + n + 1);
-    memcpy(i->s, s, n + 1);
-    i->next = interned;
-    interned = i;
-    return i->s;
+    pthread_mutex_lock(&interned.lock);
+    uint32_t id = intern_locked(s); /* before reading names, which it may move */
+    const char *r = interned.names[id - 1];
+    pthread_mutex_unlock(&interned.lock);
+    return r;
 }
 
 void socm_intern_free_all(void)
 {
-    while (interned) {
-        struct socm_interned *next = interned->next;
-        free(interned);
-        interned = next;
-    }
+    pthread_mutex_lock(&interned.lock);
+    for (uint32_t i = 0; i < interned.n; i++)
+        free(interned.names[i]);
+    free(interned.names);
+    interned.names = NULL;
+    interned.n = interned.cap = 0;
+    pthread_mutex_unlock(&interned.lock);
+}
+
+void socm_memory_trim(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
 }

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 /* Allocation failure aborts: an HPC manager out of memory cannot recover usefully,
@@ -55,6 +56,14 @@ void socm_strv_free(struct socm_strv *sv);
 /* Interned strings live until socm_intern_free_all() (called at exit). Used for
  * file names in positions, which many nodes share. */
 const char *socm_intern(const char *s);
+/* The number of s's interned name (1, 2, ...; 0 for NULL), and back (NULL for 0 or
+ * a number never given): a position holds a number, four bytes, not a pointer. */
+uint32_t socm_intern_id(const char *s);
+const char *socm_intern_name(uint32_t id);
 void socm_intern_free_all(void);
+
+/* Gives the memory freed so far back to the system where the C library can (a
+ * large structure freed in the middle of the heap otherwise stays counted). */
+void socm_memory_trim(void);
 
 #endif

@@ -10,7 +10,7 @@
 
 __attribute__((unused)) static struct socm_pos sec_pos(int line)
 {
-    struct socm_pos p = {socm_intern("campaign.toml"), line, 1};
+    struct socm_pos p = socm_pos_at("campaign.toml", line, 1);
     return p;
 }
 

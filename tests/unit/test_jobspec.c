@@ -198,7 +198,7 @@ static void test_bad_specs(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         struct socm_value *predict = socm_value_table(NULL);
         struct socm_value *job = tbl(tbl(predict, "job"), "j");
-        struct socm_pos pos = {socm_intern("cfg.toml"), 7, 12};
+        struct socm_pos pos = socm_pos_at("cfg.toml", 7, 12);
         set(job, "job_spec", socm_value_string(bad[i], strlen(bad[i]), &pos));
         struct socm_error err = {0};
         assert_null(socm_jobspecs_from_config(predict, &err));

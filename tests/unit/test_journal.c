@@ -413,7 +413,13 @@ static void test_streamed_begin_line(void **state)
         t->cores = t->threads = 1;
         t->history_text = socm_asprintf("{\"job_name\":\"w%d\",\"ranks\":1}", i + 1);
     }
-    s.config_text = socm_strdup("{\"campaign\":{\"name\":\"big\",\"k\":\"\\u00e9\"}}");
+    /* A configuration of several pieces, the last one short. */
+    char *pad = socm_xmalloc(200002);
+    memset(pad, 'x', 200001);
+    pad[200001] = 0;
+    s.config_text = socm_asprintf("{\"campaign\":{\"name\":\"big\",\"pad\":\"%s\",\"k\":\"\\u00e9\"}}",
+                                  pad);
+    free(pad);
     s.plan_text = socm_strdup("{\"policy\":\"p\",\"cores\":1,\"entries\":[]}");
     char *whole = socm_spec_begin_line(&s, 100.5, 42);
     struct socm_error err = {0};
@@ -458,6 +464,8 @@ static void test_streamed_begin_line(void **state)
     json_decref(h);
     assert_string_equal(json_string_value(json_object_get(json_object_get(r.config, "campaign"), "k")),
                         "\u00e9");
+    assert_int_equal(json_string_length(json_object_get(json_object_get(r.config, "campaign"), "pad")),
+                     200001);
     assert_string_equal(json_string_value(json_object_get(r.plan, "policy")), "p");
     json_decref(begin);
     socm_spec_free(&r);

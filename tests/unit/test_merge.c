@@ -49,9 +49,9 @@ static void test_merge_tables_and_replace(void **state)
     assert_string_equal(c->u.tbl.items[2].key, "policy");
     assert_string_equal(a->u.tbl.items[3].key, "new");
     /* Positions follow the kept values. */
-    assert_string_equal(socm_value_path(a, "campaign.deadline")->pos.file, "prod.yml");
-    assert_string_equal(socm_table_get_kv(c, "deadline")->key_pos.file, "prod.yml");
-    assert_string_equal(socm_value_path(a, "campaign.resource")->pos.file, "base.yml");
+    assert_string_equal(socm_pos_file(&socm_value_path(a, "campaign.deadline")->pos), "prod.yml");
+    assert_string_equal(socm_pos_file(&socm_table_get_kv(c, "deadline")->key_pos), "prod.yml");
+    assert_string_equal(socm_pos_file(&socm_value_path(a, "campaign.resource")->pos), "base.yml");
     socm_value_free(a);
 }
 
@@ -97,7 +97,7 @@ static void test_load_files(void **state)
     assert_string_equal(socm_value_path(v, "campaign.deadline")->u.str.s, "8h");
     assert_string_equal(socm_value_path(v, "campaign.resource")->u.str.s, "universe");
     assert_int_equal(socm_table_get(v, "list")->u.arr.n, 1);
-    assert_string_equal(socm_value_path(v, "campaign.resource")->pos.file, p2);
+    assert_string_equal(socm_pos_file(&socm_value_path(v, "campaign.resource")->pos), p2);
     socm_value_free(v);
 
     /* A syntax error in the second file names that file. */

@@ -285,7 +285,7 @@ static void test_options_and_minimums(void **state)
     assert_true(o.minimum_time_min == 30 && o.minimum_mem_mb == 2000);
     assert_string_equal(o.model, "knn");
     assert_true(o.max_error_percent == 40);
-    struct socm_pos pos = {socm_intern("p.toml"), 3, 9};
+    struct socm_pos pos = socm_pos_at("p.toml", 3, 9);
     socm_table_set(t, "model", socm_value_string("magic", 5, &pos));
     assert_int_equal(socm_predict_options_from_config(t, &o, &err), -1);
     assert_non_null(strstr(err.msg, "p.toml:3:9"));

@@ -145,9 +145,19 @@ static void test_cross_site_merge(void **state)
     for (size_t i = 0; i < spec.n; i++)
         assert_int_equal(back.tasks[i].site, spec.tasks[i].site);
     socm_spec_free(&back);
+    /* Consuming the campaign and the plan gives the same spec (the plan's text made
+     * after the campaign is freed; ASan reports a use after free otherwise). */
+    char *copied = socm_spec_begin_line(&spec, 1.0, 1);
+    struct socm_spec taken;
+    assert_int_equal(socm_spec_from_sites_plan_consume(c, &sp, "st", &taken, &err), 0);
+    assert_non_null(taken.plan_text);
+    assert_string_equal(taken.tasks[0].argv.v[0], "true");
+    char *consumed = socm_spec_begin_line(&taken, 1.0, 1);
+    assert_string_equal(consumed, copied);
+    free(consumed);
+    free(copied);
+    socm_spec_free(&taken);
     socm_spec_free(&spec);
-    socm_sites_plan_free(&sp);
-    socm_campaign_free(c);
 }
 
 /* A 2-core workflow fits only on big: soonest and cheapest both put it there. */

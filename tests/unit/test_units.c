@@ -63,7 +63,7 @@ static void test_duration_text(void **state)
 static void test_values_and_positions(void **state)
 {
     (void)state;
-    struct socm_pos pos = {socm_intern("c.toml"), 7, 12};
+    struct socm_pos pos = socm_pos_at("c.toml", 7, 12);
     struct socm_error err;
     double x;
     struct socm_value *v = socm_value_integer(4800000, &pos);

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "config/value.h"
+#include "config/value_block.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -68,6 +69,84 @@ static void test_string_in_node(void **state)
     socm_value_free(s);
 }
 
+/* Short strings (up to SOCM_VALUE_SMALL_STR - 1 bytes) live inside the node, longer
+ * ones after it: both ends of the boundary keep their text, NULs and length through
+ * clone, swap and replacement. */
+static void test_string_small_and_long(void **state)
+{
+    (void)state;
+    const char *texts[] = {"", "a", "0123456789a", "0123456789ab", "0123456789abc"};
+    for (size_t i = 0; i < 5; i++) {
+        size_t n = strlen(texts[i]);
+        struct socm_value *v = socm_value_string(texts[i], n, NULL);
+        bool small = n < SOCM_VALUE_SMALL_STR;
+        assert_true(small ? v->u.str.s == v->u.str.small : v->u.str.s == (char *)(v + 1));
+        struct socm_value *c = socm_value_clone(v);
+        struct socm_value *other = socm_value_string("x\0y", 3, NULL);
+        socm_value_swap(c, other);
+        assert_int_equal(c->u.str.len, 3);
+        assert_memory_equal(c->u.str.s, "x\0y", 4);
+        assert_int_equal(other->u.str.len, n);
+        assert_string_equal(other->u.str.s, texts[i]);
+        socm_value_set_string(other, "z", 1);
+        assert_string_equal(v->u.str.s, texts[i]);
+        assert_string_equal(other->u.str.s, "z");
+        socm_value_free(other);
+        socm_value_free(c);
+        socm_value_free(v);
+    }
+}
+
+/* Nodes made during a parse share blocks: a node outlives the others of its block
+ * (ASan reports a use after free otherwise), keeps its memory's origin through a
+ * swap, and nodes made outside a parse, or with blocks suspended, are malloc's. */
+static void test_nodes_in_blocks(void **state)
+{
+    (void)state;
+    struct socm_value_blocks blocks, inner;
+    socm_value_blocks_begin(&blocks);
+    struct socm_value *t = socm_value_table(NULL);
+    char key[32];
+    for (int i = 0; i < 20000; i++) { /* several blocks' worth */
+        snprintf(key, sizeof key, "k%d", i);
+        struct socm_value *v = i % 2 ? socm_value_integer(i, NULL)
+                                     : socm_value_string("a text longer than a node has room for",
+                                                         38, NULL);
+        assert_true(v->in_block);
+        socm_table_set(t, key, v);
+    }
+    socm_value_blocks_begin(&inner); /* a parse within a parse */
+    struct socm_value *nested = socm_value_string("n", 1, NULL);
+    socm_value_blocks_end(&inner);
+    struct socm_value_blocks *paused = socm_value_blocks_suspend();
+    struct socm_value *temp = socm_value_array(NULL);
+    socm_value_blocks_resume(paused);
+    assert_false(temp->in_block);
+    socm_value_free(temp);
+    struct socm_value *after = socm_value_bool(true, NULL); /* the outer parse again */
+    assert_true(after->in_block);
+    socm_value_blocks_end(&blocks);
+    struct socm_value *plain = socm_value_integer(7, NULL);
+    assert_false(plain->in_block);
+    assert_true(nested->in_block);
+
+    struct socm_value *kept = socm_value_share(socm_table_get(t, "k10"));
+    struct socm_value *last = socm_table_take(t, "k19999");
+    socm_value_swap(plain, last); /* plain holds 19999, last holds 7 */
+    assert_false(plain->in_block);
+    assert_true(last->in_block);
+    assert_int_equal(plain->u.i, 19999);
+    socm_value_free(t);
+    socm_value_free(nested);
+    assert_string_equal(kept->u.str.s, "a text longer than a node has room for");
+    assert_int_equal(last->u.i, 7);
+    assert_true(after->u.b);
+    socm_value_free(kept);
+    socm_value_free(last);
+    socm_value_free(after);
+    socm_value_free(plain);
+}
+
 /* A shared tree outlives its first owner and is freed with its last; unshare
  * gives an owner its own copy, leaving the other's unchanged. */
 static void test_share_and_unshare(void **state)
@@ -86,6 +165,59 @@ static void test_share_and_unshare(void **state)
     assert_string_equal(socm_table_get(s, "a")->u.str.s, "x");
     assert_ptr_equal(socm_value_unshare(&s), t); /* the last owner: no copy */
     socm_value_free(s);
+}
+
+/* A position holds its file as a number: every name made into positions (more
+ * than one block of the name table) comes back, and formats as file:line:col. */
+static void test_pos_files(void **state)
+{
+    (void)state;
+    char name[32], where[64];
+    uint32_t ids[100];
+    for (int i = 0; i < 100; i++) {
+        snprintf(name, sizeof name, "dir/f%d.toml", i);
+        const char *interned = socm_intern(name); /* new: the table grows under it */
+        assert_string_equal(interned, name);
+        struct socm_pos p = socm_pos_at(name, i + 1, 7);
+        ids[i] = p.file_id;
+        assert_ptr_equal(socm_pos_file(&p), interned); /* one copy per name */
+    }
+    for (int i = 0; i < 100; i++) {
+        snprintf(name, sizeof name, "dir/f%d.toml", i);
+        assert_int_equal(socm_intern_id(name), ids[i]);
+        struct socm_pos p = {ids[i], i + 1, 7};
+        char want[64];
+        snprintf(want, sizeof want, "%s:%d:7", name, i + 1);
+        assert_string_equal(socm_pos_format(&p, where, sizeof where), want);
+    }
+    struct socm_pos none = {0};
+    assert_null(socm_pos_file(&none));
+    assert_string_equal(socm_pos_format(&none, where, sizeof where), "<input>");
+    assert_int_equal(socm_intern_id(NULL), 0);
+    struct socm_value *v = socm_value_string("s", 1, &(struct socm_pos){ids[42], 3, 4});
+    assert_string_equal(socm_pos_file(&v->pos), "dir/f42.toml");
+    socm_value_free(v);
+}
+
+/* A node counts its owners in a bit-field: past its limit a share is a copy, equal
+ * to the node and freed on its own. */
+static void test_share_past_limit(void **state)
+{
+    (void)state;
+    struct socm_value *t = socm_value_table(NULL);
+    socm_table_set(t, "a", socm_value_string("x", 1, NULL));
+    t->refs = SOCM_VALUE_REFS_MAX - 1;
+    struct socm_value *last = socm_value_share(t);
+    assert_ptr_equal(last, t);
+    assert_int_equal(t->refs, SOCM_VALUE_REFS_MAX);
+    struct socm_value *copy = socm_value_share(t);
+    assert_ptr_not_equal(copy, t);
+    assert_int_equal(copy->refs, 0);
+    assert_string_equal(socm_table_get(copy, "a")->u.str.s, "x");
+    assert_int_equal(t->refs, SOCM_VALUE_REFS_MAX);
+    socm_value_free(copy);
+    t->refs = 0; /* the owners taken above, given back at once */
+    socm_value_free(t);
 }
 
 /* Equal keys of different tables are one interned string; keys freed in any
@@ -184,7 +316,11 @@ int main(void)
         cmocka_unit_test(test_table_order_and_lookup),
         cmocka_unit_test(test_clone_is_deep),
         cmocka_unit_test(test_string_in_node),
+        cmocka_unit_test(test_string_small_and_long),
+        cmocka_unit_test(test_nodes_in_blocks),
         cmocka_unit_test(test_share_and_unshare),
+        cmocka_unit_test(test_share_past_limit),
+        cmocka_unit_test(test_pos_files),
         cmocka_unit_test(test_keys_interned),
         cmocka_unit_test(test_text_forms),
         cmocka_unit_test(test_path),

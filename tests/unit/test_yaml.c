@@ -125,7 +125,7 @@ static void test_positions(void **state)
     (void)state;
     struct socm_value *r = parse_ok("# comment\ntop:\n  key: value\n  list:\n    - 1\n    -   two\n");
     struct socm_value *top = socm_table_get(r, "top");
-    assert_string_equal(top->pos.file, "t.yml");
+    assert_string_equal(socm_pos_file(&top->pos), "t.yml");
     assert_int_equal(top->pos.line, 3);
     assert_int_equal(top->pos.col, 3);
     const struct socm_kv *kv = socm_table_get_kv(top, "key");

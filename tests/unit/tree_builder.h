@@ -11,7 +11,7 @@
 
 static inline struct socm_pos tb_pos(int line, int col)
 {
-    return (struct socm_pos){socm_intern("t.toml"), line, col};
+    return socm_pos_at("t.toml", line, col);
 }
 static inline struct socm_value *tb_tbl(int line)
 {
@@ -49,7 +49,7 @@ static inline struct socm_value *tb_strs(int line, int col, ...)
 /* Adds key = v to t (key position = v's line, column 1); returns v. */
 static inline struct socm_value *tb_put(struct socm_value *t, const char *key, struct socm_value *v)
 {
-    struct socm_pos p = {v->pos.file, v->pos.line, 1};
+    struct socm_pos p = {v->pos.file_id, v->pos.line, 1};
     socm_table_add(t, key, strlen(key), &p, v);
     return v;
 }
