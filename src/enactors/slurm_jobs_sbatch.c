@@ -56,7 +56,9 @@ static const char batch_script[] =
     "cd -- \"$SOCM_WORKDIR\" || exit 1\n"
     "# The step: the command, then its record unless it ended by a signal or a signal\n"
     "# reached this shell meanwhile (Slurm signals every process of a step it ends).\n"
-    "step='d=$1; shift; sig=; trap \"sig=1\" TERM INT HUP; \"$@\"; rc=$?\n"
+    "# USR1, USR2 and ALRM (scancel --signal, a checkpoint warning) are the command's:\n"
+    "# this shell outlives them, and they do not count as the step's end.\n"
+    "step='d=$1; shift; sig=; trap \"sig=1\" TERM INT HUP; trap : USR1 USR2 ALRM; \"$@\"; rc=$?\n"
     "[ -n \"$sig\" ] || [ \"$rc\" -gt 128 ] || echo \"$rc\" > \"$d.$SLURM_PROCID\"\n"
     "trap - TERM INT HUP; [ \"$rc\" -le 128 ] || kill -s \"$((rc - 128))\" \"$$\"; exit \"$rc\"'\n"
     "exec srun --export=ALL bash -c \"$step\" socm-step \"$done_base\" \"${argv[@]}\"\n";

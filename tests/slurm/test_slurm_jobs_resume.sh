@@ -14,6 +14,8 @@
 #  Q. R's job for `a`, ended, is requeued (`scontrol requeue`, as Slurm does when its
 #     controller lost a job's end and the node then fails): the batch script sees that
 #     the attempt's command already ran to its end and does not run it again.
+#  U. `scancel --signal=USR1` of a running job reaches the command, which handles it
+#     and goes on: DONE, once (the shell socm runs the command under outlives it).
 #  F. the node under a running job fails (srun then exits 0, the step canceled): the
 #     requeued job runs the command again, to its end: two starts, one end, DONE.
 . "$(dirname "$0")/lib.sh"
@@ -130,6 +132,29 @@ once a
 grep -q "attempt 1 already ran to its end (exit 0): not run again" "$tmp/socm-$R/workflows/a/slurm-$qa.out" ||
   fail "Q: the requeued job did not say why it ran nothing: $(cat "$tmp/socm-$R/workflows/a/slurm-$qa.out")"
 echo "Q ok"
+
+# ---------------------------------------------------------------- U
+U=ujobs-$tag
+{ slurm_head "$U" slurm-jobs 1 batch 1h
+  echo '[campaign.u]'
+  echo 'type = "generic"'
+  echo 'executable = "sh"'
+  echo "args = [\"-c\", \"trap 'echo U u >> $M' USR1; echo S u >> $M; i=0; while [ \$i -lt 8 ]; do sleep 1; i=\$((i + 1)); done; echo E u >> $M\"]"
+  echo '[campaign.u.resources]'
+  echo 'memory = "50M"'
+  echo 'runtime = "2m"'
+} > u.toml
+"$bin" run u.toml --quiet & upid=$!; pids+=("$upid")
+for ((i = 0; i < 300; i++)); do
+  [ "$(grep -c "^S u" "$M" 2>/dev/null)" -ge 1 ] && break
+  sleep 0.1
+done
+scancel --signal=USR1 "$(squeue -h --name="socm-$U" -o %i)" || fail "U: scancel --signal=USR1"
+rc=0; wait "$upid" || rc=$?
+[ "$rc" -eq 0 ] || fail "U: exit $rc after USR1: $(tail -3 "$tmp/socm-$U/socm.log")"
+[ "$(grep -c "^U u" "$M")" -eq 1 ] && [ "$(grep -c "^E u" "$M")" -eq 1 ] ||
+  fail "U: the command did not handle USR1 and end: $(grep " u" "$M")"
+echo "U ok"
 
 # ---------------------------------------------------------------- F
 F=fjobs-$tag
