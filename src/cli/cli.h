@@ -90,6 +90,9 @@ FILE *socm_cli_human_out(void);
 /* run, resume, retry and cancel under --json: the campaign's `socm status --json`
  * document once the command is done (nothing if the directory cannot be read). */
 void socm_cli_status_json_print(const char *dir);
+/* Prints one JSON document on stdout as every command does: indented, keys in their
+ * order, reals with 15 significant digits, then a newline. */
+void socm_cli_json_print(const json_t *j);
 /* A program's `socm status --json` document (each campaign with its status document's
  * state and workflows); -1 with err if its journal cannot be read. */
 int socm_cli_program_json_print(const char *dir, struct socm_error *err);

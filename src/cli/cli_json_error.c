@@ -21,6 +21,14 @@ void socm_cli_json_errors(bool on)
     json_errors = on;
 }
 
+void socm_cli_json_print(const json_t *j)
+{
+    char *t = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+    puts(t ? t : "null");
+    free(t);
+    fflush(stdout);
+}
+
 bool socm_cli_json_on(void)
 {
     return json_errors;

@@ -233,9 +233,7 @@ static json_t *run_json(const struct socm_history_run *r)
 
 static void put_json(json_t *j)
 {
-    char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
-    puts(s ? s : "null");
-    free(s);
+    socm_cli_json_print(j);
 }
 
 static void format_time(double t, char *buf, size_t n)

@@ -217,8 +217,7 @@ int socm_cmd_plan(int argc, char **argv)
     const struct socm_requirements *rq = &sp.rq;
     if (json) {
         json_t *j = socm_cli_plan_json(c, &sp);
-        json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
-        fputc('\n', stdout);
+        socm_cli_json_print(j);
         json_decref(j);
     } else {
         socm_sites_plan_print_table(stdout, &sp);

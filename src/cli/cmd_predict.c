@@ -141,9 +141,7 @@ static void print(const struct popts *o, const struct socm_prediction *pr, const
         json_object_set_new(root, "categorical", cat ? cat : json_object());
         json_object_set_new(root, "walltime_s", predicted_json(&pr->walltime, 60));
         json_object_set_new(root, "memory_mb", predicted_json(&pr->memory, 1));
-        char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
-        puts(s ? s : "{}");
-        free(s);
+        socm_cli_json_print(root);
         json_decref(root);
         return;
     }

@@ -74,9 +74,7 @@ static void report_json(const struct socm_bk *bk, const struct socm_run_rows *rr
                                                     ? json_real(bk->t_end - bk->t_begin)
                                                     : json_null());
     json_object_set_new(j, "workflows", a);
-    char *t = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
-    puts(t);
-    free(t);
+    socm_cli_json_print(j);
     json_decref(j);
 }
 

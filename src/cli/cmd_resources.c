@@ -100,9 +100,7 @@ static json_t *resource_json(const struct socm_resource *r)
 static void put_json(json_t *list)
 {
     json_t *j = json_pack("{s:o}", "resources", list);
-    char *t = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
-    puts(t ? t : "{}");
-    free(t);
+    socm_cli_json_print(j);
     json_decref(j);
 }
 

@@ -170,8 +170,7 @@ static int run_planned(void *ctx, const struct socm_campaign *c, const struct so
         return SOCM_PIPELINE_GO;
     if (socm_cli_json_on()) {
         json_t *j = socm_cli_plan_json(c, sp);
-        json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
-        fputc('\n', stdout);
+        socm_cli_json_print(j);
         json_decref(j);
     } else {
         socm_sites_plan_print_table(stdout, sp);

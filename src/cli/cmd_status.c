@@ -197,13 +197,9 @@ void socm_cli_status_json_print(const char *dir)
     if (!bk)
         return;
     json_t *j = status_json(bk, dir);
-    char *t = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
-    if (t)
-        puts(t);
-    free(t);
+    socm_cli_json_print(j);
     json_decref(j);
     socm_bk_free(bk);
-    fflush(stdout);
 }
 
 int socm_cli_program_json_print(const char *dir, struct socm_error *err)
@@ -225,12 +221,8 @@ int socm_cli_program_json_print(const char *dir, struct socm_error *err)
         json_decref(st);
         socm_bk_free(bk);
     }
-    char *t = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
-    if (t)
-        puts(t);
-    free(t);
+    socm_cli_json_print(doc);
     json_decref(doc);
-    fflush(stdout);
     return 0;
 }
 

@@ -189,9 +189,7 @@ static void print_json(const struct socm_campaign *c, const int *order, const si
         json_array_append_new(gens, ga);
     }
     json_object_set_new(root, "generations", gens);
-    char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
-    puts(text);
-    free(text);
+    socm_cli_json_print(root);
     json_decref(root);
 }
 
