@@ -57,10 +57,13 @@ static const char batch_script[] =
     "# The step: the command, then its record unless it ended by a signal or a signal\n"
     "# reached this shell meanwhile (Slurm signals every process of a step it ends).\n"
     "# USR1, USR2 and ALRM (scancel --signal, a checkpoint warning) are the command's:\n"
-    "# this shell outlives them, and they do not count as the step's end.\n"
+    "# this shell outlives them, and they do not count as the step's end. A command a\n"
+    "# signal ended ends this shell by the same signal; an exit status past 128 that no\n"
+    "# signal gives (or a stop signal's, which would leave the step stopped) stays one.\n"
     "step='d=$1; shift; sig=; trap \"sig=1\" TERM INT HUP; trap : USR1 USR2 ALRM; \"$@\"; rc=$?\n"
     "[ -n \"$sig\" ] || [ \"$rc\" -gt 128 ] || echo \"$rc\" > \"$d.$SLURM_PROCID\"\n"
-    "trap - TERM INT HUP; [ \"$rc\" -le 128 ] || kill -s \"$((rc - 128))\" \"$$\"; exit \"$rc\"'\n"
+    "trap - TERM INT HUP USR1 USR2 ALRM; [ \"$rc\" -le 128 ] || { s=$(kill -l \"$rc\" 2>/dev/null)\n"
+    "case $s in \"\"|STOP|TSTP|TTIN|TTOU) ;; *) kill -s \"$s\" \"$$\"; esac; }; exit \"$rc\"'\n"
     "exec srun --export=ALL bash -c \"$step\" socm-step \"$done_base\" \"${argv[@]}\"\n";
 
 static void mkdirs(const char *path)
