@@ -8,7 +8,7 @@
 #     run with a stub srun, hands the workflow its argv and environment byte for byte
 #     (newline, quotes, '$(...)', glob characters); the --output pattern escapes '%'.
 #     The job ends as its command did (exit 147 and 255 stay exit statuses, a command
-#     USR1 killed ends it by USR1).
+#     USR1 killed ends it by USR1); a workflow's own PWD does not move its records.
 #  V. `socm validate` refuses, for the Slurm enactors, a rank whose threads or memory
 #     do not fit one node (12 threads or 12 GB on 8-core / 8000 MB nodes), with the
 #     workflow's position; the local enactor is not held to nodes.
@@ -147,6 +147,17 @@ if run_until sbatch.script j.toml "$nasty/j"; then
     bash "$tmp/sbatch.script" 2>/dev/null)
   [ "$how" = "signal $(kill -l USR1)" ] ||
     fail "slurm-jobs: a command USR1 killed: the job ended by $how, not by signal USR1"
+  # A workflow whose environment names its own PWD: the records stay in the sandbox
+  # (another directory's socm-done.1.0, another workflow's, does not make it skip).
+  mkdir -p elsewhere && echo 0 > elsewhere/socm-done.1.0
+  rm -f "$sb"/socm-done.* "$sb/srun.argv"
+  printf '%s\0' true > "$sb/socm-argv.nul"
+  cp "$sb/socm-env.nul" env.keep && printf 'PWD=%s\0' "$tmp/elsewhere" >> "$sb/socm-env.nul"
+  (cd "$sb" && PATH=$tmp/stubs:$PATH bash "$tmp/sbatch.script" 2> "$tmp/pwd.err") ||
+    fail "slurm-jobs: a workflow's own PWD: exit $? $(cat "$tmp/pwd.err")"
+  [ -e "$sb/srun.argv" ] || fail "slurm-jobs: a workflow's own PWD: another directory's record skipped it: $(cat "$tmp/pwd.err")"
+  [ "$(cat "$sb/socm-done.1.0" 2>/dev/null)" = 0 ] || fail "slurm-jobs: a workflow's own PWD: no record in the sandbox"
+  cp env.keep "$sb/socm-env.nul"
 fi
 
 # ---------------------------------------------------------------- V: per-node fit
