@@ -8,7 +8,8 @@
 #     run with a stub srun, hands the workflow its argv and environment byte for byte
 #     (newline, quotes, '$(...)', glob characters); the --output pattern escapes '%'.
 #     The job ends as its command did (exit 147 and 255 stay exit statuses, a command
-#     USR1 killed ends it by USR1); a workflow's own PWD does not move its records.
+#     USR1 killed ends it by USR1); a workflow's own PWD does not move its records; a
+#     command named like a bash builtin is the program PATH finds.
 #  V. `socm validate` refuses, for the Slurm enactors, a rank whose threads or memory
 #     do not fit one node (12 threads or 12 GB on 8-core / 8000 MB nodes), with the
 #     workflow's position; the local enactor is not held to nodes.
@@ -157,6 +158,15 @@ if run_until sbatch.script j.toml "$nasty/j"; then
     fail "slurm-jobs: a workflow's own PWD: exit $? $(cat "$tmp/pwd.err")"
   [ -e "$sb/srun.argv" ] || fail "slurm-jobs: a workflow's own PWD: another directory's record skipped it: $(cat "$tmp/pwd.err")"
   [ "$(cat "$sb/socm-done.1.0" 2>/dev/null)" = 0 ] || fail "slurm-jobs: a workflow's own PWD: no record in the sandbox"
+  cp env.keep "$sb/socm-env.nul"
+  # A command named like a bash builtin (echo) is the program PATH finds, as when srun
+  # ran it itself, not the step shell's builtin.
+  mkdir -p cmdbin && printf '#!/bin/sh\ntouch "$SOCM_SANDBOX/echo.ran"\n' > cmdbin/echo && chmod +x cmdbin/echo
+  rm -f "$sb"/socm-done.* "$sb/echo.ran"
+  printf '%s\0' echo x > "$sb/socm-argv.nul"
+  printf 'PATH=%s\0' "$tmp/cmdbin:$tmp/stubs:$PATH" >> "$sb/socm-env.nul"
+  (cd "$sb" && bash "$tmp/sbatch.script" 2> "$tmp/echo.err") || fail "slurm-jobs: echo: exit $? $(cat "$tmp/echo.err")"
+  [ -e "$sb/echo.ran" ] || fail "slurm-jobs: argv 'echo x' ran the step shell's builtin, not the echo PATH finds"
   cp env.keep "$sb/socm-env.nul"
 fi
 
