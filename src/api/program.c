@@ -212,6 +212,15 @@ static int program_load(const char *path, const char *state_dir, struct program 
                  socm_table_get_string(prog, "state_dir", &sd, err) < 0 ||
                  socm_table_get_int(prog, "max_parallel", &p->max_parallel, err) < 0))
         rc = -1;
+    /* A name it gives is a name (its default state directory is ./socm-NAME, and
+     * status prints it): not "a\nb", nor an escape sequence. */
+    struct socm_errlist bad = {0};
+    if (rc == 0 && nm)
+        socm_name_check("program", nm, &socm_table_get(prog, "name")->pos, &bad);
+    if (bad.n) {
+        rc = socm_error_set(err, SOCM_E_INPUT, "%s", bad.msgs[0]);
+        socm_errlist_free(&bad);
+    }
     p->name = nm ? socm_strdup(nm) : base_name(path);
     p->state_dir = state_dir ? socm_strdup(state_dir)
                    : sd      ? socm_strdup(sd)

@@ -3,7 +3,7 @@
 # mapmaking fails: with on_failure = "stop" analysis is not started and the exit is 1;
 # with "continue" it runs. Each campaign has its own state directory under the
 # program's, `socm status` shows them, `socm resume` re-runs only what did not finish.
-# A campaign name with ".." or "/" is refused; status ignores journal lines that name
+# A campaign or program name with ".." or "/" or a newline is refused; status ignores journal lines that name
 # no campaign a program can have.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -105,6 +105,13 @@ printf '[program.campaigns."a/b"]\nfile = "preprocess.toml"\n' >slash.toml
 grep -q "slash.toml:1:20: program campaign name 'a/b' contains '/'" err ||
     fail "campaign name 'a/b' message: $(cat err)"
 [ -e dots/esc ] || [ -e slash/st/campaigns/a ] || [ -e ran.txt ] && fail "a bad campaign name ran"
+# so is the program's own name (its default state directory is ./socm-NAME)
+printf '[program]\nname = "a\\nb\\u001b[31m"\n[[campaign_set]]\nname = "a"\nfile = "preprocess.toml"\n' >pname.toml
+"$SOCM_BIN" run pname.toml -q >out 2>err
+[ $? = 2 ] || fail "program name with a newline: not exit 2 ($(cat err))"
+grep -qF "pname.toml:2:8: program name 'a\\nb\\x1b[31m' contains the byte 0x0a" err ||
+    fail "program name with a newline: $(cat err)"
+ls | grep -q '^socm-a' && fail "program name with a newline: ran in $(ls -b | grep '^socm-a')"
 # a program journal line naming no campaign a program can have ('..', '', ' end') is
 # not socm's: status neither shows it nor looks in the directory its name leads to
 mkdir -p forged/campaigns
