@@ -503,8 +503,8 @@ int socm_program_resume(const char *dir, const struct socm_run_opts *o, struct s
     return rc;
 }
 
-/* The program's campaigns in the program file's order when it can still be read, else
- * in the journal's; for each, its last journaled state ("pending" before it started). */
+/* The program's campaigns in the program file's order when it can still be read (a
+ * regular file), else in the journal's; for each, its last journaled state ("pending" before it started). */
 static json_t *program_campaigns(json_t *states, const char *dir)
 {
     json_t *rows = json_array();
@@ -512,7 +512,8 @@ static json_t *program_campaigns(json_t *states, const char *dir)
     const char *file = json_string_value(json_object_get(begin, "file"));
     struct program p;
     struct socm_error perr = {0};
-    if (file && program_load(file, dir, &p, &perr) == 0) {
+    struct stat st; /* a FIFO named by the journal would hang a status */
+    if (file && stat(file, &st) == 0 && S_ISREG(st.st_mode) && program_load(file, dir, &p, &perr) == 0) {
         for (size_t i = 0; i < p.n; i++) {
             json_t *ev = json_object_get(states, p.c[i].name);
             json_array_append_new(rows, json_pack("{s:s,s:s}", "name", p.c[i].name, "state",

@@ -4,7 +4,7 @@
 # with "continue" it runs. Each campaign has its own state directory under the
 # program's, `socm status` shows them, `socm resume` re-runs only what did not finish.
 # A campaign or program name with ".." or "/" or a newline is refused; status ignores journal lines that name
-# no campaign a program can have.
+# no campaign a program can have, and does not wait on a program file that is a FIFO.
 set -u
 . "$(dirname "$0")/lib.sh"
 cd "$tmp" || exit 1
@@ -127,6 +127,11 @@ grep -Eq 'campaign ok +running' out || fail "forged journal: no campaign ok: $(c
 "$SOCM_BIN" status forged --json >out 2>err || fail "forged journal: status --json exit $? ($(cat err))"
 jq -e '.program == "forged" and .state == "EXECUTING" and [.campaigns[].campaign] == ["ok"]' out >/dev/null ||
     fail "forged journal --json: $(cat out)"
+# a journal whose program file is a FIFO: status does not wait for a writer
+mkfifo fifo.toml
+printf '{"ev":"begin","program":"fifo","file":"%s"}\n' "$tmp/fifo.toml" >forged/program.jsonl
+timeout 20 "$SOCM_BIN" status forged >out 2>err || fail "program file a FIFO: status exit $? (124: it hung)"
+timeout 20 "$SOCM_BIN" status forged --json >out 2>err || fail "program file a FIFO: status --json exit $? (124: it hung)"
 
 printf "[[campaign_set]]\nname = \"a\"\nfile = \"preprocess.toml\"\n" >dry.toml
 "$SOCM_BIN" run dry.toml --dry-run >out 2>&1
