@@ -3,8 +3,9 @@
 # mapmaking fails: with on_failure = "stop" analysis is not started and the exit is 1;
 # with "continue" it runs. Each campaign has its own state directory under the
 # program's, `socm status` shows them, `socm resume` re-runs only what did not finish.
-# A campaign or program name with ".." or "/" or a newline is refused; status ignores journal lines that name
-# no campaign a program can have, and does not wait on a program file that is a FIFO.
+# A campaign or program name with "..", "/" or a newline is refused; status ignores
+# journal lines that name no campaign a program can have, and does not wait on a
+# program file that is a FIFO.
 set -u
 . "$(dirname "$0")/lib.sh"
 cd "$tmp" || exit 1
