@@ -5,7 +5,8 @@
 # program's, `socm status` shows them, `socm resume` re-runs only what did not finish.
 # A campaign or program name with "..", "/" or a newline is refused; status ignores
 # journal lines that name no campaign a program can have, and does not wait on a
-# program file that is a FIFO.
+# program file that is a FIFO; run --json of a program whose file is gone by the end
+# of the run prints the program's document.
 set -u
 . "$(dirname "$0")/lib.sh"
 cd "$tmp" || exit 1
@@ -133,6 +134,18 @@ mkfifo fifo.toml
 printf '{"ev":"begin","program":"fifo","file":"%s"}\n' "$tmp/fifo.toml" >forged/program.jsonl
 timeout 20 "$SOCM_BIN" status forged >out 2>err || fail "program file a FIFO: status exit $? (124: it hung)"
 timeout 20 "$SOCM_BIN" status forged --json >out 2>err || fail "program file a FIFO: status --json exit $? (124: it hung)"
+
+# run --json of a program whose file is gone by the end of the run (edited, moved):
+# the run's exit code and its document all the same, not an error about the file
+camp waiter "touch $tmp/waiting; while [ ! -e $tmp/go ]; do sleep 0.05; done"
+printf '[[campaign_set]]\nname = "w"\nfile = "waiter.toml"\n' >gone.toml
+"$SOCM_BIN" run gone.toml --state-dir gone -q --json >gone.json 2>gone.err & gpid=$!
+for ((i = 0; i < 200; i++)); do [ -e waiting ] && break; sleep 0.05; done
+rm gone.toml && touch go
+rc=0; wait "$gpid" || rc=$?
+[ $rc = 0 ] || fail "run --json, program file gone: exit $rc ($(cat gone.err))"
+jq -e '.program == "gone" and .state == "DONE" and .campaigns[0].campaign == "w"' gone.json >/dev/null ||
+    fail "run --json, program file gone: $(cat gone.json)"
 
 printf "[[campaign_set]]\nname = \"a\"\nfile = \"preprocess.toml\"\n" >dry.toml
 "$SOCM_BIN" run dry.toml --dry-run >out 2>&1
