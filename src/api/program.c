@@ -89,8 +89,8 @@ static int read_names(const struct socm_value *v, const char *key, const char *d
     return 0;
 }
 
-static int read_entry(struct program *p, const char *name, const struct socm_value *t,
-                      const char *dir, struct socm_error *err)
+static int read_entry(struct program *p, const char *name, const struct socm_pos *npos,
+                      const struct socm_value *t, const char *dir, struct socm_error *err)
 {
     if (t->type != SOCM_V_TABLE)
         return socm_error_at(err, &t->pos, "a program campaign must be a table");
@@ -99,6 +99,14 @@ static int read_entry(struct program *p, const char *name, const struct socm_val
         return -1;
     if (!nm)
         return socm_error_at(err, &t->pos, "a [[campaign_set]] entry needs a name");
+    /* The name is a directory under STATE/campaigns/: no '/', no "..". */
+    struct socm_errlist bad = {0};
+    socm_name_check("program campaign", nm, name ? npos : &socm_table_get(t, "name")->pos, &bad);
+    if (bad.n) {
+        socm_error_set(err, SOCM_E_INPUT, "%s", bad.msgs[0]);
+        socm_errlist_free(&bad);
+        return -1;
+    }
     for (size_t i = 0; i < p->n; i++)
         if (!strcmp(p->c[i].name, nm))
             return socm_error_at(err, &t->pos, "duplicate program campaign '%s'", nm);
@@ -204,6 +212,15 @@ static int program_load(const char *path, const char *state_dir, struct program 
                  socm_table_get_string(prog, "state_dir", &sd, err) < 0 ||
                  socm_table_get_int(prog, "max_parallel", &p->max_parallel, err) < 0))
         rc = -1;
+    /* A name it gives is a name (its default state directory is ./socm-NAME, and
+     * status prints it): not "a\nb", nor an escape sequence. */
+    struct socm_errlist bad = {0};
+    if (rc == 0 && nm)
+        socm_name_check("program", nm, &socm_table_get(prog, "name")->pos, &bad);
+    if (bad.n) {
+        rc = socm_error_set(err, SOCM_E_INPUT, "%s", bad.msgs[0]);
+        socm_errlist_free(&bad);
+    }
     p->name = nm ? socm_strdup(nm) : base_name(path);
     p->state_dir = state_dir ? socm_strdup(state_dir)
                    : sd      ? socm_strdup(sd)
@@ -213,14 +230,15 @@ static int program_load(const char *path, const char *state_dir, struct program 
         if (set->type != SOCM_V_ARRAY)
             rc = socm_error_at(err, &set->pos, "campaign_set must be [[campaign_set]] entries");
         for (size_t i = 0; rc == 0 && set->type == SOCM_V_ARRAY && i < set->u.arr.n; i++)
-            rc = read_entry(p, NULL, set->u.arr.items[i], dir, err);
+            rc = read_entry(p, NULL, NULL, set->u.arr.items[i], dir, err);
     }
     const struct socm_value *tbl = prog ? socm_table_get(prog, "campaigns") : NULL;
     if (rc == 0 && tbl) {
         if (tbl->type != SOCM_V_TABLE)
             rc = socm_error_at(err, &tbl->pos, "program.campaigns must be a table of tables");
         for (size_t i = 0; rc == 0 && tbl->type == SOCM_V_TABLE && i < tbl->u.tbl.n; i++)
-            rc = read_entry(p, tbl->u.tbl.items[i].key, tbl->u.tbl.items[i].value, dir, err);
+            rc = read_entry(p, tbl->u.tbl.items[i].key, &tbl->u.tbl.items[i].key_pos,
+                            tbl->u.tbl.items[i].value, dir, err);
     }
     if (rc == 0 && !p->n)
         rc = socm_error_set(err, SOCM_E_INPUT, "%s: the program lists no campaign", path);
@@ -263,6 +281,16 @@ static int set_state(struct program *p, size_t i, enum pstate s, struct socm_err
     return journal(p, ev, err);
 }
 
+/* A campaign name a program can give (so also never "" nor " end", the keys of the
+ * begin and end events): a journal line naming another is not socm's, and its name
+ * must not become a path under STATE/campaigns/. */
+static bool valid_name(const json_t *name)
+{
+    char why[64];
+    return json_is_string(name) &&
+           !socm_name_problem(json_string_value(name), json_string_length(name), why, sizeof why);
+}
+
 /* Replays program.jsonl: last state of each campaign. */
 static json_t *read_journal(const char *dir, struct socm_error *err)
 {
@@ -281,7 +309,7 @@ static json_t *read_journal(const char *dir, struct socm_error *err)
         const char *e = ev ? json_string_value(json_object_get(ev, "ev")) : NULL;
         if (e && !strcmp(e, "begin"))
             json_object_set(states, "", ev);
-        else if (e && !strcmp(e, "campaign") && json_is_string(json_object_get(ev, "name")))
+        else if (e && !strcmp(e, "campaign") && valid_name(json_object_get(ev, "name")))
             json_object_set(states, json_string_value(json_object_get(ev, "name")), ev);
         else if (e && !strcmp(e, "end"))
             json_object_set(states, " end", ev);
@@ -475,8 +503,8 @@ int socm_program_resume(const char *dir, const struct socm_run_opts *o, struct s
     return rc;
 }
 
-/* The program's campaigns in the program file's order when it can still be read, else
- * in the journal's; for each, its last journaled state ("pending" before it started). */
+/* The program's campaigns in the program file's order when it can still be read (a
+ * regular file), else in the journal's; for each, its last journaled state ("pending" before it started). */
 static json_t *program_campaigns(json_t *states, const char *dir)
 {
     json_t *rows = json_array();
@@ -484,7 +512,8 @@ static json_t *program_campaigns(json_t *states, const char *dir)
     const char *file = json_string_value(json_object_get(begin, "file"));
     struct program p;
     struct socm_error perr = {0};
-    if (file && program_load(file, dir, &p, &perr) == 0) {
+    struct stat st; /* a FIFO named by the journal would hang a status */
+    if (file && stat(file, &st) == 0 && S_ISREG(st.st_mode) && program_load(file, dir, &p, &perr) == 0) {
         for (size_t i = 0; i < p.n; i++) {
             json_t *ev = json_object_get(states, p.c[i].name);
             json_array_append_new(rows, json_pack("{s:s,s:s}", "name", p.c[i].name, "state",

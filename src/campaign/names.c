@@ -66,6 +66,12 @@ static void check_one(const char *what, const char *name, const struct socm_pos 
                       what, show, problem, SOCM_NAME_MAX, hint);
 }
 
+void socm_name_check(const char *what, const char *name, const struct socm_pos *pos,
+                     struct socm_errlist *errs)
+{
+    check_one(what, name, pos, "", errs);
+}
+
 /* The position of a string key's value in t, else `fallback`. */
 static const struct socm_pos *pos_of(const struct socm_value *t, const char *key,
                                      const struct socm_pos *fallback)

@@ -17,6 +17,11 @@ char *socm_state_dir_default(const char *name);
  * one written into buf). */
 const char *socm_name_problem(const char *name, size_t len, char *buf, size_t bufsize);
 
+/* Adds to errs, at pos, why `name` is not a valid name of a `what` ("program
+ * campaign"); nothing when it is one. */
+void socm_name_check(const char *what, const char *name, const struct socm_pos *pos,
+                     struct socm_errlist *errs);
+
 /* Reports every name of the campaign (its own, its workflows', its sites', its
  * resource's) that is not valid, each at the position where it was written. */
 void socm_campaign_check_names(const struct socm_campaign *c, const struct socm_value *camp,

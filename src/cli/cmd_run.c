@@ -256,15 +256,18 @@ int socm_cmd_run(int argc, char **argv)
         if (is_prog) {
             o.tty = false; /* several campaigns: log lines, not one live line */
             socm_cli_outlive_terminal();
-            int code = socm_program_run(files.v[0], state_dir, &o, resume, &err);
+            /* The state directory for --json before the run: the program file may be
+             * edited or gone by its end. */
+            char *pd = socm_cli_json_on() ? socm_program_state_dir(files.v[0], state_dir, &err)
+                                          : NULL;
+            int code = socm_cli_json_on() && !pd
+                           ? -1
+                           : socm_program_run(files.v[0], state_dir, &o, resume, &err);
             if (code >= 0 && profile)
                 print_program_profile(files.v[0], state_dir);
-            if (code >= 0 && socm_cli_json_on()) {
-                char *pd = socm_program_state_dir(files.v[0], state_dir, &err);
-                if (!pd || socm_cli_program_json_print(pd, &err) != 0)
-                    code = -1;
-                free(pd);
-            }
+            if (code >= 0 && pd && socm_cli_program_json_print(pd, &err) != 0)
+                code = -1;
+            free(pd);
             socm_strv_free(&files);
             socm_strv_free(&defs);
             return code < 0 ? socm_cli_fail("run", &err) : code;

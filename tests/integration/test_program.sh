@@ -3,6 +3,10 @@
 # mapmaking fails: with on_failure = "stop" analysis is not started and the exit is 1;
 # with "continue" it runs. Each campaign has its own state directory under the
 # program's, `socm status` shows them, `socm resume` re-runs only what did not finish.
+# A campaign or program name with "..", "/" or a newline is refused; status ignores
+# journal lines that name no campaign a program can have, and does not wait on a
+# program file that is a FIFO; run --json of a program whose file is gone by the end
+# of the run prints the program's document.
 set -u
 . "$(dirname "$0")/lib.sh"
 cd "$tmp" || exit 1
@@ -87,6 +91,61 @@ grep -q "typo.toml:4:1: unknown key 'afetr' in \[campaign_set\]; did you mean 'a
 grep -q "typo.toml:6:1: unknown key 'max_paralel' in \[program\]; did you mean 'max_parallel'?" err ||
     fail "program typo message: $(cat err)"
 [ -e socm-typo ] && fail "program typo: something ran"
+
+# a campaign name is a directory under STATE/campaigns/: '..' or '/' in it is refused
+# (exit 2, at the name) before anything runs; nothing is made outside the program's
+# state directory
+rm -f ran.txt
+printf '[[campaign_set]]\nname = "../esc"\nfile = "preprocess.toml"\n' >dots.toml
+"$SOCM_BIN" run dots.toml --state-dir dots/st -q >out 2>err
+[ $? = 2 ] || fail "campaign name '../esc': not exit 2 ($(cat err))"
+grep -q "dots.toml:2:8: program campaign name '../esc' starts with '.'" err ||
+    fail "campaign name '../esc' message: $(cat err)"
+printf '[program.campaigns."a/b"]\nfile = "preprocess.toml"\n' >slash.toml
+"$SOCM_BIN" run slash.toml --state-dir slash/st -q >out 2>err
+[ $? = 2 ] || fail "campaign name 'a/b': not exit 2 ($(cat err))"
+grep -q "slash.toml:1:20: program campaign name 'a/b' contains '/'" err ||
+    fail "campaign name 'a/b' message: $(cat err)"
+[ -e dots/esc ] || [ -e slash/st/campaigns/a ] || [ -e ran.txt ] && fail "a bad campaign name ran"
+# so is the program's own name (its default state directory is ./socm-NAME)
+printf '[program]\nname = "a\\nb\\u001b[31m"\n[[campaign_set]]\nname = "a"\nfile = "preprocess.toml"\n' >pname.toml
+"$SOCM_BIN" run pname.toml -q >out 2>err
+[ $? = 2 ] || fail "program name with a newline: not exit 2 ($(cat err))"
+grep -qF "pname.toml:2:8: program name 'a\\nb\\x1b[31m' contains the byte 0x0a" err ||
+    fail "program name with a newline: $(cat err)"
+ls | grep -q '^socm-a' && fail "program name with a newline: ran in $(ls -b | grep '^socm-a')"
+# a program journal line naming no campaign a program can have ('..', '', ' end') is
+# not socm's: status neither shows it nor looks in the directory its name leads to
+mkdir -p forged/campaigns
+cp -r st/campaigns/preprocess forged/outside
+printf '%s\n' '{"ev":"begin","program":"forged","file":"/nonexistent/p.toml"}' \
+    '{"ev":"campaign","name":"../outside","state":"done"}' \
+    '{"ev":"campaign","name":"","state":"done"}' '{"ev":"campaign","name":" end","state":"done"}' \
+    '{"ev":"campaign","name":"ok","state":"running"}' >forged/program.jsonl
+"$SOCM_BIN" status forged >out 2>err || fail "forged journal: status exit $? ($(cat err))"
+grep -q '^program forged: running' out || fail "forged journal: $(cat out)"
+grep -q 'outside' out && fail "forged journal: status shows '../outside': $(cat out)"
+grep -Eq 'campaign ok +running' out || fail "forged journal: no campaign ok: $(cat out)"
+"$SOCM_BIN" status forged --json >out 2>err || fail "forged journal: status --json exit $? ($(cat err))"
+jq -e '.program == "forged" and .state == "EXECUTING" and [.campaigns[].campaign] == ["ok"]' out >/dev/null ||
+    fail "forged journal --json: $(cat out)"
+# a journal whose program file is a FIFO: status does not wait for a writer
+mkfifo fifo.toml
+printf '{"ev":"begin","program":"fifo","file":"%s"}\n' "$tmp/fifo.toml" >forged/program.jsonl
+timeout 20 "$SOCM_BIN" status forged >out 2>err || fail "program file a FIFO: status exit $? (124: it hung)"
+timeout 20 "$SOCM_BIN" status forged --json >out 2>err || fail "program file a FIFO: status --json exit $? (124: it hung)"
+
+# run --json of a program whose file is gone by the end of the run (edited, moved):
+# the run's exit code and its document all the same, not an error about the file
+camp waiter "touch $tmp/waiting; while [ ! -e $tmp/go ]; do sleep 0.05; done"
+printf '[[campaign_set]]\nname = "w"\nfile = "waiter.toml"\n' >gone.toml
+"$SOCM_BIN" run gone.toml --state-dir gone -q --json >gone.json 2>gone.err & gpid=$!
+for ((i = 0; i < 200; i++)); do [ -e waiting ] && break; sleep 0.05; done
+rm gone.toml && touch go
+rc=0; wait "$gpid" || rc=$?
+[ $rc = 0 ] || fail "run --json, program file gone: exit $rc ($(cat gone.err))"
+jq -e '.program == "gone" and .state == "DONE" and .campaigns[0].campaign == "w"' gone.json >/dev/null ||
+    fail "run --json, program file gone: $(cat gone.json)"
 
 printf "[[campaign_set]]\nname = \"a\"\nfile = \"preprocess.toml\"\n" >dry.toml
 "$SOCM_BIN" run dry.toml --dry-run >out 2>&1

@@ -7,6 +7,9 @@
 #     starts in exactly that directory. slurm-jobs' socm-job.sh passes `bash -n` and,
 #     run with a stub srun, hands the workflow its argv and environment byte for byte
 #     (newline, quotes, '$(...)', glob characters); the --output pattern escapes '%'.
+#     The job ends as its command did (exit 147 and 255 stay exit statuses, a command
+#     USR1 killed ends it by USR1); a workflow's own PWD does not move its records; a
+#     command named like a bash builtin is the program PATH finds.
 #  V. `socm validate` refuses, for the Slurm enactors, a rank whose threads or memory
 #     do not fit one node (12 threads or 12 GB on 8-core / 8000 MB nodes), with the
 #     workflow's position; the local enactor is not held to nodes.
@@ -124,6 +127,47 @@ if run_until sbatch.script j.toml "$nasty/j"; then
   [ "$(cat "$nasty/j/workflows/w/srun.pwd" 2>/dev/null)" = "$tmp" ] || fail "slurm-jobs: the command ran in $(cat "$nasty/j/workflows/w/srun.pwd" 2>&1), not $tmp"
   printf '%s\n' OMP_NUM_THREADS=1 SOCM_ATTEMPT=1 "SOCM_CAMPAIGN=c.1+x-y_z" SOCM_CORES=1 SOCM_WORKDIR="$tmp" SOCM_WORKFLOW=w > want.socm
   cmp -s want.socm "$nasty/j/workflows/w/srun.socm" || fail "slurm-jobs environment: $(cat "$nasty/j/workflows/w/srun.socm")"
+  # E. The job ends as its command did: an exit status past 128 that is a stop
+  # signal's (147: the step shell used to stop itself, and the job hung to its time
+  # limit) or no signal's (255) stays that exit status, with nothing added to its
+  # output; a command USR1 killed ends the job by USR1 (the step shell's own trap for
+  # it must not turn that into exit 138).
+  sb="$nasty/j/workflows/w"
+  for want in 147 255; do
+    rm -f "$sb"/socm-done.*
+    printf '%s\0' bash -c "exit $want" > "$sb/socm-argv.nul"
+    rc=0
+    (cd "$sb" && PATH=$tmp/stubs:$PATH timeout -s KILL 10 bash "$tmp/sbatch.script" 2> "$tmp/exit.err") || rc=$?
+    [ "$rc" = "$want" ] || fail "slurm-jobs: a command that exits $want ended the job with $rc (137: it hung): $(cat "$tmp/exit.err")"
+    [ -s "$tmp/exit.err" ] && fail "slurm-jobs: a command that exits $want: the job says $(cat "$tmp/exit.err")"
+    [ "$(cat "$sb/socm-done.1.0" 2>/dev/null)" = "" ] || fail "slurm-jobs: exit $want left a record"
+  done
+  rm -f "$sb"/socm-done.*
+  printf '%s\0' bash -c 'kill -USR1 $$' > "$sb/socm-argv.nul"
+  how=$(cd "$sb" && PATH=$tmp/stubs:$PATH perl -e 'system @ARGV; print $? & 127 ? "signal ".($? & 127) : "exit ".($? >> 8)' \
+    bash "$tmp/sbatch.script" 2>/dev/null)
+  [ "$how" = "signal $(kill -l USR1)" ] ||
+    fail "slurm-jobs: a command USR1 killed: the job ended by $how, not by signal USR1"
+  # A workflow whose environment names its own PWD: the records stay in the sandbox
+  # (another directory's socm-done.1.0, another workflow's, does not make it skip).
+  mkdir -p elsewhere && echo 0 > elsewhere/socm-done.1.0
+  rm -f "$sb"/socm-done.* "$sb/srun.argv"
+  printf '%s\0' true > "$sb/socm-argv.nul"
+  cp "$sb/socm-env.nul" env.keep && printf 'PWD=%s\0' "$tmp/elsewhere" >> "$sb/socm-env.nul"
+  (cd "$sb" && PATH=$tmp/stubs:$PATH bash "$tmp/sbatch.script" 2> "$tmp/pwd.err") ||
+    fail "slurm-jobs: a workflow's own PWD: exit $? $(cat "$tmp/pwd.err")"
+  [ -e "$sb/srun.argv" ] || fail "slurm-jobs: a workflow's own PWD: another directory's record skipped it: $(cat "$tmp/pwd.err")"
+  [ "$(cat "$sb/socm-done.1.0" 2>/dev/null)" = 0 ] || fail "slurm-jobs: a workflow's own PWD: no record in the sandbox"
+  cp env.keep "$sb/socm-env.nul"
+  # A command named like a bash builtin (echo) is the program PATH finds, as when srun
+  # ran it itself, not the step shell's builtin.
+  mkdir -p cmdbin && printf '#!/bin/sh\ntouch "$SOCM_SANDBOX/echo.ran"\n' > cmdbin/echo && chmod +x cmdbin/echo
+  rm -f "$sb"/socm-done.* "$sb/echo.ran"
+  printf '%s\0' echo x > "$sb/socm-argv.nul"
+  printf 'PATH=%s\0' "$tmp/cmdbin:$tmp/stubs:$PATH" >> "$sb/socm-env.nul"
+  (cd "$sb" && bash "$tmp/sbatch.script" 2> "$tmp/echo.err") || fail "slurm-jobs: echo: exit $? $(cat "$tmp/echo.err")"
+  [ -e "$sb/echo.ran" ] || fail "slurm-jobs: argv 'echo x' ran the step shell's builtin, not the echo PATH finds"
+  cp env.keep "$sb/socm-env.nul"
 fi
 
 # ---------------------------------------------------------------- V: per-node fit
