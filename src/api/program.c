@@ -11,6 +11,7 @@
 #include "state/statedir.h"
 #include "socm/socm.h"
 #include "util/proc.h"
+#include "util/str.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -580,8 +581,16 @@ int socm_program_status(const char *dir, FILE *out, struct socm_error *err)
     json_t *begin = json_object_get(states, "");
     json_t *end = json_object_get(states, " end");
     const char *name = json_string_value(json_object_get(begin, "program"));
-    fprintf(out, "program %s: %s\n", name ? name : "?",
-            end ? json_string_value(json_object_get(end, "state")) : "running");
+    const char *st = end ? json_string_value(json_object_get(end, "state")) : "running";
+    /* From the journal: escaped, so that no line of it can reach the terminal raw. */
+    struct socm_buf line = SOCM_BUF_INIT;
+    socm_buf_puts(&line, "program ");
+    socm_buf_put_escaped(&line, name ? name : "?", strlen(name ? name : "?"));
+    socm_buf_puts(&line, ": ");
+    socm_buf_put_escaped(&line, st ? st : "?", strlen(st ? st : "?"));
+    char *text = socm_buf_steal(&line);
+    fprintf(out, "%s\n", text);
+    free(text);
     json_t *rows = program_campaigns(states, dir);
     size_t i;
     json_t *r;

@@ -129,6 +129,12 @@ grep -Eq 'campaign ok +running' out || fail "forged journal: no campaign ok: $(c
 "$SOCM_BIN" status forged --json >out 2>err || fail "forged journal: status --json exit $? ($(cat err))"
 jq -e '.program == "forged" and .state == "EXECUTING" and [.campaigns[].campaign] == ["ok"]' out >/dev/null ||
     fail "forged journal --json: $(cat out)"
+# a journal's program name and end state reach the text status escaped, never raw
+printf '%s\n' '{"ev":"begin","program":"x\u001b[2J\ny","file":"/nonexistent/p.toml"}' \
+    '{"ev":"end","state":"done\u001b]0;t\u0007"}' >forged/program.jsonl
+"$SOCM_BIN" status forged >out 2>err || fail "escaped journal: status exit $? ($(cat err))"
+grep -q $'\033' out && fail "status printed a journal's escape sequence raw: $(od -c out | head -3)"
+grep -qF 'program x\x1b[2J\ny: done\x1b]0;t\x07' out || fail "escaped journal: $(cat -A out)"
 # a journal whose program file is a FIFO: status does not wait for a writer
 mkfifo fifo.toml
 printf '{"ev":"begin","program":"fifo","file":"%s"}\n' "$tmp/fifo.toml" >forged/program.jsonl
