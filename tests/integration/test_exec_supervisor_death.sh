@@ -108,7 +108,8 @@ grep -q "interrupted" both/socm.log || fail "resume did not say the attempt was 
 orphaned older
 sed -n 2p older/workflows/w/lock > older/workflows/w/started
 sed -i 2d older/workflows/w/lock
-"$SOCM_BIN" resume older --quiet 2>>older.err || fail "older: resume exit $?: $(cat older.err)"
+"$SOCM_BIN" resume older --quiet 2>>older.err ||
+  fail "older: resume exit $?: $(cat older.err; tail -15 older/socm.log; cat older/workflows/w/lock older/workflows/w/started)"
 sleep 3.3
 markers older > older.m.all
 check_cut_then_once older
