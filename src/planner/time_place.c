@@ -18,7 +18,7 @@
  *   A workflow with zero walltime holds no core time (it is placed where it could
  *   start, but later workflows may cover that instant).
  *
- * Data structures: per core the busy intervals sorted by time (binary search), with
+ * Data structures: per core the busy intervals sorted by time (corebusy.h), with
  * per idle gap a floor of the memory in use on its node then (a gap whose floor
  * leaves no room is stepped over unvisited), per node a memory step function with
  * min/max trees (memline.c: the earliest start at which memory fits skips runs of
@@ -27,6 +27,7 @@
  * found, and the search stops at a slot that starts at the earliest possible time. */
 #include "planner/time_place.h"
 
+#include "planner/corebusy.h"
 #include "planner/memline.h"
 #include "planner/slotidx.h"
 #include "util/str.h"
@@ -35,24 +36,10 @@
 #include <stdio.h>
 #include <string.h>
 
-struct ivl {
-    double s, e;
-};
-
-struct corebusy {
-    struct ivl *v;
-    /* gmin[i]: at most the memory in use on the core's node at every time of the
-     * idle gap before v[i] (from v[i − 1].e, or 0, to v[i].s). Memory in use only
-     * grows while a plan is made, so the figure stays true; a gap whose figure is
-     * above a workflow's room cannot hold it (slot_start skips it unvisited). */
-    double *gmin;
-    size_t n, cap;
-};
-
 struct tstate {
     const struct socm_plan_input *in;
     int64_t cores, cpn, nnodes;
-    struct corebusy *busy;      /* per core */
+    struct socm_corebusy *busy;      /* per core */
     double *last_end;           /* per core: end of its last interval (0 if none) */
     struct socm_memline *mem;   /* per node */
     double min_wall;            /* the shortest positive walltime */
@@ -106,82 +93,6 @@ static size_t width_index(const struct tstate *st, int64_t k)
             hi = mid;
     }
     return SIZE_MAX;
-}
-
-/* The first interval in [lo, hi) of b that ends after t, knowing that those before lo
- * end by t and those from hi on end after it (intervals are disjoint and sorted, so
- * ends are sorted too). */
-static size_t search_ending_after(const struct corebusy *b, double t, size_t lo, size_t hi)
-{
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (b->v[mid].e > t)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return lo;
-}
-
-/* First interval of core c that ends after t. */
-static size_t first_ending_after(const struct corebusy *b, double t)
-{
-    /* Searches from a workflow's earliest start (mostly 0 in a flat campaign) end
-     * at the first interval: no binary search through the whole list. */
-    if (b->n == 0 || b->v[0].e > t)
-        return 0;
-    return search_ending_after(b, t, 1, b->n);
-}
-
-/* first_ending_after(b, t) knowing that every interval before `from` ends by t:
- * galloping from there. */
-static size_t first_ending_after_from(const struct corebusy *b, double t, size_t from)
-{
-    size_t lo = from, step = 1, hi;
-    for (;;) {
-        hi = lo + step;
-        if (hi >= b->n) {
-            hi = b->n;
-            break;
-        }
-        if (b->v[hi - 1].e > t)
-            break;
-        lo = hi;
-        step *= 2;
-    }
-    return search_ending_after(b, t, lo, hi);
-}
-
-static void busy_add(struct corebusy *b, double s, double e)
-{
-    size_t at = first_ending_after(b, s);
-    /* Glue to a neighbour that touches: keeps the lists short for chains. */
-    if (at > 0 && b->v[at - 1].e == s && (at == b->n || b->v[at].s >= e)) {
-        b->v[at - 1].e = e;
-        if (at < b->n && b->v[at].s == e) {
-            b->v[at - 1].e = b->v[at].e;
-            memmove(b->v + at, b->v + at + 1, (b->n - at - 1) * sizeof *b->v);
-            memmove(b->gmin + at, b->gmin + at + 1, (b->n - at - 1) * sizeof *b->gmin);
-            b->n--;
-        }
-        return;
-    }
-    if (at < b->n && b->v[at].s == e) {
-        b->v[at].s = s;
-        return;
-    }
-    if (b->n == b->cap) {
-        b->cap = b->cap ? 2 * b->cap : 4;
-        b->v = socm_xrealloc(b->v, b->cap * sizeof *b->v);
-        b->gmin = socm_xrealloc(b->gmin, b->cap * sizeof *b->gmin);
-    }
-    memmove(b->v + at + 1, b->v + at, (b->n - at) * sizeof *b->v);
-    memmove(b->gmin + at + 1, b->gmin + at, (b->n - at) * sizeof *b->gmin);
-    b->v[at] = (struct ivl){s, e};
-    /* Both gaps beside the new interval lie inside the old gap: its figure holds
-     * for them (a new gap after the last interval: 0, until place() sets it). */
-    b->gmin[at] = at < b->n ? b->gmin[at + 1] : 0;
-    b->n++;
 }
 
 /* Cores of slot [first, first + k) that lie on node j. */
@@ -292,21 +203,21 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
         for (int64_t c = first; c < first + k; c = st->run_end[c], r++) {
             if (t >= st->last_end[c])
                 continue;
-            const struct corebusy *b = &st->busy[c];
+            const struct socm_corebusy *b = &st->busy[c];
             double room = NAN; /* of c's node, once a gap is long enough */
             /* Walk this core's intervals until a gap of w fits: each jump only
              * skips times at which the core is busy, or a gap whose memory in use
              * is above the room all along. */
             size_t i;
             if (r < TIME_CURSORS && cur.known_core & 1u << r) {
-                i = first_ending_after_from(b, t, cur.core[r]);
+                i = socm_corebusy_first_ending_after_from(b, t, cur.core[r]);
             } else {
                 /* From where the last search of this core started, if that is not
                  * past t: searches of a core mostly start at nearby times, and the
                  * list may be far from the cache. */
                 size_t h = st->hint[c];
-                i = h <= b->n && (h == 0 || b->v[h - 1].e <= t) ? first_ending_after_from(b, t, h)
-                                                                : first_ending_after(b, t);
+                i = h <= b->n && (h == 0 || b->v[h - 1].e <= t) ? socm_corebusy_first_ending_after_from(b, t, h)
+                                                                : socm_corebusy_first_ending_after(b, t);
                 st->hint[c] = i;
             }
             for (; i < b->n; i++) {
@@ -344,11 +255,6 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
         }
         return t;
     }
-}
-
-static bool busy_equal(const struct corebusy *a, const struct corebusy *b)
-{
-    return a->n == b->n && memcmp(a->v, b->v, a->n * sizeof *a->v) == 0;
 }
 
 static void mintree_set(double *t, int64_t size, int64_t c, double v)
@@ -401,8 +307,8 @@ static void gaps_update(struct tstate *st, int64_t first, int64_t k, double s, d
         int64_t j = c / st->cpn, node_end = (j + 1) * st->cpn;
         next = st->run_end[c] < first + k ? st->run_end[c] : first + k;
         next = next < node_end ? next : node_end;
-        const struct corebusy *b = &st->busy[c];
-        size_t i = first_ending_after(b, s);
+        const struct socm_corebusy *b = &st->busy[c];
+        size_t i = socm_corebusy_first_ending_after(b, s);
         for (size_t g = i; g <= i + 1 && g < b->n; g++) {
             double a = g > 0 ? b->v[g - 1].e : 0, z = b->v[g].s;
             if (g == i ? z != s : a != e) /* a gap that was there before: its figure holds */
@@ -418,7 +324,7 @@ static void gaps_update(struct tstate *st, int64_t first, int64_t k, double s, d
 static void place(struct tstate *st, int64_t first, int64_t k, double s, double e, double m)
 {
     for (int64_t c = first; c < first + k; c++) {
-        busy_add(&st->busy[c], s, e);
+        socm_corebusy_add(&st->busy[c], s, e);
         if (e > st->last_end[c])
             st->last_end[c] = e;
     }
@@ -426,9 +332,9 @@ static void place(struct tstate *st, int64_t first, int64_t k, double s, double 
      * different (the same interval, disjoint from both, was added to each); at the
      * two edges the lists are compared. */
     if (first > 0)
-        same_prev_set(st, first, busy_equal(&st->busy[first - 1], &st->busy[first]));
+        same_prev_set(st, first, socm_corebusy_equal(&st->busy[first - 1], &st->busy[first]));
     if (first + k < st->cores)
-        same_prev_set(st, first + k, busy_equal(&st->busy[first + k - 1], &st->busy[first + k]));
+        same_prev_set(st, first + k, socm_corebusy_equal(&st->busy[first + k - 1], &st->busy[first + k]));
     int64_t j0 = first / st->cpn, j1 = (first + k - 1) / st->cpn;
     for (int64_t j = j0; j <= j1; j++)
         socm_memline_add(&st->mem[j], s, e, m * (double)cores_on_node(st, first, k, j) / (double)k);
@@ -439,7 +345,7 @@ static void place(struct tstate *st, int64_t first, int64_t k, double s, double 
             rs = st->run_start[st->tsize + c - 1];
             g = st->gap_len[st->tsize + c - 1];
         } else {
-            const struct corebusy *b = &st->busy[c];
+            const struct socm_corebusy *b = &st->busy[c];
             rs = b->v[b->n - 1].s;
             g = b->v[0].s;
             for (size_t i = 1; i < b->n; i++)
@@ -490,7 +396,7 @@ static bool memory_fits(const struct tstate *st, int64_t k, double m, double *ro
 static void tstate_free(struct tstate *st)
 {
     for (int64_t c = 0; c < st->cores; c++)
-        free(st->busy[c].v), free(st->busy[c].gmin);
+        socm_corebusy_free(&st->busy[c]);
     for (int64_t j = 0; j < st->nnodes; j++)
         socm_memline_free(&st->mem[j]);
     free(st->busy);
@@ -635,27 +541,50 @@ int64_t socm_plan_time_usable_cores(const struct socm_plan_input *in, int64_t co
 }
 
 static int schedule_on(const struct socm_plan_input *in, const int *order, int64_t cores, int64_t alloc,
-                       struct socm_plan *out, struct socm_error *err);
+                       double stop, struct socm_plan *out, struct socm_error *err);
 
 /* Places the workflows in `order` (predecessors first) on an allocation of `cores`
  * cores, using the first socm_plan_time_usable_cores() of them. */
 int socm_plan_time_place(const struct socm_plan_input *in, const int *order, int64_t cores, struct socm_plan *out,
                          struct socm_error *err)
 {
+    return socm_plan_time_place_until(in, order, cores, INFINITY, out, err);
+}
+
+int socm_plan_time_place_until(const struct socm_plan_input *in, const int *order, int64_t cores, double stop,
+                               struct socm_plan *out, struct socm_error *err)
+{
     memset(out, 0, sizeof *out);
     if (cores < 1 || in->resource->cores_per_node < 1)
         return socm_error_set(err, SOCM_E_INPUT, "cannot plan on %lld cores", (long long)cores);
-    if (schedule_on(in, order, socm_plan_time_usable_cores(in, cores, in->resource->cores_per_node), cores, out,
-                    err) < 0)
+    int rc = schedule_on(in, order, socm_plan_time_usable_cores(in, cores, in->resource->cores_per_node), cores,
+                         stop, out, err);
+    if (rc < 0)
         return -1;
     out->cores = cores;
+    return rc;
+}
+
+/* Whether the allocation can hold workflow r at all (its cores, its memory on
+ * some slot); if not, the error says why. */
+static int check_fits(const struct tstate *st, const struct socm_req *r, const char *name, struct socm_error *err)
+{
+    double room;
+    if (r->cpus > st->cores)
+        return socm_error_set(err, SOCM_E_INPUT, "workflow %s needs %lld cores; the allocation has %lld cores", name,
+                              (long long)r->cpus, (long long)st->cores);
+    if (!memory_fits(st, r->cpus, r->memory_mb, &room))
+        return socm_error_set(err, SOCM_E_INPUT,
+                              "workflow %s needs %g MB of memory; the allocation of %lld cores has %g MB "
+                              "per node (%lld cores per node)",
+                              name, r->memory_mb, (long long)st->cores, room, (long long)st->cpn);
     return 0;
 }
 
 /* socm_plan_time_place on the first `cores` cores of an allocation of `alloc`, whose
  * nodes (and so their memory) have the allocation's sizes. */
 static int schedule_on(const struct socm_plan_input *in, const int *order, int64_t cores, int64_t alloc,
-                       struct socm_plan *out, struct socm_error *err)
+                       double stop, struct socm_plan *out, struct socm_error *err)
 {
     size_t n = in->n;
     struct tstate st = {.in = in, .cores = cores, .cpn = in->resource->cores_per_node};
@@ -703,28 +632,21 @@ static int schedule_on(const struct socm_plan_input *in, const int *order, int64
     struct socm_plan_entry *e = socm_xcalloc(n ? n : 1, sizeof *e);
     double makespan = 0;
     int rc = 0;
+    bool stopped = false; /* the makespan has passed `stop` */
     for (size_t idx = 0; idx < n; idx++) {
         int w = order[idx];
         const struct socm_req *r = &in->reqs[w];
         int64_t k = r->cpus;
-        double est = 0, room;
+        const char *name = in->names ? in->names[w] : "?";
+        if ((rc = check_fits(&st, r, name, err)) < 0)
+            break;
+        if (stopped) /* placing has stopped: the input is still checked */
+            continue;
+        double est = 0;
         const struct socm_intv *p = &in->dag->pred[w];
         for (size_t j = 0; j < p->n; j++)
             if (e[p->v[j]].end > est)
                 est = e[p->v[j]].end;
-        const char *name = in->names ? in->names[w] : "?";
-        if (k > cores) {
-            rc = socm_error_set(err, SOCM_E_INPUT, "workflow %s needs %lld cores; the allocation has %lld cores",
-                                name, (long long)k, (long long)cores);
-            break;
-        }
-        if (!memory_fits(&st, k, r->memory_mb, &room)) {
-            rc = socm_error_set(err, SOCM_E_INPUT,
-                                "workflow %s needs %g MB of memory; the allocation of %lld cores has %g MB "
-                                "per node (%lld cores per node)",
-                                name, r->memory_mb, (long long)cores, room, (long long)st.cpn);
-            break;
-        }
         double best_start;
         int64_t best = best_slot(&st, r, est, &best_start);
         if (best < 0) { /* cannot happen once memory_fits(): kept as a guard */
@@ -739,6 +661,7 @@ static int schedule_on(const struct socm_plan_input *in, const int *order, int64
                                         .memory_mb = r->memory_mb, .start = best_start, .end = end};
         if (end > makespan)
             makespan = end;
+        stopped = makespan > stop; /* the rest is placed no more */
     }
     tstate_free(&st);
     if (rc < 0) {
@@ -749,5 +672,5 @@ static int schedule_on(const struct socm_plan_input *in, const int *order, int64
     out->n = n;
     out->cores = cores;
     out->makespan = makespan;
-    return 0;
+    return stopped ? 1 : 0;
 }
