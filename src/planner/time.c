@@ -346,9 +346,12 @@ static int64_t smallest_count(const struct socm_plan_input *in, struct orders *o
             int64_t g = (int64_t)ceil(guess), pad = (hi - lo) / 8;
             mid = g < lo + pad ? lo + pad : g > hi - pad ? hi - pad : g;
         }
+        /* A miss that ends the search is not read for its makespan. */
+        int64_t left = hi - mid;
+        double stop = left < 1 || (cmin >= 1024 && left * 512 <= cmin) ? in->deadline_min : INFINITY;
         struct socm_plan tmp = {0};
         struct socm_error e2 = {0};
-        if (try_cores(in, ord, mid, &tmp, &e2, both, INFINITY) == 0 && tmp.makespan <= in->deadline_min) {
+        if (try_cores(in, ord, mid, &tmp, &e2, both, stop) == 0 && tmp.makespan <= in->deadline_min) {
             socm_plan_free(best);
             *best = tmp;
             cmin = mid;
