@@ -29,12 +29,20 @@
 
 #include "planner/corebusy.h"
 #include "planner/memline.h"
+#include "planner/nodeline.h"
 #include "planner/slotidx.h"
 #include "util/str.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+/* node_start's answer for one workflow: from `from`, the earliest start `at`, or
+ * INFINITY for none before `stop`. */
+struct node_first {
+    unsigned long epoch;
+    double from, at, stop;
+};
 
 struct tstate {
     const struct socm_plan_input *in;
@@ -71,6 +79,11 @@ struct tstate {
      * again); stale once `epoch` moves on. */
     struct socm_memline_memo *memo;
     unsigned long epoch;
+    /* Per node, its memory and cores in use over time together, and the
+     * earliest start at which the node has the workflow being placed's cores and
+     * memory free together (node_start; stale once `epoch` moves on). */
+    struct socm_nodeline *nodeline;
+    struct node_first *nfirst;
 };
 
 
@@ -336,8 +349,11 @@ static void place(struct tstate *st, int64_t first, int64_t k, double s, double 
     if (first + k < st->cores)
         same_prev_set(st, first + k, socm_corebusy_equal(&st->busy[first + k - 1], &st->busy[first + k]));
     int64_t j0 = first / st->cpn, j1 = (first + k - 1) / st->cpn;
-    for (int64_t j = j0; j <= j1; j++)
+    for (int64_t j = j0; j <= j1; j++) {
         socm_memline_add(&st->mem[j], s, e, m * (double)cores_on_node(st, first, k, j) / (double)k);
+        socm_nodeline_add(&st->nodeline[j], s, e, m * (double)cores_on_node(st, first, k, j) / (double)k,
+                          (double)cores_on_node(st, first, k, j));
+    }
     gaps_update(st, first, k, s, e);
     for (int64_t c = first; c < first + k; c++) { /* intervals that touch are glued */
         double rs, g;
@@ -421,6 +437,10 @@ static void tstate_free(struct tstate *st)
     for (int64_t j = 0; j < st->nnodes; j++)
         socm_memline_memo_free(&st->memo[j]);
     free(st->memo);
+    for (int64_t j = 0; j < st->nnodes; j++)
+        socm_nodeline_free(&st->nodeline[j]);
+    free(st->nodeline);
+    free(st->nfirst);
 }
 
 /* The search state of one workflow: the best slot so far. */
@@ -448,6 +468,23 @@ static void try_after(const struct tstate *st, struct pick *p, int64_t pos, doub
     }
 }
 
+/* The earliest start from t, before `limit`, at which node j has k cores free and
+ * memory room `room` (memory_room) for a workflow of walltime w all along (both
+ * lines fit), or INFINITY. No slot of k cores on the node can start earlier: its
+ * cores free means that many of the node's free. Kept for the workflow's next
+ * tries on the node's slots. */
+static double node_start(const struct tstate *st, int64_t j, int64_t k, double w, double room, double t, double limit)
+{
+    struct node_first *nf = &st->nfirst[j];
+    if (nf->epoch == st->epoch && nf->from == t && (nf->at != INFINITY || limit <= nf->stop))
+        return nf->at;
+    int64_t ncores = st->cores - j * st->cpn < st->cpn ? st->cores - j * st->cpn : st->cpn;
+    /* At most ncores − k cores in use: k free. */
+    double c = socm_nodeline_fit(&st->nodeline[j], t, w, room, (double)(ncores - k), limit);
+    *nf = (struct node_first){.epoch = st->epoch, .from = t, .at = c, .stop = limit};
+    return c;
+}
+
 /* Insertion into idle gaps from est on; returns true when nothing can beat it. */
 static bool try_insert(const struct tstate *st, struct pick *p, int64_t pos)
 {
@@ -456,7 +493,14 @@ static bool try_insert(const struct tstate *st, struct pick *p, int64_t pos)
      * across two. */
     bool may_tie = p->split && !split && p->best >= 0;
     double limit = may_tie ? nextafter(p->start, INFINITY) : p->start;
-    double t = slot_start(st, pos, p->k, p->w, p->m, p->est, limit);
+    double from = p->est;
+    int64_t j = pos / st->cpn;
+    if (p->w > 0 && j == (pos + p->k - 1) / st->cpn) { /* a slot inside one node */
+        from = node_start(st, j, p->k, p->w, memory_room(st, pos, p->k, p->m, j, true), p->est, limit);
+        if (from >= limit)
+            return false;
+    }
+    double t = slot_start(st, pos, p->k, p->w, p->m, from, limit);
     if (t < p->start || (may_tie && t == p->start)) {
         p->start = t;
         p->best = pos;
@@ -594,6 +638,8 @@ static int schedule_on(const struct socm_plan_input *in, const int *order, int64
     st.hint = socm_xcalloc((size_t)cores, sizeof *st.hint);
     st.mem = socm_xcalloc((size_t)st.nnodes, sizeof *st.mem);
     st.memo = socm_xcalloc((size_t)st.nnodes, sizeof *st.memo);
+    st.nodeline = socm_xcalloc((size_t)st.nnodes, sizeof *st.nodeline);
+    st.nfirst = socm_xcalloc((size_t)st.nnodes, sizeof *st.nfirst);
     st.node_mem = socm_xcalloc((size_t)st.nnodes, sizeof *st.node_mem);
     st.node_cores = socm_xcalloc((size_t)st.nnodes, sizeof *st.node_cores);
     for (int64_t j = 0; j < st.nnodes; j++) {
