@@ -1,12 +1,15 @@
 /* corebusy.h — one core's busy intervals in policy `time`'s list scheduler
  * (time_place.c): sorted, disjoint intervals with, per idle gap, a floor of the
- * memory in use on the core's node then. The searches are inline: the scheduler's
- * slot search calls them in its innermost loop. */
+ * memory in use on the core's node then; and min-trees over a figure per core
+ * (a slot's smallest). The searches are inline: the scheduler's slot search calls
+ * them in its innermost loop. */
 #ifndef SOCM_COREBUSY_H
 #define SOCM_COREBUSY_H
 
 #include <stdbool.h>
+#include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct socm_ivl {
     double s, e;
@@ -64,6 +67,33 @@ static inline size_t socm_corebusy_first_ending_after_from(const struct socm_cor
         step *= 2;
     }
     return socm_corebusy_search(b, t, lo, hi);
+}
+
+/* Min-trees over a figure per core (leaves at size + c, size a power of two ≥ the
+ * cores, padding +inf): a slot's smallest figure in O(log cores). */
+static inline void socm_mintree_set(double *t, int64_t size, int64_t c, double v)
+{
+    int64_t i = size + c;
+    t[i] = v;
+    for (i /= 2; i >= 1; i /= 2)
+        t[i] = t[2 * i] < t[2 * i + 1] ? t[2 * i] : t[2 * i + 1];
+}
+
+/* Smallest leaf in [lo, hi). */
+static inline double socm_mintree_min(const double *t, int64_t size, int64_t lo, int64_t hi)
+{
+    double m = INFINITY;
+    for (lo += size, hi += size; lo < hi; lo /= 2, hi /= 2) {
+        if (lo & 1) {
+            m = t[lo] < m ? t[lo] : m;
+            lo++;
+        }
+        if (hi & 1) {
+            hi--;
+            m = t[hi] < m ? t[hi] : m;
+        }
+    }
+    return m;
 }
 
 /* Adds [s, e) (disjoint from every interval of b), glued to a neighbour it touches;

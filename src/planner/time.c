@@ -72,6 +72,23 @@ static int *rank_order(const struct socm_plan_input *in)
     return v;
 }
 
+/* The cores of an allocation of `cores` that a plan may use: all of them, unless
+ * more than the workflows could ever fill. On one node that is the sum of their
+ * widths; over several nodes, room for each workflow on nodes of its own (so
+ * memory per node constrains no more than on the whole allocation). Plans are made
+ * on that many, so planning costs the same whatever count was requested. */
+int64_t socm_plan_time_usable_cores(const struct socm_plan_input *in, int64_t cores, int64_t cpn)
+{
+    int64_t width = 0, nodes = 0;
+    for (size_t i = 0; i < in->n && width < cores; i++) {
+        int64_t k = in->reqs[i].cpus > 0 ? in->reqs[i].cpus : 1;
+        width += k;
+        nodes += (k + cpn - 1) / cpn + 1;
+    }
+    int64_t use = cores <= cpn ? width : (nodes < cores / cpn ? nodes * cpn : cores);
+    return use < 1 ? 1 : use < cores ? use : cores;
+}
+
 static int order_cb(void *ctx, const struct socm_plan_input *in, const int *order, int64_t cores,
                     struct socm_plan *out, struct socm_error *err)
 {

@@ -270,31 +270,6 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
     }
 }
 
-static void mintree_set(double *t, int64_t size, int64_t c, double v)
-{
-    int64_t i = size + c;
-    t[i] = v;
-    for (i /= 2; i >= 1; i /= 2)
-        t[i] = t[2 * i] < t[2 * i + 1] ? t[2 * i] : t[2 * i + 1];
-}
-
-/* Smallest leaf in [lo, hi). */
-static double mintree_min(const double *t, int64_t size, int64_t lo, int64_t hi)
-{
-    double m = INFINITY;
-    for (lo += size, hi += size; lo < hi; lo /= 2, hi /= 2) {
-        if (lo & 1) {
-            m = t[lo] < m ? t[lo] : m;
-            lo++;
-        }
-        if (hi & 1) {
-            hi--;
-            m = t[hi] < m ? t[hi] : m;
-        }
-    }
-    return m;
-}
-
 /* Core x (> 0) now has (or not) the same intervals as core x − 1: the run of
  * cores before x ends at x, or continues with x's run. */
 static void same_prev_set(struct tstate *st, int64_t x, bool same)
@@ -368,16 +343,16 @@ static void place(struct tstate *st, int64_t first, int64_t k, double s, double 
                 if (b->v[i].s - b->v[i - 1].e > g)
                     g = b->v[i].s - b->v[i - 1].e;
         }
-        mintree_set(st->run_start, st->tsize, c, rs);
-        mintree_set(st->gap_len, st->tsize, c, g);
+        socm_mintree_set(st->run_start, st->tsize, c, rs);
+        socm_mintree_set(st->gap_len, st->tsize, c, g);
     }
     for (size_t i = 0; i < st->nw; i++) {
         int64_t kw = st->widths[i];
         socm_slotidx_raise(&st->last_ix[i], first, k, e);
         int64_t s1 = (first + k - 1) / kw < st->gap_ix[i].nslots ? (first + k - 1) / kw : st->gap_ix[i].nslots - 1;
         for (int64_t sl = first / kw; sl <= s1; sl++) {
-            socm_slotidx_set(&st->gap_ix[i], sl, mintree_min(st->run_start, st->tsize, sl * kw, sl * kw + kw));
-            socm_slotidx_set(&st->gaplen_ix[i], sl, mintree_min(st->gap_len, st->tsize, sl * kw, sl * kw + kw));
+            socm_slotidx_set(&st->gap_ix[i], sl, socm_mintree_min(st->run_start, st->tsize, sl * kw, sl * kw + kw));
+            socm_slotidx_set(&st->gaplen_ix[i], sl, socm_mintree_min(st->gap_len, st->tsize, sl * kw, sl * kw + kw));
         }
     }
 }
@@ -565,23 +540,6 @@ static int64_t best_slot(struct tstate *st, const struct socm_req *r, double est
     }
     *start = p.start;
     return p.best;
-}
-
-/* The cores of an allocation of `cores` that a plan may use: all of them, unless
- * more than the workflows could ever fill. On one node that is the sum of their
- * widths; over several nodes, room for each workflow on nodes of its own (so
- * memory per node constrains no more than on the whole allocation). Plans are made
- * on that many, so planning costs the same whatever count was requested. */
-int64_t socm_plan_time_usable_cores(const struct socm_plan_input *in, int64_t cores, int64_t cpn)
-{
-    int64_t width = 0, nodes = 0;
-    for (size_t i = 0; i < in->n && width < cores; i++) {
-        int64_t k = in->reqs[i].cpus > 0 ? in->reqs[i].cpus : 1;
-        width += k;
-        nodes += (k + cpn - 1) / cpn + 1;
-    }
-    int64_t use = cores <= cpn ? width : (nodes < cores / cpn ? nodes * cpn : cores);
-    return use < 1 ? 1 : use < cores ? use : cores;
 }
 
 static int schedule_on(const struct socm_plan_input *in, const int *order, int64_t cores, int64_t alloc,
