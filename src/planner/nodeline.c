@@ -12,10 +12,7 @@ void socm_nodeline_free(struct socm_nodeline *l)
     free(l->t);
     free(l->mem);
     free(l->cores);
-    free(l->mx_mem);
-    free(l->mx_cores);
-    free(l->mn_mem);
-    free(l->mn_cores);
+    free(l->tree);
     memset(l, 0, sizeof *l);
 }
 
@@ -61,37 +58,52 @@ static size_t split_at(struct socm_nodeline *l, double t)
 static inline double dmax(double a, double b) { return a > b ? a : b; }
 static inline double dmin(double a, double b) { return a < b ? a : b; }
 
-/* Brings the trees up to date for steps from `from` on; a tree too small for the
- * steps is rebuilt whole. */
-static void trees_update(struct socm_nodeline *l, size_t from)
+/* Per block of NL_B steps the largest and smallest memory and cores, and a tree
+ * over the blocks (leaves at tsize + b). Adding a step shifts every later one, so
+ * every later summary is redone: a block's from contiguous values, and the tree
+ * has a leaf a block, not a step (a tree over steps cost twice as much to keep as
+ * the plan's other work on long campaigns). */
+#define NL_B 32
+
+static void combine(double *out, const double *a, const double *b)
 {
-    if (l->tsize < l->n) {
+    out[0] = dmax(a[0], b[0]), out[1] = dmax(a[1], b[1]), out[2] = dmin(a[2], b[2]), out[3] = dmin(a[3], b[3]);
+}
+
+/* Brings the summaries up to date for steps from `from` on. */
+static void sums_update(struct socm_nodeline *l, size_t from)
+{
+    size_t nb = (l->n + NL_B - 1) / NL_B;
+    if (l->tsize < nb) { /* a larger tree: all of it anew */
         size_t size = l->tsize ? l->tsize : 16;
-        while (size < l->n)
+        while (size < nb)
             size *= 2;
-        double **v[4] = {&l->mx_mem, &l->mx_cores, &l->mn_mem, &l->mn_cores};
-        for (int k = 0; k < 4; k++) {
-            free(*v[k]);
-            *v[k] = socm_xmalloc(2 * size * sizeof **v[k]);
-            for (size_t i = 0; i < 2 * size; i++)
-                (*v[k])[i] = k < 2 ? -INFINITY : INFINITY;
+        free(l->tree);
+        l->tree = socm_xmalloc(8 * size * sizeof *l->tree);
+        for (size_t i = 0; i < 2 * size; i++) {
+            double *v = l->tree + 4 * i;
+            v[0] = v[1] = -INFINITY;
+            v[2] = v[3] = INFINITY;
         }
         l->tsize = size;
         from = 0;
     }
-    if (from >= l->n)
-        return;
-    for (size_t i = from; i < l->n; i++) {
-        l->mx_mem[l->tsize + i] = l->mn_mem[l->tsize + i] = l->mem[i];
-        l->mx_cores[l->tsize + i] = l->mn_cores[l->tsize + i] = l->cores[i];
-    }
-    for (size_t lo = (l->tsize + from) / 2, hi = (l->tsize + l->n - 1) / 2; lo >= 1; lo /= 2, hi /= 2) {
-        for (size_t p = lo; p <= hi; p++) {
-            l->mx_mem[p] = dmax(l->mx_mem[2 * p], l->mx_mem[2 * p + 1]);
-            l->mx_cores[p] = dmax(l->mx_cores[2 * p], l->mx_cores[2 * p + 1]);
-            l->mn_mem[p] = dmin(l->mn_mem[2 * p], l->mn_mem[2 * p + 1]);
-            l->mn_cores[p] = dmin(l->mn_cores[2 * p], l->mn_cores[2 * p + 1]);
+    size_t b0 = from / NL_B;
+    for (size_t b = b0; b < nb; b++) {
+        double mxm = -INFINITY, mxc = -INFINITY, mnm = INFINITY, mnc = INFINITY;
+        size_t hi = (b + 1) * NL_B < l->n ? (b + 1) * NL_B : l->n;
+        for (size_t i = b * NL_B; i < hi; i++) {
+            mxm = dmax(mxm, l->mem[i]);
+            mnm = dmin(mnm, l->mem[i]);
+            mxc = dmax(mxc, l->cores[i]);
+            mnc = dmin(mnc, l->cores[i]);
         }
+        double *v = l->tree + 4 * (l->tsize + b);
+        v[0] = mxm, v[1] = mxc, v[2] = mnm, v[3] = mnc;
+    }
+    for (size_t lo = (l->tsize + b0) / 2, hi = (l->tsize + nb - 1) / 2; lo >= 1; lo /= 2, hi /= 2) {
+        for (size_t p = lo; p <= hi; p++)
+            combine(l->tree + 4 * p, l->tree + 8 * p, l->tree + 8 * p + 4);
         if (lo == 1)
             break;
     }
@@ -107,7 +119,10 @@ void socm_nodeline_add(struct socm_nodeline *l, double a, double b, double mem, 
         l->mem[k] += mem;
         l->cores[k] += cores;
     }
-    trees_update(l, i);
+    /* The summaries are brought up to date by the next fit: a line may change many
+     * times between two questions. */
+    if (i < l->stale)
+        l->stale = i;
 }
 
 struct limits {
@@ -119,55 +134,66 @@ static bool step_good(const struct socm_nodeline *l, size_t i, struct limits x)
     return l->mem[i] <= x.mem && l->cores[i] <= x.cores;
 }
 
-/* Whether tree node p holds a step over a limit (exact), or may hold one within
- * both (its minima are: a necessary condition only). */
-static bool sub_has(const struct socm_nodeline *l, size_t p, struct limits x, bool bad)
+/* Whether a summary (largest memory, cores; smallest memory, cores) holds a step
+ * over a limit (exact), or may hold one within both (a necessary condition only). */
+static bool sum_has(const double *v, struct limits x, bool bad)
 {
-    return bad ? l->mx_mem[p] > x.mem || l->mx_cores[p] > x.cores : l->mn_mem[p] <= x.mem && l->mn_cores[p] <= x.cores;
+    return bad ? v[0] > x.mem || v[1] > x.cores : v[2] <= x.mem && v[3] <= x.cores;
+}
+
+/* The first block ≥ b whose summary may hold what first_step looks for (for bad:
+ * does hold), or nb if none: through the tree. */
+static size_t next_block(const struct socm_nodeline *l, size_t b, size_t nb, struct limits x, bool bad)
+{
+    size_t p = l->tsize + b;
+    for (;;) {
+        if (sum_has(l->tree + 4 * p, x, bad)) {
+            /* Down to the first leaf that may hold it; a node whose children both
+             * fail (possible for !bad) is passed over. */
+            while (p < l->tsize && (sum_has(l->tree + 8 * p, x, bad) || sum_has(l->tree + 8 * p + 4, x, bad)))
+                p = sum_has(l->tree + 8 * p, x, bad) ? 2 * p : 2 * p + 1;
+            if (p >= l->tsize)
+                return p - l->tsize < nb ? p - l->tsize : nb;
+        }
+        while (p & 1) { /* on to the subtree just right of p */
+            if (p == 1)
+                return nb;
+            p /= 2;
+        }
+        p++;
+    }
 }
 
 /* First step ≥ from that is over a limit (bad) or within both (!bad), or -1; also
  * -1 (for bad) when that step starts at or after `bound`. */
 static long first_step(const struct socm_nodeline *l, size_t from, struct limits x, bool bad, double bound)
 {
-    /* The answer (or the bound) is often a few steps on: look there first. */
-    size_t end = from + 16 < l->n ? from + 16 : l->n;
-    for (size_t i = from; i < end; i++) {
+    size_t nb = (l->n + NL_B - 1) / NL_B;
+    for (size_t i = from; i < l->n;) {
         if (bad && l->t[i] >= bound)
             return -1;
         if (step_good(l, i, x) != bad)
             return (long)i;
-    }
-    if (end >= l->n)
-        return -1;
-    size_t p = l->tsize + end;
-    for (;;) {
-        if (sub_has(l, p, x, bad)) {
-            /* Down to the first leaf that may hold it; for !bad a subtree whose
-             * children both fail, or a leaf that fails, is passed over. */
-            while (p < l->tsize && (sub_has(l, 2 * p, x, bad) || sub_has(l, 2 * p + 1, x, bad)))
-                p = sub_has(l, 2 * p, x, bad) ? 2 * p : 2 * p + 1;
-            if (p >= l->tsize && (bad || step_good(l, p - l->tsize, x)))
-                return bad && l->t[p - l->tsize] >= bound ? -1 : (long)(p - l->tsize);
-        }
-        /* On to the subtree just right of p: up while p is a right child. */
-        while (p & 1) {
-            if (p == 1)
+        i++;
+        if (i % NL_B == 0 && i < l->n) { /* the next block that may hold it */
+            size_t b = next_block(l, i / NL_B, nb, x, bad);
+            if (b >= nb)
                 return -1;
-            p /= 2;
+            if (b * NL_B > i && bad && l->t[b * NL_B] >= bound)
+                return -1;
+            i = b * NL_B;
         }
-        p++;
-        size_t q = p;
-        while (q < l->tsize)
-            q *= 2;
-        if (q - l->tsize >= l->n || (bad && l->t[q - l->tsize] >= bound))
-            return -1;
     }
+    return -1;
 }
 
-double socm_nodeline_fit(const struct socm_nodeline *l, double t, double w, double mem_max, double cores_max,
+double socm_nodeline_fit(struct socm_nodeline *l, double t, double w, double mem_max, double cores_max,
                          double stop)
 {
+    if (l->stale < l->n || l->tsize * NL_B < l->n) {
+        sums_update(l, l->stale);
+        l->stale = l->n;
+    }
     struct limits x = {mem_max, cores_max};
     double c = t;
     long i = last_le(l, c); /* the step holding c (-1: before the first, all 0) */

@@ -158,13 +158,20 @@ static void test_nodeline_long_alternation(void **state)
 {
     (void)state;
     struct socm_nodeline nl = {0};
-    for (int i = 0; i < 1000; i++)
-        if (i != 700 && i != 701)
+    for (int i = 0; i < 5000; i++)
+        if (i != 3700 && i != 3701)
             socm_nodeline_add(&nl, i, i + 1, i % 2 ? 100 : 0, i % 2 ? 0 : 8);
-    assert_true(socm_nodeline_fit(&nl, 0, 2, 50, 4, INFINITY) == 700);
-    assert_true(socm_nodeline_fit(&nl, 0, 2.5, 50, 4, INFINITY) == 1000);
-    assert_true(socm_nodeline_fit(&nl, 0, 2, 50, 4, 700) == INFINITY);
+    assert_true(socm_nodeline_fit(&nl, 0, 2, 50, 4, INFINITY) == 3700);
+    assert_true(socm_nodeline_fit(&nl, 0, 2.5, 50, 4, INFINITY) == 5000);
+    assert_true(socm_nodeline_fit(&nl, 0, 2, 50, 4, 3700) == INFINITY);
     assert_true(socm_nodeline_fit(&nl, 0, 1, 100, 4, INFINITY) == 1);
+    assert_true(socm_nodeline_fit(&nl, 0, 1, 100, 8, INFINITY) == 0);
+    /* Long stretches within both limits: the summaries let the search for the
+     * next step over one pass over them, and the next add is still seen. */
+    assert_true(socm_nodeline_fit(&nl, 0, 4000, 100, 8, INFINITY) == 0);
+    socm_nodeline_add(&nl, 2500, 2501, 0, 1);
+    assert_true(socm_nodeline_fit(&nl, 0, 4000, 100, 8, INFINITY) == 2501);
+    assert_true(socm_nodeline_fit(&nl, 2500.5, 0, 100, 8, INFINITY) == 2501);
     socm_nodeline_free(&nl);
 }
 
