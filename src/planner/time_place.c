@@ -23,8 +23,13 @@
  * leaves no room is stepped over unvisited), per node a memory step function with
  * min/max trees (memline.c: the earliest start at which memory fits skips runs of
  * steps) and the answers it gave the workflow being placed (its tries on the node's
- * slots ask about the same stretches of time again); a slot is abandoned as soon as it cannot start before the best slot
- * found, and the search stops at a slot that starts at the earliest possible time. */
+ * slots ask about the same stretches of time again), and per node its memory and
+ * cores in use together (nodeline.c: an insertion try on a slot inside one node
+ * starts no earlier than the node has the workflow's cores and memory free
+ * together, found once per node and workflow, and is skipped if that is too late);
+ * a slot is abandoned as soon as it cannot start before the best slot found, and
+ * the search stops at a slot that starts at the earliest possible time. A plan may
+ * stop early once it ends past a given time (socm_plan_time_place_until). */
 #include "planner/time_place.h"
 
 #include "planner/corebusy.h"
@@ -35,6 +40,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* node_start's answer for one workflow: from `from`, the earliest start `at`, or
@@ -42,6 +48,17 @@
 struct node_first {
     unsigned long epoch;
     double from, at, stop;
+};
+
+/* Insertion searches made and intervals they walked (slot_start counts). */
+struct walk_probe {
+    unsigned long searches, walks;
+};
+
+/* One placement, for building the nodelines later. */
+struct placed {
+    int64_t first, k;
+    double s, e, m;
 };
 
 struct tstate {
@@ -84,6 +101,16 @@ struct tstate {
      * memory free together (node_start; stale once `epoch` moves on). */
     struct socm_nodeline *nodeline;
     struct node_first *nfirst;
+    /* Whether the nodelines are kept and asked. They pay where the slot searches
+     * walk many intervals (universe's wide nodes: 7–10 a search at 10,000
+     * workflows), not where they walk 2 (the default clusters, deep): so a plan
+     * starts without them and, once a window of NODE_WINDOW searches has walked
+     * NODE_WALKS intervals a search, builds them from its placements so far
+     * (`log`) and keeps them. The plan is the same either way. */
+    bool node_filter;
+    struct walk_probe *probe;
+    struct placed *log;
+    size_t nlog, caplog;
 };
 
 
@@ -248,6 +275,7 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
                 if (fits)
                     break;
                 t = b->v[i].e;
+                st->probe->walks++;
                 moved = true;
                 if (t >= limit)
                     return INFINITY;
@@ -326,8 +354,16 @@ static void place(struct tstate *st, int64_t first, int64_t k, double s, double 
     int64_t j0 = first / st->cpn, j1 = (first + k - 1) / st->cpn;
     for (int64_t j = j0; j <= j1; j++) {
         socm_memline_add(&st->mem[j], s, e, m * (double)cores_on_node(st, first, k, j) / (double)k);
-        socm_nodeline_add(&st->nodeline[j], s, e, m * (double)cores_on_node(st, first, k, j) / (double)k,
-                          (double)cores_on_node(st, first, k, j));
+        if (st->node_filter)
+            socm_nodeline_add(&st->nodeline[j], s, e, m * (double)cores_on_node(st, first, k, j) / (double)k,
+                              (double)cores_on_node(st, first, k, j));
+    if (!st->node_filter) { /* the nodelines may be wanted later */
+        if (st->nlog == st->caplog) {
+            st->caplog = st->caplog ? 2 * st->caplog : 256;
+            st->log = socm_xrealloc(st->log, st->caplog * sizeof *st->log);
+        }
+        st->log[st->nlog++] = (struct placed){first, k, s, e, m};
+    }
     }
     gaps_update(st, first, k, s, e);
     for (int64_t c = first; c < first + k; c++) { /* intervals that touch are glued */
@@ -416,6 +452,7 @@ static void tstate_free(struct tstate *st)
         socm_nodeline_free(&st->nodeline[j]);
     free(st->nodeline);
     free(st->nfirst);
+    free(st->log);
 }
 
 /* The search state of one workflow: the best slot so far. */
@@ -461,7 +498,27 @@ static double node_start(const struct tstate *st, int64_t j, int64_t k, double w
 }
 
 /* Insertion into idle gaps from est on; returns true when nothing can beat it. */
-static bool try_insert(const struct tstate *st, struct pick *p, int64_t pos)
+#define NODE_WINDOW 8192
+#define NODE_WALKS 4
+
+/* Turns the nodelines on (see tstate): built from the placements so far, in their
+ * order (the same sums as if kept all along). */
+static void node_filter_on(struct tstate *st)
+{
+    st->node_filter = true;
+    for (size_t i = 0; i < st->nlog; i++) {
+        const struct placed *x = &st->log[i];
+        for (int64_t j = x->first / st->cpn; j <= (x->first + x->k - 1) / st->cpn; j++)
+            socm_nodeline_add(&st->nodeline[j], x->s, x->e,
+                              x->m * (double)cores_on_node(st, x->first, x->k, j) / (double)x->k,
+                              (double)cores_on_node(st, x->first, x->k, j));
+    }
+    free(st->log);
+    st->log = NULL;
+    st->nlog = st->caplog = 0;
+}
+
+static bool try_insert(struct tstate *st, struct pick *p, int64_t pos)
 {
     bool split = is_split(st, pos, p->k);
     /* Equal starts: the first slot wins, but one inside a node beats one split
@@ -470,12 +527,17 @@ static bool try_insert(const struct tstate *st, struct pick *p, int64_t pos)
     double limit = may_tie ? nextafter(p->start, INFINITY) : p->start;
     double from = p->est;
     int64_t j = pos / st->cpn;
-    if (p->w > 0 && j == (pos + p->k - 1) / st->cpn) { /* a slot inside one node */
+    if (st->node_filter && p->w > 0 && j == (pos + p->k - 1) / st->cpn) { /* a slot inside one node */
         from = node_start(st, j, p->k, p->w, memory_room(st, pos, p->k, p->m, j, true), p->est, limit);
         if (from >= limit)
             return false;
     }
     double t = slot_start(st, pos, p->k, p->w, p->m, from, limit);
+    if (!st->node_filter && ++st->probe->searches == NODE_WINDOW) {
+        if (st->probe->walks >= NODE_WINDOW * NODE_WALKS)
+            node_filter_on(st);
+        st->probe->searches = st->probe->walks = 0;
+    }
     if (t < p->start || (may_tie && t == p->start)) {
         p->start = t;
         p->best = pos;
@@ -598,6 +660,8 @@ static int schedule_on(const struct socm_plan_input *in, const int *order, int64
     st.memo = socm_xcalloc((size_t)st.nnodes, sizeof *st.memo);
     st.nodeline = socm_xcalloc((size_t)st.nnodes, sizeof *st.nodeline);
     st.nfirst = socm_xcalloc((size_t)st.nnodes, sizeof *st.nfirst);
+    struct walk_probe probe = {0};
+    st.probe = &probe;
     st.node_mem = socm_xcalloc((size_t)st.nnodes, sizeof *st.node_mem);
     st.node_cores = socm_xcalloc((size_t)st.nnodes, sizeof *st.node_cores);
     for (int64_t j = 0; j < st.nnodes; j++) {

@@ -18,7 +18,7 @@ int socm_plan_time_place(const struct socm_plan_input *in, const int *order, int
 int socm_plan_time_place_until(const struct socm_plan_input *in, const int *order, int64_t cores, double stop,
                                struct socm_plan *out, struct socm_error *err);
 /* The cores of an allocation of `cores` (nodes of `cpn`) that a plan may use: all
- * of them, unless more than the workflows could ever fill. */
+ * of them, unless more than the workflows could ever fill (in time.c). */
 int64_t socm_plan_time_usable_cores(const struct socm_plan_input *in, int64_t cores, int64_t cpn);
 
 #endif
