@@ -357,13 +357,13 @@ static void place(struct tstate *st, int64_t first, int64_t k, double s, double 
         if (st->node_filter)
             socm_nodeline_add(&st->nodeline[j], s, e, m * (double)cores_on_node(st, first, k, j) / (double)k,
                               (double)cores_on_node(st, first, k, j));
+    }
     if (!st->node_filter) { /* the nodelines may be wanted later */
         if (st->nlog == st->caplog) {
             st->caplog = st->caplog ? 2 * st->caplog : 256;
             st->log = socm_xrealloc(st->log, st->caplog * sizeof *st->log);
         }
         st->log[st->nlog++] = (struct placed){first, k, s, e, m};
-    }
     }
     gaps_update(st, first, k, s, e);
     for (int64_t c = first; c < first + k; c++) { /* intervals that touch are glued */
