@@ -104,8 +104,8 @@ struct tstate {
     /* Whether the nodelines are kept and asked. They pay where the slot searches
      * walk many intervals (universe's wide nodes: 7–10 a search at 10,000
      * workflows), not where they walk 2 (the default clusters, deep): so a plan
-     * starts without them and, once a window of NODE_WINDOW searches has walked
-     * NODE_WALKS intervals a search, builds them from its placements so far
+     * starts without them and, once a window of 8,192 searches has walked 4
+     * intervals a search, builds them from its placements so far
      * (`log`) and keeps them. The plan is the same either way. */
     bool node_filter;
     struct walk_probe *probe;
@@ -498,8 +498,13 @@ static double node_start(const struct tstate *st, int64_t j, int64_t k, double w
 }
 
 /* Insertion into idle gaps from est on; returns true when nothing can beat it. */
-#define NODE_WINDOW 8192
-#define NODE_WALKS 4
+static unsigned long node_window = 8192, node_walks = 4; /* see tstate */
+
+void socm_plan_time_node_window(unsigned long window, unsigned long walks)
+{
+    node_window = window;
+    node_walks = walks;
+}
 
 /* Turns the nodelines on (see tstate): built from the placements so far, in their
  * order (the same sums as if kept all along). */
@@ -533,8 +538,8 @@ static bool try_insert(struct tstate *st, struct pick *p, int64_t pos)
             return false;
     }
     double t = slot_start(st, pos, p->k, p->w, p->m, from, limit);
-    if (!st->node_filter && ++st->probe->searches == NODE_WINDOW) {
-        if (st->probe->walks >= NODE_WINDOW * NODE_WALKS)
+    if (!st->node_filter && ++st->probe->searches == node_window) {
+        if (st->probe->walks >= node_window * node_walks)
             node_filter_on(st);
         st->probe->searches = st->probe->walks = 0;
     }
