@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,10 +144,13 @@ static bool sum_has(const double *v, struct limits x, bool bad)
 
 /* The first block ≥ b whose summary may hold what first_step looks for (for bad:
  * does hold), or nb if none: through the tree. */
-static size_t next_block(const struct socm_nodeline *l, size_t b, size_t nb, struct limits x, bool bad)
+static size_t next_block(const struct socm_nodeline *l, size_t b, size_t nb, struct limits x, bool bad,
+                         size_t *budget)
 {
     size_t p = l->tsize + b;
-    for (;;) {
+    for (;; (*budget)--) {
+        if (*budget == 0)
+            return nb;
         if (sum_has(l->tree + 4 * p, x, bad)) {
             /* Down to the first leaf that may hold it; a node whose children both
              * fail (possible for !bad) is passed over. */
@@ -165,20 +169,24 @@ static size_t next_block(const struct socm_nodeline *l, size_t b, size_t nb, str
 }
 
 /* First step ≥ from that is over a limit (bad) or within both (!bad), or -1; also
- * -1 (for bad) when that step starts at or after `bound`. */
-static long first_step(const struct socm_nodeline *l, size_t from, struct limits x, bool bad, double bound)
+ * -1 (for bad) when that step starts at or after `bound`; -2 once *budget (steps
+ * and tree nodes looked at) runs out. */
+static long first_step(const struct socm_nodeline *l, size_t from, struct limits x, bool bad, double bound,
+                       size_t *budget)
 {
     size_t nb = (l->n + NL_B - 1) / NL_B;
-    for (size_t i = from; i < l->n;) {
+    for (size_t i = from; i < l->n; (*budget)--) {
+        if (*budget == 0)
+            return -2;
         if (bad && l->t[i] >= bound)
             return -1;
         if (step_good(l, i, x) != bad)
             return (long)i;
         i++;
         if (i % NL_B == 0 && i < l->n) { /* the next block that may hold it */
-            size_t b = next_block(l, i / NL_B, nb, x, bad);
+            size_t b = next_block(l, i / NL_B, nb, x, bad, budget);
             if (b >= nb)
-                return -1;
+                return *budget == 0 ? -2 : -1;
             if (b * NL_B > i && bad && l->t[b * NL_B] >= bound)
                 return -1;
             i = b * NL_B;
@@ -188,8 +196,11 @@ static long first_step(const struct socm_nodeline *l, size_t from, struct limits
 }
 
 double socm_nodeline_fit(struct socm_nodeline *l, double t, double w, double mem_max, double cores_max,
-                         double stop)
+                         double stop, size_t *budget)
 {
+    size_t unlimited = SIZE_MAX;
+    if (!budget)
+        budget = &unlimited;
     if (l->stale < l->n || l->tsize * NL_B < l->n) {
         sums_update(l, l->stale);
         l->stale = l->n;
@@ -202,16 +213,18 @@ double socm_nodeline_fit(struct socm_nodeline *l, double t, double w, double mem
             return INFINITY;
         if (i < 0 ? 0 > x.mem || 0 > x.cores : !step_good(l, (size_t)i, x)) {
             /* No start before the next step within both limits. */
-            long j = first_step(l, (size_t)(i + 1), x, false, INFINITY);
+            long j = first_step(l, (size_t)(i + 1), x, false, INFINITY, budget);
+            if (j == -2)
+                return c; /* none fits before c */
             if (j < 0)
                 return INFINITY;
             c = l->t[j];
             i = j;
             continue;
         }
-        long j = first_step(l, (size_t)(i + 1), x, true, c + w);
-        if (j < 0)
-            return c;
+        long j = first_step(l, (size_t)(i + 1), x, true, c + w, budget);
+        if (j == -2 || j < 0)
+            return c; /* (j == -2: none fits before c) */
         /* Step j is over a limit and starts inside [c, c + w): start after it. */
         if ((size_t)(j + 1) >= l->n)
             return INFINITY;

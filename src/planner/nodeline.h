@@ -28,8 +28,11 @@ void socm_nodeline_add(struct socm_nodeline *l, double a, double b, double mem, 
  * The earliest c ≥ t such that over [c, c + w) (the step holding c included, so
  * also for w = 0) memory stays ≤ mem_max and cores ≤ cores_max (before the first
  * breakpoint both are 0); INFINITY if there is none before `stop`. The same answer
- * as memline.h's socm_memline_fit on each value in turn until both agree. */
+ * as memline.h's socm_memline_fit on each value in turn until both agree.
+ * With a budget (else NULL), each step and tree node looked at spends one; should
+ * it run out (*budget == 0 then) the answer is only a time before which no start
+ * fits (a lower bound of the answer). */
 double socm_nodeline_fit(struct socm_nodeline *l, double t, double w, double mem_max, double cores_max,
-                         double stop);
+                         double stop, size_t *budget);
 
 #endif

@@ -44,7 +44,9 @@
 #include <string.h>
 
 /* node_start's answer for one workflow: from `from`, the earliest start `at`, or
- * INFINITY for none before `stop`. */
+ * INFINITY for none before `stop` (stop INFINITY: `at` is only a time before which
+ * no start fits). */
+#define NODE_BUDGET 16384
 struct node_first {
     unsigned long epoch;
     double from, at, stop;
@@ -52,7 +54,9 @@ struct node_first {
 
 /* Insertion searches made and intervals they walked (slot_start counts). */
 struct walk_probe {
-    unsigned long searches, walks;
+    unsigned long searches, walks, fits; /* fits: steps the nodelines' searches looked at */
+    double rate;  /* intervals walked a search without the nodelines */
+    bool retired; /* the nodelines cost more than they saved: not again in this plan */
 };
 
 /* One placement, for building the nodelines later. */
@@ -358,7 +362,7 @@ static void place(struct tstate *st, int64_t first, int64_t k, double s, double 
             socm_nodeline_add(&st->nodeline[j], s, e, m * (double)cores_on_node(st, first, k, j) / (double)k,
                               (double)cores_on_node(st, first, k, j));
     }
-    if (!st->node_filter) { /* the nodelines may be wanted later */
+    if (!st->node_filter && !st->probe->retired) { /* the nodelines may be wanted later */
         if (st->nlog == st->caplog) {
             st->caplog = st->caplog ? 2 * st->caplog : 256;
             st->log = socm_xrealloc(st->log, st->caplog * sizeof *st->log);
@@ -491,9 +495,13 @@ static double node_start(const struct tstate *st, int64_t j, int64_t k, double w
     if (nf->epoch == st->epoch && nf->from == t && (nf->at != INFINITY || limit <= nf->stop))
         return nf->at;
     int64_t ncores = st->cores - j * st->cpn < st->cpn ? st->cores - j * st->cpn : st->cpn;
-    /* At most ncores − k cores in use: k free. */
-    double c = socm_nodeline_fit(&st->nodeline[j], t, w, room, (double)(ncores - k), limit);
-    *nf = (struct node_first){.epoch = st->epoch, .from = t, .at = c, .stop = limit};
+    /* At most ncores − k cores in use: k free. A search that would look at more
+     * than NODE_BUDGET steps gives a time before which nothing fits (still a
+     * start for the slots' searches), kept as an answer for any limit. */
+    size_t budget = NODE_BUDGET;
+    double c = socm_nodeline_fit(&st->nodeline[j], t, w, room, (double)(ncores - k), limit, &budget);
+    st->probe->fits += NODE_BUDGET - budget;
+    *nf = (struct node_first){.epoch = st->epoch, .from = t, .at = c, .stop = budget ? limit : INFINITY};
     return c;
 }
 
@@ -523,6 +531,34 @@ static void node_filter_on(struct tstate *st)
     st->nlog = st->caplog = 0;
 }
 
+/* One more insertion search: at the end of each window of them, the nodelines are
+ * turned on where the searches walk many intervals, and off for good where, on,
+ * their searches look at more than NODE_FIT_COST steps for each interval a search
+ * walked without them (a step of theirs is a look at contiguous figures; an
+ * interval walked costs a core's list and memory questions: on universe they look
+ * at 15–150 steps a search for 5 intervals walked, and pay; on the default
+ * clusters' batch plans 600–1,100 for 9, and do not). Plans are the same either
+ * way. */
+#define NODE_FIT_COST 48
+static void probe_step(struct tstate *st)
+{
+    struct walk_probe *pr = st->probe;
+    if (pr->retired || ++pr->searches != node_window)
+        return;
+    if (!st->node_filter) {
+        if (pr->walks >= node_window * node_walks) {
+            pr->rate = (double)pr->walks / (double)pr->searches;
+            node_filter_on(st);
+        }
+    } else if ((double)pr->fits > NODE_FIT_COST * pr->rate * (double)pr->searches) {
+        st->node_filter = false;
+        pr->retired = true;
+        for (int64_t j = 0; j < st->nnodes; j++)
+            socm_nodeline_free(&st->nodeline[j]);
+    }
+    pr->searches = pr->walks = pr->fits = 0;
+}
+
 static bool try_insert(struct tstate *st, struct pick *p, int64_t pos)
 {
     bool split = is_split(st, pos, p->k);
@@ -534,15 +570,13 @@ static bool try_insert(struct tstate *st, struct pick *p, int64_t pos)
     int64_t j = pos / st->cpn;
     if (st->node_filter && p->w > 0 && j == (pos + p->k - 1) / st->cpn) { /* a slot inside one node */
         from = node_start(st, j, p->k, p->w, memory_room(st, pos, p->k, p->m, j, true), p->est, limit);
-        if (from >= limit)
+        if (from >= limit) {
+            probe_step(st);
             return false;
+        }
     }
     double t = slot_start(st, pos, p->k, p->w, p->m, from, limit);
-    if (!st->node_filter && ++st->probe->searches == node_window) {
-        if (st->probe->walks >= node_window * node_walks)
-            node_filter_on(st);
-        st->probe->searches = st->probe->walks = 0;
-    }
+    probe_step(st);
     if (t < p->start || (may_tie && t == p->start)) {
         p->start = t;
         p->best = pos;

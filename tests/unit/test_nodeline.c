@@ -1,5 +1,6 @@
 /* test_nodeline.c — nodeline (a node's memory and cores in use over time, and the
- * earliest start at which a window stays within both limits) against brute force
+ * earliest start at which a window stays within both limits, also with a budget of
+ * steps looked at) against brute force
  * on random operations (seeded, so a failure repeats), and against asking two
  * memlines in turn until they agree, as nodeline.h promises. Includes adversarial
  * shapes: limits that each value alone meets often but both together seldom, zero
@@ -114,11 +115,18 @@ static void test_nodeline_fit_matches_brute_force(void **state)
                 double cm = (double)fx_rnd_in(-1, 24);
                 double stop = fx_rnd() % 3 ? INFINITY : t + (double)fx_rnd_in(-5, 200) / 2;
                 double want = truth_fit(v, n, t, w, mm, cm, stop);
-                double got = socm_nodeline_fit(&nl, t, w, mm, cm, stop);
+                double got = socm_nodeline_fit(&nl, t, w, mm, cm, stop, NULL);
                 if (got != want)
                     fail_msg("seed %llu op %zu: fit(t=%g w=%g mem<=%g cores<=%g stop=%g) = %g, want %g",
                              (unsigned long long)seed, op, t, w, mm, cm, stop, got, want);
                 assert_true(got == alternate(&ml, &cl, t, w, mm, cm, stop));
+                /* With a budget: the answer, or (budget spent) a time no later. */
+                size_t budget = (size_t)fx_rnd_in(1, 40);
+                double part = socm_nodeline_fit(&nl, t, w, mm, cm, stop, &budget);
+                if (budget > 0)
+                    assert_true(part == want);
+                else
+                    assert_true(part >= t && part <= want);
             }
         }
         socm_nodeline_free(&nl);
@@ -133,21 +141,21 @@ static void test_nodeline_empty_and_degenerate(void **state)
 {
     (void)state;
     struct socm_nodeline nl = {0};
-    assert_true(socm_nodeline_fit(&nl, 3, 5, 0, 0, INFINITY) == 3);
-    assert_true(socm_nodeline_fit(&nl, 3, 5, -1, 0, INFINITY) == INFINITY);
-    assert_true(socm_nodeline_fit(&nl, 3, 5, 0, 0, 3) == INFINITY);
+    assert_true(socm_nodeline_fit(&nl, 3, 5, 0, 0, INFINITY, NULL) == 3);
+    assert_true(socm_nodeline_fit(&nl, 3, 5, -1, 0, INFINITY, NULL) == INFINITY);
+    assert_true(socm_nodeline_fit(&nl, 3, 5, 0, 0, 3, NULL) == INFINITY);
     socm_nodeline_add(&nl, 4, 4, 100, 100);
     assert_int_equal(nl.n, 0);
     /* Memory full on [10, 20), cores full on [20, 30): a window of 5 fits before
      * 5 (ending at 10) or from 30; one of 0 at 5 and not at 10. */
     socm_nodeline_add(&nl, 10, 20, 100, 0);
     socm_nodeline_add(&nl, 20, 30, 0, 8);
-    assert_true(socm_nodeline_fit(&nl, 0, 5, 50, 4, INFINITY) == 0);
-    assert_true(socm_nodeline_fit(&nl, 6, 5, 50, 4, INFINITY) == 30);
-    assert_true(socm_nodeline_fit(&nl, 6, 5, 50, 4, 30) == INFINITY);
-    assert_true(socm_nodeline_fit(&nl, 10, 0, 50, 4, INFINITY) == 30);
-    assert_true(socm_nodeline_fit(&nl, 10, 0, 100, 4, INFINITY) == 10);
-    assert_true(socm_nodeline_fit(&nl, 12, 3, 100, 8, INFINITY) == 12);
+    assert_true(socm_nodeline_fit(&nl, 0, 5, 50, 4, INFINITY, NULL) == 0);
+    assert_true(socm_nodeline_fit(&nl, 6, 5, 50, 4, INFINITY, NULL) == 30);
+    assert_true(socm_nodeline_fit(&nl, 6, 5, 50, 4, 30, NULL) == INFINITY);
+    assert_true(socm_nodeline_fit(&nl, 10, 0, 50, 4, INFINITY, NULL) == 30);
+    assert_true(socm_nodeline_fit(&nl, 10, 0, 100, 4, INFINITY, NULL) == 10);
+    assert_true(socm_nodeline_fit(&nl, 12, 3, 100, 8, INFINITY, NULL) == 12);
     socm_nodeline_free(&nl);
 }
 
@@ -161,17 +169,17 @@ static void test_nodeline_long_alternation(void **state)
     for (int i = 0; i < 5000; i++)
         if (i != 3700 && i != 3701)
             socm_nodeline_add(&nl, i, i + 1, i % 2 ? 100 : 0, i % 2 ? 0 : 8);
-    assert_true(socm_nodeline_fit(&nl, 0, 2, 50, 4, INFINITY) == 3700);
-    assert_true(socm_nodeline_fit(&nl, 0, 2.5, 50, 4, INFINITY) == 5000);
-    assert_true(socm_nodeline_fit(&nl, 0, 2, 50, 4, 3700) == INFINITY);
-    assert_true(socm_nodeline_fit(&nl, 0, 1, 100, 4, INFINITY) == 1);
-    assert_true(socm_nodeline_fit(&nl, 0, 1, 100, 8, INFINITY) == 0);
+    assert_true(socm_nodeline_fit(&nl, 0, 2, 50, 4, INFINITY, NULL) == 3700);
+    assert_true(socm_nodeline_fit(&nl, 0, 2.5, 50, 4, INFINITY, NULL) == 5000);
+    assert_true(socm_nodeline_fit(&nl, 0, 2, 50, 4, 3700, NULL) == INFINITY);
+    assert_true(socm_nodeline_fit(&nl, 0, 1, 100, 4, INFINITY, NULL) == 1);
+    assert_true(socm_nodeline_fit(&nl, 0, 1, 100, 8, INFINITY, NULL) == 0);
     /* Long stretches within both limits: the summaries let the search for the
      * next step over one pass over them, and the next add is still seen. */
-    assert_true(socm_nodeline_fit(&nl, 0, 4000, 100, 8, INFINITY) == 0);
+    assert_true(socm_nodeline_fit(&nl, 0, 4000, 100, 8, INFINITY, NULL) == 0);
     socm_nodeline_add(&nl, 2500, 2501, 0, 1);
-    assert_true(socm_nodeline_fit(&nl, 0, 4000, 100, 8, INFINITY) == 2501);
-    assert_true(socm_nodeline_fit(&nl, 2500.5, 0, 100, 8, INFINITY) == 2501);
+    assert_true(socm_nodeline_fit(&nl, 0, 4000, 100, 8, INFINITY, NULL) == 2501);
+    assert_true(socm_nodeline_fit(&nl, 2500.5, 0, 100, 8, INFINITY, NULL) == 2501);
     socm_nodeline_free(&nl);
 }
 
