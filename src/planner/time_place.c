@@ -499,6 +499,9 @@ static double node_start(const struct tstate *st, int64_t j, int64_t k, double w
      * than NODE_BUDGET steps gives a time before which nothing fits (still a
      * start for the slots' searches), kept as an answer for any limit. */
     size_t budget = NODE_BUDGET;
+    const struct socm_nodeline *l = &st->nodeline[j];
+    /* What the line's changes since it was last asked cost (redone first). */
+    st->probe->fits += l->stale < l->n ? l->n - l->stale : 0;
     double c = socm_nodeline_fit(&st->nodeline[j], t, w, room, (double)(ncores - k), limit, &budget);
     st->probe->fits += NODE_BUDGET - budget;
     *nf = (struct node_first){.epoch = st->epoch, .from = t, .at = c, .stop = budget ? limit : INFINITY};
