@@ -115,7 +115,7 @@ static void expand_with(struct expand_state *st, const struct socm_workflow_type
         struct socm_workflow *wf = st->wfs.v[i];
         wf->wtype = type;
         if (!wf->type)
-            wf->type = socm_strdup(type->name);
+            socm_workflow_set_str(&wf->type, type->name);
         if (where && where->line > 0)
             wf->pos = *where;
         else if (wf->pos.line == 0)
@@ -285,6 +285,9 @@ static void link_workflows(struct socm_campaign *c, const struct socm_value *fai
         struct socm_error err;
         if (wf->wtype && wf->wtype->build_argv(wf, &wf->argv, &err) < 0)
             socm_campaign_add_err(errs, &err);
+        /* One allocation for the words and their pointers: a command line of eight
+         * words would otherwise be nine blocks, each with its header and rounding. */
+        socm_strv_pack(&wf->argv);
     }
     socm_dag_init(&c->dag, c->n_wfs);
     for (size_t i = 0; i < c->n_wfs; i++) {
@@ -340,6 +343,8 @@ static void apply_campaign_env(struct socm_campaign *c, const struct socm_value 
         }
         free(text);
     }
+    for (size_t i = 0; i < c->n_wfs; i++)
+        socm_strv_pack(&c->wfs[i]->env);
 }
 
 /* Under Slurm a rank runs on one node: its threads and its share of the memory

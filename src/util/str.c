@@ -163,8 +163,54 @@ void socm_buf_free(struct socm_buf *b)
     b->len = b->cap = 0;
 }
 
+/* Whether sv's strings live in the block of its pointers (socm_strv_pack). */
+static bool strv_packed(const struct socm_strv *sv)
+{
+    return sv->v && sv->cap == 0;
+}
+
+/* A packed vector back to one allocation per string, so that it may grow. */
+static void strv_unpack(struct socm_strv *sv)
+{
+    char **old = sv->v;
+    size_t n = sv->n;
+    sv->v = NULL;
+    sv->n = sv->cap = 0;
+    for (size_t i = 0; i < n; i++)
+        socm_strv_push(sv, old[i]);
+    free(old);
+}
+
+void socm_strv_pack(struct socm_strv *sv)
+{
+    if (strv_packed(sv))
+        return;
+    if (sv->n == 0) {
+        socm_strv_free(sv);
+        return;
+    }
+    size_t text = 0;
+    for (size_t i = 0; i < sv->n; i++)
+        text += strlen(sv->v[i]) + 1;
+    char **v = socm_xmalloc((sv->n + 1) * sizeof *v + text);
+    char *p = (char *)(v + sv->n + 1);
+    for (size_t i = 0; i < sv->n; i++) {
+        size_t len = strlen(sv->v[i]) + 1;
+        memcpy(p, sv->v[i], len);
+        v[i] = p;
+        p += len;
+        free(sv->v[i]);
+    }
+    v[sv->n] = NULL;
+    free(sv->v);
+    sv->v = v;
+    sv->cap = 0;
+}
+
 void socm_strv_push_owned(struct socm_strv *sv, char *s)
 {
+    if (strv_packed(sv))
+        strv_unpack(sv);
     if (sv->n + 2 > sv->cap) {
         sv->cap = sv->cap ? sv->cap * 2 : 8;
         sv->v = socm_xrealloc(sv->v, sv->cap * sizeof *sv->v);
@@ -206,7 +252,7 @@ void socm_strv_copy(struct socm_strv *dst, const struct socm_strv *src)
 
 void socm_strv_free(struct socm_strv *sv)
 {
-    for (size_t i = 0; i < sv->n; i++)
+    for (size_t i = 0; i < sv->n && !strv_packed(sv); i++)
         free(sv->v[i]);
     free(sv->v);
     sv->v = NULL;

@@ -40,7 +40,9 @@ void socm_buf_clear(struct socm_buf *b);
 char *socm_buf_steal(struct socm_buf *b); /* returns data ("" if empty), resets b */
 void socm_buf_free(struct socm_buf *b);
 
-/* String vector, always NULL-terminated so v can be passed to execvp. */
+/* String vector, always NULL-terminated so v can be passed to execvp. A packed
+ * vector (socm_strv_pack: cap 0, v not NULL) holds its pointers and its strings in
+ * one allocation; the functions below accept either form. */
 struct socm_strv {
     char **v;
     size_t n, cap;
@@ -52,6 +54,10 @@ void socm_strv_push_owned(struct socm_strv *sv, char *s);          /* takes s */
 char *socm_strv_join(const struct socm_strv *sv, const char *sep); /* malloc'd */
 void socm_strv_copy(struct socm_strv *dst, const struct socm_strv *src);
 void socm_strv_free(struct socm_strv *sv);
+/* Moves sv's strings into one allocation with its pointers (one malloc instead of
+ * n + 1): for a vector that is read, not grown, from then on. Pushing onto it
+ * later still works (it is unpacked first). */
+void socm_strv_pack(struct socm_strv *sv);
 
 /* Interned strings live until socm_intern_free_all() (called at exit). Used for
  * file names in positions, which many nodes share. */

@@ -72,9 +72,8 @@ static int ps_expand(const struct socm_workflow_type *type, const struct socm_wf
         socm_error_at(err, &section->pos, "stage '%s' needs a 'script'", wf->name);
         goto fail;
     }
-    free(wf->subcommand);
-    wf->subcommand = socm_strdup(script);
-    wf->type = socm_strdup(type->name);
+    socm_workflow_set_str(&wf->subcommand, script);
+    socm_workflow_set_str(&wf->type, type->name);
     char *abs = absolute(base ? base : ".");
     socm_table_set(wf->fields, "base-path", socm_value_string(abs, strlen(abs), &section->pos));
     free(abs);
