@@ -144,6 +144,9 @@ int socm_spec_journal_create(struct socm_spec *s, double t, long pid, struct soc
                              int dfd, const char *dir, struct socm_error *err);
 int socm_spec_from_json(const json_t *j, struct socm_spec *out, struct socm_error *err);
 json_t *socm_plan_to_json(const struct socm_plan *p);
+/* The same JSON as socm_plan_to_json, as compact text made entry by entry (a tree of
+ * every entry would cost several times its text). */
+char *socm_spec_plan_text(const struct socm_plan *p);
 void socm_spec_free(struct socm_spec *s);
 
 #endif

@@ -156,6 +156,13 @@ char *socm_buf_steal(struct socm_buf *b)
     return p;
 }
 
+char *socm_buf_steal_exact(struct socm_buf *b)
+{
+    size_t n = b->len;
+    char *t = socm_buf_steal(b);
+    return socm_xrealloc(t, n + 1);
+}
+
 void socm_buf_free(struct socm_buf *b)
 {
     free(b->data);

@@ -38,6 +38,8 @@ void socm_buf_printf(struct socm_buf *b, const char *fmt, ...) __attribute__((fo
 void socm_buf_put_escaped(struct socm_buf *b, const char *s, size_t n);
 void socm_buf_clear(struct socm_buf *b);
 char *socm_buf_steal(struct socm_buf *b); /* returns data ("" if empty), resets b */
+/* socm_buf_steal without the buffer's spare room: for text held a long time. */
+char *socm_buf_steal_exact(struct socm_buf *b);
 void socm_buf_free(struct socm_buf *b);
 
 /* String vector, always NULL-terminated so v can be passed to execvp. A packed
