@@ -204,8 +204,8 @@ static void task_from(const struct socm_campaign *c, const struct socm_plan *p, 
     /* Copies, not the workflow's own: made now, they lie together, where the
      * workflow's lie scattered over the campaign's memory and would keep all
      * of it resident for the run once the campaign is freed. */
-    socm_strv_copy(&t->argv, &wf->argv);
-    socm_strv_copy(&t->env, &wf->env);
+    socm_strv_copy_packed(&t->argv, &wf->argv); /* one allocation each, not one a word */
+    socm_strv_copy_packed(&t->env, &wf->env);
     int64_t ranks = wf->res.ranks > 0 ? wf->res.ranks : 1;
     int64_t threads = wf->res.threads > 0 ? wf->res.threads : 1;
     t->cores = ranks * threads;

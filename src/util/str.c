@@ -188,30 +188,47 @@ static void strv_unpack(struct socm_strv *sv)
     free(old);
 }
 
+/* src's strings and their pointers in one allocation (NULL for none). */
+static char **strv_block(const struct socm_strv *src)
+{
+    if (src->n == 0)
+        return NULL;
+    size_t text = 0;
+    for (size_t i = 0; i < src->n; i++)
+        text += strlen(src->v[i]) + 1;
+    char **v = socm_xmalloc((src->n + 1) * sizeof *v + text);
+    char *p = (char *)(v + src->n + 1);
+    for (size_t i = 0; i < src->n; i++) {
+        size_t len = strlen(src->v[i]) + 1;
+        memcpy(p, src->v[i], len);
+        v[i] = p;
+        p += len;
+    }
+    v[src->n] = NULL;
+    return v;
+}
+
 void socm_strv_pack(struct socm_strv *sv)
 {
     if (strv_packed(sv))
         return;
-    if (sv->n == 0) {
-        socm_strv_free(sv);
+    char **v = strv_block(sv);
+    size_t n = sv->n;
+    socm_strv_free(sv);
+    sv->v = v;
+    sv->n = v ? n : 0;
+}
+
+void socm_strv_copy_packed(struct socm_strv *dst, const struct socm_strv *src)
+{
+    if (dst->n) {
+        socm_strv_copy(dst, src);
+        socm_strv_pack(dst);
         return;
     }
-    size_t text = 0;
-    for (size_t i = 0; i < sv->n; i++)
-        text += strlen(sv->v[i]) + 1;
-    char **v = socm_xmalloc((sv->n + 1) * sizeof *v + text);
-    char *p = (char *)(v + sv->n + 1);
-    for (size_t i = 0; i < sv->n; i++) {
-        size_t len = strlen(sv->v[i]) + 1;
-        memcpy(p, sv->v[i], len);
-        v[i] = p;
-        p += len;
-        free(sv->v[i]);
-    }
-    v[sv->n] = NULL;
-    free(sv->v);
-    sv->v = v;
-    sv->cap = 0;
+    socm_strv_free(dst);
+    dst->v = strv_block(src);
+    dst->n = dst->v ? src->n : 0;
 }
 
 void socm_strv_push_owned(struct socm_strv *sv, char *s)

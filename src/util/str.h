@@ -60,6 +60,8 @@ void socm_strv_free(struct socm_strv *sv);
  * n + 1): for a vector that is read, not grown, from then on. Pushing onto it
  * later still works (it is unpacked first). */
 void socm_strv_pack(struct socm_strv *sv);
+/* socm_strv_copy, dst then packed (made packed at once when dst is empty). */
+void socm_strv_copy_packed(struct socm_strv *dst, const struct socm_strv *src);
 
 /* Interned strings live until socm_intern_free_all() (called at exit). Used for
  * file names in positions, which many nodes share. */
