@@ -83,6 +83,14 @@ struct expand_state {
 
 /* `where` is the position of the section's name (its header or key), which is
  * where messages about the workflow as a whole point. */
+/* wf's environment and dependencies become prev's when equal (one block for both:
+ * socm_strv_share). */
+static void share_lists(struct socm_workflow *wf, const struct socm_workflow *prev)
+{
+    socm_strv_share(&wf->env, &prev->env);
+    socm_strv_share(&wf->depends, &prev->depends);
+}
+
 static void expand_with(struct expand_state *st, const struct socm_workflow_type *type,
                         const char *section_name, const struct socm_value *section,
                         const struct socm_pos *where)
@@ -113,6 +121,8 @@ static void expand_with(struct expand_state *st, const struct socm_workflow_type
     }
     for (size_t i = before; i < st->wfs.n; i++) {
         struct socm_workflow *wf = st->wfs.v[i];
+        if (i > 0) /* most workflows have their neighbour's environment: one copy */
+            share_lists(wf, st->wfs.v[i - 1]);
         wf->wtype = type;
         if (!wf->type)
             socm_workflow_set_str(&wf->type, type->name);
@@ -286,8 +296,11 @@ static void link_workflows(struct socm_campaign *c, const struct socm_value *fai
         if (wf->wtype && wf->wtype->build_argv(wf, &wf->argv, &err) < 0)
             socm_campaign_add_err(errs, &err);
         /* One allocation for the words and their pointers: a command line of eight
-         * words would otherwise be nine blocks, each with its header and rounding. */
+         * words would otherwise be nine blocks, each with its header and rounding;
+         * none when it is the previous workflow's. */
         socm_strv_pack(&wf->argv);
+        if (i > 0)
+            socm_strv_share(&wf->argv, &c->wfs[i - 1]->argv);
     }
     socm_dag_init(&c->dag, c->n_wfs);
     for (size_t i = 0; i < c->n_wfs; i++) {
@@ -343,8 +356,11 @@ static void apply_campaign_env(struct socm_campaign *c, const struct socm_value 
         }
         free(text);
     }
-    for (size_t i = 0; i < c->n_wfs; i++)
+    for (size_t i = 0; i < c->n_wfs; i++) {
         socm_strv_pack(&c->wfs[i]->env);
+        if (i > 0)
+            socm_strv_share(&c->wfs[i]->env, &c->wfs[i - 1]->env);
+    }
 }
 
 /* Under Slurm a rank runs on one node: its threads and its share of the memory

@@ -2,6 +2,7 @@
 #include "util/str.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -170,6 +171,19 @@ void socm_buf_free(struct socm_buf *b)
     b->len = b->cap = 0;
 }
 
+/* A packed vector's block: this head, the pointers, the strings. Vectors equal to
+ * one another (the same environment in every workflow) may share one block. */
+struct strv_head {
+    _Atomic size_t refs; /* owners beyond the first */
+};
+
+static void strv_block_put(char **v)
+{
+    struct strv_head *h = (struct strv_head *)(void *)v - 1;
+    if (atomic_fetch_sub(&h->refs, 1) == 0) /* it was the last owner */
+        free(h);
+}
+
 /* Whether sv's strings live in the block of its pointers (socm_strv_pack). */
 static bool strv_packed(const struct socm_strv *sv)
 {
@@ -185,7 +199,7 @@ static void strv_unpack(struct socm_strv *sv)
     sv->n = sv->cap = 0;
     for (size_t i = 0; i < n; i++)
         socm_strv_push(sv, old[i]);
-    free(old);
+    strv_block_put(old);
 }
 
 /* src's strings and their pointers in one allocation (NULL for none). */
@@ -196,7 +210,9 @@ static char **strv_block(const struct socm_strv *src)
     size_t text = 0;
     for (size_t i = 0; i < src->n; i++)
         text += strlen(src->v[i]) + 1;
-    char **v = socm_xmalloc((src->n + 1) * sizeof *v + text);
+    struct strv_head *h = socm_xmalloc(sizeof *h + (src->n + 1) * sizeof(char *) + text);
+    atomic_init(&h->refs, 0);
+    char **v = (char **)(h + 1);
     char *p = (char *)(v + src->n + 1);
     for (size_t i = 0; i < src->n; i++) {
         size_t len = strlen(src->v[i]) + 1;
@@ -217,6 +233,28 @@ void socm_strv_pack(struct socm_strv *sv)
     socm_strv_free(sv);
     sv->v = v;
     sv->n = v ? n : 0;
+}
+
+bool socm_strv_equal(const struct socm_strv *a, const struct socm_strv *b)
+{
+    if (a->n != b->n)
+        return false;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->v[i] != b->v[i] && strcmp(a->v[i], b->v[i]))
+            return false;
+    return true;
+}
+
+bool socm_strv_share(struct socm_strv *dst, const struct socm_strv *src)
+{
+    if (!strv_packed(src) || !strv_packed(dst) || dst->v == src->v || !socm_strv_equal(dst, src))
+        return false;
+    struct strv_head *h = (struct strv_head *)(void *)src->v - 1;
+    atomic_fetch_add(&h->refs, 1);
+    socm_strv_free(dst);
+    dst->v = src->v;
+    dst->n = src->n;
+    return true;
 }
 
 void socm_strv_copy_packed(struct socm_strv *dst, const struct socm_strv *src)
@@ -276,9 +314,13 @@ void socm_strv_copy(struct socm_strv *dst, const struct socm_strv *src)
 
 void socm_strv_free(struct socm_strv *sv)
 {
-    for (size_t i = 0; i < sv->n && !strv_packed(sv); i++)
-        free(sv->v[i]);
-    free(sv->v);
+    if (strv_packed(sv))
+        strv_block_put(sv->v);
+    else {
+        for (size_t i = 0; i < sv->n; i++)
+            free(sv->v[i]);
+        free(sv->v);
+    }
     sv->v = NULL;
     sv->n = sv->cap = 0;
 }

@@ -60,6 +60,12 @@ void socm_strv_free(struct socm_strv *sv);
  * n + 1): for a vector that is read, not grown, from then on. Pushing onto it
  * later still works (it is unpacked first). */
 void socm_strv_pack(struct socm_strv *sv);
+/* Whether a and b hold the same strings. */
+bool socm_strv_equal(const struct socm_strv *a, const struct socm_strv *b);
+/* When dst and src are packed and equal: dst becomes one more owner of src's block
+ * (its own freed) and true is returned; else false, dst unchanged. Pushing onto a
+ * shared vector unpacks it first, so no owner sees another's change. */
+bool socm_strv_share(struct socm_strv *dst, const struct socm_strv *src);
 /* socm_strv_copy, dst then packed (made packed at once when dst is empty). */
 void socm_strv_copy_packed(struct socm_strv *dst, const struct socm_strv *src);
 
