@@ -209,7 +209,14 @@ static void set_text(json_t *j, const char *key, const char *text)
 json_t *socm_spec_to_json(const struct socm_spec *s)
 {
     json_t *j = spec_head(s);
-    set_text(j, "config", s->config_text);
+    if (s->config_tree) {
+        struct socm_buf b = SOCM_BUF_INIT;
+        socm_config_write_json(s->config_tree, &b);
+        set_text(j, "config", b.data);
+        socm_buf_free(&b);
+    } else {
+        set_text(j, "config", s->config_text);
+    }
     set_text(j, "plan", s->plan_text);
     json_t *tasks = json_array();
     for (size_t i = 0; i < s->n; i++) {
@@ -234,6 +241,7 @@ struct begin_writer {
     enum begin_stage stage;
     size_t off, len; /* bytes of the current text written, and in all */
     size_t next; /* the next task */
+    struct socm_json_stream js; /* the configuration's text, from spec->config */
 };
 
 /* The next piece of text, `,"key":` first: whether any of it is left. */
@@ -272,6 +280,13 @@ static int begin_piece(void *ctx, struct socm_buf *b)
         return 1;
     }
     case BEGIN_CONFIG:
+        if (s->config_tree) {
+            if (!w->js.started)
+                socm_buf_puts(b, ",\"config\":");
+            if (!socm_config_write_json_piece(&w->js, s->config_tree, b, BEGIN_PIECE))
+                w->stage = BEGIN_PLAN;
+            return 1;
+        }
         if (!put_text_piece(b, "config", s->config_text, w))
             w->stage = BEGIN_PLAN, w->off = 0;
         return 1;
@@ -303,21 +318,25 @@ static int begin_piece(void *ctx, struct socm_buf *b)
 
 char *socm_spec_begin_line(const struct socm_spec *s, double t, long pid)
 {
-    struct begin_writer w = {s, t, pid, BEGIN_HEAD, 0, 0, 0};
+    struct begin_writer w = {s, t, pid, BEGIN_HEAD, 0, 0, 0, {0}};
     struct socm_buf b = SOCM_BUF_INIT;
     while (begin_piece(&w, &b))
         ;
+    socm_json_stream_free(&w.js);
     return socm_buf_steal(&b);
 }
 
 int socm_spec_journal_create(struct socm_spec *s, double t, long pid, struct socm_journal *j,
                              int dfd, const char *dir, struct socm_error *err)
 {
-    struct begin_writer w = {s, t, pid, BEGIN_HEAD, 0, 0, 0};
+    struct begin_writer w = {s, t, pid, BEGIN_HEAD, 0, 0, 0, {0}};
     int rc = socm_journal_create_stream_at(j, dfd, dir, begin_piece, &w, err);
+    socm_json_stream_free(&w.js);
     free(s->config_text);
     free(s->plan_text);
     s->config_text = s->plan_text = NULL;
+    socm_value_free(s->config_tree);
+    s->config_tree = NULL;
     socm_memory_trim(); /* what the run holds from here on is far less */
     return rc;
 }
@@ -454,6 +473,7 @@ void socm_spec_free(struct socm_spec *s)
     json_decref(s->plan);
     free(s->config_text);
     free(s->plan_text);
+    socm_value_free(s->config_tree);
     for (size_t k = 0; k < s->nsites; k++) {
         struct socm_spec_site *d = &s->sites[k];
         free(d->name), free(d->enactor), free(d->account), free(d->partition), free(d->state_dir);

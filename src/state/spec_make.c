@@ -361,8 +361,8 @@ int socm_spec_from_sites_plan(const struct socm_campaign *c, const struct socm_s
 /* The same steps as socm_spec_from_sites_plan, in the same order of checks, but
  * task by task: each workflow is freed as soon as its task and working directory
  * are made, so that the tasks take the room the workflows leave rather than room
- * of their own beside the whole campaign; the configuration's text is made once
- * the workflows are gone. */
+ * of their own beside the whole campaign; the spec keeps the configuration itself,
+ * whose text is never held whole (it costs as much again as the file). */
 int socm_spec_from_sites_plan_consume(struct socm_campaign *c, struct socm_sites_plan *sp,
                                       const char *state_dir, struct socm_spec *out,
                                       struct socm_error *err)
@@ -387,10 +387,12 @@ int socm_spec_from_sites_plan_consume(struct socm_campaign *c, struct socm_sites
     }
     if (made)
         workdirs_end(out, site_dir);
-    if (rc == 0)
-        spec_config_text(c, out);
-    else if (made)
+    if (rc == 0) { /* its text goes into the journal piece by piece */
+        out->config_tree = c->config;
+        c->config = NULL;
+    } else if (made) {
         socm_spec_free(out);
+    }
     socm_campaign_free(c);
     socm_memory_trim(); /* the campaign was most of the memory */
     if (rc == 0)

@@ -1,8 +1,9 @@
 /* test_compact.c — what keeps a large campaign small: counted interned strings
  * (one copy each, freed with the last owner), packed string vectors (one block,
  * still growable, shareable between equal vectors without one owner seeing
- * another's change), and a campaign's workflows sharing their strings, command
- * lines, environments and base paths instead of holding a copy each. */
+ * another's change), the configuration's JSON written piece by piece, and a
+ * campaign's workflows sharing their strings, command lines, environments and base
+ * paths instead of holding a copy each. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -109,6 +110,46 @@ static void test_strv_pack_and_share(void **state)
     socm_strv_free(&d);
 }
 
+/* The configuration's JSON piece by piece is the same text as written whole. */
+static void test_json_pieces(void **state)
+{
+    (void)state;
+    static const char doc[] = "a = 1\nb = []\nc = {}\n[t]\nx = [1, [2, {y = \"q\\\"\"}], []]\n"
+                              "[[aot]]\nk = 1.5\n[[aot]]\n[t.u.v]\nz = true\n";
+    struct socm_error err;
+    struct socm_value *root = socm_toml_parse(doc, strlen(doc), "j.toml", &err);
+    assert_non_null(root);
+    struct socm_buf whole = SOCM_BUF_INIT;
+    socm_config_write_json(root, &whole);
+    assert_true(whole.len > 40);
+    for (size_t piece = 1; piece < 64; piece *= 3) {
+        struct socm_json_stream js = {0};
+        struct socm_buf b = SOCM_BUF_INIT;
+        size_t calls = 0;
+        while (socm_config_write_json_piece(&js, root, &b, piece))
+            calls++;
+        assert_string_equal(b.data, whole.data);
+        assert_true(piece > 1 || calls > 10); /* it was cut */
+        socm_json_stream_free(&js);
+        socm_buf_free(&b);
+    }
+    /* Stopped early: nothing leaks. */
+    struct socm_json_stream js = {0};
+    struct socm_buf b = SOCM_BUF_INIT;
+    assert_true(socm_config_write_json_piece(&js, root, &b, 1));
+    socm_json_stream_free(&js);
+    socm_buf_free(&b);
+    /* A scalar is one piece. */
+    struct socm_value *one = socm_value_integer(42, NULL);
+    assert_false(socm_config_write_json_piece(&js, one, &b, 1));
+    assert_string_equal(b.data, "42");
+    socm_json_stream_free(&js);
+    socm_buf_free(&b);
+    socm_value_free(one);
+    socm_buf_free(&whole);
+    socm_value_free(root);
+}
+
 static struct socm_campaign *load(const char *text, bool yaml)
 {
     struct socm_error err;
@@ -180,6 +221,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_istr_counts_owners),
         cmocka_unit_test(test_strv_pack_and_share),
+        cmocka_unit_test(test_json_pieces),
         cmocka_unit_test(test_workflows_share),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
