@@ -298,9 +298,9 @@ static void link_workflows(struct socm_campaign *c, const struct socm_value *fai
         /* One allocation for the words and their pointers: a command line of eight
          * words would otherwise be nine blocks, each with its header and rounding;
          * none when it is the previous workflow's. */
-        socm_strv_pack(&wf->argv);
-        if (i > 0)
-            socm_strv_share(&wf->argv, &c->wfs[i - 1]->argv);
+        const struct socm_strv *prev = i > 0 ? &c->wfs[i - 1]->argv : NULL;
+        if (!prev || !socm_strv_share(&wf->argv, prev))
+            socm_strv_pack_like(&wf->argv, prev); /* the words it repeats: one copy */
     }
     socm_dag_init(&c->dag, c->n_wfs);
     for (size_t i = 0; i < c->n_wfs; i++) {

@@ -1,5 +1,6 @@
 /* str.c — memory and string helpers (see str.h). */
 #include "util/str.h"
+#include "util/istr.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -172,22 +173,42 @@ void socm_buf_free(struct socm_buf *b)
 }
 
 /* A packed vector's block: this head, the pointers, the strings. Vectors equal to
- * one another (the same environment in every workflow) may share one block. */
+ * one another (the same environment in every workflow) may share one block, and a
+ * word equal to the one at its place in a like vector (the previous workflow's
+ * command line) is interned (util/istr.h) rather than copied into the block. */
 struct strv_head {
-    _Atomic size_t refs; /* owners beyond the first */
+    _Atomic uint32_t refs; /* owners beyond the first */
+    uint32_t text;         /* bytes of the words in the block (input is bounded) */
 };
 
-static void strv_block_put(char **v)
+static struct strv_head *strv_head_of(char **v)
 {
-    struct strv_head *h = (struct strv_head *)(void *)v - 1;
-    if (atomic_fetch_sub(&h->refs, 1) == 0) /* it was the last owner */
-        free(h);
+    return (struct strv_head *)(void *)v - 1;
 }
 
 /* Whether sv's strings live in the block of its pointers (socm_strv_pack). */
 static bool strv_packed(const struct socm_strv *sv)
 {
     return sv->v && sv->cap == 0;
+}
+
+/* Whether word i of packed sv lies in its block (else it is interned). */
+static bool strv_word_inline(const struct socm_strv *sv, size_t i)
+{
+    uintptr_t start = (uintptr_t)(sv->v + sv->n + 1);
+    return (uintptr_t)sv->v[i] - start < strv_head_of(sv->v)->text;
+}
+
+static void strv_block_put(char **v, size_t n)
+{
+    struct strv_head *h = strv_head_of(v);
+    if (atomic_fetch_sub(&h->refs, 1) != 0)
+        return; /* not the last owner */
+    struct socm_strv sv = {v, n, 0};
+    for (size_t i = 0; i < n; i++)
+        if (!strv_word_inline(&sv, i))
+            socm_istr_put(v[i]);
+    free(h);
 }
 
 /* A packed vector back to one allocation per string, so that it may grow. */
@@ -199,22 +220,38 @@ static void strv_unpack(struct socm_strv *sv)
     sv->n = sv->cap = 0;
     for (size_t i = 0; i < n; i++)
         socm_strv_push(sv, old[i]);
-    strv_block_put(old);
+    strv_block_put(old, n);
 }
 
-/* src's strings and their pointers in one allocation (NULL for none). */
-static char **strv_block(const struct socm_strv *src)
+/* Whether word i of src is to be interned: like has the same word at i. */
+static bool strv_word_shared(const struct socm_strv *src, const struct socm_strv *like, size_t i)
+{
+    return like && i < like->n && !strcmp(src->v[i], like->v[i]);
+}
+
+/* src's strings and their pointers in one allocation (NULL for none), the words
+ * it has in common with like (may be NULL) interned. */
+static char **strv_block(const struct socm_strv *src, const struct socm_strv *like)
 {
     if (src->n == 0)
         return NULL;
     size_t text = 0;
     for (size_t i = 0; i < src->n; i++)
-        text += strlen(src->v[i]) + 1;
+        if (!strv_word_shared(src, like, i))
+            text += strlen(src->v[i]) + 1;
+    if (text > UINT32_MAX)
+        abort(); /* far past any bounded input */
     struct strv_head *h = socm_xmalloc(sizeof *h + (src->n + 1) * sizeof(char *) + text);
     atomic_init(&h->refs, 0);
+    h->text = (uint32_t)text;
     char **v = (char **)(h + 1);
     char *p = (char *)(v + src->n + 1);
     for (size_t i = 0; i < src->n; i++) {
+        if (strv_word_shared(src, like, i)) {
+            bool interned = strv_packed(like) && !strv_word_inline(like, i);
+            v[i] = (char *)(interned ? socm_istr_ref(like->v[i]) : socm_istr(like->v[i]));
+            continue;
+        }
         size_t len = strlen(src->v[i]) + 1;
         memcpy(p, src->v[i], len);
         v[i] = p;
@@ -226,9 +263,14 @@ static char **strv_block(const struct socm_strv *src)
 
 void socm_strv_pack(struct socm_strv *sv)
 {
+    socm_strv_pack_like(sv, NULL);
+}
+
+void socm_strv_pack_like(struct socm_strv *sv, const struct socm_strv *like)
+{
     if (strv_packed(sv))
         return;
-    char **v = strv_block(sv);
+    char **v = strv_block(sv, like);
     size_t n = sv->n;
     socm_strv_free(sv);
     sv->v = v;
@@ -247,9 +289,11 @@ bool socm_strv_equal(const struct socm_strv *a, const struct socm_strv *b)
 
 bool socm_strv_share(struct socm_strv *dst, const struct socm_strv *src)
 {
-    if (!strv_packed(src) || !strv_packed(dst) || dst->v == src->v || !socm_strv_equal(dst, src))
+    if (!strv_packed(src) || dst->v == src->v || !socm_strv_equal(dst, src))
         return false;
-    struct strv_head *h = (struct strv_head *)(void *)src->v - 1;
+    struct strv_head *h = strv_head_of(src->v);
+    if (atomic_load(&h->refs) == UINT32_MAX)
+        return false; /* as many owners as it can count */
     atomic_fetch_add(&h->refs, 1);
     socm_strv_free(dst);
     dst->v = src->v;
@@ -265,7 +309,7 @@ void socm_strv_copy_packed(struct socm_strv *dst, const struct socm_strv *src)
         return;
     }
     socm_strv_free(dst);
-    dst->v = strv_block(src);
+    dst->v = strv_block(src, NULL);
     dst->n = dst->v ? src->n : 0;
 }
 
@@ -315,7 +359,7 @@ void socm_strv_copy(struct socm_strv *dst, const struct socm_strv *src)
 void socm_strv_free(struct socm_strv *sv)
 {
     if (strv_packed(sv))
-        strv_block_put(sv->v);
+        strv_block_put(sv->v, sv->n);
     else {
         for (size_t i = 0; i < sv->n; i++)
             free(sv->v[i]);

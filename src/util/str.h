@@ -60,10 +60,14 @@ void socm_strv_free(struct socm_strv *sv);
  * n + 1): for a vector that is read, not grown, from then on. Pushing onto it
  * later still works (it is unpacked first). */
 void socm_strv_pack(struct socm_strv *sv);
+/* The same, the words equal to like's at the same place (like: the previous
+ * workflow's command line; may be NULL) interned (util/istr.h): one copy of each
+ * word the vectors repeat, the others in the block. */
+void socm_strv_pack_like(struct socm_strv *sv, const struct socm_strv *like);
 /* Whether a and b hold the same strings. */
 bool socm_strv_equal(const struct socm_strv *a, const struct socm_strv *b);
-/* When dst and src are packed and equal: dst becomes one more owner of src's block
- * (its own freed) and true is returned; else false, dst unchanged. Pushing onto a
+/* When src is packed and dst equal to it: dst becomes one more owner of src's block
+ * (what dst had freed) and true is returned; else false, dst unchanged. Pushing onto a
  * shared vector unpacks it first, so no owner sees another's change. */
 bool socm_strv_share(struct socm_strv *dst, const struct socm_strv *src);
 /* socm_strv_copy, dst then packed (made packed at once when dst is empty). */

@@ -110,6 +110,48 @@ static void test_strv_pack_and_share(void **state)
     socm_strv_free(&d);
 }
 
+/* Words a vector repeats from a like one are interned, not copied; the others are
+ * in its block; every form frees cleanly (the sanitizer build checks the counts). */
+static void test_strv_pack_like(void **state)
+{
+    (void)state;
+    static const char *const w1[] = {"srun", "--x", "a1", NULL}, *const w2[] = {"srun", "--x", "a2", NULL},
+                             *const w3[] = {"srun", "--y", "a3", "extra", NULL};
+    struct socm_strv p = SOCM_STRV_INIT, q = SOCM_STRV_INIT, r = SOCM_STRV_INIT;
+    fill(&p, w1);
+    fill(&q, w2);
+    fill(&r, w3);
+    socm_strv_pack(&p);
+    socm_strv_pack_like(&q, &p);
+    socm_strv_pack_like(&r, &q);
+    const char *srun = socm_istr("srun");
+    assert_ptr_equal(q.v[0], srun); /* interned from p's copy */
+    assert_ptr_equal(r.v[0], srun); /* and q's interned word shared */
+    assert_ptr_not_equal(p.v[0], srun); /* p keeps its own */
+    assert_string_equal(q.v[1], "--x");
+    assert_string_equal(q.v[2], "a2");
+    assert_string_equal(r.v[1], "--y");
+    assert_string_equal(r.v[3], "extra");
+    assert_null(r.v[4]);
+    socm_istr_put(srun);
+    /* Growing one unpacks it; the interned word stays for the others. */
+    socm_strv_push(&q, "more");
+    assert_string_equal(q.v[0], "srun");
+    assert_ptr_not_equal(q.v[0], r.v[0]);
+    assert_string_equal(q.v[3], "more");
+    socm_strv_free(&p);
+    socm_strv_free(&q);
+    assert_string_equal(r.v[0], "srun");
+    /* A vector equal to r shares its block, interned words and all. */
+    struct socm_strv t = SOCM_STRV_INIT;
+    fill(&t, w3);
+    assert_true(socm_strv_share(&t, &r));
+    assert_ptr_equal(t.v, r.v);
+    socm_strv_free(&r);
+    assert_string_equal(t.v[0], "srun");
+    socm_strv_free(&t);
+}
+
 /* The configuration's JSON piece by piece is the same text as written whole. */
 static void test_json_pieces(void **state)
 {
@@ -221,6 +263,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_istr_counts_owners),
         cmocka_unit_test(test_strv_pack_and_share),
+        cmocka_unit_test(test_strv_pack_like),
         cmocka_unit_test(test_json_pieces),
         cmocka_unit_test(test_workflows_share),
     };
