@@ -131,6 +131,42 @@ struct socm_value *socm_value_array(const struct socm_pos *pos)
     return socm_value_new(SOCM_V_ARRAY, pos);
 }
 
+/* Frees the items of container v, `bytes` long (its capacity). */
+static void items_free(const struct socm_value *v, void *items, size_t bytes)
+{
+    if (v->items_in_block)
+        socm_value_block_free(items, bytes);
+    else
+        free(items);
+}
+
+/* v's items at a new capacity (bytes from old_bytes): realloc, or a copy out of the
+ * block they were compacted into. */
+static void *items_resize(struct socm_value *v, void *items, size_t old_bytes, size_t bytes)
+{
+    if (!v->items_in_block)
+        return socm_xrealloc(items, bytes);
+    void *p = socm_xmalloc(bytes);
+    memcpy(p, items, old_bytes < bytes ? old_bytes : bytes);
+    socm_value_block_free(items, old_bytes);
+    v->items_in_block = 0;
+    return p;
+}
+
+/* Compaction: n bytes of items, from the current parse's blocks when there is
+ * one (no malloc header or rounding), else reallocated to their size. */
+static void *items_compact(struct socm_value *v, void *items, size_t cap_bytes, size_t bytes)
+{
+    if (v->items_in_block || !socm_value_blocks_active())
+        return bytes < cap_bytes ? items_resize(v, items, cap_bytes, bytes) : items;
+    bool in_block;
+    void *p = socm_value_block_alloc(bytes, &in_block);
+    memcpy(p, items, bytes);
+    free(items);
+    v->items_in_block = in_block;
+    return p;
+}
+
 void socm_value_free(struct socm_value *v)
 {
     if (!v)
@@ -147,14 +183,14 @@ void socm_value_free(struct socm_value *v)
     case SOCM_V_ARRAY:
         for (size_t i = 0; i < v->u.arr.n; i++)
             socm_value_free(v->u.arr.items[i]);
-        free(v->u.arr.items);
+        items_free(v, v->u.arr.items, v->u.arr.cap * sizeof(void *));
         break;
     case SOCM_V_TABLE:
         for (size_t i = 0; i < v->u.tbl.n; i++) {
             socm_istr_put(v->u.tbl.items[i].key);
             socm_value_free(v->u.tbl.items[i].value);
         }
-        free(v->u.tbl.items);
+        items_free(v, v->u.tbl.items, v->u.tbl.cap * sizeof(struct socm_kv));
         free(v->u.tbl.index);
         break;
     default:
@@ -216,20 +252,25 @@ void socm_value_compact(struct socm_value *v)
 {
     if (!v)
         return;
-    if (v->type == SOCM_V_ARRAY) {
+    if (v->type == SOCM_V_ARRAY)
         for (size_t i = 0; i < v->u.arr.n; i++)
             socm_value_compact(v->u.arr.items[i]);
-        if (v->u.arr.n && v->u.arr.n < v->u.arr.cap) {
-            v->u.arr.items = socm_xrealloc(v->u.arr.items, v->u.arr.n * sizeof(void *));
-            v->u.arr.cap = v->u.arr.n;
-        }
-    } else if (v->type == SOCM_V_TABLE) {
+    else if (v->type == SOCM_V_TABLE)
         for (size_t i = 0; i < v->u.tbl.n; i++)
             socm_value_compact(v->u.tbl.items[i].value);
-        if (v->u.tbl.n && v->u.tbl.n < v->u.tbl.cap) {
-            v->u.tbl.items = socm_xrealloc(v->u.tbl.items, v->u.tbl.n * sizeof(struct socm_kv));
-            v->u.tbl.cap = v->u.tbl.n;
-        }
+    socm_value_seal(v); /* outside a parse: its items reallocated to their size */
+}
+
+void socm_value_seal(struct socm_value *v)
+{
+    if (v && v->type == SOCM_V_ARRAY && v->u.arr.n) {
+        v->u.arr.items = items_compact(v, v->u.arr.items, v->u.arr.cap * sizeof(void *),
+                                       v->u.arr.n * sizeof(void *));
+        v->u.arr.cap = v->u.arr.n;
+    } else if (v && v->type == SOCM_V_TABLE && v->u.tbl.n) {
+        v->u.tbl.items = items_compact(v, v->u.tbl.items, v->u.tbl.cap * sizeof(struct socm_kv),
+                                       v->u.tbl.n * sizeof(struct socm_kv));
+        v->u.tbl.cap = v->u.tbl.n;
     }
 }
 
@@ -263,8 +304,9 @@ void socm_array_push(struct socm_value *arr, struct socm_value *item)
     if (arr->u.arr.n == arr->u.arr.cap) {
         if (arr->u.arr.cap > UINT32_MAX / 2)
             abort(); /* far past every bound on input */
+        size_t old = arr->u.arr.cap * sizeof(void *);
         arr->u.arr.cap = arr->u.arr.cap ? arr->u.arr.cap * 2 : 4;
-        arr->u.arr.items = socm_xrealloc(arr->u.arr.items, arr->u.arr.cap * sizeof(void *));
+        arr->u.arr.items = items_resize(arr, arr->u.arr.items, old, arr->u.arr.cap * sizeof(void *));
     }
     arr->u.arr.items[arr->u.arr.n++] = item;
 }
@@ -353,8 +395,10 @@ int socm_table_add(struct socm_value *tbl, const char *key, size_t keylen,
         /* Small first: most tables (resources, environment) hold a few keys. */
         if (tbl->u.tbl.cap > UINT32_MAX / 4)
             abort(); /* far past every bound on input (and the index's room) */
+        size_t old = tbl->u.tbl.cap * sizeof(struct socm_kv);
         tbl->u.tbl.cap = tbl->u.tbl.cap ? tbl->u.tbl.cap * 2 : 4;
-        tbl->u.tbl.items = socm_xrealloc(tbl->u.tbl.items, tbl->u.tbl.cap * sizeof(struct socm_kv));
+        tbl->u.tbl.items = items_resize(tbl, tbl->u.tbl.items, old,
+                                        tbl->u.tbl.cap * sizeof(struct socm_kv));
     }
     struct socm_kv *kv = &tbl->u.tbl.items[tbl->u.tbl.n++];
     kv->key = (char *)socm_istr_get(key, keylen);

@@ -152,6 +152,41 @@ static void test_strv_pack_like(void **state)
     socm_strv_free(&t);
 }
 
+/* A closed inline table or array keeps its items in the parse's blocks; it can
+ * still grow and shrink, and frees cleanly. */
+static void test_sealed_items(void **state)
+{
+    (void)state;
+    static const char doc[] = "env = { A = \"1\", B = \"2\" }\nargs = [\"x\", \"y\"]\n[t]\nk = 1\n";
+    struct socm_error err;
+    struct socm_value *root = socm_toml_parse(doc, strlen(doc), "s.toml", &err);
+    assert_non_null(root);
+    struct socm_value *env = socm_table_get(root, "env"), *args = socm_table_get(root, "args");
+    assert_true(env->items_in_block);
+    assert_true(args->items_in_block);
+    assert_int_equal(env->u.tbl.cap, 2);
+    assert_false(socm_table_get(root, "t")->items_in_block); /* a [header] table may grow */
+    socm_table_add(env, "C", 1, NULL, socm_value_integer(3, NULL));
+    assert_false(env->items_in_block); /* copied out to grow */
+    assert_string_equal(socm_table_get(env, "A")->u.str.s, "1");
+    assert_int_equal(socm_table_get(env, "C")->u.i, 3);
+    socm_array_push(args, socm_value_integer(4, NULL));
+    assert_int_equal(args->u.arr.n, 3);
+    assert_string_equal(args->u.arr.items[1]->u.str.s, "y");
+    socm_value_compact(root);
+    socm_value_free(root);
+
+    static const char yml[] = "m: {a: 1, b: [x, y]}\n";
+    root = socm_yaml_parse(yml, strlen(yml), "s.yml", &err);
+    assert_non_null(root);
+    struct socm_value *m = socm_table_get(root, "m");
+    assert_true(m->items_in_block);
+    assert_true(socm_table_get(m, "b")->items_in_block);
+    assert_true(socm_table_remove(m, "a"));
+    assert_int_equal(m->u.tbl.n, 1);
+    socm_value_free(root);
+}
+
 /* The configuration's JSON piece by piece is the same text as written whole. */
 static void test_json_pieces(void **state)
 {
@@ -264,6 +299,7 @@ int main(void)
         cmocka_unit_test(test_istr_counts_owners),
         cmocka_unit_test(test_strv_pack_and_share),
         cmocka_unit_test(test_strv_pack_like),
+        cmocka_unit_test(test_sealed_items),
         cmocka_unit_test(test_json_pieces),
         cmocka_unit_test(test_workflows_share),
     };
