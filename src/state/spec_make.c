@@ -204,8 +204,10 @@ static void task_from(const struct socm_campaign *c, const struct socm_plan *p, 
     /* Copies, not the workflow's own: made now, they lie together, where the
      * workflow's lie scattered over the campaign's memory and would keep all
      * of it resident for the run once the campaign is freed. */
-    socm_strv_copy_packed(&t->argv, &wf->argv); /* one allocation each, not one a word */
-    socm_strv_copy_packed(&t->env, &wf->env);
+    /* One allocation each, not one a word; one for neighbours that are alike. */
+    const struct socm_task *prev = i > 0 ? &out->tasks[i - 1] : NULL;
+    socm_strv_copy_like(&t->argv, &wf->argv, prev ? &prev->argv : NULL);
+    socm_strv_copy_like(&t->env, &wf->env, prev ? &prev->env : NULL);
     int64_t ranks = wf->res.ranks > 0 ? wf->res.ranks : 1;
     int64_t threads = wf->res.threads > 0 ? wf->res.threads : 1;
     t->cores = ranks * threads;

@@ -301,15 +301,18 @@ bool socm_strv_share(struct socm_strv *dst, const struct socm_strv *src)
     return true;
 }
 
-void socm_strv_copy_packed(struct socm_strv *dst, const struct socm_strv *src)
+void socm_strv_copy_like(struct socm_strv *dst, const struct socm_strv *src,
+                         const struct socm_strv *like)
 {
-    if (dst->n) {
-        socm_strv_copy(dst, src);
-        socm_strv_pack(dst);
+    socm_strv_free(dst);
+    if (like && strv_packed(like) && socm_strv_equal(src, like) &&
+        atomic_load(&strv_head_of(like->v)->refs) < UINT32_MAX) {
+        atomic_fetch_add(&strv_head_of(like->v)->refs, 1);
+        dst->v = like->v;
+        dst->n = like->n;
         return;
     }
-    socm_strv_free(dst);
-    dst->v = strv_block(src, NULL);
+    dst->v = strv_block(src, like);
     dst->n = dst->v ? src->n : 0;
 }
 
@@ -437,5 +440,12 @@ void socm_memory_trim(void)
 {
 #ifdef __GLIBC__
     malloc_trim(0);
+#endif
+}
+
+void socm_memory_fix_mmap_threshold(void)
+{
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 #endif
 }

@@ -70,8 +70,11 @@ bool socm_strv_equal(const struct socm_strv *a, const struct socm_strv *b);
  * (what dst had freed) and true is returned; else false, dst unchanged. Pushing onto a
  * shared vector unpacks it first, so no owner sees another's change. */
 bool socm_strv_share(struct socm_strv *dst, const struct socm_strv *src);
-/* socm_strv_copy, dst then packed (made packed at once when dst is empty). */
-void socm_strv_copy_packed(struct socm_strv *dst, const struct socm_strv *src);
+/* dst (emptied first) becomes a packed copy of src: one more owner of like's block
+ * when src is equal to like (may be NULL), else a block of its own with the words
+ * it has in common with like interned (socm_strv_pack_like). */
+void socm_strv_copy_like(struct socm_strv *dst, const struct socm_strv *src,
+                         const struct socm_strv *like);
 
 /* Interned strings live until socm_intern_free_all() (called at exit). Used for
  * file names in positions, which many nodes share. */
@@ -85,5 +88,10 @@ void socm_intern_free_all(void);
 /* Gives the memory freed so far back to the system where the C library can (a
  * large structure freed in the middle of the heap otherwise stays counted). */
 void socm_memory_trim(void);
+/* Large blocks (128 KiB and more) from mmap from now on, whatever was freed before:
+ * glibc otherwise raises that threshold to the size of each large block freed, after
+ * which such blocks come from the heap, and the holes they leave when freed stay
+ * resident while the heap's top is in use. */
+void socm_memory_fix_mmap_threshold(void);
 
 #endif

@@ -91,11 +91,15 @@ static void test_strv_pack_and_share(void **state)
     assert_ptr_not_equal(a.v, b.v);
     assert_false(socm_strv_equal(&a, &b));
     assert_false(socm_strv_share(&b, &a)); /* not equal (and b is no longer packed) */
-    /* A packed copy, made at once. */
-    socm_strv_copy_packed(&c, &b);
+    /* A packed copy, made at once; one sharing the block of a like vector. */
+    socm_strv_copy_like(&c, &b, NULL);
     assert_int_equal(c.n, 5);
     assert_string_equal(c.v[4], "more");
     assert_null(c.v[5]);
+    struct socm_strv c2 = SOCM_STRV_INIT;
+    socm_strv_copy_like(&c2, &b, &c);
+    assert_ptr_equal(c2.v, c.v);
+    socm_strv_free(&c2);
     struct socm_strv d = SOCM_STRV_INIT;
     socm_strv_copy(&d, &c); /* a copy of a packed vector is one of its own */
     socm_strv_free(&c);
