@@ -81,8 +81,6 @@ struct expand_state {
     const char *prefix; /* "campaign" or "stages": where sections are, for messages */
 };
 
-/* `where` is the position of the section's name (its header or key), which is
- * where messages about the workflow as a whole point. */
 /* wf's environment and dependencies become prev's when equal (one block for both:
  * socm_strv_share). */
 static void share_lists(struct socm_workflow *wf, const struct socm_workflow *prev)
@@ -91,6 +89,8 @@ static void share_lists(struct socm_workflow *wf, const struct socm_workflow *pr
     socm_strv_share(&wf->depends, &prev->depends);
 }
 
+/* `where` is the position of the section's name (its header or key), which is
+ * where messages about the workflow as a whole point. */
 static void expand_with(struct expand_state *st, const struct socm_workflow_type *type,
                         const char *section_name, const struct socm_value *section,
                         const struct socm_pos *where)

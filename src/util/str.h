@@ -44,7 +44,8 @@ void socm_buf_free(struct socm_buf *b);
 
 /* String vector, always NULL-terminated so v can be passed to execvp. A packed
  * vector (socm_strv_pack: cap 0, v not NULL) holds its pointers and its strings in
- * one allocation; the functions below accept either form. */
+ * one allocation, which equal vectors may share: the functions below accept either
+ * form, and nothing else may change its words or pointers in place. */
 struct socm_strv {
     char **v;
     size_t n, cap;
