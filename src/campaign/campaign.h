@@ -71,7 +71,7 @@ struct socm_resources {
 };
 
 /* Fields ordered for the fewest holes: a campaign holds one per workflow. Its
- * strings are interned (util/istr.h: one counted copy of each distinct string,
+ * strings are interned (socm_istr_get: one counted copy of each distinct string,
  * shared by every workflow that has it): set them with socm_workflow_set_str. Its
  * lists are packed and may be shared with a neighbour's (socm_strv_share): grow
  * them only with the socm_strv functions, never change a word in place. */

@@ -4,7 +4,6 @@
 #include "campaign/campaign.h"
 #include "socm/workflow.h"
 #include "config/config.h"
-#include "util/istr.h"
 
 #include <inttypes.h>
 #include <string.h>

@@ -1,7 +1,6 @@
 /* value.c — the config tree (see value.h): construction, lookup, cloning, text. */
 #include "config/value.h"
 #include "config/value_block.h"
-#include "util/istr.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -13,7 +12,7 @@
 /* Tables at or above this size get a hash index; below it a linear scan is faster. */
 #define SOCM_TABLE_INDEX_MIN 16
 
-/* Table keys are interned (util/istr.h): a campaign repeats the same few keys
+/* Table keys are interned (socm_istr_get, util/str.h): a campaign repeats the same few keys
  * (type, executable, resources, ranks...) in every workflow; each distinct key is
  * stored once, counted, and freed with its last table. */
 

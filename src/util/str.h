@@ -1,5 +1,6 @@
 /* str.h — memory and string helpers: checked allocation, a growable byte buffer,
- * a NULL-terminated string vector (argv), and interned strings. */
+ * a NULL-terminated string vector (argv, packed or not), and interned strings
+ * (counted ones, and file names kept to the end). */
 #ifndef SOCM_STR_H
 #define SOCM_STR_H
 
@@ -62,7 +63,7 @@ void socm_strv_free(struct socm_strv *sv);
  * later still works (it is unpacked first). */
 void socm_strv_pack(struct socm_strv *sv);
 /* The same, the words equal to like's at the same place (like: the previous
- * workflow's command line; may be NULL) interned (util/istr.h): one copy of each
+ * workflow's command line; may be NULL) interned (socm_istr_get): one copy of each
  * word the vectors repeat, the others in the block. */
 void socm_strv_pack_like(struct socm_strv *sv, const struct socm_strv *like);
 /* Whether a and b hold the same strings. */
@@ -76,6 +77,22 @@ bool socm_strv_share(struct socm_strv *dst, const struct socm_strv *src);
  * it has in common with like interned (socm_strv_pack_like). */
 void socm_strv_copy_like(struct socm_strv *dst, const struct socm_strv *src,
                          const struct socm_strv *like);
+
+/* Counted interned strings: each distinct string is stored once, with the number
+ * of its owners, and freed with its last one. A campaign repeats the same few
+ * strings in every workflow (table keys, executables, type names, command-line
+ * words): one copy of each keeps a large campaign small. Thread-safe.
+ * The interned copy of s[0..len) (NUL-terminated; may hold NUL bytes before len),
+ * one more owner of it. Drop the owner with socm_istr_put, never free(). */
+const char *socm_istr_get(const char *s, size_t len);
+/* socm_istr_get(s, strlen(s)); NULL for NULL. */
+const char *socm_istr(const char *s);
+/* One more owner of an interned string (s came from socm_istr_get); NULL for NULL. */
+const char *socm_istr_ref(const char *s);
+/* Drops one owner of s (from socm_istr_get or socm_istr_ref); NULL is ignored. */
+void socm_istr_put(const char *s);
+/* FNV-1a over s[0..len): the set's hash, also the config tables' index. */
+size_t socm_istr_hash(const char *s, size_t len);
 
 /* Interned strings live until socm_intern_free_all() (called at exit). Used for
  * file names in positions, which many nodes share. */

@@ -12,7 +12,6 @@
 
 #include "campaign/campaign.h"
 #include "config/formats.h"
-#include "util/istr.h"
 #include "util/str.h"
 
 #include <stdio.h>
