@@ -251,8 +251,10 @@ static int plan_seeded(const char *shape, size_t n, unsigned k, const char *poli
 
 /* The fewest core-hours any plan of campaign (shape, n, seed k) on at most
  * `max_cores` cores can use while meeting the benchmark's deadline: for each count
- * C, core-hours ≥ C × makespan ≥ C × max(cp, energetic bound on C cores); counts
- * whose energetic bound exceeds the deadline cannot meet it. */
+ * C, core-hours = C × pilot walltime ≥ C × the pilot walltime of a plan ending at
+ * max(cp, energetic bound on C cores, the long-jobs bound) (the pilot walltime
+ * grows with the makespan); counts whose bound exceeds the deadline cannot meet
+ * it. */
 static double best_possible_ch(const char *shape, size_t n, unsigned k, int64_t max_cores)
 {
     seed_offset = k;
@@ -271,8 +273,15 @@ static double best_possible_ch(const char *shape, size_t n, unsigned k, int64_t 
         if ((double)c * fmax(tmp.cp_bound, work / (double)c) >= best)
             continue;
         double m = fmax(tmp.cp_bound, energetic_bound(&in, c, tmp.cp_bound));
-        if (m <= in.deadline_min && (double)c * m < best)
-            best = (double)c * m;
+        /* The long-jobs bound (bounds.c); at the deadline itself: ruled out. */
+        if (m < in.deadline_min && socm_plan_long_jobs_bound(&in, c, m, in.deadline_min) >= in.deadline_min)
+            continue;
+        if (m < in.deadline_min)
+            m = socm_plan_long_jobs_bound(&in, c, m, in.deadline_min);
+        /* Core-hours are cores × pilot walltime, which grows with the makespan. */
+        double ch = (double)c * socm_plan_pilot_walltime(m, in.deadline_min);
+        if (m <= in.deadline_min && ch < best)
+            best = ch;
     }
     gen_free(&g);
     return best / 60;

@@ -228,11 +228,11 @@ static bool long_jobs_rule_out(const struct socm_plan_input *in, const int *by_w
 }
 
 /* The largest makespan the long-jobs bound rules out between `from` (a bound
- * already known) and `upto` (a plan's makespan), by bisection to 1/64 min:
- * each M ruled out proves the optimum > M, so the result is a lower bound
- * whatever the test's answers in between. `from` where nothing is ruled out or
- * no workflow is longer than from ÷ 2 (then no workflow is long). */
-static double long_jobs_bound(const struct socm_plan_input *in, int64_t cores, double from, double upto)
+ * already known) and `upto`, by bisection to 1/64 min: each M ruled out proves
+ * the optimum > M, so the result is a lower bound whatever the test's answers
+ * in between; `upto` itself if it is ruled out. `from` where nothing is ruled
+ * out or no workflow is longer than from ÷ 2 (then no workflow is long). */
+double socm_plan_long_jobs_bound(const struct socm_plan_input *in, int64_t cores, double from, double upto)
 {
     size_t n = in->n;
     double maxw = 0;
@@ -250,9 +250,9 @@ static double long_jobs_bound(const struct socm_plan_input *in, int64_t cores, d
     sort_key = wall;
     qsort(by_wall, n, sizeof *by_wall, by_key_desc);
     double lo = from, hi = upto; /* lo: ruled out (or known); hi: not ruled out */
-    /* A plan of makespan `upto` exists, so the test cannot rule it out; if it
-     * did (rounding), nothing is claimed. */
-    if (!long_jobs_rule_out(in, by_wall, spare, demand, cores, hi))
+    if (long_jobs_rule_out(in, by_wall, spare, demand, cores, hi))
+        lo = hi;
+    else
         while (hi - lo > 1.0 / 64) {
             double mid = lo + (hi - lo) / 2;
             if (long_jobs_rule_out(in, by_wall, spare, demand, cores, mid))
@@ -290,7 +290,7 @@ void socm_plan_bounds(const struct socm_plan_input *in, struct socm_plan *plan)
         eb = socm_plan_energetic(in, head, tail, (double)plan->cores, false, plan->lower_bound);
     if (eb > plan->lower_bound * (1 + 1e-12))
         plan->lower_bound = eb;
-    double lj = long_jobs_bound(in, plan->cores, plan->lower_bound, plan->makespan);
+    double lj = socm_plan_long_jobs_bound(in, plan->cores, plan->lower_bound, plan->makespan);
     if (lj > plan->lower_bound * (1 + 1e-12))
         plan->lower_bound = lj;
     plan->efficiency = plan->makespan > 0 ? plan->lower_bound / plan->makespan : 1.0;

@@ -211,6 +211,14 @@ int socm_plan_order_search(const struct socm_plan_input *in, int64_t cores, socm
         list_order(in, &o, s.indeg, s.heap, s.order);
         rc = fn(ctx, in, s.order, cores, &s.best, err);
     }
+    /* No plan ends before the reported lower bound (bounds.c): a plan at it is
+     * kept as no later one could replace it (only a shorter one does). */
+    if (rc >= 0 && more(&s, 1)) {
+        struct socm_plan b = {.cores = cores, .makespan = s.best.makespan};
+        socm_plan_bounds(in, &b);
+        if (b.lower_bound > s.bound)
+            s.bound = b.lower_bound;
+    }
     /* 2. Fixed rules: ties by area; largest area first within rank bands. */
     static const double bands[] = {0, 0.02, 0.05, 0.1, 0.2};
     for (size_t b = 0; rc >= 0 && b < sizeof bands / sizeof bands[0] && more(&s, 1); b++) {
