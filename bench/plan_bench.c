@@ -27,7 +27,7 @@
  * cores for the K-th campaign, against its remote deadline and the energetic
  * bound: how near a count is to meeting the deadline), or
  * plan_bench quality N SEEDS [POLICY] (batch makespan ÷ bounds over SEEDS campaigns
- * per shape, with an energetic bound no plan can beat and, for `time`, the plain
+ * per shape, with an energetic and long-jobs bound no plan can beat and, for `time`, the plain
  * upward-rank plan's makespan ÷ max(cp, work ÷ cores); PLAN_BENCH_SEED=K picks the K-th campaign of each shape and size in the
  * other modes, 0 = the default ones).
  * Each measurement is stopped after PLAN_BENCH_LIMIT_S seconds (default 120).
@@ -143,8 +143,9 @@ static double measure(const char *shape, size_t n, const char *policy, enum socm
  * memory is a resource of the same kind for plans that keep every node's memory,
  * on memory: the allocation's memory (memory per node × cores ÷ cores per node)
  * over time bounds the memory × walltime the workflows need in the same way.
- * Here without the planner's size cap. */
-static double energetic_bound(const struct socm_plan_input *in, int64_t cores, double cp)
+ * Here without the planner's size cap. Then, up to `upto` (a plan's makespan;
+ * 0: not), the long-jobs bound (bounds.c). */
+static double energetic_bound(const struct socm_plan_input *in, int64_t cores, double cp, double upto)
 {
     size_t nn = in->n ? in->n : 1;
     double *head = socm_xcalloc(nn, sizeof *head), *tail = socm_xcalloc(nn, sizeof *tail);
@@ -153,6 +154,8 @@ static double energetic_bound(const struct socm_plan_input *in, int64_t cores, d
     double m = socm_plan_energetic(in, head, tail, (double)cores, false, cp);
     if (!getenv("PLAN_BENCH_NO_MEM_BOUND"))
         m = fmax(m, socm_plan_energetic(in, head, tail, pool, true, cp));
+    if (upto > m)
+        m = socm_plan_long_jobs_bound(in, cores, m, upto);
     free(head);
     free(tail);
     return m;
@@ -189,7 +192,7 @@ static void quality(size_t n, unsigned seeds, const char *policy)
             } else {
                 double cpw = p.cp_bound > p.work_bound ? p.cp_bound : p.work_bound;
                 double r = p.makespan / cpw, rl = p.makespan / p.lower_bound;
-                double en = energetic_bound(&in, p.cores, p.cp_bound), plain = NAN;
+                double en = energetic_bound(&in, p.cores, p.cp_bound, p.makespan), plain = NAN;
                 struct socm_plan q;
                 if (strcmp(policy, "time") == 0 && socm_plan_time_on(&in, p.cores, 1, &q, &err) == 0) {
                     plain = q.makespan / cpw;
@@ -244,15 +247,17 @@ static int plan_seeded(const char *shape, size_t n, unsigned k, const char *poli
     if (rc < 0)
         printf("%s %zu seed %u %s: %s\n", shape, n, k, policy, err.msg);
     else if (schema == SOCM_SCHEMA_BATCH)
-        last_energetic = energetic_bound(&in, p->cores, p->cp_bound);
+        last_energetic = energetic_bound(&in, p->cores, p->cp_bound, p->makespan);
     gen_free(&g);
     return rc;
 }
 
 /* The fewest core-hours any plan of campaign (shape, n, seed k) on at most
  * `max_cores` cores can use while meeting the benchmark's deadline: for each count
- * C, core-hours ≥ C × makespan ≥ C × max(cp, energetic bound on C cores); counts
- * whose energetic bound exceeds the deadline cannot meet it. */
+ * C, core-hours = C × pilot walltime ≥ C × the pilot walltime of a plan ending at
+ * max(cp, energetic bound on C cores, the long-jobs bound) (the pilot walltime
+ * grows with the makespan); counts whose bound exceeds the deadline cannot meet
+ * it. */
 static double best_possible_ch(const char *shape, size_t n, unsigned k, int64_t max_cores)
 {
     seed_offset = k;
@@ -270,9 +275,16 @@ static double best_possible_ch(const char *shape, size_t n, unsigned k, int64_t 
             continue;
         if ((double)c * fmax(tmp.cp_bound, work / (double)c) >= best)
             continue;
-        double m = fmax(tmp.cp_bound, energetic_bound(&in, c, tmp.cp_bound));
-        if (m <= in.deadline_min && (double)c * m < best)
-            best = (double)c * m;
+        double m = fmax(tmp.cp_bound, energetic_bound(&in, c, tmp.cp_bound, 0));
+        /* The long-jobs bound (bounds.c); at the deadline itself: ruled out. */
+        if (m < in.deadline_min && socm_plan_long_jobs_bound(&in, c, m, in.deadline_min) >= in.deadline_min)
+            continue;
+        if (m < in.deadline_min)
+            m = socm_plan_long_jobs_bound(&in, c, m, in.deadline_min);
+        /* Core-hours are cores × pilot walltime, which grows with the makespan. */
+        double ch = (double)c * socm_plan_pilot_walltime(m, in.deadline_min);
+        if (m <= in.deadline_min && ch < best)
+            best = ch;
     }
     gen_free(&g);
     return best / 60;
@@ -362,7 +374,7 @@ static void probe(const char *shape, size_t n, unsigned k, int64_t cores, size_t
         printf("%s seed %u cores %lld budget %zu: makespan %.1f deadline %.1f lower bound %.1f energetic %.1f "
                "cpu %.1f ms\n",
                shape, k, (long long)cores, budget, p.makespan, in.deadline_min, p.lower_bound,
-               energetic_bound(&in, cores, p.cp_bound), cpu);
+               energetic_bound(&in, cores, p.cp_bound, p.makespan), cpu);
         socm_plan_free(&p);
     } else {
         printf("%s seed %u cores %lld: %s\n", shape, k, (long long)cores, err.msg);

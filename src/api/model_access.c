@@ -52,8 +52,7 @@ const struct socm_value *socm_workflow_fields(const struct socm_workflow *wf) { 
 
 void socm_workflow_set_type(struct socm_workflow *wf, const char *type)
 {
-    free(wf->type);
-    wf->type = socm_strdup(type);
+    socm_workflow_set_str(&wf->type, type);
 }
 
 int socm_task_id(const struct socm_task *t) { return t->id; }

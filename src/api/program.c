@@ -9,6 +9,7 @@
 #include "campaign/schema.h"
 #include "config/config.h"
 #include "state/statedir.h"
+#include "util/dirfd.h"
 #include "socm/socm.h"
 #include "util/proc.h"
 #include "util/str.h"
@@ -350,6 +351,14 @@ static int start_ready(struct program *p, const struct socm_run_opts *o, bool re
         }
         if (p->max_parallel > 0 && (int64_t)*running >= p->max_parallel)
             continue;
+        /* STATE/campaigns/NAME is made (or checked) relative to the program's locked
+         * directory: a symbolic link there, or at STATE/campaigns, is refused rather
+         * than followed, so a campaign's state cannot be sent out of the program's. */
+        char *rel = socm_asprintf("campaigns/%s", c->name);
+        int made = socm_dirfd_mkdirs(p->sd.fd, p->state_dir, rel, 0700, err);
+        free(rel);
+        if (made < 0)
+            return -1;
         char *sd = socm_asprintf("%s/campaigns/%s", p->state_dir, c->name);
         if (set_state(p, i, P_RUNNING, err) < 0) {
             free(sd);

@@ -81,6 +81,14 @@ struct expand_state {
     const char *prefix; /* "campaign" or "stages": where sections are, for messages */
 };
 
+/* wf's environment and dependencies become prev's when equal (one block for both:
+ * socm_strv_share). */
+static void share_lists(struct socm_workflow *wf, const struct socm_workflow *prev)
+{
+    socm_strv_share(&wf->env, &prev->env);
+    socm_strv_share(&wf->depends, &prev->depends);
+}
+
 /* `where` is the position of the section's name (its header or key), which is
  * where messages about the workflow as a whole point. */
 static void expand_with(struct expand_state *st, const struct socm_workflow_type *type,
@@ -113,9 +121,11 @@ static void expand_with(struct expand_state *st, const struct socm_workflow_type
     }
     for (size_t i = before; i < st->wfs.n; i++) {
         struct socm_workflow *wf = st->wfs.v[i];
+        if (i > 0) /* most workflows have their neighbour's environment: one copy */
+            share_lists(wf, st->wfs.v[i - 1]);
         wf->wtype = type;
         if (!wf->type)
-            wf->type = socm_strdup(type->name);
+            socm_workflow_set_str(&wf->type, type->name);
         if (where && where->line > 0)
             wf->pos = *where;
         else if (wf->pos.line == 0)
@@ -285,6 +295,12 @@ static void link_workflows(struct socm_campaign *c, const struct socm_value *fai
         struct socm_error err;
         if (wf->wtype && wf->wtype->build_argv(wf, &wf->argv, &err) < 0)
             socm_campaign_add_err(errs, &err);
+        /* One allocation for the words and their pointers: a command line of eight
+         * words would otherwise be nine blocks, each with its header and rounding;
+         * none when it is the previous workflow's. */
+        const struct socm_strv *prev = i > 0 ? &c->wfs[i - 1]->argv : NULL;
+        if (!prev || !socm_strv_share(&wf->argv, prev))
+            socm_strv_pack_like(&wf->argv, prev); /* the words it repeats: one copy */
     }
     socm_dag_init(&c->dag, c->n_wfs);
     for (size_t i = 0; i < c->n_wfs; i++) {
@@ -339,6 +355,11 @@ static void apply_campaign_env(struct socm_campaign *c, const struct socm_value 
                 socm_strv_pushf(&wf->env, "%s=%s", kv->key, text);
         }
         free(text);
+    }
+    for (size_t i = 0; i < c->n_wfs; i++) {
+        socm_strv_pack(&c->wfs[i]->env);
+        if (i > 0)
+            socm_strv_share(&c->wfs[i]->env, &c->wfs[i - 1]->env);
     }
 }
 

@@ -70,13 +70,17 @@ struct socm_resources {
     struct socm_value *extra; /* table of any other keys, owned; may be NULL */
 };
 
-/* Fields ordered for the fewest holes: a campaign holds one per workflow. */
+/* Fields ordered for the fewest holes: a campaign holds one per workflow. Its
+ * strings are interned (socm_istr_get: one counted copy of each distinct string,
+ * shared by every workflow that has it): set them with socm_workflow_set_str. Its
+ * lists are packed and may be shared with a neighbour's (socm_strv_share): grow
+ * them only with the socm_strv functions, never change a word in place. */
 struct socm_workflow {
-    char *name;
-    char *type;   /* registered type name */
-    char *executable;
-    char *subcommand;
-    char *context;
+    const char *name;
+    const char *type;   /* registered type name */
+    const char *executable;
+    const char *subcommand;
+    const char *context;
     struct socm_strv env;      /* "KEY=VALUE", from `environment` */
     struct socm_resources res;
     struct socm_strv depends;  /* names of predecessors */
@@ -88,11 +92,14 @@ struct socm_workflow {
     int max_retries;           /* -1 = campaign default */
     int grow_walltime;         /* grow_walltime_on_timeout: -1 = campaign default, 0, 1 */
     int site_pref;             /* `preferred_resource`: index in campaign sites, -1 none */
-    char *job_name;            /* for history grouping; NULL = derived from name */
+    const char *job_name;      /* for history grouping; NULL = derived from name */
     const struct socm_workflow_type *wtype;
 };
 
 struct socm_workflow *socm_workflow_new(void);
+/* Sets one of a workflow's strings (wf->name, wf->executable...) to an interned
+ * copy of s (NULL: none), dropping the one it had. */
+void socm_workflow_set_str(const char **field, const char *s);
 /* How wf->fields holds its section: a copy (what types may change freely), the
  * section itself (for types that never change wf->fields), or a top-level table of
  * its own whose values are the section's (types that only set top-level keys). */

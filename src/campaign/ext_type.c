@@ -192,8 +192,8 @@ static struct socm_workflow *reply_wf(const struct ext_type *x, const json_t *w,
     for (size_t k = 0; k < json_array_size(argv); k++)
         socm_strv_push(&wf->argv, json_string_value(json_array_get(argv, k)));
     if (!wf->executable)
-        wf->executable = socm_strdup(wf->argv.v[0]);
-    wf->type = socm_strdup(x->name);
+        socm_workflow_set_str(&wf->executable, wf->argv.v[0]);
+    socm_workflow_set_str(&wf->type, x->name);
     return wf;
 }
 

@@ -23,19 +23,26 @@ void socm_workflow_free(struct socm_workflow *wf)
 {
     if (!wf)
         return;
-    free(wf->name);
-    free(wf->type);
-    free(wf->executable);
-    free(wf->subcommand);
-    free(wf->context);
+    socm_istr_put(wf->name);
+    socm_istr_put(wf->type);
+    socm_istr_put(wf->executable);
+    socm_istr_put(wf->subcommand);
+    socm_istr_put(wf->context);
     socm_strv_free(&wf->env);
     socm_value_free(wf->res.extra);
     socm_strv_free(&wf->depends);
     free(wf->depends_pos);
     socm_value_free(wf->fields);
     socm_strv_free(&wf->argv);
-    free(wf->job_name);
+    socm_istr_put(wf->job_name);
     free(wf);
+}
+
+void socm_workflow_set_str(const char **field, const char *s)
+{
+    const char *old = *field;
+    *field = socm_istr(s);
+    socm_istr_put(old);
 }
 
 void socm_wflist_push(struct socm_wflist *l, struct socm_workflow *wf)
@@ -57,15 +64,14 @@ void socm_wflist_free(struct socm_wflist *l)
 }
 
 /* An optional string key; replaces *dst when present. */
-static int get_str(const struct socm_value *t, const char *key, char **dst, struct socm_error *err)
+static int get_str(const struct socm_value *t, const char *key, const char **dst,
+                   struct socm_error *err)
 {
     const char *s = NULL;
     if (socm_table_get_string(t, key, &s, err) < 0)
         return -1;
-    if (s) {
-        free(*dst);
-        *dst = socm_strdup(s);
-    }
+    if (s)
+        socm_workflow_set_str(dst, s);
     return 0;
 }
 
@@ -152,6 +158,7 @@ static int fill_depends(struct socm_workflow *wf, const struct socm_value *v, st
                                  socm_vtype_name(d->type));
         push_depend(wf, d->u.str.s, &d->pos);
     }
+    socm_strv_pack(&wf->depends); /* one allocation: read, not grown, from now on */
     return 0;
 }
 
@@ -174,6 +181,7 @@ static int fill_environment(struct socm_workflow *wf, const struct socm_value *v
         socm_strv_pushf(&wf->env, "%s=%s", kv->key, text);
         free(text);
     }
+    socm_strv_pack(&wf->env); /* one allocation: read, not grown, from now on */
     return 0;
 }
 
@@ -185,7 +193,7 @@ static int fill_common(struct socm_workflow *wf, const struct socm_value *sectio
         return socm_error_at(err, section ? &section->pos : NULL, "a workflow section must be a table");
     wf->pos = section->pos;
     if (!wf->name && default_name)
-        wf->name = socm_strdup(default_name);
+        socm_workflow_set_str(&wf->name, default_name);
     if (get_str(section, "name", &wf->name, err) < 0 ||
         get_str(section, "executable", &wf->executable, err) < 0 ||
         get_str(section, "subcommand", &wf->subcommand, err) < 0 ||

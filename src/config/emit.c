@@ -236,6 +236,76 @@ void socm_config_write_json(const struct socm_value *v, struct socm_buf *b)
     free(t);
 }
 
+/* ---- Compact JSON, piece by piece ---- */
+
+struct socm_json_frame {
+    const struct socm_value *v; /* an array or a table */
+    size_t next;                /* its next item */
+};
+
+static bool is_container(const struct socm_value *v)
+{
+    return v->type == SOCM_V_ARRAY || v->type == SOCM_V_TABLE;
+}
+
+/* Writes v's opening bracket and makes it the innermost open container. */
+static void stream_open(struct socm_json_stream *s, const struct socm_value *v, struct socm_buf *b)
+{
+    socm_buf_putc(b, v->type == SOCM_V_ARRAY ? '[' : '{');
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 16;
+        s->stack = socm_xrealloc(s->stack, s->cap * sizeof *s->stack);
+    }
+    s->stack[s->n++] = (struct socm_json_frame){v, 0};
+}
+
+bool socm_config_write_json_piece(struct socm_json_stream *s, const struct socm_value *v,
+                                  struct socm_buf *b, size_t piece)
+{
+    size_t start = b->len;
+    if (!s->started) {
+        s->started = true;
+        if (!is_container(v)) {
+            socm_config_write_json(v, b);
+            return false;
+        }
+        stream_open(s, v, b);
+    }
+    while (s->n && b->len - start < piece) {
+        struct socm_json_frame *f = &s->stack[s->n - 1];
+        const struct socm_value *c = f->v;
+        size_t count = c->type == SOCM_V_ARRAY ? c->u.arr.n : c->u.tbl.n;
+        if (f->next == count) {
+            socm_buf_putc(b, c->type == SOCM_V_ARRAY ? ']' : '}');
+            s->n--;
+            continue;
+        }
+        if (f->next)
+            socm_buf_putc(b, ',');
+        const struct socm_value *item;
+        if (c->type == SOCM_V_ARRAY) {
+            item = c->u.arr.items[f->next];
+        } else {
+            const struct socm_kv *kv = &c->u.tbl.items[f->next];
+            write_json_string(b, kv->key, kv->keylen);
+            socm_buf_putc(b, ':');
+            item = kv->value;
+        }
+        f->next++;
+        if (is_container(item))
+            stream_open(s, item, b); /* f may move: not used after this */
+        else
+            socm_config_write_json(item, b);
+    }
+    return s->n > 0;
+}
+
+void socm_json_stream_free(struct socm_json_stream *s)
+{
+    free(s->stack);
+    *s = (struct socm_json_stream){0};
+}
+
 /* ---- TOML ---- */
 
 static bool emit_key_is_bare(const char *k, size_t n)

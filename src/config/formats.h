@@ -24,6 +24,19 @@ char *socm_config_to_toml(const struct socm_value *root);
 /* Appends v as compact JSON, every character past ASCII escaped (\uXXXX): the plain
  * JSON above as one line, written without building a jansson tree. */
 void socm_config_write_json(const struct socm_value *v, struct socm_buf *b);
+/* The same text piece by piece, for a tree whose text is not to be held whole:
+ * each call appends about `piece` bytes or more (a scalar or an empty container is
+ * never cut) of v's JSON to b and returns whether any is left. Start from a zeroed
+ * stream and give the same v each time; free it with socm_json_stream_free (also
+ * when stopping early). */
+struct socm_json_stream {
+    struct socm_json_frame *stack; /* the open arrays and tables, outermost first */
+    size_t n, cap;
+    bool started;
+};
+bool socm_config_write_json_piece(struct socm_json_stream *s, const struct socm_value *v,
+                                  struct socm_buf *b, size_t piece);
+void socm_json_stream_free(struct socm_json_stream *s);
 /* The same plain JSON as a jansson value (json_decref it), and back: a JSON value
  * as a config tree whose nodes all carry `pos` (an external extension's reply). */
 struct json_t *socm_value_to_json(const struct socm_value *v);

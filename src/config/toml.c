@@ -40,6 +40,7 @@ static struct socm_value *toml_array(struct toml_parser *ps, int depth)
         }
         if (*ps->p == ']') {
             ps->p++;
+            socm_value_seal(arr);
             return arr;
         }
         struct socm_value *item = toml_value(ps, depth + 1);
@@ -53,6 +54,7 @@ static struct socm_value *toml_array(struct toml_parser *ps, int depth)
         }
         if (toml_peek(ps, 0) == ']') {
             ps->p++;
+            socm_value_seal(arr);
             return arr;
         }
         if (toml_eof(ps))
@@ -101,6 +103,7 @@ static struct socm_value *toml_inline_table(struct toml_parser *ps, int depth)
         if (c == '}') {
             ps->p++;
             tbl->flags |= SOCM_VF_INLINE;
+            socm_value_seal(tbl);
             return tbl;
         }
         char b[32];

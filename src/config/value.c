@@ -4,7 +4,6 @@
 
 #include <inttypes.h>
 #include <math.h>
-#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,98 +12,9 @@
 /* Tables at or above this size get a hash index; below it a linear scan is faster. */
 #define SOCM_TABLE_INDEX_MIN 16
 
-/* ---- Table keys, interned ----
- * A campaign repeats the same few keys (type, executable, resources, ranks...) in
- * every workflow: each distinct key is stored once, counted, and freed with its
- * last table. The set is shared by every tree, hence the lock. */
-struct socm_key {
-    size_t hash;
-    uint32_t refs, len; /* a key is far shorter than 4 GiB (input is bounded) */
-    char s[];           /* NUL-terminated; may hold NUL bytes before len */
-};
-
-static struct {
-    pthread_mutex_t lock;
-    struct socm_key **slots; /* open addressing, linear probing */
-    size_t cap, n;
-} socm_keys = {PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0};
-
-static size_t socm_key_hash(const char *key, size_t len);
-
-static void socm_keys_grow(void)
-{
-    size_t cap = socm_keys.cap ? socm_keys.cap * 2 : 256;
-    struct socm_key **slots = socm_xcalloc(cap, sizeof *slots);
-    for (size_t i = 0; i < socm_keys.cap; i++) {
-        struct socm_key *k = socm_keys.slots[i];
-        if (!k)
-            continue;
-        size_t h = k->hash & (cap - 1);
-        while (slots[h])
-            h = (h + 1) & (cap - 1);
-        slots[h] = k;
-    }
-    free(socm_keys.slots);
-    socm_keys.slots = slots;
-    socm_keys.cap = cap;
-}
-
-/* The interned copy of key[0..len), one more owner of it. */
-static char *socm_key_get(const char *key, size_t len)
-{
-    size_t hash = socm_key_hash(key, len);
-    pthread_mutex_lock(&socm_keys.lock);
-    if ((socm_keys.n + 1) * 2 > socm_keys.cap)
-        socm_keys_grow();
-    size_t mask = socm_keys.cap - 1, h = hash & mask;
-    struct socm_key *k;
-    while ((k = socm_keys.slots[h])) {
-        if (k->hash == hash && k->len == len && !memcmp(k->s, key, len))
-            break;
-        h = (h + 1) & mask;
-    }
-    if (k) {
-        if (k->refs == UINT32_MAX)
-            abort(); /* more owners than any bounded input makes */
-        k->refs++;
-    } else {
-        if (len >= UINT32_MAX)
-            abort();
-        k = socm_xmalloc(sizeof *k + len + 1);
-        *k = (struct socm_key){hash, 1, (uint32_t)len};
-        memcpy(k->s, key, len);
-        k->s[len] = 0;
-        socm_keys.slots[h] = k;
-        socm_keys.n++;
-    }
-    pthread_mutex_unlock(&socm_keys.lock);
-    return k->s;
-}
-
-/* Drops one owner of an interned key; the last one removes it from the set
- * (backward-shift deletion keeps every other key reachable from its home slot). */
-static void socm_key_put(char *key)
-{
-    struct socm_key *k = (struct socm_key *)(key - offsetof(struct socm_key, s));
-    pthread_mutex_lock(&socm_keys.lock);
-    if (--k->refs == 0) {
-        size_t mask = socm_keys.cap - 1, i = k->hash & mask;
-        while (socm_keys.slots[i] != k)
-            i = (i + 1) & mask;
-        for (size_t j = (i + 1) & mask; socm_keys.slots[j]; j = (j + 1) & mask) {
-            size_t home = socm_keys.slots[j]->hash & mask;
-            /* j's key may move to the hole at i unless its home lies in (i, j]. */
-            if (((j - home) & mask) >= ((j - i) & mask)) {
-                socm_keys.slots[i] = socm_keys.slots[j];
-                i = j;
-            }
-        }
-        socm_keys.slots[i] = NULL;
-        socm_keys.n--;
-        free(k);
-    }
-    pthread_mutex_unlock(&socm_keys.lock);
-}
+/* Table keys are interned (socm_istr_get, util/str.h): a campaign repeats the same few keys
+ * (type, executable, resources, ranks...) in every workflow; each distinct key is
+ * stored once, counted, and freed with its last table. */
 
 struct socm_value *socm_value_new(enum socm_vtype type, const struct socm_pos *pos)
 {
@@ -220,6 +130,42 @@ struct socm_value *socm_value_array(const struct socm_pos *pos)
     return socm_value_new(SOCM_V_ARRAY, pos);
 }
 
+/* Frees the items of container v, `bytes` long (its capacity). */
+static void items_free(const struct socm_value *v, void *items, size_t bytes)
+{
+    if (v->items_in_block)
+        socm_value_block_free(items, bytes);
+    else
+        free(items);
+}
+
+/* v's items at a new capacity (bytes from old_bytes): realloc, or a copy out of the
+ * block they were compacted into. */
+static void *items_resize(struct socm_value *v, void *items, size_t old_bytes, size_t bytes)
+{
+    if (!v->items_in_block)
+        return socm_xrealloc(items, bytes);
+    void *p = socm_xmalloc(bytes);
+    memcpy(p, items, old_bytes < bytes ? old_bytes : bytes);
+    socm_value_block_free(items, old_bytes);
+    v->items_in_block = 0;
+    return p;
+}
+
+/* Compaction: n bytes of items, from the current parse's blocks when there is
+ * one (no malloc header or rounding), else reallocated to their size. */
+static void *items_compact(struct socm_value *v, void *items, size_t cap_bytes, size_t bytes)
+{
+    if (v->items_in_block || !socm_value_blocks_active())
+        return bytes < cap_bytes ? items_resize(v, items, cap_bytes, bytes) : items;
+    bool in_block;
+    void *p = socm_value_block_alloc(bytes, &in_block);
+    memcpy(p, items, bytes);
+    free(items);
+    v->items_in_block = in_block;
+    return p;
+}
+
 void socm_value_free(struct socm_value *v)
 {
     if (!v)
@@ -236,14 +182,14 @@ void socm_value_free(struct socm_value *v)
     case SOCM_V_ARRAY:
         for (size_t i = 0; i < v->u.arr.n; i++)
             socm_value_free(v->u.arr.items[i]);
-        free(v->u.arr.items);
+        items_free(v, v->u.arr.items, v->u.arr.cap * sizeof(void *));
         break;
     case SOCM_V_TABLE:
         for (size_t i = 0; i < v->u.tbl.n; i++) {
-            socm_key_put(v->u.tbl.items[i].key);
+            socm_istr_put(v->u.tbl.items[i].key);
             socm_value_free(v->u.tbl.items[i].value);
         }
-        free(v->u.tbl.items);
+        items_free(v, v->u.tbl.items, v->u.tbl.cap * sizeof(struct socm_kv));
         free(v->u.tbl.index);
         break;
     default:
@@ -305,20 +251,25 @@ void socm_value_compact(struct socm_value *v)
 {
     if (!v)
         return;
-    if (v->type == SOCM_V_ARRAY) {
+    if (v->type == SOCM_V_ARRAY)
         for (size_t i = 0; i < v->u.arr.n; i++)
             socm_value_compact(v->u.arr.items[i]);
-        if (v->u.arr.n && v->u.arr.n < v->u.arr.cap) {
-            v->u.arr.items = socm_xrealloc(v->u.arr.items, v->u.arr.n * sizeof(void *));
-            v->u.arr.cap = v->u.arr.n;
-        }
-    } else if (v->type == SOCM_V_TABLE) {
+    else if (v->type == SOCM_V_TABLE)
         for (size_t i = 0; i < v->u.tbl.n; i++)
             socm_value_compact(v->u.tbl.items[i].value);
-        if (v->u.tbl.n && v->u.tbl.n < v->u.tbl.cap) {
-            v->u.tbl.items = socm_xrealloc(v->u.tbl.items, v->u.tbl.n * sizeof(struct socm_kv));
-            v->u.tbl.cap = v->u.tbl.n;
-        }
+    socm_value_seal(v); /* outside a parse: its items reallocated to their size */
+}
+
+void socm_value_seal(struct socm_value *v)
+{
+    if (v && v->type == SOCM_V_ARRAY && v->u.arr.n) {
+        v->u.arr.items = items_compact(v, v->u.arr.items, v->u.arr.cap * sizeof(void *),
+                                       v->u.arr.n * sizeof(void *));
+        v->u.arr.cap = v->u.arr.n;
+    } else if (v && v->type == SOCM_V_TABLE && v->u.tbl.n) {
+        v->u.tbl.items = items_compact(v, v->u.tbl.items, v->u.tbl.cap * sizeof(struct socm_kv),
+                                       v->u.tbl.n * sizeof(struct socm_kv));
+        v->u.tbl.cap = v->u.tbl.n;
     }
 }
 
@@ -352,21 +303,11 @@ void socm_array_push(struct socm_value *arr, struct socm_value *item)
     if (arr->u.arr.n == arr->u.arr.cap) {
         if (arr->u.arr.cap > UINT32_MAX / 2)
             abort(); /* far past every bound on input */
+        size_t old = arr->u.arr.cap * sizeof(void *);
         arr->u.arr.cap = arr->u.arr.cap ? arr->u.arr.cap * 2 : 4;
-        arr->u.arr.items = socm_xrealloc(arr->u.arr.items, arr->u.arr.cap * sizeof(void *));
+        arr->u.arr.items = items_resize(arr, arr->u.arr.items, old, arr->u.arr.cap * sizeof(void *));
     }
     arr->u.arr.items[arr->u.arr.n++] = item;
-}
-
-/* FNV-1a over the key bytes. */
-static size_t socm_key_hash(const char *key, size_t len)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)key[i];
-        h *= 1099511628211ull;
-    }
-    return (size_t)h;
 }
 
 /* The index: index[0] is the number of slots (a power of two), index[1 + h] the
@@ -381,7 +322,7 @@ static void socm_table_index_put(struct socm_value *t, size_t item)
     const struct socm_kv *kv = &t->u.tbl.items[item];
     uint32_t *slot = t->u.tbl.index + 1;
     size_t mask = index_cap(t) - 1;
-    size_t h = socm_key_hash(kv->key, kv->keylen) & mask;
+    size_t h = socm_istr_hash(kv->key, kv->keylen) & mask;
     while (slot[h])
         h = (h + 1) & mask;
     slot[h] = (uint32_t)item + 1;
@@ -409,7 +350,7 @@ static long socm_table_find(const struct socm_value *t, const char *key, size_t 
     if (t->u.tbl.index) {
         const uint32_t *slot = t->u.tbl.index + 1;
         size_t mask = index_cap(t) - 1;
-        size_t h = socm_key_hash(key, len) & mask;
+        size_t h = socm_istr_hash(key, len) & mask;
         while (slot[h]) {
             size_t i = slot[h] - 1;
             const struct socm_kv *kv = &t->u.tbl.items[i];
@@ -453,11 +394,13 @@ int socm_table_add(struct socm_value *tbl, const char *key, size_t keylen,
         /* Small first: most tables (resources, environment) hold a few keys. */
         if (tbl->u.tbl.cap > UINT32_MAX / 4)
             abort(); /* far past every bound on input (and the index's room) */
+        size_t old = tbl->u.tbl.cap * sizeof(struct socm_kv);
         tbl->u.tbl.cap = tbl->u.tbl.cap ? tbl->u.tbl.cap * 2 : 4;
-        tbl->u.tbl.items = socm_xrealloc(tbl->u.tbl.items, tbl->u.tbl.cap * sizeof(struct socm_kv));
+        tbl->u.tbl.items = items_resize(tbl, tbl->u.tbl.items, old,
+                                        tbl->u.tbl.cap * sizeof(struct socm_kv));
     }
     struct socm_kv *kv = &tbl->u.tbl.items[tbl->u.tbl.n++];
-    kv->key = socm_key_get(key, keylen);
+    kv->key = (char *)socm_istr_get(key, keylen);
     kv->keylen = keylen;
     kv->value = value;
     if (key_pos)
@@ -488,7 +431,7 @@ struct socm_value *socm_table_take(struct socm_value *tbl, const char *key)
     if (i < 0)
         return NULL;
     struct socm_value *v = tbl->u.tbl.items[i].value;
-    socm_key_put(tbl->u.tbl.items[i].key);
+    socm_istr_put(tbl->u.tbl.items[i].key);
     memmove(&tbl->u.tbl.items[i], &tbl->u.tbl.items[i + 1],
             (tbl->u.tbl.n - (size_t)i - 1) * sizeof(struct socm_kv));
     tbl->u.tbl.n--;

@@ -59,7 +59,7 @@ enum {
 #define SOCM_VALUE_SMALL_STR 12
 
 /* Owners a node may have beyond the first; socm_value_share copies past it. */
-#define SOCM_VALUE_REFS_MAX ((1u << 22) - 1)
+#define SOCM_VALUE_REFS_MAX ((1u << 21) - 1)
 
 /* 40 bytes (a 48-byte block from malloc, not 64), a campaign holding tens of nodes
  * per workflow: keep it so. */
@@ -67,7 +67,8 @@ struct socm_value {
     enum socm_vtype type : 4;
     unsigned flags : 5;
     unsigned in_block : 1; /* where the node's memory came from (value_block.h) */
-    unsigned refs : 22; /* owners beyond the first (socm_value_share); 0 = one owner */
+    unsigned items_in_block : 1; /* where an array's or table's items are (the same) */
+    unsigned refs : 21; /* owners beyond the first (socm_value_share); 0 = one owner */
     struct socm_pos pos;
     union {
         struct {
@@ -117,6 +118,11 @@ struct socm_value *socm_value_share(const struct socm_value *v);
 /* Gives back the spare room of every table and array in the tree (a parsed
  * campaign is read, not grown, from then on); keys and values stay as they are. */
 void socm_value_compact(struct socm_value *v);
+/* A container a parser has read to its end (an inline table, a YAML mapping...):
+ * its items move to the parse's blocks at their exact size, without a malloc header
+ * and rounding of their own (nothing, outside a parse). It may still grow (its
+ * items are copied out first). */
+void socm_value_seal(struct socm_value *v);
 /* A table of its own (keys may be added, replaced, removed) whose values are
  * shared with tbl's (socm_value_share): a copy of the top level only. */
 struct socm_value *socm_value_clone_shallow(const struct socm_value *tbl);

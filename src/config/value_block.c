@@ -81,6 +81,11 @@ void socm_value_blocks_resume(struct socm_value_blocks *b)
     current = b;
 }
 
+bool socm_value_blocks_active(void)
+{
+    return current != NULL;
+}
+
 void *socm_value_block_alloc(size_t n, bool *in_block)
 {
     struct socm_value_blocks *b = current;

@@ -25,6 +25,8 @@ void socm_value_blocks_end(struct socm_value_blocks *b);
 struct socm_value_blocks *socm_value_blocks_suspend(void);
 void socm_value_blocks_resume(struct socm_value_blocks *b);
 
+/* Whether nodes made on this thread now come from a parse's blocks. */
+bool socm_value_blocks_active(void);
 /* n bytes for a node (n small): from the current parse's block, *in_block set, or
  * from malloc. Never NULL. */
 void *socm_value_block_alloc(size_t n, bool *in_block);

@@ -362,6 +362,7 @@ static struct socm_value *socm_yaml_sequence(struct socm_yaml *y, const yaml_eve
         socm_array_push(arr, item);
     }
     y->depth--;
+    socm_value_seal(arr);
     return arr;
 fail:
     socm_value_free(arr);
@@ -503,6 +504,7 @@ static struct socm_value *socm_yaml_mapping(struct socm_yaml *y, const yaml_even
         goto fail;
     socm_value_free(merges);
     y->depth--;
+    socm_value_seal(map);
     return map;
 fail:
     socm_value_free(merges);

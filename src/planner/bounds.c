@@ -6,6 +6,7 @@
 #include "util/str.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 /* head[u]: the longest chain of walltimes before u (u cannot start earlier);
  * tail[u]: the longest chain after u (u must end that long before the makespan).
@@ -163,6 +164,109 @@ double socm_plan_energetic(const struct socm_plan_input *in, const double *head,
     return m;
 }
 
+/* The long-jobs bound. Take a makespan M and call a workflow long if its
+ * walltime is more than M ÷ 2. In any plan with makespan ≤ M, every workflow
+ * runs inside [0, M], so two long ones overlap in time and hold disjoint cores;
+ * the other cores (free = cores − the long ones' cores) belong to no long one.
+ * A workflow j that is not long and holds a core of a long one A runs before or
+ * after A on it, so walltime(j) + walltime(A) ≤ M: A is "compatible" with j.
+ * The core time j needs (cpus × walltime) lies in the cores of long ones
+ * compatible with it and in the free cores; inside A's cores, A leaves at most
+ * cpus(A) × (M − walltime(A)) core-minutes, the free cores at most free × M.
+ * Sorting the long ones by walltime (shortest first), the ones compatible with
+ * j are the first m(j), so for each m: the core time of the jobs with m(j) ≤ m
+ * must fit in the free cores and the first m long ones' spare time. If any of
+ * these fails (or the long ones need more cores than the allocation), no plan
+ * has makespan ≤ M. It holds for any plan that gives each workflow a fixed set
+ * of cores for its walltime (consecutive or not, memory or not), so for every
+ * policy's plans. It is strong where a few long wide jobs must be packed on
+ * few nodes (maps of 1–4 h on 5 nodes), where work ÷ cores is not.
+ * by_wall: the workflows by walltime, longest first (ties by index). */
+static bool long_jobs_rule_out(const struct socm_plan_input *in, const int *by_wall, double *spare, double *demand,
+                               int64_t cores, double m)
+{
+    size_t n = in->n, k = 0;
+    double held = 0;
+    while (k < n && 2 * in->reqs[by_wall[k]].walltime_min > m)
+        held += (double)in->reqs[by_wall[k++]].cpus;
+    if (held > (double)cores)
+        return true;
+    if (k == 0)
+        return false;
+    /* spare[i] / demand[i] for the i-th long one by walltime shortest first
+     * (index k − 1 − position in by_wall); slot k: none compatible. */
+    for (size_t i = 0; i <= k; i++)
+        demand[i] = 0;
+    for (size_t i = 0; i < k; i++) {
+        const struct socm_req *r = &in->reqs[by_wall[k - 1 - i]];
+        spare[i] = (double)r->cpus * (m - r->walltime_min);
+    }
+    for (size_t q = k; q < n; q++) {
+        const struct socm_req *r = &in->reqs[by_wall[q]];
+        double room = m - r->walltime_min;
+        /* m(j): the long ones with walltime ≤ room (binary search, shortest first). */
+        size_t lo = 0, hi = k;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (in->reqs[by_wall[k - 1 - mid]].walltime_min <= room)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        demand[lo] += (double)r->cpus * r->walltime_min;
+    }
+    double need = 0, cap = ((double)cores - held) * m;
+    /* demand[lo] with lo = 0 … k: the jobs compatible with exactly the first lo. */
+    for (size_t i = 0; i <= k; i++) {
+        need += demand[i];
+        if (need > cap * (1 + 1e-9) + 1e-9)
+            return true;
+        if (i < k)
+            cap += spare[i];
+    }
+    return false;
+}
+
+/* The largest makespan the long-jobs bound rules out between `from` (a bound
+ * already known) and `upto`, by bisection to 1/64 min: each M ruled out proves
+ * the optimum > M, so the result is a lower bound whatever the test's answers
+ * in between; `upto` itself if it is ruled out. `from` where nothing is ruled
+ * out or no workflow is longer than from ÷ 2 (then no workflow is long). */
+double socm_plan_long_jobs_bound(const struct socm_plan_input *in, int64_t cores, double from, double upto)
+{
+    size_t n = in->n;
+    double maxw = 0;
+    for (size_t i = 0; i < n; i++)
+        maxw = in->reqs[i].walltime_min > maxw ? in->reqs[i].walltime_min : maxw;
+    if (n == 0 || cores < 1 || !(upto > from) || !(2 * maxw > from))
+        return from;
+    int *by_wall = socm_xmalloc(n * sizeof *by_wall);
+    double *wall = socm_xmalloc(n * sizeof *wall), *spare = socm_xmalloc(n * sizeof *spare);
+    double *demand = socm_xmalloc((n + 1) * sizeof *demand);
+    for (size_t i = 0; i < n; i++) {
+        by_wall[i] = (int)i;
+        wall[i] = in->reqs[i].walltime_min;
+    }
+    sort_key = wall;
+    qsort(by_wall, n, sizeof *by_wall, by_key_desc);
+    double lo = from, hi = upto; /* lo: ruled out (or known); hi: not ruled out */
+    if (long_jobs_rule_out(in, by_wall, spare, demand, cores, hi))
+        lo = hi;
+    else
+        while (hi - lo > 1.0 / 64) {
+            double mid = lo + (hi - lo) / 2;
+            if (long_jobs_rule_out(in, by_wall, spare, demand, cores, mid))
+                lo = mid;
+            else
+                hi = mid;
+        }
+    free(by_wall);
+    free(wall);
+    free(spare);
+    free(demand);
+    return lo;
+}
+
 void socm_plan_bounds(const struct socm_plan_input *in, struct socm_plan *plan)
 {
     double work = 0;
@@ -186,6 +290,9 @@ void socm_plan_bounds(const struct socm_plan_input *in, struct socm_plan *plan)
         eb = socm_plan_energetic(in, head, tail, (double)plan->cores, false, plan->lower_bound);
     if (eb > plan->lower_bound * (1 + 1e-12))
         plan->lower_bound = eb;
+    double lj = socm_plan_long_jobs_bound(in, plan->cores, plan->lower_bound, plan->makespan);
+    if (lj > plan->lower_bound * (1 + 1e-12))
+        plan->lower_bound = lj;
     plan->efficiency = plan->makespan > 0 ? plan->lower_bound / plan->makespan : 1.0;
     free(head);
     free(tail);

@@ -45,6 +45,10 @@ double socm_plan_heads_tails(const struct socm_plan_input *in, double *head, dou
  * a bound already known. O(n × from + from²): callers cap it by size. */
 double socm_plan_energetic(const struct socm_plan_input *in, const double *head, const double *tail, double cap,
                            bool mem, double from);
+/* The long-jobs lower bound (bounds.c, with its proof): the largest makespan in
+ * [from, upto] it proves no plan on `cores` cores reaches (upto itself: none
+ * ends by upto); `from` if none. */
+double socm_plan_long_jobs_bound(const struct socm_plan_input *in, int64_t cores, double from, double upto);
 /* The first node whose memory the plan overcommits at some time (memory split
  * over a workflow's nodes in proportion to its cores there), or -1. */
 int64_t socm_plan_node_memory_violation(const struct socm_plan_input *in, const struct socm_plan *plan);

@@ -17,336 +17,6 @@
 const char *const socm_hook_names[SOCM_HOOK_N] = {
     "on_workflow_done", "on_workflow_failed", "on_campaign_done", "on_campaign_failed", "on_event"};
 
-static int read_hooks(const struct socm_value *config, struct socm_spec *s, struct socm_error *err)
-{
-    const struct socm_value *h = socm_value_path(config, "campaign.hooks");
-    if (!h)
-        return 0;
-    if (h->type != SOCM_V_TABLE)
-        return socm_error_at(err, &h->pos, "[campaign.hooks] must be a table");
-    for (int k = 0; k < SOCM_HOOK_N; k++) {
-        const struct socm_value *a = socm_table_get(h, socm_hook_names[k]);
-        if (!a)
-            continue;
-        if (a->type != SOCM_V_ARRAY || a->u.arr.n == 0)
-            return socm_error_at(err, &a->pos,
-                                 "hooks.%s must be a non-empty array of strings (an argv)",
-                                 socm_hook_names[k]);
-        for (size_t i = 0; i < a->u.arr.n; i++) {
-            const struct socm_value *it = a->u.arr.items[i];
-            if (it->type != SOCM_V_STRING)
-                return socm_error_at(err, &it->pos, "hooks.%s: every item must be a string",
-                                     socm_hook_names[k]);
-            socm_strv_push(&s->hooks[k], it->u.str.s);
-        }
-    }
-    double t = 0;
-    const struct socm_value *tv = socm_table_get(h, "timeout");
-    if (tv) {
-        if (socm_units_duration_min(tv, "hooks.timeout", &t, err) != 0)
-            return -1;
-        s->hook_timeout_s = t * 60;
-    }
-    return 0;
-}
-
-static int read_settings(const struct socm_value *config, struct socm_spec *s, struct socm_error *err)
-{
-    const struct socm_value *camp = socm_value_path(config, "campaign");
-    if (!camp || camp->type != SOCM_V_TABLE)
-        return 0;
-    if (socm_table_get_bool(camp, "pin", &s->pin, err) != 0)
-        return -1;
-    const struct socm_value *v = socm_table_get(camp, "grace");
-    double m;
-    if (v) {
-        if (socm_units_duration_min(v, "grace", &m, err) != 0)
-            return -1;
-        s->grace_s = m * 60;
-    }
-    v = socm_table_get(camp, "retry_backoff");
-    if (v) {
-        if (socm_units_duration_min(v, "retry_backoff", &m, err) != 0)
-            return -1;
-        s->retry_backoff_s = m * 60;
-    }
-    return read_hooks(config, s, err);
-}
-
-/* The QoS a task is submitted with (slurm-jobs) and the walltime it may grow to:
- * the first QoS in the resource's preference order that admits both its walltime
- * and its cores; the cap is the longest walltime among QoS admitting its cores. A
- * QoS named "default" (a resource defined without QoS) is not a Slurm name. */
-static void task_qos(const struct socm_resource *r, struct socm_task *t)
-{
-    for (size_t k = 0; r && k < r->n_qos; k++) {
-        const struct socm_qos *q = &r->qos[k];
-        if (q->max_cores > 0 && t->cores > q->max_cores)
-            continue;
-        if (q->max_walltime_min > t->walltime_cap_min)
-            t->walltime_cap_min = q->max_walltime_min;
-        if (!t->qos && strcmp(q->name, "default") &&
-            (t->walltime_min <= 0 || q->max_walltime_min <= 0 || t->walltime_min <= q->max_walltime_min))
-            t->qos = socm_strdup(q->name);
-    }
-}
-
-static char *plan_text(const struct socm_plan *p);
-
-/* b's text without the buffer's spare room (up to half of it): held for the run. */
-static char *steal_exact(struct socm_buf *b)
-{
-    size_t n = b->len;
-    char *t = socm_buf_steal(b);
-    return socm_xrealloc(t, n + 1);
-}
-
-/* socm_spec_from_campaign but for the plan's text. */
-static int spec_from_campaign(const struct socm_campaign *c, const struct socm_plan *p,
-                              const char *state_dir, struct socm_spec *out,
-                              struct socm_error *err)
-{
-    memset(out, 0, sizeof *out);
-    out->campaign = socm_strdup(c->name);
-    out->state_dir = socm_strdup(state_dir ? state_dir
-                                           : c->state_dir ? c->state_dir : "");
-    if (!out->state_dir[0]) {
-        free(out->state_dir);
-        out->state_dir = socm_state_dir_default(c->name);
-    }
-    out->enactor = socm_strdup(c->enactor ? c->enactor : "local");
-    out->fail_fast = c->fail_fast;
-    out->deadline_min = c->deadline_min;
-    out->deadline_soft = c->schema == SOCM_SCHEMA_BATCH;
-    out->makespan_min = p ? p->makespan : 0;
-    out->plan_cores = p ? p->cores : 0;
-    out->grace_s = 10;
-    out->hook_timeout_s = 30;
-    out->retry_backoff_s = 1;
-    if ((c->config && read_settings(c->config, out, err) != 0) ||
-        socm_record_db_path(c->config, &out->history_db, err) != 0) {
-        socm_spec_free(out);
-        return -1;
-    }
-    out->n = c->n_wfs;
-    out->tasks = socm_xcalloc(out->n ? out->n : 1, sizeof *out->tasks);
-    for (size_t i = 0; i < c->n_wfs; i++) {
-        const struct socm_workflow *wf = c->wfs[i];
-        struct socm_task *t = &out->tasks[i];
-        t->id = wf->id;
-        t->name = socm_strdup(wf->name);
-        /* Copies, not the workflow's own: made now, they lie together, where the
-         * workflow's lie scattered over the campaign's memory and would keep all
-         * of it resident for the run once the campaign is freed. */
-        socm_strv_copy(&t->argv, &wf->argv);
-        socm_strv_copy(&t->env, &wf->env);
-        int64_t ranks = wf->res.ranks > 0 ? wf->res.ranks : 1;
-        int64_t threads = wf->res.threads > 0 ? wf->res.threads : 1;
-        t->cores = ranks * threads;
-        t->threads = threads;
-        t->memory_mb = wf->res.memory_mb;
-        t->walltime_min = wf->res.runtime_min;
-        t->max_retries = wf->max_retries >= 0 ? wf->max_retries : c->max_retries;
-        if (out->history_db) {
-            json_t *h = socm_record_prepare(wf);
-            t->history_text = h ? json_dumps(h, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
-            json_decref(h);
-        }
-        if (i < c->dag.n) {
-            t->npred = c->dag.pred[i].n;
-            t->pred = socm_xcalloc(t->npred ? t->npred : 1, sizeof *t->pred);
-            if (t->npred) /* an empty list may have no storage at all */
-                memcpy(t->pred, c->dag.pred[i].v, t->npred * sizeof *t->pred);
-        }
-        if (p && i < p->n) {
-            const struct socm_plan_entry *e = &p->entries[i];
-            t->plan_start = e->start;
-            t->plan_end = e->end;
-            /* The plan's slot carries the margin on the declared runtime: enforce that. */
-            if (t->walltime_min > 0 && e->end - e->start > t->walltime_min)
-                t->walltime_min = e->end - e->start;
-            if (t->memory_mb <= 0)
-                t->memory_mb = e->memory_mb;
-        }
-        t->grow_walltime = wf->grow_walltime >= 0 ? wf->grow_walltime : c->grow_walltime;
-        task_qos(c->resource, t);
-        if (t->argv.n == 0) {
-            int rc = socm_error_at(err, &wf->pos, "workflow '%s' has no command to run", wf->name);
-            socm_spec_free(out);
-            return rc;
-        }
-    }
-    if (c->config) {
-        struct socm_buf b = SOCM_BUF_INIT;
-        socm_config_write_json(c->config, &b);
-        out->config_text = steal_exact(&b);
-    }
-    return 0;
-}
-
-int socm_spec_from_campaign(const struct socm_campaign *c, const struct socm_plan *p,
-                            const char *state_dir, struct socm_spec *out,
-                            struct socm_error *err)
-{
-    if (spec_from_campaign(c, p, state_dir, out, err) != 0)
-        return -1;
-    out->plan_text = p ? plan_text(p) : NULL;
-    return 0;
-}
-
-static void spec_sites(const struct socm_sites_plan *sp, struct socm_spec *out);
-
-/* The working directories against the current one; frees out on failure. */
-static int spec_workdirs_here(const struct socm_campaign *c, struct socm_spec *out,
-                              struct socm_error *err)
-{
-    char cwd[PATH_MAX];
-    if (!getcwd(cwd, sizeof cwd)) {
-        socm_spec_free(out);
-        return socm_error_errno(err, "cannot tell the current directory");
-    }
-    if (socm_spec_set_workdirs(c, out, cwd, err) != 0) {
-        socm_spec_free(out);
-        return -1;
-    }
-    return 0;
-}
-
-int socm_spec_from_sites_plan(const struct socm_campaign *c, const struct socm_sites_plan *sp,
-                              const char *state_dir, struct socm_spec *out,
-                              struct socm_error *err)
-{
-    if (socm_spec_from_campaign(c, &sp->plan, state_dir, out, err) != 0)
-        return -1;
-    if (sp->site)
-        spec_sites(sp, out);
-    return spec_workdirs_here(c, out, err);
-}
-
-int socm_spec_from_sites_plan_consume(struct socm_campaign *c, struct socm_sites_plan *sp,
-                                      const char *state_dir, struct socm_spec *out,
-                                      struct socm_error *err)
-{
-    int rc = spec_from_campaign(c, &sp->plan, state_dir, out, err);
-    if (rc == 0 && sp->site)
-        spec_sites(sp, out); /* names the campaign's sites */
-    if (rc == 0)
-        rc = spec_workdirs_here(c, out, err);
-    socm_campaign_free(c);
-    socm_memory_trim(); /* the campaign was most of the memory */
-    if (rc == 0)
-        out->plan_text = plan_text(&sp->plan);
-    socm_sites_plan_free(sp);
-    return rc;
-}
-
-static void spec_sites(const struct socm_sites_plan *sp, struct socm_spec *out)
-{
-    out->nsites = sp->nparts;
-    out->sites = socm_xcalloc(out->nsites, sizeof *out->sites);
-    for (size_t k = 0; k < out->nsites; k++) {
-        const struct socm_site *st = sp->parts[k].site;
-        struct socm_spec_site *d = &out->sites[k];
-        d->name = socm_strdup(st->name);
-        d->enactor = socm_strdup(st->enactor ? st->enactor : out->enactor);
-        d->account = st->account ? socm_strdup(st->account) : NULL;
-        d->partition = st->partition ? socm_strdup(st->partition) : NULL;
-        d->state_dir = st->state_dir ? socm_strdup(st->state_dir) : NULL;
-        d->cores = st->cores > 0 ? st->cores : sp->parts[k].plan.cores;
-        d->memory_mb = st->memory_mb;
-    }
-    for (size_t i = 0; i < out->n; i++)
-        out->tasks[i].site = sp->site[i];
-}
-
-/* ---- working directories ---- */
-
-/* A `workdir` (or YAML `base-path`) value of table t: 0 none, 1 found, -1 error. */
-static int workdir_key(const struct socm_value *t, const struct socm_value **out,
-                       struct socm_error *err)
-{
-    const char *keys[] = {"workdir", "base-path", "base_path"};
-    *out = NULL;
-    for (int k = 0; k < 3 && t && t->type == SOCM_V_TABLE; k++) {
-        const struct socm_value *v = socm_table_get(t, keys[k]);
-        if (!v)
-            continue;
-        if (v->type != SOCM_V_STRING || !v->u.str.s[0] || strchr(v->u.str.s, '\n'))
-            return socm_error_at(err, &v->pos, "'%s' must be a directory name (a non-empty string)",
-                                 keys[k]);
-        *out = v;
-        return 1;
-    }
-    return 0;
-}
-
-/* The absolute form of v's directory against cwd; it must be a directory. */
-static int workdir_resolve(const struct socm_value *v, const char *cwd, char **out,
-                           struct socm_error *err)
-{
-    const char *d = v->u.str.s;
-    char *abs = d[0] == '/' ? socm_strdup(d)
-                : !strcmp(d, ".") ? socm_strdup(cwd)
-                                  : socm_asprintf("%s/%s", cwd, d);
-    struct stat st;
-    const char *why = stat(abs, &st) != 0 ? strerror(errno)
-                      : !S_ISDIR(st.st_mode) ? "not a directory"
-                                             : NULL;
-    if (why) {
-        int rc = socm_error_at(err, &v->pos, "working directory %s: %s", abs, why);
-        free(abs);
-        return rc;
-    }
-    *out = abs;
-    return 0;
-}
-
-int socm_spec_set_workdirs(const struct socm_campaign *c, struct socm_spec *s, const char *cwd,
-                           struct socm_error *err)
-{
-    const struct socm_value *camp = c->config ? socm_value_path(c->config, "campaign") : NULL;
-    const struct socm_value *v;
-    int r = workdir_key(camp, &v, err);
-    if (r < 0)
-        return -1;
-    free(s->workdir);
-    s->workdir = NULL;
-    if (r == 0)
-        s->workdir = socm_strdup(cwd);
-    else if (workdir_resolve(v, cwd, &s->workdir, err) != 0)
-        return -1;
-    /* Each site's, resolved once. */
-    char **site_dir = socm_xcalloc(s->nsites ? s->nsites : 1, sizeof *site_dir);
-    const struct socm_value *sites = camp ? socm_table_get(camp, "sites") : NULL;
-    int rc = 0;
-    for (size_t k = 0; k < s->nsites && rc == 0; k++) {
-        const struct socm_value *st = sites && sites->type == SOCM_V_TABLE
-                                          ? socm_table_get(sites, s->sites[k].name)
-                                          : NULL;
-        if ((r = workdir_key(st, &v, err)) < 0 ||
-            (r == 1 && workdir_resolve(v, cwd, &site_dir[k], err) != 0))
-            rc = -1;
-    }
-    for (size_t i = 0; i < s->n && rc == 0; i++) {
-        struct socm_task *t = &s->tasks[i];
-        const struct socm_workflow *wf = i < c->n_wfs ? c->wfs[i] : NULL;
-        free(t->workdir);
-        t->workdir = NULL;
-        if ((r = workdir_key(wf ? wf->fields : NULL, &v, err)) < 0 ||
-            (r == 1 && workdir_resolve(v, cwd, &t->workdir, err) != 0)) {
-            rc = -1;
-            break;
-        }
-        if (!t->workdir)
-            t->workdir = socm_strdup(s->nsites && site_dir[t->site] ? site_dir[t->site]
-                                                                    : s->workdir);
-    }
-    for (size_t k = 0; k < s->nsites; k++)
-        free(site_dir[k]);
-    free(site_dir);
-    return rc;
-}
-
 void socm_task_socm_env(const struct socm_task *t, const char *campaign, int attempt,
                         const char *sandbox, struct socm_strv *out)
 {
@@ -437,7 +107,7 @@ static void put_open(struct socm_buf *b, const json_t *j)
 
 /* The same JSON as socm_plan_to_json, entry by entry (a tree of every entry would cost
  * several times its text). */
-static char *plan_text(const struct socm_plan *p)
+char *socm_spec_plan_text(const struct socm_plan *p)
 {
     struct socm_buf b = SOCM_BUF_INIT;
     json_t *head = plan_head_json(p, json_array());
@@ -453,7 +123,7 @@ static char *plan_text(const struct socm_plan *p)
         json_decref(e);
     }
     socm_buf_puts(&b, "]}");
-    return steal_exact(&b);
+    return socm_buf_steal_exact(&b);
 }
 
 static json_t *strv_json(const struct socm_strv *sv)
@@ -539,7 +209,14 @@ static void set_text(json_t *j, const char *key, const char *text)
 json_t *socm_spec_to_json(const struct socm_spec *s)
 {
     json_t *j = spec_head(s);
-    set_text(j, "config", s->config_text);
+    if (s->config_tree) {
+        struct socm_buf b = SOCM_BUF_INIT;
+        socm_config_write_json(s->config_tree, &b);
+        set_text(j, "config", b.data);
+        socm_buf_free(&b);
+    } else {
+        set_text(j, "config", s->config_text);
+    }
     set_text(j, "plan", s->plan_text);
     json_t *tasks = json_array();
     for (size_t i = 0; i < s->n; i++) {
@@ -564,6 +241,7 @@ struct begin_writer {
     enum begin_stage stage;
     size_t off, len; /* bytes of the current text written, and in all */
     size_t next; /* the next task */
+    struct socm_json_stream js; /* the configuration's text, from spec->config */
 };
 
 /* The next piece of text, `,"key":` first: whether any of it is left. */
@@ -602,6 +280,13 @@ static int begin_piece(void *ctx, struct socm_buf *b)
         return 1;
     }
     case BEGIN_CONFIG:
+        if (s->config_tree) {
+            if (!w->js.started)
+                socm_buf_puts(b, ",\"config\":");
+            if (!socm_config_write_json_piece(&w->js, s->config_tree, b, BEGIN_PIECE))
+                w->stage = BEGIN_PLAN;
+            return 1;
+        }
         if (!put_text_piece(b, "config", s->config_text, w))
             w->stage = BEGIN_PLAN, w->off = 0;
         return 1;
@@ -633,21 +318,25 @@ static int begin_piece(void *ctx, struct socm_buf *b)
 
 char *socm_spec_begin_line(const struct socm_spec *s, double t, long pid)
 {
-    struct begin_writer w = {s, t, pid, BEGIN_HEAD, 0, 0, 0};
+    struct begin_writer w = {s, t, pid, BEGIN_HEAD, 0, 0, 0, {0}};
     struct socm_buf b = SOCM_BUF_INIT;
     while (begin_piece(&w, &b))
         ;
+    socm_json_stream_free(&w.js);
     return socm_buf_steal(&b);
 }
 
 int socm_spec_journal_create(struct socm_spec *s, double t, long pid, struct socm_journal *j,
                              int dfd, const char *dir, struct socm_error *err)
 {
-    struct begin_writer w = {s, t, pid, BEGIN_HEAD, 0, 0, 0};
+    struct begin_writer w = {s, t, pid, BEGIN_HEAD, 0, 0, 0, {0}};
     int rc = socm_journal_create_stream_at(j, dfd, dir, begin_piece, &w, err);
+    socm_json_stream_free(&w.js);
     free(s->config_text);
     free(s->plan_text);
     s->config_text = s->plan_text = NULL;
+    socm_value_free(s->config_tree);
+    s->config_tree = NULL;
     socm_memory_trim(); /* what the run holds from here on is far less */
     return rc;
 }
@@ -784,6 +473,7 @@ void socm_spec_free(struct socm_spec *s)
     json_decref(s->plan);
     free(s->config_text);
     free(s->plan_text);
+    socm_value_free(s->config_tree);
     for (size_t k = 0; k < s->nsites; k++) {
         struct socm_spec_site *d = &s->sites[k];
         free(d->name), free(d->enactor), free(d->account), free(d->partition), free(d->state_dir);

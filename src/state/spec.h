@@ -26,6 +26,8 @@ enum socm_hook_kind {
 };
 extern const char *const socm_hook_names[SOCM_HOOK_N];
 
+struct socm_value;
+
 struct socm_task {
     int id;               /* workflow id, 1-based */
     char *name;
@@ -97,6 +99,10 @@ struct socm_spec {
      * tree costs several times its text); socm_spec_journal_create writes them into
      * the journal and drops them. */
     char *config_text, *plan_text;
+    /* Or, from socm_spec_from_sites_plan_consume, the configuration itself (owned;
+     * config_text NULL): its text is written into the journal piece by piece, never
+     * held whole, and the tree dropped with the two texts. */
+    struct socm_value *config_tree;
     struct socm_spec_site *sites; /* nsites > 0: each task runs on tasks[i].site */
     size_t nsites;
 };
@@ -144,6 +150,9 @@ int socm_spec_journal_create(struct socm_spec *s, double t, long pid, struct soc
                              int dfd, const char *dir, struct socm_error *err);
 int socm_spec_from_json(const json_t *j, struct socm_spec *out, struct socm_error *err);
 json_t *socm_plan_to_json(const struct socm_plan *p);
+/* The same JSON as socm_plan_to_json, as compact text made entry by entry (a tree of
+ * every entry would cost several times its text). */
+char *socm_spec_plan_text(const struct socm_plan *p);
 void socm_spec_free(struct socm_spec *s);
 
 #endif

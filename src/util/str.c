@@ -2,6 +2,7 @@
 #include "util/str.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -156,6 +157,13 @@ char *socm_buf_steal(struct socm_buf *b)
     return p;
 }
 
+char *socm_buf_steal_exact(struct socm_buf *b)
+{
+    size_t n = b->len;
+    char *t = socm_buf_steal(b);
+    return socm_xrealloc(t, n + 1);
+}
+
 void socm_buf_free(struct socm_buf *b)
 {
     free(b->data);
@@ -163,8 +171,280 @@ void socm_buf_free(struct socm_buf *b)
     b->len = b->cap = 0;
 }
 
+/* ---- Counted interned strings: an open-addressing set of counted entries,
+ * shared by every caller, hence the lock. ---- */
+
+struct socm_istr {
+    size_t hash;
+    uint32_t refs, len; /* a string here is far shorter than 4 GiB (input is bounded) */
+    char s[];           /* NUL-terminated; may hold NUL bytes before len */
+};
+
+static struct {
+    pthread_mutex_t lock;
+    struct socm_istr **slots; /* open addressing, linear probing */
+    size_t cap, n;
+} istr_set = {PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0};
+
+size_t socm_istr_hash(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ull;
+    }
+    return (size_t)h;
+}
+
+static struct socm_istr *istr_entry_of(const char *s)
+{
+    return (struct socm_istr *)(void *)(s - offsetof(struct socm_istr, s));
+}
+
+static void istr_set_grow(void)
+{
+    size_t cap = istr_set.cap ? istr_set.cap * 2 : 256;
+    struct socm_istr **slots = socm_xcalloc(cap, sizeof *slots);
+    for (size_t i = 0; i < istr_set.cap; i++) {
+        struct socm_istr *k = istr_set.slots[i];
+        if (!k)
+            continue;
+        size_t h = k->hash & (cap - 1);
+        while (slots[h])
+            h = (h + 1) & (cap - 1);
+        slots[h] = k;
+    }
+    free(istr_set.slots);
+    istr_set.slots = slots;
+    istr_set.cap = cap;
+}
+
+const char *socm_istr_get(const char *s, size_t len)
+{
+    size_t hash = socm_istr_hash(s, len);
+    pthread_mutex_lock(&istr_set.lock);
+    if ((istr_set.n + 1) * 2 > istr_set.cap)
+        istr_set_grow();
+    size_t mask = istr_set.cap - 1, h = hash & mask;
+    struct socm_istr *k;
+    while ((k = istr_set.slots[h])) {
+        if (k->hash == hash && k->len == len && !memcmp(k->s, s, len))
+            break;
+        h = (h + 1) & mask;
+    }
+    if (k) {
+        if (k->refs == UINT32_MAX)
+            abort(); /* more owners than any bounded input makes */
+        k->refs++;
+    } else {
+        if (len >= UINT32_MAX)
+            abort();
+        k = socm_xmalloc(sizeof *k + len + 1);
+        *k = (struct socm_istr){hash, 1, (uint32_t)len};
+        memcpy(k->s, s, len);
+        k->s[len] = 0;
+        istr_set.slots[h] = k;
+        istr_set.n++;
+    }
+    pthread_mutex_unlock(&istr_set.lock);
+    return k->s;
+}
+
+const char *socm_istr(const char *s)
+{
+    return s ? socm_istr_get(s, strlen(s)) : NULL;
+}
+
+const char *socm_istr_ref(const char *s)
+{
+    if (!s)
+        return NULL;
+    struct socm_istr *k = istr_entry_of(s);
+    pthread_mutex_lock(&istr_set.lock);
+    if (k->refs == UINT32_MAX)
+        abort();
+    k->refs++;
+    pthread_mutex_unlock(&istr_set.lock);
+    return s;
+}
+
+/* The last owner removes the entry from the set (backward-shift deletion keeps
+ * every other entry reachable from its home slot). */
+void socm_istr_put(const char *s)
+{
+    if (!s)
+        return;
+    struct socm_istr *k = istr_entry_of(s);
+    pthread_mutex_lock(&istr_set.lock);
+    if (--k->refs == 0) {
+        size_t mask = istr_set.cap - 1, i = k->hash & mask;
+        while (istr_set.slots[i] != k)
+            i = (i + 1) & mask;
+        for (size_t j = (i + 1) & mask; istr_set.slots[j]; j = (j + 1) & mask) {
+            size_t home = istr_set.slots[j]->hash & mask;
+            /* j's entry may move to the hole at i unless its home lies in (i, j]. */
+            if (((j - home) & mask) >= ((j - i) & mask)) {
+                istr_set.slots[i] = istr_set.slots[j];
+                i = j;
+            }
+        }
+        istr_set.slots[i] = NULL;
+        istr_set.n--;
+        free(k);
+    }
+    pthread_mutex_unlock(&istr_set.lock);
+}
+
+/* ---- Packed string vectors ---- */
+
+/* A packed vector's block: this head, the pointers, the strings. Vectors equal to
+ * one another (the same environment in every workflow) may share one block, and a
+ * word equal to the one at its place in a like vector (the previous workflow's
+ * command line) is interned (socm_istr_get) rather than copied into the block. */
+struct strv_head {
+    _Atomic uint32_t refs; /* owners beyond the first */
+    uint32_t text;         /* bytes of the words in the block (input is bounded) */
+};
+
+static struct strv_head *strv_head_of(char **v)
+{
+    return (struct strv_head *)(void *)v - 1;
+}
+
+/* Whether sv's strings live in the block of its pointers (socm_strv_pack). */
+static bool strv_packed(const struct socm_strv *sv)
+{
+    return sv->v && sv->cap == 0;
+}
+
+/* Whether word i of packed sv lies in its block (else it is interned). */
+static bool strv_word_inline(const struct socm_strv *sv, size_t i)
+{
+    uintptr_t start = (uintptr_t)(sv->v + sv->n + 1);
+    return (uintptr_t)sv->v[i] - start < strv_head_of(sv->v)->text;
+}
+
+static void strv_block_put(char **v, size_t n)
+{
+    struct strv_head *h = strv_head_of(v);
+    if (atomic_fetch_sub(&h->refs, 1) != 0)
+        return; /* not the last owner */
+    struct socm_strv sv = {v, n, 0};
+    for (size_t i = 0; i < n; i++)
+        if (!strv_word_inline(&sv, i))
+            socm_istr_put(v[i]);
+    free(h);
+}
+
+/* A packed vector back to one allocation per string, so that it may grow. */
+static void strv_unpack(struct socm_strv *sv)
+{
+    char **old = sv->v;
+    size_t n = sv->n;
+    sv->v = NULL;
+    sv->n = sv->cap = 0;
+    for (size_t i = 0; i < n; i++)
+        socm_strv_push(sv, old[i]);
+    strv_block_put(old, n);
+}
+
+/* Whether word i of src is to be interned: like has the same word at i. */
+static bool strv_word_shared(const struct socm_strv *src, const struct socm_strv *like, size_t i)
+{
+    return like && i < like->n && !strcmp(src->v[i], like->v[i]);
+}
+
+/* src's strings and their pointers in one allocation (NULL for none), the words
+ * it has in common with like (may be NULL) interned. */
+static char **strv_block(const struct socm_strv *src, const struct socm_strv *like)
+{
+    if (src->n == 0)
+        return NULL;
+    size_t text = 0;
+    for (size_t i = 0; i < src->n; i++)
+        if (!strv_word_shared(src, like, i))
+            text += strlen(src->v[i]) + 1;
+    if (text > UINT32_MAX)
+        abort(); /* far past any bounded input */
+    struct strv_head *h = socm_xmalloc(sizeof *h + (src->n + 1) * sizeof(char *) + text);
+    atomic_init(&h->refs, 0);
+    h->text = (uint32_t)text;
+    char **v = (char **)(h + 1);
+    char *p = (char *)(v + src->n + 1);
+    for (size_t i = 0; i < src->n; i++) {
+        if (strv_word_shared(src, like, i)) {
+            bool interned = strv_packed(like) && !strv_word_inline(like, i);
+            v[i] = (char *)(interned ? socm_istr_ref(like->v[i]) : socm_istr(like->v[i]));
+            continue;
+        }
+        size_t len = strlen(src->v[i]) + 1;
+        memcpy(p, src->v[i], len);
+        v[i] = p;
+        p += len;
+    }
+    v[src->n] = NULL;
+    return v;
+}
+
+void socm_strv_pack(struct socm_strv *sv)
+{
+    socm_strv_pack_like(sv, NULL);
+}
+
+void socm_strv_pack_like(struct socm_strv *sv, const struct socm_strv *like)
+{
+    if (strv_packed(sv))
+        return;
+    char **v = strv_block(sv, like);
+    size_t n = sv->n;
+    socm_strv_free(sv);
+    sv->v = v;
+    sv->n = v ? n : 0;
+}
+
+bool socm_strv_equal(const struct socm_strv *a, const struct socm_strv *b)
+{
+    if (a->n != b->n)
+        return false;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->v[i] != b->v[i] && strcmp(a->v[i], b->v[i]))
+            return false;
+    return true;
+}
+
+bool socm_strv_share(struct socm_strv *dst, const struct socm_strv *src)
+{
+    if (!strv_packed(src) || dst->v == src->v || !socm_strv_equal(dst, src))
+        return false;
+    struct strv_head *h = strv_head_of(src->v);
+    if (atomic_load(&h->refs) == UINT32_MAX)
+        return false; /* as many owners as it can count */
+    atomic_fetch_add(&h->refs, 1);
+    socm_strv_free(dst);
+    dst->v = src->v;
+    dst->n = src->n;
+    return true;
+}
+
+void socm_strv_copy_like(struct socm_strv *dst, const struct socm_strv *src,
+                         const struct socm_strv *like)
+{
+    socm_strv_free(dst);
+    if (like && strv_packed(like) && socm_strv_equal(src, like) &&
+        atomic_load(&strv_head_of(like->v)->refs) < UINT32_MAX) {
+        atomic_fetch_add(&strv_head_of(like->v)->refs, 1);
+        dst->v = like->v;
+        dst->n = like->n;
+        return;
+    }
+    dst->v = strv_block(src, like);
+    dst->n = dst->v ? src->n : 0;
+}
+
 void socm_strv_push_owned(struct socm_strv *sv, char *s)
 {
+    if (strv_packed(sv))
+        strv_unpack(sv);
     if (sv->n + 2 > sv->cap) {
         sv->cap = sv->cap ? sv->cap * 2 : 8;
         sv->v = socm_xrealloc(sv->v, sv->cap * sizeof *sv->v);
@@ -206,9 +486,13 @@ void socm_strv_copy(struct socm_strv *dst, const struct socm_strv *src)
 
 void socm_strv_free(struct socm_strv *sv)
 {
-    for (size_t i = 0; i < sv->n; i++)
-        free(sv->v[i]);
-    free(sv->v);
+    if (strv_packed(sv))
+        strv_block_put(sv->v, sv->n);
+    else {
+        for (size_t i = 0; i < sv->n; i++)
+            free(sv->v[i]);
+        free(sv->v);
+    }
     sv->v = NULL;
     sv->n = sv->cap = 0;
 }
@@ -281,5 +565,12 @@ void socm_memory_trim(void)
 {
 #ifdef __GLIBC__
     malloc_trim(0);
+#endif
+}
+
+void socm_memory_fix_mmap_threshold(void)
+{
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 #endif
 }

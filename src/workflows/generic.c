@@ -22,7 +22,7 @@ static int generic_expand(const struct socm_workflow_type *type, const struct so
         return socm_error_at(err, &section->pos, "workflow '%s' (generic) needs an 'executable'",
                              ctx->section_name);
     }
-    wf->type = socm_strdup(type->name);
+    socm_workflow_set_str(&wf->type, type->name);
     socm_wflist_push(out, wf);
     return 0;
 }

@@ -141,9 +141,9 @@ int socm_so_ml_fill(struct socm_workflow *wf, const struct socm_value *section,
     if (socm_workflow_fill_common(wf, section, default_name, err) < 0)
         return -1;
     if (!wf->executable)
-        wf->executable = socm_strdup("so-site-pipeline");
+        socm_workflow_set_str(&wf->executable, "so-site-pipeline");
     if (!wf->subcommand)
-        wf->subcommand = socm_strdup("make-ml-map");
+        socm_workflow_set_str(&wf->subcommand, "make-ml-map");
     for (size_t i = 0; socm_ml_required[i]; i++) {
         const struct socm_value *v = socm_table_get(wf->fields, socm_ml_required[i]);
         if (!v)

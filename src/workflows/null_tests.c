@@ -379,8 +379,8 @@ static int socm_nt_emit(const struct socm_nt_run *r, const char *split_name, con
         wf = socm_workflow_new();
         char *name = socm_asprintf("%s_null_test_workflow", split_name);
         rc = socm_so_ml_fill(wf, r->section, name, r->ctx->base_dir, err);
-        free(wf->name);
-        wf->name = name;
+        socm_workflow_set_str(&wf->name, name);
+        free(name);
     }
     if (rc == 0) {
         const struct socm_pos *pos = &r->section->pos;

@@ -41,6 +41,22 @@ static char *absolute(const char *p)
     return socm_asprintf("%s/%s", cwd, p);
 }
 
+/* The base-path node of a stage: the previous stage's when it has the same text
+ * (stages mostly share one base path; its node is then one, not one per stage),
+ * else a new one at the stage. A shared node keeps the position of the first stage
+ * of the run that has it, the first that a problem with it is reported for. */
+static struct socm_value *base_path_value(const struct socm_workflow_type *type,
+                                          const struct socm_wflist *out, const char *abs,
+                                          const struct socm_pos *pos)
+{
+    const struct socm_workflow *prev = out->n ? out->v[out->n - 1] : NULL;
+    const struct socm_value *v =
+        prev && prev->wtype == type ? socm_table_get(prev->fields, "base-path") : NULL;
+    if (v && v->type == SOCM_V_STRING && !strcmp(v->u.str.s, abs))
+        return socm_value_share(v);
+    return socm_value_string(abs, strlen(abs), pos);
+}
+
 static int ps_expand(const struct socm_workflow_type *type, const struct socm_wf_ctx *ctx,
                      const struct socm_value *section, struct socm_wflist *out,
                      struct socm_error *err)
@@ -72,11 +88,10 @@ static int ps_expand(const struct socm_workflow_type *type, const struct socm_wf
         socm_error_at(err, &section->pos, "stage '%s' needs a 'script'", wf->name);
         goto fail;
     }
-    free(wf->subcommand);
-    wf->subcommand = socm_strdup(script);
-    wf->type = socm_strdup(type->name);
+    socm_workflow_set_str(&wf->subcommand, script);
+    socm_workflow_set_str(&wf->type, type->name);
     char *abs = absolute(base ? base : ".");
-    socm_table_set(wf->fields, "base-path", socm_value_string(abs, strlen(abs), &section->pos));
+    socm_table_set(wf->fields, "base-path", base_path_value(type, out, abs, &section->pos));
     free(abs);
     socm_wflist_push(out, wf);
     return 0;

@@ -73,9 +73,9 @@ static int socm_sat_expand(const struct socm_workflow_type *type, const struct s
     if (socm_workflow_fill_common(wf, section, dname, err) < 0)
         goto fail;
     if (!wf->executable)
-        wf->executable = socm_strdup("toast_so_sim");
+        socm_workflow_set_str(&wf->executable, "toast_so_sim");
     if (!wf->subcommand)
-        wf->subcommand = socm_strdup("");
+        socm_workflow_set_str(&wf->subcommand, "");
     const struct socm_value *od = socm_table_get(wf->fields, "output_dir");
     if (!od) {
         socm_error_at(err, &section->pos, "missing required key 'output_dir'");

@@ -2,7 +2,8 @@
 # test_profile_program.sh — `--profile` on a program: `socm run program.toml
 # --profile` and `socm report STATE --profile` give each campaign's wall time with
 # its share of the program's, then each campaign's phases (and per site, for a
-# campaign over several sites).
+# campaign over several sites). The profile does not depend on the program file
+# still being there at the end of the run.
 set -u
 . "$(dirname "$0")/lib.sh"
 cd "$tmp" || exit 1
@@ -37,4 +38,16 @@ PY
 check run.err "run --profile of a program"
 "$SOCM_BIN" report st --profile >rep.out 2>&1 || fail "report --profile exit $?"
 check rep.out "report --profile of a program"
+
+# the profile comes from the program's state directory, found before the run: a
+# program file edited or removed while it runs changes neither the exit nor the profile
+camp waiter "touch $tmp/waiting; while [ ! -e $tmp/go ]; do sleep 0.05; done"
+printf '[[campaign_set]]\nname = "w"\nfile = "waiter.toml"\n' >gone.toml
+"$SOCM_BIN" run gone.toml --state-dir gone --profile -q 2>gone.err & gpid=$!
+for ((i = 0; i < 200; i++)); do [ -e waiting ] && break; sleep 0.05; done
+rm gone.toml && touch go
+rc=0; wait "$gpid" || rc=$?
+[ $rc = 0 ] || fail "run --profile, program file gone: exit $rc ($(cat gone.err))"
+grep -q 'profile of campaign w' gone.err || fail "run --profile, program file gone: $(cat gone.err)"
+grep -q 'socm run: profile' gone.err && fail "run --profile, program file gone: $(cat gone.err)"
 finish "test_profile_program: all passed"

@@ -153,6 +153,21 @@ rc=0; wait "$gpid" || rc=$?
 jq -e '.program == "gone" and .state == "DONE" and .campaigns[0].campaign == "w"' gone.json >/dev/null ||
     fail "run --json, program file gone: $(cat gone.json)"
 
+# a symbolic link at STATE/campaigns/NAME (or at STATE/campaigns) is refused with exit 3,
+# not followed: the campaign's state never lands outside the program's directory
+rm -f ran.txt
+for at in campaigns/preprocess campaigns; do
+    rm -rf lnk elsewhere && mkdir -p lnk/campaigns elsewhere && chmod 700 lnk elsewhere
+    [ "$at" = campaigns ] && rmdir lnk/campaigns
+    ln -s "$tmp/elsewhere" "lnk/$at"
+    "$SOCM_BIN" run prog.toml --state-dir lnk -q >out 2>err
+    rc=$?
+    [ $rc = 3 ] || fail "link at $at: exit $rc, want 3 ($(cat err))"
+    grep -q 'symbolic link' err || fail "link at $at: message $(cat err)"
+    [ -z "$(ls -A elsewhere)" ] || fail "link at $at: state written through it: $(ls -A elsewhere)"
+    [ -e ran.txt ] && fail "link at $at: a workflow ran"
+done
+
 printf "[[campaign_set]]\nname = \"a\"\nfile = \"preprocess.toml\"\n" >dry.toml
 "$SOCM_BIN" run dry.toml --dry-run >out 2>&1
 [ $? = 2 ] || fail "program --dry-run: not exit 2"

@@ -443,15 +443,20 @@ static void test_search_never_worse(void **state)
         if (p.makespan > plain.makespan)
             fail_msg("iteration %d: search %g min, plain upward rank %g min", iter, p.makespan, plain.makespan);
         shorter += p.makespan < plain.makespan;
-        assert_int_equal(socm_plan_make(tp, in, &again, &err), 0);
-        assert_true(again.makespan == p.makespan);
-        for (size_t i = 0; i < f.n; i++) {
-            assert_int_equal(again.entries[i].core_first, p.entries[i].core_first);
-            assert_true(again.entries[i].start == p.entries[i].start);
+        /* The same plan again, on every third campaign: below 300 workflows the
+         * search plans up to 1,000 orders, and test_plan_digest checks the plans
+         * of every build against stored ones. */
+        if (iter % 3 == 0) {
+            assert_int_equal(socm_plan_make(tp, in, &again, &err), 0);
+            assert_true(again.makespan == p.makespan);
+            for (size_t i = 0; i < f.n; i++) {
+                assert_int_equal(again.entries[i].core_first, p.entries[i].core_first);
+                assert_true(again.entries[i].start == p.entries[i].start);
+            }
+            socm_plan_free(&again);
         }
         socm_plan_free(&plain);
         socm_plan_free(&p);
-        socm_plan_free(&again);
         fx_free(&f);
     }
     assert_true(shorter > 0); /* 89 of the 150 when this test was written */
