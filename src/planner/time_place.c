@@ -24,7 +24,7 @@
  * min/max trees (memline.c: the earliest start at which memory fits skips runs of
  * steps) and the answers it gave the workflow being placed (its tries on the node's
  * slots ask about the same stretches of time again), and per node its memory and
- * cores in use together (nodeline.c: an insertion try on a slot inside one node
+ * cores in use together (time_nodes.c: an insertion try on a slot inside one node
  * starts no earlier than the node has the workflow's cores and memory free
  * together, found once per node and workflow, and is skipped if that is too late);
  * a slot is abandoned as soon as it cannot start before the best slot found, and
@@ -34,7 +34,7 @@
 
 #include "planner/corebusy.h"
 #include "planner/memline.h"
-#include "planner/nodeline.h"
+#include "planner/time_nodes.h"
 #include "planner/slotidx.h"
 #include "util/str.h"
 
@@ -42,28 +42,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* node_start's answer for one workflow: from `from`, the earliest start `at`, or
- * INFINITY for none before `stop` (stop INFINITY: `at` is only a time before which
- * no start fits). */
-#define NODE_BUDGET 16384
-struct node_first {
-    unsigned long epoch;
-    double from, at, stop;
-};
-
-/* Insertion searches made and intervals they walked (slot_start counts). */
-struct walk_probe {
-    unsigned long searches, walks, fits; /* fits: steps the nodelines' searches looked at */
-    double rate;  /* intervals walked a search without the nodelines */
-    bool retired; /* the nodelines cost more than they saved: not again in this plan */
-};
-
-/* One placement, for building the nodelines later. */
-struct placed {
-    int64_t first, k;
-    double s, e, m;
-};
 
 struct tstate {
     const struct socm_plan_input *in;
@@ -100,21 +78,8 @@ struct tstate {
      * again); stale once `epoch` moves on. */
     struct socm_memline_memo *memo;
     unsigned long epoch;
-    /* Per node, its memory and cores in use over time together, and the
-     * earliest start at which the node has the workflow being placed's cores and
-     * memory free together (node_start; stale once `epoch` moves on). */
-    struct socm_nodeline *nodeline;
-    struct node_first *nfirst;
-    /* Whether the nodelines are kept and asked. They pay where the slot searches
-     * walk many intervals (universe's wide nodes: 7–10 a search at 10,000
-     * workflows), not where they walk 2 (the default clusters, deep): so a plan
-     * starts without them and, once a window of 8,192 searches has walked 4
-     * intervals a search, builds them from its placements so far
-     * (`log`) and keeps them. The plan is the same either way. */
-    bool node_filter;
-    struct walk_probe *probe;
-    struct placed *log;
-    size_t nlog, caplog;
+    /* Per node, its memory and cores in use together (time_nodes.c). */
+    struct socm_time_nodes *nodes;
 };
 
 
@@ -279,7 +244,7 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
                 if (fits)
                     break;
                 t = b->v[i].e;
-                st->probe->walks++;
+                st->nodes->walks++;
                 moved = true;
                 if (t >= limit)
                     return INFINITY;
@@ -358,17 +323,8 @@ static void place(struct tstate *st, int64_t first, int64_t k, double s, double 
     int64_t j0 = first / st->cpn, j1 = (first + k - 1) / st->cpn;
     for (int64_t j = j0; j <= j1; j++) {
         socm_memline_add(&st->mem[j], s, e, m * (double)cores_on_node(st, first, k, j) / (double)k);
-        if (st->node_filter)
-            socm_nodeline_add(&st->nodeline[j], s, e, m * (double)cores_on_node(st, first, k, j) / (double)k,
-                              (double)cores_on_node(st, first, k, j));
     }
-    if (!st->node_filter && !st->probe->retired) { /* the nodelines may be wanted later */
-        if (st->nlog == st->caplog) {
-            st->caplog = st->caplog ? 2 * st->caplog : 256;
-            st->log = socm_xrealloc(st->log, st->caplog * sizeof *st->log);
-        }
-        st->log[st->nlog++] = (struct placed){first, k, s, e, m};
-    }
+    socm_time_nodes_place(st->nodes, first, k, s, e, m);
     gaps_update(st, first, k, s, e);
     for (int64_t c = first; c < first + k; c++) { /* intervals that touch are glued */
         double rs, g;
@@ -452,11 +408,7 @@ static void tstate_free(struct tstate *st)
     for (int64_t j = 0; j < st->nnodes; j++)
         socm_memline_memo_free(&st->memo[j]);
     free(st->memo);
-    for (int64_t j = 0; j < st->nnodes; j++)
-        socm_nodeline_free(&st->nodeline[j]);
-    free(st->nodeline);
-    free(st->nfirst);
-    free(st->log);
+    socm_time_nodes_free(st->nodes);
 }
 
 /* The search state of one workflow: the best slot so far. */
@@ -484,84 +436,7 @@ static void try_after(const struct tstate *st, struct pick *p, int64_t pos, doub
     }
 }
 
-/* The earliest start from t, before `limit`, at which node j has k cores free and
- * memory room `room` (memory_room) for a workflow of walltime w all along (both
- * lines fit), or INFINITY. No slot of k cores on the node can start earlier: its
- * cores free means that many of the node's free. Kept for the workflow's next
- * tries on the node's slots. */
-static double node_start(const struct tstate *st, int64_t j, int64_t k, double w, double room, double t, double limit)
-{
-    struct node_first *nf = &st->nfirst[j];
-    if (nf->epoch == st->epoch && nf->from == t && (nf->at != INFINITY || limit <= nf->stop))
-        return nf->at;
-    int64_t ncores = st->cores - j * st->cpn < st->cpn ? st->cores - j * st->cpn : st->cpn;
-    /* At most ncores − k cores in use: k free. A search that would look at more
-     * than NODE_BUDGET steps gives a time before which nothing fits (still a
-     * start for the slots' searches), kept as an answer for any limit. */
-    size_t budget = NODE_BUDGET;
-    const struct socm_nodeline *l = &st->nodeline[j];
-    /* What the line's changes since it was last asked cost (redone first). */
-    st->probe->fits += l->stale < l->n ? l->n - l->stale : 0;
-    double c = socm_nodeline_fit(&st->nodeline[j], t, w, room, (double)(ncores - k), limit, &budget);
-    st->probe->fits += NODE_BUDGET - budget;
-    *nf = (struct node_first){.epoch = st->epoch, .from = t, .at = c, .stop = budget ? limit : INFINITY};
-    return c;
-}
-
 /* Insertion into idle gaps from est on; returns true when nothing can beat it. */
-static unsigned long node_window = 8192, node_walks = 4; /* see tstate */
-
-void socm_plan_time_node_window(unsigned long window, unsigned long walks)
-{
-    node_window = window;
-    node_walks = walks;
-}
-
-/* Turns the nodelines on (see tstate): built from the placements so far, in their
- * order (the same sums as if kept all along). */
-static void node_filter_on(struct tstate *st)
-{
-    st->node_filter = true;
-    for (size_t i = 0; i < st->nlog; i++) {
-        const struct placed *x = &st->log[i];
-        for (int64_t j = x->first / st->cpn; j <= (x->first + x->k - 1) / st->cpn; j++)
-            socm_nodeline_add(&st->nodeline[j], x->s, x->e,
-                              x->m * (double)cores_on_node(st, x->first, x->k, j) / (double)x->k,
-                              (double)cores_on_node(st, x->first, x->k, j));
-    }
-    free(st->log);
-    st->log = NULL;
-    st->nlog = st->caplog = 0;
-}
-
-/* One more insertion search: at the end of each window of them, the nodelines are
- * turned on where the searches walk many intervals, and off for good where, on,
- * their searches look at more than NODE_FIT_COST steps for each interval a search
- * walked without them (a step of theirs is a look at contiguous figures; an
- * interval walked costs a core's list and memory questions: on universe they look
- * at 15–150 steps a search for 5 intervals walked, and pay; on the default
- * clusters' batch plans 600–1,100 for 9, and do not). Plans are the same either
- * way. */
-#define NODE_FIT_COST 48
-static void probe_step(struct tstate *st)
-{
-    struct walk_probe *pr = st->probe;
-    if (pr->retired || ++pr->searches != node_window)
-        return;
-    if (!st->node_filter) {
-        if (pr->walks >= node_window * node_walks) {
-            pr->rate = (double)pr->walks / (double)pr->searches;
-            node_filter_on(st);
-        }
-    } else if ((double)pr->fits > NODE_FIT_COST * pr->rate * (double)pr->searches) {
-        st->node_filter = false;
-        pr->retired = true;
-        for (int64_t j = 0; j < st->nnodes; j++)
-            socm_nodeline_free(&st->nodeline[j]);
-    }
-    pr->searches = pr->walks = pr->fits = 0;
-}
-
 static bool try_insert(struct tstate *st, struct pick *p, int64_t pos)
 {
     bool split = is_split(st, pos, p->k);
@@ -571,15 +446,17 @@ static bool try_insert(struct tstate *st, struct pick *p, int64_t pos)
     double limit = may_tie ? nextafter(p->start, INFINITY) : p->start;
     double from = p->est;
     int64_t j = pos / st->cpn;
-    if (st->node_filter && p->w > 0 && j == (pos + p->k - 1) / st->cpn) { /* a slot inside one node */
-        from = node_start(st, j, p->k, p->w, memory_room(st, pos, p->k, p->m, j, true), p->est, limit);
+    if (st->nodes->on && p->w > 0 && j == (pos + p->k - 1) / st->cpn) { /* a slot inside one node */
+        /* No slot of the node starts before its cores and memory are free together. */
+        from = socm_time_nodes_start(st->nodes, st->epoch, j, p->k, p->w,
+                                     memory_room(st, pos, p->k, p->m, j, true), p->est, limit);
         if (from >= limit) {
-            probe_step(st);
+            socm_time_nodes_searched(st->nodes);
             return false;
         }
     }
     double t = slot_start(st, pos, p->k, p->w, p->m, from, limit);
-    probe_step(st);
+    socm_time_nodes_searched(st->nodes);
     if (t < p->start || (may_tie && t == p->start)) {
         p->start = t;
         p->best = pos;
@@ -700,10 +577,9 @@ static int schedule_on(const struct socm_plan_input *in, const int *order, int64
     st.hint = socm_xcalloc((size_t)cores, sizeof *st.hint);
     st.mem = socm_xcalloc((size_t)st.nnodes, sizeof *st.mem);
     st.memo = socm_xcalloc((size_t)st.nnodes, sizeof *st.memo);
-    st.nodeline = socm_xcalloc((size_t)st.nnodes, sizeof *st.nodeline);
-    st.nfirst = socm_xcalloc((size_t)st.nnodes, sizeof *st.nfirst);
-    struct walk_probe probe = {0};
-    st.probe = &probe;
+    struct socm_time_nodes nodes;
+    socm_time_nodes_init(&nodes, cores, st.cpn);
+    st.nodes = &nodes;
     st.node_mem = socm_xcalloc((size_t)st.nnodes, sizeof *st.node_mem);
     st.node_cores = socm_xcalloc((size_t)st.nnodes, sizeof *st.node_cores);
     for (int64_t j = 0; j < st.nnodes; j++) {

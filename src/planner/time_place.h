@@ -17,10 +17,6 @@ int socm_plan_time_place(const struct socm_plan_input *in, const int *order, int
  * whole plan. For a caller that only needs to know that the plan ends after `stop`. */
 int socm_plan_time_place_until(const struct socm_plan_input *in, const int *order, int64_t cores, double stop,
                                struct socm_plan *out, struct socm_error *err);
-/* For tests: the nodelines (time_place.c) are built once a window of `window`
- * insertion searches has walked `walks` intervals a search (8,192 and 4; 1 and 0:
- * at the first search; 0: never). The plans are the same whatever these are. */
-void socm_plan_time_node_window(unsigned long window, unsigned long walks);
 /* The cores of an allocation of `cores` (nodes of `cpn`) that a plan may use: all
  * of them, unless more than the workflows could ever fill (in time.c). */
 int64_t socm_plan_time_usable_cores(const struct socm_plan_input *in, int64_t cores, int64_t cpn);

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "planner/planner_impl.h"
-#include "planner/time_place.h"
+#include "planner/time_nodes.h"
 #include "plan_fixture.h"
 
 #include <math.h>
