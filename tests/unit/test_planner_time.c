@@ -160,7 +160,7 @@ static void test_node_filter_same_plans(void **state)
     fx_seed(0x243f6a8885a308d3ULL);
     static const unsigned long windows[][2] = {{1, 0}, {3, 0}, {20, 0}, {0, 0}};
     int differ = 0;
-    for (int iter = 0; iter < 400; iter++) {
+    for (int iter = 0; iter < 150; iter++) {
         struct fx f = {0};
         random_campaign(&f);
         int64_t all = f.res.nodes * f.res.cores_per_node;
