@@ -80,6 +80,23 @@ static int *rank_order(const struct socm_plan_input *in)
     return v;
 }
 
+/* The cores of an allocation of `cores` that a plan may use: all of them, unless
+ * more than the workflows could ever fill. On one node that is the sum of their
+ * widths; over several nodes, room for each workflow on nodes of its own (so
+ * memory per node constrains no more than on the whole allocation). Plans are made
+ * on that many, so planning costs the same whatever count was requested. */
+int64_t socm_plan_time_usable_cores(const struct socm_plan_input *in, int64_t cores, int64_t cpn)
+{
+    int64_t width = 0, nodes = 0;
+    for (size_t i = 0; i < in->n && width < cores; i++) {
+        int64_t k = in->reqs[i].cpus > 0 ? in->reqs[i].cpus : 1;
+        width += k;
+        nodes += (k + cpn - 1) / cpn + 1;
+    }
+    int64_t use = cores <= cpn ? width : (nodes < cores / cpn ? nodes * cpn : cores);
+    return use < 1 ? 1 : use < cores ? use : cores;
+}
+
 static int order_cb(void *ctx, const struct socm_plan_input *in, const int *order, int64_t cores,
                     struct socm_plan *out, struct socm_error *err)
 {
@@ -134,47 +151,87 @@ struct orders {
      * both orders does not plan them again. */
     int64_t miss_cores[TIME_MISSES];
     double miss_makespan[TIME_MISSES];
+    bool miss_exact[TIME_MISSES]; /* else a plan stopped early: its makespan is more */
     size_t nmiss;
     int64_t asked;
     bool asked_planned; /* a plan on `asked` cores was made: it has no input error */
 };
 
-/* The rank-order plan on `cores` already known to miss (its makespan), or -1. */
-static double known_miss(const struct orders *o, int64_t cores)
+/* The record of the rank-order plan on `cores` known to miss, or -1. */
+static int known_miss(const struct orders *o, int64_t cores)
 {
     for (size_t i = 0; i < o->nmiss; i++)
         if (o->miss_cores[i] == cores)
-            return o->miss_makespan[i];
+            return (int)i;
     return -1;
+}
+
+/* Records that the rank-order plan on `cores` misses (makespan m; exact, or more
+ * than m): over a record of a plan stopped early (record `at`), or as a new one. */
+static void record_miss(struct orders *o, int at, int64_t cores, double m, bool exact)
+{
+    size_t i = at >= 0 && !o->miss_exact[at] ? (size_t)at : o->nmiss;
+    if (i == TIME_MISSES)
+        return;
+    o->miss_cores[i] = cores;
+    o->miss_makespan[i] = m;
+    o->miss_exact[i] = exact;
+    if (i == o->nmiss)
+        o->nmiss++;
+}
+
+/* The level-order plan where the rank order is known to miss (record mi): the
+ * better makespan, as if both were planned. Returns 1 (a plan ending after `stop`)
+ * as try_cores. */
+static int level_after_miss(const struct socm_plan_input *in, const struct orders *o, int mi, int64_t cores,
+                            double stop, struct socm_plan *out, struct socm_error *err)
+{
+    double miss = o->miss_makespan[mi];
+    /* The rank plan's makespan v, if exact and at most `stop`, is the answer
+     * wherever the level plan ends after it (so it is placed until then);
+     * otherwise v > stop, and the answer ends after `stop` just when the level
+     * plan does. */
+    bool exact = o->miss_exact[mi] && miss <= stop;
+    int rc = socm_plan_time_place_until(in, o->level, cores, exact ? miss : stop, out, err);
+    if (rc < 0)
+        return -1;
+    if (rc == 1 && !exact)
+        return 1;
+    if (out->makespan > in->deadline_min && out->makespan >= miss)
+        out->makespan = miss; /* the rank plan's, as it would have been kept */
+    return 0;
 }
 
 /* A plan that misses the deadline is only read for its makespan (the searches'
  * next count); where the rank order is known to miss, `both` plans the level order
- * alone and gives the better makespan. */
+ * alone and gives the better makespan. A caller that needs a plan's makespan only
+ * up to `stop` (> the deadline; INFINITY: always) lets the plans stop once they
+ * end after it: 1 is returned then (a miss; out->makespan, more than `stop`, is
+ * less than the whole plan's), else 0 with what the whole plans give. Plans stop
+ * early only one order a count (a budget of 1), as from 12,000 workflows on. */
 static int try_cores(const struct socm_plan_input *in, struct orders *o, int64_t cores, struct socm_plan *out,
-                     struct socm_error *err, bool both)
+                     struct socm_error *err, bool both, double stop)
 {
-    double miss = o->budget > 1 || !both ? -1 : known_miss(o, cores);
-    if (miss >= 0) {
-        if (socm_plan_time_place(in, o->level, cores, out, err) < 0)
-            return -1;
-        if (out->makespan > in->deadline_min && out->makespan >= miss)
-            out->makespan = miss; /* the rank plan's, as it would have been kept */
-        return 0;
-    }
+    if (o->budget > 1)
+        stop = INFINITY;
+    int mi = o->budget > 1 || !both ? -1 : known_miss(o, cores);
+    /* A record of a plan stopped early is enough if it stopped past `stop`. */
+    if (mi >= 0 && (o->miss_exact[mi] || o->miss_makespan[mi] >= stop))
+        return level_after_miss(in, o, mi, cores, stop, out, err);
     /* Up to the batch budget as in batch (the best of those orders: the secant
      * search reads its makespan); past it only where that came within
      * TIME_REMOTE_GATE of the deadline, and then any plan meeting the deadline
      * will do, so that search stops at the first. */
     size_t first = o->budget < TIME_SEARCH_MAX_PLANS ? o->budget : TIME_SEARCH_MAX_PLANS;
-    if (first > 1 ? socm_plan_time_on(in, cores, first, out, err) < 0
-                  : socm_plan_time_place(in, o->rank, cores, out, err) < 0)
+    int rc = first > 1 ? socm_plan_time_on(in, cores, first, out, err)
+                       : socm_plan_time_place_until(in, o->rank, cores, stop, out, err);
+    if (rc < 0)
         return -1;
-    o->asked_planned |= cores == o->asked;
-    if (o->budget == 1 && out->makespan > in->deadline_min && o->nmiss < TIME_MISSES) {
-        o->miss_cores[o->nmiss] = cores;
-        o->miss_makespan[o->nmiss++] = out->makespan;
-    }
+    o->asked_planned |= cores == o->asked; /* a plan stopped early checked the input all the same */
+    if (o->budget == 1 && out->makespan > in->deadline_min)
+        record_miss(o, mi, cores, out->makespan, rc == 0);
+    if (rc == 1 && !both)
+        return 1;
     if (o->budget > first && out->makespan > in->deadline_min &&
         out->makespan <= in->deadline_min * TIME_REMOTE_GATE) {
         struct socm_plan more = {0};
@@ -184,16 +241,20 @@ static int try_cores(const struct socm_plan_input *in, struct orders *o, int64_t
         *out = more;
     }
     if (out->makespan <= in->deadline_min || !both)
-        return 0;
+        return rc;
+    /* The level order's plan where it ends before the rank order's: placed until
+     * the rank plan's end (where it ends later, the rank plan stays) or `stop`. */
+    bool exact = rc == 0 && out->makespan <= stop;
     struct socm_plan alt = {0};
     struct socm_error e2 = {0};
-    if (socm_plan_time_place(in, o->level, cores, &alt, &e2) == 0 && alt.makespan < out->makespan) {
+    int arc = socm_plan_time_place_until(in, o->level, cores, exact ? out->makespan : stop, &alt, &e2);
+    if (arc == 0 && alt.makespan < out->makespan) {
         socm_plan_free(out);
         *out = alt;
-    } else {
-        socm_plan_free(&alt);
+        return 0;
     }
-    return 0;
+    socm_plan_free(&alt);
+    return rc == 1 || (arc == 1 && !exact) ? 1 : 0;
 }
 
 static double core_hours(const struct socm_plan *p, double deadline)
@@ -216,7 +277,7 @@ static void heft_guard(const struct socm_planner *self, const struct socm_plan_i
         return;
     if (h.cores < best->cores && socm_plan_node_memory_violation(in, &h) < 0) {
         struct socm_plan t = {0};
-        if (try_cores(in, ord, h.cores, &t, &e2, true) == 0 && t.makespan <= in->deadline_min) {
+        if (try_cores(in, ord, h.cores, &t, &e2, true, INFINITY) == 0 && t.makespan <= in->deadline_min) {
             socm_plan_free(&h);
             h = t;
         } else {
@@ -236,6 +297,24 @@ static void heft_guard(const struct socm_planner *self, const struct socm_plan_i
     socm_plan_free(&h);
 }
 
+/* How far smallest_count's climb needs the makespan of a plan on c cores that
+ * misses: on `top` cores not at all (the climb ends there); below, while the next
+ * count depends on it (past that makespan it is min(top, 2c)), but only where both
+ * orders are placed (every count missed with the rank order alone: a count that
+ * meets further up, whose search between would then need the whole makespan and
+ * plan it again, is unlikely). */
+static double count_stop(const struct socm_plan_input *in, int64_t c, int64_t top, bool both)
+{
+    double d = in->deadline_min;
+    if (c >= top)
+        return d;
+    if (!both)
+        return INFINITY;
+    double target = (double)(top < 2 * c ? top : 2 * c);
+    double stop = d * target / ((double)c * 1.002) * (1 + 1e-9);
+    return stop > d ? stop : d;
+}
+
 /* The smallest count in [lo, top] meeting the deadline (-1 if none; its plan in
  * *best), placing by rank order (and, if `both`, the level order too). */
 static int64_t smallest_count(const struct socm_plan_input *in, struct orders *ord, int64_t lo, int64_t top,
@@ -243,6 +322,7 @@ static int64_t smallest_count(const struct socm_plan_input *in, struct orders *o
 {
     int64_t cmin = -1, hi = top;
     double m_miss = 0; /* makespan at lo − 1 (0: none) */
+    bool m_more = false; /* that plan stopped early: its makespan is more than m_miss */
     /* Up from the lower bound, then a safeguarded secant search. A plan that
      * misses the deadline tells how far to go: its makespan shrinks about as
      * 1/cores while work dominates, so the next count is cores × makespan ÷
@@ -251,17 +331,18 @@ static int64_t smallest_count(const struct socm_plan_input *in, struct orders *o
     for (int64_t c = lo;;) {
         struct socm_plan tmp = {0};
         struct socm_error e2 = {0};
-        int rc = try_cores(in, ord, c, &tmp, &e2, both);
+        int rc = try_cores(in, ord, c, &tmp, &e2, both, count_stop(in, c, top, both));
         if (rc == 0 && tmp.makespan <= in->deadline_min) {
             *best = tmp;
             cmin = c;
             hi = c - 1;
             break;
         }
-        double m = rc == 0 ? tmp.makespan : 0;
+        double m = rc >= 0 ? tmp.makespan : 0;
         socm_plan_free(&tmp);
         lo = c + 1;
         m_miss = m;
+        m_more = rc == 1;
         if (c == top)
             break;
         int64_t next = c + (c + 7) / 8;
@@ -279,6 +360,13 @@ static int64_t smallest_count(const struct socm_plan_input *in, struct orders *o
      * still shrinks geometrically); bisection when the miss had no plan. It
      * stops, from 1,024 cores on, when fewer than 1/512 of the cores are left to
      * try (their plans cost more than the ≤ 0.2 % of cores they could save). */
+    if (m_more && cmin >= 0 && lo <= hi && (cmin < 1024 || (hi - lo + 1) * 512 > cmin)) {
+        /* The secant needs the whole makespan of the plan that stopped early. */
+        struct socm_plan tmp = {0};
+        struct socm_error e2 = {0};
+        m_miss = try_cores(in, ord, lo - 1, &tmp, &e2, both, INFINITY) == 0 ? tmp.makespan : 0;
+        socm_plan_free(&tmp);
+    }
     while (cmin >= 0 && lo <= hi && (cmin < 1024 || (hi - lo + 1) * 512 > cmin)) {
         int64_t mid = lo + (hi - lo) / 2;
         if (m_miss > in->deadline_min && best->makespan < m_miss) {
@@ -287,9 +375,12 @@ static int64_t smallest_count(const struct socm_plan_input *in, struct orders *o
             int64_t g = (int64_t)ceil(guess), pad = (hi - lo) / 8;
             mid = g < lo + pad ? lo + pad : g > hi - pad ? hi - pad : g;
         }
+        /* A miss that ends the search is not read for its makespan. */
+        int64_t left = hi - mid;
+        double stop = left < 1 || (cmin >= 1024 && left * 512 <= cmin) ? in->deadline_min : INFINITY;
         struct socm_plan tmp = {0};
         struct socm_error e2 = {0};
-        if (try_cores(in, ord, mid, &tmp, &e2, both) == 0 && tmp.makespan <= in->deadline_min) {
+        if (try_cores(in, ord, mid, &tmp, &e2, both, stop) == 0 && tmp.makespan <= in->deadline_min) {
             socm_plan_free(best);
             *best = tmp;
             cmin = mid;
@@ -322,7 +413,7 @@ static void deeper(const struct socm_plan_input *in, struct orders *ord, int64_t
     while (*cmin - step >= lo && *cmin - step >= 1) {
         struct socm_plan tmp = {0};
         struct socm_error e2 = {0};
-        if (try_cores(in, ord, *cmin - step, &tmp, &e2, false) < 0 || tmp.makespan > in->deadline_min) {
+        if (try_cores(in, ord, *cmin - step, &tmp, &e2, false, INFINITY) < 0 || tmp.makespan > in->deadline_min) {
             socm_plan_free(&tmp);
             break;
         }
@@ -375,7 +466,8 @@ static int time_plan(const struct socm_planner *self, const struct socm_plan_inp
         struct socm_plan fewer = {0}, probe = {0};
         struct socm_error e2 = {0};
         /* One count less first: where even that misses, the search stops there. */
-        bool worth = try_cores(in, &ord, cmin - 1, &probe, &e2, false) == 0 && probe.makespan <= in->deadline_min;
+        bool worth = try_cores(in, &ord, cmin - 1, &probe, &e2, false, INFINITY) == 0 &&
+                     probe.makespan <= in->deadline_min;
         socm_plan_free(&probe);
         if (worth && smallest_count(in, &ord, lo, cmin - 1, false, &fewer) >= 0) {
             socm_plan_free(&best);
@@ -428,7 +520,7 @@ static int time_plan(const struct socm_planner *self, const struct socm_plan_inp
             break;
         struct socm_plan tmp = {0};
         struct socm_error e2 = {0};
-        if (try_cores(in, &ord, c, &tmp, &e2, false) < 0)
+        if (try_cores(in, &ord, c, &tmp, &e2, false, INFINITY) < 0)
             continue;
         int q = socm_plan_qos_first_fit(in->resource, socm_plan_pilot_walltime(tmp.makespan, in->deadline_min), c);
         double ch = core_hours(&tmp, in->deadline_min);

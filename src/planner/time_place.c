@@ -18,41 +18,35 @@
  *   A workflow with zero walltime holds no core time (it is placed where it could
  *   start, but later workflows may cover that instant).
  *
- * Data structures: per core the busy intervals sorted by time (binary search), with
+ * Data structures: per core the busy intervals sorted by time (corebusy.h), with
  * per idle gap a floor of the memory in use on its node then (a gap whose floor
  * leaves no room is stepped over unvisited), per node a memory step function with
  * min/max trees (memline.c: the earliest start at which memory fits skips runs of
  * steps) and the answers it gave the workflow being placed (its tries on the node's
- * slots ask about the same stretches of time again); a slot is abandoned as soon as it cannot start before the best slot
- * found, and the search stops at a slot that starts at the earliest possible time. */
+ * slots ask about the same stretches of time again), and per node its memory and
+ * cores in use together (time_nodes.c: an insertion try on a slot inside one node
+ * starts no earlier than the node has the workflow's cores and memory free
+ * together, found once per node and workflow, and is skipped if that is too late);
+ * a slot is abandoned as soon as it cannot start before the best slot found, and
+ * the search stops at a slot that starts at the earliest possible time. A plan may
+ * stop early once it ends past a given time (socm_plan_time_place_until). */
 #include "planner/time_place.h"
 
+#include "planner/corebusy.h"
 #include "planner/memline.h"
+#include "planner/time_nodes.h"
 #include "planner/slotidx.h"
 #include "util/str.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-
-struct ivl {
-    double s, e;
-};
-
-struct corebusy {
-    struct ivl *v;
-    /* gmin[i]: at most the memory in use on the core's node at every time of the
-     * idle gap before v[i] (from v[i − 1].e, or 0, to v[i].s). Memory in use only
-     * grows while a plan is made, so the figure stays true; a gap whose figure is
-     * above a workflow's room cannot hold it (slot_start skips it unvisited). */
-    double *gmin;
-    size_t n, cap;
-};
 
 struct tstate {
     const struct socm_plan_input *in;
     int64_t cores, cpn, nnodes;
-    struct corebusy *busy;      /* per core */
+    struct socm_corebusy *busy;      /* per core */
     double *last_end;           /* per core: end of its last interval (0 if none) */
     struct socm_memline *mem;   /* per node */
     double min_wall;            /* the shortest positive walltime */
@@ -84,6 +78,8 @@ struct tstate {
      * again); stale once `epoch` moves on. */
     struct socm_memline_memo *memo;
     unsigned long epoch;
+    /* Per node, its memory and cores in use together (time_nodes.c). */
+    struct socm_time_nodes *nodes;
 };
 
 
@@ -106,82 +102,6 @@ static size_t width_index(const struct tstate *st, int64_t k)
             hi = mid;
     }
     return SIZE_MAX;
-}
-
-/* The first interval in [lo, hi) of b that ends after t, knowing that those before lo
- * end by t and those from hi on end after it (intervals are disjoint and sorted, so
- * ends are sorted too). */
-static size_t search_ending_after(const struct corebusy *b, double t, size_t lo, size_t hi)
-{
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (b->v[mid].e > t)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return lo;
-}
-
-/* First interval of core c that ends after t. */
-static size_t first_ending_after(const struct corebusy *b, double t)
-{
-    /* Searches from a workflow's earliest start (mostly 0 in a flat campaign) end
-     * at the first interval: no binary search through the whole list. */
-    if (b->n == 0 || b->v[0].e > t)
-        return 0;
-    return search_ending_after(b, t, 1, b->n);
-}
-
-/* first_ending_after(b, t) knowing that every interval before `from` ends by t:
- * galloping from there. */
-static size_t first_ending_after_from(const struct corebusy *b, double t, size_t from)
-{
-    size_t lo = from, step = 1, hi;
-    for (;;) {
-        hi = lo + step;
-        if (hi >= b->n) {
-            hi = b->n;
-            break;
-        }
-        if (b->v[hi - 1].e > t)
-            break;
-        lo = hi;
-        step *= 2;
-    }
-    return search_ending_after(b, t, lo, hi);
-}
-
-static void busy_add(struct corebusy *b, double s, double e)
-{
-    size_t at = first_ending_after(b, s);
-    /* Glue to a neighbour that touches: keeps the lists short for chains. */
-    if (at > 0 && b->v[at - 1].e == s && (at == b->n || b->v[at].s >= e)) {
-        b->v[at - 1].e = e;
-        if (at < b->n && b->v[at].s == e) {
-            b->v[at - 1].e = b->v[at].e;
-            memmove(b->v + at, b->v + at + 1, (b->n - at - 1) * sizeof *b->v);
-            memmove(b->gmin + at, b->gmin + at + 1, (b->n - at - 1) * sizeof *b->gmin);
-            b->n--;
-        }
-        return;
-    }
-    if (at < b->n && b->v[at].s == e) {
-        b->v[at].s = s;
-        return;
-    }
-    if (b->n == b->cap) {
-        b->cap = b->cap ? 2 * b->cap : 4;
-        b->v = socm_xrealloc(b->v, b->cap * sizeof *b->v);
-        b->gmin = socm_xrealloc(b->gmin, b->cap * sizeof *b->gmin);
-    }
-    memmove(b->v + at + 1, b->v + at, (b->n - at) * sizeof *b->v);
-    memmove(b->gmin + at + 1, b->gmin + at, (b->n - at) * sizeof *b->gmin);
-    b->v[at] = (struct ivl){s, e};
-    /* Both gaps beside the new interval lie inside the old gap: its figure holds
-     * for them (a new gap after the last interval: 0, until place() sets it). */
-    b->gmin[at] = at < b->n ? b->gmin[at + 1] : 0;
-    b->n++;
 }
 
 /* Cores of slot [first, first + k) that lie on node j. */
@@ -292,21 +212,21 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
         for (int64_t c = first; c < first + k; c = st->run_end[c], r++) {
             if (t >= st->last_end[c])
                 continue;
-            const struct corebusy *b = &st->busy[c];
+            const struct socm_corebusy *b = &st->busy[c];
             double room = NAN; /* of c's node, once a gap is long enough */
             /* Walk this core's intervals until a gap of w fits: each jump only
              * skips times at which the core is busy, or a gap whose memory in use
              * is above the room all along. */
             size_t i;
             if (r < TIME_CURSORS && cur.known_core & 1u << r) {
-                i = first_ending_after_from(b, t, cur.core[r]);
+                i = socm_corebusy_first_ending_after_from(b, t, cur.core[r]);
             } else {
                 /* From where the last search of this core started, if that is not
                  * past t: searches of a core mostly start at nearby times, and the
                  * list may be far from the cache. */
                 size_t h = st->hint[c];
-                i = h <= b->n && (h == 0 || b->v[h - 1].e <= t) ? first_ending_after_from(b, t, h)
-                                                                : first_ending_after(b, t);
+                i = h <= b->n && (h == 0 || b->v[h - 1].e <= t) ? socm_corebusy_first_ending_after_from(b, t, h)
+                                                                : socm_corebusy_first_ending_after(b, t);
                 st->hint[c] = i;
             }
             for (; i < b->n; i++) {
@@ -324,6 +244,7 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
                 if (fits)
                     break;
                 t = b->v[i].e;
+                st->nodes->walks++;
                 moved = true;
                 if (t >= limit)
                     return INFINITY;
@@ -344,36 +265,6 @@ static double slot_start(const struct tstate *st, int64_t first, int64_t k, doub
         }
         return t;
     }
-}
-
-static bool busy_equal(const struct corebusy *a, const struct corebusy *b)
-{
-    return a->n == b->n && memcmp(a->v, b->v, a->n * sizeof *a->v) == 0;
-}
-
-static void mintree_set(double *t, int64_t size, int64_t c, double v)
-{
-    int64_t i = size + c;
-    t[i] = v;
-    for (i /= 2; i >= 1; i /= 2)
-        t[i] = t[2 * i] < t[2 * i + 1] ? t[2 * i] : t[2 * i + 1];
-}
-
-/* Smallest leaf in [lo, hi). */
-static double mintree_min(const double *t, int64_t size, int64_t lo, int64_t hi)
-{
-    double m = INFINITY;
-    for (lo += size, hi += size; lo < hi; lo /= 2, hi /= 2) {
-        if (lo & 1) {
-            m = t[lo] < m ? t[lo] : m;
-            lo++;
-        }
-        if (hi & 1) {
-            hi--;
-            m = t[hi] < m ? t[hi] : m;
-        }
-    }
-    return m;
 }
 
 /* Core x (> 0) now has (or not) the same intervals as core x − 1: the run of
@@ -401,8 +292,8 @@ static void gaps_update(struct tstate *st, int64_t first, int64_t k, double s, d
         int64_t j = c / st->cpn, node_end = (j + 1) * st->cpn;
         next = st->run_end[c] < first + k ? st->run_end[c] : first + k;
         next = next < node_end ? next : node_end;
-        const struct corebusy *b = &st->busy[c];
-        size_t i = first_ending_after(b, s);
+        const struct socm_corebusy *b = &st->busy[c];
+        size_t i = socm_corebusy_first_ending_after(b, s);
         for (size_t g = i; g <= i + 1 && g < b->n; g++) {
             double a = g > 0 ? b->v[g - 1].e : 0, z = b->v[g].s;
             if (g == i ? z != s : a != e) /* a gap that was there before: its figure holds */
@@ -418,7 +309,7 @@ static void gaps_update(struct tstate *st, int64_t first, int64_t k, double s, d
 static void place(struct tstate *st, int64_t first, int64_t k, double s, double e, double m)
 {
     for (int64_t c = first; c < first + k; c++) {
-        busy_add(&st->busy[c], s, e);
+        socm_corebusy_add(&st->busy[c], s, e);
         if (e > st->last_end[c])
             st->last_end[c] = e;
     }
@@ -426,12 +317,14 @@ static void place(struct tstate *st, int64_t first, int64_t k, double s, double 
      * different (the same interval, disjoint from both, was added to each); at the
      * two edges the lists are compared. */
     if (first > 0)
-        same_prev_set(st, first, busy_equal(&st->busy[first - 1], &st->busy[first]));
+        same_prev_set(st, first, socm_corebusy_equal(&st->busy[first - 1], &st->busy[first]));
     if (first + k < st->cores)
-        same_prev_set(st, first + k, busy_equal(&st->busy[first + k - 1], &st->busy[first + k]));
+        same_prev_set(st, first + k, socm_corebusy_equal(&st->busy[first + k - 1], &st->busy[first + k]));
     int64_t j0 = first / st->cpn, j1 = (first + k - 1) / st->cpn;
-    for (int64_t j = j0; j <= j1; j++)
+    for (int64_t j = j0; j <= j1; j++) {
         socm_memline_add(&st->mem[j], s, e, m * (double)cores_on_node(st, first, k, j) / (double)k);
+    }
+    socm_time_nodes_place(st->nodes, first, k, s, e, m);
     gaps_update(st, first, k, s, e);
     for (int64_t c = first; c < first + k; c++) { /* intervals that touch are glued */
         double rs, g;
@@ -439,23 +332,23 @@ static void place(struct tstate *st, int64_t first, int64_t k, double s, double 
             rs = st->run_start[st->tsize + c - 1];
             g = st->gap_len[st->tsize + c - 1];
         } else {
-            const struct corebusy *b = &st->busy[c];
+            const struct socm_corebusy *b = &st->busy[c];
             rs = b->v[b->n - 1].s;
             g = b->v[0].s;
             for (size_t i = 1; i < b->n; i++)
                 if (b->v[i].s - b->v[i - 1].e > g)
                     g = b->v[i].s - b->v[i - 1].e;
         }
-        mintree_set(st->run_start, st->tsize, c, rs);
-        mintree_set(st->gap_len, st->tsize, c, g);
+        socm_mintree_set(st->run_start, st->tsize, c, rs);
+        socm_mintree_set(st->gap_len, st->tsize, c, g);
     }
     for (size_t i = 0; i < st->nw; i++) {
         int64_t kw = st->widths[i];
         socm_slotidx_raise(&st->last_ix[i], first, k, e);
         int64_t s1 = (first + k - 1) / kw < st->gap_ix[i].nslots ? (first + k - 1) / kw : st->gap_ix[i].nslots - 1;
         for (int64_t sl = first / kw; sl <= s1; sl++) {
-            socm_slotidx_set(&st->gap_ix[i], sl, mintree_min(st->run_start, st->tsize, sl * kw, sl * kw + kw));
-            socm_slotidx_set(&st->gaplen_ix[i], sl, mintree_min(st->gap_len, st->tsize, sl * kw, sl * kw + kw));
+            socm_slotidx_set(&st->gap_ix[i], sl, socm_mintree_min(st->run_start, st->tsize, sl * kw, sl * kw + kw));
+            socm_slotidx_set(&st->gaplen_ix[i], sl, socm_mintree_min(st->gap_len, st->tsize, sl * kw, sl * kw + kw));
         }
     }
 }
@@ -490,7 +383,7 @@ static bool memory_fits(const struct tstate *st, int64_t k, double m, double *ro
 static void tstate_free(struct tstate *st)
 {
     for (int64_t c = 0; c < st->cores; c++)
-        free(st->busy[c].v), free(st->busy[c].gmin);
+        socm_corebusy_free(&st->busy[c]);
     for (int64_t j = 0; j < st->nnodes; j++)
         socm_memline_free(&st->mem[j]);
     free(st->busy);
@@ -515,6 +408,7 @@ static void tstate_free(struct tstate *st)
     for (int64_t j = 0; j < st->nnodes; j++)
         socm_memline_memo_free(&st->memo[j]);
     free(st->memo);
+    socm_time_nodes_free(st->nodes);
 }
 
 /* The search state of one workflow: the best slot so far. */
@@ -543,14 +437,26 @@ static void try_after(const struct tstate *st, struct pick *p, int64_t pos, doub
 }
 
 /* Insertion into idle gaps from est on; returns true when nothing can beat it. */
-static bool try_insert(const struct tstate *st, struct pick *p, int64_t pos)
+static bool try_insert(struct tstate *st, struct pick *p, int64_t pos)
 {
     bool split = is_split(st, pos, p->k);
     /* Equal starts: the first slot wins, but one inside a node beats one split
      * across two. */
     bool may_tie = p->split && !split && p->best >= 0;
     double limit = may_tie ? nextafter(p->start, INFINITY) : p->start;
-    double t = slot_start(st, pos, p->k, p->w, p->m, p->est, limit);
+    double from = p->est;
+    int64_t j = pos / st->cpn;
+    if (st->nodes->on && p->w > 0 && j == (pos + p->k - 1) / st->cpn) { /* a slot inside one node */
+        /* No slot of the node starts before its cores and memory are free together. */
+        from = socm_time_nodes_start(st->nodes, st->epoch, j, p->k, p->w,
+                                     memory_room(st, pos, p->k, p->m, j, true), p->est, limit);
+        if (from >= limit) {
+            socm_time_nodes_searched(st->nodes);
+            return false;
+        }
+    }
+    double t = slot_start(st, pos, p->k, p->w, p->m, from, limit);
+    socm_time_nodes_searched(st->nodes);
     if (t < p->start || (may_tie && t == p->start)) {
         p->start = t;
         p->best = pos;
@@ -617,45 +523,51 @@ static int64_t best_slot(struct tstate *st, const struct socm_req *r, double est
     return p.best;
 }
 
-/* The cores of an allocation of `cores` that a plan may use: all of them, unless
- * more than the workflows could ever fill. On one node that is the sum of their
- * widths; over several nodes, room for each workflow on nodes of its own (so
- * memory per node constrains no more than on the whole allocation). Plans are made
- * on that many, so planning costs the same whatever count was requested. */
-int64_t socm_plan_time_usable_cores(const struct socm_plan_input *in, int64_t cores, int64_t cpn)
-{
-    int64_t width = 0, nodes = 0;
-    for (size_t i = 0; i < in->n && width < cores; i++) {
-        int64_t k = in->reqs[i].cpus > 0 ? in->reqs[i].cpus : 1;
-        width += k;
-        nodes += (k + cpn - 1) / cpn + 1;
-    }
-    int64_t use = cores <= cpn ? width : (nodes < cores / cpn ? nodes * cpn : cores);
-    return use < 1 ? 1 : use < cores ? use : cores;
-}
-
 static int schedule_on(const struct socm_plan_input *in, const int *order, int64_t cores, int64_t alloc,
-                       struct socm_plan *out, struct socm_error *err);
+                       double stop, struct socm_plan *out, struct socm_error *err);
 
 /* Places the workflows in `order` (predecessors first) on an allocation of `cores`
  * cores, using the first socm_plan_time_usable_cores() of them. */
 int socm_plan_time_place(const struct socm_plan_input *in, const int *order, int64_t cores, struct socm_plan *out,
                          struct socm_error *err)
 {
+    return socm_plan_time_place_until(in, order, cores, INFINITY, out, err);
+}
+
+int socm_plan_time_place_until(const struct socm_plan_input *in, const int *order, int64_t cores, double stop,
+                               struct socm_plan *out, struct socm_error *err)
+{
     memset(out, 0, sizeof *out);
     if (cores < 1 || in->resource->cores_per_node < 1)
         return socm_error_set(err, SOCM_E_INPUT, "cannot plan on %lld cores", (long long)cores);
-    if (schedule_on(in, order, socm_plan_time_usable_cores(in, cores, in->resource->cores_per_node), cores, out,
-                    err) < 0)
+    int rc = schedule_on(in, order, socm_plan_time_usable_cores(in, cores, in->resource->cores_per_node), cores,
+                         stop, out, err);
+    if (rc < 0)
         return -1;
     out->cores = cores;
+    return rc;
+}
+
+/* Whether the allocation can hold workflow r at all (its cores, its memory on
+ * some slot); if not, the error says why. */
+static int check_fits(const struct tstate *st, const struct socm_req *r, const char *name, struct socm_error *err)
+{
+    double room;
+    if (r->cpus > st->cores)
+        return socm_error_set(err, SOCM_E_INPUT, "workflow %s needs %lld cores; the allocation has %lld cores", name,
+                              (long long)r->cpus, (long long)st->cores);
+    if (!memory_fits(st, r->cpus, r->memory_mb, &room))
+        return socm_error_set(err, SOCM_E_INPUT,
+                              "workflow %s needs %g MB of memory; the allocation of %lld cores has %g MB "
+                              "per node (%lld cores per node)",
+                              name, r->memory_mb, (long long)st->cores, room, (long long)st->cpn);
     return 0;
 }
 
 /* socm_plan_time_place on the first `cores` cores of an allocation of `alloc`, whose
  * nodes (and so their memory) have the allocation's sizes. */
 static int schedule_on(const struct socm_plan_input *in, const int *order, int64_t cores, int64_t alloc,
-                       struct socm_plan *out, struct socm_error *err)
+                       double stop, struct socm_plan *out, struct socm_error *err)
 {
     size_t n = in->n;
     struct tstate st = {.in = in, .cores = cores, .cpn = in->resource->cores_per_node};
@@ -665,6 +577,9 @@ static int schedule_on(const struct socm_plan_input *in, const int *order, int64
     st.hint = socm_xcalloc((size_t)cores, sizeof *st.hint);
     st.mem = socm_xcalloc((size_t)st.nnodes, sizeof *st.mem);
     st.memo = socm_xcalloc((size_t)st.nnodes, sizeof *st.memo);
+    struct socm_time_nodes nodes;
+    socm_time_nodes_init(&nodes, cores, st.cpn);
+    st.nodes = &nodes;
     st.node_mem = socm_xcalloc((size_t)st.nnodes, sizeof *st.node_mem);
     st.node_cores = socm_xcalloc((size_t)st.nnodes, sizeof *st.node_cores);
     for (int64_t j = 0; j < st.nnodes; j++) {
@@ -703,28 +618,21 @@ static int schedule_on(const struct socm_plan_input *in, const int *order, int64
     struct socm_plan_entry *e = socm_xcalloc(n ? n : 1, sizeof *e);
     double makespan = 0;
     int rc = 0;
+    bool stopped = false; /* the makespan has passed `stop` */
     for (size_t idx = 0; idx < n; idx++) {
         int w = order[idx];
         const struct socm_req *r = &in->reqs[w];
         int64_t k = r->cpus;
-        double est = 0, room;
+        const char *name = in->names ? in->names[w] : "?";
+        if ((rc = check_fits(&st, r, name, err)) < 0)
+            break;
+        if (stopped) /* placing has stopped: the input is still checked */
+            continue;
+        double est = 0;
         const struct socm_intv *p = &in->dag->pred[w];
         for (size_t j = 0; j < p->n; j++)
             if (e[p->v[j]].end > est)
                 est = e[p->v[j]].end;
-        const char *name = in->names ? in->names[w] : "?";
-        if (k > cores) {
-            rc = socm_error_set(err, SOCM_E_INPUT, "workflow %s needs %lld cores; the allocation has %lld cores",
-                                name, (long long)k, (long long)cores);
-            break;
-        }
-        if (!memory_fits(&st, k, r->memory_mb, &room)) {
-            rc = socm_error_set(err, SOCM_E_INPUT,
-                                "workflow %s needs %g MB of memory; the allocation of %lld cores has %g MB "
-                                "per node (%lld cores per node)",
-                                name, r->memory_mb, (long long)cores, room, (long long)st.cpn);
-            break;
-        }
         double best_start;
         int64_t best = best_slot(&st, r, est, &best_start);
         if (best < 0) { /* cannot happen once memory_fits(): kept as a guard */
@@ -739,6 +647,7 @@ static int schedule_on(const struct socm_plan_input *in, const int *order, int64
                                         .memory_mb = r->memory_mb, .start = best_start, .end = end};
         if (end > makespan)
             makespan = end;
+        stopped = makespan > stop; /* the rest is placed no more */
     }
     tstate_free(&st);
     if (rc < 0) {
@@ -749,5 +658,5 @@ static int schedule_on(const struct socm_plan_input *in, const int *order, int64
     out->n = n;
     out->cores = cores;
     out->makespan = makespan;
-    return 0;
+    return stopped ? 1 : 0;
 }

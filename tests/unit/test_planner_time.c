@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "planner/planner_impl.h"
+#include "planner/time_nodes.h"
 #include "plan_fixture.h"
 
 #include <math.h>
@@ -147,6 +148,50 @@ static void test_property(void **state)
         fx_free(&f);
     }
     assert_true(compared > 500);
+}
+
+/* The nodelines (a node's memory and cores together, which let insertion tries
+ * skip nodes) change no plan, whether kept from the first search, built from the
+ * placements so far part way through (workflows over several nodes among them),
+ * or never. */
+static void test_node_filter_same_plans(void **state)
+{
+    (void)state;
+    fx_seed(0x243f6a8885a308d3ULL);
+    static const unsigned long windows[][2] = {{1, 0}, {3, 0}, {20, 0}, {0, 0}};
+    int differ = 0;
+    for (int iter = 0; iter < 150; iter++) {
+        struct fx f = {0};
+        random_campaign(&f);
+        int64_t all = f.res.nodes * f.res.cores_per_node;
+        const struct socm_plan_input *in = fx_input(&f, SOCM_SCHEMA_BATCH, all, 1e9);
+        struct socm_plan ref = {0};
+        struct socm_error err = {0};
+        socm_plan_time_node_window(0, 0);
+        if (socm_plan_time_on(in, all, 1, &ref, &err) != 0)
+            fail_msg("iteration %d: %s", iter, err.msg);
+        for (size_t w = 0; w < sizeof windows / sizeof *windows; w++) {
+            struct socm_plan p = {0};
+            socm_plan_time_node_window(windows[w][0], windows[w][1]);
+            if (socm_plan_time_on(in, all, 1, &p, &err) != 0)
+                fail_msg("iteration %d: %s", iter, err.msg);
+            assert_int_equal(p.n, ref.n);
+            for (size_t i = 0; i < p.n; i++) {
+                const struct socm_plan_entry *a = &p.entries[i], *b = &ref.entries[i];
+                if (a->core_first != b->core_first || a->start != b->start || a->end != b->end)
+                    fail_msg("iteration %d, window %lu: W%zu at core %lld, %g–%g; without the nodelines at core "
+                             "%lld, %g–%g",
+                             iter, windows[w][0], i + 1, (long long)a->core_first, a->start, a->end,
+                             (long long)b->core_first, b->start, b->end);
+            }
+            differ += p.makespan != ref.makespan;
+            socm_plan_free(&p);
+        }
+        socm_plan_free(&ref);
+        fx_free(&f);
+    }
+    socm_plan_time_node_window(8192, 4);
+    assert_int_equal(differ, 0);
 }
 
 /* A short workflow fills the gap before a long one (insertion), where heft-socm
@@ -452,6 +497,7 @@ int main(void)
         cmocka_unit_test(test_errors),          cmocka_unit_test(test_window_bound),
         cmocka_unit_test(test_deadline_refusals), cmocka_unit_test(test_energetic_bound),
         cmocka_unit_test(test_search_never_worse), cmocka_unit_test(test_search_beats_longest_first),
+        cmocka_unit_test(test_node_filter_same_plans),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
