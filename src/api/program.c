@@ -413,7 +413,13 @@ static int program_exec_locked(struct program *p, const struct socm_run_opts *o,
             if (s && !strcmp(s, "done"))
                 p->c[i].state = P_DONE;
             else if (s && !strcmp(s, "failed")) {
-                /* A failed campaign starts afresh; its old run is kept aside. */
+                /* A failed campaign starts afresh; its old run is kept aside, inside
+                 * the program's directory: a symbolic link at STATE/campaigns is
+                 * refused (exit 3) before the rename, which would follow it. */
+                if (socm_dirfd_mkdirs(p->sd.fd, p->state_dir, "campaigns", 0700, err) < 0) {
+                    json_decref(states);
+                    return -1;
+                }
                 char *sd = socm_asprintf("campaigns/%s", p->c[i].name);
                 char *old = socm_asprintf("%s.failed-%ld", sd, (long)time(NULL));
                 if (renameat(p->sd.fd, sd, p->sd.fd, old) < 0 && errno != ENOENT)

@@ -7,6 +7,7 @@
 # journal lines that name no campaign a program can have, and does not wait on a
 # program file that is a FIFO; run --json of a program whose file is gone by the end
 # of the run prints the program's document.
+# A resume whose STATE/campaigns is a symbolic link renames nothing where it points.
 set -u
 . "$(dirname "$0")/lib.sh"
 cd "$tmp" || exit 1
@@ -167,6 +168,22 @@ for at in campaigns/preprocess campaigns; do
     [ -z "$(ls -A elsewhere)" ] || fail "link at $at: state written through it: $(ls -A elsewhere)"
     [ -e ran.txt ] && fail "link at $at: a workflow ran"
 done
+
+# resume of a program whose STATE/campaigns became a symbolic link: refused with exit 3
+# before anything is renamed where it points (the failed campaign's old run is moved
+# aside only inside the program's own directory)
+rm -rf rl rlout fixed ran.txt && mkdir rlout && chmod 700 rlout
+"$SOCM_BIN" run prog.toml --state-dir rl -q >out 2>err
+[ $? = 1 ] || fail "resume through a link: the first run did not fail ($(cat err))"
+mv rl/campaigns/* rlout/ && rmdir rl/campaigns && ln -s "$tmp/rlout" rl/campaigns
+before=$(ls -A rlout | tr '\n' ' ')
+touch fixed
+"$SOCM_BIN" resume rl -q >out 2>err
+rc=$?
+rm -f fixed
+[ $rc = 3 ] || fail "resume, STATE/campaigns a link: exit $rc, want 3 ($(cat err))"
+[ "$(ls -A rlout | tr '\n' ' ')" = "$before" ] ||
+    fail "resume, STATE/campaigns a link: renamed where it points: $before -> $(ls -A rlout | tr '\n' ' ')"
 
 printf "[[campaign_set]]\nname = \"a\"\nfile = \"preprocess.toml\"\n" >dry.toml
 "$SOCM_BIN" run dry.toml --dry-run >out 2>&1
