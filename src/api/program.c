@@ -21,6 +21,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -399,6 +400,31 @@ static int reap_one(struct program *p, const struct socm_run_opts *o, size_t *ru
     return 0;
 }
 
+/* Moves STATE/campaigns/NAME aside as NAME.failed-TIME (NAME.failed-TIME.K when a
+ * resume in the same second already used that name: never over an earlier run).
+ * Nothing to move is fine; a rename the system refuses stops the resume (exit 3)
+ * rather than start the campaign again on top of its old run. */
+static int set_aside(struct program *p, const char *name, struct socm_error *err)
+{
+    char *sd = socm_asprintf("campaigns/%s", name);
+    long t = (long)time(NULL);
+    int rc = 0;
+    for (int k = 0;; k++) {
+        char *old = k ? socm_asprintf("%s.failed-%ld.%d", sd, t, k)
+                      : socm_asprintf("%s.failed-%ld", sd, t);
+        int r = renameat2(p->sd.fd, sd, p->sd.fd, old, RENAME_NOREPLACE);
+        free(old);
+        if (r == 0 || errno == ENOENT)
+            break;
+        if (errno != EEXIST || k >= 1000) {
+            rc = socm_error_errno(err, "cannot move %s/%s aside", p->state_dir, sd);
+            break;
+        }
+    }
+    free(sd);
+    return rc;
+}
+
 static int program_exec_locked(struct program *p, const struct socm_run_opts *o, bool resume,
                                struct socm_error *err)
 {
@@ -420,12 +446,10 @@ static int program_exec_locked(struct program *p, const struct socm_run_opts *o,
                     json_decref(states);
                     return -1;
                 }
-                char *sd = socm_asprintf("campaigns/%s", p->c[i].name);
-                char *old = socm_asprintf("%s.failed-%ld", sd, (long)time(NULL));
-                if (renameat(p->sd.fd, sd, p->sd.fd, old) < 0 && errno != ENOENT)
-                    socm_error_errno(err, "rename %s/%s", p->state_dir, sd);
-                free(sd);
-                free(old);
+                if (set_aside(p, p->c[i].name, err) < 0) {
+                    json_decref(states);
+                    return -1;
+                }
             }
         }
         json_decref(states);

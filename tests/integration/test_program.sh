@@ -185,6 +185,22 @@ rm -f fixed
 [ "$(ls -A rlout | tr '\n' ' ')" = "$before" ] ||
     fail "resume, STATE/campaigns a link: renamed where it points: $before -> $(ls -A rlout | tr '\n' ' ')"
 
+# a failed campaign's old run is moved aside on resume, never over an earlier one:
+# where NAME.failed-TIME is taken (two resumes in one second), NAME.failed-TIME.1
+rm -rf fa fixed ran.txt
+"$SOCM_BIN" run prog.toml --state-dir fa -q >out 2>err
+[ $? = 1 ] || fail "set aside: the first run did not fail ($(cat err))"
+now=$(date +%s)
+for d in 0 1 2 3 4 5; do mkdir -p "fa/campaigns/mapmaking.failed-$((now + d))/earlier"; done
+"$SOCM_BIN" resume fa -q >out 2>err
+[ $? = 1 ] || fail "set aside: resume exit, want 1 (mapmaking fails again) ($(cat err))"
+kept=$(ls -d fa/campaigns/mapmaking.failed-*.1 2>/dev/null | head -1)
+[ -n "$kept" ] && [ -f "$kept/journal.jsonl" ] ||
+    fail "set aside: the old run was not kept beside the earlier ones: $(ls fa/campaigns)"
+for d in fa/campaigns/mapmaking.failed-[0-9]*; do
+    case $d in *.1) ;; *) [ -d "$d/earlier" ] || fail "set aside: $d was overwritten" ;; esac
+done
+
 printf "[[campaign_set]]\nname = \"a\"\nfile = \"preprocess.toml\"\n" >dry.toml
 "$SOCM_BIN" run dry.toml --dry-run >out 2>&1
 [ $? = 2 ] || fail "program --dry-run: not exit 2"
