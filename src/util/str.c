@@ -429,16 +429,19 @@ bool socm_strv_share(struct socm_strv *dst, const struct socm_strv *src)
 void socm_strv_copy_like(struct socm_strv *dst, const struct socm_strv *src,
                          const struct socm_strv *like)
 {
-    socm_strv_free(dst);
+    /* The new list is made before dst's old one is freed: dst may be src or like. */
+    struct socm_strv out = {0};
     if (like && strv_packed(like) && socm_strv_equal(src, like) &&
         atomic_load(&strv_head_of(like->v)->refs) < UINT32_MAX) {
         atomic_fetch_add(&strv_head_of(like->v)->refs, 1);
-        dst->v = like->v;
-        dst->n = like->n;
-        return;
+        out.v = like->v;
+        out.n = like->n;
+    } else {
+        out.v = strv_block(src, like);
+        out.n = out.v ? src->n : 0;
     }
-    dst->v = strv_block(src, like);
-    dst->n = dst->v ? src->n : 0;
+    socm_strv_free(dst);
+    *dst = out;
 }
 
 void socm_strv_push_owned(struct socm_strv *sv, char *s)

@@ -99,6 +99,16 @@ static void test_strv_pack_and_share(void **state)
     socm_strv_copy_like(&c2, &b, &c);
     assert_ptr_equal(c2.v, c.v);
     socm_strv_free(&c2);
+    /* dst may be src or like: the new list is made before the old one goes. */
+    struct socm_strv self = SOCM_STRV_INIT;
+    socm_strv_copy_like(&self, &b, NULL);
+    socm_strv_copy_like(&self, &self, NULL);
+    assert_int_equal(self.n, 5);
+    assert_string_equal(self.v[4], "more");
+    socm_strv_copy_like(&self, &b, &self);
+    assert_string_equal(self.v[0], b.v[0]);
+    assert_int_equal(self.n, 5);
+    socm_strv_free(&self);
     struct socm_strv d = SOCM_STRV_INIT;
     socm_strv_copy(&d, &c); /* a copy of a packed vector is one of its own */
     socm_strv_free(&c);
