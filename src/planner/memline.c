@@ -15,26 +15,10 @@ void socm_memline_free(struct socm_memline *m)
     memset(m, 0, sizeof *m);
 }
 
-/* Index of the last of v[0 … n − 1] (increasing) that is ≤ t, or -1. */
-static long last_le_in(const double *v, size_t n, double t)
-{
-    long lo = 0, hi = (long)n - 1, ans = -1;
-    while (lo <= hi) {
-        long mid = lo + (hi - lo) / 2;
-        if (v[mid] <= t) {
-            ans = mid;
-            lo = mid + 1;
-        } else {
-            hi = mid - 1;
-        }
-    }
-    return ans;
-}
-
 /* Index of the last breakpoint ≤ t, or -1. */
 static long last_le(const struct socm_memline *m, double t)
 {
-    return last_le_in(m->t, m->n, t);
+    return socm_breaks_last_le(m->t, m->n, t);
 }
 
 double socm_memline_at(const struct socm_memline *m, double t)
@@ -312,7 +296,7 @@ double socm_memline_memo_fit(struct socm_memline_memo *mm, const struct socm_mem
     } else if (mm->w != w || mm->room != room) {
         return socm_memline_fit_at(m, t, w, room, stop, at);
     }
-    long i = last_le_in(mm->a, mm->n, t); /* the last stretch starting at or before t */
+    long i = socm_breaks_last_le(mm->a, mm->n, t); /* the last stretch starting at or before t */
     double from = t;
     if (i >= 0 && t <= mm->c[i]) {
         if (mm->exact[i])

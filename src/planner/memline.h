@@ -19,6 +19,24 @@ struct socm_memline {
     size_t tsize;
 };
 
+/* Index of the last of the n increasing breakpoints v[] that is ≤ t, or -1: the
+ * search both this line and a node's joint line (nodeline.c) make on every query,
+ * inline because it is on the planner's hottest path. */
+static inline long socm_breaks_last_le(const double *v, size_t n, double t)
+{
+    long lo = 0, hi = (long)n - 1, ans = -1;
+    while (lo <= hi) {
+        long mid = lo + (hi - lo) / 2;
+        if (v[mid] <= t) {
+            ans = mid;
+            lo = mid + 1;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    return ans;
+}
+
 void socm_memline_free(struct socm_memline *m);
 /* Memory in use at time t (0 before the first breakpoint). */
 double socm_memline_at(const struct socm_memline *m, double t);

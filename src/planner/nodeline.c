@@ -1,5 +1,6 @@
 /* nodeline.c — a node's memory and cores in use over time (see nodeline.h). */
 #include "planner/nodeline.h"
+#include "planner/memline.h"
 #include "util/str.h"
 
 #include <math.h>
@@ -20,17 +21,7 @@ void socm_nodeline_free(struct socm_nodeline *l)
 /* Index of the last breakpoint ≤ t, or -1. */
 static long last_le(const struct socm_nodeline *l, double t)
 {
-    long lo = 0, hi = (long)l->n - 1, ans = -1;
-    while (lo <= hi) {
-        long mid = lo + (hi - lo) / 2;
-        if (l->t[mid] <= t) {
-            ans = mid;
-            lo = mid + 1;
-        } else {
-            hi = mid - 1;
-        }
-    }
-    return ans;
+    return socm_breaks_last_le(l->t, l->n, t);
 }
 
 /* Makes sure a breakpoint exists at t; returns its index. */
